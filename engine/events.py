@@ -1,0 +1,214 @@
+"""Events: what the engine tells the world, one small JSON-serialisable dict at a time.
+
+Every event is a plain ``dict`` with the envelope ``seq`` (monotonic int), ``t_ns`` (host
+nanoseconds since the stream started) and ``kind``, plus the payload of its kind (see
+``KINDS``). The stream is thread-safe and costs one attribute read when nobody listens:
+producers write ``if STREAM.active: STREAM.emit(...)`` so no payload is built for nobody.
+
+A trace file is a header line followed by one event per line (JSON lines). Reading a truncated,
+corrupt or foreign file raises :class:`TraceError` naming the file and line.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+Event = dict[str, Any]
+Subscriber = Callable[[Event], None]
+
+TRACE_FORMAT = "cgviz-trace"
+TRACE_VERSION = 1
+
+# kind -> payload keys (documentation and the trace validator; extra keys are allowed).
+KINDS: dict[str, tuple[str, ...]] = {
+    "scene": ("name", "title"),  # + caption, source (listing text), file
+    "graph_created": ("graph", "mode"),  # a static graph or an eager iteration's graph
+    "node_created": ("graph", "node", "name", "op", "inputs"),
+    # + shape, dtype, device, mode, scope, source ("file:line"), line, flops, bytes, grad_of
+    "run_started": ("graph", "run", "fetches", "plan"),  # static Session.run; plan = exec order
+    "node_started": ("graph", "node", "device"),
+    "node_finished": ("graph", "node", "device", "dur_ns"),  # + shape, dtype, bytes, flops
+    "run_finished": ("graph", "run", "dur_ns"),
+    "iteration_started": ("mode", "iteration"),
+    "iteration_finished": ("mode", "iteration", "dur_ns"),
+    "transfer": ("direction", "bytes", "dur_ns", "device"),  # direction H2D / D2H; + reason
+    "metric": ("name", "value"),  # + mode, iteration
+    "grad": ("graph", "node", "norm"),  # gradient arrived at a forward node (eager backward)
+    "error": ("type", "message"),  # + graph, node
+}
+
+
+class Stopped(Exception):
+    """Raised inside the engine (from a pacer) to stop a run promptly."""
+
+
+class EventStream:
+    """A thread-safe fan-out of events to subscribers, plus an optional pacer.
+
+    The pacer, when set, is called after each event is delivered. The engine emits events
+    outside its timed regions, so a pacer that sleeps (slow motion) or blocks (step mode)
+    never changes a measured duration. A pacer stops a run by raising :class:`Stopped`.
+    """
+
+    def __init__(self) -> None:
+        self._subscribers: tuple[Subscriber, ...] = ()
+        self._lock = threading.Lock()
+        self._seq = itertools.count()
+        self._t0 = time.perf_counter_ns()
+        self.pacer: Callable[[Event], None] | None = None
+        """Called after every delivered event; may sleep, block or raise Stopped."""
+        self.active = False
+        """True while anyone listens; producers check it before building a payload."""
+
+    def subscribe(self, fn: Subscriber) -> Callable[[], None]:
+        """Add a subscriber; returns a function that removes it again."""
+        with self._lock:
+            self._subscribers = (*self._subscribers, fn)
+            self.active = True
+
+        def unsubscribe() -> None:
+            with self._lock:
+                subs = list(self._subscribers)
+                if fn in subs:
+                    subs.remove(fn)
+                self._subscribers = tuple(subs)
+                self.active = bool(subs) or self.pacer is not None
+
+        return unsubscribe
+
+    def emit(self, kind: str, **payload: Any) -> None:
+        """Deliver one event to every subscriber, then let the pacer run."""
+        event: Event = {"seq": next(self._seq), "t_ns": time.perf_counter_ns() - self._t0,
+                        "kind": kind, **payload}
+        for fn in self._subscribers:
+            fn(event)
+        pacer = self.pacer
+        if pacer is not None:
+            pacer(event)
+
+    def set_pacer(self, pacer: Callable[[Event], None] | None) -> None:
+        """Install (or remove, with None) the pacer."""
+        with self._lock:
+            self.pacer = pacer
+            self.active = bool(self._subscribers) or pacer is not None
+
+
+STREAM = EventStream()
+"""The process-wide stream the engine emits on."""
+
+
+@contextmanager
+def recording(stream: EventStream = STREAM) -> Iterator[list[Event]]:
+    """Collect every event emitted inside the block into a list."""
+    events: list[Event] = []
+    unsubscribe = stream.subscribe(events.append)
+    try:
+        yield events
+    finally:
+        unsubscribe()
+
+
+# ---------------------------------------------------------------- trace files
+
+
+class TraceError(ValueError):
+    """A trace file that cannot be read: names the file and the line."""
+
+
+def trace_header(**extra: Any) -> dict[str, Any]:
+    """The first line of a trace file."""
+    return {"format": TRACE_FORMAT, "version": TRACE_VERSION,
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "host": os.uname().nodename, **extra}
+
+
+class TraceWriter:
+    """A subscriber that writes each event as one JSON line (header first)."""
+
+    def __init__(self, path: str | Path, **header: Any) -> None:
+        self.path = Path(path)
+        self._file = self.path.open("w", encoding="utf-8")
+        self._lock = threading.Lock()
+        self._file.write(json.dumps(trace_header(**header)) + "\n")
+
+    def __call__(self, event: Event) -> None:
+        line = json.dumps(event, default=_jsonable)
+        with self._lock:
+            self._file.write(line + "\n")
+
+    def close(self) -> None:
+        with self._lock:
+            self._file.close()
+
+
+@contextmanager
+def trace_to(path: str | Path, stream: EventStream = STREAM, **header: Any) -> Iterator[TraceWriter]:
+    """Record every event emitted inside the block to a trace file."""
+    writer = TraceWriter(path, **header)
+    unsubscribe = stream.subscribe(writer)
+    try:
+        yield writer
+    finally:
+        unsubscribe()
+        writer.close()
+
+
+def _jsonable(value: Any) -> Any:
+    if hasattr(value, "tolist"):  # numpy scalars and small arrays
+        return value.tolist()
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    return str(value)
+
+
+def read_trace(path: str | Path) -> tuple[dict[str, Any], list[Event]]:
+    """Read a trace file; returns (header, events).
+
+    Raises:
+        TraceError: the file is missing, empty, foreign, of another version, or has a line
+            that is not a complete JSON event (named by its line number).
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise TraceError(f"{path}: cannot read trace: {e.strerror or e}") from None
+    except UnicodeDecodeError:
+        raise TraceError(f"{path}: not a cgviz trace (not UTF-8 text)") from None
+    lines = text.splitlines()
+    if not lines:
+        raise TraceError(f"{path}:1: empty file, not a cgviz trace")
+    try:
+        header = json.loads(lines[0])
+    except json.JSONDecodeError:
+        raise TraceError(f"{path}:1: not a cgviz trace (first line is not a JSON header)") from None
+    if not isinstance(header, dict) or header.get("format") != TRACE_FORMAT:
+        raise TraceError(f"{path}:1: not a cgviz trace (header lacks format={TRACE_FORMAT!r})")
+    if header.get("version") != TRACE_VERSION:
+        raise TraceError(f"{path}:1: trace version {header.get('version')!r} is not supported "
+                         f"(this cgviz reads version {TRACE_VERSION})")
+    events: list[Event] = []
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue
+        try:
+            event = json.loads(line)
+        except json.JSONDecodeError as e:
+            truncated = number == len(lines) and not text.endswith("\n")
+            why = "truncated event (file cut short?)" if truncated else f"corrupt JSON: {e.msg}"
+            raise TraceError(f"{path}:{number}: {why}") from None
+        kind = event.get("kind") if isinstance(event, dict) else None
+        if kind not in KINDS:
+            raise TraceError(f"{path}:{number}: unknown event kind {kind!r}")
+        missing = [k for k in KINDS[kind] if k not in event]
+        if missing:
+            raise TraceError(f"{path}:{number}: {kind} event lacks {', '.join(missing)}")
+        events.append(event)
+    return header, events

@@ -1,0 +1,394 @@
+"""The op table: every op once, shared by the static and the eager front end.
+
+An op is one small record: a forward kernel written against the array module ``xp`` (numpy
+or cupy, never branching on which), a shape rule, a FLOP count and a gradient rule. Op names
+are TensorFlow's op types (``MatMul``, ``Maximum``, ``Sum``); the eager front end shows its
+own names (``mm``, ``clamp``) and PyTorch's backward names (``MmBackward0``).
+
+Gradient rules are written once against a tiny builder ``F``: ``F(op, *args, **attrs)`` applies
+an op and ``F.unbroadcast(g, x)`` sums a gradient back to ``x``'s shape. The static front end
+passes a builder that adds graph nodes (``tf.gradients``); the eager one passes a builder that
+runs kernels at once (``backward()``). A rule gets ``needs`` (which inputs want a gradient) and
+returns one gradient or None per input.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+Shape = tuple[int | None, ...] | None  # None: unknown rank; None inside: unknown dimension
+
+
+class ShapeError(ValueError):
+    """Inputs whose shapes do not fit together; front ends word it as their framework does.
+
+    Attributes:
+        kind: "matmul" (inner dimensions differ), "broadcast", "rank" or "reduce".
+        shapes: the input shapes.
+        dims: the two dimensions that disagree.
+        axis: the axis where they disagree (broadcast: counted on the longer shape).
+    """
+
+    def __init__(self, kind: str, shapes: tuple[Shape, ...], dims: tuple[Any, Any] = (None, None),
+                 axis: int | None = None) -> None:
+        super().__init__(f"{kind} shape mismatch: {shapes}")
+        self.kind, self.shapes, self.dims, self.axis = kind, shapes, dims, axis
+
+
+class Builder(Protocol):
+    def __call__(self, op: str, *args: Any, **attrs: Any) -> Any: ...
+    def unbroadcast(self, g: Any, like: Any) -> Any: ...
+
+
+GradRule = Callable[..., tuple[Any, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Op:
+    """One op of the table.
+
+    Attributes:
+        name: TensorFlow's op type, used in events and static node names.
+        kernel: ``kernel(xp, *arrays, **attrs) -> array``.
+        shape: ``shape(*input_shapes, **attrs) -> Shape``; raises ShapeError.
+        flops: ``flops(out_shape, *input_shapes, **attrs) -> int``.
+        grad: ``grad(F, g, out, *inputs, needs=..., **attrs) -> grads``; None: not differentiable.
+        eager_name: the PyTorch-style name (``mm``) shown for eager nodes.
+        backward_name: PyTorch's grad_fn name (``MmBackward0``).
+        out_dtype: "same" (of input 0), "bool", or a fixed dtype name.
+    """
+
+    name: str
+    kernel: Callable[..., Any]
+    shape: Callable[..., Shape]
+    flops: Callable[..., int]
+    grad: GradRule | None
+    eager_name: str
+    backward_name: str
+    out_dtype: str = "same"
+
+
+OPS: dict[str, Op] = {}
+
+
+def register(name: str, kernel: Callable[..., Any], shape: Callable[..., Shape], *,
+             flops: Callable[..., int] | None = None, grad: GradRule | None = None,
+             eager: str | None = None, backward: str | None = None, out_dtype: str = "same") -> Op:
+    """Add one op to the table."""
+    eager_name = eager or name.lower()
+    op = Op(name, kernel, shape, flops or elementwise_flops, grad, eager_name,
+            backward or f"{eager_name.capitalize()}Backward0", out_dtype)
+    OPS[name] = op
+    return op
+
+
+# --------------------------------------------------------------------- shapes
+
+
+def numel(shape: Shape) -> int:
+    """Number of elements of a fully known shape (0 where unknown)."""
+    if shape is None or any(d is None for d in shape):
+        return 0
+    return math.prod(shape)  # type: ignore[arg-type]
+
+
+def elementwise_flops(out: Shape, *inputs: Shape, **attrs: Any) -> int:
+    return numel(out)
+
+
+def reduce_flops(out: Shape, x: Shape, *rest: Shape, **attrs: Any) -> int:
+    return numel(x)
+
+
+def no_flops(out: Shape, *inputs: Shape, **attrs: Any) -> int:
+    return 0
+
+
+def broadcast(a: Shape, b: Shape) -> Shape:
+    """numpy's broadcasting rule over possibly unknown shapes; raises ShapeError."""
+    if a is None or b is None:
+        return None
+    out: list[int | None] = []
+    n = max(len(a), len(b))
+    pa, pb = (1,) * (n - len(a)) + tuple(a), (1,) * (n - len(b)) + tuple(b)
+    for axis, (x, y) in enumerate(zip(pa, pb, strict=True)):
+        if x == 1:
+            out.append(y)
+        elif y == 1 or x == y or y is None:
+            out.append(x)
+        elif x is None:
+            out.append(y)
+        else:
+            raise ShapeError("broadcast", (a, b), (x, y), axis)
+    return tuple(out)
+
+
+def same_shape(x: Shape, *rest: Shape, **attrs: Any) -> Shape:
+    return x
+
+
+def binary_shape(a: Shape, b: Shape, **attrs: Any) -> Shape:
+    return broadcast(a, b)
+
+
+def matmul_shape(a: Shape, b: Shape, transpose_a: bool = False, transpose_b: bool = False,
+                 **attrs: Any) -> Shape:
+    if a is None or b is None:
+        return None
+    if len(a) != 2 or len(b) != 2:
+        raise ShapeError("rank", (a, b), (len(a), len(b)))
+    m, k = (a[1], a[0]) if transpose_a else (a[0], a[1])
+    k2, n = (b[1], b[0]) if transpose_b else (b[0], b[1])
+    if k is not None and k2 is not None and k != k2:
+        raise ShapeError("matmul", (a, b), (k, k2), 1)
+    return (m, n)
+
+
+def matmul_flops(out: Shape, a: Shape, b: Shape, transpose_a: bool = False, **attrs: Any) -> int:
+    if out is None or a is None:
+        return 0
+    k = a[0] if transpose_a else a[1]
+    return 2 * numel(out) * (k or 0)
+
+
+def _axes(axis: Any, rank: int) -> tuple[int, ...]:
+    if axis is None:
+        return tuple(range(rank))
+    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+    out = []
+    for a in axes:
+        a = int(a)
+        if not -rank <= a < rank:
+            raise ShapeError("reduce", ((rank,),), (a, rank), a)
+        out.append(a % rank)
+    return tuple(sorted(out))
+
+
+def reduce_shape(x: Shape, axis: Any = None, keepdims: bool = False, **attrs: Any) -> Shape:
+    if x is None:
+        return None if axis is not None or keepdims else ()
+    axes = _axes(axis, len(x))
+    if keepdims:
+        return tuple(1 if i in axes else d for i, d in enumerate(x))
+    return tuple(d for i, d in enumerate(x) if i not in axes)
+
+
+def transpose_shape(x: Shape, **attrs: Any) -> Shape:
+    if x is None:
+        return None
+    if len(x) > 2:
+        raise ShapeError("rank", (x,), (len(x), 2))
+    return tuple(reversed(x))
+
+
+def like_shape(g: Shape, like: Shape, *rest: Any, **attrs: Any) -> Shape:
+    return like
+
+
+def scalar_shape(*inputs: Shape, **attrs: Any) -> Shape:
+    return ()
+
+
+# -------------------------------------------------------------------- kernels
+
+
+def unbroadcast(xp: Any, g: Any, shape: tuple[int, ...]) -> Any:
+    """Sum ``g`` over the axes that broadcasting added or stretched, back to ``shape``.
+
+    The one place where broadcasting is undone.
+    """
+    g = xp.asarray(g)
+    if g.shape == tuple(shape):
+        return g
+    lead = g.ndim - len(shape)
+    if lead > 0:
+        g = g.sum(axis=tuple(range(lead)))
+    stretched = tuple(i for i, d in enumerate(shape) if d == 1 and g.shape[i] != 1)
+    if stretched:
+        g = g.sum(axis=stretched, keepdims=True)
+    return g.reshape(shape)
+
+
+def _matmul(xp: Any, a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False) -> Any:
+    return xp.matmul(a.T if transpose_a else a, b.T if transpose_b else b)
+
+
+def _sum_grad(xp: Any, g: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    if not keepdims and axis is not None:
+        g = xp.expand_dims(g, _axes(axis, x.ndim))
+    return xp.broadcast_to(g, x.shape)
+
+
+def _mean_grad(xp: Any, g: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    count = x.size // max(1, math.prod(reduce_shape(x.shape, axis, keepdims) or (1,)))
+    return _sum_grad(xp, g, x, axis, keepdims) / xp.asarray(count, dtype=x.dtype)
+
+
+def _grad_mask(xp: Any, g: Any, a: Any, b: Any, cmp: str = "ge") -> Any:
+    """``g`` where ``a cmp b`` holds, else 0 (Maximum's and Minimum's gradient)."""
+    keep = {"ge": xp.greater_equal, "gt": xp.greater, "lt": xp.less, "le": xp.less_equal}[cmp](a, b)
+    return xp.where(keep, g, xp.zeros((), dtype=g.dtype))
+
+
+def _clamp(xp: Any, x: Any, min: float | None = None, max: float | None = None) -> Any:  # noqa: A002
+    return xp.clip(x, min, max)
+
+
+def _clamp_grad(xp: Any, g: Any, x: Any, min: float | None = None,  # noqa: A002
+                max: float | None = None) -> Any:
+    keep = xp.ones(x.shape, dtype=bool)
+    if min is not None:
+        keep &= x >= min
+    if max is not None:
+        keep &= x <= max
+    return xp.where(keep, g, xp.zeros((), dtype=g.dtype))
+
+
+def _cast_like(xp: Any, value: Any, like: Any) -> Any:
+    return xp.asarray(value, dtype=like.dtype)
+
+
+# ------------------------------------------------------------ the table itself
+# Each line: name, kernel, shape rule, then flops / gradient / eager name / backward name.
+
+U = "unbroadcast"
+register("Identity", lambda xp, x: x, same_shape, flops=no_flops,
+         grad=lambda F, g, out, x, needs: (g,), eager="clone", backward="CloneBackward0")
+register("Neg", lambda xp, x: xp.negative(x), same_shape,
+         grad=lambda F, g, out, x, needs: (F("Neg", g),), backward="NegBackward0")
+register("Add", lambda xp, a, b: xp.add(a, b), binary_shape,
+         grad=lambda F, g, out, a, b, needs: (F.unbroadcast(g, a) if needs[0] else None,
+                                              F.unbroadcast(g, b) if needs[1] else None))
+register("Sub", lambda xp, a, b: xp.subtract(a, b), binary_shape,
+         grad=lambda F, g, out, a, b, needs: (F.unbroadcast(g, a) if needs[0] else None,
+                                              F.unbroadcast(F("Neg", g), b) if needs[1] else None))
+register("Mul", lambda xp, a, b: xp.multiply(a, b), binary_shape,
+         grad=lambda F, g, out, a, b, needs: (F.unbroadcast(F("Mul", g, b), a) if needs[0] else None,
+                                              F.unbroadcast(F("Mul", g, a), b) if needs[1] else None))
+register("RealDiv", lambda xp, a, b: xp.true_divide(a, b), binary_shape, eager="div",
+         grad=lambda F, g, out, a, b, needs: (
+             F.unbroadcast(F("RealDiv", g, b), a) if needs[0] else None,
+             F.unbroadcast(F("Neg", F("RealDiv", F("Mul", g, out), b)), b) if needs[1] else None))
+register("Pow", lambda xp, x, y: xp.power(x, y), binary_shape,
+         grad=lambda F, g, out, x, y, needs: (
+             F.unbroadcast(F("Mul", g, F("Mul", y, F("Pow", x, F("Sub", y, 1.0)))), x)
+             if needs[0] else None,
+             F.unbroadcast(F("Mul", g, F("Mul", out, F("Log", x))), y) if needs[1] else None))
+register("Square", lambda xp, x: xp.square(x), same_shape,
+         grad=lambda F, g, out, x, needs: (F("Mul", g, F("Mul", x, 2.0)),), backward="PowBackward0")
+register("SquaredDifference", lambda xp, a, b: xp.square(xp.subtract(a, b)), binary_shape,
+         flops=lambda out, *i, **k: 2 * numel(out),
+         grad=lambda F, g, out, a, b, needs: (
+             F.unbroadcast(F("Mul", g, F("Mul", F("Sub", a, b), 2.0)), a) if needs[0] else None,
+             F.unbroadcast(F("Mul", g, F("Mul", F("Sub", b, a), 2.0)), b) if needs[1] else None))
+register("Exp", lambda xp, x: xp.exp(x), same_shape,
+         grad=lambda F, g, out, x, needs: (F("Mul", g, out),))
+register("Log", lambda xp, x: xp.log(x), same_shape,
+         grad=lambda F, g, out, x, needs: (F("RealDiv", g, x),))
+register("Tanh", lambda xp, x: xp.tanh(x), same_shape,
+         grad=lambda F, g, out, x, needs: (F("Mul", g, F("Sub", 1.0, F("Square", out))),))
+register("Sigmoid", lambda xp, x: 1 / (1 + xp.exp(-x)), same_shape,
+         grad=lambda F, g, out, x, needs: (F("Mul", g, F("Mul", out, F("Sub", 1.0, out))),))
+register("Maximum", lambda xp, a, b: xp.maximum(a, b), binary_shape,
+         grad=lambda F, g, out, a, b, needs: (
+             F.unbroadcast(F("GradMask", g, a, b, cmp="ge"), a) if needs[0] else None,
+             F.unbroadcast(F("GradMask", g, a, b, cmp="lt"), b) if needs[1] else None))
+register("Minimum", lambda xp, a, b: xp.minimum(a, b), binary_shape,
+         grad=lambda F, g, out, a, b, needs: (
+             F.unbroadcast(F("GradMask", g, a, b, cmp="le"), a) if needs[0] else None,
+             F.unbroadcast(F("GradMask", g, a, b, cmp="gt"), b) if needs[1] else None))
+register("Relu", lambda xp, x: xp.maximum(x, 0), same_shape,
+         grad=lambda F, g, out, x, needs: (F("GradMask", g, out, 0.0, cmp="gt"),),
+         eager="relu", backward="ReluBackward0")
+register("Clamp", _clamp, same_shape, eager="clamp", backward="ClampMinBackward0",
+         grad=lambda F, g, out, x, needs, min=None, max=None: (  # noqa: A006
+             F("ClampGrad", g, x, min=min, max=max),))
+register("MatMul", _matmul, matmul_shape, flops=matmul_flops, eager="mm", backward="MmBackward0",
+         grad=lambda F, g, out, a, b, needs, transpose_a=False, transpose_b=False: (
+             (F("MatMul", b, g, transpose_a=transpose_b, transpose_b=True) if transpose_a
+              else F("MatMul", g, b, transpose_b=not transpose_b)) if needs[0] else None,
+             (F("MatMul", g, a, transpose_a=True, transpose_b=transpose_a) if transpose_b
+              else F("MatMul", a, g, transpose_a=not transpose_a)) if needs[1] else None))
+register("BiasAdd", lambda xp, x, b: xp.add(x, b), binary_shape, backward="AddBackward0",
+         grad=lambda F, g, out, x, b, needs: (g, F("Sum", g, axis=0) if needs[1] else None))
+register("Sum", lambda xp, x, axis=None, keepdims=False: xp.sum(x, axis=_ax(axis), keepdims=keepdims),
+         reduce_shape, flops=reduce_flops, backward="SumBackward0",
+         grad=lambda F, g, out, x, needs, axis=None, keepdims=False: (
+             F("SumGrad", g, x, axis=axis, keepdims=keepdims),))
+register("Mean", lambda xp, x, axis=None, keepdims=False: xp.mean(x, axis=_ax(axis), keepdims=keepdims),
+         reduce_shape, flops=reduce_flops, backward="MeanBackward0",
+         grad=lambda F, g, out, x, needs, axis=None, keepdims=False: (
+             F("MeanGrad", g, x, axis=axis, keepdims=keepdims),))
+register("Transpose", lambda xp, x: x.T, transpose_shape, flops=no_flops, eager="t",
+         backward="TBackward0", grad=lambda F, g, out, x, needs: (F("Transpose", g),))
+register("Reshape", lambda xp, x, shape: xp.reshape(x, shape),
+         lambda x, shape=None, **k: tuple(shape) if shape is not None else None, flops=no_flops,
+         eager="view", backward="ViewBackward0",
+         grad=lambda F, g, out, x, needs, shape=None: (F("ReshapeLike", g, x),))
+# Helpers that only gradients and front ends use (no gradient of their own).
+register("ReshapeLike", lambda xp, g, like: xp.reshape(g, like.shape), like_shape, flops=no_flops)
+register("Unbroadcast", lambda xp, g, like: unbroadcast(xp, g, like.shape), like_shape,
+         flops=lambda out, g, *r, **k: numel(g))
+register("SumGrad", _sum_grad, like_shape, flops=no_flops)
+register("MeanGrad", _mean_grad, like_shape)
+register("GradMask", _grad_mask, lambda g, a, b, **k: broadcast(g, broadcast(a, b)))
+register("ClampGrad", _clamp_grad, like_shape)
+register("OnesLike", lambda xp, x: xp.ones_like(x), same_shape, flops=no_flops, eager="ones_like")
+register("ZerosLike", lambda xp, x: xp.zeros_like(x), same_shape, flops=no_flops, eager="zeros_like")
+register("CastLike", _cast_like, lambda v, like, **k: v, flops=no_flops)
+for _name, _fn in (("Less", "less"), ("Greater", "greater"), ("LessEqual", "less_equal"),
+                   ("GreaterEqual", "greater_equal"), ("Equal", "equal"), ("NotEqual", "not_equal")):
+    register(_name, (lambda f: lambda xp, a, b: getattr(xp, f)(a, b))(_fn), binary_shape,
+             eager=_fn.replace("_", ""), out_dtype="bool")
+del U
+
+
+def _ax(axis: Any) -> Any:
+    return tuple(axis) if isinstance(axis, list) else axis
+
+
+def infer_dtype(op: Op, dtypes: list[Any]) -> Any:
+    """Result dtype of ``op`` for inputs of ``dtypes`` (numpy dtypes; None where unknown)."""
+    import numpy as np
+
+    if op.out_dtype == "bool":
+        return np.dtype(bool)
+    known = [d for d in dtypes if d is not None]
+    return known[0] if known else None
+
+
+def get(name: str) -> Op:
+    """The op named ``name``; raises LookupError naming it."""
+    try:
+        return OPS[name]
+    except KeyError:
+        raise LookupError(f"no op named {name!r} in the op table") from None
+
+
+class Immediate:
+    """A gradient builder that runs each op at once on arrays (the eager ``backward()``).
+
+    Args:
+        xp: the array module the arrays live in.
+        run: optional ``run(op, args, attrs) -> array`` that times and reports each op; by
+            default the kernel is called directly.
+    """
+
+    def __init__(self, xp: Any, run: Callable[[Op, tuple[Any, ...], dict[str, Any]], Any] | None = None):
+        self.xp = xp
+        self._run = run
+
+    def __call__(self, op: str, *args: Any, **attrs: Any) -> Any:
+        spec = OPS[op]
+        if self._run is not None:
+            return self._run(spec, args, attrs)
+        return spec.kernel(self.xp, *args, **attrs)
+
+    def unbroadcast(self, g: Any, like: Any) -> Any:
+        shape = tuple(getattr(like, "shape", ()))
+        if tuple(getattr(g, "shape", ())) == shape:
+            return g
+        return self("Unbroadcast", g, like)

@@ -1,0 +1,153 @@
+"""Every differentiable op: forward against numpy written out, gradient against finite differences."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine import ops
+from engine.ops import OPS, Immediate, ShapeError
+
+RNG = np.random.default_rng(0)
+F = Immediate(np)
+
+
+def randn(*shape: int) -> np.ndarray:
+    return RNG.standard_normal(shape)
+
+
+def away_from_zero(*shape: int) -> np.ndarray:
+    """Values with |v| >= 0.2, so kinks (relu, max, clamp) are far from the probe step."""
+    v = RNG.uniform(0.2, 1.5, shape)
+    return v * RNG.choice([-1.0, 1.0], shape)
+
+
+# (op, inputs, attrs): float64, small shapes, broadcasting where the op allows it.
+CASES = [
+    ("Identity", [randn(3, 4)], {}),
+    ("Neg", [randn(3, 4)], {}),
+    ("Add", [randn(3, 4), randn(4)], {}),
+    ("Sub", [randn(3, 1), randn(3, 4)], {}),
+    ("Mul", [randn(3, 4), randn(3, 4)], {}),
+    ("RealDiv", [randn(3, 4), RNG.uniform(1, 2, (3, 4))], {}),
+    ("Pow", [RNG.uniform(0.5, 2, (3, 4)), np.array(2.0)], {}),
+    ("Pow", [RNG.uniform(0.5, 2, (3, 4)), RNG.uniform(1, 3, (3, 4))], {}),
+    ("Square", [randn(3, 4)], {}),
+    ("SquaredDifference", [randn(3, 4), randn(3, 4)], {}),
+    ("Exp", [randn(3, 4)], {}),
+    ("Log", [RNG.uniform(0.5, 2, (3, 4))], {}),
+    ("Tanh", [randn(3, 4)], {}),
+    ("Sigmoid", [randn(3, 4)], {}),
+    ("Maximum", [away_from_zero(3, 4), np.array(0.0)], {}),
+    ("Minimum", [away_from_zero(3, 4), np.array(0.0)], {}),
+    ("Relu", [away_from_zero(3, 4)], {}),
+    ("Clamp", [away_from_zero(3, 4)], {"min": 0.0}),
+    ("Clamp", [away_from_zero(3, 4)], {"min": -0.1, "max": 0.1}),
+    ("MatMul", [randn(3, 4), randn(4, 5)], {}),
+    ("MatMul", [randn(4, 3), randn(4, 5)], {"transpose_a": True}),
+    ("MatMul", [randn(3, 4), randn(5, 4)], {"transpose_b": True}),
+    ("MatMul", [randn(4, 3), randn(5, 4)], {"transpose_a": True, "transpose_b": True}),
+    ("BiasAdd", [randn(3, 4), randn(4)], {}),
+    ("Sum", [randn(3, 4)], {}),
+    ("Sum", [randn(3, 4)], {"axis": 1}),
+    ("Sum", [randn(3, 4)], {"axis": 0, "keepdims": True}),
+    ("Mean", [randn(3, 4)], {}),
+    ("Mean", [randn(3, 4)], {"axis": 1}),
+    ("Transpose", [randn(3, 4)], {}),
+    ("Reshape", [randn(3, 4)], {"shape": (4, 3)}),
+]
+
+REFERENCE = {  # numpy written out by hand
+    "Identity": lambda x: x, "Neg": lambda x: -x, "Add": lambda a, b: a + b,
+    "Sub": lambda a, b: a - b, "Mul": lambda a, b: a * b, "RealDiv": lambda a, b: a / b,
+    "Pow": lambda x, y: x**y, "Square": lambda x: x * x,
+    "SquaredDifference": lambda a, b: (a - b) * (a - b), "Exp": np.exp, "Log": np.log,
+    "Tanh": np.tanh, "Sigmoid": lambda x: 1 / (1 + np.exp(-x)),
+    "Maximum": lambda a, b: np.where(a >= b, a, b), "Minimum": lambda a, b: np.where(a <= b, a, b),
+    "Relu": lambda x: np.where(x > 0, x, 0), "Transpose": lambda x: x.T,
+    "BiasAdd": lambda x, b: x + b,
+}
+
+
+def reference(name: str, inputs: list[np.ndarray], attrs: dict) -> np.ndarray:
+    if name in REFERENCE:
+        return REFERENCE[name](*inputs)
+    if name == "Clamp":
+        x = inputs[0]
+        lo, hi = attrs.get("min", -np.inf), attrs.get("max", np.inf)
+        return np.where(x < lo, lo, np.where(x > hi, hi, x))
+    if name == "MatMul":
+        a, b = inputs
+        a = a.T if attrs.get("transpose_a") else a
+        b = b.T if attrs.get("transpose_b") else b
+        out = np.zeros((a.shape[0], b.shape[1]))
+        for i in range(a.shape[0]):
+            for j in range(b.shape[1]):
+                out[i, j] = sum(a[i, k] * b[k, j] for k in range(a.shape[1]))
+        return out
+    if name in ("Sum", "Mean"):
+        x, axis = inputs[0], attrs.get("axis")
+        total = x.sum(axis=axis, keepdims=attrs.get("keepdims", False))
+        return total / (x.size if axis is None else x.shape[axis]) if name == "Mean" else total
+    if name == "Reshape":
+        return inputs[0].reshape(attrs["shape"])
+    raise AssertionError(name)
+
+
+def ids(case):
+    return f"{case[0]}{case[2] or ''}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[ids(c) for c in CASES])
+def test_forward_matches_numpy(case):
+    name, inputs, attrs = case
+    out = OPS[name].kernel(np, *inputs, **attrs)
+    want = reference(name, inputs, attrs)
+    np.testing.assert_allclose(out, want, rtol=1e-12, atol=1e-12,
+                               err_msg=f"{name} forward, shapes {[i.shape for i in inputs]}, float64")
+    assert OPS[name].shape(*[i.shape for i in inputs], **attrs) == np.shape(out)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[ids(c) for c in CASES])
+def test_gradient_matches_finite_differences(case):
+    name, inputs, attrs = case
+    op = OPS[name]
+    out = op.kernel(np, *inputs, **attrs)
+    g = RNG.standard_normal(np.shape(out))  # a random cotangent probes every output element
+    grads = op.grad(F, g, out, *inputs, needs=[True] * len(inputs), **attrs)
+    eps = 1e-6
+    for i, x in enumerate(inputs):
+        numeric = np.zeros_like(x)
+        for idx in np.ndindex(x.shape):
+            plus, minus = [a.copy() for a in inputs], [a.copy() for a in inputs]
+            plus[i][idx] += eps
+            minus[i][idx] -= eps
+            numeric[idx] = ((op.kernel(np, *plus, **attrs) - op.kernel(np, *minus, **attrs)) * g
+                            ).sum() / (2 * eps)
+        np.testing.assert_allclose(
+            grads[i], numeric, rtol=1e-5, atol=1e-7,
+            err_msg=f"d{name}/d input {i}, shape {x.shape}, attrs {attrs}, float64")
+
+
+def test_unbroadcast_sums_added_and_stretched_axes():
+    g = np.ones((2, 3, 4))
+    assert ops.unbroadcast(np, g, (4,)).tolist() == [6.0] * 4
+    assert ops.unbroadcast(np, g, (3, 1)).tolist() == [[8.0]] * 3
+    assert ops.unbroadcast(np, g, ()).shape == ()
+
+
+def test_shape_rules_report_what_disagrees():
+    with pytest.raises(ShapeError) as e:
+        ops.matmul_shape((3, 4), (5, 6))
+    assert (e.value.kind, e.value.dims) == ("matmul", (4, 5))
+    with pytest.raises(ShapeError) as e:
+        ops.broadcast((3, 4), (3, 5))
+    assert (e.value.kind, e.value.dims, e.value.axis) == ("broadcast", (4, 5), 1)
+    assert ops.broadcast((None, 4), (3, 1)) == (3, 4)
+    assert ops.matmul_shape((None, 4), (4, 2)) == (None, 2)
+    assert ops.reduce_shape((64, 1000), axis=1) == (64,)
+
+
+def test_flops_of_matmul_and_elementwise():
+    assert OPS["MatMul"].flops((64, 100), (64, 1000), (1000, 100)) == 2 * 64 * 100 * 1000
+    assert OPS["Add"].flops((3, 4), (3, 4), (3, 4)) == 12
