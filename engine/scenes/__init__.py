@@ -1,0 +1,136 @@
+"""Scenes: the lecture's listings as runnable programs, in lecture order.
+
+A scene is a listing file in ``listings/`` (the lecture's code with only the import lines
+changed to ``engine.static`` / ``engine.eager``) plus what the screen needs: a title, a
+one-line caption of the lecture's point, and the edits that switch it to the GPU, change the
+number of iterations or shrink it for tests. Edits replace text within a line, so every line
+number of the shown listing is the line number in events.
+"""
+
+from __future__ import annotations
+
+import linecache
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from engine.events import STREAM
+
+LISTINGS = Path(__file__).parent / "listings"
+__all__ = ["SCENES", "Scene", "get_scene", "DEFAULT_SCENE"]
+
+DEFAULT_SCENE = "two-layer"
+GPU_EDITS = (
+    ("dtype = torch.FloatTensor\n# dtype = torch.cuda.FloatTensor",
+     "# dtype = torch.FloatTensor\ndtype = torch.cuda.FloatTensor"),
+    ("tf.device('/cpu:0')", "tf.device('/gpu:0')"),
+    ("torch.device('cpu')", "torch.device('cuda')"),
+)
+
+
+@dataclass(frozen=True)
+class Scene:
+    """One listing of the lecture, ready to run.
+
+    Attributes:
+        name: short id used on the command line (``--scene two-layer``).
+        title: what the screen's header shows.
+        caption: the lecture's point in one line.
+        file: the listing's file name in ``listings/``.
+        section: the lecture's part ("intro", "tensorflow", "pytorch", "static-vs-dynamic").
+        loop: the text of the listing's main loop bound, replaced to change iterations.
+        small: (old, new) text edits that shrink sizes for tests.
+    """
+
+    name: str
+    title: str
+    caption: str
+    file: str
+    section: str
+    loop: str | None = "range(500)"
+    small: tuple[tuple[str, str], ...] = field(default=())
+
+    def source(self, device: str = "cpu", iterations: int | None = None, small: bool = False) -> str:
+        """The listing as it will run: device, iteration count and size edits applied."""
+        text = (LISTINGS / self.file).read_text(encoding="utf-8")
+        if device != "cpu":
+            for old, new in GPU_EDITS:
+                text = text.replace(old, new)
+        if small:
+            for old, new in self.small:
+                text = text.replace(old, new)
+        if iterations is not None and self.loop:
+            bound = re.sub(r"\d+", str(int(iterations)), self.loop)
+            text = text.replace(self.loop, bound)
+        return text
+
+    def run(self, device: str = "cpu", iterations: int | None = None, seed: int = 0,
+            small: bool = False) -> dict[str, Any]:
+        """Run the listing; returns its global namespace after it finished.
+
+        Emits a ``scene`` event first, then whatever the engine emits as the listing runs.
+        Errors of the listing propagate (the engine has already emitted an ``error`` event).
+        """
+        text = self.source(device, iterations, small)
+        filename = f"scene:{self.file}"
+        linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+        if STREAM.active:
+            STREAM.emit("scene", name=self.name, title=self.title, caption=self.caption,
+                        source=text, file=filename, device=device)
+        _reset(seed)
+        namespace: dict[str, Any] = {"__name__": "__cgviz_scene__", "__file__": filename}
+        exec(compile(text, filename, "exec"), namespace)  # noqa: S102 - our own listings
+        return namespace
+
+
+def _reset(seed: int) -> None:
+    """A fresh default graph and seeded generators, so every run of a scene is the same."""
+    np.random.seed(seed)
+    for module, fn in (("engine.static", "reset_default_graph"),
+                       ("engine.static", "set_random_seed"), ("engine.eager", "manual_seed")):
+        mod = sys.modules.get(module)
+        if mod is None:
+            try:
+                mod = __import__(module, fromlist=[fn])
+            except ImportError:
+                continue
+        f = getattr(mod, fn, None)
+        if f is None:
+            continue
+        if fn == "reset_default_graph":
+            f()
+        else:
+            f(seed)
+
+
+_SMALL_TWO_LAYER = (("N, D, H = 64, 1000, 100", "N, D, H = 4, 6, 5"),
+                    ("N_, D_in, H_, D_out = 64, 1000, 100, 10", "N_, D_in, H_, D_out = 4, 6, 5, 3"))
+
+SCENES: dict[str, Scene] = {}
+
+
+def add(scene: Scene) -> Scene:
+    """Register a scene (in lecture order: the order of registration)."""
+    SCENES[scene.name] = scene
+    return scene
+
+
+add(Scene("two-layer", "Static vs dynamic: the two-layer network",
+          "Same network: TensorFlow builds the graph once and runs it; PyTorch rebuilds it "
+          "every iteration", "two_layer.py", "static-vs-dynamic", small=_SMALL_TWO_LAYER))
+
+
+def get_scene(name: str) -> Scene:
+    """The scene called ``name``.
+
+    Raises:
+        KeyError: no such scene; the message lists the scenes there are.
+    """
+    try:
+        return SCENES[name]
+    except KeyError:
+        raise KeyError(f"unknown scene {name!r}; scenes: {', '.join(SCENES)}") from None
