@@ -16,7 +16,8 @@ import importlib.util
 import os
 import platform
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
 
@@ -50,7 +51,7 @@ class Device:
 
     def owns(self, array: Any) -> bool:
         """True when ``array`` lives on this device."""
-        return isinstance(array, (np.ndarray, np.generic))
+        return type(array) is np.ndarray or isinstance(array, np.generic)
 
     def measure(self, kernel: Callable[..., Any], args: tuple[Any, ...], attrs: dict[str, Any],
                 done: Done) -> Any:
@@ -171,6 +172,22 @@ def get_device(name: str | Device | None = None) -> Device:
     if kind in ("gpu", "cuda"):
         return _gpu_device()
     raise DeviceError(f"unknown device {name!r}: use 'cpu' or 'gpu'")
+
+
+@contextmanager
+def simulated_gpu(cupy_like: ModuleType) -> Iterator[GPUDevice]:
+    """Stand a cupy-like module in for the GPU inside the block (tests of GPU logic only).
+
+    Every name stays honest: the device's info says "simulated", and its times are host times.
+    """
+    device = GPUDevice(cupy_like)
+    saved = _probe_gpu, _gpu_device
+    globals()["_probe_gpu"] = lambda: (cupy_like, "simulated GPU")
+    globals()["_gpu_device"] = lambda: device
+    try:
+        yield device
+    finally:
+        globals()["_probe_gpu"], globals()["_gpu_device"] = saved
 
 
 def best_device() -> Device:

@@ -56,3 +56,19 @@ def test_gpu_matmul_matches_numpy():
     a = np.random.default_rng(0).standard_normal((64, 32)).astype(np.float32)
     got = gpu.to_host(gpu.xp.asarray(a) @ gpu.xp.asarray(a.T))
     np.testing.assert_allclose(got, a @ a.T, rtol=1e-4, atol=1e-4)
+
+
+def test_simulated_gpu_runs_the_gpu_code_path():
+    from tests import fakecupy
+
+    with devices.simulated_gpu(fakecupy) as gpu:
+        assert get_device("cuda:0") is gpu and gpu_status() == (True, "simulated GPU")
+        a = gpu.asarray(np.arange(4.0, dtype=np.float32))
+        assert gpu.owns(a) and not CPU.owns(a) and devices.device_of(a) is gpu
+        got = []
+        out = gpu.measure(lambda xp, x: xp.multiply(x, 2), (a,), {}, got.append)
+        assert got == [] and gpu.owns(out)  # durations wait for the next sync point
+        gpu.flush()
+        assert len(got) == 1 and gpu.to_host(out).tolist() == [0.0, 2.0, 4.0, 6.0]
+        assert gpu.info()["name"] == "Simulated GPU (numpy)"
+    assert get_device("cpu") is CPU
