@@ -1,0 +1,51 @@
+"""Shared helpers for the UI tests: a deterministic app on the synthetic scene."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from engine.events import EventStream
+from tests.tui.synthetic import SyntheticScene
+from tui.app import CgvizApp, make_app
+
+CPU_FACTS = {"device": "cpu", "name": "Test CPU", "cores": 8, "clock_ghz": 3.0,
+             "memory_bytes": 16 * 2**30}
+
+
+def build_app(iterations: int = 2, fail_at: int | None = None, **options: Any) -> CgvizApp:
+    """A deterministic app: synthetic events on a private stream, fake timings, no GPU."""
+    stream = EventStream()
+    scene = SyntheticScene(stream=stream, fail_at=fail_at)
+    options.setdefault("speed", "full")
+    options.setdefault("deterministic", True)
+    return make_app(scenes={"two-layer": scene, "two-layer-copy": SyntheticScene(
+                        name="two-layer-copy", stream=stream)},
+                    iterations=iterations, stream=stream,
+                    gpu_status=lambda: (False, "no cupy (test)"),
+                    device_info=lambda name: dict(CPU_FACTS), **options)
+
+
+async def wait_until(pilot: Any, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Poll (with a delay, so a running engine thread cannot stall the wait)."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not predicate():
+        assert loop.time() < end, "condition not reached in time"
+        await pilot.pause(0.02)
+
+
+async def finish(pilot: Any) -> None:
+    """Wait for the engine run to end, then fold every event in."""
+    app = pilot.app
+    await app.workers.wait_for_complete()
+    app.drain()
+    await pilot.pause()
+
+
+@pytest.fixture
+def app_factory() -> Callable[..., CgvizApp]:
+    return build_app

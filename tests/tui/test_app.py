@@ -1,0 +1,165 @@
+"""Pilot tests of behaviour: the run fills both panes, controls work, errors show."""
+
+from __future__ import annotations
+
+from tests.tui.conftest import build_app, finish, wait_until
+from tui.widgets import GraphView, NodeCard
+
+
+async def test_run_fills_both_panes_and_panels() -> None:
+    app = build_app(iterations=3)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await finish(pilot)
+        static, eager = app.state.graphs["static"], app.state.graphs["eager"]
+        assert static is not None and len(static.nodes) == 27
+        assert static.plan is not None and len(static.plan) == 25
+        assert {n.state for n in static.nodes.values()} == {"done", "pruned"}
+        assert eager is not None and eager.id == "eager:2" and len(eager.nodes) == 10
+        assert app.state.iteration["eager"] == 2
+        assert list(app.state.loss["eager"])[-1] < list(app.state.loss["eager"])[0]
+        assert app.state.devices["cpu"].ops["MatMul"].count == 15
+        assert "Session.run #3" in str(app.static_graph.border_subtitle)
+        assert "iteration 3" in str(app.eager_graph.border_subtitle)
+        assert app.source_pane.current > 0
+        text = app.static_graph.drawing_text()
+        assert "MatMul" in text and "▸ gradients/" in text
+
+
+async def test_pause_and_step_one_node() -> None:
+    app = build_app(iterations=2, speed="lecture", autodrain=True, deterministic=False)
+    app.runner.pause(True)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_until(pilot, lambda: app.state.events > 0)
+        await pilot.pause(0.1)
+        before = app.state.events
+        assert app.runner.paused and app.runner.running
+        await pilot.press("s")
+        await wait_until(pilot, lambda: app.state.events > before)
+        await pilot.pause(0.1)
+        stepped = app.state.events
+        assert app.runner.paused
+        await pilot.pause(0.2)
+        assert app.state.events == stepped, "a paused run must not move on"
+        await pilot.press("space")
+        assert not app.runner.paused
+        await pilot.press("plus", "plus", "plus")
+        assert app.runner.speed == "full"
+        await app.workers.wait_for_complete()
+
+
+async def test_restart_switch_scene_and_gpu_reason() -> None:
+    app = build_app(iterations=1)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await finish(pilot)
+        await pilot.press("c")
+        await finish(pilot)
+        assert app.scene_name == "two-layer-copy"
+        assert app.state.graphs["static"] is not None
+        assert app.check_action("switch_device", ()) is None  # greyed: no GPU here
+        app.set_device("gpu")
+        await pilot.pause()
+        assert app.device == "cpu"
+        assert any("no cupy (test)" in n.message for n in app._notifications)
+        assert app.gpu_panel.info["reason"] == "no cupy (test)"
+        await pilot.press("r")
+        await finish(pilot)
+        assert app.state.iteration["eager"] == 0
+
+
+async def test_engine_error_shows_in_red_and_app_stays_usable() -> None:
+    app = build_app(iterations=3, fail_at=1)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await finish(pilot)
+        eager = app.state.graphs["eager"]
+        assert eager is not None
+        assert app.state.errors and "not aligned" in app.state.errors[-1]["message"]
+        assert any(n.severity == "error" and "not aligned" in n.message
+                   for n in app._notifications)
+        await pilot.press("r")
+        await finish(pilot)
+        assert app.state.graphs["static"] is not None
+
+
+async def test_engine_exception_becomes_an_error_event() -> None:
+    app = build_app(iterations=1)
+
+    class Broken:
+        title, source = "broken", "x = 1\n"
+
+        def run(self, device: str = "cpu", iterations: int | None = None, seed: int = 0) -> None:
+            raise MemoryError("out of memory allocating 4.0 GiB on the GPU")
+
+    app.scenes["broken"] = Broken()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await finish(pilot)
+        app.open_scene("broken")
+        await finish(pilot)
+        assert any("out of memory" in n.message for n in app._notifications)
+        assert app.state.finished
+
+
+async def test_fold_orientation_colour_and_card() -> None:
+    app = build_app(iterations=1)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await finish(pilot)
+        view = app.static_graph
+        folded_boxes = len(view.layout_.boxes)
+        await pilot.press("f")
+        assert len(view.layout_.boxes) == folded_boxes + 6
+        orientation = view.orientation
+        await pilot.press("o")
+        assert view.orientation != orientation
+        await pilot.press("m")
+        assert view.colour_mode == "device" and app.eager_graph.colour_mode == "device"
+        await pilot.press("m")
+        assert view.colour_mode == "heat"
+        view.focus()
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        card = app.query_one(NodeCard)
+        assert card.display and "Placeholder" in str(card.render())
+        await pilot.press("escape")
+        assert not card.display
+
+
+async def test_click_selects_a_node() -> None:
+    app = build_app(iterations=1)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await finish(pilot)
+        view: GraphView = app.eager_graph
+        box = view.layout_.boxes[4]  # "mm"
+        view.reveal(4)
+        await pilot.pause()
+        x = box.x + 2 - int(view.scroll_offset.x)
+        y = box.y + 1 - int(view.scroll_offset.y)
+        await pilot.click(view, offset=(x + 1, y + 1))  # +1: the border
+        await pilot.pause()
+        assert view.selected == 4
+        assert "mm" in str(app.card.render())
+
+
+async def test_small_and_large_terminals_and_resize() -> None:
+    app = build_app(iterations=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await finish(pilot)
+        assert app.screen.has_class("-narrow") and app.screen.has_class("-short")
+        assert not app.query_one("#side").display or app.query_one("#side").size.width == 0
+        assert app.static_graph.size.width > 20 and app.static_graph.compact
+        await pilot.resize_terminal(200, 60)
+        await wait_until(pilot, lambda: not app.screen.has_class("-narrow"))
+        assert not app.screen.has_class("-narrow")
+        assert app.cpu_panel.size.width > 0
+        assert not app.static_graph.compact
+
+
+async def test_help_screen_and_theme_cycle() -> None:
+    app = build_app(iterations=1, autostart=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "HelpScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        first = app.theme
+        await pilot.press("t")
+        assert app.theme != first

@@ -1,0 +1,104 @@
+"""Layout: no overlapping boxes, edges never cross boxes, eager placement is append-only."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from tests.tui.synthetic import EAGER, STATIC
+from tui.canvas import EdgeGrid
+from tui.layout import AppendPlacer, geometry, layout_full, place_full
+
+
+def static_nodes() -> list[tuple[int, list[int]]]:
+    ids = {name: i for i, (name, *_) in enumerate(STATIC)}
+    return [(i, [ids[n] for n in ins]) for i, (_, _, ins, *_) in enumerate(STATIC)]
+
+
+def eager_nodes() -> list[tuple[int, list[int]]]:
+    ids = {name: i for i, (name, *_) in enumerate(EAGER)}
+    return [(i, [ids[n] for n in ins]) for i, (_, _, ins, *_) in enumerate(EAGER)]
+
+
+def assert_clean(layout) -> None:
+    boxes = list(layout.boxes.values())
+    for a, b in itertools.combinations(boxes, 2):
+        assert not a.overlaps(b), f"boxes overlap: {a} {b}"
+    for box in boxes:
+        assert box.x >= 0 and box.y >= 0
+        assert box.x2 <= layout.width and box.y2 <= layout.height
+    for edge in layout.edges:
+        for (x1, y1), (x2, y2) in zip(edge.points, edge.points[1:]):
+            assert x1 == x2 or y1 == y2, f"edge {edge} is not orthogonal"
+            cells = {(x, y) for x in range(min(x1, x2), max(x1, x2) + 1)
+                     for y in range(min(y1, y2), max(y1, y2) + 1)}
+            for box in boxes:
+                inside = {(x, y) for x, y in cells
+                          if box.x <= x < box.x2 and box.y <= y < box.y2}
+                assert not inside, f"edge {edge.src}->{edge.dst} crosses a box at {inside}"
+
+
+@pytest.mark.parametrize("orientation", ["LR", "TB"])
+@pytest.mark.parametrize("box_h", [3, 4])
+def test_full_layout_has_no_overlaps(orientation, box_h) -> None:
+    layout = layout_full(static_nodes(), orientation, box_h)
+    assert len(layout.boxes) == len(STATIC)
+    assert_clean(layout)
+
+
+def test_every_edge_goes_forward_and_ends_in_an_arrow() -> None:
+    nodes = static_nodes()
+    layout = layout_full(nodes, "LR")
+    expected = sum(len(set(ins)) for _, ins in nodes)
+    assert len(layout.edges) == expected
+    for edge in layout.edges:
+        head = edge.points[-1]
+        dst = layout.boxes[edge.dst]
+        assert head[0] == dst.x - 1 and dst.y < head[1] < dst.y2 - 1
+    grid = EdgeGrid(layout)
+    arrows = sum(row.count("▶") for row in (grid.row(y)[0] for y in range(layout.height)))
+    assert arrows >= len({(e.dst, e.points[-1]) for e in layout.edges})
+
+
+def test_layers_follow_dependencies() -> None:
+    placed = place_full(static_nodes())
+    for nid, ins in static_nodes():
+        for i in ins:
+            assert placed[i][0] < placed[nid][0]
+
+
+@pytest.mark.parametrize("orientation", ["LR", "TB"])
+def test_append_placement_never_moves_a_node(orientation) -> None:
+    placer = AppendPlacer()
+    nodes = eager_nodes()
+    seen: dict[int, tuple[int, int]] = {}
+    for k, (nid, ins) in enumerate(nodes):
+        placer.add(nid, ins)
+        layout = geometry(placer.placed, nodes[: k + 1], orientation)
+        for old, box in seen.items():
+            assert layout.boxes[old] == box, f"node {old} moved when {nid} was added"
+        seen = {n: layout.boxes[n] for n in placer.placed}
+        assert_clean(layout)
+
+
+def test_append_placement_puts_a_node_next_to_its_inputs() -> None:
+    placer = AppendPlacer()
+    assert placer.add("x", []) == (0, 0)
+    assert placer.add("w", []) == (0, 1)
+    assert placer.add("mm", ["x", "w"]) == (1, 0)
+    assert placer.add("relu", ["mm"]) == (2, 0)
+    assert placer.add("other", ["w"]) == (1, 1)
+
+
+def test_unknown_inputs_and_cycles_do_not_break_layout() -> None:
+    layout = layout_full([(1, [99]), (2, [1, 3]), (3, [2])], "LR")
+    assert set(layout.boxes) == {1, 2, 3}
+    assert_clean(layout)
+
+
+def test_edge_grid_merges_junctions() -> None:
+    layout = layout_full([(0, []), (1, [0]), (2, [0])], "LR")
+    grid = EdgeGrid(layout)
+    text = "".join("".join(grid.row(y)[0]) for y in range(layout.height))
+    assert "┬" in text or "├" in text or "┼" in text or "┐" in text

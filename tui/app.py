@@ -1,0 +1,562 @@
+"""The cgviz app: panes, panels, controls, the frame-rate drain, and the CLI entry point."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import getters, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widgets import Footer, Header, Static
+
+from themes import load_themes
+from tui import engine_link
+from tui.commands import CgvizCommands
+from tui.help import HelpScreen
+from tui.runner import SPEEDS, Runner
+from tui.state import ViewState
+from tui.stats import fmt_ns
+from tui.widgets import DevicePanel, GraphView, LossPlot, NodeCard, SourcePane
+
+from textual.screen import Screen
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+DEFAULT_SCENE = "two-layer"
+DEFAULT_THEME = "cgviz-dark"
+DRAIN_CAP = 50_000
+"""Events folded per frame at most (the rest wait for the next frame)."""
+PANEL_HZ = 5.0
+"""Device panels and the loss plot redraw at most this often (tables are costly)."""
+COLOUR_MODES = ("state", "device", "heat")
+LEGENDS = {
+    "state": (("defined", "node-defined", "defined, not run"), ("pending", "node-pending", "pending"),
+              ("running", "node-running", "running"), ("done", "node-done", "done"),
+              ("pruned", "node-pruned", "pruned (not fetched)"), ("error", "node-error", "error")),
+    "device": (("cpu", "device-cpu", "CPU (numpy)"), ("gpu", "device-gpu", "GPU (cupy)"),
+               ("running", "node-running", "running"), ("pruned", "node-pruned", "pruned")),
+    "heat": tuple((f"heat-{i}", f"heat-{i}", label) for i, label in
+                  enumerate(("fastest", "", "", "", "slowest"))),
+}
+
+
+class MainScreen(Screen[None]):
+    """The default screen; tells the app when the terminal changes size."""
+
+    def on_resize(self) -> None:
+        app = self.app
+        if isinstance(app, CgvizApp):
+            app.apply_size()
+
+
+class CgvizApp(App[None]):
+    """Static graph vs eager loop, side by side, with per-device timings."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "cgviz"
+    COMMANDS = App.COMMANDS | {CgvizCommands}
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", priority=True, tooltip="Quit cgviz", id="app.quit"),
+        Binding("space", "toggle_pause", "Pause", tooltip="Pause or resume the run",
+                id="run.pause"),
+        Binding("s", "step", "Step", tooltip="Run to the next node, then pause", id="run.step"),
+        Binding("plus,equals_sign", "speed(1)", "Faster", tooltip="Faster (up to full speed)",
+                id="run.faster"),
+        Binding("minus", "speed(-1)", "Slower", tooltip="Slower (down to lecture pace)",
+                id="run.slower"),
+        Binding("r", "restart", "Restart", tooltip="Restart the scene from the beginning",
+                id="run.restart"),
+        Binding("d", "switch_device", "Device", tooltip="Switch between CPU (numpy) and GPU (cupy)",
+                id="run.device"),
+        Binding("c", "next_scene", "Scene", tooltip="Open the next scene", id="run.scene"),
+        Binding("f", "toggle_fold", "Fold", tooltip="Fold or unfold name scopes (gradients/)",
+                id="view.fold"),
+        Binding("o", "toggle_orientation", "Orient",
+                tooltip="Lay graphs out left-to-right or top-to-bottom", id="view.orientation"),
+        Binding("m", "next_colour_mode", "Colour", tooltip="Colour by state, device or time",
+                id="view.colour"),
+        Binding("z", "toggle_compact", "Compact", show=False, tooltip="Compact node boxes",
+                id="view.compact"),
+        Binding("t", "next_theme", "Theme", show=False, tooltip="Next cgviz theme",
+                id="view.theme"),
+        Binding("escape", "close_card", "Close card", show=False, tooltip="Hide the node card",
+                id="view.close-card"),
+        Binding("ctrl+s", "screenshot", "Screenshot", show=False,
+                tooltip="Save an SVG screenshot", id="app.screenshot"),
+        Binding("question_mark,f1", "help", "Help", tooltip="Keys and what the panes show",
+                id="app.help"),
+    ]
+
+    device: reactive[str] = reactive("cpu", bindings=True, init=False)
+    """The device the engine runs on: "cpu" or "gpu"."""
+    scene_name: reactive[str] = reactive(DEFAULT_SCENE, init=False)
+    """Name of the scene being run."""
+    colour_mode: reactive[str] = reactive("state", init=False)
+    """How boxes are coloured: "state", "device" or "heat"."""
+
+    static_graph = getters.query_one("#static-graph", GraphView)
+    eager_graph = getters.query_one("#eager-graph", GraphView)
+    source_pane = getters.query_one("#source", SourcePane)
+    loss_plot = getters.query_one("#loss", LossPlot)
+    card = getters.query_one("#card", NodeCard)
+    cpu_panel = getters.query_one("#cpu-panel", DevicePanel)
+    gpu_panel = getters.query_one("#gpu-panel", DevicePanel)
+    status = getters.query_one("#status", Static)
+    legend = getters.query_one("#legend", Static)
+
+    def __init__(
+        self,
+        *,
+        scenes: dict[str, Any] | None = None,
+        scene: str = DEFAULT_SCENE,
+        device: str = "cpu",
+        theme: str = DEFAULT_THEME,
+        iterations: int | None = None,
+        speed: str = "lecture",
+        deterministic: bool = False,
+        autodrain: bool | None = None,
+        autostart: bool = True,
+        stream: Any = None,
+        gpu_status: Callable[[], tuple[bool, str]] | None = None,
+        device_info: Callable[[str], dict[str, Any]] | None = None,
+        themes_dir: str | None = None,
+        seed: int = 0,
+    ) -> None:
+        super().__init__()
+        self.scenes: dict[str, Any] = dict(scenes) if scenes is not None else {}
+        self._scene_problem = ""
+        if scenes is None:
+            self.scenes, self._scene_problem = engine_link.load_scenes()
+        self.iterations, self.seed, self.stream = iterations, seed, stream
+        self.deterministic = deterministic
+        """Tests: fake timings, no drain timer (call drain()), fixed device facts."""
+        self.autodrain = (not deterministic) if autodrain is None else autodrain
+        self.autostart = autostart
+        self.state = ViewState(fake_timings=deterministic)
+        self.runner = Runner(speed=speed)
+        self._gpu_status = gpu_status or engine_link.gpu_status
+        self._device_info = device_info or engine_link.device_info
+        self.gpu_ok: bool | None = None
+        self.gpu_reason = "checking…"
+        self._wanted_theme = theme
+        self._themes_dir = themes_dir
+        self._theme_names: list[str] = []
+        self._panels_at = 0.0
+        self._frame_ms: list[float] = []
+        self.set_reactive(CgvizApp.device, device)
+        self.set_reactive(CgvizApp.scene_name, scene)
+
+    # ------------------------------------------------------------ theme variables
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """Defaults for our variables, taken from the current theme's own colours."""
+        c = self.current_theme.to_color_system().generate()
+        fg = c["foreground"]
+        return {
+            "node-defined": fg, "node-pruned": c["foreground-muted"], "node-pending": c["primary"],
+            "node-running": c["warning"], "node-done": c["success"], "node-error": c["error"],
+            "node-grad": c["secondary"], "edge": fg, "edge-dim": c["foreground-muted"],
+            "device-cpu": c["primary"], "device-gpu": c["accent"],
+            "heat-0": c["primary"], "heat-1": c["success"], "heat-2": c["warning"],
+            "heat-3": c["accent"], "heat-4": c["error"], "source-current": c["primary-muted"],
+        }
+
+    # ------------------------------------------------------------ composition
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            with Vertical(id="graphs"):
+                with Horizontal(id="panes"):
+                    yield GraphView("static", id="static-graph")
+                    yield GraphView("eager", id="eager-graph")
+                yield Static(id="legend")
+                with Horizontal(id="bottom"):
+                    yield SourcePane(id="source")
+                    yield LossPlot(id="loss")
+            with VerticalScroll(id="side"):
+                yield NodeCard(id="card")
+                yield DevicePanel("cpu", id="cpu-panel")
+                yield DevicePanel("gpu", id="gpu-panel")
+        yield Static(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        themes, failures = load_themes(self._themes_dir)
+        for theme in themes:
+            self.register_theme(theme)
+        self._theme_names = [t.name for t in themes]
+        for failure in failures:
+            self.notify(failure, title="Theme skipped", severity="warning", timeout=8)
+        if self._wanted_theme in self.available_themes:
+            self.theme = self._wanted_theme
+        else:
+            self.notify(f"unknown theme {self._wanted_theme!r}; using {DEFAULT_THEME}",
+                        severity="warning")
+            self.theme = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else self.theme
+        self.card.display = False
+        self.static_graph.border_title = "static graph · TensorFlow 1"
+        self.eager_graph.border_title = "eager loop · PyTorch"
+        self.static_graph.empty_text = "waiting for the graph to be built…"
+        self.eager_graph.empty_text = "waiting for the first iteration…"
+        self.source_pane.border_title = "source"
+        self.loss_plot.border_title = "loss"
+        self.cpu_panel.border_title = "CPU · numpy"
+        self.gpu_panel.border_title = "GPU · cupy"
+        self.cpu_panel.set_info(self._device_info("cpu"))
+        self.apply_size()
+        self._update_legend()
+        if self.deterministic:
+            self._set_gpu(*self._gpu_status())
+        else:
+            self._probe_gpu()
+        if self.autodrain:
+            self.screen.set_interval(1 / 30, self.drain)
+        if self._scene_problem:
+            self.notify(self._scene_problem, title="Engine", severity="error", timeout=10)
+        if self.autostart:
+            self.start_run()
+        self._update_status()
+
+    def on_unmount(self) -> None:
+        self.runner.stop()
+
+    def get_default_screen(self) -> Screen[Any]:
+        return MainScreen(id="_default")
+
+    def apply_size(self) -> None:
+        """Collapse panels to suit the terminal: side panels below 120 columns, the source
+        and loss row below 34 rows (and compact boxes there)."""
+        width, height = self.size
+        self.screen.set_class(width < 120, "-narrow")
+        self.screen.set_class(height < 34, "-short")
+        for view in (self.static_graph, self.eager_graph):
+            if not view.compact_by_user:
+                view.compact = height < 34
+
+    # ------------------------------------------------------------ the run
+
+    def start_run(self) -> None:
+        """(Re)start the current scene on the current device from an empty view."""
+        self.runner.stop()
+        self.runner.inbox.clear()
+        self.state.reset_run()
+        self.card.display = False
+        for view in (self.static_graph, self.eager_graph):
+            view.show(None)
+        scene = self.scenes.get(self.scene_name)
+        if scene is None:
+            if self.scenes:
+                self.notify(f"no scene named {self.scene_name!r}; have: "
+                            f"{', '.join(self.scenes)}", severity="error")
+            return
+        self.sub_title = f"{getattr(scene, 'title', self.scene_name)} · {self.device.upper()}"
+        source = getattr(scene, "source", "")
+        if source:
+            self.source_pane.set_source(source)
+        self._run_engine(scene, self.device, self.iterations)
+
+    @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
+    def _run_engine(self, scene: Any, device: str, iterations: int | None) -> None:
+        self.runner.run(lambda: scene.run(device=device, iterations=iterations, seed=self.seed),
+                        stream=self.stream)
+
+    @work(thread=True, group="probe", exit_on_error=False)
+    def _probe_gpu(self) -> None:
+        ok, reason = self._gpu_status()
+        self.call_from_thread(self._set_gpu, ok, reason)
+
+    def _set_gpu(self, ok: bool, reason: str) -> None:
+        self.gpu_ok, self.gpu_reason = ok, reason
+        self.gpu_panel.set_info(self._device_info("gpu") if ok else
+                                {"device": "gpu", "available": False, "reason": reason})
+        self.refresh_bindings()
+
+    # ------------------------------------------------------------ the frame
+
+    def drain(self) -> None:
+        """Fold pending events into the view state and redraw what changed (once a frame)."""
+        t0 = time.perf_counter()
+        inbox, apply = self.runner.inbox, self.state.apply
+        for _ in range(min(len(inbox), DRAIN_CAP)):
+            apply(inbox.popleft())
+        if self.state.dirty:
+            with self.batch_update():
+                self._present()
+            self._frame_ms.append((time.perf_counter() - t0) * 1000)
+            del self._frame_ms[:-300]
+
+    def _present(self) -> None:
+        st = self.state
+        dirty = st.dirty
+        if "scene" in dirty and st.scene:
+            self.sub_title = f"{st.scene.get('title') or st.scene.get('name')} · " \
+                             f"{self.device.upper()}"
+            if st.scene.get("source"):
+                self.source_pane.set_source(str(st.scene["source"]))
+        for mode, view in (("static", self.static_graph), ("eager", self.eager_graph)):
+            if mode in dirty:
+                view.show(st.graphs[mode])
+                view.sync()
+                self._pane_title(mode, view)
+        if "source" in dirty and st.current is not None:
+            self.source_pane.current = st.current[1].line
+        for err in st.new_errors[:3]:
+            where = f" at {err['node']}" if err.get("node") is not None else ""
+            self.notify(f"{err.get('type', 'Error')}{where}: {err.get('message', '')}",
+                        title="Engine error", severity="error", timeout=10)
+        st.new_errors.clear()
+        now = time.monotonic()
+        throttled = not self.deterministic and now - self._panels_at < 1 / PANEL_HZ
+        if not throttled and dirty & {"devices", "loss"}:
+            self._panels_at = now
+            self._update_panels()
+            dirty.difference_update(("devices", "loss"))
+        keep = dirty & {"devices", "loss"}
+        dirty.clear()
+        dirty.update(keep)
+        self._update_status()
+
+    def _pane_title(self, mode: str, view: GraphView) -> None:
+        graph = self.state.graphs[mode]
+        if mode == "static":
+            if graph is None:
+                view.border_subtitle = ""
+            elif graph.plan is None:
+                view.border_subtitle = f"defined, not run · {len(graph.nodes)} nodes"
+            else:
+                ran = len(graph.plan)
+                view.border_subtitle = (f"Session.run #{graph.run + 1} · {ran} of "
+                                        f"{len(graph.nodes)} nodes run")
+        else:
+            it = self.state.iteration["eager"]
+            n = len(graph.nodes) if graph is not None else 0
+            view.border_subtitle = f"iteration {it + 1} · {n} nodes" if graph is not None else ""
+
+    def _update_panels(self) -> None:
+        st = self.state
+        cpu, gpu = st.devices["cpu"], st.devices["gpu"]
+        self.cpu_panel.set_stats(cpu, gpu, self.device == "cpu")
+        self.gpu_panel.set_stats(gpu, cpu, self.device == "gpu")
+        self.loss_plot.update_losses(st.loss)
+
+    def _update_status(self) -> None:
+        st = self.state
+        if self.runner.running:
+            run = "⏸ paused" if self.runner.paused else "▶ running"
+        else:
+            run = "■ finished" if st.finished else "■ idle"
+        delay = dict(SPEEDS)[self.runner.speed]
+        speed = f"{self.runner.speed} ({delay:g}s/node)" if delay else "full speed"
+        dev = st.devices[self.device]
+        parts = [run, f"speed {speed}", f"device {self.device.upper()}",
+                 f"static runs {len(dev.iterations.get('static', ())) and st.iteration['static']}",
+                 f"eager iteration {st.iteration['eager']}",
+                 f"last iter {fmt_ns(dev.iterations['eager'][-1]) if dev.iterations.get('eager') else '–'}",
+                 f"{st.events:,} events"]
+        if st.dropped:
+            parts.append(f"{st.dropped:,} dropped")
+        if st.errors:
+            parts.append(f"{len(st.errors)} error(s)")
+        self.status.update(Content("  ·  ".join(parts)))
+
+    def _update_legend(self) -> None:
+        items = [Content.from_markup(f"[${var}]■[/] ") + Content(label)
+                 for _, var, label in LEGENDS[self.colour_mode] if label]
+        head = Content(f"colour by {self.colour_mode}:  ")
+        self.legend.update(Content("   ").join([head, *items]))
+
+    # ------------------------------------------------------------ actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "switch_device" and self.gpu_ok is False and self.device == "cpu":
+            return None
+        if action == "step" and not self.runner.running:
+            return None
+        return True
+
+    def action_toggle_pause(self) -> None:
+        """Pause or resume."""
+        self.runner.pause(not self.runner.paused)
+        self._update_status()
+
+    def action_step(self) -> None:
+        """Run to the next node, then pause."""
+        self.runner.step()
+        self._update_status()
+
+    def action_speed(self, step: int) -> None:
+        """Go one named speed faster (+1) or slower (-1)."""
+        names = [n for n, _ in SPEEDS]
+        i = max(0, min(len(names) - 1, names.index(self.runner.speed) + step))
+        self.set_speed(names[i])
+
+    def set_speed(self, name: str) -> None:
+        """Use a named speed; also resumes a paused run."""
+        self.runner.set_speed(name)
+        if self.runner.paused:
+            self.runner.pause(False)
+        self._update_status()
+
+    def action_restart(self) -> None:
+        """Restart the scene."""
+        self.start_run()
+
+    def action_switch_device(self) -> None:
+        """Toggle between CPU and GPU."""
+        self.set_device("gpu" if self.device == "cpu" else "cpu")
+
+    def set_device(self, device: str) -> None:
+        """Run on a device from now on (restarts the scene); says why when there is no GPU."""
+        if device == "gpu" and self.gpu_ok is False:
+            self.notify(f"no GPU: {self.gpu_reason}", title="Device", severity="warning")
+            return
+        self.device = device
+        self.start_run()
+
+    def device_note(self, device: str) -> str:
+        """A line for the palette about a device."""
+        if device == "cpu":
+            return "numpy"
+        return "cupy" if self.gpu_ok else f"unavailable: {self.gpu_reason}"
+
+    def action_next_scene(self) -> None:
+        """Open the next scene."""
+        names = list(self.scenes)
+        if not names:
+            self.notify(self._scene_problem or "no scenes", severity="warning")
+            return
+        i = (names.index(self.scene_name) + 1) % len(names) if self.scene_name in names else 0
+        self.open_scene(names[i])
+
+    def open_scene(self, name: str) -> None:
+        """Run a scene by name."""
+        self.scene_name = name
+        self.start_run()
+
+    def action_toggle_fold(self) -> None:
+        """Fold or unfold the gradients/ scope in both panes."""
+        for view in (self.static_graph, self.eager_graph):
+            view.folded = frozenset() if view.folded else frozenset({"gradients"})
+
+    def action_toggle_orientation(self) -> None:
+        """Switch both panes between left-to-right and top-to-bottom."""
+        for view in (self.static_graph, self.eager_graph):
+            view.orientation = "TB" if view.orientation == "LR" else "LR"
+            view.auto_orientation = False
+
+    def action_toggle_compact(self) -> None:
+        """Switch between full and compact boxes."""
+        for view in (self.static_graph, self.eager_graph):
+            view.compact = not view.compact
+            view.compact_by_user = True
+
+    def action_next_colour_mode(self) -> None:
+        """Colour by state, then device, then time (heat)."""
+        i = COLOUR_MODES.index(self.colour_mode)
+        self.set_colour_mode(COLOUR_MODES[(i + 1) % len(COLOUR_MODES)])
+
+    def set_colour_mode(self, mode: str) -> None:
+        """Colour boxes by "state", "device" or "heat"."""
+        self.colour_mode = mode
+
+    def watch_colour_mode(self, mode: str) -> None:
+        for view in (self.static_graph, self.eager_graph):
+            view.colour_mode = mode
+        self._update_legend()
+
+    def action_next_theme(self) -> None:
+        """Cycle through the cgviz themes."""
+        names = self._theme_names or [self.theme]
+        i = (names.index(self.theme) + 1) % len(names) if self.theme in names else 0
+        self.theme = names[i]
+        self.notify(f"theme {self.theme}", timeout=2)
+
+    def action_close_card(self) -> None:
+        """Hide the node card."""
+        self.card.display = False
+
+    def action_help(self) -> None:
+        """Show the help screen."""
+        self.push_screen(HelpScreen())
+
+    def action_screenshot(self) -> None:
+        """Save an SVG screenshot in the working directory."""
+        path = self.save_screenshot()
+        self.notify(f"saved {path}", title="Screenshot", timeout=4)
+
+    def on_graph_view_selected(self, message: GraphView.Selected) -> None:
+        graph = message.view.graph
+        if graph is not None:
+            self.card.show_node(graph, message.node, message.fold)
+            self.card.border_title = f"node · {graph.mode}"
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("run: pause / resume", "Pause or resume the engine",
+                            self.action_toggle_pause)
+        yield SystemCommand("run: step one node", "Run to the next node, then pause",
+                            self.action_step)
+        yield SystemCommand("run: restart", "Restart the scene", self.action_restart)
+        yield SystemCommand("view: fold / unfold scopes", "Fold the gradients/ scope",
+                            self.action_toggle_fold)
+        yield SystemCommand("view: toggle orientation", "Left-to-right or top-to-bottom",
+                            self.action_toggle_orientation)
+        yield SystemCommand("view: compact boxes", "Three-row node boxes",
+                            self.action_toggle_compact)
+        yield SystemCommand("view: help", "Keys and what the panes show", self.action_help)
+
+    # ------------------------------------------------------------ measurement
+
+    def frame_ms_p95(self) -> float | None:
+        """95th percentile of recent drain+present times in ms (None before any frame)."""
+        if not self._frame_ms:
+            return None
+        ordered = sorted(self._frame_ms)
+        return ordered[int(0.95 * (len(ordered) - 1))]
+
+
+def make_app(
+    scene: str = DEFAULT_SCENE,
+    device: str = "cpu",
+    theme: str = DEFAULT_THEME,
+    iterations: int | None = None,
+    **options: Any,
+) -> CgvizApp:
+    """Build the app (the CLI and the tests share this).
+
+    Args:
+        scene: scene to open.
+        device: "cpu" or "gpu".
+        theme: theme name (cgviz-dark, cgviz-light, projector, colorblind, or a Textual one).
+        iterations: iterations to run (None: the scene's default).
+        **options: passed to :class:`CgvizApp` (scenes, deterministic, speed, stream, ...).
+    """
+    return CgvizApp(scene=scene, device=device, theme=theme, iterations=iterations, **options)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``cgviz [--scene NAME] [--device cpu|gpu] [--theme NAME] [--iterations N] [--speed S]``."""
+    parser = argparse.ArgumentParser(prog="cgviz", description="Static graphs vs eager loops, "
+                                     "live, with per-device timings.")
+    parser.add_argument("--scene", default=DEFAULT_SCENE, help="scene to open (default: %(default)s)")
+    parser.add_argument("--device", default="cpu", choices=("cpu", "gpu"))
+    parser.add_argument("--theme", default=DEFAULT_THEME,
+                        help="cgviz-dark, cgviz-light, projector, colorblind, or a Textual theme")
+    parser.add_argument("--iterations", type=int, default=None, help="iterations to run")
+    parser.add_argument("--speed", default="lecture", choices=[n for n, _ in SPEEDS])
+    args = parser.parse_args(argv)
+    make_app(scene=args.scene, device=args.device, theme=args.theme,
+             iterations=args.iterations, speed=args.speed).run()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""Command palette entries that depend on state: one per scene, device, speed and colour mode."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from tui.runner import SPEEDS
+
+if TYPE_CHECKING:
+    from tui.app import CgvizApp
+
+
+class CgvizCommands(Provider):
+    """"scene: open …", "device: switch to …", "speed: …", "colour: by …"."""
+
+    def _entries(self) -> list[tuple[str, object, str]]:
+        app: CgvizApp = self.app  # type: ignore[assignment]
+        out: list[tuple[str, object, str]] = []
+        for name, scene in app.scenes.items():
+            title = getattr(scene, "title", "")
+            out.append((f"scene: open {name}", partial(app.open_scene, name), title))
+        for device in ("cpu", "gpu"):
+            label = "CPU (numpy)" if device == "cpu" else "GPU (cupy)"
+            out.append((f"device: switch to {label}", partial(app.set_device, device),
+                        app.device_note(device)))
+        for speed, delay in SPEEDS:
+            out.append((f"speed: {speed}", partial(app.set_speed, speed),
+                        f"{delay:g}s per node" if delay else "no pauses"))
+        for mode in ("state", "device", "heat"):
+            out.append((f"colour: by {mode}", partial(app.set_colour_mode, mode), ""))
+        return out
+
+    async def discover(self) -> Hits:
+        for title, callback, help_text in self._entries():
+            yield DiscoveryHit(title, callback, help=help_text)  # type: ignore[arg-type]
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, callback, help_text in self._entries():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback,  # type: ignore[arg-type]
+                          help=help_text)

@@ -1,0 +1,63 @@
+"""The help screen: what the panes show and every key."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+HELP = """\
+# cgviz: static graphs vs eager loops
+
+**Left pane: static graph (TensorFlow 1).** The whole graph is built once and drawn
+*defined, not run*. Each `Session.run` lights the nodes it executes in order; nodes the
+fetches do not need stay dim, with dashed borders.
+
+**Right pane: eager loop (PyTorch).** Empty at the start of every iteration; each op appears
+the moment the Python loop creates it, next to its inputs. Nothing already drawn moves. The
+next iteration starts from an empty canvas again.
+
+Gradients are drawn under each value (`∇`), as micrograd does. The `gradients/` scope of the
+static graph folds into one box; unfold it with `f`.
+
+| Key | Action |
+|:-|:-|
+| `space` | pause / resume |
+| `s` | step: run to the next node, then pause |
+| `+` / `-` | faster / slower (slow … full speed) |
+| `r` | restart the scene |
+| `d` | switch device (CPU numpy / GPU cupy) |
+| `c` | next scene |
+| `f` | fold / unfold name scopes |
+| `o` | orientation: left-to-right / top-to-bottom |
+| `m` | colour by state / device / time (heat) |
+| `z` | compact boxes |
+| `t` | next theme |
+| `tab`, `]` `[`, `enter` | focus a pane, select nodes, open the node card |
+| `escape` | close the card / this help |
+| `ctrl+s` | save an SVG screenshot |
+| `ctrl+p` | command palette |
+| `q` | quit |
+
+Timings are measured by the engine around each kernel (CUDA events on the GPU); the pauses
+of slow motion and stepping happen outside the timed regions.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    """A modal page of help; any of escape, q, ? or F1 closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark,f1", "dismiss", "Close", tooltip="Close the help",
+                id="help.close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body"):
+            yield Markdown(HELP)

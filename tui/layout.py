@@ -1,0 +1,305 @@
+"""Layered DAG layout on a character grid: a pure function of the graph, no App needed.
+
+Two placers share one geometry:
+
+* :func:`place_full` - a whole graph at once (the static graph): longest-path layers, sources
+  pulled next to their first consumer, a few barycentre sweeps to order each layer.
+* :class:`AppendPlacer` - one node at a time (the eager graph): a new node goes into the layer
+  after its deepest input, at the free slot nearest the median of its inputs. Nothing placed
+  before ever moves.
+
+:func:`geometry` turns (layer, slot) placements into cell boxes and routes every edge
+orthogonally through the gaps between boxes, so no edge ever crosses a box. Coordinates are
+worked out on an abstract (u along layers, v across them) grid and swapped for top-to-bottom.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+Orientation = Literal["LR", "TB"]
+NodeId = Hashable
+
+BOX_W = 20
+"""Width of a node box in cells (both orientations)."""
+MARGIN = 1
+"""Blank cells around the drawing."""
+
+
+@dataclass(frozen=True)
+class Box:
+    """A node's rectangle in cells."""
+
+    x: int
+    y: int
+    w: int
+    h: int
+
+    @property
+    def x2(self) -> int:
+        """One past the right edge."""
+        return self.x + self.w
+
+    @property
+    def y2(self) -> int:
+        """One past the bottom edge."""
+        return self.y + self.h
+
+    def overlaps(self, other: Box) -> bool:
+        """True if the two rectangles share a cell."""
+        return self.x < other.x2 and other.x < self.x2 and self.y < other.y2 and other.y < self.y2
+
+
+@dataclass(frozen=True)
+class Edge:
+    """An orthogonal polyline from a source box to a target box (the last point is the head)."""
+
+    src: NodeId
+    dst: NodeId
+    points: tuple[tuple[int, int], ...]
+
+
+@dataclass
+class Layout:
+    """Where everything goes: boxes by node id, routed edges, and the drawing's size."""
+
+    orientation: Orientation
+    boxes: dict[NodeId, Box] = field(default_factory=dict)
+    edges: list[Edge] = field(default_factory=list)
+    width: int = 0
+    height: int = 0
+
+
+@dataclass(frozen=True)
+class Spacing:
+    """Box size and gaps on the abstract grid (u: along layers, v: across layers)."""
+
+    box_u: int
+    box_v: int
+    gap_u: int
+    gap_v: int
+
+    @staticmethod
+    def for_(orientation: Orientation, box_h: int = 4) -> Spacing:
+        """The spacing used for an orientation and a box height."""
+        if orientation == "LR":
+            return Spacing(box_u=BOX_W, box_v=box_h, gap_u=7, gap_v=2)
+        return Spacing(box_u=box_h, box_v=BOX_W, gap_u=4, gap_v=3)
+
+
+# ---------------------------------------------------------------- placement
+
+
+def _layers_longest_path(nodes: Sequence[tuple[NodeId, Sequence[NodeId]]]) -> dict[NodeId, int]:
+    known = {n for n, _ in nodes}
+    layer: dict[NodeId, int] = {}
+    pending = list(nodes)
+    while pending:  # creation order is usually topological; loop covers the rest
+        rest = []
+        for nid, ins in pending:
+            ins = [i for i in ins if i in known and i != nid]
+            if all(i in layer for i in ins):
+                layer[nid] = 1 + max((layer[i] for i in ins), default=-1)
+            else:
+                rest.append((nid, ins))
+        if len(rest) == len(pending):  # a cycle: break it where it starts
+            nid, _ = rest.pop(0)
+            layer[nid] = 0
+        pending = rest
+    return layer
+
+
+def place_full(nodes: Sequence[tuple[NodeId, Sequence[NodeId]]]) -> dict[NodeId, tuple[int, int]]:
+    """Place a whole graph: returns node id -> (layer, slot).
+
+    Args:
+        nodes: (id, input ids) in creation order; unknown inputs are ignored.
+    """
+    layer = _layers_longest_path(nodes)
+    known = set(layer)
+    inputs = {n: [i for i in ins if i in known and i != n] for n, ins in nodes}
+    consumers: dict[NodeId, list[NodeId]] = {n: [] for n in layer}
+    for n, ins in inputs.items():
+        for i in ins:
+            consumers[i].append(n)
+    for n, _ in reversed(nodes):  # pull sources (and chains of them) next to their consumer
+        if not inputs[n] and consumers[n]:
+            layer[n] = min(layer[c] for c in consumers[n]) - 1
+    by_layer: dict[int, list[NodeId]] = {}
+    for n, _ in nodes:
+        by_layer.setdefault(layer[n], []).append(n)
+    order = {n: i for lay in by_layer.values() for i, n in enumerate(lay)}
+
+    def sweep(layers: Iterable[int], neighbours: dict[NodeId, list[NodeId]]) -> None:
+        for lay in layers:
+            members = by_layer.get(lay, [])
+            def bary(n: NodeId) -> float:
+                ns = neighbours[n]
+                return sum(order[m] for m in ns) / len(ns) if ns else order[n]
+            members.sort(key=lambda n: (bary(n), order[n]))
+            for i, n in enumerate(members):
+                order[n] = i
+
+    depth = sorted(by_layer)
+    for _ in range(3):
+        sweep(depth[1:], inputs)
+        sweep(reversed(depth[:-1]), consumers)
+    sweep(depth[1:], inputs)
+    lowest = min(depth, default=0)
+    return {n: (layer[n] - lowest, order[n]) for n in layer}
+
+
+class AppendPlacer:
+    """Append-only placement: each new node is placed once and never moved."""
+
+    def __init__(self) -> None:
+        self.placed: dict[NodeId, tuple[int, int]] = {}
+        """Node id -> (layer, slot) of every node placed so far."""
+        self._taken: dict[int, set[int]] = {}
+
+    def add(self, nid: NodeId, inputs: Sequence[NodeId]) -> tuple[int, int]:
+        """Place one node next to its inputs; returns its (layer, slot)."""
+        if nid in self.placed:
+            return self.placed[nid]
+        ins = [self.placed[i] for i in inputs if i in self.placed and i != nid]
+        lay = 1 + max((li for li, _ in ins), default=-1)
+        taken = self._taken.setdefault(lay, set())
+        if ins:
+            slots = sorted(s for _, s in ins)
+            want = slots[(len(slots) - 1) // 2]
+        else:
+            want = 0
+        slot = next(s for d in range(len(taken) + 1) for s in (want + d, want - d)
+                    if s >= 0 and s not in taken)
+        taken.add(slot)
+        self.placed[nid] = (lay, slot)
+        return lay, slot
+
+
+# ---------------------------------------------------------------- geometry and routing
+
+
+class _Lanes:
+    """Tracks in a channel, handed out first-fit in creation order (old edges never move)."""
+
+    def __init__(self, count: int) -> None:
+        self.count = max(1, count)
+        self.used: dict[tuple[int, int], list[tuple[int, int, NodeId]]] = {}
+
+    def take(self, channel: int, lo: int, hi: int, owner: NodeId) -> int:
+        best, best_clash = 0, None
+        for lane in range(self.count):
+            spans = self.used.setdefault((channel, lane), [])
+            clash = sum(1 for a, b, o in spans if o != owner and a <= hi + 1 and lo <= b + 1)
+            if clash == 0:
+                best = lane
+                break
+            if best_clash is None or clash < best_clash:
+                best, best_clash = lane, clash
+        self.used[(channel, best)].append((lo, hi, owner))
+        return best
+
+
+def geometry(
+    placements: dict[NodeId, tuple[int, int]],
+    inputs: Sequence[tuple[NodeId, Sequence[NodeId]]],
+    orientation: Orientation = "LR",
+    box_h: int = 4,
+) -> Layout:
+    """Turn (layer, slot) placements into boxes and routed edges.
+
+    Args:
+        placements: node id -> (layer, slot).
+        inputs: (node id, input ids) in creation order; edges are routed in this order, so a
+            new node's edges never reroute older ones.
+        orientation: "LR" (layers left to right) or "TB" (layers top to bottom).
+        box_h: box height in rows (4 full, 3 compact).
+
+    Returns:
+        The layout; its width and height cover every box and edge plus a margin.
+    """
+    sp = Spacing.for_(orientation, box_h)
+    pitch_u, pitch_v = sp.box_u + sp.gap_u, sp.box_v + sp.gap_v
+    lay_out = Layout(orientation)
+
+    def u0(layer: int) -> int:
+        return MARGIN + layer * pitch_u
+
+    def v0(slot: int) -> int:
+        return MARGIN + sp.gap_v + slot * pitch_v
+
+    def to_xy(u: int, v: int) -> tuple[int, int]:
+        return (u, v) if orientation == "LR" else (v, u)
+
+    max_u = max_v = 0
+    for nid, (lay, slot) in placements.items():
+        x, y = to_xy(u0(lay), v0(slot))
+        w, h = (sp.box_u, sp.box_v) if orientation == "LR" else (sp.box_v, sp.box_u)
+        lay_out.boxes[nid] = Box(x, y, w, h)
+        max_u, max_v = max(max_u, u0(lay) + sp.box_u), max(max_v, v0(slot) + sp.box_v)
+
+    lanes_u = _Lanes(sp.gap_u - 2)  # channel between layers: exit cell, lanes, arrow cell
+    lanes_v = _Lanes(sp.gap_v)  # gap between slots: all cells are lanes
+    entry_count: dict[NodeId, int] = {}
+    for dst, ins in inputs:
+        if dst not in placements:
+            continue
+        seen: set[NodeId] = set()
+        for src in ins:
+            if src not in placements or src == dst or src in seen:
+                continue
+            seen.add(src)
+            (ls, ss), (ld, sd) = placements[src], placements[dst]
+            if ld <= ls:
+                continue
+            k = entry_count.get(dst, 0)
+            entry_count[dst] = k + 1
+            ue, ve = u0(ls) + sp.box_u, v0(ss) + _exit_v(sp, orientation)
+            ua, va = u0(ld) - 1, v0(sd) + _entry_v(sp, orientation, k)
+            pts: list[tuple[int, int]] = [(ue, ve)]
+            if ld == ls + 1:
+                c = ue + 1 + lanes_u.take(ld, min(ve, va), max(ve, va), src)
+                pts += [(c, ve), (c, va)]
+            else:
+                down = va >= ve
+                gap_slot = sd if down else sd + 1  # gap just before the target's slot, facing src
+                gap_start = v0(gap_slot) - sp.gap_v
+                c1 = ue + 1 + lanes_u.take(ls + 1, min(ve, gap_start), max(ve, gap_start), src)
+                vr = gap_start + lanes_v.take(gap_slot, c1, u0(ld), src)
+                c2 = u0(ld) - sp.gap_u + 1 + lanes_u.take(ld, min(vr, va), max(vr, va), src)
+                pts += [(c1, ve), (c1, vr), (c2, vr), (c2, va)]
+                max_v = max(max_v, vr + 1)
+            pts.append((ua, va))
+            lay_out.edges.append(Edge(src, dst, tuple(to_xy(u, v) for u, v in _dedupe(pts))))
+    w, h = to_xy(max_u + MARGIN, max_v + MARGIN)
+    lay_out.width, lay_out.height = w, h
+    return lay_out
+
+
+def _exit_v(sp: Spacing, orientation: Orientation) -> int:
+    return 1 if orientation == "LR" else sp.box_v // 2
+
+
+def _entry_v(sp: Spacing, orientation: Orientation, k: int) -> int:
+    if orientation == "LR":
+        inner = max(1, sp.box_v - 2)
+        return 1 + k % inner
+    spots = (0, -3, 3, -6, 6, -8, 8)
+    return sp.box_v // 2 + spots[k % len(spots)]
+
+
+def _dedupe(points: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for p in points:
+        if not out or out[-1] != p:
+            out.append(p)
+    return out
+
+
+def layout_full(
+    nodes: Sequence[tuple[NodeId, Sequence[NodeId]]], orientation: Orientation = "LR", box_h: int = 4
+) -> Layout:
+    """Lay out a whole graph at once (the static pane)."""
+    return geometry(place_full(nodes), nodes, orientation, box_h)

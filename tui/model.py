@@ -1,0 +1,144 @@
+"""View state of one graph (a static graph, or one eager iteration), folded from events.
+
+Plain Python, no Textual: the graph pane reads it, the event folder writes it.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+STATES = ("defined", "pruned", "pending", "running", "done", "error")
+"""Node states, in the order the legend lists them."""
+
+HISTORY = 64
+"""Durations kept per node (bounded, so long runs stay flat in memory)."""
+
+
+@dataclass(slots=True)
+class NodeStats:
+    """Timing history of one node across runs or iterations (bounded)."""
+
+    recent: deque[int] = field(default_factory=lambda: deque(maxlen=HISTORY))
+    count: int = 0
+    total_ns: int = 0
+    min_ns: int = 0
+
+    def add(self, dur_ns: int) -> None:
+        """Record one duration."""
+        self.recent.append(dur_ns)
+        self.count += 1
+        self.total_ns += dur_ns
+        self.min_ns = dur_ns if self.count == 1 else min(self.min_ns, dur_ns)
+
+    @property
+    def last_ns(self) -> int | None:
+        """The latest duration, or None before the first."""
+        return self.recent[-1] if self.recent else None
+
+    @property
+    def mean_ns(self) -> float | None:
+        """Mean over every recorded duration."""
+        return self.total_ns / self.count if self.count else None
+
+
+@dataclass(slots=True)
+class NodeInfo:
+    """One node as the UI knows it."""
+
+    id: int
+    name: str
+    op: str
+    inputs: tuple[int, ...]
+    shape: tuple[int, ...] | None = None
+    dtype: str = ""
+    device: str = "cpu"
+    scope: str = ""
+    source: str = ""
+    line: int = 0
+    flops: int = 0
+    bytes: int = 0
+    grad_of: int | None = None
+    index: int = 0
+    """Creation index within its graph (eager: the same op of the loop keeps its index)."""
+    state: str = "defined"
+    last_ns: int | None = None
+    grad: str = ""
+    """Gradient text drawn under the value ("" until a gradient arrives)."""
+    error: str = ""
+    stats: NodeStats = field(default_factory=NodeStats)
+
+    @property
+    def fold_key(self) -> str:
+        """Top-level name scope ("" when the node is in none)."""
+        return self.scope.split("/", 1)[0] if self.scope else ""
+
+
+def shape_text(shape: Any) -> str:
+    """``(64, 100)`` -> ``64×100``; scalars -> ``()``; unknown -> ``?``."""
+    if shape is None:
+        return "?"
+    return "×".join(str(d) for d in shape) if len(shape) else "()"
+
+
+class GraphModel:
+    """Nodes of one graph plus the current run's plan, with change tracking for the pane."""
+
+    def __init__(self, gid: str, mode: str, name: str = "", iteration: int | None = None) -> None:
+        self.id, self.mode, self.name, self.iteration = gid, mode, name, iteration
+        self.nodes: dict[int, NodeInfo] = {}
+        """Nodes in creation order."""
+        self.plan: set[int] | None = None
+        """Nodes the current run executes (None: no run yet)."""
+        self.run = 0
+        """Number of the latest run (static)."""
+        self.struct_version = 0
+        """Bumped when nodes are added (the layout must grow)."""
+        self.plan_version = 0
+        """Bumped when the plan changes (dimmed edges change)."""
+        self.changed: set[int] = set()
+        """Nodes whose look changed since the pane last drew them."""
+
+    def add(self, ev: dict[str, Any], stats: NodeStats | None = None) -> NodeInfo:
+        """Add a node from a ``node_created`` event."""
+        nid = int(ev["node"])
+        shape = ev.get("shape")
+        node = NodeInfo(
+            id=nid, name=str(ev.get("name") or ev.get("op") or nid), op=str(ev.get("op", "")),
+            inputs=tuple(int(i) for i in ev.get("inputs") or ()),
+            shape=tuple(shape) if shape is not None else None, dtype=str(ev.get("dtype") or ""),
+            device=str(ev.get("device") or "cpu"), scope=str(ev.get("scope") or ""),
+            source=str(ev.get("source") or ""), line=int(ev.get("line") or 0),
+            flops=int(ev.get("flops") or 0), bytes=int(ev.get("bytes") or 0),
+            grad_of=ev.get("grad_of"), index=len(self.nodes),
+        )
+        if stats is not None:
+            node.stats = stats
+        if self.plan is not None and nid not in self.plan:
+            node.state = "pruned"
+        self.nodes[nid] = node
+        self.struct_version += 1
+        return node
+
+    def set_plan(self, plan: list[int], run: int) -> None:
+        """A run starts: plan nodes go pending, the rest are pruned (dimmed)."""
+        self.plan, self.run = set(plan), run
+        self.plan_version += 1
+        for node in self.nodes.values():
+            node.state = "pending" if node.id in self.plan else "pruned"
+            node.grad = "" if node.id in self.plan else node.grad
+        self.changed.update(self.nodes)
+
+    def set_state(self, nid: int, state: str) -> NodeInfo | None:
+        """Change one node's state; returns the node (None if unknown)."""
+        node = self.nodes.get(nid)
+        if node is not None and node.state != state:
+            node.state = state
+            self.changed.add(nid)
+        return node
+
+    def take_changed(self) -> set[int]:
+        """The nodes changed since the last call (and forget them)."""
+        out, self.changed = self.changed, set()
+        return out

@@ -1,0 +1,230 @@
+"""The UI's whole picture of a run, folded event by event (no Textual, no math).
+
+``ViewState.apply(event)`` is the only writer. The app drains the inbox into it once a frame,
+then asks each pane to redraw what the ``dirty`` set names.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Any
+
+from tui.model import GraphModel, NodeInfo, NodeStats, shape_text
+from tui.stats import DeviceStats
+
+LOSS_HISTORY = 300
+"""Loss values kept per mode."""
+STATS_CAP = 4096
+"""Per-node timing histories kept per mode (oldest forgotten first)."""
+MODES = ("static", "eager")
+
+
+def fake_ns(ev: dict[str, Any]) -> int:
+    """A deterministic stand-in duration (tests and snapshots): from FLOPs, bytes and device."""
+    kind = ev["kind"]
+    if kind == "node_finished":
+        ns = 2_000 + int(ev.get("flops") or 0) // 40 + int(ev.get("bytes") or 0) // 400
+    elif kind == "transfer":
+        ns = 5_000 + int(ev.get("bytes") or 0) // 10
+    elif kind == "run_finished":
+        ns = 900_000
+    else:
+        ns = 1_500_000
+    return ns // 20 if ev.get("device") == "gpu" else ns
+
+
+class ViewState:
+    """Scene, graphs, device figures and losses, as the panes draw them."""
+
+    def __init__(self, *, fake_timings: bool = False) -> None:
+        self.fake_timings = fake_timings
+        """Replace measured durations by :func:`fake_ns` (stable snapshots)."""
+        self.scene: dict[str, Any] = {}
+        self.graphs: dict[str, GraphModel | None] = {m: None for m in MODES}
+        self.devices: dict[str, DeviceStats] = {d: DeviceStats(d) for d in ("cpu", "gpu")}
+        self.loss: dict[str, deque[float]] = {m: deque(maxlen=LOSS_HISTORY) for m in MODES}
+        self.iteration: dict[str, int] = {m: 0 for m in MODES}
+        self.current: tuple[str, NodeInfo] | None = None
+        """(mode, node) most recently created or started: the source pane lights its line."""
+        self.errors: deque[dict[str, Any]] = deque(maxlen=20)
+        self.new_errors: list[dict[str, Any]] = []
+        """Errors not yet announced (the app notifies and clears)."""
+        self.device = "cpu"
+        """Device of the latest node execution."""
+        self.events = 0
+        self.dropped = 0
+        """Events lost to a full inbox (seq gaps)."""
+        self.finished = False
+        """The engine's run ended (or stopped)."""
+        self.dirty: set[str] = set()
+        self._by_id: dict[str, GraphModel] = {}
+        self._stats: dict[str, dict[Any, NodeStats]] = {m: {} for m in MODES}
+        self._last_seq: int | None = None
+
+    # ------------------------------------------------------------ entry point
+
+    def apply(self, ev: dict[str, Any]) -> None:
+        """Fold one event in."""
+        self.events += 1
+        seq = ev.get("seq")
+        if isinstance(seq, int):
+            if self._last_seq is not None and seq > self._last_seq + 1:
+                self.dropped += seq - self._last_seq - 1
+            self._last_seq = seq
+        handler = getattr(self, "_on_" + str(ev.get("kind")), None)
+        if handler is not None:
+            handler(ev)
+
+    def reset_run(self) -> None:
+        """Forget the graphs (a restart); device figures and losses stay for comparison."""
+        self.graphs = {m: None for m in MODES}
+        self._by_id.clear()
+        self._last_seq = None
+        self.current = None
+        self.finished = False
+        self.iteration = {m: 0 for m in MODES}
+        self.dirty.update(("static", "eager", "source", "loss"))
+
+    def _dur(self, ev: dict[str, Any], key: str = "dur_ns") -> int:
+        return fake_ns(ev) if self.fake_timings else int(ev.get(key) or 0)
+
+    def _graph(self, ev: dict[str, Any]) -> GraphModel | None:
+        return self._by_id.get(str(ev.get("graph")))
+
+    def _node_stats(self, graph: GraphModel, ev: dict[str, Any]) -> NodeStats:
+        table = self._stats[graph.mode]
+        key = (ev.get("name"),) if graph.mode == "static" else (len(graph.nodes), ev.get("name"))
+        stats = table.get(key)
+        if stats is None:
+            if len(table) >= STATS_CAP:
+                del table[next(iter(table))]
+            stats = table[key] = NodeStats()
+        return stats
+
+    # ------------------------------------------------------------ handlers
+
+    def _on_scene(self, ev: dict[str, Any]) -> None:
+        self.scene = dict(ev)
+        self.dirty.update(("scene", "source"))
+
+    def _on_graph_created(self, ev: dict[str, Any]) -> None:
+        mode = "eager" if ev.get("mode") == "eager" else "static"
+        it = ev.get("iteration")
+        graph = GraphModel(str(ev["graph"]), mode, str(ev.get("name") or ""), it)
+        old = self.graphs.get(mode)
+        if old is not None:
+            self._by_id.pop(old.id, None)
+        self.graphs[mode] = graph
+        self._by_id[graph.id] = graph
+        if it is not None:
+            self.iteration[mode] = int(it)
+        self.dirty.add(mode)
+
+    def _on_node_created(self, ev: dict[str, Any]) -> None:
+        graph = self._graph(ev)
+        if graph is None:
+            return
+        node = graph.add(ev, self._node_stats(graph, ev))
+        self.current = (graph.mode, node)
+        self.dirty.update((graph.mode, "source"))
+
+    def _on_run_started(self, ev: dict[str, Any]) -> None:
+        graph = self._graph(ev)
+        if graph is None:
+            return
+        graph.set_plan([int(n) for n in ev.get("plan") or ()], int(ev.get("run") or 0))
+        self.dirty.add(graph.mode)
+
+    def _on_node_started(self, ev: dict[str, Any]) -> None:
+        graph = self._graph(ev)
+        node = graph.set_state(int(ev["node"]), "running") if graph else None
+        if graph is not None and node is not None:
+            self.current = (graph.mode, node)
+            self.dirty.update((graph.mode, "source"))
+
+    def _on_node_finished(self, ev: dict[str, Any]) -> None:
+        graph = self._graph(ev)
+        dur = self._dur(ev)
+        device = str(ev.get("device") or "cpu")
+        self.device = device
+        node = graph.set_state(int(ev["node"]), "done") if graph else None
+        op = node.op if node is not None else str(ev.get("op") or "?")
+        flops = int(ev.get("flops") or (node.flops if node else 0) or 0)
+        self.devices.setdefault(device, DeviceStats(device)).node(op, dur, flops)
+        self.dirty.add("devices")
+        if graph is None or node is None:
+            return
+        node.last_ns = dur
+        node.stats.add(dur)
+        if ev.get("shape") is not None:
+            node.shape = tuple(ev["shape"])
+        graph.changed.add(node.id)
+        if node.grad_of is not None:
+            fwd = graph.nodes.get(int(node.grad_of))
+            if fwd is not None:
+                fwd.grad = "∇ " + shape_text(node.shape)
+                graph.changed.add(fwd.id)
+        self.dirty.add(graph.mode)
+
+    def _on_run_finished(self, ev: dict[str, Any]) -> None:
+        graph = self._graph(ev)
+        self.devices.setdefault(self.device, DeviceStats(self.device)).iteration(
+            "static", self._dur(ev))
+        self.iteration["static"] += 1 if graph is not None else 0
+        self.dirty.update(("devices", "static"))
+
+    def _on_iteration_started(self, ev: dict[str, Any]) -> None:
+        mode = "eager" if ev.get("mode") == "eager" else "static"
+        self.iteration[mode] = int(ev.get("iteration") or 0)
+        self.dirty.add(mode)
+
+    def _on_iteration_finished(self, ev: dict[str, Any]) -> None:
+        if ev.get("mode") == "eager":
+            self.devices.setdefault(self.device, DeviceStats(self.device)).iteration(
+                "eager", self._dur(ev))
+            self.dirty.add("devices")
+
+    def _on_transfer(self, ev: dict[str, Any]) -> None:
+        device = str(ev.get("device") or "gpu")
+        self.devices.setdefault(device, DeviceStats(device)).transfer(
+            str(ev.get("direction") or "?"), int(ev.get("bytes") or 0), self._dur(ev))
+        self.dirty.add("devices")
+
+    def _on_metric(self, ev: dict[str, Any]) -> None:
+        if ev.get("name") != "loss":
+            return
+        mode = "eager" if ev.get("mode") == "eager" else "static"
+        try:
+            self.loss[mode].append(float(ev["value"]))
+        except (TypeError, ValueError):
+            return
+        self.dirty.add("loss")
+
+    def _on_grad(self, ev: dict[str, Any]) -> None:
+        graph = self._graph(ev)
+        node = graph.nodes.get(int(ev["node"])) if graph else None
+        if graph is None or node is None:
+            return
+        try:
+            node.grad = f"∇ {float(ev['norm']):.3g}"
+        except (TypeError, ValueError):
+            node.grad = "∇ ?"
+        graph.changed.add(node.id)
+        self.dirty.add(graph.mode)
+
+    def _on_error(self, ev: dict[str, Any]) -> None:
+        self.errors.append(ev)
+        self.new_errors.append(ev)
+        graph = self._graph(ev)
+        if graph is not None and ev.get("node") is not None:
+            node = graph.set_state(int(ev["node"]), "error")
+            if node is not None:
+                node.error = str(ev.get("message") or "")
+                self.current = (graph.mode, node)
+            self.dirty.update((graph.mode, "source"))
+        self.dirty.add("errors")
+
+    def _on_runner(self, ev: dict[str, Any]) -> None:
+        """The runner's own control event: the engine thread ended."""
+        self.finished = True
+        self.dirty.add("status")

@@ -1,0 +1,125 @@
+"""Per-device timing figures folded from events: per-op times, iteration times, GFLOP/s, transfers.
+
+Every history is bounded, so a run of any length keeps memory flat.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+ITER_HISTORY = 120
+"""Iteration times kept per mode (the sparkline's width, roughly)."""
+RATE_WINDOW = 512
+"""Recent node executions the GFLOP/s figure averages over."""
+
+
+@dataclass(slots=True)
+class OpStat:
+    """Time spent in one op type on one device."""
+
+    count: int = 0
+    total_ns: int = 0
+    last_ns: int = 0
+    flops: int = 0
+
+    @property
+    def mean_ns(self) -> float:
+        """Mean duration per call."""
+        return self.total_ns / self.count if self.count else 0.0
+
+
+@dataclass(slots=True)
+class TransferStat:
+    """Host<->device copies in one direction."""
+
+    count: int = 0
+    bytes: int = 0
+    total_ns: int = 0
+
+
+@dataclass
+class DeviceStats:
+    """Everything a device panel shows, for one device."""
+
+    name: str
+    ops: dict[str, OpStat] = field(default_factory=dict)
+    iterations: dict[str, deque[int]] = field(default_factory=dict)
+    """mode -> recent iteration (eager) or run (static) durations in ns."""
+    transfers: dict[str, TransferStat] = field(default_factory=dict)
+    _rate: deque[tuple[int, int]] = field(default_factory=lambda: deque(maxlen=RATE_WINDOW))
+    version: int = 0
+    """Bumped on every change; panels redraw only when it moved."""
+
+    def node(self, op: str, dur_ns: int, flops: int) -> None:
+        """Record one node execution."""
+        stat = self.ops.get(op)
+        if stat is None:
+            stat = self.ops[op] = OpStat()
+        stat.count += 1
+        stat.total_ns += dur_ns
+        stat.last_ns = dur_ns
+        stat.flops += flops
+        self._rate.append((flops, dur_ns))
+        self.version += 1
+
+    def iteration(self, mode: str, dur_ns: int) -> None:
+        """Record one iteration (eager) or Session.run (static)."""
+        self.iterations.setdefault(mode, deque(maxlen=ITER_HISTORY)).append(dur_ns)
+        self.version += 1
+
+    def transfer(self, direction: str, nbytes: int, dur_ns: int) -> None:
+        """Record one host<->device copy."""
+        stat = self.transfers.setdefault(direction, TransferStat())
+        stat.count += 1
+        stat.bytes += nbytes
+        stat.total_ns += dur_ns
+        self.version += 1
+
+    @property
+    def gflops(self) -> float | None:
+        """Achieved GFLOP/s over the recent window (None before any FLOP ran)."""
+        flops = sum(f for f, _ in self._rate)
+        ns = sum(d for _, d in self._rate)
+        return flops / ns if flops and ns else None
+
+    def mean_iteration_ns(self, mode: str) -> float | None:
+        """Mean of the recent iteration times of a mode."""
+        hist = self.iterations.get(mode)
+        return sum(hist) / len(hist) if hist else None
+
+
+def speedup(cpu: DeviceStats, gpu: DeviceStats, mode: str) -> float | None:
+    """GPU-over-CPU speed-up of a mode's mean iteration time (None until both ran)."""
+    c, g = cpu.mean_iteration_ns(mode), gpu.mean_iteration_ns(mode)
+    return c / g if c and g else None
+
+
+def fmt_ns(ns: float | None) -> str:
+    """A duration for humans: ``812ns``, ``12.3µs``, ``4.56ms``, ``1.20s``."""
+    if ns is None:
+        return "–"
+    if ns < 1e3:
+        return f"{ns:.0f}ns"
+    if ns < 1e6:
+        return f"{ns / 1e3:.1f}µs"
+    if ns < 1e9:
+        return f"{ns / 1e6:.2f}ms"
+    return f"{ns / 1e9:.2f}s"
+
+
+def fmt_bytes(n: float) -> str:
+    """A size for humans: ``512B``, ``3.2KB``, ``25.6MB``."""
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f}{unit}" if unit == "B" else f"{n:.1f}{unit}"
+        n /= 1024
+    return f"{n:.1f}GB"
+
+
+def fmt_count(n: float) -> str:
+    """A big count for humans: ``6.4M``, ``12.8G``."""
+    for unit, scale in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
+        if n >= scale:
+            return f"{n / scale:.1f}{unit}"
+    return f"{n:.0f}"

@@ -1,0 +1,140 @@
+"""DevicePanel: one device's timings (per op, per iteration), GFLOP/s, transfers and facts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.widget import Widget
+
+from tui.stats import fmt_bytes, fmt_ns, speedup
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from tui.stats import DeviceStats
+
+__all__ = ["DevicePanel", "spark"]
+
+BARS = "▁▂▃▄▅▆▇█"
+
+
+def spark(values: list[int] | list[float], width: int) -> str:
+    """A one-line sparkline of the last ``width`` values."""
+    values = list(values)[-width:]
+    if not values:
+        return ""
+    lo, hi = min(values), max(values)
+    span = (hi - lo) or 1
+    return "".join(BARS[int((v - lo) / span * (len(BARS) - 1))] for v in values)
+
+
+class DevicePanel(Widget):
+    """A side panel for one device ("cpu": numpy, "gpu": cupy).
+
+    It says why when the device is missing ("no cupy", "no NVIDIA driver", "no CUDA device")
+    instead of vanishing.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"device--label", "device--value", "device--spark",
+                                             "device--missing"}
+    """
+    | Class | Description |
+    | :- | :- |
+    | `device--label` | Row labels. |
+    | `device--value` | Figures. |
+    | `device--spark` | Sparklines and bars. |
+    | `device--missing` | The reason a device is unavailable. |
+    """
+
+    DEFAULT_CSS = """
+    DevicePanel { height: auto; }
+    """
+
+    def __init__(self, device: str, *, name: str | None = None, id: str | None = None,
+                 classes: str | None = None, disabled: bool = False) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self.device = device
+        """"cpu" or "gpu"."""
+        self.stats: DeviceStats | None = None
+        self.other: DeviceStats | None = None
+        self.info: dict[str, Any] = {}
+        """Device facts (engine.devices.device_info); ``available: False`` + ``reason``."""
+        self.active = False
+        """True when this is the device the run uses."""
+        self._seen = (-1, -1)
+
+    def set_stats(self, stats: DeviceStats, other: DeviceStats, active: bool) -> None:
+        """New figures; redraws only if something moved."""
+        key = (stats.version + other.version, int(active))
+        self.stats, self.other, self.active = stats, other, active
+        if key != self._seen:
+            self._seen = key
+            self.refresh(layout=True)
+
+    def set_info(self, info: dict[str, Any]) -> None:
+        """Device facts (cores, clock, memory) or why the device is missing."""
+        self.info = info
+        self.refresh(layout=True)
+
+    def render(self) -> RenderableType:
+        label = self.get_component_rich_style("device--label", partial=True)
+        value = self.get_component_rich_style("device--value", partial=True)
+        sparks = self.get_component_rich_style("device--spark", partial=True)
+        parts: list[RenderableType] = []
+        info = self.info
+        if info.get("available") is False:
+            missing = self.get_component_rich_style("device--missing", partial=True)
+            parts.append(Text("not available: " + str(info.get("reason", "unknown")), missing))
+        elif info:
+            cores = info.get("cores")
+            unit = info.get("cores_unit", "cores")
+            clock = info.get("clock_ghz")
+            mem = info.get("memory_bytes")
+            facts = [str(info.get("name") or "")]
+            facts.append(f"{cores} {unit}" if cores else "")
+            facts.append(f"{clock} GHz" if clock else "")
+            facts.append(fmt_bytes(mem) if mem else str(info.get("memory") or ""))
+            parts.append(Text(" · ".join(f for f in facts if f), label))
+        st = self.stats
+        width = max(10, self.size.width - 22)
+        if st is not None and (st.ops or st.iterations or st.transfers):
+            rows = Table.grid(padding=(0, 1))
+            rows.add_column(style=label, no_wrap=True)
+            rows.add_column(style=value, justify="right", no_wrap=True)
+            rows.add_column(style=sparks, no_wrap=True)
+            for mode, title in (("static", "Session.run"), ("eager", "eager iter")):
+                hist = list(st.iterations.get(mode, ()))
+                if hist:
+                    rows.add_row(title, fmt_ns(hist[-1]), spark(hist, width))
+            gf = st.gflops
+            rows.add_row("achieved", f"{gf:.2f}" if gf else "–", "GFLOP/s")
+            for direction, tr in sorted(st.transfers.items()):
+                rows.add_row(direction, fmt_ns(tr.total_ns), f"{fmt_bytes(tr.bytes)} in {tr.count}")
+            if self.device == "gpu" and self.other is not None:
+                for mode in ("static", "eager"):
+                    s = speedup(self.other, st, mode)
+                    if s:
+                        rows.add_row(f"vs CPU {mode}", f"×{s:.1f}", "speed-up")
+            parts.append(rows)
+            parts.append(self._op_table(st, label, value, sparks))
+        elif info.get("available") is not False:
+            parts.append(Text("no runs on this device yet", label))
+        return Group(*parts)
+
+    def _op_table(self, st: DeviceStats, label: Any, value: Any, sparks: Any) -> Table:
+        table = Table(box=None, padding=(0, 1), show_edge=False, expand=True,
+                      header_style=label)
+        table.add_column("op", style=label, no_wrap=True, ratio=3)
+        table.add_column("calls", style=value, justify="right", no_wrap=True)
+        table.add_column("mean", style=value, justify="right", no_wrap=True)
+        table.add_column("share", style=sparks, no_wrap=True, ratio=2)
+        total = sum(o.total_ns for o in st.ops.values()) or 1
+        top = sorted(st.ops.items(), key=lambda kv: -kv[1].total_ns)[:8]
+        for op, o in top:
+            share = o.total_ns / total
+            bar = "█" * max(1, round(share * 8))
+            table.add_row(op, str(o.count), fmt_ns(o.mean_ns), f"{bar} {share:4.0%}")
+        return table

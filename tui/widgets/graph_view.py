@@ -1,0 +1,366 @@
+"""GraphView: one graph pane (static or eager), drawn with the Line API."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.boxes import BoxText, box_row
+from tui.canvas import EdgeGrid, runs
+from tui.fold import FoldBox, fold_state, view_graph
+from tui.layout import AppendPlacer, Layout, geometry, place_full
+from tui.model import shape_text
+from tui.stats import fmt_ns
+
+if TYPE_CHECKING:
+    from textual import events
+
+    from tui.layout import Box, NodeId
+    from tui.model import GraphModel, NodeInfo
+
+__all__ = ["GraphView"]
+
+HEAT_LEVELS = 5
+FULL_REFRESH = 12
+"""More changed nodes than this in one frame: one full refresh beats many small ones."""
+
+
+class GraphView(ScrollView, can_focus=True):
+    """A scrolling, pannable drawing of one graph: boxes, routed edges, states and times.
+
+    | Key | Action |
+    | :- | :- |
+    | `]` / `[` | Select the next / previous node. |
+    | `enter` | Open the selected node's card. |
+    | arrows, page keys | Scroll and pan. |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("right_square_bracket", "select(1)", "Next node", show=False,
+                tooltip="Select the next node of this pane", id="graph.next"),
+        Binding("left_square_bracket", "select(-1)", "Prev node", show=False,
+                tooltip="Select the previous node of this pane", id="graph.prev"),
+        Binding("enter", "open_card", "Card", show=False,
+                tooltip="Show the selected node's card", id="graph.card"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "graph--edge", "graph--edge-dim", "graph--grad", "graph--empty",
+        "graph--defined", "graph--pruned", "graph--pending", "graph--running", "graph--done",
+        "graph--error", "graph--cpu", "graph--gpu",
+        *(f"graph--heat-{i}" for i in range(HEAT_LEVELS)),
+    }
+    """
+    | Class | Description |
+    | :- | :- |
+    | `graph--edge` / `graph--edge-dim` | Edges; dim ones lead to nodes the run does not need. |
+    | `graph--<state>` | Boxes by state: defined, pruned, pending, running, done, error. |
+    | `graph--cpu` / `graph--gpu` | Boxes by device (colour mode "device"). |
+    | `graph--heat-0..4` | Boxes by last time, coolest to hottest (colour mode "heat"). |
+    | `graph--grad` | Gradient text under a value. |
+    """
+
+    DEFAULT_CSS = """
+    GraphView { height: 1fr; width: 1fr; }
+    """
+
+    orientation: reactive[str] = reactive("LR", init=False)
+    """Layers left-to-right ("LR") or top-to-bottom ("TB")."""
+    colour_mode: reactive[str] = reactive("state", init=False)
+    """Box colours by "state", "device" or "heat"."""
+    folded: reactive[frozenset[str]] = reactive(frozenset({"gradients"}), init=False)
+    """Top-level name scopes drawn as one box."""
+    compact: reactive[bool] = reactive(False, init=False)
+    """Three-row boxes (shape and time on one line) instead of four."""
+    selected: reactive[NodeId | None] = reactive(None, init=False)
+    """The selected box's view id."""
+
+    class Selected(Message):
+        """A node was selected (or its card asked for)."""
+
+        def __init__(self, view: GraphView, node: NodeInfo | None, fold: FoldBox | None) -> None:
+            super().__init__()
+            self.view = view
+            self.node = node
+            self.fold = fold
+
+    def __init__(self, mode: str, *, name: str | None = None, id: str | None = None,
+                 classes: str | None = None, disabled: bool = False) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self.mode = mode
+        """"static" or "eager": eager panes place nodes append-only."""
+        self.graph: GraphModel | None = None
+        self.layout_ = Layout("LR")
+        self._edges: EdgeGrid | None = None
+        self._rows: dict[int, list[tuple[NodeId, Box]]] = {}
+        self._row_ver: dict[int, int] = {}
+        self._strips: dict[tuple[int, int], Strip] = {}
+        self._styles: dict[str, Style] = {}
+        self._folds: dict[str, FoldBox] = {}
+        self._order: list[NodeId] = []
+        self._placer: AppendPlacer | None = None
+        self._placer_key: tuple[object, ...] = ()
+        self._seen = (-1, -1)
+        self._heat_max = 0
+        self.empty_text = "waiting for the engine…"
+        """Shown while there is no graph."""
+        self.auto_orientation = True
+        """Pick the orientation from the pane's shape (until the user picks one)."""
+        self.compact_by_user = False
+        """The user chose the box size (the app stops choosing it from the screen height)."""
+
+    # ------------------------------------------------------------ watchers
+
+    def watch_orientation(self) -> None:
+        self.relayout()
+
+    def watch_folded(self) -> None:
+        self.relayout()
+
+    def watch_compact(self) -> None:
+        self.relayout()
+
+    def watch_colour_mode(self) -> None:
+        self._invalidate()
+
+    def watch_selected(self, old: NodeId | None, new: NodeId | None) -> None:
+        for vid in (old, new):
+            self._touch(vid)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+        self._strips.clear()
+
+    # ------------------------------------------------------------ drawing
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        vy = scroll_y + y
+        if self.graph is None or not self.graph.nodes:
+            return self._empty_line(y, width)
+        key = (vy, self._row_ver.get(vy, 0))
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._strips[key] = self._build_row(vy)
+        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+
+    def _empty_line(self, y: int, width: int) -> Strip:
+        if y != 1:
+            return Strip.blank(width, self.rich_style)
+        style = self.rich_style + self._style("empty")
+        return Strip([Segment(("  " + self.empty_text)[:width].ljust(width), style)])
+
+    def _build_row(self, vy: int) -> Strip:
+        if self._edges is None or vy >= self._edges.height:
+            return Strip.blank(self.layout_.width, self.rich_style)
+        chars, keys = self._edges.row(vy)
+        chars, keys = list(chars), list(keys)
+        for vid, box in self._rows.get(vy, ()):
+            x = box.x
+            for text, key in box_row(self._box_text(vid), vy - box.y, box.w, box.h):
+                chars[x:x + len(text)] = list(text)
+                keys[x:x + len(text)] = [key] * len(text)
+                x += len(text)
+        base = self.rich_style
+        return Strip([Segment(text, base + self._style(key) if key else base)
+                      for text, key in runs(chars, keys)], self.layout_.width)
+
+    def _style(self, key: str) -> Style:
+        style = self._styles.get(key)
+        if style is None:
+            style = self._styles[key] = self.get_component_rich_style(f"graph--{key}",
+                                                                      partial=True)
+        return style
+
+    def _box_text(self, vid: NodeId) -> BoxText:
+        graph = self.graph
+        assert graph is not None
+        border = "heavy" if vid == self.selected else "plain"
+        if isinstance(vid, str):
+            fold = self._folds[vid]
+            state, ns = fold_state(graph, fold)
+            return BoxText(f"▸ {fold.scope}/", f"{len(fold.members)} ops folded",
+                           fmt_ns(ns) if ns is not None else "", "", self._key(state, None, ns),
+                           "dashed" if state == "pruned" and border == "plain" else border)
+        node = graph.nodes[vid]
+        dtype = {"float32": "f32", "float64": "f64", "int64": "i64", "bool": "bool"}.get(
+            node.dtype, node.dtype)
+        value = f"{shape_text(node.shape)} {dtype}".strip()
+        time = "" if node.last_ns is None or node.state in ("pending", "pruned") else fmt_ns(
+            node.last_ns)
+        if node.state == "error":
+            time = "error"
+        elif node.state == "defined" and self.mode == "static":
+            time = "defined"
+        if not self.compact and node.op and not node.name.lower().startswith(node.op.lower()):
+            time = f"{time:<9}{node.op}" if time else node.op
+        if node.state == "pruned" and border == "plain":
+            border = "dashed"
+        return BoxText(node.name, value, time, node.grad, self._key(node.state, node.device,
+                       node.last_ns), border)
+
+    def _key(self, state: str, device: str | None, ns: int | None) -> str:
+        if state in ("running", "error", "pruned") or self.colour_mode == "state":
+            return state
+        if self.colour_mode == "device":
+            return device or "cpu"
+        if ns is None or not self._heat_max:
+            return "defined"
+        return f"heat-{min(HEAT_LEVELS - 1, int(HEAT_LEVELS * ns / (self._heat_max + 1)))}"
+
+    # ------------------------------------------------------------ layout
+
+    def relayout(self) -> None:
+        """Lay the graph out again (structure, folding, orientation or box size changed)."""
+        graph = self.graph
+        if graph is None:
+            self.layout_ = Layout(self.orientation)
+            self._edges, self._rows, self._folds, self._order = None, {}, {}, []
+            self.virtual_size = Size(0, 0)
+            self._invalidate()
+            return
+        nodes, self._folds = view_graph(graph, self.folded)
+        if self.mode == "eager":
+            key = (graph.id, self.folded)
+            if self._placer is None or key != self._placer_key:
+                self._placer, self._placer_key = AppendPlacer(), key
+            for vid, ins in nodes:
+                self._placer.add(vid, ins)
+            placements = dict(self._placer.placed)
+        else:
+            placements = place_full(nodes)
+        box_h = 3 if self.compact else 4
+        self.layout_ = geometry(placements, nodes, self.orientation, box_h)
+        self._order = [vid for vid, _ in nodes]
+        pruned = {vid for vid in self._order if self._state_of(vid) == "pruned"}
+        self._edges = EdgeGrid(self.layout_, pruned)
+        rows: dict[int, list[tuple[NodeId, Box]]] = {}
+        for vid, box in self.layout_.boxes.items():
+            for y in range(box.y, box.y2):
+                rows.setdefault(y, []).append((vid, box))
+        self._rows = rows
+        self._seen = (graph.struct_version, graph.plan_version)
+        self.virtual_size = Size(self.layout_.width, self.layout_.height)
+        self._invalidate()
+
+    def _state_of(self, vid: NodeId) -> str:
+        assert self.graph is not None
+        if isinstance(vid, str):
+            return fold_state(self.graph, self._folds[vid])[0]
+        return self.graph.nodes[vid].state
+
+    def _invalidate(self) -> None:
+        self._strips.clear()
+        self._row_ver.clear()
+        self.refresh()
+
+    def _touch(self, vid: NodeId | None) -> None:
+        box = self.layout_.boxes.get(vid) if vid is not None else None
+        if box is None:
+            return
+        for y in range(box.y, box.y2):
+            self._row_ver[y] = self._row_ver.get(y, 0) + 1
+        self.refresh_lines(box.y - int(self.scroll_offset.y), box.h)
+
+    # ------------------------------------------------------------ public API
+
+    def show(self, graph: GraphModel | None) -> None:
+        """Draw this graph from now on (or nothing); a new graph starts an empty canvas."""
+        if graph is not self.graph:
+            self.graph = graph
+            self.selected = None
+            self.relayout()
+            if graph is not None:
+                graph.take_changed()
+
+    def sync(self) -> None:
+        """Apply what changed in the graph since the last frame (called once per frame)."""
+        graph = self.graph
+        if graph is None:
+            return
+        changed = graph.take_changed()
+        if (graph.struct_version, graph.plan_version) != self._seen:
+            self.relayout()
+            return
+        if self.colour_mode == "heat":
+            top = max((n.last_ns or 0 for n in graph.nodes.values()), default=0)
+            if top != self._heat_max:
+                self._heat_max = top
+                self._invalidate()
+                return
+        vids = {self._vid(n) for n in changed}
+        if len(vids) > FULL_REFRESH:
+            self._invalidate()
+        else:
+            for vid in vids:
+                self._touch(vid)
+
+    def _vid(self, nid: int) -> NodeId:
+        node = self.graph.nodes.get(nid) if self.graph else None
+        key = node.fold_key if node else ""
+        return "scope:" + key if key and key in self.folded else nid
+
+    def drawing_text(self) -> str:
+        """The whole drawing as plain text (headless dumps and tests)."""
+        if self._edges is None:
+            return ""
+        return "\n".join(self._build_row(y).text.rstrip() for y in range(self.layout_.height))
+
+    def node_at(self, x: int, y: int) -> NodeId | None:
+        """The view id of the box under a cell of the drawing (None: no box)."""
+        for vid, box in self._rows.get(y, ()):
+            if box.x <= x < box.x2:
+                return vid
+        return None
+
+    def reveal(self, vid: NodeId) -> None:
+        """Scroll so that a box is visible."""
+        box = self.layout_.boxes.get(vid)
+        if box is not None:
+            from textual.geometry import Region
+
+            self.scroll_to_region(Region(box.x, box.y, box.w, box.h), animate=False)
+
+    # ------------------------------------------------------------ handlers and actions
+
+    def on_resize(self) -> None:
+        if self.auto_orientation and self.size.height:
+            self.orientation = "LR" if self.size.width >= 3 * self.size.height else "TB"
+
+    def on_click(self, event: events.Click) -> None:
+        vid = self.node_at(event.x + int(self.scroll_offset.x), event.y + int(self.scroll_offset.y))
+        if vid is not None:
+            self.selected = vid
+            self.action_open_card()
+
+    def action_select(self, step: int) -> None:
+        """Select the next (step 1) or previous (-1) box in creation order."""
+        if not self._order:
+            return
+        if self.selected in self._order:
+            i = (self._order.index(self.selected) + step) % len(self._order)
+        else:
+            i = 0 if step > 0 else len(self._order) - 1
+        self.selected = self._order[i]
+        self.reveal(self.selected)
+        self.action_open_card()
+
+    def action_open_card(self) -> None:
+        """Tell the app to show the selected node's card."""
+        vid = self.selected
+        if vid is None or self.graph is None:
+            return
+        if isinstance(vid, str):
+            self.post_message(self.Selected(self, None, self._folds.get(vid)))
+        else:
+            self.post_message(self.Selected(self, self.graph.nodes.get(vid), None))

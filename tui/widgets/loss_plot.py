@@ -1,0 +1,48 @@
+"""LossPlot: loss over iterations, one sparkline per graph style."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.containers import Vertical
+from textual.widgets import Label, Sparkline
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from textual.app import ComposeResult
+
+__all__ = ["LossPlot"]
+
+
+class LossPlot(Vertical):
+    """Two labelled sparklines (static, eager) of the loss, with the latest values."""
+
+    DEFAULT_CSS = """
+    LossPlot { height: 1fr; }
+    LossPlot > Label { width: 1fr; }
+    LossPlot > Sparkline { height: 1fr; min-height: 1; }
+    """
+
+    MODES = ("static", "eager")
+
+    def compose(self) -> ComposeResult:
+        for mode in self.MODES:
+            yield Label(f"{mode}: –", id=f"loss-{mode}-label", classes="loss-label")
+            yield Sparkline([], id=f"loss-{mode}", classes=f"loss-{mode}")
+
+    def update_losses(self, losses: dict[str, Sequence[float]]) -> None:
+        """Show the loss histories (mode -> values, oldest first)."""
+        for mode in self.MODES:
+            values = list(losses.get(mode, ()))
+            label = self.query_one(f"#loss-{mode}-label", Label)
+            if values:
+                label.update(f"{mode} loss {values[-1]:.4g}  ({len(values)} iterations shown, "
+                             f"min {min(values):.4g})")
+            else:
+                label.update(f"{mode} loss: –")
+            self.query_one(f"#loss-{mode}", Sparkline).data = _finite(values)
+
+
+def _finite(values: Iterable[float]) -> list[float]:
+    return [v for v in values if v == v and abs(v) != float("inf")]

@@ -1,0 +1,59 @@
+"""NodeCard: everything known about the selected node."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.content import Content
+from textual.widgets import Static
+
+from tui.model import shape_text
+from tui.stats import fmt_bytes, fmt_count, fmt_ns
+
+if TYPE_CHECKING:
+    from tui.fold import FoldBox
+    from tui.model import GraphModel, NodeInfo
+
+__all__ = ["NodeCard", "card_text"]
+
+
+def card_text(graph: GraphModel, node: NodeInfo | None, fold: FoldBox | None) -> str:
+    """The card's lines for a node or a folded scope (plain text, no markup)."""
+    if fold is not None:
+        names = [graph.nodes[m].name for m in fold.members if m in graph.nodes]
+        head = f"scope {fold.scope}/  ({len(names)} ops, folded; press f to unfold)"
+        return "\n".join([head, *(f"  {n}" for n in names[:12]),
+                          *(["  …"] if len(names) > 12 else [])])
+    if node is None:
+        return ""
+    ins = ", ".join(graph.nodes[i].name if i in graph.nodes else str(i) for i in node.inputs)
+    st = node.stats
+    lines = [
+        f"{node.name}   op {node.op}   [{graph.mode}, {node.state}]",
+        f"inputs  {ins or '—'}",
+        f"shape   {shape_text(node.shape)}  {node.dtype}   device {node.device}",
+        f"bytes   {fmt_bytes(node.bytes)}   FLOPs {fmt_count(node.flops)}",
+        f"time    last {fmt_ns(st.last_ns)}  mean {fmt_ns(st.mean_ns)}  "
+        f"min {fmt_ns(st.min_ns if st.count else None)}  ({st.count} runs)",
+        f"source  {node.source or '—'}",
+    ]
+    if node.grad:
+        lines.append(f"grad    {node.grad}")
+    if node.grad_of is not None and node.grad_of in graph.nodes:
+        lines.append(f"grad of {graph.nodes[node.grad_of].name}")
+    if node.error:
+        lines.append(f"error   {node.error}")
+    return "\n".join(lines)
+
+
+class NodeCard(Static):
+    """The selected node's card: op, inputs, shape, dtype, device, bytes, FLOPs, times, source."""
+
+    DEFAULT_CSS = """
+    NodeCard { height: auto; }
+    """
+
+    def show_node(self, graph: GraphModel, node: NodeInfo | None, fold: FoldBox | None) -> None:
+        """Fill the card (and reveal it)."""
+        self.update(Content(card_text(graph, node, fold)))
+        self.display = True
