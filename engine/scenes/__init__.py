@@ -44,6 +44,8 @@ class Scene:
         section: the lecture's part ("intro", "tensorflow", "pytorch", "static-vs-dynamic").
         loop: the text of the listing's main loop bound, replaced to change iterations.
         small: (old, new) text edits that shrink sizes for tests.
+        gpu: (old, new) text edits of this listing, beyond ``GPU_EDITS``, that put its
+            tensors on the GPU (for listings that name no device themselves).
     """
 
     name: str
@@ -53,12 +55,13 @@ class Scene:
     section: str
     loop: str | None = "range(500)"
     small: tuple[tuple[str, str], ...] = field(default=())
+    gpu: tuple[tuple[str, str], ...] = field(default=())
 
     def source(self, device: str = "cpu", iterations: int | None = None, small: bool = False) -> str:
         """The listing as it will run: device, iteration count and size edits applied."""
         text = (LISTINGS / self.file).read_text(encoding="utf-8")
         if device != "cpu":
-            for old, new in GPU_EDITS:
+            for old, new in (*GPU_EDITS, *self.gpu):
                 text = text.replace(old, new)
         if small:
             for old, new in self.small:
@@ -107,9 +110,6 @@ def _reset(seed: int) -> None:
             f(seed)
 
 
-_SMALL_TWO_LAYER = (("N, D, H = 64, 1000, 100", "N, D, H = 4, 6, 5"),
-                    ("N_, D_in, H_, D_out = 64, 1000, 100, 10", "N_, D_in, H_, D_out = 4, 6, 5, 3"))
-
 SCENES: dict[str, Scene] = {}
 
 
@@ -117,11 +117,6 @@ def add(scene: Scene) -> Scene:
     """Register a scene (in lecture order: the order of registration)."""
     SCENES[scene.name] = scene
     return scene
-
-
-add(Scene("two-layer", "Static vs dynamic: the two-layer network",
-          "Same network: TensorFlow builds the graph once and runs it; PyTorch rebuilds it "
-          "every iteration", "two_layer.py", "static-vs-dynamic", small=_SMALL_TWO_LAYER))
 
 
 def get_scene(name: str) -> Scene:
@@ -134,3 +129,6 @@ def get_scene(name: str) -> Scene:
         return SCENES[name]
     except KeyError:
         raise KeyError(f"unknown scene {name!r}; scenes: {', '.join(SCENES)}") from None
+
+
+from engine.scenes import catalog  # noqa: E402,F401 - registers the lecture's listings
