@@ -234,6 +234,10 @@ def _grad_mask(xp: Any, g: Any, a: Any, b: Any, cmp: str = "ge") -> Any:
 
 
 def _clamp(xp: Any, x: Any, min: float | None = None, max: float | None = None) -> Any:  # noqa: A002
+    if max is None:  # one-sided bounds as maximum/minimum: same values, less call overhead
+        return xp.maximum(x, min)
+    if min is None:
+        return xp.minimum(x, max)
     return xp.clip(x, min, max)
 
 
@@ -392,3 +396,71 @@ class Immediate:
         if tuple(getattr(g, "shape", ())) == shape:
             return g
         return self("Unbroadcast", g, like)
+
+
+# ------------------------------------------- in-place updates, indexing and masks
+# The eager front end's ``-=``, ``grad_h[h < 0] = 0``, ``zero_()``, ``clone()`` and ``x[t]``.
+# In-place kernels write into their first input and return it (``out=``, ``copyto``), so an
+# update costs no temporary; their gradients are those of the out-of-place op.
+
+
+def _masked_fill(xp: Any, x: Any, mask: Any, value: float = 0.0) -> Any:
+    xp.copyto(x, value, where=mask)
+    return x
+
+
+def _fill(xp: Any, x: Any, value: float = 0.0) -> Any:
+    x.fill(value)
+    return x
+
+
+def _index_put(xp: Any, x: Any, value: Any, index: Any = None) -> Any:
+    x[index] = value
+    return x
+
+
+def _is_basic(index: Any) -> bool:
+    keys = index if isinstance(index, tuple) else (index,)
+    return all(k is None or k is Ellipsis or isinstance(k, (int, slice)) for k in keys)
+
+
+def _index_grad(xp: Any, g: Any, x: Any, index: Any = None) -> Any:
+    out = xp.zeros(x.shape, dtype=g.dtype)
+    if _is_basic(index):
+        out[index] = g
+    else:  # repeated integer indices must add up
+        xp.add.at(out, index, g)
+    return out
+
+
+def index_shape(x: Shape, index: Any = None, **attrs: Any) -> Shape:
+    """Shape of ``x[index]``, worked out on a zero-byte stand-in of shape ``x``."""
+    if x is None or any(d is None for d in x):
+        return None
+    import numpy as np
+
+    probe = np.lib.stride_tricks.as_strided(np.zeros(1), x, (0,) * len(x))
+    return tuple(probe[index].shape)
+
+
+register("AssignSub", lambda xp, ref, v: xp.subtract(ref, v, out=ref), same_shape, eager="sub_",
+         grad=OPS["Sub"].grad, backward="SubBackward0")
+register("AssignAdd", lambda xp, ref, v: xp.add(ref, v, out=ref), same_shape, eager="add_",
+         grad=OPS["Add"].grad, backward="AddBackward0")
+register("AssignMul", lambda xp, ref, v: xp.multiply(ref, v, out=ref), same_shape, eager="mul_")
+register("MaskedFill", _masked_fill, same_shape, eager="masked_fill_", backward="MaskedFillBackward0",
+         grad=lambda F, g, out, x, mask, needs, value=0.0: (F("MaskZero", g, mask), None))
+register("MaskZero", lambda xp, g, mask: xp.where(mask, xp.zeros((), dtype=g.dtype), g), same_shape)
+register("Fill", _fill, same_shape, flops=no_flops, eager="fill_")
+register("IndexPut", _index_put, same_shape, flops=no_flops, eager="index_put_")
+register("Clone", lambda xp, x: x.copy(), same_shape, flops=no_flops, eager="clone",
+         backward="CloneBackward0", grad=lambda F, g, out, x, needs: (g,))
+register("Index", lambda xp, x, index=None: x[index], index_shape, flops=no_flops, eager="select",
+         backward="SelectBackward0",
+         grad=lambda F, g, out, x, needs, index=None: (F("IndexGrad", g, x, index=index),))
+register("IndexGrad", _index_grad, like_shape, flops=no_flops)
+register("Cast", lambda xp, x, dtype="float32": x.astype(dtype), same_shape, flops=no_flops,
+         eager="to", backward="ToCopyBackward0",
+         grad=lambda F, g, out, x, needs, dtype="float32": (F("CastLike", g, x),))
+register("Sqrt", lambda xp, x: xp.sqrt(x), same_shape, backward="SqrtBackward0",
+         grad=lambda F, g, out, x, needs: (F("RealDiv", F("Mul", g, 0.5), out),))

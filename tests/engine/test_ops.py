@@ -55,6 +55,13 @@ CASES = [
     ("Mean", [randn(3, 4)], {"axis": 1}),
     ("Transpose", [randn(3, 4)], {}),
     ("Reshape", [randn(3, 4)], {"shape": (4, 3)}),
+    ("Clone", [randn(3, 4)], {}),
+    ("Index", [randn(3, 4)], {"index": 1}),
+    ("Index", [randn(3, 4)], {"index": (slice(0, 2), -1)}),
+    ("Index", [randn(3, 4)], {"index": [0, 2, 0]}),
+    ("MaskedFill", [randn(3, 4), RNG.standard_normal((3, 4)) > 0], {}),
+    ("Cast", [randn(3, 4)], {"dtype": "float64"}),
+    ("Sqrt", [RNG.uniform(0.5, 2, (3, 4))], {}),
 ]
 
 REFERENCE = {  # numpy written out by hand
@@ -65,7 +72,8 @@ REFERENCE = {  # numpy written out by hand
     "Tanh": np.tanh, "Sigmoid": lambda x: 1 / (1 + np.exp(-x)),
     "Maximum": lambda a, b: np.where(a >= b, a, b), "Minimum": lambda a, b: np.where(a <= b, a, b),
     "Relu": lambda x: np.where(x > 0, x, 0), "Transpose": lambda x: x.T,
-    "BiasAdd": lambda x, b: x + b,
+    "BiasAdd": lambda x, b: x + b, "Clone": lambda x: x.copy(), "Sqrt": lambda x: x**0.5,
+    "MaskedFill": lambda x, mask: np.where(mask, 0.0, x),
 }
 
 
@@ -91,6 +99,10 @@ def reference(name: str, inputs: list[np.ndarray], attrs: dict) -> np.ndarray:
         return total / (x.size if axis is None else x.shape[axis]) if name == "Mean" else total
     if name == "Reshape":
         return inputs[0].reshape(attrs["shape"])
+    if name == "Cast":
+        return inputs[0].astype(attrs["dtype"])
+    if name == "Index":
+        return inputs[0][attrs["index"]]
     raise AssertionError(name)
 
 
@@ -117,6 +129,9 @@ def test_gradient_matches_finite_differences(case):
     grads = op.grad(F, g, out, *inputs, needs=[True] * len(inputs), **attrs)
     eps = 1e-6
     for i, x in enumerate(inputs):
+        if x.dtype == bool:  # masks get no gradient
+            assert grads[i] is None, f"d{name}/d mask {i} should be None"
+            continue
         numeric = np.zeros_like(x)
         for idx in np.ndindex(x.shape):
             plus, minus = [a.copy() for a in inputs], [a.copy() for a in inputs]

@@ -1,0 +1,172 @@
+"""Autograd nodes (``grad_fn``): micrograd's shape with PyTorch's names and bookkeeping.
+
+An :class:`OpNode` is what one recorded op leaves behind: the op (its label and backward rule
+come from the op table), its input arrays in order, its output, and ``nexts``: for each input
+the node its gradient flows to (the producer's ``grad_fn``, the leaf tensor that accumulates it
+(shown as ``AccumulateGrad``), or None). Saved tensors remember their version so a later
+in-place change is caught at backward time, as PyTorch does.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import TYPE_CHECKING, Any
+
+from engine.eager import errors
+from engine.eager.types import type_name
+
+if TYPE_CHECKING:
+    from engine.eager.tensor import Tensor
+    from engine.ops import Op
+
+SEQUENCE = itertools.count()
+
+# Inputs each op's backward rule reads (PyTorch saves exactly these); absent: all inputs.
+SAVED_INPUTS: dict[str, tuple[int, ...]] = {
+    name: () for name in ("Add", "Sub", "Neg", "Identity", "Clone", "Transpose", "Reshape", "Sum",
+                          "Mean", "BiasAdd", "AssignSub", "AssignAdd", "Index", "Exp", "Tanh",
+                          "Sigmoid", "Relu", "Sqrt", "Cast")}
+SAVED_INPUTS["MaskedFill"] = (1,)
+USES_OUTPUT = frozenset({"Exp", "Tanh", "Sigmoid", "Relu", "RealDiv", "Pow", "Sqrt"})
+
+
+class Node:
+    """Base of every ``grad_fn``.
+
+    Attributes:
+        name: PyTorch's class name (``MmBackward0``).
+        nexts: per input, the Node or leaf Tensor its gradient goes to, or None.
+        seq: sequence number; among ready nodes backward runs the highest first.
+        graph, node: the forward node's ids in the event stream (None when nobody listened).
+    """
+
+    __slots__ = ("name", "nexts", "needs", "seq", "graph", "node", "freed", "__weakref__")
+
+    def __init__(self, name: str, parents: tuple[Any, ...]) -> None:
+        self.name = name
+        self.seq = next(SEQUENCE)
+        nexts = []
+        for p in parents:
+            if p is None:
+                nexts.append(None)
+            elif p.grad_fn is not None:
+                nexts.append(p.grad_fn)
+            elif p.requires_grad:
+                nexts.append(p)
+            else:
+                nexts.append(None)
+        self.nexts = tuple(nexts)
+        self.needs = tuple(n is not None for n in nexts)
+        self.graph: str | None = None
+        self.node: int | None = None
+        self.freed = False
+
+    @property
+    def next_functions(self) -> tuple[tuple[Any, int], ...]:
+        """``((node, 0), ...)`` per tensor input; leaves appear as their AccumulateGrad."""
+        return tuple((accumulate_grad(n) if _is_tensor(n) else n, 0) for n in self.nexts)
+
+    def apply(self, F: Any, g: Any) -> tuple[Any, ...]:
+        """Gradients for each input given the output gradient ``g`` (arrays)."""
+        raise NotImplementedError
+
+    def release(self) -> None:
+        """Free saved values (end of a backward without retain_graph)."""
+
+    def name_(self) -> str:
+        return self.name
+
+    def __repr__(self) -> str:
+        return f"<{self.name} object at {hex(id(self))}>"
+
+
+class OpNode(Node):
+    """The grad_fn of one op from the op table."""
+
+    __slots__ = ("op", "args", "out", "attrs", "saved", "out_vc", "out_version")
+
+    def __init__(self, op: Op, parents: tuple[Any, ...], args: tuple[Any, ...], out: Any,
+                 attrs: dict[str, Any], out_vc: list[int], name: str | None = None) -> None:
+        Node.__init__(self, name or op.backward_name, parents)
+        self.op, self.args, self.out, self.attrs = op, args, out, attrs
+        idx = SAVED_INPUTS.get(op.name)
+        if idx is None:
+            self.saved = tuple((p, p._vc[0]) for p in parents if p is not None)
+        else:
+            self.saved = tuple((parents[i], parents[i]._vc[0]) for i in idx
+                               if parents[i] is not None)
+        if op.name in USES_OUTPUT:
+            self.out_vc, self.out_version = out_vc, out_vc[0]
+        else:
+            self.out_vc, self.out_version = None, 0
+
+    def _saves(self) -> bool:
+        return bool(self.saved) or self.out_vc is not None
+
+    def apply(self, F: Any, g: Any) -> tuple[Any, ...]:
+        if self.freed and self._saves():
+            errors.fail(errors.BACKWARD_TWICE, graph=self.graph, node=self.node)
+        for t, version in self.saved:
+            if t._vc[0] != version:
+                producer = t.grad_fn.name if t.grad_fn is not None else None
+                errors.fail(errors.version_message(type_name(t.array.dtype, t._dev), t.array.shape,
+                                                   producer, t._vc[0], version),
+                            graph=self.graph, node=self.node)
+        if self.out_vc is not None and self.out_vc[0] != self.out_version:
+            errors.fail(errors.version_message("tensor", self.out.shape, self.name,
+                                               self.out_vc[0], self.out_version),
+                        graph=self.graph, node=self.node)
+        grads = self.op.grad(F, g, self.out, *self.args, needs=self.needs, **self.attrs)
+        return tuple(grads)
+
+    def release(self) -> None:
+        self.freed = True
+        if self._saves():
+            self.args = None  # type: ignore[assignment]
+            self.out = None
+
+
+class CopyNode(Node):
+    """``ToCopyBackward0``: a device move; the gradient moves back."""
+
+    __slots__ = ("src",)
+
+    def __init__(self, parent: Tensor) -> None:
+        Node.__init__(self, "ToCopyBackward0", (parent,))
+        self.src = parent._dev
+
+    def apply(self, F: Any, g: Any) -> tuple[Any, ...]:
+        from engine.devices import device_of
+
+        return (self.src.asarray(device_of(g).to_host(g)),)
+
+
+class AccumulateGrad:
+    """The node a leaf's gradient reaches; ``variable`` is the leaf."""
+
+    __slots__ = ("variable",)
+    name = "AccumulateGrad"
+
+    def __init__(self, variable: Tensor) -> None:
+        self.variable = variable
+
+    @property
+    def next_functions(self) -> tuple[()]:
+        return ()
+
+    def name_(self) -> str:
+        return self.name
+
+    def __repr__(self) -> str:
+        return f"<AccumulateGrad object at {hex(id(self))}>"
+
+
+def accumulate_grad(t: Tensor) -> AccumulateGrad:
+    """The leaf's AccumulateGrad (one per leaf, made on first request)."""
+    if t._acc is None:
+        t._acc = AccumulateGrad(t)
+    return t._acc
+
+
+def _is_tensor(x: Any) -> bool:
+    return x is not None and not isinstance(x, Node)

@@ -1,0 +1,170 @@
+"""``nn.Module``, ``nn.Parameter`` and ``nn.Sequential``: parameters found by attribute."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from engine.eager.tensor import Tensor, _new
+
+
+class Parameter(Tensor):
+    """A tensor that a Module registers as one of its parameters (requires grad by default)."""
+
+    __slots__ = ()
+
+    def __new__(cls, data: Tensor | None = None, requires_grad: bool = True) -> Parameter:
+        if data is None:
+            from engine.eager.factory import empty
+
+            data = empty(0)
+        t = object.__new__(cls)
+        src = _new(data.array, data._dev)
+        for slot in ("array", "_dev", "grad_fn", "grad", "_vc", "_gtok", "_nid", "_acc", "_name"):
+            setattr(t, slot, getattr(src, slot))
+        t.requires_grad = requires_grad
+        return t
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()
+
+
+class Module:
+    """Base of every layer and model: ``__call__`` runs ``forward``; attributes register.
+
+    Parameters and submodules assigned as attributes (``self.linear1 = nn.Linear(...)``) are
+    found by ``parameters()``; ``super().__init__()`` must run first, as in PyTorch.
+    """
+
+    training = True
+
+    def __init__(self) -> None:
+        object.__setattr__(self, "_parameters", {})
+        object.__setattr__(self, "_modules", {})
+        object.__setattr__(self, "training", True)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        params = self.__dict__.get("_parameters")
+        if isinstance(value, Parameter):
+            if params is None:
+                raise AttributeError("cannot assign parameters before Module.__init__() call")
+            value._name = name
+            params[name] = value
+            self.__dict__.pop(name, None)
+            return
+        if isinstance(value, Module):
+            modules = self.__dict__.get("_modules")
+            if modules is None:
+                raise AttributeError("cannot assign module before Module.__init__() call")
+            for sub, p in value.named_parameters():
+                p._name = f"{name}.{sub}"
+            modules[name] = value
+            self.__dict__.pop(name, None)
+            return
+        if params is not None and name in params:
+            if value is not None:
+                raise TypeError(f"cannot assign '{type(value).__name__}' as parameter '{name}' "
+                                "(torch.nn.Parameter or None expected)")
+            params[name] = None
+            return
+        object.__setattr__(self, name, value)
+
+    def __getattr__(self, name: str) -> Any:
+        d = self.__dict__
+        if "_parameters" in d and name in d["_parameters"]:
+            return d["_parameters"][name]
+        if "_modules" in d and name in d["_modules"]:
+            return d["_modules"][name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def forward(self, *args: Any) -> Any:
+        raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.forward(*args, **kwargs)
+
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
+        """(dotted name, parameter) for this module and every submodule, each once."""
+        seen: set[int] = set()
+        for name, p in self._named(prefix):
+            if id(p) not in seen:
+                seen.add(id(p))
+                yield name, p
+
+    def _named(self, prefix: str) -> Iterator[tuple[str, Parameter]]:
+        for name, p in self.__dict__["_parameters"].items():
+            if p is not None:
+                yield prefix + name, p
+        for name, m in self.__dict__["_modules"].items():
+            yield from m._named(f"{prefix}{name}.")
+
+    def parameters(self) -> Iterator[Parameter]:
+        for _, p in self.named_parameters():
+            yield p
+
+    def children(self) -> Iterator[Module]:
+        yield from self.__dict__["_modules"].values()
+
+    def modules(self) -> Iterator[Module]:
+        yield self
+        for m in self.children():
+            yield from m.modules()
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget the accumulated gradients (None, or zeros in place)."""
+        for p in self.parameters():
+            if p.grad is not None:
+                if set_to_none:
+                    p.grad = None
+                else:
+                    p.grad.zero_()
+
+    def train(self, mode: bool = True) -> Module:
+        for m in self.modules():
+            object.__setattr__(m, "training", mode)
+        return self
+
+    def eval(self) -> Module:
+        return self.train(False)
+
+    def to(self, *args: Any, **kwargs: Any) -> Module:
+        """Move/convert every parameter in place (its ``.data``), as PyTorch does."""
+        for p in self.parameters():
+            p.data = p.data.to(*args, **kwargs)
+        return self
+
+    def cuda(self) -> Module:
+        return self.to("cuda")
+
+    def cpu(self) -> Module:
+        return self.to("cpu")
+
+    def extra_repr(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        children = self.__dict__.get("_modules", {})
+        if not children:
+            return f"{type(self).__name__}({self.extra_repr()})"
+        lines = [f"  ({name}): " + repr(m).replace("\n", "\n  ") for name, m in children.items()]
+        return f"{type(self).__name__}(\n" + "\n".join(lines) + "\n)"
+
+
+class Sequential(Module):
+    """Modules applied one after the other."""
+
+    def __init__(self, *modules: Module) -> None:
+        super().__init__()
+        for i, m in enumerate(modules):
+            setattr(self, str(i), m)
+
+    def forward(self, x: Any) -> Any:
+        for m in self.__dict__["_modules"].values():
+            x = m(x)
+        return x
+
+    def __getitem__(self, i: int) -> Module:
+        return list(self.__dict__["_modules"].values())[i]
+
+    def __len__(self) -> int:
+        return len(self.__dict__["_modules"])
