@@ -91,7 +91,7 @@ def execute(program: Program, device: str, trace: str | None, chrome: str | None
         note(f"Chrome trace written to {chrome} (open it in https://ui.perfetto.dev)")
     if trace:
         note(f"trace written to {trace} ({stats.events} events)")
-    if stats.events or code == 0:
+    if stats.devices or stats.metrics or code == 0:
         sys.stdout.write(format_tables(stats) + "\n")
         sys.stdout.flush()
     return code

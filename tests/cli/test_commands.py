@@ -1,0 +1,67 @@
+"""``scenes``, ``run --scene`` and ``run`` of a script written for real PyTorch."""
+
+from __future__ import annotations
+
+import textwrap
+
+from engine.scenes import SCENES
+
+TORCH_SCRIPT = textwrap.dedent("""\
+    import sys
+    import torch
+    import torch.nn.functional as F
+    from torch.utils.data import TensorDataset, DataLoader
+
+    assert torch.__name__ == "engine.eager", torch.__name__
+    N, D_in, H, D_out = 8, 6, 5, 3
+    x = torch.randn(N, D_in)
+    y = torch.randn(N, D_out)
+    model = torch.nn.Sequential(torch.nn.Linear(D_in, H), torch.nn.ReLU(),
+                                torch.nn.Linear(H, D_out))
+    optimizer = torch.optim.SGD(model.parameters(), lr=1e-2)
+    loader = DataLoader(TensorDataset(x, y), batch_size=4)
+    for epoch in range(100):
+        for x_batch, y_batch in loader:
+            loss = F.mse_loss(model(x_batch), y_batch)
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad()
+    print("epochs", epoch + 1)
+""")
+
+
+def test_scenes_lists_every_scene_in_lecture_order(cli):
+    proc = cli("scenes")
+    assert proc.returncode == 0, proc.stderr
+    rows = [line.split()[0] for line in proc.stdout.splitlines()[1:-1]]
+    assert rows == list(SCENES)
+    assert "tensorflow" in proc.stdout and "PyTorch: autograd" in proc.stdout
+
+
+def test_run_scene_small(cli, tmp_path):
+    proc = cli("run", "--scene", "torch-tensors", "--small", "--iterations", "3",
+               "--chrome-trace", str(tmp_path / "c.json"))
+    assert proc.returncode == 0, proc.stderr
+    assert "cpu (numpy)" in proc.stdout and "MatMul" in proc.stdout
+    assert (tmp_path / "c.json").stat().st_size > 0
+
+
+def test_run_script_that_imports_torch(cli, tmp_path):
+    (tmp_path / "train.py").write_text(TORCH_SCRIPT)
+    proc = cli("run", "train.py", "--iterations", "2", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "cgviz: 'import torch' resolves to engine.eager for this script" in proc.stderr
+    assert "tensorflow" not in proc.stderr
+    assert "epochs 2" in proc.stdout
+    assert "cpu (numpy)" in proc.stdout and "MatMul" in proc.stdout
+
+
+def test_engine_error_in_a_script_shows_the_users_line(cli, tmp_path):
+    (tmp_path / "bad.py").write_text("import torch\na = torch.randn(2, 3)\n\n"
+                                     "def f(b):\n    return a.mm(b)\n\nf(torch.randn(4, 5))\n")
+    proc = cli("run", "bad.py", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert 'bad.py", line 5, in f' in proc.stderr
+    assert "RuntimeError: mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)" in proc.stderr
+    assert "engine" + "/eager" not in proc.stderr  # engine frames hidden by default
+    assert proc.stdout == ""
