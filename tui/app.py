@@ -43,7 +43,7 @@ LEGENDS = {
     "device": (("cpu", "device-cpu", "CPU (numpy)"), ("gpu", "device-gpu", "GPU (cupy)"),
                ("running", "node-running", "running"), ("pruned", "node-pruned", "pruned")),
     "heat": tuple((f"heat-{i}", f"heat-{i}", label) for i, label in
-                  enumerate(("fastest", "", "", "", "slowest"))),
+                  enumerate(("fastest", "", "", "", "slowest (time of the slowest node)"))),
 }
 
 
@@ -260,7 +260,12 @@ class CgvizApp(App[None]):
             return
         self.sub_title = f"{getattr(scene, 'title', self.scene_name)} · {self.device.upper()}"
         source = getattr(scene, "source", "")
-        if source:
+        if callable(source):  # engine scenes render their listing for a device and a count
+            try:
+                source = source(self.device, self.iterations)
+            except Exception:
+                source = ""
+        if isinstance(source, str) and source:
             self.source_pane.set_source(source)
         self._run_engine(scene, self.device, self.iterations)
 
@@ -310,7 +315,8 @@ class CgvizApp(App[None]):
         if "source" in dirty and st.current is not None:
             self.source_pane.current = st.current[1].line
         for err in st.new_errors[:3]:
-            where = f" at {err['node']}" if err.get("node") is not None else ""
+            node = err.get("node_name") or err.get("node")
+            where = f" in {node}" if node is not None else ""
             self.notify(f"{err.get('type', 'Error')}{where}: {err.get('message', '')}",
                         title="Engine error", severity="error", timeout=10)
         st.new_errors.clear()
@@ -327,6 +333,11 @@ class CgvizApp(App[None]):
 
     def _pane_title(self, mode: str, view: GraphView) -> None:
         graph = self.state.graphs[mode]
+        if graph is not None and graph.error:
+            view.border_subtitle = f"✗ {graph.error}"
+            if not graph.nodes:
+                view.empty_text = f"✗ {graph.error}"
+            return
         if mode == "static":
             if graph is None:
                 view.border_subtitle = ""
@@ -357,11 +368,16 @@ class CgvizApp(App[None]):
         delay = dict(SPEEDS)[self.runner.speed]
         speed = f"{self.runner.speed} ({delay:g}s/node)" if delay else "full speed"
         dev = st.devices[self.device]
-        parts = [run, f"speed {speed}", f"device {self.device.upper()}",
-                 f"static runs {len(dev.iterations.get('static', ())) and st.iteration['static']}",
-                 f"eager iteration {st.iteration['eager']}",
-                 f"last iter {fmt_ns(dev.iterations['eager'][-1]) if dev.iterations.get('eager') else '–'}",
-                 f"{st.events:,} events"]
+        last = dev.iterations.get("eager")
+        narrow = self.size.width < 120
+        parts = [run, speed if narrow else f"speed {speed}", self.device.upper(),
+                 f"run {st.iteration['static']}" if narrow else
+                 f"static runs {st.iteration['static']}",
+                 f"it {st.iteration['eager'] + 1}" if narrow else
+                 f"eager iteration {st.iteration['eager'] + 1}"]
+        if not narrow:
+            parts.append(f"last iteration {fmt_ns(last[-1]) if last else '–'}")
+        parts.append(f"{st.events:,} events")
         if st.dropped:
             parts.append(f"{st.dropped:,} dropped")
         if st.errors:
@@ -369,8 +385,8 @@ class CgvizApp(App[None]):
         self.status.update(Content("  ·  ".join(parts)))
 
     def _update_legend(self) -> None:
-        items = [Content.from_markup(f"[${var}]■[/] ") + Content(label)
-                 for _, var, label in LEGENDS[self.colour_mode] if label]
+        items = [Content.from_markup(f"[${var}]■[/]") + Content(f" {label}" if label else "")
+                 for _, var, label in LEGENDS[self.colour_mode]]
         head = Content(f"colour by {self.colour_mode}:  ")
         self.legend.update(Content("   ").join([head, *items]))
 

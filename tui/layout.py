@@ -82,11 +82,11 @@ class Spacing:
     gap_v: int
 
     @staticmethod
-    def for_(orientation: Orientation, box_h: int = 4) -> Spacing:
-        """The spacing used for an orientation and a box height."""
+    def for_(orientation: Orientation, box_h: int = 4, box_w: int = BOX_W) -> Spacing:
+        """The spacing used for an orientation and a box size."""
         if orientation == "LR":
-            return Spacing(box_u=BOX_W, box_v=box_h, gap_u=7, gap_v=2)
-        return Spacing(box_u=box_h, box_v=BOX_W, gap_u=4, gap_v=3)
+            return Spacing(box_u=box_w, box_v=box_h, gap_u=7, gap_v=2)
+        return Spacing(box_u=box_h, box_v=box_w, gap_u=4, gap_v=3)
 
 
 # ---------------------------------------------------------------- placement
@@ -207,6 +207,7 @@ def geometry(
     inputs: Sequence[tuple[NodeId, Sequence[NodeId]]],
     orientation: Orientation = "LR",
     box_h: int = 4,
+    box_w: int = BOX_W,
 ) -> Layout:
     """Turn (layer, slot) placements into boxes and routed edges.
 
@@ -216,11 +217,12 @@ def geometry(
             new node's edges never reroute older ones.
         orientation: "LR" (layers left to right) or "TB" (layers top to bottom).
         box_h: box height in rows (4 full, 3 compact).
+        box_w: box width in cells.
 
     Returns:
         The layout; its width and height cover every box and edge plus a margin.
     """
-    sp = Spacing.for_(orientation, box_h)
+    sp = Spacing.for_(orientation, box_h, box_w)
     pitch_u, pitch_v = sp.box_u + sp.gap_u, sp.box_v + sp.gap_v
     lay_out = Layout(orientation)
 

@@ -99,6 +99,8 @@ class GraphModel:
         """Bumped when the plan changes (dimmed edges change)."""
         self.changed: set[int] = set()
         """Nodes whose look changed since the pane last drew them."""
+        self.error = ""
+        """The latest engine error in this graph ("" when none)."""
 
     def add(self, ev: dict[str, Any], stats: NodeStats | None = None) -> NodeInfo:
         """Add a node from a ``node_created`` event."""

@@ -174,9 +174,9 @@ class ViewState:
         self.dirty.update(("devices", "static"))
 
     def _on_iteration_started(self, ev: dict[str, Any]) -> None:
-        mode = "eager" if ev.get("mode") == "eager" else "static"
-        self.iteration[mode] = int(ev.get("iteration") or 0)
-        self.dirty.add(mode)
+        if ev.get("mode") == "eager":  # static runs are counted as they finish
+            self.iteration["eager"] = int(ev.get("iteration") or 0)
+            self.dirty.add("eager")
 
     def _on_iteration_finished(self, ev: dict[str, Any]) -> None:
         if ev.get("mode") == "eager":
@@ -216,10 +216,13 @@ class ViewState:
         self.errors.append(ev)
         self.new_errors.append(ev)
         graph = self._graph(ev)
-        if graph is not None and ev.get("node") is not None:
-            node = graph.set_state(int(ev["node"]), "error")
+        if graph is not None:
+            graph.error = f"{ev.get('type', 'Error')}: {ev.get('message', '')}"
+            node = graph.set_state(int(ev["node"]), "error") if ev.get("node") is not None \
+                else None
             if node is not None:
                 node.error = str(ev.get("message") or "")
+                ev.setdefault("node_name", node.name)
                 self.current = (graph.mode, node)
             self.dirty.update((graph.mode, "source"))
         self.dirty.add("errors")

@@ -125,8 +125,14 @@ class SyntheticScene:
         for it in range(iterations if iterations is not None else 3):
             self._static_run(device, it, plan)
             if self.fail_at == it:
-                emit("graph_created", graph=f"eager:{it}", mode="eager", name="loop", iteration=it)
-                emit("error", type="ValueError", graph=f"eager:{it}", node=0,
+                gid = f"eager:{it}"
+                emit("graph_created", graph=gid, mode="eager", name="loop", iteration=it)
+                for i, (name, op, _, shape, line) in enumerate(EAGER[:4]):
+                    emit("node_created", **self._node(gid, i, name, op, [], shape, line, "",
+                                                      None, device, "eager"))
+                emit("node_created", **self._node(gid, 4, "mm", "mm", [0, 3], None, 21, "", None,
+                                                  device, "eager"))
+                emit("error", type="ValueError", graph=gid, node=4,
                      message="mm: shapes (64, 1000) and (100, 1000) not aligned")
                 return
             self._eager_iteration(device, it)

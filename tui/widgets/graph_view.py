@@ -16,7 +16,7 @@ from textual.strip import Strip
 from tui.boxes import BoxText, box_row
 from tui.canvas import EdgeGrid, runs
 from tui.fold import FoldBox, fold_state, view_graph
-from tui.layout import AppendPlacer, Layout, geometry, place_full
+from tui.layout import BOX_W, AppendPlacer, Layout, geometry, place_full
 from tui.model import shape_text
 from tui.stats import fmt_ns
 
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 __all__ = ["GraphView"]
 
 HEAT_LEVELS = 5
+COMPACT_W = 16
+"""Box width of compact boxes."""
 FULL_REFRESH = 12
 """More changed nodes than this in one frame: one full refresh beats many small ones."""
 
@@ -129,7 +131,14 @@ class GraphView(ScrollView, can_focus=True):
         self.relayout()
 
     def watch_colour_mode(self) -> None:
+        self._heat_max = self._hottest()
         self._invalidate()
+
+    def _hottest(self) -> int:
+        graph = self.graph
+        if graph is None:
+            return 0
+        return max((n.last_ns or 0 for n in graph.nodes.values()), default=0)
 
     def watch_selected(self, old: NodeId | None, new: NodeId | None) -> None:
         for vid in (old, new):
@@ -195,7 +204,7 @@ class GraphView(ScrollView, can_focus=True):
         node = graph.nodes[vid]
         dtype = {"float32": "f32", "float64": "f64", "int64": "i64", "bool": "bool"}.get(
             node.dtype, node.dtype)
-        value = f"{shape_text(node.shape)} {dtype}".strip()
+        value = shape_text(node.shape) if self.compact else f"{shape_text(node.shape)} {dtype}"
         time = "" if node.last_ns is None or node.state in ("pending", "pruned") else fmt_ns(
             node.last_ns)
         if node.state == "error":
@@ -239,8 +248,8 @@ class GraphView(ScrollView, can_focus=True):
             placements = dict(self._placer.placed)
         else:
             placements = place_full(nodes)
-        box_h = 3 if self.compact else 4
-        self.layout_ = geometry(placements, nodes, self.orientation, box_h)
+        box_h, box_w = (3, COMPACT_W) if self.compact else (4, BOX_W)
+        self.layout_ = geometry(placements, nodes, self.orientation, box_h, box_w)
         self._order = [vid for vid, _ in nodes]
         pruned = {vid for vid in self._order if self._state_of(vid) == "pruned"}
         self._edges = EdgeGrid(self.layout_, pruned)
@@ -250,6 +259,7 @@ class GraphView(ScrollView, can_focus=True):
                 rows.setdefault(y, []).append((vid, box))
         self._rows = rows
         self._seen = (graph.struct_version, graph.plan_version)
+        self._heat_max = self._hottest()
         self.virtual_size = Size(self.layout_.width, self.layout_.height)
         self._invalidate()
 
@@ -293,7 +303,7 @@ class GraphView(ScrollView, can_focus=True):
             self.relayout()
             return
         if self.colour_mode == "heat":
-            top = max((n.last_ns or 0 for n in graph.nodes.values()), default=0)
+            top = self._hottest()
             if top != self._heat_max:
                 self._heat_max = top
                 self._invalidate()

@@ -37,8 +37,8 @@ class LossPlot(Vertical):
             values = list(losses.get(mode, ()))
             label = self.query_one(f"#loss-{mode}-label", Label)
             if values:
-                label.update(f"{mode} loss {values[-1]:.4g}  ({len(values)} iterations shown, "
-                             f"min {min(values):.4g})")
+                label.update(f"{mode} loss {values[-1]:.4g}   min {min(values):.4g}   "
+                             f"({len(values)} it.)")
             else:
                 label.update(f"{mode} loss: –")
             self.query_one(f"#loss-{mode}", Sparkline).data = _finite(values)

@@ -1,0 +1,67 @@
+"""SVG snapshots of the main screens (synthetic scene, fake timings, fixed sizes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.tui.conftest import build_app, finish
+
+
+async def _run(pilot: Any) -> None:
+    await finish(pilot)
+
+
+class TestMainScreen:
+    def test_after_two_iterations(self, snap_compare) -> None:
+        assert snap_compare(build_app(iterations=2), terminal_size=(160, 48), run_before=_run)
+
+    def test_large_terminal(self, snap_compare) -> None:
+        assert snap_compare(build_app(iterations=2), terminal_size=(200, 60), run_before=_run)
+
+    def test_small_terminal_collapses_panels(self, snap_compare) -> None:
+        assert snap_compare(build_app(iterations=2), terminal_size=(80, 24), run_before=_run)
+
+
+class TestViews:
+    def test_unfolded_left_to_right_heat(self, snap_compare) -> None:
+        async def run_before(pilot: Any) -> None:
+            await finish(pilot)
+            await pilot.press("f", "o", "m", "m")
+            pilot.app.drain()
+            await pilot.pause()
+
+        assert snap_compare(build_app(iterations=2), terminal_size=(160, 48),
+                            run_before=run_before)
+
+    def test_node_card(self, snap_compare) -> None:
+        async def run_before(pilot: Any) -> None:
+            await finish(pilot)
+            pilot.app.eager_graph.focus()
+            await pilot.press("right_square_bracket", "right_square_bracket",
+                              "right_square_bracket", "right_square_bracket",
+                              "right_square_bracket")
+            await pilot.pause()
+
+        assert snap_compare(build_app(iterations=2), terminal_size=(160, 48),
+                            run_before=run_before)
+
+    def test_projector_theme(self, snap_compare) -> None:
+        assert snap_compare(build_app(iterations=2, theme="projector"), terminal_size=(160, 48),
+                            run_before=_run)
+
+
+class TestErrors:
+    def test_engine_error_in_red(self, snap_compare) -> None:
+        assert snap_compare(build_app(iterations=3, fail_at=1), terminal_size=(160, 48),
+                            run_before=_run)
+
+
+class TestHelp:
+    def test_help_screen(self, snap_compare) -> None:
+        async def run_before(pilot: Any) -> None:
+            await finish(pilot)
+            await pilot.press("question_mark")
+            await pilot.pause()
+
+        assert snap_compare(build_app(iterations=1), terminal_size=(120, 40),
+                            run_before=run_before)

@@ -1,0 +1,60 @@
+"""The event folder: bounded memory over long runs, seq gaps counted, errors kept."""
+
+from __future__ import annotations
+
+from engine.events import EventStream, recording
+from tests.tui.synthetic import SyntheticScene
+from tui.runner import Runner
+from tui.state import LOSS_HISTORY, ViewState
+from tui.stats import ITER_HISTORY
+
+
+def events(iterations: int) -> list[dict]:
+    stream = EventStream()
+    with recording(stream) as out:
+        SyntheticScene(stream=stream).run(iterations=iterations)
+    return out
+
+
+def test_long_runs_keep_every_history_bounded() -> None:
+    state = ViewState()
+    evs = events(LOSS_HISTORY + 50)
+    for ev in evs:
+        state.apply(ev)
+    assert len(state.loss["eager"]) == LOSS_HISTORY
+    assert len(state.devices["cpu"].iterations["eager"]) == ITER_HISTORY
+    assert len(state._stats["eager"]) == 10  # one history per op of the loop, not per iteration
+    eager = state.graphs["eager"]
+    assert eager is not None and len(eager.nodes) == 10
+    assert len(state._by_id) == 2  # only the current static and eager graphs are kept
+    node = eager.nodes[4]
+    assert node.stats.count == LOSS_HISTORY + 50 and len(node.stats.recent) <= 64
+
+
+def test_seq_gaps_are_counted_as_dropped() -> None:
+    state = ViewState()
+    evs = events(2)
+    for ev in evs[:10] + evs[15:]:
+        state.apply(ev)
+    assert state.dropped == 5
+
+
+def test_runner_inbox_is_bounded_and_stop_is_prompt() -> None:
+    stream = EventStream()
+    runner = Runner(speed="full")
+    runner.inbox = type(runner.inbox)(maxlen=100)
+    runner.run(lambda: SyntheticScene(stream=stream).run(iterations=5), stream=stream)
+    assert len(runner.inbox) == 100 and runner.inbox[-1]["kind"] == "runner"
+
+    calls = []
+
+    def target() -> None:
+        for i in range(1000):
+            calls.append(i)
+            if i == 3:
+                runner.stop()
+            stream.emit("node_created", graph="g", node=i, name="n", op="op", inputs=[])
+
+    runner.run(target, stream=stream)
+    assert len(calls) == 4, "the pacer must stop the run at the next event"
+    assert stream.pacer is None and not stream.active
