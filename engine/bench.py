@@ -181,7 +181,8 @@ def build_cases(s: Sizes, which: str, trace_dir: Path) -> tuple[dict[str, Setup]
             cases["c eager loop, tracing"] = _tracing(eager_setup, trace_dir)
         ref = float(numpy_setup()())
         got = float(eager_value(eager_setup()()))
-        checks["a final loss (numpy, engine)"] = (ref, got, _close(ref, got))
+        checks["a: final loss, numpy vs engine"] = (
+            f"{ref:.6g} vs {got:.6g} ({'agree' if _close(ref, got) else 'DIFFER'})")
     if "b" in which:
         import engine.static as tf
 
@@ -212,9 +213,10 @@ def build_cases(s: Sizes, which: str, trace_dir: Path) -> tuple[dict[str, Setup]
         cases["b Session.run, events on"] = _listening(session_setup)
         ref_out = numpy_step(xb, yb, w1b, w2b)
         got_out = sess.run(fetches, feed_dict=feed)
-        checks["b loss, grads (max rel. error)"] = max(
+        worst = max(
             float(np.max(np.abs(np.asarray(g, np.float64) - r)) / (np.max(np.abs(r)) or 1.0))
             for r, g in zip(ref_out, got_out, strict=True))
+        checks["b: loss and grads, max relative error vs numpy"] = f"{worst:.2e}"
     return cases, checks
 
 
@@ -361,8 +363,8 @@ def summarise(samples: dict[str, list[float]], s: Sizes) -> dict[str, Any]:
 def format_report(result: dict[str, Any]) -> str:
     """The printed tables."""
     env = result["environment"]
-    lines = ["environment: " + ", ".join(f"{k} {v}" for k, v in env.items()
-                                         if k not in ("threadpools",))]
+    lines = ["environment:"]
+    lines += [f"  {k}: {v}" for k, v in env.items() if k != "threadpools"]
     lines += [f"  threadpool: {p}" for p in env.get("threadpools", [])]
     s = result["sizes"]
     lines.append(f"sizes: a/c N, D_in, H, D_out = {s['n']}, {s['d_in']}, {s['h']}, "
