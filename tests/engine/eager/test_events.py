@@ -1,0 +1,106 @@
+"""What the eager front end emits: one graph per iteration, nodes per op, grads, loss, transfers."""
+
+from __future__ import annotations
+
+import json
+
+import engine.eager as torch
+from engine.events import KINDS, recording
+
+
+def loop(iterations):
+    x = torch.randn(4, 5)
+    y = torch.randn(4, 2)
+    w1 = torch.randn(5, 3, requires_grad=True)
+    w2 = torch.randn(3, 2, requires_grad=True)
+    with recording() as events:
+        torch.new_iteration()
+        for t in range(iterations):
+            y_pred = x.mm(w1).clamp(min=0).mm(w2)
+            loss = (y_pred - y).pow(2).sum()
+            loss.backward()
+            with torch.no_grad():
+                w1 -= 1e-3 * w1.grad
+                w2 -= 1e-3 * w2.grad
+                w1.grad.zero_()
+                w2.grad.zero_()
+        torch.new_iteration()
+    return events
+
+
+def test_iterations_are_inferred_from_the_loop_coming_back_round():
+    events = loop(3)
+    started = [e for e in events if e["kind"] == "iteration_started"]
+    n0 = started[0]["iteration"]  # (new_iteration may first close a graph left open earlier)
+    finished = [e for e in events if e["kind"] == "iteration_finished" and e["iteration"] >= n0]
+    graphs = [e for e in events if e["kind"] == "graph_created"]
+    assert len(started) == len(finished) == len(graphs) == 3
+    assert [e["iteration"] for e in started] == [n0, n0 + 1, n0 + 2]
+    assert [g["graph"] for g in graphs] == [f"eager:{n0 + i}" for i in range(3)]
+    assert all(g["mode"] == "eager" for g in graphs)
+    assert all(f["dur_ns"] > 0 and f["mode"] == "eager" for f in finished)
+
+
+def test_nodes_of_one_iteration():
+    events = loop(2)
+    graph = next(e["graph"] for e in events if e["kind"] == "graph_created")
+    nodes = [e for e in events if e["kind"] == "node_created" and e["graph"] == graph]
+    ids = [n["node"] for n in nodes]
+    assert ids == list(range(len(ids)))  # unique, in creation order
+    by_name = {}
+    for n in nodes:
+        by_name.setdefault(n["name"], []).append(n)
+    assert {"x", "w1", "w2", "y"} <= set(by_name)  # leaves named after the caller's variables
+    assert all(n["op"] == "Leaf" for name in ("x", "w1", "w2", "y") for n in by_name[name])
+    mm = by_name["mm"][0]
+    assert mm["op"] == "MatMul" and mm["inputs"] == [by_name["x"][0]["node"], by_name["w1"][0]["node"]]
+    assert mm["shape"] == [4, 3] and mm["dtype"] == "float32" and mm["device"] == "cpu"
+    assert mm["flops"] == 2 * 4 * 5 * 3 and mm["bytes"] == 4 * 3 * 4 and mm["mode"] == "eager"
+    assert mm["source"].endswith(f":{mm['line']}") and "test_events.py" in mm["source"]
+    assert {"sub_", "zero_", "clamp", "pow", "sum"} <= set(by_name)
+    sub_ = by_name["sub_"][0]
+    assert sub_["op"] == "AssignSub" and sub_["inputs"][0] == by_name["w1"][0]["node"]
+    for n in nodes:
+        json.dumps(n)
+        assert all(k in n for k in KINDS["node_created"])
+    finished = {e["node"]: e for e in events if e["kind"] == "node_finished" and e["graph"] == graph}
+    started = {e["node"] for e in events if e["kind"] == "node_started" and e["graph"] == graph}
+    ops = [n["node"] for n in nodes if n["op"] != "Leaf"]
+    assert set(ops) == set(finished) == started
+    assert all(finished[i]["dur_ns"] >= 0 for i in ops)
+
+
+def test_backward_emits_grads_and_loss():
+    events = loop(1)
+    graph = next(e["graph"] for e in events if e["kind"] == "graph_created")
+    nodes = {e["node"]: e for e in events if e["kind"] == "node_created" and e["graph"] == graph}
+    grads = [e for e in events if e["kind"] == "grad"]
+    assert grads and all(g["graph"] == graph and g["norm"] >= 0 for g in grads)
+    got = {nodes[g["node"]]["name"] for g in grads}
+    assert {"sum", "pow", "mm", "clamp", "w1", "w2"} <= got
+    w1_grad = next(g for g in grads if nodes[g["node"]]["name"] == "w1")
+    assert w1_grad["shape"] == [5, 3]
+    loss = [e for e in events if e["kind"] == "metric"]
+    assert len(loss) == 1 and loss[0]["name"] == "loss" and loss[0]["mode"] == "eager"
+
+
+def test_explicit_new_iteration_and_lines_that_repeat_inside_a_call():
+    model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2))
+    x = torch.randn(5, 3)
+    with recording() as events:
+        torch.new_iteration()
+        for _ in range(2):
+            y = model(x)  # several ops, one user line: still one iteration
+            y.sum()
+        torch.new_iteration()
+    assert sum(e["kind"] == "iteration_started" for e in events) == 2
+    names = {e["name"] for e in events if e["kind"] == "node_created" and e["op"] == "Leaf"}
+    assert {"0.weight", "0.bias", "x"} <= names
+
+
+def test_no_events_when_nobody_listens():
+    with recording() as events:
+        pass
+    x = torch.randn(2, 2)
+    (x * 2).sum()
+    assert events == []
