@@ -31,8 +31,12 @@ if TYPE_CHECKING:
 
 DEFAULT_SCENE = "two-layer"
 DEFAULT_THEME = "cgviz-dark"
-DRAIN_CAP = 50_000
-"""Events folded per frame at most (the rest wait for the next frame)."""
+FRAME_BUDGET_S = 0.010
+"""Time per frame for folding events in full; the rest waits for the next frame."""
+SKIM_ABOVE = 4_000
+"""A backlog longer than this (full speed) is skimmed: summary only, see ViewState.skim."""
+SKIM_KEEP = 1_000
+"""Newest events of a skimmed backlog that are still folded in full."""
 PANEL_HZ = 5.0
 """Device panels and the loss plot redraw at most this often (tables are costly)."""
 COLOUR_MODES = ("state", "device", "heat")
@@ -291,8 +295,14 @@ class CgvizApp(App[None]):
         """Fold pending events into the view state and redraw what changed (once a frame)."""
         t0 = time.perf_counter()
         inbox, apply = self.runner.inbox, self.state.apply
-        for _ in range(min(len(inbox), DRAIN_CAP)):
+        backlog = len(inbox)
+        if backlog > SKIM_ABOVE and not self.deterministic:
+            self.state.skim([inbox.popleft() for _ in range(backlog - SKIM_KEEP)])
+        deadline = t0 + FRAME_BUDGET_S
+        count = 0
+        while inbox and (count & 127 or time.perf_counter() < deadline or self.deterministic):
             apply(inbox.popleft())
+            count += 1
         if self.state.dirty:
             with self.batch_update():
                 self._present()
@@ -378,8 +388,12 @@ class CgvizApp(App[None]):
         if not narrow:
             parts.append(f"last iteration {fmt_ns(last[-1]) if last else '–'}")
         parts.append(f"{st.events:,} events")
-        if st.dropped:
-            parts.append(f"{st.dropped:,} dropped")
+        skimmed = st.skimmed + self.runner.skimmed
+        if skimmed and not narrow:
+            parts.append(f"{skimmed:,} skimmed (full speed)")
+        dropped = st.dropped - self.runner.skimmed
+        if dropped > 0:
+            parts.append(f"{dropped:,} dropped")
         if st.errors:
             parts.append(f"{len(st.errors)} error(s)")
         self.status.update(Content("  ·  ".join(parts)))

@@ -11,11 +11,12 @@ paced by the new run's settings.
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-INBOX_CAP = 100_000
+INBOX_CAP = 50_000
 """Events held at most; past that the oldest are dropped (the UI counts the gap)."""
 
 SPEEDS: tuple[tuple[str, float], ...] = (
@@ -26,6 +27,12 @@ SPEEDS: tuple[tuple[str, float], ...] = (
     ("full", 0.0),
 )
 """Named speeds: seconds of pause after each paced event (node created / started)."""
+HIGH_WATER = 3_000
+"""Inbox length above which the next static run or eager iteration is skipped whole (its
+summary events - loss, timings, errors - still go through). Only full speed gets there."""
+NODE_KINDS = frozenset({"node_created", "node_started", "node_finished", "grad"})
+YIELD_EVERY = 64
+"""At full speed, paced events between two GIL hand-overs to the UI thread."""
 PACED = frozenset({"node_created", "node_started"})
 """Events after which the animation pauses (one 'step' moves to the next of these)."""
 
@@ -54,6 +61,8 @@ class Runner:
         self._thread: int | None = None
         self.running = False
         """True while a run is in progress."""
+        self.skimmed = 0
+        """Events not passed to the UI because it was behind (whole runs / iterations)."""
 
     # ------------------------------------------------------------ controls (UI thread)
 
@@ -97,20 +106,44 @@ class Runner:
         if stream is None:
             from engine.events import STREAM as stream
         self._stop = threading.Event()
+        self.skimmed = 0
         stop = self._stop
         me = threading.get_ident()
         self._thread = me
         stopped = _stopped_error()
 
+        skipping: set[Any] = set()  # graphs whose current run / iteration is skipped
+
         def subscriber(event: dict[str, Any]) -> None:
-            if threading.get_ident() == me and not stop.is_set():
-                self.inbox.append(event)
+            if threading.get_ident() != me or stop.is_set():
+                return
+            kind = event.get("kind")
+            inbox = self.inbox
+            if kind == "run_started" or (kind == "graph_created" and event.get("mode") == "eager"):
+                graph = event.get("graph")
+                if len(inbox) > HIGH_WATER:  # the UI is behind: skip this whole run/iteration
+                    skipping.add(graph)
+                    self.skimmed += 1
+                    return
+                skipping.discard(graph)
+            elif kind in NODE_KINDS and skipping and event.get("graph") in skipping:
+                self.skimmed += 1
+                return
+            inbox.append(event)
+
+        beat = 0
 
         def pacer(event: dict[str, Any]) -> None:
+            nonlocal beat
             if threading.get_ident() != me or stop.is_set():
                 raise stopped("run stopped")
             if event.get("kind") in PACED:
-                self._wait(stop)
+                if self._delay or self._paused:
+                    self._wait(stop)
+                else:  # full speed: hand the GIL to the UI now and then, so it stays responsive
+                    beat += 1
+                    if beat % YIELD_EVERY == 0:
+                        time.sleep(0)
 
         unsubscribe = stream.subscribe(subscriber)
         stream.set_pacer(pacer)

@@ -17,6 +17,11 @@ LOSS_HISTORY = 300
 STATS_CAP = 4096
 """Per-node timing histories kept per mode (oldest forgotten first)."""
 MODES = ("static", "eager")
+_SUMMARY = frozenset({"scene", "run_started", "run_finished", "iteration_started",
+                      "iteration_finished", "metric", "error", "transfer", "runner"})
+_VITAL = frozenset({"scene", "error", "runner"})
+SKIM_SUMMARY = 2_000
+"""Newest summary events of a skimmed backlog that are folded; older ones only if vital."""
 
 
 def fake_ns(ev: dict[str, Any]) -> int:
@@ -54,6 +59,8 @@ class ViewState:
         self.events = 0
         self.dropped = 0
         """Events lost to a full inbox (seq gaps)."""
+        self.skimmed = 0
+        """Events of a full-speed backlog folded as a summary only (see :meth:`skim`)."""
         self.finished = False
         """The engine's run ended (or stopped)."""
         self.dirty: set[str] = set()
@@ -74,6 +81,43 @@ class ViewState:
         handler = getattr(self, "_on_" + str(ev.get("kind")), None)
         if handler is not None:
             handler(ev)
+
+    def skim(self, events: list[dict[str, Any]]) -> None:
+        """Fold a backlog the UI cannot draw in time (full speed): keep its summary only.
+
+        Loss, iteration and run times, transfers, errors and the static graph's structure are
+        folded; the node-by-node animation of all but the newest eager iteration is skipped
+        (counted in ``skimmed``). The newest eager iteration is folded in full, so the eager
+        pane never shows half a graph.
+        """
+        start = 0
+        for i in range(len(events) - 1, -1, -1):
+            ev = events[i]
+            if ev.get("kind") == "graph_created" and ev.get("mode") == "eager":
+                start = i
+                break
+        head = events[:start]
+        if len(head) > SKIM_SUMMARY:  # even a summary is too much: keep only what is vital
+            old, head = head[:-SKIM_SUMMARY], head[-SKIM_SUMMARY:]
+            vital = [ev for ev in old if ev.get("kind") in _VITAL or (
+                ev.get("kind") in ("node_created", "graph_created") and ev.get("mode") == "static")]
+            self.skimmed += len(old) - len(vital)
+            for ev in vital:
+                self.apply(ev)
+        for ev in head:
+            kind = ev.get("kind")
+            if kind in _SUMMARY or (kind in ("node_created", "graph_created")
+                                    and ev.get("mode") == "static"):
+                self.apply(ev)
+            else:
+                self.skimmed += 1
+        self._last_seq = None  # gaps across a skim are not losses
+        for ev in events[start:]:
+            self.apply(ev)
+
+    def _is_static(self, ev: dict[str, Any]) -> bool:
+        graph = self._by_id.get(str(ev.get("graph")))
+        return graph is not None and graph.mode == "static"
 
     def reset_run(self) -> None:
         """Forget the graphs (a restart); device figures and losses stay for comparison."""
