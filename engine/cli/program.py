@@ -119,6 +119,9 @@ def load_script(path_text: str, device: str, iterations: int | None) -> Program:
                     else:
                         note(f"'import {framework}' cannot resolve: {target} does not import")
                 exec(code, namespace)  # noqa: S102 - running the user's script is the point
+            from engine.scenes import end_eager_iteration
+
+            end_eager_iteration()
         finally:
             sys.argv = old_argv
             if folder in sys.path:

@@ -29,6 +29,7 @@ GPU_EDITS = (
      "# dtype = torch.FloatTensor\ndtype = torch.cuda.FloatTensor"),
     ("tf.device('/cpu:0')", "tf.device('/gpu:0')"),
     ("torch.device('cpu')", "torch.device('cuda')"),
+    ("tf.Session()", "tf.Session(device='gpu')"),
 )
 
 
@@ -87,7 +88,16 @@ class Scene:
         _reset(seed)
         namespace: dict[str, Any] = {"__name__": "__cgviz_scene__", "__file__": filename}
         exec(compile(text, filename, "exec"), namespace)  # noqa: S102 - our own listings
+        end_eager_iteration()
         return namespace
+
+
+def end_eager_iteration() -> None:
+    """Close the eager loop's last iteration (its GPU timings arrive, iteration_finished)."""
+    eager = sys.modules.get("engine.eager")
+    finish = getattr(eager, "new_iteration", None)
+    if finish is not None:
+        finish()
 
 
 def _reset(seed: int) -> None:

@@ -106,7 +106,10 @@ add(Scene("two-layer", "Static vs dynamic: the two-layer network",
 add(Scene("conditional", "Static vs dynamic: conditional",
           "PyTorch branches with Python's if; TensorFlow needs tf.cond in the graph (note: "
           "tf.less(z, 0) with z = 10 takes f2)", "s4_conditional.py", "static-vs-dynamic",
-          loop=None))
+          loop=None, gpu=(("torch.randn(N, D)", f"torch.randn(N, D, {CUDA})"),
+                          ("torch.randn(D, H)", f"torch.randn(D, H, {CUDA})"))))
 add(Scene("loops", "Static vs dynamic: loops",
           "PyTorch loops in Python and the graph grows each step; TensorFlow builds the loop "
-          "into the graph with tf.foldl", "s5_loops.py", "static-vs-dynamic", loop=None))
+          "into the graph with tf.foldl", "s5_loops.py", "static-vs-dynamic", loop=None,
+          gpu=(("torch.randn(D)", f"torch.randn(D, {CUDA})"),
+               ("torch.randn(T, D)", f"torch.randn(T, D, {CUDA})"))))
