@@ -65,3 +65,34 @@ def test_engine_error_in_a_script_shows_the_users_line(cli, tmp_path):
     assert "RuntimeError: mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)" in proc.stderr
     assert "engine" + "/eager" not in proc.stderr  # engine frames hidden by default
     assert proc.stdout == ""
+
+
+TF_SCRIPT = textwrap.dedent("""\
+    import numpy as np
+    import tensorflow as tf
+    from tensorflow.contrib.layers import xavier_initializer
+
+    N, D, H = 4, 6, 5
+    x = tf.placeholder(tf.float32, shape=(N, D))
+    y = tf.placeholder(tf.float32, shape=(N, D))
+    h = tf.layers.dense(inputs=x, units=H, activation=tf.nn.relu,
+                        kernel_initializer=xavier_initializer())
+    loss = tf.losses.mean_squared_error(tf.layers.dense(inputs=h, units=D), y)
+    updates = tf.train.GradientDescentOptimizer(1e-1).minimize(loss)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        values = {x: np.random.randn(N, D), y: np.random.randn(N, D)}
+        for t in range(1000):
+            loss_val, _ = sess.run([loss, updates], feed_dict=values)
+    print("runs", t + 1)
+""")
+
+
+def test_run_script_that_imports_tensorflow(cli, tmp_path):
+    (tmp_path / "tf_train.py").write_text(TF_SCRIPT)
+    proc = cli("run", "tf_train.py", "--iterations", "3", "--trace", "t.jsonl", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "'import tensorflow' resolves to engine.static for this script" in proc.stderr
+    assert "runs 3" in proc.stdout
+    assert any(line.split()[:2] == ["static", "MatMul"] for line in proc.stdout.splitlines())
+    assert "Session.run" in proc.stdout
