@@ -37,7 +37,10 @@ SKIM_ABOVE = 4_000
 """A backlog longer than this (full speed) is skimmed: summary only, see ViewState.skim."""
 SKIM_KEEP = 1_000
 """Newest events of a skimmed backlog that are still folded in full."""
-PANEL_HZ = 5.0
+PANEL_HZ = 2.0
+FULL_SPEED_PANE_HZ = 10.0
+"""Graph panes redraw at most this often at full speed (no eye follows more; the engine
+gets the time back). At every other speed they redraw each frame."""
 """Device panels and the loss plot redraw at most this often (tables are costly)."""
 COLOUR_MODES = ("state", "device", "heat")
 LEGENDS = {
@@ -154,7 +157,9 @@ class CgvizApp(App[None]):
         self._themes_dir = themes_dir
         self._theme_names: list[str] = []
         self._panels_at = 0.0
+        self._panes_at = 0.0
         self._frame_ms: list[float] = []
+        self._status_text = ""
         self.set_reactive(CgvizApp.device, device)
         self.set_reactive(CgvizApp.scene_name, scene)
 
@@ -317,13 +322,21 @@ class CgvizApp(App[None]):
                              f"{self.device.upper()}"
             if st.scene.get("source"):
                 self.source_pane.set_source(str(st.scene["source"]))
+        now = time.monotonic()
+        panes_due = (self.deterministic or self.runner.speed != "full"
+                     or now - self._panes_at >= 1 / FULL_SPEED_PANE_HZ)
+        if panes_due:
+            self._panes_at = now
         for mode, view in (("static", self.static_graph), ("eager", self.eager_graph)):
-            if mode in dirty:
+            if mode in dirty and panes_due:
                 view.show(st.graphs[mode])
                 view.sync()
                 self._pane_title(mode, view)
         if "source" in dirty and st.current is not None:
-            self.source_pane.current = st.current[1].line
+            node = st.current[1]
+            listing = str(st.scene.get("file") or "")
+            if not (listing and node.source and not node.source.startswith(listing)):
+                self.source_pane.current = node.line  # only lines of the listing shown
         for err in st.new_errors[:3]:
             node = err.get("node_name") or err.get("node")
             where = f" in {node}" if node is not None else ""
@@ -337,30 +350,28 @@ class CgvizApp(App[None]):
             self._update_panels()
             dirty.difference_update(("devices", "loss"))
         keep = dirty & {"devices", "loss"}
+        if not panes_due:
+            keep |= dirty & {"static", "eager"}
         dirty.clear()
         dirty.update(keep)
         self._update_status()
 
     def _pane_title(self, mode: str, view: GraphView) -> None:
+        text = self._pane_subtitle(mode)
+        if text != view.border_subtitle:
+            view.border_subtitle = text
+
+    def _pane_subtitle(self, mode: str) -> str:
         graph = self.state.graphs[mode]
         if graph is not None and graph.error:
-            view.border_subtitle = f"✗ {graph.error}"
-            if not graph.nodes:
-                view.empty_text = f"✗ {graph.error}"
-            return
+            return f"✗ {graph.error}"
+        if graph is None:
+            return ""
         if mode == "static":
-            if graph is None:
-                view.border_subtitle = ""
-            elif graph.plan is None:
-                view.border_subtitle = f"defined, not run · {len(graph.nodes)} nodes"
-            else:
-                ran = len(graph.plan)
-                view.border_subtitle = (f"Session.run #{graph.run + 1} · {ran} of "
-                                        f"{len(graph.nodes)} nodes run")
-        else:
-            it = self.state.iteration["eager"]
-            n = len(graph.nodes) if graph is not None else 0
-            view.border_subtitle = f"iteration {it + 1} · {n} nodes" if graph is not None else ""
+            if graph.plan is None:
+                return f"defined, not run · {len(graph.nodes)} nodes"
+            return f"Session.run #{graph.runs} · {len(graph.plan)} of {len(graph.nodes)} nodes run"
+        return f"iteration {self.state.iteration['eager'] + 1} · {len(graph.nodes)} nodes"
 
     def _update_panels(self) -> None:
         st = self.state
@@ -396,7 +407,10 @@ class CgvizApp(App[None]):
             parts.append(f"{dropped:,} dropped")
         if st.errors:
             parts.append(f"{len(st.errors)} error(s)")
-        self.status.update(Content("  ·  ".join(parts)))
+        text = "  ·  ".join(parts)
+        if text != self._status_text:
+            self._status_text = text
+            self.status.update(Content(text), layout=False)
 
     def _update_legend(self) -> None:
         items = [Content.from_markup(f"[${var}]■[/]") + Content(f" {label}" if label else "")

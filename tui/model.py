@@ -66,6 +66,8 @@ class NodeInfo:
     last_ns: int | None = None
     grad: str = ""
     """Gradient text drawn under the value ("" until a gradient arrives)."""
+    grad_ns: int = 0
+    """Time of this node's gradient ops in the current run (static)."""
     error: str = ""
     stats: NodeStats = field(default_factory=NodeStats)
 
@@ -92,7 +94,9 @@ class GraphModel:
         self.plan: set[int] | None = None
         """Nodes the current run executes (None: no run yet)."""
         self.run = 0
-        """Number of the latest run (static)."""
+        """The engine's number of the latest run (static)."""
+        self.runs = 0
+        """Runs of this graph seen so far."""
         self.struct_version = 0
         """Bumped when nodes are added (the layout must grow)."""
         self.plan_version = 0
@@ -125,11 +129,14 @@ class GraphModel:
 
     def set_plan(self, plan: list[int], run: int) -> None:
         """A run starts: plan nodes go pending, the rest are pruned (dimmed)."""
-        self.plan, self.run = set(plan), run
-        self.plan_version += 1
+        new_plan = set(plan)
+        if new_plan != self.plan:  # a plan reused run after run keeps the drawing's edges
+            self.plan_version += 1
+        self.plan, self.run = new_plan, run
+        self.runs += 1
         for node in self.nodes.values():
             node.state = "pending" if node.id in self.plan else "pruned"
-            node.grad = "" if node.id in self.plan else node.grad
+            node.grad, node.grad_ns = "", 0
         self.changed.update(self.nodes)
 
     def set_state(self, nid: int, state: str) -> NodeInfo | None:

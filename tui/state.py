@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
-from tui.model import GraphModel, NodeInfo, NodeStats, shape_text
-from tui.stats import DeviceStats
+from tui.model import GraphModel, NodeInfo, NodeStats
+from tui.stats import DeviceStats, fmt_ns
 
 LOSS_HISTORY = 300
 """Loss values kept per mode."""
@@ -67,6 +67,7 @@ class ViewState:
         self._by_id: dict[str, GraphModel] = {}
         self._stats: dict[str, dict[Any, NodeStats]] = {m: {} for m in MODES}
         self._last_seq: int | None = None
+        self._metric_name: dict[str, str] = {}
 
     # ------------------------------------------------------------ entry point
 
@@ -205,8 +206,9 @@ class ViewState:
         graph.changed.add(node.id)
         if node.grad_of is not None:
             fwd = graph.nodes.get(int(node.grad_of))
-            if fwd is not None:
-                fwd.grad = "∇ " + shape_text(node.shape)
+            if fwd is not None:  # the backward cost of a forward node, drawn under its value
+                fwd.grad_ns += dur
+                fwd.grad = "∇ " + fmt_ns(fwd.grad_ns)
                 graph.changed.add(fwd.id)
         self.dirty.add(graph.mode)
 
@@ -235,9 +237,14 @@ class ViewState:
         self.dirty.add("devices")
 
     def _on_metric(self, ev: dict[str, Any]) -> None:
-        if ev.get("name") != "loss":
-            return
         mode = "eager" if ev.get("mode") == "eager" else "static"
+        name = str(ev.get("name"))
+        first = self._metric_name.setdefault(mode, name)  # "loss", or the fetched tensor's name
+        if name != first and name != "loss":
+            return
+        if name == "loss" and first != "loss":
+            self._metric_name[mode] = "loss"
+            self.loss[mode].clear()
         try:
             self.loss[mode].append(float(ev["value"]))
         except (TypeError, ValueError):

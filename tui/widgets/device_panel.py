@@ -65,6 +65,7 @@ class DevicePanel(Widget):
         self.active = False
         """True when this is the device the run uses."""
         self._seen = (-1, -1)
+        self._shape: tuple[int, int, int, bool] = (-1, -1, -1, False)
 
     def set_stats(self, stats: DeviceStats, other: DeviceStats, active: bool) -> None:
         """New figures; redraws only if something moved."""
@@ -72,7 +73,10 @@ class DevicePanel(Widget):
         self.stats, self.other, self.active = stats, other, active
         if key != self._seen:
             self._seen = key
-            self.refresh(layout=True)
+            shape = (min(len(stats.ops), 8), len(stats.iterations), len(stats.transfers),
+                     bool(other.iterations))
+            self.refresh(layout=shape != self._shape)  # a layout pass only when it grows
+            self._shape = shape
 
     def set_info(self, info: dict[str, Any]) -> None:
         """Device facts (cores, clock, memory) or why the device is missing."""

@@ -112,6 +112,8 @@ class GraphView(ScrollView, can_focus=True):
         self._placer_key: tuple[object, ...] = ()
         self._seen = (-1, -1)
         self._heat_max = 0
+        self._base: Style | None = None
+        self._keep_size = False
         self.empty_text = "waiting for the engine…"
         """Shown while there is no graph."""
         self.auto_orientation = True
@@ -122,12 +124,15 @@ class GraphView(ScrollView, can_focus=True):
     # ------------------------------------------------------------ watchers
 
     def watch_orientation(self) -> None:
+        self._keep_size = False
         self.relayout()
 
     def watch_folded(self) -> None:
+        self._keep_size = False
         self.relayout()
 
     def watch_compact(self) -> None:
+        self._keep_size = False
         self.relayout()
 
     def watch_colour_mode(self) -> None:
@@ -148,6 +153,14 @@ class GraphView(ScrollView, can_focus=True):
         super().notify_style_update()
         self._styles.clear()
         self._strips.clear()
+        self._base = None
+
+    @property
+    def base_style(self) -> Style:
+        """The widget's own style (cached: computing it is costly and it changes rarely)."""
+        if self._base is None:
+            self._base = self.rich_style
+        return self._base
 
     # ------------------------------------------------------------ drawing
 
@@ -161,7 +174,7 @@ class GraphView(ScrollView, can_focus=True):
         strip = self._strips.get(key)
         if strip is None:
             strip = self._strips[key] = self._build_row(vy)
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        return strip.crop_extend(scroll_x, scroll_x + width, self.base_style)
 
     def _empty_line(self, y: int, width: int) -> Strip:
         if y != 1:
@@ -171,7 +184,7 @@ class GraphView(ScrollView, can_focus=True):
 
     def _build_row(self, vy: int) -> Strip:
         if self._edges is None or vy >= self._edges.height:
-            return Strip.blank(self.layout_.width, self.rich_style)
+            return Strip.blank(self.layout_.width, self.base_style)
         chars, keys = self._edges.row(vy)
         chars, keys = list(chars), list(keys)
         for vid, box in self._rows.get(vy, ()):
@@ -180,15 +193,15 @@ class GraphView(ScrollView, can_focus=True):
                 chars[x:x + len(text)] = list(text)
                 keys[x:x + len(text)] = [key] * len(text)
                 x += len(text)
-        base = self.rich_style
-        return Strip([Segment(text, base + self._style(key) if key else base)
+        base = self.base_style
+        return Strip([Segment(text, self._style(key) if key else base)
                       for text, key in runs(chars, keys)], self.layout_.width)
 
     def _style(self, key: str) -> Style:
         style = self._styles.get(key)
         if style is None:
-            style = self._styles[key] = self.get_component_rich_style(f"graph--{key}",
-                                                                      partial=True)
+            style = self._styles[key] = self.base_style + self.get_component_rich_style(
+                f"graph--{key}", partial=True)
         return style
 
     def _box_text(self, vid: NodeId) -> BoxText:
@@ -235,6 +248,7 @@ class GraphView(ScrollView, can_focus=True):
         if graph is None:
             self.layout_ = Layout(self.orientation)
             self._edges, self._rows, self._folds, self._order = None, {}, {}, []
+            self._keep_size = False
             self.virtual_size = Size(0, 0)
             self._invalidate()
             return
@@ -260,7 +274,13 @@ class GraphView(ScrollView, can_focus=True):
         self._rows = rows
         self._seen = (graph.struct_version, graph.plan_version)
         self._heat_max = self._hottest()
-        self.virtual_size = Size(self.layout_.width, self.layout_.height)
+        # the canvas never shrinks while a pane shows the same kind of picture, so scrollbars
+        # stay put as each eager iteration rebuilds its graph (and no layout pass is needed)
+        old = self.virtual_size if self._keep_size else Size(0, 0)
+        self._keep_size = True
+        size = Size(max(old.width, self.layout_.width), max(old.height, self.layout_.height))
+        if size != self.virtual_size:
+            self.virtual_size = size
         self._invalidate()
 
     def _state_of(self, vid: NodeId) -> str:
@@ -274,13 +294,16 @@ class GraphView(ScrollView, can_focus=True):
         self._row_ver.clear()
         self.refresh()
 
-    def _touch(self, vid: NodeId | None) -> None:
+    def _touch(self, vid: NodeId | None, repaint: bool = True) -> None:
         box = self.layout_.boxes.get(vid) if vid is not None else None
         if box is None:
             return
         for y in range(box.y, box.y2):
-            self._row_ver[y] = self._row_ver.get(y, 0) + 1
-        self.refresh_lines(box.y - int(self.scroll_offset.y), box.h)
+            ver = self._row_ver.get(y, 0)
+            self._strips.pop((y, ver), None)  # the cache holds one strip per row at most
+            self._row_ver[y] = ver + 1
+        if repaint:
+            self.refresh_lines(box.y - int(self.scroll_offset.y), box.h)
 
     # ------------------------------------------------------------ public API
 
@@ -309,11 +332,11 @@ class GraphView(ScrollView, can_focus=True):
                 self._invalidate()
                 return
         vids = {self._vid(n) for n in changed}
-        if len(vids) > FULL_REFRESH:
-            self._invalidate()
-        else:
-            for vid in vids:
-                self._touch(vid)
+        many = len(vids) > FULL_REFRESH
+        for vid in vids:
+            self._touch(vid, repaint=not many)
+        if many:
+            self.refresh()  # one repaint beats many small ones; unchanged rows stay cached
 
     def _vid(self, nid: int) -> NodeId:
         node = self.graph.nodes.get(nid) if self.graph else None

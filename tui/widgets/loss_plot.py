@@ -38,9 +38,9 @@ class LossPlot(Vertical):
             label = self.query_one(f"#loss-{mode}-label", Label)
             if values:
                 label.update(f"{mode} loss {values[-1]:.4g}   min {min(values):.4g}   "
-                             f"({len(values)} it.)")
+                             f"({len(values)} it.)", layout=False)
             else:
-                label.update(f"{mode} loss: –")
+                label.update(f"{mode} loss: –", layout=False)
             self.query_one(f"#loss-{mode}", Sparkline).data = _finite(values)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.segment import Segment
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -42,9 +42,9 @@ class SourcePane(ScrollView):
             if line:
                 self.refresh_lines(line - 1 - int(self.scroll_offset.y), 1)
         if new:
-            top = max(0, new - 1 - self.scrollable_content_region.height // 2)
-            self.scroll_to_region(Region(0, top, 1, self.scrollable_content_region.height),
-                                  animate=False, top=True)
+            height = self.scrollable_content_region.height
+            if not self.scroll_offset.y <= new - 1 < self.scroll_offset.y + height - 1:
+                self.scroll_to(y=max(0, new - 1 - height // 3), animate=False, immediate=True)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
