@@ -160,6 +160,7 @@ class CgvizApp(App[None]):
         self._panes_at = 0.0
         self._frame_ms: list[float] = []
         self._status_text = ""
+        self._last_scene = scene
         self.set_reactive(CgvizApp.device, device)
         self.set_reactive(CgvizApp.scene_name, scene)
 
@@ -257,7 +258,8 @@ class CgvizApp(App[None]):
         """(Re)start the current scene on the current device from an empty view."""
         self.runner.stop()
         self.runner.inbox.clear()
-        self.state.reset_run()
+        self.state.reset_run(keep_figures=self.scene_name == self._last_scene)
+        self._last_scene = self.scene_name
         self.card.display = False
         for view in (self.static_graph, self.eager_graph):
             view.show(None)
@@ -323,7 +325,7 @@ class CgvizApp(App[None]):
             if st.scene.get("source"):
                 self.source_pane.set_source(str(st.scene["source"]))
         now = time.monotonic()
-        panes_due = (self.deterministic or self.runner.speed != "full"
+        panes_due = (self.deterministic or self.runner.speed != "full" or st.finished
                      or now - self._panes_at >= 1 / FULL_SPEED_PANE_HZ)
         if panes_due:
             self._panes_at = now

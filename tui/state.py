@@ -120,8 +120,20 @@ class ViewState:
         graph = self._by_id.get(str(ev.get("graph")))
         return graph is not None and graph.mode == "static"
 
-    def reset_run(self) -> None:
-        """Forget the graphs (a restart); device figures and losses stay for comparison."""
+    def reset_run(self, keep_figures: bool = True) -> None:
+        """Forget the graphs (a restart).
+
+        Args:
+            keep_figures: keep device figures and losses (the same scene again, e.g. on the
+                other device, to compare); False for another scene.
+        """
+        if not keep_figures:
+            self.devices = {d: DeviceStats(d) for d in ("cpu", "gpu")}
+            self.loss = {m: deque(maxlen=LOSS_HISTORY) for m in MODES}
+            self._stats = {m: {} for m in MODES}
+            self._metric_name.clear()
+            self.errors.clear()
+            self.dirty.add("devices")
         self.graphs = {m: None for m in MODES}
         self._by_id.clear()
         self._last_seq = None
@@ -150,6 +162,7 @@ class ViewState:
 
     def _on_scene(self, ev: dict[str, Any]) -> None:
         self.scene = dict(ev)
+        self.finished = False
         self.dirty.update(("scene", "source"))
 
     def _on_graph_created(self, ev: dict[str, Any]) -> None:
@@ -200,6 +213,7 @@ class ViewState:
         if graph is None or node is None:
             return
         node.last_ns = dur
+        node.device = device  # static nodes are placed when they run
         node.stats.add(dur)
         if ev.get("shape") is not None:
             node.shape = tuple(ev["shape"])
