@@ -59,6 +59,7 @@ class _AliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def __init__(self, aliases: dict[str, str]) -> None:
         self.aliases = aliases
         self.added: list[str] = []
+        self._own_spec: tuple[Any, Any] = (None, None)
 
     def target(self, fullname: str) -> str | None:
         top, _, rest = fullname.partition(".")

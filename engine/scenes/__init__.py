@@ -58,7 +58,8 @@ class Scene:
     small: tuple[tuple[str, str], ...] = field(default=())
     gpu: tuple[tuple[str, str], ...] = field(default=())
 
-    def source(self, device: str = "cpu", iterations: int | None = None, small: bool = False) -> str:
+    def source(self, device: str = "cpu", iterations: int | None = None,
+               small: bool = False) -> str:
         """The listing as it will run: device, iteration count and size edits applied."""
         text = (LISTINGS / self.file).read_text(encoding="utf-8")
         if device != "cpu":

@@ -17,7 +17,8 @@ CUDA = "device='cuda'"
 TORCH_DATA_GPU = (("x = torch.randn(N, D_in)", f"x = torch.randn(N, D_in, {CUDA})"),
                   ("y = torch.randn(N, D_out)", f"y = torch.randn(N, D_out, {CUDA})"))
 TORCH_WEIGHTS_GPU = (
-    ("torch.randn(D_in, H, requires_grad=True)", f"torch.randn(D_in, H, requires_grad=True, {CUDA})"),
+    ("torch.randn(D_in, H, requires_grad=True)",
+     f"torch.randn(D_in, H, requires_grad=True, {CUDA})"),
     ("torch.randn(H, D_out, requires_grad=True)",
      f"torch.randn(H, D_out, requires_grad=True, {CUDA})"),
 )

@@ -12,7 +12,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def engine_cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def engine_cli(*args: str, cwd: Path | None = None,
+               timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run ``python -m engine ARGS`` in a fresh interpreter; returns the finished process."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1"}
     env.pop("CGVIZ_DEBUG", None)
