@@ -115,7 +115,10 @@ def format_tables(stats: Stats) -> str:
             out.append(_table(rows))
         if d.steps:
             steps = [("per iteration", "count", "mean ms", "median ms", "min ms", "total ms")]
+            same = d.steps.get("static iteration") == d.steps.get("Session.run")
             for label, durs in sorted(d.steps.items()):
+                if same and label == "static iteration":
+                    continue  # the front end counts each Session.run as an iteration
                 steps.append((label, str(len(durs)), _ms(statistics.fmean(durs)),
                               _ms(statistics.median(durs)), _ms(min(durs)), _ms(sum(durs))))
             out.append(_table(steps, left=1))

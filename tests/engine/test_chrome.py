@@ -111,3 +111,21 @@ def test_timestamps_monotonic_and_spans_disjoint_per_lane():
 
 def test_empty_events_give_an_empty_trace():
     assert to_chrome_trace([])["traceEvents"] == []
+
+
+def test_real_scene_trace_has_static_and_eager_lanes():
+    from engine.scenes import get_scene
+
+    with recording() as events:
+        get_scene("two-layer").run(iterations=2, small=True)
+    trace = json.loads(json.dumps(to_chrome_trace(events)))
+    spans = [ev for ev in trace["traceEvents"] if ev["ph"] == "X"]
+    assert {ev["cat"] for ev in spans} >= {"static", "eager"}
+    assert all(ev["name"] and ev["dur"] >= 0 for ev in spans)
+    assert {ev["args"]["name"] for ev in trace["traceEvents"]
+            if ev["name"] == "process_name"} == {"cpu (numpy)"}
+    lanes: dict[tuple[int, int], list[float]] = defaultdict(list)
+    for ev in trace["traceEvents"]:
+        if ev["ph"] != "M":
+            lanes[(ev["pid"], ev["tid"])].append(ev["ts"])
+    assert all(ts == sorted(ts) for ts in lanes.values())
