@@ -19,6 +19,7 @@ lane's timestamps stay monotonic.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -151,10 +152,14 @@ class _Builder:
     def on_metric(self, e: Event) -> None:
         mode = e.get("mode")
         name = f"{e['name']} ({mode})" if mode else str(e["name"])
-        value = e["value"]
+        try:
+            value = float(e["value"])
+        except (TypeError, ValueError):
+            return
+        if not math.isfinite(value):  # a diverged loss: JSON (and Perfetto) have no NaN
+            return
         self.out.append({"ph": "C", "name": name, "pid": self.pid(None), "tid": 0,
-                         "ts": e["t_ns"] / 1000.0,
-                         "args": {str(e["name"]): float(value) if value is not None else 0.0}})
+                         "ts": e["t_ns"] / 1000.0, "args": {str(e["name"]): value}})
 
     def on_error(self, e: Event) -> None:
         mode = self.graph_mode.get(e.get("graph"), self.mode)
@@ -184,11 +189,26 @@ def write_chrome_trace(events: Iterable[Event], path: str | Path) -> Path:
     """Write ``to_chrome_trace(events)`` to ``path``; returns the path."""
     path = Path(path)
     trace = to_chrome_trace(events)
-    path.write_text(json.dumps(trace, default=_plain), encoding="utf-8")
+    try:
+        text = json.dumps(trace, default=_plain, allow_nan=False)
+    except ValueError:  # a NaN or inf somewhere in args: strict JSON spells them as strings
+        text = json.dumps(_finite(trace), default=_plain, allow_nan=False)
+    path.write_text(text, encoding="utf-8")
     return path
 
 
 def _plain(value: Any) -> Any:
     if hasattr(value, "tolist"):
-        return value.tolist()
+        return _finite(value.tolist())
     return str(value)
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every non-finite float replaced by its name ("nan", "inf")."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value

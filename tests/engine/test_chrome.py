@@ -6,6 +6,8 @@ import json
 from collections import defaultdict
 from typing import Any
 
+import pytest
+
 from engine.chrome import to_chrome_trace, write_chrome_trace
 from engine.events import EventStream, recording
 
@@ -129,3 +131,14 @@ def test_real_scene_trace_has_static_and_eager_lanes():
         if ev["ph"] != "M":
             lanes[(ev["pid"], ev["tid"])].append(ev["ts"])
     assert all(ts == sorted(ts) for ts in lanes.values())
+
+
+def test_nan_loss_still_gives_strict_json(tmp_path):
+    stream = EventStream()
+    with recording(stream) as events:
+        stream.emit("metric", name="loss", value=float("nan"), mode="eager", iteration=0)
+        stream.emit("metric", name="loss", value=1.0, mode="eager", iteration=1)
+        stream.emit("error", type="FloatingPointError", message="overflow", node=float("inf"))
+    path = write_chrome_trace(events, tmp_path / "nan.json")
+    trace = json.loads(path.read_text(), parse_constant=lambda c: pytest.fail(f"bare {c}"))
+    assert [ev["args"]["loss"] for ev in trace["traceEvents"] if ev["ph"] == "C"] == [1.0]
