@@ -93,15 +93,18 @@ def load_script(path_text: str, device: str, iterations: int | None) -> Program:
     filename = str(path)
     try:
         tree = ast.parse(text, filename=filename)
-    except SyntaxError as e:
-        raise UsageError(f"{path_text}:{e.lineno}: not valid Python: {e.msg}") from None
-    if iterations is not None:
         bound = _LoopBound(iterations)
-        tree = ast.fix_missing_locations(bound.visit(tree))
-        if not bound.count:
-            note(f"--iterations: no top-level `for ... in range(<number>)` loop in {path_text}; "
-                 "running it as written")
-    code = compile(tree, filename, "exec")
+        if iterations is not None:
+            tree = ast.fix_missing_locations(bound.visit(tree))
+        code = compile(tree, filename, "exec")
+    except SyntaxError as e:
+        where = f"{path_text}:{e.lineno}" if e.lineno else path_text
+        raise UsageError(f"{where}: not valid Python: {e.msg}") from None
+    except ValueError as e:  # null bytes
+        raise UsageError(f"{path_text}: not valid Python: {e}") from None
+    if iterations is not None and not bound.count:
+        note(f"--iterations: no top-level `for ... in range(<number>)` loop in {path_text}; "
+             "running it as written")
     imported = _frameworks(tree)
 
     def run() -> Any:
@@ -166,7 +169,7 @@ def _gpu_edits(text: str, label: str) -> str:
 class _LoopBound(ast.NodeTransformer):
     """Replaces N in top-level ``for ... in range(N)`` loops (not inside functions/loops)."""
 
-    def __init__(self, iterations: int) -> None:
+    def __init__(self, iterations: int | None) -> None:
         self.iterations = iterations
         self.count = 0
 

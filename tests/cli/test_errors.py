@@ -20,6 +20,8 @@ def files(tmp_path):
     (tmp_path / "notes.txt").write_text("hello\n")
     (tmp_path / "broken.py").write_text("def f(:\n    pass\n")
     (tmp_path / "binary.py").write_bytes(b"\xff\xfe\x00\x01")
+    (tmp_path / "nul.py").write_bytes(b"x = 1\x00\n")
+    (tmp_path / "ret.py").write_text("x = 1\nreturn x\n")
     (tmp_path / "bad.jsonl").write_text('{"format": "cgviz-trace", "version": 1}\n{oops\n{}\n')
     (tmp_path / "ok.py").write_text("x = 1\n")
     return tmp_path
@@ -32,6 +34,8 @@ def files(tmp_path):
         (["run", "notes.txt"], ["not a Python script", "notes.txt"]),
         (["run", "broken.py"], ["broken.py:1", "not valid Python"]),
         (["run", "binary.py"], ["not UTF-8"]),
+        (["run", "nul.py"], ["nul.py", "not valid Python"]),
+        (["run", "ret.py"], ["ret.py:2", "'return' outside function"]),
         (["run", "."], ["is a directory"]),
         (["run", "--scene", "no-such-scene"], ["unknown scene 'no-such-scene'", "two-layer"]),
         (["run"], ["SCRIPT.py or --scene"]),
@@ -43,7 +47,7 @@ def files(tmp_path):
         (["trace", "notes.txt"], ["notes.txt:1", "not a cgviz trace"]),
         (["frobnicate"], ["frobnicate"]),
     ],
-    ids=["missing", "not-py", "syntax", "binary", "directory", "scene", "nothing", "iterations",
+    ids=["missing", "not-py", "syntax", "binary", "nul", "return", "directory", "scene", "nothing", "iterations",
          "device", "trace-folder", "corrupt-trace", "missing-trace", "foreign-trace", "command"],
 )
 def test_bad_input_is_one_line(cli, files, args, words):
