@@ -1,0 +1,228 @@
+"""Executing a plan: the tight loop, and the instrumented walk that times and reports.
+
+A :class:`Plan` (built by ``plan.Planner``) holds its steps as ``(fn, args, out)``: ``fn`` a
+kernel with device and attributes bound, ``args`` an ``itemgetter`` over the run's value list.
+``Plan.run`` replays them with nothing else in the loop; values live in a list owned by that
+run, never on graph nodes. When anyone listens on ``engine.events.STREAM`` the same steps run
+through ``device.measure`` (host clock on the CPU, CUDA events on the GPU) and every plan node
+gets ``node_started`` / ``node_finished`` (zero-duration, flagged ``const`` / ``folded`` /
+``feed`` / ``noop``, for nodes that need no kernel this run).
+"""
+
+from __future__ import annotations
+
+import operator
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine import ops as table
+from engine.devices import Device
+from engine.events import STREAM, Stopped
+from engine.ops import ShapeError
+
+from . import errors
+from .errors import OpError
+from .graph import Operation
+from .kernels import STATIC, run_shape_message, spec
+
+
+@dataclass
+class Node:
+    """One entry of the instrumented walk: an op with how it gets its value this run.
+
+    ``kind`` is "run" (a kernel call), "const" / "folded" (value decided at plan time),
+    "feed" (value fed), "noop", "unpack" (one output of a multi-output op) or "transfer"
+    (a copy between devices).
+    """
+
+    op: Operation
+    kind: str
+    device: Device
+    fn: Callable[..., Any] | None = None
+    ins: tuple[int, ...] = ()
+    out: int = -1
+    frees: tuple[int, ...] = ()
+    """Slots whose values nothing later needs: dropped after this node, so memory is reused."""
+    direction: str = ""
+    """For a transfer: "H2D" or "D2H" (``device`` is then the GPU end)."""
+
+
+@dataclass
+class Plan:
+    """A pruned, ordered, bound sub-graph ready to run.
+
+    Attributes:
+        ops: the ops of the plan in execution order (fed, constant and folded ones included).
+        steps: ``(fn, args, output slot, frees)`` for the ops that call a kernel each run,
+            where ``args(values)`` picks the inputs (an ``itemgetter``: the cheapest gather)
+            and ``frees`` are the slots to drop afterwards (their last use).
+        nodes: every op (and transfer) in order, for the instrumented walk.
+        template: the value list a run starts from (constants and folded values filled in).
+        input_slots: where each fed value goes, in the order of the plan's inputs.
+        output_slots: where each fetched value is read.
+        persistent: per output, whether the value is owned by the graph or a Variable (a
+            fetch must then be copied before the user may change it).
+    """
+
+    graph_id: str
+    ops: list[Operation] = field(default_factory=list)
+    steps: list[tuple[Callable[..., Any], Callable[[list[Any]], Any], int, tuple[int, ...]]] = \
+        field(default_factory=list)
+    nodes: list[Node] = field(default_factory=list)
+    template: list[Any] = field(default_factory=list)
+    input_slots: list[int] = field(default_factory=list)
+    input_devices: list[Device] = field(default_factory=list)
+    output_slots: list[int] = field(default_factory=list)
+    persistent: list[bool] = field(default_factory=list)
+    op_at: dict[int, Operation] = field(default_factory=dict)
+    devices: set[Device] = field(default_factory=set)
+    folded: list[int] = field(default_factory=list)
+    fallbacks: list[dict[str, Any]] = field(default_factory=list)
+    branches: dict[int, dict[str, list[int]]] = field(default_factory=dict)
+    moved: dict[tuple[int, str], int] = field(default_factory=dict)
+
+    # ---------------------------------------------------------------- running
+
+    def run(self, inputs: Sequence[Any]) -> list[Any]:
+        """Execute with ``inputs`` in the input slots; returns the output values."""
+        if STREAM.active:
+            return self.run_instrumented(inputs)
+        vals = self.template.copy()
+        for s, v in zip(self.input_slots, inputs, strict=True):
+            vals[s] = v
+        out = -1
+        try:
+            for fn, args, out, frees in self.steps:
+                vals[out] = fn(*args(vals))
+                for s in frees:
+                    vals[s] = None
+        except Stopped:
+            raise
+        except Exception as e:
+            ins = next((n.ins for n in self.nodes if n.out == out), ())
+            raise self.failure(out, ins, vals, e) from (None if isinstance(e, OpError) else e)
+        return [vals[s] for s in self.output_slots]
+
+    def run_instrumented(self, inputs: Sequence[Any]) -> list[Any]:
+        """Execute like ``run``, timing each node on its device and emitting node events."""
+        vals = self.template.copy()
+        for s, v in zip(self.input_slots, inputs, strict=True):
+            vals[s] = v
+        gid, emit = self.graph_id, STREAM.emit
+        pending: list[tuple[Node, Any, list[int]]] = []
+        for node in self.nodes:
+            kind, op, dev = node.kind, node.op, node.device
+            if kind == "unpack":
+                vals[node.out] = node.fn(vals[node.ins[0]])  # type: ignore[misc]
+                for s in node.frees:
+                    vals[s] = None
+                continue
+            if kind == "transfer":
+                t0 = time.perf_counter_ns()
+                vals[node.out] = node.fn(vals[node.ins[0]])  # type: ignore[misc]
+                sync(dev)
+                emit("transfer", direction=node.direction,
+                     bytes=int(getattr(vals[node.out], "nbytes", 0)),
+                     dur_ns=time.perf_counter_ns() - t0, device=dev.name, reason="edge",
+                     graph=gid, node=op._id)
+                for s in node.frees:
+                    vals[s] = None
+                continue
+            emit("node_started", graph=gid, node=op._id, device=dev.name, name=op.name,
+                 op=op.type)
+            if kind != "run":
+                v = vals[node.out] if node.out >= 0 else None
+                emit("node_finished", graph=gid, node=op._id, device=dev.name, dur_ns=0,
+                     **_value_facts(op, v, ()), **{kind: True})
+                continue
+            args = [vals[i] for i in node.ins]
+            box: list[int] = []
+            try:
+                v = dev.measure(_invoke, (node.fn, *args), {}, box.append)
+            except Stopped:
+                raise
+            except Exception as e:
+                raise self.failure(node.out, node.ins, vals, e) from (
+                    None if isinstance(e, OpError) else e)
+            vals[node.out] = v
+            for s in node.frees:
+                vals[s] = None
+            if box:
+                emit("node_finished", graph=gid, node=op._id, device=dev.name, dur_ns=box[0],
+                     **_value_facts(op, v, args))
+            else:
+                pending.append((node, v, box))
+        if pending:
+            for dev in self.devices:
+                dev.flush()
+            for node, v, box in pending:
+                emit("node_finished", graph=gid, node=node.op._id, device=node.device.name,
+                     dur_ns=box[0] if box else 0, **_value_facts(node.op, v, ()))
+        return [vals[s] for s in self.output_slots]
+
+    def failure(self, out: int, ins: tuple[int, ...], vals: list[Any], e: Exception) -> OpError:
+        """The OpError to raise for an exception in the step writing ``out`` (event emitted)."""
+        op = self.op_at.get(out)
+        if isinstance(e, OpError):
+            err = e
+        else:
+            dims = tuple(tuple(getattr(vals[i], "shape", ())) for i in ins)
+            message = f"{type(e).__name__}: {e}"
+            if op is not None and op.type not in STATIC:
+                try:
+                    table.get(op.type).shape(*dims, **op.attrs)
+                except ShapeError as se:
+                    message = run_shape_message(se, dims)
+                except Exception:  # the shape rule cannot judge: keep numpy's own words
+                    pass
+            err = errors.op_error(errors.InvalidArgumentError, op, message)
+        report(err)
+        return err
+
+
+def report(err: BaseException) -> None:
+    """Emit the ``error`` event for an engine error about a node (when anyone listens)."""
+    if not STREAM.active:
+        return
+    op = getattr(err, "op", None)
+    payload: dict[str, Any] = {"type": type(err).__name__, "message": str(err)}
+    if op is not None:
+        payload.update(graph=op.graph.graph_id, node=op._id, name=op.name)
+    STREAM.emit("error", **payload)
+
+
+def gather(slots: Sequence[int]) -> Callable[[list[Any]], Any]:
+    """A C-speed ``values -> sequence of values[i] for i in slots``."""
+    if len(slots) >= 2:
+        return operator.itemgetter(*slots)
+    if len(slots) == 1:
+        return operator.itemgetter(slice(slots[0], slots[0] + 1))
+    return operator.itemgetter(slice(0, 0))
+
+
+def _invoke(xp: Any, fn: Callable[..., Any], *args: Any) -> Any:
+    return fn(*args)
+
+
+def sync(dev: Device) -> None:
+    """Wait until ``dev`` finished its queued work (so a host clock around a copy is honest)."""
+    if dev.name == "gpu":
+        dev.xp.cuda.runtime.deviceSynchronize()
+
+
+def _value_facts(op: Operation, v: Any, args: Sequence[Any]) -> dict[str, Any]:
+    shape = getattr(v, "shape", None)
+    facts: dict[str, Any] = {"name": op.name, "op": op.type,
+                             "shape": list(shape) if shape is not None else None,
+                             "dtype": str(v.dtype) if hasattr(v, "dtype") else None,
+                             "bytes": int(getattr(v, "nbytes", 0))}
+    s = spec(op.type)
+    if s.flops is not None and args and shape is not None:
+        try:
+            facts["flops"] = int(s.flops(tuple(shape), *[tuple(a.shape) for a in args],
+                                         **op.attrs))
+        except Exception:  # a rule that cannot count these shapes counts nothing
+            facts["flops"] = 0
+    return facts

@@ -1,0 +1,339 @@
+"""How each op type of a static graph runs: the shared op table plus the graph-only ops.
+
+Math ops come from ``engine.ops`` (one kernel, shape rule and gradient rule for both front
+ends). The ops that only a TensorFlow-1 graph has - placeholders, constants, variables and
+their assignments, random initialisers, ``NoOp``, ``Shape``/``Fill``, ``AddN``,
+``ApplyGradientDescent`` - are in ``STATIC`` here. Their names shadow the table's (TF's
+``Fill(dims, value)`` is not the eager ``fill_``).
+
+A spec's ``bind(op, ctx)`` returns a plain callable ``fn(*input_values) -> value`` with the
+device's array module and the op's attributes already bound, so a plan can call it in a tight
+loop. ``ctx`` is the session's view for one device (its variables, its random generators).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+
+from engine import ops as table
+from engine.ops import ShapeError
+
+from . import errors
+from .dtypes import DType, as_dtype, bool_
+from .shapes import Dims
+
+if TYPE_CHECKING:
+    from engine.devices import Device
+
+    from .graph import Operation, Tensor
+
+NOT_DIFFERENTIABLE = "not differentiable"
+"""A gradient rule meaning "no gradient flows through here" (unlike None: no rule at all)."""
+
+
+class BindContext(Protocol):
+    """What a kernel may need from the session that runs it."""
+
+    device: Device
+    variables: dict[int, Any]
+
+    def rng(self, op: Operation) -> np.random.Generator: ...
+
+
+class Uninitialized:
+    """The value of a Variable that was never assigned in this session."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How one op type runs in a static graph.
+
+    Attributes:
+        name: the op type.
+        bind: ``bind(op, ctx) -> fn(*inputs)``.
+        grad: the gradient rule (``engine.ops`` signature), NOT_DIFFERENTIABLE, or None.
+        stateful: never constant-folded, never cached (random, variables, assignments).
+        structural: how many trailing inputs only carry structure (a reduction's axes Const):
+            they are graph edges but neither kernel arguments nor differentiable.
+        flops: ``flops(out_shape, *input_shapes, **attrs)``, or None.
+    """
+
+    name: str
+    bind: Callable[[Operation, BindContext], Callable[..., Any]]
+    grad: Any = None
+    stateful: bool = False
+    structural: int = 0
+    flops: Callable[..., int] | None = None
+
+
+STATIC: dict[str, Spec] = {}
+
+
+def _static(name: str, bind: Callable[[Operation, BindContext], Callable[..., Any]], *,
+            grad: Any = NOT_DIFFERENTIABLE, stateful: bool = False) -> None:
+    STATIC[name] = Spec(name, bind, grad, stateful)
+
+
+@functools.lru_cache(maxsize=None)
+def spec(op_type: str) -> Spec:
+    """The Spec of ``op_type``: graph-only ops first, then the shared op table.
+
+    Raises:
+        LookupError: no such op type.
+    """
+    if op_type in STATIC:
+        return STATIC[op_type]
+    op = table.get(op_type)
+    structural = 1 if op_type in ("Sum", "Mean") else 0
+
+    def bind(node: Operation, ctx: BindContext, _k: Callable[..., Any] = op.kernel) -> Any:
+        return functools.partial(_k, ctx.device.xp, **node.attrs)
+
+    return Spec(op_type, bind, op.grad, False, structural, op.flops)
+
+
+def kernel_inputs(op: Operation) -> tuple[Tensor, ...]:
+    """The inputs a kernel and a gradient rule see (structural ones dropped)."""
+    n = spec(op.type).structural
+    return op.inputs[:len(op.inputs) - n] if n else op.inputs
+
+
+# ----------------------------------------------------------- build-time inference
+
+ARG_NAMES: dict[str, tuple[str, ...]] = {
+    "MatMul": ("a", "b"), "BiasAdd": ("value", "bias"), "Sum": ("input", "reduction_indices"),
+    "Mean": ("input", "reduction_indices"),
+}
+MIXED_DTYPES = frozenset({"CastLike", "MaskedFill", "MaskZero", "Index", "IndexGrad"})
+
+
+def arg_names(op_type: str, n: int) -> tuple[str, ...]:
+    """Names of an op's inputs, as TF's error messages and Const names use them."""
+    names = ARG_NAMES.get(op_type, ("x", "y", "z"))
+    return tuple(names[i] if i < len(names) else f"input_{i}" for i in range(n))
+
+
+def infer(op_type: str, inputs: Sequence[Tensor], attrs: dict[str, Any],
+          name: str) -> tuple[DType, Dims]:
+    """Dtype and shape of a table op's output; raises TF's build-time errors naming ``name``."""
+    s = spec(op_type)
+    kin = inputs[:len(inputs) - s.structural] if s.structural else inputs
+    op = table.get(op_type)
+    if kin and op_type not in MIXED_DTYPES:
+        names = arg_names(op_type, len(kin))
+        first = kin[0].dtype
+        for arg, t in zip(names[1:], kin[1:], strict=False):
+            if t.dtype != first:
+                raise TypeError(errors.dtype_mismatch(op_type, arg, t.dtype.name, names[0],
+                                                      first.name))
+    dims_in = tuple(t._dims for t in inputs)
+    try:
+        dims = op.shape(*[t._dims for t in kin], **attrs)
+    except ShapeError as e:
+        raise ValueError(build_shape_message(e, name, op_type, dims_in)) from None
+    dtype = bool_ if op.out_dtype == "bool" else (
+        as_dtype(op.out_dtype) if op.out_dtype != "same" else kin[0].dtype)
+    return dtype, dims
+
+
+def build_shape_message(e: ShapeError, name: str, op_type: str, dims: tuple[Dims, ...]) -> str:
+    """TF's ValueError text for a ShapeError found while building."""
+    if e.kind == "rank":
+        want = 2
+        got = next((len(d) for d in dims if d is not None and len(d) != want), e.dims[0])
+        return errors.rank_mismatch(name, op_type, want, got, dims)
+    if e.kind == "reduce":
+        return (f"Invalid reduction dimension {e.dims[0]} for input with {e.dims[1]} dimensions. "
+                f"for '{name}' (op: '{op_type}') with input shapes: "
+                f"{', '.join(errors.fmt(d) for d in dims)}.")
+    return errors.shape_mismatch(name, op_type, e.dims, dims)
+
+
+def run_shape_message(e: ShapeError, dims: tuple[Dims, ...]) -> str:
+    """TF's InvalidArgumentError text for a ShapeError found while running."""
+    if e.kind == "matmul":
+        return errors.matrix_incompatible(dims[0], dims[1])
+    if e.kind == "rank":
+        i = next((i for i, d in enumerate(dims) if d is not None and len(d) != 2), 0)
+        return errors.not_a_matrix(i, dims[i])
+    if e.kind == "reduce":
+        return f"Invalid reduction dimension {e.dims[0]} for input with {e.dims[1]} dimensions."
+    return errors.incompatible_shapes(*(dims + (None, None))[:2])
+
+
+def flops_of(op: Operation) -> int:
+    """FLOPs of one run of ``op`` from its static shapes (0 when unknown or not counted)."""
+    s = spec(op.type)
+    if s.flops is None or not op.outputs:
+        return 0
+    try:
+        return int(s.flops(op.outputs[0]._dims, *[t._dims for t in kernel_inputs(op)], **op.attrs))
+    except Exception:  # a flops rule that cannot handle unknown shapes counts nothing
+        return 0
+
+
+# ------------------------------------------------------------ graph-only kernels
+
+
+def _no_value(op: Operation, ctx: BindContext) -> Callable[..., Any]:
+    def missing(*_: Any) -> Any:
+        raise errors.op_error(errors.InternalError, op, f"{op.type} '{op.name}' has no kernel")
+    return missing
+
+
+def _const(op: Operation, ctx: BindContext) -> Callable[..., Any]:
+    value = ctx.device.asarray(op.meta["value"])
+    return lambda: value
+
+
+def _placeholder(op: Operation, ctx: BindContext) -> Callable[..., Any]:
+    t = op.outputs[0]
+    message = errors.missing_feed(op.name, t.dtype.proto, t._dims)
+
+    def unfed() -> Any:
+        raise errors.op_error(errors.InvalidArgumentError, op, message)
+    return unfed
+
+
+def _variable(op: Operation, ctx: BindContext) -> Callable[..., Any]:
+    store, key, missing = ctx.variables, op._id, Uninitialized(op.name)
+    return lambda: store.get(key, missing)
+
+
+def _assign(op: Operation, ctx: BindContext) -> Callable[..., Any]:
+    store, key = ctx.variables, op.inputs[0].op._id
+    validate = op.attrs.get("validate_shape", True)
+    var_dims = op.inputs[0]._dims
+
+    def assign(ref: Any, value: Any) -> Any:
+        if validate and var_dims is not None and tuple(value.shape) != var_dims:
+            raise errors.op_error(errors.InvalidArgumentError, op,
+                                  f"Assign requires shapes of both tensors to match. lhs shape= "
+                                  f"{errors.fmt(var_dims)} rhs shape= {errors.fmt(value.shape)}")
+        store[key] = value
+        return value
+    return assign
+
+
+def _assign_update(sign: float) -> Callable[[Operation, BindContext], Callable[..., Any]]:
+    def bind(op: Operation, ctx: BindContext) -> Callable[..., Any]:
+        store, key, xp = ctx.variables, op.inputs[0].op._id, ctx.device.xp
+
+        def update(ref: Any, value: Any) -> Any:
+            new = xp.add(ref, value) if sign > 0 else xp.subtract(ref, value)
+            store[key] = new
+            return new
+        return update
+    return bind
+
+
+def _apply_gradient_descent(op: Operation, ctx: BindContext) -> Callable[..., Any]:
+    store, key, xp = ctx.variables, op.inputs[0].op._id, ctx.device.xp
+
+    def apply(var: Any, alpha: Any, delta: Any) -> Any:
+        new = xp.subtract(var, xp.multiply(alpha, delta))
+        store[key] = new
+        return new
+    return apply
+
+
+def _random(kind: str) -> Callable[[Operation, BindContext], Callable[..., Any]]:
+    def bind(op: Operation, ctx: BindContext) -> Callable[..., Any]:
+        rng, dev = ctx.rng(op), ctx.device
+        dtype = op.outputs[0].dtype.np
+
+        def draw(shape: Any) -> Any:
+            dims = tuple(int(d) for d in np.asarray(dev.to_host(shape)).reshape(-1))
+            if kind == "normal":
+                v = rng.standard_normal(dims)
+            elif kind == "uniform":
+                v = rng.random(dims)
+            else:  # truncated normal: redraw everything beyond two standard deviations
+                v = rng.standard_normal(dims)
+                bad = np.abs(v) > 2
+                while bad.any():
+                    v[bad] = rng.standard_normal(int(bad.sum()))
+                    bad = np.abs(v) > 2
+            return dev.asarray(v.astype(dtype, copy=False))
+        return draw
+    return bind
+
+
+def _shape(op: Operation, ctx: BindContext) -> Callable[..., Any]:
+    return lambda x: np.asarray(x.shape, dtype=np.int32)
+
+
+def _rank(op: Operation, ctx: BindContext) -> Callable[..., Any]:
+    return lambda x: np.asarray(x.ndim, dtype=np.int32)
+
+
+def _range(op: Operation, ctx: BindContext) -> Callable[..., Any]:
+    return lambda start, limit, delta: np.arange(int(start), int(limit), int(delta), dtype=np.int32)
+
+
+def _fill(op: Operation, ctx: BindContext) -> Callable[..., Any]:
+    xp, to_host = ctx.device.xp, ctx.device.to_host
+
+    def fill(dims: Any, value: Any) -> Any:
+        shape = tuple(int(d) for d in np.asarray(to_host(dims)).reshape(-1))
+        return xp.full(shape, value, dtype=value.dtype)
+    return fill
+
+
+def _add_n(op: Operation, ctx: BindContext) -> Callable[..., Any]:
+    add = ctx.device.xp.add
+
+    def add_n(*xs: Any) -> Any:
+        total = add(xs[0], xs[1]) if len(xs) > 1 else xs[0]
+        for x in xs[2:]:
+            add(total, x, out=total)
+        return total
+    return add_n
+
+
+def _cast(op: Operation, ctx: BindContext) -> Callable[..., Any]:
+    dtype = op.outputs[0].dtype.np
+    return lambda x: x.astype(dtype, copy=False)
+
+
+_static("Placeholder", _placeholder)
+_static("PlaceholderWithDefault", lambda op, ctx: lambda x: x,
+        grad=lambda F, g, out, x, needs: (g,))
+_static("_Arg", _no_value)
+_static("Const", _const)
+_static("VariableV2", _variable, stateful=True)
+_static("Assign", _assign, stateful=True)
+_static("AssignAdd", _assign_update(+1), stateful=True)
+_static("AssignSub", _assign_update(-1), stateful=True)
+_static("ApplyGradientDescent", _apply_gradient_descent, stateful=True)
+_static("NoOp", lambda op, ctx: lambda: None)
+_static("RandomStandardNormal", _random("normal"), stateful=True)
+_static("RandomUniform", _random("uniform"), stateful=True)
+_static("TruncatedNormal", _random("truncated"), stateful=True)
+_static("Shape", _shape)
+_static("Rank", _rank)
+_static("Range", _range)
+_static("Fill", _fill)
+_static("AddN", _add_n, grad=lambda F, g, out, *xs, needs: tuple(g if n else None for n in needs))
+_static("Cast", _cast, grad=lambda F, g, out, x, needs: (F("CastLike", g, x),))
+_static("StopGradient", lambda op, ctx: lambda x: x)
+_static("If", _no_value, grad=None, stateful=True)  # bound by the planner (runs a sub-plan)
+_static("While", _no_value, grad=None, stateful=True)
+
+STATEFUL_READERS = frozenset({"AssignAdd", "AssignSub", "ApplyGradientDescent"})
+"""Ops that read their variable input's current value (Assign only overwrites it)."""
+COLOCATED = frozenset({"Assign", "AssignAdd", "AssignSub", "ApplyGradientDescent"})
+"""Ops that run where their first input (a Variable) lives."""
+VIEWS = frozenset({"Identity", "Reshape", "Transpose", "ReshapeLike", "Unbroadcast", "SumGrad",
+                   "StopGradient", "PlaceholderWithDefault", "Cast", "Index", "Squeeze"})
+"""Ops whose output may share memory with their first input."""
