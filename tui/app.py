@@ -17,11 +17,11 @@ from textual.widgets import Footer, Header, Static
 
 from themes import load_themes
 from tui import engine_link
-from tui.commands import CgvizCommands
+from tui.captions import COLOUR_MODES, legend, pane_subtitle, status_text
+from tui.commands import CgvizCommands, system_commands
 from tui.help import HelpScreen
 from tui.runner import SPEEDS, Runner
 from tui.state import ViewState
-from tui.stats import fmt_ns
 from tui.widgets import DevicePanel, GraphView, LossPlot, NodeCard, SourcePane
 
 from textual.screen import Screen
@@ -42,18 +42,6 @@ FULL_SPEED_PANE_HZ = 10.0
 """Graph panes redraw at most this often at full speed (no eye follows more; the engine
 gets the time back). At every other speed they redraw each frame."""
 """Device panels and the loss plot redraw at most this often (tables are costly)."""
-COLOUR_MODES = ("state", "device", "heat")
-LEGENDS = {
-    "state": (("defined", "node-defined", "defined, not run"), ("pending", "node-pending", "pending"),
-              ("running", "node-running", "running"), ("done", "node-done", "done"),
-              ("pruned", "node-pruned", "pruned (not fetched)"), ("error", "node-error", "error")),
-    "device": (("cpu", "device-cpu", "CPU (numpy)"), ("gpu", "device-gpu", "GPU (cupy)"),
-               ("running", "node-running", "running"), ("pruned", "node-pruned", "pruned")),
-    "heat": tuple((f"heat-{i}", f"heat-{i}", label) for i, label in
-                  enumerate(("fastest", "", "", "", "slowest (time of the slowest node)"))),
-}
-
-
 class MainScreen(Screen[None]):
     """The default screen; tells the app when the terminal changes size."""
 
@@ -359,21 +347,9 @@ class CgvizApp(App[None]):
         self._update_status()
 
     def _pane_title(self, mode: str, view: GraphView) -> None:
-        text = self._pane_subtitle(mode)
+        text = pane_subtitle(self.state, mode)
         if text != view.border_subtitle:
             view.border_subtitle = text
-
-    def _pane_subtitle(self, mode: str) -> str:
-        graph = self.state.graphs[mode]
-        if graph is not None and graph.error:
-            return f"✗ {graph.error}"
-        if graph is None:
-            return ""
-        if mode == "static":
-            if graph.plan is None:
-                return f"defined, not run · {len(graph.nodes)} nodes"
-            return f"Session.run #{graph.runs} · {len(graph.plan)} of {len(graph.nodes)} nodes run"
-        return f"iteration {self.state.iteration['eager'] + 1} · {len(graph.nodes)} nodes"
 
     def _update_panels(self) -> None:
         st = self.state
@@ -383,42 +359,13 @@ class CgvizApp(App[None]):
         self.loss_plot.update_losses(st.loss)
 
     def _update_status(self) -> None:
-        st = self.state
-        if self.runner.running:
-            run = "⏸ paused" if self.runner.paused else "▶ running"
-        else:
-            run = "■ finished" if st.finished else "■ idle"
-        delay = dict(SPEEDS)[self.runner.speed]
-        speed = f"{self.runner.speed} ({delay:g}s/node)" if delay else "full speed"
-        dev = st.devices[self.device]
-        last = dev.iterations.get("eager")
-        narrow = self.size.width < 120
-        parts = [run, speed if narrow else f"speed {speed}", self.device.upper(),
-                 f"run {st.iteration['static']}" if narrow else
-                 f"static runs {st.iteration['static']}",
-                 f"it {st.iteration['eager'] + 1}" if narrow else
-                 f"eager iteration {st.iteration['eager'] + 1}"]
-        if not narrow:
-            parts.append(f"last iteration {fmt_ns(last[-1]) if last else '–'}")
-        parts.append(f"{st.events:,} events")
-        skimmed = st.skimmed + self.runner.skimmed
-        if skimmed and not narrow:
-            parts.append(f"{skimmed:,} skimmed (full speed)")
-        dropped = st.dropped - self.runner.skimmed
-        if dropped > 0:
-            parts.append(f"{dropped:,} dropped")
-        if st.errors:
-            parts.append(f"{len(st.errors)} error(s)")
-        text = "  ·  ".join(parts)
+        text = status_text(self.state, self.runner, self.device, narrow=self.size.width < 120)
         if text != self._status_text:
             self._status_text = text
             self.status.update(Content(text), layout=False)
 
     def _update_legend(self) -> None:
-        items = [Content.from_markup(f"[${var}]■[/]") + Content(f" {label}" if label else "")
-                 for _, var, label in LEGENDS[self.colour_mode]]
-        head = Content(f"colour by {self.colour_mode}:  ")
-        self.legend.update(Content("   ").join([head, *items]))
+        self.legend.update(legend(self.colour_mode))
 
     # ------------------------------------------------------------ actions
 
@@ -547,18 +494,7 @@ class CgvizApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("run: pause / resume", "Pause or resume the engine",
-                            self.action_toggle_pause)
-        yield SystemCommand("run: step one node", "Run to the next node, then pause",
-                            self.action_step)
-        yield SystemCommand("run: restart", "Restart the scene", self.action_restart)
-        yield SystemCommand("view: fold / unfold scopes", "Fold the gradients/ scope",
-                            self.action_toggle_fold)
-        yield SystemCommand("view: toggle orientation", "Left-to-right or top-to-bottom",
-                            self.action_toggle_orientation)
-        yield SystemCommand("view: compact boxes", "Three-row node boxes",
-                            self.action_toggle_compact)
-        yield SystemCommand("view: help", "Keys and what the panes show", self.action_help)
+        yield from system_commands(self)
 
     # ------------------------------------------------------------ measurement
 

@@ -5,12 +5,31 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
+from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from tui.runner import SPEEDS
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from tui.app import CgvizApp
+
+
+def system_commands(app: CgvizApp) -> Iterator[SystemCommand]:
+    """The fixed commands ("group: verb"), added after Textual's own."""
+    yield SystemCommand("run: pause / resume", "Pause or resume the engine",
+                        app.action_toggle_pause)
+    yield SystemCommand("run: step one node", "Run to the next node, then pause", app.action_step)
+    yield SystemCommand("run: restart", "Restart the scene", app.action_restart)
+    yield SystemCommand("view: fold / unfold scopes", "Fold the gradients/ scope",
+                        app.action_toggle_fold)
+    yield SystemCommand("view: toggle orientation", "Left-to-right or top-to-bottom",
+                        app.action_toggle_orientation)
+    yield SystemCommand("view: compact boxes", "Three-row node boxes", app.action_toggle_compact)
+    yield SystemCommand("view: save screenshot", "An SVG of the screen, in the working directory",
+                        app.action_screenshot)
+    yield SystemCommand("view: help", "Keys and what the panes show", app.action_help)
 
 
 class CgvizCommands(Provider):

@@ -163,3 +163,19 @@ async def test_help_screen_and_theme_cycle() -> None:
         first = app.theme
         await pilot.press("t")
         assert app.theme != first
+
+
+async def test_command_palette_lists_scenes_devices_and_speeds() -> None:
+    from tui.commands import CgvizCommands
+
+    app = build_app(iterations=1, autostart=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        provider = CgvizCommands(app.screen)
+        titles = [title for title, _, _ in provider._entries()]
+        assert "scene: open two-layer-copy" in titles
+        assert "device: switch to GPU (cupy)" in titles and "speed: full" in titles
+        dict((t, cb) for t, cb, _ in provider._entries())["speed: slow"]()
+        assert app.runner.speed == "slow"
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "CommandPalette"

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["GraphView"]
 
 HEAT_LEVELS = 5
-COMPACT_W = 16
+COMPACT_W = 18
 """Box width of compact boxes."""
 FULL_REFRESH = 12
 """More changed nodes than this in one frame: one full refresh beats many small ones."""
