@@ -64,6 +64,6 @@ _PROPS = {"name": b"Simulated GPU (numpy)", "multiProcessorCount": 0, "clockRate
 cuda = types.SimpleNamespace(
     Event=_Event,
     get_elapsed_time=lambda a, b: (b.t - a.t) * 1e3,
-    runtime=types.SimpleNamespace(getDeviceCount=lambda: 1,
+    runtime=types.SimpleNamespace(getDeviceCount=lambda: 1, deviceSynchronize=lambda: None,
                                   getDeviceProperties=lambda i: dict(_PROPS)),
 )
