@@ -99,7 +99,22 @@ def spec(op_type: str) -> Spec:
     def bind(node: Operation, ctx: BindContext, _k: Callable[..., Any] = op.kernel) -> Any:
         return functools.partial(_k, ctx.device.xp, **node.attrs)
 
-    return Spec(op_type, bind, op.grad, False, structural, op.flops)
+    return Spec(op_type, PREBOUND.get(op_type, bind), op.grad, False, structural, op.flops)
+
+
+def _bind_grad_mask(op: Operation, ctx: BindContext) -> Callable[..., Any]:
+    """``engine.ops``' GradMask with its comparison and zero looked up once, not per call."""
+    xp = ctx.device.xp
+    keep = {"ge": xp.greater_equal, "gt": xp.greater, "lt": xp.less,
+            "le": xp.less_equal}[op.attrs.get("cmp", "ge")]
+    zero, where = xp.zeros((), dtype=op.outputs[0].dtype.np), xp.where
+    return lambda g, a, b: where(keep(a, b), g, zero)
+
+
+PREBOUND: dict[str, Callable[[Operation, BindContext], Callable[..., Any]]] = {
+    "GradMask": _bind_grad_mask,
+}
+"""Table ops bound to an equivalent callable with their per-call lookups done at plan time."""
 
 
 def kernel_inputs(op: Operation) -> tuple[Tensor, ...]:
@@ -334,6 +349,11 @@ STATEFUL_READERS = frozenset({"AssignAdd", "AssignSub", "ApplyGradientDescent"})
 """Ops that read their variable input's current value (Assign only overwrites it)."""
 COLOCATED = frozenset({"Assign", "AssignAdd", "AssignSub", "ApplyGradientDescent"})
 """Ops that run where their first input (a Variable) lives."""
+SHAPE_ONLY: dict[str, tuple[int, ...]] = {
+    "SumGrad": (1,), "MeanGrad": (1,), "ReshapeLike": (1,), "Unbroadcast": (1,),
+    "CastLike": (1,), "OnesLike": (0,), "ZerosLike": (0,), "IndexGrad": (1,),
+}
+"""Inputs (by position) a table kernel reads only for their shape and dtype, never values."""
 VIEWS = frozenset({"Identity", "Reshape", "Transpose", "ReshapeLike", "Unbroadcast", "SumGrad",
                    "StopGradient", "PlaceholderWithDefault", "Cast", "Index", "Squeeze"})
 """Ops whose output may share memory with their first input."""

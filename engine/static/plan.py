@@ -6,9 +6,11 @@ feeds) and then replayed by ``execute.Plan.run``.
 1. **prune** - keep only the ops the fetches need, walking data *and* control edges backwards
    and stopping at fed tensors (so nothing upstream of a feed runs: TF's ``PruneForTargets``);
 2. **order** - creation order, which is topological and deterministic;
-3. **fold** - constants, and stateless ops whose inputs are all constants (``Shape`` of a
-   tensor whose shape is known, ``grad_ys``, ``pow/y - 1``), are computed once, here, and then
-   pruned again (a folded op needs no inputs);
+3. **fold** - constants, and stateless ops whose inputs are all constants, are computed once,
+   here, then pruned again (a folded op needs no inputs). An input a kernel reads only for
+   its shape counts as constant when that shape is known while building, so with static
+   shapes the whole ``gradients/Shape -> Fill -> Mean_grad -> Sum_grad`` chain becomes one
+   constant (TF's Grappler folds it the same way; A0.2's unshaped graph folds nothing);
 4. **bind** - every remaining op becomes a step ``(fn, args, output slot)`` with its kernel,
    device and attributes already bound, plus the checks it needs (variables read when their
    consumer runs, shapes unknown while building, copies between devices).
@@ -33,7 +35,7 @@ from engine.ops import ShapeError
 from . import errors
 from .execute import Node, Plan, gather, report
 from .graph import BodyContext, Operation, Tensor
-from .kernels import COLOCATED, STATIC, VIEWS, kernel_inputs, run_shape_message, spec
+from .kernels import COLOCATED, SHAPE_ONLY, STATIC, VIEWS, kernel_inputs, run_shape_message, spec
 
 if TYPE_CHECKING:
     from .session import Session
@@ -196,13 +198,22 @@ class Planner:
                 and None not in op.inputs[0]._dims:
             dims = op.inputs[0]._dims
             return np.asarray(dims if op.type == "Shape" else len(dims), dtype=np.int32)
-        if len(op.outputs) != 1 or not op.inputs or any(t.op._id not in folded or t in slot
-                                                        for t in op.inputs):
+        if len(op.outputs) != 1 or not op.inputs:
             return _NO
         dev = self.place(op)
+        shape_only = SHAPE_ONLY.get(op.type, ())
+        args = []
+        for i, t in enumerate(kernel_inputs(op)):
+            if t.op._id in folded and t not in slot:
+                args.append(folded[t.op._id])
+            elif i in shape_only and t._dims is not None and None not in t._dims:
+                # only its (static) shape and dtype matter: a zero-byte stand-in will do
+                args.append(dev.xp.broadcast_to(dev.xp.zeros((), t.dtype.np), t._dims))
+            else:
+                return _NO
         fn = spec(op.type).bind(op, _BindView(dev, self.session))
         try:
-            return fn(*[folded[t.op._id] for t in kernel_inputs(op)])
+            return fn(*args)
         except Exception:  # leave it to run time, where the error names the node
             return _NO
 
@@ -228,7 +239,7 @@ class Planner:
                  and not (op.type == "Assign" and i == 0) and t not in fed]
         if reads:  # a variable is read when its consumer runs (after earlier assigns)
             fn = _read_variables(fn, reads, op, self.session._variables)
-        if needs_runtime_shapes(op):
+        if needs_runtime_shapes(op) and len(ins) == len(kin):  # (a fast path takes fewer)
             fn = _check_shapes(fn, op)
         multi = len(outs) > 1 or op.type in ("If", "While")
         out = outs[0]

@@ -203,3 +203,23 @@ def test_ops_created_outside_the_branches_run_regardless():
         sess.run(tf.global_variables_initializer())
         assert sess.run(out, {p: False}) == -1.0
         assert sess.run(v) == 1.0, "the lecture's warning: created outside, so it ran"
+
+
+def test_static_shapes_fold_the_gradient_seed_but_unknown_shapes_do_not():
+    def plan_of(shape):
+        tf.reset_default_graph()
+        a = tf.placeholder(tf.float32, shape=shape)
+        loss = tf.reduce_mean(tf.reduce_sum(a ** 2, axis=1))
+        (g,) = tf.gradients(loss, [a])
+        with tf.Session() as sess:
+            out = sess.run(g, {a: np.ones((2, 3))})
+            plan = entry(sess).plan
+        np.testing.assert_allclose(out, np.full((2, 3), 1.0))  # 2 * a / N with N = 2
+        by_id = {op.id: op.name for op in tf.get_default_graph().get_operations()}
+        return {by_id[i] for i in plan.folded}, {op.name for op in plan.ops}
+
+    folded, ran = plan_of((2, 3))  # Shape -> Fill -> Mean_grad -> Sum_grad: one constant
+    assert "gradients/Sum_grad/SumGrad" in folded
+    assert not {"gradients/Fill", "gradients/Mean_grad/MeanGrad", "Mean"} & ran
+    folded, ran = plan_of((None, 3))
+    assert "gradients/Sum_grad/SumGrad" not in folded and "gradients/Sum_grad/SumGrad" in ran
