@@ -20,6 +20,7 @@ from tui import engine_link
 from tui.captions import COLOUR_MODES, legend, pane_subtitle, status_text
 from tui.commands import CgvizCommands, system_commands
 from tui.help import HelpScreen
+from tui.replay import TraceScene
 from tui.runner import SPEEDS, Runner
 from tui.state import ViewState
 from tui.widgets import DevicePanel, GraphView, LossPlot, NodeCard, SourcePane
@@ -149,6 +150,7 @@ class CgvizApp(App[None]):
         self._frame_ms: list[float] = []
         self._status_text = ""
         self._last_scene = scene
+        self._card_of: tuple[GraphView, Any] | None = None
         self.set_reactive(CgvizApp.device, device)
         self.set_reactive(CgvizApp.scene_name, scene)
 
@@ -357,6 +359,7 @@ class CgvizApp(App[None]):
         self.cpu_panel.set_stats(cpu, gpu, self.device == "cpu")
         self.gpu_panel.set_stats(gpu, cpu, self.device == "gpu")
         self.loss_plot.update_losses(st.loss)
+        self._refresh_card()
 
     def _update_status(self) -> None:
         text = status_text(self.state, self.runner, self.device, narrow=self.size.width < 120)
@@ -489,8 +492,24 @@ class CgvizApp(App[None]):
     def on_graph_view_selected(self, message: GraphView.Selected) -> None:
         graph = message.view.graph
         if graph is not None:
+            self._card_of = (message.view, message.view.selected)
             self.card.show_node(graph, message.node, message.fold)
             self.card.border_title = f"node · {graph.mode}"
+
+    def _refresh_card(self) -> None:
+        """Keep an open card live (its times change run after run)."""
+        if not self.card.display or self._card_of is None:
+            return
+        view, vid = self._card_of
+        graph = view.graph
+        if graph is None or vid is None:
+            return
+        if isinstance(vid, str):
+            fold = view.fold_box(vid)
+            if fold is not None:
+                self.card.show_node(graph, None, fold)
+        elif vid in graph.nodes:
+            self.card.show_node(graph, graph.nodes[vid], None)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -526,7 +545,8 @@ def make_app(
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``cgviz [--scene NAME] [--device cpu|gpu] [--theme NAME] [--iterations N] [--speed S]``."""
+    """``cgviz [--scene NAME] [--device cpu|gpu] [--theme NAME] [--iterations N] [--speed S]
+    [--trace FILE]``."""
     parser = argparse.ArgumentParser(prog="cgviz", description="Static graphs vs eager loops, "
                                      "live, with per-device timings.")
     parser.add_argument("--scene", default=DEFAULT_SCENE, help="scene to open (default: %(default)s)")
@@ -535,9 +555,18 @@ def main(argv: list[str] | None = None) -> None:
                         help="cgviz-dark, cgviz-light, projector, colorblind, or a Textual theme")
     parser.add_argument("--iterations", type=int, default=None, help="iterations to run")
     parser.add_argument("--speed", default="lecture", choices=[n for n, _ in SPEEDS])
+    parser.add_argument("--trace", metavar="FILE", default=None,
+                        help="replay a recorded trace file instead of running a scene")
     args = parser.parse_args(argv)
-    make_app(scene=args.scene, device=args.device, theme=args.theme,
-             iterations=args.iterations, speed=args.speed).run()
+    options: dict[str, Any] = {}
+    scene = args.scene
+    if args.trace:
+        trace = TraceScene(args.trace)
+        scenes, _ = engine_link.load_scenes()
+        options["scenes"] = {trace.name: trace, **scenes}
+        scene = trace.name
+    make_app(scene=scene, device=args.device, theme=args.theme, iterations=args.iterations,
+             speed=args.speed, **options).run()
 
 
 if __name__ == "__main__":

@@ -45,6 +45,9 @@ static graph folds into one box; unfold it with `f`.
 | `ctrl+p` | command palette |
 | `q` | quit |
 
+Replay a run recorded elsewhere (say, on a GPU server) with `cgviz --trace run.jsonl`: it
+paces, steps and draws exactly like a live run.
+
 Timings are measured by the engine around each kernel (CUDA events on the GPU); the pauses
 of slow motion and stepping happen outside the timed regions.
 """

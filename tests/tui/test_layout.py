@@ -73,12 +73,15 @@ def test_append_placement_never_moves_a_node(orientation) -> None:
     placer = AppendPlacer()
     nodes = eager_nodes()
     seen: dict[int, tuple[int, int]] = {}
+    edges: set = set()
     for k, (nid, ins) in enumerate(nodes):
         placer.add(nid, ins)
         layout = geometry(placer.placed, nodes[: k + 1], orientation)
         for old, box in seen.items():
             assert layout.boxes[old] == box, f"node {old} moved when {nid} was added"
+        assert edges <= set(layout.edges), f"an edge was rerouted when {nid} was added"
         seen = {n: layout.boxes[n] for n in placer.placed}
+        edges = set(layout.edges)
         assert_clean(layout)
 
 

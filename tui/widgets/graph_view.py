@@ -343,6 +343,10 @@ class GraphView(ScrollView, can_focus=True):
         key = node.fold_key if node else ""
         return "scope:" + key if key and key in self.folded else nid
 
+    def fold_box(self, vid: str) -> FoldBox | None:
+        """The folded scope drawn as box ``vid`` (None if there is none now)."""
+        return self._folds.get(vid)
+
     def drawing_text(self) -> str:
         """The whole drawing as plain text (headless dumps and tests)."""
         if self._edges is None:

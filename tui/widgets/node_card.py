@@ -55,5 +55,10 @@ class NodeCard(Static):
 
     def show_node(self, graph: GraphModel, node: NodeInfo | None, fold: FoldBox | None) -> None:
         """Fill the card (and reveal it)."""
-        self.update(Content(card_text(graph, node, fold)))
+        text = card_text(graph, node, fold)
+        if text != self._text:
+            self._text = text
+            self.update(Content(text))
         self.display = True
+
+    _text = ""
