@@ -292,6 +292,7 @@ class CgvizApp(App[None]):
         """Fold pending events into the view state and redraw what changed (once a frame)."""
         t0 = time.perf_counter()
         inbox, apply = self.runner.inbox, self.state.apply
+        self.state.paced = self.runner.paced
         backlog = len(inbox)
         if backlog > SKIM_ABOVE and not self.deterministic:
             self.state.skim([inbox.popleft() for _ in range(backlog - SKIM_KEEP)])
@@ -356,6 +357,7 @@ class CgvizApp(App[None]):
     def _update_panels(self) -> None:
         st = self.state
         cpu, gpu = st.devices["cpu"], st.devices["gpu"]
+        self.cpu_panel.paced = self.gpu_panel.paced = st.paced
         self.cpu_panel.set_stats(cpu, gpu, self.device == "cpu")
         self.gpu_panel.set_stats(gpu, cpu, self.device == "gpu")
         self.loss_plot.update_losses(st.loss)

@@ -71,6 +71,11 @@ class Runner:
         """Whether the run waits at each paced event."""
         return self._paused
 
+    @property
+    def paced(self) -> bool:
+        """Whether the run is slowed down or stepped (wall times then include the pauses)."""
+        return self._paused or bool(self._delay)
+
     def set_speed(self, name: str) -> None:
         """Pick a named speed from :data:`SPEEDS`."""
         self.speed, self._delay = name, dict(SPEEDS)[name]

@@ -68,6 +68,10 @@ class ViewState:
         self._stats: dict[str, dict[Any, NodeStats]] = {m: {} for m in MODES}
         self._last_seq: int | None = None
         self._metric_name: dict[str, str] = {}
+        self._op_sum: dict[str, int] = {m: 0 for m in MODES}
+        self.paced = False
+        """The run is slowed or stepped: its wall times hold the pauses, so a run's and an
+        iteration's time is the sum of its ops' times instead (the app keeps this current)."""
 
     # ------------------------------------------------------------ entry point
 
@@ -191,6 +195,7 @@ class ViewState:
         if graph is None:
             return
         graph.set_plan([int(n) for n in ev.get("plan") or ()], int(ev.get("run") or 0))
+        self._op_sum["static"] = 0
         self.dirty.add(graph.mode)
 
     def _on_node_started(self, ev: dict[str, Any]) -> None:
@@ -213,6 +218,7 @@ class ViewState:
         if graph is None or node is None:
             return
         node.last_ns = dur
+        self._op_sum[graph.mode] += dur
         node.device = device  # static nodes are placed when they run
         node.stats.add(dur)
         if ev.get("shape") is not None:
@@ -228,20 +234,21 @@ class ViewState:
 
     def _on_run_finished(self, ev: dict[str, Any]) -> None:
         graph = self._graph(ev)
-        self.devices.setdefault(self.device, DeviceStats(self.device)).iteration(
-            "static", self._dur(ev))
+        dur = self._op_sum["static"] if self.paced else self._dur(ev)
+        self.devices.setdefault(self.device, DeviceStats(self.device)).iteration("static", dur)
         self.iteration["static"] += 1 if graph is not None else 0
         self.dirty.update(("devices", "static"))
 
     def _on_iteration_started(self, ev: dict[str, Any]) -> None:
         if ev.get("mode") == "eager":  # static runs are counted as they finish
             self.iteration["eager"] = int(ev.get("iteration") or 0)
+            self._op_sum["eager"] = 0
             self.dirty.add("eager")
 
     def _on_iteration_finished(self, ev: dict[str, Any]) -> None:
         if ev.get("mode") == "eager":
-            self.devices.setdefault(self.device, DeviceStats(self.device)).iteration(
-                "eager", self._dur(ev))
+            dur = self._op_sum["eager"] if self.paced else self._dur(ev)
+            self.devices.setdefault(self.device, DeviceStats(self.device)).iteration("eager", dur)
             self.dirty.add("devices")
 
     def _on_transfer(self, ev: dict[str, Any]) -> None:

@@ -64,6 +64,8 @@ class DevicePanel(Widget):
         """Device facts (engine.devices.device_info); ``available: False`` + ``reason``."""
         self.active = False
         """True when this is the device the run uses."""
+        self.paced = False
+        """Times per run are sums of op times (the run is slowed down or stepped)."""
         self._seen = (-1, -1)
         self._shape: tuple[int, int, int, bool] = (-1, -1, -1, False)
 
@@ -110,6 +112,8 @@ class DevicePanel(Widget):
             rows.add_column(style=value, justify="right", no_wrap=True)
             rows.add_column(style=sparks, no_wrap=True)
             for mode, title in (("static", "Session.run"), ("eager", "eager iter")):
+                if self.paced:
+                    title += " Σops"
                 hist = list(st.iterations.get(mode, ()))
                 if hist:
                     rows.add_row(title, fmt_ns(hist[-1]), spark(hist, width))
