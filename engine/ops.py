@@ -464,3 +464,68 @@ register("Cast", lambda xp, x, dtype="float32": x.astype(dtype), same_shape, flo
          grad=lambda F, g, out, x, needs, dtype="float32": (F("CastLike", g, x),))
 register("Sqrt", lambda xp, x: xp.sqrt(x), same_shape, backward="SqrtBackward0",
          grad=lambda F, g, out, x, needs: (F("RealDiv", F("Mul", g, 0.5), out),))
+
+
+# ------------------------------------------------------- kernels writing into ``out``
+# ``kernel_out(xp, *arrays, out, **attrs)`` computes the same value as ``kernel`` into a
+# preallocated ``out`` of the result's shape and dtype, and returns ``out``. A front end that
+# plans its buffers (the static Session) calls these; ``out`` may be one of the inputs when the
+# op is elementwise and that input is a temporary nobody reads afterwards (in place).
+
+ELEMENTWISE = frozenset({"Neg", "Add", "Sub", "Mul", "RealDiv", "Pow", "Square",
+                         "SquaredDifference", "Exp", "Log", "Tanh", "Sigmoid", "Maximum",
+                         "Minimum", "Relu", "Sqrt", "GradMask", "BiasAdd"})
+"""Ops whose output element i depends only on element i of their (broadcast) inputs."""
+
+
+def _matmul_out(xp: Any, a: Any, b: Any, out: Any, transpose_a: bool = False,
+                transpose_b: bool = False) -> Any:
+    return xp.matmul(a.T if transpose_a else a, b.T if transpose_b else b, out=out)
+
+
+def _grad_mask_out(xp: Any, g: Any, a: Any, b: Any, out: Any, cmp: str = "ge") -> Any:
+    drop = {"ge": xp.less, "gt": xp.less_equal, "lt": xp.greater_equal,
+            "le": xp.greater}[cmp](a, b)
+    if out is not g:
+        xp.copyto(out, g)
+    xp.copyto(out, 0, where=drop)
+    return out
+
+
+def _sigmoid_out(xp: Any, x: Any, out: Any) -> Any:
+    xp.negative(x, out=out)
+    xp.exp(out, out=out)
+    xp.add(out, 1, out=out)
+    return xp.reciprocal(out, out=out)
+
+
+def _squared_difference_out(xp: Any, a: Any, b: Any, out: Any) -> Any:
+    xp.subtract(a, b, out=out)
+    return xp.square(out, out=out)
+
+
+def _ufunc_out(name: str) -> Callable[..., Any]:
+    def kernel_out(xp: Any, *arrays: Any, out: Any) -> Any:
+        return getattr(xp, name)(*arrays, out=out)
+    kernel_out.__name__ = f"{name}_out"
+    return kernel_out
+
+
+KERNELS_OUT: dict[str, Callable[..., Any]] = {
+    **{op: _ufunc_out(f) for op, f in (
+        ("Neg", "negative"), ("Add", "add"), ("Sub", "subtract"), ("Mul", "multiply"),
+        ("RealDiv", "true_divide"), ("Pow", "power"), ("Square", "square"), ("Exp", "exp"),
+        ("Log", "log"), ("Tanh", "tanh"), ("Maximum", "maximum"), ("Minimum", "minimum"),
+        ("Sqrt", "sqrt"), ("BiasAdd", "add"))},
+    "Relu": lambda xp, x, out: xp.maximum(x, 0, out=out),
+    "Sigmoid": _sigmoid_out,
+    "SquaredDifference": _squared_difference_out,
+    "GradMask": _grad_mask_out,
+    "MatMul": _matmul_out,
+}
+"""``kernel_out`` of the ops that have one (see above), by op name."""
+
+
+def kernel_out(name: str) -> Callable[..., Any] | None:
+    """The ``kernel_out(xp, *arrays, out, **attrs)`` of op ``name``, or None if it has none."""
+    return KERNELS_OUT.get(name)

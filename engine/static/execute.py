@@ -12,6 +12,7 @@ gets ``node_started`` / ``node_finished`` (zero-duration, flagged ``const`` / ``
 from __future__ import annotations
 
 import operator
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +48,14 @@ class Node:
     """Slots whose values nothing later needs: dropped after this node, so memory is reused."""
     direction: str = ""
     """For a transfer: "H2D" or "D2H" (``device`` is then the GPU end)."""
+    make: Callable[[Any], Callable[..., Any]] | None = None
+    """``make(buffer)``: the kernel bound to write into ``buffer``, when the op has that form."""
+    elementwise: bool = False
+    """The op may write into the buffer of an input it reads last (in place)."""
+    fast: Callable[..., Any] | None = None
+    """The kernel a run uses when it holds the plan's buffers (``fn`` bound to ``buffer``)."""
+    buffer: int | None = None
+    """Index into ``Plan.buffers`` of the array this node writes into, if any."""
 
 
 @dataclass
@@ -82,6 +91,16 @@ class Plan:
     fallbacks: list[dict[str, Any]] = field(default_factory=list)
     branches: dict[int, dict[str, list[int]]] = field(default_factory=dict)
     moved: dict[tuple[int, str], int] = field(default_factory=dict)
+    buffers: list[Any] = field(default_factory=list)
+    """Arrays allocated once for this plan, written by the kernels that ``buffers.assign``
+    bound to them (``Node.fast``); see ``engine/static/buffers.py``."""
+    steps_alloc: list[tuple[Callable[..., Any], Callable[[list[Any]], Any], int,
+                            tuple[int, ...]]] = field(default_factory=list)
+    """The same steps with allocating kernels, for a run that finds the buffers in use (the
+    same plan run from two threads at once)."""
+    rewrites: list[dict[str, Any]] = field(default_factory=list)
+    """What the graph passes changed before planning (one summary per pass)."""
+    _busy: Any = field(default_factory=threading.Lock)
 
     # ---------------------------------------------------------------- running
 
@@ -93,8 +112,10 @@ class Plan:
         for s, v in zip(self.input_slots, inputs, strict=True):
             vals[s] = v
         out = -1
+        busy = self._busy
+        owned = busy.acquire(False)  # the buffers are this run's; else allocate as we go
         try:
-            for fn, args, out, frees in self.steps:
+            for fn, args, out, frees in (self.steps if owned else self.steps_alloc):
                 vals[out] = fn(*args(vals))
                 for s in frees:
                     vals[s] = None
@@ -103,10 +124,21 @@ class Plan:
         except Exception as e:
             ins = next((n.ins for n in self.nodes if n.out == out), ())
             raise self.failure(out, ins, vals, e) from (None if isinstance(e, OpError) else e)
+        finally:
+            if owned:
+                busy.release()
         return [vals[s] for s in self.output_slots]
 
     def run_instrumented(self, inputs: Sequence[Any]) -> list[Any]:
         """Execute like ``run``, timing each node on its device and emitting node events."""
+        owned = self._busy.acquire(False)
+        try:
+            return self._walk(inputs, owned)
+        finally:
+            if owned:
+                self._busy.release()
+
+    def _walk(self, inputs: Sequence[Any], owned: bool) -> list[Any]:
         vals = self.template.copy()
         for s, v in zip(self.input_slots, inputs, strict=True):
             vals[s] = v
@@ -130,8 +162,10 @@ class Plan:
                 for s in node.frees:
                     vals[s] = None
                 continue
+            fused = op.meta.get("fused")
+            extra = {"fused": fused} if fused else {}
             emit("node_started", graph=gid, node=op._id, device=dev.name, name=op.name,
-                 op=op.type)
+                 op=op.type, **extra)
             if kind != "run":
                 v = vals[node.out] if node.out >= 0 else None
                 emit("node_finished", graph=gid, node=op._id, device=dev.name, dur_ns=0,
@@ -140,7 +174,8 @@ class Plan:
             args = [vals[i] for i in node.ins]
             box: list[int] = []
             try:
-                v = dev.measure(_invoke, (node.fn, *args), {}, box.append)
+                fn = node.fast if owned and node.fast is not None else node.fn
+                v = dev.measure(_invoke, (fn, *args), {}, box.append)
             except Stopped:
                 raise
             except Exception as e:
@@ -151,15 +186,17 @@ class Plan:
                 vals[s] = None
             if box:
                 emit("node_finished", graph=gid, node=op._id, device=dev.name, dur_ns=box[0],
-                     **_value_facts(op, v, args))
+                     **_value_facts(op, v, args), **extra)
             else:
                 pending.append((node, v, box))
         if pending:
             for dev in self.devices:
                 dev.flush()
             for node, v, box in pending:
+                fused = node.op.meta.get("fused")
                 emit("node_finished", graph=gid, node=node.op._id, device=node.device.name,
-                     dur_ns=box[0] if box else 0, **_value_facts(node.op, v, ()))
+                     dur_ns=box[0] if box else 0, **_value_facts(node.op, v, ()),
+                     **({"fused": fused} if fused else {}))
         return [vals[s] for s in self.output_slots]
 
     def failure(self, out: int, ins: tuple[int, ...], vals: list[Any], e: Exception) -> OpError:

@@ -22,6 +22,7 @@ device; a GPU this machine lacks falls back to the CPU under soft placement (log
 
 from __future__ import annotations
 
+import functools
 import operator
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -30,9 +31,10 @@ import numpy as np
 
 from engine import ops as table
 from engine.devices import CPU, Device, gpu_status
-from engine.ops import ShapeError
+from engine.ops import ELEMENTWISE, ShapeError
+from engine.ops import kernel_out as out_kernel
 
-from . import errors
+from . import buffers, errors
 from .execute import Node, Plan, gather, report
 from .graph import BodyContext, Operation, Tensor
 from .kernels import COLOCATED, SHAPE_ONLY, STATIC, VIEWS, kernel_inputs, run_shape_message, spec
@@ -121,8 +123,10 @@ class Planner:
     # ---------------------------------------------------------------- building
 
     def build(self, outputs: Sequence[Tensor], targets: Sequence[Operation],
-              inputs: Sequence[Tensor], body: BodyContext | None = None) -> Plan:
-        """Plan a run computing ``outputs`` and running ``targets``, with ``inputs`` fed."""
+              inputs: Sequence[Tensor], body: BodyContext | None = None,
+              feed_shapes: Sequence[tuple[int, ...]] | None = None) -> Plan:
+        """Plan a run computing ``outputs`` and running ``targets``, with ``inputs`` fed
+        (of ``feed_shapes``, when known: buffers are then sized for them)."""
         graph = (outputs[0].graph if outputs else targets[0].graph if targets
                  else inputs[0].graph)
         plan = Plan(graph.graph_id)
@@ -184,6 +188,8 @@ class Planner:
             s = slot[t]
             plan.output_slots.append(s)
             plan.persistent.append(persistent.get(s, False))
+        if self.session.reuse_buffers:
+            buffers.assign(plan, feed_shapes)
         _schedule_frees(plan)
         plan.fallbacks = list(self.fallbacks)
         return plan
@@ -237,17 +243,30 @@ class Planner:
             fn = lambda ref, value, _f=inner: _f(ref, value.copy())  # noqa: E731
         reads = [(i, t.op) for i, t in enumerate(kin) if t.op.type == "VariableV2"
                  and not (op.type == "Assign" and i == 0) and t not in fed]
-        if reads:  # a variable is read when its consumer runs (after earlier assigns)
-            fn = _read_variables(fn, reads, op, self.session._variables)
-        if needs_runtime_shapes(op) and len(ins) == len(kin):  # (a fast path takes fewer)
-            fn = _check_shapes(fn, op)
+        checked = needs_runtime_shapes(op) and len(ins) == len(kin)
+
+        def wrap(f: Callable[..., Any]) -> Callable[..., Any]:
+            if reads:  # a variable is read when its consumer runs (after earlier assigns)
+                f = _read_variables(f, reads, op, self.session._variables)
+            if checked:
+                f = _check_shapes(f, op)
+            return f
+        fn = wrap(fn)
         multi = len(outs) > 1 or op.type in ("If", "While")
         out = outs[0]
         if multi:
             out = len(plan.template)
             plan.template.append(None)
             plan.op_at[out] = op
-        plan.nodes.append(Node(op, "run", dev, fn, tuple(ins), out))
+        make = None
+        kout = out_kernel(op.type)
+        if kout is not None and not multi and len(ins) == len(kin):
+            xp, attrs = dev.xp, op.attrs
+
+            def make(buf: Any, _k: Callable[..., Any] = kout) -> Callable[..., Any]:
+                return wrap(functools.partial(_k, xp, out=buf, **attrs))
+        plan.nodes.append(Node(op, "run", dev, fn, tuple(ins), out, make=make,
+                               elementwise=op.type in ELEMENTWISE))
         if multi:
             for i, s in enumerate(outs):
                 get = operator.itemgetter(i)
@@ -342,7 +361,9 @@ def _schedule_frees(plan: Plan) -> None:
             frees[i].append(s)
     for node, dropped in zip(running, frees, strict=True):
         node.frees = tuple(sorted(dropped))
-        plan.steps.append((node.fn, gather(node.ins), node.out, node.frees))  # type: ignore[arg-type]
+        args = gather(node.ins)
+        plan.steps.append((node.fast or node.fn, args, node.out, node.frees))  # type: ignore[arg-type]
+        plan.steps_alloc.append((node.fn, args, node.out, node.frees))  # type: ignore[arg-type]
 
 
 class _NoValue:

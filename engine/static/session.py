@@ -91,6 +91,8 @@ class Session:
         self._entered: list[Any] = []
         self.run_count = 0
         self.plan_count = 0
+        self.reuse_buffers = True
+        """Kernels write into buffers the plan allocated once (False: allocate every run)."""
 
     # ------------------------------------------------------------ lifecycle
 
@@ -149,7 +151,7 @@ class Session:
         key = (leaves, tuple(tensors), tuple(v.shape for v in values))
         entry = self._plans.get(key)
         if entry is None:
-            entry = self._plans[key] = self._make_entry(leaves, tensors)
+            entry = self._plans[key] = self._make_entry(leaves, tensors, key[2])
         self.run_count += 1
         if STREAM.active:
             return pack(self._run_observed(entry, values))
@@ -159,7 +161,8 @@ class Session:
         outs = entry.plan.run(values)
         return pack(self._results(entry, outs, None))
 
-    def _make_entry(self, leaves: tuple[Leaf, ...], tensors: list[Tensor]) -> _Entry:
+    def _make_entry(self, leaves: tuple[Leaf, ...], tensors: list[Tensor],
+                    shapes: tuple[tuple[int, ...], ...]) -> _Entry:
         outputs: list[Tensor] = []
         targets: list[Operation] = []
         for leaf in leaves:
@@ -168,7 +171,7 @@ class Session:
                     outputs.append(leaf)
             elif leaf not in targets:
                 targets.append(leaf)
-        plan = self._planner.build(outputs, targets, tensors)
+        plan = self._planner.build(outputs, targets, tensors, feed_shapes=shapes)
         index = {t: i for i, t in enumerate(outputs)}
         self.plan_count += 1
         devices = plan.input_devices

@@ -1,0 +1,128 @@
+"""Buffer assignment: which preallocated array each kernel of a plan writes into.
+
+Run once per plan, after binding. A kernel that has an ``out=`` form (``engine.ops.KERNELS_OUT``)
+and whose result has a shape known for this plan (static, or worked out from the fed shapes)
+gets a buffer of its own from a pool, allocated once and reused by every run:
+
+* **in place** - an elementwise op writes into the buffer of an input whose last reader it is
+  (same shape and dtype);
+* **pooled** - otherwise it takes a free buffer of the same shape and dtype, or a new one;
+* **freed** - after a buffer's last reader ran (counting readers of views of it), it goes back
+  to the pool for the next kernel that needs one of its shape.
+
+Values that leave the run never live in a buffer: fetched values (and anything a fetch may be a
+view of) are allocated anew each run, as are values stored into Variables or handed to a
+cond / loop body, so nothing a user holds is overwritten by a later run. Feeds, constants and
+Variables are never written to: only buffers the plan owns are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from engine import ops as table
+
+from .kernels import STATIC
+
+if TYPE_CHECKING:
+    from .execute import Node, Plan
+
+FRESH = frozenset({"Sum", "Mean", "MeanGrad"})
+"""Ops without an ``out=`` form whose result never shares memory with an input."""
+ESCAPING = frozenset({"Assign", "AssignAdd", "AssignSub", "ApplyGradientDescent", "If", "While"})
+"""Ops that keep (or hand on) the arrays they are given beyond their own step."""
+
+
+def concrete_shapes(plan: Plan, feed_shapes: Sequence[tuple[int, ...]] | None
+                    ) -> dict[int, tuple[int, ...]]:
+    """Shape of each slot, where this plan knows it: static shapes, fed shapes, constants, and
+    what the op table's shape rules make of those."""
+    shapes: dict[int, tuple[int, ...]] = {}
+    for s, shape in zip(plan.input_slots, feed_shapes or (), strict=False):
+        shapes[s] = tuple(shape)
+    for s, v in enumerate(plan.template):
+        if v is not None and hasattr(v, "shape"):
+            shapes[s] = tuple(v.shape)
+    for node in plan.nodes:
+        if node.kind == "transfer":
+            if node.ins[0] in shapes:
+                shapes[node.out] = shapes[node.ins[0]]
+            continue
+        if node.kind != "run" or node.out in shapes or len(node.op.outputs) != 1:
+            continue
+        dims = node.op.outputs[0]._dims
+        if dims is not None and None not in dims:
+            shapes[node.out] = dims  # type: ignore[assignment]
+        elif node.op.type not in STATIC and node.op.type in table.OPS \
+                and all(i in shapes for i in node.ins):
+            try:
+                out = table.get(node.op.type).shape(*[shapes[i] for i in node.ins],
+                                                    **node.op.attrs)
+            except Exception:  # leave it unknown: the kernel will say what is wrong
+                continue
+            if out is not None and None not in out:
+                shapes[node.out] = tuple(out)  # type: ignore[arg-type]
+    return shapes
+
+
+def assign(plan: Plan, feed_shapes: Sequence[tuple[int, ...]] | None, xp_of: Any = None) -> None:
+    """Give every eligible run node of ``plan`` its buffer: sets ``node.fast`` (the kernel
+    bound to write into it) and ``plan.buffers`` (the arrays, allocated here)."""
+    shapes = concrete_shapes(plan, feed_shapes)
+    running = [n for n in plan.nodes if n.kind in ("run", "unpack", "transfer")]
+    roots: dict[int, frozenset[int]] = {}
+    for node in running:
+        if node.make is not None or node.kind == "transfer" or node.op.type in FRESH:
+            roots[node.out] = frozenset((node.out,))
+        else:  # anything else may hand back (a view of) an input
+            roots[node.out] = frozenset((node.out,)).union(*(roots.get(i, ()) for i in node.ins))
+    escapes: set[int] = set()
+    for s in plan.output_slots:
+        escapes |= roots.get(s, {s})
+    last: dict[int, int] = {}
+    for i, node in enumerate(running):
+        for s in node.ins:
+            for r in roots.get(s, ()):
+                last[r] = i
+        if node.op.type in ESCAPING:
+            for s in node.ins:
+                escapes |= roots.get(s, set())
+    pool: dict[tuple[tuple[int, ...], Any], list[int]] = {}
+    held: dict[int, int] = {}  # slot (a buffer's root) -> buffer index
+    for i, node in enumerate(running):
+        s = node.out
+        if node.make is not None and s not in escapes and s in shapes and s in last:
+            key = (shapes[s], node.op.outputs[0].dtype.np)
+            buf = None
+            if node.elementwise:
+                for a in node.ins:
+                    if a in held and last.get(a) == i and roots.get(a) == {a} and \
+                            shapes.get(a) == key[0] and plan.buffers[held[a]].dtype == key[1]:
+                        buf = held.pop(a)
+                        break
+            if buf is None:
+                free = pool.get(key)
+                if free:
+                    buf = free.pop()
+                else:
+                    buf = len(plan.buffers)
+                    plan.buffers.append(node.device.xp.empty(key[0], dtype=key[1]))
+            held[s] = buf
+            node.fast = node.make(plan.buffers[buf])
+            node.buffer = buf
+        for r in [r for r, b in held.items() if last.get(r, -1) <= i and r != s]:
+            b = held.pop(r)
+            arr = plan.buffers[b]
+            pool.setdefault((tuple(arr.shape), arr.dtype), []).append(b)
+
+
+def is_candidate(op_type: str) -> bool:
+    """True when ``op_type`` has a kernel that writes into a preallocated ``out``."""
+    return table.kernel_out(op_type) is not None
+
+
+def describe(nodes: Sequence[Node]) -> list[dict[str, Any]]:
+    """Which node writes into which buffer (for tests and the benchmark's report)."""
+    return [{"node": n.op._id, "name": n.op.name, "buffer": n.buffer}
+            for n in nodes if n.buffer is not None]
