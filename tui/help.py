@@ -49,7 +49,8 @@ Replay a run recorded elsewhere (say, on a GPU server) with `cgviz --trace run.j
 paces, steps and draws exactly like a live run.
 
 Timings are measured by the engine around each kernel (CUDA events on the GPU); the pauses
-of slow motion and stepping happen outside the timed regions.
+of slow motion and stepping happen outside the timed regions. While slowed or stepped, the
+device panels give each run's time as the sum of its ops (`Σops`): the pauses are not compute.
 """
 
 
