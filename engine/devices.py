@@ -23,7 +23,10 @@ from typing import Any
 
 import numpy as np
 
+from engine import malloc
+
 Done = Callable[[int], None]
+malloc.tune()  # array memory stays mapped between ops (see engine/malloc.py)
 
 
 class DeviceError(RuntimeError):

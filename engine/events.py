@@ -4,6 +4,10 @@ Every event is a plain ``dict`` with the envelope ``seq`` (monotonic int), ``t_n
 nanoseconds since the stream started) and ``kind``, plus the payload of its kind (see
 ``KINDS``). The stream is thread-safe and costs one attribute read when nobody listens:
 producers write ``if STREAM.active: STREAM.emit(...)`` so no payload is built for nobody.
+Hot producers (an eager op: three events) build the whole event dict themselves, from a cached
+template, and hand it to :meth:`EventStream.send`, which stamps ``seq`` and ``t_ns`` into it:
+consumers see the same plain dict either way. An event belongs to its consumers once sent;
+values inside it (``shape``, ``inputs``) may be shared between events and are read-only.
 
 A trace file is a header line followed by one event per line (JSON lines). Reading a truncated,
 corrupt or foreign file raises :class:`TraceError` naming the file and line.
@@ -22,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 Event = dict[str, Any]
+_clock = time.perf_counter_ns
 Subscriber = Callable[[Event], None]
 
 TRACE_FORMAT = "cgviz-trace"
@@ -43,6 +48,10 @@ KINDS: dict[str, tuple[str, ...]] = {
     "metric": ("name", "value"),  # + mode, iteration
     "grad": ("graph", "node", "norm"),  # gradient arrived at a forward node (eager backward)
     "error": ("type", "message"),  # + graph, node
+    # a static graph pass changed the graph a Session runs: removed (node ids), added (node
+    # dicts as node_created's payload), replaced ({old id: new id}), stats {nodes_before,
+    # nodes_after}
+    "graph_rewritten": ("graph", "pass", "removed", "added", "replaced", "stats"),
 }
 
 
@@ -88,6 +97,20 @@ class EventStream:
         """Deliver one event to every subscriber, then let the pacer run."""
         event: Event = {"seq": next(self._seq), "t_ns": time.perf_counter_ns() - self._t0,
                         "kind": kind, **payload}
+        for fn in self._subscribers:
+            fn(event)
+        pacer = self.pacer
+        if pacer is not None:
+            pacer(event)
+
+    def send(self, event: Event) -> None:
+        """Deliver a pre-built event (it has ``kind`` and its payload): the fast path of ``emit``.
+
+        ``seq`` and ``t_ns`` are stamped into ``event`` (placing them first in a template keeps
+        the usual key order). The dict is handed over: the caller must not reuse it.
+        """
+        event["seq"] = next(self._seq)
+        event["t_ns"] = _clock() - self._t0
         for fn in self._subscribers:
             fn(event)
         pacer = self.pacer

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 _ENGINE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _SCENES_DIR = _ENGINE_DIR + "scenes" + os.sep  # scenes are user code: their lines are shown
 _INSIDE: dict[CodeType, bool] = {}
+_clock = time.perf_counter_ns
 
 
 class State:
@@ -141,11 +142,12 @@ def _leaf_name(t: Any, frame: FrameType | None) -> str:
     return "tensor"
 
 
-def _node_id(t: Any, frame: FrameType | None, source: str, line: int) -> int:
+def _node_id(t: Any, frame: FrameType | None) -> int:
     """``t``'s node id in the current graph, adding a Leaf node the first time it is used."""
     st = STATE
     if t._gtok == st.token:
         return t._nid
+    _, line, source = _site(frame)
     nid = st.next_id
     st.next_id += 1
     t._gtok, t._nid = st.token, nid
@@ -203,42 +205,153 @@ def _shape(op: Op, args: tuple[Any, ...], attrs: dict[str, Any]) -> tuple[list[A
         return in_shapes, None
 
 
+class _Site:
+    """What one op at one call site shows, worked out once: the static part of its events.
+
+    Keyed by the calling instruction; valid while the op, name, device, input shapes and
+    dtypes and attributes stay those it was made for (checked on every use).
+    """
+
+    __slots__ = ("op", "name", "dev", "sig", "attrs", "site", "created", "finished", "shape",
+                 "dtype", "nbytes", "flops")
+
+    def __init__(self, op: Op, name: str, dev: Device, sig: tuple[Any, ...], attrs: Any,
+                 args: tuple[Any, ...], kwargs: dict[str, Any], frame: FrameType | None) -> None:
+        self.op, self.name, self.dev, self.sig, self.attrs = op, name, dev, sig, attrs
+        self.site, line, source = _site(frame)
+        in_shapes, shape = _shape(op, args, kwargs)
+        self.shape = list(shape) if shape is not None else []
+        self.dtype = _out_dtype(op, args)
+        self.nbytes = math.prod(self.shape) * _ITEMSIZE.get(self.dtype, 4) if shape is not None else 0
+        try:
+            self.flops = int(op.flops(shape, *in_shapes, **kwargs))
+        except Exception:
+            self.flops = 0
+        # seq, t_ns and kind first: the order events have always had
+        self.created = {"seq": 0, "t_ns": 0, "kind": "node_created", "graph": None, "node": 0,
+                        "name": name, "op": op.name, "inputs": None, "shape": self.shape,
+                        "dtype": self.dtype, "device": dev.name, "mode": "eager", "scope": "",
+                        "source": source, "line": line, "flops": self.flops,
+                        "bytes": self.nbytes, "grad_of": None}
+        self.finished = {"seq": 0, "t_ns": 0, "kind": "node_finished", "graph": None, "node": 0,
+                         "device": dev.name, "dur_ns": 0, "shape": self.shape,
+                         "dtype": self.dtype, "bytes": self.nbytes, "flops": self.flops}
+
+
+_OPS_AT: dict[tuple[CodeType, int], _Site] = {}
+_SIMPLE = (int, float, str, bool, type(None))
+
+
+def _signature(args: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Shapes and dtypes of arrays, types of scalars: what an op's static facts depend on."""
+    sig = []
+    for a in args:
+        dtype = getattr(a, "dtype", None)
+        if dtype is None:
+            sig.append(type(a))
+        else:
+            sig.append(a.shape)
+            sig.append(dtype)
+    return tuple(sig)
+
+
+def _attrs_key(attrs: dict[str, Any]) -> Any:
+    """A comparable key of an op's attributes, or None when they hold arrays (not cached)."""
+    items = []
+    for k, v in attrs.items():
+        if isinstance(v, tuple):
+            if not all(isinstance(i, _SIMPLE) for i in v):
+                return None
+        elif not isinstance(v, _SIMPLE):
+            return None
+        items.append((k, v))
+    return tuple(items)
+
+
+def _site_info(frame: FrameType | None, op: Op, name: str, args: tuple[Any, ...],
+               attrs: dict[str, Any], dev: Device) -> _Site:
+    """The cached static facts of this op here (made on first use or when they changed)."""
+    key = None if frame is None else (frame.f_code, frame.f_lasti)
+    info = _OPS_AT.get(key) if key is not None else None  # type: ignore[arg-type]
+    if len(args) == 2:
+        a, b = args
+        da, db = getattr(a, "dtype", None), getattr(b, "dtype", None)
+        sig: tuple[Any, ...] = (a.shape if da is not None else type(a), da,
+                                b.shape if db is not None else type(b), db)
+    else:
+        sig = _signature(args)
+    akey = _attrs_key(attrs) if attrs else ()
+    if (info is not None and info.op is op and info.sig == sig and info.attrs == akey
+            and akey is not None and info.dev is dev and info.name == name):
+        return info
+    info = _Site(op, name, dev, sig, akey, args, attrs, frame)
+    if key is not None and akey is not None:
+        _OPS_AT[key] = info
+    return info
+
+
 def created(op: Op, name: str, parents: tuple[Any, ...], args: tuple[Any, ...],
-            attrs: dict[str, Any], dev: Device) -> tuple[str, int, list[int], str, int, int]:
-    """Emit ``node_created`` for an op about to run; returns (graph, node, shape, dtype, bytes, flops)."""
+            attrs: dict[str, Any], dev: Device) -> tuple[str, int, _Site]:
+    """Emit ``node_created`` for an op about to run; returns (graph, node, its cached facts)."""
     frame = user_frame()
-    site, line, source = _site(frame)
-    _enter(site)
+    info = _site_info(frame, op, name, args, attrs, dev)
+    site = info.site
     st = STATE
-    st.devices.add(dev)
-    inputs = [_node_id(p, frame, source, line) for p in parents if p is not None]
-    in_shapes, shape = _shape(op, args, attrs)
-    shape_list = list(shape) if shape is not None else []
-    dtype = _out_dtype(op, args)
-    nbytes = math.prod(shape_list) * _ITEMSIZE.get(dtype, 4) if shape is not None else 0
-    try:
-        flops = int(op.flops(shape, *in_shapes, **attrs))
-    except Exception:
-        flops = 0
+    if st.graph is None or st.left_first or site != st.first_site:
+        _enter(site)
+    if dev not in st.devices:
+        st.devices.add(dev)
+    token = st.token
+    inputs = []
+    for p in parents:
+        if p is not None:
+            inputs.append(p._nid if p._gtok == token else _node_id(p, frame))
     nid = st.next_id
-    st.next_id += 1
+    st.next_id = nid + 1
     st.last = nid
-    STREAM.emit("node_created", graph=st.graph, node=nid, name=name, op=op.name, inputs=inputs,
-                shape=shape_list, dtype=dtype, device=dev.name, mode="eager", scope="",
-                source=source, line=line, flops=flops, bytes=nbytes, grad_of=None)
-    return st.graph, nid, shape_list, dtype, nbytes, flops  # type: ignore[return-value]
+    event = info.created.copy()
+    event["graph"] = graph = st.graph
+    event["node"] = nid
+    event["inputs"] = inputs
+    STREAM.send(event)
+    return graph, nid, info  # type: ignore[return-value]
 
 
 def traced(op: Op, name: str, parents: tuple[Any, ...], args: tuple[Any, ...],
            attrs: dict[str, Any], dev: Device) -> Any:
-    """Create, start, time and finish one op's node; returns the kernel's result."""
-    graph, nid, shape, dtype, nbytes, flops = created(op, name, parents, args, attrs, dev)
-    devname = dev.name
-    STREAM.emit("node_started", graph=graph, node=nid, device=devname)
+    """Create, start, time and finish one op's node; returns the kernel's result.
+
+    The three events are delivered inline (what ``STREAM.send`` does), outside the timed
+    region; on the CPU the host clock is read right around the kernel.
+    """
+    graph, nid, info = created(op, name, parents, args, attrs, dev)
+    stream = STREAM
+    seq, t0_ns = stream._seq, stream._t0
+    devname = info.created["device"]
+    event = {"seq": next(seq), "t_ns": _clock() - t0_ns, "kind": "node_started", "graph": graph,
+             "node": nid, "device": devname}
+    for fn in stream._subscribers:
+        fn(event)
+    if stream.pacer is not None:
+        stream.pacer(event)
+    finished = info.finished
+    if devname == "cpu":  # the host clock around the kernel, inline (no callback)
+        t0 = _clock()
+        out = op.kernel(dev.xp, *args, **attrs)
+        t1 = _clock()
+        event = finished.copy()
+        event["seq"], event["t_ns"] = next(seq), t1 - t0_ns
+        event["graph"], event["node"], event["dur_ns"] = graph, nid, t1 - t0
+        for fn in stream._subscribers:
+            fn(event)
+        if stream.pacer is not None:
+            stream.pacer(event)
+        return out
 
     def done(dur_ns: int) -> None:
-        STREAM.emit("node_finished", graph=graph, node=nid, device=devname, dur_ns=dur_ns,
-                    shape=shape, dtype=dtype, bytes=nbytes, flops=flops)
+        event = finished.copy()
+        event["graph"], event["node"], event["dur_ns"] = graph, nid, dur_ns
+        stream.send(event)
 
     return dev.measure(op.kernel, args, attrs, done)
 
@@ -250,7 +363,7 @@ def failed(op: Op, name: str, parents: tuple[Any, ...], dev: Device,
     site, line, source = _site(frame)
     _enter(site)
     st = STATE
-    inputs = [_node_id(p, frame, source, line) for p in parents if p is not None]
+    inputs = [_node_id(p, frame) for p in parents if p is not None]
     nid = st.next_id
     st.next_id += 1
     STREAM.emit("node_created", graph=st.graph, node=nid, name=name, op=op.name, inputs=inputs,
