@@ -529,3 +529,110 @@ KERNELS_OUT: dict[str, Callable[..., Any]] = {
 def kernel_out(name: str) -> Callable[..., Any] | None:
     """The ``kernel_out(xp, *arrays, out, **attrs)`` of op ``name``, or None if it has none."""
     return KERNELS_OUT.get(name)
+
+
+# ------------------------------------------------------------------ fused ops
+# What the static graph's fusion passes put in place of a matched chain (TensorFlow's
+# Grappler calls the first one ``_FusedMatMul``). Not differentiable: they exist only in the
+# graph a Session runs, after the gradients were built.
+
+
+def _fused_matmul(xp: Any, a: Any, b: Any, *bias: Any, out: Any = None,
+                  transpose_a: bool = False, transpose_b: bool = False,
+                  fused_ops: Any = ()) -> Any:
+    """``activation(a @ b + bias)`` in one buffer: the product, then bias and ReLU in place."""
+    r = xp.matmul(a.T if transpose_a else a, b.T if transpose_b else b, out=out)
+    if bias:
+        xp.add(r, bias[0], out=r)
+    if "Relu" in fused_ops:
+        xp.maximum(r, 0, out=r)
+    return r
+
+
+def _fused_matmul_shape(a: Shape, b: Shape, *bias: Shape, transpose_a: bool = False,
+                        transpose_b: bool = False, **attrs: Any) -> Shape:
+    return matmul_shape(a, b, transpose_a, transpose_b)
+
+
+def _fused_matmul_flops(out: Shape, a: Shape, b: Shape, *bias: Shape, transpose_a: bool = False,
+                        fused_ops: Any = (), **attrs: Any) -> int:
+    return matmul_flops(out, a, b, transpose_a) + numel(out) * len(fused_ops)
+
+
+def _scalar_scale(shape: tuple[int, ...], reduce: Any) -> float | None:
+    """If the reductions ``reduce`` take ``shape`` down to a scalar, the factor the Means put
+    on the plain sum of all elements; else None."""
+    scale, rank = 1.0, len(shape)
+    dims = list(shape)
+    for kind, axis, keepdims in reduce:
+        if keepdims:
+            return None
+        axes = _axes(axis, len(dims))
+        if kind == "Mean":
+            for i in axes:
+                scale /= max(dims[i], 1)
+        dims = [d for i, d in enumerate(dims) if i not in axes]
+    return scale if not dims and rank >= 0 else None
+
+
+def _fused_elementwise(xp: Any, *xs: Any, out: Any = None, program: Any = (),
+                       reduce: Any = ()) -> Any:
+    """A chain of elementwise ops (``program``: ``[op, [input index or -1 for the running
+    value]]``), each after the first in place in one temporary, then the reductions
+    ``reduce`` (``[op, axis, keepdims]``). A chain ending in ``Square`` and reduced to a scalar
+    is a dot product (no temporary for the square at all)."""
+    steps = list(program)
+    square_dot = bool(reduce) and steps[-1][0] == "Square"
+    if square_dot:
+        steps = steps[:-1]
+    v = None
+    for name, refs in steps:
+        args = [v if r < 0 else xs[r] for r in refs]
+        if v is None:
+            v = OPS[name].kernel(xp, *args) if out is None or reduce else \
+                KERNELS_OUT[name](xp, *args, out=out)
+        elif getattr(v, "ndim", 0):
+            v = KERNELS_OUT[name](xp, *args, out=v)
+        else:  # a 0-d value may be a numpy scalar, which takes no out=
+            v = OPS[name].kernel(xp, *args)
+    if square_dot:
+        base = v if v is not None else xs[program[-1][1][0]]
+        scale = _scalar_scale(tuple(base.shape), reduce)
+        if scale is not None:
+            flat = base.reshape(-1)
+            total = xp.dot(flat, flat)
+            return total * base.dtype.type(scale) if scale != 1.0 else total
+        v = xp.square(base) if v is None else xp.square(v, out=v)
+    for kind, axis, keepdims in reduce:
+        v = OPS[kind].kernel(xp, v, axis=axis, keepdims=keepdims)
+    return v
+
+
+def _fused_elementwise_shape(*shapes: Shape, program: Any = (), reduce: Any = (),
+                             **attrs: Any) -> Shape:
+    out: Shape = ()
+    for s in shapes:
+        out = broadcast(out, s)
+    for kind, axis, keepdims in reduce:
+        out = reduce_shape(out, axis, keepdims)
+    return out
+
+
+def _fused_elementwise_flops(out: Shape, *shapes: Shape, program: Any = (), reduce: Any = (),
+                             **attrs: Any) -> int:
+    n: Shape = ()
+    for s in shapes:
+        n = broadcast(n, s)
+    return numel(n) * (len(program) + len(reduce))
+
+
+register("_FusedMatMul", _fused_matmul, _fused_matmul_shape, flops=_fused_matmul_flops,
+         eager="fused_mm", backward="FusedMatMulBackward0")
+register("_FusedElementwise", _fused_elementwise, _fused_elementwise_shape,
+         flops=_fused_elementwise_flops, eager="fused_elementwise",
+         backward="FusedElementwiseBackward0")
+KERNELS_OUT["_FusedMatMul"] = _fused_matmul
+KERNELS_OUT["_FusedElementwise"] = _fused_elementwise
+FUSIBLE = frozenset({"Neg", "Add", "Sub", "Mul", "RealDiv", "Square", "Exp", "Log", "Tanh",
+                     "Maximum", "Minimum", "Relu", "Sqrt"})
+"""Elementwise ops the elementwise fusion may chain (each has a ``kernel_out``)."""

@@ -1,23 +1,22 @@
 """Planning: what one ``Session.run`` executes, decided once per (graph version, fetches,
-feeds) and then replayed by ``execute.Plan.run``.
+feeds and their shapes) and then replayed by ``execute.Plan.run``.
 
-``Planner.build`` is pure planning, in four stages:
+The stages before this one - pruning to the fetches and the graph passes (constant folding,
+fusion...) - live in ``optimize``; ``Planner.build`` takes their result, the ops to run in
+order, and
 
-1. **prune** - keep only the ops the fetches need, walking data *and* control edges backwards
-   and stopping at fed tensors (so nothing upstream of a feed runs: TF's ``PruneForTargets``);
-2. **order** - creation order, which is topological and deterministic;
-3. **fold** - constants, and stateless ops whose inputs are all constants, are computed once,
-   here, then pruned again (a folded op needs no inputs). An input a kernel reads only for
-   its shape counts as constant when that shape is known while building, so with static
-   shapes the whole ``gradients/Shape -> Fill -> Mean_grad -> Sum_grad`` chain becomes one
-   constant (TF's Grappler folds it the same way; A0.2's unshaped graph folds nothing);
-4. **bind** - every remaining op becomes a step ``(fn, args, output slot)`` with its kernel,
-   device and attributes already bound, plus the checks it needs (variables read when their
-   consumer runs, shapes unknown while building, copies between devices).
+1. **places** each op: where ``tf.device`` put it, else on the session's device; a GPU this
+   machine lacks falls back to the CPU under soft placement (logged in ``fallbacks``) or fails
+   with TF's "Cannot assign a device" error;
+2. **binds** every op that runs to a step ``(fn, args, output slot)`` with its kernel, device
+   and attributes already bound, plus the checks it needs (variables read when their consumer
+   runs, shapes unknown while building, copies between devices); constants (built or folded)
+   go into the value list a run starts from;
+3. **assigns buffers** (``buffers``): kernels with an ``out=`` form write into arrays the plan
+   allocated once, in place where safe, pooled after their last reader;
+4. **schedules frees**: each step drops the values it read last.
 
-Placement happens here too: an op runs where ``tf.device`` put it, else on the session's
-device; a GPU this machine lacks falls back to the CPU under soft placement (logged in
-``fallbacks``) or fails with TF's "Cannot assign a device" error.
+A cond's or loop's body is planned the same way, pruned but not optimised.
 """
 
 from __future__ import annotations
@@ -37,13 +36,11 @@ from engine.ops import kernel_out as out_kernel
 from . import buffers, errors
 from .execute import Node, Plan, gather, report
 from .graph import BodyContext, Operation, Tensor
-from .kernels import COLOCATED, SHAPE_ONLY, STATIC, VIEWS, kernel_inputs, run_shape_message, spec
+from .kernels import COLOCATED, STATIC, VIEWS, kernel_inputs, run_shape_message, spec
 
 if TYPE_CHECKING:
     from .session import Session
 
-NOT_FOLDABLE = frozenset({"Placeholder", "PlaceholderWithDefault", "_Arg", "VariableV2", "NoOp",
-                          "If", "While"})
 
 
 # ------------------------------------------------------------------ planning
@@ -124,14 +121,18 @@ class Planner:
 
     def build(self, outputs: Sequence[Tensor], targets: Sequence[Operation],
               inputs: Sequence[Tensor], body: BodyContext | None = None,
-              feed_shapes: Sequence[tuple[int, ...]] | None = None) -> Plan:
+              feed_shapes: Sequence[tuple[int, ...]] | None = None,
+              order: Sequence[Operation] | None = None) -> Plan:
         """Plan a run computing ``outputs`` and running ``targets``, with ``inputs`` fed
-        (of ``feed_shapes``, when known: buffers are then sized for them)."""
+        (of ``feed_shapes``, when known: buffers are then sized for them). ``order`` is the
+        optimised, pruned op list to run (``optimize.optimize``); by default the graph's ops
+        the fetches need (a cond's or loop's body is planned so)."""
         graph = (outputs[0].graph if outputs else targets[0].graph if targets
                  else inputs[0].graph)
         plan = Plan(graph.graph_id)
         fed = set(inputs)
-        order = prune(outputs, targets, fed, body=body)
+        if order is None:
+            order = prune(outputs, targets, fed, body=body)
         slot: dict[Tensor, int] = {}
         shared: dict[int, bool] = {}     # value may be seen outside this run (feed, const, var)
         persistent: dict[int, bool] = {}  # value is owned by the graph or a variable
@@ -145,17 +146,6 @@ class Planner:
                 plan.op_at[slot[t]] = t.op
             plan.input_slots.append(slot[t])
             plan.input_devices.append(where[slot[t]])
-
-        # fold: constants and what they alone determine
-        folded: dict[int, Any] = {}
-        for op in order:
-            if op.outputs and all(t in fed for t in op.outputs):
-                continue
-            value = self._fold(op, slot, folded, plan.template)
-            if value is not _NO:
-                folded[op._id] = value
-        if folded:  # a folded op needs none of its inputs: prune again
-            order = prune(outputs, targets, fed, stop=set(folded), body=body)
 
         for op in order:
             dev = self.place(op) if op.type != "_Arg" else self.session.device
@@ -171,10 +161,10 @@ class Planner:
                 plan.op_at[slot[t]] = op
                 where[slot[t]] = dev
                 outs.append(slot[t])
-            if op._id in folded:
-                plan.template[outs[0]] = folded[op._id]
+            if op.type == "Const":  # a built constant, or one the passes folded
+                plan.template[outs[0]] = dev.asarray(op.meta["value"])
                 shared[outs[0]] = persistent[outs[0]] = True
-                kind = "const" if op.type == "Const" else "folded"
+                kind = "folded" if op.meta.get("folded") else "const"
                 if kind == "folded":
                     plan.folded.append(op._id)
                 plan.nodes.append(Node(op, kind, dev, out=outs[0]))
@@ -193,35 +183,6 @@ class Planner:
         _schedule_frees(plan)
         plan.fallbacks = list(self.fallbacks)
         return plan
-
-    def _fold(self, op: Operation, slot: dict[Tensor, int], folded: dict[int, Any],
-              template: list[Any]) -> Any:
-        if op.type == "Const":
-            return self.place(op).asarray(op.meta["value"])
-        if op.type in NOT_FOLDABLE or spec(op.type).stateful or not op.outputs:
-            return _NO
-        if op.type in ("Shape", "Rank") and op.inputs[0]._dims is not None \
-                and None not in op.inputs[0]._dims:
-            dims = op.inputs[0]._dims
-            return np.asarray(dims if op.type == "Shape" else len(dims), dtype=np.int32)
-        if len(op.outputs) != 1 or not op.inputs:
-            return _NO
-        dev = self.place(op)
-        shape_only = SHAPE_ONLY.get(op.type, ())
-        args = []
-        for i, t in enumerate(kernel_inputs(op)):
-            if t.op._id in folded and t not in slot:
-                args.append(folded[t.op._id])
-            elif i in shape_only and t._dims is not None and None not in t._dims:
-                # only its (static) shape and dtype matter: a zero-byte stand-in will do
-                args.append(dev.xp.broadcast_to(dev.xp.zeros((), t.dtype.np), t._dims))
-            else:
-                return _NO
-        fn = spec(op.type).bind(op, _BindView(dev, self.session))
-        try:
-            return fn(*args)
-        except Exception:  # leave it to run time, where the error names the node
-            return _NO
 
     def _bind(self, op: Operation, dev: Device, plan: Plan, slot: dict[Tensor, int],
               where: dict[int, Device], shared: dict[int, bool], persistent: dict[int, bool],
@@ -283,13 +244,6 @@ class Planner:
             return self._bind_if(op, plan)
         if op.type == "While":
             return self._bind_while(op, plan)
-        if op.type == "Pow":  # x ** 2 with a constant 2: numpy's fast square, as x**2 would
-            y = plan.template[ins[1]]
-            if y is not None and getattr(y, "size", 0) == 1 and _elementwise_same(op):
-                fast = _pow_special(dev.xp, float(y))
-                if fast is not None:
-                    del ins[1]
-                    return fast
         return spec(op.type).bind(op, _BindView(dev, self.session))
 
     def _transfer(self, t: Tensor, s: int, src: Device, dst: Device, plan: Plan,
@@ -366,13 +320,6 @@ def _schedule_frees(plan: Plan) -> None:
         plan.steps_alloc.append((node.fn, args, node.out, node.frees))  # type: ignore[arg-type]
 
 
-class _NoValue:
-    pass
-
-
-_NO = _NoValue()
-
-
 def _IDENTITY(x: Any) -> Any:  # noqa: N802 - a marker the alias tracking recognises
     return x
 
@@ -387,16 +334,6 @@ class _BindView:
 
     def rng(self, op: Operation) -> np.random.Generator:
         return self._session._rng(op)
-
-
-def _elementwise_same(op: Operation) -> bool:
-    x, y = op.inputs
-    return (y._dims in ((), None) or all(d == 1 for d in (y._dims or ()))) and \
-        (x._dims is None or y._dims is None or len(y._dims) <= len(x._dims))
-
-
-def _pow_special(xp: Any, y: float) -> Callable[..., Any] | None:
-    return {2.0: xp.square, 1.0: _IDENTITY, 0.5: xp.sqrt, -1.0: xp.reciprocal}.get(y)
 
 
 def needs_runtime_shapes(op: Operation) -> bool:

@@ -17,7 +17,7 @@ the run fails with TF's "Cannot assign a device" error instead.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +30,7 @@ from engine.events import STREAM
 from . import errors
 from .execute import Plan, report, sync
 from .graph import _STACK, Graph, Operation, Tensor, get_default_graph
+from . import optimize as passes
 from .kernels import Uninitialized
 from .plan import Planner
 
@@ -40,8 +41,10 @@ class ConfigProto:
     """``tf.ConfigProto``: only ``allow_soft_placement`` matters here (False, as in TF)."""
 
     def __init__(self, allow_soft_placement: bool = False, log_device_placement: bool = False,
-                 **_: Any) -> None:
+                 optimize: bool | Mapping[str, bool] | None = None, **_: Any) -> None:
         self.allow_soft_placement = allow_soft_placement
+        self.optimize = optimize
+        """The graph passes to run (see ``Session``'s ``optimize``); None: all."""
         """Run ops placed on a missing GPU on the CPU instead of failing."""
         self.log_device_placement = log_device_placement
         """Accepted and ignored (events carry every placement)."""
@@ -78,8 +81,13 @@ class Session:
     """
 
     def __init__(self, target: str = "", graph: Graph | None = None,
-                 config: ConfigProto | None = None, device: str | Device | None = None) -> None:
+                 config: ConfigProto | None = None, device: str | Device | None = None,
+                 optimize: bool | Mapping[str, bool] | None = None) -> None:
         self.graph = graph if graph is not None else get_default_graph()
+        self.optimize = passes.options(optimize if optimize is not None else
+                                       getattr(config, "optimize", None))
+        """Which graph passes run before planning (``optimize``: True, False, or
+        ``{pass name: bool}``; every pass is on by default, pruning always)."""
         self.device: Device = get_device(device)
         self.allow_soft_placement = True if config is None else bool(config.allow_soft_placement)
         self._variables: dict[int, Any] = {}
@@ -171,7 +179,14 @@ class Session:
                     outputs.append(leaf)
             elif leaf not in targets:
                 targets.append(leaf)
-        plan = self._planner.build(outputs, targets, tensors, feed_shapes=shapes)
+        view = passes.pruned(self.graph, outputs, targets, tensors)
+        for op in view.ops:  # placed as built, before any pass (TF places before Grappler)
+            if op.type != "_Arg":
+                self._planner.place(op)
+        view, rewrites = passes.optimize(self.graph, view, self.optimize)
+        plan = self._planner.build(list(view.outputs), list(view.targets), tensors,
+                                   feed_shapes=shapes, order=view.ops)
+        plan.rewrites = rewrites
         index = {t: i for i, t in enumerate(outputs)}
         self.plan_count += 1
         devices = plan.input_devices
@@ -365,8 +380,9 @@ class InteractiveSession(Session):
     """A Session that makes itself the default until closed (for notebooks and shells)."""
 
     def __init__(self, target: str = "", graph: Graph | None = None,
-                 config: ConfigProto | None = None, device: str | Device | None = None) -> None:
-        super().__init__(target, graph, config, device)
+                 config: ConfigProto | None = None, device: str | Device | None = None,
+                 optimize: bool | Mapping[str, bool] | None = None) -> None:
+        super().__init__(target, graph, config, device, optimize)
         cm = self.as_default()
         cm.__enter__()
         self._entered.append(cm)
