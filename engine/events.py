@@ -159,10 +159,13 @@ class TraceWriter:
         self.path = Path(path)
         self._file = self.path.open("w", encoding="utf-8")
         self._lock = threading.Lock()
+        # one encoder for every line: json.dumps(default=...) builds a new one per call
+        self._encode = json.JSONEncoder(default=_jsonable, separators=(",", ":"),
+                                        check_circular=False).encode
         self._file.write(json.dumps(trace_header(**header)) + "\n")
 
     def __call__(self, event: Event) -> None:
-        line = json.dumps(event, default=_jsonable)
+        line = self._encode(event)
         with self._lock:
             self._file.write(line + "\n")
 
