@@ -66,3 +66,17 @@ def test_missing_and_binary_files(tmp_path):
         read_trace(_write(tmp_path, b"\xff\xfe\x00binary"))
     with pytest.raises(TraceError, match="cannot read"):
         read_trace(tmp_path)  # a directory
+
+
+def test_every_scene_records_a_trace_that_reads_back(tmp_path):
+    """What the front ends emit fits the schema read_trace checks (kinds and their keys)."""
+    from engine.scenes import SCENES
+
+    for name, scene in SCENES.items():
+        path = tmp_path / f"{name}.jsonl"
+        with trace_to(path, scene=name):
+            scene.run(iterations=2, small=True)
+        header, events = read_trace(path)
+        assert header["scene"] == name
+        kinds = {e["kind"] for e in events}
+        assert {"scene", "node_created", "node_finished"} <= kinds, (name, kinds)
