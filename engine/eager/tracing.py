@@ -32,7 +32,9 @@ if TYPE_CHECKING:
 
 _ENGINE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _SCENES_DIR = _ENGINE_DIR + "scenes" + os.sep  # scenes are user code: their lines are shown
-_INSIDE: dict[CodeType, bool] = {}
+# Caches keyed by id(code): a code object's hash is recomputed on every use (slow). Each entry
+# keeps its code object alive, so an id is never reused while its entry exists.
+_INSIDE: dict[int, tuple[bool, CodeType]] = {}
 _clock = time.perf_counter_ns
 
 
@@ -63,11 +65,12 @@ def user_frame() -> FrameType | None:
     inside = _INSIDE
     while f is not None:
         code = f.f_code
-        r = inside.get(code)
+        r = inside.get(id(code))
         if r is None:
             name = os.path.abspath(code.co_filename)
-            r = inside[code] = name.startswith(_ENGINE_DIR) and not name.startswith(_SCENES_DIR)
-        if not r:
+            r = inside[id(code)] = (name.startswith(_ENGINE_DIR)
+                                    and not name.startswith(_SCENES_DIR), code)
+        if not r[0]:
             return f
         f = f.f_back
     return None
@@ -106,7 +109,7 @@ def _site(frame: FrameType | None) -> tuple[tuple[CodeType, int] | None, int, st
     """(site key, line, "file:line") of a frame; cached per instruction (f_lineno is slow)."""
     if frame is None:
         return None, 0, ""
-    key = (frame.f_code, frame.f_lasti)
+    key = (id(frame.f_code), frame.f_lasti)
     info = _SITES.get(key)
     if info is None:
         line = frame.f_lineno
@@ -114,7 +117,7 @@ def _site(frame: FrameType | None) -> tuple[tuple[CodeType, int] | None, int, st
     return info
 
 
-_SITES: dict[tuple[CodeType, int], tuple[tuple[CodeType, int], int, str]] = {}
+_SITES: dict[tuple[int, int], tuple[tuple[CodeType, int], int, str]] = {}
 
 
 def _enter(site: tuple[CodeType, int] | None) -> None:
@@ -152,11 +155,23 @@ def _node_id(t: Any, frame: FrameType | None) -> int:
     st.next_id += 1
     t._gtok, t._nid = st.token, nid
     a = t.array
-    STREAM.emit("node_created", graph=st.graph, node=nid, name=_leaf_name(t, frame), op="Leaf",
-                inputs=[], shape=list(a.shape), dtype=dtype_name(a.dtype), device=t._dev.name,
-                mode="eager", scope="", source=source, line=line, flops=0, bytes=int(a.nbytes),
-                grad_of=None)
+    name = _leaf_name(t, frame)
+    key = (name, a.shape, a.dtype, t._dev, source)
+    template = _LEAVES.get(key)
+    if template is None:
+        template = _LEAVES[key] = {
+            "seq": 0, "t_ns": 0, "kind": "node_created", "graph": None, "node": 0, "name": name,
+            "op": "Leaf", "inputs": [], "shape": list(a.shape), "dtype": dtype_name(a.dtype),
+            "device": t._dev.name, "mode": "eager", "scope": "", "source": source, "line": line,
+            "flops": 0, "bytes": int(a.nbytes), "grad_of": None}
+    event = template.copy()
+    event["graph"], event["node"] = st.graph, nid
+    STREAM.send(event)
     return nid
+
+
+_LEAVES: dict[tuple[Any, ...], dict[str, Any]] = {}
+"""Leaf ``node_created`` templates by (name, shape, dtype, device, source)."""
 
 
 _DTYPE_NAMES: dict[Any, str] = {}
@@ -238,7 +253,7 @@ class _Site:
                          "dtype": self.dtype, "bytes": self.nbytes, "flops": self.flops}
 
 
-_OPS_AT: dict[tuple[CodeType, int], _Site] = {}
+_OPS_AT: dict[tuple[int, int], _Site] = {}  # (id(code), f_lasti); the entry holds the code
 _SIMPLE = (int, float, str, bool, type(None))
 
 
@@ -271,8 +286,8 @@ def _attrs_key(attrs: dict[str, Any]) -> Any:
 def _site_info(frame: FrameType | None, op: Op, name: str, args: tuple[Any, ...],
                attrs: dict[str, Any], dev: Device) -> _Site:
     """The cached static facts of this op here (made on first use or when they changed)."""
-    key = None if frame is None else (frame.f_code, frame.f_lasti)
-    info = _OPS_AT.get(key) if key is not None else None  # type: ignore[arg-type]
+    key = None if frame is None else (id(frame.f_code), frame.f_lasti)
+    info = _OPS_AT.get(key) if key is not None else None
     if len(args) == 2:
         a, b = args
         da, db = getattr(a, "dtype", None), getattr(b, "dtype", None)
