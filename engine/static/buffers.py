@@ -19,6 +19,7 @@ Variables are never written to: only buffers the plan owns are.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from sys import getrefcount
 from typing import TYPE_CHECKING, Any
 
 from engine import ops as table
@@ -111,10 +112,38 @@ def assign(plan: Plan, feed_shapes: Sequence[tuple[int, ...]] | None, xp_of: Any
             held[s] = buf
             node.fast = node.make(plan.buffers[buf])
             node.buffer = buf
+        elif node.make is not None and s in plan.output_slots and roots.get(s) == {s} \
+                and not any(s in n.ins for n in running if n.op.type in ESCAPING):
+            node.fast = Recycle(node.fn, node.make)
         for r in [r for r, b in held.items() if last.get(r, -1) <= i and r != s]:
             b = held.pop(r)
             arr = plan.buffers[b]
             pool.setdefault((tuple(arr.shape), arr.dtype), []).append(b)
+
+
+class Recycle:
+    """A fetched value's kernel that writes into the array it returned last run when the user
+    has let go of it (no reference left but this one: nobody can see it change), and
+    allocates anew otherwise. A training loop that drops last step's gradients thus reuses
+    their memory, while a caller that keeps them keeps them intact."""
+
+    __slots__ = ("alloc", "make", "held", "bound")
+
+    def __init__(self, alloc: Any, make: Any) -> None:
+        self.alloc, self.make = alloc, make
+        self.held: Any = None
+        self.bound: Any = None
+
+    def __call__(self, *args: Any) -> Any:
+        held = self.held
+        if held is not None and getrefcount(held) <= 3:  # self.held, held, the argument
+            return self.bound(*args)
+        self.held = self.bound = None
+        del held
+        value = self.alloc(*args)
+        if getattr(value, "ndim", 0) and type(value).__name__ == "ndarray":
+            self.held, self.bound = value, self.make(value)
+        return value
 
 
 def is_candidate(op_type: str) -> bool:

@@ -136,3 +136,22 @@ def test_buffers_can_be_turned_off():
         assert not next(iter(sess._plans.values())).plan.buffers
     for g, r in zip(got, t1_numpy(*feeds.values()), strict=True):
         np.testing.assert_allclose(g, r, rtol=1e-4, atol=1e-4)
+
+
+def test_dropped_fetches_are_recycled_kept_ones_are_not():
+    fetches, feeds = t1()
+    with tf.Session() as sess:
+        out = sess.run(fetches, feeds)
+        addr = out[1].__array_interface__["data"][0]
+        kept = out[1]
+        del out
+        again = sess.run(fetches, feeds)  # the user still holds grad_w1: a new array
+        assert again[1].__array_interface__["data"][0] != addr
+        np.testing.assert_array_equal(kept, again[1])
+        del kept
+        addr = again[1].__array_interface__["data"][0]
+        del again
+        third = sess.run(fetches, feeds)  # dropped: its memory is written again
+        assert third[1].__array_interface__["data"][0] == addr
+        for g, r in zip(third, t1_numpy(*feeds.values()), strict=True):
+            np.testing.assert_allclose(g, r, rtol=1e-4, atol=1e-4)
