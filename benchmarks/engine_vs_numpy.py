@@ -1,8 +1,10 @@
-"""The engine against raw numpy float32: the P2 eager loop and one T1 Session.run.
+"""The engine against raw numpy float32 (and torch where installed): P2, P3 and one T1 run.
 
-    python benchmarks/engine_vs_numpy.py [--rounds 15] [--cases abc] [--json out.json]
+    python benchmarks/engine_vs_numpy.py [--sections engine] [--rounds 15] [--cases abcdt]
+                                         [--json out.json]
 
-Same as ``python -m engine bench`` (the code lives in ``engine/bench.py``). BLAS is held to
+Same as ``python -m engine bench`` (the code lives in ``engine/bench/``); with
+``--sections engine`` only the engine comparisons run. BLAS is held to
 one thread: with threadpoolctl when installed, otherwise by setting OPENBLAS_NUM_THREADS and
 OMP_NUM_THREADS to 1 here, before numpy is imported (the report says which).
 """
