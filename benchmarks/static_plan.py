@@ -170,12 +170,14 @@ def blas_peak(limit: Callable[[int], contextlib.AbstractContextManager[None]], t
 
 
 def check(cases: dict[str, Callable[[], object]], ref: tuple) -> None:
-    """Every case computes the float64 reference's values (float32 tolerances)."""
+    """Every case computes the plain numpy step's values (relative to each value's norm:
+    single elements may differ more where a ReLU input sits at rounding distance from 0)."""
     for name, fn in cases.items():
         got = fn()
         for g, r in zip(got, ref, strict=True):
-            err = float(np.max(np.abs(np.asarray(g, np.float64) - r)) / max(np.max(np.abs(r)), 1e-30))
-            assert err < 2e-3, (name, err)
+            r = np.asarray(r, np.float64)
+            err = float(np.linalg.norm(np.asarray(g, np.float64) - r) / max(np.linalg.norm(r), 1e-30))
+            assert err < 1e-3, (name, err)
 
 
 def run_size(dims: tuple[int, ...], rounds: int, reps: int, limit, threads: tuple[int, ...],
@@ -190,7 +192,7 @@ def run_size(dims: tuple[int, ...], rounds: int, reps: int, limit, threads: tupl
     before, s_before = session_step(x, y, w1, w2, optimize=False, reuse=False)
     cases = {"numpy": lambda: numpy_step(x, y, w1, w2), "numpy prealloc": numpy_prealloc(x, y, w1, w2),
              "session (passes on, buffers)": after, "session, before (passes off, no reuse)": before}
-    ref = numpy_step(*(v.astype(np.float64) for v in (x, y, w1, w2)))
+    ref = numpy_step(x, y, w1, w2)
     check(cases, ref)
     flops = 3 * 2 * n * d * h + 3 * 2 * n * h * d_out
     plan = next(iter(s_after._plans.values())).plan
