@@ -1,8 +1,7 @@
-"""The cgviz app: panes, panels, controls, the frame-rate drain, and the CLI entry point."""
+"""The cgviz app: panes, panels, controls and the frame-rate drain (the CLI is tui/cli.py)."""
 
 from __future__ import annotations
 
-import argparse
 import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -20,7 +19,9 @@ from tui import engine_link
 from tui.captions import COLOUR_MODES, legend, pane_subtitle, status_text
 from tui.commands import CgvizCommands, system_commands
 from tui.help import HelpScreen
-from tui.replay import TraceScene
+from tui.i18n import scene_text, tr
+from tui.lecture_actions import LectureActions
+from tui.replay_actions import ReplayActions
 from tui.runner import SPEEDS, Runner
 from tui.state import ViewState
 from tui.widgets import DevicePanel, GraphView, LossPlot, NodeCard, SourcePane
@@ -29,6 +30,9 @@ from textual.screen import Screen
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
+
+    from tui.player import Player
+    from tui.replay import Recording
 
 DEFAULT_SCENE = "two-layer"
 DEFAULT_THEME = "cgviz-dark"
@@ -52,7 +56,7 @@ class MainScreen(Screen[None]):
             app.apply_size()
 
 
-class CgvizApp(App[None]):
+class CgvizApp(LectureActions, ReplayActions, App[None]):
     """Static graph vs eager loop, side by side, with per-device timings."""
 
     CSS_PATH = "app.tcss"
@@ -63,7 +67,22 @@ class CgvizApp(App[None]):
         Binding("q", "quit", "Quit", priority=True, tooltip="Quit cgviz", id="app.quit"),
         Binding("space", "toggle_pause", "Pause", tooltip="Pause or resume the run",
                 id="run.pause"),
-        Binding("s", "step", "Step", tooltip="Run to the next node, then pause", id="run.step"),
+        Binding("s,full_stop", "step", "Step", tooltip="Run to the next node, then pause",
+                id="run.step"),
+        Binding("comma", "step_back", "Back", tooltip="Replay: one node back",
+                id="replay.step-back"),
+        Binding("n,pagedown", "next", "Next", tooltip="Next scene (replay: next marker)",
+                id="lecture.next"),
+        Binding("p,pageup", "previous", "Prev", tooltip="Previous scene (replay: previous "
+                "marker)", id="lecture.previous"),
+        Binding("greater_than_sign", "next_marker", "Marker ▶", show=False,
+                tooltip="Replay: next phase marker", id="replay.next-marker"),
+        Binding("less_than_sign", "previous_marker", "◀ Marker", show=False,
+                tooltip="Replay: previous phase marker", id="replay.previous-marker"),
+        Binding("k", "toggle_marker_pause", "Marker pause", show=False,
+                tooltip="Replay: pause at every phase marker", id="replay.marker-pause"),
+        Binding("P", "toggle_present", "Present", tooltip="Presentation mode: projector "
+                "theme, big cues, side panels hidden", id="view.present"),
         Binding("plus,equals_sign", "speed(1)", "Faster", tooltip="Faster (up to full speed)",
                 id="run.faster"),
         Binding("minus", "speed(-1)", "Slower", tooltip="Slower (down to lecture pace)",
@@ -72,7 +91,8 @@ class CgvizApp(App[None]):
                 id="run.restart"),
         Binding("d", "switch_device", "Device", tooltip="Switch between CPU (numpy) and GPU (cupy)",
                 id="run.device"),
-        Binding("c", "next_scene", "Scene", tooltip="Open the next scene", id="run.scene"),
+        Binding("c", "next_scene", "Scene", show=False, tooltip="Open the next scene",
+                id="run.scene"),
         Binding("f", "toggle_fold", "Fold", tooltip="Fold or unfold name scopes (gradients/)",
                 id="view.fold"),
         Binding("o", "toggle_orientation", "Orient",
@@ -107,6 +127,8 @@ class CgvizApp(App[None]):
     gpu_panel = getters.query_one("#gpu-panel", DevicePanel)
     status = getters.query_one("#status", Static)
     legend = getters.query_one("#legend", Static)
+    caption = getters.query_one("#caption", Static)
+    cue = getters.query_one("#cue", Static)
 
     def __init__(
         self,
@@ -125,8 +147,23 @@ class CgvizApp(App[None]):
         device_info: Callable[[str], dict[str, Any]] | None = None,
         themes_dir: str | None = None,
         seed: int = 0,
+        lang: str = "en",
+        present: bool = False,
+        player: Player | None = None,
+        recording: Recording | None = None,
     ) -> None:
         super().__init__()
+        self.lang = lang
+        """Language of the captions: "en" or "ko"."""
+        self.present = present
+        """Presentation mode (projector theme, big cues, side panels hidden)."""
+        self.player = player
+        """A replay's player (None for a live run)."""
+        self.recording = recording
+        """The replayed trace (None for a live run)."""
+        self._player_gen = 0
+        self._tick_at = time.monotonic()
+        self._theme_before_present: str | None = None
         self.scenes: dict[str, Any] = dict(scenes) if scenes is not None else {}
         self._scene_problem = ""
         if scenes is None:
@@ -136,7 +173,7 @@ class CgvizApp(App[None]):
         """Tests: fake timings, no drain timer (call drain()), fixed device facts."""
         self.autodrain = (not deterministic) if autodrain is None else autodrain
         self.autostart = autostart
-        self.state = ViewState(fake_timings=deterministic)
+        self.state = player.state if player is not None else ViewState(fake_timings=deterministic)
         self.runner = Runner(speed=speed)
         self._gpu_status = gpu_status or engine_link.gpu_status
         self._device_info = device_info or engine_link.device_info
@@ -173,8 +210,10 @@ class CgvizApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield Static(id="caption")
         with Horizontal(id="main"):
             with Vertical(id="graphs"):
+                yield Static(id="cue")
                 with Horizontal(id="panes"):
                     yield GraphView("static", id="static-graph")
                     yield GraphView("eager", id="eager-graph")
@@ -203,26 +242,26 @@ class CgvizApp(App[None]):
                         severity="warning")
             self.theme = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else self.theme
         self.card.display = False
-        self.static_graph.border_title = "static graph · TensorFlow 1"
-        self.eager_graph.border_title = "eager loop · PyTorch"
-        self.static_graph.empty_text = "waiting for the graph to be built…"
-        self.eager_graph.empty_text = "waiting for the first iteration…"
-        self.source_pane.border_title = "source"
-        self.loss_plot.border_title = "loss"
-        self.cpu_panel.border_title = "CPU · numpy"
-        self.gpu_panel.border_title = "GPU · cupy"
-        self.cpu_panel.set_info(self._device_info("cpu"))
+        self.set_titles()
         self.apply_size()
         self._update_legend()
-        if self.deterministic:
-            self._set_gpu(*self._gpu_status())
+        if self.recording is not None:
+            self.show_recorded_devices(self.recording)
         else:
-            self._probe_gpu()
+            self.cpu_panel.set_info(self._device_info("cpu"))
+            if self.deterministic:
+                self._set_gpu(*self._gpu_status())
+            else:
+                self._probe_gpu()
         if self.autodrain:
             self.screen.set_interval(1 / 30, self.drain)
-        if self._scene_problem:
+        if self._scene_problem and self.player is None:
             self.notify(self._scene_problem, title="Engine", severity="error", timeout=10)
-        if self.autostart:
+        if self.present:
+            self.set_present(True)
+        if self.player is not None:
+            self.start_replay()
+        elif self.autostart:
             self.start_run()
         self._update_status()
 
@@ -259,7 +298,9 @@ class CgvizApp(App[None]):
                 self.notify(f"no scene named {self.scene_name!r}; have: "
                             f"{', '.join(self.scenes)}", severity="error")
             return
-        self.sub_title = f"{getattr(scene, 'title', self.scene_name)} · {self.device.upper()}"
+        self.sub_title = f"{scene_text(self.scene_name, scene, self.lang)[0]} · " \
+                         f"{self.device.upper()}"
+        self.show_scene(self.scene_name, scene)
         source = getattr(scene, "source", "")
         if callable(source):  # engine scenes render their listing for a device and a count
             try:
@@ -291,6 +332,12 @@ class CgvizApp(App[None]):
     def drain(self) -> None:
         """Fold pending events into the view state and redraw what changed (once a frame)."""
         t0 = time.perf_counter()
+        if self.player is not None:
+            self.replay_tick()
+            if self.state.dirty:
+                with self.batch_update():
+                    self._present()
+            return
         inbox, apply = self.runner.inbox, self.state.apply
         self.state.paced = self.runner.paced
         backlog = len(inbox)
@@ -311,12 +358,17 @@ class CgvizApp(App[None]):
         st = self.state
         dirty = st.dirty
         if "scene" in dirty and st.scene:
-            self.sub_title = f"{st.scene.get('title') or st.scene.get('name')} · " \
-                             f"{self.device.upper()}"
+            if self.recording is None:
+                name = str(st.scene.get("name") or "")
+                title = scene_text(name, self.scenes.get(name), self.lang)[0] \
+                    if name in self.scenes else st.scene.get("title") or name
+                self.sub_title = f"{title} · {self.device.upper()}"
+            self.scene_event(st.scene)
             if st.scene.get("source"):
                 self.source_pane.set_source(str(st.scene["source"]))
         now = time.monotonic()
-        panes_due = (self.deterministic or self.runner.speed != "full" or st.finished
+        speed = self.player.speed if self.player is not None else self.runner.speed
+        panes_due = (self.deterministic or speed != "full" or st.finished
                      or now - self._panes_at >= 1 / FULL_SPEED_PANE_HZ)
         if panes_due:
             self._panes_at = now
@@ -330,6 +382,12 @@ class CgvizApp(App[None]):
             listing = str(st.scene.get("file") or "")
             if not (listing and node.source and not node.source.startswith(listing)):
                 self.source_pane.current = node.line  # only lines of the listing shown
+        if "cue" in dirty or "status" in dirty:
+            self.update_cue()
+        if "traceback" in dirty and st.traceback is not None:
+            self.show_traceback(st.traceback)
+        if st.finished and "status" in dirty:
+            self.note_missing_sides()
         for err in st.new_errors[:3]:
             node = err.get("node_name") or err.get("node")
             where = f" in {node}" if node is not None else ""
@@ -363,49 +421,82 @@ class CgvizApp(App[None]):
         self.loss_plot.update_losses(st.loss)
         self._refresh_card()
 
+    def present_now(self) -> None:
+        """Redraw what the state says changed, now (after a replay move)."""
+        if self.state.dirty:
+            with self.batch_update():
+                self._present()
+
     def _update_status(self) -> None:
-        text = status_text(self.state, self.runner, self.device, narrow=self.size.width < 120)
+        narrow = self.size.width < 120
+        text = status_text(self.state, self.player or self.runner, self.device, narrow=narrow,
+                           lang=self.lang)
+        if self.player is not None:
+            text += "  ·  " + self.replay_status()
         if text != self._status_text:
             self._status_text = text
             self.status.update(Content(text), layout=False)
 
     def _update_legend(self) -> None:
-        self.legend.update(legend(self.colour_mode))
+        self.legend.update(legend(self.colour_mode, self.lang))
 
     # ------------------------------------------------------------ actions
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "switch_device" and self.gpu_ok is False and self.device == "cpu":
             return None
-        if action == "step" and not self.runner.running:
+        replay = self.player is not None
+        if action == "step" and not (self.player.running if replay else self.runner.running):
+            return None
+        if action in ("step_back", "next_marker", "previous_marker", "toggle_marker_pause"):
+            return True if replay else None
+        if action == "switch_device" and replay:
             return None
         return True
 
     def action_toggle_pause(self) -> None:
         """Pause or resume."""
-        self.runner.pause(not self.runner.paused)
+        if self.player is not None:
+            self.player.paused = not self.player.paused
+            self._tick_at = time.monotonic()
+        else:
+            self.runner.pause(not self.runner.paused)
         self._update_status()
 
     def action_step(self) -> None:
         """Run to the next node, then pause."""
-        self.runner.step()
+        if self.player is not None:
+            self._replay_move("step", 1)
+        else:
+            self.runner.step()
         self._update_status()
 
     def action_speed(self, step: int) -> None:
         """Go one named speed faster (+1) or slower (-1)."""
         names = [n for n, _ in SPEEDS]
-        i = max(0, min(len(names) - 1, names.index(self.runner.speed) + step))
+        current = self.player.speed if self.player is not None else self.runner.speed
+        i = max(0, min(len(names) - 1, names.index(current) + step))
         self.set_speed(names[i])
 
     def set_speed(self, name: str) -> None:
         """Use a named speed; also resumes a paused run."""
+        if self.player is not None:
+            self.player.speed, self.player.paused = name, False
+            self._update_status()
+            return
         self.runner.set_speed(name)
         if self.runner.paused:
             self.runner.pause(False)
         self._update_status()
 
     def action_restart(self) -> None:
-        """Restart the scene."""
+        """Restart the scene (a replay: from its first event)."""
+        if self.player is not None:
+            self.player.seek(0)
+            self.player.paused = False
+            self.adopt_player_state()
+            self.present_now()
+            return
         self.start_run()
 
     def action_switch_device(self) -> None:
@@ -487,9 +578,11 @@ class CgvizApp(App[None]):
         self.push_screen(HelpScreen())
 
     def action_screenshot(self) -> None:
-        """Save an SVG screenshot in the working directory."""
-        path = self.save_screenshot()
-        self.notify(f"saved {path}", title="Screenshot", timeout=4)
+        """Save an SVG screenshot in the working directory (the notice gives its full path)."""
+        from pathlib import Path
+
+        path = Path(self.save_screenshot()).resolve()
+        self.notify(tr("saved", self.lang, path=str(path)), title="Screenshot", timeout=6)
 
     def on_graph_view_selected(self, message: GraphView.Selected) -> None:
         graph = message.view.graph
@@ -546,29 +639,29 @@ def make_app(
     return CgvizApp(scene=scene, device=device, theme=theme, iterations=iterations, **options)
 
 
+def make_replay_app(recording: Recording, **options: Any) -> CgvizApp:
+    """Build the app on a recorded trace: a player instead of the engine.
+
+    Args:
+        recording: the trace (see :func:`tui.replay.load_recording`).
+        **options: speed, pause_on_markers, deterministic (fake timings), and what
+            :func:`make_app` takes (theme, lang, present...).
+    """
+    from tui.player import Player
+
+    speed = options.pop("speed", "lecture")
+    player = Player(recording.events, speed=speed,
+                    fake_timings=bool(options.get("deterministic")), paced=recording.paced)
+    player.pause_on_marker = bool(options.pop("pause_on_markers", False))
+    return make_app(scene=recording.scene_name, device=recording.device, scenes={},
+                    player=player, recording=recording, speed=speed, **options)
+
+
 def main(argv: list[str] | None = None) -> None:
-    """``cgviz [--scene NAME] [--device cpu|gpu] [--theme NAME] [--iterations N] [--speed S]
-    [--trace FILE]``."""
-    parser = argparse.ArgumentParser(prog="cgviz", description="Static graphs vs eager loops, "
-                                     "live, with per-device timings.")
-    parser.add_argument("--scene", default=DEFAULT_SCENE, help="scene to open (default: %(default)s)")
-    parser.add_argument("--device", default="cpu", choices=("cpu", "gpu"))
-    parser.add_argument("--theme", default=DEFAULT_THEME,
-                        help="cgviz-dark, cgviz-light, projector, colorblind, or a Textual theme")
-    parser.add_argument("--iterations", type=int, default=None, help="iterations to run")
-    parser.add_argument("--speed", default="lecture", choices=[n for n, _ in SPEEDS])
-    parser.add_argument("--trace", metavar="FILE", default=None,
-                        help="replay a recorded trace file instead of running a scene")
-    args = parser.parse_args(argv)
-    options: dict[str, Any] = {}
-    scene = args.scene
-    if args.trace:
-        trace = TraceScene(args.trace)
-        scenes, _ = engine_link.load_scenes()
-        options["scenes"] = {trace.name: trace, **scenes}
-        scene = trace.name
-    make_app(scene=scene, device=args.device, theme=args.theme, iterations=args.iterations,
-             speed=args.speed, **options).run()
+    """``cgviz``: see :mod:`tui.cli`."""
+    from tui.cli import main as cli_main
+
+    cli_main(argv)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from textual.content import Content
 
+from tui.i18n import tr
 from tui.runner import SPEEDS
 from tui.stats import fmt_ns
 
@@ -17,22 +18,22 @@ COLOUR_MODES = ("state", "device", "heat")
 """How boxes can be coloured."""
 
 LEGENDS: dict[str, tuple[tuple[str, str], ...]] = {
-    "state": (("node-defined", "defined, not run"), ("node-pending", "pending"),
-              ("node-running", "running"), ("node-done", "done"),
-              ("node-pruned", "pruned (not fetched)"), ("node-error", "error")),
-    "device": (("device-cpu", "CPU (numpy)"), ("device-gpu", "GPU (cupy)"),
-               ("node-running", "running"), ("node-pruned", "pruned")),
-    "heat": (("heat-0", "fastest"), ("heat-1", ""), ("heat-2", ""), ("heat-3", ""),
-             ("heat-4", "slowest (relative to the slowest node)")),
+    "state": (("node-defined", "legend.defined"), ("node-pending", "legend.pending"),
+              ("node-running", "legend.running"), ("node-done", "legend.done"),
+              ("node-pruned", "legend.pruned"), ("node-error", "legend.error")),
+    "device": (("device-cpu", "legend.cpu"), ("device-gpu", "legend.gpu"),
+               ("node-running", "legend.running"), ("node-pruned", "legend.pruned.short")),
+    "heat": (("heat-0", "legend.fastest"), ("heat-1", ""), ("heat-2", ""), ("heat-3", ""),
+             ("heat-4", "legend.slowest")),
 }
-"""Colour mode -> (theme variable, label) swatches."""
+"""Colour mode -> (theme variable, label key) swatches."""
 
 
-def legend(mode: str) -> Content:
+def legend(mode: str, lang: str = "en") -> Content:
     """The legend line of a colour mode, swatches in theme colours."""
-    items = [Content.from_markup(f"[${var}]■[/]") + Content(f" {label}" if label else "")
-             for var, label in LEGENDS[mode]]
-    return Content("   ").join([Content(f"colour by {mode}:  "), *items])
+    items = [Content.from_markup(f"[${var}]■[/]") + Content(f" {tr(key, lang)}" if key else "")
+             for var, key in LEGENDS[mode]]
+    return Content("   ").join([Content(tr("legend.by", lang, mode=mode) + "  "), *items])
 
 
 def pane_subtitle(state: ViewState, mode: str) -> str:
@@ -49,23 +50,27 @@ def pane_subtitle(state: ViewState, mode: str) -> str:
     return f"iteration {state.iteration['eager'] + 1} · {len(graph.nodes)} nodes"
 
 
-def status_text(state: ViewState, runner: Runner, device: str, narrow: bool = False) -> str:
-    """The status line: run state, speed, device, progress, last iteration, event counts."""
+def status_text(state: ViewState, runner: Runner, device: str, narrow: bool = False,
+                lang: str = "en") -> str:
+    """The status line: run state, speed, device, progress, last iteration, event counts.
+
+    ``runner`` is the live :class:`Runner` or a replay's :class:`tui.player.Player`.
+    """
     if runner.running:
-        run = "⏸ paused" if runner.paused else "▶ running"
+        run = tr("status.paused" if runner.paused else "status.running", lang)
     else:
-        run = "■ finished" if state.finished else "■ idle"
+        run = tr("status.finished" if state.finished else "status.idle", lang)
     delay = dict(SPEEDS)[runner.speed]
-    speed = f"{runner.speed} ({delay:g}s/node)" if delay else "full speed"
+    speed = f"{runner.speed} ({delay:g}s/node)" if delay else tr("status.full", lang)
     last = state.devices[device].iterations.get("eager")
-    parts = [run, speed if narrow else f"speed {speed}", device.upper(),
+    parts = [run, speed if narrow else tr("status.speed", lang, speed=speed), device.upper(),
              f"run {state.iteration['static']}" if narrow else
-             f"static runs {state.iteration['static']}",
+             tr("status.static_runs", lang, n=state.iteration["static"]),
              f"it {state.iteration['eager'] + 1}" if narrow else
-             f"eager iteration {state.iteration['eager'] + 1}"]
+             tr("status.eager_it", lang, n=state.iteration["eager"] + 1)]
     if not narrow:
-        parts.append(f"last iteration {fmt_ns(last[-1]) if last else '–'}")
-    parts.append(f"{state.events:,} events")
+        parts.append(tr("status.last_it", lang, t=fmt_ns(last[-1]) if last else "–"))
+    parts.append(tr("status.events", lang, n=f"{state.events:,}"))
     skimmed = state.skimmed + runner.skimmed
     if skimmed and not narrow:
         parts.append(f"{skimmed:,} skimmed (full speed)")
@@ -73,5 +78,13 @@ def status_text(state: ViewState, runner: Runner, device: str, narrow: bool = Fa
     if dropped > 0:
         parts.append(f"{dropped:,} dropped")
     if state.errors:
-        parts.append(f"{len(state.errors)} error(s)")
+        parts.append(tr("status.errors", lang, n=len(state.errors)))
     return "  ·  ".join(parts)
+
+
+def cue_text(state: ViewState, lang: str = "en") -> str:
+    """The presentation cue: what just happened, in one sentence ("" before anything)."""
+    key, fields = state.cue
+    if not key:
+        return tr("cue.finished", lang) if state.finished else ""
+    return tr(key, lang, **fields)

@@ -33,7 +33,8 @@ static graph folds into one box; unfold it with `f`.
 | `+` / `-` | faster / slower (slow … full speed) |
 | `r` | restart the scene |
 | `d` | switch device (CPU numpy / GPU cupy) |
-| `c` | next scene |
+| `n` / `p`, `PageDown` / `PageUp` | next / previous scene in lecture order (replay: marker) |
+| `P` | presentation mode: projector theme, big cues, side panels hidden |
 | `f` | fold / unfold name scopes |
 | `o` | orientation: left-to-right / top-to-bottom |
 | `m` | colour by state / device / time (heat) |
@@ -45,8 +46,11 @@ static graph folds into one box; unfold it with `f`.
 | `ctrl+p` | command palette |
 | `q` | quit |
 
-Replay a run recorded elsewhere (say, on a GPU server) with `cgviz --trace run.jsonl`: it
-paces, steps and draws exactly like a live run.
+Record any run with `--record run.jsonl`; replay it anywhere (say, recorded on a GPU server,
+shown on a laptop) with `cgviz replay run.jsonl`: the recorded device and timings, no engine.
+In a replay `.` / `,` step one node forward / back, `>` / `<` jump to the next / previous
+phase marker (graph built, forward, backward, update, end) and `k` pauses at every marker.
+`cgviz export-cast run.jsonl demo.cast` writes an asciinema recording with those markers.
 
 Timings are measured by the engine around each kernel (CUDA events on the GPU); the pauses
 of slow motion and stepping happen outside the timed regions. While slowed or stepped, the

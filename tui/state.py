@@ -19,6 +19,9 @@ STATS_CAP = 4096
 MODES = ("static", "eager")
 _SUMMARY = frozenset({"scene", "run_started", "run_finished", "iteration_started",
                       "iteration_finished", "metric", "error", "transfer", "runner"})
+UPDATE_OPS = frozenset({"Assign", "AssignSub", "AssignAdd", "ApplyGradientDescent",
+                        "ApplyAdam", "ApplyMomentum"})
+"""Static ops that update weights (the cue says so)."""
 _VITAL = frozenset({"scene", "error", "runner"})
 SKIM_SUMMARY = 2_000
 """Newest summary events of a skimmed backlog that are folded; older ones only if vital."""
@@ -69,6 +72,10 @@ class ViewState:
         self._last_seq: int | None = None
         self._metric_name: dict[str, str] = {}
         self._op_sum: dict[str, int] = {m: 0 for m in MODES}
+        self.cue: tuple[str, dict[str, Any]] = ("", {})
+        """What just happened, for the presentation cue: (i18n key, fields); see tui.cues."""
+        self.traceback: dict[str, Any] | None = None
+        """The latest error that carries a user's traceback (a script that raised)."""
         self.paced = False
         """The run is slowed or stepped: its wall times hold the pauses, so a run's and an
         iteration's time is the sum of its ops' times instead (the app keeps this current)."""
@@ -143,6 +150,8 @@ class ViewState:
         self._last_seq = None
         self.current = None
         self.finished = False
+        self.traceback = None
+        self.cue = ("", {})
         self.iteration = {m: 0 for m in MODES}
         self.dirty.update(("static", "eager", "source", "loss"))
 
@@ -180,7 +189,9 @@ class ViewState:
         self._by_id[graph.id] = graph
         if it is not None:
             self.iteration[mode] = int(it)
-        self.dirty.add(mode)
+        if mode == "eager":
+            self.cue = ("cue.iteration", {"it": int(it or 0) + 1})
+        self.dirty.update((mode, "cue"))
 
     def _on_node_created(self, ev: dict[str, Any]) -> None:
         graph = self._graph(ev)
@@ -188,22 +199,33 @@ class ViewState:
             return
         node = graph.add(ev, self._node_stats(graph, ev))
         self.current = (graph.mode, node)
-        self.dirty.update((graph.mode, "source"))
+        if graph.mode == "eager":
+            self.cue = ("cue.eager_node", {"it": self.iteration["eager"] + 1, "name": node.name,
+                                           "op": node.op})
+        self.dirty.update((graph.mode, "source", "cue"))
 
     def _on_run_started(self, ev: dict[str, Any]) -> None:
         graph = self._graph(ev)
         if graph is None:
             return
+        first = graph.plan is None
         graph.set_plan([int(n) for n in ev.get("plan") or ()], int(ev.get("run") or 0))
         self._op_sum["static"] = 0
-        self.dirty.add(graph.mode)
+        self.cue = ("cue.built", {"n": len(graph.nodes)}) if first else (
+            "cue.run", {"run": graph.runs, "k": len(graph.plan or ()), "n": len(graph.nodes)})
+        self.dirty.update((graph.mode, "cue"))
 
     def _on_node_started(self, ev: dict[str, Any]) -> None:
         graph = self._graph(ev)
         node = graph.set_state(int(ev["node"]), "running") if graph else None
         if graph is not None and node is not None:
             self.current = (graph.mode, node)
-            self.dirty.update((graph.mode, "source"))
+            if graph.mode == "static":
+                key = ("cue.static_update" if node.op in UPDATE_OPS and not
+                       node.name.endswith("/Assign") else
+                       "cue.static_grad" if node.grad_of is not None else "cue.static_node")
+                self.cue = (key, {"name": node.name})
+            self.dirty.update((graph.mode, "source", "cue"))
 
     def _on_node_finished(self, ev: dict[str, Any]) -> None:
         graph = self._graph(ev)
@@ -237,7 +259,9 @@ class ViewState:
         dur = self._op_sum["static"] if self.paced else self._dur(ev)
         self.devices.setdefault(self.device, DeviceStats(self.device)).iteration("static", dur)
         self.iteration["static"] += 1 if graph is not None else 0
-        self.dirty.update(("devices", "static"))
+        if graph is not None:
+            self.cue = ("cue.run_done", {"run": graph.runs})
+        self.dirty.update(("devices", "static", "cue"))
 
     def _on_iteration_started(self, ev: dict[str, Any]) -> None:
         if ev.get("mode") == "eager":  # static runs are counted as they finish
@@ -282,11 +306,23 @@ class ViewState:
         except (TypeError, ValueError):
             node.grad = "∇ ?"
         graph.changed.add(node.id)
-        self.dirty.add(graph.mode)
+        if graph.mode == "eager":
+            self.cue = ("cue.eager_grad", {"it": self.iteration["eager"] + 1, "name": node.name})
+        self.dirty.update((graph.mode, "cue"))
 
     def _on_error(self, ev: dict[str, Any]) -> None:
+        if ev.get("traceback"):
+            self.traceback = ev
+            self.dirty.add("traceback")
+            last = self.errors[-1] if self.errors else None
+            if last is not None and (last.get("type"), last.get("message")) == (
+                    ev.get("type"), ev.get("message")):
+                return  # the engine already reported it; this adds the user's traceback
         self.errors.append(ev)
         self.new_errors.append(ev)
+        self.cue = ("cue.error", {"message": f"{ev.get('type', 'Error')}: "
+                                             f"{ev.get('message', '')}"})
+        self.dirty.add("cue")
         graph = self._graph(ev)
         if graph is not None:
             graph.error = f"{ev.get('type', 'Error')}: {ev.get('message', '')}"

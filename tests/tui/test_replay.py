@@ -1,41 +1,138 @@
-"""A recorded trace replays into the same picture as the live run."""
+"""Record -> replay: the same events and the same picture; steps both ways; phase markers."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from engine.events import EventStream, trace_to
-from tests.tui.conftest import CPU_FACTS, finish
+import pytest
+
+from engine.events import EventStream, TraceError, read_trace, trace_to
+from tests.tui.conftest import CPU_FACTS, build_app, finish
 from tests.tui.synthetic import SyntheticScene
-from tui.app import make_app
-from tui.replay import TraceScene
+from tui.app import make_replay_app
+from tui.player import Player
+from tui.replay import load_recording
 
 
-async def test_trace_replay_matches_the_live_run(tmp_path: Path) -> None:
+def _record(tmp_path: Path, iterations: int = 2, **header: object) -> Path:
     stream = EventStream()
     path = tmp_path / "run.jsonl"
-    with trace_to(path, stream):
-        SyntheticScene(stream=stream).run(iterations=2)
-    replay = TraceScene(path, stream=stream)
-    app = make_app(scene=replay.name, scenes={replay.name: replay}, stream=stream, speed="full",
-                   deterministic=True, gpu_status=lambda: (False, "no cupy (test)"),
-                   device_info=lambda name: dict(CPU_FACTS))
-    async with app.run_test(size=(160, 48)) as pilot:
-        await finish(pilot)
-        assert app.state.graphs["static"] is not None
-        assert len(app.state.graphs["static"].nodes) == 27
-        assert app.state.graphs["eager"] is not None and app.state.iteration["eager"] == 1
-        assert not app.state.errors
+    with trace_to(path, stream, **header):
+        SyntheticScene(stream=stream).run(iterations=iterations)
+    return path
 
 
-async def test_a_bad_trace_is_an_error_not_a_crash(tmp_path: Path) -> None:
-    path = tmp_path / "bad.jsonl"
-    path.write_text("not json\n")
+def _replay_app(path: Path, **options: object):
+    return make_replay_app(load_recording(path), speed="full", deterministic=True,
+                           device_info=lambda name: dict(CPU_FACTS), **options)
+
+
+async def _play_to_end(pilot) -> None:
+    app = pilot.app
+    while not app.player.finished:
+        app.player.seek(len(app.player.events))
+    app.drain()
+    await pilot.pause()
+
+
+async def test_record_then_replay_gives_the_same_events_and_picture(tmp_path: Path) -> None:
     stream = EventStream()
-    replay = TraceScene(path, stream=stream)
-    app = make_app(scene=replay.name, scenes={replay.name: replay}, stream=stream, speed="full",
-                   deterministic=True, gpu_status=lambda: (False, "no cupy (test)"),
-                   device_info=lambda name: dict(CPU_FACTS))
+    path = tmp_path / "live.jsonl"
+    live = build_app(iterations=2)
+    with trace_to(path, live.stream):
+        async with live.run_test(size=(160, 48)) as pilot:
+            await finish(pilot)
+            live_static = live.static_graph.drawing_text()
+            live_eager = live.eager_graph.drawing_text()
+            live_events = live.state.events
+    header, events = read_trace(path)
+    assert len(events) == live_events - 1  # the runner's own "finished" is not an engine event
+    app = _replay_app(path)
     async with app.run_test(size=(160, 48)) as pilot:
-        await finish(pilot)
-        assert app.state.errors and "bad.jsonl" in app.state.errors[-1]["message"]
+        await _play_to_end(pilot)
+        assert app.static_graph.drawing_text() == live_static
+        assert app.eager_graph.drawing_text() == live_eager
+        assert [e["kind"] for e in app.player.events] == [e["kind"] for e in events]
+    del stream
+
+
+async def test_step_back_then_forward_returns_to_the_same_state(tmp_path: Path) -> None:
+    path = _record(tmp_path, iterations=3)
+    app = _replay_app(path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        player = app.player
+        for _ in range(40):
+            await pilot.press("full_stop")
+        pos = player.pos
+        drawing = app.static_graph.drawing_text(), app.eager_graph.drawing_text()
+        states = {n.id: n.state for n in app.state.graphs["static"].nodes.values()}
+        await pilot.press("comma", "comma", "comma")
+        assert player.pos < pos
+        await pilot.press("full_stop", "full_stop", "full_stop")
+        assert player.pos == pos
+        assert {n.id: n.state for n in app.state.graphs["static"].nodes.values()} == states
+        assert (app.static_graph.drawing_text(), app.eager_graph.drawing_text()) == drawing
+
+
+def test_seek_back_past_checkpoints_rebuilds_the_same_state(tmp_path: Path) -> None:
+    path = _record(tmp_path, iterations=12)
+    _, events = read_trace(path)
+    player = Player(events, fake_timings=True)
+    player.seek(len(events))
+    full = (player.state.events, dict(player.state.iteration),
+            list(player.state.loss["eager"]))
+    player.seek(3)
+    assert player.state.events == 3
+    player.seek(len(events))
+    assert (player.state.events, dict(player.state.iteration),
+            list(player.state.loss["eager"])) == full
+
+
+def test_pacing_only_decides_when(tmp_path: Path) -> None:
+    path = _record(tmp_path)
+    _, events = read_trace(path)
+    a, b = Player(events, speed="lecture"), Player(events, speed="fast")
+    while not a.finished:
+        a.tick(0.37)
+    while not b.finished:
+        b.tick(0.05)
+    assert a.state.events == b.state.events == len(events)
+    assert dict(a.state.iteration) == dict(b.state.iteration)
+
+
+def test_pause_on_marker_stops_at_each_marker(tmp_path: Path) -> None:
+    path = _record(tmp_path)
+    _, events = read_trace(path)
+    player = Player(events, speed="full")
+    player.pause_on_marker = True
+    reached = []
+    while not player.finished:
+        player.tick(0.1)
+        if player.paused:
+            reached.append(player.pos)
+            player.paused = False
+    assert reached[: len(player.markers)] == sorted({m.pos for m in player.markers})
+
+
+async def test_replay_is_labelled_with_the_recording_device_and_date(tmp_path: Path) -> None:
+    gpu = {"device": "gpu", "available": True, "name": "NVIDIA H200", "memory_bytes": 2**37}
+    path = _record(tmp_path, device="gpu", device_name="NVIDIA H200 (gpu)",
+                   devices={"cpu": CPU_FACTS, "gpu": gpu}, date="2026-11-20 10:00")
+    app = _replay_app(path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _play_to_end(pilot)
+        assert "NVIDIA H200 (gpu)" in app.sub_title and "2026-11-20 10:00" in app.sub_title
+        assert app.gpu_panel.info.get("name") == "NVIDIA H200"
+
+
+def test_bad_traces_name_file_and_line(tmp_path: Path) -> None:
+    path = _record(tmp_path)
+    lines = path.read_text().splitlines()
+    cut = tmp_path / "cut.jsonl"
+    cut.write_text("\n".join(lines[:5]) + "\n" + lines[5][:20])
+    with pytest.raises(TraceError, match="cut.jsonl:6"):
+        load_recording(cut)
+    foreign = tmp_path / "foreign.jsonl"
+    foreign.write_text('{"hello": 1}\n')
+    with pytest.raises(TraceError, match="not a cgviz trace"):
+        load_recording(foreign)

@@ -65,3 +65,34 @@ class TestHelp:
 
         assert snap_compare(build_app(iterations=1), terminal_size=(120, 40),
                             run_before=run_before)
+
+
+class TestLecture:
+    def test_presentation_mode(self, snap_compare) -> None:
+        assert snap_compare(build_app(iterations=2, present=True), terminal_size=(160, 48),
+                            run_before=_run)
+
+    def test_korean_presentation(self, snap_compare) -> None:
+        assert snap_compare(build_app(iterations=1, present=True, lang="ko"),
+                            terminal_size=(120, 40), run_before=_run)
+
+    def test_replay_paused_on_a_marker(self, snap_compare, tmp_path) -> None:
+        from engine.events import EventStream, trace_to
+        from tests.tui.conftest import CPU_FACTS
+        from tests.tui.synthetic import SyntheticScene
+        from tui.app import make_replay_app
+        from tui.replay import load_recording
+
+        stream = EventStream()
+        path = tmp_path / "run.jsonl"
+        with trace_to(path, stream, device="cpu", device_name="Test CPU (cpu)",
+                      date="2026-11-20 10:00"):
+            SyntheticScene(stream=stream).run(iterations=2)
+        app = make_replay_app(load_recording(path), speed="full", deterministic=True,
+                              device_info=lambda name: dict(CPU_FACTS))
+
+        async def run_before(pilot: Any) -> None:
+            await pilot.press("greater_than_sign", "greater_than_sign", "greater_than_sign")
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=(160, 48), run_before=run_before)

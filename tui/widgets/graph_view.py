@@ -316,6 +316,13 @@ class GraphView(ScrollView, can_focus=True):
             if graph is not None:
                 graph.take_changed()
 
+    def forget(self) -> None:
+        """Drop the drawn graph and its placements (a replay stepped back: draw afresh)."""
+        self.graph = None
+        self._placer, self._placer_key = None, ()
+        self._keep_size = False
+        self.relayout()
+
     def sync(self) -> None:
         """Apply what changed in the graph since the last frame (called once per frame)."""
         graph = self.graph

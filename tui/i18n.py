@@ -1,0 +1,203 @@
+"""The UI's words in English and Korean: one small table per language, looked up by key.
+
+``tr(key, lang, **fields)`` formats a string; a key missing in Korean falls back to English, so
+a half-translated table never breaks the screen. Scene titles and captions in Korean live here
+too, keyed by scene name (a scene's own ``title_ko`` / ``caption_ko`` wins when it has one).
+Widths are terminal cells (``rich.cells.cell_len``): a Hangul syllable takes two.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.cells import cell_len
+
+__all__ = ["LANGS", "STRINGS", "SCENES_KO", "cell_ljust", "scene_text", "tr"]
+
+LANGS = ("en", "ko")
+"""Languages the UI speaks."""
+
+STRINGS: dict[str, dict[str, str]] = {
+    "en": {
+        "pane.static": "static graph · TensorFlow 1",
+        "pane.eager": "eager loop · PyTorch",
+        "pane.source": "source",
+        "pane.loss": "loss",
+        "pane.cpu": "CPU · numpy",
+        "pane.gpu": "GPU · cupy",
+        "empty.static": "waiting for the graph to be built…",
+        "empty.eager": "waiting for the first iteration…",
+        "none.static": "no static graph in this scene: it is PyTorch only",
+        "none.eager": "no eager loop in this scene: it is TensorFlow only",
+        "none.static.run": "no static graph in this run",
+        "none.eager.run": "no eager loop in this run",
+        "legend.by": "colour by {mode}:",
+        "legend.defined": "defined, not run", "legend.pending": "pending",
+        "legend.running": "running", "legend.done": "done",
+        "legend.pruned": "pruned (not fetched)", "legend.error": "error",
+        "legend.cpu": "CPU (numpy)", "legend.gpu": "GPU (cupy)", "legend.pruned.short": "pruned",
+        "legend.fastest": "fastest", "legend.slowest": "slowest (relative to the slowest node)",
+        "status.running": "▶ running", "status.paused": "⏸ paused",
+        "status.finished": "■ finished", "status.idle": "■ idle",
+        "status.speed": "speed {speed}", "status.full": "full speed",
+        "status.static_runs": "static runs {n}", "status.eager_it": "eager iteration {n}",
+        "status.last_it": "last iteration {t}", "status.events": "{n} events",
+        "status.errors": "{n} error(s)", "status.replay": "replay {k}/{n}",
+        "status.marker_pause": "pause at markers",
+        "cue.built": "The static graph is built: {n} nodes, nothing computed yet",
+        "cue.run": "Session.run #{run}: executes {k} of {n} nodes (only what the fetches need)",
+        "cue.static_node": "Session.run executes {name}",
+        "cue.static_grad": "Session.run executes {name} (backward)",
+        "cue.static_update": "Session.run updates the weights: {name}",
+        "cue.run_done": "Session.run #{run} done",
+        "cue.iteration": "iteration {it}: the graph is rebuilt",
+        "cue.eager_node": "iteration {it}: {name} = {op} runs at once, a new node",
+        "cue.eager_grad": "iteration {it}: backward reaches {name}",
+        "cue.error": "error: {message}",
+        "cue.finished": "run finished",
+        "marker.built": "static graph built",
+        "marker.forward": "{where}: forward",
+        "marker.backward": "{where}: backward",
+        "marker.update": "{where}: update",
+        "marker.end": "{where}: end",
+        "where.run": "Session.run #{n}",
+        "where.iteration": "iteration {n}",
+        "replay.label": "replay · recorded on {device} · {date}",
+        "traceback.title": "{label} raised {type}",
+        "traceback.close": "escape: close",
+        "note.aliases": "{names} resolve to the engine for this script",
+        "saved": "saved {path}",
+        "scenes.header": "name|section|title",
+        "scenes.footer": "(* default scene; open one: cgviz --scene {name})",
+    },
+    "ko": {
+        "pane.static": "정적 그래프 · TensorFlow 1",
+        "pane.eager": "즉시 실행 루프 · PyTorch",
+        "pane.source": "소스",
+        "pane.loss": "손실",
+        "pane.cpu": "CPU · numpy",
+        "pane.gpu": "GPU · cupy",
+        "empty.static": "그래프를 만드는 중…",
+        "empty.eager": "첫 반복을 기다리는 중…",
+        "none.static": "이 장면에는 정적 그래프가 없습니다: PyTorch만 사용",
+        "none.eager": "이 장면에는 즉시 실행 루프가 없습니다: TensorFlow만 사용",
+        "none.static.run": "이 실행에는 정적 그래프가 없습니다",
+        "none.eager.run": "이 실행에는 즉시 실행 루프가 없습니다",
+        "legend.by": "색 기준 {mode}:",
+        "legend.defined": "정의됨, 실행 전", "legend.pending": "대기",
+        "legend.running": "실행 중", "legend.done": "완료",
+        "legend.pruned": "제외됨 (fetch에 불필요)", "legend.error": "오류",
+        "legend.cpu": "CPU (numpy)", "legend.gpu": "GPU (cupy)", "legend.pruned.short": "제외됨",
+        "legend.fastest": "가장 빠름", "legend.slowest": "가장 느림 (가장 느린 노드 기준)",
+        "status.running": "▶ 실행 중", "status.paused": "⏸ 일시 정지",
+        "status.finished": "■ 끝", "status.idle": "■ 대기",
+        "status.speed": "속도 {speed}", "status.full": "최고 속도",
+        "status.static_runs": "정적 실행 {n}회", "status.eager_it": "즉시 실행 반복 {n}",
+        "status.last_it": "마지막 반복 {t}", "status.events": "이벤트 {n}개",
+        "status.errors": "오류 {n}개", "status.replay": "재생 {k}/{n}",
+        "status.marker_pause": "마커에서 멈춤",
+        "cue.built": "정적 그래프 완성: 노드 {n}개, 아직 아무것도 계산하지 않음",
+        "cue.run": "Session.run #{run}: 노드 {n}개 중 {k}개 실행 (fetch에 필요한 것만)",
+        "cue.static_node": "Session.run이 {name} 실행",
+        "cue.static_grad": "Session.run이 {name} 실행 (역전파)",
+        "cue.static_update": "Session.run이 가중치 갱신: {name}",
+        "cue.run_done": "Session.run #{run} 끝",
+        "cue.iteration": "반복 {it}: 그래프를 다시 만듭니다",
+        "cue.eager_node": "반복 {it}: {name} = {op} 즉시 실행, 새 노드",
+        "cue.eager_grad": "반복 {it}: 역전파가 {name}에 도달",
+        "cue.error": "오류: {message}",
+        "cue.finished": "실행 끝",
+        "marker.built": "정적 그래프 완성",
+        "marker.forward": "{where}: 순전파",
+        "marker.backward": "{where}: 역전파",
+        "marker.update": "{where}: 갱신",
+        "marker.end": "{where}: 끝",
+        "where.run": "Session.run #{n}",
+        "where.iteration": "반복 {n}",
+        "replay.label": "재생 · {device}에서 녹화 · {date}",
+        "traceback.title": "{label}에서 {type} 발생",
+        "traceback.close": "escape: 닫기",
+        "note.aliases": "이 스크립트에서 {names}는 엔진을 가리킵니다",
+        "saved": "{path}에 저장",
+        "scenes.header": "이름|부분|제목",
+        "scenes.footer": "(* 기본 장면; 열기: cgviz --scene {name})",
+    },
+}
+"""Language -> key -> text (``str.format`` fields in braces)."""
+
+SCENES_KO: dict[str, tuple[str, str]] = {
+    "tf-graph": ("TensorFlow: 계산 그래프",
+                 "그래프(x * y + z의 합)를 만들고 tf.gradients로 역전파를 얻은 뒤 Session에서 실행"),
+    "torch-graph": ("PyTorch: 같은 계산 그래프",
+                    "PyTorch에서는 순전파가 실행되며 그래프를 만들고, c.backward()가 x.grad를 채움"),
+    "tf-nn": ("TensorFlow: 신경망",
+              "먼저 그래프(placeholder, matmul, 손실, 기울기)를 만들고 실행: Session.run 전에는 "
+              "아무것도 계산하지 않음"),
+    "tf-train": ("TensorFlow: 신경망 학습",
+                 "문제: 매 단계 CPU와 GPU 사이에 가중치를 복사 (가중치를 feed하고 fetch함)"),
+    "tf-variables": ("TensorFlow: Variable로 가중치",
+                     "문제: 손실이 줄지 않음! Session.run은 fetch에 필요한 것만 계산하므로 assign "
+                     "노드가 실행되지 않음"),
+    "tf-group": ("TensorFlow: 갱신 묶기",
+                 "더미 노드(tf.group)가 갱신에 의존: 이를 fetch하면 assign이 실행되어 손실이 줄어듦"),
+    "tf-optimizer": ("TensorFlow: 옵티마이저",
+                     "옵티마이저가 기울기를 계산하고 가중치를 갱신; 그 출력을 실행하는 것을 잊지 말 것"),
+    "tf-losses": ("TensorFlow: 미리 정의된 손실",
+                  "tf.losses.mean_squared_error가 직접 쓴 손실을 대신함 (모든 원소의 평균)"),
+    "tf-layers": ("TensorFlow: 레이어",
+                  "tf.layers.dense가 가중치와 편향을 (Xavier 초기화로) 준비해 줌"),
+    "torch-tensors": ("PyTorch: 텐서",
+                      "텐서는 GPU에서도 도는 numpy 배열: 순전파, 직접 쓴 역전파, 갱신을 한 연산씩"),
+    "torch-autograd": ("PyTorch: autograd",
+                       "grad가 필요한 텐서는 계산하며 그래프를 기록하고, loss.backward()가 이를 따라감"),
+    "torch-function": ("PyTorch: 새 autograd 함수",
+                       "텐서에 대한 forward와 backward를 써서 나만의 autograd 함수를 정의"),
+    "torch-nn": ("PyTorch: nn",
+                 "nn: 모델은 학습 가능한 가중치를 가진 레이어의 나열; 손실 함수는 nn.functional에서"),
+    "torch-optim": ("PyTorch: optim",
+                    "옵티마이저(Adam)가 backward 후 모든 파라미터를 갱신"),
+    "torch-module": ("PyTorch: 새 Module 정의",
+                     "Module은 레이어 또는 모델 전체: forward는 다른 모듈과 autograd 연산을 사용, "
+                     "backward는 필요 없음"),
+    "torch-mix": ("PyTorch: Module 섞어 쓰기",
+                  "직접 만든 Module(병렬 블록)을 nn.Sequential 안에; 입력이 갈라지고 기울기가 합쳐짐"),
+    "torch-dataloader": ("PyTorch: DataLoader",
+                         "DataLoader가 Dataset을 감싸 미니배치를 건네줌"),
+    "two-layer": ("정적 vs 동적: 2층 신경망",
+                  "같은 신경망: TensorFlow는 그래프를 한 번 만들어 실행하고, PyTorch는 매 반복 "
+                  "그래프를 다시 만듦"),
+    "conditional": ("정적 vs 동적: 조건문",
+                    "PyTorch는 파이썬 if로 분기; TensorFlow는 그래프 안에 tf.cond가 필요 "
+                    "(z = 10이면 tf.less(z, 0)은 f2를 택함)"),
+    "loops": ("정적 vs 동적: 반복문",
+              "PyTorch는 파이썬으로 반복하며 그래프가 매 단계 자람; TensorFlow는 tf.foldl로 "
+              "반복을 그래프에 넣음"),
+}
+"""Scene name -> (title, caption) in Korean."""
+
+
+def tr(key: str, lang: str = "en", **fields: Any) -> str:
+    """The text of ``key`` in ``lang`` (English when missing), formatted with ``fields``."""
+    table = STRINGS.get(lang) or STRINGS["en"]
+    text = table.get(key)
+    if text is None:
+        text = STRINGS["en"].get(key, key)
+    return text.format(**fields) if fields else text
+
+
+def scene_text(name: str, scene: Any, lang: str = "en") -> tuple[str, str]:
+    """(title, caption) of a scene in ``lang``: the scene's own fields first, then this table."""
+    title = str(getattr(scene, "title", "") or name)
+    caption = str(getattr(scene, "caption", "") or "")
+    if lang == "ko":
+        own_title = getattr(scene, "title_ko", None)
+        own_caption = getattr(scene, "caption_ko", None)
+        table_title, table_caption = SCENES_KO.get(name, (title, caption))
+        title = str(own_title or table_title)
+        caption = str(own_caption or table_caption)
+    return title, caption
+
+
+def cell_ljust(text: str, width: int) -> str:
+    """Pad ``text`` with spaces to ``width`` terminal cells (wide characters count two)."""
+    return text + " " * max(0, width - cell_len(text))

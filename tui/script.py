@@ -1,0 +1,92 @@
+"""A user's script as a scene: ``cgviz run script.py``.
+
+Loading (``engine.cli.program.load_script``) happens before the UI starts, so a missing or
+non-Python file is a one-line error. Running happens in the engine worker: the script's
+``import torch`` / ``import tensorflow`` resolve to the engine for that script only, and an
+exception it raises becomes an ``error`` event carrying the user's traceback (engine frames
+hidden), which the app shows in a panel - and which a recording keeps.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Any
+
+from tui.i18n import tr
+
+__all__ = ["ScriptScene", "load_script_scene"]
+
+FRAMEWORKS = {"torch": "engine.eager", "tensorflow": "engine.static"}
+
+
+def _aliased(source: str) -> list[str]:
+    """The framework names (torch, tensorflow) a script imports, in order."""
+    found: list[str] = []
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return found
+    for node in ast.walk(tree):
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+            [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level
+            else [])
+        for name in names:
+            top = name.split(".")[0]
+            if top in FRAMEWORKS and top not in found:
+                found.append(top)
+    return found
+
+
+class ScriptScene:
+    """A scene-like object whose ``run`` runs a loaded user script."""
+
+    section = "script"
+
+    def __init__(self, path: str, program: Any, source: str, lang: str = "en") -> None:
+        self.path = Path(path)
+        self.name = f"script:{self.path.name}"
+        """Scene name (palette, recordings)."""
+        self.title = self.path.name
+        self.program = program
+        self.text = source
+        self.aliases = _aliased(source)
+        """Framework names resolved to the engine ("torch", "tensorflow")."""
+        names = ", ".join(f"import {n} → {FRAMEWORKS[n]}" for n in self.aliases)
+        self.caption = tr("note.aliases", lang, names=names) if names else str(path)
+
+    def source(self, device: str = "cpu", iterations: int | None = None) -> str:
+        """The listing shown in the source pane."""
+        return self.text
+
+    def run(self, device: str = "cpu", iterations: int | None = None, seed: int = 0) -> None:
+        """Run the script; its exception becomes an ``error`` event with the traceback."""
+        from engine.cli.program import user_traceback
+        from engine.events import STREAM, Stopped
+
+        STREAM.emit("scene", name=self.name, title=self.title, caption=self.caption,
+                    source=self.text, file=self.program.filename, device=device)
+        try:
+            self.program.run()
+        except (Stopped, KeyboardInterrupt):
+            raise
+        except SystemExit:
+            return
+        except Exception as e:
+            STREAM.emit("error", type=type(e).__name__, message=str(e),
+                        traceback=user_traceback(e, self.program.filename),
+                        label=str(self.path))
+
+
+def load_script_scene(path: str, device: str, iterations: int | None,
+                      lang: str = "en") -> ScriptScene:
+    """Load a script for the app.
+
+    Raises:
+        engine.cli.common.UsageError: missing, a directory, not ``.py``, not valid Python.
+    """
+    from engine.cli.program import load_script
+
+    program = load_script(path, device, iterations)
+    text = Path(path).read_text(encoding="utf-8")
+    return ScriptScene(path, program, text, lang)
