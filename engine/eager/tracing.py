@@ -237,7 +237,8 @@ class _Site:
         in_shapes, shape = _shape(op, args, kwargs)
         self.shape = list(shape) if shape is not None else []
         self.dtype = _out_dtype(op, args)
-        self.nbytes = math.prod(self.shape) * _ITEMSIZE.get(self.dtype, 4) if shape is not None else 0
+        self.nbytes = (math.prod(self.shape) * _ITEMSIZE.get(self.dtype, 4)
+                       if shape is not None else 0)
         try:
             self.flops = int(op.flops(shape, *in_shapes, **kwargs))
         except Exception:
@@ -305,9 +306,15 @@ def _site_info(frame: FrameType | None, op: Op, name: str, args: tuple[Any, ...]
     return info
 
 
-def created(op: Op, name: str, parents: tuple[Any, ...], args: tuple[Any, ...],
-            attrs: dict[str, Any], dev: Device) -> tuple[str, int, _Site]:
-    """Emit ``node_created`` for an op about to run; returns (graph, node, its cached facts)."""
+def traced(op: Op, name: str, parents: tuple[Any, ...], args: tuple[Any, ...],
+           attrs: dict[str, Any], dev: Device) -> Any:
+    """Create, start, time and finish one op's node; returns the kernel's result.
+
+    One function on purpose (it runs for every op while anyone listens): the node's static
+    facts come from the call site's cache, the three events are delivered inline (what
+    ``STREAM.send`` does), outside the timed region; on the CPU the host clock is read right
+    around the kernel.
+    """
     frame = user_frame()
     info = _site_info(frame, op, name, args, attrs, dev)
     site = info.site
@@ -324,24 +331,16 @@ def created(op: Op, name: str, parents: tuple[Any, ...], args: tuple[Any, ...],
     nid = st.next_id
     st.next_id = nid + 1
     st.last = nid
-    event = info.created.copy()
-    event["graph"] = graph = st.graph
-    event["node"] = nid
-    event["inputs"] = inputs
-    STREAM.send(event)
-    return graph, nid, info  # type: ignore[return-value]
-
-
-def traced(op: Op, name: str, parents: tuple[Any, ...], args: tuple[Any, ...],
-           attrs: dict[str, Any], dev: Device) -> Any:
-    """Create, start, time and finish one op's node; returns the kernel's result.
-
-    The three events are delivered inline (what ``STREAM.send`` does), outside the timed
-    region; on the CPU the host clock is read right around the kernel.
-    """
-    graph, nid, info = created(op, name, parents, args, attrs, dev)
+    graph = st.graph
     stream = STREAM
-    seq, t0_ns = stream._seq, stream._t0
+    seq, t0_ns, subscribers = stream._seq, stream._t0, stream._subscribers
+    event = info.created.copy()
+    event["seq"], event["t_ns"] = next(seq), _clock() - t0_ns
+    event["graph"], event["node"], event["inputs"] = graph, nid, inputs
+    for fn in subscribers:
+        fn(event)
+    if stream.pacer is not None:
+        stream.pacer(event)
     devname = info.created["device"]
     event = {"seq": next(seq), "t_ns": _clock() - t0_ns, "kind": "node_started", "graph": graph,
              "node": nid, "device": devname}
