@@ -104,3 +104,48 @@ def test_no_events_when_nobody_listens():
     x = torch.randn(2, 2)
     (x * 2).sum()
     assert events == []
+
+
+def test_every_event_validates_and_each_node_runs_between_created_and_finished():
+    events = loop(3)
+    seqs = [e["seq"] for e in events]
+    assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+    assert len({id(e) for e in events}) == len(events)  # one dict per event, never reused
+    for e in events:
+        assert e["kind"] in KINDS and all(k in e for k in ("seq", "t_ns", *KINDS[e["kind"]]))
+        json.loads(json.dumps(e))
+    order = {}
+    for e in events:
+        if e["kind"] in ("node_created", "node_started", "node_finished"):
+            order.setdefault((e["graph"], e["node"]), []).append(e["kind"])
+    ops = [kinds for kinds in order.values() if kinds != ["node_created"]]  # leaves: created only
+    assert ops and all(k == ["node_created", "node_started", "node_finished"] for k in ops)
+
+
+def test_cached_node_facts_follow_a_change_of_shape_at_the_same_line():
+    def step(a, b):
+        return a.mm(b)  # one call site, two shapes
+
+    with recording() as events:
+        step(torch.ones(2, 3), torch.ones(3, 4))
+        step(torch.ones(5, 3), torch.ones(3, 1))
+        step(torch.ones(2, 3), torch.ones(3, 4))
+    mms = [e for e in events if e["kind"] == "node_created" and e["op"] == "MatMul"]
+    assert [m["shape"] for m in mms] == [[2, 4], [5, 1], [2, 4]]
+    assert [m["flops"] for m in mms] == [2 * 2 * 3 * 4, 2 * 5 * 3 * 1, 2 * 2 * 3 * 4]
+    done = [e for e in events if e["kind"] == "node_finished"]
+    assert [d["shape"] for d in done] == [[2, 4], [5, 1], [2, 4]]
+    assert len({(m["graph"], m["node"]) for m in mms}) == 3
+
+
+def test_send_stamps_seq_and_time_into_a_prebuilt_event():
+    from engine.events import EventStream
+
+    stream = EventStream()
+    got = []
+    stream.subscribe(got.append)
+    stream.emit("metric", name="a", value=1.0)
+    event = {"seq": 0, "t_ns": 0, "kind": "metric", "name": "b", "value": 2.0}
+    stream.send(event)
+    assert got[1] is event and event["seq"] == got[0]["seq"] + 1
+    assert event["t_ns"] >= got[0]["t_ns"] and list(event)[:3] == ["seq", "t_ns", "kind"]
