@@ -194,7 +194,7 @@ def run_size(dims: tuple[int, ...], rounds: int, reps: int, limit, threads: tupl
              "session (passes on, buffers)": after, "session, before (passes off, no reuse)": before}
     ref = numpy_step(x, y, w1, w2)
     check(cases, ref)
-    flops = 3 * 2 * n * d * h + 3 * 2 * n * h * d_out
+    flops = 2 * 2 * n * d * h + 3 * 2 * n * h * d_out  # x@w1, x.T@g_a; h@w2, h.T@g, g@w2.T
     plan = next(iter(s_after._plans.values())).plan
     base = next(iter(s_before._plans.values())).plan
     print(f"\n## (N, D, H{', D_out' if len(dims) > 3 else ''}) = {dims}: {flops / 1e9:.3g} GFLOP of "
