@@ -428,7 +428,7 @@ class CgvizApp(LectureActions, ReplayActions, App[None]):
                 self._present()
 
     def _update_status(self) -> None:
-        narrow = self.size.width < 120
+        narrow = self.size.width < 120 or self.present
         text = status_text(self.state, self.player or self.runner, self.device, narrow=narrow,
                            lang=self.lang)
         if self.player is not None:

@@ -64,9 +64,9 @@ def status_text(state: ViewState, runner: Runner, device: str, narrow: bool = Fa
     speed = f"{runner.speed} ({delay:g}s/node)" if delay else tr("status.full", lang)
     last = state.devices[device].iterations.get("eager")
     parts = [run, speed if narrow else tr("status.speed", lang, speed=speed), device.upper(),
-             f"run {state.iteration['static']}" if narrow else
+             tr("status.run_short", lang, n=state.iteration["static"]) if narrow else
              tr("status.static_runs", lang, n=state.iteration["static"]),
-             f"it {state.iteration['eager'] + 1}" if narrow else
+             tr("status.it_short", lang, n=state.iteration["eager"] + 1) if narrow else
              tr("status.eager_it", lang, n=state.iteration["eager"] + 1)]
     if not narrow:
         parts.append(tr("status.last_it", lang, t=fmt_ns(last[-1]) if last else "–"))
