@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .graph import Operation, Tensor
 
-_PKG_DIR = os.path.dirname(os.path.abspath(__file__))
+_ENGINE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 
 def node_payload(op: Operation, frame: tuple[str, int] | None) -> dict[str, Any]:
@@ -52,10 +52,32 @@ def _nbytes(t: Tensor | None) -> int:
     return n
 
 
+def user_names(tensors: list[Tensor]) -> list[str]:
+    """What the user's code calls each tensor (``loss``), else its graph name (``Mean:0``).
+
+    Looked up once per plan in the caller's local then global variables, by identity; metrics
+    then carry the names the listing uses.
+    """
+    f: FrameType | None = sys._getframe(1)
+    while f is not None and f.f_code.co_filename.startswith(_ENGINE_DIR):
+        f = f.f_back
+    scopes = (f.f_locals, f.f_globals) if f is not None else ()
+    names = []
+    for t in tensors:
+        found = next((k for scope in scopes for k, v in scope.items()
+                      if v is t and not k.startswith("_")), None)
+        names.append(found or t.name)
+    return names
+
+
 def user_frame() -> tuple[str, int] | None:
-    """(file, line) of the innermost caller outside ``engine/static``."""
+    """(file, line) of the innermost caller outside the engine.
+
+    Gradient nodes are made by the op table's rules (engine/ops.py), so they point at the
+    user's ``tf.gradients`` line, as every other node points at the line that made it.
+    """
     f: FrameType | None = sys._getframe(2)
-    while f is not None and (f.f_code.co_filename.startswith(_PKG_DIR)
+    while f is not None and (f.f_code.co_filename.startswith(_ENGINE_DIR)
                              or f.f_code.co_filename.endswith("contextlib.py")):
         f = f.f_back
     return (f.f_code.co_filename, f.f_lineno) if f is not None else None

@@ -33,6 +33,7 @@ from .graph import _STACK, Graph, Operation, Tensor, get_default_graph
 from . import optimize as passes
 from .kernels import Uninitialized
 from .plan import Planner
+from .placement import user_names
 
 Leaf = Tensor | Operation
 
@@ -193,7 +194,7 @@ class Session:
         return _Entry(plan, [index.get(leaf) if isinstance(leaf, Tensor) else None
                              for leaf in leaves],
                       [leaf.op._id if isinstance(leaf, Tensor) else leaf._id for leaf in leaves],
-                      [t.name for t in outputs], devices,
+                      user_names(outputs), devices,
                       any(d.name != "cpu" for d in plan.devices))
 
     def _results(self, entry: _Entry, outs: list[Any], run: int | None) -> list[Any]:
