@@ -47,6 +47,8 @@ KINDS: dict[str, tuple[str, ...]] = {
     "transfer": ("direction", "bytes", "dur_ns", "device"),  # direction H2D / D2H; + reason
     "metric": ("name", "value"),  # + mode, iteration
     "grad": ("graph", "node", "norm"),  # gradient arrived at a forward node (eager backward)
+    "data": ("dur_ns",),  # the loop waited dur_ns for a batch; + source (ram/disk/prefetch),
+    # batch, bytes, mode: the lecture's "loading data can starve the GPU", measured
     "error": ("type", "message"),  # + graph, node
     # a static graph pass changed the graph a Session runs: removed (node ids), added (node
     # dicts as node_created's payload), replaced ({old id: new id}), stats {nodes_before,
