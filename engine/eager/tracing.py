@@ -82,6 +82,18 @@ def new_iteration() -> None:
         _finish()
 
 
+def reset() -> None:
+    """Forget the iteration in progress without emitting (a run that was stopped mid-way).
+
+    The next op starts a new iteration with ``iteration_started`` and ``graph_created``.
+    Devices keep their queued GPU timings; they arrive at the next iteration's sync point.
+    """
+    st = STATE
+    st.graph = None
+    st.first_site, st.left_first = None, False
+    st.last = -1
+
+
 def _start(site: tuple[CodeType, int] | None) -> None:
     st = STATE
     st.iteration += 1

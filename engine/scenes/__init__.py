@@ -47,6 +47,11 @@ class Scene:
         small: (old, new) text edits that shrink sizes for tests.
         gpu: (old, new) text edits of this listing, beyond ``GPU_EDITS``, that put its
             tensors on the GPU (for listings that name no device themselves).
+        title_ko: the title in Korean (the UI prefers it when it speaks Korean).
+        caption_ko: the caption in Korean.
+        parts: the scene's parts, for listings that run several things one after another:
+            (key, title, caption, title_ko, caption_ko); the listing calls
+            ``engine.scenes.parts.part(key)`` as each begins, and a ``scene`` event captions it.
     """
 
     name: str
@@ -57,6 +62,9 @@ class Scene:
     loop: str | None = "range(500)"
     small: tuple[tuple[str, str], ...] = field(default=())
     gpu: tuple[tuple[str, str], ...] = field(default=())
+    title_ko: str | None = None
+    caption_ko: str | None = None
+    parts: tuple[tuple[str, str, str, str, str], ...] = field(default=())
 
     def source(self, device: str = "cpu", iterations: int | None = None,
                small: bool = False) -> str:
@@ -85,10 +93,13 @@ class Scene:
         linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
         if STREAM.active:
             STREAM.emit("scene", name=self.name, title=self.title, caption=self.caption,
+                        title_ko=self.title_ko, caption_ko=self.caption_ko,
                         source=text, file=filename, device=device)
         _reset(seed)
         namespace: dict[str, Any] = {"__name__": "__cgviz_scene__", "__file__": filename}
-        exec(compile(text, filename, "exec"), namespace)  # noqa: S102 - our own listings
+        from engine.scenes import parts
+        with parts.running(self):
+            exec(compile(text, filename, "exec"), namespace)  # noqa: S102 - our own listings
         end_eager_iteration()
         return namespace
 
@@ -102,8 +113,15 @@ def end_eager_iteration() -> None:
 
 
 def _reset(seed: int) -> None:
-    """A fresh default graph and seeded generators, so every run of a scene is the same."""
+    """A fresh default graph, a clean eager trace and seeded generators: every run the same.
+
+    An earlier run stopped mid-iteration (``Stopped`` from the pacer) leaves that iteration
+    open; the eager tracer forgets it here, so this run's first iteration is announced.
+    """
     np.random.seed(seed)
+    tracing = sys.modules.get("engine.eager.tracing")
+    if tracing is not None:
+        tracing.reset()
     for module, fn in (("engine.static", "reset_default_graph"),
                        ("engine.static", "set_random_seed"), ("engine.eager", "manual_seed")):
         mod = sys.modules.get(module)
