@@ -9,7 +9,22 @@ in moments; ``loop`` is the main loop's bound, replaced to change the number of 
 
 from __future__ import annotations
 
-from engine.scenes import Scene, add
+from dataclasses import replace
+
+from typing import Any
+
+from engine.scenes import Scene
+from engine.scenes import add as _register
+from engine.scenes.korean import KO
+
+
+def add(scene: Scene) -> Scene:
+    """Register ``scene`` with its Korean title and caption (from ``korean.KO``)."""
+    title_ko, caption_ko = KO.get(scene.name, (None, None))
+    fields: dict[str, Any] = {"title_ko": scene.title_ko or title_ko,
+                              "caption_ko": scene.caption_ko or caption_ko}
+    return _register(replace(scene, **fields))
+
 
 TF_SMALL = (("N, D, H = 64, 1000, 100", "N, D, H = 4, 6, 5"),)
 TORCH_SMALL = (("N, D_in, H, D_out = 64, 1000, 100, 10", "N, D_in, H, D_out = 4, 6, 5, 3"),)
@@ -96,6 +111,29 @@ add(Scene("torch-dataloader", "PyTorch: DataLoaders",
           "pytorch", loop="range(20)",
           small=(("N, D_in, H, D_out = 64, 1000, 100, 10", "N, D_in, H, D_out = 16, 6, 5, 3"),),
           gpu=TORCH_DATA_GPU + TWO_LAYER_NET_GPU))
+add(Scene("data-loading", "PyTorch: loading data can starve the GPU",
+          "The same training loop fed three ways: a Dataset in RAM, batches read from disk at "
+          "every step, then read ahead by DataLoader worker threads; the device panel shows "
+          "waiting vs computing", "d1_data_loading.py", "pytorch", loop="range(2)",
+          small=(("N, D_in, H, D_out = 64, 1000, 100, 10", "N, D_in, H, D_out = 4, 6, 5, 3"),
+                 ("batches = 16", "batches = 4"), ("SEEK = 0.005", "SEEK = 0.002")),
+          parts=(
+              ("ram", "data: from RAM",
+               "Dataset on RAM (TensorDataset): every batch is ready at once, the loop never "
+               "waits", "데이터: RAM에서",
+               "Dataset on RAM (TensorDataset): 배치가 바로 준비되어 루프가 기다리지 않음"),
+              ("disk", "data: from disk, every step",
+               "Each batch is read from its files at every step (page cache dropped; a 5 ms "
+               "sleep per read stands in for a hard disk's seek): the loop waits, the GPU idles",
+               "데이터: 매 단계 디스크에서",
+               "배치마다 파일을 읽음 (페이지 캐시를 비우고, 읽기마다 5 ms sleep이 하드 디스크 "
+               "탐색 시간을 대신함): 루프가 기다리고 GPU는 놂"),
+              ("prefetch", "data: prefetched in background threads",
+               "DataLoader(num_workers=8): threads read the next batches while the loop "
+               "computes; the wait all but vanishes", "데이터: 백그라운드 스레드로 미리 읽기",
+               "DataLoader(num_workers=8): 루프가 계산하는 동안 스레드가 다음 배치를 읽음 "
+               "(병렬화); 기다림이 거의 사라짐"),
+          )))
 
 # ------------------------------------------------------------------ A3: static vs dynamic
 
@@ -104,6 +142,12 @@ add(Scene("two-layer", "Static vs dynamic: the two-layer network",
           "every iteration", "two_layer.py", "static-vs-dynamic",
           small=TF_SMALL + (("N_, D_in, H_, D_out = 64, 1000, 100, 10",
                              "N_, D_in, H_, D_out = 4, 6, 5, 3"),)))
+add(Scene("serialization", "Static vs dynamic: serialization",
+          "A static graph is data: train a few steps, save as_graph_def() and the weights, then "
+          "a fresh Python process with only the files runs the step (the last graph shown "
+          "arrives from the file)", "s3_serialization.py", "static-vs-dynamic",
+          loop="range(5)", small=TF_SMALL,
+          gpu=(("device='cpu'", "device='gpu'"),)))
 add(Scene("conditional", "Static vs dynamic: conditional",
           "PyTorch branches with Python's if; TensorFlow needs tf.cond in the graph (note: "
           "tf.less(z, 0) with z = 10 takes f2)", "s4_conditional.py", "static-vs-dynamic",

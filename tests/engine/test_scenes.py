@@ -18,7 +18,8 @@ def test_catalogue_is_in_lecture_order():
     order = [SECTIONS.index(s.section) for s in SCENES.values()]
     assert order == sorted(order)
     assert list(SCENES)[:2] == ["tf-graph", "torch-graph"]
-    assert len(SCENES) == 20
+    assert len(SCENES) == 22
+    assert all(s.title_ko and s.caption_ko for s in SCENES.values())
 
 
 @pytest.mark.parametrize("name", list(SCENES))
@@ -103,5 +104,9 @@ def test_scene_on_the_gpu_puts_every_node_there(name):
 
     with devices.simulated_gpu(fakecupy), recording() as events:
         get_scene(name).run(device="gpu", iterations=2, small=True)
-    places = {e["device"] for e in events if e["kind"] == "node_finished"}
+    finished = [e for e in events if e["kind"] == "node_finished"]
+    places = {e["device"] for e in finished if e.get("process") != "fresh"}
     assert places == {"gpu"}, f"{name}: nodes ran on {places}"
+    # a fresh process cannot see a simulated GPU: it falls back to the CPU, and says so
+    fresh = {e["device"] for e in finished if e.get("process") == "fresh"}
+    assert fresh <= {"cpu"}
