@@ -10,23 +10,23 @@ from textual import getters, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.content import Content
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from themes import load_themes
 from tui import engine_link
-from tui.captions import COLOUR_MODES, legend, pane_subtitle, status_text
+from tui.captions import legend
 from tui.commands import CgvizCommands, system_commands
+from tui.frame import FrameActions
 from tui.help import HelpScreen
 from tui.i18n import scene_text, tr
 from tui.lecture_actions import LectureActions
 from tui.replay_actions import ReplayActions
 from tui.runner import SPEEDS, Runner
 from tui.state import ViewState
+from tui.view_actions import ViewActions
 from tui.widgets import DevicePanel, GraphView, LossPlot, NodeCard, SourcePane
-
-from textual.screen import Screen
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -36,17 +36,8 @@ if TYPE_CHECKING:
 
 DEFAULT_SCENE = "two-layer"
 DEFAULT_THEME = "cgviz-dark"
-FRAME_BUDGET_S = 0.010
-"""Time per frame for folding events in full; the rest waits for the next frame."""
-SKIM_ABOVE = 4_000
-"""A backlog longer than this (full speed) is skimmed: summary only, see ViewState.skim."""
-SKIM_KEEP = 1_000
-"""Newest events of a skimmed backlog that are still folded in full."""
-PANEL_HZ = 2.0
-FULL_SPEED_PANE_HZ = 10.0
-"""Graph panes redraw at most this often at full speed (no eye follows more; the engine
-gets the time back). At every other speed they redraw each frame."""
-"""Device panels and the loss plot redraw at most this often (tables are costly)."""
+
+
 class MainScreen(Screen[None]):
     """The default screen; tells the app when the terminal changes size."""
 
@@ -56,7 +47,7 @@ class MainScreen(Screen[None]):
             app.apply_size()
 
 
-class CgvizApp(LectureActions, ReplayActions, App[None]):
+class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[None]):
     """Static graph vs eager loop, side by side, with per-device timings."""
 
     CSS_PATH = "app.tcss"
@@ -97,6 +88,8 @@ class CgvizApp(LectureActions, ReplayActions, App[None]):
                 id="view.fold"),
         Binding("o", "toggle_orientation", "Orient",
                 tooltip="Lay graphs out left-to-right or top-to-bottom", id="view.orientation"),
+        Binding("g", "toggle_as_run", "As run", tooltip="Static graph as built, or as run: "
+                "after the graph passes (folding, fusion)", id="view.as-run"),
         Binding("m", "next_colour_mode", "Colour", tooltip="Colour by state, device or time",
                 id="view.colour"),
         Binding("z", "toggle_compact", "Compact", show=False, tooltip="Compact node boxes",
@@ -181,7 +174,8 @@ class CgvizApp(LectureActions, ReplayActions, App[None]):
         self.gpu_reason = "checking…"
         self._wanted_theme = theme
         self._themes_dir = themes_dir
-        self._theme_names: list[str] = []
+        self.theme_names: list[str] = []
+        """The cgviz themes loaded from themes/ (t cycles through them)."""
         self._panels_at = 0.0
         self._panes_at = 0.0
         self._frame_ms: list[float] = []
@@ -232,7 +226,7 @@ class CgvizApp(LectureActions, ReplayActions, App[None]):
         themes, failures = load_themes(self._themes_dir)
         for theme in themes:
             self.register_theme(theme)
-        self._theme_names = [t.name for t in themes]
+        self.theme_names = [t.name for t in themes]
         for failure in failures:
             self.notify(failure, title="Theme skipped", severity="warning", timeout=8)
         if self._wanted_theme in self.available_themes:
@@ -244,7 +238,7 @@ class CgvizApp(LectureActions, ReplayActions, App[None]):
         self.card.display = False
         self.set_titles()
         self.apply_size()
-        self._update_legend()
+        self.update_legend()
         if self.recording is not None:
             self.show_recorded_devices(self.recording)
         else:
@@ -329,115 +323,7 @@ class CgvizApp(LectureActions, ReplayActions, App[None]):
 
     # ------------------------------------------------------------ the frame
 
-    def drain(self) -> None:
-        """Fold pending events into the view state and redraw what changed (once a frame)."""
-        t0 = time.perf_counter()
-        if self.player is not None:
-            self.replay_tick()
-            if self.state.dirty:
-                with self.batch_update():
-                    self._present()
-            return
-        inbox, apply = self.runner.inbox, self.state.apply
-        self.state.paced = self.runner.paced
-        backlog = len(inbox)
-        if backlog > SKIM_ABOVE and not self.deterministic:
-            self.state.skim([inbox.popleft() for _ in range(backlog - SKIM_KEEP)])
-        deadline = t0 + FRAME_BUDGET_S
-        count = 0
-        while inbox and (count & 127 or time.perf_counter() < deadline or self.deterministic):
-            apply(inbox.popleft())
-            count += 1
-        if self.state.dirty:
-            with self.batch_update():
-                self._present()
-            self._frame_ms.append((time.perf_counter() - t0) * 1000)
-            del self._frame_ms[:-300]
-
-    def _present(self) -> None:
-        st = self.state
-        dirty = st.dirty
-        if "scene" in dirty and st.scene:
-            if self.recording is None:
-                name = str(st.scene.get("name") or "")
-                title = scene_text(name, self.scenes.get(name), self.lang)[0] \
-                    if name in self.scenes else st.scene.get("title") or name
-                self.sub_title = f"{title} · {self.device.upper()}"
-            self.scene_event(st.scene)
-            if st.scene.get("source"):
-                self.source_pane.set_source(str(st.scene["source"]))
-        now = time.monotonic()
-        speed = self.player.speed if self.player is not None else self.runner.speed
-        panes_due = (self.deterministic or speed != "full" or st.finished
-                     or now - self._panes_at >= 1 / FULL_SPEED_PANE_HZ)
-        if panes_due:
-            self._panes_at = now
-        for mode, view in (("static", self.static_graph), ("eager", self.eager_graph)):
-            if mode in dirty and panes_due:
-                view.show(st.graphs[mode])
-                view.sync()
-                self._pane_title(mode, view)
-        if "source" in dirty and st.current is not None:
-            node = st.current[1]
-            listing = str(st.scene.get("file") or "")
-            if not (listing and node.source and not node.source.startswith(listing)):
-                self.source_pane.current = node.line  # only lines of the listing shown
-        if "cue" in dirty or "status" in dirty:
-            self.update_cue()
-        if "traceback" in dirty and st.traceback is not None:
-            self.show_traceback(st.traceback)
-        if st.finished and "status" in dirty:
-            self.note_missing_sides()
-        for err in st.new_errors[:3]:
-            node = err.get("node_name") or err.get("node")
-            where = f" in {node}" if node is not None else ""
-            self.notify(f"{err.get('type', 'Error')}{where}: {err.get('message', '')}",
-                        title="Engine error", severity="error", timeout=10)
-        st.new_errors.clear()
-        now = time.monotonic()
-        throttled = not self.deterministic and now - self._panels_at < 1 / PANEL_HZ
-        if not throttled and dirty & {"devices", "loss"}:
-            self._panels_at = now
-            self._update_panels()
-            dirty.difference_update(("devices", "loss"))
-        keep = dirty & {"devices", "loss"}
-        if not panes_due:
-            keep |= dirty & {"static", "eager"}
-        dirty.clear()
-        dirty.update(keep)
-        self._update_status()
-
-    def _pane_title(self, mode: str, view: GraphView) -> None:
-        text = pane_subtitle(self.state, mode)
-        if text != view.border_subtitle:
-            view.border_subtitle = text
-
-    def _update_panels(self) -> None:
-        st = self.state
-        cpu, gpu = st.devices["cpu"], st.devices["gpu"]
-        self.cpu_panel.paced = self.gpu_panel.paced = st.paced
-        self.cpu_panel.set_stats(cpu, gpu, self.device == "cpu")
-        self.gpu_panel.set_stats(gpu, cpu, self.device == "gpu")
-        self.loss_plot.update_losses(st.loss)
-        self._refresh_card()
-
-    def present_now(self) -> None:
-        """Redraw what the state says changed, now (after a replay move)."""
-        if self.state.dirty:
-            with self.batch_update():
-                self._present()
-
-    def _update_status(self) -> None:
-        narrow = self.size.width < 120 or self.present
-        text = status_text(self.state, self.player or self.runner, self.device, narrow=narrow,
-                           lang=self.lang)
-        if self.player is not None:
-            text += "  ·  " + self.replay_status()
-        if text != self._status_text:
-            self._status_text = text
-            self.status.update(Content(text), layout=False)
-
-    def _update_legend(self) -> None:
+    def update_legend(self) -> None:
         self.legend.update(legend(self.colour_mode, self.lang))
 
     # ------------------------------------------------------------ actions
@@ -531,44 +417,6 @@ class CgvizApp(LectureActions, ReplayActions, App[None]):
         self.scene_name = name
         self.start_run()
 
-    def action_toggle_fold(self) -> None:
-        """Fold or unfold the gradients/ scope in both panes."""
-        for view in (self.static_graph, self.eager_graph):
-            view.folded = frozenset() if view.folded else frozenset({"gradients"})
-
-    def action_toggle_orientation(self) -> None:
-        """Switch both panes between left-to-right and top-to-bottom."""
-        for view in (self.static_graph, self.eager_graph):
-            view.orientation = "TB" if view.orientation == "LR" else "LR"
-            view.auto_orientation = False
-
-    def action_toggle_compact(self) -> None:
-        """Switch between full and compact boxes."""
-        for view in (self.static_graph, self.eager_graph):
-            view.compact = not view.compact
-            view.compact_by_user = True
-
-    def action_next_colour_mode(self) -> None:
-        """Colour by state, then device, then time (heat)."""
-        i = COLOUR_MODES.index(self.colour_mode)
-        self.set_colour_mode(COLOUR_MODES[(i + 1) % len(COLOUR_MODES)])
-
-    def set_colour_mode(self, mode: str) -> None:
-        """Colour boxes by "state", "device" or "heat"."""
-        self.colour_mode = mode
-
-    def watch_colour_mode(self, mode: str) -> None:
-        for view in (self.static_graph, self.eager_graph):
-            view.colour_mode = mode
-        self._update_legend()
-
-    def action_next_theme(self) -> None:
-        """Cycle through the cgviz themes."""
-        names = self._theme_names or [self.theme]
-        i = (names.index(self.theme) + 1) % len(names) if self.theme in names else 0
-        self.theme = names[i]
-        self.notify(f"theme {self.theme}", timeout=2)
-
     def action_close_card(self) -> None:
         """Hide the node card."""
         self.card.display = False
@@ -609,16 +457,6 @@ class CgvizApp(LectureActions, ReplayActions, App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield from system_commands(self)
-
-    # ------------------------------------------------------------ measurement
-
-    def frame_ms_p95(self) -> float | None:
-        """95th percentile of recent drain+present times in ms (None before any frame)."""
-        if not self._frame_ms:
-            return None
-        ordered = sorted(self._frame_ms)
-        return ordered[int(0.95 * (len(ordered) - 1))]
-
 
 def make_app(
     scene: str = DEFAULT_SCENE,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from rich.cells import cell_len
 
 from textual.content import Content
 
-from tui.i18n import tr
+from tui.i18n import STRINGS, tr
+from tui.rewrites import pass_counts
 from tui.runner import SPEEDS
 from tui.stats import fmt_ns
 
@@ -36,18 +39,48 @@ def legend(mode: str, lang: str = "en") -> Content:
     return Content("   ").join([Content(tr("legend.by", lang, mode=mode) + "  "), *items])
 
 
-def pane_subtitle(state: ViewState, mode: str) -> str:
-    """What a graph pane's bottom border says: run number, iteration, or the error."""
+def pane_title(mode: str, as_run: bool = False, lang: str = "en") -> str:
+    """A graph pane's top border: which framework, and for the static graph which view."""
+    if mode != "static":
+        return tr("pane.eager", lang)
+    return f"{tr('pane.static', lang)} · {tr('pane.as_run' if as_run else 'pane.as_built', lang)}"
+
+
+def pane_subtitle(state: ViewState, mode: str, as_run: bool = False, lang: str = "en",
+                  width: int = 0) -> str:
+    """What a graph pane's bottom border says: run number, iteration, or the error; for the
+    static graph as run, what the graph passes did (short pass names when ``width`` is tight)."""
     graph = state.graphs[mode]
     if graph is None:
         return ""
     if graph.error:
         return f"✗ {graph.error}"
+    if mode == "static" and as_run:
+        if state.as_run is None:
+            return tr("passes.waiting", lang)
+        for head, short in ((f"Session.run #{graph.runs} · ", False), ("", False), ("", True)):
+            text = head + passes_summary(state.rewrites, lang, short)
+            if not width or cell_len(text) <= width:
+                break
+        return text
     if mode == "static":
         if graph.plan is None:
             return f"defined, not run · {len(graph.nodes)} nodes"
         return f"Session.run #{graph.runs} · {len(graph.plan)} of {len(graph.nodes)} nodes run"
     return f"iteration {state.iteration['eager'] + 1} · {len(graph.nodes)} nodes"
+
+
+def passes_summary(rewrites: list[dict[str, Any]], lang: str = "en", short: bool = False) -> str:
+    """"29 → 16 nodes · passes: constant folding −5, fusion −4" (the reports' own counts)."""
+    counts = pass_counts(rewrites)
+    if counts is None:
+        return tr("passes.none", lang)
+    steps, before, after = counts
+    prefix = "pass.short." if short else "pass."
+    parts = [f"{tr(prefix + name, lang) if (prefix + name) in STRINGS['en'] else name} "
+             f"{'−' if n > 0 else '+' if n < 0 else '±'}{abs(n)}" for name, n in steps]
+    head = "" if short else tr("passes.head", lang) + " "
+    return f"{tr('passes.nodes', lang, a=before, b=after)} · {head}{', '.join(parts)}"
 
 
 def status_text(state: ViewState, runner: Runner, device: str, narrow: bool = False,

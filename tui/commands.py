@@ -26,6 +26,9 @@ def system_commands(app: CgvizApp) -> Iterator[SystemCommand]:
                         app.action_toggle_fold)
     yield SystemCommand("view: toggle orientation", "Left-to-right or top-to-bottom",
                         app.action_toggle_orientation)
+    yield SystemCommand("view: static graph as built / as run",
+                        "The graph your code built, or the one Session.run executes after the "
+                        "graph passes (folding, fusion)", app.action_toggle_as_run)
     yield SystemCommand("view: compact boxes", "Three-row node boxes", app.action_toggle_compact)
     yield SystemCommand("view: save screenshot", "An SVG of the screen, in the working directory",
                         app.action_screenshot)

@@ -37,6 +37,7 @@ static graph folds into one box; unfold it with `f`.
 | `P` | presentation mode: projector theme, big cues, side panels hidden |
 | `f` | fold / unfold name scopes |
 | `o` | orientation: left-to-right / top-to-bottom |
+| `g` | static graph as built / as run (after the graph passes: folded, fused, pruned) |
 | `m` | colour by state / device / time (heat) |
 | `z` | compact boxes |
 | `t` | next theme |

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.content import Content
 
-from tui.captions import cue_text
+from tui.captions import cue_text, pane_title
 from tui.i18n import scene_text, tr
 from tui.lecture import BOTH, neighbour, scene_sides
 from tui.traceback_screen import TracebackScreen
@@ -32,8 +32,8 @@ class LectureActions:
         """Pane titles and placeholders in the app's language."""
         app: Any = self
         lang = app.lang
-        app.static_graph.border_title = tr("pane.static", lang)
-        app.eager_graph.border_title = tr("pane.eager", lang)
+        app.static_graph.border_title = pane_title("static", app.static_as_run, lang)
+        app.eager_graph.border_title = pane_title("eager", False, lang)
         app.source_pane.border_title = tr("pane.source", lang)
         app.loss_plot.border_title = tr("pane.loss", lang)
         app.cpu_panel.border_title = tr("pane.cpu", lang)

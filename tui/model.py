@@ -69,12 +69,29 @@ class NodeInfo:
     grad_ns: int = 0
     """Time of this node's gradient ops in the current run (static)."""
     error: str = ""
+    fused: tuple[str, ...] = ()
+    """Names of the nodes a graph pass fused into this one (static, as run)."""
     stats: NodeStats = field(default_factory=NodeStats)
 
     @property
     def fold_key(self) -> str:
         """Top-level name scope ("" when the node is in none)."""
         return self.scope.split("/", 1)[0] if self.scope else ""
+
+
+def node_from(ev: dict[str, Any], index: int) -> NodeInfo:
+    """A node from a ``node_created`` payload (also a ``graph_rewritten`` event's added nodes)."""
+    shape = ev.get("shape")
+    return NodeInfo(
+        id=int(ev["node"]), name=str(ev.get("name") or ev.get("op") or ev["node"]),
+        op=str(ev.get("op", "")), inputs=tuple(int(i) for i in ev.get("inputs") or ()),
+        shape=tuple(shape) if shape is not None else None, dtype=str(ev.get("dtype") or ""),
+        device=str(ev.get("device") or "cpu"), scope=str(ev.get("scope") or ""),
+        source=str(ev.get("source") or ""), line=int(ev.get("line") or 0),
+        flops=int(ev.get("flops") or 0), bytes=int(ev.get("bytes") or 0),
+        grad_of=ev.get("grad_of"), index=index,
+        fused=tuple(str(n) for n in ev.get("fused") or ()),
+    )
 
 
 def shape_text(shape: Any) -> str:
@@ -105,20 +122,14 @@ class GraphModel:
         """Nodes whose look changed since the pane last drew them."""
         self.error = ""
         """The latest engine error in this graph ("" when none)."""
+        self.base: GraphModel | None = None
+        """The graph this one was derived from (as run: the graph as built); the layout keeps
+        the places of the nodes they share."""
 
     def add(self, ev: dict[str, Any], stats: NodeStats | None = None) -> NodeInfo:
         """Add a node from a ``node_created`` event."""
-        nid = int(ev["node"])
-        shape = ev.get("shape")
-        node = NodeInfo(
-            id=nid, name=str(ev.get("name") or ev.get("op") or nid), op=str(ev.get("op", "")),
-            inputs=tuple(int(i) for i in ev.get("inputs") or ()),
-            shape=tuple(shape) if shape is not None else None, dtype=str(ev.get("dtype") or ""),
-            device=str(ev.get("device") or "cpu"), scope=str(ev.get("scope") or ""),
-            source=str(ev.get("source") or ""), line=int(ev.get("line") or 0),
-            flops=int(ev.get("flops") or 0), bytes=int(ev.get("bytes") or 0),
-            grad_of=ev.get("grad_of"), index=len(self.nodes),
-        )
+        node = node_from(ev, len(self.nodes))
+        nid = node.id
         if stats is not None:
             node.stats = stats
         if self.plan is not None and nid not in self.plan:

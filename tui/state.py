@@ -10,6 +10,7 @@ from collections import deque
 from typing import Any
 
 from tui.model import GraphModel, NodeInfo, NodeStats
+from tui.rewrites import RewriteLog, as_run
 from tui.stats import DeviceStats, fmt_ns
 
 LOSS_HISTORY = 300
@@ -18,7 +19,8 @@ STATS_CAP = 4096
 """Per-node timing histories kept per mode (oldest forgotten first)."""
 MODES = ("static", "eager")
 _SUMMARY = frozenset({"scene", "run_started", "run_finished", "iteration_started",
-                      "iteration_finished", "metric", "error", "transfer", "runner"})
+                      "iteration_finished", "metric", "error", "transfer", "runner",
+                      "graph_rewritten", "data"})
 UPDATE_OPS = frozenset({"Assign", "AssignSub", "AssignAdd", "ApplyGradientDescent",
                         "ApplyAdam", "ApplyMomentum"})
 """Static ops that update weights (the cue says so)."""
@@ -76,6 +78,13 @@ class ViewState:
         """What just happened, for the presentation cue: (i18n key, fields); see tui.cues."""
         self.traceback: dict[str, Any] | None = None
         """The latest error that carries a user's traceback (a script that raised)."""
+        self.as_run: GraphModel | None = None
+        """The static graph as its latest run executes it (after the graph passes); None
+        before the first run."""
+        self.rewrites: list[dict[str, Any]] = []
+        """The graph passes' reports that made the latest run's plan (see tui.rewrites)."""
+        self._rewrite_log = RewriteLog()
+        self._as_run_key: tuple[object, ...] = ()
         self.paced = False
         """The run is slowed or stepped: its wall times hold the pauses, so a run's and an
         iteration's time is the sum of its ops' times instead (the app keeps this current)."""
@@ -112,7 +121,8 @@ class ViewState:
         if len(head) > SKIM_SUMMARY:  # even a summary is too much: keep only what is vital
             old, head = head[:-SKIM_SUMMARY], head[-SKIM_SUMMARY:]
             vital = [ev for ev in old if ev.get("kind") in _VITAL or (
-                ev.get("kind") in ("node_created", "graph_created") and ev.get("mode") == "static")]
+                ev.get("kind") in ("node_created", "graph_created") and ev.get("mode") == "static")
+                or ev.get("kind") == "graph_rewritten"]
             self.skimmed += len(old) - len(vital)
             for ev in vital:
                 self.apply(ev)
@@ -146,6 +156,7 @@ class ViewState:
             self.errors.clear()
             self.dirty.add("devices")
         self.graphs = {m: None for m in MODES}
+        self._forget_rewrites()
         self._by_id.clear()
         self._last_seq = None
         self.current = None
@@ -154,6 +165,16 @@ class ViewState:
         self.cue = ("", {})
         self.iteration = {m: 0 for m in MODES}
         self.dirty.update(("static", "eager", "source", "loss"))
+
+    def _forget_rewrites(self) -> None:
+        self.as_run, self.rewrites = None, []
+        self._rewrite_log, self._as_run_key = RewriteLog(), ()
+
+    def _drawn(self, graph: GraphModel) -> tuple[GraphModel, ...]:
+        """The models that show ``graph``'s nodes: itself, and the static graph as run."""
+        if graph.mode == "static" and self.as_run is not None:
+            return graph, self.as_run
+        return (graph,)
 
     def _dur(self, ev: dict[str, Any], key: str = "dur_ns") -> int:
         return fake_ns(ev) if self.fake_timings else int(ev.get(key) or 0)
@@ -187,6 +208,8 @@ class ViewState:
             self._by_id.pop(old.id, None)
         self.graphs[mode] = graph
         self._by_id[graph.id] = graph
+        if mode == "static":
+            self._forget_rewrites()
         if it is not None:
             self.iteration[mode] = int(it)
         if mode == "eager":
@@ -209,15 +232,35 @@ class ViewState:
         if graph is None:
             return
         first = graph.plan is None
-        graph.set_plan([int(n) for n in ev.get("plan") or ()], int(ev.get("run") or 0))
+        plan = [int(n) for n in ev.get("plan") or ()]
+        graph.set_plan(plan, int(ev.get("run") or 0))
+        if graph.mode == "static":
+            self._run_graph(graph, plan)
         self._op_sum["static"] = 0
         self.cue = ("cue.built", {"n": len(graph.nodes)}) if first else (
             "cue.run", {"run": graph.runs, "k": len(graph.plan or ()), "n": len(graph.nodes)})
         self.dirty.update((graph.mode, "cue"))
 
+    def _run_graph(self, graph: GraphModel, plan: list[int]) -> None:
+        """The static graph as this run executes it (rebuilt when its plan or passes changed)."""
+        rewrites = self._rewrite_log.close(tuple(plan))
+        key = (id(rewrites), graph.struct_version, tuple(plan))
+        if self.as_run is None or key != self._as_run_key:
+            self.as_run, self.rewrites, self._as_run_key = as_run(graph, rewrites, plan), \
+                rewrites, key
+        self.as_run.set_plan(plan, graph.run)
+        self.as_run.runs = graph.runs
+
+    def _on_graph_rewritten(self, ev: dict[str, Any]) -> None:
+        if self._is_static(ev):
+            self._rewrite_log.add(ev)
+
     def _on_node_started(self, ev: dict[str, Any]) -> None:
         graph = self._graph(ev)
         node = graph.set_state(int(ev["node"]), "running") if graph else None
+        if graph is not None and self.as_run is not None and graph.mode == "static":
+            run_node = self.as_run.set_state(int(ev["node"]), "running")
+            node = node or run_node
         if graph is not None and node is not None:
             self.current = (graph.mode, node)
             if graph.mode == "static":
@@ -232,26 +275,33 @@ class ViewState:
         dur = self._dur(ev)
         device = str(ev.get("device") or "cpu")
         self.device = device
-        node = graph.set_state(int(ev["node"]), "done") if graph else None
-        op = node.op if node is not None else str(ev.get("op") or "?")
+        nid = int(ev["node"])
+        nodes = [(g, n) for g in (self._drawn(graph) if graph else ())
+                 if (n := g.set_state(nid, "done")) is not None]
+        node = nodes[0][1] if nodes else None
+        op = str(ev.get("op") or (node.op if node is not None else "?"))
         flops = int(ev.get("flops") or (node.flops if node else 0) or 0)
         self.devices.setdefault(device, DeviceStats(device)).node(op, dur, flops)
         self.dirty.add("devices")
         if graph is None or node is None:
             return
-        node.last_ns = dur
         self._op_sum[graph.mode] += dur
-        node.device = device  # static nodes are placed when they run
-        node.stats.add(dur)
-        if ev.get("shape") is not None:
-            node.shape = tuple(ev["shape"])
-        graph.changed.add(node.id)
-        if node.grad_of is not None:
-            fwd = graph.nodes.get(int(node.grad_of))
-            if fwd is not None:  # the backward cost of a forward node, drawn under its value
-                fwd.grad_ns += dur
-                fwd.grad = "∇ " + fmt_ns(fwd.grad_ns)
-                graph.changed.add(fwd.id)
+        counted: NodeStats | None = None
+        for g, n in nodes:
+            n.last_ns = dur
+            n.device = device  # static nodes are placed when they run
+            if n.stats is not counted:  # the two views of a static node share one history
+                n.stats.add(dur)
+                counted = n.stats
+            if ev.get("shape") is not None:
+                n.shape = tuple(ev["shape"])
+            g.changed.add(n.id)
+            if n.grad_of is not None:
+                fwd = g.nodes.get(int(n.grad_of))
+                if fwd is not None:  # the backward cost of a forward node, drawn under its value
+                    fwd.grad_ns += dur
+                    fwd.grad = "∇ " + fmt_ns(fwd.grad_ns)
+                    g.changed.add(fwd.id)
         self.dirty.add(graph.mode)
 
     def _on_run_finished(self, ev: dict[str, Any]) -> None:
@@ -325,11 +375,15 @@ class ViewState:
         self.dirty.add("cue")
         graph = self._graph(ev)
         if graph is not None:
-            graph.error = f"{ev.get('type', 'Error')}: {ev.get('message', '')}"
-            node = graph.set_state(int(ev["node"]), "error") if ev.get("node") is not None \
-                else None
+            node = None
+            for g in self._drawn(graph):
+                g.error = f"{ev.get('type', 'Error')}: {ev.get('message', '')}"
+                hit = g.set_state(int(ev["node"]), "error") if ev.get("node") is not None \
+                    else None
+                if hit is not None:
+                    hit.error = str(ev.get("message") or "")
+                    node = node or hit
             if node is not None:
-                node.error = str(ev.get("message") or "")
                 ev.setdefault("node_name", node.name)
                 self.current = (graph.mode, node)
             self.dirty.update((graph.mode, "source"))

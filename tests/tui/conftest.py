@@ -16,10 +16,14 @@ CPU_FACTS = {"device": "cpu", "name": "Test CPU", "cores": 8, "clock_ghz": 3.0,
              "memory_bytes": 16 * 2**30}
 
 
-def build_app(iterations: int = 2, fail_at: int | None = None, **options: Any) -> CgvizApp:
-    """A deterministic app: synthetic events on a private stream, fake timings, no GPU."""
+def build_app(iterations: int = 2, fail_at: int | None = None,
+              scene_options: dict[str, Any] | None = None, **options: Any) -> CgvizApp:
+    """A deterministic app: synthetic events on a private stream, fake timings, no GPU.
+
+    ``scene_options`` go to the SyntheticScene (``optimized=True``, ``data=("disk", ...)``).
+    """
     stream = EventStream()
-    scene = SyntheticScene(stream=stream, fail_at=fail_at)
+    scene = SyntheticScene(stream=stream, fail_at=fail_at, **(scene_options or {}))
     options.setdefault("speed", "full")
     options.setdefault("deterministic", True)
     return make_app(scenes={"two-layer": scene, "two-layer-copy": SyntheticScene(

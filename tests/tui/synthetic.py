@@ -90,6 +90,21 @@ EAGER: list[tuple[str, str, list[str], list[int], int]] = [
 ]
 GRADS = ["sum", "pow", "sub", "mm_1", "w2", "clamp", "mm", "w1"]
 
+# what the static Session's graph passes report on STATIC (optimized=True), as the engine
+# shapes them: pass, removed (names), added (name, op, inputs, fused), replaced (name -> name)
+REWRITES: list[tuple[str, list[str], list[tuple[str, str, list[str], list[str]]],
+                     dict[str, str]]] = [
+    ("prune", ["random_normal", "random_normal_1"], [], {}),
+    ("fuse_matmul", ["MatMul", "Maximum"],
+     [("Maximum", "_FusedMatMul", ["Placeholder", "Variable"], ["MatMul", "Maximum"])],
+     {"MatMul": "Maximum"}),
+    ("fuse_elementwise", ["pow", "Sum", "Mean"],
+     [("Mean", "_FusedElementwise", ["sub"], ["pow", "Sum", "Mean"])],
+     {"pow": "Mean", "Sum": "Mean"}),
+]
+DATA_NS = {"disk": 6_000_000, "ram": 400_000, "prefetch": 60_000}
+"""How long a synthetic batch keeps the loop waiting, by source."""
+
 
 def _flops(op: str, shape: list[int] | None) -> int:
     size = 1
@@ -109,6 +124,10 @@ class SyntheticScene:
     stream: EventStream = field(default_factory=lambda: STREAM)
     fail_at: int | None = None
     """Emit an error at this eager iteration (a bad-shape demo), then stop."""
+    optimized: bool = False
+    """Report the graph passes (REWRITES) before the first Session.run, and run their plan."""
+    data: tuple[str, ...] = ()
+    """Sources of each eager iteration's batch (a ``data`` event each; the last repeats)."""
 
     def run(self, device: str = "cpu", iterations: int | None = None, seed: int = 0) -> None:
         """Emit the scene's events: build the static graph, then iterate."""
@@ -122,6 +141,9 @@ class SyntheticScene:
             emit("node_created", **self._node("static:0", i, name, op, [ids[n] for n in ins],
                  shape, line, scope, ids.get(grad_of) if grad_of else None, device, "static"))
         plan = [ids[n] for n, *_ in STATIC if n not in PRUNED]
+        self._fused: dict[int, tuple[str, list[str]]] = {}
+        if self.optimized:
+            plan = self._rewrite(ids, device)
         for it in range(iterations if iterations is not None else 3):
             self._static_run(device, it, plan)
             if self.fail_at == it:
@@ -144,6 +166,29 @@ class SyntheticScene:
                     source=f"two_layer.py:{line}", line=line, flops=_flops(op, shape),
                     bytes=4 * _flops("", shape), grad_of=grad_of)
 
+    def _rewrite(self, ids: dict[str, int], device: str) -> list[int]:
+        """Emit the passes' reports; returns the plan they make."""
+        count = len(STATIC)
+        gone: set[int] = set()
+        for name, removed, added, replaced in REWRITES:
+            before = count
+            gone.update(ids[n] for n in removed)
+            payloads = []
+            for new, op, ins, fused in added:
+                nid = ids[new]
+                gone.discard(nid)
+                self._fused[nid] = (op, fused)
+                shape = STATIC[nid][3]
+                payloads.append({**self._node("static:0", nid, new, op, [ids[i] for i in ins],
+                                              shape, 0, "", None, device, "static"),
+                                 "fused": fused})
+            count += len(added) - len(removed)
+            self.stream.emit("graph_rewritten", graph="static:0", **{"pass": name},
+                             removed=[ids[n] for n in removed], added=payloads,
+                             replaced={str(ids[a]): ids[b] for a, b in replaced.items()},
+                             stats={"nodes_before": before, "nodes_after": count})
+        return [i for i in range(len(STATIC)) if i not in gone]
+
     def _static_run(self, device: str, it: int, plan: list[int]) -> None:
         emit = self.stream.emit
         emit("iteration_started", mode="static", iteration=it)
@@ -153,10 +198,14 @@ class SyntheticScene:
                  reason="feed")
         for nid in plan:
             name, op, _, shape, *_ = STATIC[nid]
-            emit("node_started", graph="static:0", node=nid, device=device)
+            extra: dict[str, Any] = {}
+            if nid in self._fused:
+                op, fused = self._fused[nid]
+                extra = {"op": op, "fused": fused}
+            emit("node_started", graph="static:0", node=nid, device=device, **extra)
             emit("node_finished", graph="static:0", node=nid, device=device, dur_ns=10_000,
                  shape=shape, dtype="float32", bytes=4 * _flops("", shape),
-                 flops=_flops(op, shape))
+                 flops=_flops(op, shape), **extra)
         emit("run_finished", graph="static:0", run=it, dur_ns=400_000)
         emit("metric", name="loss", value=1000.0 / (it + 1), mode="static", iteration=it)
         emit("iteration_finished", mode="static", iteration=it, dur_ns=500_000)
@@ -165,6 +214,10 @@ class SyntheticScene:
         emit = self.stream.emit
         gid = f"eager:{it}"
         emit("iteration_started", mode="eager", iteration=it)
+        if self.data:
+            source = self.data[min(it, len(self.data) - 1)]
+            emit("data", dur_ns=DATA_NS[source], source=source, batch=it, bytes=2 * 4 * N * D,
+                 mode="eager")
         emit("graph_created", graph=gid, mode="eager", name="loop", iteration=it)
         ids: dict[str, int] = {}
         for i, (name, op, ins, shape, line) in enumerate(EAGER):

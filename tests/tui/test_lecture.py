@@ -47,7 +47,7 @@ async def test_korean_panes_and_status_fit_their_boxes() -> None:
     app = build_app(iterations=1, lang="ko", present=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await finish(pilot)
-        assert app.static_graph.border_title == "정적 그래프 · TensorFlow 1"
+        assert app.static_graph.border_title == "정적 그래프 · TensorFlow 1 · 작성한 그래프"
         assert "정적 vs 동적" in str(app.caption.content)
         assert "반복" in str(app.status.content) and "반복" in str(app.cue.content)
         rows = app.screen._compositor.render_strips()  # the screen as the terminal gets it

@@ -96,3 +96,14 @@ class TestLecture:
             await pilot.pause()
 
         assert snap_compare(app, terminal_size=(160, 48), run_before=run_before)
+
+
+class TestAsRun:
+    def test_static_graph_as_run(self, snap_compare) -> None:
+        async def run_before(pilot: Any) -> None:
+            await finish(pilot)
+            await pilot.press("g")
+            await pilot.pause()
+
+        app = build_app(iterations=2, scene_options={"optimized": True})
+        assert snap_compare(app, terminal_size=(160, 48), run_before=run_before)

@@ -16,7 +16,7 @@ from textual.strip import Strip
 from tui.boxes import BoxText, box_row
 from tui.canvas import EdgeGrid, runs
 from tui.fold import FoldBox, fold_state, view_graph
-from tui.layout import BOX_W, AppendPlacer, Layout, geometry, place_full
+from tui.layout import BOX_W, AppendPlacer, Layout, geometry, place_full, place_like
 from tui.model import shape_text
 from tui.stats import fmt_ns
 
@@ -224,11 +224,16 @@ class GraphView(ScrollView, can_focus=True):
             time = "error"
         elif node.state == "defined" and self.mode == "static":
             time = "defined"
-        if not self.compact and node.op and not node.name.lower().startswith(node.op.lower()):
+        title = node.name
+        if node.fused:  # a fused kernel: its op on top, what it fused inside
+            title, value = node.op, "+".join(node.fused)
+            if not self.compact:
+                time = f"{time:<9}{shape_text(node.shape)}" if time else shape_text(node.shape)
+        elif not self.compact and node.op and not node.name.lower().startswith(node.op.lower()):
             time = f"{time:<9}{node.op}" if time else node.op
         if node.state == "pruned" and border == "plain":
             border = "dashed"
-        return BoxText(node.name, value, time, node.grad, self._key(node.state, node.device,
+        return BoxText(title, value, time, node.grad, self._key(node.state, node.device,
                        node.last_ns), border)
 
     def _key(self, state: str, device: str | None, ns: int | None) -> str:
@@ -260,6 +265,8 @@ class GraphView(ScrollView, can_focus=True):
             for vid, ins in nodes:
                 self._placer.add(vid, ins)
             placements = dict(self._placer.placed)
+        elif graph.base is not None:  # derived (as run): shared boxes stay where they were
+            placements = place_like(nodes, place_full(view_graph(graph.base, self.folded)[0]))
         else:
             placements = place_full(nodes)
         box_h, box_w = (3, COMPACT_W) if self.compact else (4, BOX_W)

@@ -37,6 +37,8 @@ def card_text(graph: GraphModel, node: NodeInfo | None, fold: FoldBox | None) ->
         f"min {fmt_ns(st.min_ns if st.count else None)}  ({st.count} runs)",
         f"source  {node.source or '—'}",
     ]
+    if node.fused:
+        lines.append(f"fused   {', '.join(node.fused)} (one kernel)")
     if node.grad:
         lines.append(f"grad    {node.grad}")
     if node.grad_of is not None and node.grad_of in graph.nodes:

@@ -1,0 +1,112 @@
+"""The static graph as built and as run (after the graph passes), from events alone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.tui.conftest import build_app, finish
+from tests.tui.synthetic import STATIC, SyntheticScene
+from engine.events import EventStream, recording
+from tui.captions import passes_summary
+from tui.rewrites import as_run, pass_counts
+from tui.state import ViewState
+
+
+def _events(**options: Any) -> list[dict[str, Any]]:
+    stream = EventStream()
+    with recording(stream) as events:
+        SyntheticScene(stream=stream, optimized=True, **options).run(iterations=2)
+    return events
+
+
+def _state(events: list[dict[str, Any]]) -> ViewState:
+    state = ViewState(fake_timings=True)
+    for ev in events:
+        state.apply(dict(ev))
+    return state
+
+
+def test_as_run_replays_the_passes() -> None:
+    state = _state(_events())
+    built, run = state.graphs["static"], state.as_run
+    assert built is not None and run is not None
+    assert len(built.nodes) == len(STATIC) == 27 and len(run.nodes) == 22
+    names = {n.name: n for n in run.nodes.values()}
+    assert "pow" not in names and "Sum" not in names and "random_normal" not in names
+    fused = names["Maximum"]
+    assert fused.op == "_FusedMatMul" and fused.fused == ("MatMul", "Maximum")
+    assert names["Mean"].fused == ("pow", "Sum", "Mean")
+    # replaced ids are redirected: the ReLU gradient reads the fused node, not MatMul
+    select = names["gradients/Maximum_grad/Select"]
+    assert fused.id in select.inputs and 6 not in select.inputs
+    # the fused kernels ran, in both views, sharing one timing history per node
+    assert fused.state == "done" and built.nodes[fused.id].state == "done"
+    assert fused.stats is built.nodes[fused.id].stats and fused.stats.count == 2
+    # shared nodes keep the built graph's order
+    order = [n.name for n in run.nodes.values()]
+    assert order.index("Placeholder") < order.index("Maximum") < order.index("MatMul_1")
+
+
+def test_summary_counts_from_the_reports() -> None:
+    state = _state(_events())
+    steps, before, after = pass_counts(state.rewrites) or ([], 0, 0)
+    assert steps == [("prune", 2), ("fuse_matmul", 1), ("fuse_elementwise", 2)]
+    assert (before, after) == (27, 22)
+    assert passes_summary(state.rewrites) == (
+        "27 → 22 nodes · passes: pruning −2, fusion −1, elementwise fusion −2")
+    assert "노드 27 → 22개" in passes_summary(state.rewrites, "ko")
+    assert passes_summary([]) == "no graph pass changed the graph"
+
+
+def test_a_graph_without_passes_is_its_plan() -> None:
+    state = _state([ev for ev in _events() if ev["kind"] != "graph_rewritten"])
+    built, run = state.graphs["static"], state.as_run
+    assert built is not None and run is not None
+    assert set(run.nodes) == built.plan
+
+
+def test_as_run_is_a_pure_function_of_the_events() -> None:
+    events = _events()
+    a, b = _state(events).as_run, _state(events).as_run
+    assert a is not None and b is not None
+    assert [(n.id, n.name, n.inputs) for n in a.nodes.values()] == \
+        [(n.id, n.name, n.inputs) for n in b.nodes.values()]
+    built = _state(events).graphs["static"]
+    assert built is not None
+    again = as_run(built, _state(events).rewrites, sorted(a.nodes))
+    assert list(again.nodes) == list(a.nodes)
+
+
+async def test_toggle_switches_the_static_pane() -> None:
+    app = build_app(iterations=2, scene_options={"optimized": True})
+    async with app.run_test(size=(160, 48)) as pilot:
+        await finish(pilot)
+        view = app.static_graph
+        assert view.graph is app.state.graphs["static"] and len(view.graph.nodes) == 27
+        assert view.border_title == "static graph · TensorFlow 1 · as built"
+        assert view.border_subtitle == "Session.run #2 · 22 of 27 nodes run"
+        await pilot.press("g")
+        assert view.graph is app.state.as_run and len(view.graph.nodes) == 22
+        assert view.border_title == "static graph · TensorFlow 1 · as run"
+        assert view.border_subtitle.startswith("27 → 22 nodes · ")
+        assert "_FusedMatMul" in view.drawing_text()
+        assert "MatMul+Maximum" in view.drawing_text()
+        # boxes both views share stay where they were
+        both = [nid for nid in view.layout_.boxes if isinstance(nid, int)
+                and nid in app.state.graphs["static"].nodes and nid in app.state.as_run.nodes]
+        after = {nid: view.layout_.boxes[nid] for nid in both}
+        await pilot.press("g")
+        assert view.graph is app.state.graphs["static"]
+        assert view.border_title.endswith("as built")
+        before = {nid: view.layout_.boxes[nid] for nid in both}
+        assert before == after
+
+
+async def test_toggle_from_the_palette_and_before_any_run() -> None:
+    app = build_app(iterations=1, autostart=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.set_as_run(True)
+        await pilot.pause()
+        assert app.static_graph.border_title.endswith("as run")
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "view: static graph as built / as run" in titles
