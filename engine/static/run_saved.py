@@ -57,8 +57,9 @@ def run_in_fresh_process(graph_file: str, weights_file: str | None, fetches: Any
     with tempfile.TemporaryDirectory(prefix="cgviz-fresh-") as tmp:
         work = Path(tmp)
         feed_path, result_path = work / "feed.npz", work / "result"
-        np.savez(feed_path, **{f"f{i}": np.asarray(v) for i, v in enumerate((feed_dict or {}).values())})
-        (work / "feed.json").write_text(json.dumps(list((feed_dict or {}).keys())), "utf-8")
+        feed = dict(feed_dict or {})
+        np.savez(feed_path, **{f"f{i}": np.asarray(v) for i, v in enumerate(feed.values())})
+        (work / "feed.json").write_text(json.dumps(list(feed)), "utf-8")
         trace = work / "trace.jsonl" if STREAM.active else None
         cmd = [sys.executable, "-m", "engine.static.run_saved", str(graph_file),
                "--feed", str(feed_path), "--result", str(result_path), "--device", device]
@@ -83,7 +84,7 @@ def run_in_fresh_process(graph_file: str, weights_file: str | None, fetches: Any
 
 
 def replay(trace: str | Path, report: dict[str, Any]) -> int:
-    """Re-emit a child's trace on this process's stream (``process: "fresh"``); returns the count."""
+    """Re-emit a child's trace on this stream (``process: "fresh"``); returns the count."""
     _, events = read_trace(trace)
     for ev in events:
         payload = {k: v for k, v in ev.items() if k not in _ENVELOPE}
