@@ -78,6 +78,9 @@ class EventStream:
         """Called after every delivered event; may sleep, block or raise Stopped."""
         self.active = False
         """True while anyone listens; producers check it before building a payload."""
+        self.paused_ns = 0
+        """Nanoseconds spent in the pacer so far: spans that hold several events (a whole
+        Session.run, an eager iteration) subtract it, so slow motion never shows as compute."""
 
     def subscribe(self, fn: Subscriber) -> Callable[[], None]:
         """Add a subscriber; returns a function that removes it again."""
@@ -101,9 +104,8 @@ class EventStream:
                         "kind": kind, **payload}
         for fn in self._subscribers:
             fn(event)
-        pacer = self.pacer
-        if pacer is not None:
-            pacer(event)
+        if self.pacer is not None:
+            self.pace(event)
 
     def send(self, event: Event) -> None:
         """Deliver a pre-built event (it has ``kind`` and its payload): the fast path of ``emit``.
@@ -115,9 +117,19 @@ class EventStream:
         event["t_ns"] = _clock() - self._t0
         for fn in self._subscribers:
             fn(event)
+        if self.pacer is not None:
+            self.pace(event)
+
+    def pace(self, event: Event) -> None:
+        """Hand ``event`` to the pacer (which may sleep, block or raise), timing the pause."""
         pacer = self.pacer
-        if pacer is not None:
+        if pacer is None:
+            return
+        t0 = _clock()
+        try:
             pacer(event)
+        finally:
+            self.paused_ns += _clock() - t0
 
     def set_pacer(self, pacer: Callable[[Event], None] | None) -> None:
         """Install (or remove, with None) the pacer."""

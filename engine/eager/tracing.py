@@ -42,7 +42,7 @@ class State:
     """The current eager graph (one per iteration) and its node numbering."""
 
     __slots__ = ("iteration", "graph", "token", "next_id", "first_site", "left_first", "t0",
-                 "devices", "last")
+                 "paused0", "devices", "last")
 
     def __init__(self) -> None:
         self.iteration = -1
@@ -52,6 +52,7 @@ class State:
         self.first_site: tuple[CodeType, int] | None = None
         self.left_first = False
         self.t0 = 0
+        self.paused0 = 0  # STREAM.paused_ns when the iteration began
         self.devices: set[Device] = set()
         self.last = -1  # node id of the op traced last
 
@@ -102,6 +103,7 @@ def _start(site: tuple[CodeType, int] | None) -> None:
     st.next_id = 0
     st.first_site, st.left_first = site, False
     st.t0 = time.perf_counter_ns()
+    st.paused0 = STREAM.paused_ns
     STREAM.emit("iteration_started", mode="eager", iteration=st.iteration)
     STREAM.emit("graph_created", graph=st.graph, mode="eager", iteration=st.iteration)
 
@@ -114,7 +116,7 @@ def _finish() -> None:
     st.graph = None
     if STREAM.active:
         STREAM.emit("iteration_finished", mode="eager", iteration=st.iteration,
-                    dur_ns=time.perf_counter_ns() - st.t0)
+                    dur_ns=time.perf_counter_ns() - st.t0 - (STREAM.paused_ns - st.paused0))
 
 
 def _site(frame: FrameType | None) -> tuple[tuple[CodeType, int] | None, int, str]:
@@ -352,14 +354,14 @@ def traced(op: Op, name: str, parents: tuple[Any, ...], args: tuple[Any, ...],
     for fn in subscribers:
         fn(event)
     if stream.pacer is not None:
-        stream.pacer(event)
+        stream.pace(event)
     devname = info.created["device"]
     event = {"seq": next(seq), "t_ns": _clock() - t0_ns, "kind": "node_started", "graph": graph,
              "node": nid, "device": devname}
     for fn in stream._subscribers:
         fn(event)
     if stream.pacer is not None:
-        stream.pacer(event)
+        stream.pace(event)
     finished = info.finished
     if devname == "cpu":  # the host clock around the kernel, inline (no callback)
         t0 = _clock()
@@ -371,7 +373,7 @@ def traced(op: Op, name: str, parents: tuple[Any, ...], args: tuple[Any, ...],
         for fn in stream._subscribers:
             fn(event)
         if stream.pacer is not None:
-            stream.pacer(event)
+            stream.pace(event)
         return out
 
     def done(dur_ns: int) -> None:

@@ -240,7 +240,7 @@ class Session:
                     plan=[op._id for op in plan.ops], device=self.device.name,
                     folded=plan.folded, fallbacks=plan.fallbacks,
                     branches={str(k): v for k, v in plan.branches.items()})
-        t0 = time.perf_counter_ns()
+        t0, paused0 = time.perf_counter_ns(), STREAM.paused_ns
         failed = True
         try:
             moved = []
@@ -256,7 +256,7 @@ class Session:
             outs = self._results(entry, plan.run_instrumented(moved), run)
             failed = False
         finally:
-            dur = time.perf_counter_ns() - t0
+            dur = time.perf_counter_ns() - t0 - (STREAM.paused_ns - paused0)  # minus pauses
             STREAM.emit("run_finished", graph=gid, run=run, dur_ns=dur, **(
                 {"failed": True} if failed else {}))
             if not failed:
