@@ -504,13 +504,17 @@ class Tensor:
         if self.array.size != 1:
             errors.fail(f"a Tensor with {self.array.size} elements cannot be converted to Scalar")
         if self._dev is CPU:
-            return self.array.item()
+            value = self.array.item()
+            if STREAM.active:
+                tracing.item_metric(value)
+            return value
         t0 = time.perf_counter_ns()
         value = self._dev.to_host(self.array).item()
         if STREAM.active:
             tracing.sync_point()
             tracing.transfer("D2H", self.array.itemsize, time.perf_counter_ns() - t0,
                              self._dev.name, ".item()")
+            tracing.item_metric(value)
         return value
 
     def tolist(self) -> Any:

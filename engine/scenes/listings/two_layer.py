@@ -35,7 +35,7 @@ def pytorch_iteration(x, y, w1, w2, learning_rate=1e-6):
 
     w1 -= learning_rate * grad_w1
     w2 -= learning_rate * grad_w2
-    return loss
+    return loss.item()
 
 
 dtype = torch.FloatTensor
@@ -60,4 +60,4 @@ with tf.Session() as sess:
         values[w2] -= learning_rate * grad_w2_val
 
         # dynamic: this call builds a brand-new graph
-        loss_t = pytorch_iteration(xt, yt, w1t, w2t)
+        loss_val_t = pytorch_iteration(xt, yt, w1t, w2t)

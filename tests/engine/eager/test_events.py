@@ -149,3 +149,18 @@ def test_send_stamps_seq_and_time_into_a_prebuilt_event():
     stream.send(event)
     assert got[1] is event and event["seq"] == got[0]["seq"] + 1
     assert event["t_ns"] >= got[0]["t_ns"] and list(event)[:3] == ["seq", "t_ns", "kind"]
+
+
+def test_item_reports_a_metric_named_as_the_line_names_it():
+    import engine.eager as torch
+    from engine.events import recording
+
+    torch.new_iteration()
+    x = torch.ones(3)
+    with recording() as events:
+        loss = (x * 2.0).sum().item()
+        total = (x * 3.0).sum()
+        assert total.item() == 9.0
+        loss_again = (x * 2.0).sum().item()  # noqa: F841 - another name, another metric
+    metrics = [(e["name"], e["value"]) for e in events if e["kind"] == "metric"]
+    assert metrics == [("loss", loss), ("total", 9.0), ("loss_again", 6.0)]
