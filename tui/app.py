@@ -26,7 +26,7 @@ from tui.replay_actions import ReplayActions
 from tui.runner import SPEEDS, Runner
 from tui.state import ViewState
 from tui.view_actions import ViewActions
-from tui.widgets import DevicePanel, GraphView, LossPlot, NodeCard, SourcePane
+from tui.widgets import DataStrip, DevicePanel, GraphView, LossPlot, NodeCard, SourcePane
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -118,6 +118,8 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
     card = getters.query_one("#card", NodeCard)
     cpu_panel = getters.query_one("#cpu-panel", DevicePanel)
     gpu_panel = getters.query_one("#gpu-panel", DevicePanel)
+    cpu_data = getters.query_one("#cpu-data", DataStrip)
+    gpu_data = getters.query_one("#gpu-data", DataStrip)
     status = getters.query_one("#status", Static)
     legend = getters.query_one("#legend", Static)
     caption = getters.query_one("#caption", Static)
@@ -218,7 +220,9 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
             with VerticalScroll(id="side"):
                 yield NodeCard(id="card")
                 yield DevicePanel("cpu", id="cpu-panel")
+                yield DataStrip("cpu", id="cpu-data")
                 yield DevicePanel("gpu", id="gpu-panel")
+                yield DataStrip("gpu", id="gpu-data")
         yield Static(id="status")
         yield Footer()
 

@@ -133,6 +133,8 @@ class FrameActions:
         self.cpu_panel.paced = self.gpu_panel.paced = st.paced
         self.cpu_panel.set_stats(cpu, gpu, self.device == "cpu")
         self.gpu_panel.set_stats(gpu, cpu, self.device == "gpu")
+        self.cpu_data.set_stats(cpu)
+        self.gpu_data.set_stats(gpu)
         self.loss_plot.update_losses(st.loss)
         self._refresh_card()
 

@@ -38,6 +38,8 @@ class LectureActions:
         app.loss_plot.border_title = tr("pane.loss", lang)
         app.cpu_panel.border_title = tr("pane.cpu", lang)
         app.gpu_panel.border_title = tr("pane.gpu", lang)
+        app.cpu_data.border_title = tr("pane.data", lang, device="CPU")
+        app.gpu_data.border_title = tr("pane.data", lang, device="GPU")
         self._placeholders()
 
     def _placeholders(self) -> None:

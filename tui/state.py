@@ -38,6 +38,9 @@ def fake_ns(ev: dict[str, Any]) -> int:
         ns = 5_000 + int(ev.get("bytes") or 0) // 10
     elif kind == "run_finished":
         ns = 900_000
+    elif kind == "data":
+        ns = {"disk": 6_000_000, "ram": 300_000, "prefetch": 50_000}.get(
+            str(ev.get("source")), 1_000_000)
     else:
         ns = 1_500_000
     return ns // 20 if ev.get("device") == "gpu" else ns
@@ -85,6 +88,8 @@ class ViewState:
         """The graph passes' reports that made the latest run's plan (see tui.rewrites)."""
         self._rewrite_log = RewriteLog()
         self._as_run_key: tuple[object, ...] = ()
+        self._data_wait: dict[str, tuple[int, str, int]] = {}
+        """mode -> (summed wait, source, batch bytes) of the iteration under way."""
         self.paced = False
         """The run is slowed or stepped: its wall times hold the pauses, so a run's and an
         iteration's time is the sum of its ops' times instead (the app keeps this current)."""
@@ -158,6 +163,7 @@ class ViewState:
         self.graphs = {m: None for m in MODES}
         self._forget_rewrites()
         self._by_id.clear()
+        self._data_wait.clear()
         self._last_seq = None
         self.current = None
         self.finished = False
@@ -304,8 +310,25 @@ class ViewState:
                     g.changed.add(fwd.id)
         self.dirty.add(graph.mode)
 
+    def _on_data(self, ev: dict[str, Any]) -> None:
+        """The loop waited for a batch: summed per iteration, shown against its compute."""
+        mode = "static" if ev.get("mode") == "static" else "eager"
+        wait, _, _ = self._data_wait.get(mode, (0, "", 0))
+        self._data_wait[mode] = (wait + self._dur(ev), str(ev.get("source") or "?"),
+                                 int(ev.get("bytes") or 0))
+
+    def _close_data(self, mode: str) -> None:
+        """An iteration (or Session.run) ended: its waits for data against its ops' time."""
+        pending = self._data_wait.pop(mode, None)
+        if pending is not None:
+            wait, source, nbytes = pending
+            self.devices.setdefault(self.device, DeviceStats(self.device)).data_iteration(
+                source, wait, self._op_sum[mode], nbytes)
+            self.dirty.add("devices")
+
     def _on_run_finished(self, ev: dict[str, Any]) -> None:
         graph = self._graph(ev)
+        self._close_data("static")
         dur = self._op_sum["static"] if self.paced else self._dur(ev)
         self.devices.setdefault(self.device, DeviceStats(self.device)).iteration("static", dur)
         self.iteration["static"] += 1 if graph is not None else 0
@@ -321,6 +344,7 @@ class ViewState:
 
     def _on_iteration_finished(self, ev: dict[str, Any]) -> None:
         if ev.get("mode") == "eager":
+            self._close_data("eager")
             dur = self._op_sum["eager"] if self.paced else self._dur(ev)
             self.devices.setdefault(self.device, DeviceStats(self.device)).iteration("eager", dur)
             self.dirty.add("devices")

@@ -38,6 +38,33 @@ class TransferStat:
     total_ns: int = 0
 
 
+DATA_WINDOW = 20
+"""Recent iterations the data-loading figures average over (so a cure shows within a few)."""
+
+
+@dataclass(slots=True)
+class DataStat:
+    """Iterations fed from one data source: time waiting for the batch against computing."""
+
+    wait: deque[int] = field(default_factory=lambda: deque(maxlen=DATA_WINDOW))
+    """Recent per-iteration waits for data (ns)."""
+    compute: deque[int] = field(default_factory=lambda: deque(maxlen=DATA_WINDOW))
+    """Recent per-iteration compute times: the iteration's ops (ns)."""
+    iterations: int = 0
+    batch_bytes: int = 0
+    """Size of the latest batch."""
+
+    @property
+    def wait_ns(self) -> float:
+        """Mean wait per iteration over the window."""
+        return sum(self.wait) / len(self.wait) if self.wait else 0.0
+
+    @property
+    def compute_ns(self) -> float:
+        """Mean compute per iteration over the window."""
+        return sum(self.compute) / len(self.compute) if self.compute else 0.0
+
+
 @dataclass
 class DeviceStats:
     """Everything a device panel shows, for one device."""
@@ -47,6 +74,8 @@ class DeviceStats:
     iterations: dict[str, deque[int]] = field(default_factory=dict)
     """mode -> recent iteration (eager) or run (static) durations in ns."""
     transfers: dict[str, TransferStat] = field(default_factory=dict)
+    data: dict[str, DataStat] = field(default_factory=dict)
+    """Data source ("disk", "ram", "prefetch") -> waiting vs computing, in the order seen."""
     _rate: deque[tuple[int, int]] = field(default_factory=lambda: deque(maxlen=RATE_WINDOW))
     version: int = 0
     """Bumped on every change; panels redraw only when it moved."""
@@ -66,6 +95,16 @@ class DeviceStats:
     def iteration(self, mode: str, dur_ns: int) -> None:
         """Record one iteration (eager) or Session.run (static)."""
         self.iterations.setdefault(mode, deque(maxlen=ITER_HISTORY)).append(dur_ns)
+        self.version += 1
+
+    def data_iteration(self, source: str, wait_ns: int, compute_ns: int, nbytes: int) -> None:
+        """Record one iteration that waited ``wait_ns`` for its batch and computed for
+        ``compute_ns``."""
+        stat = self.data.setdefault(source, DataStat())
+        stat.wait.append(wait_ns)
+        stat.compute.append(compute_ns)
+        stat.iterations += 1
+        stat.batch_bytes = nbytes
         self.version += 1
 
     def transfer(self, direction: str, nbytes: int, dur_ns: int) -> None:
