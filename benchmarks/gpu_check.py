@@ -33,7 +33,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine import devices  # noqa: E402
+from engine.bench import workloads as w  # noqa: E402
 from engine.ops import OPS  # noqa: E402
+
+SEED = w.Sizes()  # the lecture's sizes: (64, 1000, 100, 10), T1 at (64, 1000, 100)
 
 SIMULATE = os.environ.get("SIMULATE") == "1"
 _SIMULATION: Any = None
@@ -107,96 +110,41 @@ def check_ops(gpu: devices.GPUDevice, rng: np.random.Generator) -> dict[str, flo
     return errors
 
 
-def seed_data(rng: np.random.Generator, n: int, d_in: int, h: int, d_out: int) -> list[np.ndarray]:
-    return [rng.standard_normal(s).astype(np.float32) for s in
-            ((n, d_in), (n, d_out), (d_in, h), (h, d_out))]
-
-
-def numpy_seed_step(x, y, w1, w2, lr):  # noqa: ANN001, ANN201 - the lecture's numpy code
-    h = x.dot(w1)
-    h_relu = np.maximum(h, 0)
-    y_pred = h_relu.dot(w2)
-    loss = np.square(y_pred - y).sum()
-    grad_y_pred = 2.0 * (y_pred - y)
-    grad_w2 = h_relu.T.dot(grad_y_pred)
-    grad_h = grad_y_pred.dot(w2.T)
-    grad_h[h < 0] = 0
-    grad_w1 = x.T.dot(grad_h)
-    return loss, w1 - lr * grad_w1, w2 - lr * grad_w2
-
-
-def eager_seed_loop(device: str, data: list[np.ndarray], iters: int, lr: float = 1e-6) -> Any:
-    """The lecture's PyTorch listing P2 on the engine; returns (loss, w1, w2) on the host."""
+def eager_on(device: str, data: tuple[np.ndarray, ...], iters: int) -> tuple[float, Any, Any]:
+    """P2 (the benchmark's very lines) on the engine on ``device``; (loss, w1, w2) on the host."""
     import engine.eager as torch
 
     dtype = torch.cuda.FloatTensor if device == "gpu" else torch.FloatTensor
     x, y, w1, w2 = (torch.tensor(a).type(dtype) for a in data)
-    loss = None
-    for _ in range(iters):
-        h = x.mm(w1)
-        h_relu = h.clamp(min=0)
-        y_pred = h_relu.mm(w2)
-        loss = (y_pred - y).pow(2).sum()
-        grad_y_pred = 2.0 * (y_pred - y)
-        grad_w2 = h_relu.t().mm(grad_y_pred)
-        grad_h_relu = grad_y_pred.mm(w2.t())
-        grad_h = grad_h_relu.clone()
-        grad_h[h < 0] = 0
-        grad_w1 = x.t().mm(grad_h)
-        w1 -= lr * grad_w1
-        w2 -= lr * grad_w2
+    loss = w.eager_loop(x, y, w1, w2, iters)
     return loss.item(), w1.cpu().numpy(), w2.cpu().numpy()
 
 
-def static_seed_graph(device: str, n: int, d: int, h: int) -> tuple[Any, list[Any], list[Any]]:
-    """The lecture's TensorFlow listing T1, placed on ``device``."""
+def static_on(device: str, s: w.Sizes) -> tuple[Any, tuple[Any, ...], list[Any]]:
+    """T1 (the benchmark's graph) in a Session that places it on ``device``."""
     import engine.static as tf
 
-    tf.reset_default_graph()
-    with tf.device(f"/{device}:0"):
-        x = tf.placeholder(tf.float32, shape=(n, d))
-        y = tf.placeholder(tf.float32, shape=(n, d))
-        w1 = tf.placeholder(tf.float32, shape=(d, h))
-        w2 = tf.placeholder(tf.float32, shape=(h, d))
-        hidden = tf.maximum(tf.matmul(x, w1), 0)
-        y_pred = tf.matmul(hidden, w2)
-        diff = y_pred - y
-        loss = tf.reduce_mean(tf.reduce_sum(diff ** 2, axis=1))
-        grad_w1, grad_w2 = tf.gradients(loss, [w1, w2])
-    return tf.Session(), [x, y, w1, w2], [loss, grad_w1, grad_w2]
+    feeds, fetches = w.static_graph(tf, s)
+    return tf.Session(device=device), feeds, fetches
 
 
-def numpy_static_step(x, y, w1, w2):  # noqa: ANN001, ANN201 - T1 by hand, float64
-    x, y, w1, w2 = (a.astype(np.float64) for a in (x, y, w1, w2))
-    pre = x @ w1
-    hid = np.maximum(pre, 0)
-    diff = hid @ w2 - y
-    loss = (diff**2).sum(axis=1).mean()
-    g = 2 * diff / x.shape[0]
-    grad_w2 = hid.T @ g
-    grad_hid = g @ w2.T
-    grad_hid[pre < 0] = 0
-    return loss, x.T @ grad_hid, grad_w2
-
-
-def check_workloads(rng: np.random.Generator) -> dict[str, float]:
+def check_workloads() -> dict[str, float]:
+    """The seed workloads on the GPU against the same math in float64 numpy on the host."""
     errors = {}
-    data = seed_data(rng, 64, 1000, 100, 10)
+    data = w.eager_data(SEED)
     x, y, w1, w2 = (a.astype(np.float64) for a in data)
-    for _ in range(5):
-        loss, w1, w2 = numpy_seed_step(x, y, w1, w2, 1e-6)
-    got_loss, got_w1, got_w2 = eager_seed_loop("gpu", data, 5)
+    loss = w.numpy_loop(x, y, w1, w2, 5)
+    got_loss, got_w1, got_w2 = eager_on("gpu", data, 5)
     errors["eager seed loop: loss"] = rel_err(np.array(got_loss), np.array(loss))
     errors["eager seed loop: w1"] = rel_err(got_w1, w1)
     errors["eager seed loop: w2"] = rel_err(got_w2, w2)
 
-    sess, feeds, fetches = static_seed_graph("gpu", 64, 1000, 100)
-    values = [rng.standard_normal(s).astype(np.float32)
-              for s in ((64, 1000), (64, 1000), (1000, 100), (100, 1000))]
+    sess, feeds, fetches = static_on("gpu", SEED)
+    values = w.static_data(SEED)
     got = sess.run(fetches, feed_dict=dict(zip(feeds, values, strict=True)))
-    for name, g, w in zip(("loss", "grad_w1", "grad_w2"), got, numpy_static_step(*values),
-                          strict=True):
-        errors[f"static Session.run: {name}"] = rel_err(g, w)
+    want = w.numpy_step(*(v.astype(np.float64) for v in values))
+    for name, g, ref in zip(("loss", "grad_w1", "grad_w2"), got, want, strict=True):
+        errors[f"static Session.run: {name}"] = rel_err(g, ref)
     return errors
 
 
@@ -257,16 +205,16 @@ def time_transfers(gpu: devices.GPUDevice) -> list[dict[str, Any]]:
     return rows
 
 
-def time_seed(gpu: devices.GPUDevice, rng: np.random.Generator, iters: int) -> dict[str, Any]:
+def time_seed(iters: int) -> dict[str, Any]:
     """The seed workloads per device, one run: eager loop and static Session.run."""
-    data = seed_data(rng, 64, 1000, 100, 10)
+    data = w.eager_data(SEED)
     out: dict[str, Any] = {}
     for device in ("cpu", "gpu"):
-        eager_seed_loop(device, data, 3)  # warm-up: kernels compiled, pools filled
-        t = host_time(lambda d=device: eager_seed_loop(d, data, iters), 3)
+        eager_on(device, data, 3)  # warm-up: kernels compiled, pools filled
+        t = host_time(lambda d=device: eager_on(d, data, iters), 3)
         out[f"eager seed loop ms/iter ({device})"] = t / iters * 1e3
-        sess, feeds, fetches = static_seed_graph(device, 64, 1000, 100)
-        values = {f: rng.standard_normal(tuple(f.shape)).astype(np.float32) for f in feeds}
+        sess, feeds, fetches = static_on(device, SEED)
+        values = dict(zip(feeds, w.static_data(SEED), strict=True))
         sess.run(fetches, feed_dict=values)
         t = host_time(lambda s=sess, v=values, f=fetches: s.run(f, feed_dict=v), 20)
         out[f"static Session.run ms ({device}, feeds and fetches copied)"] = t * 1e3
@@ -289,7 +237,7 @@ def main() -> int:
     rng = np.random.default_rng(0)
 
     ok = True
-    for title, errors in (("ops", check_ops(gpu, rng)), ("workloads", check_workloads(rng))):
+    for title, errors in (("ops", check_ops(gpu, rng)), ("workloads", check_workloads())):
         print(f"\n== correctness: {title} (relative error against float64 numpy, limit {RTOL:g})")
         for name, err in errors.items():
             flag = "ok" if err < RTOL else "FAIL"
@@ -311,7 +259,7 @@ def main() -> int:
     for row in report["transfers"]:
         print(f"  {row['MiB']:4} MiB  H2D {row['H2D_GBps']:6.1f} GB/s  D2H {row['D2H_GBps']:6.1f} GB/s")
     print("\n== seed workloads (64, 1000, 100, 10), one run")
-    report["seed"] = time_seed(gpu, rng, 20 if args.quick else 100)
+    report["seed"] = time_seed(20 if args.quick else 100)
     for name, value in report["seed"].items():
         print(f"  {name:55} {value:8.3f}")
     report["seconds"] = time.perf_counter() - started
