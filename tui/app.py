@@ -90,6 +90,8 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
                 tooltip="Lay graphs out left-to-right or top-to-bottom", id="view.orientation"),
         Binding("g", "toggle_as_run", "As run", tooltip="Static graph as built, or as run: "
                 "after the graph passes (folding, fusion)", id="view.as-run"),
+        Binding("b", "show_bench", "Bench", show=False, tooltip="The benchmark's CPU vs GPU "
+                "table and matmul GFLOP/s (newest saved results)", id="app.bench"),
         Binding("m", "next_colour_mode", "Colour", tooltip="Colour by state, device or time",
                 id="view.colour"),
         Binding("z", "toggle_compact", "Compact", show=False, tooltip="Compact node boxes",
@@ -146,6 +148,7 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
         present: bool = False,
         player: Player | None = None,
         recording: Recording | None = None,
+        bench: str | None = None,
     ) -> None:
         super().__init__()
         self.lang = lang
@@ -155,6 +158,8 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
         self.player = player
         """A replay's player (None for a live run)."""
         self.recording = recording
+        self.bench_path = bench
+        """Benchmark results the bench screen shows (None: the newest saved ones)."""
         """The replayed trace (None for a live run)."""
         self._player_gen = 0
         self._tick_at = time.monotonic()

@@ -52,6 +52,9 @@ def _view_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--speed", default="lecture", choices=[n for n, _ in SPEEDS])
     p.add_argument("--chrome-trace", metavar="OUT.json", default=None,
                    help="write a Chrome/Perfetto trace (one process per device)")
+    p.add_argument("--bench", metavar="FILE", default=None,
+                   help="benchmark results for the bench screen (b; default: the newest "
+                        "that cgviz bench saved)")
 
 
 def _live_options(p: argparse.ArgumentParser) -> None:
@@ -240,7 +243,7 @@ def _live(args: argparse.Namespace) -> int:
         recorder = Recorder(STREAM, args.record, args.chrome_trace, header)
     app = make_app(scene=name, device=args.device, theme=_theme(args),
                    iterations=args.iterations, speed=args.speed, scenes=scenes,
-                   lang=args.lang, present=args.present)
+                   lang=args.lang, present=args.present, bench=args.bench)
     try:
         app.run()
     finally:
@@ -261,6 +264,7 @@ def _replay(args: argparse.Namespace) -> int:
     from tui.app import make_replay_app
 
     app = make_replay_app(recording, theme=_theme(args), speed=args.speed, lang=args.lang,
+                          bench=args.bench,
                           present=args.present, pause_on_markers=args.pause_on_markers)
     app.run()
     return 0

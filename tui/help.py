@@ -38,6 +38,7 @@ static graph folds into one box; unfold it with `f`.
 | `f` | fold / unfold name scopes |
 | `o` | orientation: left-to-right / top-to-bottom |
 | `g` | static graph as built / as run (after the graph passes: folded, fused, pruned) |
+| `b` | benchmark results: CPU vs GPU table, matmul GFLOP/s (`cgviz bench` saves them) |
 | `m` | colour by state / device / time (heat) |
 | `z` | compact boxes |
 | `t` | next theme |

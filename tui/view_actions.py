@@ -44,6 +44,13 @@ class ViewActions:
         app.present_now()
         app.notify(tr("view.as_run" if on else "view.as_built", app.lang), timeout=3)
 
+    def action_show_bench(self) -> None:
+        """Open the saved benchmark results (the lecture's CPU vs GPU table)."""
+        from tui.bench_screen import BenchScreen
+
+        app: Any = self
+        app.push_screen(BenchScreen(app.bench_path))
+
     def _panes(self) -> tuple[Any, Any]:
         app: Any = self
         return app.static_graph, app.eager_graph

@@ -109,12 +109,9 @@ def test_chrome_trace_of_a_replay_has_one_process_per_device(trace: Path, tmp_pa
 
 
 def test_bench_view_draws_the_sections(tmp_path: Path) -> None:
-    results = tmp_path / "bench.json"
-    results.write_text(json.dumps({
-        "cases": {"a eager": {"median": 1.5, "min": 1, "max": 2, "unit": "s"}},
-        "matmul": [{"size": 256, "device": "cpu", "gflops": 50.0},
-                   {"size": 256, "device": "gpu", "gflops": 900.0}],
-        "workloads": {"gpu": {"two-layer": 0.01}}}))
-    out = cgviz("bench", "--view", str(results))
+    fixture = Path(__file__).with_name("bench_small.json")
+    out = cgviz("bench", "--view", str(fixture))
     assert out.returncode == 0, out.stderr
-    assert "matmul GFLOP/s on gpu:" in out.stdout and "seed workloads on gpu:" in out.stdout
+    assert "matmul GFLOP/s on cpu:" in out.stdout
+    assert "seed workloads on cpu (median):" in out.stdout and "eager loop (P2)" in out.stdout
+    assert "gpu: not measured: no cupy" in out.stdout

@@ -107,3 +107,17 @@ class TestAsRun:
 
         app = build_app(iterations=2, scene_options={"optimized": True})
         assert snap_compare(app, terminal_size=(160, 48), run_before=run_before)
+
+
+class TestBench:
+    def test_bench_screen(self, snap_compare) -> None:
+        from pathlib import Path
+
+        async def run_before(pilot: Any) -> None:
+            await finish(pilot)
+            await pilot.press("b")
+            await pilot.pause()
+
+        fixture = str(Path(__file__).with_name("bench_small.json"))
+        assert snap_compare(build_app(iterations=1, bench=fixture), terminal_size=(160, 48),
+                            run_before=run_before)
