@@ -1,22 +1,23 @@
 """The engine process's side of :mod:`tui.engine_process`: run jobs, pace them, send the events.
 
 This module imports the engine and the standard library only (never Textual or Rich): it is
-what the child process loads. The child waits for :class:`Job` objects on its pipe, runs each
-on the engine with a subscriber that sends the events in batches, and a pacer that reads the
-shared :class:`Controls` (slow motion, pause, step, stop) the parent's UI writes. Pauses happen
-in the pacer, outside the engine's timed regions, exactly as with the thread runner.
+what the engine process loads, as ``python -c "from tui.engine_child import main; ..."`` with
+a socket to the UI process. It runs each :class:`Job` on the engine with a subscriber that
+sends the events in batches, and a pacer that obeys the :class:`Controls` the UI sends
+(slow motion, pause, step, stop); pauses happen in the pacer, outside the engine's timed
+regions, exactly as with the thread runner.
 
-Messages to the parent: ``("events", [event, ...])`` while a job runs, then
-``("done", "finished" | "stopped")``.
+Messages from the UI: ``("job", number, Job, delay, paused)``, the controls of
+:meth:`Controls.apply`, and None (quit). To the UI: ``("events", [event, ...])`` while a job
+runs, then ``("done", "finished" | "stopped")``.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import pickle
+import queue
 import signal
-import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -86,53 +87,94 @@ def run_script(program: Any, name: str, title: str, caption: str, text: str, lab
 
 
 class Controls:
-    """Run controls shared by the UI process (writes) and the engine process (reads).
+    """The run controls, as the UI last sent them (a reader thread updates them).
 
-    Plain shared values are read on every event without a lock; the condition is taken only to
-    change them (parent) or to wait on them (child).
+    Plain attributes are read on every event; the condition is taken only to change them or to
+    wait on them. Jobs numbered up to ``stop_upto`` are stopped.
     """
 
-    def __init__(self, ctx: Any) -> None:
-        self.delay = ctx.RawValue("d", 0.0)
+    def __init__(self) -> None:
+        self.delay = 0.0
         """Seconds of pause after each paced event (0: full speed)."""
-        self.paused = ctx.RawValue("b", 0)
-        self.steps = ctx.RawValue("i", 0)
+        self.paused = False
+        self.steps = 0
         """Paced events the run may pass while paused (step mode)."""
-        self.stop = ctx.RawValue("b", 0)
-        self.cond = ctx.Condition()
+        self.stop_upto = -1
+        self.job = 0
+        """Number of the job being run."""
+        self.cond = threading.Condition()
+
+    @property
+    def stopped(self) -> bool:
+        """Whether the job being run must end."""
+        return self.job <= self.stop_upto
+
+    def apply(self, message: tuple[Any, ...]) -> None:
+        """Take a control message: ("speed", delay), ("pause", bool), ("step",), ("stop", n)."""
+        with self.cond:
+            what = message[0]
+            if what == "speed":
+                self.delay = float(message[1])
+            elif what == "pause":
+                self.paused, self.steps = bool(message[1]), 0
+            elif what == "step":
+                self.paused = True
+                self.steps += 1
+            elif what == "stop":
+                self.stop_upto = max(self.stop_upto, int(message[1]))
+            self.cond.notify_all()
 
     def wait(self, stopped: type[Exception]) -> None:
         """Sleep (slow motion) or block (paused) after a paced event; raise when stopped."""
         with self.cond:
-            if not self.paused.value and self.delay.value:
-                self.cond.wait_for(lambda: self.stop.value or self.paused.value,
-                                   timeout=self.delay.value)
-            while self.paused.value and self.steps.value == 0 and not self.stop.value:
+            if not self.paused and self.delay:
+                self.cond.wait_for(lambda: self.stopped or self.paused, timeout=self.delay)
+            while self.paused and self.steps == 0 and not self.stopped:
                 self.cond.wait(0.1)
-            if self.paused.value and self.steps.value:
-                self.steps.value -= 1
-        if self.stop.value:
+            if self.paused and self.steps:
+                self.steps -= 1
+        if self.stopped:
             raise stopped("run stopped")
 
 
-def child_main(conn: Any, controls: Controls) -> None:
-    """The engine process: run jobs from ``conn`` until it closes or sends None."""
+def main(argv: list[str]) -> None:
+    """The engine process (``argv``: the socket's file descriptor): run jobs until the UI
+    closes the socket or sends None."""
+    from multiprocessing.connection import Connection
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C belongs to the UI
-    if not os.environ.get("CGVIZ_DEBUG"):  # a script's print() must not draw over the UI
-        _silence_output()
+    conn = Connection(int(argv[0]))
+    controls = Controls()
+    jobs: queue.Queue[tuple[Any, ...] | None] = queue.Queue()
+    threading.Thread(target=_read, args=(conn, controls, jobs), name="cgviz-controls",
+                     daemon=True).start()
     _warm_up()
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        if job is None:
-            return
+    while (message := jobs.get()) is not None:
+        _, number, job, delay, paused = message
+        with controls.cond:
+            controls.job, controls.delay = number, delay
+            if controls.paused != paused:
+                controls.paused, controls.steps = paused, 0
         state = run_in_child(job, conn, controls)
         try:
             conn.send(("done", state))
         except OSError:
             return
+
+
+def _read(conn: Any, controls: Controls, jobs: queue.Queue[tuple[Any, ...] | None]) -> None:
+    """The reader thread: jobs go to the main thread, controls take effect at once."""
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            message = None
+        if message is None or message[0] == "job":
+            jobs.put(message)
+            if message is None:
+                return
+        else:
+            controls.apply(message)
 
 
 def run_in_child(job: Job, conn: Any, controls: Controls) -> str:
@@ -151,17 +193,17 @@ def run_in_child(job: Job, conn: Any, controls: Controls) -> str:
         sent_at = time.perf_counter()
 
     def subscriber(event: dict[str, Any]) -> None:
-        if threading.get_ident() != me or controls.stop.value:
+        if threading.get_ident() != me or controls.stopped:
             return
         batch.append(event)
-        if (controls.delay.value or controls.paused.value or len(batch) >= BATCH_EVENTS
+        if (controls.delay or controls.paused or len(batch) >= BATCH_EVENTS
                 or time.perf_counter() - sent_at >= BATCH_S):
             flush()
 
     def pacer(event: dict[str, Any]) -> None:
-        if threading.get_ident() != me or controls.stop.value:
+        if threading.get_ident() != me or controls.stopped:
             raise Stopped("run stopped")
-        if event.get("kind") in PACED and (controls.delay.value or controls.paused.value):
+        if event.get("kind") in PACED and (controls.delay or controls.paused):
             flush()
             controls.wait(Stopped)
 
@@ -172,15 +214,15 @@ def run_in_child(job: Job, conn: Any, controls: Controls) -> str:
     except Stopped:
         pass
     except Exception as e:  # an engine failure is UI state, never a crash
-        if not controls.stop.value:
+        if not controls.stopped:
             batch.append({"kind": "error", "type": type(e).__name__, "message": str(e)})
     finally:
         unsubscribe()
         if STREAM.pacer is pacer:
             STREAM.set_pacer(None)
-    if not controls.stop.value:
+    if not controls.stopped:
         flush()
-    return "stopped" if controls.stop.value else "finished"
+    return "stopped" if controls.stopped else "finished"
 
 
 def _send(conn: Any, batch: list[dict[str, Any]]) -> None:
@@ -206,11 +248,3 @@ def _warm_up() -> None:
 def _plain(value: Any) -> Any:
     return value.tolist() if hasattr(value, "tolist") else str(value)
 
-
-def _silence_output() -> None:
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    for fd in (1, 2):
-        os.dup2(devnull, fd)
-    os.close(devnull)
-    sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as we do
-    sys.stderr = sys.stdout

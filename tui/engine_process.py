@@ -3,26 +3,31 @@
 :class:`ProcessRunner` has the thread :class:`~tui.runner.Runner`'s interface (inbox, speed,
 paused, paced, running, skimmed, set_speed, pause, step, stop, run). Given a :class:`Job`, it
 sends it to a warm child process (:mod:`tui.engine_child`) that runs it on the engine and sends
-the events back in batches; the calling (worker) thread receives them into the inbox, skipping
-whole runs / iterations when the UI is behind, as the thread runner does. The controls cross
-the boundary through shared values the child's pacer reads. Given a plain callable (a scene
-that cannot be described as a job), it runs it in this process with a thread runner.
+the events back in batches over a socket; the calling (worker) thread receives them into the
+inbox, skipping whole runs / iterations when the UI is behind, as the thread runner does. The
+controls are small messages the child's pacer obeys. Given a plain callable (a scene that
+cannot be described as a job), it runs it in this process with a thread runner.
 
-The child is started with the "forkserver" method (never fork: this process has threads), is
-kept between jobs so a restart is instant, and is killed when a stop is not obeyed within
-``STOP_GRACE_S``; a child that dies becomes an ``error`` event.
+The child is a fresh interpreter (never a fork: this process has threads) that imports only
+the engine; it is kept between jobs so a restart is instant, and killed when a stop is not
+obeyed within ``STOP_GRACE_S``. A child that dies becomes an ``error`` event.
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
+import os
+import socket
+import subprocess
+import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
-from tui.engine_child import Controls, Job, child_main
+from tui.engine_child import Job
 from tui.runner import HIGH_WATER, INBOX_CAP, NODE_KINDS, SPEEDS, Runner
 
 __all__ = ["Job", "ProcessRunner", "job_for"]
@@ -36,8 +41,6 @@ POLL_S = 0.05
 def job_for(scene: Any, device: str, iterations: int | None, seed: int) -> Job | None:
     """The job that runs ``scene`` in the engine process, or None when it cannot be described
     (a scene that is neither one of the engine's nor a loaded user script)."""
-    import sys
-
     from tui.script import ScriptScene
 
     if isinstance(scene, ScriptScene):
@@ -58,16 +61,16 @@ class ProcessRunner:
         """Engine -> UI events (bounded; append and popleft are thread-safe)."""
         self.speed = speed if speed in dict(SPEEDS) else "lecture"
         """Name of the current speed."""
-        self._ctx = mp.get_context("forkserver")
-        self._ctx.set_forkserver_preload(["tui.engine_child"])
-        self._controls = Controls(self._ctx)
-        self._controls.delay.value = dict(SPEEDS)[self.speed]
+        self._delay = dict(SPEEDS)[self.speed]
+        self._paused = False
         self._local = Runner(self.inbox, self.speed)
         """Runs plain callables in this process (scenes that are not jobs)."""
-        self._child: Any = None
-        self._conn: Any = None
+        self._child: subprocess.Popen[bytes] | None = None
+        self._conn: Connection | None = None
         self._child_lock = threading.Lock()
+        self._send_lock = threading.Lock()
         self._run_lock = threading.Lock()
+        self._job = 0
         self._taps: tuple[Callable[[dict[str, Any]], None], ...] = ()
         self._stop_at: float | None = None
         self._closed = False
@@ -85,49 +88,38 @@ class ProcessRunner:
     @property
     def paused(self) -> bool:
         """Whether the run waits at each paced event."""
-        return bool(self._controls.paused.value)
+        return self._paused
 
     @property
     def paced(self) -> bool:
         """Whether the run is slowed down or stepped (wall times then include the pauses)."""
-        return self.paused or bool(self._controls.delay.value)
+        return self._paused or bool(self._delay)
 
     # ------------------------------------------------------------ controls (UI thread)
 
     def set_speed(self, name: str) -> None:
         """Pick a named speed from :data:`~tui.runner.SPEEDS`."""
-        self.speed = name
-        c = self._controls
-        with c.cond:
-            c.delay.value = dict(SPEEDS)[name]
-            c.cond.notify_all()
+        self.speed, self._delay = name, dict(SPEEDS)[name]
+        self._tell("speed", self._delay)
         self._local.set_speed(name)
 
     def pause(self, paused: bool = True) -> None:
         """Pause (or resume) at the next paced event."""
-        c = self._controls
-        with c.cond:
-            c.paused.value, c.steps.value = int(paused), 0
-            c.cond.notify_all()
+        self._paused = paused
+        self._tell("pause", paused)
         self._local.pause(paused)
 
     def step(self) -> None:
         """Let the run go on to the next paced event, then pause again."""
-        c = self._controls
-        with c.cond:
-            c.paused.value = 1
-            c.steps.value += 1
-            c.cond.notify_all()
+        self._paused = True
+        self._tell("step")
         self._local.step()
 
     def stop(self) -> None:
         """End the current run at its next event (the child is killed if it does not obey)."""
-        c = self._controls
-        with c.cond:
-            c.stop.value = 1
-            c.cond.notify_all()
         if self._stop_at is None:
             self._stop_at = time.monotonic()
+        self._tell("stop", self._job)
         self._local.stop()
 
     def subscribe(self, fn: Callable[[dict[str, Any]], None]) -> Callable[[], None]:
@@ -142,6 +134,16 @@ class ProcessRunner:
 
         return unsubscribe
 
+    def _tell(self, *message: Any) -> None:
+        conn = self._conn
+        if conn is None:
+            return
+        try:
+            with self._send_lock:
+                conn.send(message)
+        except (OSError, ValueError):  # the child is gone: the run notices
+            pass
+
     # ------------------------------------------------------------ the child
 
     def warm(self) -> None:
@@ -149,17 +151,12 @@ class ProcessRunner:
         threading.Thread(target=self._ensure_child, name="cgviz-engine-start",
                          daemon=True).start()
 
-    def _ensure_child(self) -> tuple[Any, Any]:
+    def _ensure_child(self) -> tuple[subprocess.Popen[bytes], Connection]:
         with self._child_lock:
             if self._closed:
                 raise RuntimeError("the engine process was closed")
-            if self._child is None or not self._child.is_alive():
-                here, there = self._ctx.Pipe()
-                child = self._ctx.Process(target=child_main, args=(there, self._controls),
-                                          name="cgviz-engine", daemon=True)
-                child.start()
-                there.close()
-                self._child, self._conn = child, here
+            if self._child is None or self._conn is None or self._child.poll() is not None:
+                self._child, self._conn = _start_child()
             return self._child, self._conn
 
     def _kill(self) -> None:
@@ -168,26 +165,23 @@ class ProcessRunner:
             self._child = self._conn = None
         if conn is not None:
             conn.close()
-        if child is not None:
-            child.terminate()
-            child.join(0.5)
-            if child.is_alive():
-                child.kill()
-                child.join(0.5)
+        if child is not None and child.poll() is None:
+            child.kill()
+            child.wait(1.0)
 
     def close(self) -> None:
         """Stop any run and end the child (the app is quitting)."""
         self.stop()
         with self._child_lock:
             self._closed = True
-            child, conn = self._child, self._conn
+            child = self._child
         if child is None:
             return
+        self._tell(None)
         try:
-            conn.send(None)
-        except OSError:
+            child.wait(STOP_GRACE_S if self._running else 0.2)
+        except subprocess.TimeoutExpired:
             pass
-        child.join(STOP_GRACE_S if self._running else 0.2)
         self._kill()
 
     # ------------------------------------------------------------ the run (worker thread)
@@ -202,16 +196,15 @@ class ProcessRunner:
         with self._run_lock:
             if self._closed:
                 return
-            c = self._controls
-            with c.cond:
-                c.stop.value = 0
+            self._job += 1
             self._stop_at = None
             self.skimmed = 0
             self._running = True
             state = "stopped"
             try:
                 child, conn = self._ensure_child()
-                conn.send(target)
+                with self._send_lock:
+                    conn.send(("job", self._job, target, self._delay, self._paused))
                 state = self._receive(child, conn)
             except Exception as e:  # the child could not be started or reached
                 self.inbox.append({"kind": "error", "type": type(e).__name__,
@@ -222,7 +215,7 @@ class ProcessRunner:
             if state != "stopped":  # a stop comes from a restart or from quitting: no event
                 self.inbox.append({"kind": "runner", "state": state})
 
-    def _receive(self, child: Any, conn: Any) -> str:
+    def _receive(self, child: subprocess.Popen[bytes], conn: Connection) -> str:
         """Move the child's events into the inbox until it says it is done; how it ended."""
         skipping: set[Any] = set()
         while True:
@@ -231,7 +224,7 @@ class ProcessRunner:
                 return "stopped"
             try:
                 if not conn.poll(POLL_S):
-                    if not child.is_alive():
+                    if child.poll() is not None:
                         return self._died(child)
                     continue
                 kind, payload = conn.recv()
@@ -260,9 +253,11 @@ class ProcessRunner:
                 continue
             inbox.append(event)
 
-    def _died(self, child: Any) -> str:
-        child.join(0.5)
-        code = child.exitcode
+    def _died(self, child: subprocess.Popen[bytes]) -> str:
+        try:
+            code = child.wait(0.5)
+        except subprocess.TimeoutExpired:
+            code = None
         self._kill()
         if self._stop_at is not None:
             return "stopped"
@@ -270,3 +265,19 @@ class ProcessRunner:
                            "message": f"the engine process ended unexpectedly (exit code "
                                       f"{code}); restart (r) starts a new one"})
         return "died"
+
+
+def _start_child() -> tuple[subprocess.Popen[bytes], Connection]:
+    """A fresh engine process and our end of its socket (its output goes nowhere: a script's
+    print() must not draw over the UI; ``CGVIZ_DEBUG=1`` keeps its stderr)."""
+    ours, theirs = socket.socketpair()
+    root = str(Path(__file__).resolve().parent.parent)  # where the tui and engine packages are
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+    code = "import sys; from tui.engine_child import main; main(sys.argv[1:])"
+    child = subprocess.Popen(
+        [sys.executable, "-c", code, str(theirs.fileno())], pass_fds=(theirs.fileno(),),
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        stderr=None if os.environ.get("CGVIZ_DEBUG") else subprocess.DEVNULL, env=env)
+    theirs.close()
+    return child, Connection(ours.detach())
