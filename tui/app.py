@@ -18,6 +18,7 @@ from themes import load_themes
 from tui import engine_link
 from tui.captions import legend
 from tui.commands import CgvizCommands, system_commands
+from tui.engine_process import ProcessRunner, job_for
 from tui.frame import FrameActions
 from tui.help import HelpScreen
 from tui.i18n import scene_text, tr
@@ -149,6 +150,7 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
         player: Player | None = None,
         recording: Recording | None = None,
         bench: str | None = None,
+        engine: str | None = None,
     ) -> None:
         super().__init__()
         self.lang = lang
@@ -174,7 +176,14 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
         self.autodrain = (not deterministic) if autodrain is None else autodrain
         self.autostart = autostart
         self.state = player.state if player is not None else ViewState(fake_timings=deterministic)
-        self.runner = Runner(speed=speed)
+        if engine is None:  # tests (a private stream, fake timings) keep the engine in here
+            engine = "thread" if deterministic or stream is not None or player else "process"
+        self.runner: Runner | ProcessRunner = (
+            ProcessRunner(speed=speed) if engine == "process" else Runner(speed=speed))
+        """Drives the engine: in its own process ("process", the live app: the UI and the
+        engine each get a core) or in a worker thread here ("thread")."""
+        if isinstance(self.runner, ProcessRunner):
+            self.runner.warm()
         self._gpu_status = gpu_status or engine_link.gpu_status
         self._device_info = device_info or engine_link.device_info
         self.gpu_ok: bool | None = None
@@ -269,7 +278,10 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
         self._update_status()
 
     def on_unmount(self) -> None:
-        self.runner.stop()
+        if isinstance(self.runner, ProcessRunner):
+            self.runner.close()
+        else:
+            self.runner.stop()
 
     def get_default_screen(self) -> Screen[Any]:
         return MainScreen(id="_default")
@@ -316,8 +328,10 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
 
     @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
     def _run_engine(self, scene: Any, device: str, iterations: int | None) -> None:
-        self.runner.run(lambda: scene.run(device=device, iterations=iterations, seed=self.seed),
-                        stream=self.stream)
+        job = job_for(scene, device, iterations, self.seed) \
+            if isinstance(self.runner, ProcessRunner) else None
+        self.runner.run(job or (lambda: scene.run(device=device, iterations=iterations,
+                                                  seed=self.seed)), stream=self.stream)
 
     @work(thread=True, group="probe", exit_on_error=False)
     def _probe_gpu(self) -> None:
@@ -481,7 +495,7 @@ def make_app(
         device: "cpu" or "gpu".
         theme: theme name (cgviz-dark, cgviz-light, projector, colorblind, or a Textual one).
         iterations: iterations to run (None: the scene's default).
-        **options: passed to :class:`CgvizApp` (scenes, deterministic, speed, stream, ...).
+        **options: passed to :class:`CgvizApp` (scenes, deterministic, speed, stream, engine, ...).
     """
     return CgvizApp(scene=scene, device=device, theme=theme, iterations=iterations, **options)
 

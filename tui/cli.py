@@ -231,7 +231,11 @@ def _live(args: argparse.Namespace) -> int:
     from engine.events import STREAM
 
     from tui.app import make_app
+    from tui.engine_process import ProcessRunner
 
+    app = make_app(scene=name, device=args.device, theme=_theme(args),
+                   iterations=args.iterations, speed=args.speed, scenes=scenes,
+                   lang=args.lang, present=args.present, bench=args.bench)
     recorder = None
     if args.record or args.chrome_trace:
         from tui.engine_link import device_info
@@ -240,10 +244,9 @@ def _live(args: argparse.Namespace) -> int:
         facts = {d: device_info(d) for d in ("cpu", "gpu")}
         header = recording_header(args.device, facts, scene=name,
                                   paced=dict(SPEEDS)[args.speed] > 0)
-        recorder = Recorder(STREAM, args.record, args.chrome_trace, header)
-    app = make_app(scene=name, device=args.device, theme=_theme(args),
-                   iterations=args.iterations, speed=args.speed, scenes=scenes,
-                   lang=args.lang, present=args.present, bench=args.bench)
+        # the engine process's events arrive through the runner; a thread engine's on STREAM
+        source = app.runner if isinstance(app.runner, ProcessRunner) else STREAM
+        recorder = Recorder(source, args.record, args.chrome_trace, header)
     try:
         app.run()
     finally:

@@ -61,21 +61,10 @@ class ScriptScene:
 
     def run(self, device: str = "cpu", iterations: int | None = None, seed: int = 0) -> None:
         """Run the script; its exception becomes an ``error`` event with the traceback."""
-        from engine.cli.program import user_traceback
-        from engine.events import STREAM, Stopped
+        from tui.engine_child import run_script
 
-        STREAM.emit("scene", name=self.name, title=self.title, caption=self.caption,
-                    source=self.text, file=self.program.filename, device=device)
-        try:
-            self.program.run()
-        except (Stopped, KeyboardInterrupt):
-            raise
-        except SystemExit:
-            return
-        except Exception as e:
-            STREAM.emit("error", type=type(e).__name__, message=str(e),
-                        traceback=user_traceback(e, self.program.filename),
-                        label=str(self.path))
+        run_script(self.program, self.name, self.title, self.caption, self.text, str(self.path),
+                   device)
 
 
 def load_script_scene(path: str, device: str, iterations: int | None,

@@ -1,0 +1,187 @@
+"""The engine in its own process: same events as the thread runner, controls across the
+boundary, prompt stops, errors and a dead child as error events, recording, import hygiene."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+import engine.scenes  # noqa: F401 - job_for recognises the engine's own scenes
+from engine.events import TraceWriter, read_trace
+from tui.engine_process import Job, ProcessRunner, job_for
+from tui.runner import PACED, Runner
+
+SMALL = Job(scene="two-layer", small=True, iterations=2)
+
+
+@pytest.fixture
+def runner() -> Iterator[ProcessRunner]:
+    r = ProcessRunner(speed="full")
+    yield r
+    r.close()
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+    end = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < end, "condition not reached in time"
+        time.sleep(0.01)
+
+
+def in_thread(runner: ProcessRunner, job: Job) -> threading.Thread:
+    thread = threading.Thread(target=runner.run, args=(job,), daemon=True)
+    thread.start()
+    return thread
+
+
+def paced(runner: ProcessRunner) -> int:
+    return sum(1 for e in list(runner.inbox) if e.get("kind") in PACED)
+
+
+def script(tmp_path: Path, text: str) -> Job:
+    path = tmp_path / "user.py"
+    path.write_text(text, encoding="utf-8")
+    return Job(script=str(path), name="script:user.py", title="user.py", caption="")
+
+
+def test_runs_a_scene_to_completion_with_the_thread_runners_kinds(runner: ProcessRunner) -> None:
+    runner.run(SMALL)
+    kinds = [e["kind"] for e in runner.inbox]
+    thread = Runner(speed="full")
+    thread.run(SMALL)  # a Job runs in this process too
+    assert kinds[-1] == "runner" and runner.inbox[-1]["state"] == "finished"
+    assert set(kinds) == {e["kind"] for e in thread.inbox}
+    assert kinds.count("iteration_finished") == 2 * 2  # static and eager, two iterations
+    assert not runner.running
+
+
+def test_the_child_is_kept_between_runs(runner: ProcessRunner) -> None:
+    runner.run(SMALL)
+    child = runner._child
+    runner.inbox.clear()
+    runner.run(SMALL)
+    assert runner._child is child and runner.inbox[-1]["state"] == "finished"
+
+
+def test_pause_then_step_moves_exactly_one_paced_event(runner: ProcessRunner) -> None:
+    runner.pause(True)
+    thread = in_thread(runner, SMALL)
+    wait_for(lambda: paced(runner) == 1)
+    time.sleep(0.3)
+    assert paced(runner) == 1 and runner.paused and runner.paced
+    runner.step()
+    wait_for(lambda: paced(runner) == 2)
+    time.sleep(0.3)
+    assert paced(runner) == 2
+    runner.pause(False)
+    thread.join(10)
+    assert runner.inbox[-1] == {"kind": "runner", "state": "finished"}
+
+
+def test_slow_motion_then_full_speed(runner: ProcessRunner) -> None:
+    runner.set_speed("slow")
+    thread = in_thread(runner, SMALL)
+    wait_for(lambda: paced(runner) >= 2)
+    assert paced(runner) < 5, "slow motion: 0.6 s a paced event"
+    runner.set_speed("full")
+    thread.join(10)
+    assert not thread.is_alive() and runner.inbox[-1]["state"] == "finished"
+
+
+def test_stop_mid_run_is_prompt_and_the_child_stays(runner: ProcessRunner) -> None:
+    thread = in_thread(runner, Job(scene="two-layer", small=True, iterations=100_000))
+    wait_for(lambda: len(runner.inbox) > 100)
+    t0 = time.monotonic()
+    runner.stop()
+    thread.join(2)
+    assert not thread.is_alive() and time.monotonic() - t0 < 1.0
+    assert not runner.running and runner._child is not None
+    runner.inbox.clear()
+    runner.run(SMALL)
+    assert runner.inbox[-1]["state"] == "finished"
+
+
+def test_a_child_deaf_to_stop_is_killed(runner: ProcessRunner, tmp_path: Path) -> None:
+    thread = in_thread(runner, script(tmp_path, "import time\nwhile True:\n    time.sleep(1)\n"))
+    wait_for(lambda: any(e["kind"] == "scene" for e in runner.inbox))
+    t0 = time.monotonic()
+    runner.stop()
+    thread.join(3)
+    assert not thread.is_alive() and time.monotonic() - t0 < 2.0
+    assert runner._child is None
+    runner.inbox.clear()
+    runner.run(SMALL)  # a new child
+    assert runner.inbox[-1]["state"] == "finished"
+
+
+def test_an_engine_error_is_an_error_event(runner: ProcessRunner, tmp_path: Path) -> None:
+    runner.run(script(tmp_path, "import torch\nx = torch.randn(2, 3)\nx.mm(torch.randn(2, 3))\n"))
+    errors = [e for e in runner.inbox if e["kind"] == "error"]
+    assert errors and errors[-1]["traceback"] and "user.py" in errors[-1]["traceback"]
+    runner.inbox.clear()
+    runner.run(Job(scene="no-such-scene"))
+    assert [e["type"] for e in runner.inbox if e["kind"] == "error"] == ["KeyError"]
+
+
+def test_a_dead_child_is_an_error_event(runner: ProcessRunner, tmp_path: Path) -> None:
+    runner.run(script(tmp_path, "import os\nos._exit(3)\n"))
+    error = next(e for e in runner.inbox if e["kind"] == "error")
+    assert error["type"] == "EngineProcessDied" and "exit code 3" in error["message"]
+    runner.inbox.clear()
+    runner.run(SMALL)
+    assert runner.inbox[-1]["state"] == "finished"
+
+
+def test_record_through_the_runner_writes_a_readable_trace(runner: ProcessRunner,
+                                                          tmp_path: Path) -> None:
+    writer = TraceWriter(tmp_path / "run.jsonl", scene="two-layer")
+    undo = runner.subscribe(writer)
+    runner.run(SMALL)
+    undo()
+    writer.close()
+    header, events = read_trace(tmp_path / "run.jsonl")
+    assert header["scene"] == "two-layer"
+    assert [e["kind"] for e in events] == [e["kind"] for e in runner.inbox][:-1]
+
+
+def test_job_for_describes_engine_scenes_only() -> None:
+    from engine.scenes import SCENES
+
+    job = job_for(SCENES["two-layer"], "cpu", 3, 1)
+    assert job == Job(device="cpu", iterations=3, seed=1, scene="two-layer")
+    assert job_for(object(), "cpu", None, 0) is None
+
+
+def test_the_child_module_imports_no_ui() -> None:
+    code = ("import sys, tui.engine_child\n"
+            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
+            "assert not bad, bad\n")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_live_app_runs_the_engine_in_a_process() -> None:
+    from tests.tui.conftest import build_app
+    from tui.app import make_app
+
+    app = make_app(scene="two-layer", autostart=False)
+    assert isinstance(app.runner, ProcessRunner)
+    app.runner.close()
+    assert isinstance(build_app().runner, Runner)
+
+
+async def test_the_app_draws_a_run_of_the_engine_process() -> None:
+    from tui.app import make_app
+
+    app = make_app(scene="two-layer", iterations=2, speed="full", engine="process")
+    async with app.run_test(size=(160, 48)) as pilot:
+        end = time.monotonic() + 20
+        while not app.state.finished:
+            assert time.monotonic() < end, "the run did not finish"
+            await pilot.pause(0.05)
+        assert app.static_graph.graph is not None and app.eager_graph.graph is not None

@@ -1,0 +1,253 @@
+"""The engine process's side of :mod:`tui.engine_process`: run jobs, pace them, send the events.
+
+This module imports the engine and the standard library only (never Textual or Rich): it is
+what the engine process loads, as ``python -c "from tui.engine_child import main; ..."`` with
+a socket to the UI process. It runs each :class:`Job` on the engine with a subscriber that
+sends the events in batches, and a pacer that obeys the :class:`Controls` the UI sends
+(slow motion, pause, step, stop); pauses happen in the pacer, outside the engine's timed
+regions, exactly as with the thread runner.
+
+Messages from the UI: ``("job", number, Job, delay, paused)``, the controls of
+:meth:`Controls.apply`, and None (quit). To the UI: ``("events", [event, ...])`` while a job
+runs, then ``("done", "finished" | "stopped")``.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import queue
+import signal
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from tui.runner import PACED
+
+BATCH_EVENTS = 256
+"""A batch is sent when it holds this many events ..."""
+BATCH_S = 0.020
+"""... or when its first event is this old (at full speed; paced runs send every event)."""
+
+AT_ONCE = frozenset({"scene", "error"})
+"""Events sent at once even at full speed (what follows them may take long)."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """What to run, described so that it can cross a process boundary (picklable).
+
+    Either a built-in ``scene`` (by name) or a user's ``script`` (a path); ``name``, ``title``
+    and ``caption`` are what a script's ``scene`` event says (the app words them).
+    """
+
+    device: str = "cpu"
+    iterations: int | None = None
+    seed: int = 0
+    scene: str | None = None
+    small: bool = False
+    script: str | None = None
+    name: str = ""
+    title: str = ""
+    caption: str = ""
+
+    def __call__(self) -> None:
+        """Run the job here, in this process (it emits on the engine's stream)."""
+        if self.script is not None:
+            from engine.cli.program import load_script
+
+            program = load_script(self.script, self.device, self.iterations)
+            with open(self.script, encoding="utf-8") as f:
+                text = f.read()
+            run_script(program, self.name, self.title, self.caption, text, self.script,
+                       self.device)
+            return
+        from engine.scenes import get_scene
+
+        get_scene(str(self.scene)).run(self.device, self.iterations, seed=self.seed,
+                                       small=self.small)
+
+
+def run_script(program: Any, name: str, title: str, caption: str, text: str, label: str,
+               device: str) -> None:
+    """Run a loaded user script: a ``scene`` event first; its exception becomes an ``error``
+    event carrying the user's traceback (engine frames hidden)."""
+    from engine.cli.program import user_traceback
+    from engine.events import STREAM, Stopped
+
+    STREAM.emit("scene", name=name, title=title, caption=caption, source=text,
+                file=program.filename, device=device)
+    try:
+        program.run()
+    except (Stopped, KeyboardInterrupt):
+        raise
+    except SystemExit:
+        return
+    except Exception as e:
+        STREAM.emit("error", type=type(e).__name__, message=str(e),
+                    traceback=user_traceback(e, program.filename), label=label)
+
+
+class Controls:
+    """The run controls, as the UI last sent them (a reader thread updates them).
+
+    Plain attributes are read on every event; the condition is taken only to change them or to
+    wait on them. Jobs numbered up to ``stop_upto`` are stopped.
+    """
+
+    def __init__(self) -> None:
+        self.delay = 0.0
+        """Seconds of pause after each paced event (0: full speed)."""
+        self.paused = False
+        self.steps = 0
+        """Paced events the run may pass while paused (step mode)."""
+        self.stop_upto = -1
+        self.job = 0
+        """Number of the job being run."""
+        self.cond = threading.Condition()
+
+    @property
+    def stopped(self) -> bool:
+        """Whether the job being run must end."""
+        return self.job <= self.stop_upto
+
+    def apply(self, message: tuple[Any, ...]) -> None:
+        """Take a control message: ("speed", delay), ("pause", bool), ("step",), ("stop", n)."""
+        with self.cond:
+            what = message[0]
+            if what == "speed":
+                self.delay = float(message[1])
+            elif what == "pause":
+                self.paused, self.steps = bool(message[1]), 0
+            elif what == "step":
+                self.paused = True
+                self.steps += 1
+            elif what == "stop":
+                self.stop_upto = max(self.stop_upto, int(message[1]))
+            self.cond.notify_all()
+
+    def wait(self, stopped: type[Exception]) -> None:
+        """Sleep (slow motion) or block (paused) after a paced event; raise when stopped."""
+        with self.cond:
+            if not self.paused and self.delay:
+                self.cond.wait_for(lambda: self.stopped or self.paused, timeout=self.delay)
+            while self.paused and self.steps == 0 and not self.stopped:
+                self.cond.wait(0.1)
+            if self.paused and self.steps:
+                self.steps -= 1
+        if self.stopped:
+            raise stopped("run stopped")
+
+
+def main(argv: list[str]) -> None:
+    """The engine process (``argv``: the socket's file descriptor): run jobs until the UI
+    closes the socket or sends None."""
+    from multiprocessing.connection import Connection
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C belongs to the UI
+    conn = Connection(int(argv[0]))
+    controls = Controls()
+    jobs: queue.Queue[tuple[Any, ...] | None] = queue.Queue()
+    threading.Thread(target=_read, args=(conn, controls, jobs), name="cgviz-controls",
+                     daemon=True).start()
+    _warm_up()
+    while (message := jobs.get()) is not None:
+        _, number, job, delay, paused = message
+        with controls.cond:
+            controls.job, controls.delay = number, delay
+            if controls.paused != paused:
+                controls.paused, controls.steps = paused, 0
+        state = run_in_child(job, conn, controls)
+        try:
+            conn.send(("done", state))
+        except OSError:
+            return
+
+
+def _read(conn: Any, controls: Controls, jobs: queue.Queue[tuple[Any, ...] | None]) -> None:
+    """The reader thread: jobs go to the main thread, controls take effect at once."""
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            message = None
+        if message is None or message[0] == "job":
+            jobs.put(message)
+            if message is None:
+                return
+        else:
+            controls.apply(message)
+
+
+def run_in_child(job: Job, conn: Any, controls: Controls) -> str:
+    """Run one job with a batching subscriber and the shared pacer; returns how it ended."""
+    from engine.events import STREAM, Stopped
+
+    me = threading.get_ident()
+    batch: list[dict[str, Any]] = []
+    sent_at = time.perf_counter()
+
+    def flush() -> None:
+        nonlocal batch, sent_at
+        if batch:
+            _send(conn, batch)
+            batch = []
+        sent_at = time.perf_counter()
+
+    def subscriber(event: dict[str, Any]) -> None:
+        if threading.get_ident() != me or controls.stopped:
+            return
+        batch.append(event)
+        if (controls.delay or controls.paused or len(batch) >= BATCH_EVENTS
+                or time.perf_counter() - sent_at >= BATCH_S or event["kind"] in AT_ONCE):
+            flush()
+
+    def pacer(event: dict[str, Any]) -> None:
+        if threading.get_ident() != me or controls.stopped:
+            raise Stopped("run stopped")
+        if event.get("kind") in PACED and (controls.delay or controls.paused):
+            flush()
+            controls.wait(Stopped)
+
+    unsubscribe = STREAM.subscribe(subscriber)
+    STREAM.set_pacer(pacer)
+    try:
+        job()
+    except Stopped:
+        pass
+    except Exception as e:  # an engine failure is UI state, never a crash
+        if not controls.stopped:
+            batch.append({"kind": "error", "type": type(e).__name__, "message": str(e)})
+    finally:
+        unsubscribe()
+        if STREAM.pacer is pacer:
+            STREAM.set_pacer(None)
+    if not controls.stopped:
+        flush()
+    return "stopped" if controls.stopped else "finished"
+
+
+def _send(conn: Any, batch: list[dict[str, Any]]) -> None:
+    """Send a batch; events holding something unpicklable go as their JSON form."""
+    try:
+        conn.send(("events", batch))
+    except (pickle.PicklingError, TypeError, AttributeError):
+        plain = [json.loads(json.dumps(e, default=_plain)) for e in batch]
+        conn.send(("events", plain))
+
+
+def _warm_up() -> None:
+    """Import the engine before the first job arrives (a broken engine fails in the job)."""
+    try:
+        import engine.cli.program  # noqa: F401
+        import engine.eager  # noqa: F401
+        import engine.scenes  # noqa: F401
+        import engine.static  # noqa: F401
+    except Exception:  # noqa: S110 - the job reports it as an error event
+        pass
+
+
+def _plain(value: Any) -> Any:
+    return value.tolist() if hasattr(value, "tolist") else str(value)
+
