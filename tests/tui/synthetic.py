@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.events import STREAM, EventStream
+from engine.scenes.korean import KO as KOREAN
 
 SOURCE = """\
 import engine.static as tf
@@ -120,6 +121,8 @@ class SyntheticScene:
     name: str = "two-layer"
     title: str = "Two-layer net: static graph vs eager loop"
     caption: str = "synthetic events (tests)"
+    title_ko: str = KOREAN["two-layer"][0]
+    caption_ko: str = KOREAN["two-layer"][1]
     source: str = SOURCE
     stream: EventStream = field(default_factory=lambda: STREAM)
     fail_at: int | None = None
@@ -133,6 +136,7 @@ class SyntheticScene:
         """Emit the scene's events: build the static graph, then iterate."""
         emit = self.stream.emit
         emit("scene", name=self.name, title=self.title, caption=self.caption,
+             title_ko=self.title_ko, caption_ko=self.caption_ko,
              source=self.source, file="two_layer.py")
         emit("graph_created", graph="static:0", mode="static", name="two-layer")
         ids = {}

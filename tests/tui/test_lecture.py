@@ -10,7 +10,7 @@ from textual.app import App
 
 from tests.tui.conftest import CPU_FACTS, build_app, finish
 from tui.app import make_app
-from tui.i18n import SCENES_KO, STRINGS, cell_ljust
+from tui.i18n import STRINGS, cell_ljust
 from tui.lecture import format_scene_list, scene_sides
 
 
@@ -18,8 +18,8 @@ def test_every_english_string_has_a_korean_one() -> None:
     assert set(STRINGS["en"]) == set(STRINGS["ko"])
     from engine.scenes import SCENES
 
-    for name, scene in SCENES.items():  # the scene's own Korean, or the UI's table
-        assert getattr(scene, "caption_ko", None) or name in SCENES_KO, name
+    for name, scene in SCENES.items():  # scenes carry their own Korean
+        assert scene.title_ko and scene.caption_ko, name
 
 
 def test_korean_scene_list_lines_up_in_cells() -> None:
