@@ -4,14 +4,16 @@ The picture follows TensorFlow's ``timeline.generate_chrome_trace_format``: one 
 device ("cpu (numpy)", "gpu (cupy)"), and inside it one thread ("lane") per mode, so the static
 ``Session.run`` nodes and the eager loop's nodes sit on separate rows:
 
-* ``ph: "X"`` for each ``node_started``/``node_finished`` pair (named by the node's name from
-  its ``node_created`` event; args: op, shape, dtype, flops, bytes, graph, source) and for each
-  ``transfer`` (on a lane of its own);
+* ``ph: "X"`` for each ``node_finished`` (named by the node's name from its ``node_created``
+  event; args: op, shape, dtype, flops, bytes, graph, source) and for each ``transfer`` (on a
+  lane of its own);
 * ``ph: "i"`` instants at run and iteration boundaries, and for errors;
 * ``ph: "C"`` counters for metrics (the loss).
 
 Durations are the engine's measured ``dur_ns`` (CUDA events on the GPU), starts are the host
-``t_ns`` of ``node_started``. On the GPU a kernel's measured time can outlast the host gap to
+``t_ns`` of ``node_started`` (static nodes), or ``t_ns - dur_ns`` of ``node_finished`` where
+there is none (an eager op is created and run in one step: it sends no ``node_started``). On
+the GPU a kernel's measured time can outlast the host gap to
 the next launch; a span is then pushed right so spans on one lane never overlap and every
 lane's timestamps stay monotonic.
 """

@@ -244,7 +244,7 @@ class _Site:
     """
 
     __slots__ = ("op", "name", "dev", "sig", "attrs", "site", "created", "finished", "shape",
-                 "dtype", "nbytes", "flops")
+                 "dtype", "nbytes", "flops", "cpu")
 
     def __init__(self, op: Op, name: str, dev: Device, sig: tuple[Any, ...], attrs: Any,
                  args: tuple[Any, ...], kwargs: dict[str, Any], frame: FrameType | None) -> None:
@@ -265,9 +265,11 @@ class _Site:
                         "dtype": self.dtype, "device": dev.name, "mode": "eager", "scope": "",
                         "source": source, "line": line, "flops": self.flops,
                         "bytes": self.nbytes, "grad_of": None}
+        # node_created carries shape, dtype and bytes: node_finished repeats only the flops
+        # (per-op rates are folded from node_finished alone)
         self.finished = {"seq": 0, "t_ns": 0, "kind": "node_finished", "graph": None, "node": 0,
-                         "device": dev.name, "dur_ns": 0, "shape": self.shape,
-                         "dtype": self.dtype, "bytes": self.nbytes, "flops": self.flops}
+                         "device": dev.name, "dur_ns": 0, "flops": self.flops}
+        self.cpu = dev.name == "cpu"
 
 
 _OPS_AT: dict[tuple[int, int], _Site] = {}  # (id(code), f_lasti); the entry holds the code
@@ -324,12 +326,14 @@ def _site_info(frame: FrameType | None, op: Op, name: str, args: tuple[Any, ...]
 
 def traced(op: Op, name: str, parents: tuple[Any, ...], args: tuple[Any, ...],
            attrs: dict[str, Any], dev: Device) -> Any:
-    """Create, start, time and finish one op's node; returns the kernel's result.
+    """Create, time and finish one op's node; returns the kernel's result.
 
     One function on purpose (it runs for every op while anyone listens): the node's static
-    facts come from the call site's cache, the three events are delivered inline (what
-    ``STREAM.send`` does), outside the timed region; on the CPU the host clock is read right
-    around the kernel.
+    facts come from the call site's cache, its two events (``node_created`` just before the
+    kernel, ``node_finished`` after it) are delivered inline (what ``STREAM.send`` does),
+    outside the timed region; on the CPU the host clock is read right around the kernel. An
+    eager node is created and run in one step, so it has no ``node_started``: it is running
+    from ``node_created`` to ``node_finished`` (whose ``t_ns - dur_ns`` is when it started).
     """
     frame = user_frame()
     info = _site_info(frame, op, name, args, attrs, dev)
@@ -357,15 +361,8 @@ def traced(op: Op, name: str, parents: tuple[Any, ...], args: tuple[Any, ...],
         fn(event)
     if stream.pacer is not None:
         stream.pace(event)
-    devname = info.created["device"]
-    event = {"seq": next(seq), "t_ns": _clock() - t0_ns, "kind": "node_started", "graph": graph,
-             "node": nid, "device": devname}
-    for fn in stream._subscribers:
-        fn(event)
-    if stream.pacer is not None:
-        stream.pace(event)
     finished = info.finished
-    if devname == "cpu":  # the host clock around the kernel, inline (no callback)
+    if info.cpu:  # the host clock around the kernel, inline (no callback)
         t0 = _clock()
         out = op.kernel(dev.xp, *args, **attrs)
         t1 = _clock()

@@ -39,7 +39,7 @@ def _events() -> list[Event]:
         e("transfer", direction="H2D", bytes=96, dur_ns=800, device="gpu", reason="feed")
         e("node_created", graph="e0", node=0, name="mm", op="MatMul", inputs=[], shape=[4, 4],
           dtype="float32", device="gpu", mode="eager", source="demo.py:9")
-        e("node_started", graph="e0", node=0, device="gpu")
+        e("node_started", graph="e0", node=0, device="gpu")  # (traces of earlier versions)
         # a GPU kernel measured longer than the host gap before the next launch
         e("node_finished", graph="e0", node=0, device="gpu", dur_ns=10**9)
         e("node_created", graph="e0", node=1, name="clamp", op="Maximum", inputs=[0],
@@ -142,3 +142,16 @@ def test_nan_loss_still_gives_strict_json(tmp_path):
     path = write_chrome_trace(events, tmp_path / "nan.json")
     trace = json.loads(path.read_text(), parse_constant=lambda c: pytest.fail(f"bare {c}"))
     assert [ev["args"]["loss"] for ev in trace["traceEvents"] if ev["ph"] == "C"] == [1.0]
+
+
+def test_an_eager_node_without_node_started_starts_dur_ns_before_its_finish():
+    stream = EventStream()
+    with recording(stream) as events:
+        stream.emit("graph_created", graph="e0", mode="eager", iteration=0)
+        stream.emit("node_created", graph="e0", node=0, name="mm", op="MatMul", inputs=[],
+                    device="cpu", mode="eager")
+        stream.emit("node_finished", graph="e0", node=0, device="cpu", dur_ns=4000, flops=8)
+    span = next(ev for ev in to_chrome_trace(events)["traceEvents"] if ev["ph"] == "X")
+    finished = events[-1]
+    assert span["name"] == "mm" and span["dur"] == pytest.approx(4.0)
+    assert span["ts"] == pytest.approx((finished["t_ns"] - 4000) / 1000)

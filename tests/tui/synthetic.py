@@ -228,9 +228,8 @@ class SyntheticScene:
             ids[name] = i
             emit("node_created", **self._node(gid, i, name, op, [ids[n] for n in ins], shape,
                  line, "", None, device, "eager"))
-            emit("node_started", graph=gid, node=i, device=device)
-            emit("node_finished", graph=gid, node=i, device=device, dur_ns=8_000, shape=shape,
-                 dtype="float32", bytes=4 * _flops("", shape), flops=_flops(op, shape))
+            emit("node_finished", graph=gid, node=i, device=device, dur_ns=8_000,
+                 flops=_flops(op, shape))  # eager: no node_started, as the engine
         for k, name in enumerate(GRADS):
             emit("grad", graph=gid, node=ids[name], norm=10.0 / (k + 1) / (it + 1))
         emit("metric", name="loss", value=900.0 / (it + 1) ** 1.5, mode="eager", iteration=it)

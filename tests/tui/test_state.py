@@ -58,3 +58,16 @@ def test_runner_inbox_is_bounded_and_stop_is_prompt() -> None:
     runner.run(target, stream=stream)
     assert len(calls) == 4, "the pacer must stop the run at the next event"
     assert stream.pacer is None and not stream.active
+
+
+def test_an_eager_node_runs_from_node_created_to_node_finished() -> None:
+    state = ViewState()
+    state.apply({"kind": "graph_created", "graph": "eager:0", "mode": "eager", "iteration": 0})
+    state.apply({"kind": "node_created", "graph": "eager:0", "node": 0, "name": "mm",
+                 "op": "MatMul", "inputs": [], "shape": [2, 2], "mode": "eager"})
+    node = state.graphs["eager"].nodes[0]
+    assert node.state == "running" and state.current == ("eager", node)
+    state.apply({"kind": "node_finished", "graph": "eager:0", "node": 0, "device": "cpu",
+                 "dur_ns": 1000, "flops": 16})
+    assert node.state == "done" and node.shape == (2, 2)
+    assert state.devices["cpu"].ops["MatMul"].flops == 16
