@@ -54,6 +54,10 @@ KINDS: dict[str, tuple[str, ...]] = {
     # dicts as node_created's payload), replaced ({old id: new id}), stats {nodes_before,
     # nodes_after}
     "graph_rewritten": ("graph", "pass", "removed", "added", "replaced", "stats"),
+    # not from the engine: the UI's engine process sends it for a static run / eager iteration
+    # whose node events it skimmed at full speed (never while recording): ops = {op: [calls,
+    # total_ns, flops]} on device; + skimmed (events not sent)
+    "op_totals": ("graph", "mode", "device", "ops"),
 }
 
 

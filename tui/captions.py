@@ -107,6 +107,8 @@ def status_text(state: ViewState, runner: Runner, device: str, narrow: bool = Fa
     skimmed = state.skimmed + runner.skimmed
     if skimmed and not narrow:
         parts.append(f"{skimmed:,} skimmed (full speed)")
+    elif getattr(runner, "complete", False) and runner.speed == "full" and not narrow:
+        parts.append("recording: nothing skimmed")
     dropped = state.dropped - runner.skimmed
     if dropped > 0:
         parts.append(f"{dropped:,} dropped")

@@ -7,9 +7,10 @@ sends the events in batches, and a pacer that obeys the :class:`Controls` the UI
 (slow motion, pause, step, stop); pauses happen in the pacer, outside the engine's timed
 regions, exactly as with the thread runner.
 
-Messages from the UI: ``("job", number, Job, delay, paused)``, the controls of
+Messages from the UI: ``("job", number, Job, delay, paused, complete)``, the controls of
 :meth:`Controls.apply`, and None (quit). To the UI: ``("events", [event, ...])`` while a job
-runs, then ``("done", "finished" | "stopped")``.
+runs, then ``("done", "finished" | "stopped")``. At full speed most static runs and eager
+iterations are skimmed here, before their events are pickled (see :mod:`tui.skimmer`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tui.runner import PACED
+from tui.skimmer import NODE_KINDS, Skimmer
 
 BATCH_EVENTS = 256
 """A batch is sent when it holds this many events ..."""
@@ -105,6 +107,10 @@ class Controls:
         self.stop_upto = -1
         self.job = 0
         """Number of the job being run."""
+        self.behind = False
+        """The UI is behind: skim every run / iteration (at full speed)."""
+        self.complete = False
+        """A recording needs every event: skim nothing."""
         self.cond = threading.Condition()
 
     @property
@@ -113,7 +119,8 @@ class Controls:
         return self.job <= self.stop_upto
 
     def apply(self, message: tuple[Any, ...]) -> None:
-        """Take a control message: ("speed", delay), ("pause", bool), ("step",), ("stop", n)."""
+        """Take a control message: ("speed", delay), ("pause", bool), ("step",), ("stop", n),
+        ("behind", bool), ("complete", bool)."""
         with self.cond:
             what = message[0]
             if what == "speed":
@@ -125,6 +132,10 @@ class Controls:
                 self.steps += 1
             elif what == "stop":
                 self.stop_upto = max(self.stop_upto, int(message[1]))
+            elif what == "behind":
+                self.behind = bool(message[1])
+            elif what == "complete":
+                self.complete = bool(message[1])
             self.cond.notify_all()
 
     def wait(self, stopped: type[Exception]) -> None:
@@ -153,9 +164,9 @@ def main(argv: list[str]) -> None:
                      daemon=True).start()
     _warm_up()
     while (message := jobs.get()) is not None:
-        _, number, job, delay, paused = message
+        _, number, job, delay, paused, complete = message
         with controls.cond:
-            controls.job, controls.delay = number, delay
+            controls.job, controls.delay, controls.complete = number, delay, complete
             if controls.paused != paused:
                 controls.paused, controls.steps = paused, 0
         state = run_in_child(job, conn, controls)
@@ -195,9 +206,25 @@ def run_in_child(job: Job, conn: Any, controls: Controls) -> str:
             batch = []
         sent_at = time.perf_counter()
 
+    skim = Skimmer()
+    skipping = skim.skipping
+
     def subscriber(event: dict[str, Any]) -> None:
-        if threading.get_ident() != me or controls.stopped:
+        if threading.get_ident() != me or controls.job <= controls.stop_upto:  # (stopped)
             return
+        kind = event["kind"]
+        if kind in NODE_KINDS:
+            if skipping and event["graph"] in skipping:
+                skim.fold(event)
+                return
+            if kind == "node_created" and event.get("mode") != "eager":
+                skim.ops[(event["graph"], event["node"])] = event["op"]
+        elif kind == "run_started" or (kind == "graph_created" and event.get("mode") == "eager"):
+            skim.behind, skim.complete = controls.behind, controls.complete
+            if skim.start(event, not (controls.delay or controls.paused)):
+                return
+        elif skipping and (kind == "run_finished" or kind == "iteration_finished"):
+            batch.extend(skim.finish(event))
         batch.append(event)
         if (controls.delay or controls.paused or len(batch) >= BATCH_EVENTS
                 or time.perf_counter() - sent_at >= BATCH_S or event["kind"] in AT_ONCE):
@@ -206,7 +233,8 @@ def run_in_child(job: Job, conn: Any, controls: Controls) -> str:
     def pacer(event: dict[str, Any]) -> None:
         if threading.get_ident() != me or controls.stopped:
             raise Stopped("run stopped")
-        if event.get("kind") in PACED and (controls.delay or controls.paused):
+        if event.get("kind") in PACED and (controls.delay or controls.paused) and not (
+                skipping and event.get("graph") in skipping):  # a skimmed unit runs on
             flush()
             controls.wait(Stopped)
 

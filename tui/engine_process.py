@@ -4,8 +4,10 @@
 paused, paced, running, skimmed, set_speed, pause, step, stop, run). Given a :class:`Job`, it
 sends it to a warm child process (:mod:`tui.engine_child`) that runs it on the engine and sends
 the events back in batches over a socket; the calling (worker) thread receives them into the
-inbox, skipping whole runs / iterations when the UI is behind, as the thread runner does. The
-controls are small messages the child's pacer obeys. Given a plain callable (a scene that
+inbox. The child skims at full speed (whole runs / iterations sent as their summaries, see
+:mod:`tui.skimmer`), skimming everything while this side says the UI is behind (its inbox over
+``HIGH_WATER`` until it is back under ``LOW_WATER``), and nothing while a recording taps the
+events. The controls are small messages the child's pacer obeys. Given a plain callable (a scene that
 cannot be described as a job), it runs it in this process with a thread runner.
 
 The child is a fresh interpreter (never a fork: this process has threads) that imports only
@@ -28,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.engine_child import Job
-from tui.runner import HIGH_WATER, INBOX_CAP, NODE_KINDS, SPEEDS, Runner
+from tui.runner import HIGH_WATER, INBOX_CAP, SPEEDS, Runner
 
 __all__ = ["Job", "ProcessRunner", "job_for"]
 
@@ -40,6 +42,8 @@ other core (measured: the eager loop ran at a tenth of its speed), and even alon
 loop's small matmuls are faster on one."""
 POLL_S = 0.05
 """How often the receiving thread looks at the child while no message comes."""
+LOW_WATER = HIGH_WATER // 3
+"""Inbox length under which a UI that was behind is caught up again."""
 
 
 def job_for(scene: Any, device: str, iterations: int | None, seed: int) -> Job | None:
@@ -76,13 +80,21 @@ class ProcessRunner:
         self._run_lock = threading.Lock()
         self._job = 0
         self._taps: tuple[Callable[[dict[str, Any]], None], ...] = ()
+        self._complete: tuple[Callable[[dict[str, Any]], None], ...] = ()
+        """The taps that need every event (recordings): nothing is skimmed while any is on."""
+        self._behind = False
         self._stop_at: float | None = None
         self._closed = False
         self._running = False
         self.skimmed = 0
-        """Events not passed to the UI because it was behind (whole runs / iterations)."""
+        """Events the child did not send (skimmed runs / iterations), as it reports them."""
 
     # ------------------------------------------------------------ state
+
+    @property
+    def complete(self) -> bool:
+        """Whether a recording needs every event (then nothing is skimmed)."""
+        return bool(self._complete)
 
     @property
     def running(self) -> bool:
@@ -126,15 +138,24 @@ class ProcessRunner:
         self._tell("stop", self._job)
         self._local.stop()
 
-    def subscribe(self, fn: Callable[[dict[str, Any]], None]) -> Callable[[], None]:
+    def subscribe(self, fn: Callable[[dict[str, Any]], None],
+                  complete: bool = True) -> Callable[[], None]:
         """Also hand every event the child sends to ``fn`` (a trace writer); returns the undo.
 
-        The same duck type as the engine's stream, for :class:`tui.recorder.Recorder`.
+        The same duck type as the engine's stream, for :class:`tui.recorder.Recorder`. While a
+        ``complete`` tap is on (a recording), the child skims nothing; a tap that only watches
+        (a benchmark) passes ``complete=False``.
         """
         self._taps = (*self._taps, fn)
+        if complete:
+            self._complete = (*self._complete, fn)
+            self._tell("complete", True)
 
         def unsubscribe() -> None:
             self._taps = tuple(t for t in self._taps if t is not fn)
+            if fn in self._complete:
+                self._complete = tuple(t for t in self._complete if t is not fn)
+                self._tell("complete", bool(self._complete))
 
         return unsubscribe
 
@@ -208,7 +229,10 @@ class ProcessRunner:
             try:
                 child, conn = self._ensure_child()
                 with self._send_lock:
-                    conn.send(("job", self._job, target, self._delay, self._paused))
+                    conn.send(("job", self._job, target, self._delay, self._paused,
+                               self.complete))
+                    self._behind = False
+                    conn.send(("behind", False))
                 state = self._receive(child, conn)
             except Exception as e:  # the child could not be started or reached
                 self.inbox.append({"kind": "error", "type": type(e).__name__,
@@ -221,7 +245,6 @@ class ProcessRunner:
 
     def _receive(self, child: subprocess.Popen[bytes], conn: Connection) -> str:
         """Move the child's events into the inbox until it says it is done; how it ended."""
-        skipping: set[Any] = set()
         while True:
             if self._stop_at is not None and time.monotonic() - self._stop_at > STOP_GRACE_S:
                 self._kill()  # stuck in a long op: a stop must be prompt
@@ -237,25 +260,29 @@ class ProcessRunner:
             if kind == "done":
                 return str(payload)
             if self._stop_at is None:
-                self._deliver(payload, skipping)
+                self._deliver(payload)
+            self._watch()
 
-    def _deliver(self, events: list[dict[str, Any]], skipping: set[Any]) -> None:
+    def _deliver(self, events: list[dict[str, Any]]) -> None:
         inbox, taps = self.inbox, self._taps
+        if taps:
+            for event in events:
+                for tap in taps:
+                    tap(event)
         for event in events:
-            for tap in taps:
-                tap(event)
-            kind = event.get("kind")
-            if kind == "run_started" or (kind == "graph_created" and event.get("mode") == "eager"):
-                graph = event.get("graph")
-                if len(inbox) > HIGH_WATER:  # the UI is behind: skip this whole run/iteration
-                    skipping.add(graph)
-                    self.skimmed += 1
-                    continue
-                skipping.discard(graph)
-            elif kind in NODE_KINDS and skipping and event.get("graph") in skipping:
-                self.skimmed += 1
-                continue
-            inbox.append(event)
+            if event["kind"] == "op_totals":
+                self.skimmed += event.get("skimmed") or 0
+        inbox.extend(events)
+
+    def _watch(self) -> None:
+        """Tell the child when the UI falls behind (inbox over HIGH_WATER) or catches up."""
+        n = len(self.inbox)
+        if not self._behind and n > HIGH_WATER:
+            self._behind = True
+            self._tell("behind", True)
+        elif self._behind and n < LOW_WATER:
+            self._behind = False
+            self._tell("behind", False)
 
     def _died(self, child: subprocess.Popen[bytes]) -> str:
         try:

@@ -311,6 +311,20 @@ class ViewState:
                     g.changed.add(fwd.id)
         self.dirty.add(graph.mode)
 
+    def _on_op_totals(self, ev: dict[str, Any]) -> None:
+        """A run / iteration the engine process skimmed: its ops' calls, time and FLOPs, folded
+        into the device figures as its node_finished events would have been."""
+        device = str(ev.get("device") or self.device)
+        self.device = device
+        stats = self.devices.setdefault(device, DeviceStats(device))
+        mode = "eager" if ev.get("mode") == "eager" else "static"
+        for op, (calls, total_ns, flops) in (ev.get("ops") or {}).items():
+            total = fake_ns({"kind": "node_finished", "flops": flops // max(calls, 1),
+                             "device": device}) * calls if self.fake_timings else int(total_ns)
+            stats.op_totals(str(op), int(calls), total, int(flops))
+            self._op_sum[mode] += total
+        self.dirty.add("devices")
+
     def _on_data(self, ev: dict[str, Any]) -> None:
         """The loop waited for a batch: summed per iteration, shown against its compute."""
         mode = "static" if ev.get("mode") == "static" else "eager"
@@ -331,6 +345,7 @@ class ViewState:
         graph = self._graph(ev)
         self._close_data("static")
         dur = self._op_sum["static"] if self.paced else self._dur(ev)
+        self._op_sum["static"] = 0  # (a skimmed run sends no run_started)
         self.devices.setdefault(self.device, DeviceStats(self.device)).iteration("static", dur)
         self.iteration["static"] += 1 if graph is not None else 0
         if graph is not None:

@@ -92,6 +92,20 @@ class DeviceStats:
         self._rate.append((flops, dur_ns))
         self.version += 1
 
+    def op_totals(self, op: str, calls: int, total_ns: int, flops: int) -> None:
+        """Record ``calls`` executions of ``op`` at once (a skimmed run / iteration's totals)."""
+        if not calls:
+            return
+        stat = self.ops.get(op)
+        if stat is None:
+            stat = self.ops[op] = OpStat()
+        stat.count += calls
+        stat.total_ns += total_ns
+        stat.last_ns = total_ns // calls
+        stat.flops += flops
+        self._rate.append((flops, total_ns))
+        self.version += 1
+
     def iteration(self, mode: str, dur_ns: int) -> None:
         """Record one iteration (eager) or Session.run (static)."""
         self.iterations.setdefault(mode, deque(maxlen=ITER_HISTORY)).append(dur_ns)

@@ -59,6 +59,14 @@ class Stats:
             s.calls += 1
             s.total_ns += int(e.get("dur_ns") or 0)
             s.flops += int(e.get("flops") or 0)
+        elif kind == "op_totals":  # a skimmed run / iteration's ops, added up
+            mode = str(e.get("mode") or "?")
+            device = str(e.get("device") or self.default_device)
+            for op, (calls, total_ns, flops) in (e.get("ops") or {}).items():
+                s = self.devices[device].ops[(mode, str(op))]
+                s.calls += int(calls)
+                s.total_ns += int(total_ns)
+                s.flops += int(flops)
         elif kind == "node_created":
             mode = e.get("mode") or self.graph_mode.get(e["graph"], "?")
             self.ops[(e["graph"], e["node"])] = (str(e.get("op") or "?"), mode)

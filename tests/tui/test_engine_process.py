@@ -56,7 +56,7 @@ def test_runs_a_scene_to_completion_with_the_thread_runners_kinds(runner: Proces
     thread = Runner(speed="full")
     thread.run(SMALL)  # a Job runs in this process too
     assert kinds[-1] == "runner" and runner.inbox[-1]["state"] == "finished"
-    assert set(kinds) == {e["kind"] for e in thread.inbox}
+    assert set(kinds) - {"op_totals"} == {e["kind"] for e in thread.inbox}  # (skimmed units)
     assert kinds.count("iteration_finished") == 2 * 2  # static and eager, two iterations
     assert not runner.running
 
@@ -185,3 +185,59 @@ async def test_the_app_draws_a_run_of_the_engine_process() -> None:
             assert time.monotonic() < end, "the run did not finish"
             await pilot.pause(0.05)
         assert app.static_graph.graph is not None and app.eager_graph.graph is not None
+
+
+def test_skimmed_iterations_still_deliver_their_summaries_and_loss(runner: ProcessRunner) -> None:
+    runner.run(Job(scene="two-layer", small=True, iterations=30))
+    events = list(runner.inbox)
+    kinds = [e["kind"] for e in events]
+    assert kinds.count("iteration_finished") == 2 * 30 and kinds.count("run_finished") == 30
+    assert sum(e["kind"] == "metric" and e.get("mode") == "eager" for e in events) == 30
+    totals = [e for e in events if e["kind"] == "op_totals"]
+    assert totals and runner.skimmed == sum(e["skimmed"] for e in totals) > 0
+    assert all(e["ops"] and all(calls > 0 for calls, _, _ in e["ops"].values()) for e in totals)
+    eager_graphs = {e["graph"] for e in events if e["kind"] == "graph_created"
+                    and e.get("mode") == "eager"}
+    assert 0 < len(eager_graphs) < 30  # some iterations came node by node, the rest skimmed
+    skimmed = {e["graph"] for e in totals if e["mode"] == "eager"}
+    assert not skimmed & eager_graphs
+    assert not any(e.get("graph") in skimmed for e in events if e["kind"] in (
+        "node_created", "node_started", "node_finished", "grad"))
+
+
+def test_recording_disables_skimming(runner: ProcessRunner) -> None:
+    from tui.captions import status_text
+    from tui.state import ViewState
+
+    got: list[dict] = []
+    undo = runner.subscribe(got.append)
+    assert runner.complete
+    assert "recording: nothing skimmed" in status_text(ViewState(), runner, "cpu")
+    runner.run(Job(scene="two-layer", small=True, iterations=30))
+    undo()
+    assert not runner.complete and runner.skimmed == 0
+    assert not any(e["kind"] == "op_totals" for e in got)
+    assert sum(e["kind"] == "graph_created" and e.get("mode") == "eager" for e in got) == 30
+
+
+def test_a_watching_tap_does_not_stop_skimming(runner: ProcessRunner) -> None:
+    got: list[dict] = []
+    runner.subscribe(got.append, complete=False)
+    runner.run(Job(scene="two-layer", small=True, iterations=30))
+    assert runner.skimmed > 0 and any(e["kind"] == "op_totals" for e in got)
+
+
+def test_step_moves_one_eager_node(runner: ProcessRunner) -> None:
+    runner.pause(True)
+    thread = in_thread(runner, Job(scene="torch-tensors", small=True, iterations=2))
+    wait_for(lambda: paced(runner) == 1)
+    runner.step()
+    wait_for(lambda: paced(runner) == 2)
+    time.sleep(0.3)
+    created = [e for e in runner.inbox if e["kind"] in PACED]
+    assert len(created) == 2 and all(e["kind"] == "node_created" and e["mode"] == "eager"
+                                     for e in created)
+    assert not any(e["kind"] == "node_started" for e in runner.inbox)
+    runner.pause(False)
+    thread.join(10)
+    assert runner.inbox[-1] == {"kind": "runner", "state": "finished"}
