@@ -61,7 +61,7 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
                 id="run.pause"),
         Binding("s,full_stop", "step", "Step", tooltip="Run to the next node, then pause",
                 id="run.step"),
-        Binding("comma", "step_back", "Back", tooltip="Replay: one node back",
+        Binding("comma", "step_back", "Back", show=False, tooltip="Replay: one node back",
                 id="replay.step-back"),
         Binding("n,pagedown", "next", "Next", tooltip="Next scene (replay: next marker)",
                 id="lecture.next"),
@@ -87,7 +87,7 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
                 id="run.scene"),
         Binding("f", "toggle_fold", "Fold", tooltip="Fold or unfold name scopes (gradients/)",
                 id="view.fold"),
-        Binding("o", "toggle_orientation", "Orient",
+        Binding("o", "toggle_orientation", "Orient", show=False,
                 tooltip="Lay graphs out left-to-right or top-to-bottom", id="view.orientation"),
         Binding("g", "toggle_as_run", "As run", tooltip="Static graph as built, or as run: "
                 "after the graph passes (folding, fusion)", id="view.as-run"),

@@ -35,6 +35,10 @@ FULL_REFRESH = 12
 """More changed nodes than this in one frame: one full refresh beats many small ones."""
 
 
+NOT_COMPUTED = {"Placeholder": "fed", "Const": "const", "NoOp": "no-op"}
+"""What a done node that computes nothing shows instead of its (zero) time."""
+
+
 class GraphView(ScrollView, can_focus=True):
     """A scrolling, pannable drawing of one graph: boxes, routed edges, states and times.
 
@@ -220,6 +224,8 @@ class GraphView(ScrollView, can_focus=True):
         value = shape_text(node.shape) if self.compact else f"{shape_text(node.shape)} {dtype}"
         time = "" if node.last_ns is None or node.state in ("pending", "pruned") else fmt_ns(
             node.last_ns)
+        if node.state == "done" and node.op in NOT_COMPUTED:
+            time = NOT_COMPUTED[node.op]
         if node.state == "error":
             time = "error"
         elif node.state == "defined" and self.mode == "static":
