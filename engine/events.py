@@ -54,9 +54,10 @@ KINDS: dict[str, tuple[str, ...]] = {
     # dicts as node_created's payload), replaced ({old id: new id}), stats {nodes_before,
     # nodes_after}
     "graph_rewritten": ("graph", "pass", "removed", "added", "replaced", "stats"),
-    # not from the engine: the UI's engine process sends it for a static run / eager iteration
-    # whose node events it skimmed at full speed (never while recording): ops = {op: [calls,
-    # total_ns, flops]} on device; + skimmed (events not sent)
+    # a static run / eager iteration whose node events were not sent: folded by the UI's engine
+    # process when it skims at full speed (never while recording), or not built at all by the
+    # engine while STREAM.detail is "totals": ops = {op: [calls, total_ns, flops]} on device;
+    # + skimmed (node events not sent)
     "op_totals": ("graph", "mode", "device", "ops"),
 }
 
@@ -85,6 +86,12 @@ class EventStream:
         self.paused_ns = 0
         """Nanoseconds spent in the pacer so far: spans that hold several events (a whole
         Session.run, an eager iteration) subtract it, so slow motion never shows as compute."""
+        self.detail = "nodes"
+        """How much a listened-to unit (an eager iteration, a static run) reports of its ops:
+        ``"nodes"`` (every node's events) or ``"totals"`` (no node-level events: the unit's
+        ops are timed and folded into one ``op_totals`` event per device, sent just before the
+        event that closes it). Read once as each unit starts, so a unit is never half and half;
+        the UI's engine process sets it for the units it skims."""
 
     def subscribe(self, fn: Subscriber) -> Callable[[], None]:
         """Add a subscriber; returns a function that removes it again."""

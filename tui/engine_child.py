@@ -10,7 +10,8 @@ regions, exactly as with the thread runner.
 Messages from the UI: ``("job", number, Job, delay, paused, complete)``, the controls of
 :meth:`Controls.apply`, and None (quit). To the UI: ``("events", [event, ...])`` while a job
 runs, then ``("done", "finished" | "stopped")``. At full speed most static runs and eager
-iterations are skimmed here, before their events are pickled (see :mod:`tui.skimmer`).
+iterations are skimmed here (see :mod:`tui.skimmer`): the engine is told (``STREAM.detail``)
+as each one starts, so it builds no node events for a skimmed one and sends its op totals.
 """
 
 from __future__ import annotations
@@ -221,8 +222,12 @@ def run_in_child(job: Job, conn: Any, controls: Controls) -> str:
                 skim.ops[(event["graph"], event["node"])] = event["op"]
         elif kind == "run_started" or (kind == "graph_created" and event.get("mode") == "eager"):
             skim.behind, skim.complete = controls.behind, controls.complete
-            if skim.start(event, not (controls.delay or controls.paused)):
+            skimmed = skim.start(event, not (controls.delay or controls.paused))
+            STREAM.detail = "totals" if skimmed else "nodes"  # before the unit's ops run
+            if skimmed:
                 return
+        elif kind == "op_totals":
+            event = skim.sent(event)
         elif skipping and (kind == "run_finished" or kind == "iteration_finished"):
             batch.extend(skim.finish(event))
         batch.append(event)
@@ -249,6 +254,7 @@ def run_in_child(job: Job, conn: Any, controls: Controls) -> str:
             batch.append({"kind": "error", "type": type(e).__name__, "message": str(e)})
     finally:
         unsubscribe()
+        STREAM.detail = "nodes"
         if STREAM.pacer is pacer:
             STREAM.set_pacer(None)
     if not controls.stopped:

@@ -8,7 +8,9 @@ A skimmed run / iteration sends no node-level events (``node_created``, ``node_s
 ``node_finished`` events are folded into one ``op_totals`` event per device, sent just before
 the ``run_finished`` / ``iteration_finished`` that closes it, so the device panels' per-op
 tables and GFLOP/s still count every op. The events are dropped before they are batched and
-pickled: the UI process never sees them.
+pickled: the UI process never sees them. Better still, the engine process sets
+``STREAM.detail`` to ``"totals"`` for a unit it skims: the engine then builds no node events
+for it and sends the ``op_totals`` itself (:meth:`Skimmer.sent` adds what was skimmed here).
 
 A run / iteration is skimmed when it starts at full speed and either the UI says it is behind
 (its inbox is over the high-water mark) or one of its mode was sent whole less than
@@ -52,6 +54,16 @@ class Skimmer:
         """Mode -> when its latest run / iteration sent whole began."""
         self.skimmed = 0
         """Events not sent since the last op_totals event reported them."""
+        self._engine_totals: set[str] = set()
+        """Skimmed units whose op_totals the engine sent itself (STREAM.detail "totals")."""
+
+    def sent(self, event: dict[str, Any]) -> dict[str, Any]:
+        """An ``op_totals`` event from the engine (a unit run with detail "totals"): the copy
+        to send, which also counts the events skimmed here."""
+        self._engine_totals.add(str(event.get("graph")))
+        event = {**event, "skimmed": int(event.get("skimmed") or 0) + self.skimmed}
+        self.skimmed = 0
+        return event
 
     def start(self, event: dict[str, Any], full_speed: bool) -> bool:
         """A run or eager iteration begins (``event``: run_started or an eager graph_created):
@@ -105,7 +117,12 @@ class Skimmer:
             self.eager = None
             self.skipping.pop(graph, None)
             self._eager_ops.clear()
-        per_device = self._totals.pop(graph, None) or {"": {}}
+        per_device = self._totals.pop(graph, None)
+        if graph in self._engine_totals:
+            self._engine_totals.discard(graph)
+            if per_device is None:
+                return []  # the engine sent them
+        per_device = per_device or {"": {}}
         out = []
         for device, ops in per_device.items():
             out.append({"kind": "op_totals", "graph": graph, "mode": mode,

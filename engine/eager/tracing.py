@@ -9,6 +9,13 @@ object and line) as the first op of the current graph after ops at other lines c
 the Python loop came back round. Tensors made outside the graph (``x``, ``w1`` before the loop,
 or last iteration's values) get a ``Leaf`` node the first time the graph uses them, named after
 the caller's variable when one holds them.
+
+Totals. An iteration that starts while ``STREAM.detail`` is ``"totals"`` builds no node-level
+events (no nodes, leaves or grads): each op is timed as usual (the host clock on the CPU,
+``Device.measure`` elsewhere) and added up per call site, and one ``op_totals`` event per
+device ({op: [calls, total_ns, flops]}) goes just before its ``iteration_finished``. Its call
+sites are still looked up (the loop's return to the first site ends the iteration, and the
+site's cache holds the op's flops).
 """
 
 from __future__ import annotations
@@ -44,7 +51,7 @@ class State:
     """The current eager graph (one per iteration) and its node numbering."""
 
     __slots__ = ("iteration", "graph", "token", "next_id", "first_site", "left_first", "t0",
-                 "paused0", "devices", "last")
+                 "paused0", "devices", "last", "folding", "totals")
 
     def __init__(self) -> None:
         self.iteration = -1
@@ -56,7 +63,9 @@ class State:
         self.t0 = 0
         self.paused0 = 0  # STREAM.paused_ns when the iteration began
         self.devices: set[Device] = set()
-        self.last = -1  # node id of the op traced last
+        self.last = -1  # node id of the op traced last (-1: none, or a folded op)
+        self.folding = False  # this iteration reports op totals, not nodes (STREAM.detail)
+        self.totals: dict[_Site, list[int]] = {}  # site -> [calls, total_ns, flops] (folding)
 
 
 STATE = State()
@@ -95,6 +104,7 @@ def reset() -> None:
     st.graph = None
     st.first_site, st.left_first = None, False
     st.last = -1
+    st.folding, st.totals = False, {}
 
 
 def _start(site: tuple[CodeType, int] | None) -> None:
@@ -108,6 +118,7 @@ def _start(site: tuple[CodeType, int] | None) -> None:
     st.paused0 = STREAM.paused_ns
     STREAM.emit("iteration_started", mode="eager", iteration=st.iteration)
     STREAM.emit("graph_created", graph=st.graph, mode="eager", iteration=st.iteration)
+    st.folding = STREAM.detail == "totals"  # read after the events that open the iteration
 
 
 def _finish() -> None:
@@ -115,10 +126,32 @@ def _finish() -> None:
     for dev in st.devices:
         dev.flush()  # GPU durations arrive here, at the iteration's sync point
     st.devices = set()
-    st.graph = None
+    graph, st.graph = st.graph, None
     if STREAM.active:
+        if st.folding:
+            _emit_totals(graph)
         STREAM.emit("iteration_finished", mode="eager", iteration=st.iteration,
                     dur_ns=time.perf_counter_ns() - st.t0 - (STREAM.paused_ns - st.paused0))
+
+
+def _emit_totals(graph: str | None) -> None:
+    """One ``op_totals`` event per device for the folded iteration ``graph``; then forget them."""
+    st = STATE
+    per_device: dict[str, dict[str, list[int]]] = {}
+    for info, (calls, total_ns, flops) in st.totals.items():
+        ops = per_device.setdefault(info.dev.name, {})
+        t = ops.get(info.op.name)
+        if t is None:
+            ops[info.op.name] = [calls, total_ns, flops]
+        else:
+            t[0] += calls
+            t[1] += total_ns
+            t[2] += flops
+    st.totals = {}
+    st.folding = False
+    for device, ops in per_device.items():
+        STREAM.emit("op_totals", graph=graph, mode="eager", device=device, ops=ops,
+                    skimmed=2 * sum(t[0] for t in ops.values()))
 
 
 def _site(frame: FrameType | None) -> tuple[tuple[CodeType, int] | None, int, str]:
@@ -343,6 +376,8 @@ def traced(op: Op, name: str, parents: tuple[Any, ...], args: tuple[Any, ...],
         _enter(site)
     if dev not in st.devices:
         st.devices.add(dev)
+    if st.folding:
+        return _folded(info, op, args, attrs, dev)
     token = st.token
     inputs = []
     for p in parents:
@@ -383,6 +418,28 @@ def traced(op: Op, name: str, parents: tuple[Any, ...], args: tuple[Any, ...],
     return dev.measure(op.kernel, args, attrs, done)
 
 
+def _folded(info: _Site, op: Op, args: tuple[Any, ...], attrs: dict[str, Any],
+            dev: Device) -> Any:
+    """Run and time one op of a folding iteration, adding it to its site's totals."""
+    st = STATE
+    st.last = -1
+    acc = st.totals.get(info)
+    if acc is None:
+        acc = st.totals[info] = [0, 0, 0]
+    acc[0] += 1
+    acc[2] += info.flops
+    if info.cpu:
+        t0 = _clock()
+        out = op.kernel(dev.xp, *args, **attrs)
+        acc[1] += _clock() - t0
+        return out
+
+    def done(dur_ns: int) -> None:
+        acc[1] += dur_ns
+
+    return dev.measure(op.kernel, args, attrs, done)
+
+
 def failed(op: Op, name: str, parents: tuple[Any, ...], dev: Device,
            message: str) -> tuple[str | None, int | None]:
     """Show an op that could not be created as a node; returns (graph, node) for the error event."""
@@ -407,7 +464,7 @@ def transfer(direction: str, nbytes: int, dur_ns: int, device: str, reason: str)
 
 def grad(graph: str | None, node: int | None, g: Any, xp: Any) -> None:
     """Emit a gradient's arrival at a forward node (or leaf)."""
-    if graph is None or node is None:
+    if graph is None or node is None or node < 0 or STATE.folding:
         return
     STREAM.emit("grad", graph=graph, node=node, norm=float(xp.linalg.norm(g)),
                 shape=list(np.shape(g)))

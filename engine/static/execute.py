@@ -6,7 +6,9 @@ kernel with device and attributes bound, ``args`` an ``itemgetter`` over the run
 run, never on graph nodes. When anyone listens on ``engine.events.STREAM`` the same steps run
 through ``device.measure`` (host clock on the CPU, CUDA events on the GPU) and every plan node
 gets ``node_started`` / ``node_finished`` (zero-duration, flagged ``const`` / ``folded`` /
-``feed`` / ``noop``, for nodes that need no kernel this run).
+``feed`` / ``noop``, for nodes that need no kernel this run). A run that starts while
+``STREAM.detail`` is ``"totals"`` sends no node events: its nodes are timed the same way and
+added up into one ``op_totals`` event per device ({op: [calls, total_ns, flops]}).
 """
 
 from __future__ import annotations
@@ -100,6 +102,8 @@ class Plan:
     same plan run from two threads at once)."""
     rewrites: list[dict[str, Any]] = field(default_factory=list)
     """What the graph passes changed before planning (one summary per pass)."""
+    flops_at: dict[int, tuple[tuple[Any, ...], int]] = field(default_factory=dict)
+    """Node index -> (the shapes it last ran with, its flops then): for runs sending totals."""
     _busy: Any = field(default_factory=threading.Lock)
 
     # ---------------------------------------------------------------- running
@@ -133,6 +137,8 @@ class Plan:
         """Execute like ``run``, timing each node on its device and emitting node events."""
         owned = self._busy.acquire(False)
         try:
+            if STREAM.detail == "totals":
+                return self._walk_totals(inputs, owned)
             return self._walk(inputs, owned)
         finally:
             if owned:
@@ -152,15 +158,7 @@ class Plan:
                     vals[s] = None
                 continue
             if kind == "transfer":
-                t0 = time.perf_counter_ns()
-                vals[node.out] = node.fn(vals[node.ins[0]])  # type: ignore[misc]
-                sync(dev)
-                emit("transfer", direction=node.direction,
-                     bytes=int(getattr(vals[node.out], "nbytes", 0)),
-                     dur_ns=time.perf_counter_ns() - t0, device=dev.name, reason="edge",
-                     graph=gid, node=op._id)
-                for s in node.frees:
-                    vals[s] = None
+                self._transfer(node, vals)
                 continue
             fused = op.meta.get("fused")
             extra = {"fused": fused} if fused else {}
@@ -198,6 +196,82 @@ class Plan:
                      dur_ns=box[0] if box else 0, **_value_facts(node.op, v, ()),
                      **({"fused": fused} if fused else {}))
         return [vals[s] for s in self.output_slots]
+
+    def _transfer(self, node: Node, vals: list[Any]) -> None:
+        """Run a copy between devices, timed on the host (synchronised), and emit it."""
+        t0 = time.perf_counter_ns()
+        vals[node.out] = node.fn(vals[node.ins[0]])  # type: ignore[misc]
+        sync(node.device)
+        STREAM.emit("transfer", direction=node.direction,
+                    bytes=int(getattr(vals[node.out], "nbytes", 0)),
+                    dur_ns=time.perf_counter_ns() - t0, device=node.device.name, reason="edge",
+                    graph=self.graph_id, node=node.op._id)
+        for s in node.frees:
+            vals[s] = None
+
+    def _walk_totals(self, inputs: Sequence[Any], owned: bool) -> list[Any]:
+        """``_walk`` without node events: each node adds (calls, ns, flops) to its op's totals
+        on its device (a node with no kernel this run adds a call of 0 ns), sent at the end
+        as one ``op_totals`` event per device."""
+        vals = self.template.copy()
+        for s, v in zip(self.input_slots, inputs, strict=True):
+            vals[s] = v
+        totals: dict[str, dict[str, list[int]]] = {}
+        nodes = 0
+        for index, node in enumerate(self.nodes):
+            kind, dev = node.kind, node.device
+            if kind == "unpack":
+                vals[node.out] = node.fn(vals[node.ins[0]])  # type: ignore[misc]
+                for s in node.frees:
+                    vals[s] = None
+                continue
+            if kind == "transfer":
+                self._transfer(node, vals)
+                continue
+            nodes += 1
+            ops = totals.get(dev.name)
+            if ops is None:
+                ops = totals[dev.name] = {}
+            t = ops.get(node.op.type)
+            if t is None:
+                t = ops[node.op.type] = [0, 0, 0]
+            t[0] += 1
+            if kind != "run":
+                continue
+            args = [vals[i] for i in node.ins]
+
+            def done(dur_ns: int, t: list[int] = t) -> None:
+                t[1] += dur_ns
+
+            try:
+                fn = node.fast if owned and node.fast is not None else node.fn
+                v = dev.measure(_invoke, (fn, *args), {}, done)
+            except Stopped:
+                raise
+            except Exception as e:
+                raise self.failure(node.out, node.ins, vals, e) from (
+                    None if isinstance(e, OpError) else e)
+            vals[node.out] = v
+            for s in node.frees:
+                vals[s] = None
+            t[2] += self._flops(index, node.op, v, args)
+        for dev in self.devices:
+            dev.flush()
+        for device, ops in totals.items():
+            STREAM.emit("op_totals", graph=self.graph_id, mode="static", device=device,
+                        ops=ops, skimmed=2 * nodes)
+        return [vals[s] for s in self.output_slots]
+
+    def _flops(self, index: int, op: Operation, v: Any, args: Sequence[Any]) -> int:
+        """The flops of node ``index`` (op ``op``) making ``v`` from ``args``: what its
+        ``node_finished`` would say (0 without a rule), cached per node and shapes."""
+        shapes = (getattr(v, "shape", None), *[getattr(a, "shape", None) for a in args])
+        hit = self.flops_at.get(index)
+        if hit is not None and hit[0] == shapes:
+            return hit[1]
+        flops = int(_value_facts(op, v, args).get("flops", 0))
+        self.flops_at[index] = (shapes, flops)
+        return flops
 
     def failure(self, out: int, ins: tuple[int, ...], vals: list[Any], e: Exception) -> OpError:
         """The OpError to raise for an exception in the step writing ``out`` (event emitted)."""

@@ -62,3 +62,60 @@ def test_recording_or_a_paced_run_skims_nothing() -> None:
     assert len(skim(s, eager_iteration("eager:0"))) == 6
     s.complete = False
     assert len(skim(s, eager_iteration("eager:1"), full_speed=False)) == 6
+
+
+def test_engine_sent_totals_pass_with_the_skimmed_count_and_none_are_added() -> None:
+    s = Skimmer()
+    s.behind = True
+    s.start({"kind": "graph_created", "graph": "eager:3", "mode": "eager"}, True)
+    engine_totals = {"kind": "op_totals", "graph": "eager:3", "mode": "eager", "device": "cpu",
+                     "ops": {"MatMul": [2, 4000, 128]}, "skimmed": 4}
+    sent = s.sent(engine_totals)
+    assert sent["skimmed"] == 5 and sent["ops"] == engine_totals["ops"]  # + the graph_created
+    assert engine_totals["skimmed"] == 4  # (the engine's event is not changed)
+    assert s.finish({"kind": "iteration_finished", "mode": "eager", "iteration": 3}) == []
+
+
+class Conn:
+    """The child's end of the socket: keeps what it is sent."""
+
+    def __init__(self) -> None:
+        self.events: list[dict] = []
+
+    def send(self, message: tuple) -> None:
+        self.events.extend(message[1])
+
+
+def test_the_child_tells_the_engine_to_send_totals_for_the_units_it_skims() -> None:
+    from engine.events import STREAM
+    from tui.engine_child import Controls, Job, run_in_child
+
+    conn, controls = Conn(), Controls()
+    controls.behind = True  # skim every iteration
+    seen: list[str] = []
+    unsubscribe = STREAM.subscribe(lambda e: seen.append(STREAM.detail))
+    try:
+        assert run_in_child(Job(scene="torch-tensors", iterations=5), conn, controls) == "finished"
+    finally:
+        unsubscribe()
+    assert STREAM.detail == "nodes" and "totals" in seen  # set while running, reset after
+    kinds = [e["kind"] for e in conn.events]
+    assert not {"node_created", "node_finished", "grad"} & set(kinds)
+    totals = [e for e in conn.events if e["kind"] == "op_totals"]
+    assert len(totals) == kinds.count("iteration_finished") == 5
+    assert all(e["device"] == "cpu" and e["ops"] and e["skimmed"] > 0 for e in totals)
+    assert kinds.count("iteration_started") == 5
+
+
+def test_a_static_scene_skimmed_by_the_child_sends_engine_totals_per_run() -> None:
+    from tui.engine_child import Controls, Job, run_in_child
+
+    conn, controls = Conn(), Controls()
+    controls.behind = True
+    assert run_in_child(Job(scene="two-layer", iterations=4), conn, controls) == "finished"
+    kinds = [e["kind"] for e in conn.events]
+    assert not {"node_started", "node_finished"} & set(kinds)
+    totals = [e for e in conn.events if e["kind"] == "op_totals" and e["mode"] == "static"]
+    assert len(totals) == kinds.count("run_finished") >= 4
+    assert all(e["ops"] and e["device"] == "cpu" for e in totals)
+    assert "metric" in kinds
