@@ -49,6 +49,27 @@ class RewriteLog:
         return self.by_plan.get(plan, [])
 
 
+def fused_members(rewrites: list[Rewrite], plan: Iterable[int]) -> dict[int, list[int]]:
+    """Plan node -> the built graph's nodes the passes replaced by it (a fused kernel's parts).
+
+    Chains are followed (a -> b, b -> c gives c the parts a and b), so in the graph as built the
+    parts of a kernel light up with it instead of looking pruned.
+    """
+    redirect: dict[int, int] = {}
+    for ev in rewrites:
+        redirect.update({int(k): int(v) for k, v in (ev.get("replaced") or {}).items()})
+    in_plan = set(plan)
+    members: dict[int, list[int]] = {}
+    for old in redirect:
+        new, seen = redirect[old], {old}
+        while new in redirect and new not in seen:
+            seen.add(new)
+            new = redirect[new]
+        if new in in_plan and old not in in_plan:
+            members.setdefault(new, []).append(old)
+    return members
+
+
 def as_run(built: GraphModel, rewrites: list[Rewrite], plan: Iterable[int]) -> GraphModel:
     """The graph a run executes: ``built`` with ``rewrites`` replayed, cut to ``plan``.
 

@@ -10,7 +10,7 @@ from collections import deque
 from typing import Any
 
 from tui.model import GraphModel, NodeInfo, NodeStats
-from tui.rewrites import RewriteLog, as_run
+from tui.rewrites import RewriteLog, as_run, fused_members
 from tui.stats import DeviceStats, fmt_ns
 
 LOSS_HISTORY = 300
@@ -88,6 +88,8 @@ class ViewState:
         """The graph passes' reports that made the latest run's plan (see tui.rewrites)."""
         self._rewrite_log = RewriteLog()
         self._as_run_key: tuple[object, ...] = ()
+        self._members: dict[int, list[int]] = {}
+        """Plan node -> the built graph's nodes fused into it (they light up with it)."""
         self._data_wait: dict[str, tuple[int, str, int]] = {}
         """mode -> (summed wait, source, batch bytes) of the iteration under way."""
         self.paced = False
@@ -175,6 +177,7 @@ class ViewState:
     def _forget_rewrites(self) -> None:
         self.as_run, self.rewrites = None, []
         self._rewrite_log, self._as_run_key = RewriteLog(), ()
+        self._members: dict[int, list[int]] = {}
 
     def _drawn(self, graph: GraphModel) -> tuple[GraphModel, ...]:
         """The models that show ``graph``'s nodes: itself, and the static graph as run."""
@@ -240,9 +243,13 @@ class ViewState:
             return
         first = graph.plan is None
         plan = [int(n) for n in ev.get("plan") or ()]
-        graph.set_plan(plan, int(ev.get("run") or 0))
         if graph.mode == "static":
+            self._members = fused_members(self._rewrite_log.close(tuple(plan)), plan)
+            parts = [m for ms in self._members.values() for m in ms]
+            graph.set_plan(plan + parts, int(ev.get("run") or 0))
             self._run_graph(graph, plan)
+        else:
+            graph.set_plan(plan, int(ev.get("run") or 0))
         self._op_sum["static"] = 0
         self.cue = ("cue.built", {"n": len(graph.nodes)}) if first else (
             "cue.run", {"run": graph.runs, "k": len(graph.plan or ()), "n": len(graph.nodes)})
@@ -262,9 +269,16 @@ class ViewState:
         if self._is_static(ev):
             self._rewrite_log.add(ev)
 
+    def _parts(self, graph: GraphModel, nid: int, state: str) -> None:
+        """Give the parts of a fused kernel (as built) the kernel's state."""
+        for part in self._members.get(nid, ()):
+            graph.set_state(part, state)
+
     def _on_node_started(self, ev: dict[str, Any]) -> None:
         graph = self._graph(ev)
         node = graph.set_state(int(ev["node"]), "running") if graph else None
+        if graph is not None and graph.mode == "static":
+            self._parts(graph, int(ev["node"]), "running")
         if graph is not None and self.as_run is not None and graph.mode == "static":
             run_node = self.as_run.set_state(int(ev["node"]), "running")
             node = node or run_node
@@ -285,6 +299,8 @@ class ViewState:
         nid = int(ev["node"])
         nodes = [(g, n) for g in (self._drawn(graph) if graph else ())
                  if (n := g.set_state(nid, "done")) is not None]
+        if graph is not None and graph.mode == "static":
+            self._parts(graph, nid, "done")
         node = nodes[0][1] if nodes else None
         op = str(ev.get("op") or (node.op if node is not None else "?"))
         flops = int(ev.get("flops") or (node.flops if node else 0) or 0)

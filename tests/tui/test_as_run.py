@@ -84,7 +84,8 @@ async def test_toggle_switches_the_static_pane() -> None:
         view = app.static_graph
         assert view.graph is app.state.graphs["static"] and len(view.graph.nodes) == 27
         assert view.border_title == "static graph · TensorFlow 1 · as built"
-        assert view.border_subtitle == "Session.run #2 · 22 of 27 nodes run"
+        # as built, the parts of a fused kernel count as run (they ran inside it)
+        assert view.border_subtitle == "Session.run #2 · 25 of 27 nodes run"
         await pilot.press("g")
         assert view.graph is app.state.as_run and len(view.graph.nodes) == 22
         assert view.border_title == "static graph · TensorFlow 1 · as run"
@@ -110,3 +111,30 @@ async def test_toggle_from_the_palette_and_before_any_run() -> None:
         assert app.static_graph.border_title.endswith("as run")
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "view: static graph as built / as run" in titles
+
+
+def test_parts_of_a_fused_kernel_light_up_with_it_in_the_graph_as_built() -> None:
+    from tui.state import ViewState
+
+    state = ViewState()
+    node = {"kind": "node_created", "graph": "static:1", "mode": "static", "inputs": [],
+            "shape": [2, 2], "dtype": "float32", "device": "cpu", "scope": ""}
+    for ev in (
+        {"kind": "graph_created", "graph": "static:1", "mode": "static", "name": "g"},
+        {**node, "node": 0, "name": "Placeholder", "op": "Placeholder"},
+        {**node, "node": 1, "name": "MatMul", "op": "MatMul", "inputs": [0]},
+        {**node, "node": 2, "name": "Maximum", "op": "Maximum", "inputs": [1]},
+        {**node, "node": 3, "name": "Assign", "op": "Assign", "inputs": [2]},
+        {"kind": "graph_rewritten", "graph": "static:1", "pass": "fuse_matmul", "removed": [1],
+         "added": [], "replaced": {"1": 2}, "stats": {"nodes_before": 4, "nodes_after": 3}},
+        {"kind": "run_started", "graph": "static:1", "run": 1, "fetches": [2], "plan": [0, 2]},
+    ):
+        state.apply(ev)
+    built = state.graphs["static"]
+    assert [built.nodes[i].state for i in range(4)] == ["pending", "pending", "pending",
+                                                        "pruned"]
+    for kind in ("node_started", "node_finished"):
+        state.apply({"kind": kind, "graph": "static:1", "node": 2, "device": "cpu",
+                     "dur_ns": 5, "fused": ["MatMul", "Maximum"]})
+    assert built.nodes[1].state == built.nodes[2].state == "done"
+    assert built.nodes[3].state == "pruned"  # not fetched: stays dimmed
