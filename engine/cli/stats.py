@@ -52,7 +52,10 @@ class Stats:
         kind = e["kind"]
         if kind == "node_finished":
             key = (e["graph"], e["node"])
-            op, mode = self.ops.get(key, ("?", self.graph_mode.get(e["graph"], "?")))
+            # nodes a graph pass added (a folded constant) have no node_created: their op
+            # comes with node_finished
+            op, mode = self.ops.get(key, (str(e.get("op") or "?"),
+                                          self.graph_mode.get(e["graph"], "?")))
             device = str(e.get("device") or self.default_device)
             self.mode_device[mode] = device
             s = self.devices[device].ops[(mode, op)]
