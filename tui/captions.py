@@ -96,11 +96,14 @@ def status_text(state: ViewState, runner: Runner, device: str, narrow: bool = Fa
     delay = dict(SPEEDS)[runner.speed]
     speed = f"{runner.speed} ({delay:g}s/node)" if delay else tr("status.full", lang)
     last = state.devices[device].iterations.get("eager")
-    parts = [run, speed if narrow else tr("status.speed", lang, speed=speed), device.upper(),
-             tr("status.run_short", lang, n=state.iteration["static"]) if narrow else
-             tr("status.static_runs", lang, n=state.iteration["static"]),
-             tr("status.it_short", lang, n=state.iteration["eager"] + 1) if narrow else
-             tr("status.eager_it", lang, n=state.iteration["eager"] + 1)]
+    parts = [run, speed if narrow else tr("status.speed", lang, speed=speed), device.upper()]
+    ran = {mode for mode, graph in state.graphs.items() if graph is not None}
+    if "static" in ran or not ran:  # a one-sided scene counts only the side that runs
+        parts.append(tr("status.run_short", lang, n=state.iteration["static"]) if narrow else
+                     tr("status.static_runs", lang, n=state.iteration["static"]))
+    if "eager" in ran or not ran:
+        parts.append(tr("status.it_short", lang, n=state.iteration["eager"] + 1) if narrow else
+                     tr("status.eager_it", lang, n=state.iteration["eager"] + 1))
     if not narrow:
         parts.append(tr("status.last_it", lang, t=fmt_ns(last[-1]) if last else "–"))
     parts.append(tr("status.events", lang, n=f"{state.events:,}"))
