@@ -193,11 +193,6 @@ def simulated_gpu(cupy_like: ModuleType) -> Iterator[GPUDevice]:
         globals()["_probe_gpu"], globals()["_gpu_device"] = saved
 
 
-def best_device() -> Device:
-    """The GPU where one works, else the CPU."""
-    return _gpu_device() if gpu_status()[0] else CPU
-
-
 def device_of(array: Any) -> Device:
     """The device an array lives on."""
     if CPU.owns(array):

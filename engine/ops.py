@@ -188,10 +188,6 @@ def like_shape(g: Shape, like: Shape, *rest: Any, **attrs: Any) -> Shape:
     return like
 
 
-def scalar_shape(*inputs: Shape, **attrs: Any) -> Shape:
-    return ()
-
-
 # -------------------------------------------------------------------- kernels
 
 
@@ -352,16 +348,6 @@ del U
 
 def _ax(axis: Any) -> Any:
     return tuple(axis) if isinstance(axis, list) else axis
-
-
-def infer_dtype(op: Op, dtypes: list[Any]) -> Any:
-    """Result dtype of ``op`` for inputs of ``dtypes`` (numpy dtypes; None where unknown)."""
-    import numpy as np
-
-    if op.out_dtype == "bool":
-        return np.dtype(bool)
-    known = [d for d in dtypes if d is not None]
-    return known[0] if known else None
 
 
 def get(name: str) -> Op:

@@ -27,7 +27,7 @@ from engine import ops as table
 from .kernels import STATIC
 
 if TYPE_CHECKING:
-    from .execute import Node, Plan
+    from .execute import Plan
 
 FRESH = frozenset({"Sum", "Mean", "MeanGrad"})
 """Ops without an ``out=`` form whose result never shares memory with an input."""
@@ -67,7 +67,7 @@ def concrete_shapes(plan: Plan, feed_shapes: Sequence[tuple[int, ...]] | None
     return shapes
 
 
-def assign(plan: Plan, feed_shapes: Sequence[tuple[int, ...]] | None, xp_of: Any = None) -> None:
+def assign(plan: Plan, feed_shapes: Sequence[tuple[int, ...]] | None) -> None:
     """Give every eligible run node of ``plan`` its buffer: sets ``node.fast`` (the kernel
     bound to write into it) and ``plan.buffers`` (the arrays, allocated here)."""
     shapes = concrete_shapes(plan, feed_shapes)
@@ -144,14 +144,3 @@ class Recycle:
         if getattr(value, "ndim", 0) and type(value).__name__ == "ndarray":
             self.held, self.bound = value, self.make(value)
         return value
-
-
-def is_candidate(op_type: str) -> bool:
-    """True when ``op_type`` has a kernel that writes into a preallocated ``out``."""
-    return table.kernel_out(op_type) is not None
-
-
-def describe(nodes: Sequence[Node]) -> list[dict[str, Any]]:
-    """Which node writes into which buffer (for tests and the benchmark's report)."""
-    return [{"node": n.op._id, "name": n.op.name, "buffer": n.buffer}
-            for n in nodes if n.buffer is not None]
