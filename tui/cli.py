@@ -59,7 +59,8 @@ def _view_options(p: argparse.ArgumentParser) -> None:
 
 def _live_options(p: argparse.ArgumentParser) -> None:
     _view_options(p)
-    p.add_argument("--device", default="cpu", choices=("cpu", "gpu"))
+    p.add_argument("--device", default="auto", choices=("auto", "cpu", "gpu"),
+                   help="auto (default): the GPU where one works, else the CPU")
     p.add_argument("--iterations", type=int, default=None, help="iterations to run")
     p.add_argument("--record", metavar="OUT.jsonl", default=None,
                    help="record every event to a trace (replay it with: cgviz replay)")
@@ -155,14 +156,19 @@ def _writable(path_text: str | None, option: str) -> None:
         raise CliError(f"{option} {path_text}: not writable")
 
 
-def _check_gpu(device: str) -> None:
-    if device != "gpu":
-        return
+def _device(device: str) -> str:
+    """The device to run on: "auto" is the GPU where one works (a module lookup when cupy is
+    not installed, so start-up stays fast), else the CPU; "gpu" must work."""
+    if device == "cpu":
+        return device
     from tui.engine_link import gpu_status
 
     ok, reason = gpu_status()
+    if device == "auto":
+        return "gpu" if ok else "cpu"
     if not ok:
         raise CliError(f"--device gpu: no usable GPU on this machine: {reason}")
+    return device
 
 
 def _load_recording(path: str) -> Any:
@@ -205,6 +211,7 @@ def _live(args: argparse.Namespace) -> int:
     _writable(args.chrome_trace, "--chrome-trace")
     if args.iterations is not None and args.iterations < 1:
         raise CliError(f"--iterations {args.iterations}: must be at least 1")
+    args.device = _device(args.device)
     from tui.engine_link import load_scenes
 
     scenes, problem = load_scenes()
@@ -227,7 +234,6 @@ def _live(args: argparse.Namespace) -> int:
         if name not in scenes:
             raise CliError(f"unknown scene {name!r}; scenes: {', '.join(scenes)} "
                            "(list them: cgviz scenes)")
-    _check_gpu(args.device)
     from engine.events import STREAM
 
     from tui.app import make_app

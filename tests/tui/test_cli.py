@@ -115,3 +115,13 @@ def test_bench_view_draws_the_sections(tmp_path: Path) -> None:
     assert "matmul GFLOP/s on cpu:" in out.stdout
     assert "seed workloads on cpu (median):" in out.stdout and "eager loop (P2)" in out.stdout
     assert "gpu: not measured: no cupy" in out.stdout
+
+def test_auto_device_is_the_gpu_where_one_works(monkeypatch) -> None:
+    from tui import cli, engine_link
+
+    monkeypatch.setattr(engine_link, "gpu_status", lambda: (False, "no cupy"))
+    assert cli._device("auto") == "cpu" and cli._device("cpu") == "cpu"
+    with pytest.raises(cli.CliError, match="--device gpu: no usable GPU on this machine: no cupy"):
+        cli._device("gpu")
+    monkeypatch.setattr(engine_link, "gpu_status", lambda: (True, "1 CUDA device(s)"))
+    assert cli._device("auto") == "gpu" and cli._device("gpu") == "gpu"
