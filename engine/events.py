@@ -37,7 +37,10 @@ KINDS: dict[str, tuple[str, ...]] = {
     "scene": ("name", "title"),  # + caption, source (listing text), file
     "graph_created": ("graph", "mode"),  # a static graph or an eager iteration's graph
     "node_created": ("graph", "node", "name", "op", "inputs"),
-    # + shape, dtype, device, mode, scope, source ("file:line"), line, flops, bytes, grad_of
+    # + shape, dtype, device, mode, scope, source ("file:line"), line, flops, bytes, grad_of;
+    # eager node events also carry site: an int equal across iterations while the same line
+    # runs the same op on the same shapes (everything but seq, t_ns, graph, node, inputs and
+    # dur_ns is then the same too)
     "run_started": ("graph", "run", "fetches", "plan"),  # static Session.run; plan = exec order
     "node_started": ("graph", "node", "device"),
     "node_finished": ("graph", "node", "device", "dur_ns"),  # + shape, dtype, bytes, flops
@@ -178,7 +181,16 @@ def trace_header(**extra: Any) -> dict[str, Any]:
 
 
 class TraceWriter:
-    """A subscriber that writes each event as one JSON line (header first)."""
+    """A subscriber that writes each event as one JSON line (header first).
+
+    Encoding is most of a trace's cost, so events that carry a ``site`` (the eager front end's
+    node events: the same op at the same call site on the same shapes, iteration after
+    iteration) are written from a cached encoding of their unchanging part, with only their
+    varying fields formatted per event. The lines are the JSON objects a plain encoder writes
+    (keys in another order). Lines are written in batches; ``close`` writes the rest.
+    """
+
+    _BATCH = 512
 
     def __init__(self, path: str | Path, **header: Any) -> None:
         self.path = Path(path)
@@ -187,16 +199,78 @@ class TraceWriter:
         # one encoder for every line: json.dumps(default=...) builds a new one per call
         self._encode = json.JSONEncoder(default=_jsonable, separators=(",", ":"),
                                         check_circular=False).encode
+        self._created: dict[Any, str] = {}  # site -> the fixed part of its node_created
+        self._finished: dict[Any, str] = {}  # site -> the fixed part of its node_finished
+        self._last_graph: Any = None
+        self._last_graph_json: str | None = None
+        self._lines: list[str] = []
         self._file.write(json.dumps(trace_header(**header)) + "\n")
 
     def __call__(self, event: Event) -> None:
-        line = self._encode(event)
+        site = event.get("site")
+        if site is None:
+            line = self._encode(event)
+        else:
+            try:
+                line = self._encode_site(event, site)
+            except (KeyError, TypeError, ValueError):  # not the shape a site's events have
+                line = self._encode(event)
         with self._lock:
-            self._file.write(line + "\n")
+            lines = self._lines
+            lines.append(line)
+            if len(lines) >= self._BATCH:
+                self._write_batch()
+
+    def _write_batch(self) -> None:
+        """Write the lines held so far (the caller holds the lock)."""
+        if self._lines:
+            self._file.write("\n".join(self._lines) + "\n")
+            self._lines.clear()
+
+    def _encode_site(self, event: Event, site: Any) -> str:
+        kind = event["kind"]
+        if kind == "node_created":
+            fixed = self._created.get(site)
+            if fixed is None:
+                fixed = self._created[site] = self._fixed_part(event, _CREATED_VARYING)
+            return '{"seq":%d,"t_ns":%d,"graph":%s,"node":%d,"inputs":%s,%s}' % (
+                event["seq"], event["t_ns"], self._graph(event["graph"]), event["node"],
+                _int_list(event["inputs"]), fixed)
+        if kind == "node_finished":
+            fixed = self._finished.get(site)
+            if fixed is None:
+                fixed = self._finished[site] = self._fixed_part(event, _FINISHED_VARYING)
+            return '{"seq":%d,"t_ns":%d,"graph":%s,"node":%d,"dur_ns":%d,%s}' % (
+                event["seq"], event["t_ns"], self._graph(event["graph"]), event["node"],
+                event["dur_ns"], fixed)
+        return self._encode(event)
+
+    def _fixed_part(self, event: Event, varying: frozenset[str]) -> str:
+        """``"key":value,...`` of what the events of this site share."""
+        return self._encode({k: v for k, v in event.items() if k not in varying})[1:-1]
+
+    def _graph(self, graph: Any) -> str:
+        if graph != self._last_graph or self._last_graph_json is None:
+            self._last_graph, self._last_graph_json = graph, self._encode(graph)
+        return self._last_graph_json
 
     def close(self) -> None:
         with self._lock:
+            self._write_batch()
             self._file.close()
+
+
+_CREATED_VARYING = frozenset(("seq", "t_ns", "graph", "node", "inputs"))
+_FINISHED_VARYING = frozenset(("seq", "t_ns", "graph", "node", "dur_ns"))
+"""What changes between two node events of one ``site``; the rest of such an event is fixed."""
+
+
+def _int_list(values: list[int]) -> str:
+    """A list of node ids as JSON (``str`` of a list of ints is JSON; anything else is not)."""
+    for v in values:
+        if type(v) is not int:
+            raise TypeError("not a list of ints")
+    return str(values)
 
 
 @contextmanager

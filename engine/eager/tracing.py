@@ -20,6 +20,7 @@ site's cache holds the op's flops).
 
 from __future__ import annotations
 
+import itertools
 import linecache
 import math
 import os
@@ -186,11 +187,11 @@ def _leaf_name(t: Any, frame: FrameType | None) -> str:
     name = getattr(t, "_name", None)
     if name:
         return name
-    while frame is not None:
+    if frame is not None:
         for key, value in frame.f_locals.items():
             if value is t:
+                t._name = key  # found once: the loop's next iterations need not look again
                 return key
-        frame = None
     return "tensor"
 
 
@@ -212,7 +213,7 @@ def _node_id(t: Any, frame: FrameType | None) -> int:
             "seq": 0, "t_ns": 0, "kind": "node_created", "graph": None, "node": 0, "name": name,
             "op": "Leaf", "inputs": [], "shape": list(a.shape), "dtype": dtype_name(a.dtype),
             "device": t._dev.name, "mode": "eager", "scope": "", "source": source, "line": line,
-            "flops": 0, "bytes": int(a.nbytes), "grad_of": None}
+            "flops": 0, "bytes": int(a.nbytes), "grad_of": None, "site": next(_SERIAL)}
     event = template.copy()
     event["graph"], event["node"] = st.graph, nid
     STREAM.send(event)
@@ -292,19 +293,22 @@ class _Site:
             self.flops = int(op.flops(shape, *in_shapes, **kwargs))
         except Exception:
             self.flops = 0
+        serial = next(_SERIAL)  # this site's events in a trace share their fixed part
         # seq, t_ns and kind first: the order events have always had
         self.created = {"seq": 0, "t_ns": 0, "kind": "node_created", "graph": None, "node": 0,
                         "name": name, "op": op.name, "inputs": None, "shape": self.shape,
                         "dtype": self.dtype, "device": dev.name, "mode": "eager", "scope": "",
                         "source": source, "line": line, "flops": self.flops,
-                        "bytes": self.nbytes, "grad_of": None}
+                        "bytes": self.nbytes, "grad_of": None, "site": serial}
         # node_created carries shape, dtype and bytes: node_finished repeats only the flops
         # (per-op rates are folded from node_finished alone)
         self.finished = {"seq": 0, "t_ns": 0, "kind": "node_finished", "graph": None, "node": 0,
-                         "device": dev.name, "dur_ns": 0, "flops": self.flops}
+                         "device": dev.name, "dur_ns": 0, "flops": self.flops, "site": serial}
         self.cpu = dev.name == "cpu"
 
 
+_SERIAL = itertools.count(1)
+"""``site`` of the eager node events: one number per ``_Site`` (and Leaf template)."""
 _OPS_AT: dict[tuple[int, int], _Site] = {}  # (id(code), f_lasti); the entry holds the code
 _SIMPLE = (int, float, str, bool, type(None))
 
@@ -372,8 +376,10 @@ def traced(op: Op, name: str, parents: tuple[Any, ...], args: tuple[Any, ...],
     info = _site_info(frame, op, name, args, attrs, dev)
     site = info.site
     st = STATE
-    if st.graph is None or st.left_first or site != st.first_site:
+    if st.graph is None or site == st.first_site:
         _enter(site)
+    elif not st.left_first:
+        st.left_first = True
     if dev not in st.devices:
         st.devices.add(dev)
     if st.folding:
@@ -466,8 +472,9 @@ def grad(graph: str | None, node: int | None, g: Any, xp: Any) -> None:
     """Emit a gradient's arrival at a forward node (or leaf)."""
     if graph is None or node is None or node < 0 or STATE.folding:
         return
-    STREAM.emit("grad", graph=graph, node=node, norm=float(xp.linalg.norm(g)),
-                shape=list(np.shape(g)))
+    flat = g.reshape(-1)  # what xp.linalg.norm does, without its checks (it runs per node)
+    STREAM.emit("grad", graph=graph, node=node, norm=math.sqrt(float(xp.dot(flat, flat))),
+                shape=list(g.shape))
 
 
 def metric(name: str, value: float) -> None:

@@ -34,6 +34,33 @@ def test_round_trip(tmp_path):
     assert events[0]["value"] == 2.0
 
 
+
+def test_eager_trace_reads_back_as_the_events_sent(tmp_path):
+    """Node events with a ``site`` are written from a cached fixed part: reading the trace
+    back gives exactly the events subscribers saw, over iterations and a change of shape."""
+    import numpy as np
+
+    import engine.eager as torch
+    from engine.eager import tracing
+    from engine.events import STREAM, recording
+
+    path = tmp_path / "eager.jsonl"
+    tracing.reset()
+    with recording() as seen, trace_to(path):
+        for n in (3, 3, 5):  # the third iteration runs the same lines on other shapes
+            x = torch.from_numpy(np.ones((n, 2), np.float32))
+            w = torch.from_numpy(np.full((2, 4), 0.5, np.float32))
+            y = x.mm(w).clamp(min=0)
+            (y - 1.0).pow(2).sum()
+        tracing.new_iteration()
+    assert not STREAM.active
+    _, events = read_trace(path)
+    sites = [e for e in events if "site" in e]
+    assert len(sites) > 20
+    assert {e["kind"] for e in sites} == {"node_created", "node_finished"}
+    assert events == json.loads(json.dumps(seen))
+
+
 @pytest.mark.parametrize(
     ("text", "where", "words"),
     [
