@@ -14,6 +14,7 @@ returns one gradient or None per input.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -517,6 +518,45 @@ def kernel_out(name: str) -> Callable[..., Any] | None:
     return KERNELS_OUT.get(name)
 
 
+def bind_out(name: str, xp: Any, out: Any, **attrs: Any) -> Callable[..., Any]:
+    """Op ``name``'s ``kernel_out`` bound to ``xp``, ``out`` and ``attrs``: ``f(*arrays)``.
+
+    What does not change between calls (the ufunc, the transpositions, the comparison) is
+    looked up here, once: a plan calls the result every run, where a ``functools.partial``
+    of ``kernel_out`` would merge its keywords and look them up on every call.
+    """
+    binder = BINDERS_OUT.get(name)
+    if binder is not None:
+        return binder(xp, out, **attrs)
+    return functools.partial(KERNELS_OUT[name], xp, out=out, **attrs)
+
+
+def _bind_ufunc(fname: str, arity: int) -> Callable[..., Callable[..., Any]]:
+    def bind(xp: Any, out: Any) -> Callable[..., Any]:
+        f = getattr(xp, fname)
+        if arity == 1:
+            return lambda x: f(x, out=out)
+        return lambda a, b: f(a, b, out=out)
+    return bind
+
+
+def _bind_matmul(xp: Any, out: Any, transpose_a: bool = False,
+                 transpose_b: bool = False) -> Callable[..., Any]:
+    mm = xp.matmul
+    if transpose_a and transpose_b:
+        return lambda a, b: mm(a.T, b.T, out=out)
+    if transpose_a:
+        return lambda a, b: mm(a.T, b, out=out)
+    if transpose_b:
+        return lambda a, b: mm(a, b.T, out=out)
+    return lambda a, b: mm(a, b, out=out)
+
+
+def _bind_relu(xp: Any, out: Any) -> Callable[..., Any]:
+    maximum = xp.maximum
+    return lambda x: maximum(x, 0, out=out)
+
+
 # ------------------------------------------------------------------ fused ops
 # What the static graph's fusion passes put in place of a matched chain (TensorFlow's
 # Grappler calls the first one ``_FusedMatMul``). Not differentiable: they exist only in the
@@ -619,6 +659,17 @@ register("_FusedElementwise", _fused_elementwise, _fused_elementwise_shape,
          backward="FusedElementwiseBackward0")
 KERNELS_OUT["_FusedMatMul"] = _fused_matmul
 KERNELS_OUT["_FusedElementwise"] = _fused_elementwise
+BINDERS_OUT: dict[str, Callable[..., Callable[..., Any]]] = {
+    **{op: _bind_ufunc(f, arity) for op, f, arity in (
+        ("Neg", "negative", 1), ("Add", "add", 2), ("Sub", "subtract", 2),
+        ("Mul", "multiply", 2), ("RealDiv", "true_divide", 2), ("Pow", "power", 2),
+        ("Square", "square", 1), ("Exp", "exp", 1), ("Log", "log", 1), ("Tanh", "tanh", 1),
+        ("Maximum", "maximum", 2), ("Minimum", "minimum", 2), ("Sqrt", "sqrt", 1),
+        ("BiasAdd", "add", 2))},
+    "Relu": _bind_relu,
+    "MatMul": _bind_matmul,
+}
+"""``bind_out`` of the ops whose bound form is cheaper than a partial of ``kernel_out``."""
 FUSIBLE = frozenset({"Neg", "Add", "Sub", "Mul", "RealDiv", "Square", "Exp", "Log", "Tanh",
                      "Maximum", "Minimum", "Relu", "Sqrt"})
 """Elementwise ops the elementwise fusion may chain (each has a ``kernel_out``)."""

@@ -113,6 +113,7 @@ def assign(plan: Plan, feed_shapes: Sequence[tuple[int, ...]] | None) -> None:
             node.fast = node.make(plan.buffers[buf])
             node.buffer = buf
         elif node.make is not None and s in plan.output_slots and roots.get(s) == {s} \
+                and shapes.get(s) != () \
                 and not any(s in n.ins for n in running if n.op.type in ESCAPING):
             node.fast = Recycle(node.fn, node.make)
         for r in [r for r, b in held.items() if last.get(r, -1) <= i and r != s]:
@@ -123,24 +124,30 @@ def assign(plan: Plan, feed_shapes: Sequence[tuple[int, ...]] | None) -> None:
 
 class Recycle:
     """A fetched value's kernel that writes into the array it returned last run when the user
-    has let go of it (no reference left but this one: nobody can see it change), and
+    has let go of it (no reference left but its own: nobody can see it change), and
     allocates anew otherwise. A training loop that drops last step's gradients thus reuses
-    their memory, while a caller that keeps them keeps them intact."""
+    their memory, while a caller that keeps them keeps them intact.
 
-    __slots__ = ("alloc", "make", "held", "bound")
+    "Its own" references are ``held`` and whatever the kernel bound to it keeps (``bound``
+    holds it as its ``out``): counted once, when it is bound, as ``free``."""
+
+    __slots__ = ("alloc", "make", "held", "bound", "free")
 
     def __init__(self, alloc: Any, make: Any) -> None:
         self.alloc, self.make = alloc, make
         self.held: Any = None
         self.bound: Any = None
+        self.free = 0
 
     def __call__(self, *args: Any) -> Any:
         held = self.held
-        if held is not None and getrefcount(held) <= 3:  # self.held, held, the argument
+        if held is not None and getrefcount(held) <= self.free:
             return self.bound(*args)
         self.held = self.bound = None
         del held
         value = self.alloc(*args)
         if getattr(value, "ndim", 0) and type(value).__name__ == "ndarray":
             self.held, self.bound = value, self.make(value)
+            self.free = getrefcount(value)  # as above: self.held, the bound kernel, a local,
+            # the argument, and nothing else (the caller has not seen it yet)
         return value

@@ -104,6 +104,8 @@ class Plan:
     """What the graph passes changed before planning (one summary per pass)."""
     flops_at: dict[int, tuple[tuple[Any, ...], int]] = field(default_factory=dict)
     """Node index -> (the shapes it last ran with, its flops then): for runs sending totals."""
+    leading_inputs: bool = False
+    """The input slots are 0, 1, ... (a run puts its inputs in place with one slice)."""
     _busy: Any = field(default_factory=threading.Lock)
 
     # ---------------------------------------------------------------- running
@@ -113,8 +115,11 @@ class Plan:
         if STREAM.active:
             return self.run_instrumented(inputs)
         vals = self.template.copy()
-        for s, v in zip(self.input_slots, inputs, strict=True):
-            vals[s] = v
+        if self.leading_inputs and len(inputs) == len(self.input_slots):
+            vals[:len(inputs)] = inputs
+        else:
+            for s, v in zip(self.input_slots, inputs, strict=True):
+                vals[s] = v
         out = -1
         busy = self._busy
         owned = busy.acquire(False)  # the buffers are this run's; else allocate as we go

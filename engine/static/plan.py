@@ -21,7 +21,6 @@ A cond's or loop's body is planned the same way, pruned but not optimised.
 
 from __future__ import annotations
 
-import functools
 import operator
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -220,12 +219,11 @@ class Planner:
             plan.template.append(None)
             plan.op_at[out] = op
         make = None
-        kout = out_kernel(op.type)
-        if kout is not None and not multi and len(ins) == len(kin):
-            xp, attrs = dev.xp, op.attrs
+        if out_kernel(op.type) is not None and not multi and len(ins) == len(kin):
+            xp, attrs, name = dev.xp, op.attrs, op.type
 
-            def make(buf: Any, _k: Callable[..., Any] = kout) -> Callable[..., Any]:
-                return wrap(functools.partial(_k, xp, out=buf, **attrs))
+            def make(buf: Any) -> Callable[..., Any]:
+                return wrap(table.bind_out(name, xp, buf, **attrs))
         plan.nodes.append(Node(op, "run", dev, fn, tuple(ins), out, make=make,
                                elementwise=op.type in ELEMENTWISE))
         if multi:
@@ -318,6 +316,7 @@ def _schedule_frees(plan: Plan) -> None:
         args = gather(node.ins)
         plan.steps.append((node.fast or node.fn, args, node.out, node.frees))  # type: ignore[arg-type]
         plan.steps_alloc.append((node.fn, args, node.out, node.frees))  # type: ignore[arg-type]
+    plan.leading_inputs = plan.input_slots == list(range(len(plan.input_slots)))
 
 
 def _IDENTITY(x: Any) -> Any:  # noqa: N802 - a marker the alias tracking recognises

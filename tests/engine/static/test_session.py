@@ -53,6 +53,64 @@ def test_new_nodes_and_new_fetches_replan():
         assert sess.plan_count == 3
 
 
+def test_a_repeated_call_replays_and_computes_from_the_new_values():
+    x = tf.placeholder(tf.float32, shape=(2, 3))
+    w = tf.placeholder(tf.float32, shape=(3, 2))
+    y = tf.matmul(x, w)
+    loss = tf.reduce_sum(y * y)
+    fetches = [loss, y]
+    rng = np.random.default_rng(3)
+    with tf.Session() as sess:
+        for _ in range(3):  # the same list and keys each time: the replayed path
+            xv, wv = (rng.standard_normal(s).astype(np.float32) for s in ((2, 3), (3, 2)))
+            got_loss, got_y = sess.run(fetches, {x: xv, w: wv})
+            ref = xv.astype(np.float64) @ wv
+            np.testing.assert_allclose(got_y, ref, rtol=1e-5, atol=1e-6,
+                                       err_msg="y (2, 2) float32 on a replayed run")
+            np.testing.assert_allclose(got_loss, (ref ** 2).sum(), rtol=1e-5,
+                                       err_msg="loss () float32 on a replayed run")
+        assert sess._replay is not None and sess.plan_count == 1 and sess.run_count == 3
+
+
+def test_a_call_that_differs_from_the_last_one_is_resolved_again():
+    x = tf.placeholder(tf.float32, shape=(None, 2))
+    y = x * 2.0
+    z = x + 1.0
+    with tf.Session() as sess:
+        ones = np.ones((1, 2), np.float32)
+        np.testing.assert_array_equal(sess.run(y, {x: ones}), [[2.0, 2.0]])
+        np.testing.assert_array_equal(sess.run(z, {x: ones}), [[2.0, 2.0]])  # other fetch
+        np.testing.assert_array_equal(sess.run(z, {x: [[1.0, 2.0]]}), [[2.0, 3.0]])  # a list
+        got = sess.run(z, {x: np.ones((1, 2), np.float64)})  # other dtype: converted
+        assert got.dtype == np.float32
+        np.testing.assert_array_equal(sess.run(z, {x: np.ones((3, 2), np.float32)}),
+                                      np.full((3, 2), 2.0))  # other shape: another plan
+        np.testing.assert_array_equal(sess.run(z, {"Placeholder:0": ones}), [[2.0, 2.0]])
+        assert sess.plan_count == 3
+        with pytest.raises(ValueError, match="Cannot feed value of shape"):
+            sess.run(z, {x: np.ones((1, 3), np.float32)})
+        with pytest.raises(TypeError):
+            sess.run(z, {x: "text"})
+        c = z * 3.0  # a new node: the graph changed
+        np.testing.assert_array_equal(sess.run(z, {x: ones}), [[2.0, 2.0]])
+        assert sess.plan_count == 4
+        np.testing.assert_array_equal(sess.run(c, {x: ones}), [[6.0, 6.0]])
+    with pytest.raises(RuntimeError):
+        sess.run(z, {x: ones})  # closed, even for the call it replayed last
+
+
+def test_replayed_runs_still_report_failures():
+    a = tf.placeholder(tf.float32, shape=(None, 3))
+    b = tf.placeholder(tf.float32, shape=(None, 3))
+    c = a + b
+    with tf.Session() as sess:
+        ok = np.ones((2, 3), np.float32)
+        sess.run(c, {a: ok, b: ok})
+        sess.run(c, {a: ok, b: ok})
+        with pytest.raises(tf.errors.InvalidArgumentError, match="Incompatible shapes"):
+            sess.run(c, {a: ok, b: np.ones((4, 3), np.float32)})
+
+
 # -------------------------------------------------------------------- pruning
 
 
