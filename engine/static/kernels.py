@@ -103,16 +103,25 @@ def spec(op_type: str) -> Spec:
 
 
 def _bind_grad_mask(op: Operation, ctx: BindContext) -> Callable[..., Any]:
-    """``engine.ops``' GradMask with its comparison and zero looked up once, not per call."""
-    xp = ctx.device.xp
-    keep = {"ge": xp.greater_equal, "gt": xp.greater, "lt": xp.less,
-            "le": xp.less_equal}[op.attrs.get("cmp", "ge")]
-    zero, where = xp.zeros((), dtype=op.outputs[0].dtype.np), xp.where
-    return lambda g, a, b: where(keep(a, b), g, zero)
+    """``engine.ops``' GradMask with its comparison looked up once, not per call."""
+    xp, kernel = ctx.device.xp, table.get("GradMask").kernel
+    keep, cmp = getattr(xp, table.CMP[op.attrs.get("cmp", "ge")]), op.attrs.get("cmp", "ge")
+
+    def grad_mask(g: Any, a: Any, b: Any) -> Any:
+        if getattr(g, "ndim", 0) and getattr(a, "shape", None) == g.shape:
+            return table.select_bits(xp, keep, g, a, b, xp.empty(g.shape, g.dtype))
+        return kernel(xp, g, a, b, cmp=cmp)
+    return grad_mask
+
+
+def _bind_fused_elementwise(op: Operation, ctx: BindContext) -> Callable[..., Any]:
+    """``engine.ops``' fused chain with its program resolved once (a loss: one dot)."""
+    return table.bind_fused_elementwise(ctx.device.xp, None, **op.attrs)
 
 
 PREBOUND: dict[str, Callable[[Operation, BindContext], Callable[..., Any]]] = {
     "GradMask": _bind_grad_mask,
+    "_FusedElementwise": _bind_fused_elementwise,
 }
 """Table ops bound to an equivalent callable with their per-call lookups done at plan time."""
 

@@ -33,3 +33,55 @@ def test_an_in_place_out_kernel_may_overwrite_its_input():
     ops.bind_out("Relu", np, buf)(buf)
     ops.bind_out("Sub", np, buf)(buf, np.float64(1.0))
     np.testing.assert_array_equal(buf, want, err_msg="(3, 4) float64 in place")
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize("cmp", ["ge", "gt", "lt", "le"])
+def test_grad_mask_selects_exactly_as_where(cmp, dtype):
+    """Kept elements are g's bits, dropped ones +0.0, whatever g holds (NaN, inf, -0.0) and
+    wherever a sits (NaN, -0.0, +0.0): the bit select is ``where``, not a multiply."""
+    special = np.array([np.nan, np.inf, -np.inf, -0.0, 0.0, 1.5, -2.5, 3.0], dtype)
+    rng = np.random.default_rng(1)
+    g = np.concatenate([special, rng.standard_normal(64).astype(dtype)]).reshape(8, 9)
+    a = np.concatenate([special[::-1], rng.standard_normal(64).astype(dtype)]).reshape(8, 9)
+    compare = getattr(np, ops.CMP[cmp])
+    for b in (np.zeros((), dtype), 0.0, rng.standard_normal((8, 9)).astype(dtype)):
+        want = np.where(compare(a, b), g, np.zeros((), dtype))
+        bits = f"i{want.dtype.itemsize}"
+        got = ops.get("GradMask").kernel(np, g, a, b, cmp=cmp)
+        out = np.full_like(g, 7.0)
+        bound = ops.bind_out("GradMask", np, out, cmp=cmp)(g, a, b)
+        in_place = g.copy()
+        ops.bind_out("GradMask", np, in_place, cmp=cmp)(in_place, a, b)
+        for name, v in (("kernel", got), ("out", bound), ("in place", in_place)):
+            assert v.dtype == dtype and v.shape == g.shape, name
+            np.testing.assert_array_equal(v.view(bits), want.view(bits),
+                                          err_msg=f"GradMask {cmp} {name} (8, 9) {dtype}")
+
+
+def test_grad_mask_broadcasting_falls_back_to_where():
+    g, a = np.arange(6.0).reshape(2, 3), np.array([[-1.0], [1.0]])
+    want = np.where(a >= 0, g, 0.0)
+    np.testing.assert_array_equal(ops.get("GradMask").kernel(np, g, a, 0.0), want)
+    out = np.empty((2, 3))
+    np.testing.assert_array_equal(ops.bind_out("GradMask", np, out)(g, a, 0.0), want)
+
+
+def test_a_bound_sum_of_squares_is_a_dot_scaled_per_shape():
+    program = [["Square", [0]]]
+    reduce = [["Sum", 1, False], ["Mean", None, False]]
+    fn = ops.bind_fused_elementwise(np, None, program=program, reduce=reduce)
+    rng = np.random.default_rng(2)
+    for shape, dtype in (((64, 100), np.float32), ((7, 3), np.float32), ((7, 3), np.float64),
+                         ((64, 100), np.float32)):
+        x = rng.standard_normal(shape).astype(dtype)
+        got = fn(x)
+        want = np.mean(np.sum(x.astype(np.float64) ** 2, axis=1))
+        assert np.asarray(got).dtype == dtype, f"{shape} {dtype}"
+        np.testing.assert_allclose(got, want, rtol=1e-5, err_msg=f"loss of {shape} {dtype}")
+        np.testing.assert_allclose(got, ops._fused_elementwise(np, x, program=program,
+                                                                reduce=reduce), rtol=1e-6)
+    x = rng.standard_normal((4, 5))  # kept dimensions: not a scalar, the general chain
+    kept = [["Sum", 1, True]]
+    got = ops.bind_fused_elementwise(np, None, program=program, reduce=kept)(x)
+    np.testing.assert_allclose(got, np.sum(x ** 2, axis=1, keepdims=True), rtol=1e-12)
