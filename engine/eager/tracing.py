@@ -187,12 +187,14 @@ def _leaf_name(t: Any, frame: FrameType | None) -> str:
     name = getattr(t, "_name", None)
     if name:
         return name
+    name = "tensor"  # not held by a variable of the caller (w.grad, y[-1])
     if frame is not None:
         for key, value in frame.f_locals.items():
             if value is t:
-                t._name = key  # found once: the loop's next iterations need not look again
-                return key
-    return "tensor"
+                name = key
+                break
+    t._name = name  # looked up once: the loop's next iterations reuse it
+    return name
 
 
 def _node_id(t: Any, frame: FrameType | None) -> int:
