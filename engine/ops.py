@@ -591,14 +591,27 @@ def _bind_relu(xp: Any, out: Any) -> Callable[..., Any]:
 
 def _fused_matmul(xp: Any, a: Any, b: Any, *bias: Any, out: Any = None,
                   transpose_a: bool = False, transpose_b: bool = False,
-                  fused_ops: Any = ()) -> Any:
-    """``activation(a @ b + bias)`` in one buffer: the product, then bias and ReLU in place."""
+                  fused_ops: Any = (), alpha: float = 1.0) -> Any:
+    """``activation(alpha * (a @ b) + bias)`` in one buffer: the product, then the scale,
+    bias and ReLU in place."""
     r = xp.matmul(a.T if transpose_a else a, b.T if transpose_b else b, out=out)
+    if alpha != 1.0:
+        xp.multiply(r, alpha, out=r)
     if bias:
         xp.add(r, bias[0], out=r)
     if "Relu" in fused_ops:
         xp.maximum(r, 0, out=r)
     return r
+
+
+def _bind_fused_matmul(xp: Any, out: Any, transpose_a: bool = False,
+                       transpose_b: bool = False, fused_ops: Any = (),
+                       alpha: float = 1.0) -> Callable[..., Any]:
+    if fused_ops != ["Scale"]:
+        return functools.partial(_fused_matmul, xp, out=out, transpose_a=transpose_a,
+                                 transpose_b=transpose_b, fused_ops=fused_ops, alpha=alpha)
+    product, multiply = _bind_matmul(xp, out, transpose_a, transpose_b), xp.multiply
+    return lambda a, b: multiply(product(a, b), alpha, out=out)
 
 
 def _fused_matmul_shape(a: Shape, b: Shape, *bias: Shape, transpose_a: bool = False,
@@ -725,6 +738,7 @@ BINDERS_OUT: dict[str, Callable[..., Callable[..., Any]]] = {
     "MatMul": _bind_matmul,
     "GradMask": _bind_grad_mask,
     "_FusedElementwise": bind_fused_elementwise,
+    "_FusedMatMul": _bind_fused_matmul,
 }
 """``bind_out`` of the ops whose bound form is cheaper than a partial of ``kernel_out``."""
 FUSIBLE = frozenset({"Neg", "Add", "Sub", "Mul", "RealDiv", "Square", "Exp", "Log", "Tanh",

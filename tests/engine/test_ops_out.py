@@ -85,3 +85,22 @@ def test_a_bound_sum_of_squares_is_a_dot_scaled_per_shape():
     kept = [["Sum", 1, True]]
     got = ops.bind_fused_elementwise(np, None, program=program, reduce=kept)(x)
     np.testing.assert_allclose(got, np.sum(x ** 2, axis=1, keepdims=True), rtol=1e-12)
+
+
+@pytest.mark.parametrize("ta", [False, True])
+@pytest.mark.parametrize("tb", [False, True])
+@pytest.mark.parametrize("fused_ops", [["Scale"], ["Scale", "BiasAdd", "Relu"]])
+def test_fused_matmul_scales_the_product_before_bias_and_relu(ta, tb, fused_ops):
+    rng = np.random.default_rng(4)
+    a = rng.standard_normal((4, 3) if ta else (3, 4))
+    b = rng.standard_normal((5, 4) if tb else (4, 5))
+    bias = [rng.standard_normal(5)] if "BiasAdd" in fused_ops else []
+    want = 0.25 * ((a.T if ta else a) @ (b.T if tb else b)) + (bias[0] if bias else 0.0)
+    want = np.maximum(want, 0) if "Relu" in fused_ops else want
+    attrs = {"transpose_a": ta, "transpose_b": tb, "fused_ops": fused_ops, "alpha": 0.25}
+    got = ops.get("_FusedMatMul").kernel(np, a, b, *bias, **attrs)
+    out = np.empty((3, 5))
+    bound = ops.bind_out("_FusedMatMul", np, out, **attrs)(a, b, *bias)
+    for name, v in (("kernel", got), ("out", bound)):
+        np.testing.assert_allclose(v, want, rtol=1e-12, atol=1e-12,
+                                   err_msg=f"_FusedMatMul {fused_ops} {name} (3, 5) float64")

@@ -10,7 +10,9 @@ pruned graph (see ``view``); the user's graph never changes. They run in this or
 5. ``arithmetic`` - constant factors merged into one scalar multiply;
 6. ``cse`` - common subexpressions computed once;
 7. ``fuse_matmul`` - ``MatMul`` + ``BiasAdd`` + ``Relu`` / ``Maximum(., 0)`` -> ``_FusedMatMul``;
-8. ``fuse_elementwise`` - chains of elementwise ops (and a final reduction) -> one kernel.
+8. ``scale_matmul`` - a scalar factor on a product's operand moved to the product or the
+   other operand, whichever is smaller (``(x * c) @ b`` -> ``c * (x @ b)`` or ``x @ (b * c)``);
+9. ``fuse_elementwise`` - chains of elementwise ops (and a final reduction) -> one kernel.
 
 When anyone listens on ``engine.events.STREAM``, each pass that changed something emits
 ``graph_rewritten`` with the node ids it removed, the nodes it added (``node_created``'s
@@ -31,7 +33,7 @@ from engine.events import STREAM
 from ..graph import Graph, Operation, Tensor
 from ..placement import node_payload
 from . import (arithmetic, constant_folding, cse, fuse_elementwise, fuse_matmul, identity,
-               pow_square, prune)
+               pow_square, prune, scale_matmul)
 from .view import Change, GraphView
 
 PASSES: tuple[tuple[str, Callable[[GraphView], Change | None]], ...] = (
@@ -41,6 +43,7 @@ PASSES: tuple[tuple[str, Callable[[GraphView], Change | None]], ...] = (
     ("arithmetic", arithmetic.run),
     ("cse", cse.run),
     ("fuse_matmul", fuse_matmul.run),
+    ("scale_matmul", scale_matmul.run),
     ("fuse_elementwise", fuse_elementwise.run),
 )
 """The switchable passes, in the order they run."""

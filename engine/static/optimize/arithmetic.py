@@ -19,7 +19,7 @@ def run(view: GraphView) -> Change | None:
     subst: dict[Operation, Operation | None] = {}
     replaced: dict[int, int] = {}
     for op in view.ops:
-        form = _scalar_mul(op, view)
+        form = scalar_mul(op, view)
         if form is None:
             continue
         x, c = form
@@ -44,7 +44,7 @@ def run(view: GraphView) -> Change | None:
     return change
 
 
-def _scalar_mul(op: Operation, view: GraphView) -> tuple[Tensor, np.ndarray] | None:
+def scalar_mul(op: Operation, view: GraphView) -> tuple[Tensor, np.ndarray] | None:
     """``(x, scalar)`` when ``op`` is ``x * c`` with ``c`` a constant of one value that does
     not broadcast ``x`` to a bigger shape."""
     if op.type != "Mul" or any(t in view.fed for t in op.outputs):

@@ -104,10 +104,15 @@ def new_op(like: Operation, op_type: str, inputs: Sequence[Tensor], *,
     return op
 
 
+def runtime_id() -> int:
+    """A fresh id for a node a pass makes from nothing (never one of a built node)."""
+    return next(_RUNTIME_IDS)
+
+
 def new_const(like: Operation, value: Any, name: str) -> Tensor:
     """A new Const beside ``like`` (a fresh run-time id)."""
     arr = np.asarray(value)
-    op = Operation(like.graph, next(_RUNTIME_IDS), name, "Const", (), (), {}, like.device,
+    op = Operation(like.graph, runtime_id(), name, "Const", (), (), {}, like.device,
                    {"value": arr})
     op.outputs = (Tensor(op, 0, like.outputs[0].dtype, tuple(arr.shape)),)
     op._grad_of = like._grad_of
@@ -132,10 +137,11 @@ class Change:
     copies: dict[Operation, Operation] = field(default_factory=dict)
 
 
-def rewrite(view: GraphView, subst: dict[Operation, Operation | None],
+def rewrite(view: GraphView, subst: dict[Operation, Operation | list[Operation] | None],
             remap: dict[Tensor, Tensor] | None = None) -> Change:
     """A new view where each op in ``subst`` is replaced by its value (None: removed, its
-    output remapped in ``remap``), tensors in ``remap`` are read as their replacement, and every
+    output remapped in ``remap``; a list: these new ops in order, the last one's outputs
+    standing for the old op's), tensors in ``remap`` are read as their replacement, and every
     op reading a changed tensor is copied to read the new one. Dead ops are dropped.
     """
     tmap: dict[Tensor, Tensor] = dict(remap or {})
@@ -153,19 +159,20 @@ def rewrite(view: GraphView, subst: dict[Operation, Operation | None],
 
     for op in view.ops:
         if op in subst:
-            new = subst[op]
-            omap[op] = new
-            if new is None:
+            value = subst[op]
+            if value is None:
+                omap[op] = None
                 continue
-            new = _with_inputs(new, [t_of(t) for t in new.inputs], _ctrl(new, omap))
-            for t in new.inputs:  # a constant the pass made for this op goes just before it
-                if t.op.type == "Const" and t.op._id >= 1_000_000 and t.op not in placed:
-                    placed.add(t.op)
-                    ops.append(t.op)
+            for new in value if isinstance(value, list) else [value]:
+                new = _with_inputs(new, [t_of(t) for t in new.inputs], _ctrl(new, omap))
+                for t in new.inputs:  # a constant the pass made for this op goes just before
+                    if t.op.type == "Const" and t.op._id >= 1_000_000 and t.op not in placed:
+                        placed.add(t.op)
+                        ops.append(t.op)
+                ops.append(new)
             omap[op] = new
             for old_t, new_t in zip(op.outputs, new.outputs, strict=False):
                 tmap[old_t] = new_t
-            ops.append(new)
             continue
         ins = [t_of(t) for t in op.inputs]
         ctrl = _ctrl(op, omap)
@@ -232,4 +239,4 @@ def shape_of(t: Tensor) -> tuple[int, ...] | None:
 
 
 __all__ = ["Change", "GraphView", "const_value", "is_const", "is_pure", "new_const", "new_op",
-           "replace", "rewrite", "shape_of"]
+           "replace", "rewrite", "runtime_id", "shape_of"]

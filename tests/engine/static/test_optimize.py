@@ -153,3 +153,69 @@ def test_config_proto_switches_passes():
     with tf.Session(config=tf.ConfigProto(allow_soft_placement=True, optimize=False)) as sess:
         sess.run(fetches, feeds)
         assert {r["pass"] for r in next(iter(sess._plans.values())).plan.rewrites} <= {"prune"}
+
+
+# ------------------------------------------------------------------ scale_matmul
+
+
+def _plan_ops(fetches, feeds, optimize=True):
+    got, plan = _run(fetches, feeds, optimize)
+    return got, [(op.type, op.outputs[0]._dims, dict(op.attrs)) for op in plan.ops]
+
+
+@pytest.mark.parametrize("n", [8, 6])  # 2 / 8 scales exactly; 2 / 6 rounds
+def test_t1_scales_the_small_products_not_the_difference(n):
+    tf.reset_default_graph()
+    fetches, feeds = t1(n=n, d=12, h=5)
+    off, _ = _plan_ops(fetches, feeds, {"scale_matmul": False})
+    got, ops = _plan_ops(fetches, feeds)
+    muls = [dims for kind, dims, _ in ops if kind == "Mul"]
+    assert muls == [(n, 5)], f"the only scaling left is of the (N, H) hidden layer: {ops}"
+    fused = [attrs for kind, _, attrs in ops if kind == "_FusedMatMul"]
+    assert len(fused) == 1 and fused[0]["alpha"] == pytest.approx(2.0 / n)
+    assert fused[0]["fused_ops"] == ["Scale"] and fused[0]["transpose_b"]
+    for name, g, r in zip(["loss", "grad_w1", "grad_w2"], got, off, strict=True):
+        if n == 8:
+            np.testing.assert_array_equal(g, r, err_msg=f"{name} {r.shape} float32, 2/8")
+        else:
+            np.testing.assert_allclose(g, r, rtol=1e-5, atol=1e-6,
+                                       err_msg=f"{name} {r.shape} float32, 2/6")
+
+
+def test_scale_moves_only_when_every_reader_is_a_product_and_it_is_cheaper():
+    x = tf.placeholder(tf.float32, shape=(4, 6))
+    a = tf.placeholder(tf.float32, shape=(6, 2))
+    b = tf.placeholder(tf.float32, shape=(8, 4))
+    feeds = {x: randn(4, 6), a: randn(6, 2), b: randn(8, 4)}
+    scaled = x * 0.5
+    small = tf.matmul(scaled, a)  # (4, 2) product: cheaper than the (4, 6) factor
+    cases = {
+        "moved": [tf.reduce_sum(small)],
+        "fetched": [small, scaled],  # the scaled value itself is fetched
+        "other reader": [tf.reduce_sum(small) + tf.reduce_sum(scaled)],
+        "not cheaper": [tf.reduce_sum(tf.matmul(b, scaled))],  # (8, 6) product, (8, 4) b
+    }
+    for case, fetches in cases.items():
+        ref, _ = _run(fetches, feeds, False)
+        got, ops = _plan_ops(fetches, feeds, {"fuse_elementwise": False})
+        moved = any(kind == "_FusedMatMul" and attrs.get("alpha") for kind, _, attrs in ops)
+        moved = moved or any(kind == "Mul" and dims != (4, 6) for kind, dims, _ in ops)
+        assert moved == (case == "moved"), f"{case}: {ops}"
+        for g, r in zip(got, ref, strict=True):
+            np.testing.assert_allclose(g, r, rtol=1e-5, atol=1e-6, err_msg=case)
+
+
+def test_scale_matmul_reports_what_it_moved():
+    fetches, feeds = t1()
+    rewrites, events = _rewrites(fetches, feeds)
+    moved = next(e for e in rewrites if e["pass"] == "scale_matmul")
+    g = tf.get_default_graph()
+    names = {op.id: op.name for op in g.get_operations()}
+    assert [names.get(i) for i in moved["removed"] if i in names] == [
+        "gradients/pow_grad/Mul_1", "gradients/MatMul_1_grad/MatMul",
+        "gradients/MatMul_1_grad/MatMul_1"]
+    fused = next(a for a in moved["added"] if a["op"] == "_FusedMatMul")
+    assert fused["name"] == "gradients/MatMul_1_grad/MatMul"
+    assert fused["fused"] == ["gradients/pow_grad/Mul_1", "gradients/MatMul_1_grad/MatMul"]
+    started = [e for e in events if e["kind"] == "node_started" and e.get("op") == "_FusedMatMul"]
+    assert started and started[0]["fused"] == fused["fused"]
