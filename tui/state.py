@@ -232,7 +232,7 @@ class ViewState:
         node = graph.add(ev, self._node_stats(graph, ev))
         self.current = (graph.mode, node)
         if graph.mode == "eager":  # created and run in one step: running until node_finished
-            node.state = "running"
+            node.state = "done" if node.op == "Leaf" else "running"  # a leaf computes nothing
             self.cue = ("cue.eager_node", {"it": self.iteration["eager"] + 1, "name": node.name,
                                            "op": node.op})
         self.dirty.update((graph.mode, "source", "cue"))

@@ -71,3 +71,12 @@ def test_an_eager_node_runs_from_node_created_to_node_finished() -> None:
                  "dur_ns": 1000, "flops": 16})
     assert node.state == "done" and node.shape == (2, 2)
     assert state.devices["cpu"].ops["MatMul"].flops == 16
+
+
+def test_an_eager_leaf_is_done_at_once() -> None:
+    """A Leaf (an input tensor the loop uses) computes nothing: no node_finished comes."""
+    state = ViewState()
+    state.apply({"kind": "graph_created", "graph": "eager:0", "mode": "eager", "iteration": 0})
+    state.apply({"kind": "node_created", "graph": "eager:0", "node": 0, "name": "x",
+                 "op": "Leaf", "inputs": [], "shape": [2, 2], "mode": "eager"})
+    assert state.graphs["eager"].nodes[0].state == "done"
