@@ -105,40 +105,49 @@ class DevicePanel(Widget):
             facts.append(fmt_bytes(mem) if mem else str(info.get("memory") or ""))
             parts.append(Text(" · ".join(f for f in facts if f), label))
         st = self.stats
-        width = max(10, self.size.width - 22)
         if st is not None and (st.ops or st.iterations or st.transfers):
-            rows = Table.grid(padding=(0, 1))
-            rows.add_column(style=label, no_wrap=True)
-            rows.add_column(style=value, justify="right", no_wrap=True)
-            rows.add_column(style=sparks, no_wrap=True)
+            lines: list[tuple[str, str, str | list[int]]] = []  # label, figure, unit or history
             for mode, title in (("static", "Session.run"), ("eager", "eager iter")):
                 if self.paced:
                     title += " Σops"
                 hist = list(st.iterations.get(mode, ()))
                 if hist:
-                    rows.add_row(title, fmt_ns(hist[-1]), spark(hist, width))
+                    lines.append((title, fmt_ns(hist[-1]), hist))
             gf = st.gflops
-            rows.add_row("achieved", f"{gf:.2f}" if gf else "–", "GFLOP/s")
+            lines.append(("achieved", f"{gf:.2f}" if gf else "–", "GFLOP/s"))
             for direction, tr in sorted(st.transfers.items()):
-                rows.add_row(direction, fmt_ns(tr.total_ns), f"{fmt_bytes(tr.bytes)} in {tr.count}")
+                lines.append((direction, fmt_ns(tr.total_ns),
+                              f"{fmt_bytes(tr.bytes)} in {tr.count}"))
             if self.device == "gpu" and self.other is not None:
                 for mode in ("static", "eager"):
                     s = speedup(self.other, st, mode)
                     if s:
-                        rows.add_row(f"vs CPU {mode}", f"×{s:.1f}", "speed-up")
+                        lines.append((f"vs CPU {mode}", f"×{s:.1f}", "speed-up"))
+            # sparklines take what the labels and figures leave, so neither is cut off
+            used = max(len(t) for t, _, _ in lines) + max(len(f) for _, f, _ in lines) + 2
+            width = max(4, self.size.width - used)
+            rows = Table.grid(padding=(0, 1))
+            rows.add_column(style=label, no_wrap=True)
+            rows.add_column(style=value, justify="right", no_wrap=True)
+            rows.add_column(no_wrap=True)
+            for title, figure, tail in lines:
+                rows.add_row(title, figure, Text(spark(tail, width), sparks)
+                             if isinstance(tail, list) else Text(tail, label))
             parts.append(rows)
-            parts.append(self._op_table(st, label, value, sparks))
+            if st.ops:
+                parts.append(self._op_table(st, label, value, sparks))
         elif info.get("available") is not False:
             parts.append(Text("no runs on this device yet", label))
         return Group(*parts)
 
     def _op_table(self, st: DeviceStats, label: Any, value: Any, sparks: Any) -> Table:
-        table = Table(box=None, padding=(0, 1), show_edge=False, expand=True,
-                      header_style=label)
+        # one blank between columns (not two), so op names keep their room in a narrow panel
+        table = Table(box=None, padding=(0, 1, 0, 0), pad_edge=False, show_edge=False,
+                      expand=True, header_style=label)
         table.add_column("op", style=label, no_wrap=True, ratio=3)
         table.add_column("calls", style=value, justify="right", no_wrap=True)
-        table.add_column("mean", style=value, justify="right", no_wrap=True)
-        table.add_column("share", style=sparks, no_wrap=True, width=10)
+        table.add_column("mean", style=value, justify="right", no_wrap=True, min_width=8)
+        table.add_column("share", style=sparks, no_wrap=True, width=9)
         total = sum(o.total_ns for o in st.ops.values()) or 1
         top = sorted(st.ops.items(), key=lambda kv: -kv[1].total_ns)[:8]
         for op, o in top:

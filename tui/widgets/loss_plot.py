@@ -37,8 +37,10 @@ class LossPlot(Vertical):
             values = list(losses.get(mode, ()))
             label = self.query_one(f"#loss-{mode}-label", Label)
             if values:
-                label.update(f"{mode} loss {values[-1]:.4g}   min {min(values):.4g}   "
-                             f"({len(values)} it.)", layout=False)
+                text = f"{mode} {values[-1]:.4g} · min {min(values):.4g}"
+                count = f" · {len(values)} it."
+                fits = not self.size.width or len(text + count) <= self.size.width
+                label.update(text + count if fits else text, layout=False)
             else:
                 label.update(f"{mode} loss: –", layout=False)
             self.query_one(f"#loss-{mode}", Sparkline).data = _finite(values)

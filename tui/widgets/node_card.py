@@ -33,8 +33,9 @@ def card_text(graph: GraphModel, node: NodeInfo | None, fold: FoldBox | None) ->
         f"inputs  {ins or '—'}",
         f"shape   {shape_text(node.shape)}  {node.dtype}   device {node.device}",
         f"bytes   {fmt_bytes(node.bytes)}   FLOPs {fmt_count(node.flops)}",
-        f"time    last {fmt_ns(st.last_ns)}  mean {fmt_ns(st.mean_ns)}  "
-        f"min {fmt_ns(st.min_ns if st.count else None)}  ({st.count} runs)",
+        f"time    last {fmt_ns(st.last_ns)}  mean {fmt_ns(st.mean_ns)}",  # two lines fit
+        f"min     {fmt_ns(st.min_ns if st.count else None)}  ({st.count} runs)",  # the side panel
+
         f"source  {node.source or '—'}",
     ]
     if node.fused:

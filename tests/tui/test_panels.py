@@ -1,0 +1,43 @@
+"""Side panels: device figures, the node card and the loss keep their words whole."""
+
+from __future__ import annotations
+
+from tests.tui.conftest import build_app
+
+
+async def test_device_panel_labels_are_never_cut_by_the_sparklines() -> None:
+    """Long histories at lecture pace ("Session.run Σops") keep their labels and figures."""
+    import re
+    from collections import deque
+
+    from tui.stats import DeviceStats
+
+    app = build_app(iterations=1, autostart=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        panel = app.cpu_panel
+        stats = DeviceStats("cpu")
+        stats.iterations = {"static": deque(range(1_000_000, 3_000_000, 20_000)),
+                            "eager": deque(range(2_000_000, 900_000, -10_000))}
+        stats.version += 1
+        panel.paced = True
+        panel.set_stats(stats, DeviceStats("gpu"), True)
+        await pilot.pause()
+        lines = [line.text for line in panel.render_lines(panel.region.reset_offset)]
+        text = "\n".join(lines)
+        assert re.search(r"Session\.run Σops +2\.98ms ▁", text), text
+        assert re.search(r"eager iter Σops +910\.0µs █", text), text
+        assert "GFLOP/s" in text and "…" not in text, text
+
+
+def test_node_card_time_lines_fit_the_side_panel() -> None:
+    from tui.model import GraphModel
+    from tui.widgets.node_card import card_text
+
+    graph = GraphModel("g", "eager")
+    node = graph.add({"node": 0, "name": "mm", "op": "MatMul", "inputs": [], "shape": [64, 100],
+                      "dtype": "float32", "source": "two_layer.py:21"})
+    for ns in (322_000, 1_250_000_000):
+        node.stats.add(ns)
+    lines = card_text(graph, node, None).splitlines()
+    assert max(len(line) for line in lines) <= 42, lines  # the card's room at 160 columns
+    assert any(line.startswith("min ") for line in lines)
