@@ -37,6 +37,10 @@ if TYPE_CHECKING:
 
 DEFAULT_SCENE = "two-layer"
 DEFAULT_THEME = "cgviz-dark"
+SCENE_KEYS = Binding.Group("Scene", compact=True)
+"""n and p share one footer entry ("np Scene"; in a replay they move between markers)."""
+SPEED_KEYS = Binding.Group("Speed", compact=True)
+"""+ and - share one footer entry ("+- Speed"), so every key fits at 120 columns."""
 
 
 class MainScreen(Screen[None]):
@@ -64,9 +68,9 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
         Binding("comma", "step_back", "Back", show=False, tooltip="Replay: one node back",
                 id="replay.step-back"),
         Binding("n,pagedown", "next", "Next", tooltip="Next scene (replay: next marker)",
-                id="lecture.next"),
+                id="lecture.next", group=SCENE_KEYS),
         Binding("p,pageup", "previous", "Prev", tooltip="Previous scene (replay: previous "
-                "marker)", id="lecture.previous"),
+                "marker)", id="lecture.previous", group=SCENE_KEYS),
         Binding("greater_than_sign", "next_marker", "Marker ▶", show=False,
                 tooltip="Replay: next phase marker", id="replay.next-marker"),
         Binding("less_than_sign", "previous_marker", "◀ Marker", show=False,
@@ -76,9 +80,9 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
         Binding("P", "toggle_present", "Present", tooltip="Presentation mode: projector "
                 "theme, big cues, side panels hidden", id="view.present"),
         Binding("plus,equals_sign", "speed(1)", "Faster", tooltip="Faster (up to full speed)",
-                id="run.faster"),
+                id="run.faster", group=SPEED_KEYS),
         Binding("minus", "speed(-1)", "Slower", tooltip="Slower (down to lecture pace)",
-                id="run.slower"),
+                id="run.slower", group=SPEED_KEYS),
         Binding("r", "restart", "Restart", tooltip="Restart the scene from the beginning",
                 id="run.restart"),
         Binding("d", "switch_device", "Device", tooltip="Switch between CPU (numpy) and GPU (cupy)",
@@ -95,8 +99,8 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
                 "table and matmul GFLOP/s (newest saved results)", id="app.bench"),
         Binding("m", "next_colour_mode", "Colour", tooltip="Colour by state, device or time",
                 id="view.colour"),
-        Binding("z", "toggle_compact", "Compact", show=False, tooltip="Compact node boxes",
-                id="view.compact"),
+        Binding("z", "toggle_compact", "Box size", show=False, tooltip="Node boxes: fit the "
+                "pane, full, compact or one-row", id="view.compact"),
         Binding("t", "next_theme", "Theme", show=False, tooltip="Next cgviz theme",
                 id="view.theme"),
         Binding("escape", "close_card", "Close card", show=False, tooltip="Hide the node card",
@@ -230,13 +234,13 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
                 yield Static(id="legend")
                 with Horizontal(id="bottom"):
                     yield SourcePane(id="source")
-                    yield LossPlot(id="loss")
             with VerticalScroll(id="side"):
                 yield NodeCard(id="card")
                 yield DevicePanel("cpu", id="cpu-panel")
                 yield DataStrip("cpu", id="cpu-data")
                 yield DevicePanel("gpu", id="gpu-panel")
                 yield DataStrip("gpu", id="gpu-data")
+                yield LossPlot(id="loss")  # fills the side column under the device panels
         yield Static(id="status")
         yield Footer()
 
@@ -288,13 +292,12 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
 
     def apply_size(self) -> None:
         """Collapse panels to suit the terminal: side panels below 120 columns, the source
-        and loss row below 34 rows (and compact boxes there)."""
+        and loss row below 34 rows (the panes pick box sizes that fit them)."""
         width, height = self.size
         self.screen.set_class(width < 120, "-narrow")
         self.screen.set_class(height < 34, "-short")
-        for view in (self.static_graph, self.eager_graph):
-            if not view.compact_by_user:
-                view.compact = height < 34
+        self.query_one(Footer).compact = width < 160  # every key, Help too, still shows
+        self.call_after_refresh(self.fit_labels)  # once the panes have their new sizes
 
     # ------------------------------------------------------------ the run
 
@@ -347,7 +350,8 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
     # ------------------------------------------------------------ the frame
 
     def update_legend(self) -> None:
-        self.legend.update(legend(self.colour_mode, self.lang))
+        width = self.legend.size.width or max(0, self.size.width - 2)
+        self.legend.update(legend(self.colour_mode, self.lang, width))
 
     # ------------------------------------------------------------ actions
 

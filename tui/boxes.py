@@ -7,8 +7,10 @@ A full box (4 rows)::
     │ 12.3µs           │      last time
     ╰ ∇ 64×100 ────────╯      gradient below, as micrograd draws data | grad
 
-A compact box (3 rows) puts shape and time on one line. Pruned nodes get dashed borders and
-the selected node heavy ones, so both read without colour (projectors, NO_COLOR).
+A compact box (3 rows) puts shape and time on one line; a mini box (1 row) is its name and,
+where it fits, its shape between brackets (``[MatMul 64×100]``), so a whole graph fits a
+pane. Pruned nodes get dashed borders and the selected node heavy ones, so both read without
+colour (projectors, NO_COLOR).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ BORDERS = {
     "dashed": "╭╮╰╯╌┆",
     "heavy": "┏┓┗┛━┃",
 }
+MINI_ENDS = {"plain": "[]", "dashed": "┆┆", "heavy": "┃┃"}
+"""The two ends of a one-row box, by border."""
 
 
 @dataclass(frozen=True)
@@ -43,9 +47,11 @@ def _fit(text: str, width: int) -> str:
 
 def box_row(box: BoxText, dy: int, w: int, h: int) -> list[tuple[str, str]]:
     """Row ``dy`` of a ``w`` x ``h`` box as (text, style key) runs; their lengths sum to ``w``."""
+    key = box.key
+    if h < 3:
+        return [_mini(box, w)]
     tl, tr, bl, br, hz, vt = BORDERS.get(box.border, BORDERS["plain"])
     inner = w - 2
-    key = box.key
     if dy == 0 or dy == h - 1:
         left, right = (tl, tr) if dy == 0 else (bl, br)
         label = box.title if dy == 0 else box.grad
@@ -59,3 +65,12 @@ def box_row(box: BoxText, dy: int, w: int, h: int) -> list[tuple[str, str]]:
     else:
         body = f"{box.value} {box.time}" if box.time else box.value
     return [(vt + " " + _fit(body, inner - 2).ljust(inner - 2) + " " + vt, key)]
+
+
+def _mini(box: BoxText, w: int) -> tuple[str, str]:
+    """A one-row box: its name, and its shape where both fit."""
+    left, right = MINI_ENDS.get(box.border, MINI_ENDS["plain"])
+    inner = w - 2
+    both = f"{box.title} {box.value}"
+    text = both if box.value and len(both) <= inner else _fit(box.title, inner)
+    return left + text.ljust(inner) + right, box.key

@@ -42,9 +42,12 @@ class EdgeGrid:
         self._mask: dict[tuple[int, int], int] = {}
         self._key: dict[tuple[int, int], str] = {}
         self._arrow: dict[tuple[int, int], str] = {}
+        back = W if layout.orientation == "LR" else N  # from an edge's first cell to its box
         for edge in layout.edges:
             key = EDGE_DIM if edge.dst in dim_targets else EDGE
             pts = edge.points
+            if pts:
+                self._mark(*pts[0], back, key)  # the edge leaves its box: no gap under it
             for (x1, y1), (x2, y2) in zip(pts, pts[1:]):
                 self._segment(x1, y1, x2, y2, key)
             if len(pts) >= 2:

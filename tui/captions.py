@@ -32,18 +32,36 @@ LEGENDS: dict[str, tuple[tuple[str, str], ...]] = {
 """Colour mode -> (theme variable, label key) swatches."""
 
 
-def legend(mode: str, lang: str = "en") -> Content:
-    """The legend line of a colour mode, swatches in theme colours."""
-    items = [Content.from_markup(f"[${var}]■[/]") + Content(f" {tr(key, lang)}" if key else "")
-             for var, key in LEGENDS[mode]]
-    return Content("   ").join([Content(tr("legend.by", lang, mode=mode) + "  "), *items])
+def legend(mode: str, lang: str = "en", width: int = 0) -> Content:
+    """The legend line of a colour mode, swatches in theme colours; on a narrow screen
+    (``width`` cells) with short labels ("pruned", not "pruned (not fetched)"), then without
+    its heading, so no swatch is cut off."""
+    heading = Content(tr("legend.by", lang, mode=mode) + "  ")
+    line = Content("")
+    for short, head, gap in ((False, True, "   "), (True, True, "  "), (True, False, "  ")):
+        items = [Content.from_markup(f"[${var}]■[/]")
+                 + Content(f" {tr(_short(key) if short else key, lang)}" if key else "")
+                 for var, key in LEGENDS[mode]]
+        line = Content(gap).join([heading, *items] if head else items)
+        if not width or line.cell_length <= width:
+            break
+    return line
 
 
-def pane_title(mode: str, as_run: bool = False, lang: str = "en") -> str:
-    """A graph pane's top border: which framework, and for the static graph which view."""
+def _short(key: str) -> str:
+    return key + ".short" if key + ".short" in STRINGS["en"] else key
+
+
+def pane_title(mode: str, as_run: bool = False, lang: str = "en", width: int = 0) -> str:
+    """A graph pane's top border: which framework, and for the static graph which view (a
+    shorter name where ``width`` cells are too few for the long one)."""
     if mode != "static":
         return tr("pane.eager", lang)
-    return f"{tr('pane.static', lang)} · {tr('pane.as_run' if as_run else 'pane.as_built', lang)}"
+    view = tr("pane.as_run" if as_run else "pane.as_built", lang)
+    title = f"{tr('pane.static', lang)} · {view}"
+    if width and cell_len(title) > width:
+        title = f"{tr('pane.static.short', lang)} · {view}"
+    return title
 
 
 def pane_subtitle(state: ViewState, mode: str, as_run: bool = False, lang: str = "en",
@@ -58,27 +76,49 @@ def pane_subtitle(state: ViewState, mode: str, as_run: bool = False, lang: str =
     if mode == "static" and as_run:
         if state.as_run is None:
             return tr("passes.waiting", lang)
-        for head, short in ((f"Session.run #{graph.runs} · ", False), ("", False), ("", True)):
-            text = head + passes_summary(state.rewrites, lang, short)
+        tries = [(f"Session.run #{graph.runs} · ", False, None), ("", False, None),
+                 ("", True, None)]
+        steps = len((pass_counts(state.rewrites) or ([], 0, 0))[0])
+        tries += [("", True, keep) for keep in range(steps - 1, -1, -1)]
+        for head, short, keep in tries:
+            text = head + passes_summary(state.rewrites, lang, short, keep)
             if not width or cell_len(text) <= width:
                 break
         return text
     if mode == "static":
         if graph.plan is None:
             return f"defined, not run · {len(graph.nodes)} nodes"
-        return f"Session.run #{graph.runs} · {len(graph.plan)} of {len(graph.nodes)} nodes run"
+        text = f"Session.run #{graph.runs} · {len(graph.plan)} of {len(graph.nodes)} nodes run"
+        if width and cell_len(text) > width:
+            text = f"run #{graph.runs} · {len(graph.plan)} of {len(graph.nodes)} ran"
+        return text
     return f"iteration {state.iteration['eager'] + 1} · {len(graph.nodes)} nodes"
 
 
-def passes_summary(rewrites: list[dict[str, Any]], lang: str = "en", short: bool = False) -> str:
-    """"29 → 16 nodes · passes: constant folding −5, fusion −4" (the reports' own counts)."""
+def passes_summary(rewrites: list[dict[str, Any]], lang: str = "en", short: bool = False,
+                   keep: int | None = None) -> str:
+    """"29 → 16 nodes · passes: constant folding −5, fusion −4" (the reports' own counts).
+
+    Args:
+        rewrites: the graph passes' reports.
+        lang: language.
+        short: short pass names ("fold", "fuse").
+        keep: name only this many passes, those that removed the most nodes (in their own
+            order), and count the rest ("+2 more"): for a narrow pane.
+    """
     counts = pass_counts(rewrites)
     if counts is None:
         return tr("passes.none", lang)
     steps, before, after = counts
     prefix = "pass.short." if short else "pass."
+    shown = steps
+    if keep is not None and keep < len(steps):
+        big = sorted(range(len(steps)), key=lambda i: -abs(steps[i][1]))[:keep]
+        shown = [steps[i] for i in sorted(big)]
     parts = [f"{tr(prefix + name, lang) if (prefix + name) in STRINGS['en'] else name} "
-             f"{'−' if n > 0 else '+' if n < 0 else '±'}{abs(n)}" for name, n in steps]
+             f"{'−' if n > 0 else '+' if n < 0 else '±'}{abs(n)}" for name, n in shown]
+    if len(shown) < len(steps):
+        parts.append(tr("passes.more", lang, k=len(steps) - len(shown)))
     head = "" if short else tr("passes.head", lang) + " "
     return f"{tr('passes.nodes', lang, a=before, b=after)} · {head}{', '.join(parts)}"
 

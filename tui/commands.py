@@ -31,7 +31,8 @@ def system_commands(app: CgvizApp) -> Iterator[SystemCommand]:
                         "graph passes (folding, fusion)", app.action_toggle_as_run)
     yield SystemCommand("bench: show results", "The CPU vs GPU table and matmul GFLOP/s of "
                         "the newest `cgviz bench` results", app.action_show_bench)
-    yield SystemCommand("view: compact boxes", "Three-row node boxes", app.action_toggle_compact)
+    yield SystemCommand("view: box size", "Fit the pane, full, compact or one-row boxes",
+                        app.action_toggle_compact)
     yield SystemCommand("view: save screenshot", "An SVG of the screen, in the working directory",
                         app.action_screenshot)
     yield SystemCommand("view: help", "Keys and what the panes show", app.action_help)

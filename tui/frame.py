@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from textual.content import Content
 
 from tui.captions import pane_subtitle, pane_title, status_text
@@ -85,6 +86,7 @@ class FrameActions:
             self._panes_at = now
         for mode, view in (("static", self.static_graph), ("eager", self.eager_graph)):
             if mode in dirty and panes_due:
+                view.follow = speed != "full"  # at full speed the eye follows nothing
                 view.show(self.shown_graph(mode))
                 view.sync()
                 self._pane_title(mode, view)
@@ -120,10 +122,11 @@ class FrameActions:
 
     def _pane_title(self, mode: str, view: GraphView) -> None:
         as_run = mode == "static" and self.static_as_run
-        title = pane_title(mode, as_run, self.lang)
+        room = max(0, view.size.width - 4)  # the border's corners and a blank each side
+        title = pane_title(mode, as_run, self.lang, room)
         if title != view.border_title:
             view.border_title = title
-        text = pane_subtitle(self.state, mode, as_run, self.lang, view.size.width - 6)
+        text = pane_subtitle(self.state, mode, as_run, self.lang, room)
         if text != view.border_subtitle:
             view.border_subtitle = text
 
@@ -144,10 +147,19 @@ class FrameActions:
             with self.batch_update():
                 self._present()
 
+    def fit_labels(self) -> None:
+        """Pane titles, the legend and the status line again, for a new terminal size."""
+        for mode, view in (("static", self.static_graph), ("eager", self.eager_graph)):
+            self._pane_title(mode, view)
+        self.update_legend()
+        self._update_status()
+
     def _update_status(self) -> None:
         narrow = self.size.width < 120 or self.present
-        text = status_text(self.state, self.player or self.runner, self.device, narrow=narrow,
-                           lang=self.lang)
+        runner = self.player or self.runner
+        text = status_text(self.state, runner, self.device, narrow=narrow, lang=self.lang)
+        if not narrow and cell_len(text) > self.size.width - 2:  # the short form, not a cut
+            text = status_text(self.state, runner, self.device, narrow=True, lang=self.lang)
         if self.player is not None:
             text += "  ·  " + self.replay_status()
         if text != self._status_text:

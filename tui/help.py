@@ -23,8 +23,10 @@ fetches do not need stay dim, with dashed borders.
 the moment the Python loop creates it, next to its inputs. Nothing already drawn moves. The
 next iteration starts from an empty canvas again.
 
-Gradients are drawn under each value (`∇`), as micrograd does. The `gradients/` scope of the
-static graph folds into one box; unfold it with `f`.
+Boxes shrink to fit the pane: full boxes (name, shape, time) while the whole graph fits, then
+one-row boxes `[name shape]`; `z` picks a size. A full box draws its gradient under its value
+(`∇`), as micrograd does. The `gradients/` scope of the static graph folds into one box;
+unfold it with `f`.
 
 | Key | Action |
 |:-|:-|
@@ -40,7 +42,7 @@ static graph folds into one box; unfold it with `f`.
 | `g` | static graph as built / as run (after the graph passes: folded, fused, pruned) |
 | `b` | benchmark results: CPU vs GPU table, matmul GFLOP/s (`cgviz bench` saves them) |
 | `m` | colour by state / device / time (heat) |
-| `z` | compact boxes |
+| `z` | box size: fit the pane (auto), full, compact, one-row |
 | `t` | next theme |
 | `tab`, `]` `[`, `enter` | focus a pane, select nodes, open the node card |
 | `escape` | close the card / this help |

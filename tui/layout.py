@@ -80,13 +80,36 @@ class Spacing:
     box_v: int
     gap_u: int
     gap_v: int
+    stub: int = 1
+    """Cells between a box and the first lane of the channel after it (0: an edge turns right
+    under a one-row box)."""
+
+    @property
+    def lanes_u(self) -> int:
+        """Lanes in the channel between two layers (the rest: the stub and the arrow cell)."""
+        return self.gap_u - 1 - self.stub
 
     @staticmethod
-    def for_(orientation: Orientation, box_h: int = 4, box_w: int = BOX_W) -> Spacing:
-        """The spacing used for an orientation and a box size."""
+    def for_(orientation: Orientation, box_h: int = 4, box_w: int = BOX_W,
+             lanes: int | None = None) -> Spacing:
+        """The spacing used for an orientation and a box size.
+
+        Args:
+            orientation: "LR" or "TB".
+            box_h: box height in rows (4 full, 3 compact, 1 mini).
+            box_w: box width in cells.
+            lanes: lanes between two layers (None: the default for the box size); fewer lanes
+                draw a denser picture whose edges share more of their runs.
+        """
+        stub = 0 if box_h < 3 else 1
         if orientation == "LR":
-            return Spacing(box_u=box_w, box_v=box_h, gap_u=7, gap_v=2)
-        return Spacing(box_u=box_h, box_v=box_w, gap_u=4, gap_v=3)
+            sp = Spacing(box_u=box_w, box_v=box_h, gap_u=7 - 2 * (1 - stub), gap_v=2 - (1 - stub),
+                         stub=stub)
+        else:
+            sp = Spacing(box_u=box_h, box_v=box_w, gap_u=4 - (1 - stub), gap_v=3, stub=stub)
+        if lanes is not None:
+            sp = Spacing(sp.box_u, sp.box_v, max(1, lanes) + 1 + stub, sp.gap_v, stub)
+        return sp
 
 
 # ---------------------------------------------------------------- placement
@@ -248,6 +271,7 @@ def geometry(
     orientation: Orientation = "LR",
     box_h: int = 4,
     box_w: int = BOX_W,
+    lanes: int | None = None,
 ) -> Layout:
     """Turn (layer, slot) placements into boxes and routed edges.
 
@@ -256,13 +280,14 @@ def geometry(
         inputs: (node id, input ids) in creation order; edges are routed in this order, so a
             new node's edges never reroute older ones.
         orientation: "LR" (layers left to right) or "TB" (layers top to bottom).
-        box_h: box height in rows (4 full, 3 compact).
+        box_h: box height in rows (4 full, 3 compact, 1 mini).
         box_w: box width in cells.
+        lanes: lanes between two layers (None: the default for the box size).
 
     Returns:
         The layout; its width and height cover every box and edge plus a margin.
     """
-    sp = Spacing.for_(orientation, box_h, box_w)
+    sp = Spacing.for_(orientation, box_h, box_w, lanes)
     pitch_u, pitch_v = sp.box_u + sp.gap_u, sp.box_v + sp.gap_v
     lay_out = Layout(orientation)
 
@@ -282,7 +307,7 @@ def geometry(
         lay_out.boxes[nid] = Box(x, y, w, h)
         max_u, max_v = max(max_u, u0(lay) + sp.box_u), max(max_v, v0(slot) + sp.box_v)
 
-    lanes_u = _Lanes(sp.gap_u - 2)  # channel between layers: exit cell, lanes, arrow cell
+    lanes_u = _Lanes(sp.lanes_u)  # channel between layers: stub, lanes, arrow cell
     lanes_v = _Lanes(sp.gap_v)  # gap between slots: all cells are lanes
     entry_count: dict[NodeId, int] = {}
     for dst, ins in inputs:
@@ -302,15 +327,16 @@ def geometry(
             ua, va = u0(ld) - 1, v0(sd) + _entry_v(sp, orientation, k)
             pts: list[tuple[int, int]] = [(ue, ve)]
             if ld == ls + 1:
-                c = ue + 1 + lanes_u.take(ld, min(ve, va), max(ve, va), src)
+                c = ue + sp.stub + lanes_u.take(ld, min(ve, va), max(ve, va), src)
                 pts += [(c, ve), (c, va)]
             else:
                 down = va >= ve
                 gap_slot = sd if down else sd + 1  # gap just before the target's slot, facing src
                 gap_start = v0(gap_slot) - sp.gap_v
-                c1 = ue + 1 + lanes_u.take(ls + 1, min(ve, gap_start), max(ve, gap_start), src)
+                c1 = ue + sp.stub + lanes_u.take(ls + 1, min(ve, gap_start), max(ve, gap_start),
+                                                 src)
                 vr = gap_start + lanes_v.take(gap_slot, c1, u0(ld), src)
-                c2 = u0(ld) - sp.gap_u + 1 + lanes_u.take(ld, min(vr, va), max(vr, va), src)
+                c2 = u0(ld) - sp.gap_u + sp.stub + lanes_u.take(ld, min(vr, va), max(vr, va), src)
                 pts += [(c1, ve), (c1, vr), (c2, vr), (c2, va)]
                 max_v = max(max_v, vr + 1)
             pts.append((ua, va))
@@ -321,15 +347,20 @@ def geometry(
 
 
 def _exit_v(sp: Spacing, orientation: Orientation) -> int:
-    return 1 if orientation == "LR" else sp.box_v // 2
+    if orientation == "LR":
+        return 1 if sp.box_v >= 3 else 0  # the first row inside the border (a mini box: its row)
+    return sp.box_v // 2
 
 
 def _entry_v(sp: Spacing, orientation: Orientation, k: int) -> int:
     if orientation == "LR":
+        if sp.box_v < 3:
+            return 0
         inner = max(1, sp.box_v - 2)
         return 1 + k % inner
-    spots = (0, -3, 3, -6, 6, -8, 8)
-    return sp.box_v // 2 + spots[k % len(spots)]
+    mid = sp.box_v // 2
+    spots = [s for s in (0, -3, 3, -6, 6, -8, 8) if 1 <= mid + s <= sp.box_v - 2]
+    return mid + spots[k % len(spots)]
 
 
 def _dedupe(points: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -341,7 +372,8 @@ def _dedupe(points: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def layout_full(
-    nodes: Sequence[tuple[NodeId, Sequence[NodeId]]], orientation: Orientation = "LR", box_h: int = 4
+    nodes: Sequence[tuple[NodeId, Sequence[NodeId]]], orientation: Orientation = "LR", box_h: int = 4,
+    box_w: int = BOX_W, lanes: int | None = None,
 ) -> Layout:
     """Lay out a whole graph at once (the static pane)."""
-    return geometry(place_full(nodes), nodes, orientation, box_h)
+    return geometry(place_full(nodes), nodes, orientation, box_h, box_w, lanes)

@@ -67,10 +67,14 @@ class ViewActions:
             view.auto_orientation = False
 
     def action_toggle_compact(self) -> None:
-        """Switch between full and compact boxes."""
-        for view in self._panes():
-            view.compact = not view.compact
-            view.compact_by_user = True
+        """Box size: fit the pane (auto), then full, compact, one-row, and auto again."""
+        app: Any = self
+        sizes = ("auto", "full", "compact", "mini")
+        static, eager = self._panes()
+        size = sizes[(sizes.index(static.box_size) + 1) % len(sizes)]
+        for view in (static, eager):
+            view.box_size = size
+        app.notify(f"boxes: {size}" + (" (fit the pane)" if size == "auto" else ""), timeout=2)
 
     def action_next_colour_mode(self) -> None:
         """Colour by state, then device, then time (heat)."""

@@ -131,7 +131,7 @@ async def test_click_selects_a_node() -> None:
         view.reveal(4)
         await pilot.pause()
         x = box.x + 2 - int(view.scroll_offset.x)
-        y = box.y + 1 - int(view.scroll_offset.y)
+        y = box.y + box.h // 2 - int(view.scroll_offset.y)
         await pilot.click(view, offset=(x + 1, y + 1))  # +1: the border
         await pilot.pause()
         assert view.selected == 4
@@ -144,12 +144,42 @@ async def test_small_and_large_terminals_and_resize() -> None:
         await finish(pilot)
         assert app.screen.has_class("-narrow") and app.screen.has_class("-short")
         assert not app.query_one("#side").display or app.query_one("#side").size.width == 0
-        assert app.static_graph.size.width > 20 and app.static_graph.compact
+        assert app.static_graph.size.width > 20 and app.static_graph.box_in_use == "mini"
         await pilot.resize_terminal(200, 60)
         await wait_until(pilot, lambda: not app.screen.has_class("-narrow"))
         assert not app.screen.has_class("-narrow")
         assert app.cpu_panel.size.width > 0
-        assert not app.static_graph.compact
+        view = app.static_graph
+        await wait_until(pilot, lambda: fits(view))  # the whole static graph is in view
+
+
+def fits(view: GraphView) -> bool:
+    """The whole drawing is in view."""
+    return view.layout_.width <= view.size.width and view.layout_.height <= view.size.height
+
+
+async def test_boxes_fit_the_pane_and_z_cycles_their_size() -> None:
+    app = build_app(iterations=1)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await finish(pilot)
+        view = app.static_graph
+        assert view.box_size == "auto"
+        assert fits(view) or view.box_in_use == "mini"  # the largest that fits, or the densest
+        fitted = view.box_in_use
+        sizes = []
+        for _ in range(4):
+            await pilot.press("z")
+            sizes.append((view.box_size, view.box_in_use, view.layout_.boxes[0].h))
+        assert sizes == [("full", "full", 4), ("compact", "compact", 3), ("mini", "mini", 1),
+                         ("auto", fitted, sizes[fitted_index(fitted)][2])]
+        await pilot.press("z")
+        assert view.box_in_use == "full" and (fitted == "full" or not fits(view))
+        await pilot.press("z", "z")
+        assert "[Placeholder" in view.drawing_text()  # a one-row box: [name shape]
+
+
+def fitted_index(size: str) -> int:
+    return ["full", "compact", "mini"].index(size)
 
 
 async def test_help_screen_and_theme_cycle() -> None:
@@ -179,3 +209,4 @@ async def test_command_palette_lists_scenes_devices_and_speeds() -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert app.screen.__class__.__name__ == "CommandPalette"
+

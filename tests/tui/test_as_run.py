@@ -58,6 +58,20 @@ def test_summary_counts_from_the_reports() -> None:
     assert passes_summary([]) == "no graph pass changed the graph"
 
 
+def test_summary_fits_a_narrow_pane() -> None:
+    """The as-run subtitle names the passes that removed the most nodes and counts the rest,
+    instead of being cut off by the border."""
+    from tui.captions import pane_subtitle
+
+    state = _state(_events())
+    assert passes_summary(state.rewrites, short=True, keep=1) == (
+        "27 → 22 nodes · prune −2, +2 more")
+    for width in (30, 40, 50, 80):
+        text = pane_subtitle(state, "static", as_run=True, width=width)
+        assert text.startswith("27 → 22 nodes") or text.startswith("Session.run")
+        assert len(text) <= width or text == "27 → 22 nodes · +3 more"
+
+
 def test_a_graph_without_passes_is_its_plan() -> None:
     state = _state([ev for ev in _events() if ev["kind"] != "graph_rewritten"])
     built, run = state.graphs["static"], state.as_run
@@ -91,6 +105,7 @@ async def test_toggle_switches_the_static_pane() -> None:
         assert view.border_title == "static graph · TensorFlow 1 · as run"
         assert view.border_subtitle.startswith("27 → 22 nodes · ")
         assert "_FusedMatMul" in view.drawing_text()
+        view.box_size = "full"  # a full box also says what it fused
         assert "MatMul+Maximum" in view.drawing_text()
         # boxes both views share stay where they were
         both = [nid for nid in view.layout_.boxes if isinstance(nid, int)

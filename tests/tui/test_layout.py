@@ -40,11 +40,38 @@ def assert_clean(layout) -> None:
 
 
 @pytest.mark.parametrize("orientation", ["LR", "TB"])
-@pytest.mark.parametrize("box_h", [3, 4])
-def test_full_layout_has_no_overlaps(orientation, box_h) -> None:
-    layout = layout_full(static_nodes(), orientation, box_h)
+@pytest.mark.parametrize(("box_h", "box_w", "lanes"), [(4, 20, None), (3, 18, None),
+                                                       (1, 15, None), (1, 15, 1)])
+def test_full_layout_has_no_overlaps(orientation, box_h, box_w, lanes) -> None:
+    layout = layout_full(static_nodes(), orientation, box_h, box_w, lanes)
     assert len(layout.boxes) == len(STATIC)
     assert_clean(layout)
+
+
+@pytest.mark.parametrize("orientation", ["LR", "TB"])
+def test_one_row_boxes_are_entered_and_left_on_their_row_or_columns(orientation) -> None:
+    nodes = static_nodes()
+    layout = layout_full(nodes, orientation, 1, 15)
+    for edge in layout.edges:
+        src, dst = layout.boxes[edge.src], layout.boxes[edge.dst]
+        (x0, y0), (xa, ya) = edge.points[0], edge.points[-1]
+        if orientation == "TB":
+            assert y0 == src.y2 and src.x < x0 < src.x2 - 1, "leaves from under its box"
+            assert ya == dst.y - 1 and dst.x < xa < dst.x2 - 1, "arrow right above its box"
+        else:
+            assert x0 == src.x2 and y0 == src.y, "leaves from its box's row"
+            assert xa == dst.x - 1 and ya == dst.y, "arrow right before its box"
+    grid = EdgeGrid(layout)
+    for edge in layout.edges:  # the first cell reaches back into the box: no gap
+        x0, y0 = edge.points[0]
+        assert grid.row(y0)[0][x0] in ("│┤├┼┘└┴" if orientation == "TB" else "─┤┴┬┼┘┐")
+
+
+def test_fewer_lanes_make_a_shorter_drawing() -> None:
+    roomy = layout_full(static_nodes(), "TB", 1, 15)
+    dense = layout_full(static_nodes(), "TB", 1, 15, lanes=1)
+    full = layout_full(static_nodes(), "TB")
+    assert dense.height < roomy.height < full.height
 
 
 def test_every_edge_goes_forward_and_ends_in_an_arrow() -> None:

@@ -21,6 +21,8 @@ from tui.model import shape_text
 from tui.stats import fmt_ns
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from textual import events
 
     from tui.layout import Box, NodeId
@@ -31,6 +33,15 @@ __all__ = ["GraphView"]
 HEAT_LEVELS = 5
 COMPACT_W = 18
 """Box width of compact boxes."""
+MINI_W = 15
+"""Box width of mini (one-row) boxes."""
+BOX_SIZES: dict[str, tuple[int, int]] = {"full": (4, BOX_W), "compact": (3, COMPACT_W),
+                                         "mini": (1, MINI_W)}
+"""Box size name -> (rows, cells)."""
+FIT_ORDER: tuple[tuple[str, int | None], ...] = (
+    ("full", None), ("compact", None), ("mini", None), ("mini", 1))
+"""Box sizes (and lanes between layers) tried in turn until the drawing fits the pane; the
+last, mini boxes with one lane, is the densest picture."""
 FULL_REFRESH = 12
 """More changed nodes than this in one frame: one full refresh beats many small ones."""
 
@@ -84,8 +95,8 @@ class GraphView(ScrollView, can_focus=True):
     """Box colours by "state", "device" or "heat"."""
     folded: reactive[frozenset[str]] = reactive(frozenset({"gradients"}), init=False)
     """Top-level name scopes drawn as one box."""
-    compact: reactive[bool] = reactive(False, init=False)
-    """Three-row boxes (shape and time on one line) instead of four."""
+    box_size: reactive[str] = reactive("auto", init=False)
+    """"auto" (the largest boxes whose drawing fits the pane), "full", "compact" or "mini"."""
     selected: reactive[NodeId | None] = reactive(None, init=False)
     """The selected box's view id."""
 
@@ -121,9 +132,16 @@ class GraphView(ScrollView, can_focus=True):
         self.empty_text = "waiting for the engine…"
         """Shown while there is no graph."""
         self.auto_orientation = True
-        """Pick the orientation from the pane's shape (until the user picks one)."""
-        self.compact_by_user = False
-        """The user chose the box size (the app stops choosing it from the screen height)."""
+        """Pick the orientation from the pane's shape and the drawing (until the user picks
+        one)."""
+        self.box_in_use = "full"
+        """The box size drawn now (what "auto" picked)."""
+        self.follow = True
+        """Scroll to the node running now when it is out of view."""
+        self._followed: tuple[NodeId | None, int] = (None, -1)
+        self._fit = 0
+        self._choice: tuple[str, str, int | None] = ("", "", None)
+        self._sized = Size(0, 0)
 
     # ------------------------------------------------------------ watchers
 
@@ -135,9 +153,14 @@ class GraphView(ScrollView, can_focus=True):
         self._keep_size = False
         self.relayout()
 
-    def watch_compact(self) -> None:
+    def watch_box_size(self) -> None:
         self._keep_size = False
         self.relayout()
+
+    @property
+    def compact(self) -> bool:
+        """True when the boxes drawn are smaller than full ones."""
+        return self.box_in_use != "full"
 
     def watch_colour_mode(self) -> None:
         self._heat_max = self._hottest()
@@ -221,7 +244,8 @@ class GraphView(ScrollView, can_focus=True):
         node = graph.nodes[vid]
         dtype = {"float32": "f32", "float64": "f64", "int64": "i64", "bool": "bool"}.get(
             node.dtype, node.dtype)
-        value = shape_text(node.shape) if self.compact else f"{shape_text(node.shape)} {dtype}"
+        compact = self.compact
+        value = shape_text(node.shape) if compact else f"{shape_text(node.shape)} {dtype}"
         time = "" if node.last_ns is None or node.state in ("pending", "pruned") else fmt_ns(
             node.last_ns)
         if node.state == "done" and node.op in NOT_COMPUTED:
@@ -233,9 +257,9 @@ class GraphView(ScrollView, can_focus=True):
         title = node.name
         if node.fused:  # a fused kernel: its op on top, what it fused inside
             title, value = node.op, "+".join(node.fused)
-            if not self.compact:
+            if not compact:
                 time = f"{time:<9}{shape_text(node.shape)}" if time else shape_text(node.shape)
-        elif not self.compact and node.op and not node.name.lower().startswith(node.op.lower()):
+        elif not compact and node.op and not node.name.lower().startswith(node.op.lower()):
             time = f"{time:<9}{node.op}" if time else node.op
         if node.state == "pruned" and border == "plain":
             border = "dashed"
@@ -275,8 +299,7 @@ class GraphView(ScrollView, can_focus=True):
             placements = place_like(nodes, place_full(view_graph(graph.base, self.folded)[0]))
         else:
             placements = place_full(nodes)
-        box_h, box_w = (3, COMPACT_W) if self.compact else (4, BOX_W)
-        self.layout_ = geometry(placements, nodes, self.orientation, box_h, box_w)
+        self.layout_ = self._fit_layout(placements, nodes)
         self._order = [vid for vid, _ in nodes]
         pruned = {vid for vid in self._order if self._state_of(vid) == "pruned"}
         self._edges = EdgeGrid(self.layout_, pruned)
@@ -288,13 +311,56 @@ class GraphView(ScrollView, can_focus=True):
         self._seen = (graph.struct_version, graph.plan_version)
         self._heat_max = self._hottest()
         # the canvas never shrinks while a pane shows the same kind of picture, so scrollbars
-        # stay put as each eager iteration rebuilds its graph (and no layout pass is needed)
-        old = self.virtual_size if self._keep_size else Size(0, 0)
+        # stay put as each eager iteration rebuilds its graph (and no layout pass is needed);
+        # a static graph that now fits its pane drops the scrollbars its building needed
+        fits = self.layout_.width <= self.size.width and self.layout_.height <= self.size.height
+        keep = self._keep_size and not (self.mode == "static" and fits)
+        old = self.virtual_size if keep else Size(0, 0)
         self._keep_size = True
         size = Size(max(old.width, self.layout_.width), max(old.height, self.layout_.height))
         if size != self.virtual_size:
             self.virtual_size = size
         self._invalidate()
+
+    def _fit_layout(self, placements: dict[NodeId, tuple[int, int]],
+                    nodes: list[tuple[NodeId, list[NodeId]]]) -> Layout:
+        """The drawing in the largest boxes that fit the pane, turned to the other orientation
+        where that fits better and the user has not picked one. An eager pane never goes back
+        while it shows the same kind of picture: its graph grows node by node and rescales
+        (or turns, once) at most a few times, and the next iteration starts where the last
+        one ended."""
+        pref = str(self.orientation)
+        other = "TB" if pref == "LR" else "LR"
+        if self.box_size != "auto":
+            tries: list[tuple[str, str, int | None]] = [(pref, self.box_size, None)]
+        elif self.mode == "static":  # each size in both orientations, then the next size
+            turns = (pref, other) if self.auto_orientation else (pref,)
+            tries = [(o, size, lanes) for size, lanes in FIT_ORDER for o in turns]
+        else:  # every size in one orientation before the other: a growing graph turns once
+            turns = (pref, other) if self.auto_orientation else (pref,)
+            tries = [(o, size, lanes) for o in turns for size, lanes in FIT_ORDER]
+        room = self.size
+        start = min(self._fit, len(tries) - 1) if self.mode == "eager" and self._keep_size else 0
+        best: tuple[float, int, Layout] | None = None
+        for i in range(start, len(tries)):
+            o, size, lanes = tries[i]
+            box_h, box_w = BOX_SIZES[size]
+            layout = geometry(placements, nodes, o, box_h, box_w, lanes)  # type: ignore[arg-type]
+            if not room.area or (layout.width <= room.width and layout.height <= room.height):
+                break
+            shown = min(1.0, room.width / layout.width) * min(1.0, room.height / layout.height)
+            if best is None or shown >= best[0]:
+                best = (shown, i, layout)
+        else:  # nothing fits: the picture that shows the most of itself (the denser on a tie)
+            assert best is not None
+            _, i, layout = best
+            size = tries[i][1]
+        if room.area:
+            if tries[i] != self._choice:
+                self._keep_size = False  # another box size: the canvas starts afresh
+            self._fit, self._choice = i, tries[i]
+        self.box_in_use = size
+        return layout
 
     def _state_of(self, vid: NodeId) -> str:
         assert self.graph is not None
@@ -344,6 +410,7 @@ class GraphView(ScrollView, can_focus=True):
         changed = graph.take_changed()
         if (graph.struct_version, graph.plan_version) != self._seen:
             self.relayout()
+            self._follow(changed)
             return
         if self.colour_mode == "heat":
             top = self._hottest()
@@ -357,6 +424,23 @@ class GraphView(ScrollView, can_focus=True):
             self._touch(vid, repaint=not many)
         if many:
             self.refresh()  # one repaint beats many small ones; unchanged rows stay cached
+        self._follow(changed)
+
+    def _follow(self, changed: Iterable[int]) -> None:
+        """Scroll (as little as needed) so the node running now is in view: a new eager op
+        or a Session.run step outside the pane is not missed."""
+        if not self.follow or self.graph is None:
+            return
+        nodes = self.graph.nodes
+        fresh = self.graph.struct_version != self._followed[1]  # created nodes are not in changed
+        running = [n for n in (nodes if fresh else changed)
+                   if n in nodes and nodes[n].state in ("running", "error")]
+        self._followed = (self._followed[0], self.graph.struct_version)
+        if running:
+            vid = self._vid(max(running, key=lambda n: nodes[n].index))
+            if vid != self._followed[0]:
+                self._followed = (vid, self._followed[1])
+                self.reveal(vid)
 
     def _vid(self, nid: int) -> NodeId:
         node = self.graph.nodes.get(nid) if self.graph else None
@@ -391,11 +475,20 @@ class GraphView(ScrollView, can_focus=True):
     # ------------------------------------------------------------ handlers and actions
 
     def on_resize(self) -> None:
+        if self.size == self._sized:
+            return
+        self._sized = self.size
+        self._keep_size = False
         if self.auto_orientation and self.size.height:
-            self.orientation = "LR" if self.size.width >= 3 * self.size.height else "TB"
+            self.set_reactive(GraphView.orientation,
+                              "LR" if self.size.width >= 3 * self.size.height else "TB")
+        self.relayout()  # fit the drawing to the new size
 
     def on_click(self, event: events.Click) -> None:
-        vid = self.node_at(event.x + int(self.scroll_offset.x), event.y + int(self.scroll_offset.y))
+        at = event.get_content_offset(self)  # the event's x, y count the border too
+        if at is None:
+            return
+        vid = self.node_at(at.x + int(self.scroll_offset.x), at.y + int(self.scroll_offset.y))
         if vid is not None:
             self.selected = vid
             self.action_open_card()

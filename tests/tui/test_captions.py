@@ -1,0 +1,33 @@
+"""The one-line texts around the panes fit the room they get, never cut mid-word."""
+
+from __future__ import annotations
+
+from tests.tui.conftest import build_app, finish
+from tui.captions import legend, pane_title
+
+
+def test_legend_keeps_every_swatch_when_narrow() -> None:
+    wide = legend("state", width=160).plain
+    assert wide.startswith("colour by state:") and "pruned (not fetched)" in wide
+    for width in (100, 70, 60):
+        line = legend("state", width=width)
+        assert line.plain.count("■") == 6 and line.cell_length <= width, line.plain
+    assert "colour by state:" in legend("state", width=80).plain
+
+
+def test_static_pane_title_is_short_where_the_long_one_would_be_cut() -> None:
+    assert pane_title("static", width=60) == "static graph · TensorFlow 1 · as built"
+    assert pane_title("static", as_run=True, width=30) == "static · TF 1 · as run"
+    assert pane_title("static", width=0) == "static graph · TensorFlow 1 · as built"
+
+
+async def test_status_line_and_titles_fit_a_120_column_terminal() -> None:
+    app = build_app(iterations=2)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await finish(pilot)
+        await pilot.pause()
+        status = str(app.status.render())
+        assert len(status) <= 118 and "events" in status, status
+        view = app.static_graph
+        assert len(str(view.border_title)) <= view.size.width - 4
+        assert len(str(view.border_subtitle)) <= view.size.width - 4
