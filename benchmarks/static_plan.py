@@ -7,13 +7,17 @@ runs every case once, in a shuffled order), medians over rounds, ratios within t
 * ``numpy``            - the step as a hand-written numpy function (fresh arrays every step);
 * ``numpy prealloc``   - the same writing into buffers allocated once (the "ideal plan");
 * ``session``          - ``tf.Session()``: graph passes on, buffers reused (after);
-* ``session, before``  - ``tf.Session(optimize=False)`` with buffer reuse off (before).
+* ``session, before``  - ``tf.Session(optimize=False)`` with buffer reuse off (before);
+* ``matmul floor``     - only the step's 5 matmuls, into buffers allocated once: no other
+  work at all, so no plan of this step can go below it (it computes no usable values).
 
 Sizes (N, D, H[, D_out]): (64, 1000, 100), (2048, 2048, 2048) and the compute-bound
 (4096, 4096, 4096, 1024), where the GFLOP/s are compared with the BLAS peak measured here and
 the machine's theoretical peak (``--ghz`` x 32 float32 FLOP per cycle per core: Zen 4).
 BLAS runs on 1 thread for the gating figures and on 2 beside them (threadpoolctl, else the
-thread setter of numpy's bundled OpenBLAS). Timings are reported, never asserted.
+thread setter of numpy's bundled OpenBLAS). Before each sample the script waits (up to 2 s)
+until other processes use < 5 % of the CPUs, and it reports how much they took while the
+samples ran (/proc/stat less this process's CPU time). Timings are reported, never asserted.
 
 Usage: python benchmarks/static_plan.py [--rounds 9] [--quick]
 """
@@ -112,6 +116,23 @@ def numpy_prealloc(x, y, w1, w2):
     return step
 
 
+def matmul_floor(x, y, w1, w2):
+    """The step's 5 matmuls alone (same shapes and transpositions), into buffers allocated
+    once: the bound every plan of the step stays above."""
+    n, dt = x.shape[0], x.dtype
+    a, g_a = np.empty((n, w1.shape[1]), dt), np.empty((n, w1.shape[1]), dt)
+    diff = np.empty(y.shape, dt)
+    grad_w1, grad_w2 = np.empty_like(w1), np.empty_like(w2)
+
+    def step():
+        np.matmul(x, w1, out=a)
+        np.matmul(a, w2, out=diff)
+        np.matmul(a.T, diff, out=grad_w2)
+        np.matmul(diff, w2.T, out=g_a)
+        np.matmul(x.T, g_a, out=grad_w1)
+    return step
+
+
 def session_step(x_v, y_v, w1_v, w2_v, optimize: bool, reuse: bool):
     """A Session.run of T1 on its own graph; returns (step, session)."""
     g = tf.Graph()
@@ -129,29 +150,73 @@ def session_step(x_v, y_v, w1_v, w2_v, optimize: bool, reuse: bool):
 
 # ------------------------------------------------------------------ timing
 
+FLOOR = "matmul floor (5 matmuls, prealloc)"
+
+
+QUIET_WAIT = 2.0
+"""At most this many seconds before a sample waiting for other processes to go quiet."""
+
+
+class OtherLoad:
+    """The share of the CPUs that other processes (and the hypervisor) took since ``start``:
+    the machine's busy time from /proc/stat less this process's own CPU time."""
+
+    def __init__(self) -> None:
+        self.ok = os.path.exists("/proc/stat")
+        self.start()
+
+    @staticmethod
+    def _busy() -> float:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:9]]
+        return (sum(v) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK")
+
+    def start(self) -> None:
+        self.t0, self.own0 = time.perf_counter(), sum(os.times()[:2])
+        self.busy0 = self._busy() if self.ok else 0.0
+
+    def share(self) -> float:
+        if not self.ok:
+            return 0.0
+        wall = (time.perf_counter() - self.t0) * (os.cpu_count() or 1)
+        other = self._busy() - self.busy0 - (sum(os.times()[:2]) - self.own0)
+        return max(0.0, other / wall) if wall > 0 else 0.0
+
 
 def wait_quiet(settle: float = 0.1) -> None:
-    """Let spinning BLAS workers of the last case go idle."""
+    """Let spinning BLAS workers of the last case go idle, then wait (up to ``QUIET_WAIT``
+    seconds) until other processes use < 5 % of the CPUs."""
     time.sleep(settle)
+    load, deadline = OtherLoad(), time.perf_counter() + QUIET_WAIT
+    while load.ok and time.perf_counter() < deadline:
+        load.start()
+        time.sleep(0.05)
+        if load.share() < 0.05:
+            break
 
 
 def interleaved(cases: dict[str, Callable[[], object]], rounds: int, reps: int
-                ) -> dict[str, list[float]]:
-    """Seconds per call of each case, one sample per round, shuffled order each round."""
+                ) -> tuple[dict[str, list[float]], list[float]]:
+    """Seconds per call of each case, one sample per round, shuffled order each round; and
+    the share of the CPUs other processes took during each sample."""
     for fn in cases.values():
         fn()
     names, rng = list(cases), random.Random(0)
     out: dict[str, list[float]] = {k: [] for k in names}
+    others: list[float] = []
+    load = OtherLoad()
     for _ in range(rounds):
         rng.shuffle(names)
         for k in names:
             wait_quiet()
             fn = cases[k]
+            load.start()
             t0 = time.perf_counter()
             for _ in range(reps):
                 fn()
             out[k].append((time.perf_counter() - t0) / reps)
-    return out
+            others.append(load.share())
+    return out, others
 
 
 def blas_peak(limit: Callable[[int], contextlib.AbstractContextManager[None]], threads: int,
@@ -194,6 +259,7 @@ def run_size(dims: tuple[int, ...], rounds: int, reps: int, limit, threads: tupl
              "session (passes on, buffers)": after, "session, before (passes off, no reuse)": before}
     ref = numpy_step(x, y, w1, w2)
     check(cases, ref)
+    cases[FLOOR] = matmul_floor(x, y, w1, w2)
     flops = 2 * 2 * n * d * h + 3 * 2 * n * h * d_out  # x@w1, x.T@g_a; h@w2, h.T@g, g@w2.T
     plan = next(iter(s_after._plans.values())).plan
     base = next(iter(s_before._plans.values())).plan
@@ -203,7 +269,7 @@ def run_size(dims: tuple[int, ...], rounds: int, reps: int, limit, threads: tupl
           f"({sum(b.nbytes for b in plan.buffers) / 2**20:.1f} MiB); before: {len(base.steps)} kernels")
     for th in threads:
         with limit(th):
-            res = interleaved(cases, rounds, reps)
+            res, others = interleaved(cases, rounds, reps)
         med = {k: statistics.median(v) for k, v in res.items()}
         ref_t, pre_t = med["numpy"], med["numpy prealloc"]
         theo = 32 * ghz * th
@@ -215,6 +281,13 @@ def run_size(dims: tuple[int, ...], rounds: int, reps: int, limit, threads: tupl
             gf = flops / med[k] / 1e9
             print(f"| {k} | {med[k] * 1e3:.3f} | {min(v) * 1e3:.3f} | {med[k] / ref_t:.3f} | "
                   f"{med[k] / pre_t:.3f} | {gf:.0f} | {gf / peaks[th]:.0%} | {gf / theo:.0%} |")
+        sess_t = med["session (passes on, buffers)"]
+        print(f"\nfloor: the 5 matmuls alone take {med[FLOOR] / ref_t:.3f} of numpy "
+              f"({med[FLOOR] / pre_t:.3f} of numpy prealloc): no plan can go below that; "
+              f"the session is {sess_t / med[FLOOR]:.3f}x the floor")
+        print(f"other processes took {statistics.median(others):.0%} of the CPUs during the "
+              f"median sample (max {max(others):.0%}; each sample waited up to {QUIET_WAIT:g} s "
+              f"for < 5 %)")
 
 
 def main() -> None:
