@@ -124,10 +124,11 @@ def passes_summary(rewrites: list[dict[str, Any]], lang: str = "en", short: bool
 
 
 def status_text(state: ViewState, runner: Runner, device: str, narrow: bool = False,
-                lang: str = "en") -> str:
+                lang: str = "en", sides: frozenset[str] | None = None) -> str:
     """The status line: run state, speed, device, progress, last iteration, event counts.
 
-    ``runner`` is the live :class:`Runner` or a replay's :class:`tui.player.Player`.
+    ``runner`` is the live :class:`Runner` or a replay's :class:`tui.player.Player`;
+    ``sides`` the panes the scene runs (a TensorFlow-only scene times its Session.runs).
     """
     if runner.running:
         run = tr("status.paused" if runner.paused else "status.running", lang)
@@ -135,9 +136,10 @@ def status_text(state: ViewState, runner: Runner, device: str, narrow: bool = Fa
         run = tr("status.finished" if state.finished else "status.idle", lang)
     delay = dict(SPEEDS)[runner.speed]
     speed = f"{runner.speed} ({delay:g}s/node)" if delay else tr("status.full", lang)
-    last = state.devices[device].iterations.get("eager")
     parts = [run, speed if narrow else tr("status.speed", lang, speed=speed), device.upper()]
     ran = {mode for mode, graph in state.graphs.items() if graph is not None}
+    timed = "static" if (sides or ran) == {"static"} else "eager"  # TensorFlow only: its runs
+    last = state.devices[device].iterations.get(timed)
     if "static" in ran or not ran:  # a one-sided scene counts only the side that runs
         parts.append(tr("status.run_short", lang, n=state.iteration["static"]) if narrow else
                      tr("status.static_runs", lang, n=state.iteration["static"]))
@@ -145,7 +147,8 @@ def status_text(state: ViewState, runner: Runner, device: str, narrow: bool = Fa
         parts.append(tr("status.it_short", lang, n=state.iteration["eager"] + 1) if narrow else
                      tr("status.eager_it", lang, n=state.iteration["eager"] + 1))
     if not narrow:
-        parts.append(tr("status.last_it", lang, t=fmt_ns(last[-1]) if last else "–"))
+        parts.append(tr("status.last_it" if timed == "eager" else "status.last_run", lang,
+                        t=fmt_ns(last[-1]) if last else "–"))
     parts.append(tr("status.events", lang, n=f"{state.events:,}"))
     skimmed = state.skimmed + runner.skimmed
     if skimmed and not narrow:

@@ -157,9 +157,10 @@ class FrameActions:
     def _update_status(self) -> None:
         narrow = self.size.width < 120 or self.present
         runner = self.player or self.runner
-        text = status_text(self.state, runner, self.device, narrow=narrow, lang=self.lang)
+        sides = getattr(self, "_sides", None)
+        text = status_text(self.state, runner, self.device, narrow, self.lang, sides)
         if not narrow and cell_len(text) > self.size.width - 2:  # the short form, not a cut
-            text = status_text(self.state, runner, self.device, narrow=True, lang=self.lang)
+            text = status_text(self.state, runner, self.device, True, self.lang, sides)
         if self.player is not None:
             text += "  ·  " + self.replay_status()
         if text != self._status_text:

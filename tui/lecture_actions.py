@@ -56,18 +56,22 @@ class LectureActions:
         self._sides = scene_sides(name, scene)
         for mode, view in (("static", app.static_graph), ("eager", app.eager_graph)):
             view.set_class(mode not in self._sides, "-absent")
+        app.loss_plot.show_modes(self._sides)
         self._placeholders()
 
     def scene_event(self, scene: dict[str, Any]) -> None:
         """A ``scene`` event arrived (live or replayed): caption it from the event."""
         app: Any = self
         name = str(scene.get("name") or "")
-        known = getattr(app, "scenes", {}).get(name)
-        if known is None and app.recording is not None:
+        scenes = getattr(app, "scenes", {})
+        if app.recording is not None and name not in scenes:
             from tui.engine_link import load_scenes
 
-            known = load_scenes()[0].get(name)
-        self.show_scene(name, known if known is not None else _Fields(scene))
+            scenes = load_scenes()[0]
+        known = scenes.get(name)
+        if known is None:  # a part of a scene ("data-loading:disk") runs the sides it runs
+            known = _Fields(scene, scenes.get(name.split(":", 1)[0]))
+        self.show_scene(name, known)
 
     def _set_caption(self, title: str, caption: str) -> None:
         app: Any = self
@@ -185,7 +189,9 @@ class LectureActions:
 class _Fields:
     """A scene event's fields as attributes (for captions of unknown scenes)."""
 
-    def __init__(self, ev: dict[str, Any]) -> None:
+    def __init__(self, ev: dict[str, Any], whole: Any = None) -> None:
         self.title = ev.get("title") or ev.get("name") or ""
         self.caption = ev.get("caption") or ""
-        self.section = ""
+        self.section = str(getattr(whole, "section", "") or "")
+        """The section of the scene this one is a part of ("" when none)."""
+        self.sides = getattr(whole, "sides", None)

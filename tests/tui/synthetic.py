@@ -156,6 +156,8 @@ class SyntheticScene:
                 for i, (name, op, _, shape, line) in enumerate(EAGER[:4]):
                     emit("node_created", **self._node(gid, i, name, op, [], shape, line, "",
                                                       None, device, "eager"))
+                    emit("node_finished", graph=gid, node=i, device=device, dur_ns=8_000,
+                         flops=0)  # the inputs ran; only mm fails
                 emit("node_created", **self._node(gid, 4, "mm", "mm", [0, 3], None, 21, "", None,
                                                   device, "eager"))
                 emit("error", type="ValueError", graph=gid, node=4,

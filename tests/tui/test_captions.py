@@ -31,3 +31,19 @@ async def test_status_line_and_titles_fit_a_120_column_terminal() -> None:
         view = app.static_graph
         assert len(str(view.border_title)) <= view.size.width - 4
         assert len(str(view.border_subtitle)) <= view.size.width - 4
+
+
+def test_a_tensorflow_only_run_reports_its_last_session_run() -> None:
+    from collections import deque
+    from types import SimpleNamespace
+
+    from tui.captions import status_text
+    from tui.model import GraphModel
+    from tui.state import ViewState
+
+    state = ViewState()
+    state.graphs["static"] = GraphModel("static:0", "static")
+    state.devices["cpu"].iterations["static"] = deque([2_000_000])
+    runner = SimpleNamespace(running=False, paused=False, speed="lecture", skimmed=0)
+    text = status_text(state, runner, "cpu")  # type: ignore[arg-type]
+    assert "last Session.run 2.00ms" in text and "iteration" not in text, text

@@ -44,6 +44,21 @@ def test_scene_sides_follow_the_lecture() -> None:
     assert scene_sides("two-layer", SCENES["two-layer"]) == {"static", "eager"}
 
 
+async def test_a_part_of_a_one_sided_scene_keeps_its_side() -> None:
+    """data-loading announces its parts ("data-loading:disk"): still PyTorch only, so no empty
+    static pane takes half the screen."""
+    from types import SimpleNamespace
+
+    scene = SimpleNamespace(title="data", caption="", section="pytorch")
+    app = build_app(iterations=1, autostart=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.scenes["data-loading"] = scene
+        app.scene_event({"name": "data-loading:disk", "title": "data: read from disk"})
+        await pilot.pause()
+        assert not app.static_graph.display and app.eager_graph.display
+        assert "read from disk" in str(app.caption.content)
+
+
 async def test_korean_panes_and_status_fit_their_boxes() -> None:
     app = build_app(iterations=1, lang="ko", present=True)
     async with app.run_test(size=(120, 40)) as pilot:

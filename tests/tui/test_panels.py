@@ -41,3 +41,28 @@ def test_node_card_time_lines_fit_the_side_panel() -> None:
     lines = card_text(graph, node, None).splitlines()
     assert max(len(line) for line in lines) <= 42, lines  # the card's room at 160 columns
     assert any(line.startswith("min ") for line in lines)
+
+
+async def test_loss_plot_shows_only_the_sides_a_scene_runs() -> None:
+    from types import SimpleNamespace
+
+    app = build_app(iterations=1, autostart=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.show_scene("torch-x", SimpleNamespace(title="t", caption="", section="pytorch"))
+        await pilot.pause()
+        assert not app.query_one("#loss-static").display
+        assert app.query_one("#loss-eager").display
+        app.show_scene("two-layer", app.scenes["two-layer"])
+        await pilot.pause()
+        assert app.query_one("#loss-static").display and app.query_one("#loss-eager").display
+
+
+async def test_a_flat_loss_is_drawn_high_not_as_an_empty_line() -> None:
+    from textual.widgets import Sparkline
+
+    app = build_app(iterations=1, autostart=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.loss_plot.update_losses({"static": [4.8e7, 4.8e7, 4.8e7], "eager": [3.0, 2.0]})
+        await pilot.pause()
+        assert app.query_one("#loss-static", Sparkline).data == [4.8e7]  # drawn full height
+        assert app.query_one("#loss-eager", Sparkline).data == [3.0, 2.0]

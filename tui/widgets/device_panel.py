@@ -147,11 +147,11 @@ class DevicePanel(Widget):
         table.add_column("op", style=label, no_wrap=True, ratio=3)
         table.add_column("calls", style=value, justify="right", no_wrap=True)
         table.add_column("mean", style=value, justify="right", no_wrap=True, min_width=8)
-        table.add_column("share", style=sparks, no_wrap=True, width=9)
+        table.add_column("share", style=sparks, no_wrap=True, width=10)
         total = sum(o.total_ns for o in st.ops.values()) or 1
         top = sorted(st.ops.items(), key=lambda kv: -kv[1].total_ns)[:8]
         for op, o in top:
             share = o.total_ns / total
             bar = "█" * max(1, round(share * 5))
-            table.add_row(op, str(o.count), fmt_ns(o.mean_ns), f"{bar:<5}{share:>4.0%}")
+            table.add_row(op, str(o.count), fmt_ns(o.mean_ns), f"{bar:<5} {share:>4.0%}")
         return table

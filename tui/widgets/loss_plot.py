@@ -31,6 +31,13 @@ class LossPlot(Vertical):
             yield Label(f"{mode}: –", id=f"loss-{mode}-label", classes="loss-label")
             yield Sparkline([], id=f"loss-{mode}", classes=f"loss-{mode}")
 
+    def show_modes(self, modes: Iterable[str]) -> None:
+        """Plot only the sides a scene runs (a PyTorch-only scene has no static loss)."""
+        shown = set(modes)
+        for mode in self.MODES:
+            for child in (self.query_one(f"#loss-{mode}-label"), self.query_one(f"#loss-{mode}")):
+                child.display = mode in shown
+
     def update_losses(self, losses: dict[str, Sequence[float]]) -> None:
         """Show the loss histories (mode -> values, oldest first)."""
         for mode in self.MODES:
@@ -43,7 +50,10 @@ class LossPlot(Vertical):
                 label.update(text + count if fits else text, layout=False)
             else:
                 label.update(f"{mode} loss: –", layout=False)
-            self.query_one(f"#loss-{mode}", Sparkline).data = _finite(values)
+            data = _finite(values)
+            if data and min(data) == max(data):  # a loss that never moves: one full-height
+                data = data[:1]  # bar, not an empty-looking line at the bottom (tf-variables)
+            self.query_one(f"#loss-{mode}", Sparkline).data = data
 
 
 def _finite(values: Iterable[float]) -> list[float]:
