@@ -236,20 +236,22 @@ def _grad_mask(xp: Any, g: Any, a: Any, b: Any, cmp: str = "ge") -> Any:
     return xp.where(keep(a, b), g, xp.zeros((), dtype=g.dtype))
 
 
-def select_bits(xp: Any, keep: Any, g: Any, a: Any, b: Any, out: Any) -> Any:
+def select_bits(xp: Any, keep: Any, g: Any, a: Any, b: Any, out: Any, mask: Any = None) -> Any:
     """``where(keep(a, b), g, 0)`` into ``out`` (``g``'s shape and dtype) without branches.
 
     ``where`` and ``copyto(..., where=)`` branch on every element, which a ReLU's mask (half
     its elements, in no order) makes mispredict: 3-4x slower than this. Here the mask becomes
     an integer of all ones (kept) or zero (dropped) and is ANDed with ``g``'s bits, so a kept
     element is ``g``'s exactly and a dropped one is +0.0, as ``where`` gives (NaN included).
-    Falls back to ``where`` for what is not a float array of ``out``'s shape.
+    Falls back to ``where`` for what is not a float array of ``out``'s shape. ``mask``: an
+    integer array of ``out``'s shape and itemsize to use for the mask (else one is made).
     """
     if out.dtype.kind != "f" or g.shape != out.shape or g.dtype != out.dtype:
         xp.copyto(out, xp.where(keep(a, b), g, xp.zeros((), dtype=out.dtype)))
         return out
     bits = f"i{out.dtype.itemsize}"
-    mask = xp.empty(out.shape, bits)
+    if mask is None:
+        mask = xp.empty(out.shape, bits)
     keep(a, b, out=mask)  # True -> 1, False -> 0
     xp.negative(mask, out=mask)  # 1 -> all bits set
     xp.bitwise_and(g.view(bits), mask, out=out.view(bits))
@@ -574,8 +576,9 @@ def _bind_matmul(xp: Any, out: Any, transpose_a: bool = False,
 
 
 def _bind_grad_mask(xp: Any, out: Any, cmp: str = "ge") -> Callable[..., Any]:
-    keep = getattr(xp, CMP[cmp])
-    return lambda g, a, b: select_bits(xp, keep, g, a, b, out)
+    keep = getattr(xp, CMP[cmp])  # the mask lives with the buffer: a plan runs once at a time
+    mask = xp.empty(out.shape, f"i{out.dtype.itemsize}") if out.dtype.kind == "f" else None
+    return lambda g, a, b: select_bits(xp, keep, g, a, b, out, mask)
 
 
 def _bind_relu(xp: Any, out: Any) -> Callable[..., Any]:
