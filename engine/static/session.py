@@ -84,7 +84,8 @@ class _Replay:
     resolving fetches and feeds and looking the plan up. Only the values are new."""
 
     version: int
-    kind: type
+    kind: Any
+    """The fetches' type: Tensor, Operation, list or tuple."""
     fetches: Any
     """The fetched Tensor, or the tuple of fetched Tensors / Operations."""
     keys: tuple[Any, ...]

@@ -34,12 +34,12 @@ def run(view: GraphView) -> Change | None:
             continue
         x, c = form
         uses = readers.get(scaled, [])
-        moves = [_cheapest(r, scaled) for r in uses if r not in subst]
-        if not uses or len(moves) != len(uses) or None in moves \
-                or any(r.device != op.device for r in uses) \
-                or sum(m[0] for m in moves) >= math.prod(shape_of(x)):  # type: ignore[misc]
+        moves = [m for m in (_cheapest(r, scaled) for r in uses if r not in subst
+                             and r.device == op.device) if m is not None]
+        if not uses or len(moves) != len(uses) \
+                or sum(cost for cost, _ in moves) >= math.prod(shape_of(x) or ()):
             continue
-        for r, (_, side) in zip(uses, moves, strict=True):  # type: ignore[misc]
+        for r, (_, side) in zip(uses, moves, strict=True):
             subst[r] = _moved(r, scaled, x, c, side, op)
             replaced[r._id] = r._id
         subst[op] = None

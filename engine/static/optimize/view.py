@@ -10,7 +10,7 @@ shared between the user's graph and every view.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -137,7 +137,7 @@ class Change:
     copies: dict[Operation, Operation] = field(default_factory=dict)
 
 
-def rewrite(view: GraphView, subst: dict[Operation, Operation | list[Operation] | None],
+def rewrite(view: GraphView, subst: Mapping[Operation, Operation | list[Operation] | None],
             remap: dict[Tensor, Tensor] | None = None) -> Change:
     """A new view where each op in ``subst`` is replaced by its value (None: removed, its
     output remapped in ``remap``; a list: these new ops in order, the last one's outputs
