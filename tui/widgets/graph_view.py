@@ -140,21 +140,23 @@ class GraphView(ScrollView, can_focus=True):
         """Scroll to the node running now when it is out of view."""
         self._followed: tuple[NodeId | None, int] = (None, -1)
         self._fit = 0
+        self._settled = False
+        self._refit = True
         self._choice: tuple[str, str, int | None] = ("", "", None)
         self._sized = Size(0, 0)
 
     # ------------------------------------------------------------ watchers
 
     def watch_orientation(self) -> None:
-        self._keep_size = False
+        self._keep_size, self._refit = False, True
         self.relayout()
 
     def watch_folded(self) -> None:
-        self._keep_size = False
+        self._keep_size, self._refit = False, True
         self.relayout()
 
     def watch_box_size(self) -> None:
-        self._keep_size = False
+        self._keep_size, self._refit = False, True
         self.relayout()
 
     @property
@@ -283,7 +285,7 @@ class GraphView(ScrollView, can_focus=True):
         if graph is None:
             self.layout_ = Layout(self.orientation)
             self._edges, self._rows, self._folds, self._order = None, {}, {}, []
-            self._keep_size = False
+            self._keep_size, self._refit = False, True
             self.virtual_size = Size(0, 0)
             self._invalidate()
             return
@@ -325,10 +327,11 @@ class GraphView(ScrollView, can_focus=True):
     def _fit_layout(self, placements: dict[NodeId, tuple[int, int]],
                     nodes: list[tuple[NodeId, list[NodeId]]]) -> Layout:
         """The drawing in the largest boxes that fit the pane, turned to the other orientation
-        where that fits better and the user has not picked one. An eager pane never goes back
-        while it shows the same kind of picture: its graph grows node by node and rescales
-        (or turns, once) at most a few times, and the next iteration starts where the last
-        one ended."""
+        where that fits better and the user has not picked one; where nothing fits, the one
+        that shows the most of the graph. An eager pane never goes back while it shows the
+        same kind of picture: its graph grows node by node and rescales at most a few times,
+        and once it has outgrown every size it keeps the best one, iteration after iteration.
+        """
         pref = str(self.orientation)
         other = "TB" if pref == "LR" else "LR"
         if self.box_size != "auto":
@@ -340,26 +343,39 @@ class GraphView(ScrollView, can_focus=True):
             turns = (pref, other) if self.auto_orientation else (pref,)
             tries = [(o, size, lanes) for o in turns for size, lanes in FIT_ORDER]
         room = self.size
-        start = min(self._fit, len(tries) - 1) if self.mode == "eager" and self._keep_size else 0
-        best: tuple[float, int, Layout] | None = None
-        for i in range(start, len(tries)):
-            o, size, lanes = tries[i]
+        growing = self.mode == "eager" and not self._refit
+        if not growing:
+            self._fit, self._settled = 0, False
+        self._refit = False
+
+        def draw(k: int) -> Layout:
+            o, size, lanes = tries[k]
             box_h, box_w = BOX_SIZES[size]
-            layout = geometry(placements, nodes, o, box_h, box_w, lanes)  # type: ignore[arg-type]
-            if not room.area or (layout.width <= room.width and layout.height <= room.height):
-                break
-            shown = min(1.0, room.width / layout.width) * min(1.0, room.height / layout.height)
-            if best is None or shown >= best[0]:
-                best = (shown, i, layout)
-        else:  # nothing fits: the picture that shows the most of itself (the denser on a tie)
-            assert best is not None
-            _, i, layout = best
-            size = tries[i][1]
+            return geometry(placements, nodes, o, box_h, box_w, lanes)  # type: ignore[arg-type]
+
+        start = min(self._fit, len(tries) - 1)
+        if self._settled:
+            i, layout = start, draw(start)
+        else:
+            for i in range(start, len(tries)):
+                layout = draw(i)
+                if not room.area or (layout.width <= room.width and layout.height <= room.height):
+                    break
+            else:  # nothing fits: the most shown, the denser and the preferred on a tie
+                def shown(k: int, lay: Layout) -> tuple[float, int, bool]:
+                    seen = min(1.0, room.width / lay.width) * min(1.0, room.height / lay.height)
+                    return round(seen, 3), FIT_ORDER.index(tries[k][1:]), tries[k][0] == pref
+
+                drawn = [(k, layout if k == len(tries) - 1 else draw(k)) for k in range(len(tries))]
+                i, layout = max(drawn, key=lambda kl: shown(*kl))
+                self._settled = self.mode == "eager"  # a growing graph will not fit later
         if room.area:
             if tries[i] != self._choice:
                 self._keep_size = False  # another box size: the canvas starts afresh
             self._fit, self._choice = i, tries[i]
-        self.box_in_use = size
+        else:
+            self._refit = True  # not laid out yet: fit for real once the pane has a size
+        self.box_in_use = tries[i][1]
         return layout
 
     def _state_of(self, vid: NodeId) -> str:
@@ -399,7 +415,7 @@ class GraphView(ScrollView, can_focus=True):
         """Drop the drawn graph and its placements (a replay stepped back: draw afresh)."""
         self.graph = None
         self._placer, self._placer_key = None, ()
-        self._keep_size = False
+        self._keep_size, self._refit = False, True
         self.relayout()
 
     def sync(self) -> None:
@@ -478,7 +494,7 @@ class GraphView(ScrollView, can_focus=True):
         if self.size == self._sized:
             return
         self._sized = self.size
-        self._keep_size = False
+        self._keep_size, self._refit = False, True
         if self.auto_orientation and self.size.height:
             self.set_reactive(GraphView.orientation,
                               "LR" if self.size.width >= 3 * self.size.height else "TB")
