@@ -372,8 +372,11 @@ def _dedupe(points: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def layout_full(
-    nodes: Sequence[tuple[NodeId, Sequence[NodeId]]], orientation: Orientation = "LR", box_h: int = 4,
-    box_w: int = BOX_W, lanes: int | None = None,
+    nodes: Sequence[tuple[NodeId, Sequence[NodeId]]],
+    orientation: Orientation = "LR",
+    box_h: int = 4,
+    box_w: int = BOX_W,
+    lanes: int | None = None,
 ) -> Layout:
     """Lay out a whole graph at once (the static pane)."""
     return geometry(place_full(nodes), nodes, orientation, box_h, box_w, lanes)

@@ -64,7 +64,8 @@ def test_one_row_boxes_are_entered_and_left_on_their_row_or_columns(orientation)
     grid = EdgeGrid(layout)
     for edge in layout.edges:  # the first cell reaches back into the box: no gap
         x0, y0 = edge.points[0]
-        assert grid.row(y0)[0][x0] in ("│┤├┼┘└┴" if orientation == "TB" else "─┤┴┬┼┘┐")
+        reach_back = "│┤├┼┘└┴" if orientation == "TB" else "─┤┴┬┼┘┐"
+        assert grid.row(y0)[0][x0] in reach_back
 
 
 def test_fewer_lanes_make_a_shorter_drawing() -> None:
@@ -166,3 +167,20 @@ async def test_a_growing_eager_pane_rescales_a_few_times_then_keeps_its_boxes() 
         assert 2 <= len(per_iteration[0]) <= 4, per_iteration[0]
         assert per_iteration[1] == [per_iteration[0][-1]], per_iteration
         assert view.box_in_use == "mini"
+
+
+def test_fit_tries_sizes_largest_first_and_settles_on_the_most_shown() -> None:
+    from tui.fit import candidates, draw, fits, most_shown
+
+    static = candidates("static", "TB", True, "auto")
+    assert static[:3] == [("TB", "full", None), ("LR", "full", None), ("TB", "compact", None)]
+    eager = candidates("eager", "TB", True, "auto")
+    assert [o for o, _, _ in eager] == ["TB"] * 4 + ["LR"] * 4  # turns at most once
+    assert candidates("eager", "LR", False, "mini") == [("LR", "mini", None)]
+    nodes = static_nodes()
+    placed = place_full(nodes)
+    drawn = [(k, draw(placed, nodes, way)) for k, way in enumerate(static)]
+    full = drawn[0][1]
+    assert fits(full, full.width, full.height) and not fits(full, full.width - 1, full.height)
+    k, layout = most_shown(drawn, static, 30, 10, "TB")
+    assert static[k][1] == "mini" and layout.height <= min(lay.height for _, lay in drawn[:4])

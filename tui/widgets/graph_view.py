@@ -15,8 +15,9 @@ from textual.strip import Strip
 
 from tui.boxes import BoxText, box_row
 from tui.canvas import EdgeGrid, runs
+from tui.fit import candidates, draw, fits, most_shown
 from tui.fold import FoldBox, fold_state, view_graph
-from tui.layout import BOX_W, AppendPlacer, Layout, geometry, place_full, place_like
+from tui.layout import AppendPlacer, Layout, place_full, place_like
 from tui.model import shape_text
 from tui.stats import fmt_ns
 
@@ -25,23 +26,13 @@ if TYPE_CHECKING:
 
     from textual import events
 
+    from tui.fit import Try
     from tui.layout import Box, NodeId
     from tui.model import GraphModel, NodeInfo
 
 __all__ = ["GraphView"]
 
 HEAT_LEVELS = 5
-COMPACT_W = 18
-"""Box width of compact boxes."""
-MINI_W = 15
-"""Box width of mini (one-row) boxes."""
-BOX_SIZES: dict[str, tuple[int, int]] = {"full": (4, BOX_W), "compact": (3, COMPACT_W),
-                                         "mini": (1, MINI_W)}
-"""Box size name -> (rows, cells)."""
-FIT_ORDER: tuple[tuple[str, int | None], ...] = (
-    ("full", None), ("compact", None), ("mini", None), ("mini", 1))
-"""Box sizes (and lanes between layers) tried in turn until the drawing fits the pane; the
-last, mini boxes with one lane, is the densest picture."""
 FULL_REFRESH = 12
 """More changed nodes than this in one frame: one full refresh beats many small ones."""
 
@@ -142,7 +133,7 @@ class GraphView(ScrollView, can_focus=True):
         self._fit = 0
         self._settled = False
         self._refit = True
-        self._choice: tuple[str, str, int | None] = ("", "", None)
+        self._choice: Try = ("", "", None)
         self._sized = Size(0, 0)
 
     # ------------------------------------------------------------ watchers
@@ -333,41 +324,22 @@ class GraphView(ScrollView, can_focus=True):
         and once it has outgrown every size it keeps the best one, iteration after iteration.
         """
         pref = str(self.orientation)
-        other = "TB" if pref == "LR" else "LR"
-        if self.box_size != "auto":
-            tries: list[tuple[str, str, int | None]] = [(pref, self.box_size, None)]
-        elif self.mode == "static":  # each size in both orientations, then the next size
-            turns = (pref, other) if self.auto_orientation else (pref,)
-            tries = [(o, size, lanes) for size, lanes in FIT_ORDER for o in turns]
-        else:  # every size in one orientation before the other: a growing graph turns once
-            turns = (pref, other) if self.auto_orientation else (pref,)
-            tries = [(o, size, lanes) for o in turns for size, lanes in FIT_ORDER]
+        tries = candidates(self.mode, pref, self.auto_orientation, str(self.box_size))
         room = self.size
-        growing = self.mode == "eager" and not self._refit
-        if not growing:
+        if self.mode != "eager" or self._refit:
             self._fit, self._settled = 0, False
         self._refit = False
-
-        def draw(k: int) -> Layout:
-            o, size, lanes = tries[k]
-            box_h, box_w = BOX_SIZES[size]
-            return geometry(placements, nodes, o, box_h, box_w, lanes)  # type: ignore[arg-type]
-
         start = min(self._fit, len(tries) - 1)
-        if self._settled:
-            i, layout = start, draw(start)
-        else:
+        i, layout = start, draw(placements, nodes, tries[start])
+        if not self._settled:
             for i in range(start, len(tries)):
-                layout = draw(i)
-                if not room.area or (layout.width <= room.width and layout.height <= room.height):
+                layout = layout if i == start else draw(placements, nodes, tries[i])
+                if not room.area or fits(layout, room.width, room.height):
                     break
-            else:  # nothing fits: the most shown, the denser and the preferred on a tie
-                def shown(k: int, lay: Layout) -> tuple[float, int, bool]:
-                    seen = min(1.0, room.width / lay.width) * min(1.0, room.height / lay.height)
-                    return round(seen, 3), FIT_ORDER.index(tries[k][1:]), tries[k][0] == pref
-
-                drawn = [(k, layout if k == len(tries) - 1 else draw(k)) for k in range(len(tries))]
-                i, layout = max(drawn, key=lambda kl: shown(*kl))
+            else:  # nothing fits: the drawing that shows the most of the graph
+                drawn = [(k, layout if k == i else draw(placements, nodes, tries[k]))
+                         for k in range(len(tries))]
+                i, layout = most_shown(drawn, tries, room.width, room.height, pref)
                 self._settled = self.mode == "eager"  # a growing graph will not fit later
         if room.area:
             if tries[i] != self._choice:

@@ -1,0 +1,76 @@
+"""Box sizes for a graph pane: which size (and orientation) lets a drawing fit. Pure, App-free.
+
+A pane tries sizes from the largest down (:data:`FIT_ORDER`) and keeps the first whose drawing
+fits; where none fits, the one that shows the most of the graph (:func:`most_shown`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tui.layout import BOX_W, geometry
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from tui.layout import Layout, NodeId
+
+__all__ = ["BOX_SIZES", "FIT_ORDER", "Try", "candidates", "draw", "fits", "most_shown"]
+
+COMPACT_W = 18
+"""Box width of compact boxes."""
+MINI_W = 15
+"""Box width of mini (one-row) boxes."""
+BOX_SIZES: dict[str, tuple[int, int]] = {"full": (4, BOX_W), "compact": (3, COMPACT_W),
+                                         "mini": (1, MINI_W)}
+"""Box size name -> (rows, cells)."""
+FIT_ORDER: tuple[tuple[str, int | None], ...] = (
+    ("full", None), ("compact", None), ("mini", None), ("mini", 1))
+"""Box sizes (and lanes between layers) tried in turn until the drawing fits the pane; the
+last, mini boxes with one lane, is the densest picture."""
+
+Try = tuple[str, str, int | None]
+"""(orientation, box size, lanes) of one way to draw a graph."""
+
+
+def candidates(mode: str, pref: str, auto_orientation: bool, box_size: str) -> list[Try]:
+    """The ways a pane tries, in order.
+
+    Args:
+        mode: "static" (each size in both orientations, then the next size) or "eager" (every
+            size in one orientation before the other: a growing graph turns at most once).
+        pref: the orientation the pane's shape suggests (or the user picked).
+        auto_orientation: the other orientation may be tried too.
+        box_size: "auto", or the one size the user picked.
+    """
+    if box_size != "auto":
+        return [(pref, box_size, None)]
+    turns = (pref, "TB" if pref == "LR" else "LR") if auto_orientation else (pref,)
+    if mode == "static":
+        return [(o, size, lanes) for size, lanes in FIT_ORDER for o in turns]
+    return [(o, size, lanes) for o in turns for size, lanes in FIT_ORDER]
+
+
+def draw(placements: dict[NodeId, tuple[int, int]],
+         nodes: Sequence[tuple[NodeId, Sequence[NodeId]]], way: Try) -> Layout:
+    """The layout of placed nodes drawn one way."""
+    orientation, size, lanes = way
+    box_h, box_w = BOX_SIZES[size]
+    return geometry(placements, nodes, orientation, box_h, box_w, lanes)  # type: ignore[arg-type]
+
+
+def fits(layout: Layout, width: int, height: int) -> bool:
+    """The whole drawing is in a ``width`` x ``height`` view."""
+    return layout.width <= width and layout.height <= height
+
+
+def most_shown(drawn: Sequence[tuple[int, Layout]], tries: Sequence[Try], width: int,
+               height: int, pref: str) -> tuple[int, Layout]:
+    """Of drawings none of which fits, the one that shows the largest share of itself; on a
+    tie the denser boxes, then the preferred orientation."""
+
+    def score(k: int, layout: Layout) -> tuple[float, int, bool]:
+        seen = min(1.0, width / layout.width) * min(1.0, height / layout.height)
+        return round(seen, 3), FIT_ORDER.index(tries[k][1:]), tries[k][0] == pref
+
+    return max(drawn, key=lambda kl: score(*kl))
