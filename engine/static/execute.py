@@ -58,6 +58,12 @@ class Node:
     """The kernel a run uses when it holds the plan's buffers (``fn`` bound to ``buffer``)."""
     buffer: int | None = None
     """Index into ``Plan.buffers`` of the array this node writes into, if any."""
+    started: dict[str, Any] | None = None
+    """The node's ``node_started`` event as every run sends it (``seq``, ``t_ns`` stamped)."""
+    finished: dict[str, Any] | None = None
+    """Its last ``node_finished`` (``dur_ns`` and the stamps change), for ``finished_key``."""
+    finished_key: tuple[Any, ...] = ()
+    """The value and input shapes (and dtype) ``finished`` holds the facts of."""
 
 
 @dataclass
@@ -153,10 +159,10 @@ class Plan:
         vals = self.template.copy()
         for s, v in zip(self.input_slots, inputs, strict=True):
             vals[s] = v
-        gid, emit = self.graph_id, STREAM.emit
-        pending: list[tuple[Node, Any, list[int]]] = []
+        send = STREAM.send
+        pending: list[tuple[Node, Any, list[Any], list[int]]] = []
         for node in self.nodes:
-            kind, op, dev = node.kind, node.op, node.device
+            kind, dev = node.kind, node.device
             if kind == "unpack":
                 vals[node.out] = node.fn(vals[node.ins[0]])  # type: ignore[misc]
                 for s in node.frees:
@@ -165,14 +171,10 @@ class Plan:
             if kind == "transfer":
                 self._transfer(node, vals)
                 continue
-            fused = op.meta.get("fused")
-            extra = {"fused": fused} if fused else {}
-            emit("node_started", graph=gid, node=op._id, device=dev.name, name=op.name,
-                 op=op.type, **extra)
+            send(self._started(node))
             if kind != "run":
                 v = vals[node.out] if node.out >= 0 else None
-                emit("node_finished", graph=gid, node=op._id, device=dev.name, dur_ns=0,
-                     **_value_facts(op, v, ()), **{kind: True})
+                send(self._finished(node, v, (), 0))
                 continue
             args = [vals[i] for i in node.ins]
             box: list[int] = []
@@ -187,20 +189,50 @@ class Plan:
             vals[node.out] = v
             for s in node.frees:
                 vals[s] = None
+            shapes = [getattr(a, "shape", None) for a in args]
             if box:
-                emit("node_finished", graph=gid, node=op._id, device=dev.name, dur_ns=box[0],
-                     **_value_facts(op, v, args), **extra)
-            else:
-                pending.append((node, v, box))
+                send(self._finished(node, v, shapes, box[0]))
+            else:  # a GPU time arrives when the device is flushed
+                pending.append((node, v, shapes, box))
         if pending:
             for dev in self.devices:
                 dev.flush()
-            for node, v, box in pending:
-                fused = node.op.meta.get("fused")
-                emit("node_finished", graph=gid, node=node.op._id, device=node.device.name,
-                     dur_ns=box[0] if box else 0, **_value_facts(node.op, v, ()),
-                     **({"fused": fused} if fused else {}))
+            for node, v, shapes, box in pending:
+                send(self._finished(node, v, shapes, box[0] if box else 0))
         return [vals[s] for s in self.output_slots]
+
+    def _started(self, node: Node) -> dict[str, Any]:
+        """A new ``node_started`` event of ``node`` (from a template made on first use)."""
+        event = node.started
+        if event is None:
+            op = node.op
+            event = node.started = {"seq": 0, "t_ns": 0, "kind": "node_started",
+                                    "graph": self.graph_id, "node": op._id,
+                                    "device": node.device.name, "name": op.name, "op": op.type}
+            if op.meta.get("fused"):
+                event["fused"] = op.meta["fused"]
+        return event.copy()
+
+    def _finished(self, node: Node, v: Any, in_shapes: Sequence[Any], dur_ns: int
+                  ) -> dict[str, Any]:
+        """A new ``node_finished`` event of ``node`` that made ``v`` from inputs of
+        ``in_shapes``: its facts (shape, dtype, bytes, flops) are worked out again only when
+        the shapes change."""
+        key = (getattr(v, "shape", None), getattr(v, "dtype", None), *in_shapes)
+        event = node.finished
+        if event is None or node.finished_key != key:
+            op = node.op
+            event = {"seq": 0, "t_ns": 0, "kind": "node_finished", "graph": self.graph_id,
+                     "node": op._id, "device": node.device.name, "dur_ns": 0,
+                     **_value_facts(op, v, in_shapes)}
+            if node.kind != "run":
+                event[node.kind] = True
+            elif op.meta.get("fused"):
+                event["fused"] = op.meta["fused"]
+            node.finished, node.finished_key = event, key
+        event = event.copy()
+        event["dur_ns"] = dur_ns
+        return event
 
     def _transfer(self, node: Node, vals: list[Any]) -> None:
         """Run a copy between devices, timed on the host (synchronised), and emit it."""
@@ -274,7 +306,7 @@ class Plan:
         hit = self.flops_at.get(index)
         if hit is not None and hit[0] == shapes:
             return hit[1]
-        flops = int(_value_facts(op, v, args).get("flops", 0))
+        flops = int(_value_facts(op, v, shapes[1:]).get("flops", 0))
         self.flops_at[index] = (shapes, flops)
         return flops
 
@@ -328,16 +360,18 @@ def sync(dev: Device) -> None:
         dev.xp.cuda.runtime.deviceSynchronize()
 
 
-def _value_facts(op: Operation, v: Any, args: Sequence[Any]) -> dict[str, Any]:
+def _value_facts(op: Operation, v: Any, in_shapes: Sequence[Any]) -> dict[str, Any]:
+    """What a ``node_finished`` says of the value ``v`` an op made from inputs of
+    ``in_shapes`` (flops 0 where the rule cannot count an input without a shape)."""
     shape = getattr(v, "shape", None)
     facts: dict[str, Any] = {"name": op.name, "op": op.type,
                              "shape": list(shape) if shape is not None else None,
                              "dtype": str(v.dtype) if hasattr(v, "dtype") else None,
                              "bytes": int(getattr(v, "nbytes", 0))}
     s = spec(op.type)
-    if s.flops is not None and args and shape is not None:
+    if s.flops is not None and in_shapes and shape is not None:
         try:
-            facts["flops"] = int(s.flops(tuple(shape), *[tuple(a.shape) for a in args],
+            facts["flops"] = int(s.flops(tuple(shape), *[tuple(d) for d in in_shapes],
                                          **op.attrs))
         except Exception:  # a rule that cannot count these shapes counts nothing
             facts["flops"] = 0

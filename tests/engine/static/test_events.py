@@ -179,3 +179,23 @@ def test_copies_between_devices_are_planned_once_and_reported():
     assert moves == [("D2H", "edge"), ("D2H", "edge"), ("H2D", "edge")], "x is copied up once"
     devices_of = {e["name"]: e["device"] for e in kinds(events, "node_finished")}
     assert (devices_of["mul"], devices_of["add"], devices_of["add_1"]) == ("gpu", "gpu", "cpu")
+
+
+def test_node_finished_facts_follow_the_fed_shapes_run_after_run():
+    """A plan's node events are sent from per-node templates: the facts of a run's value
+    (shape, bytes, flops) must still be those of that run when the fed shape changes."""
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, shape=(None, 3))
+    w = tf.constant(np.ones((3, 2), np.float32))
+    y = tf.matmul(x, w)
+    with tf.Session() as sess, recording() as events:
+        for n in (2, 5, 2):
+            sess.run(y, feed_dict={x: np.ones((n, 3), np.float32)})
+    mm = [e for e in kinds(events, "node_finished") if e["node"] == y.op.id]
+    assert [e["shape"] for e in mm] == [[2, 2], [5, 2], [2, 2]]
+    assert [e["flops"] for e in mm] == [2 * n * 3 * 2 for n in (2, 5, 2)]
+    assert [e["bytes"] for e in mm] == [n * 2 * 4 for n in (2, 5, 2)]
+    started = [e for e in kinds(events, "node_started") if e["node"] == y.op.id]
+    assert len(started) == 3 and len({e["seq"] for e in started}) == 3
+    fed = [e for e in kinds(events, "node_finished") if e["node"] == x.op.id]
+    assert [e["shape"] for e in fed] == [[2, 3], [5, 3], [2, 3]] and all(e["feed"] for e in fed)
