@@ -11,7 +11,7 @@ from __future__ import annotations
 import heapq
 from typing import TYPE_CHECKING, Any
 
-from engine.eager import errors, tracing
+from engine.eager import errors, metrics, tracing
 from engine.eager.grad_mode import no_grad
 from engine.eager.graph import Node
 from engine.events import STREAM
@@ -39,7 +39,7 @@ def run_backward(root: Tensor, gradient: Tensor | None = None, retain_graph: boo
                         f"output[0] has a shape of {list(root.array.shape)}.")
     active = STREAM.active
     if active and root.array.size == 1:
-        tracing.metric("loss", float(root.array.reshape(()).item()))
+        metrics.metric("loss", float(root.array.reshape(()).item()))
     leaf_grads: dict[int, list[Any]] = {}
     if root.grad_fn is None:  # backward() on a leaf
         leaf_grads[id(root)] = [root, seed]

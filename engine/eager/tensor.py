@@ -16,7 +16,7 @@ import numpy as np
 
 from engine import ops
 from engine.devices import CPU, Device, DeviceError
-from engine.eager import errors, tracing, types
+from engine.eager import errors, metrics, tracing, types
 from engine.eager.grad_mode import MODE
 from engine.eager.graph import CopyNode, OpNode
 from engine.events import STREAM
@@ -506,7 +506,7 @@ class Tensor:
         if self._dev is CPU:
             value = self.array.item()
             if STREAM.active:
-                tracing.item_metric(value)
+                metrics.item_metric(value)
             return value
         t0 = time.perf_counter_ns()
         value = self._dev.to_host(self.array).item()
@@ -514,7 +514,7 @@ class Tensor:
             tracing.sync_point()
             tracing.transfer("D2H", self.array.itemsize, time.perf_counter_ns() - t0,
                              self._dev.name, ".item()")
-            tracing.item_metric(value)
+            metrics.item_metric(value)
         return value
 
     def tolist(self) -> Any:

@@ -21,10 +21,8 @@ site's cache holds the op's flops).
 from __future__ import annotations
 
 import itertools
-import linecache
 import math
 import os
-import re
 import sys
 import time
 from collections.abc import Callable
@@ -477,44 +475,6 @@ def grad(graph: str | None, node: int | None, g: Any, xp: Any) -> None:
     flat = g.reshape(-1)  # what xp.linalg.norm does, without its checks (it runs per node)
     STREAM.emit("grad", graph=graph, node=node, norm=math.sqrt(float(xp.dot(flat, flat))),
                 shape=list(g.shape))
-
-
-def metric(name: str, value: float) -> None:
-    """Emit a metric of the current iteration, once per name (backward() and .item() agree)."""
-    key = (STATE.iteration, name)
-    if key in _METRICS_SENT:
-        return
-    if len(_METRICS_SENT) > 64:
-        _METRICS_SENT.clear()
-    _METRICS_SENT.add(key)
-    STREAM.emit("metric", name=name, value=float(value), mode="eager", iteration=STATE.iteration)
-
-
-_METRICS_SENT: set[tuple[int, str]] = set()
-_ASSIGNED = re.compile(r"\s*([A-Za-z_]\w*)\s*(?:\[[^]]*\])?\s*[-+*/]?=[^=]")
-_ITEM_NAMES: dict[tuple[str, int], str | None] = {}
-
-
-def item_metric(value: float) -> None:
-    """``.item()`` of a one-element tensor: a metric named as the user's line names it.
-
-    ``loss = (y_pred - y).pow(2).sum().item()`` becomes metric ``loss``; a value read without
-    an assignment (``print(t, loss.item())``) takes the tensor's variable name when the line
-    reads one ``x.item()``; anything else is not reported.
-    """
-    frame = user_frame()
-    if frame is None:
-        return
-    key = (frame.f_code.co_filename, frame.f_lineno)
-    if key not in _ITEM_NAMES:
-        text = linecache.getline(frame.f_code.co_filename, frame.f_lineno)
-        m = _ASSIGNED.match(text)
-        if m is None:
-            m = re.search(r"([A-Za-z_]\w*)\.item\(\)", text)
-        _ITEM_NAMES[key] = m.group(1) if m else None
-    name = _ITEM_NAMES[key]
-    if name is not None:
-        metric(name, value)
 
 
 def sync_point(fn: Callable[[], None] | None = None) -> None:
