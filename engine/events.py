@@ -38,6 +38,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "graph_created": ("graph", "mode"),  # a static graph or an eager iteration's graph
     "node_created": ("graph", "node", "name", "op", "inputs"),
     # + shape, dtype, device, mode, scope, source ("file:line"), line, flops, bytes, grad_of;
+    # static nodes may carry var: the name the user's `name = tf.f(...)` line gave the op
     # eager node events also carry site: an int equal across iterations while the same line
     # runs the same op on the same shapes (everything but seq, t_ns, graph, node, inputs and
     # dur_ns is then the same too)
