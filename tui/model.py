@@ -71,7 +71,14 @@ class NodeInfo:
     error: str = ""
     fused: tuple[str, ...] = ()
     """Names of the nodes a graph pass fused into this one (static, as run)."""
+    var: str = ""
+    """The Python name the user's line gave the node (static; "" when none): ``x``, ``h``."""
     stats: NodeStats = field(default_factory=NodeStats)
+
+    @property
+    def label(self) -> str:
+        """What the boxes call it: the user's variable where there is one, else TF's name."""
+        return self.var or self.name
 
     @property
     def fold_key(self) -> str:
@@ -90,7 +97,7 @@ def node_from(ev: dict[str, Any], index: int) -> NodeInfo:
         source=str(ev.get("source") or ""), line=int(ev.get("line") or 0),
         flops=int(ev.get("flops") or 0), bytes=int(ev.get("bytes") or 0),
         grad_of=ev.get("grad_of"), index=index,
-        fused=tuple(str(n) for n in ev.get("fused") or ()),
+        fused=tuple(str(n) for n in ev.get("fused") or ()), var=str(ev.get("var") or ""),
     )
 
 

@@ -92,6 +92,7 @@ def as_run(built: GraphModel, rewrites: list[Rewrite], plan: Iterable[int]) -> G
             old = built.nodes.get(node.id)
             if old is not None:
                 node.source, node.line, node.index = old.source, old.line, old.index
+                node.var = node.var or old.var
                 node.stats = old.stats
             nodes[node.id] = node
         redirect = {int(k): int(v) for k, v in (ev.get("replaced") or {}).items()}

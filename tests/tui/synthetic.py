@@ -75,6 +75,9 @@ STATIC: list[tuple[str, str, list[str], list[int] | None, int, str, str | None]]
     ("group_deps", "NoOp", ["Assign", "Assign_1"], None, 15, "", None),
 ]
 PRUNED = {"random_normal", "random_normal_1"}
+VARS = {"Placeholder": "x", "Placeholder_1": "y", "Variable": "w1", "Variable_1": "w2",
+        "Maximum": "h", "MatMul_1": "y_pred", "Mean": "loss", "group_deps": "updates"}
+"""The listing's variable names, as the engine's ``var`` gives them to static nodes."""
 
 # name, op, inputs, shape, line
 EAGER: list[tuple[str, str, list[str], list[int], int]] = [
@@ -167,10 +170,11 @@ class SyntheticScene:
 
     def _node(self, graph: str, i: int, name: str, op: str, ins: list[int], shape: Any, line: int,
               scope: str, grad_of: int | None, device: str, mode: str) -> dict[str, Any]:
+        var = {"var": VARS[name]} if mode == "static" and line and name in VARS else {}
         return dict(graph=graph, node=i, name=name, op=op, inputs=ins, shape=shape,
                     dtype="float32", device=device, mode=mode, scope=scope,
                     source=f"two_layer.py:{line}", line=line, flops=_flops(op, shape),
-                    bytes=4 * _flops("", shape), grad_of=grad_of)
+                    bytes=4 * _flops("", shape), grad_of=grad_of, **var)
 
     def _rewrite(self, ids: dict[str, int], device: str) -> list[int]:
         """Emit the passes' reports; returns the plan they make."""

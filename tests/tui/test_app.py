@@ -174,8 +174,14 @@ async def test_boxes_fit_the_pane_and_z_cycles_their_size() -> None:
                          ("auto", fitted, sizes[fitted_index(fitted)][2])]
         await pilot.press("z")
         assert view.box_in_use == "full" and (fitted == "full" or not fits(view))
-        await pilot.press("z", "z")
-        assert "[Placeholder" in view.drawing_text()  # a one-row box: [name shape]
+        full = view.drawing_text()  # the listing's name and TF's op, where both fit
+        assert "╭─ x · Placeholder ╮" in full and "╭─ h · Maximum ─" in full
+        assert "╭─ y_pred · MatMul ╮" in full and "╭─ MatMul ─" in full  # no var: as before
+        await pilot.press("z")
+        compact = view.drawing_text()
+        assert "╭─ x ─" in compact and "Placeholder" not in compact
+        await pilot.press("z")
+        assert "[x 64×1000" in view.drawing_text()  # a one-row box: [var shape]
 
 
 def fitted_index(size: str) -> int:

@@ -7,6 +7,7 @@ from tests.tui.synthetic import SyntheticScene
 from tui.runner import Runner
 from tui.state import LOSS_HISTORY, ViewState
 from tui.stats import ITER_HISTORY
+from tui.widgets.node_card import card_text
 
 
 def events(iterations: int) -> list[dict]:
@@ -80,3 +81,19 @@ def test_an_eager_leaf_is_done_at_once() -> None:
     state.apply({"kind": "node_created", "graph": "eager:0", "node": 0, "name": "x",
                  "op": "Leaf", "inputs": [], "shape": [2, 2], "mode": "eager"})
     assert state.graphs["eager"].nodes[0].state == "done"
+
+
+def test_static_nodes_carry_the_listing_variable_and_the_card_shows_both_names() -> None:
+    state = ViewState()
+    for ev in events(1):
+        state.apply(ev)
+    static = state.graphs["static"]
+    assert static is not None
+    by_name = {n.name: n for n in static.nodes.values()}
+    assert (by_name["Placeholder"].var, by_name["Placeholder"].label) == ("x", "x")
+    assert (by_name["Maximum"].label, by_name["MatMul"].label) == ("h", "MatMul")
+    assert by_name["MatMul"].var == ""  # made by the inner call: TF's name, as before
+    card = card_text(static, by_name["Maximum"], None).splitlines()
+    assert card[0].startswith("Maximum   op Maximum") and card[1] == "var     h   (TF: Maximum)"
+    assert not any(line.startswith("var") for line in card_text(static, by_name["MatMul"], None)
+                   .splitlines())

@@ -17,7 +17,7 @@ from tui.boxes import BoxText, box_row
 from tui.canvas import EdgeGrid, runs
 from tui.fit import candidates, draw, fits, most_shown
 from tui.fold import FoldBox, fold_state, view_graph
-from tui.layout import AppendPlacer, Layout, place_full, place_like
+from tui.layout import BOX_W, AppendPlacer, Layout, place_full, place_like
 from tui.model import shape_text
 from tui.stats import fmt_ns
 
@@ -247,12 +247,16 @@ class GraphView(ScrollView, can_focus=True):
             time = "error"
         elif node.state == "defined" and self.mode == "static":
             time = "defined"
-        title = node.name
+        title = node.label
+        both = f"{node.var} · {node.op}"  # full boxes: the variable and TF's op, where they fit
+        if node.var and not compact and len(both) <= BOX_W - 5:
+            title = both
         if node.fused:  # a fused kernel: its op on top, what it fused inside
             title, value = node.op, "+".join(node.fused)
             if not compact:
                 time = f"{time:<9}{shape_text(node.shape)}" if time else shape_text(node.shape)
-        elif not compact and node.op and not node.name.lower().startswith(node.op.lower()):
+        elif not compact and node.op and title != both and (
+                node.var or not node.name.lower().startswith(node.op.lower())):
             time = f"{time:<9}{node.op}" if time else node.op
         if node.state == "pruned" and border == "plain":
             border = "dashed"

@@ -30,6 +30,7 @@ def card_text(graph: GraphModel, node: NodeInfo | None, fold: FoldBox | None) ->
     st = node.stats
     lines = [
         f"{node.name}   op {node.op}   [{graph.mode}, {node.state}]",
+        *([f"var     {node.var}   (TF: {node.name})"] if node.var else []),
         f"inputs  {ins or '—'}",
         f"shape   {shape_text(node.shape)}  {node.dtype}   device {node.device}",
         f"bytes   {fmt_bytes(node.bytes)}   FLOPs {fmt_count(node.flops)}",
