@@ -66,3 +66,19 @@ async def test_a_flat_loss_is_drawn_high_not_as_an_empty_line() -> None:
         await pilot.pause()
         assert app.query_one("#loss-static", Sparkline).data == [4.8e7]  # drawn full height
         assert app.query_one("#loss-eager", Sparkline).data == [3.0, 2.0]
+
+
+async def test_loss_history_takes_a_column_per_iteration_until_the_plot_is_full() -> None:
+    from textual.widgets import Sparkline
+
+    app = build_app(iterations=1, autostart=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        plot = app.loss_plot
+        plot.update_losses({"static": [], "eager": [3.0, 2.0, 1.5]})
+        await pilot.pause()
+        eager = app.query_one("#loss-eager", Sparkline)
+        assert eager.size.width == 3  # not one value stretched into a block
+        many = [1.0 / (i + 1) for i in range(plot.size.width + 50)]
+        plot.update_losses({"static": [], "eager": many})
+        await pilot.pause()
+        assert eager.size.width == plot.size.width  # a long history fills the plot

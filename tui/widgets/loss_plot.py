@@ -21,7 +21,7 @@ class LossPlot(Vertical):
     DEFAULT_CSS = """
     LossPlot { height: 1fr; }
     LossPlot > Label { width: 1fr; }
-    LossPlot > Sparkline { height: 1fr; min-height: 1; }
+    LossPlot > Sparkline { height: 1fr; min-height: 1; width: 1fr; }
     """
 
     MODES = ("static", "eager")
@@ -51,9 +51,14 @@ class LossPlot(Vertical):
             else:
                 label.update(f"{mode} loss: –", layout=False)
             data = _finite(values)
-            if data and min(data) == max(data):  # a loss that never moves: one full-height
-                data = data[:1]  # bar, not an empty-looking line at the bottom (tf-variables)
-            self.query_one(f"#loss-{mode}", Sparkline).data = data
+            spark = self.query_one(f"#loss-{mode}", Sparkline)
+            # one column per iteration until the history is wider than the plot (a sparkline
+            # stretches what it has over its width: one iteration would fill it as a block)
+            room = self.size.width
+            spark.styles.width = len(data) if data and len(data) < room else "1fr"
+            if data and min(data) == max(data):  # a loss that never moves: full-height bars,
+                data = data[:1]  # not an empty-looking line at the bottom (tf-variables)
+            spark.data = data
 
 
 def _finite(values: Iterable[float]) -> list[float]:
