@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))  # run from a checkout
 _HEADLESS = """
 import json, sys
 from engine.events import STREAM
-from tui.engine_child import Job
+from tui.engine_link.child import Job
 events = []
 STREAM.subscribe(events.append)
 Job(scene=sys.argv[1], iterations=int(sys.argv[2])).__call__()
@@ -59,7 +59,7 @@ def headless(scene: str, iterations: int) -> dict[str, Any]:
 
 
 async def _ui(scene: str, iterations: int) -> dict[str, Any]:
-    from tui.app import make_app
+    from tui.app.cgviz_app import make_app
 
     app = make_app(scene=scene, iterations=iterations, speed="full", engine="process",
                    gpu_status=lambda: (False, "benchmark"),

@@ -10,7 +10,7 @@ import pytest
 
 from engine.events import EventStream
 from tests.tui.synthetic import SyntheticScene
-from tui.app import CgvizApp, make_app
+from tui.app.cgviz_app import CgvizApp, make_app
 
 CPU_FACTS = {"device": "cpu", "name": "Test CPU", "cores": 8, "clock_ghz": 3.0,
              "memory_bytes": 16 * 2**30}

@@ -202,7 +202,7 @@ async def test_help_screen_and_theme_cycle() -> None:
 
 
 async def test_command_palette_lists_scenes_devices_and_speeds() -> None:
-    from tui.commands import CgvizCommands
+    from tui.app.commands import CgvizCommands
 
     app = build_app(iterations=1, autostart=False)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -7,9 +7,9 @@ from typing import Any
 from tests.tui.conftest import build_app, finish
 from tests.tui.synthetic import STATIC, SyntheticScene
 from engine.events import EventStream, recording
-from tui.captions import passes_summary
-from tui.rewrites import as_run, pass_counts
-from tui.state import ViewState
+from tui.view.captions import passes_summary
+from tui.view.rewrites import as_run, pass_counts
+from tui.view.state import ViewState
 
 
 def _events(**options: Any) -> list[dict[str, Any]]:
@@ -61,7 +61,7 @@ def test_summary_counts_from_the_reports() -> None:
 def test_summary_fits_a_narrow_pane() -> None:
     """The as-run subtitle names the passes that removed the most nodes and counts the rest,
     instead of being cut off by the border."""
-    from tui.captions import pane_subtitle
+    from tui.view.captions import pane_subtitle
 
     state = _state(_events())
     assert passes_summary(state.rewrites, short=True, keep=1) == (
@@ -129,7 +129,7 @@ async def test_toggle_from_the_palette_and_before_any_run() -> None:
 
 
 def test_parts_of_a_fused_kernel_light_up_with_it_in_the_graph_as_built() -> None:
-    from tui.state import ViewState
+    from tui.view.state import ViewState
 
     state = ViewState()
     node = {"kind": "node_created", "graph": "static:1", "mode": "static", "inputs": [],

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests.tui.conftest import build_app, finish
-from tui.bench_screen import BenchScreen, find_results
-from tui.bench_view import newest_results
+from tui.screens.bench import BenchScreen, find_results
+from tui.cli.bench import newest_results
 
 FIXTURE = Path(__file__).with_name("bench_small.json")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.tui.conftest import build_app, finish
-from tui.captions import legend, pane_title
+from tui.view.captions import legend, pane_title
 
 
 def test_legend_keeps_every_swatch_when_narrow() -> None:
@@ -37,9 +37,9 @@ def test_a_tensorflow_only_run_reports_its_last_session_run() -> None:
     from collections import deque
     from types import SimpleNamespace
 
-    from tui.captions import status_text
-    from tui.model import GraphModel
-    from tui.state import ViewState
+    from tui.view.captions import status_text
+    from tui.view.model import GraphModel
+    from tui.view.state import ViewState
 
     state = ViewState()
     state.graphs["static"] = GraphModel("static:0", "static")

@@ -14,7 +14,7 @@ from tests.tui.synthetic import SyntheticScene
 
 
 def cgviz(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tui.app", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "tui.cli.main", *args], capture_output=True,
                           text=True, timeout=60, cwd=cwd)
 
 
@@ -96,8 +96,8 @@ def test_export_cast_is_valid_asciicast_v2(trace: Path, tmp_path: Path) -> None:
 
 
 def test_chrome_trace_of_a_replay_has_one_process_per_device(trace: Path, tmp_path: Path) -> None:
-    from tui.recorder import write_chrome
-    from tui.replay import load_recording
+    from tui.engine_link.recorder import write_chrome
+    from tui.replay.load import load_recording
 
     path = tmp_path / "chrome.json"
     write_chrome(load_recording(trace).events, path)
@@ -117,7 +117,8 @@ def test_bench_view_draws_the_sections(tmp_path: Path) -> None:
     assert "gpu: not measured: no cupy" in out.stdout
 
 def test_auto_device_is_the_gpu_where_one_works(monkeypatch) -> None:
-    from tui import cli, engine_link
+    from tui import engine_link
+    from tui.cli import main as cli
 
     monkeypatch.setattr(engine_link, "gpu_status", lambda: (False, "no cupy"))
     assert cli._device("auto") == "cpu" and cli._device("cpu") == "cpu"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from tests.tui.conftest import build_app, finish
-from tui.state import ViewState
-from tui.stats import DeviceStats
+from tui.view.state import ViewState
+from tui.view.stats import DeviceStats
 from tui.widgets.data_strip import data_lines
 
 

@@ -14,8 +14,8 @@ import pytest
 
 import engine.scenes  # noqa: F401 - job_for recognises the engine's own scenes
 from engine.events import TraceWriter, read_trace
-from tui.engine_process import Job, ProcessRunner, job_for
-from tui.runner import PACED, Runner
+from tui.engine_link.process import Job, ProcessRunner, job_for
+from tui.engine_link.runner import PACED, Runner
 
 SMALL = Job(scene="two-layer", small=True, iterations=2)
 
@@ -159,7 +159,7 @@ def test_job_for_describes_engine_scenes_only() -> None:
 
 
 def test_the_child_module_imports_no_ui() -> None:
-    code = ("import sys, tui.engine_child\n"
+    code = ("import sys, tui.engine_link.child\n"
             "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
             "assert not bad, bad\n")
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -167,7 +167,7 @@ def test_the_child_module_imports_no_ui() -> None:
 
 def test_the_live_app_runs_the_engine_in_a_process() -> None:
     from tests.tui.conftest import build_app
-    from tui.app import make_app
+    from tui.app.cgviz_app import make_app
 
     app = make_app(scene="two-layer", autostart=False)
     assert isinstance(app.runner, ProcessRunner)
@@ -176,7 +176,7 @@ def test_the_live_app_runs_the_engine_in_a_process() -> None:
 
 
 async def test_the_app_draws_a_run_of_the_engine_process() -> None:
-    from tui.app import make_app
+    from tui.app.cgviz_app import make_app
 
     app = make_app(scene="two-layer", iterations=2, speed="full", engine="process")
     async with app.run_test(size=(160, 48)) as pilot:
@@ -206,8 +206,8 @@ def test_skimmed_iterations_still_deliver_their_summaries_and_loss(runner: Proce
 
 
 def test_recording_disables_skimming(runner: ProcessRunner) -> None:
-    from tui.captions import status_text
-    from tui.state import ViewState
+    from tui.view.captions import status_text
+    from tui.view.state import ViewState
 
     got: list[dict] = []
     undo = runner.subscribe(got.append)

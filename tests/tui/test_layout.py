@@ -7,8 +7,8 @@ import itertools
 import pytest
 
 from tests.tui.synthetic import EAGER, STATIC
-from tui.canvas import EdgeGrid
-from tui.layout import AppendPlacer, geometry, layout_full, place_full
+from tui.drawing.canvas import EdgeGrid
+from tui.drawing.layout import AppendPlacer, geometry, layout_full, place_full
 
 
 def static_nodes() -> list[tuple[int, list[int]]]:
@@ -140,7 +140,7 @@ async def test_a_growing_eager_pane_rescales_a_few_times_then_keeps_its_boxes() 
     the boxes iteration 1 ended with and keeps them (no flip-flopping between sizes)."""
     from textual.app import App
 
-    from tui.model import GraphModel
+    from tui.view.model import GraphModel
     from tui.widgets import GraphView
 
     class One(App[None]):
@@ -170,7 +170,7 @@ async def test_a_growing_eager_pane_rescales_a_few_times_then_keeps_its_boxes() 
 
 
 def test_fit_tries_sizes_largest_first_and_settles_on_the_most_shown() -> None:
-    from tui.fit import candidates, draw, fits, most_shown
+    from tui.drawing.fit import candidates, draw, fits, most_shown
 
     static = candidates("static", "TB", True, "auto")
     assert static[:3] == [("TB", "full", None), ("LR", "full", None), ("TB", "compact", None)]

@@ -9,9 +9,9 @@ from rich.cells import cell_len
 from textual.app import App
 
 from tests.tui.conftest import CPU_FACTS, build_app, finish
-from tui.app import make_app
+from tui.app.cgviz_app import make_app
 from tui.i18n import STRINGS, cell_ljust
-from tui.lecture import format_scene_list, scene_sides
+from tui.view.lecture import format_scene_list, scene_sides
 
 
 def test_every_english_string_has_a_korean_one() -> None:
@@ -111,8 +111,8 @@ async def test_presentation_mode_key() -> None:
 
 
 async def test_a_script_that_raises_shows_its_traceback(tmp_path: Path) -> None:
-    from tui.script import load_script_scene
-    from tui.traceback_screen import TracebackScreen
+    from tui.engine_link.script import load_script_scene
+    from tui.screens.traceback import TracebackScreen
 
     script = tmp_path / "mine.py"
     script.write_text("import torch\n\nx = torch.randn(3, 4)\ny = x.mm(torch.randn(5, 2))\n")
@@ -133,6 +133,6 @@ async def test_a_script_that_raises_shows_its_traceback(tmp_path: Path) -> None:
 
 
 def test_the_private_display_hook_of_textual_is_still_there() -> None:
-    # tui/cast.py wraps App._display(screen, renderable); Textual is pinned for this.
+    # tui/replay/cast.py wraps App._display(screen, renderable); Textual is pinned for this.
     params = list(inspect.signature(App._display).parameters)
     assert params == ["self", "screen", "renderable"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.events import recording
-from tui.markers import derive_markers
+from tui.replay.markers import derive_markers
 
 scenes = pytest.importorskip("engine.scenes")
 

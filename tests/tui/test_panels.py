@@ -10,7 +10,7 @@ async def test_device_panel_labels_are_never_cut_by_the_sparklines() -> None:
     import re
     from collections import deque
 
-    from tui.stats import DeviceStats
+    from tui.view.stats import DeviceStats
 
     app = build_app(iterations=1, autostart=False)
     async with app.run_test(size=(160, 48)) as pilot:
@@ -30,7 +30,7 @@ async def test_device_panel_labels_are_never_cut_by_the_sparklines() -> None:
 
 
 def test_node_card_time_lines_fit_the_side_panel() -> None:
-    from tui.model import GraphModel
+    from tui.view.model import GraphModel
     from tui.widgets.node_card import card_text
 
     graph = GraphModel("g", "eager")

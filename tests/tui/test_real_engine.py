@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.tui.conftest import CPU_FACTS, finish
-from tui.app import make_app
+from tui.app.cgviz_app import make_app
 
 scenes = pytest.importorskip("engine.scenes")
 

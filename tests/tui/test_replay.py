@@ -9,9 +9,9 @@ import pytest
 from engine.events import EventStream, TraceError, read_trace, trace_to
 from tests.tui.conftest import CPU_FACTS, build_app, finish
 from tests.tui.synthetic import SyntheticScene
-from tui.app import make_replay_app
-from tui.player import Player
-from tui.replay import load_recording
+from tui.app.cgviz_app import make_replay_app
+from tui.replay.player import Player
+from tui.replay.load import load_recording
 
 
 def _record(tmp_path: Path, iterations: int = 2, **header: object) -> Path:

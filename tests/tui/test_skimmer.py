@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tui.skimmer import Skimmer
-from tui.state import ViewState
+from tui.engine_link.skimmer import Skimmer
+from tui.view.state import ViewState
 
 
 def eager_iteration(graph: str) -> list[dict]:
@@ -88,7 +88,7 @@ class Conn:
 
 def test_the_child_tells_the_engine_to_send_totals_for_the_units_it_skims() -> None:
     from engine.events import STREAM
-    from tui.engine_child import Controls, Job, run_in_child
+    from tui.engine_link.child import Controls, Job, run_in_child
 
     conn, controls = Conn(), Controls()
     controls.behind = True  # skim every iteration
@@ -108,7 +108,7 @@ def test_the_child_tells_the_engine_to_send_totals_for_the_units_it_skims() -> N
 
 
 def test_a_static_scene_skimmed_by_the_child_sends_engine_totals_per_run() -> None:
-    from tui.engine_child import Controls, Job, run_in_child
+    from tui.engine_link.child import Controls, Job, run_in_child
 
     conn, controls = Conn(), Controls()
     controls.behind = True

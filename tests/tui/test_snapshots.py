@@ -80,8 +80,8 @@ class TestLecture:
         from engine.events import EventStream, trace_to
         from tests.tui.conftest import CPU_FACTS
         from tests.tui.synthetic import SyntheticScene
-        from tui.app import make_replay_app
-        from tui.replay import load_recording
+        from tui.app.cgviz_app import make_replay_app
+        from tui.replay.load import load_recording
 
         stream = EventStream()
         path = tmp_path / "run.jsonl"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from engine.events import EventStream, recording
 from tests.tui.synthetic import SyntheticScene
-from tui.runner import Runner
-from tui.state import LOSS_HISTORY, ViewState
-from tui.stats import ITER_HISTORY
+from tui.engine_link.runner import Runner
+from tui.view.state import LOSS_HISTORY, ViewState
+from tui.view.stats import ITER_HISTORY
 from tui.widgets.node_card import card_text
 
 

@@ -8,12 +8,12 @@ from rich.console import Group
 from rich.text import Text
 from textual.widget import Widget
 
-from tui.stats import fmt_bytes, fmt_ns
+from tui.view.stats import fmt_bytes, fmt_ns
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from tui.stats import DataStat, DeviceStats
+    from tui.view.stats import DataStat, DeviceStats
 
 __all__ = ["DataStrip", "data_lines"]
 

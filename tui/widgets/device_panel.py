@@ -9,12 +9,12 @@ from rich.table import Table
 from rich.text import Text
 from textual.widget import Widget
 
-from tui.stats import fmt_bytes, fmt_ns, speedup
+from tui.view.stats import fmt_bytes, fmt_ns, speedup
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from tui.stats import DeviceStats
+    from tui.view.stats import DeviceStats
 
 __all__ = ["DevicePanel", "spark"]
 

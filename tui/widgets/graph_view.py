@@ -13,22 +13,22 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.boxes import BoxText, box_row
-from tui.canvas import EdgeGrid, runs
-from tui.fit import candidates, draw, fits, most_shown
-from tui.fold import FoldBox, fold_state, view_graph
-from tui.layout import BOX_W, AppendPlacer, Layout, place_full, place_like
-from tui.model import shape_text
-from tui.stats import fmt_ns
+from tui.drawing.boxes import BoxText, box_row
+from tui.drawing.canvas import EdgeGrid, runs
+from tui.drawing.fit import candidates, draw, fits, most_shown
+from tui.drawing.fold import FoldBox, fold_state, view_graph
+from tui.drawing.layout import BOX_W, AppendPlacer, Layout, place_full, place_like
+from tui.view.model import shape_text
+from tui.view.stats import fmt_ns
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from textual import events
 
-    from tui.fit import Try
-    from tui.layout import Box, NodeId
-    from tui.model import GraphModel, NodeInfo
+    from tui.drawing.fit import Try
+    from tui.drawing.layout import Box, NodeId
+    from tui.view.model import GraphModel, NodeInfo
 
 __all__ = ["GraphView"]
 

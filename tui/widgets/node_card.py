@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 from textual.widgets import Static
 
-from tui.model import shape_text
-from tui.stats import fmt_bytes, fmt_count, fmt_ns
+from tui.view.model import shape_text
+from tui.view.stats import fmt_bytes, fmt_count, fmt_ns
 
 if TYPE_CHECKING:
-    from tui.fold import FoldBox
-    from tui.model import GraphModel, NodeInfo
+    from tui.drawing.fold import FoldBox
+    from tui.view.model import GraphModel, NodeInfo
 
 __all__ = ["NodeCard", "card_text"]
 

@@ -1,22 +1,22 @@
 """View controls of the app (a mixin): folding, orientation, box size, colours, themes, and the
 static graph as built or as run.
 
-Mixed into :class:`tui.app.CgvizApp`, which provides the panes and the view state.
+Mixed into :class:`tui.app.cgviz_app.CgvizApp`, which provides the panes and the view state.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tui.captions import COLOUR_MODES
+from tui.view.captions import COLOUR_MODES
 from tui.i18n import tr
 
 if TYPE_CHECKING:
-    from tui.model import GraphModel
+    from tui.view.model import GraphModel
 
 
 class ViewActions:
-    """How the panes draw (mixed into :class:`tui.app.CgvizApp`)."""
+    """How the panes draw (mixed into :class:`tui.app.cgviz_app.CgvizApp`)."""
 
     static_as_run = False
     """The static pane shows the graph as its runs execute it (after the graph passes)."""
@@ -46,7 +46,7 @@ class ViewActions:
 
     def action_show_bench(self) -> None:
         """Open the saved benchmark results (the lecture's CPU vs GPU table)."""
-        from tui.bench_screen import BenchScreen
+        from tui.screens.bench import BenchScreen
 
         app: Any = self
         app.push_screen(BenchScreen(app.bench_path))

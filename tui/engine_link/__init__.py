@@ -6,7 +6,27 @@ the app always starts and says what is wrong.
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
+
+# Engine names the rest of the UI uses, imported on first use (PEP 562) so start-up stays fast:
+# ``from tui.engine_link import read_trace`` is the UI's way to reach them.
+_LAZY = {
+    "STREAM": "engine.events",          # the in-process event stream (thread engine, recorder)
+    "TraceError": "engine.events",      # a trace file that cannot be read, worded for the user
+    "read_trace": "engine.events",
+    "UsageError": "engine.cli.common",  # a script the engine refuses, worded for the user
+    "engine_cli": "engine.cli",         # ``python -m engine``'s entry point (``cgviz bench``)
+}
+_ALIASES = {"engine_cli": "main"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), _ALIASES.get(name, name))
+    globals()[name] = value
+    return value
 
 
 def load_scenes() -> tuple[dict[str, Any], str]:

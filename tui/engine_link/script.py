@@ -61,7 +61,7 @@ class ScriptScene:
 
     def run(self, device: str = "cpu", iterations: int | None = None, seed: int = 0) -> None:
         """Run the script; its exception becomes an ``error`` event with the traceback."""
-        from tui.engine_child import run_script
+        from tui.engine_link.child import run_script
 
         run_script(self.program, self.name, self.title, self.caption, self.text, str(self.path),
                    device)

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
-from tui.model import GraphModel, NodeInfo, NodeStats
-from tui.rewrites import RewriteLog, as_run, fused_members
-from tui.stats import DeviceStats, fmt_ns
+from tui.view.model import GraphModel, NodeInfo, NodeStats
+from tui.view.rewrites import RewriteLog, as_run, fused_members
+from tui.view.stats import DeviceStats, fmt_ns
 
 LOSS_HISTORY = 300
 """Loss values kept per mode."""
@@ -85,7 +85,7 @@ class ViewState:
         """The static graph as its latest run executes it (after the graph passes); None
         before the first run."""
         self.rewrites: list[dict[str, Any]] = []
-        """The graph passes' reports that made the latest run's plan (see tui.rewrites)."""
+        """The graph passes' reports that made the latest run's plan (see tui.view.rewrites)."""
         self._rewrite_log = RewriteLog()
         self._as_run_key: tuple[object, ...] = ()
         self._members: dict[int, list[int]] = {}

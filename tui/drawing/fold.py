@@ -1,6 +1,6 @@
 """Scope folding: the graph as the pane shows it, with folded name scopes as one box each.
 
-Pure: turns a :class:`~tui.model.GraphModel` into (view id, input view ids) pairs for the
+Pure: turns a :class:`~tui.view.model.GraphModel` into (view id, input view ids) pairs for the
 layout, plus the members of every folded box.
 """
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tui.model import GraphModel, NodeInfo
+    from tui.view.model import GraphModel, NodeInfo
 
 STATE_RANK = {"error": 5, "running": 4, "pending": 3, "done": 2, "defined": 1, "pruned": 0}
 """How a folded box's state is picked from its members' (highest rank wins)."""

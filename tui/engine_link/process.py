@@ -1,11 +1,11 @@
 """Runs the live engine in its own process, so the UI and the engine each get a core.
 
-:class:`ProcessRunner` has the thread :class:`~tui.runner.Runner`'s interface (inbox, speed,
+:class:`ProcessRunner` has the thread :class:`~tui.engine_link.runner.Runner`'s interface (inbox, speed,
 paused, paced, running, skimmed, set_speed, pause, step, stop, run). Given a :class:`Job`, it
-sends it to a warm child process (:mod:`tui.engine_child`) that runs it on the engine and sends
+sends it to a warm child process (:mod:`tui.engine_link.child`) that runs it on the engine and sends
 the events back in batches over a socket; the calling (worker) thread receives them into the
 inbox. The child skims at full speed (whole runs / iterations sent as their summaries, see
-:mod:`tui.skimmer`), skimming everything while this side says the UI is behind (its inbox over
+:mod:`tui.engine_link.skimmer`), skimming everything while this side says the UI is behind (its inbox over
 ``HIGH_WATER`` until it is back under ``LOW_WATER``), and nothing while a recording taps the
 events. The controls are small messages the child's pacer obeys. Given a plain callable (a scene that
 cannot be described as a job), it runs it in this process with a thread runner.
@@ -29,8 +29,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from tui.engine_child import Job
-from tui.runner import HIGH_WATER, INBOX_CAP, SPEEDS, Runner
+from tui.engine_link.child import Job
+from tui.engine_link.runner import HIGH_WATER, INBOX_CAP, SPEEDS, Runner
 
 __all__ = ["Job", "ProcessRunner", "job_for"]
 
@@ -49,7 +49,7 @@ LOW_WATER = HIGH_WATER // 3
 def job_for(scene: Any, device: str, iterations: int | None, seed: int) -> Job | None:
     """The job that runs ``scene`` in the engine process, or None when it cannot be described
     (a scene that is neither one of the engine's nor a loaded user script)."""
-    from tui.script import ScriptScene
+    from tui.engine_link.script import ScriptScene
 
     if isinstance(scene, ScriptScene):
         return Job(device=device, iterations=iterations, seed=seed, script=str(scene.path),
@@ -114,7 +114,7 @@ class ProcessRunner:
     # ------------------------------------------------------------ controls (UI thread)
 
     def set_speed(self, name: str) -> None:
-        """Pick a named speed from :data:`~tui.runner.SPEEDS`."""
+        """Pick a named speed from :data:`~tui.engine_link.runner.SPEEDS`."""
         self.speed, self._delay = name, dict(SPEEDS)[name]
         self._tell("speed", self._delay)
         self._local.set_speed(name)
@@ -142,7 +142,7 @@ class ProcessRunner:
                   complete: bool = True) -> Callable[[], None]:
         """Also hand every event the child sends to ``fn`` (a trace writer); returns the undo.
 
-        The same duck type as the engine's stream, for :class:`tui.recorder.Recorder`. While a
+        The same duck type as the engine's stream, for :class:`tui.engine_link.recorder.Recorder`. While a
         ``complete`` tap is on (a recording), the child skims nothing; a tap that only watches
         (a benchmark) passes ``complete=False``.
         """
@@ -307,7 +307,7 @@ def _start_child() -> tuple[subprocess.Popen[bytes], Connection]:
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
     for name in BLAS_THREADS:  # one core for the engine, one for the UI (unless told otherwise)
         env.setdefault(name, "1")
-    code = "import sys; from tui.engine_child import main; main(sys.argv[1:])"
+    code = "import sys; from tui.engine_link.child import main; main(sys.argv[1:])"
     child = subprocess.Popen(
         [sys.executable, "-c", code, str(theirs.fileno())], pass_fds=(theirs.fileno(),),
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,

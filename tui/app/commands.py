@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from tui.runner import SPEEDS
+from tui.engine_link.runner import SPEEDS
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from tui.app import CgvizApp
+    from tui.app.cgviz_app import CgvizApp
 
 
 def system_commands(app: CgvizApp) -> Iterator[SystemCommand]:

@@ -16,12 +16,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from tui.model import GraphModel, node_from
+from tui.view.model import GraphModel, node_from
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from tui.model import NodeInfo
+    from tui.view.model import NodeInfo
 
 __all__ = ["RewriteLog", "as_run", "pass_counts"]
 

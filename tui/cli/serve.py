@@ -23,7 +23,7 @@ def serve(host: str, port: int, argv: list[str]) -> int:
         return 2
     from textual_serve.server import Server
 
-    command = " ".join(shlex.quote(a) for a in (sys.executable, "-m", "tui.app", *argv))
+    command = " ".join(shlex.quote(a) for a in (sys.executable, "-m", "tui.cli.main", *argv))
     print(f"cgviz: serving on http://{host}:{port} (ctrl+c stops)", file=sys.stderr)
     Server(f"TEXTUAL_FPS=30 {command}", host=host, port=port, title="cgviz").serve()
     return 0

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tui.layout import BOX_W, geometry
+from tui.drawing.layout import BOX_W, geometry
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from tui.layout import Layout, NodeId
+    from tui.drawing.layout import Layout, NodeId
 
 __all__ = ["BOX_SIZES", "FIT_ORDER", "Try", "candidates", "draw", "fits", "most_shown"]
 

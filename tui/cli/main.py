@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from tui.i18n import LANGS
-from tui.runner import SPEEDS
+from tui.engine_link.runner import SPEEDS
 
 __all__ = ["main", "run_cli"]
 
@@ -118,7 +118,7 @@ def run_cli(argv: list[str]) -> int:
         command = argv[0] if argv and argv[0] in COMMANDS else ""
         rest = argv[1:] if command else argv
         if command == "bench":
-            from tui.bench_view import bench_command
+            from tui.cli.bench import bench_command
 
             return bench_command(rest)
         args = build_parsers()[command].parse_args(rest)
@@ -172,9 +172,8 @@ def _device(device: str) -> str:
 
 
 def _load_recording(path: str) -> Any:
-    from engine.events import TraceError
-
-    from tui.replay import load_recording
+    from tui.engine_link import TraceError
+    from tui.replay.load import load_recording
 
     try:
         return load_recording(path)
@@ -193,7 +192,7 @@ def _theme(args: argparse.Namespace) -> str:
 
 def _scenes(args: argparse.Namespace) -> int:
     from tui.engine_link import load_scenes
-    from tui.lecture import format_scene_list
+    from tui.view.lecture import format_scene_list
 
     scenes, problem = load_scenes()
     if not scenes:
@@ -217,9 +216,8 @@ def _live(args: argparse.Namespace) -> int:
     scenes, problem = load_scenes()
     script = getattr(args, "script", None)
     if script:
-        from engine.cli.common import UsageError
-
-        from tui.script import load_script_scene
+        from tui.engine_link import UsageError
+        from tui.engine_link.script import load_script_scene
 
         try:
             scene = load_script_scene(script, args.device, args.iterations, args.lang)
@@ -234,10 +232,9 @@ def _live(args: argparse.Namespace) -> int:
         if name not in scenes:
             raise CliError(f"unknown scene {name!r}; scenes: {', '.join(scenes)} "
                            "(list them: cgviz scenes)")
-    from engine.events import STREAM
-
-    from tui.app import make_app
-    from tui.engine_process import ProcessRunner
+    from tui.app.cgviz_app import make_app
+    from tui.engine_link import STREAM
+    from tui.engine_link.process import ProcessRunner
 
     app = make_app(scene=name, device=args.device, theme=_theme(args),
                    iterations=args.iterations, speed=args.speed, scenes=scenes,
@@ -245,7 +242,7 @@ def _live(args: argparse.Namespace) -> int:
     recorder = None
     if args.record or args.chrome_trace:
         from tui.engine_link import device_info
-        from tui.recorder import Recorder, recording_header
+        from tui.engine_link.recorder import Recorder, recording_header
 
         facts = {d: device_info(d) for d in ("cpu", "gpu")}
         header = recording_header(args.device, facts, scene=name,
@@ -266,11 +263,11 @@ def _replay(args: argparse.Namespace) -> int:
     recording = _load_recording(args.trace)
     if args.chrome_trace:
         _writable(args.chrome_trace, "--chrome-trace")
-        from tui.recorder import write_chrome
+        from tui.engine_link.recorder import write_chrome
 
         write_chrome(recording.events, args.chrome_trace)
         _note(f"Chrome trace written to {args.chrome_trace}")
-    from tui.app import make_replay_app
+    from tui.app.cgviz_app import make_replay_app
 
     app = make_replay_app(recording, theme=_theme(args), speed=args.speed, lang=args.lang,
                           bench=args.bench,
@@ -295,7 +292,7 @@ def _export_cast(args: argparse.Namespace) -> int:
         raise CliError("--speed and --fps must be positive")
     _writable(args.out, "export-cast OUT")
     recording = _load_recording(args.trace)
-    from tui.cast import export_cast
+    from tui.replay.cast import export_cast
 
     info = export_cast(recording, args.out, size=size, speed=args.speed, fps=args.fps,
                        theme=_theme(args), lang=args.lang, present=args.present)
@@ -305,7 +302,11 @@ def _export_cast(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from tui.serve import serve
+    from tui.cli.serve import serve
 
     rest = [a for a in args.rest if a != "--"]
     return serve(args.host, args.port, rest)
+
+
+if __name__ == "__main__":
+    main()

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tui.replay import Recording
+    from tui.replay.load import Recording
 
 __all__ = ["export_cast"]
 
@@ -48,7 +48,7 @@ def export_cast(recording: Recording, out: str | Path, *, size: tuple[int, int] 
 
 async def _export(recording: Recording, out: Path, size: tuple[int, int], speed: float,
                   fps: float, theme: str, lang: str, present: bool) -> dict[str, Any]:
-    from tui.app import make_replay_app
+    from tui.app.cgviz_app import make_replay_app
 
     app = make_replay_app(recording, theme=theme, lang=lang, present=present, speed="lecture",
                           autodrain=False)

@@ -86,7 +86,7 @@ def bench_command(argv: list[str]) -> int:
             return _fail(f"{path}: no devices, matmul, seed, cases or ratios to show")
         sys.stdout.write(text + "\n")
         return 0
-    from engine.cli import main as engine_main
+    from tui.engine_link import engine_cli as engine_main
 
     wants_help = any(a in ("-h", "--help") for a in argv)
     if not wants_help and not any(a == "--json" or a.startswith("--json=") for a in argv):

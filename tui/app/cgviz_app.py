@@ -1,4 +1,4 @@
-"""The cgviz app: panes, panels, controls and the frame-rate drain (the CLI is tui/cli.py)."""
+"""The cgviz app: panes, panels, controls and the frame-rate drain (the CLI is tui/cli/main.py)."""
 
 from __future__ import annotations
 
@@ -16,24 +16,24 @@ from textual.widgets import Footer, Header, Static
 
 from themes import load_themes
 from tui import engine_link
-from tui.captions import legend
-from tui.commands import CgvizCommands, system_commands
-from tui.engine_process import ProcessRunner, job_for
-from tui.frame import FrameActions
-from tui.help import HelpScreen
+from tui.view.captions import legend
+from tui.app.commands import CgvizCommands, system_commands
+from tui.engine_link.process import ProcessRunner, job_for
+from tui.app.frame import FrameActions
+from tui.screens.help import HelpScreen
 from tui.i18n import scene_text, tr
-from tui.lecture_actions import LectureActions
-from tui.replay_actions import ReplayActions
-from tui.runner import SPEEDS, Runner
-from tui.state import ViewState
-from tui.view_actions import ViewActions
+from tui.app.lecture_actions import LectureActions
+from tui.app.replay_actions import ReplayActions
+from tui.engine_link.runner import SPEEDS, Runner
+from tui.view.state import ViewState
+from tui.app.view_actions import ViewActions
 from tui.widgets import DataStrip, DevicePanel, GraphView, LossPlot, NodeCard, SourcePane
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
-    from tui.player import Player
-    from tui.replay import Recording
+    from tui.replay.player import Player
+    from tui.replay.load import Recording
 
 DEFAULT_SCENE = "two-layer"
 DEFAULT_THEME = "cgviz-dark"
@@ -508,11 +508,11 @@ def make_replay_app(recording: Recording, **options: Any) -> CgvizApp:
     """Build the app on a recorded trace: a player instead of the engine.
 
     Args:
-        recording: the trace (see :func:`tui.replay.load_recording`).
+        recording: the trace (see :func:`tui.replay.load.load_recording`).
         **options: speed, pause_on_markers, deterministic (fake timings), and what
             :func:`make_app` takes (theme, lang, present...).
     """
-    from tui.player import Player
+    from tui.replay.player import Player
 
     speed = options.pop("speed", "lecture")
     player = Player(recording.events, speed=speed,
@@ -520,14 +520,3 @@ def make_replay_app(recording: Recording, **options: Any) -> CgvizApp:
     player.pause_on_marker = bool(options.pop("pause_on_markers", False))
     return make_app(scene=recording.scene_name, device=recording.device, scenes={},
                     player=player, recording=recording, speed=speed, **options)
-
-
-def main(argv: list[str] | None = None) -> None:
-    """``cgviz``: see :mod:`tui.cli`."""
-    from tui.cli import main as cli_main
-
-    cli_main(argv)
-
-
-if __name__ == "__main__":
-    main()

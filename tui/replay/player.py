@@ -6,7 +6,7 @@ restores the nearest checkpoint at or before the target (a copy of the state tak
 ``CHECKPOINT_EVERY`` events on the way forward) and folds the rest again.
 
 Stops: a *step* moves to just after the next (or previous) paced event - a node created or
-started, as in a live run; markers (see :mod:`tui.markers`) are positions too, and with
+started, as in a live run; markers (see :mod:`tui.replay.markers`) are positions too, and with
 ``pause_on_marker`` the player pauses when it reaches one.
 """
 
@@ -17,9 +17,9 @@ import copy
 from collections.abc import Sequence
 from typing import Any
 
-from tui.markers import Marker, derive_markers
-from tui.runner import PACED, SPEEDS
-from tui.state import ViewState
+from tui.replay.markers import Marker, derive_markers
+from tui.engine_link.runner import PACED, SPEEDS
+from tui.view.state import ViewState
 
 __all__ = ["CHECKPOINT_EVERY", "Player"]
 

@@ -1,6 +1,6 @@
 """Replay controls of the app (a mixin): step one node both ways, markers, pause on markers.
 
-In a replay the app has a :class:`tui.player.Player` instead of an engine run; its state is the
+In a replay the app has a :class:`tui.replay.player.Player` instead of an engine run; its state is the
 app's view state. After a step back the player's state is another object: the panes forget the
 old graphs and draw the new ones from scratch.
 """
@@ -11,11 +11,11 @@ import time
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tui.player import Player
+    from tui.replay.player import Player
 
 
 class ReplayActions:
-    """Actions and the per-frame tick of a replay (mixed into :class:`tui.app.CgvizApp`)."""
+    """Actions and the per-frame tick of a replay (mixed into :class:`tui.app.cgviz_app.CgvizApp`)."""
 
     player: Player | None
     _player_gen: int

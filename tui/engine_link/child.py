@@ -1,7 +1,7 @@
-"""The engine process's side of :mod:`tui.engine_process`: run jobs, pace them, send the events.
+"""The engine process's side of :mod:`tui.engine_link.process`: run jobs, pace them, send the events.
 
 This module imports the engine and the standard library only (never Textual or Rich): it is
-what the engine process loads, as ``python -c "from tui.engine_child import main; ..."`` with
+what the engine process loads, as ``python -c "from tui.engine_link.child import main; ..."`` with
 a socket to the UI process. It runs each :class:`Job` on the engine with a subscriber that
 sends the events in batches, and a pacer that obeys the :class:`Controls` the UI sends
 (slow motion, pause, step, stop); pauses happen in the pacer, outside the engine's timed
@@ -10,7 +10,7 @@ regions, exactly as with the thread runner.
 Messages from the UI: ``("job", number, Job, delay, paused, complete)``, the controls of
 :meth:`Controls.apply`, and None (quit). To the UI: ``("events", [event, ...])`` while a job
 runs, then ``("done", "finished" | "stopped")``. At full speed most static runs and eager
-iterations are skimmed here (see :mod:`tui.skimmer`): the engine is told (``STREAM.detail``)
+iterations are skimmed here (see :mod:`tui.engine_link.skimmer`): the engine is told (``STREAM.detail``)
 as each one starts, so it builds no node events for a skimmed one and sends its op totals.
 """
 
@@ -25,8 +25,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from tui.runner import PACED
-from tui.skimmer import NODE_KINDS, Skimmer
+from tui.engine_link.runner import PACED
+from tui.engine_link.skimmer import NODE_KINDS, Skimmer
 
 BATCH_EVENTS = 256
 """A batch is sent when it holds this many events ..."""

@@ -1,7 +1,7 @@
 """The app's frame (a mixin): drain the engine's inbox once a frame, fold the events into the
 view state, and redraw what the state says changed.
 
-Mixed into :class:`tui.app.CgvizApp`, which provides the widgets, the runner or player, and
+Mixed into :class:`tui.app.cgviz_app.CgvizApp`, which provides the widgets, the runner or player, and
 the state. Panes redraw every frame (at full speed at most ``FULL_SPEED_PANE_HZ`` times a
 second); tables and plots at ``PANEL_HZ``.
 """
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from rich.cells import cell_len
 from textual.content import Content
 
-from tui.captions import pane_subtitle, pane_title, status_text
+from tui.view.captions import pane_subtitle, pane_title, status_text
 from tui.i18n import scene_text
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ gets the time back). At every other speed they redraw each frame."""
 
 
 class FrameActions:
-    """Drain, fold and present, once a frame (mixed into :class:`tui.app.CgvizApp`)."""
+    """Drain, fold and present, once a frame (mixed into :class:`tui.app.cgviz_app.CgvizApp`)."""
 
     _panels_at = 0.0
     _panes_at = 0.0

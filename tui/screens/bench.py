@@ -1,7 +1,7 @@
 """The bench screen: the lecture's CPU vs GPU table and matmul GFLOP/s, from saved results.
 
 Shows the file ``cgviz --bench FILE`` names, else the newest in the folder ``cgviz bench``
-saves to (see :func:`tui.bench_view.default_dir`). Nothing is measured here: the figures are
+saves to (see :func:`tui.cli.bench.default_dir`). Nothing is measured here: the figures are
 the file's.
 """
 
@@ -18,9 +18,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.bench_view import (BenchError, bar_lines, default_dir, devices, load_results,
+from tui.cli.bench import (BenchError, bar_lines, default_dir, devices, load_results,
                             matmul_rows, newest_results)
-from tui.stats import fmt_bytes
+from tui.view.stats import fmt_bytes
 
 if TYPE_CHECKING:
     from rich.console import RenderableType

@@ -9,7 +9,7 @@ from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tui.layout import Layout, NodeId
+    from tui.drawing.layout import Layout, NodeId
 
 N, E, S, W = 1, 2, 4, 8
 """Direction bits of a cell: which neighbours a line through it reaches."""

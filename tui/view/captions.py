@@ -9,13 +9,13 @@ from rich.cells import cell_len
 from textual.content import Content
 
 from tui.i18n import STRINGS, tr
-from tui.rewrites import pass_counts
-from tui.runner import SPEEDS
-from tui.stats import fmt_ns
+from tui.view.rewrites import pass_counts
+from tui.engine_link.runner import SPEEDS
+from tui.view.stats import fmt_ns
 
 if TYPE_CHECKING:
-    from tui.runner import Runner
-    from tui.state import ViewState
+    from tui.engine_link.runner import Runner
+    from tui.view.state import ViewState
 
 COLOUR_MODES = ("state", "device", "heat")
 """How boxes can be coloured."""
@@ -127,7 +127,7 @@ def status_text(state: ViewState, runner: Runner, device: str, narrow: bool = Fa
                 lang: str = "en", sides: frozenset[str] | None = None) -> str:
     """The status line: run state, speed, device, progress, last iteration, event counts.
 
-    ``runner`` is the live :class:`Runner` or a replay's :class:`tui.player.Player`;
+    ``runner`` is the live :class:`Runner` or a replay's :class:`tui.replay.player.Player`;
     ``sides`` the panes the scene runs (a TensorFlow-only scene times its Session.runs).
     """
     if runner.running:

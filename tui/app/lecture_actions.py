@@ -8,19 +8,19 @@ from typing import TYPE_CHECKING, Any
 
 from textual.content import Content
 
-from tui.captions import cue_text, pane_title
+from tui.view.captions import cue_text, pane_title
 from tui.i18n import scene_text, tr
-from tui.lecture import BOTH, neighbour, scene_sides
-from tui.traceback_screen import TracebackScreen
+from tui.view.lecture import BOTH, neighbour, scene_sides
+from tui.screens.traceback import TracebackScreen
 
 if TYPE_CHECKING:
-    from tui.replay import Recording
+    from tui.replay.load import Recording
 
 PROJECTOR = "projector"
 
 
 class LectureActions:
-    """Mixed into :class:`tui.app.CgvizApp` (which provides the widgets and the state)."""
+    """Mixed into :class:`tui.app.cgviz_app.CgvizApp` (which provides the widgets and the state)."""
 
     _sides: frozenset[str] = BOTH
     _cue_text = ""

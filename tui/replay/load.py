@@ -2,7 +2,7 @@
 
 A trace is JSON only (``engine.events.read_trace`` validates every line); nothing in it is
 executed. Its header may carry the recording machine's device facts (``devices``: name ->
-facts, written by :mod:`tui.recorder`); the replay shows those, not the local machine's, so a
+facts, written by :mod:`tui.engine_link.recorder`); the replay shows those, not the local machine's, so a
 GPU run recorded on a server replays with its GPU figures on a laptop without one.
 """
 
@@ -84,7 +84,7 @@ def load_recording(path: str | Path) -> Recording:
     Raises:
         engine.events.TraceError: missing, truncated, corrupt or foreign (names file and line).
     """
-    from engine.events import read_trace
+    from tui.engine_link import read_trace
 
     header, events = read_trace(path)
     return Recording(Path(path), header, events)

@@ -1,0 +1,1 @@
+"""The App: its class and factory, key actions, the per-frame drain, commands and CSS."""

@@ -1,0 +1,1 @@
+"""The ``cgviz`` command line: argument parsing, subcommands, exit codes."""

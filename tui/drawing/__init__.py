@@ -1,0 +1,1 @@
+"""Pure drawing: graph layout, boxes, edges and the character canvas (no Textual, no engine)."""

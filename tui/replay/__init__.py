@@ -1,0 +1,1 @@
+"""Recordings: loading a trace, playing it back, phase markers and asciicast export."""

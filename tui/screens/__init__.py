@@ -1,0 +1,1 @@
+"""Modal screens: help, traceback and the CPU vs GPU benchmark table."""
