@@ -74,20 +74,32 @@ def op_cases(rng: np.random.Generator) -> list[tuple[str, list[np.ndarray], dict
         return rng.uniform(0.5, 2.0, s)
 
     return [
-        ("Identity", [r(64, 100)], {}), ("Neg", [r(64, 100)], {}),
-        ("Add", [r(64, 100), r(100)], {}), ("Sub", [r(64, 100), r(64, 100)], {}),
-        ("Mul", [r(64, 100), r(64, 100)], {}), ("RealDiv", [r(64, 100), pos(64, 100)], {}),
-        ("Pow", [pos(64, 100), np.array(2.0)], {}), ("Square", [r(64, 100)], {}),
-        ("SquaredDifference", [r(64, 100), r(64, 100)], {}), ("Exp", [r(64, 100)], {}),
-        ("Log", [pos(64, 100)], {}), ("Tanh", [r(64, 100)], {}), ("Sigmoid", [r(64, 100)], {}),
-        ("Maximum", [r(64, 100), np.array(0.0)], {}), ("Minimum", [r(64, 100), np.array(0.0)], {}),
-        ("Relu", [r(64, 100)], {}), ("Clamp", [r(64, 100)], {"min": 0.0}),
+        ("Identity", [r(64, 100)], {}),
+        ("Neg", [r(64, 100)], {}),
+        ("Add", [r(64, 100), r(100)], {}),
+        ("Sub", [r(64, 100), r(64, 100)], {}),
+        ("Mul", [r(64, 100), r(64, 100)], {}),
+        ("RealDiv", [r(64, 100), pos(64, 100)], {}),
+        ("Pow", [pos(64, 100), np.array(2.0)], {}),
+        ("Square", [r(64, 100)], {}),
+        ("SquaredDifference", [r(64, 100), r(64, 100)], {}),
+        ("Exp", [r(64, 100)], {}),
+        ("Log", [pos(64, 100)], {}),
+        ("Tanh", [r(64, 100)], {}),
+        ("Sigmoid", [r(64, 100)], {}),
+        ("Maximum", [r(64, 100), np.array(0.0)], {}),
+        ("Minimum", [r(64, 100), np.array(0.0)], {}),
+        ("Relu", [r(64, 100)], {}),
+        ("Clamp", [r(64, 100)], {"min": 0.0}),
         ("MatMul", [r(64, 1000), r(1000, 100)], {}),
         ("MatMul", [r(1000, 64), r(1000, 100)], {"transpose_a": True}),
         ("MatMul", [r(64, 100), r(10, 100)], {"transpose_b": True}),
-        ("BiasAdd", [r(64, 100), r(100)], {}), ("Sum", [r(64, 1000)], {}),
-        ("Sum", [r(64, 1000)], {"axis": 1}), ("Mean", [r(64, 1000)], {}),
-        ("Mean", [r(64, 1000)], {"axis": 0}), ("Transpose", [r(64, 100)], {}),
+        ("BiasAdd", [r(64, 100), r(100)], {}),
+        ("Sum", [r(64, 1000)], {}),
+        ("Sum", [r(64, 1000)], {"axis": 1}),
+        ("Mean", [r(64, 1000)], {}),
+        ("Mean", [r(64, 1000)], {"axis": 0}),
+        ("Transpose", [r(64, 100)], {}),
         ("Reshape", [r(64, 100)], {"shape": (100, 64)}),
     ]
 
@@ -105,8 +117,10 @@ def check_ops(gpu: devices.GPUDevice, rng: np.random.Generator) -> dict[str, flo
         seen.add(name)
         errors[key] = rel_err(got, want)
     untested = sorted(set(OPS) - seen)
-    print(f"ops checked: {len(seen)} of {len(OPS)} (helpers and comparisons not listed: "
-          f"{', '.join(untested)})")
+    print(
+        f"ops checked: {len(seen)} of {len(OPS)} (helpers and comparisons not listed: "
+        f"{', '.join(untested)})"
+    )
     return errors
 
 
@@ -185,12 +199,23 @@ def time_matmul(gpu: devices.GPUDevice, sizes: list[int]) -> list[dict[str, Any]
         gpu.xp.cuda.runtime.deviceSynchronize()
         first = time.perf_counter() - t0
         repeat = 20 if n <= 1024 else 8
-        gpu_s = event_time(gpu, lambda: gpu.xp.matmul(da, db, out=out), repeat)
+
+        def gpu_mm(da: Any = da, db: Any = db, out: Any = out) -> Any:
+            return gpu.xp.matmul(da, db, out=out)
+
+        gpu_s = event_time(gpu, gpu_mm, repeat)
         cpu_out = np.empty((n, n), dtype=np.float32)
-        cpu_s = host_time(lambda: np.matmul(a, a, out=cpu_out), 3 if n >= 2048 else 10)
+        cpu_s = host_time(lambda a=a, out=cpu_out: np.matmul(a, a, out=out), 3 if n >= 2048 else 10)
         flop = 2 * n**3
-        rows.append({"n": n, "gpu_gflops": flop / gpu_s / 1e9, "cpu_gflops": flop / cpu_s / 1e9,
-                     "gpu_first_call_s": first, "speedup": cpu_s / gpu_s})
+        rows.append(
+            {
+                "n": n,
+                "gpu_gflops": flop / gpu_s / 1e9,
+                "cpu_gflops": flop / cpu_s / 1e9,
+                "gpu_first_call_s": first,
+                "speedup": cpu_s / gpu_s,
+            }
+        )
     return rows
 
 
@@ -229,9 +254,14 @@ def main() -> int:
     started = time.perf_counter()
     gpu = gpu_device()
     info = gpu.info()
-    report: dict[str, Any] = {"date": time.strftime("%Y-%m-%d"), "simulated": SIMULATE,
-                              "gpu": info, "cpu": devices.cpu_info(),
-                              "python": platform.python_version(), "numpy": np.__version__}
+    report: dict[str, Any] = {
+        "date": time.strftime("%Y-%m-%d"),
+        "simulated": SIMULATE,
+        "gpu": info,
+        "cpu": devices.cpu_info(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+    }
     label = "SIMULATED on numpy: host times, not GPU times" if SIMULATE else info.get("name")
     print(f"gpu_check {report['date']} on {label}")
     rng = np.random.default_rng(0)
@@ -252,12 +282,18 @@ def main() -> int:
     print("\n== matmul float32 (GPU: CUDA events; CPU: numpy, same run)")
     report["matmul"] = time_matmul(gpu, sizes)
     for row in report["matmul"]:
-        print(f"  n={row['n']:5}  GPU {row['gpu_gflops']:9.1f} GFLOP/s  CPU {row['cpu_gflops']:7.1f}"
-              f" GFLOP/s  speedup {row['speedup']:7.1f}x  first call {row['gpu_first_call_s']*1e3:8.1f} ms")
+        print(
+            f"  n={row['n']:5}  GPU {row['gpu_gflops']:9.1f} GFLOP/s  CPU {row['cpu_gflops']:7.1f}"
+            f" GFLOP/s  speedup {row['speedup']:7.1f}x"
+            f"  first call {row['gpu_first_call_s'] * 1e3:8.1f} ms"
+        )
     print("\n== host<->device transfers")
     report["transfers"] = time_transfers(gpu)
     for row in report["transfers"]:
-        print(f"  {row['MiB']:4} MiB  H2D {row['H2D_GBps']:6.1f} GB/s  D2H {row['D2H_GBps']:6.1f} GB/s")
+        print(
+            f"  {row['MiB']:4} MiB  H2D {row['H2D_GBps']:6.1f} GB/s"
+            f"  D2H {row['D2H_GBps']:6.1f} GB/s"
+        )
     print("\n== seed workloads (64, 1000, 100, 10), one run")
     report["seed"] = time_seed(20 if args.quick else 100)
     for name, value in report["seed"].items():

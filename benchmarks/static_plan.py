@@ -45,8 +45,9 @@ import engine.static as tf  # noqa: E402
 
 
 def _openblas_setter() -> Callable[[int], None] | None:
-    libs = glob.glob(os.path.join(os.path.dirname(np.__file__), "..", "numpy.libs",
-                                  "libscipy_openblas*"))
+    libs = glob.glob(
+        os.path.join(os.path.dirname(np.__file__), "..", "numpy.libs", "libscipy_openblas*")
+    )
     for path in libs:
         lib = ctypes.CDLL(path)
         for sym in ("scipy_openblas_set_num_threads64_", "openblas_set_num_threads"):
@@ -60,11 +61,13 @@ def thread_control() -> tuple[str, Callable[[int], contextlib.AbstractContextMan
     """How BLAS threads are limited here, and a context manager factory that does it."""
     try:
         from threadpoolctl import threadpool_limits
+
         return "threadpoolctl", lambda n: threadpool_limits(n, user_api="blas")
     except ImportError:
         pass
     setter = _openblas_setter()
     if setter is not None:
+
         @contextlib.contextmanager
         def limit(n: int) -> Iterator[None]:
             setter(n)
@@ -72,6 +75,7 @@ def thread_control() -> tuple[str, Callable[[int], contextlib.AbstractContextMan
                 yield
             finally:
                 setter(os.cpu_count() or 1)
+
         return "numpy's bundled OpenBLAS thread setter (no threadpoolctl)", limit
     return "NOT limited (no threadpoolctl, no OpenBLAS setter)", lambda n: contextlib.nullcontext()
 
@@ -83,7 +87,7 @@ def numpy_step(x, y, w1, w2):
     a = x @ w1
     h = np.maximum(a, 0)
     diff = h @ w2 - y
-    loss = np.mean(np.sum(diff ** 2, axis=1))
+    loss = np.mean(np.sum(diff**2, axis=1))
     g = diff * np.float32(2.0 / x.shape[0])
     grad_w2 = h.T @ g
     grad_w1 = x.T @ ((g @ w2.T) * (a > 0))
@@ -113,6 +117,7 @@ def numpy_prealloc(x, y, w1, w2):
         np.copyto(g_a, 0, where=mask)
         np.matmul(x.T, g_a, out=grad_w1)
         return loss, grad_w1, grad_w2
+
     return step
 
 
@@ -130,6 +135,7 @@ def matmul_floor(x, y, w1, w2):
         np.matmul(a.T, diff, out=grad_w2)
         np.matmul(diff, w2.T, out=g_a)
         np.matmul(x.T, g_a, out=grad_w1)
+
     return step
 
 
@@ -140,7 +146,7 @@ def session_step(x_v, y_v, w1_v, w2_v, optimize: bool, reuse: bool):
         x, y, w1, w2 = (tf.placeholder(tf.float32, shape=v.shape) for v in (x_v, y_v, w1_v, w2_v))
         h = tf.maximum(tf.matmul(x, w1), 0)
         diff = tf.matmul(h, w2) - y
-        loss = tf.reduce_mean(tf.reduce_sum(diff ** 2, axis=1))
+        loss = tf.reduce_mean(tf.reduce_sum(diff**2, axis=1))
         grad_w1, grad_w2 = tf.gradients(loss, [w1, w2])
     sess = tf.Session(graph=g, optimize=optimize)
     sess.reuse_buffers = reuse
@@ -195,8 +201,9 @@ def wait_quiet(settle: float = 0.1) -> None:
             break
 
 
-def interleaved(cases: dict[str, Callable[[], object]], rounds: int, reps: int
-                ) -> tuple[dict[str, list[float]], list[float]]:
+def interleaved(
+    cases: dict[str, Callable[[], object]], rounds: int, reps: int
+) -> tuple[dict[str, list[float]], list[float]]:
     """Seconds per call of each case, one sample per round, shuffled order each round; and
     the share of the CPUs other processes took during each sample."""
     for fn in cases.values():
@@ -219,8 +226,12 @@ def interleaved(cases: dict[str, Callable[[], object]], rounds: int, reps: int
     return out, others
 
 
-def blas_peak(limit: Callable[[int], contextlib.AbstractContextManager[None]], threads: int,
-              n: int = 2048, reps: int = 5) -> float:
+def blas_peak(
+    limit: Callable[[int], contextlib.AbstractContextManager[None]],
+    threads: int,
+    n: int = 2048,
+    reps: int = 5,
+) -> float:
     """Best-of GFLOP/s of an n x n float32 matmul into a preallocated C."""
     a, b = (np.random.default_rng(i).standard_normal((n, n), dtype=np.float32) for i in (0, 1))
     c = np.empty_like(a)
@@ -231,7 +242,7 @@ def blas_peak(limit: Callable[[int], contextlib.AbstractContextManager[None]], t
             t0 = time.perf_counter()
             np.matmul(a, b, out=c)
             best = min(best, time.perf_counter() - t0)
-    return 2 * n ** 3 / best / 1e9
+    return 2 * n**3 / best / 1e9
 
 
 def check(cases: dict[str, Callable[[], object]], ref: tuple) -> None:
@@ -241,56 +252,84 @@ def check(cases: dict[str, Callable[[], object]], ref: tuple) -> None:
         got = fn()
         for g, r in zip(got, ref, strict=True):
             r = np.asarray(r, np.float64)
-            err = float(np.linalg.norm(np.asarray(g, np.float64) - r) / max(np.linalg.norm(r), 1e-30))
+            err = float(
+                np.linalg.norm(np.asarray(g, np.float64) - r) / max(np.linalg.norm(r), 1e-30)
+            )
             assert err < 1e-3, (name, err)
 
 
-def run_size(dims: tuple[int, ...], rounds: int, reps: int, limit, threads: tuple[int, ...],
-             peaks: dict[int, float], ghz: float) -> None:
+def run_size(
+    dims: tuple[int, ...],
+    rounds: int,
+    reps: int,
+    limit,
+    threads: tuple[int, ...],
+    peaks: dict[int, float],
+    ghz: float,
+) -> None:
     n, d, h = dims[:3]
     d_out = dims[3] if len(dims) > 3 else d
     rng = np.random.default_rng(0)
     x, y = rng.standard_normal((n, d), np.float32), rng.standard_normal((n, d_out), np.float32)
-    w1 = (rng.standard_normal((d, h), np.float32) / np.float32(np.sqrt(d)))
-    w2 = (rng.standard_normal((h, d_out), np.float32) / np.float32(np.sqrt(h)))
+    w1 = rng.standard_normal((d, h), np.float32) / np.float32(np.sqrt(d))
+    w2 = rng.standard_normal((h, d_out), np.float32) / np.float32(np.sqrt(h))
     after, s_after = session_step(x, y, w1, w2, optimize=True, reuse=True)
     before, s_before = session_step(x, y, w1, w2, optimize=False, reuse=False)
-    cases = {"numpy": lambda: numpy_step(x, y, w1, w2), "numpy prealloc": numpy_prealloc(x, y, w1, w2),
-             "session (passes on, buffers)": after, "session, before (passes off, no reuse)": before}
+    cases = {
+        "numpy": lambda: numpy_step(x, y, w1, w2),
+        "numpy prealloc": numpy_prealloc(x, y, w1, w2),
+        "session (passes on, buffers)": after,
+        "session, before (passes off, no reuse)": before,
+    }
     ref = numpy_step(x, y, w1, w2)
     check(cases, ref)
     cases[FLOOR] = matmul_floor(x, y, w1, w2)
     flops = 2 * 2 * n * d * h + 3 * 2 * n * h * d_out  # x@w1, x.T@g_a; h@w2, h.T@g, g@w2.T
     plan = next(iter(s_after._plans.values())).plan
     base = next(iter(s_before._plans.values())).plan
-    print(f"\n## (N, D, H{', D_out' if len(dims) > 3 else ''}) = {dims}: {flops / 1e9:.3g} GFLOP of "
-          f"matmul per step; {rounds} rounds x {reps} steps; plan after: "
-          f"{sum(1 for _ in plan.steps)} kernels, {len(plan.buffers)} buffers "
-          f"({sum(b.nbytes for b in plan.buffers) / 2**20:.1f} MiB); before: {len(base.steps)} kernels")
+    print(
+        f"\n## (N, D, H{', D_out' if len(dims) > 3 else ''}) = {dims}: {flops / 1e9:.3g} GFLOP of "
+        f"matmul per step; {rounds} rounds x {reps} steps; plan after: "
+        f"{sum(1 for _ in plan.steps)} kernels, {len(plan.buffers)} buffers "
+        f"({sum(b.nbytes for b in plan.buffers) / 2**20:.1f} MiB); "
+        f"before: {len(base.steps)} kernels"
+    )
     for th in threads:
         with limit(th):
             res, others = interleaved(cases, rounds, reps)
         med = {k: statistics.median(v) for k, v in res.items()}
         ref_t, pre_t = med["numpy"], med["numpy prealloc"]
         theo = 32 * ghz * th
-        print(f"\n{th} BLAS thread{'s' if th > 1 else ''} ({'gate' if th == 1 else 'reported beside'}); "
-              f"measured BLAS peak {peaks[th]:.0f} GFLOP/s, theoretical {theo:.0f}")
-        print("| case | median ms/step | min | / numpy | / numpy prealloc | GFLOP/s | % BLAS peak | % theor. |")
+        print(
+            f"\n{th} BLAS thread{'s' if th > 1 else ''} "
+            f"({'gate' if th == 1 else 'reported beside'}); "
+            f"measured BLAS peak {peaks[th]:.0f} GFLOP/s, theoretical {theo:.0f}"
+        )
+        print(
+            "| case | median ms/step | min | / numpy | / numpy prealloc | GFLOP/s | % BLAS peak "
+            "| % theor. |"
+        )
         print("|---|---:|---:|---:|---:|---:|---:|---:|")
         for k, v in res.items():
             gf = flops / med[k] / 1e9
-            print(f"| {k} | {med[k] * 1e3:.3f} | {min(v) * 1e3:.3f} | {med[k] / ref_t:.3f} | "
-                  f"{med[k] / pre_t:.3f} | {gf:.0f} | {gf / peaks[th]:.0%} | {gf / theo:.0%} |")
+            print(
+                f"| {k} | {med[k] * 1e3:.3f} | {min(v) * 1e3:.3f} | {med[k] / ref_t:.3f} | "
+                f"{med[k] / pre_t:.3f} | {gf:.0f} | {gf / peaks[th]:.0%} | {gf / theo:.0%} |"
+            )
         best = {k: min(v) for k, v in res.items()}
         sess = "session (passes on, buffers)"
-        print(f"\nfloor: the 5 matmuls alone take {med[FLOOR] / ref_t:.3f} of numpy "
-              f"({best[FLOOR] / best['numpy']:.3f} best sample to best sample), "
-              f"{med[FLOOR] / pre_t:.3f} ({best[FLOOR] / best['numpy prealloc']:.3f}) of numpy "
-              f"prealloc: no plan can go below that; the session is "
-              f"{med[sess] / med[FLOOR]:.3f}x ({best[sess] / best[FLOOR]:.3f}x) the floor")
-        print(f"other processes took {statistics.median(others):.0%} of the CPUs during the "
-              f"median sample (max {max(others):.0%}; each sample waited up to {QUIET_WAIT:g} s "
-              f"for < 5 %)")
+        print(
+            f"\nfloor: the 5 matmuls alone take {med[FLOOR] / ref_t:.3f} of numpy "
+            f"({best[FLOOR] / best['numpy']:.3f} best sample to best sample), "
+            f"{med[FLOOR] / pre_t:.3f} ({best[FLOOR] / best['numpy prealloc']:.3f}) of numpy "
+            f"prealloc: no plan can go below that; the session is "
+            f"{med[sess] / med[FLOOR]:.3f}x ({best[sess] / best[FLOOR]:.3f}x) the floor"
+        )
+        print(
+            f"other processes took {statistics.median(others):.0%} of the CPUs during the "
+            f"median sample (max {max(others):.0%}; each sample waited up to {QUIET_WAIT:g} s "
+            f"for < 5 %)"
+        )
 
 
 def main() -> None:
@@ -301,8 +340,10 @@ def main() -> None:
     args = p.parse_args()
     how, limit = thread_control()
     threads = (1, 2)
-    print(f"numpy {np.__version__}, {os.cpu_count()} CPUs, BLAS threads limited by {how}; "
-          f"load average {os.getloadavg()[0]:.2f} at start")
+    print(
+        f"numpy {np.__version__}, {os.cpu_count()} CPUs, BLAS threads limited by {how}; "
+        f"load average {os.getloadavg()[0]:.2f} at start"
+    )
     peaks = {t: blas_peak(limit, t) for t in threads}
     run_size((64, 1000, 100), args.rounds, 100, limit, threads, peaks, args.ghz)
     if args.quick:

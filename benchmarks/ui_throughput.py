@@ -51,8 +51,13 @@ def headless(scene: str, iterations: int) -> dict[str, Any]:
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         env.setdefault(name, "1")
-    out = subprocess.run([sys.executable, "-c", _HEADLESS, scene, str(iterations)], env=env,
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", _HEADLESS, scene, str(iterations)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     r = json.loads(out.stdout.strip().splitlines()[-1])
     r["its"] = rate(r["n"], r["span_ns"])
     return r
@@ -61,14 +66,21 @@ def headless(scene: str, iterations: int) -> dict[str, Any]:
 async def _ui(scene: str, iterations: int) -> dict[str, Any]:
     from tui.app.cgviz_app import make_app
 
-    app = make_app(scene=scene, iterations=iterations, speed="full", engine="process",
-                   gpu_status=lambda: (False, "benchmark"),
-                   device_info=lambda name: {"device": name, "name": "bench"})
+    app = make_app(
+        scene=scene,
+        iterations=iterations,
+        speed="full",
+        engine="process",
+        gpu_status=lambda: (False, "benchmark"),
+        device_info=lambda name: {"device": name, "name": "bench"},
+    )
     marks: list[tuple[str, int]] = []
 
     def tap(event: dict[str, Any]) -> None:
-        if event.get("mode") == "eager" and event.get("kind") in ("iteration_started",
-                                                                   "iteration_finished"):
+        if event.get("mode") == "eager" and event.get("kind") in (
+            "iteration_started",
+            "iteration_finished",
+        ):
             marks.append((event["kind"], event["t_ns"]))
 
     try:  # a watching tap: a complete one (a recording) would stop the engine's skimming
@@ -84,8 +96,7 @@ async def _ui(scene: str, iterations: int) -> dict[str, Any]:
         status = app._status_text
     n = sum(k == "iteration_finished" for k, _ in marks)
     span = marks[-1][1] - marks[0][1] if marks else 0
-    return {"n": n, "span_ns": span, "its": rate(n, span), "skimmed": skimmed,
-            "status": status}
+    return {"n": n, "span_ns": span, "its": rate(n, span), "skimmed": skimmed, "status": status}
 
 
 def ui(scene: str, iterations: int) -> dict[str, Any]:
@@ -105,12 +116,16 @@ def main(argv: list[str] | None = None) -> int:
         h = headless(args.scene, args.iterations)
         u = ui(args.scene, args.iterations)
         ratios.append(u["its"] / h["its"] if h["its"] else 0.0)
-        print(f"{args.scene} #{i}: headless {h['its']:8.1f} it/s ({h['events']} events)  "
-              f"ui {u['its']:8.1f} it/s (n={u['n']}, skimmed {u['skimmed']})  "
-              f"ratio {ratios[-1]:.2f}")
-    print(f"{args.scene}: median ui/headless {statistics.median(ratios):.2f} "
-          f"(min {min(ratios):.2f}, max {max(ratios):.2f}, {args.repeat} runs, "
-          f"{args.iterations} iterations)")
+        print(
+            f"{args.scene} #{i}: headless {h['its']:8.1f} it/s ({h['events']} events)  "
+            f"ui {u['its']:8.1f} it/s (n={u['n']}, skimmed {u['skimmed']})  "
+            f"ratio {ratios[-1]:.2f}"
+        )
+    print(
+        f"{args.scene}: median ui/headless {statistics.median(ratios):.2f} "
+        f"(min {min(ratios):.2f}, max {max(ratios):.2f}, {args.repeat} runs, "
+        f"{args.iterations} iterations)"
+    )
     return 0
 
 

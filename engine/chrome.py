@@ -31,8 +31,11 @@ from engine.events import Event
 __all__ = ["to_chrome_trace", "write_chrome_trace"]
 
 PROCESS_NAMES = {"cpu": "cpu (numpy)", "gpu": "gpu (cupy)"}
-LANES = {"static": (1, "static graph (Session.run)"), "eager": (2, "eager (PyTorch-style)"),
-         "transfer": (3, "host <-> device copies")}
+LANES = {
+    "static": (1, "static graph (Session.run)"),
+    "eager": (2, "eager (PyTorch-style)"),
+    "transfer": (3, "host <-> device copies"),
+}
 NODE_ARGS = ("op", "shape", "dtype", "flops", "bytes", "graph", "source")
 
 
@@ -57,10 +60,24 @@ class _Builder:
         device = device or self.device
         if device not in self.pids:
             pid = self.pids[device] = len(self.pids) + 1
-            self.meta.append({"ph": "M", "name": "process_name", "pid": pid, "tid": 0,
-                              "args": {"name": PROCESS_NAMES.get(device, device)}})
-            self.meta.append({"ph": "M", "name": "process_sort_index", "pid": pid, "tid": 0,
-                              "args": {"sort_index": pid}})
+            self.meta.append(
+                {
+                    "ph": "M",
+                    "name": "process_name",
+                    "pid": pid,
+                    "tid": 0,
+                    "args": {"name": PROCESS_NAMES.get(device, device)},
+                }
+            )
+            self.meta.append(
+                {
+                    "ph": "M",
+                    "name": "process_sort_index",
+                    "pid": pid,
+                    "tid": 0,
+                    "args": {"sort_index": pid},
+                }
+            )
         return self.pids[device]
 
     def lane(self, device: str | None, mode: str | None) -> tuple[int, int]:
@@ -68,26 +85,62 @@ class _Builder:
         tid, label = LANES.get(mode or self.mode, LANES["static"])
         if (pid, tid) not in self.lanes:
             self.lanes.add((pid, tid))
-            self.meta.append({"ph": "M", "name": "thread_name", "pid": pid, "tid": tid,
-                              "args": {"name": label}})
-            self.meta.append({"ph": "M", "name": "thread_sort_index", "pid": pid, "tid": tid,
-                              "args": {"sort_index": tid}})
+            self.meta.append(
+                {"ph": "M", "name": "thread_name", "pid": pid, "tid": tid, "args": {"name": label}}
+            )
+            self.meta.append(
+                {
+                    "ph": "M",
+                    "name": "thread_sort_index",
+                    "pid": pid,
+                    "tid": tid,
+                    "args": {"sort_index": tid},
+                }
+            )
         return pid, tid
 
-    def span(self, lane: tuple[int, int], start_ns: float, dur_ns: float, name: str,
-             cat: str, args: dict[str, Any]) -> None:
+    def span(
+        self,
+        lane: tuple[int, int],
+        start_ns: float,
+        dur_ns: float,
+        name: str,
+        cat: str,
+        args: dict[str, Any],
+    ) -> None:
         """A complete event on ``lane``, pushed right past the lane's previous span."""
         ts = max(start_ns / 1000.0, self.cursor.get(lane, 0.0))
         dur = max(dur_ns, 0) / 1000.0
         self.cursor[lane] = ts + dur
-        self.out.append({"ph": "X", "name": name, "cat": cat, "pid": lane[0], "tid": lane[1],
-                         "ts": ts, "dur": dur, "args": args})
+        self.out.append(
+            {
+                "ph": "X",
+                "name": name,
+                "cat": cat,
+                "pid": lane[0],
+                "tid": lane[1],
+                "ts": ts,
+                "dur": dur,
+                "args": args,
+            }
+        )
 
-    def instant(self, lane: tuple[int, int], t_ns: float, name: str, cat: str,
-                args: dict[str, Any]) -> None:
+    def instant(
+        self, lane: tuple[int, int], t_ns: float, name: str, cat: str, args: dict[str, Any]
+    ) -> None:
         ts = max(t_ns / 1000.0, self.cursor.get(lane, 0.0))
-        self.out.append({"ph": "i", "s": "t", "name": name, "cat": cat, "pid": lane[0],
-                         "tid": lane[1], "ts": ts, "args": args})
+        self.out.append(
+            {
+                "ph": "i",
+                "s": "t",
+                "name": name,
+                "cat": cat,
+                "pid": lane[0],
+                "tid": lane[1],
+                "ts": ts,
+                "args": args,
+            }
+        )
 
     # ---------------------------------------------------------------- events
 
@@ -127,29 +180,54 @@ class _Builder:
         self.span(self.lane(e.get("device"), mode), start, dur, name, mode or "node", args)
 
     def on_run_started(self, e: Event) -> None:
-        self.instant(self.lane(None, "static"), e["t_ns"], f"Session.run #{e['run']}", "run",
-                     {"graph": e["graph"], "fetches": e.get("fetches")})
+        self.instant(
+            self.lane(None, "static"),
+            e["t_ns"],
+            f"Session.run #{e['run']}",
+            "run",
+            {"graph": e["graph"], "fetches": e.get("fetches")},
+        )
 
     def on_run_finished(self, e: Event) -> None:
-        self.instant(self.lane(None, "static"), e["t_ns"], f"run #{e['run']} done", "run",
-                     {"graph": e["graph"], "dur_ns": e.get("dur_ns")})
+        self.instant(
+            self.lane(None, "static"),
+            e["t_ns"],
+            f"run #{e['run']} done",
+            "run",
+            {"graph": e["graph"], "dur_ns": e.get("dur_ns")},
+        )
 
     def on_iteration_started(self, e: Event) -> None:
         mode = e.get("mode") or self.mode
-        self.instant(self.lane(None, mode), e["t_ns"], f"iteration {e['iteration']}",
-                     "iteration", {"mode": mode})
+        self.instant(
+            self.lane(None, mode),
+            e["t_ns"],
+            f"iteration {e['iteration']}",
+            "iteration",
+            {"mode": mode},
+        )
 
     def on_iteration_finished(self, e: Event) -> None:
         mode = e.get("mode") or self.mode
-        self.instant(self.lane(None, mode), e["t_ns"], f"iteration {e['iteration']} done",
-                     "iteration", {"mode": mode, "dur_ns": e.get("dur_ns")})
+        self.instant(
+            self.lane(None, mode),
+            e["t_ns"],
+            f"iteration {e['iteration']} done",
+            "iteration",
+            {"mode": mode, "dur_ns": e.get("dur_ns")},
+        )
 
     def on_transfer(self, e: Event) -> None:
         dur = float(e.get("dur_ns") or 0)
         name = f"{e['direction']} {e.get('reason') or 'copy'}"
-        self.span(self.lane(e.get("device"), "transfer"), e["t_ns"] - dur, dur, name,
-                  "transfer", {"direction": e["direction"], "bytes": e["bytes"],
-                               "reason": e.get("reason")})
+        self.span(
+            self.lane(e.get("device"), "transfer"),
+            e["t_ns"] - dur,
+            dur,
+            name,
+            "transfer",
+            {"direction": e["direction"], "bytes": e["bytes"], "reason": e.get("reason")},
+        )
 
     def on_metric(self, e: Event) -> None:
         mode = e.get("mode")
@@ -160,13 +238,26 @@ class _Builder:
             return
         if not math.isfinite(value):  # a diverged loss: JSON (and Perfetto) have no NaN
             return
-        self.out.append({"ph": "C", "name": name, "pid": self.pid(None), "tid": 0,
-                         "ts": e["t_ns"] / 1000.0, "args": {str(e["name"]): value}})
+        self.out.append(
+            {
+                "ph": "C",
+                "name": name,
+                "pid": self.pid(None),
+                "tid": 0,
+                "ts": e["t_ns"] / 1000.0,
+                "args": {str(e["name"]): value},
+            }
+        )
 
     def on_error(self, e: Event) -> None:
         mode = self.graph_mode.get(e.get("graph"), self.mode)
-        self.instant(self.lane(None, mode), e["t_ns"], f"error: {e['type']}", "error",
-                     {"message": e["message"], "node": e.get("node")})
+        self.instant(
+            self.lane(None, mode),
+            e["t_ns"],
+            f"error: {e['type']}",
+            "error",
+            {"message": e["message"], "node": e.get("node")},
+        )
 
 
 def to_chrome_trace(events: Iterable[Event]) -> dict[str, Any]:
@@ -183,8 +274,11 @@ def to_chrome_trace(events: Iterable[Event]) -> dict[str, Any]:
     for event in events:
         builder.add(event)
     timed = sorted(builder.out, key=lambda ev: ev["ts"])
-    return {"traceEvents": builder.meta + timed, "displayTimeUnit": "ms",
-            "otherData": {"producer": "cgviz"}}
+    return {
+        "traceEvents": builder.meta + timed,
+        "displayTimeUnit": "ms",
+        "otherData": {"producer": "cgviz"},
+    }
 
 
 def write_chrome_trace(events: Iterable[Event], path: str | Path) -> Path:

@@ -56,8 +56,9 @@ class Device:
         """True when ``array`` lives on this device."""
         return type(array) is np.ndarray or isinstance(array, np.generic)
 
-    def measure(self, kernel: Callable[..., Any], args: tuple[Any, ...], attrs: dict[str, Any],
-                done: Done) -> Any:
+    def measure(
+        self, kernel: Callable[..., Any], args: tuple[Any, ...], attrs: dict[str, Any], done: Done
+    ) -> Any:
         """Run ``kernel(xp, *args, **attrs)``; report its duration in ns to ``done``."""
         t0 = time.perf_counter_ns()
         out = kernel(self.xp, *args, **attrs)
@@ -93,8 +94,9 @@ class GPUDevice(Device):
     def owns(self, array: Any) -> bool:
         return isinstance(array, self.xp.ndarray)
 
-    def measure(self, kernel: Callable[..., Any], args: tuple[Any, ...], attrs: dict[str, Any],
-                done: Done) -> Any:
+    def measure(
+        self, kernel: Callable[..., Any], args: tuple[Any, ...], attrs: dict[str, Any], done: Done
+    ) -> Any:
         start, end = self.xp.cuda.Event(), self.xp.cuda.Event()
         start.record()
         out = kernel(self.xp, *args, **attrs)
@@ -226,9 +228,15 @@ def cpu_info() -> dict[str, Any]:
         memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):
         pass
-    return {"device": "cpu", "name": model, "cores": os.cpu_count(),
-            "clock_ghz": round(mhz / 1000, 2) if mhz else None, "memory_bytes": memory,
-            "memory": "shared with system", "library": f"numpy {np.__version__}"}
+    return {
+        "device": "cpu",
+        "name": model,
+        "cores": os.cpu_count(),
+        "clock_ghz": round(mhz / 1000, 2) if mhz else None,
+        "memory_bytes": memory,
+        "memory": "shared with system",
+        "library": f"numpy {np.__version__}",
+    }
 
 
 def gpu_info(cupy: ModuleType) -> dict[str, Any]:
@@ -236,11 +244,16 @@ def gpu_info(cupy: ModuleType) -> dict[str, Any]:
     props = cupy.cuda.runtime.getDeviceProperties(0)
     name = props["name"].decode() if isinstance(props["name"], bytes) else str(props["name"])
     clock = props.get("clockRate")
-    return {"device": "gpu", "name": name, "cores": props.get("multiProcessorCount"),
-            "cores_unit": "SMs", "clock_ghz": round(clock / 1e6, 2) if clock else None,
-            "memory_bytes": props.get("totalGlobalMem"),
-            "memory": f"{props.get('totalGlobalMem', 0) / 2**30:.0f} GiB on the card",
-            "library": f"cupy {cupy.__version__}"}
+    return {
+        "device": "gpu",
+        "name": name,
+        "cores": props.get("multiProcessorCount"),
+        "cores_unit": "SMs",
+        "clock_ghz": round(clock / 1e6, 2) if clock else None,
+        "memory_bytes": props.get("totalGlobalMem"),
+        "memory": f"{props.get('totalGlobalMem', 0) / 2**30:.0f} GiB on the card",
+        "library": f"cupy {cupy.__version__}",
+    }
 
 
 def device_info(name: str) -> dict[str, Any]:

@@ -115,8 +115,12 @@ class EventStream:
 
     def emit(self, kind: str, **payload: Any) -> None:
         """Deliver one event to every subscriber, then let the pacer run."""
-        event: Event = {"seq": next(self._seq), "t_ns": time.perf_counter_ns() - self._t0,
-                        "kind": kind, **payload}
+        event: Event = {
+            "seq": next(self._seq),
+            "t_ns": time.perf_counter_ns() - self._t0,
+            "kind": kind,
+            **payload,
+        }
         for fn in self._subscribers:
             fn(event)
         if self.pacer is not None:
@@ -177,8 +181,13 @@ class TraceError(ValueError):
 
 def trace_header(**extra: Any) -> dict[str, Any]:
     """The first line of a trace file."""
-    return {"format": TRACE_FORMAT, "version": TRACE_VERSION,
-            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "host": os.uname().nodename, **extra}
+    return {
+        "format": TRACE_FORMAT,
+        "version": TRACE_VERSION,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "host": os.uname().nodename,
+        **extra,
+    }
 
 
 class TraceWriter:
@@ -198,8 +207,9 @@ class TraceWriter:
         self._file = self.path.open("w", encoding="utf-8")
         self._lock = threading.Lock()
         # one encoder for every line: json.dumps(default=...) builds a new one per call
-        self._encode = json.JSONEncoder(default=_jsonable, separators=(",", ":"),
-                                        check_circular=False).encode
+        self._encode = json.JSONEncoder(
+            default=_jsonable, separators=(",", ":"), check_circular=False
+        ).encode
         self._created: dict[Any, str] = {}  # site -> the fixed part of its node_created
         self._finished: dict[Any, str] = {}  # site -> the fixed part of its node_finished
         self._last_graph: Any = None
@@ -235,15 +245,25 @@ class TraceWriter:
             if fixed is None:
                 fixed = self._created[site] = self._fixed_part(event, _CREATED_VARYING)
             return '{"seq":%d,"t_ns":%d,"graph":%s,"node":%d,"inputs":%s,%s}' % (
-                event["seq"], event["t_ns"], self._graph(event["graph"]), event["node"],
-                _int_list(event["inputs"]), fixed)
+                event["seq"],
+                event["t_ns"],
+                self._graph(event["graph"]),
+                event["node"],
+                _int_list(event["inputs"]),
+                fixed,
+            )
         if kind == "node_finished":
             fixed = self._finished.get(site)
             if fixed is None:
                 fixed = self._finished[site] = self._fixed_part(event, _FINISHED_VARYING)
             return '{"seq":%d,"t_ns":%d,"graph":%s,"node":%d,"dur_ns":%d,%s}' % (
-                event["seq"], event["t_ns"], self._graph(event["graph"]), event["node"],
-                event["dur_ns"], fixed)
+                event["seq"],
+                event["t_ns"],
+                self._graph(event["graph"]),
+                event["node"],
+                event["dur_ns"],
+                fixed,
+            )
         return self._encode(event)
 
     def _fixed_part(self, event: Event, varying: frozenset[str]) -> str:
@@ -275,7 +295,9 @@ def _int_list(values: list[int]) -> str:
 
 
 @contextmanager
-def trace_to(path: str | Path, stream: EventStream = STREAM, **header: Any) -> Iterator[TraceWriter]:
+def trace_to(
+    path: str | Path, stream: EventStream = STREAM, **header: Any
+) -> Iterator[TraceWriter]:
     """Record every event emitted inside the block to a trace file."""
     writer = TraceWriter(path, **header)
     unsubscribe = stream.subscribe(writer)
@@ -318,8 +340,10 @@ def read_trace(path: str | Path) -> tuple[dict[str, Any], list[Event]]:
     if not isinstance(header, dict) or header.get("format") != TRACE_FORMAT:
         raise TraceError(f"{path}:1: not a cgviz trace (header lacks format={TRACE_FORMAT!r})")
     if header.get("version") != TRACE_VERSION:
-        raise TraceError(f"{path}:1: trace version {header.get('version')!r} is not supported "
-                         f"(this cgviz reads version {TRACE_VERSION})")
+        raise TraceError(
+            f"{path}:1: trace version {header.get('version')!r} is not supported "
+            f"(this cgviz reads version {TRACE_VERSION})"
+        )
     events: list[Event] = []
     for number, line in enumerate(lines[1:], start=2):
         if not line.strip():

@@ -67,5 +67,7 @@ def _apply() -> str:
     name = f"glibc {version().decode()}"
     if not ok:
         return f"left as is ({name} refused mallopt)"
-    return (f"{name}: mmap threshold {MMAP_THRESHOLD >> 20} MiB, "
-            f"trim threshold {TRIM_THRESHOLD >> 20} MiB")
+    return (
+        f"{name}: mmap threshold {MMAP_THRESHOLD >> 20} MiB, "
+        f"trim threshold {TRIM_THRESHOLD >> 20} MiB"
+    )

@@ -33,8 +33,13 @@ class ShapeError(ValueError):
         axis: the axis where they disagree (broadcast: counted on the longer shape).
     """
 
-    def __init__(self, kind: str, shapes: tuple[Shape, ...], dims: tuple[Any, Any] = (None, None),
-                 axis: int | None = None) -> None:
+    def __init__(
+        self,
+        kind: str,
+        shapes: tuple[Shape, ...],
+        dims: tuple[Any, Any] = (None, None),
+        axis: int | None = None,
+    ) -> None:
         super().__init__(f"{kind} shape mismatch: {shapes}")
         self.kind, self.shapes, self.dims, self.axis = kind, shapes, dims, axis
 
@@ -75,13 +80,29 @@ class Op:
 OPS: dict[str, Op] = {}
 
 
-def register(name: str, kernel: Callable[..., Any], shape: Callable[..., Shape], *,
-             flops: Callable[..., int] | None = None, grad: GradRule | None = None,
-             eager: str | None = None, backward: str | None = None, out_dtype: str = "same") -> Op:
+def register(
+    name: str,
+    kernel: Callable[..., Any],
+    shape: Callable[..., Shape],
+    *,
+    flops: Callable[..., int] | None = None,
+    grad: GradRule | None = None,
+    eager: str | None = None,
+    backward: str | None = None,
+    out_dtype: str = "same",
+) -> Op:
     """Add one op to the table."""
     eager_name = eager or name.lower()
-    op = Op(name, kernel, shape, flops or elementwise_flops, grad, eager_name,
-            backward or f"{eager_name.capitalize()}Backward0", out_dtype)
+    op = Op(
+        name,
+        kernel,
+        shape,
+        flops or elementwise_flops,
+        grad,
+        eager_name,
+        backward or f"{eager_name.capitalize()}Backward0",
+        out_dtype,
+    )
     OPS[name] = op
     return op
 
@@ -135,8 +156,9 @@ def binary_shape(a: Shape, b: Shape, **attrs: Any) -> Shape:
     return broadcast(a, b)
 
 
-def matmul_shape(a: Shape, b: Shape, transpose_a: bool = False, transpose_b: bool = False,
-                 **attrs: Any) -> Shape:
+def matmul_shape(
+    a: Shape, b: Shape, transpose_a: bool = False, transpose_b: bool = False, **attrs: Any
+) -> Shape:
     if a is None or b is None:
         return None
     if len(a) != 2 or len(b) != 2:
@@ -266,8 +288,13 @@ def _clamp(xp: Any, x: Any, min: float | None = None, max: float | None = None) 
     return xp.clip(x, min, max)
 
 
-def _clamp_grad(xp: Any, g: Any, x: Any, min: float | None = None,  # noqa: A002
-                max: float | None = None) -> Any:
+def _clamp_grad(
+    xp: Any,
+    g: Any,
+    x: Any,
+    min: float | None = None,  # noqa: A002
+    max: float | None = None,
+) -> Any:
     keep = xp.ones(x.shape, dtype=bool)
     if min is not None:
         keep &= x >= min
@@ -284,94 +311,245 @@ def _cast_like(xp: Any, value: Any, like: Any) -> Any:
 # Each line: name, kernel, shape rule, then flops / gradient / eager name / backward name.
 
 U = "unbroadcast"
-register("Identity", lambda xp, x: x, same_shape, flops=no_flops,
-         grad=lambda F, g, out, x, needs: (g,), eager="clone", backward="CloneBackward0")
-register("Neg", lambda xp, x: xp.negative(x), same_shape,
-         grad=lambda F, g, out, x, needs: (F("Neg", g),), backward="NegBackward0")
-register("Add", lambda xp, a, b: xp.add(a, b), binary_shape,
-         grad=lambda F, g, out, a, b, needs: (F.unbroadcast(g, a) if needs[0] else None,
-                                              F.unbroadcast(g, b) if needs[1] else None))
-register("Sub", lambda xp, a, b: xp.subtract(a, b), binary_shape,
-         grad=lambda F, g, out, a, b, needs: (F.unbroadcast(g, a) if needs[0] else None,
-                                              F.unbroadcast(F("Neg", g), b) if needs[1] else None))
-register("Mul", lambda xp, a, b: xp.multiply(a, b), binary_shape,
-         grad=lambda F, g, out, a, b, needs: (F.unbroadcast(F("Mul", g, b), a) if needs[0] else None,
-                                              F.unbroadcast(F("Mul", g, a), b) if needs[1] else None))
-register("RealDiv", lambda xp, a, b: xp.true_divide(a, b), binary_shape, eager="div",
-         grad=lambda F, g, out, a, b, needs: (
-             F.unbroadcast(F("RealDiv", g, b), a) if needs[0] else None,
-             F.unbroadcast(F("Neg", F("RealDiv", F("Mul", g, out), b)), b) if needs[1] else None))
-register("Pow", lambda xp, x, y: xp.power(x, y), binary_shape,
-         grad=lambda F, g, out, x, y, needs: (
-             F.unbroadcast(F("Mul", g, F("Mul", y, F("Pow", x, F("Sub", y, 1.0)))), x)
-             if needs[0] else None,
-             F.unbroadcast(F("Mul", g, F("Mul", out, F("Log", x))), y) if needs[1] else None))
-register("Square", lambda xp, x: xp.square(x), same_shape,
-         grad=lambda F, g, out, x, needs: (F("Mul", g, F("Mul", x, 2.0)),), backward="PowBackward0")
-register("SquaredDifference", lambda xp, a, b: xp.square(xp.subtract(a, b)), binary_shape,
-         flops=lambda out, *i, **k: 2 * numel(out),
-         grad=lambda F, g, out, a, b, needs: (
-             F.unbroadcast(F("Mul", g, F("Mul", F("Sub", a, b), 2.0)), a) if needs[0] else None,
-             F.unbroadcast(F("Mul", g, F("Mul", F("Sub", b, a), 2.0)), b) if needs[1] else None))
-register("Exp", lambda xp, x: xp.exp(x), same_shape,
-         grad=lambda F, g, out, x, needs: (F("Mul", g, out),))
-register("Log", lambda xp, x: xp.log(x), same_shape,
-         grad=lambda F, g, out, x, needs: (F("RealDiv", g, x),))
-register("Tanh", lambda xp, x: xp.tanh(x), same_shape,
-         grad=lambda F, g, out, x, needs: (F("Mul", g, F("Sub", 1.0, F("Square", out))),))
-register("Sigmoid", lambda xp, x: 1 / (1 + xp.exp(-x)), same_shape,
-         grad=lambda F, g, out, x, needs: (F("Mul", g, F("Mul", out, F("Sub", 1.0, out))),))
-register("Maximum", lambda xp, a, b: xp.maximum(a, b), binary_shape,
-         grad=lambda F, g, out, a, b, needs: (
-             F.unbroadcast(F("GradMask", g, a, b, cmp="ge"), a) if needs[0] else None,
-             F.unbroadcast(F("GradMask", g, a, b, cmp="lt"), b) if needs[1] else None))
-register("Minimum", lambda xp, a, b: xp.minimum(a, b), binary_shape,
-         grad=lambda F, g, out, a, b, needs: (
-             F.unbroadcast(F("GradMask", g, a, b, cmp="le"), a) if needs[0] else None,
-             F.unbroadcast(F("GradMask", g, a, b, cmp="gt"), b) if needs[1] else None))
-register("Relu", lambda xp, x: xp.maximum(x, 0), same_shape,
-         grad=lambda F, g, out, x, needs: (F("GradMask", g, out, 0.0, cmp="gt"),),
-         eager="relu", backward="ReluBackward0")
-register("Clamp", _clamp, same_shape, eager="clamp", backward="ClampMinBackward0",
-         grad=lambda F, g, out, x, needs, min=None, max=None: (  # noqa: A006
-             F("ClampGrad", g, x, min=min, max=max),))
-register("MatMul", _matmul, matmul_shape, flops=matmul_flops, eager="mm", backward="MmBackward0",
-         grad=lambda F, g, out, a, b, needs, transpose_a=False, transpose_b=False: (
-             (F("MatMul", b, g, transpose_a=transpose_b, transpose_b=True) if transpose_a
-              else F("MatMul", g, b, transpose_b=not transpose_b)) if needs[0] else None,
-             (F("MatMul", g, a, transpose_a=True, transpose_b=transpose_a) if transpose_b
-              else F("MatMul", a, g, transpose_a=not transpose_a)) if needs[1] else None))
-register("BiasAdd", lambda xp, x, b: xp.add(x, b), binary_shape, backward="AddBackward0",
-         grad=lambda F, g, out, x, b, needs: (g, F("Sum", g, axis=0) if needs[1] else None))
-register("Sum", lambda xp, x, axis=None, keepdims=False: xp.sum(x, axis=_ax(axis), keepdims=keepdims),
-         reduce_shape, flops=reduce_flops, backward="SumBackward0",
-         grad=lambda F, g, out, x, needs, axis=None, keepdims=False: (
-             F("SumGrad", g, x, axis=axis, keepdims=keepdims),))
-register("Mean", lambda xp, x, axis=None, keepdims=False: xp.mean(x, axis=_ax(axis), keepdims=keepdims),
-         reduce_shape, flops=reduce_flops, backward="MeanBackward0",
-         grad=lambda F, g, out, x, needs, axis=None, keepdims=False: (
-             F("MeanGrad", g, x, axis=axis, keepdims=keepdims),))
-register("Transpose", lambda xp, x: x.T, transpose_shape, flops=no_flops, eager="t",
-         backward="TBackward0", grad=lambda F, g, out, x, needs: (F("Transpose", g),))
-register("Reshape", lambda xp, x, shape: xp.reshape(x, shape),
-         lambda x, shape=None, **k: tuple(shape) if shape is not None else None, flops=no_flops,
-         eager="view", backward="ViewBackward0",
-         grad=lambda F, g, out, x, needs, shape=None: (F("ReshapeLike", g, x),))
+register(
+    "Identity",
+    lambda xp, x: x,
+    same_shape,
+    flops=no_flops,
+    grad=lambda F, g, out, x, needs: (g,),
+    eager="clone",
+    backward="CloneBackward0",
+)
+register(
+    "Neg",
+    lambda xp, x: xp.negative(x),
+    same_shape,
+    grad=lambda F, g, out, x, needs: (F("Neg", g),),
+    backward="NegBackward0",
+)
+register(
+    "Add",
+    lambda xp, a, b: xp.add(a, b),
+    binary_shape,
+    grad=lambda F, g, out, a, b, needs: (
+        F.unbroadcast(g, a) if needs[0] else None,
+        F.unbroadcast(g, b) if needs[1] else None,
+    ),
+)
+register(
+    "Sub",
+    lambda xp, a, b: xp.subtract(a, b),
+    binary_shape,
+    grad=lambda F, g, out, a, b, needs: (
+        F.unbroadcast(g, a) if needs[0] else None,
+        F.unbroadcast(F("Neg", g), b) if needs[1] else None,
+    ),
+)
+register(
+    "Mul",
+    lambda xp, a, b: xp.multiply(a, b),
+    binary_shape,
+    grad=lambda F, g, out, a, b, needs: (
+        F.unbroadcast(F("Mul", g, b), a) if needs[0] else None,
+        F.unbroadcast(F("Mul", g, a), b) if needs[1] else None,
+    ),
+)
+register(
+    "RealDiv",
+    lambda xp, a, b: xp.true_divide(a, b),
+    binary_shape,
+    eager="div",
+    grad=lambda F, g, out, a, b, needs: (
+        F.unbroadcast(F("RealDiv", g, b), a) if needs[0] else None,
+        F.unbroadcast(F("Neg", F("RealDiv", F("Mul", g, out), b)), b) if needs[1] else None,
+    ),
+)
+register(
+    "Pow",
+    lambda xp, x, y: xp.power(x, y),
+    binary_shape,
+    grad=lambda F, g, out, x, y, needs: (
+        F.unbroadcast(F("Mul", g, F("Mul", y, F("Pow", x, F("Sub", y, 1.0)))), x)
+        if needs[0]
+        else None,
+        F.unbroadcast(F("Mul", g, F("Mul", out, F("Log", x))), y) if needs[1] else None,
+    ),
+)
+register(
+    "Square",
+    lambda xp, x: xp.square(x),
+    same_shape,
+    grad=lambda F, g, out, x, needs: (F("Mul", g, F("Mul", x, 2.0)),),
+    backward="PowBackward0",
+)
+register(
+    "SquaredDifference",
+    lambda xp, a, b: xp.square(xp.subtract(a, b)),
+    binary_shape,
+    flops=lambda out, *i, **k: 2 * numel(out),
+    grad=lambda F, g, out, a, b, needs: (
+        F.unbroadcast(F("Mul", g, F("Mul", F("Sub", a, b), 2.0)), a) if needs[0] else None,
+        F.unbroadcast(F("Mul", g, F("Mul", F("Sub", b, a), 2.0)), b) if needs[1] else None,
+    ),
+)
+register(
+    "Exp", lambda xp, x: xp.exp(x), same_shape, grad=lambda F, g, out, x, needs: (F("Mul", g, out),)
+)
+register(
+    "Log",
+    lambda xp, x: xp.log(x),
+    same_shape,
+    grad=lambda F, g, out, x, needs: (F("RealDiv", g, x),),
+)
+register(
+    "Tanh",
+    lambda xp, x: xp.tanh(x),
+    same_shape,
+    grad=lambda F, g, out, x, needs: (F("Mul", g, F("Sub", 1.0, F("Square", out))),),
+)
+register(
+    "Sigmoid",
+    lambda xp, x: 1 / (1 + xp.exp(-x)),
+    same_shape,
+    grad=lambda F, g, out, x, needs: (F("Mul", g, F("Mul", out, F("Sub", 1.0, out))),),
+)
+register(
+    "Maximum",
+    lambda xp, a, b: xp.maximum(a, b),
+    binary_shape,
+    grad=lambda F, g, out, a, b, needs: (
+        F.unbroadcast(F("GradMask", g, a, b, cmp="ge"), a) if needs[0] else None,
+        F.unbroadcast(F("GradMask", g, a, b, cmp="lt"), b) if needs[1] else None,
+    ),
+)
+register(
+    "Minimum",
+    lambda xp, a, b: xp.minimum(a, b),
+    binary_shape,
+    grad=lambda F, g, out, a, b, needs: (
+        F.unbroadcast(F("GradMask", g, a, b, cmp="le"), a) if needs[0] else None,
+        F.unbroadcast(F("GradMask", g, a, b, cmp="gt"), b) if needs[1] else None,
+    ),
+)
+register(
+    "Relu",
+    lambda xp, x: xp.maximum(x, 0),
+    same_shape,
+    grad=lambda F, g, out, x, needs: (F("GradMask", g, out, 0.0, cmp="gt"),),
+    eager="relu",
+    backward="ReluBackward0",
+)
+register(
+    "Clamp",
+    _clamp,
+    same_shape,
+    eager="clamp",
+    backward="ClampMinBackward0",
+    grad=lambda F, g, out, x, needs, min=None, max=None: (  # noqa: A006
+        F("ClampGrad", g, x, min=min, max=max),
+    ),
+)
+register(
+    "MatMul",
+    _matmul,
+    matmul_shape,
+    flops=matmul_flops,
+    eager="mm",
+    backward="MmBackward0",
+    grad=lambda F, g, out, a, b, needs, transpose_a=False, transpose_b=False: (
+        (
+            F("MatMul", b, g, transpose_a=transpose_b, transpose_b=True)
+            if transpose_a
+            else F("MatMul", g, b, transpose_b=not transpose_b)
+        )
+        if needs[0]
+        else None,
+        (
+            F("MatMul", g, a, transpose_a=True, transpose_b=transpose_a)
+            if transpose_b
+            else F("MatMul", a, g, transpose_a=not transpose_a)
+        )
+        if needs[1]
+        else None,
+    ),
+)
+register(
+    "BiasAdd",
+    lambda xp, x, b: xp.add(x, b),
+    binary_shape,
+    backward="AddBackward0",
+    grad=lambda F, g, out, x, b, needs: (g, F("Sum", g, axis=0) if needs[1] else None),
+)
+register(
+    "Sum",
+    lambda xp, x, axis=None, keepdims=False: xp.sum(x, axis=_ax(axis), keepdims=keepdims),
+    reduce_shape,
+    flops=reduce_flops,
+    backward="SumBackward0",
+    grad=lambda F, g, out, x, needs, axis=None, keepdims=False: (
+        F("SumGrad", g, x, axis=axis, keepdims=keepdims),
+    ),
+)
+register(
+    "Mean",
+    lambda xp, x, axis=None, keepdims=False: xp.mean(x, axis=_ax(axis), keepdims=keepdims),
+    reduce_shape,
+    flops=reduce_flops,
+    backward="MeanBackward0",
+    grad=lambda F, g, out, x, needs, axis=None, keepdims=False: (
+        F("MeanGrad", g, x, axis=axis, keepdims=keepdims),
+    ),
+)
+register(
+    "Transpose",
+    lambda xp, x: x.T,
+    transpose_shape,
+    flops=no_flops,
+    eager="t",
+    backward="TBackward0",
+    grad=lambda F, g, out, x, needs: (F("Transpose", g),),
+)
+register(
+    "Reshape",
+    lambda xp, x, shape: xp.reshape(x, shape),
+    lambda x, shape=None, **k: tuple(shape) if shape is not None else None,
+    flops=no_flops,
+    eager="view",
+    backward="ViewBackward0",
+    grad=lambda F, g, out, x, needs, shape=None: (F("ReshapeLike", g, x),),
+)
 # Helpers that only gradients and front ends use (no gradient of their own).
 register("ReshapeLike", lambda xp, g, like: xp.reshape(g, like.shape), like_shape, flops=no_flops)
-register("Unbroadcast", lambda xp, g, like: unbroadcast(xp, g, like.shape), like_shape,
-         flops=lambda out, g, *r, **k: numel(g))
+register(
+    "Unbroadcast",
+    lambda xp, g, like: unbroadcast(xp, g, like.shape),
+    like_shape,
+    flops=lambda out, g, *r, **k: numel(g),
+)
 register("SumGrad", _sum_grad, like_shape, flops=no_flops)
 register("MeanGrad", _mean_grad, like_shape)
 register("GradMask", _grad_mask, lambda g, a, b, **k: broadcast(g, broadcast(a, b)))
 register("ClampGrad", _clamp_grad, like_shape)
 register("OnesLike", lambda xp, x: xp.ones_like(x), same_shape, flops=no_flops, eager="ones_like")
-register("ZerosLike", lambda xp, x: xp.zeros_like(x), same_shape, flops=no_flops, eager="zeros_like")
+register(
+    "ZerosLike", lambda xp, x: xp.zeros_like(x), same_shape, flops=no_flops, eager="zeros_like"
+)
 register("CastLike", _cast_like, lambda v, like, **k: v, flops=no_flops)
-for _name, _fn in (("Less", "less"), ("Greater", "greater"), ("LessEqual", "less_equal"),
-                   ("GreaterEqual", "greater_equal"), ("Equal", "equal"), ("NotEqual", "not_equal")):
-    register(_name, (lambda f: lambda xp, a, b: getattr(xp, f)(a, b))(_fn), binary_shape,
-             eager=_fn.replace("_", ""), out_dtype="bool")
+for _name, _fn in (
+    ("Less", "less"),
+    ("Greater", "greater"),
+    ("LessEqual", "less_equal"),
+    ("GreaterEqual", "greater_equal"),
+    ("Equal", "equal"),
+    ("NotEqual", "not_equal"),
+):
+    register(
+        _name,
+        (lambda f: lambda xp, a, b: getattr(xp, f)(a, b))(_fn),
+        binary_shape,
+        eager=_fn.replace("_", ""),
+        out_dtype="bool",
+    )
 del U
 
 
@@ -396,7 +574,9 @@ class Immediate:
             default the kernel is called directly.
     """
 
-    def __init__(self, xp: Any, run: Callable[[Op, tuple[Any, ...], dict[str, Any]], Any] | None = None):
+    def __init__(
+        self, xp: Any, run: Callable[[Op, tuple[Any, ...], dict[str, Any]], Any] | None = None
+    ):
         self.xp = xp
         self._run = run
 
@@ -458,27 +638,69 @@ def index_shape(x: Shape, index: Any = None, **attrs: Any) -> Shape:
     return tuple(probe[index].shape)
 
 
-register("AssignSub", lambda xp, ref, v: xp.subtract(ref, v, out=ref), same_shape, eager="sub_",
-         grad=OPS["Sub"].grad, backward="SubBackward0")
-register("AssignAdd", lambda xp, ref, v: xp.add(ref, v, out=ref), same_shape, eager="add_",
-         grad=OPS["Add"].grad, backward="AddBackward0")
+register(
+    "AssignSub",
+    lambda xp, ref, v: xp.subtract(ref, v, out=ref),
+    same_shape,
+    eager="sub_",
+    grad=OPS["Sub"].grad,
+    backward="SubBackward0",
+)
+register(
+    "AssignAdd",
+    lambda xp, ref, v: xp.add(ref, v, out=ref),
+    same_shape,
+    eager="add_",
+    grad=OPS["Add"].grad,
+    backward="AddBackward0",
+)
 register("AssignMul", lambda xp, ref, v: xp.multiply(ref, v, out=ref), same_shape, eager="mul_")
-register("MaskedFill", _masked_fill, same_shape, eager="masked_fill_", backward="MaskedFillBackward0",
-         grad=lambda F, g, out, x, mask, needs, value=0.0: (F("MaskZero", g, mask), None))
+register(
+    "MaskedFill",
+    _masked_fill,
+    same_shape,
+    eager="masked_fill_",
+    backward="MaskedFillBackward0",
+    grad=lambda F, g, out, x, mask, needs, value=0.0: (F("MaskZero", g, mask), None),
+)
 register("MaskZero", lambda xp, g, mask: xp.where(mask, xp.zeros((), dtype=g.dtype), g), same_shape)
 register("Fill", _fill, same_shape, flops=no_flops, eager="fill_")
 register("IndexPut", _index_put, same_shape, flops=no_flops, eager="index_put_")
-register("Clone", lambda xp, x: x.copy(), same_shape, flops=no_flops, eager="clone",
-         backward="CloneBackward0", grad=lambda F, g, out, x, needs: (g,))
-register("Index", lambda xp, x, index=None: x[index], index_shape, flops=no_flops, eager="select",
-         backward="SelectBackward0",
-         grad=lambda F, g, out, x, needs, index=None: (F("IndexGrad", g, x, index=index),))
+register(
+    "Clone",
+    lambda xp, x: x.copy(),
+    same_shape,
+    flops=no_flops,
+    eager="clone",
+    backward="CloneBackward0",
+    grad=lambda F, g, out, x, needs: (g,),
+)
+register(
+    "Index",
+    lambda xp, x, index=None: x[index],
+    index_shape,
+    flops=no_flops,
+    eager="select",
+    backward="SelectBackward0",
+    grad=lambda F, g, out, x, needs, index=None: (F("IndexGrad", g, x, index=index),),
+)
 register("IndexGrad", _index_grad, like_shape, flops=no_flops)
-register("Cast", lambda xp, x, dtype="float32": x.astype(dtype), same_shape, flops=no_flops,
-         eager="to", backward="ToCopyBackward0",
-         grad=lambda F, g, out, x, needs, dtype="float32": (F("CastLike", g, x),))
-register("Sqrt", lambda xp, x: xp.sqrt(x), same_shape, backward="SqrtBackward0",
-         grad=lambda F, g, out, x, needs: (F("RealDiv", F("Mul", g, 0.5), out),))
+register(
+    "Cast",
+    lambda xp, x, dtype="float32": x.astype(dtype),
+    same_shape,
+    flops=no_flops,
+    eager="to",
+    backward="ToCopyBackward0",
+    grad=lambda F, g, out, x, needs, dtype="float32": (F("CastLike", g, x),),
+)
+register(
+    "Sqrt",
+    lambda xp, x: xp.sqrt(x),
+    same_shape,
+    backward="SqrtBackward0",
+    grad=lambda F, g, out, x, needs: (F("RealDiv", F("Mul", g, 0.5), out),),
+)
 
 
 # ------------------------------------------------------- kernels writing into ``out``
@@ -487,14 +709,34 @@ register("Sqrt", lambda xp, x: xp.sqrt(x), same_shape, backward="SqrtBackward0",
 # plans its buffers (the static Session) calls these; ``out`` may be one of the inputs when the
 # op is elementwise and that input is a temporary nobody reads afterwards (in place).
 
-ELEMENTWISE = frozenset({"Neg", "Add", "Sub", "Mul", "RealDiv", "Pow", "Square",
-                         "SquaredDifference", "Exp", "Log", "Tanh", "Sigmoid", "Maximum",
-                         "Minimum", "Relu", "Sqrt", "GradMask", "BiasAdd"})
+ELEMENTWISE = frozenset(
+    {
+        "Neg",
+        "Add",
+        "Sub",
+        "Mul",
+        "RealDiv",
+        "Pow",
+        "Square",
+        "SquaredDifference",
+        "Exp",
+        "Log",
+        "Tanh",
+        "Sigmoid",
+        "Maximum",
+        "Minimum",
+        "Relu",
+        "Sqrt",
+        "GradMask",
+        "BiasAdd",
+    }
+)
 """Ops whose output element i depends only on element i of their (broadcast) inputs."""
 
 
-def _matmul_out(xp: Any, a: Any, b: Any, out: Any, transpose_a: bool = False,
-                transpose_b: bool = False) -> Any:
+def _matmul_out(
+    xp: Any, a: Any, b: Any, out: Any, transpose_a: bool = False, transpose_b: bool = False
+) -> Any:
     return xp.matmul(a.T if transpose_a else a, b.T if transpose_b else b, out=out)
 
 
@@ -517,16 +759,31 @@ def _squared_difference_out(xp: Any, a: Any, b: Any, out: Any) -> Any:
 def _ufunc_out(name: str) -> Callable[..., Any]:
     def kernel_out(xp: Any, *arrays: Any, out: Any) -> Any:
         return getattr(xp, name)(*arrays, out=out)
+
     kernel_out.__name__ = f"{name}_out"
     return kernel_out
 
 
 KERNELS_OUT: dict[str, Callable[..., Any]] = {
-    **{op: _ufunc_out(f) for op, f in (
-        ("Neg", "negative"), ("Add", "add"), ("Sub", "subtract"), ("Mul", "multiply"),
-        ("RealDiv", "true_divide"), ("Pow", "power"), ("Square", "square"), ("Exp", "exp"),
-        ("Log", "log"), ("Tanh", "tanh"), ("Maximum", "maximum"), ("Minimum", "minimum"),
-        ("Sqrt", "sqrt"), ("BiasAdd", "add"))},
+    **{
+        op: _ufunc_out(f)
+        for op, f in (
+            ("Neg", "negative"),
+            ("Add", "add"),
+            ("Sub", "subtract"),
+            ("Mul", "multiply"),
+            ("RealDiv", "true_divide"),
+            ("Pow", "power"),
+            ("Square", "square"),
+            ("Exp", "exp"),
+            ("Log", "log"),
+            ("Tanh", "tanh"),
+            ("Maximum", "maximum"),
+            ("Minimum", "minimum"),
+            ("Sqrt", "sqrt"),
+            ("BiasAdd", "add"),
+        )
+    },
     "Relu": lambda xp, x, out: xp.maximum(x, 0, out=out),
     "Sigmoid": _sigmoid_out,
     "SquaredDifference": _squared_difference_out,
@@ -560,11 +817,13 @@ def _bind_ufunc(fname: str, arity: int) -> Callable[..., Callable[..., Any]]:
         if arity == 1:
             return lambda x: f(x, out=out)
         return lambda a, b: f(a, b, out=out)
+
     return bind
 
 
-def _bind_matmul(xp: Any, out: Any, transpose_a: bool = False,
-                 transpose_b: bool = False) -> Callable[..., Any]:
+def _bind_matmul(
+    xp: Any, out: Any, transpose_a: bool = False, transpose_b: bool = False
+) -> Callable[..., Any]:
     mm = xp.matmul
     if transpose_a and transpose_b:
         return lambda a, b: mm(a.T, b.T, out=out)
@@ -592,9 +851,17 @@ def _bind_relu(xp: Any, out: Any) -> Callable[..., Any]:
 # graph a Session runs, after the gradients were built.
 
 
-def _fused_matmul(xp: Any, a: Any, b: Any, *bias: Any, out: Any = None,
-                  transpose_a: bool = False, transpose_b: bool = False,
-                  fused_ops: Any = (), alpha: float = 1.0) -> Any:
+def _fused_matmul(
+    xp: Any,
+    a: Any,
+    b: Any,
+    *bias: Any,
+    out: Any = None,
+    transpose_a: bool = False,
+    transpose_b: bool = False,
+    fused_ops: Any = (),
+    alpha: float = 1.0,
+) -> Any:
     """``activation(alpha * (a @ b) + bias)`` in one buffer: the product, then the scale,
     bias and ReLU in place."""
     r = xp.matmul(a.T if transpose_a else a, b.T if transpose_b else b, out=out)
@@ -607,23 +874,48 @@ def _fused_matmul(xp: Any, a: Any, b: Any, *bias: Any, out: Any = None,
     return r
 
 
-def _bind_fused_matmul(xp: Any, out: Any, transpose_a: bool = False,
-                       transpose_b: bool = False, fused_ops: Any = (),
-                       alpha: float = 1.0) -> Callable[..., Any]:
+def _bind_fused_matmul(
+    xp: Any,
+    out: Any,
+    transpose_a: bool = False,
+    transpose_b: bool = False,
+    fused_ops: Any = (),
+    alpha: float = 1.0,
+) -> Callable[..., Any]:
     if fused_ops != ["Scale"]:
-        return functools.partial(_fused_matmul, xp, out=out, transpose_a=transpose_a,
-                                 transpose_b=transpose_b, fused_ops=fused_ops, alpha=alpha)
+        return functools.partial(
+            _fused_matmul,
+            xp,
+            out=out,
+            transpose_a=transpose_a,
+            transpose_b=transpose_b,
+            fused_ops=fused_ops,
+            alpha=alpha,
+        )
     product, multiply = _bind_matmul(xp, out, transpose_a, transpose_b), xp.multiply
     return lambda a, b: multiply(product(a, b), alpha, out=out)
 
 
-def _fused_matmul_shape(a: Shape, b: Shape, *bias: Shape, transpose_a: bool = False,
-                        transpose_b: bool = False, **attrs: Any) -> Shape:
+def _fused_matmul_shape(
+    a: Shape,
+    b: Shape,
+    *bias: Shape,
+    transpose_a: bool = False,
+    transpose_b: bool = False,
+    **attrs: Any,
+) -> Shape:
     return matmul_shape(a, b, transpose_a, transpose_b)
 
 
-def _fused_matmul_flops(out: Shape, a: Shape, b: Shape, *bias: Shape, transpose_a: bool = False,
-                        fused_ops: Any = (), **attrs: Any) -> int:
+def _fused_matmul_flops(
+    out: Shape,
+    a: Shape,
+    b: Shape,
+    *bias: Shape,
+    transpose_a: bool = False,
+    fused_ops: Any = (),
+    **attrs: Any,
+) -> int:
     return matmul_flops(out, a, b, transpose_a) + numel(out) * len(fused_ops)
 
 
@@ -643,8 +935,9 @@ def _scalar_scale(shape: tuple[int, ...], reduce: Any) -> float | None:
     return scale if not dims and rank >= 0 else None
 
 
-def _fused_elementwise(xp: Any, *xs: Any, out: Any = None, program: Any = (),
-                       reduce: Any = ()) -> Any:
+def _fused_elementwise(
+    xp: Any, *xs: Any, out: Any = None, program: Any = (), reduce: Any = ()
+) -> Any:
     """A chain of elementwise ops (``program``: ``[op, [input index or -1 for the running
     value]]``), each after the first in place in one temporary, then the reductions
     ``reduce`` (``[op, axis, keepdims]``). A chain ending in ``Square`` and reduced to a scalar
@@ -657,8 +950,11 @@ def _fused_elementwise(xp: Any, *xs: Any, out: Any = None, program: Any = (),
     for name, refs in steps:
         args = [v if r < 0 else xs[r] for r in refs]
         if v is None:
-            v = OPS[name].kernel(xp, *args) if out is None or reduce else \
-                KERNELS_OUT[name](xp, *args, out=out)
+            v = (
+                OPS[name].kernel(xp, *args)
+                if out is None or reduce
+                else KERNELS_OUT[name](xp, *args, out=out)
+            )
         elif getattr(v, "ndim", 0):
             v = KERNELS_OUT[name](xp, *args, out=v)
         else:  # a 0-d value may be a numpy scalar, which takes no out=
@@ -676,8 +972,9 @@ def _fused_elementwise(xp: Any, *xs: Any, out: Any = None, program: Any = (),
     return v
 
 
-def bind_fused_elementwise(xp: Any, out: Any = None, program: Any = (),
-                           reduce: Any = ()) -> Callable[..., Any]:
+def bind_fused_elementwise(
+    xp: Any, out: Any = None, program: Any = (), reduce: Any = ()
+) -> Callable[..., Any]:
     """``_fused_elementwise`` bound to its attributes (``out`` may be None).
 
     A lone square reduced to a scalar (a loss: ``mean(sum(d ** 2, 1))``) becomes a plain
@@ -685,8 +982,7 @@ def bind_fused_elementwise(xp: Any, out: Any = None, program: Any = (),
     every call; any other chain runs ``_fused_elementwise``.
     """
     if not (reduce and len(program) == 1 and program[0][0] == "Square"):
-        return functools.partial(_fused_elementwise, xp, out=out, program=program,
-                                 reduce=reduce)
+        return functools.partial(_fused_elementwise, xp, out=out, program=program, reduce=reduce)
     src, dot = program[0][1][0], xp.dot
     known: list[tuple[Any, Any, Any]] = [(None, None, None)]  # shape, dtype, scale factor
 
@@ -702,41 +998,68 @@ def bind_fused_elementwise(xp: Any, out: Any = None, program: Any = (),
         flat = x.reshape(-1)
         total = dot(flat, flat)
         return total if factor == 1 else total * factor
+
     return sum_of_squares
 
 
-def _fused_elementwise_shape(*shapes: Shape, program: Any = (), reduce: Any = (),
-                             **attrs: Any) -> Shape:
+def _fused_elementwise_shape(
+    *shapes: Shape, program: Any = (), reduce: Any = (), **attrs: Any
+) -> Shape:
     out: Shape = ()
     for s in shapes:
         out = broadcast(out, s)
-    for kind, axis, keepdims in reduce:
+    for _kind, axis, keepdims in reduce:
         out = reduce_shape(out, axis, keepdims)
     return out
 
 
-def _fused_elementwise_flops(out: Shape, *shapes: Shape, program: Any = (), reduce: Any = (),
-                             **attrs: Any) -> int:
+def _fused_elementwise_flops(
+    out: Shape, *shapes: Shape, program: Any = (), reduce: Any = (), **attrs: Any
+) -> int:
     n: Shape = ()
     for s in shapes:
         n = broadcast(n, s)
     return numel(n) * (len(program) + len(reduce))
 
 
-register("_FusedMatMul", _fused_matmul, _fused_matmul_shape, flops=_fused_matmul_flops,
-         eager="fused_mm", backward="FusedMatMulBackward0")
-register("_FusedElementwise", _fused_elementwise, _fused_elementwise_shape,
-         flops=_fused_elementwise_flops, eager="fused_elementwise",
-         backward="FusedElementwiseBackward0")
+register(
+    "_FusedMatMul",
+    _fused_matmul,
+    _fused_matmul_shape,
+    flops=_fused_matmul_flops,
+    eager="fused_mm",
+    backward="FusedMatMulBackward0",
+)
+register(
+    "_FusedElementwise",
+    _fused_elementwise,
+    _fused_elementwise_shape,
+    flops=_fused_elementwise_flops,
+    eager="fused_elementwise",
+    backward="FusedElementwiseBackward0",
+)
 KERNELS_OUT["_FusedMatMul"] = _fused_matmul
 KERNELS_OUT["_FusedElementwise"] = _fused_elementwise
 BINDERS_OUT: dict[str, Callable[..., Callable[..., Any]]] = {
-    **{op: _bind_ufunc(f, arity) for op, f, arity in (
-        ("Neg", "negative", 1), ("Add", "add", 2), ("Sub", "subtract", 2),
-        ("Mul", "multiply", 2), ("RealDiv", "true_divide", 2), ("Pow", "power", 2),
-        ("Square", "square", 1), ("Exp", "exp", 1), ("Log", "log", 1), ("Tanh", "tanh", 1),
-        ("Maximum", "maximum", 2), ("Minimum", "minimum", 2), ("Sqrt", "sqrt", 1),
-        ("BiasAdd", "add", 2))},
+    **{
+        op: _bind_ufunc(f, arity)
+        for op, f, arity in (
+            ("Neg", "negative", 1),
+            ("Add", "add", 2),
+            ("Sub", "subtract", 2),
+            ("Mul", "multiply", 2),
+            ("RealDiv", "true_divide", 2),
+            ("Pow", "power", 2),
+            ("Square", "square", 1),
+            ("Exp", "exp", 1),
+            ("Log", "log", 1),
+            ("Tanh", "tanh", 1),
+            ("Maximum", "maximum", 2),
+            ("Minimum", "minimum", 2),
+            ("Sqrt", "sqrt", 1),
+            ("BiasAdd", "add", 2),
+        )
+    },
     "Relu": _bind_relu,
     "MatMul": _bind_matmul,
     "GradMask": _bind_grad_mask,
@@ -744,6 +1067,21 @@ BINDERS_OUT: dict[str, Callable[..., Callable[..., Any]]] = {
     "_FusedMatMul": _bind_fused_matmul,
 }
 """``bind_out`` of the ops whose bound form is cheaper than a partial of ``kernel_out``."""
-FUSIBLE = frozenset({"Neg", "Add", "Sub", "Mul", "RealDiv", "Square", "Exp", "Log", "Tanh",
-                     "Maximum", "Minimum", "Relu", "Sqrt"})
+FUSIBLE = frozenset(
+    {
+        "Neg",
+        "Add",
+        "Sub",
+        "Mul",
+        "RealDiv",
+        "Square",
+        "Exp",
+        "Log",
+        "Tanh",
+        "Maximum",
+        "Minimum",
+        "Relu",
+        "Sqrt",
+    }
+)
 """Elementwise ops the elementwise fusion may chain (each has a ``kernel_out``)."""

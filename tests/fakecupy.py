@@ -59,11 +59,18 @@ class _Event:
         pass
 
 
-_PROPS = {"name": b"Simulated GPU (numpy)", "multiProcessorCount": 0, "clockRate": 0,
-          "totalGlobalMem": 0}
+_PROPS = {
+    "name": b"Simulated GPU (numpy)",
+    "multiProcessorCount": 0,
+    "clockRate": 0,
+    "totalGlobalMem": 0,
+}
 cuda = types.SimpleNamespace(
     Event=_Event,
     get_elapsed_time=lambda a, b: (b.t - a.t) * 1e3,
-    runtime=types.SimpleNamespace(getDeviceCount=lambda: 1, deviceSynchronize=lambda: None,
-                                  getDeviceProperties=lambda i: dict(_PROPS)),
+    runtime=types.SimpleNamespace(
+        getDeviceCount=lambda: 1,
+        deviceSynchronize=lambda: None,
+        getDeviceProperties=lambda i: dict(_PROPS),
+    ),
 )

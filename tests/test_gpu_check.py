@@ -1,4 +1,5 @@
-"""The prepared GPU check runs end to end on the numpy stand-in (logic only, times are host times)."""
+"""The prepared GPU check runs end to end on the numpy stand-in (logic only, times are host
+times)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,13 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_gpu_check_runs_simulated(tmp_path):
     out = tmp_path / "gpu.json"
     env = {**os.environ, "SIMULATE": "1", "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gpu_check.py"), "--quick",
-                           "--json", str(out)], env=env, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "gpu_check.py"), "--quick", "--json", str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "SIMULATED on numpy" in proc.stdout and "FAIL" not in proc.stdout
     report = json.loads(out.read_text())
@@ -26,7 +32,12 @@ def test_gpu_check_runs_simulated(tmp_path):
 def test_gpu_check_says_why_without_a_gpu():
     env = {k: v for k, v in os.environ.items() if k != "SIMULATE"}
     env["PYTHONPATH"] = str(ROOT)
-    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gpu_check.py")], env=env,
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "gpu_check.py")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     if proc.returncode == 2:
         assert proc.stderr.startswith("gpu_check: no GPU to check: ")

@@ -26,12 +26,37 @@ __all__ = ["THEMES_DIR", "VARIABLES", "load_themes", "theme_from_data"]
 THEMES_DIR = Path(__file__).parent
 """Where the bundled theme files live."""
 
-BASE_COLOURS = ("primary", "secondary", "accent", "foreground", "background", "surface",
-                "panel", "boost", "warning", "error", "success")
+BASE_COLOURS = (
+    "primary",
+    "secondary",
+    "accent",
+    "foreground",
+    "background",
+    "surface",
+    "panel",
+    "boost",
+    "warning",
+    "error",
+    "success",
+)
 VARIABLES = (
-    "node-defined", "node-pruned", "node-pending", "node-running", "node-done", "node-error",
-    "node-grad", "edge", "edge-dim", "device-cpu", "device-gpu",
-    "heat-0", "heat-1", "heat-2", "heat-3", "heat-4", "source-current",
+    "node-defined",
+    "node-pruned",
+    "node-pending",
+    "node-running",
+    "node-done",
+    "node-error",
+    "node-grad",
+    "edge",
+    "edge-dim",
+    "device-cpu",
+    "device-gpu",
+    "heat-0",
+    "heat-1",
+    "heat-2",
+    "heat-3",
+    "heat-4",
+    "source-current",
 )
 """Theme variables of our own (each a colour); a theme may set any of them."""
 
@@ -70,8 +95,7 @@ def theme_from_data(data: dict[str, Any], origin: str = "<data>") -> Theme:
         raise ThemeFileError(f"{origin}: [variables] must be a table")
     checked = {k: _colour(f"{origin}: colors.{k}", v) for k, v in colours.items()}
     extra = {str(k): _colour(f"{origin}: variables.{k}", v) for k, v in variables.items()}
-    return Theme(name=name.strip(), dark=bool(data.get("dark", True)), variables=extra,
-                 **checked)
+    return Theme(name=name.strip(), dark=bool(data.get("dark", True)), variables=extra, **checked)
 
 
 def load_themes(directory: Path | str | None = None) -> tuple[list[Theme], list[str]]:

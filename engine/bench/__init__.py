@@ -51,5 +51,19 @@ from engine.bench.compare import RATIOS, build_cases, summarise
 from engine.bench.report import SCHEMA, VERSION
 from engine.bench.workloads import QUICK, TINY, Sizes, eager_loop, numpy_loop, numpy_step
 
-__all__ = ["RATIOS", "QUICK", "SCHEMA", "SECTIONS", "TINY", "VERSION", "Sizes", "build_cases",
-           "eager_loop", "main", "numpy_loop", "numpy_step", "run", "summarise"]
+__all__ = [
+    "RATIOS",
+    "QUICK",
+    "SCHEMA",
+    "SECTIONS",
+    "TINY",
+    "VERSION",
+    "Sizes",
+    "build_cases",
+    "eager_loop",
+    "main",
+    "numpy_loop",
+    "numpy_step",
+    "run",
+    "summarise",
+]

@@ -46,6 +46,7 @@ RATIOS: tuple[tuple[str, str, float | None], ...] = (
 
 def listening(setup: Setup) -> Setup:
     """The same case with a subscriber listening (a bounded queue, as the UI's)."""
+
     def listening_setup() -> Callable[[], Any]:
         fn = setup()
         sink: collections.deque[Any] = collections.deque(maxlen=100_000)
@@ -56,12 +57,15 @@ def listening(setup: Setup) -> Setup:
                 return fn()
             finally:
                 unsubscribe()
+
         return run
+
     return listening_setup
 
 
 def tracing(setup: Setup, folder: Path) -> Setup:
     """The same case with a TraceWriter recording every event to a file."""
+
     def tracing_setup() -> Callable[[], Any]:
         fn = setup()
 
@@ -73,7 +77,9 @@ def tracing(setup: Setup, folder: Path) -> Setup:
             finally:
                 unsubscribe()
                 writer.close()
+
         return run
+
     return tracing_setup
 
 
@@ -82,8 +88,9 @@ def _agree(label: str, ref: float, got: float) -> str:
     return f"{ref:.6g} vs {got:.6g} ({'agree' if ok else 'DIFFER'})"
 
 
-def build_cases(s: w.Sizes, which: str, trace_dir: Path,
-                torch: Any = None) -> tuple[dict[str, Setup], dict[str, str]]:
+def build_cases(
+    s: w.Sizes, which: str, trace_dir: Path, torch: Any = None
+) -> tuple[dict[str, Setup], dict[str, str]]:
     """name -> setup (returns the timed zero-argument callable); plus correctness checks."""
     cases: dict[str, Setup] = {}
     checks: dict[str, str] = {}
@@ -106,6 +113,7 @@ def build_cases(s: w.Sizes, which: str, trace_dir: Path,
             def setup() -> Callable[[], Any]:
                 w1, w2 = w.to_tensor(mod, w1a, grad), w.to_tensor(mod, w2a, grad)
                 return lambda: loop(x, y, w1, w2, s.iterations)
+
             return setup
 
         eager_setup = loop_setup(eager, w.eager_loop, False)
@@ -124,7 +132,8 @@ def build_cases(s: w.Sizes, which: str, trace_dir: Path,
             cases["t torch loop"] = loop_setup(torch, w.eager_loop, False)
             cases["t torch autograd loop"] = loop_setup(torch, w.autograd_loop_for(torch), True)
             checks["t: final loss, numpy vs torch autograd"] = _agree(
-                "t", ref, w.value(cases["t torch autograd loop"]()()))
+                "t", ref, w.value(cases["t torch autograd loop"]()())
+            )
         del xt, yt
     if "b" in which:
         import engine.static as tf
@@ -139,6 +148,7 @@ def build_cases(s: w.Sizes, which: str, trace_dir: Path,
                 for _ in range(s.runs):
                     out = sess.run(fetches, feed_dict=feed)
                 return out
+
             return runs
 
         def numpy_step_setup() -> Callable[[], Any]:
@@ -146,6 +156,7 @@ def build_cases(s: w.Sizes, which: str, trace_dir: Path,
                 for _ in range(s.runs):
                     out = w.numpy_step(xb, yb, w1b, w2b)
                 return out
+
             return runs
 
         cases["b numpy step"] = numpy_step_setup
@@ -155,7 +166,8 @@ def build_cases(s: w.Sizes, which: str, trace_dir: Path,
         got_out = sess.run(fetches, feed_dict=feed)
         worst = max(
             float(np.max(np.abs(np.asarray(g, np.float64) - r)) / (np.max(np.abs(r)) or 1.0))
-            for r, g in zip(ref_out, got_out, strict=True))
+            for r, g in zip(ref_out, got_out, strict=True)
+        )
         checks["b: loss and grads, max relative error vs numpy"] = f"{worst:.2e}"
     return cases, checks
 
@@ -169,21 +181,34 @@ def case_count(which: str, torch: Any) -> int:
 
 def summarise(samples: dict[str, list[float]], s: w.Sizes) -> dict[str, Any]:
     """Per-case stats (ms per iteration or per run) and per-round ratios."""
+
     def per(name: str) -> int:
         return s.runs if name[0] == "b" else s.iterations
 
     cases = {}
     for name, walls in samples.items():
         ms = [x * 1e3 / per(name) for x in walls]
-        cases[name] = {"unit": "ms/run" if name[0] == "b" else "ms/iteration",
-                       "median": statistics.median(ms), "min": min(ms), "max": max(ms),
-                       "n": len(ms)}
+        cases[name] = {
+            "unit": "ms/run" if name[0] == "b" else "ms/iteration",
+            "median": statistics.median(ms),
+            "min": min(ms),
+            "max": max(ms),
+            "n": len(ms),
+        }
     ratios = []
     for case, ref, target in RATIOS:
         if case in samples and ref in samples:
             r = [a / b for a, b in zip(samples[case], samples[ref], strict=True)]
             med = statistics.median(r)
-            ratios.append({"case": case, "reference": ref, "median": med, "min": min(r),
-                           "max": max(r), "target": target,
-                           "ok": None if target is None else med <= target})
+            ratios.append(
+                {
+                    "case": case,
+                    "reference": ref,
+                    "median": med,
+                    "min": min(r),
+                    "max": max(r),
+                    "target": target,
+                    "ok": None if target is None else med <= target,
+                }
+            )
     return {"cases": cases, "ratios": ratios}

@@ -40,8 +40,10 @@ def available_devices() -> tuple[list[devices.Device], list[dict[str, Any]]]:
 
 def is_simulated(dev: devices.Device) -> bool:
     """True for the numpy stand-in of a GPU (its times are host times)."""
-    return dev.name != "cpu" and (devices.gpu_status()[1] == "simulated GPU"
-                                  or getattr(dev.xp, "__version__", "") == "simulated")
+    return dev.name != "cpu" and (
+        devices.gpu_status()[1] == "simulated GPU"
+        or getattr(dev.xp, "__version__", "") == "simulated"
+    )
 
 
 def _sync(dev: devices.Device) -> None:
@@ -91,8 +93,9 @@ def _reps(seconds_per_call: float, budget: float, most: int = 20) -> tuple[int, 
     return reps, batch
 
 
-def matmul_sweep(dev: devices.Device, sizes: tuple[int, ...], budget: float,
-                 tick: Callable[[str], None]) -> list[dict[str, Any]]:
+def matmul_sweep(
+    dev: devices.Device, sizes: tuple[int, ...], budget: float, tick: Callable[[str], None]
+) -> list[dict[str, Any]]:
     """float32 C = A @ B (square, into a preallocated C) per size: median GFLOP/s."""
     xp = dev.xp
     rows = []
@@ -103,17 +106,27 @@ def matmul_sweep(dev: devices.Device, sizes: tuple[int, ...], budget: float,
         b = dev.asarray(rng.standard_normal((n, n), dtype=np.float32))
         c = xp.empty((n, n), dtype=xp.float32)
 
-        def mm() -> Any:
+        def mm(a: Any = a, b: Any = b, c: Any = c) -> Any:
             return xp.matmul(a, b, out=c)
 
         first = first_call(dev, mm)
         probe = statistics.median(timed(dev, mm, 2))
         reps, batch = _reps(probe, budget)
         secs = statistics.median(timed(dev, mm, reps, batch))
-        flops = 2.0 * n ** 3
-        rows.append({"device": dev.name, "size": n, "dtype": "float32", "seconds": secs,
-                     "gflops": flops / secs / 1e9, "first_call_s": first, "samples": reps,
-                     "calls_per_sample": batch, "clock": _clock(dev)})
+        flops = 2.0 * n**3
+        rows.append(
+            {
+                "device": dev.name,
+                "size": n,
+                "dtype": "float32",
+                "seconds": secs,
+                "gflops": flops / secs / 1e9,
+                "first_call_s": first,
+                "samples": reps,
+                "calls_per_sample": batch,
+                "clock": _clock(dev),
+            }
+        )
     return rows
 
 
@@ -123,8 +136,12 @@ def _clock(dev: devices.Device) -> str:
     return "host (simulated GPU)" if is_simulated(dev) else "cuda events"
 
 
-def transfers(dev: devices.Device, shapes: tuple[tuple[str, tuple[int, int]], ...],
-              reps: int, tick: Callable[[str], None]) -> list[dict[str, Any]]:
+def transfers(
+    dev: devices.Device,
+    shapes: tuple[tuple[str, tuple[int, int]], ...],
+    reps: int,
+    tick: Callable[[str], None],
+) -> list[dict[str, Any]]:
     """Host -> device (from pageable numpy memory) and device -> host copies, per size."""
     rows = []
     rng = np.random.default_rng(2)
@@ -132,17 +149,28 @@ def transfers(dev: devices.Device, shapes: tuple[tuple[str, tuple[int, int]], ..
         tick(f"transfer {label}")
         host = rng.standard_normal(shape, dtype=np.float32)
         on_dev = dev.asarray(host)
-        for direction, fn in (("H2D", lambda: dev.asarray(host)),
-                              ("D2H", lambda: dev.to_host(on_dev))):
+        for direction, fn in (
+            ("H2D", lambda host=host: dev.asarray(host)),
+            ("D2H", lambda on_dev=on_dev: dev.to_host(on_dev)),
+        ):
             secs = statistics.median(timed(dev, fn, reps))
-            rows.append({"device": dev.name, "direction": direction, "what": label,
-                         "bytes": host.nbytes, "seconds": secs,
-                         "gb_per_s": host.nbytes / secs / 1e9, "clock": _clock(dev)})
+            rows.append(
+                {
+                    "device": dev.name,
+                    "direction": direction,
+                    "what": label,
+                    "bytes": host.nbytes,
+                    "seconds": secs,
+                    "gb_per_s": host.nbytes / secs / 1e9,
+                    "clock": _clock(dev),
+                }
+            )
     return rows
 
 
-def seed_workloads(dev: devices.Device, s: w.Sizes, reps: int,
-                   tick: Callable[[str], None]) -> list[dict[str, Any]]:
+def seed_workloads(
+    dev: devices.Device, s: w.Sizes, reps: int, tick: Callable[[str], None]
+) -> list[dict[str, Any]]:
     """The P2 eager loop (ms per iteration) and one T1 ``Session.run`` (ms per run) on ``dev``,
     events off; the first iteration / run (warm-up) is reported apart."""
     import engine.eager as torch
@@ -169,9 +197,18 @@ def _torch_device(dev: devices.Device) -> str:
     return "cpu" if dev.name == "cpu" else "cuda"
 
 
-def _seed_row(dev: devices.Device, workload: str, unit: str, secs: list[float], per: int,
-              first: float) -> dict[str, Any]:
+def _seed_row(
+    dev: devices.Device, workload: str, unit: str, secs: list[float], per: int, first: float
+) -> dict[str, Any]:
     ms = [x * 1e3 / per for x in secs]
-    return {"device": dev.name, "workload": workload, "unit": unit,
-            "median": statistics.median(ms), "min": min(ms), "max": max(ms), "n": len(ms),
-            "first_ms": first * 1e3, "clock": _clock(dev)}
+    return {
+        "device": dev.name,
+        "workload": workload,
+        "unit": unit,
+        "median": statistics.median(ms),
+        "min": min(ms),
+        "max": max(ms),
+        "n": len(ms),
+        "first_ms": first * 1e3,
+        "clock": _clock(dev),
+    }

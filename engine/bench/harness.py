@@ -45,8 +45,13 @@ def wait_quiet(settle: float, max_wait: float = 5.0) -> None:
             return
 
 
-def interleaved(cases: dict[str, Setup], rounds: int, settle: float, seed: int = 0,
-                tick: Callable[[str], None] | None = None) -> dict[str, list[float]]:
+def interleaved(
+    cases: dict[str, Setup],
+    rounds: int,
+    settle: float,
+    seed: int = 0,
+    tick: Callable[[str], None] | None = None,
+) -> dict[str, list[float]]:
     """Seconds per sample: each round runs every case once in a shuffled order."""
     for setup in cases.values():  # warm-up: caches, plans, page faults
         setup()()
@@ -70,8 +75,12 @@ def environment(thread_note: str) -> dict[str, Any]:
     """Versions, BLAS and thread settings, for the report."""
     from engine import malloc
 
-    env: dict[str, Any] = {"python": platform.python_version(), "numpy": np.__version__,
-                           "cpus": os.cpu_count(), "threads": thread_note}
+    env: dict[str, Any] = {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "cpus": os.cpu_count(),
+        "threads": thread_note,
+    }
     try:
         blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
         env["blas"] = f"{blas.get('name')} {blas.get('version', '')}".strip()
@@ -80,9 +89,11 @@ def environment(thread_note: str) -> dict[str, Any]:
     try:
         from threadpoolctl import threadpool_info
 
-        env["threadpools"] = [f"{p['internal_api']} {p.get('version')} "
-                              f"arch={p.get('architecture')} threads={p['num_threads']}"
-                              for p in threadpool_info()]
+        env["threadpools"] = [
+            f"{p['internal_api']} {p.get('version')} "
+            f"arch={p.get('architecture')} threads={p['num_threads']}"
+            for p in threadpool_info()
+        ]
     except ImportError:
         pass
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_CORETYPE"):
@@ -120,6 +131,7 @@ def limit_threads() -> Callable[[], None]:
     def restore() -> None:
         for fn in undo:
             fn()
+
     return restore
 
 

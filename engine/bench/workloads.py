@@ -126,7 +126,7 @@ def numpy_step(x: Any, y: Any, w1: Any, w2: Any) -> tuple[Any, Any, Any]:
     a = x @ w1
     h = np.maximum(a, 0)
     diff = h @ w2 - y
-    loss = np.mean(np.sum(diff ** 2, axis=1))
+    loss = np.mean(np.sum(diff**2, axis=1))
     g_pred = diff * np.float32(2.0 / n)
     grad_w2 = h.T @ g_pred
     g_a = (g_pred @ w2.T) * (a > 0)
@@ -144,7 +144,7 @@ def static_graph(tf: Any, s: Sizes) -> tuple[Any, list[Any]]:
     h = tf.maximum(tf.matmul(x, w1), 0)
     y_pred = tf.matmul(h, w2)
     diff = y_pred - y
-    loss = tf.reduce_mean(tf.reduce_sum(diff ** 2, axis=1))
+    loss = tf.reduce_mean(tf.reduce_sum(diff**2, axis=1))
     grad_w1, grad_w2 = tf.gradients(loss, [w1, w2])
     return (x, y, w1, w2), [loss, grad_w1, grad_w2]
 
@@ -153,20 +153,24 @@ def eager_data(s: Sizes, seed: int = 0) -> tuple[np.ndarray, ...]:
     """x, y, w1, w2 of the eager loops (float32, fixed seed)."""
     rng = np.random.default_rng(seed)
     f32 = np.float32
-    return (rng.standard_normal((s.n, s.d_in)).astype(f32),
-            rng.standard_normal((s.n, s.d_out)).astype(f32),
-            rng.standard_normal((s.d_in, s.h)).astype(f32),
-            rng.standard_normal((s.h, s.d_out)).astype(f32))
+    return (
+        rng.standard_normal((s.n, s.d_in)).astype(f32),
+        rng.standard_normal((s.n, s.d_out)).astype(f32),
+        rng.standard_normal((s.d_in, s.h)).astype(f32),
+        rng.standard_normal((s.h, s.d_out)).astype(f32),
+    )
 
 
 def static_data(s: Sizes, seed: int = 1) -> tuple[np.ndarray, ...]:
     """x, y, w1, w2 of T1's step (float32, fixed seed)."""
     rng = np.random.default_rng(seed)
     f32 = np.float32
-    return (rng.standard_normal((s.n, s.d)).astype(f32),
-            rng.standard_normal((s.n, s.d)).astype(f32),
-            rng.standard_normal((s.d, s.h)).astype(f32),
-            rng.standard_normal((s.h, s.d)).astype(f32))
+    return (
+        rng.standard_normal((s.n, s.d)).astype(f32),
+        rng.standard_normal((s.n, s.d)).astype(f32),
+        rng.standard_normal((s.d, s.h)).astype(f32),
+        rng.standard_normal((s.h, s.d)).astype(f32),
+    )
 
 
 def to_tensor(torch: Any, array: np.ndarray, requires_grad: bool = False) -> Any:

@@ -21,9 +21,11 @@ COMMANDS = (run, scenes, trace, bench)
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser of ``python -m engine`` with one subparser per command module."""
-    parser = OneLineParser(prog="python -m engine",
-                           description="cgviz's engine, headless: run lecture scenes and "
-                                       "scripts, print per-device timings, export traces.")
+    parser = OneLineParser(
+        prog="python -m engine",
+        description="cgviz's engine, headless: run lecture scenes and "
+        "scripts, print per-device timings, export traces.",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     for module in COMMANDS:
         module.add_parser(sub)

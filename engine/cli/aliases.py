@@ -24,8 +24,7 @@ ALIASES = {"torch": "engine.eager", "tensorflow": "engine.static"}
 """Framework name -> the engine front end it resolves to."""
 
 KNOWN = {
-    "torch": ("nn", "nn.functional", "nn.init", "optim", "autograd", "utils", "utils.data",
-              "cuda"),
+    "torch": ("nn", "nn.functional", "nn.init", "optim", "autograd", "utils", "utils.data", "cuda"),
     "tensorflow": ("nn", "train", "losses", "layers", "contrib", "contrib.layers", "errors"),
 }
 """Submodule names put in place at once (where the front end has them)."""
@@ -68,8 +67,9 @@ class _AliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
             return None
         return f"{base}.{rest}" if rest else base
 
-    def find_spec(self, fullname: str, path: Sequence[str] | None,
-                  target: types.ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: types.ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
         name = self.target(fullname)
         if name is None:
             return None

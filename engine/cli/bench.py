@@ -18,12 +18,15 @@ SECTIONS = ("devices", "matmul", "seed", "transfers", "engine")  # engine.bench.
 
 def add_parser(sub: Any) -> None:
     """Register the ``bench`` subcommand."""
-    p = sub.add_parser("bench", help="the lecture's CPU vs GPU table, measured here; the engine "
-                                     "against raw numpy (and torch)",
-                       description="Device facts, matmul GFLOP/s, the seed workloads per device, "
-                                   "transfers, and the engine against raw numpy: interleaved "
-                                   "rounds, median of per-round ratios, 1 BLAS thread. Progress "
-                                   "on stderr, tables on stdout.")
+    p = sub.add_parser(
+        "bench",
+        help="the lecture's CPU vs GPU table, measured here; the engine "
+        "against raw numpy (and torch)",
+        description="Device facts, matmul GFLOP/s, the seed workloads per device, "
+        "transfers, and the engine against raw numpy: interleaved "
+        "rounds, median of per-round ratios, 1 BLAS thread. Progress "
+        "on stderr, tables on stdout.",
+    )
     add_arguments(p)
     p.set_defaults(handler=main)
 
@@ -31,22 +34,40 @@ def add_parser(sub: Any) -> None:
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """The benchmark's options (shared with benchmarks/engine_vs_numpy.py); imports no numpy."""
     p.add_argument("--rounds", type=int, default=15, help="interleaved rounds (default 15)")
-    p.add_argument("--iterations", type=int, default=500,
-                   help="eager loop iterations per sample (default 500)")
-    p.add_argument("--runs", type=int, default=100,
-                   help="Session.run calls per sample (default 100)")
-    p.add_argument("--settle", type=float, default=0.1,
-                   help="seconds of quiet before each sample (default 0.1)")
-    p.add_argument("--cases", default="abcdt",
-                   help="engine comparisons: a eager loop, b Session.run, c tracing, d autograd, "
-                        "t torch (default abcdt)")
-    p.add_argument("--sections", default=",".join(SECTIONS),
-                   help=f"comma-separated, of {', '.join(SECTIONS)} (default all)")
-    p.add_argument("--quick", action="store_true",
-                   help="a short run: matmul up to 1024, 100 iterations, 3 rounds")
+    p.add_argument(
+        "--iterations", type=int, default=500, help="eager loop iterations per sample (default 500)"
+    )
+    p.add_argument(
+        "--runs", type=int, default=100, help="Session.run calls per sample (default 100)"
+    )
+    p.add_argument(
+        "--settle",
+        type=float,
+        default=0.1,
+        help="seconds of quiet before each sample (default 0.1)",
+    )
+    p.add_argument(
+        "--cases",
+        default="abcdt",
+        help="engine comparisons: a eager loop, b Session.run, c tracing, d autograd, "
+        "t torch (default abcdt)",
+    )
+    p.add_argument(
+        "--sections",
+        default=",".join(SECTIONS),
+        help=f"comma-separated, of {', '.join(SECTIONS)} (default all)",
+    )
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="a short run: matmul up to 1024, 100 iterations, 3 rounds",
+    )
     p.add_argument("--tiny", action="store_true", help=argparse.SUPPRESS)  # the test suite's sizes
-    p.add_argument("--json", metavar="OUT.json", help="also write the results as JSON "
-                                                      "(schema: see engine/bench/__init__.py)")
+    p.add_argument(
+        "--json",
+        metavar="OUT.json",
+        help="also write the results as JSON (schema: see engine/bench/__init__.py)",
+    )
 
 
 def main(args: argparse.Namespace) -> int:
@@ -71,8 +92,14 @@ def _has_threadpoolctl() -> bool:
 
 def _as_argv(args: argparse.Namespace) -> list[str]:
     """The options of ``args`` as a command line again."""
-    argv = [f"--rounds={args.rounds}", f"--iterations={args.iterations}", f"--runs={args.runs}",
-            f"--settle={args.settle}", f"--cases={args.cases}", f"--sections={args.sections}"]
+    argv = [
+        f"--rounds={args.rounds}",
+        f"--iterations={args.iterations}",
+        f"--runs={args.runs}",
+        f"--settle={args.settle}",
+        f"--cases={args.cases}",
+        f"--sections={args.sections}",
+    ]
     if args.quick:
         argv.append("--quick")
     if getattr(args, "tiny", False):

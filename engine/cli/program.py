@@ -45,8 +45,7 @@ class Program:
 # ------------------------------------------------------------------ scenes
 
 
-def load_scene(name: str, device: str, iterations: int | None, small: bool,
-               seed: int) -> Program:
+def load_scene(name: str, device: str, iterations: int | None, small: bool, seed: int) -> Program:
     """A built-in scene, by name.
 
     Raises:
@@ -60,9 +59,12 @@ def load_scene(name: str, device: str, iterations: int | None, small: bool,
         raise UsageError(str(e.args[0])) from None
     if iterations is not None and not scene.loop:
         note(f"scene {name!r} has no loop; --iterations ignored")
-    return Program(label=f"scene {name}", filename=f"scene:{scene.file}",
-                   run=lambda: scene.run(device, iterations, seed=seed, small=small),
-                   header={"scene": name, "device": device})
+    return Program(
+        label=f"scene {name}",
+        filename=f"scene:{scene.file}",
+        run=lambda: scene.run(device, iterations, seed=seed, small=small),
+        header={"scene": name, "device": device},
+    )
 
 
 # ------------------------------------------------------------------ scripts
@@ -103,13 +105,18 @@ def load_script(path_text: str, device: str, iterations: int | None) -> Program:
     except ValueError as e:  # null bytes
         raise UsageError(f"{path_text}: not valid Python: {e}") from None
     if iterations is not None and not bound.count:
-        note(f"--iterations: no top-level `for ... in range(<number>)` loop in {path_text}; "
-             "running it as written")
+        note(
+            f"--iterations: no top-level `for ... in range(<number>)` loop in {path_text}; "
+            "running it as written"
+        )
     imported = _frameworks(tree)
 
     def run() -> Any:
-        namespace: dict[str, Any] = {"__name__": "__main__", "__file__": filename,
-                                     "__builtins__": builtins}
+        namespace: dict[str, Any] = {
+            "__name__": "__main__",
+            "__file__": filename,
+            "__builtins__": builtins,
+        }
         old_argv, folder = sys.argv, str(path.resolve().parent)
         sys.argv = [filename]
         sys.path.insert(0, folder)  # as `python SCRIPT.py` does: its folder's modules import
@@ -131,8 +138,9 @@ def load_script(path_text: str, device: str, iterations: int | None) -> Program:
                 sys.path.remove(folder)
         return namespace
 
-    return Program(label=path_text, filename=filename, run=run,
-                   header={"script": path.name, "device": device})
+    return Program(
+        label=path_text, filename=filename, run=run, header={"script": path.name, "device": device}
+    )
 
 
 def _frameworks(tree: ast.AST) -> list[str]:
@@ -159,8 +167,10 @@ def _gpu_edits(text: str, label: str) -> str:
     for old, new in GPU_EDITS:
         edited = edited.replace(old, new)
     if edited == text:
-        note(f"--device gpu: {label} names no CPU device line to switch "
-             "(torch.FloatTensor, torch.device('cpu'), tf.device('/cpu:0')); running it as written")
+        note(
+            f"--device gpu: {label} names no CPU device line to switch "
+            "(torch.FloatTensor, torch.device('cpu'), tf.device('/cpu:0')); running it as written"
+        )
     else:
         note(f"--device gpu: switched {label}'s device lines to the GPU")
     return edited
@@ -175,9 +185,14 @@ class _LoopBound(ast.NodeTransformer):
 
     def visit_For(self, node: ast.For) -> ast.For:
         it = node.iter
-        if (isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "range"
-                and len(it.args) == 1 and isinstance(it.args[0], ast.Constant)
-                and isinstance(it.args[0].value, int)):
+        if (
+            isinstance(it, ast.Call)
+            and isinstance(it.func, ast.Name)
+            and it.func.id == "range"
+            and len(it.args) == 1
+            and isinstance(it.args[0], ast.Constant)
+            and isinstance(it.args[0].value, int)
+        ):
             it.args[0] = ast.copy_location(ast.Constant(self.iterations), it.args[0])
             self.count += 1
         return node  # nested loops keep their bounds

@@ -25,19 +25,29 @@ from engine.events import STREAM, Event, Stopped, TraceWriter
 
 def add_parser(sub: Any) -> None:
     """Register the ``run`` subcommand."""
-    p = sub.add_parser("run", help="run a script or a built-in scene, print per-device timings",
-                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "run",
+        help="run a script or a built-in scene, print per-device timings",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("script", nargs="?", help="a Python script (import torch / tensorflow as usual)")
     p.add_argument("--scene", help="run a built-in lecture listing instead (see: scenes)")
-    p.add_argument("--device", choices=("cpu", "gpu"), default="cpu",
-                   help="where the lecture's device lines point (default: cpu)")
-    p.add_argument("--iterations", type=positive_int, metavar="N",
-                   help="replace the main loop's bound with N")
+    p.add_argument(
+        "--device",
+        choices=("cpu", "gpu"),
+        default="cpu",
+        help="where the lecture's device lines point (default: cpu)",
+    )
+    p.add_argument(
+        "--iterations", type=positive_int, metavar="N", help="replace the main loop's bound with N"
+    )
     p.add_argument("--small", action="store_true", help="scenes: tiny sizes (as the tests run)")
     p.add_argument("--seed", type=int, default=0, help="scenes: random seed (default 0)")
     p.add_argument("--trace", metavar="OUT.jsonl", help="record every event to a trace file")
-    p.add_argument("--chrome-trace", metavar="OUT.json",
-                   help="write a Chrome/Perfetto trace of the run")
+    p.add_argument(
+        "--chrome-trace", metavar="OUT.json", help="write a Chrome/Perfetto trace of the run"
+    )
     p.set_defaults(handler=main)
 
 

@@ -9,8 +9,9 @@ from typing import Any
 
 def add_parser(sub: Any) -> None:
     """Register the ``scenes`` subcommand."""
-    p = sub.add_parser("scenes", help="list the built-in lecture listings (run one with "
-                                      "run --scene NAME)")
+    p = sub.add_parser(
+        "scenes", help="list the built-in lecture listings (run one with run --scene NAME)"
+    )
     p.add_argument("--captions", action="store_true", help="also print each scene's caption")
     p.set_defaults(handler=main)
 
@@ -20,8 +21,10 @@ def main(args: argparse.Namespace) -> int:
     from engine.scenes import DEFAULT_SCENE, SCENES
 
     rows = [("name", "section", "title")]
-    rows += [(s.name + (" *" if s.name == DEFAULT_SCENE else ""), s.section, s.title)
-             for s in SCENES.values()]
+    rows += [
+        (s.name + (" *" if s.name == DEFAULT_SCENE else ""), s.section, s.title)
+        for s in SCENES.values()
+    ]
     widths = [max(len(r[i]) for r in rows) for i in range(2)]
     out = []
     for n, (name, section, title) in enumerate(rows):

@@ -54,8 +54,9 @@ class Stats:
             key = (e["graph"], e["node"])
             # nodes a graph pass added (a folded constant) have no node_created: their op
             # comes with node_finished
-            op, mode = self.ops.get(key, (str(e.get("op") or "?"),
-                                          self.graph_mode.get(e["graph"], "?")))
+            op, mode = self.ops.get(
+                key, (str(e.get("op") or "?"), self.graph_mode.get(e["graph"], "?"))
+            )
             device = str(e.get("device") or self.default_device)
             self.mode_device[mode] = device
             s = self.devices[device].ops[(mode, op)]
@@ -120,8 +121,17 @@ def format_tables(stats: Stats) -> str:
         ordered = sorted(d.ops.items(), key=lambda kv: (kv[0][0], -kv[1].total_ns))
         for (mode, op), s in ordered:
             rate = f"{s.flops / s.total_ns:.1f}" if s.flops and s.total_ns else ""
-            rows.append((mode, op, str(s.calls), _ms(s.total_ns), _us(s.total_ns / s.calls),
-                         f"{100 * s.total_ns / grand:.0f}%", rate))
+            rows.append(
+                (
+                    mode,
+                    op,
+                    str(s.calls),
+                    _ms(s.total_ns),
+                    _us(s.total_ns / s.calls),
+                    f"{100 * s.total_ns / grand:.0f}%",
+                    rate,
+                )
+            )
         if len(rows) > 1:
             out.append(_table(rows))
         if d.steps:
@@ -130,17 +140,23 @@ def format_tables(stats: Stats) -> str:
             for label, durs in sorted(d.steps.items()):
                 if same and label == "static iteration":
                     continue  # the front end counts each Session.run as an iteration
-                steps.append((label, str(len(durs)), _ms(statistics.fmean(durs)),
-                              _ms(statistics.median(durs)), _ms(min(durs)), _ms(sum(durs))))
+                steps.append(
+                    (
+                        label,
+                        str(len(durs)),
+                        _ms(statistics.fmean(durs)),
+                        _ms(statistics.median(durs)),
+                        _ms(min(durs)),
+                        _ms(sum(durs)),
+                    )
+                )
             out.append(_table(steps, left=1))
         for direction, (n, nbytes, ns) in sorted(d.transfers.items()):
-            out.append(f"transfers {direction}: {n} copies, {nbytes / 2**20:.2f} MiB, "
-                       f"{_ms(ns)} ms")
+            out.append(f"transfers {direction}: {n} copies, {nbytes / 2**20:.2f} MiB, {_ms(ns)} ms")
         out.append("")
     for (name, mode), values in sorted(stats.metrics.items()):
         label = f"{name} ({mode})" if mode else name
-        out.append(f"{label}: first {values[0]:.6g}, last {values[-1]:.6g} "
-                   f"({len(values)} values)")
+        out.append(f"{label}: first {values[0]:.6g}, last {values[-1]:.6g} ({len(values)} values)")
     return "\n".join(out).rstrip()
 
 
@@ -149,8 +165,10 @@ def _table(rows: list[tuple[str, ...]], left: int = 2) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = []
     for n, row in enumerate(rows):
-        cells = [c.ljust(w) if i < left else c.rjust(w)
-                 for i, (c, w) in enumerate(zip(row, widths, strict=True))]
+        cells = [
+            c.ljust(w) if i < left else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
         lines.append("  ".join(cells).rstrip())
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))

@@ -17,8 +17,12 @@ from engine.events import TraceError, read_trace
 
 def add_parser(sub: Any) -> None:
     """Register the ``trace`` subcommand."""
-    p = sub.add_parser("trace", help="summarise a recorded trace file (and convert it)",
-                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "trace",
+        help="summarise a recorded trace file (and convert it)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("file", help="a trace written by run --trace")
     p.add_argument("--chrome-trace", metavar="OUT.json", help="also write a Chrome/Perfetto trace")
     p.set_defaults(handler=main)
@@ -34,9 +38,11 @@ def main(args: argparse.Namespace) -> int:
     stats = Stats(str(header.get("device") or "cpu"))
     for event in events:
         stats(event)
-    sys.stdout.write(f"trace of {what} on {header.get('device', '?')}, recorded "
-                     f"{header.get('created', '?')} on {header.get('host', '?')}: "
-                     f"{len(events)} events\n")
+    sys.stdout.write(
+        f"trace of {what} on {header.get('device', '?')}, recorded "
+        f"{header.get('created', '?')} on {header.get('host', '?')}: "
+        f"{len(events)} events\n"
+    )
     sys.stdout.write(format_tables(stats) + "\n")
     if args.chrome_trace:
         from engine.chrome import write_chrome_trace

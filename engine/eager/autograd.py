@@ -12,8 +12,16 @@ from engine.eager.function import Function, FunctionCtx
 from engine.eager.grad_mode import enable_grad, no_grad, set_grad_enabled
 from engine.eager.tensor import Tensor, _new
 
-__all__ = ["Function", "FunctionCtx", "Variable", "backward", "enable_grad", "no_grad",
-           "set_detect_anomaly", "set_grad_enabled"]
+__all__ = [
+    "Function",
+    "FunctionCtx",
+    "Variable",
+    "backward",
+    "enable_grad",
+    "no_grad",
+    "set_detect_anomaly",
+    "set_grad_enabled",
+]
 
 
 def Variable(data: Tensor, requires_grad: bool = False, volatile: bool = False) -> Tensor:  # noqa: N802
@@ -28,7 +36,9 @@ def Variable(data: Tensor, requires_grad: bool = False, volatile: bool = False) 
 def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None) -> None:
     """``torch.autograd.backward(loss)``: the same as ``loss.backward()``."""
     tensors = tensors if isinstance(tensors, (list, tuple)) else (tensors,)
-    grads = grad_tensors if isinstance(grad_tensors, (list, tuple)) else (grad_tensors,) * len(tensors)
+    grads = (
+        grad_tensors if isinstance(grad_tensors, (list, tuple)) else (grad_tensors,) * len(tensors)
+    )
     for t, g in zip(tensors, grads, strict=False):
         t.backward(g, retain_graph=retain_graph)
 

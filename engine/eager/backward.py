@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     from engine.eager.tensor import Tensor
 
 
-def run_backward(root: Tensor, gradient: Tensor | None = None, retain_graph: bool | None = None) -> None:
+def run_backward(
+    root: Tensor, gradient: Tensor | None = None, retain_graph: bool | None = None
+) -> None:
     """Backpropagate from ``root``; see ``Tensor.backward``."""
     from engine.eager.tensor import Tensor
 
@@ -35,8 +37,10 @@ def run_backward(root: Tensor, gradient: Tensor | None = None, retain_graph: boo
     else:
         seed = gradient.array if isinstance(gradient, Tensor) else xp.asarray(gradient)
         if tuple(seed.shape) != tuple(root.array.shape):
-            errors.fail(f"Mismatch in shape: grad_output[0] has a shape of {list(seed.shape)} and "
-                        f"output[0] has a shape of {list(root.array.shape)}.")
+            errors.fail(
+                f"Mismatch in shape: grad_output[0] has a shape of {list(seed.shape)} and "
+                f"output[0] has a shape of {list(root.array.shape)}."
+            )
     active = STREAM.active
     if active and root.array.size == 1:
         metrics.metric("loss", float(root.array.reshape(()).item()))
@@ -50,8 +54,9 @@ def run_backward(root: Tensor, gradient: Tensor | None = None, retain_graph: boo
         _accumulate(leaf_grads, xp, active)
 
 
-def _run(top: Node, seed: Any, xp: Any, leaf_grads: dict[int, list[Any]], retain: bool,
-         active: bool) -> None:
+def _run(
+    top: Node, seed: Any, xp: Any, leaf_grads: dict[int, list[Any]], retain: bool, active: bool
+) -> None:
     deps: dict[Node, int] = {}
     stack, seen = [top], {top}
     while stack:  # count incoming edges of every node reachable from the root

@@ -14,7 +14,8 @@ BACKWARD_TWICE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after "
     "they have already been freed). Saved intermediate values of the graph are freed when you call "
     ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
-    "graph a second time or if you need to access saved tensors after calling backward.")
+    "graph a second time or if you need to access saved tensors after calling backward."
+)
 NOT_SCALAR = "grad can be implicitly created only for scalar outputs"
 NO_GRAD_FN = "element 0 of tensors does not require grad and does not have a grad_fn"
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
@@ -23,18 +24,33 @@ NUMPY_GRAD = "Can't call numpy() on Tensor that requires grad. Use tensor.detach
 LEGACY_FUNCTION = (
     "Legacy autograd function with non-static forward method is deprecated. Please use new-style "
     "autograd function with static forward method. (Example: "
-    "https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)")
-ANOMALY_HINT = ("Hint: enable anomaly detection to find the operation that failed to compute its "
-                "gradient, with torch.autograd.set_detect_anomaly(True).")
+    "https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)"
+)
+ANOMALY_HINT = (
+    "Hint: enable anomaly detection to find the operation that failed to compute its "
+    "gradient, with torch.autograd.set_detect_anomaly(True)."
+)
 
 # numpy dtype name -> the C++ scalar name PyTorch prints ("float != double").
-SCALAR_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long",
-                "int32": "int", "int16": "short", "int8": "signed char", "uint8": "unsigned char",
-                "bool": "bool"}
+SCALAR_NAMES = {
+    "float32": "float",
+    "float64": "double",
+    "float16": "c10::Half",
+    "int64": "long",
+    "int32": "int",
+    "int16": "short",
+    "int8": "signed char",
+    "uint8": "unsigned char",
+    "bool": "bool",
+}
 
 
-def fail(message: str, exc: type[Exception] = RuntimeError, graph: str | None = None,
-         node: int | None = None) -> NoReturn:
+def fail(
+    message: str,
+    exc: type[Exception] = RuntimeError,
+    graph: str | None = None,
+    node: int | None = None,
+) -> NoReturn:
     """Emit an ``error`` event (when anyone listens), then raise ``exc(message)``."""
     if STREAM.active:
         STREAM.emit("error", type=exc.__name__, message=message, graph=graph, node=node)
@@ -43,8 +59,10 @@ def fail(message: str, exc: type[Exception] = RuntimeError, graph: str | None = 
 
 def broadcast_message(dims: tuple[Any, Any], axis: int | None) -> str:
     """The elementwise shape mismatch as PyTorch words it."""
-    return (f"The size of tensor a ({dims[0]}) must match the size of tensor b ({dims[1]}) "
-            f"at non-singleton dimension {axis}")
+    return (
+        f"The size of tensor a ({dims[0]}) must match the size of tensor b ({dims[1]}) "
+        f"at non-singleton dimension {axis}"
+    )
 
 
 def mm_shapes_message(a: tuple[int, ...], b: tuple[int, ...]) -> str:
@@ -52,20 +70,27 @@ def mm_shapes_message(a: tuple[int, ...], b: tuple[int, ...]) -> str:
 
 
 def mm_dtype_message(a: Any, b: Any) -> str:
-    return (f"expected mat1 and mat2 to have the same dtype, but got: "
-            f"{SCALAR_NAMES.get(a.name, a.name)} != {SCALAR_NAMES.get(b.name, b.name)}")
+    return (
+        f"expected mat1 and mat2 to have the same dtype, but got: "
+        f"{SCALAR_NAMES.get(a.name, a.name)} != {SCALAR_NAMES.get(b.name, b.name)}"
+    )
 
 
 def device_message(a: str, b: str) -> str:
-    return (f"Expected all tensors to be on the same device, but found at least two devices, "
-            f"{a} and {b}!")
+    return (
+        f"Expected all tensors to be on the same device, but found at least two devices, "
+        f"{a} and {b}!"
+    )
 
 
-def version_message(type_name: str, shape: tuple[int, ...], producer: str | None, version: int,
-                    expected: int) -> str:
+def version_message(
+    type_name: str, shape: tuple[int, ...], producer: str | None, version: int, expected: int
+) -> str:
     """The saved-tensor-modified-in-place error (``producer`` None for a leaf)."""
     dims = ", ".join(str(d) for d in shape)
     which = f", which is output 0 of {producer}," if producer else ""
-    return (f"one of the variables needed for gradient computation has been modified by an "
-            f"inplace operation: [{type_name} [{dims}]]{which} is at version {version}; expected "
-            f"version {expected} instead. {ANOMALY_HINT}")
+    return (
+        f"one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: [{type_name} [{dims}]]{which} is at version {version}; expected "
+        f"version {expected} instead. {ANOMALY_HINT}"
+    )

@@ -37,7 +37,9 @@ def _make(host: np.ndarray, device: Any, requires_grad: bool) -> Tensor:
     t = _new(dev.asarray(host) if dev.name != "cpu" else host, dev)
     if requires_grad:
         if host.dtype.kind not in "fc":
-            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+            raise RuntimeError(
+                "Only Tensors of floating point and complex dtype can require gradients"
+            )
         t.requires_grad = True
     return t
 
@@ -47,11 +49,18 @@ def _dtype(dtype: Any, default: Any = None) -> np.dtype:
     return d if d is not None else (default if default is not None else types.DEFAULT.np)
 
 
-def randn(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
-          generator: Any = None) -> Tensor:
+def randn(
+    *size: Any,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    generator: Any = None,
+) -> Tensor:
     """Standard normal samples (float32 by default)."""
     dt = _dtype(dtype)
-    host = _RNG[0].standard_normal(_shape(size), dtype=dt if dt in (np.float32, np.float64) else None)
+    host = _RNG[0].standard_normal(
+        _shape(size), dtype=dt if dt in (np.float32, np.float64) else None
+    )
     return _make(host.astype(dt, copy=False), device, requires_grad)
 
 
@@ -74,8 +83,9 @@ def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool
     return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-def full(size: Any, fill_value: float, dtype: Any = None, device: Any = None,
-         requires_grad: bool = False) -> Tensor:
+def full(
+    size: Any, fill_value: float, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     return _make(np.full(_shape((size,)), fill_value, dtype=_dtype(dtype)), device, requires_grad)
 
 

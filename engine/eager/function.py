@@ -45,8 +45,11 @@ class FunctionCtx:
         for t, version in self._saved:
             if t._vc[0] != version:
                 producer = t.grad_fn.name if t.grad_fn is not None else None
-                errors.fail(errors.version_message(type_name(t.array.dtype, t._dev),
-                                                   t.array.shape, producer, t._vc[0], version))
+                errors.fail(
+                    errors.version_message(
+                        type_name(t.array.dtype, t._dev), t.array.shape, producer, t._vc[0], version
+                    )
+                )
         return tuple(t for t, _ in self._saved)
 
 
@@ -65,8 +68,10 @@ class FunctionNode(Node):
         if not isinstance(grads, tuple):
             grads = (grads,)
         if len(grads) != len(self.nexts):
-            raise RuntimeError(f"function {self.name} returned an incorrect number of gradients "
-                               f"(expected {len(self.nexts)}, got {len(grads)})")
+            raise RuntimeError(
+                f"function {self.name} returned an incorrect number of gradients "
+                f"(expected {len(self.nexts)}, got {len(grads)})"
+            )
         return tuple(gr.array if isinstance(gr, Tensor) else gr for gr in grads)
 
     def release(self) -> None:
@@ -95,12 +100,16 @@ class Function:
 
     @staticmethod
     def forward(ctx: Any, *args: Any) -> Any:
-        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+        raise NotImplementedError(
+            "You must implement the forward function for custom autograd.Function."
+        )
 
     @staticmethod
     def backward(ctx: Any, *grads: Any) -> Any:
-        raise NotImplementedError("You must implement either the backward or vjp method for your "
-                                  "custom autograd.Function to use it with backward mode AD.")
+        raise NotImplementedError(
+            "You must implement either the backward or vjp method for your "
+            "custom autograd.Function to use it with backward mode AD."
+        )
 
     @classmethod
     def apply(cls, *args: Any) -> Any:
@@ -119,8 +128,9 @@ class _LegacyAdapter:
         return self.instance.backward(*grads)
 
 
-def _call(cls: type, instance: Function | None, ctx: FunctionCtx, args: tuple[Any, ...],
-          legacy: bool) -> Any:
+def _call(
+    cls: type, instance: Function | None, ctx: FunctionCtx, args: tuple[Any, ...], legacy: bool
+) -> Any:
     tensors = tuple(a if isinstance(a, Tensor) else None for a in args)
     ctx.needs_input_grad = tuple(t is not None and t.requires_grad for t in tensors)
     with no_grad():

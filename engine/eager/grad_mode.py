@@ -1,4 +1,5 @@
-"""Grad mode: whether ops record autograd nodes (``no_grad``, ``enable_grad``, ``set_grad_enabled``).
+"""Grad mode: whether ops record autograd nodes (``no_grad``, ``enable_grad``,
+``set_grad_enabled``).
 
 A thread-local flag, as in PyTorch: the engine's worker thread and a test thread never see each
 other's mode.

@@ -23,9 +23,29 @@ SEQUENCE = itertools.count()
 
 # Inputs each op's backward rule reads (PyTorch saves exactly these); absent: all inputs.
 SAVED_INPUTS: dict[str, tuple[int, ...]] = {
-    name: () for name in ("Add", "Sub", "Neg", "Identity", "Clone", "Transpose", "Reshape", "Sum",
-                          "Mean", "BiasAdd", "AssignSub", "AssignAdd", "Index", "Exp", "Tanh",
-                          "Sigmoid", "Relu", "Sqrt", "Cast")}
+    name: ()
+    for name in (
+        "Add",
+        "Sub",
+        "Neg",
+        "Identity",
+        "Clone",
+        "Transpose",
+        "Reshape",
+        "Sum",
+        "Mean",
+        "BiasAdd",
+        "AssignSub",
+        "AssignAdd",
+        "Index",
+        "Exp",
+        "Tanh",
+        "Sigmoid",
+        "Relu",
+        "Sqrt",
+        "Cast",
+    )
+}
 SAVED_INPUTS["MaskedFill"] = (1,)
 USES_OUTPUT = frozenset({"Exp", "Tanh", "Sigmoid", "Relu", "RealDiv", "Pow", "Sqrt"})
 
@@ -85,16 +105,25 @@ class OpNode(Node):
 
     __slots__ = ("op", "args", "out", "attrs", "saved", "out_vc", "out_version")
 
-    def __init__(self, op: Op, parents: tuple[Any, ...], args: tuple[Any, ...], out: Any,
-                 attrs: dict[str, Any], out_vc: list[int], name: str | None = None) -> None:
+    def __init__(
+        self,
+        op: Op,
+        parents: tuple[Any, ...],
+        args: tuple[Any, ...],
+        out: Any,
+        attrs: dict[str, Any],
+        out_vc: list[int],
+        name: str | None = None,
+    ) -> None:
         Node.__init__(self, name or op.backward_name, parents)
         self.op, self.args, self.out, self.attrs = op, args, out, attrs
         idx = SAVED_INPUTS.get(op.name)
         if idx is None:
             self.saved = tuple((p, p._vc[0]) for p in parents if p is not None)
         else:
-            self.saved = tuple((parents[i], parents[i]._vc[0]) for i in idx
-                               if parents[i] is not None)
+            self.saved = tuple(
+                (parents[i], parents[i]._vc[0]) for i in idx if parents[i] is not None
+            )
         if op.name in USES_OUTPUT:
             self.out_vc, self.out_version = out_vc, out_vc[0]
         else:
@@ -109,13 +138,21 @@ class OpNode(Node):
         for t, version in self.saved:
             if t._vc[0] != version:
                 producer = t.grad_fn.name if t.grad_fn is not None else None
-                errors.fail(errors.version_message(type_name(t.array.dtype, t._dev), t.array.shape,
-                                                   producer, t._vc[0], version),
-                            graph=self.graph, node=self.node)
+                errors.fail(
+                    errors.version_message(
+                        type_name(t.array.dtype, t._dev), t.array.shape, producer, t._vc[0], version
+                    ),
+                    graph=self.graph,
+                    node=self.node,
+                )
         if self.out_vc is not None and self.out_vc[0] != self.out_version:
-            errors.fail(errors.version_message("tensor", self.out.shape, self.name,
-                                               self.out_vc[0], self.out_version),
-                        graph=self.graph, node=self.node)
+            errors.fail(
+                errors.version_message(
+                    "tensor", self.out.shape, self.name, self.out_vc[0], self.out_version
+                ),
+                graph=self.graph,
+                node=self.node,
+            )
         grads = self.op.grad(F, g, self.out, *self.args, needs=self.needs, **self.attrs)
         return tuple(grads)
 

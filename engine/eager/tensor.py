@@ -55,9 +55,18 @@ def _new(array: Any, dev: Device, requires_grad: bool = False, grad_fn: Any = No
     return t
 
 
-def apply(op: ops.Op, parents: tuple[Any, ...], args: tuple[Any, ...], attrs: dict[str, Any],
-          dev: Device, name: str | None = None) -> Tensor:
-    """Run ``op`` now and wrap the result; ``parents`` is aligned with ``args`` (None: not a tensor)."""
+def apply(
+    op: ops.Op,
+    parents: tuple[Any, ...],
+    args: tuple[Any, ...],
+    attrs: dict[str, Any],
+    dev: Device,
+    name: str | None = None,
+) -> Tensor:
+    """Run ``op`` now and wrap the result.
+
+    ``parents`` is aligned with ``args`` (None: not a tensor).
+    """
     if STREAM.active:
         out = tracing.traced(op, name or op.eager_name, parents, args, attrs, dev)
         t = _new(out, dev)
@@ -69,8 +78,13 @@ def apply(op: ops.Op, parents: tuple[Any, ...], args: tuple[Any, ...], attrs: di
         for p in parents:
             if p is not None and p.requires_grad:
                 if op.grad is None:
-                    _fail_op(op, name, parents, dev, f"the derivative for '{name or op.eager_name}' "
-                                                        "is not implemented")
+                    _fail_op(
+                        op,
+                        name,
+                        parents,
+                        dev,
+                        f"the derivative for '{name or op.eager_name}' is not implemented",
+                    )
                 node = OpNode(op, parents, args, out, attrs, t._vc)
                 if t._gtok == tracing.STATE.token:
                     node.graph, node.node = tracing.STATE.graph, t._nid
@@ -79,8 +93,14 @@ def apply(op: ops.Op, parents: tuple[Any, ...], args: tuple[Any, ...], attrs: di
     return t
 
 
-def _fail_op(op: ops.Op, name: str | None, parents: tuple[Any, ...], dev: Device, message: str,
-             exc: type[Exception] = RuntimeError) -> Any:
+def _fail_op(
+    op: ops.Op,
+    name: str | None,
+    parents: tuple[Any, ...],
+    dev: Device,
+    message: str,
+    exc: type[Exception] = RuntimeError,
+) -> Any:
     """Raise an op's error, showing the op as a (failed) node first when anyone listens."""
     graph = node = None
     if STREAM.active:
@@ -89,11 +109,18 @@ def _fail_op(op: ops.Op, name: str | None, parents: tuple[Any, ...], dev: Device
 
 
 def _check_device(op: ops.Op, name: str, a: Tensor, b: Tensor) -> None:
-    _fail_op(op, name, (a, b), a._dev, errors.device_message(
-        str(types.torch_device(a._dev)), str(types.torch_device(b._dev))))
+    _fail_op(
+        op,
+        name,
+        (a, b),
+        a._dev,
+        errors.device_message(str(types.torch_device(a._dev)), str(types.torch_device(b._dev))),
+    )
 
 
-def _binary(op: ops.Op, a: Tensor, b: Any, reverse: bool = False, name: str | None = None) -> Tensor:
+def _binary(
+    op: ops.Op, a: Tensor, b: Any, reverse: bool = False, name: str | None = None
+) -> Tensor:
     """``a op b`` (or ``b op a`` when ``reverse``) for a tensor and a tensor or Python number."""
     if isinstance(b, Tensor):
         if b._dev is not a._dev:
@@ -127,8 +154,19 @@ class Tensor:
         grad: the accumulated gradient of a leaf (None until a backward reaches it).
     """
 
-    __slots__ = ("array", "_dev", "requires_grad", "grad_fn", "grad", "_vc", "_gtok", "_nid",
-                 "_acc", "_name", "__weakref__")
+    __slots__ = (
+        "array",
+        "_dev",
+        "requires_grad",
+        "grad_fn",
+        "grad",
+        "_vc",
+        "_gtok",
+        "_nid",
+        "_acc",
+        "_name",
+        "__weakref__",
+    )
     __array_ufunc__ = None  # numpy defers to our reflected operators (np.float32(2) * t)
     __hash__ = object.__hash__
 
@@ -202,9 +240,11 @@ class Tensor:
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         if self.grad_fn is not None and not requires_grad:
-            raise RuntimeError("you can only change requires_grad flags of leaf variables. If you "
-                               "want to use a computed variable in a subgraph that doesn't require "
-                               "differentiation use var_no_grad = var.detach().")
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you "
+                "want to use a computed variable in a subgraph that doesn't require "
+                "differentiation use var_no_grad = var.detach()."
+            )
         self.requires_grad = requires_grad
         return self
 
@@ -274,10 +314,17 @@ class Tensor:
         """Matrix product of two 2-D tensors."""
         a = self.array
         if not isinstance(o, Tensor):
-            raise TypeError(f"mm(): argument 'mat2' (position 1) must be Tensor, not {type(o).__name__}")
+            raise TypeError(
+                f"mm(): argument 'mat2' (position 1) must be Tensor, not {type(o).__name__}"
+            )
         b = o.array
-        if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[0] or a.dtype != b.dtype \
-                or o._dev is not self._dev:
+        if (
+            a.ndim != 2
+            or b.ndim != 2
+            or a.shape[1] != b.shape[0]
+            or a.dtype != b.dtype
+            or o._dev is not self._dev
+        ):
             _check_mm(self, o)
         return apply(_MM, (self, o), (a, b), {}, self._dev)
 
@@ -286,8 +333,13 @@ class Tensor:
     def t(self) -> Tensor:
         """Transpose of a tensor of at most 2 dimensions."""
         if self.array.ndim > 2:
-            _fail_op(OPS["Transpose"], "t", (self,), self._dev,
-                     f"t() expects a tensor with <= 2 dimensions, but self is {self.array.ndim}D")
+            _fail_op(
+                OPS["Transpose"],
+                "t",
+                (self,),
+                self._dev,
+                f"t() expects a tensor with <= 2 dimensions, but self is {self.array.ndim}D",
+            )
         return apply(OPS["Transpose"], (self,), (self.array,), {}, self._dev)
 
     @property
@@ -298,7 +350,10 @@ class Tensor:
         """Values limited to [min, max]."""
         if min is None and max is None:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-        attrs = {"min": None if min is None else float(min), "max": None if max is None else float(max)}
+        attrs = {
+            "min": None if min is None else float(min),
+            "max": None if max is None else float(max),
+        }
         return apply(OPS["Clamp"], (self,), (self.array,), attrs, self._dev)
 
     clip = clamp
@@ -333,9 +388,15 @@ class Tensor:
             n = max(self.array.ndim, 1)
             for d in dim if isinstance(dim, (tuple, list)) else (dim,):
                 if not -n <= d < n:
-                    _fail_op(op, op.eager_name, (self,), self._dev,
-                             f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
-                             f"but got {d})", IndexError)
+                    _fail_op(
+                        op,
+                        op.eager_name,
+                        (self,),
+                        self._dev,
+                        f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+                        f"but got {d})",
+                        IndexError,
+                    )
             dim = tuple(dim) if isinstance(dim, list) else dim
         attrs = {"axis": dim, "keepdims": keepdim} if dim is not None or keepdim else {}
         return apply(op, (self,), (self.array,), attrs, self._dev)
@@ -350,8 +411,13 @@ class Tensor:
         try:
             full = self.array.reshape(shape).shape
         except ValueError:
-            _fail_op(OPS["Reshape"], "view", (self,), self._dev,
-                     f"shape '{list(shape)}' is invalid for input of size {self.array.size}")
+            _fail_op(
+                OPS["Reshape"],
+                "view",
+                (self,),
+                self._dev,
+                f"shape '{list(shape)}' is invalid for input of size {self.array.size}",
+            )
         return apply(OPS["Reshape"], (self,), (self.array,), {"shape": tuple(full)}, self._dev)
 
     reshape = view
@@ -378,15 +444,26 @@ class Tensor:
 
     # -------------------------------------------------------------- in-place
 
-    def _inplace(self, op: ops.Op, name: str, others: tuple[Any, ...], args: tuple[Any, ...],
-                 attrs: dict[str, Any]) -> Tensor:
+    def _inplace(
+        self,
+        op: ops.Op,
+        name: str,
+        others: tuple[Any, ...],
+        args: tuple[Any, ...],
+        attrs: dict[str, Any],
+    ) -> Tensor:
         parents = (self, *others)
         record = MODE.enabled and any(p is not None and p.requires_grad for p in parents)
         if record and self.grad_fn is None and self.requires_grad:
             _fail_op(op, name, parents, self._dev, errors.LEAF_INPLACE)
         if record and op.grad is None:
-            _fail_op(op, name, parents, self._dev,
-                     f"the derivative for in-place '{name}' is not implemented")
+            _fail_op(
+                op,
+                name,
+                parents,
+                self._dev,
+                f"the derivative for in-place '{name}' is not implemented",
+            )
         if STREAM.active:
             tracing.traced(op, name, parents, args, attrs, self._dev)
             self._gtok, self._nid = tracing.STATE.token, tracing.STATE.last
@@ -410,11 +487,18 @@ class Tensor:
                 try:
                     shape = ops.broadcast(self.array.shape, y.shape)
                 except ops.ShapeError as e:
-                    _fail_op(op, name, (self, o), self._dev, errors.broadcast_message(e.dims, e.axis))
+                    _fail_op(
+                        op, name, (self, o), self._dev, errors.broadcast_message(e.dims, e.axis)
+                    )
                 if shape != self.array.shape:
-                    _fail_op(op, name, (self, o), self._dev,
-                             f"output with shape {list(self.array.shape)} doesn't match the "
-                             f"broadcast shape {list(shape)}")
+                    _fail_op(
+                        op,
+                        name,
+                        (self, o),
+                        self._dev,
+                        f"output with shape {list(self.array.shape)} doesn't match the "
+                        f"broadcast shape {list(shape)}",
+                    )
             return self._inplace(op, name, (o,), (self.array, y), {})
         if isinstance(o, _SCALARS):
             return self._inplace(op, name, (None,), (self.array, float(o)), {})
@@ -451,8 +535,9 @@ class Tensor:
             value = value.array
         if mask._dev is not self._dev:
             _check_device(OPS["MaskedFill"], "masked_fill_", self, mask)
-        return self._inplace(OPS["MaskedFill"], "masked_fill_", (mask,), (self.array, mask.array),
-                             {"value": value})
+        return self._inplace(
+            OPS["MaskedFill"], "masked_fill_", (mask,), (self.array, mask.array), {"value": value}
+        )
 
     # -------------------------------------------------------------- indexing
 
@@ -464,8 +549,11 @@ class Tensor:
         scalar = not isinstance(value, Tensor) or value.array.size == 1
         if isinstance(key, Tensor) and key.array.dtype == bool and scalar:
             if key.array.shape != self.array.shape:
-                errors.fail(f"The shape of the mask {list(key.array.shape)} does not match the "
-                            f"shape of the indexed tensor {list(self.array.shape)}", IndexError)
+                errors.fail(
+                    f"The shape of the mask {list(key.array.shape)} does not match the "
+                    f"shape of the indexed tensor {list(self.array.shape)}",
+                    IndexError,
+                )
             self.masked_fill_(key, value)
             return
         key = _index_key(self, key)
@@ -512,8 +600,9 @@ class Tensor:
         value = self._dev.to_host(self.array).item()
         if STREAM.active:
             tracing.sync_point()
-            tracing.transfer("D2H", self.array.itemsize, time.perf_counter_ns() - t0,
-                             self._dev.name, ".item()")
+            tracing.transfer(
+                "D2H", self.array.itemsize, time.perf_counter_ns() - t0, self._dev.name, ".item()"
+            )
             metrics.item_metric(value)
         return value
 
@@ -525,8 +614,11 @@ class Tensor:
         if self.requires_grad:
             errors.fail(errors.NUMPY_GRAD)
         if self._dev is not CPU:
-            errors.fail("can't convert cuda:0 device type tensor to numpy. Use Tensor.cpu() to "
-                        "copy the tensor to host memory first.", TypeError)
+            errors.fail(
+                "can't convert cuda:0 device type tensor to numpy. Use Tensor.cpu() to "
+                "copy the tensor to host memory first.",
+                TypeError,
+            )
         return self.array
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
@@ -591,8 +683,9 @@ class Tensor:
         array = target.asarray(src.to_host(self.array))
         if STREAM.active:
             dur = time.perf_counter_ns() - t0
-            tracing.transfer("H2D" if target.name != "cpu" else "D2H", self.array.nbytes, dur,
-                             "gpu", reason)
+            tracing.transfer(
+                "H2D" if target.name != "cpu" else "D2H", self.array.nbytes, dur, "gpu", reason
+            )
         out = _new(array, target)
         if MODE.enabled and self.requires_grad:
             out.requires_grad, out.grad_fn = True, CopyNode(self)
@@ -600,8 +693,9 @@ class Tensor:
 
     # ----------------------------------------------------------------- autograd
 
-    def backward(self, gradient: Any = None, retain_graph: bool | None = None,
-                 create_graph: bool = False) -> None:
+    def backward(
+        self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False
+    ) -> None:
         """Compute gradients of this tensor w.r.t. the graph's leaves (into their ``.grad``)."""
         from engine.eager.backward import run_backward
 
@@ -652,8 +746,9 @@ def _index_key(t: Tensor, key: Any) -> Any:
         if isinstance(k, (int, np.integer)) and not isinstance(k, bool):
             size = t.array.shape[dim] if dim < t.array.ndim else 0
             if not -size <= k < size:
-                errors.fail(f"index {k} is out of bounds for dimension {dim} with size {size}",
-                            IndexError)
+                errors.fail(
+                    f"index {k} is out of bounds for dimension {dim} with size {size}", IndexError
+                )
             k = int(k)
         out.append(k)
         if k is not None:

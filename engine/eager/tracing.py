@@ -49,8 +49,20 @@ _clock = time.perf_counter_ns
 class State:
     """The current eager graph (one per iteration) and its node numbering."""
 
-    __slots__ = ("iteration", "graph", "token", "next_id", "first_site", "left_first", "t0",
-                 "paused0", "devices", "last", "folding", "totals")
+    __slots__ = (
+        "iteration",
+        "graph",
+        "token",
+        "next_id",
+        "first_site",
+        "left_first",
+        "t0",
+        "paused0",
+        "devices",
+        "last",
+        "folding",
+        "totals",
+    )
 
     def __init__(self) -> None:
         self.iteration = -1
@@ -79,8 +91,10 @@ def user_frame() -> FrameType | None:
         r = inside.get(id(code))
         if r is None:
             name = os.path.abspath(code.co_filename)
-            r = inside[id(code)] = (name.startswith(_ENGINE_DIR)
-                                    and not name.startswith(_SCENES_DIR), code)
+            r = inside[id(code)] = (
+                name.startswith(_ENGINE_DIR) and not name.startswith(_SCENES_DIR),
+                code,
+            )
         if not r[0]:
             return f
         f = f.f_back
@@ -129,8 +143,12 @@ def _finish() -> None:
     if STREAM.active:
         if st.folding:
             _emit_totals(graph)
-        STREAM.emit("iteration_finished", mode="eager", iteration=st.iteration,
-                    dur_ns=time.perf_counter_ns() - st.t0 - (STREAM.paused_ns - st.paused0))
+        STREAM.emit(
+            "iteration_finished",
+            mode="eager",
+            iteration=st.iteration,
+            dur_ns=time.perf_counter_ns() - st.t0 - (STREAM.paused_ns - st.paused0),
+        )
 
 
 def _emit_totals(graph: str | None) -> None:
@@ -149,8 +167,14 @@ def _emit_totals(graph: str | None) -> None:
     st.totals = {}
     st.folding = False
     for device, ops in per_device.items():
-        STREAM.emit("op_totals", graph=graph, mode="eager", device=device, ops=ops,
-                    skimmed=2 * sum(t[0] for t in ops.values()))
+        STREAM.emit(
+            "op_totals",
+            graph=graph,
+            mode="eager",
+            device=device,
+            ops=ops,
+            skimmed=2 * sum(t[0] for t in ops.values()),
+        )
 
 
 def _site(frame: FrameType | None) -> tuple[tuple[CodeType, int] | None, int, str]:
@@ -210,10 +234,26 @@ def _node_id(t: Any, frame: FrameType | None) -> int:
     template = _LEAVES.get(key)
     if template is None:
         template = _LEAVES[key] = {
-            "seq": 0, "t_ns": 0, "kind": "node_created", "graph": None, "node": 0, "name": name,
-            "op": "Leaf", "inputs": [], "shape": list(a.shape), "dtype": dtype_name(a.dtype),
-            "device": t._dev.name, "mode": "eager", "scope": "", "source": source, "line": line,
-            "flops": 0, "bytes": int(a.nbytes), "grad_of": None, "site": next(_SERIAL)}
+            "seq": 0,
+            "t_ns": 0,
+            "kind": "node_created",
+            "graph": None,
+            "node": 0,
+            "name": name,
+            "op": "Leaf",
+            "inputs": [],
+            "shape": list(a.shape),
+            "dtype": dtype_name(a.dtype),
+            "device": t._dev.name,
+            "mode": "eager",
+            "scope": "",
+            "source": source,
+            "line": line,
+            "flops": 0,
+            "bytes": int(a.nbytes),
+            "grad_of": None,
+            "site": next(_SERIAL),
+        }
     event = template.copy()
     event["graph"], event["node"] = st.graph, nid
     STREAM.send(event)
@@ -235,8 +275,15 @@ def dtype_name(dt: Any) -> str:
     return name
 
 
-_ITEMSIZE = {"float32": 4, "float64": 8, "float16": 2, "int64": 8, "int32": 4, "bool": 1,
-             "uint8": 1}
+_ITEMSIZE = {
+    "float32": 4,
+    "float64": 8,
+    "float16": 2,
+    "int64": 8,
+    "int32": 4,
+    "bool": 1,
+    "uint8": 1,
+}
 
 
 def _out_dtype(op: Op, args: tuple[Any, ...]) -> str:
@@ -277,33 +324,81 @@ class _Site:
     dtypes and attributes stay those it was made for (checked on every use).
     """
 
-    __slots__ = ("op", "name", "dev", "sig", "attrs", "site", "created", "finished", "shape",
-                 "dtype", "nbytes", "flops", "cpu")
+    __slots__ = (
+        "op",
+        "name",
+        "dev",
+        "sig",
+        "attrs",
+        "site",
+        "created",
+        "finished",
+        "shape",
+        "dtype",
+        "nbytes",
+        "flops",
+        "cpu",
+    )
 
-    def __init__(self, op: Op, name: str, dev: Device, sig: tuple[Any, ...], attrs: Any,
-                 args: tuple[Any, ...], kwargs: dict[str, Any], frame: FrameType | None) -> None:
+    def __init__(
+        self,
+        op: Op,
+        name: str,
+        dev: Device,
+        sig: tuple[Any, ...],
+        attrs: Any,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        frame: FrameType | None,
+    ) -> None:
         self.op, self.name, self.dev, self.sig, self.attrs = op, name, dev, sig, attrs
         self.site, line, source = _site(frame)
         in_shapes, shape = _shape(op, args, kwargs)
         self.shape = list(shape) if shape is not None else []
         self.dtype = _out_dtype(op, args)
-        self.nbytes = (math.prod(self.shape) * _ITEMSIZE.get(self.dtype, 4)
-                       if shape is not None else 0)
+        self.nbytes = (
+            math.prod(self.shape) * _ITEMSIZE.get(self.dtype, 4) if shape is not None else 0
+        )
         try:
             self.flops = int(op.flops(shape, *in_shapes, **kwargs))
         except Exception:
             self.flops = 0
         serial = next(_SERIAL)  # this site's events in a trace share their fixed part
         # seq, t_ns and kind first: the order events have always had
-        self.created = {"seq": 0, "t_ns": 0, "kind": "node_created", "graph": None, "node": 0,
-                        "name": name, "op": op.name, "inputs": None, "shape": self.shape,
-                        "dtype": self.dtype, "device": dev.name, "mode": "eager", "scope": "",
-                        "source": source, "line": line, "flops": self.flops,
-                        "bytes": self.nbytes, "grad_of": None, "site": serial}
+        self.created = {
+            "seq": 0,
+            "t_ns": 0,
+            "kind": "node_created",
+            "graph": None,
+            "node": 0,
+            "name": name,
+            "op": op.name,
+            "inputs": None,
+            "shape": self.shape,
+            "dtype": self.dtype,
+            "device": dev.name,
+            "mode": "eager",
+            "scope": "",
+            "source": source,
+            "line": line,
+            "flops": self.flops,
+            "bytes": self.nbytes,
+            "grad_of": None,
+            "site": serial,
+        }
         # node_created carries shape, dtype and bytes: node_finished repeats only the flops
         # (per-op rates are folded from node_finished alone)
-        self.finished = {"seq": 0, "t_ns": 0, "kind": "node_finished", "graph": None, "node": 0,
-                         "device": dev.name, "dur_ns": 0, "flops": self.flops, "site": serial}
+        self.finished = {
+            "seq": 0,
+            "t_ns": 0,
+            "kind": "node_finished",
+            "graph": None,
+            "node": 0,
+            "device": dev.name,
+            "dur_ns": 0,
+            "flops": self.flops,
+            "site": serial,
+        }
         self.cpu = dev.name == "cpu"
 
 
@@ -339,21 +434,38 @@ def _attrs_key(attrs: dict[str, Any]) -> Any:
     return tuple(items)
 
 
-def _site_info(frame: FrameType | None, op: Op, name: str, args: tuple[Any, ...],
-               attrs: dict[str, Any], dev: Device) -> _Site:
+def _site_info(
+    frame: FrameType | None,
+    op: Op,
+    name: str,
+    args: tuple[Any, ...],
+    attrs: dict[str, Any],
+    dev: Device,
+) -> _Site:
     """The cached static facts of this op here (made on first use or when they changed)."""
     key = None if frame is None else (id(frame.f_code), frame.f_lasti)
     info = _OPS_AT.get(key) if key is not None else None
     if len(args) == 2:
         a, b = args
         da, db = getattr(a, "dtype", None), getattr(b, "dtype", None)
-        sig: tuple[Any, ...] = (a.shape if da is not None else type(a), da,
-                                b.shape if db is not None else type(b), db)
+        sig: tuple[Any, ...] = (
+            a.shape if da is not None else type(a),
+            da,
+            b.shape if db is not None else type(b),
+            db,
+        )
     else:
         sig = _signature(args)
     akey = _attrs_key(attrs) if attrs else ()
-    if (info is not None and info.op is op and info.sig == sig and info.attrs == akey
-            and akey is not None and info.dev is dev and info.name == name):
+    if (
+        info is not None
+        and info.op is op
+        and info.sig == sig
+        and info.attrs == akey
+        and akey is not None
+        and info.dev is dev
+        and info.name == name
+    ):
         return info
     info = _Site(op, name, dev, sig, akey, args, attrs, frame)
     if key is not None and akey is not None:
@@ -361,8 +473,14 @@ def _site_info(frame: FrameType | None, op: Op, name: str, args: tuple[Any, ...]
     return info
 
 
-def traced(op: Op, name: str, parents: tuple[Any, ...], args: tuple[Any, ...],
-           attrs: dict[str, Any], dev: Device) -> Any:
+def traced(
+    op: Op,
+    name: str,
+    parents: tuple[Any, ...],
+    args: tuple[Any, ...],
+    attrs: dict[str, Any],
+    dev: Device,
+) -> Any:
     """Create, time and finish one op's node; returns the kernel's result.
 
     One function on purpose (it runs for every op while anyone listens): the node's static
@@ -424,8 +542,7 @@ def traced(op: Op, name: str, parents: tuple[Any, ...], args: tuple[Any, ...],
     return dev.measure(op.kernel, args, attrs, done)
 
 
-def _folded(info: _Site, op: Op, args: tuple[Any, ...], attrs: dict[str, Any],
-            dev: Device) -> Any:
+def _folded(info: _Site, op: Op, args: tuple[Any, ...], attrs: dict[str, Any], dev: Device) -> Any:
     """Run and time one op of a folding iteration, adding it to its site's totals."""
     st = STATE
     st.last = -1
@@ -446,8 +563,9 @@ def _folded(info: _Site, op: Op, args: tuple[Any, ...], attrs: dict[str, Any],
     return dev.measure(op.kernel, args, attrs, done)
 
 
-def failed(op: Op, name: str, parents: tuple[Any, ...], dev: Device,
-           message: str) -> tuple[str | None, int | None]:
+def failed(
+    op: Op, name: str, parents: tuple[Any, ...], dev: Device, message: str
+) -> tuple[str | None, int | None]:
     """Show an op that could not be created as a node; returns (graph, node) for the error event."""
     frame = user_frame()
     site, line, source = _site(frame)
@@ -456,16 +574,37 @@ def failed(op: Op, name: str, parents: tuple[Any, ...], dev: Device,
     inputs = [_node_id(p, frame) for p in parents if p is not None]
     nid = st.next_id
     st.next_id += 1
-    STREAM.emit("node_created", graph=st.graph, node=nid, name=name, op=op.name, inputs=inputs,
-                shape=[], dtype="", device=dev.name, mode="eager", scope="", source=source,
-                line=line, flops=0, bytes=0, grad_of=None)
+    STREAM.emit(
+        "node_created",
+        graph=st.graph,
+        node=nid,
+        name=name,
+        op=op.name,
+        inputs=inputs,
+        shape=[],
+        dtype="",
+        device=dev.name,
+        mode="eager",
+        scope="",
+        source=source,
+        line=line,
+        flops=0,
+        bytes=0,
+        grad_of=None,
+    )
     return st.graph, nid
 
 
 def transfer(direction: str, nbytes: int, dur_ns: int, device: str, reason: str) -> None:
     """Emit one host<->device copy."""
-    STREAM.emit("transfer", direction=direction, bytes=int(nbytes), dur_ns=int(dur_ns),
-                device=device, reason=reason)
+    STREAM.emit(
+        "transfer",
+        direction=direction,
+        bytes=int(nbytes),
+        dur_ns=int(dur_ns),
+        device=device,
+        reason=reason,
+    )
 
 
 def grad(graph: str | None, node: int | None, g: Any, xp: Any) -> None:
@@ -473,8 +612,13 @@ def grad(graph: str | None, node: int | None, g: Any, xp: Any) -> None:
     if graph is None or node is None or node < 0 or STATE.folding:
         return
     flat = g.reshape(-1)  # what xp.linalg.norm does, without its checks (it runs per node)
-    STREAM.emit("grad", graph=graph, node=node, norm=math.sqrt(float(xp.dot(flat, flat))),
-                shape=list(g.shape))
+    STREAM.emit(
+        "grad",
+        graph=graph,
+        node=node,
+        norm=math.sqrt(float(xp.dot(flat, flat))),
+        shape=list(g.shape),
+    )
 
 
 def sync_point(fn: Callable[[], None] | None = None) -> None:

@@ -37,7 +37,9 @@ int32 = int = dtype("int32", "Int")  # noqa: A001
 uint8 = dtype("uint8", "Byte")
 bool = dtype("bool", "Bool")  # noqa: A001
 
-BY_NUMPY: dict[Any, dtype] = {d.np: d for d in (float32, float64, float16, int64, int32, uint8, bool)}
+BY_NUMPY: dict[Any, dtype] = {
+    d.np: d for d in (float32, float64, float16, int64, int32, uint8, bool)
+}
 DEFAULT = float32
 
 
@@ -75,7 +77,9 @@ class device:  # noqa: N801 - PyTorch's name
         kind, _, idx = str(spec).partition(":")
         kind = {"gpu": "cuda"}.get(kind, kind)
         if kind not in ("cpu", "cuda"):
-            raise RuntimeError(f"Expected one of cpu, cuda device type at start of device string: {spec}")
+            raise RuntimeError(
+                f"Expected one of cpu, cuda device type at start of device string: {spec}"
+            )
         self.type = kind
         self.index = builtins.int(idx) if idx else index
 
@@ -86,7 +90,10 @@ class device:  # noqa: N801 - PyTorch's name
     def __eq__(self, other: object) -> bool:
         if isinstance(other, str):
             other = device(other)
-        return isinstance(other, device) and (self.type, self.index or 0) == (other.type, other.index or 0)
+        return isinstance(other, device) and (self.type, self.index or 0) == (
+            other.type,
+            other.index or 0,
+        )
 
     def __hash__(self) -> int:
         return hash((self.type, self.index or 0))
@@ -141,8 +148,10 @@ class TensorType:
 
 
 def _types(prefix: str, kind: str) -> dict[str, TensorType]:
-    return {f"{d.legacy}Tensor": TensorType(f"{prefix}{d.legacy}Tensor", d, kind)
-            for d in (float32, float64, float16, int64, int32, uint8, bool)}
+    return {
+        f"{d.legacy}Tensor": TensorType(f"{prefix}{d.legacy}Tensor", d, kind)
+        for d in (float32, float64, float16, int64, int32, uint8, bool)
+    }
 
 
 CPU_TYPES = _types("torch.", "cpu")

@@ -25,8 +25,10 @@ __all__ = ["SCENES", "Scene", "get_scene", "DEFAULT_SCENE"]
 
 DEFAULT_SCENE = "two-layer"
 GPU_EDITS = (
-    ("dtype = torch.FloatTensor\n# dtype = torch.cuda.FloatTensor",
-     "# dtype = torch.FloatTensor\ndtype = torch.cuda.FloatTensor"),
+    (
+        "dtype = torch.FloatTensor\n# dtype = torch.cuda.FloatTensor",
+        "# dtype = torch.FloatTensor\ndtype = torch.cuda.FloatTensor",
+    ),
     ("tf.device('/cpu:0')", "tf.device('/gpu:0')"),
     ("torch.device('cpu')", "torch.device('cuda')"),
     ("tf.Session()", "tf.Session(device='gpu')"),
@@ -66,8 +68,9 @@ class Scene:
     caption_ko: str | None = None
     parts: tuple[tuple[str, str, str, str, str], ...] = field(default=())
 
-    def source(self, device: str = "cpu", iterations: int | None = None,
-               small: bool = False) -> str:
+    def source(
+        self, device: str = "cpu", iterations: int | None = None, small: bool = False
+    ) -> str:
         """The listing as it will run: device, iteration count and size edits applied."""
         text = (LISTINGS / self.file).read_text(encoding="utf-8")
         if device != "cpu":
@@ -81,8 +84,9 @@ class Scene:
             text = text.replace(self.loop, bound)
         return text
 
-    def run(self, device: str = "cpu", iterations: int | None = None, seed: int = 0,
-            small: bool = False) -> dict[str, Any]:
+    def run(
+        self, device: str = "cpu", iterations: int | None = None, seed: int = 0, small: bool = False
+    ) -> dict[str, Any]:
         """Run the listing; returns its global namespace after it finished.
 
         Emits a ``scene`` event first, then whatever the engine emits as the listing runs.
@@ -92,12 +96,21 @@ class Scene:
         filename = f"scene:{self.file}"
         linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
         if STREAM.active:
-            STREAM.emit("scene", name=self.name, title=self.title, caption=self.caption,
-                        title_ko=self.title_ko, caption_ko=self.caption_ko,
-                        source=text, file=filename, device=device)
+            STREAM.emit(
+                "scene",
+                name=self.name,
+                title=self.title,
+                caption=self.caption,
+                title_ko=self.title_ko,
+                caption_ko=self.caption_ko,
+                source=text,
+                file=filename,
+                device=device,
+            )
         _reset(seed)
         namespace: dict[str, Any] = {"__name__": "__cgviz_scene__", "__file__": filename}
         from engine.scenes import parts
+
         with parts.running(self):
             exec(compile(text, filename, "exec"), namespace)  # noqa: S102 - our own listings
         end_eager_iteration()
@@ -122,8 +135,11 @@ def _reset(seed: int) -> None:
     tracing = sys.modules.get("engine.eager.tracing")
     if tracing is not None:
         tracing.reset()
-    for module, fn in (("engine.static", "reset_default_graph"),
-                       ("engine.static", "set_random_seed"), ("engine.eager", "manual_seed")):
+    for module, fn in (
+        ("engine.static", "reset_default_graph"),
+        ("engine.static", "set_random_seed"),
+        ("engine.eager", "manual_seed"),
+    ):
         mod = sys.modules.get(module)
         if mod is None:
             try:

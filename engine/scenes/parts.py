@@ -38,6 +38,14 @@ def part(key: str) -> None:
     scene = _CURRENT[-1]
     for name, title, caption, title_ko, caption_ko in scene.parts:
         if name == key:
-            STREAM.emit("scene", name=f"{scene.name}:{key}", title=title, caption=caption,
-                        title_ko=title_ko, caption_ko=caption_ko, part_of=scene.name, part=key)
+            STREAM.emit(
+                "scene",
+                name=f"{scene.name}:{key}",
+                title=title,
+                caption=caption,
+                title_ko=title_ko,
+                caption_ko=caption_ko,
+                part_of=scene.name,
+                part=key,
+            )
             return

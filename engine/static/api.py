@@ -49,25 +49,36 @@ def _tensor_of(value: Any) -> Tensor | None:
 def _check_value(value: Any, dtype: dt.DType) -> np.ndarray:
     """``value`` as a numpy array of ``dtype``; TypeError when that would change it."""
     if isinstance(value, Tensor | Operation):
-        raise TypeError(f"Expected {dtype.name}, got {value} of type '{type(value).__name__}' "
-                        f"instead.")
+        raise TypeError(
+            f"Expected {dtype.name}, got {value} of type '{type(value).__name__}' instead."
+        )
     arr = np.asarray(value)
     if arr.dtype.kind in "OUS" and dtype.np.kind not in "OUS":
-        raise TypeError(f"Expected {dtype.name}, got {value!r} of type '{type(value).__name__}' "
-                        f"instead.")
+        raise TypeError(
+            f"Expected {dtype.name}, got {value!r} of type '{type(value).__name__}' instead."
+        )
     try:
         out = np.asarray(value, dtype=dtype.np)
     except (OverflowError, ValueError):
-        raise TypeError(f"Expected {dtype.name}, got {value!r} of type '{type(value).__name__}' "
-                        f"instead.") from None
+        raise TypeError(
+            f"Expected {dtype.name}, got {value!r} of type '{type(value).__name__}' instead."
+        ) from None
     if dtype.np.kind in "iub" and arr.dtype.kind in "fc" and not np.array_equal(out, arr):
-        raise TypeError(f"Expected {dtype.name}, got {value!r} of type '{type(value).__name__}' "
-                        f"instead.")
+        raise TypeError(
+            f"Expected {dtype.name}, got {value!r} of type '{type(value).__name__}' instead."
+        )
     return out
 
 
-def constant(value: Any, dtype: Any = None, shape: Any = None, name: str = "Const",
-             verify_shape: bool = False, *, graph: Graph | None = None) -> Tensor:
+def constant(
+    value: Any,
+    dtype: Any = None,
+    shape: Any = None,
+    name: str = "Const",
+    verify_shape: bool = False,
+    *,
+    graph: Graph | None = None,
+) -> Tensor:
     """``tf.constant``: a Const node holding ``value`` (Python floats become float32)."""
     d = dt.as_dtype(dtype) if dtype is not None else dt.of_value(value)
     arr = _check_value(value, d)
@@ -84,14 +95,22 @@ def constant(value: Any, dtype: Any = None, shape: Any = None, name: str = "Cons
     return op.outputs[0]
 
 
-def convert_to_tensor(value: Any, dtype: Any = None, name: str | None = None,
-                      preferred_dtype: Any = None, *, graph: Graph | None = None) -> Tensor:
+def convert_to_tensor(
+    value: Any,
+    dtype: Any = None,
+    name: str | None = None,
+    preferred_dtype: Any = None,
+    *,
+    graph: Graph | None = None,
+) -> Tensor:
     """``tf.convert_to_tensor``: Tensors pass through; Variables give their value; others Const."""
     t = _tensor_of(value)
     if t is not None:
         if dtype is not None and dt.as_dtype(dtype) != t.dtype:
-            raise ValueError(f"Tensor conversion requested dtype {dt.as_dtype(dtype).name} for "
-                             f"Tensor with dtype {t.dtype.name}: {t!r}")
+            raise ValueError(
+                f"Tensor conversion requested dtype {dt.as_dtype(dtype).name} for "
+                f"Tensor with dtype {t.dtype.name}: {t!r}"
+            )
         return t
     if isinstance(value, Operation):
         raise TypeError(f"Can not convert an Operation into a Tensor: {value!r}")
@@ -109,12 +128,19 @@ def convert_inputs(g: Graph, values: Sequence[Any], names: Sequence[str]) -> lis
     """Convert an op's inputs: Python values become Consts named after their argument, with
     the dtype of the first tensor input (so ``tf.maximum(h, 0)`` makes a float ``Maximum/y``)."""
     like = next((t.dtype for t in map(_tensor_of, values) if t is not None), None)
-    return [convert_to_tensor(v, dtype=None if is_tensor_like(v) else like, name=n, graph=g)
-            for v, n in zip(values, names, strict=True)]
+    return [
+        convert_to_tensor(v, dtype=None if is_tensor_like(v) else like, name=n, graph=g)
+        for v, n in zip(values, names, strict=True)
+    ]
 
 
-def apply_op(op_type: str, inputs: Sequence[Any], name: str | None, default: str,
-             attrs: dict[str, Any] | None = None) -> Tensor:
+def apply_op(
+    op_type: str,
+    inputs: Sequence[Any],
+    name: str | None,
+    default: str,
+    attrs: dict[str, Any] | None = None,
+) -> Tensor:
     """Create ``op_type`` on ``inputs`` in a name scope ``name or default``; returns its output."""
     g = graph_of(*inputs)
     with g.name_scope(name or default) as scope:
@@ -128,8 +154,9 @@ def apply_op(op_type: str, inputs: Sequence[Any], name: str | None, default: str
 def placeholder(dtype: Any, shape: Any = None, name: str | None = None) -> Tensor:
     """``tf.placeholder``: a value fed at run time (shape None: any shape)."""
     d = dt.as_dtype(dtype)
-    op = get_default_graph().create_op("Placeholder", [], name=name or "Placeholder",
-                                       attrs={}, dtypes=[d], shapes=[as_dims(shape)])
+    op = get_default_graph().create_op(
+        "Placeholder", [], name=name or "Placeholder", attrs={}, dtypes=[d], shapes=[as_dims(shape)]
+    )
     return op.outputs[0]
 
 
@@ -137,8 +164,13 @@ def placeholder_with_default(input: Any, shape: Any, name: str | None = None) ->
     """``tf.placeholder_with_default``: its input unless fed."""
     g = graph_of(input)
     x = convert_to_tensor(input, graph=g)
-    op = g.create_op("PlaceholderWithDefault", [x], name=name or "PlaceholderWithDefault",
-                     dtypes=[x.dtype], shapes=[as_dims(shape)])
+    op = g.create_op(
+        "PlaceholderWithDefault",
+        [x],
+        name=name or "PlaceholderWithDefault",
+        dtypes=[x.dtype],
+        shapes=[as_dims(shape)],
+    )
     return op.outputs[0]
 
 
@@ -149,8 +181,16 @@ def _shape_const(g: Graph, shape: Any, name: str) -> Tensor:
     return constant(np.asarray(dims, dtype=np.int32), dt.int32, name=name, graph=g)
 
 
-def _random(op_type: str, default: str, shape: Any, a: float, b: float, dtype: Any, seed: Any,
-            name: str | None) -> Tensor:
+def _random(
+    op_type: str,
+    default: str,
+    shape: Any,
+    a: float,
+    b: float,
+    dtype: Any,
+    seed: Any,
+    name: str | None,
+) -> Tensor:
     """``a + b * R`` where R is drawn by ``op_type`` (TF's random_normal/uniform layout)."""
     g = get_default_graph()
     d = dt.as_dtype(dtype)
@@ -160,28 +200,52 @@ def _random(op_type: str, default: str, shape: Any, a: float, b: float, dtype: A
         shape_t = _shape_const(g, dims, "shape")
         lo = constant(a, d, name=first, graph=g)
         hi = constant(b, d, name=second, graph=g)
-        r = g.create_op(op_type, [shape_t], name=op_type, dtypes=[d], shapes=[dims],
-                        attrs={"seed": seed or 0, "seed2": 0, "dtype": d.name}).outputs[0]
+        r = g.create_op(
+            op_type,
+            [shape_t],
+            name=op_type,
+            dtypes=[d],
+            shapes=[dims],
+            attrs={"seed": seed or 0, "seed2": 0, "dtype": d.name},
+        ).outputs[0]
         if op_type == "RandomUniform":  # min + (max - min) * U
             hi = g.create_op("Sub", [hi, lo], name="sub").outputs[0]
         scaled = g.create_op("Mul", [r, hi], name="mul").outputs[0]
         return g.create_op("Add", [scaled, lo], name=scope).outputs[0]
 
 
-def random_normal(shape: Any, mean: float = 0.0, stddev: float = 1.0, dtype: Any = dt.float32,
-                  seed: int | None = None, name: str | None = None) -> Tensor:
+def random_normal(
+    shape: Any,
+    mean: float = 0.0,
+    stddev: float = 1.0,
+    dtype: Any = dt.float32,
+    seed: int | None = None,
+    name: str | None = None,
+) -> Tensor:
     """``tf.random_normal``: drawn anew every time it runs."""
     return _random("RandomStandardNormal", "random_normal", shape, mean, stddev, dtype, seed, name)
 
 
-def truncated_normal(shape: Any, mean: float = 0.0, stddev: float = 1.0, dtype: Any = dt.float32,
-                     seed: int | None = None, name: str | None = None) -> Tensor:
+def truncated_normal(
+    shape: Any,
+    mean: float = 0.0,
+    stddev: float = 1.0,
+    dtype: Any = dt.float32,
+    seed: int | None = None,
+    name: str | None = None,
+) -> Tensor:
     """``tf.truncated_normal``: normal, redrawn beyond two standard deviations."""
     return _random("TruncatedNormal", "truncated_normal", shape, mean, stddev, dtype, seed, name)
 
 
-def random_uniform(shape: Any, minval: float = 0.0, maxval: float = 1.0, dtype: Any = dt.float32,
-                   seed: int | None = None, name: str | None = None) -> Tensor:
+def random_uniform(
+    shape: Any,
+    minval: float = 0.0,
+    maxval: float = 1.0,
+    dtype: Any = dt.float32,
+    seed: int | None = None,
+    name: str | None = None,
+) -> Tensor:
     """``tf.random_uniform``: uniform in [minval, maxval)."""
     return _random("RandomUniform", "random_uniform", shape, minval, maxval, dtype, seed, name)
 
@@ -212,13 +276,15 @@ def fill(dims: Any, value: Any, name: str | None = None) -> Tensor:
     """``tf.fill``: a tensor of shape ``dims`` full of ``value``."""
     g = graph_of(dims, value)
     with g.name_scope(name or "Fill") as scope:
-        d = convert_to_tensor(dims, dt.int32 if not is_tensor_like(dims) else None, name="dims",
-                              graph=g)
+        d = convert_to_tensor(
+            dims, dt.int32 if not is_tensor_like(dims) else None, name="dims", graph=g
+        )
         v = convert_to_tensor(value, name="value", graph=g)
         static = d.op.meta.get("value") if d.op.type == "Const" else None
         out_dims = tuple(int(x) for x in static.reshape(-1)) if static is not None else None
-        return g.create_op("Fill", [d, v], name=scope, dtypes=[v.dtype], shapes=[out_dims]
-                           ).outputs[0]
+        return g.create_op("Fill", [d, v], name=scope, dtypes=[v.dtype], shapes=[out_dims]).outputs[
+            0
+        ]
 
 
 def shape(input: Any, name: str | None = None, out_type: Any = dt.int32) -> Tensor:  # noqa: A002
@@ -226,8 +292,9 @@ def shape(input: Any, name: str | None = None, out_type: Any = dt.int32) -> Tens
     g = graph_of(input)
     x = convert_to_tensor(input, graph=g)
     rank = None if x._dims is None else (len(x._dims),)
-    return g.create_op("Shape", [x], name=name or "Shape", dtypes=[dt.int32], shapes=[rank]
-                       ).outputs[0]
+    return g.create_op(
+        "Shape", [x], name=name or "Shape", dtypes=[dt.int32], shapes=[rank]
+    ).outputs[0]
 
 
 def rank(input: Any, name: str | None = None) -> Tensor:  # noqa: A002
@@ -245,8 +312,9 @@ def cast(x: Any, dtype: Any, name: str | None = None) -> Tensor:
     if t.dtype == d:
         return t
     with g.name_scope(name or "Cast") as scope:
-        return g.create_op("Cast", [t], name=scope, dtypes=[d], shapes=[t._dims],
-                           attrs={"DstT": d.name}).outputs[0]
+        return g.create_op(
+            "Cast", [t], name=scope, dtypes=[d], shapes=[t._dims], attrs={"DstT": d.name}
+        ).outputs[0]
 
 
 def to_float(x: Any, name: str = "ToFloat") -> Tensor:
@@ -260,6 +328,7 @@ def to_float(x: Any, name: str = "ToFloat") -> Tensor:
 def _binary(op_type: str, default: str) -> Any:
     def fn(x: Any, y: Any, name: str | None = None) -> Tensor:
         return apply_op(op_type, [x, y], name, default)
+
     fn.__name__ = default
     fn.__doc__ = f"``tf.{default.lower()}``: elementwise {op_type}, with broadcasting."
     return fn
@@ -268,6 +337,7 @@ def _binary(op_type: str, default: str) -> Any:
 def _unary(op_type: str, default: str) -> Any:
     def fn(x: Any, name: str | None = None) -> Tensor:
         return apply_op(op_type, [x], name, default)
+
     fn.__name__ = default
     fn.__doc__ = f"``tf.{default.lower()}``: elementwise {op_type}."
     return fn
@@ -310,11 +380,22 @@ def divide(x: Any, y: Any, name: str | None = None) -> Tensor:
 truediv = divide
 
 
-def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
-           name: str | None = None, **_: Any) -> Tensor:
+def matmul(
+    a: Any,
+    b: Any,
+    transpose_a: bool = False,
+    transpose_b: bool = False,
+    name: str | None = None,
+    **_: Any,
+) -> Tensor:
     """``tf.matmul``: matrix product of two rank-2 tensors."""
-    return apply_op("MatMul", [a, b], name, "MatMul",
-                    {"transpose_a": bool(transpose_a), "transpose_b": bool(transpose_b)})
+    return apply_op(
+        "MatMul",
+        [a, b],
+        name,
+        "MatMul",
+        {"transpose_a": bool(transpose_a), "transpose_b": bool(transpose_b)},
+    )
 
 
 def bias_add(value: Any, bias: Any, name: str | None = None, data_format: Any = None) -> Tensor:
@@ -335,8 +416,11 @@ def reshape(tensor: Any, shape: Any, name: str | None = None) -> Tensor:
     x = convert_to_tensor(tensor, graph=g)
     dims = list(as_dims(shape) or ())
     if None in dims:
-        total = None if x._dims is None or None in x._dims else int(
-            np.prod([int(d or 0) for d in x._dims]))
+        total = (
+            None
+            if x._dims is None or None in x._dims
+            else int(np.prod([int(d or 0) for d in x._dims]))
+        )
         if total is None or dims.count(None) > 1:
             raise ValueError("tf.reshape here needs a static target shape")
         known = int(np.prod([d for d in dims if d is not None]))
@@ -348,19 +432,29 @@ def add_n(inputs: Sequence[Any], name: str | None = None) -> Tensor:
     """``tf.add_n``: the sum of a list of same-shape tensors."""
     inputs = list(inputs)
     if not inputs:
-        raise ValueError("inputs must be a list of at least one Tensor with the same dtype and "
-                         "shape")
+        raise ValueError(
+            "inputs must be a list of at least one Tensor with the same dtype and shape"
+        )
     if len(inputs) == 1 and name is None:
         return convert_to_tensor(inputs[0])
     g = graph_of(*inputs)
     with g.name_scope(name or "AddN") as scope:
         ts = convert_inputs(g, inputs, [f"inputs_{i}" for i in range(len(inputs))])
-        return g.create_op("AddN", ts, name=scope, dtypes=[ts[0].dtype], shapes=[ts[0]._dims]
-                           ).outputs[0]
+        return g.create_op(
+            "AddN", ts, name=scope, dtypes=[ts[0].dtype], shapes=[ts[0]._dims]
+        ).outputs[0]
 
 
-def _reduce(op_type: str, default: str, input_tensor: Any, axis: Any, keepdims: Any,
-            name: str | None, reduction_indices: Any = None, keep_dims: Any = None) -> Tensor:
+def _reduce(
+    op_type: str,
+    default: str,
+    input_tensor: Any,
+    axis: Any,
+    keepdims: Any,
+    name: str | None,
+    reduction_indices: Any = None,
+    keep_dims: Any = None,
+) -> Tensor:
     if axis is None:
         axis = reduction_indices
     keep = bool(keepdims if keepdims is not None else keep_dims)
@@ -374,33 +468,46 @@ def _reduce(op_type: str, default: str, input_tensor: Any, axis: Any, keepdims: 
             with g.name_scope("range") as scope:
                 start = constant(0, dt.int32, name="start", graph=g)
                 delta = constant(1, dt.int32, name="delta", graph=g)
-                axes_t = g.create_op("Range", [start, r, delta], name=scope, dtypes=[dt.int32],
-                                     shapes=[(None,)]).outputs[0]
+                axes_t = g.create_op(
+                    "Range", [start, r, delta], name=scope, dtypes=[dt.int32], shapes=[(None,)]
+                ).outputs[0]
         attr_axis: Any = None
     else:
         attr_axis = [int(a) for a in axis] if isinstance(axis, list | tuple) else int(axis)
         axes_t = None
     with g.name_scope(name or default) as scope:
         if axes_t is None:
-            axes_t = constant(np.asarray(attr_axis, dtype=np.int32), dt.int32,
-                              name="reduction_indices", graph=g)
-        op = g.create_op(op_type, [x, axes_t], name=scope,
-                         attrs={"axis": attr_axis, "keepdims": keep})
+            axes_t = constant(
+                np.asarray(attr_axis, dtype=np.int32), dt.int32, name="reduction_indices", graph=g
+            )
+        op = g.create_op(
+            op_type, [x, axes_t], name=scope, attrs={"axis": attr_axis, "keepdims": keep}
+        )
     return op.outputs[0]
 
 
-def reduce_sum(input_tensor: Any, axis: Any = None, keepdims: Any = None, name: str | None = None,
-               reduction_indices: Any = None, keep_dims: Any = None) -> Tensor:
+def reduce_sum(
+    input_tensor: Any,
+    axis: Any = None,
+    keepdims: Any = None,
+    name: str | None = None,
+    reduction_indices: Any = None,
+    keep_dims: Any = None,
+) -> Tensor:
     """``tf.reduce_sum`` over ``axis`` (all axes when None)."""
     return _reduce("Sum", "Sum", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
-def reduce_mean(input_tensor: Any, axis: Any = None, keepdims: Any = None,
-                name: str | None = None, reduction_indices: Any = None,
-                keep_dims: Any = None) -> Tensor:
+def reduce_mean(
+    input_tensor: Any,
+    axis: Any = None,
+    keepdims: Any = None,
+    name: str | None = None,
+    reduction_indices: Any = None,
+    keep_dims: Any = None,
+) -> Tensor:
     """``tf.reduce_mean`` over ``axis`` (all axes when None)."""
-    return _reduce("Mean", "Mean", input_tensor, axis, keepdims, name, reduction_indices,
-                   keep_dims)
+    return _reduce("Mean", "Mean", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
 # -------------------------------------------------------------------- operators
@@ -410,14 +517,17 @@ def _op_method(op_type: str, scope: str, reflected: bool = False) -> Any:
     def method(self: Any, other: Any) -> Tensor:
         x, y = (other, self) if reflected else (self, other)
         return apply_op(op_type, [x, y], None, scope)
+
     return method
 
 
 def _matmul_method(reflected: bool) -> Any:
     def method(self: Any, other: Any) -> Tensor:
         a, b = (other, self) if reflected else (self, other)
-        return apply_op("MatMul", [a, b], None, "matmul", {"transpose_a": False,
-                                                            "transpose_b": False})
+        return apply_op(
+            "MatMul", [a, b], None, "matmul", {"transpose_a": False, "transpose_b": False}
+        )
+
     return method
 
 
@@ -432,17 +542,24 @@ def _getitem(self: Any, index: Any) -> Tensor:
 
 
 OPERATORS: dict[str, Any] = {
-    "__add__": _op_method("Add", "add"), "__radd__": _op_method("Add", "add", True),
-    "__sub__": _op_method("Sub", "sub"), "__rsub__": _op_method("Sub", "sub", True),
-    "__mul__": _op_method("Mul", "mul"), "__rmul__": _op_method("Mul", "mul", True),
+    "__add__": _op_method("Add", "add"),
+    "__radd__": _op_method("Add", "add", True),
+    "__sub__": _op_method("Sub", "sub"),
+    "__rsub__": _op_method("Sub", "sub", True),
+    "__mul__": _op_method("Mul", "mul"),
+    "__rmul__": _op_method("Mul", "mul", True),
     "__truediv__": _op_method("RealDiv", "truediv"),
     "__rtruediv__": _op_method("RealDiv", "truediv", True),
-    "__pow__": _op_method("Pow", "pow"), "__rpow__": _op_method("Pow", "pow", True),
-    "__matmul__": _matmul_method(False), "__rmatmul__": _matmul_method(True),
-    "__lt__": _op_method("Less", "Less"), "__le__": _op_method("LessEqual", "LessEqual"),
+    "__pow__": _op_method("Pow", "pow"),
+    "__rpow__": _op_method("Pow", "pow", True),
+    "__matmul__": _matmul_method(False),
+    "__rmatmul__": _matmul_method(True),
+    "__lt__": _op_method("Less", "Less"),
+    "__le__": _op_method("LessEqual", "LessEqual"),
     "__gt__": _op_method("Greater", "Greater"),
     "__ge__": _op_method("GreaterEqual", "GreaterEqual"),
-    "__neg__": _neg, "__getitem__": _getitem,
+    "__neg__": _neg,
+    "__getitem__": _getitem,
 }
 
 

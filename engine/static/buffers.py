@@ -35,8 +35,9 @@ ESCAPING = frozenset({"Assign", "AssignAdd", "AssignSub", "ApplyGradientDescent"
 """Ops that keep (or hand on) the arrays they are given beyond their own step."""
 
 
-def concrete_shapes(plan: Plan, feed_shapes: Sequence[tuple[int, ...]] | None
-                    ) -> dict[int, tuple[int, ...]]:
+def concrete_shapes(
+    plan: Plan, feed_shapes: Sequence[tuple[int, ...]] | None
+) -> dict[int, tuple[int, ...]]:
     """Shape of each slot, where this plan knows it: static shapes, fed shapes, constants, and
     what the op table's shape rules make of those."""
     shapes: dict[int, tuple[int, ...]] = {}
@@ -55,11 +56,13 @@ def concrete_shapes(plan: Plan, feed_shapes: Sequence[tuple[int, ...]] | None
         dims = node.op.outputs[0]._dims
         if dims is not None and None not in dims:
             shapes[node.out] = dims  # type: ignore[assignment]
-        elif node.op.type not in STATIC and node.op.type in table.OPS \
-                and all(i in shapes for i in node.ins):
+        elif (
+            node.op.type not in STATIC
+            and node.op.type in table.OPS
+            and all(i in shapes for i in node.ins)
+        ):
             try:
-                out = table.get(node.op.type).shape(*[shapes[i] for i in node.ins],
-                                                    **node.op.attrs)
+                out = table.get(node.op.type).shape(*[shapes[i] for i in node.ins], **node.op.attrs)
             except Exception:  # leave it unknown: the kernel will say what is wrong
                 continue
             if out is not None and None not in out:
@@ -98,8 +101,13 @@ def assign(plan: Plan, feed_shapes: Sequence[tuple[int, ...]] | None) -> None:
             buf = None
             if node.elementwise:
                 for a in node.ins:
-                    if a in held and last.get(a) == i and roots.get(a) == {a} and \
-                            shapes.get(a) == key[0] and plan.buffers[held[a]].dtype == key[1]:
+                    if (
+                        a in held
+                        and last.get(a) == i
+                        and roots.get(a) == {a}
+                        and shapes.get(a) == key[0]
+                        and plan.buffers[held[a]].dtype == key[1]
+                    ):
                         buf = held.pop(a)
                         break
             if buf is None:
@@ -112,9 +120,13 @@ def assign(plan: Plan, feed_shapes: Sequence[tuple[int, ...]] | None) -> None:
             held[s] = buf
             node.fast = node.make(plan.buffers[buf])
             node.buffer = buf
-        elif node.make is not None and s in plan.output_slots and roots.get(s) == {s} \
-                and shapes.get(s) != () \
-                and not any(s in n.ins for n in running if n.op.type in ESCAPING):
+        elif (
+            node.make is not None
+            and s in plan.output_slots
+            and roots.get(s) == {s}
+            and shapes.get(s) != ()
+            and not any(s in n.ins for n in running if n.op.type in ESCAPING)
+        ):
             node.fast = Recycle(node.fn, node.make)
         for r in [r for r, b in held.items() if last.get(r, -1) <= i and r != s]:
             b = held.pop(r)

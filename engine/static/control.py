@@ -36,17 +36,29 @@ def group(*inputs: Any, name: str | None = None) -> Operation:
         return g.create_op("NoOp", [], name=scope, dtypes=[], shapes=[], control_inputs=deps)
 
 
-def tuple(tensors: Sequence[Any], name: str | None = None,  # noqa: A001 - TF's name
-          control_inputs: Sequence[Any] | None = None) -> list[Any]:
+def tuple(
+    tensors: Sequence[Any],
+    name: str | None = None,  # noqa: A001 - TF's name
+    control_inputs: Sequence[Any] | None = None,
+) -> list[Any]:
     """``tf.tuple``: each tensor passed through an Identity that waits for all of them."""
     ts = [api.convert_to_tensor(t) if t is not None else None for t in tensors]
     g = api.graph_of(*[t for t in ts if t is not None])
     with g.name_scope(name or "tuple"):
         gate = group(*[t for t in ts if t is not None], *(control_inputs or []))
-        return [None if t is None else g.create_op("Identity", [t], name="control_dependency",
-                                                   dtypes=[t.dtype], shapes=[t._dims],
-                                                   control_inputs=[gate]).outputs[0]
-                for t in ts]
+        return [
+            None
+            if t is None
+            else g.create_op(
+                "Identity",
+                [t],
+                name="control_dependency",
+                dtypes=[t.dtype],
+                shapes=[t._dims],
+                control_inputs=[gate],
+            ).outputs[0]
+            for t in ts
+        ]
 
 
 def control_dependencies(control_inputs: Sequence[Any] | None) -> Any:
@@ -60,8 +72,9 @@ def device(spec: str | None) -> Any:
 
 
 @contextmanager
-def name_scope(name: str | None, default_name: str | None = None,
-               values: Any = None) -> Iterator[str]:
+def name_scope(
+    name: str | None, default_name: str | None = None, values: Any = None
+) -> Iterator[str]:
     """``tf.name_scope``: prefix the names of ops created inside (made unique)."""
     g = api.graph_of(*(values or []))
     with g.name_scope(name or default_name) as scope:
@@ -104,16 +117,24 @@ def _body_outputs(g: Graph, ctx: BodyContext, result: Any) -> list[Tensor]:
     with g._body(ctx):
         for leaf in _flatten(result):
             if isinstance(leaf, Operation):
-                raise TypeError("tf.cond branches here must return tensors, not Operations "
-                                f"(got {leaf!r}); wrap it with tf.control_dependencies and "
-                                "tf.identity")
+                raise TypeError(
+                    "tf.cond branches here must return tensors, not Operations "
+                    f"(got {leaf!r}); wrap it with tf.control_dependencies and "
+                    "tf.identity"
+                )
             outs.append(api.convert_to_tensor(leaf, graph=g))
     return outs
 
 
-def cond(pred: Any, true_fn: Callable[[], Any] | None = None,
-         false_fn: Callable[[], Any] | None = None, strict: bool = False,
-         name: str | None = None, fn1: Any = None, fn2: Any = None) -> Any:
+def cond(
+    pred: Any,
+    true_fn: Callable[[], Any] | None = None,
+    false_fn: Callable[[], Any] | None = None,
+    strict: bool = False,
+    name: str | None = None,
+    fn1: Any = None,
+    fn2: Any = None,
+) -> Any:
     """``tf.cond(pred, true_fn, false_fn)``: the output of the branch ``pred`` selects.
 
     Both functions are called exactly once, now; only the ops they create are conditional.
@@ -135,8 +156,9 @@ def cond(pred: Any, true_fn: Callable[[], Any] | None = None,
     if pred_t.dtype != dt.bool_:
         raise TypeError(f"pred must be a bool tensor, got {pred_t}")
     if pred_t._dims not in (None, ()):
-        raise ValueError(f"Shape must be rank 0 but is rank {len(pred_t._dims)} for 'cond' "
-                         f"(pred {pred_t})")
+        raise ValueError(
+            f"Shape must be rank 0 but is rank {len(pred_t._dims)} for 'cond' (pred {pred_t})"
+        )
     with g.name_scope(name or "cond") as scope:
         then_ctx, else_ctx = BodyContext("cond", "then"), BodyContext("cond", "else")
         with g._body(then_ctx):
@@ -145,14 +167,19 @@ def cond(pred: Any, true_fn: Callable[[], Any] | None = None,
             else_res = false_fn()
         then_out = _body_outputs(g, then_ctx, then_res)
         else_out = _body_outputs(g, else_ctx, else_res)
-        if len(then_out) != len(else_out) or (_pack(then_res, iter([0] * len(then_out)))
-                                              != _pack(else_res, iter([0] * len(else_out)))):
-            raise ValueError("true_fn and false_fn arguments to tf.cond must have the same number, "
-                             "type, and overall structure of return values.")
+        if len(then_out) != len(else_out) or (
+            _pack(then_res, iter([0] * len(then_out))) != _pack(else_res, iter([0] * len(else_out)))
+        ):
+            raise ValueError(
+                "true_fn and false_fn arguments to tf.cond must have the same number, "
+                "type, and overall structure of return values."
+            )
         for a, b in zip(then_out, else_out, strict=True):
             if a.dtype != b.dtype:
-                raise TypeError(f"Outputs of true_fn and false_fn must have the same type: "
-                                f"{a.dtype.name}, {b.dtype.name}")
+                raise TypeError(
+                    f"Outputs of true_fn and false_fn must have the same type: "
+                    f"{a.dtype.name}, {b.dtype.name}"
+                )
         captures: list[Tensor] = []
         ctrl: list[Operation] = []
         for ctx, outs in ((then_ctx, then_out), (else_ctx, else_out)):
@@ -160,12 +187,15 @@ def cond(pred: Any, true_fn: Callable[[], Any] | None = None,
             extra = [t for t in outs if t.op._ctx is not ctx]
             captures.extend(t for t in data + extra if t not in captures)
             ctrl.extend(x for x in c if x not in ctrl)
-        op = g.create_op("If", [pred_t, *captures], name=scope, control_inputs=ctrl,
-                         dtypes=[t.dtype for t in then_out],
-                         shapes=[_merge_dims(a._dims, b._dims)
-                                 for a, b in zip(then_out, else_out, strict=True)],
-                         meta={"then": then_ctx, "else": else_ctx, "then_out": then_out,
-                               "else_out": else_out})
+        op = g.create_op(
+            "If",
+            [pred_t, *captures],
+            name=scope,
+            control_inputs=ctrl,
+            dtypes=[t.dtype for t in then_out],
+            shapes=[_merge_dims(a._dims, b._dims) for a, b in zip(then_out, else_out, strict=True)],
+            meta={"then": then_ctx, "else": else_ctx, "then_out": then_out, "else_out": else_out},
+        )
     then_ctx.owner = else_ctx.owner = op
     return _pack(then_res, iter(op.outputs)) if then_out else op
 
@@ -173,9 +203,15 @@ def cond(pred: Any, true_fn: Callable[[], Any] | None = None,
 # ------------------------------------------------------------------------- foldl
 
 
-def foldl(fn: Callable[[Any, Any], Any], elems: Any, initializer: Any = None,
-          parallel_iterations: int = 10, back_prop: bool = True, swap_memory: bool = False,
-          name: str | None = None) -> Tensor:
+def foldl(
+    fn: Callable[[Any, Any], Any],
+    elems: Any,
+    initializer: Any = None,
+    parallel_iterations: int = 10,
+    back_prop: bool = True,
+    swap_memory: bool = False,
+    name: str | None = None,
+) -> Tensor:
     """``tf.foldl(fn, elems, initializer)``: ``acc = fn(acc, x)`` for each ``x`` along axis 0.
 
     Returns only the final accumulator (unlike a Python loop that keeps every step).
@@ -189,31 +225,48 @@ def foldl(fn: Callable[[Any, Any], Any], elems: Any, initializer: Any = None,
     with g.name_scope(name or "foldl") as scope:
         init = api.convert_to_tensor(initializer, graph=g) if initializer is not None else None
         elem_dims = None if xs._dims is None else xs._dims[1:]
-        acc_dtype, acc_dims = (init.dtype, init._dims) if init is not None else (xs.dtype,
-                                                                                  elem_dims)
+        acc_dtype, acc_dims = (
+            (init.dtype, init._dims) if init is not None else (xs.dtype, elem_dims)
+        )
         ctx = BodyContext("foldl", "body")
         with g._body(ctx):
-            acc = g.create_op("_Arg", [], name="acc", dtypes=[acc_dtype], shapes=[acc_dims],
-                              attrs={"index": 0}).outputs[0]
-            elem = g.create_op("_Arg", [], name="elem", dtypes=[xs.dtype], shapes=[elem_dims],
-                               attrs={"index": 1}).outputs[0]
+            acc = g.create_op(
+                "_Arg", [], name="acc", dtypes=[acc_dtype], shapes=[acc_dims], attrs={"index": 0}
+            ).outputs[0]
+            elem = g.create_op(
+                "_Arg", [], name="elem", dtypes=[xs.dtype], shapes=[elem_dims], attrs={"index": 1}
+            ).outputs[0]
             out = api.convert_to_tensor(fn(acc, elem), graph=g)
         if out.dtype != acc_dtype:
-            raise TypeError(f"The body of tf.foldl returns {out.dtype.name}, but the accumulator "
-                            f"is {acc_dtype.name}")
+            raise TypeError(
+                f"The body of tf.foldl returns {out.dtype.name}, but the accumulator "
+                f"is {acc_dtype.name}"
+            )
         if not compatible(out._dims, acc_dims):
             start = init if init is not None else elem
-            raise ValueError(f"Input tensor '{start.name}' enters the loop with shape "
-                             f"{TensorShape(acc_dims)}, but has shape {TensorShape(out._dims)} "
-                             f"after one iteration. To allow the shape to vary across "
-                             f"iterations, use the `shape_invariants` argument of "
-                             f"tf.while_loop to specify a less-specific shape.")
+            raise ValueError(
+                f"Input tensor '{start.name}' enters the loop with shape "
+                f"{TensorShape(acc_dims)}, but has shape {TensorShape(out._dims)} "
+                f"after one iteration. To allow the shape to vary across "
+                f"iterations, use the `shape_invariants` argument of "
+                f"tf.while_loop to specify a less-specific shape."
+            )
         data, ctrl = ctx.captures()
         captures = [t for t in data + ([out] if out.op._ctx is not ctx else []) if t is not None]
         inputs = [xs] + ([init] if init is not None else []) + captures
-        op = g.create_op("While", inputs, name=scope, control_inputs=ctrl, dtypes=[acc_dtype],
-                         shapes=[acc_dims],
-                         meta={"body": ctx, "args": [acc.op, elem.op], "out": [out],
-                               "has_init": init is not None})
+        op = g.create_op(
+            "While",
+            inputs,
+            name=scope,
+            control_inputs=ctrl,
+            dtypes=[acc_dtype],
+            shapes=[acc_dims],
+            meta={
+                "body": ctx,
+                "args": [acc.op, elem.op],
+                "out": [out],
+                "has_init": init is not None,
+            },
+        )
     ctx.owner = op
     return op.outputs[0]

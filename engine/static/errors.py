@@ -30,8 +30,9 @@ class OpError(Exception):
 
     error_code = UNKNOWN
 
-    def __init__(self, node_def: Any, op: Operation | None, message: str,
-                 error_code: int | None = None) -> None:
+    def __init__(
+        self, node_def: Any, op: Operation | None, message: str, error_code: int | None = None
+    ) -> None:
         super().__init__(message)
         self.node_def = node_def
         self.op = op
@@ -95,27 +96,37 @@ def op_error(cls: type[OpError], op: Operation | None, message: str) -> OpError:
 
 def shape_mismatch(name: str, op_type: str, dims: tuple[Any, Any], shapes: tuple[Dims, ...]) -> str:
     """ValueError text when shapes known at build time do not fit."""
-    return (f"Dimensions must be equal, but are {dims[0]} and {dims[1]} for '{name}' "
-            f"(op: '{op_type}') with input shapes: {', '.join(fmt(s) for s in shapes)}.")
+    return (
+        f"Dimensions must be equal, but are {dims[0]} and {dims[1]} for '{name}' "
+        f"(op: '{op_type}') with input shapes: {', '.join(fmt(s) for s in shapes)}."
+    )
 
 
 def rank_mismatch(name: str, op_type: str, want: int, got: int, shapes: tuple[Dims, ...]) -> str:
     """ValueError text when an input has the wrong rank."""
-    return (f"Shape must be rank {want} but is rank {got} for '{name}' (op: '{op_type}') "
-            f"with input shapes: {', '.join(fmt(s) for s in shapes)}.")
+    return (
+        f"Shape must be rank {want} but is rank {got} for '{name}' (op: '{op_type}') "
+        f"with input shapes: {', '.join(fmt(s) for s in shapes)}."
+    )
 
 
 def dtype_mismatch(op_type: str, arg: str, dtype: str, first_arg: str, first_dtype: str) -> str:
     """TypeError text when two inputs of one op differ in dtype (TF never promotes)."""
-    return (f"Input '{arg}' of '{op_type}' Op has type {dtype} that does not match type "
-            f"{first_dtype} of argument '{first_arg}'.")
+    return (
+        f"Input '{arg}' of '{op_type}' Op has type {dtype} that does not match type "
+        f"{first_dtype} of argument '{first_arg}'."
+    )
 
 
-BOOL_TENSOR = ("Using a `tf.Tensor` as a Python `bool` is not allowed. Use `if t is not None:` "
-               "instead of `if t:` to test if a tensor is defined, and use TensorFlow ops such as "
-               "tf.cond to execute subgraphs conditioned on the value of a tensor.")
-ITER_TENSOR = ("Tensor objects are only iterable when eager execution is enabled. To iterate over "
-               "this tensor use tf.map_fn.")
+BOOL_TENSOR = (
+    "Using a `tf.Tensor` as a Python `bool` is not allowed. Use `if t is not None:` "
+    "instead of `if t:` to test if a tensor is defined, and use TensorFlow ops such as "
+    "tf.cond to execute subgraphs conditioned on the value of a tensor."
+)
+ITER_TENSOR = (
+    "Tensor objects are only iterable when eager execution is enabled. To iterate over "
+    "this tensor use tf.map_fn."
+)
 
 # ------------------------------------------------------------------ Session.run
 
@@ -128,31 +139,41 @@ def fetch_none() -> str:
 
 
 def fetch_bad_type(value: Any) -> str:
-    return (f"Fetch argument {value!r} has invalid type {type(value)}, must be a string or "
-            f"Tensor. (Can not convert a {type(value).__name__} into a Tensor or Operation.)")
+    return (
+        f"Fetch argument {value!r} has invalid type {type(value)}, must be a string or "
+        f"Tensor. (Can not convert a {type(value).__name__} into a Tensor or Operation.)"
+    )
 
 
 def fetch_unknown_tensor(name: str) -> str:
     op_name = name.split(":")[0]
-    return (f"Fetch argument '{name}' cannot be interpreted as a Tensor. (The name '{name}' refers "
-            f"to a Tensor which does not exist. The operation, '{op_name}', does not exist in the "
-            f"graph.)")
+    return (
+        f"Fetch argument '{name}' cannot be interpreted as a Tensor. (The name '{name}' refers "
+        f"to a Tensor which does not exist. The operation, '{op_name}', does not exist in the "
+        f"graph.)"
+    )
 
 
 def fetch_unknown_op(name: str) -> str:
-    return (f"Fetch argument '{name}' cannot be interpreted as a Tensor. (The name '{name}' refers "
-            f"to an Operation not in the graph.)")
+    return (
+        f"Fetch argument '{name}' cannot be interpreted as a Tensor. (The name '{name}' refers "
+        f"to an Operation not in the graph.)"
+    )
 
 
 def fetch_other_graph(obj: Any) -> str:
-    return (f"Fetch argument {obj!r} cannot be interpreted as a Tensor. (Tensor {obj} is not an "
-            f"element of this graph.)")
+    return (
+        f"Fetch argument {obj!r} cannot be interpreted as a Tensor. (Tensor {obj} is not an "
+        f"element of this graph.)"
+    )
 
 
 def fetch_inside_body(obj: Any, owner: str) -> str:
-    return (f"Fetch argument {obj!r} cannot be interpreted as a Tensor. (Tensor {obj} is inside "
-            f"the body of '{owner}', which runs only when '{owner}' runs; fetch '{owner}:0' "
-            f"instead.)")
+    return (
+        f"Fetch argument {obj!r} cannot be interpreted as a Tensor. (Tensor {obj} is inside "
+        f"the body of '{owner}', which runs only when '{owner}' runs; fetch '{owner}:0' "
+        f"instead.)"
+    )
 
 
 def feed_key(key: Any, why: str) -> str:
@@ -160,9 +181,11 @@ def feed_key(key: Any, why: str) -> str:
 
 
 def feed_is_tensor(value: Any, key: Any) -> str:
-    return ("The value of a feed cannot be a tf.Tensor object. Acceptable feed values include "
-            "Python scalars, strings, lists, numpy ndarrays, or TensorHandles. For reference, the "
-            f"tensor object was {value} which was passed to the feed with key {key}.")
+    return (
+        "The value of a feed cannot be a tf.Tensor object. Acceptable feed values include "
+        "Python scalars, strings, lists, numpy ndarrays, or TensorHandles. For reference, the "
+        f"tensor object was {value} which was passed to the feed with key {key}."
+    )
 
 
 def feed_shape(got: tuple[int, ...], name: str, want: str) -> str:
@@ -173,9 +196,11 @@ def feed_dtype(value: Any, dtype: str) -> str:
     text = repr(value)
     if len(text) > 60:
         text = text[:57] + "..."
-    return (f"Type of feed value {text} with type {type(value)} is not compatible with Tensor type "
-            f"<dtype: '{dtype}'>. Try explicitly setting the type of the feed tensor to a larger "
-            f"type (e.g. int64).")
+    return (
+        f"Type of feed value {text} with type {type(value)} is not compatible with Tensor type "
+        f"<dtype: '{dtype}'>. Try explicitly setting the type of the feed tensor to a larger "
+        f"type (e.g. int64)."
+    )
 
 
 def missing_feed(name: str, dtype_proto: str, dims: Dims) -> str:
@@ -202,10 +227,12 @@ def incompatible_shapes(a: Dims, b: Dims) -> str:
 
 
 def no_device(name: str, requested: str) -> str:
-    return (f"Cannot assign a device for operation {name}: {{{{node {name}}}}} was explicitly "
-            f"assigned to {requested} but available devices are [ "
-            f"/job:localhost/replica:0/task:0/device:CPU:0 ]. Make sure the device specification "
-            f"refers to a valid device.")
+    return (
+        f"Cannot assign a device for operation {name}: {{{{node {name}}}}} was explicitly "
+        f"assigned to {requested} but available devices are [ "
+        f"/job:localhost/replica:0/task:0/device:CPU:0 ]. Make sure the device specification "
+        f"refers to a valid device."
+    )
 
 
 def no_gradient(name: str, op_type: str) -> str:

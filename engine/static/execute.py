@@ -85,8 +85,9 @@ class Plan:
 
     graph_id: str
     ops: list[Operation] = field(default_factory=list)
-    steps: list[tuple[Callable[..., Any], Callable[[list[Any]], Any], int, tuple[int, ...]]] = \
+    steps: list[tuple[Callable[..., Any], Callable[[list[Any]], Any], int, tuple[int, ...]]] = (
         field(default_factory=list)
+    )
     nodes: list[Node] = field(default_factory=list)
     template: list[Any] = field(default_factory=list)
     input_slots: list[int] = field(default_factory=list)
@@ -102,8 +103,9 @@ class Plan:
     buffers: list[Any] = field(default_factory=list)
     """Arrays allocated once for this plan, written by the kernels that ``buffers.assign``
     bound to them (``Node.fast``); see ``engine/static/buffers.py``."""
-    steps_alloc: list[tuple[Callable[..., Any], Callable[[list[Any]], Any], int,
-                            tuple[int, ...]]] = field(default_factory=list)
+    steps_alloc: list[
+        tuple[Callable[..., Any], Callable[[list[Any]], Any], int, tuple[int, ...]]
+    ] = field(default_factory=list)
     """The same steps with allocating kernels, for a run that finds the buffers in use (the
     same plan run from two threads at once)."""
     rewrites: list[dict[str, Any]] = field(default_factory=list)
@@ -122,7 +124,7 @@ class Plan:
             return self.run_instrumented(inputs)
         vals = self.template.copy()
         if self.leading_inputs and len(inputs) == len(self.input_slots):
-            vals[:len(inputs)] = inputs
+            vals[: len(inputs)] = inputs
         else:
             for s, v in zip(self.input_slots, inputs, strict=True):
                 vals[s] = v
@@ -130,7 +132,7 @@ class Plan:
         busy = self._busy
         owned = busy.acquire(False)  # the buffers are this run's; else allocate as we go
         try:
-            for fn, args, out, frees in (self.steps if owned else self.steps_alloc):
+            for fn, args, out, frees in self.steps if owned else self.steps_alloc:
                 vals[out] = fn(*args(vals))
                 for s in frees:
                     vals[s] = None
@@ -185,7 +187,8 @@ class Plan:
                 raise
             except Exception as e:
                 raise self.failure(node.out, node.ins, vals, e) from (
-                    None if isinstance(e, OpError) else e)
+                    None if isinstance(e, OpError) else e
+                )
             vals[node.out] = v
             for s in node.frees:
                 vals[s] = None
@@ -206,15 +209,23 @@ class Plan:
         event = node.started
         if event is None:
             op = node.op
-            event = node.started = {"seq": 0, "t_ns": 0, "kind": "node_started",
-                                    "graph": self.graph_id, "node": op._id,
-                                    "device": node.device.name, "name": op.name, "op": op.type}
+            event = node.started = {
+                "seq": 0,
+                "t_ns": 0,
+                "kind": "node_started",
+                "graph": self.graph_id,
+                "node": op._id,
+                "device": node.device.name,
+                "name": op.name,
+                "op": op.type,
+            }
             if op.meta.get("fused"):
                 event["fused"] = op.meta["fused"]
         return event.copy()
 
-    def _finished(self, node: Node, v: Any, in_shapes: Sequence[Any], dur_ns: int
-                  ) -> dict[str, Any]:
+    def _finished(
+        self, node: Node, v: Any, in_shapes: Sequence[Any], dur_ns: int
+    ) -> dict[str, Any]:
         """A new ``node_finished`` event of ``node`` that made ``v`` from inputs of
         ``in_shapes``: its facts (shape, dtype, bytes, flops) are worked out again only when
         the shapes change."""
@@ -222,9 +233,16 @@ class Plan:
         event = node.finished
         if event is None or node.finished_key != key:
             op = node.op
-            event = {"seq": 0, "t_ns": 0, "kind": "node_finished", "graph": self.graph_id,
-                     "node": op._id, "device": node.device.name, "dur_ns": 0,
-                     **_value_facts(op, v, in_shapes)}
+            event = {
+                "seq": 0,
+                "t_ns": 0,
+                "kind": "node_finished",
+                "graph": self.graph_id,
+                "node": op._id,
+                "device": node.device.name,
+                "dur_ns": 0,
+                **_value_facts(op, v, in_shapes),
+            }
             if node.kind != "run":
                 event[node.kind] = True
             elif op.meta.get("fused"):
@@ -239,10 +257,16 @@ class Plan:
         t0 = time.perf_counter_ns()
         vals[node.out] = node.fn(vals[node.ins[0]])  # type: ignore[misc]
         sync(node.device)
-        STREAM.emit("transfer", direction=node.direction,
-                    bytes=int(getattr(vals[node.out], "nbytes", 0)),
-                    dur_ns=time.perf_counter_ns() - t0, device=node.device.name, reason="edge",
-                    graph=self.graph_id, node=node.op._id)
+        STREAM.emit(
+            "transfer",
+            direction=node.direction,
+            bytes=int(getattr(vals[node.out], "nbytes", 0)),
+            dur_ns=time.perf_counter_ns() - t0,
+            device=node.device.name,
+            reason="edge",
+            graph=self.graph_id,
+            node=node.op._id,
+        )
         for s in node.frees:
             vals[s] = None
 
@@ -287,7 +311,8 @@ class Plan:
                 raise
             except Exception as e:
                 raise self.failure(node.out, node.ins, vals, e) from (
-                    None if isinstance(e, OpError) else e)
+                    None if isinstance(e, OpError) else e
+                )
             vals[node.out] = v
             for s in node.frees:
                 vals[s] = None
@@ -295,8 +320,14 @@ class Plan:
         for dev in self.devices:
             dev.flush()
         for device, ops in totals.items():
-            STREAM.emit("op_totals", graph=self.graph_id, mode="static", device=device,
-                        ops=ops, skimmed=2 * nodes)
+            STREAM.emit(
+                "op_totals",
+                graph=self.graph_id,
+                mode="static",
+                device=device,
+                ops=ops,
+                skimmed=2 * nodes,
+            )
         return [vals[s] for s in self.output_slots]
 
     def _flops(self, index: int, op: Operation, v: Any, args: Sequence[Any]) -> int:
@@ -364,15 +395,17 @@ def _value_facts(op: Operation, v: Any, in_shapes: Sequence[Any]) -> dict[str, A
     """What a ``node_finished`` says of the value ``v`` an op made from inputs of
     ``in_shapes`` (flops 0 where the rule cannot count an input without a shape)."""
     shape = getattr(v, "shape", None)
-    facts: dict[str, Any] = {"name": op.name, "op": op.type,
-                             "shape": list(shape) if shape is not None else None,
-                             "dtype": str(v.dtype) if hasattr(v, "dtype") else None,
-                             "bytes": int(getattr(v, "nbytes", 0))}
+    facts: dict[str, Any] = {
+        "name": op.name,
+        "op": op.type,
+        "shape": list(shape) if shape is not None else None,
+        "dtype": str(v.dtype) if hasattr(v, "dtype") else None,
+        "bytes": int(getattr(v, "nbytes", 0)),
+    }
     s = spec(op.type)
     if s.flops is not None and in_shapes and shape is not None:
         try:
-            facts["flops"] = int(s.flops(tuple(shape), *[tuple(d) for d in in_shapes],
-                                         **op.attrs))
+            facts["flops"] = int(s.flops(tuple(shape), *[tuple(d) for d in in_shapes], **op.attrs))
         except Exception:  # a rule that cannot count these shapes counts nothing
             facts["flops"] = 0
     return facts

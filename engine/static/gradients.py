@@ -36,12 +36,19 @@ class GraphBuilder:
             inputs = api.convert_inputs(g, args, arg_names(op_type, len(args)))
             if spec(op_type).structural and len(inputs) == 1:  # a reduction's axes, as TF has
                 axis, rank = attrs.get("axis"), inputs[0]._dims
-                value = np.arange(len(rank)) if axis is None and rank is not None else (
-                    [] if axis is None else axis)
-                inputs.append(api.constant(np.asarray(value, np.int32), api.dt.int32,
-                                           name="reduction_indices", graph=g))
-            return g.create_op(op_type, inputs, name=scope, attrs=attrs,
-                               grad_of=self.grad_of).outputs[0]
+                value = (
+                    np.arange(len(rank))
+                    if axis is None and rank is not None
+                    else ([] if axis is None else axis)
+                )
+                inputs.append(
+                    api.constant(
+                        np.asarray(value, np.int32), api.dt.int32, name="reduction_indices", graph=g
+                    )
+                )
+            return g.create_op(
+                op_type, inputs, name=scope, attrs=attrs, grad_of=self.grad_of
+            ).outputs[0]
 
     def unbroadcast(self, g: Tensor, like: Tensor) -> Tensor:
         """``g`` summed back to ``like``'s shape; no node when the shapes are known equal."""
@@ -59,9 +66,16 @@ def _as_x(value: Any) -> Tensor:
     raise TypeError(f"Expected a Tensor or Variable among xs, got {value!r}")
 
 
-def gradients(ys: Any, xs: Any, grad_ys: Any = None, name: str = "gradients",
-              colocate_gradients_with_ops: bool = False, gate_gradients: bool = False,
-              aggregation_method: Any = None, stop_gradients: Any = None) -> list[Tensor | None]:
+def gradients(
+    ys: Any,
+    xs: Any,
+    grad_ys: Any = None,
+    name: str = "gradients",
+    colocate_gradients_with_ops: bool = False,
+    gate_gradients: bool = False,
+    aggregation_method: Any = None,
+    stop_gradients: Any = None,
+) -> list[Tensor | None]:
     """``tf.gradients(ys, xs)``: symbolic d(sum of ys)/dx for each x (None if unconnected).
 
     Raises:
@@ -79,11 +93,21 @@ def gradients(ys: Any, xs: Any, grad_ys: Any = None, name: str = "gradients",
         for i, (y, gy) in enumerate(zip(ys_l, gys, strict=True)):
             if gy is None:
                 with g._gradient_of(y.op._id):
-                    shape = g.create_op("Shape", [y], name="Shape", dtypes=[api.dt.int32],
-                                        shapes=[None if y._dims is None else (len(y._dims),)])
+                    shape = g.create_op(
+                        "Shape",
+                        [y],
+                        name="Shape",
+                        dtypes=[api.dt.int32],
+                        shapes=[None if y._dims is None else (len(y._dims),)],
+                    )
                     one = api.constant(1, y.dtype, name=f"grad_ys_{i}", graph=g)
-                    gy = g.create_op("Fill", [shape.outputs[0], one], name="Fill",
-                                     dtypes=[y.dtype], shapes=[y._dims]).outputs[0]
+                    gy = g.create_op(
+                        "Fill",
+                        [shape.outputs[0], one],
+                        name="Fill",
+                        dtypes=[y.dtype],
+                        shapes=[y._dims],
+                    ).outputs[0]
             else:
                 gy = api.convert_to_tensor(gy, dtype=None if api.is_tensor_like(gy) else y.dtype)
             grads.setdefault(y, []).append(gy)
@@ -151,5 +175,6 @@ def _aggregate(g: Graph, parts: list[Tensor], op: Operation) -> Tensor:
     if len(parts) == 1:
         return parts[0]
     shape = next((p._dims for p in parts if p._dims is not None), None)
-    return g.create_op("AddN", parts, name="AddN", dtypes=[parts[0].dtype], shapes=[shape],
-                       grad_of=op._id).outputs[0]
+    return g.create_op(
+        "AddN", parts, name="AddN", dtypes=[parts[0].dtype], shapes=[shape], grad_of=op._id
+    ).outputs[0]

@@ -91,6 +91,7 @@ class Tensor:
     def eval(self, feed_dict: dict[Any, Any] | None = None, session: Session | None = None) -> Any:
         """Run the graph up to this tensor in ``session`` (or the default session)."""
         from .session import _session_for
+
         return _session_for(session, "evaluate tensor").run(self, feed_dict)
 
     def __repr__(self) -> str:
@@ -156,12 +157,33 @@ class Operation:
         meta: anything else the front end records (a Const's value, a cond's branches).
     """
 
-    __slots__ = ("graph", "_id", "name", "type", "inputs", "control_inputs", "outputs", "attrs",
-                 "device", "meta", "_ctx", "_grad_of")
+    __slots__ = (
+        "graph",
+        "_id",
+        "name",
+        "type",
+        "inputs",
+        "control_inputs",
+        "outputs",
+        "attrs",
+        "device",
+        "meta",
+        "_ctx",
+        "_grad_of",
+    )
 
-    def __init__(self, graph: Graph, op_id: int, name: str, op_type: str,
-                 inputs: Sequence[Tensor], control_inputs: Sequence[Operation],
-                 attrs: dict[str, Any], device: str, meta: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        graph: Graph,
+        op_id: int,
+        name: str,
+        op_type: str,
+        inputs: Sequence[Tensor],
+        control_inputs: Sequence[Operation],
+        attrs: dict[str, Any],
+        device: str,
+        meta: dict[str, Any],
+    ) -> None:
         self.graph = graph
         self._id = op_id
         self.name = name
@@ -195,11 +217,13 @@ class Operation:
     def node_def(self) -> dict[str, Any]:
         """This node as a graph-def dict (see ``serialize``)."""
         from .serialize import node_to_dict
+
         return node_to_dict(self)
 
     def run(self, feed_dict: dict[Any, Any] | None = None, session: Session | None = None) -> None:
         """Run this op (and what it needs) in ``session`` (or the default session)."""
         from .session import _session_for
+
         _session_for(session, "execute operation").run(self, feed_dict)
 
     def __repr__(self) -> str:
@@ -264,24 +288,31 @@ class Graph:
     def get_tensor_by_name(self, name: str) -> Tensor:
         """The tensor named ``"op:index"``; raises KeyError / ValueError as TF does."""
         if ":" not in name:
-            raise ValueError(f"The name '{name}' looks a like an Operation name, not a Tensor "
-                             f"name. "
-                             f"Tensor names must be of the form \"<op_name>:<output_index>\".")
+            raise ValueError(
+                f"The name '{name}' looks a like an Operation name, not a Tensor "
+                f"name. "
+                f'Tensor names must be of the form "<op_name>:<output_index>".'
+            )
         op_name, _, index = name.rpartition(":")
         op = self._by_name.get(op_name)
         if op is None:
-            raise KeyError(f"The name '{name}' refers to a Tensor which does not exist. The "
-                           f"operation, '{op_name}', does not exist in the graph.")
+            raise KeyError(
+                f"The name '{name}' refers to a Tensor which does not exist. The "
+                f"operation, '{op_name}', does not exist in the graph."
+            )
         try:
             return op.outputs[int(index)]
         except (ValueError, IndexError):
-            raise KeyError(f"The name '{name}' refers to a Tensor which does not exist. The "
-                           f"operation, '{op_name}', exists but only has {len(op.outputs)} "
-                           f"outputs.") from None
+            raise KeyError(
+                f"The name '{name}' refers to a Tensor which does not exist. The "
+                f"operation, '{op_name}', exists but only has {len(op.outputs)} "
+                f"outputs."
+            ) from None
 
     def as_graph_def(self) -> dict[str, Any]:
         """The graph as a JSON-serialisable dict mirroring TF's GraphDef."""
         from .serialize import graph_to_dict
+
         return graph_to_dict(self)
 
     def finalize(self) -> None:
@@ -416,11 +447,21 @@ class Graph:
 
     # ------------------------------------------------------------ create nodes
 
-    def create_op(self, op_type: str, inputs: Sequence[Tensor], *, name: str,
-                  attrs: dict[str, Any] | None = None, dtypes: Sequence[DType] | None = None,
-                  shapes: Sequence[Dims] | None = None, meta: dict[str, Any] | None = None,
-                  control_inputs: Sequence[Operation] = (), device: str | None = None,
-                  grad_of: int | None = None, ctx: BodyContext | None = None) -> Operation:
+    def create_op(
+        self,
+        op_type: str,
+        inputs: Sequence[Tensor],
+        *,
+        name: str,
+        attrs: dict[str, Any] | None = None,
+        dtypes: Sequence[DType] | None = None,
+        shapes: Sequence[Dims] | None = None,
+        meta: dict[str, Any] | None = None,
+        control_inputs: Sequence[Operation] = (),
+        device: str | None = None,
+        grad_of: int | None = None,
+        ctx: BodyContext | None = None,
+    ) -> Operation:
         """Add one op; returns it.
 
         Args:
@@ -448,21 +489,30 @@ class Graph:
         attrs = attrs or {}
         if dtypes is None or shapes is None:
             from .kernels import infer as infer_fn
+
             try:
                 dt, dims = infer_fn(op_type, inputs, attrs, name)
             except (TypeError, ValueError) as e:
                 if STREAM.active:  # the node never exists: the event names it
-                    STREAM.emit("error", type=type(e).__name__, message=str(e),
-                                graph=self.graph_id, name=name, op=op_type)
+                    STREAM.emit(
+                        "error",
+                        type=type(e).__name__,
+                        message=str(e),
+                        graph=self.graph_id,
+                        name=name,
+                        op=op_type,
+                    )
                 raise
             dtypes, shapes = (dtypes or [dt]), (shapes or [dims])
         ctrl = self._control_inputs_for(inputs)
         ctrl.extend(c for c in control_inputs if c not in ctrl)
-        dev = device if device is not None else (
-            self._device_stack[-1] if self._device_stack else "")
+        dev = (
+            device if device is not None else (self._device_stack[-1] if self._device_stack else "")
+        )
         op = Operation(self, len(self._ops), name, op_type, inputs, ctrl, attrs, dev, meta or {})
-        op.outputs = tuple(Tensor(op, i, d, s) for i, (d, s) in enumerate(zip(dtypes, shapes,
-                                                                                strict=True)))
+        op.outputs = tuple(
+            Tensor(op, i, d, s) for i, (d, s) in enumerate(zip(dtypes, shapes, strict=True))
+        )
         op._grad_of = grad_of if grad_of is not None else self._grad_of
         op._ctx = ctx if ctx is not None else (self._ctx_stack[-1] if self._ctx_stack else None)
         if op._ctx is not None:
@@ -512,8 +562,10 @@ def get_default_graph() -> Graph:
 def reset_default_graph() -> None:
     """Replace the global default graph with a new, empty one."""
     if _STACK.graphs:
-        raise AssertionError("Do not use tf.reset_default_graph() to clear nested graphs. If you "
-                             "need a cleared graph, exit the nesting and create a new graph.")
+        raise AssertionError(
+            "Do not use tf.reset_default_graph() to clear nested graphs. If you "
+            "need a cleared graph, exit the nesting and create a new graph."
+        )
     _GLOBAL["graph"] = Graph("default")
 
 

@@ -79,8 +79,13 @@ class Spec:
 STATIC: dict[str, Spec] = {}
 
 
-def _static(name: str, bind: Callable[[Operation, BindContext], Callable[..., Any]], *,
-            grad: Any = NOT_DIFFERENTIABLE, stateful: bool = False) -> None:
+def _static(
+    name: str,
+    bind: Callable[[Operation, BindContext], Callable[..., Any]],
+    *,
+    grad: Any = NOT_DIFFERENTIABLE,
+    stateful: bool = False,
+) -> None:
     STATIC[name] = Spec(name, bind, grad, stateful)
 
 
@@ -111,6 +116,7 @@ def _bind_grad_mask(op: Operation, ctx: BindContext) -> Callable[..., Any]:
         if getattr(g, "ndim", 0) and getattr(a, "shape", None) == g.shape:
             return table.select_bits(xp, keep, g, a, b, xp.empty(g.shape, g.dtype))
         return kernel(xp, g, a, b, cmp=cmp)
+
     return grad_mask
 
 
@@ -129,13 +135,15 @@ PREBOUND: dict[str, Callable[[Operation, BindContext], Callable[..., Any]]] = {
 def kernel_inputs(op: Operation) -> tuple[Tensor, ...]:
     """The inputs a kernel and a gradient rule see (structural ones dropped)."""
     n = spec(op.type).structural
-    return op.inputs[:len(op.inputs) - n] if n else op.inputs
+    return op.inputs[: len(op.inputs) - n] if n else op.inputs
 
 
 # ----------------------------------------------------------- build-time inference
 
 ARG_NAMES: dict[str, tuple[str, ...]] = {
-    "MatMul": ("a", "b"), "BiasAdd": ("value", "bias"), "Sum": ("input", "reduction_indices"),
+    "MatMul": ("a", "b"),
+    "BiasAdd": ("value", "bias"),
+    "Sum": ("input", "reduction_indices"),
     "Mean": ("input", "reduction_indices"),
 }
 MIXED_DTYPES = frozenset({"CastLike", "MaskedFill", "MaskZero", "Index", "IndexGrad"})
@@ -147,26 +155,31 @@ def arg_names(op_type: str, n: int) -> tuple[str, ...]:
     return tuple(names[i] if i < len(names) else f"input_{i}" for i in range(n))
 
 
-def infer(op_type: str, inputs: Sequence[Tensor], attrs: dict[str, Any],
-          name: str) -> tuple[DType, Dims]:
+def infer(
+    op_type: str, inputs: Sequence[Tensor], attrs: dict[str, Any], name: str
+) -> tuple[DType, Dims]:
     """Dtype and shape of a table op's output; raises TF's build-time errors naming ``name``."""
     s = spec(op_type)
-    kin = inputs[:len(inputs) - s.structural] if s.structural else inputs
+    kin = inputs[: len(inputs) - s.structural] if s.structural else inputs
     op = table.get(op_type)
     if kin and op_type not in MIXED_DTYPES:
         names = arg_names(op_type, len(kin))
         first = kin[0].dtype
         for arg, t in zip(names[1:], kin[1:], strict=False):
             if t.dtype != first:
-                raise TypeError(errors.dtype_mismatch(op_type, arg, t.dtype.name, names[0],
-                                                      first.name))
+                raise TypeError(
+                    errors.dtype_mismatch(op_type, arg, t.dtype.name, names[0], first.name)
+                )
     dims_in = tuple(t._dims for t in inputs)
     try:
         dims = op.shape(*[t._dims for t in kin], **attrs)
     except ShapeError as e:
         raise ValueError(build_shape_message(e, name, op_type, dims_in)) from None
-    dtype = bool_ if op.out_dtype == "bool" else (
-        as_dtype(op.out_dtype) if op.out_dtype != "same" else kin[0].dtype)
+    dtype = (
+        bool_
+        if op.out_dtype == "bool"
+        else (as_dtype(op.out_dtype) if op.out_dtype != "same" else kin[0].dtype)
+    )
     return dtype, dims
 
 
@@ -177,9 +190,11 @@ def build_shape_message(e: ShapeError, name: str, op_type: str, dims: tuple[Dims
         got = next((len(d) for d in dims if d is not None and len(d) != want), e.dims[0])
         return errors.rank_mismatch(name, op_type, want, got, dims)
     if e.kind == "reduce":
-        return (f"Invalid reduction dimension {e.dims[0]} for input with {e.dims[1]} dimensions. "
-                f"for '{name}' (op: '{op_type}') with input shapes: "
-                f"{', '.join(errors.fmt(d) for d in dims)}.")
+        return (
+            f"Invalid reduction dimension {e.dims[0]} for input with {e.dims[1]} dimensions. "
+            f"for '{name}' (op: '{op_type}') with input shapes: "
+            f"{', '.join(errors.fmt(d) for d in dims)}."
+        )
     return errors.shape_mismatch(name, op_type, e.dims, dims)
 
 
@@ -212,6 +227,7 @@ def flops_of(op: Operation) -> int:
 def _no_value(op: Operation, ctx: BindContext) -> Callable[..., Any]:
     def missing(*_: Any) -> Any:
         raise errors.op_error(errors.InternalError, op, f"{op.type} '{op.name}' has no kernel")
+
     return missing
 
 
@@ -226,6 +242,7 @@ def _placeholder(op: Operation, ctx: BindContext) -> Callable[..., Any]:
 
     def unfed() -> Any:
         raise errors.op_error(errors.InvalidArgumentError, op, message)
+
     return unfed
 
 
@@ -241,11 +258,15 @@ def _assign(op: Operation, ctx: BindContext) -> Callable[..., Any]:
 
     def assign(ref: Any, value: Any) -> Any:
         if validate and var_dims is not None and tuple(value.shape) != var_dims:
-            raise errors.op_error(errors.InvalidArgumentError, op,
-                                  f"Assign requires shapes of both tensors to match. lhs shape= "
-                                  f"{errors.fmt(var_dims)} rhs shape= {errors.fmt(value.shape)}")
+            raise errors.op_error(
+                errors.InvalidArgumentError,
+                op,
+                f"Assign requires shapes of both tensors to match. lhs shape= "
+                f"{errors.fmt(var_dims)} rhs shape= {errors.fmt(value.shape)}",
+            )
         store[key] = value
         return value
+
     return assign
 
 
@@ -257,7 +278,9 @@ def _assign_update(sign: float) -> Callable[[Operation, BindContext], Callable[.
             new = xp.add(ref, value) if sign > 0 else xp.subtract(ref, value)
             store[key] = new
             return new
+
         return update
+
     return bind
 
 
@@ -268,6 +291,7 @@ def _apply_gradient_descent(op: Operation, ctx: BindContext) -> Callable[..., An
         new = xp.subtract(var, xp.multiply(alpha, delta))
         store[key] = new
         return new
+
     return apply
 
 
@@ -289,7 +313,9 @@ def _random(kind: str) -> Callable[[Operation, BindContext], Callable[..., Any]]
                     v[bad] = rng.standard_normal(int(bad.sum()))
                     bad = np.abs(v) > 2
             return dev.asarray(v.astype(dtype, copy=False))
+
         return draw
+
     return bind
 
 
@@ -311,6 +337,7 @@ def _fill(op: Operation, ctx: BindContext) -> Callable[..., Any]:
     def fill(dims: Any, value: Any) -> Any:
         shape = tuple(int(d) for d in np.asarray(to_host(dims)).reshape(-1))
         return xp.full(shape, value, dtype=value.dtype)
+
     return fill
 
 
@@ -322,6 +349,7 @@ def _add_n(op: Operation, ctx: BindContext) -> Callable[..., Any]:
         for x in xs[2:]:
             add(total, x, out=total)
         return total
+
     return add_n
 
 
@@ -331,8 +359,9 @@ def _cast(op: Operation, ctx: BindContext) -> Callable[..., Any]:
 
 
 _static("Placeholder", _placeholder)
-_static("PlaceholderWithDefault", lambda op, ctx: lambda x: x,
-        grad=lambda F, g, out, x, needs: (g,))
+_static(
+    "PlaceholderWithDefault", lambda op, ctx: lambda x: x, grad=lambda F, g, out, x, needs: (g,)
+)
 _static("_Arg", _no_value)
 _static("Const", _const)
 _static("VariableV2", _variable, stateful=True)
@@ -359,10 +388,29 @@ STATEFUL_READERS = frozenset({"AssignAdd", "AssignSub", "ApplyGradientDescent"})
 COLOCATED = frozenset({"Assign", "AssignAdd", "AssignSub", "ApplyGradientDescent"})
 """Ops that run where their first input (a Variable) lives."""
 SHAPE_ONLY: dict[str, tuple[int, ...]] = {
-    "SumGrad": (1,), "MeanGrad": (1,), "ReshapeLike": (1,), "Unbroadcast": (1,),
-    "CastLike": (1,), "OnesLike": (0,), "ZerosLike": (0,), "IndexGrad": (1,),
+    "SumGrad": (1,),
+    "MeanGrad": (1,),
+    "ReshapeLike": (1,),
+    "Unbroadcast": (1,),
+    "CastLike": (1,),
+    "OnesLike": (0,),
+    "ZerosLike": (0,),
+    "IndexGrad": (1,),
 }
 """Inputs (by position) a table kernel reads only for their shape and dtype, never values."""
-VIEWS = frozenset({"Identity", "Reshape", "Transpose", "ReshapeLike", "Unbroadcast", "SumGrad",
-                   "StopGradient", "PlaceholderWithDefault", "Cast", "Index", "Squeeze"})
+VIEWS = frozenset(
+    {
+        "Identity",
+        "Reshape",
+        "Transpose",
+        "ReshapeLike",
+        "Unbroadcast",
+        "SumGrad",
+        "StopGradient",
+        "PlaceholderWithDefault",
+        "Cast",
+        "Index",
+        "Squeeze",
+    }
+)
 """Ops whose output may share memory with their first input."""

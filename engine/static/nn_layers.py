@@ -37,16 +37,22 @@ def _fans(shape: Sequence[int]) -> tuple[float, float]:
 class VarianceScaling:
     """``tf.variance_scaling_initializer(scale, mode, distribution)`` (TF 1.x defaults)."""
 
-    def __init__(self, scale: float = 1.0, mode: str = "fan_in",
-                 distribution: str = "truncated_normal", seed: int | None = None,
-                 dtype: Any = dt.float32) -> None:
+    def __init__(
+        self,
+        scale: float = 1.0,
+        mode: str = "fan_in",
+        distribution: str = "truncated_normal",
+        seed: int | None = None,
+        dtype: Any = dt.float32,
+    ) -> None:
         if scale <= 0.0:
             raise ValueError("`scale` must be positive float.")
         if mode.lower() not in ("fan_in", "fan_out", "fan_avg"):
             raise ValueError(f"Invalid `mode` argument: {mode}")
         self.scale, self.mode, self.seed = scale, mode.lower(), seed
-        self.distribution = {"normal": "truncated_normal"}.get(distribution.lower(),
-                                                                distribution.lower())
+        self.distribution = {"normal": "truncated_normal"}.get(
+            distribution.lower(), distribution.lower()
+        )
         self.dtype = dt.as_dtype(dtype)
 
     def __call__(self, shape: Any, dtype: Any = None, partition_info: Any = None) -> Tensor:
@@ -56,17 +62,22 @@ class VarianceScaling:
         scale = self.scale / max(1.0, n)
         d = dt.as_dtype(dtype) if dtype is not None else self.dtype
         if self.distribution == "truncated_normal":  # stddev of the normal truncated at 2 sigma
-            return api.truncated_normal(dims, 0.0, math.sqrt(scale) / .87962566103423978, d,
-                                        self.seed)
+            return api.truncated_normal(
+                dims, 0.0, math.sqrt(scale) / 0.87962566103423978, d, self.seed
+            )
         if self.distribution == "untruncated_normal":
             return api.random_normal(dims, 0.0, math.sqrt(scale), d, self.seed)
         limit = math.sqrt(3.0 * scale)
         return api.random_uniform(dims, -limit, limit, d, self.seed)
 
 
-def variance_scaling_initializer(scale: float = 1.0, mode: str = "fan_in",
-                                 distribution: str = "truncated_normal", seed: int | None = None,
-                                 dtype: Any = dt.float32) -> VarianceScaling:
+def variance_scaling_initializer(
+    scale: float = 1.0,
+    mode: str = "fan_in",
+    distribution: str = "truncated_normal",
+    seed: int | None = None,
+    dtype: Any = dt.float32,
+) -> VarianceScaling:
     """``tf.variance_scaling_initializer`` (the 2018 lecture passes ``2.0``)."""
     return VarianceScaling(scale, mode, distribution, seed, dtype)
 
@@ -76,26 +87,33 @@ def glorot_uniform_initializer(seed: int | None = None, dtype: Any = dt.float32)
     return VarianceScaling(1.0, "fan_avg", "uniform", seed, dtype)
 
 
-def xavier_initializer(uniform: bool = True, seed: int | None = None,
-                       dtype: Any = dt.float32) -> VarianceScaling:
+def xavier_initializer(
+    uniform: bool = True, seed: int | None = None, dtype: Any = dt.float32
+) -> VarianceScaling:
     """``tf.contrib.layers.xavier_initializer`` (the 2017 lecture)."""
-    return VarianceScaling(1.0, "fan_avg", "uniform" if uniform else "truncated_normal", seed,
-                           dtype)
+    return VarianceScaling(
+        1.0, "fan_avg", "uniform" if uniform else "truncated_normal", seed, dtype
+    )
 
 
-def contrib_variance_scaling_initializer(factor: float = 2.0, mode: str = "FAN_IN",
-                                         uniform: bool = False, seed: int | None = None,
-                                         dtype: Any = dt.float32) -> VarianceScaling:
+def contrib_variance_scaling_initializer(
+    factor: float = 2.0,
+    mode: str = "FAN_IN",
+    uniform: bool = False,
+    seed: int | None = None,
+    dtype: Any = dt.float32,
+) -> VarianceScaling:
     """``tf.contrib.layers.variance_scaling_initializer`` (He initialisation by default)."""
-    return VarianceScaling(factor, mode, "uniform" if uniform else "truncated_normal", seed,
-                           dtype)
+    return VarianceScaling(factor, mode, "uniform" if uniform else "truncated_normal", seed, dtype)
 
 
-def random_normal_initializer(mean: float = 0.0, stddev: float = 1.0, seed: int | None = None,
-                              dtype: Any = dt.float32) -> Initializer:
+def random_normal_initializer(
+    mean: float = 0.0, stddev: float = 1.0, seed: int | None = None, dtype: Any = dt.float32
+) -> Initializer:
     """``tf.random_normal_initializer``."""
     return lambda shape, dtype_=None, partition_info=None: api.random_normal(
-        shape, mean, stddev, dtype_ or dtype, seed)
+        shape, mean, stddev, dtype_ or dtype, seed
+    )
 
 
 def zeros_initializer(dtype: Any = dt.float32) -> Initializer:
@@ -111,32 +129,48 @@ def ones_initializer(dtype: Any = dt.float32) -> Initializer:
 def constant_initializer(value: Any = 0, dtype: Any = dt.float32) -> Initializer:
     """``tf.constant_initializer``."""
     return lambda shape, dtype_=None, partition_info=None: api.constant(
-        value, dtype_ or dtype, shape=shape, name="Const")
+        value, dtype_ or dtype, shape=shape, name="Const"
+    )
 
 
 # ----------------------------------------------------------------------- layers
 
 
-def dense(inputs: Any, units: int, activation: Callable[[Tensor], Tensor] | None = None,
-          use_bias: bool = True, kernel_initializer: Initializer | None = None,
-          bias_initializer: Initializer | None = None, kernel_regularizer: Any = None,
-          bias_regularizer: Any = None, activity_regularizer: Any = None,
-          kernel_constraint: Any = None, bias_constraint: Any = None, trainable: bool = True,
-          name: str | None = None, reuse: Any = None) -> Tensor:
+def dense(
+    inputs: Any,
+    units: int,
+    activation: Callable[[Tensor], Tensor] | None = None,
+    use_bias: bool = True,
+    kernel_initializer: Initializer | None = None,
+    bias_initializer: Initializer | None = None,
+    kernel_regularizer: Any = None,
+    bias_regularizer: Any = None,
+    activity_regularizer: Any = None,
+    kernel_constraint: Any = None,
+    bias_constraint: Any = None,
+    trainable: bool = True,
+    name: str | None = None,
+    reuse: Any = None,
+) -> Tensor:
     """``tf.layers.dense``: ``activation(inputs @ kernel + bias)`` with new Variables
     ``dense/kernel`` and ``dense/bias`` (``dense_1/...`` for the next layer)."""
     x = api.convert_to_tensor(inputs)
     if x._dims is None or x._dims[-1] is None:
-        raise ValueError("The last dimension of the inputs to `Dense` should be defined. Found "
-                         "`None`.")
+        raise ValueError(
+            "The last dimension of the inputs to `Dense` should be defined. Found `None`."
+        )
     g = x.graph
     init = kernel_initializer or glorot_uniform_initializer()
     binit = bias_initializer or zeros_initializer()
     with g.as_default(), g.name_scope(name or "dense"):
-        kernel = Variable(lambda: init((x._dims[-1], units), x.dtype), trainable=trainable,
-                          name="kernel")
-        bias = Variable(lambda: binit((units,), x.dtype), trainable=trainable,
-                        name="bias") if use_bias else None
+        kernel = Variable(
+            lambda: init((x._dims[-1], units), x.dtype), trainable=trainable, name="kernel"
+        )
+        bias = (
+            Variable(lambda: binit((units,), x.dtype), trainable=trainable, name="bias")
+            if use_bias
+            else None
+        )
         out = api.matmul(x, kernel)
         if bias is not None:
             out = api.bias_add(out, bias)
@@ -148,8 +182,14 @@ def dense(inputs: Any, units: int, activation: Callable[[Tensor], Tensor] | None
 # ----------------------------------------------------------------------- losses
 
 
-def mean_squared_error(labels: Any, predictions: Any, weights: Any = 1.0, scope: str | None = None,
-                       loss_collection: str = GraphKeys.LOSSES, reduction: Any = None) -> Tensor:
+def mean_squared_error(
+    labels: Any,
+    predictions: Any,
+    weights: Any = 1.0,
+    scope: str | None = None,
+    loss_collection: str = GraphKeys.LOSSES,
+    reduction: Any = None,
+) -> Tensor:
     """``tf.losses.mean_squared_error``: the mean over *all* elements of the squared error
     (so it is D times smaller than T1's ``reduce_mean(reduce_sum(diff ** 2, axis=1))``)."""
     g = api.graph_of(labels, predictions)
@@ -170,13 +210,15 @@ def mean_squared_error(labels: Any, predictions: Any, weights: Any = 1.0, scope:
 class GradientDescentOptimizer:
     """``tf.train.GradientDescentOptimizer(learning_rate)``: ``var -= lr * grad``."""
 
-    def __init__(self, learning_rate: float, use_locking: bool = False,
-                 name: str = "GradientDescent") -> None:
+    def __init__(
+        self, learning_rate: float, use_locking: bool = False, name: str = "GradientDescent"
+    ) -> None:
         self._lr = learning_rate
         self._name = name
 
-    def compute_gradients(self, loss: Tensor, var_list: Sequence[Variable] | None = None,
-                          **_: Any) -> list[tuple[Tensor | None, Variable]]:
+    def compute_gradients(
+        self, loss: Tensor, var_list: Sequence[Variable] | None = None, **_: Any
+    ) -> list[tuple[Tensor | None, Variable]]:
         """``[(grad, var)]`` for each trainable variable (grad None when unconnected)."""
         variables = list(var_list) if var_list is not None else trainable_variables()
         if not variables:
@@ -184,14 +226,19 @@ class GradientDescentOptimizer:
         grads = gradients(loss, variables)
         return list(zip(grads, variables, strict=True))
 
-    def apply_gradients(self, grads_and_vars: Sequence[tuple[Any, Variable]],
-                        global_step: Variable | None = None, name: str | None = None) -> Operation:
+    def apply_gradients(
+        self,
+        grads_and_vars: Sequence[tuple[Any, Variable]],
+        global_step: Variable | None = None,
+        name: str | None = None,
+    ) -> Operation:
         """One ApplyGradientDescent per variable under ``GradientDescent/``, grouped into a NoOp
         named ``GradientDescent``."""
         pairs = [(gr, v) for gr, v in grads_and_vars if gr is not None]
         if not pairs:
-            raise ValueError(f"No gradients provided for any variable: "
-                             f"{[str(v) for _, v in grads_and_vars]}.")
+            raise ValueError(
+                f"No gradients provided for any variable: {[str(v) for _, v in grads_and_vars]}."
+            )
         g = pairs[0][1].graph
         with g.as_default(), g.name_scope(name or self._name) as scope:
             lr = api.constant(self._lr, pairs[0][1].dtype, name="learning_rate")
@@ -199,9 +246,15 @@ class GradientDescentOptimizer:
             for grad, var in pairs:
                 with g.name_scope("update_" + var.op.name):
                     gt = api.convert_to_tensor(grad)
-                    updates.append(g.create_op("ApplyGradientDescent", [var._ref(), lr, gt],
-                                               name="ApplyGradientDescent", dtypes=[var.dtype],
-                                               shapes=[var._ref()._dims]))
+                    updates.append(
+                        g.create_op(
+                            "ApplyGradientDescent",
+                            [var._ref(), lr, gt],
+                            name="ApplyGradientDescent",
+                            dtypes=[var.dtype],
+                            shapes=[var._ref()._dims],
+                        )
+                    )
             if global_step is None:
                 train = group(*updates, name=scope)
             else:
@@ -210,15 +263,22 @@ class GradientDescentOptimizer:
         g.add_to_collection(GraphKeys.TRAIN_OP, train)
         return train
 
-    def minimize(self, loss: Tensor, global_step: Variable | None = None,
-                 var_list: Sequence[Variable] | None = None, name: str | None = None,
-                 **_: Any) -> Operation:
+    def minimize(
+        self,
+        loss: Tensor,
+        global_step: Variable | None = None,
+        var_list: Sequence[Variable] | None = None,
+        name: str | None = None,
+        **_: Any,
+    ) -> Operation:
         """``apply_gradients(compute_gradients(loss))``: remember to run what it returns."""
         grads_and_vars = self.compute_gradients(loss, var_list)
         if all(gr is None for gr, _ in grads_and_vars):
-            raise ValueError(f"No gradients provided for any variable, check your graph for ops "
-                             f"that do not support gradients, between variables "
-                             f"{[str(v) for _, v in grads_and_vars]} and loss {loss}.")
+            raise ValueError(
+                f"No gradients provided for any variable, check your graph for ops "
+                f"that do not support gradients, between variables "
+                f"{[str(v) for _, v in grads_and_vars]} and loss {loss}."
+            )
         return self.apply_gradients(grads_and_vars, global_step, name)
 
 
@@ -228,11 +288,17 @@ class GradientDescentOptimizer:
 nn = SimpleNamespace(relu=api.relu, sigmoid=api.sigmoid, tanh=api.tanh, bias_add=api.bias_add)
 layers = SimpleNamespace(dense=dense)
 losses = SimpleNamespace(mean_squared_error=mean_squared_error)
-contrib = SimpleNamespace(layers=SimpleNamespace(
-    xavier_initializer=xavier_initializer,
-    variance_scaling_initializer=contrib_variance_scaling_initializer))
+contrib = SimpleNamespace(
+    layers=SimpleNamespace(
+        xavier_initializer=xavier_initializer,
+        variance_scaling_initializer=contrib_variance_scaling_initializer,
+    )
+)
 initializers = SimpleNamespace(
-    variance_scaling=variance_scaling_initializer, glorot_uniform=glorot_uniform_initializer,
-    random_normal=random_normal_initializer, zeros=zeros_initializer, ones=ones_initializer,
-    constant=constant_initializer)
-
+    variance_scaling=variance_scaling_initializer,
+    glorot_uniform=glorot_uniform_initializer,
+    random_normal=random_normal_initializer,
+    zeros=zeros_initializer,
+    ones=ones_initializer,
+    constant=constant_initializer,
+)

@@ -45,17 +45,25 @@ Site = tuple[str, int, "str | None"]
 def node_payload(op: Operation, frame: Site | None) -> dict[str, Any]:
     """The payload of ``node_created`` for ``op``; ``frame`` from :func:`user_frame`."""
     from .kernels import flops_of
+
     out = op.outputs[0] if op.outputs else None
     dims = out._dims if out is not None else ()
     device, note = placement_hint(op.device)
     payload: dict[str, Any] = {
-        "graph": op.graph.graph_id, "node": op._id, "name": op.name, "op": op.type,
+        "graph": op.graph.graph_id,
+        "node": op._id,
+        "name": op.name,
+        "op": op.type,
         "inputs": [t.op._id for t in op.inputs],
         "control_inputs": [c._id for c in op.control_inputs],
         "shape": None if dims is None else list(dims),
         "dtype": out.dtype.name if out is not None else None,
-        "device": device, "mode": "static", "scope": op.name.rpartition("/")[0],
-        "flops": flops_of(op), "bytes": _nbytes(out), "grad_of": op._grad_of,
+        "device": device,
+        "mode": "static",
+        "scope": op.name.rpartition("/")[0],
+        "flops": flops_of(op),
+        "bytes": _nbytes(out),
+        "grad_of": op._grad_of,
     }
     if op._ctx is not None:
         payload["body"] = op._ctx.branch
@@ -91,8 +99,10 @@ def user_names(tensors: list[Tensor]) -> list[str]:
     scopes = (f.f_locals, f.f_globals) if f is not None else ()
     names = []
     for t in tensors:
-        found = next((k for scope in scopes for k, v in scope.items()
-                      if v is t and not k.startswith("_")), None)
+        found = next(
+            (k for scope in scopes for k, v in scope.items() if v is t and not k.startswith("_")),
+            None,
+        )
         names.append(found or t.name)
     return names
 
@@ -106,8 +116,10 @@ def user_frame() -> Site | None:
     """
     f: FrameType | None = sys._getframe(2)
     inner: list[CodeType] = []  # engine code from create_op out to the function the user called
-    while f is not None and (f.f_code.co_filename.startswith(_ENGINE_DIR)
-                             or f.f_code.co_filename.endswith("contextlib.py")):
+    while f is not None and (
+        f.f_code.co_filename.startswith(_ENGINE_DIR)
+        or f.f_code.co_filename.endswith("contextlib.py")
+    ):
         inner.append(f.f_code)
         f = f.f_back
     if f is None:
@@ -117,8 +129,11 @@ def user_frame() -> Site | None:
         public = _public_code()
         frames = sys._getframe(3)  # create_op's caller, then out to the user's call
         for code in inner[1:]:
-            if frames is None or (code is not inner[-1] and code in public) or \
-                    not _returns(code, frames.f_lasti):  # rules 2 and 3
+            if (
+                frames is None
+                or (code is not inner[-1] and code in public)
+                or not _returns(code, frames.f_lasti)
+            ):  # rules 2 and 3
                 var = None
                 break
             frames = frames.f_back
@@ -173,10 +188,23 @@ def _returned(code: CodeType, pos: tuple[Any, ...] | None) -> bool:
     if parsed is None or pos is None:
         return False
     funcs, parents = parsed
-    func = next((f for f in funcs if f.name == code.co_name
-                 and f.lineno <= pos[0] <= (f.end_lineno or 0)), None)
-    call = next((n for n in ast.walk(func) if isinstance(n, ast.Call) and (
-        n.lineno, n.end_lineno, n.col_offset, n.end_col_offset) == pos), None) if func else None
+    func = next(
+        (f for f in funcs if f.name == code.co_name and f.lineno <= pos[0] <= (f.end_lineno or 0)),
+        None,
+    )
+    call = (
+        next(
+            (
+                n
+                for n in ast.walk(func)
+                if isinstance(n, ast.Call)
+                and (n.lineno, n.end_lineno, n.col_offset, n.end_col_offset) == pos
+            ),
+            None,
+        )
+        if func
+        else None
+    )
     if call is None or func is None:
         return False
     stmt: ast.AST = call
@@ -184,15 +212,25 @@ def _returned(code: CodeType, pos: tuple[Any, ...] | None) -> bool:
         stmt = parents[stmt]
     if isinstance(stmt, ast.Return):
         return True
-    target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else \
-        stmt.target if isinstance(stmt, ast.AnnAssign) else None
+    target = (
+        stmt.targets[0]
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+        else stmt.target
+        if isinstance(stmt, ast.AnnAssign)
+        else None
+    )
     if isinstance(target, ast.Attribute):  # self.op = ... in __init__: the object holds it
-        return func.name == "__init__" and isinstance(target.value, ast.Name) and \
-            target.value.id == "self"
+        return (
+            func.name == "__init__"
+            and isinstance(target.value, ast.Name)
+            and target.value.id == "self"
+        )
     return isinstance(target, ast.Name) and any(  # op = ... then return op.outputs[0]
-        isinstance(ret, ast.Return) and ret.value is not None and any(
-            isinstance(n, ast.Name) and n.id == target.id for n in ast.walk(ret.value))
-        for ret in ast.walk(func))
+        isinstance(ret, ast.Return)
+        and ret.value is not None
+        and any(isinstance(n, ast.Name) and n.id == target.id for n in ast.walk(ret.value))
+        for ret in ast.walk(func)
+    )
 
 
 _Parsed = tuple[list[ast.FunctionDef], dict[ast.AST, ast.AST]]
@@ -206,8 +244,7 @@ def _engine_tree(filename: str) -> _Parsed | None:
         except (SyntaxError, ValueError):
             _TREES[filename] = None
             return None
-        parents = {child: node for node in ast.walk(tree)
-                   for child in ast.iter_child_nodes(node)}
+        parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
         funcs = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]
         _TREES[filename] = (funcs[::-1], parents)
     return _TREES[filename]
@@ -232,8 +269,9 @@ def _assignments(filename: str) -> dict[tuple[Any, ...], str]:
         else:
             continue
         if isinstance(target, ast.Name) and isinstance(value, ast.Call | ast.BinOp | ast.UnaryOp):
-            found[(value.lineno, value.end_lineno, value.col_offset, value.end_col_offset)] = \
+            found[(value.lineno, value.end_lineno, value.col_offset, value.end_col_offset)] = (
                 target.id
+            )
     _FILES[filename] = (lines, found)
     return found
 
@@ -243,6 +281,7 @@ def _public_code() -> set[CodeType]:
     if _PUBLIC:
         return _PUBLIC
     import engine.static as tf
+
     seen: set[int] = set()
 
     def visit(obj: Any, depth: int) -> None:
@@ -296,6 +335,7 @@ def placement_hint(device: str) -> tuple[str | None, str | None]:
     if "GPU" not in device:
         return "cpu", None
     from engine.devices import gpu_status
+
     ok, reason = gpu_status()
     if ok:
         return "gpu", None

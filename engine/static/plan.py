@@ -41,12 +41,16 @@ if TYPE_CHECKING:
     from .session import Session
 
 
-
 # ------------------------------------------------------------------ planning
 
 
-def prune(outputs: Sequence[Tensor], targets: Sequence[Operation], fed: set[Tensor],
-          stop: set[int] | None = None, body: BodyContext | None = None) -> list[Operation]:
+def prune(
+    outputs: Sequence[Tensor],
+    targets: Sequence[Operation],
+    fed: set[Tensor],
+    stop: set[int] | None = None,
+    body: BodyContext | None = None,
+) -> list[Operation]:
     """The ops needed for ``outputs`` and ``targets``, in execution (creation) order.
 
     Walks data and control edges backwards; a fed tensor cuts the walk (its op is listed, to
@@ -93,8 +97,9 @@ class Planner:
         dev = self._placed.get(op._id)
         if dev is not None:
             return dev
-        if op.type in COLOCATED or (op.type == "Identity" and op.inputs
-                                    and op.inputs[0].op.type == "VariableV2"):
+        if op.type in COLOCATED or (
+            op.type == "Identity" and op.inputs and op.inputs[0].op.type == "VariableV2"
+        ):
             dev = self.place(op.inputs[0].op)
         elif not op.device:
             dev = self.session.device
@@ -104,11 +109,19 @@ class Planner:
             ok, reason = gpu_status()
             if ok:
                 from engine.devices import get_device
+
                 dev = get_device("gpu")
             elif self.session.allow_soft_placement:
                 dev = CPU
-                self.fallbacks.append({"node": op._id, "name": op.name, "requested": op.device,
-                                       "device": "cpu", "reason": reason})
+                self.fallbacks.append(
+                    {
+                        "node": op._id,
+                        "name": op.name,
+                        "requested": op.device,
+                        "device": "cpu",
+                        "reason": reason,
+                    }
+                )
             else:
                 err = errors.InvalidArgumentError(None, op, errors.no_device(op.name, op.device))
                 report(err)
@@ -118,22 +131,26 @@ class Planner:
 
     # ---------------------------------------------------------------- building
 
-    def build(self, outputs: Sequence[Tensor], targets: Sequence[Operation],
-              inputs: Sequence[Tensor], body: BodyContext | None = None,
-              feed_shapes: Sequence[tuple[int, ...]] | None = None,
-              order: Sequence[Operation] | None = None) -> Plan:
+    def build(
+        self,
+        outputs: Sequence[Tensor],
+        targets: Sequence[Operation],
+        inputs: Sequence[Tensor],
+        body: BodyContext | None = None,
+        feed_shapes: Sequence[tuple[int, ...]] | None = None,
+        order: Sequence[Operation] | None = None,
+    ) -> Plan:
         """Plan a run computing ``outputs`` and running ``targets``, with ``inputs`` fed
         (of ``feed_shapes``, when known: buffers are then sized for them). ``order`` is the
         optimised, pruned op list to run (``optimize.optimize``); by default the graph's ops
         the fetches need (a cond's or loop's body is planned so)."""
-        graph = (outputs[0].graph if outputs else targets[0].graph if targets
-                 else inputs[0].graph)
+        graph = outputs[0].graph if outputs else targets[0].graph if targets else inputs[0].graph
         plan = Plan(graph.graph_id)
         fed = set(inputs)
         if order is None:
             order = prune(outputs, targets, fed, body=body)
         slot: dict[Tensor, int] = {}
-        shared: dict[int, bool] = {}     # value may be seen outside this run (feed, const, var)
+        shared: dict[int, bool] = {}  # value may be seen outside this run (feed, const, var)
         persistent: dict[int, bool] = {}  # value is owned by the graph or a variable
         where: dict[int, Device] = {}
         for t in inputs:
@@ -183,9 +200,18 @@ class Planner:
         plan.fallbacks = list(self.fallbacks)
         return plan
 
-    def _bind(self, op: Operation, dev: Device, plan: Plan, slot: dict[Tensor, int],
-              where: dict[int, Device], shared: dict[int, bool], persistent: dict[int, bool],
-              outs: list[int], fed: set[Tensor]) -> None:
+    def _bind(
+        self,
+        op: Operation,
+        dev: Device,
+        plan: Plan,
+        slot: dict[Tensor, int],
+        where: dict[int, Device],
+        shared: dict[int, bool],
+        persistent: dict[int, bool],
+        outs: list[int],
+        fed: set[Tensor],
+    ) -> None:
         kin = kernel_inputs(op)
         ins = []
         for t in kin:
@@ -193,16 +219,20 @@ class Planner:
             if where.get(s, dev) is not dev:  # a copy between devices, once per (slot, device)
                 moved = plan.moved.get((s, dev.name))
                 if moved is None:
-                    moved = plan.moved[(s, dev.name)] = self._transfer(t, s, where[s], dev, plan,
-                                                                       where)
+                    moved = plan.moved[(s, dev.name)] = self._transfer(
+                        t, s, where[s], dev, plan, where
+                    )
                 s = moved
             ins.append(s)
         fn = self._kernel(op, dev, plan, kin, ins)
         if op.type in ("Assign",) and shared.get(ins[1], False):
             inner = fn
             fn = lambda ref, value, _f=inner: _f(ref, value.copy())  # noqa: E731
-        reads = [(i, t.op) for i, t in enumerate(kin) if t.op.type == "VariableV2"
-                 and not (op.type == "Assign" and i == 0) and t not in fed]
+        reads = [
+            (i, t.op)
+            for i, t in enumerate(kin)
+            if t.op.type == "VariableV2" and not (op.type == "Assign" and i == 0) and t not in fed
+        ]
         checked = needs_runtime_shapes(op) and len(ins) == len(kin)
 
         def wrap(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -211,6 +241,7 @@ class Planner:
             if checked:
                 f = _check_shapes(f, op)
             return f
+
         fn = wrap(fn)
         multi = len(outs) > 1 or op.type in ("If", "While")
         out = outs[0]
@@ -224,8 +255,10 @@ class Planner:
 
             def make(buf: Any) -> Callable[..., Any]:
                 return wrap(table.bind_out(name, xp, buf, **attrs))
-        plan.nodes.append(Node(op, "run", dev, fn, tuple(ins), out, make=make,
-                               elementwise=op.type in ELEMENTWISE))
+
+        plan.nodes.append(
+            Node(op, "run", dev, fn, tuple(ins), out, make=make, elementwise=op.type in ELEMENTWISE)
+        )
         if multi:
             for i, s in enumerate(outs):
                 get = operator.itemgetter(i)
@@ -236,16 +269,18 @@ class Planner:
             shared[s] = stateful or (view_of is not None and shared.get(view_of, False))
             persistent[s] = stateful or (view_of is not None and persistent.get(view_of, False))
 
-    def _kernel(self, op: Operation, dev: Device, plan: Plan, kin: Sequence[Tensor],
-                ins: list[int]) -> Callable[..., Any]:
+    def _kernel(
+        self, op: Operation, dev: Device, plan: Plan, kin: Sequence[Tensor], ins: list[int]
+    ) -> Callable[..., Any]:
         if op.type == "If":
             return self._bind_if(op, plan)
         if op.type == "While":
             return self._bind_while(op, plan)
         return spec(op.type).bind(op, _BindView(dev, self.session))
 
-    def _transfer(self, t: Tensor, s: int, src: Device, dst: Device, plan: Plan,
-                  where: dict[int, Device]) -> int:
+    def _transfer(
+        self, t: Tensor, s: int, src: Device, dst: Device, plan: Plan, where: dict[int, Device]
+    ) -> int:
         if dst.name == "cpu":
             fn: Callable[..., Any] = src.to_host
         else:
@@ -264,20 +299,24 @@ class Planner:
         caps = list(op.inputs[1:])
         then_plan = self.build(op.meta["then_out"], [], caps, body=op.meta["then"])
         else_plan = self.build(op.meta["else_out"], [], caps, body=op.meta["else"])
-        plan.branches[op._id] = {"then": [o._id for o in then_plan.ops if o._ctx is not None],
-                                 "else": [o._id for o in else_plan.ops if o._ctx is not None]}
+        plan.branches[op._id] = {
+            "then": [o._id for o in then_plan.ops if o._ctx is not None],
+            "else": [o._id for o in else_plan.ops if o._ctx is not None],
+        }
 
         def run_if(pred: Any, *captured: Any) -> tuple[Any, ...]:
             chosen = then_plan if bool(pred) else else_plan
             return tuple(chosen.run(captured))
+
         return run_if
 
     def _bind_while(self, op: Operation, plan: Plan) -> Callable[..., Any]:
         acc_op, elem_op = op.meta["args"]
         has_init = bool(op.meta["has_init"])
-        caps = list(op.inputs[1 + has_init:])
-        body = self.build(op.meta["out"], [], [acc_op.outputs[0], elem_op.outputs[0], *caps],
-                          body=op.meta["body"])
+        caps = list(op.inputs[1 + has_init :])
+        body = self.build(
+            op.meta["out"], [], [acc_op.outputs[0], elem_op.outputs[0], *caps], body=op.meta["body"]
+        )
         plan.branches[op._id] = {"body": [o._id for o in body.ops if o._ctx is not None]}
 
         def run_while(elems: Any, *rest: Any) -> tuple[Any, ...]:
@@ -285,13 +324,16 @@ class Planner:
                 acc, captured, start = rest[0], rest[1:], 0
             else:
                 if len(elems) == 0:
-                    raise errors.op_error(errors.InvalidArgumentError, op,
-                                          "elems must have at least one element when no "
-                                          "initializer is given")
+                    raise errors.op_error(
+                        errors.InvalidArgumentError,
+                        op,
+                        "elems must have at least one element when no initializer is given",
+                    )
                 acc, captured, start = elems[0], rest, 1
             for i in range(start, len(elems)):
                 acc = body.run((acc, elems[i], *captured))[0]
             return (acc,)
+
         return run_while
 
 
@@ -351,14 +393,17 @@ def _check_shapes(fn: Callable[..., Any], op: Operation) -> Callable[..., Any]:
         try:
             rule(*dims, **attrs)
         except ShapeError as e:
-            raise errors.op_error(errors.InvalidArgumentError, op,
-                                  run_shape_message(e, dims)) from None
+            raise errors.op_error(
+                errors.InvalidArgumentError, op, run_shape_message(e, dims)
+            ) from None
         return fn(*args)
+
     return checked
 
 
-def _read_variables(fn: Callable[..., Any], reads: list[tuple[int, Operation]], op: Operation,
-                    store: dict[int, Any]) -> Callable[..., Any]:
+def _read_variables(
+    fn: Callable[..., Any], reads: list[tuple[int, Operation]], op: Operation, store: dict[int, Any]
+) -> Callable[..., Any]:
     """``fn`` with the listed inputs replaced by their variable's value at call time; raises
     FailedPreconditionError naming ``op`` for a variable never initialised."""
     spots = [(i, var._id, var.name) for i, var in reads]
@@ -368,8 +413,10 @@ def _read_variables(fn: Callable[..., Any], reads: list[tuple[int, Operation]], 
         for i, key, name in spots:
             v = store.get(key)
             if v is None:
-                raise errors.op_error(errors.FailedPreconditionError, op,
-                                      errors.uninitialized(name))
+                raise errors.op_error(
+                    errors.FailedPreconditionError, op, errors.uninitialized(name)
+                )
             values[i] = v
         return fn(*values)
+
     return read

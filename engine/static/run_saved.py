@@ -33,9 +33,14 @@ ROOT = Path(__file__).resolve().parents[2]
 _ENVELOPE = ("seq", "t_ns", "kind")
 
 
-def run_in_fresh_process(graph_file: str, weights_file: str | None, fetches: Any,
-                         feed_dict: dict[str, Any] | None = None, device: str = "cpu",
-                         timeout: float = 60.0) -> Any:
+def run_in_fresh_process(
+    graph_file: str,
+    weights_file: str | None,
+    fetches: Any,
+    feed_dict: dict[str, Any] | None = None,
+    device: str = "cpu",
+    timeout: float = 60.0,
+) -> Any:
     """Run ``fetches`` of a saved graph in a new Python process; returns what it fetched.
 
     Args:
@@ -61,17 +66,32 @@ def run_in_fresh_process(graph_file: str, weights_file: str | None, fetches: Any
         np.savez(feed_path, **{f"f{i}": np.asarray(v) for i, v in enumerate(feed.values())})
         (work / "feed.json").write_text(json.dumps(list(feed)), "utf-8")
         trace = work / "trace.jsonl" if STREAM.active else None
-        cmd = [sys.executable, "-m", "engine.static.run_saved", str(graph_file),
-               "--feed", str(feed_path), "--result", str(result_path), "--device", device]
+        cmd = [
+            sys.executable,
+            "-m",
+            "engine.static.run_saved",
+            str(graph_file),
+            "--feed",
+            str(feed_path),
+            "--result",
+            str(result_path),
+            "--device",
+            device,
+        ]
         cmd += [a for n in names for a in ("--fetch", n)]
         if weights_file is not None:
             cmd += ["--restore", str(weights_file)]
         if trace is not None:
             cmd += ["--trace", str(trace)]
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-            p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
-        done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=work,
-                              timeout=timeout, check=False)
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(
+                p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p
+            ),
+        }
+        done = subprocess.run(
+            cmd, capture_output=True, text=True, env=env, cwd=work, timeout=timeout, check=False
+        )
         if done.returncode != 0:
             raise RuntimeError(f"the fresh process failed ({done.returncode}):\n{done.stderr}")
         report = json.loads((work / "result.json").read_text("utf-8"))
@@ -129,18 +149,27 @@ def _child(args: argparse.Namespace) -> None:
             else:
                 sess.run("init")
             values = sess.run(list(args.fetch), feed_dict=feed)
-    np.savez(args.result + ".npz", **{f"v{i}": np.asarray(v)
-                                      for i, v in enumerate(values) if v is not None})
-    report = {"pid": os.getpid(), "device": device, "placement": note,
-              "graph_file": args.graph_file, "fetches": list(args.fetch),
-              "modules": sorted(m for m in sys.modules if m.startswith("engine"))}
+    np.savez(
+        args.result + ".npz",
+        **{f"v{i}": np.asarray(v) for i, v in enumerate(values) if v is not None},
+    )
+    report = {
+        "pid": os.getpid(),
+        "device": device,
+        "placement": note,
+        "graph_file": args.graph_file,
+        "fetches": list(args.fetch),
+        "modules": sorted(m for m in sys.modules if m.startswith("engine")),
+    }
     Path(args.result + ".json").write_text(json.dumps(report), "utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m engine.static.run_saved GRAPH --fetch NAME [...]``; returns the exit code."""
-    p = argparse.ArgumentParser(prog="python -m engine.static.run_saved",
-                                description="Run a saved graph def (no building code).")
+    p = argparse.ArgumentParser(
+        prog="python -m engine.static.run_saved",
+        description="Run a saved graph def (no building code).",
+    )
     p.add_argument("graph_file")
     p.add_argument("--fetch", action="append", required=True, help="tensor or op name")
     p.add_argument("--restore", help="a tf.train.Saver prefix (else: run 'init')")

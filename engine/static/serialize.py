@@ -59,9 +59,11 @@ def _input_name(t: Tensor) -> str:
 def node_to_dict(op: Operation) -> dict[str, Any]:
     """One op as a graph-def node."""
     node: dict[str, Any] = {
-        "name": op.name, "op": op.type,
+        "name": op.name,
+        "op": op.type,
         "input": [_input_name(t) for t in op.inputs] + [f"^{c.name}" for c in op.control_inputs],
-        "device": op.device, "attr": {k: _encode(v) for k, v in op.attrs.items()},
+        "device": op.device,
+        "attr": {k: _encode(v) for k, v in op.attrs.items()},
         "dtype": [t.dtype.name for t in op.outputs],
         "shape": [None if t._dims is None else list(t._dims) for t in op.outputs],
     }
@@ -69,24 +71,35 @@ def node_to_dict(op: Operation) -> dict[str, Any]:
         v = np.asarray(op.meta["value"])
         node["value"] = {"dtype": v.dtype.name, "shape": list(v.shape), "data": v.ravel().tolist()}
     if op._ctx is not None:
-        node["ctx"] = {"kind": op._ctx.kind, "branch": op._ctx.branch,
-                       "owner": op._ctx.owner.name if op._ctx.owner else None}
+        node["ctx"] = {
+            "kind": op._ctx.kind,
+            "branch": op._ctx.branch,
+            "owner": op._ctx.owner.name if op._ctx.owner else None,
+        }
     if op._grad_of is not None:
         node["grad_of"] = op.graph._ops[op._grad_of].name
     if op.type == "If":
-        node["body"] = {"then_out": [t.name for t in op.meta["then_out"]],
-                        "else_out": [t.name for t in op.meta["else_out"]]}
+        node["body"] = {
+            "then_out": [t.name for t in op.meta["then_out"]],
+            "else_out": [t.name for t in op.meta["else_out"]],
+        }
     elif op.type == "While":
-        node["body"] = {"args": [a.name for a in op.meta["args"]],
-                        "out": [t.name for t in op.meta["out"]],
-                        "has_init": bool(op.meta["has_init"])}
+        node["body"] = {
+            "args": [a.name for a in op.meta["args"]],
+            "out": [t.name for t in op.meta["out"]],
+            "has_init": bool(op.meta["has_init"]),
+        }
     return node
 
 
 def graph_to_dict(g: Graph) -> dict[str, Any]:
     """The whole graph (see the module docstring)."""
-    return {"format": FORMAT, "version": VERSION, "seed": g.seed,
-            "node": [node_to_dict(op) for op in g._ops]}
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "seed": g.seed,
+        "node": [node_to_dict(op) for op in g._ops],
+    }
 
 
 def _load(graph_def: Any) -> dict[str, Any]:
@@ -99,9 +112,14 @@ def _load(graph_def: Any) -> dict[str, Any]:
     return graph_def
 
 
-def import_graph_def(graph_def: Any, input_map: dict[str, Any] | None = None,
-                     return_elements: Sequence[str] | None = None, name: str | None = None,
-                     op_dict: Any = None, producer_op_list: Any = None) -> list[Any] | None:
+def import_graph_def(
+    graph_def: Any,
+    input_map: dict[str, Any] | None = None,
+    return_elements: Sequence[str] | None = None,
+    name: str | None = None,
+    op_dict: Any = None,
+    producer_op_list: Any = None,
+) -> list[Any] | None:
     """``tf.import_graph_def``: add the ops of ``graph_def`` to the default graph.
 
     Args:
@@ -136,18 +154,25 @@ def import_graph_def(graph_def: Any, input_map: dict[str, Any] | None = None,
             ctx = None
             if "ctx" in node:
                 c = node["ctx"]
-                ctx = contexts.setdefault((c["owner"], c["branch"]),
-                                          BodyContext(c["kind"], c["branch"]))
+                ctx = contexts.setdefault(
+                    (c["owner"], c["branch"]), BodyContext(c["kind"], c["branch"])
+                )
             meta: dict[str, Any] = {}
             if node["op"] == "Const":
                 v = node["value"]
                 meta["value"] = np.asarray(v["data"], dtype=v["dtype"]).reshape(v["shape"])
-            op = g.create_op(node["op"], inputs, name=f"{prefix}{node['name']}/",
-                             attrs={k: _decode(v) for k, v in node["attr"].items()},
-                             dtypes=[dt.as_dtype(d) for d in node["dtype"]],
-                             shapes=[None if s is None else tuple(s) for s in node["shape"]],
-                             meta=meta, control_inputs=ctrl, device=node.get("device", ""),
-                             ctx=ctx)
+            op = g.create_op(
+                node["op"],
+                inputs,
+                name=f"{prefix}{node['name']}/",
+                attrs={k: _decode(v) for k, v in node["attr"].items()},
+                dtypes=[dt.as_dtype(d) for d in node["dtype"]],
+                shapes=[None if s is None else tuple(s) for s in node["shape"]],
+                meta=meta,
+                control_inputs=ctrl,
+                device=node.get("device", ""),
+                ctx=ctx,
+            )
             if "grad_of" in node and node["grad_of"] in new:
                 op._grad_of = new[node["grad_of"]]._id
             new[node["name"]] = op
@@ -175,8 +200,12 @@ def _tensor(new: dict[str, Operation], name: str) -> Tensor:
     return new[op_name].outputs[int(index)]
 
 
-def _link_body(op: Operation, node: dict[str, Any], new: dict[str, Operation],
-               contexts: dict[tuple[str | None, str], BodyContext]) -> None:
+def _link_body(
+    op: Operation,
+    node: dict[str, Any],
+    new: dict[str, Operation],
+    contexts: dict[tuple[str | None, str], BodyContext],
+) -> None:
     body = node["body"]
     original = node["name"]
     if op.type == "If":
@@ -189,12 +218,17 @@ def _link_body(op: Operation, node: dict[str, Any], new: dict[str, Operation],
     else:
         ctx = contexts.setdefault((original, "body"), BodyContext("foldl", "body"))
         ctx.owner = op
-        op.meta.update(body=ctx, args=[new[n] for n in body["args"]],
-                       out=[_tensor(new, n) for n in body["out"]], has_init=body["has_init"])
+        op.meta.update(
+            body=ctx,
+            args=[new[n] for n in body["args"]],
+            out=[_tensor(new, n) for n in body["out"]],
+            has_init=body["has_init"],
+        )
 
 
 def _restore_variables(g: Graph, var_ops: list[Operation], new: dict[str, Operation]) -> None:
     from .variables import Variable
+
     by_name = {op.name: op for op in new.values()}
     for op in var_ops:
         assign = by_name.get(f"{op.name}/Assign")
@@ -212,11 +246,15 @@ def _restore_variables(g: Graph, var_ops: list[Operation], new: dict[str, Operat
 # --------------------------------------------------------------------- files
 
 
-def write_graph(graph_or_graph_def: Any, logdir: str | Path, name: str,
-                as_text: bool = True) -> str:
+def write_graph(
+    graph_or_graph_def: Any, logdir: str | Path, name: str, as_text: bool = True
+) -> str:
     """``tf.train.write_graph``: save the graph def as JSON at ``logdir/name``; returns the path."""
-    gd = graph_or_graph_def.as_graph_def() if isinstance(graph_or_graph_def, Graph) \
+    gd = (
+        graph_or_graph_def.as_graph_def()
+        if isinstance(graph_or_graph_def, Graph)
         else graph_or_graph_def
+    )
     path = Path(logdir) / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(gd, indent=1 if as_text else None), encoding="utf-8")
@@ -233,6 +271,7 @@ class Saver:
 
     def __init__(self, var_list: Sequence[Any] | None = None, **_: Any) -> None:
         from .variables import global_variables
+
         self._vars = list(var_list) if var_list is not None else global_variables()
 
     def save(self, sess: Any, save_path: str, global_step: Any = None, **_: Any) -> str:

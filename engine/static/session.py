@@ -29,12 +29,12 @@ from engine.devices import Device, get_device
 from engine.events import STREAM
 
 from . import errors
+from . import optimize as passes
 from .execute import Plan, report, sync
 from .graph import _STACK, Graph, Operation, Tensor, get_default_graph
-from . import optimize as passes
 from .kernels import Uninitialized
-from .plan import Planner
 from .placement import user_names
+from .plan import Planner
 
 Leaf = Tensor | Operation
 
@@ -42,8 +42,13 @@ Leaf = Tensor | Operation
 class ConfigProto:
     """``tf.ConfigProto``: only ``allow_soft_placement`` matters here (False, as in TF)."""
 
-    def __init__(self, allow_soft_placement: bool = False, log_device_placement: bool = False,
-                 optimize: bool | Mapping[str, bool] | None = None, **_: Any) -> None:
+    def __init__(
+        self,
+        allow_soft_placement: bool = False,
+        log_device_placement: bool = False,
+        optimize: bool | Mapping[str, bool] | None = None,
+        **_: Any,
+    ) -> None:
         self.allow_soft_placement = allow_soft_placement
         self.optimize = optimize
         """The graph passes to run (see ``Session``'s ``optimize``); None: all."""
@@ -117,12 +122,18 @@ class Session:
         plan_count: plans built so far (a replayed plan does not count).
     """
 
-    def __init__(self, target: str = "", graph: Graph | None = None,
-                 config: ConfigProto | None = None, device: str | Device | None = None,
-                 optimize: bool | Mapping[str, bool] | None = None) -> None:
+    def __init__(
+        self,
+        target: str = "",
+        graph: Graph | None = None,
+        config: ConfigProto | None = None,
+        device: str | Device | None = None,
+        optimize: bool | Mapping[str, bool] | None = None,
+    ) -> None:
         self.graph = graph if graph is not None else get_default_graph()
-        self.optimize = passes.options(optimize if optimize is not None else
-                                       getattr(config, "optimize", None))
+        self.optimize = passes.options(
+            optimize if optimize is not None else getattr(config, "optimize", None)
+        )
         """Which graph passes run before planning (``optimize``: True, False, or
         ``{pass name: bool}``; every pass is on by default, pruning always)."""
         self.device: Device = get_device(device)
@@ -173,8 +184,13 @@ class Session:
 
     # ------------------------------------------------------------------ run
 
-    def run(self, fetches: Any, feed_dict: dict[Any, Any] | None = None, options: Any = None,
-            run_metadata: Any = None) -> Any:
+    def run(
+        self,
+        fetches: Any,
+        feed_dict: dict[Any, Any] | None = None,
+        options: Any = None,
+        run_metadata: Any = None,
+    ) -> Any:
         """Run the ops ``fetches`` need, with ``feed_dict`` overriding tensors; return values.
 
         Raises:
@@ -184,11 +200,16 @@ class Session:
         """
         feeds = feed_dict if feed_dict is not None else _NO_FEEDS
         replay = self._replay
-        if replay is not None and type(feeds) is dict \
-                and replay.matches(self.graph.version, fetches, feeds):
+        if (
+            replay is not None
+            and type(feeds) is dict
+            and replay.matches(self.graph.version, fetches, feeds)
+        ):
             values = list(feeds.values())
-            if tuple(map(type, values)) == replay.types \
-                    and tuple(map(_SIGNATURE, values)) == replay.signatures:
+            if (
+                tuple(map(type, values)) == replay.types
+                and tuple(map(_SIGNATURE, values)) == replay.signatures
+            ):
                 entry, pack = replay.entry, replay.pack
             else:
                 entry, pack, values = self._resolve(fetches, feed_dict)
@@ -198,13 +219,16 @@ class Session:
         if STREAM.active:
             return pack(self._run_observed(entry, values))
         if entry.on_gpu:
-            values = [d.asarray(v) if d.name != "cpu" else v
-                      for d, v in zip(entry.input_devices, values, strict=True)]
+            values = [
+                d.asarray(v) if d.name != "cpu" else v
+                for d, v in zip(entry.input_devices, values, strict=True)
+            ]
         outs = entry.plan.run(values)
         return pack(self._results(entry, outs, None))
 
-    def _resolve(self, fetches: Any, feed_dict: dict[Any, Any] | None
-                 ) -> tuple[_Entry, Callable[[list[Any]], Any], list[Any]]:
+    def _resolve(
+        self, fetches: Any, feed_dict: dict[Any, Any] | None
+    ) -> tuple[_Entry, Callable[[list[Any]], Any], list[Any]]:
         """The plan entry, result packer and converted feed values of a run (the plan built
         the first time); remembers the call for ``_Replay`` when it qualifies."""
         if self._closed:
@@ -229,17 +253,27 @@ class Session:
         if kind is Tensor or kind is Operation:
             plain = fetches is leaves[0]
         else:  # a list or tuple of the fetched objects themselves, nothing to resolve
-            plain = (kind is list or kind is tuple) and len(fetches) == len(leaves) \
+            plain = (
+                (kind is list or kind is tuple)
+                and len(fetches) == len(leaves)
                 and all(map(is_, fetches, leaves))
+            )
         if plain and type(feeds) is dict and all(map(is_, feeds.values(), values)):
-            self._replay = _Replay(g.version, kind, fetches if kind is Tensor or
-                                   kind is Operation else leaves, tuple(feeds),
-                                   tuple(map(type, values)), tuple(map(_SIGNATURE, values)),
-                                   entry, pack)
+            self._replay = _Replay(
+                g.version,
+                kind,
+                fetches if kind is Tensor or kind is Operation else leaves,
+                tuple(feeds),
+                tuple(map(type, values)),
+                tuple(map(_SIGNATURE, values)),
+                entry,
+                pack,
+            )
         return entry, pack, values
 
-    def _make_entry(self, leaves: tuple[Leaf, ...], tensors: list[Tensor],
-                    shapes: tuple[tuple[int, ...], ...]) -> _Entry:
+    def _make_entry(
+        self, leaves: tuple[Leaf, ...], tensors: list[Tensor], shapes: tuple[tuple[int, ...], ...]
+    ) -> _Entry:
         outputs: list[Tensor] = []
         targets: list[Operation] = []
         for leaf in leaves:
@@ -253,18 +287,23 @@ class Session:
             if op.type != "_Arg":
                 self._planner.place(op)
         view, rewrites = passes.optimize(self.graph, view, self.optimize)
-        plan = self._planner.build(list(view.outputs), list(view.targets), tensors,
-                                   feed_shapes=shapes, order=view.ops)
+        plan = self._planner.build(
+            list(view.outputs), list(view.targets), tensors, feed_shapes=shapes, order=view.ops
+        )
         plan.rewrites = rewrites
         index = {t: i for i, t in enumerate(outputs)}
         self.plan_count += 1
         devices = plan.input_devices
         leaf_index = [index.get(leaf) if isinstance(leaf, Tensor) else None for leaf in leaves]
-        return _Entry(plan, leaf_index,
-                      [leaf.op._id if isinstance(leaf, Tensor) else leaf._id for leaf in leaves],
-                      user_names(outputs), devices,
-                      any(d.name != "cpu" for d in plan.devices),
-                      leaf_index == list(range(len(plan.output_slots))))
+        return _Entry(
+            plan,
+            leaf_index,
+            [leaf.op._id if isinstance(leaf, Tensor) else leaf._id for leaf in leaves],
+            user_names(outputs),
+            devices,
+            any(d.name != "cpu" for d in plan.devices),
+            leaf_index == list(range(len(plan.output_slots))),
+        )
 
     def _results(self, entry: _Entry, outs: list[Any], run: int | None) -> list[Any]:
         plan = entry.plan
@@ -279,8 +318,9 @@ class Session:
                 pass
             elif type(v) is Uninitialized:
                 op = plan.op_at[plan.output_slots[len(converted)]]
-                err = errors.op_error(errors.FailedPreconditionError, op,
-                                      errors.uninitialized(v.name))
+                err = errors.op_error(
+                    errors.FailedPreconditionError, op, errors.uninitialized(v.name)
+                )
                 report(err)
                 raise err
             else:
@@ -292,13 +332,21 @@ class Session:
 
     def _to_host(self, v: Any, run: int | None) -> Any:
         from engine.devices import device_of
+
         dev = device_of(v)
         t0 = time.perf_counter_ns()
         host = dev.to_host(v)
         if run is not None and dev.name != "cpu":
-            STREAM.emit("transfer", direction="D2H", bytes=int(host.nbytes),
-                        dur_ns=time.perf_counter_ns() - t0, device=dev.name, reason="fetch",
-                        graph=self.graph.graph_id, run=run)
+            STREAM.emit(
+                "transfer",
+                direction="D2H",
+                bytes=int(host.nbytes),
+                dur_ns=time.perf_counter_ns() - t0,
+                device=dev.name,
+                reason="fetch",
+                graph=self.graph.graph_id,
+                run=run,
+            )
         return host[()] if host.ndim == 0 else host
 
     def _run_observed(self, entry: _Entry, values: list[Any]) -> list[Any]:
@@ -307,10 +355,17 @@ class Session:
             g.announce()
         gid = g.graph_id
         STREAM.emit("iteration_started", mode="static", iteration=run)
-        STREAM.emit("run_started", graph=gid, run=run, fetches=entry.fetch_ids,
-                    plan=[op._id for op in plan.ops], device=self.device.name,
-                    folded=plan.folded, fallbacks=plan.fallbacks,
-                    branches={str(k): v for k, v in plan.branches.items()})
+        STREAM.emit(
+            "run_started",
+            graph=gid,
+            run=run,
+            fetches=entry.fetch_ids,
+            plan=[op._id for op in plan.ops],
+            device=self.device.name,
+            folded=plan.folded,
+            fallbacks=plan.fallbacks,
+            branches={str(k): v for k, v in plan.branches.items()},
+        )
         t0, paused0 = time.perf_counter_ns(), STREAM.paused_ns
         failed = True
         try:
@@ -320,16 +375,28 @@ class Session:
                     t1 = time.perf_counter_ns()
                     v = dev.asarray(v)
                     sync(dev)
-                    STREAM.emit("transfer", direction="H2D", bytes=int(v.nbytes),
-                                dur_ns=time.perf_counter_ns() - t1, device=dev.name,
-                                reason="feed", graph=gid, run=run)
+                    STREAM.emit(
+                        "transfer",
+                        direction="H2D",
+                        bytes=int(v.nbytes),
+                        dur_ns=time.perf_counter_ns() - t1,
+                        device=dev.name,
+                        reason="feed",
+                        graph=gid,
+                        run=run,
+                    )
                 moved.append(v)
             outs = self._results(entry, plan.run_instrumented(moved), run)
             failed = False
         finally:
             dur = time.perf_counter_ns() - t0 - (STREAM.paused_ns - paused0)  # minus pauses
-            STREAM.emit("run_finished", graph=gid, run=run, dur_ns=dur, **(
-                {"failed": True} if failed else {}))
+            STREAM.emit(
+                "run_finished",
+                graph=gid,
+                run=run,
+                dur_ns=dur,
+                **({"failed": True} if failed else {}),
+            )
             if not failed:
                 for name, i in zip(entry.names, range(len(entry.names)), strict=True):
                     _metric(name, outs, entry, i, run)
@@ -343,8 +410,9 @@ class Session:
             return (self._leaf(fetches),), _first
         if type(fetches) is list or type(fetches) is tuple:
             if all(type(f) is Tensor or type(f) is Operation for f in fetches):
-                return tuple(self._leaf(f) for f in fetches), (list if type(fetches) is list
-                                                                else tuple)
+                return tuple(self._leaf(f) for f in fetches), (
+                    list if type(fetches) is list else tuple
+                )
         leaves: list[Leaf] = []
         structure = self._walk(fetches, leaves)
         return tuple(leaves), lambda values: _rebuild(structure, iter(values))
@@ -400,9 +468,14 @@ class Session:
             else:
                 arr = _convert_feed(value, t)
             dims = t._dims
-            if dims is not None and arr.shape != dims and (
-                    len(dims) != arr.ndim or any(d is not None and d != s
-                                                 for d, s in zip(dims, arr.shape, strict=True))):
+            if (
+                dims is not None
+                and arr.shape != dims
+                and (
+                    len(dims) != arr.ndim
+                    or any(d is not None and d != s for d, s in zip(dims, arr.shape, strict=True))
+                )
+            ):
                 raise ValueError(errors.feed_shape(arr.shape, t.name, str(t.shape)))
             tensors.append(t)
             values.append(arr)
@@ -414,16 +487,18 @@ class Session:
             key = key._ref()
         if isinstance(key, Tensor):
             if key.graph is not g:
-                raise ValueError(errors.feed_key(key, f"Tensor {key} is not an element of this "
-                                                      f"graph."))
+                raise ValueError(
+                    errors.feed_key(key, f"Tensor {key} is not an element of this graph.")
+                )
             return key
         if isinstance(key, str):
             try:
                 return g.get_tensor_by_name(key)
             except (KeyError, ValueError) as e:
                 raise TypeError(errors.feed_key(key, str(e).strip("'\""))) from None
-        raise TypeError(errors.feed_key(key, f"Can not convert a {type(key).__name__} into a "
-                                             f"Tensor."))
+        raise TypeError(
+            errors.feed_key(key, f"Can not convert a {type(key).__name__} into a Tensor.")
+        )
 
     # ------------------------------------------------------------- variables
 
@@ -442,8 +517,9 @@ class Session:
             if graph_seed is None and not op_seed:
                 gen = np.random.default_rng()
             else:
-                gen = np.random.default_rng([87654321 if graph_seed is None else graph_seed,
-                                             op_seed or op._id])
+                gen = np.random.default_rng(
+                    [87654321 if graph_seed is None else graph_seed, op_seed or op._id]
+                )
             self._rngs[op._id] = gen
         return gen
 
@@ -451,9 +527,14 @@ class Session:
 class InteractiveSession(Session):
     """A Session that makes itself the default until closed (for notebooks and shells)."""
 
-    def __init__(self, target: str = "", graph: Graph | None = None,
-                 config: ConfigProto | None = None, device: str | Device | None = None,
-                 optimize: bool | Mapping[str, bool] | None = None) -> None:
+    def __init__(
+        self,
+        target: str = "",
+        graph: Graph | None = None,
+        config: ConfigProto | None = None,
+        device: str | Device | None = None,
+        optimize: bool | Mapping[str, bool] | None = None,
+    ) -> None:
         super().__init__(target, graph, config, device, optimize)
         cm = self.as_default()
         cm.__enter__()
@@ -474,12 +555,16 @@ def _session_for(session: Session | None, what: str) -> Session:
     s = session or get_default_session()
     if s is None:
         if what == "execute operation":
-            raise ValueError("Cannot execute operation using `run()`: No default session is "
-                             "registered. Use `with sess.as_default():` or pass an explicit "
-                             "session to `run(session=sess)`")
-        raise ValueError(f"Cannot {what} using `eval()`: No default session is registered. Use "
-                         f"`with sess.as_default()` or pass an explicit session to "
-                         f"`eval(session=sess)`")
+            raise ValueError(
+                "Cannot execute operation using `run()`: No default session is "
+                "registered. Use `with sess.as_default():` or pass an explicit "
+                "session to `run(session=sess)`"
+            )
+        raise ValueError(
+            f"Cannot {what} using `eval()`: No default session is registered. Use "
+            f"`with sess.as_default()` or pass an explicit session to "
+            f"`eval(session=sess)`"
+        )
     return s
 
 

@@ -30,8 +30,9 @@ def compatible(a: Dims, b: Dims) -> bool:
     """True when some fully known shape fits both."""
     if a is None or b is None:
         return True
-    return len(a) == len(b) and all(x is None or y is None or x == y
-                                    for x, y in zip(a, b, strict=True))
+    return len(a) == len(b) and all(
+        x is None or y is None or x == y for x, y in zip(a, b, strict=True)
+    )
 
 
 class TensorShape:

@@ -45,34 +45,59 @@ class Variable:
     __array_priority__ = 100
     __array_ufunc__ = None
 
-    def __init__(self, initial_value: Any = None, trainable: bool = True,
-                 collections: Sequence[str] | None = None, validate_shape: bool = True,
-                 caching_device: Any = None, name: str | None = None, variable_def: Any = None,
-                 dtype: Any = None, expected_shape: Any = None, import_scope: Any = None,
-                 constraint: Any = None, use_resource: Any = None, synchronization: Any = None,
-                 aggregation: Any = None, shape: Any = None) -> None:
+    def __init__(
+        self,
+        initial_value: Any = None,
+        trainable: bool = True,
+        collections: Sequence[str] | None = None,
+        validate_shape: bool = True,
+        caching_device: Any = None,
+        name: str | None = None,
+        variable_def: Any = None,
+        dtype: Any = None,
+        expected_shape: Any = None,
+        import_scope: Any = None,
+        constraint: Any = None,
+        use_resource: Any = None,
+        synchronization: Any = None,
+        aggregation: Any = None,
+        shape: Any = None,
+    ) -> None:
         if initial_value is None:
             raise ValueError("initial_value must be specified.")
-        g = api.graph_of(initial_value) if api.is_tensor_like(initial_value) else \
-            get_default_graph()
+        g = (
+            api.graph_of(initial_value)
+            if api.is_tensor_like(initial_value)
+            else get_default_graph()
+        )
         from_fn = callable(initial_value) and not api.is_tensor_like(initial_value)
         with g.name_scope(name or "Variable") as scope:
             if from_fn:
                 with g.name_scope("Initializer"), g.device(None):
-                    init = api.convert_to_tensor(initial_value(), dtype=dtype,
-                                                 name="initial_value", graph=g)
+                    init = api.convert_to_tensor(
+                        initial_value(), dtype=dtype, name="initial_value", graph=g
+                    )
             else:
-                init = api.convert_to_tensor(initial_value, dtype=dtype, name="initial_value",
-                                             graph=g)
+                init = api.convert_to_tensor(
+                    initial_value, dtype=dtype, name="initial_value", graph=g
+                )
             dims = init._dims if validate_shape else None
-            self.op: Operation = g.create_op("VariableV2", [], name=scope, dtypes=[init.dtype],
-                                             shapes=[dims], attrs={"shape": list(dims or [])})
+            self.op: Operation = g.create_op(
+                "VariableV2",
+                [],
+                name=scope,
+                dtypes=[init.dtype],
+                shapes=[dims],
+                attrs={"shape": list(dims or [])},
+            )
             self._variable = self.op.outputs[0]
             self.initial_value = init
-            self.initializer: Operation = assign(self._variable, init, validate_shape,
-                                                 name="Assign").op
-            self._snapshot = g.create_op("Identity", [self._variable], name="read",
-                                         dtypes=[init.dtype], shapes=[dims]).outputs[0]
+            self.initializer: Operation = assign(
+                self._variable, init, validate_shape, name="Assign"
+            ).op
+            self._snapshot = g.create_op(
+                "Identity", [self._variable], name="read", dtypes=[init.dtype], shapes=[dims]
+            ).outputs[0]
         self.trainable = trainable
         """Whether optimizers update it by default."""
         for key in collections or [GLOBAL_VARIABLES]:
@@ -125,23 +150,43 @@ class Variable:
         """A new read of the current value."""
         g = self.graph
         with g.name_scope(self.op.name + "/"):
-            return g.create_op("Identity", [self._variable], name="read",
-                               dtypes=[self.dtype], shapes=[self._variable._dims]).outputs[0]
+            return g.create_op(
+                "Identity",
+                [self._variable],
+                name="read",
+                dtypes=[self.dtype],
+                shapes=[self._variable._dims],
+            ).outputs[0]
 
     # ------------------------------------------------------------------ updates
 
-    def assign(self, value: Any, use_locking: bool = False, name: str | None = None,
-               read_value: bool = True) -> Tensor:
+    def assign(
+        self,
+        value: Any,
+        use_locking: bool = False,
+        name: str | None = None,
+        read_value: bool = True,
+    ) -> Tensor:
         """An Assign node writing ``value``; it runs only when a fetch needs it."""
         return assign(self._variable, value, True, name=name)
 
-    def assign_add(self, delta: Any, use_locking: bool = False, name: str | None = None,
-                   read_value: bool = True) -> Tensor:
+    def assign_add(
+        self,
+        delta: Any,
+        use_locking: bool = False,
+        name: str | None = None,
+        read_value: bool = True,
+    ) -> Tensor:
         """An AssignAdd node adding ``delta``."""
         return _update("AssignAdd", self._variable, delta, name)
 
-    def assign_sub(self, delta: Any, use_locking: bool = False, name: str | None = None,
-                   read_value: bool = True) -> Tensor:
+    def assign_sub(
+        self,
+        delta: Any,
+        use_locking: bool = False,
+        name: str | None = None,
+        read_value: bool = True,
+    ) -> Tensor:
         """An AssignSub node subtracting ``delta``."""
         return _update("AssignSub", self._variable, delta, name)
 
@@ -152,6 +197,7 @@ class Variable:
     def load(self, value: Any, session: Session | None = None) -> None:
         """Write ``value`` into the variable in ``session`` without adding nodes."""
         from .session import _session_for
+
         _session_for(session, "load variable").load_variable(self, value)
 
     def __repr__(self) -> str:
@@ -177,48 +223,70 @@ def _ref_of(ref: Any) -> Tensor:
     raise TypeError(f"'{ref}' is not a Variable: only Variables can be assigned to")
 
 
-def assign(ref: Any, value: Any, validate_shape: bool = True, use_locking: bool = False,
-           name: str | None = None) -> Tensor:
+def assign(
+    ref: Any,
+    value: Any,
+    validate_shape: bool = True,
+    use_locking: bool = False,
+    name: str | None = None,
+) -> Tensor:
     """``tf.assign(ref, value)``: an Assign node (shapes checked while building)."""
     var = _ref_of(ref)
     g = var.graph
     with g.name_scope(name or "Assign") as scope:
-        v = api.convert_to_tensor(value, dtype=None if api.is_tensor_like(value) else var.dtype,
-                                  name="value", graph=g)
+        v = api.convert_to_tensor(
+            value, dtype=None if api.is_tensor_like(value) else var.dtype, name="value", graph=g
+        )
         if v.graph is not g:
             raise ValueError(f"{v} must be from the same graph as {var}.")
         if v.dtype != var.dtype:
-            raise TypeError(f"Input 'value' of 'Assign' Op has type {v.dtype.name} that does not "
-                            f"match type {var.dtype.name} of argument 'ref'.")
+            raise TypeError(
+                f"Input 'value' of 'Assign' Op has type {v.dtype.name} that does not "
+                f"match type {var.dtype.name} of argument 'ref'."
+            )
         a, b = var._dims, v._dims
         if validate_shape and a is not None and b is not None:
             name_ = scope[:-1]
-            shapes = f"[{','.join('?' if d is None else str(d) for d in a)}], " \
-                     f"[{','.join('?' if d is None else str(d) for d in b)}]"
+            shapes = (
+                f"[{','.join('?' if d is None else str(d) for d in a)}], "
+                f"[{','.join('?' if d is None else str(d) for d in b)}]"
+            )
             if len(a) != len(b):
-                raise ValueError(f"Shapes must be equal rank, but are {len(a)} and {len(b)} for "
-                                 f"'{name_}' (op: 'Assign') with input shapes: {shapes}.")
+                raise ValueError(
+                    f"Shapes must be equal rank, but are {len(a)} and {len(b)} for "
+                    f"'{name_}' (op: 'Assign') with input shapes: {shapes}."
+                )
             for i, (x, y) in enumerate(zip(a, b, strict=True)):
                 if x is not None and y is not None and x != y:
-                    raise ValueError(f"Dimension {i} in both shapes must be equal, but are {x} and "
-                                     f"{y}. Shapes are {shapes.split(', ')[0]} and "
-                                     f"{shapes.split(', ')[1]}. for '{name_}' (op: 'Assign') "
-                                     f"with input shapes: {shapes}.")
-        return g.create_op("Assign", [var, v], name=scope, dtypes=[var.dtype],
-                           shapes=[var._dims if validate_shape else b],
-                           attrs={"validate_shape": bool(validate_shape)}).outputs[0]
+                    raise ValueError(
+                        f"Dimension {i} in both shapes must be equal, but are {x} and "
+                        f"{y}. Shapes are {shapes.split(', ')[0]} and "
+                        f"{shapes.split(', ')[1]}. for '{name_}' (op: 'Assign') "
+                        f"with input shapes: {shapes}."
+                    )
+        return g.create_op(
+            "Assign",
+            [var, v],
+            name=scope,
+            dtypes=[var.dtype],
+            shapes=[var._dims if validate_shape else b],
+            attrs={"validate_shape": bool(validate_shape)},
+        ).outputs[0]
 
 
 def _update(op_type: str, ref: Any, delta: Any, name: str | None) -> Tensor:
     var = _ref_of(ref)
     g = var.graph
     with g.name_scope(name or op_type) as scope:
-        v = api.convert_to_tensor(delta, dtype=None if api.is_tensor_like(delta) else var.dtype,
-                                  name="value", graph=g)
+        v = api.convert_to_tensor(
+            delta, dtype=None if api.is_tensor_like(delta) else var.dtype, name="value", graph=g
+        )
         from .kernels import infer
+
         infer("Add", [var, v], {}, scope[:-1])  # same dtype and broadcastable, or TF's errors
-        return g.create_op(op_type, [var, v], name=scope, dtypes=[var.dtype],
-                           shapes=[var._dims]).outputs[0]
+        return g.create_op(
+            op_type, [var, v], name=scope, dtypes=[var.dtype], shapes=[var._dims]
+        ).outputs[0]
 
 
 def assign_add(ref: Any, value: Any, use_locking: bool = False, name: str | None = None) -> Tensor:
@@ -247,6 +315,7 @@ def trainable_variables(scope: str | None = None) -> list[Variable]:
 def variables_initializer(var_list: Sequence[Variable], name: str = "init") -> Operation:
     """A NoOp ``init`` that runs every listed variable's initializer."""
     from .control import group
+
     return group(*[v.initializer for v in var_list], name=name)
 
 

@@ -12,13 +12,21 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def engine_cli(*args: str, cwd: Path | None = None,
-               timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def engine_cli(
+    *args: str, cwd: Path | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """Run ``python -m engine ARGS`` in a fresh interpreter; returns the finished process."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1"}
     env.pop("CGVIZ_DEBUG", None)
-    return subprocess.run([sys.executable, "-m", "engine", *args], cwd=cwd or ROOT, env=env,
-                          capture_output=True, text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "engine", *args],
+        cwd=cwd or ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 @pytest.fixture

@@ -15,10 +15,33 @@ from engine.cli import main as cli_main
 from engine.cli.bench import THREAD_VARS, add_arguments
 from tests import fakecupy
 
-TOP = {"schema", "version", "date", "machine", "options", "devices", "matmul", "seed",
-       "transfers", "sizes", "rounds", "checks", "cases", "ratios"}
-MATMUL = {"device", "size", "dtype", "seconds", "gflops", "first_call_s", "samples",
-          "calls_per_sample", "clock"}
+TOP = {
+    "schema",
+    "version",
+    "date",
+    "machine",
+    "options",
+    "devices",
+    "matmul",
+    "seed",
+    "transfers",
+    "sizes",
+    "rounds",
+    "checks",
+    "cases",
+    "ratios",
+}
+MATMUL = {
+    "device",
+    "size",
+    "dtype",
+    "seconds",
+    "gflops",
+    "first_call_s",
+    "samples",
+    "calls_per_sample",
+    "clock",
+}
 SEED = {"device", "workload", "unit", "median", "min", "max", "n", "first_ms", "clock"}
 TRANSFER = {"device", "direction", "what", "bytes", "seconds", "gb_per_s", "clock"}
 
@@ -49,12 +72,21 @@ def test_tiny_run_writes_the_documented_json(tmp_path, capsys):
     assert all(SEED <= set(r) for r in doc["seed"])
     assert doc["transfers"] == []
     engine = doc
-    assert {"a numpy loop", "a eager loop, events off", "a eager loop, events on",
-            "c eager loop, tracing", "d autograd loop, events off", "d autograd loop, events on",
-            "b numpy step", "b Session.run, events off",
-            "b Session.run, events on"} <= set(engine["cases"])
-    assert all({"case", "reference", "median", "min", "max", "target", "ok"} <= set(r)
-               for r in engine["ratios"])
+    assert {
+        "a numpy loop",
+        "a eager loop, events off",
+        "a eager loop, events on",
+        "c eager loop, tracing",
+        "d autograd loop, events off",
+        "d autograd loop, events on",
+        "b numpy step",
+        "b Session.run, events off",
+        "b Session.run, events on",
+    } <= set(engine["cases"])
+    assert all(
+        {"case", "reference", "median", "min", "max", "target", "ok"} <= set(r)
+        for r in engine["ratios"]
+    )
     assert float(engine["checks"]["b: loss and grads, max relative error vs numpy"]) < 1e-4
 
 
@@ -69,8 +101,9 @@ def test_simulated_gpu_rows_are_marked_as_host_times(tmp_path, capsys):
     assert "ratios" not in doc and "cases" not in doc
     gpu = doc["devices"][1]
     assert gpu["available"] is True and gpu["simulated"] is True
-    gpu_rows = [r for key in ("matmul", "seed", "transfers") for r in doc[key]
-                if r["device"] == "gpu"]
+    gpu_rows = [
+        r for key in ("matmul", "seed", "transfers") for r in doc[key] if r["device"] == "gpu"
+    ]
     assert gpu_rows and all(r["clock"] == "host (simulated GPU)" for r in gpu_rows)
     assert {r["direction"] for r in doc["transfers"]} == {"H2D", "D2H"}
     assert all(TRANSFER <= set(r) for r in doc["transfers"])

@@ -39,8 +39,16 @@ def test_scenes_lists_every_scene_in_lecture_order(cli):
 
 
 def test_run_scene_small(cli, tmp_path):
-    proc = cli("run", "--scene", "torch-tensors", "--small", "--iterations", "3",
-               "--chrome-trace", str(tmp_path / "c.json"))
+    proc = cli(
+        "run",
+        "--scene",
+        "torch-tensors",
+        "--small",
+        "--iterations",
+        "3",
+        "--chrome-trace",
+        str(tmp_path / "c.json"),
+    )
     assert proc.returncode == 0, proc.stderr
     assert "cpu (numpy)" in proc.stdout and "MatMul" in proc.stdout
     assert (tmp_path / "c.json").stat().st_size > 0
@@ -57,8 +65,10 @@ def test_run_script_that_imports_torch(cli, tmp_path):
 
 
 def test_engine_error_in_a_script_shows_the_users_line(cli, tmp_path):
-    (tmp_path / "bad.py").write_text("import torch\na = torch.randn(2, 3)\n\n"
-                                     "def f(b):\n    return a.mm(b)\n\nf(torch.randn(4, 5))\n")
+    (tmp_path / "bad.py").write_text(
+        "import torch\na = torch.randn(2, 3)\n\n"
+        "def f(b):\n    return a.mm(b)\n\nf(torch.randn(4, 5))\n"
+    )
     proc = cli("run", "bad.py", cwd=tmp_path)
     assert proc.returncode == 1
     assert 'bad.py", line 5, in f' in proc.stderr

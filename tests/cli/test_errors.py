@@ -47,8 +47,24 @@ def files(tmp_path):
         (["trace", "notes.txt"], ["notes.txt:1", "not a cgviz trace"]),
         (["frobnicate"], ["frobnicate"]),
     ],
-    ids=["missing", "not-py", "syntax", "binary", "nul", "return", "directory", "scene", "nothing", "iterations",
-         "device", "trace-folder", "corrupt-trace", "missing-trace", "foreign-trace", "command"],
+    ids=[
+        "missing",
+        "not-py",
+        "syntax",
+        "binary",
+        "nul",
+        "return",
+        "directory",
+        "scene",
+        "nothing",
+        "iterations",
+        "device",
+        "trace-folder",
+        "corrupt-trace",
+        "missing-trace",
+        "foreign-trace",
+        "command",
+    ],
 )
 def test_bad_input_is_one_line(cli, files, args, words):
     _one_line_error(cli(*args, cwd=files), *words)

@@ -49,8 +49,17 @@ def test_run_prints_per_device_table(cli, tmp_path):
 
 def test_trace_and_chrome_trace(cli, tmp_path):
     (tmp_path / "emit.py").write_text(EMITTING)
-    proc = cli("run", "emit.py", "--iterations", "2", "--trace", "t.jsonl",
-               "--chrome-trace", "t.json", cwd=tmp_path)
+    proc = cli(
+        "run",
+        "emit.py",
+        "--iterations",
+        "2",
+        "--trace",
+        "t.jsonl",
+        "--chrome-trace",
+        "t.json",
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     header, events = read_trace(tmp_path / "t.jsonl")
     assert header["script"] == "emit.py"

@@ -21,29 +21,83 @@ def _events() -> list[Event]:
         e = stream.emit
         e("scene", name="demo", title="Demo", device="cpu")
         e("graph_created", graph="g0", mode="static", name="default")
-        e("node_created", graph="g0", node=0, name="Placeholder", op="Placeholder", inputs=[],
-          shape=[4, 6], dtype="float32", device="cpu", mode="static", source="demo.py:3")
-        e("node_created", graph="g0", node=1, name="MatMul", op="MatMul", inputs=[0, 0],
-          shape=[4, 4], dtype="float32", device="cpu", mode="static", source="demo.py:4",
-          flops=192, bytes=64)
+        e(
+            "node_created",
+            graph="g0",
+            node=0,
+            name="Placeholder",
+            op="Placeholder",
+            inputs=[],
+            shape=[4, 6],
+            dtype="float32",
+            device="cpu",
+            mode="static",
+            source="demo.py:3",
+        )
+        e(
+            "node_created",
+            graph="g0",
+            node=1,
+            name="MatMul",
+            op="MatMul",
+            inputs=[0, 0],
+            shape=[4, 4],
+            dtype="float32",
+            device="cpu",
+            mode="static",
+            source="demo.py:4",
+            flops=192,
+            bytes=64,
+        )
         for run in range(2):
             e("run_started", graph="g0", run=run, fetches=["MatMul:0"], plan=[0, 1])
             for node in (0, 1):
                 e("node_started", graph="g0", node=node, device="cpu")
-                e("node_finished", graph="g0", node=node, device="cpu", dur_ns=1500,
-                  shape=[4, 4], dtype="float32", bytes=64, flops=192)
+                e(
+                    "node_finished",
+                    graph="g0",
+                    node=node,
+                    device="cpu",
+                    dur_ns=1500,
+                    shape=[4, 4],
+                    dtype="float32",
+                    bytes=64,
+                    flops=192,
+                )
             e("run_finished", graph="g0", run=run, dur_ns=5000)
             e("metric", name="loss", value=3.5 - run, mode="static", iteration=run)
         e("iteration_started", mode="eager", iteration=0)
         e("graph_created", graph="e0", mode="eager", iteration=0)
         e("transfer", direction="H2D", bytes=96, dur_ns=800, device="gpu", reason="feed")
-        e("node_created", graph="e0", node=0, name="mm", op="MatMul", inputs=[], shape=[4, 4],
-          dtype="float32", device="gpu", mode="eager", source="demo.py:9")
+        e(
+            "node_created",
+            graph="e0",
+            node=0,
+            name="mm",
+            op="MatMul",
+            inputs=[],
+            shape=[4, 4],
+            dtype="float32",
+            device="gpu",
+            mode="eager",
+            source="demo.py:9",
+        )
         e("node_started", graph="e0", node=0, device="gpu")  # (traces of earlier versions)
         # a GPU kernel measured longer than the host gap before the next launch
         e("node_finished", graph="e0", node=0, device="gpu", dur_ns=10**9)
-        e("node_created", graph="e0", node=1, name="clamp", op="Maximum", inputs=[0],
-          shape=[4, 4], dtype="float32", device="gpu", mode="eager", source="demo.py:10")
+        e(
+            "node_created",
+            graph="e0",
+            node=1,
+            name="clamp",
+            op="Maximum",
+            inputs=[0],
+            shape=[4, 4],
+            dtype="float32",
+            device="gpu",
+            mode="eager",
+            source="demo.py:10",
+        )
         e("node_started", graph="e0", node=1, device="gpu")
         e("node_finished", graph="e0", node=1, device="gpu", dur_ns=2000)
         e("iteration_finished", mode="eager", iteration=0, dur_ns=9000)
@@ -62,8 +116,11 @@ def test_trace_is_valid_json(tmp_path):
 
 def test_one_process_per_device():
     trace = to_chrome_trace(_events())
-    names = {ev["pid"]: ev["args"]["name"] for ev in trace["traceEvents"]
-             if ev["ph"] == "M" and ev["name"] == "process_name"}
+    names = {
+        ev["pid"]: ev["args"]["name"]
+        for ev in trace["traceEvents"]
+        if ev["ph"] == "M" and ev["name"] == "process_name"
+    }
     assert sorted(names.values()) == ["cpu (numpy)", "gpu (cupy)"]
     assert len(set(names)) == 2
     used = {ev["pid"] for ev in trace["traceEvents"] if ev["ph"] != "M"}
@@ -124,8 +181,9 @@ def test_real_scene_trace_has_static_and_eager_lanes():
     spans = [ev for ev in trace["traceEvents"] if ev["ph"] == "X"]
     assert {ev["cat"] for ev in spans} >= {"static", "eager"}
     assert all(ev["name"] and ev["dur"] >= 0 for ev in spans)
-    assert {ev["args"]["name"] for ev in trace["traceEvents"]
-            if ev["name"] == "process_name"} == {"cpu (numpy)"}
+    assert {ev["args"]["name"] for ev in trace["traceEvents"] if ev["name"] == "process_name"} == {
+        "cpu (numpy)"
+    }
     lanes: dict[tuple[int, int], list[float]] = defaultdict(list)
     for ev in trace["traceEvents"]:
         if ev["ph"] != "M":
@@ -148,8 +206,16 @@ def test_an_eager_node_without_node_started_starts_dur_ns_before_its_finish():
     stream = EventStream()
     with recording(stream) as events:
         stream.emit("graph_created", graph="e0", mode="eager", iteration=0)
-        stream.emit("node_created", graph="e0", node=0, name="mm", op="MatMul", inputs=[],
-                    device="cpu", mode="eager")
+        stream.emit(
+            "node_created",
+            graph="e0",
+            node=0,
+            name="mm",
+            op="MatMul",
+            inputs=[],
+            device="cpu",
+            mode="eager",
+        )
         stream.emit("node_finished", graph="e0", node=0, device="cpu", dur_ns=4000, flops=8)
     span = next(ev for ev in to_chrome_trace(events)["traceEvents"] if ev["ph"] == "X")
     finished = events[-1]

@@ -84,7 +84,10 @@ def test_data_scene_has_three_parts_each_with_its_source():
             seen.setdefault(part, set()).add(e["source"])
     assert seen == {"ram": {"ram"}, "disk": {"disk"}, "prefetch": {"prefetch"}}
     # iterations are compute only: each one closes before the loop waits for its next batch
-    order = [e["kind"] for e in events if e["kind"] in ("data", "iteration_started",
-                                                          "iteration_finished")]
-    for a, b in zip(order, order[1:]):
+    order = [
+        e["kind"]
+        for e in events
+        if e["kind"] in ("data", "iteration_started", "iteration_finished")
+    ]
+    for a, b in zip(order, order[1:], strict=False):
         assert not (a == "iteration_started" and b == "data"), "a wait inside an iteration"

@@ -39,8 +39,10 @@ def test_applied_once_on_glibc(monkeypatch):
     _fresh(monkeypatch, libc)
     first = malloc.tune()
     assert malloc.tune() == first == malloc.status()
-    assert libc.calls == [(malloc.M_MMAP_THRESHOLD, malloc.MMAP_THRESHOLD),
-                          (malloc.M_TRIM_THRESHOLD, malloc.TRIM_THRESHOLD)]
+    assert libc.calls == [
+        (malloc.M_MMAP_THRESHOLD, malloc.MMAP_THRESHOLD),
+        (malloc.M_TRIM_THRESHOLD, malloc.TRIM_THRESHOLD),
+    ]
     assert first.startswith("glibc 2.99")
 
 

@@ -1,4 +1,5 @@
-"""Every differentiable op: forward against numpy written out, gradient against finite differences."""
+"""Every differentiable op: forward against numpy written out, gradient against finite
+differences."""
 
 from __future__ import annotations
 
@@ -65,14 +66,26 @@ CASES = [
 ]
 
 REFERENCE = {  # numpy written out by hand
-    "Identity": lambda x: x, "Neg": lambda x: -x, "Add": lambda a, b: a + b,
-    "Sub": lambda a, b: a - b, "Mul": lambda a, b: a * b, "RealDiv": lambda a, b: a / b,
-    "Pow": lambda x, y: x**y, "Square": lambda x: x * x,
-    "SquaredDifference": lambda a, b: (a - b) * (a - b), "Exp": np.exp, "Log": np.log,
-    "Tanh": np.tanh, "Sigmoid": lambda x: 1 / (1 + np.exp(-x)),
-    "Maximum": lambda a, b: np.where(a >= b, a, b), "Minimum": lambda a, b: np.where(a <= b, a, b),
-    "Relu": lambda x: np.where(x > 0, x, 0), "Transpose": lambda x: x.T,
-    "BiasAdd": lambda x, b: x + b, "Clone": lambda x: x.copy(), "Sqrt": lambda x: x**0.5,
+    "Identity": lambda x: x,
+    "Neg": lambda x: -x,
+    "Add": lambda a, b: a + b,
+    "Sub": lambda a, b: a - b,
+    "Mul": lambda a, b: a * b,
+    "RealDiv": lambda a, b: a / b,
+    "Pow": lambda x, y: x**y,
+    "Square": lambda x: x * x,
+    "SquaredDifference": lambda a, b: (a - b) * (a - b),
+    "Exp": np.exp,
+    "Log": np.log,
+    "Tanh": np.tanh,
+    "Sigmoid": lambda x: 1 / (1 + np.exp(-x)),
+    "Maximum": lambda a, b: np.where(a >= b, a, b),
+    "Minimum": lambda a, b: np.where(a <= b, a, b),
+    "Relu": lambda x: np.where(x > 0, x, 0),
+    "Transpose": lambda x: x.T,
+    "BiasAdd": lambda x, b: x + b,
+    "Clone": lambda x: x.copy(),
+    "Sqrt": lambda x: x**0.5,
     "MaskedFill": lambda x, mask: np.where(mask, 0.0, x),
 }
 
@@ -115,8 +128,13 @@ def test_forward_matches_numpy(case):
     name, inputs, attrs = case
     out = OPS[name].kernel(np, *inputs, **attrs)
     want = reference(name, inputs, attrs)
-    np.testing.assert_allclose(out, want, rtol=1e-12, atol=1e-12,
-                               err_msg=f"{name} forward, shapes {[i.shape for i in inputs]}, float64")
+    np.testing.assert_allclose(
+        out,
+        want,
+        rtol=1e-12,
+        atol=1e-12,
+        err_msg=f"{name} forward, shapes {[i.shape for i in inputs]}, float64",
+    )
     assert OPS[name].shape(*[i.shape for i in inputs], **attrs) == np.shape(out)
 
 
@@ -137,11 +155,16 @@ def test_gradient_matches_finite_differences(case):
             plus, minus = [a.copy() for a in inputs], [a.copy() for a in inputs]
             plus[i][idx] += eps
             minus[i][idx] -= eps
-            numeric[idx] = ((op.kernel(np, *plus, **attrs) - op.kernel(np, *minus, **attrs)) * g
-                            ).sum() / (2 * eps)
+            numeric[idx] = (
+                (op.kernel(np, *plus, **attrs) - op.kernel(np, *minus, **attrs)) * g
+            ).sum() / (2 * eps)
         np.testing.assert_allclose(
-            grads[i], numeric, rtol=1e-5, atol=1e-7,
-            err_msg=f"d{name}/d input {i}, shape {x.shape}, attrs {attrs}, float64")
+            grads[i],
+            numeric,
+            rtol=1e-5,
+            atol=1e-7,
+            err_msg=f"d{name}/d input {i}, shape {x.shape}, attrs {attrs}, float64",
+        )
 
 
 def test_unbroadcast_sums_added_and_stretched_axes():

@@ -22,8 +22,9 @@ def test_bound_out_kernels_match_the_kernels(case):
     for _ in range(2):  # bound once, called every run
         got = fn(*inputs)
         assert got is out, f"{name}{attrs}: did not write into out"
-        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12,
-                                   err_msg=f"{name}{attrs} {want.shape} {want.dtype}")
+        np.testing.assert_allclose(
+            got, want, rtol=1e-12, atol=1e-12, err_msg=f"{name}{attrs} {want.shape} {want.dtype}"
+        )
 
 
 def test_an_in_place_out_kernel_may_overwrite_its_input():
@@ -55,8 +56,9 @@ def test_grad_mask_selects_exactly_as_where(cmp, dtype):
         ops.bind_out("GradMask", np, in_place, cmp=cmp)(in_place, a, b)
         for name, v in (("kernel", got), ("out", bound), ("in place", in_place)):
             assert v.dtype == dtype and v.shape == g.shape, name
-            np.testing.assert_array_equal(v.view(bits), want.view(bits),
-                                          err_msg=f"GradMask {cmp} {name} (8, 9) {dtype}")
+            np.testing.assert_array_equal(
+                v.view(bits), want.view(bits), err_msg=f"GradMask {cmp} {name} (8, 9) {dtype}"
+            )
 
 
 def test_grad_mask_broadcasting_falls_back_to_where():
@@ -72,19 +74,24 @@ def test_a_bound_sum_of_squares_is_a_dot_scaled_per_shape():
     reduce = [["Sum", 1, False], ["Mean", None, False]]
     fn = ops.bind_fused_elementwise(np, None, program=program, reduce=reduce)
     rng = np.random.default_rng(2)
-    for shape, dtype in (((64, 100), np.float32), ((7, 3), np.float32), ((7, 3), np.float64),
-                         ((64, 100), np.float32)):
+    for shape, dtype in (
+        ((64, 100), np.float32),
+        ((7, 3), np.float32),
+        ((7, 3), np.float64),
+        ((64, 100), np.float32),
+    ):
         x = rng.standard_normal(shape).astype(dtype)
         got = fn(x)
         want = np.mean(np.sum(x.astype(np.float64) ** 2, axis=1))
         assert np.asarray(got).dtype == dtype, f"{shape} {dtype}"
         np.testing.assert_allclose(got, want, rtol=1e-5, err_msg=f"loss of {shape} {dtype}")
-        np.testing.assert_allclose(got, ops._fused_elementwise(np, x, program=program,
-                                                                reduce=reduce), rtol=1e-6)
+        np.testing.assert_allclose(
+            got, ops._fused_elementwise(np, x, program=program, reduce=reduce), rtol=1e-6
+        )
     x = rng.standard_normal((4, 5))  # kept dimensions: not a scalar, the general chain
     kept = [["Sum", 1, True]]
     got = ops.bind_fused_elementwise(np, None, program=program, reduce=kept)(x)
-    np.testing.assert_allclose(got, np.sum(x ** 2, axis=1, keepdims=True), rtol=1e-12)
+    np.testing.assert_allclose(got, np.sum(x**2, axis=1, keepdims=True), rtol=1e-12)
 
 
 @pytest.mark.parametrize("ta", [False, True])
@@ -102,5 +109,10 @@ def test_fused_matmul_scales_the_product_before_bias_and_relu(ta, tb, fused_ops)
     out = np.empty((3, 5))
     bound = ops.bind_out("_FusedMatMul", np, out, **attrs)(a, b, *bias)
     for name, v in (("kernel", got), ("out", bound)):
-        np.testing.assert_allclose(v, want, rtol=1e-12, atol=1e-12,
-                                   err_msg=f"_FusedMatMul {fused_ops} {name} (3, 5) float64")
+        np.testing.assert_allclose(
+            v,
+            want,
+            rtol=1e-12,
+            atol=1e-12,
+            err_msg=f"_FusedMatMul {fused_ops} {name} (3, 5) float64",
+        )

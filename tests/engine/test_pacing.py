@@ -1,4 +1,5 @@
-"""Slow motion never shows as compute: spans that hold several events leave the pacer's pauses out."""
+"""Slow motion never shows as compute: spans that hold several events leave the pacer's
+pauses out."""
 
 from __future__ import annotations
 

@@ -26,8 +26,9 @@ def test_fresh_process_loss_equals_in_process_loss_and_its_events_are_replayed()
     assert {"node_created", "run_started", "node_finished", "run_finished"} <= set(kinds)
     assert kinds.index("node_created") < kinds.index("run_started")
     assert all(e["graph"].startswith("fresh:") for e in fresh if "graph" in e)
-    assert not any(e.get("source") for e in fresh if e["kind"] == "node_created"), \
+    assert not any(e.get("source") for e in fresh if e["kind"] == "node_created"), (
         "nodes imported from a file have no source line"
+    )
 
 
 def test_without_listeners_the_child_writes_no_trace_and_still_answers():

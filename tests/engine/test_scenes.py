@@ -33,8 +33,11 @@ def test_listing_edits_apply_and_keep_line_numbers(name):
     if scene.loop:
         assert scene.loop in text, f"{name}: loop bound {scene.loop!r} not in the listing"
         assert "range(3)" in scene.source(iterations=3)
-    for variant in (scene.source(small=True), scene.source(device="gpu"),
-                    scene.source(iterations=2)):
+    for variant in (
+        scene.source(small=True),
+        scene.source(device="gpu"),
+        scene.source(iterations=2),
+    ):
         assert len(variant.splitlines()) == len(text.splitlines())
     imports = [n for n in ast.walk(ast.parse(text)) if isinstance(n, (ast.Import, ast.ImportFrom))]
     names = {a.name for n in imports if isinstance(n, ast.Import) for a in n.names}
@@ -81,8 +84,13 @@ def test_conditional_scene_reproduces_the_slides_inverted_predicate():
     ns = get_scene("conditional").run()
     values = ns["values"]
     x, w2 = (np.asarray(values[ns[k]], np.float32) for k in ("x", "w2"))
-    np.testing.assert_allclose(ns["y_val"], x @ w2, rtol=1e-5, atol=1e-5,
-                               err_msg="tf.cond(tf.less(10, 0), f1, f2) must take f2")
+    np.testing.assert_allclose(
+        ns["y_val"],
+        x @ w2,
+        rtol=1e-5,
+        atol=1e-5,
+        err_msg="tf.cond(tf.less(10, 0), f1, f2) must take f2",
+    )
 
 
 def test_loops_scene_foldl_matches_the_python_loop():

@@ -34,7 +34,6 @@ def test_round_trip(tmp_path):
     assert events[0]["value"] == 2.0
 
 
-
 def test_eager_trace_reads_back_as_the_events_sent(tmp_path):
     """Node events with a ``site`` are written from a cached fixed part: reading the trace
     back gives exactly the events subscribers saw, over iterations and a change of shape."""
@@ -74,8 +73,17 @@ def test_eager_trace_reads_back_as_the_events_sent(tmp_path):
         (HEADER + "\n" + '{"kind": "metric", "name": "loss"}\n', ":2:", "lacks value"),
         (HEADER + "\n" + "[1, 2]\n", ":2:", "unknown event kind"),
     ],
-    ids=["empty", "text", "foreign-json", "version", "truncated", "corrupt", "kind",
-         "missing-key", "not-object"],
+    ids=[
+        "empty",
+        "text",
+        "foreign-json",
+        "version",
+        "truncated",
+        "corrupt",
+        "kind",
+        "missing-key",
+        "not-object",
+    ],
 )
 def test_bad_trace_names_the_line(tmp_path, text, where, words):
     path = _write(tmp_path, text)

@@ -12,12 +12,21 @@ from engine.events import EventStream
 from tests.tui.synthetic import SyntheticScene
 from tui.app.cgviz_app import CgvizApp, make_app
 
-CPU_FACTS = {"device": "cpu", "name": "Test CPU", "cores": 8, "clock_ghz": 3.0,
-             "memory_bytes": 16 * 2**30}
+CPU_FACTS = {
+    "device": "cpu",
+    "name": "Test CPU",
+    "cores": 8,
+    "clock_ghz": 3.0,
+    "memory_bytes": 16 * 2**30,
+}
 
 
-def build_app(iterations: int = 2, fail_at: int | None = None,
-              scene_options: dict[str, Any] | None = None, **options: Any) -> CgvizApp:
+def build_app(
+    iterations: int = 2,
+    fail_at: int | None = None,
+    scene_options: dict[str, Any] | None = None,
+    **options: Any,
+) -> CgvizApp:
     """A deterministic app: synthetic events on a private stream, fake timings, no GPU.
 
     ``scene_options`` go to the SyntheticScene (``optimized=True``, ``data=("disk", ...)``).
@@ -26,11 +35,17 @@ def build_app(iterations: int = 2, fail_at: int | None = None,
     scene = SyntheticScene(stream=stream, fail_at=fail_at, **(scene_options or {}))
     options.setdefault("speed", "full")
     options.setdefault("deterministic", True)
-    return make_app(scenes={"two-layer": scene, "two-layer-copy": SyntheticScene(
-                        name="two-layer-copy", stream=stream)},
-                    iterations=iterations, stream=stream,
-                    gpu_status=lambda: (False, "no cupy (test)"),
-                    device_info=lambda name: dict(CPU_FACTS), **options)
+    return make_app(
+        scenes={
+            "two-layer": scene,
+            "two-layer-copy": SyntheticScene(name="two-layer-copy", stream=stream),
+        },
+        iterations=iterations,
+        stream=stream,
+        gpu_status=lambda: (False, "no cupy (test)"),
+        device_info=lambda name: dict(CPU_FACTS),
+        **options,
+    )
 
 
 async def wait_until(pilot: Any, predicate: Callable[[], bool], timeout: float = 5.0) -> None:

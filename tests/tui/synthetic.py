@@ -56,16 +56,60 @@ STATIC: list[tuple[str, str, list[str], list[int] | None, int, str, str | None]]
     ("Sum", "Sum", ["pow"], [N], 11, "", None),
     ("Mean", "Mean", ["Sum"], [], 11, "", None),
     ("gradients/Mean_grad/Tile", "Tile", ["Mean"], [N], 12, "gradients", "Mean"),
-    ("gradients/Sum_grad/Tile", "Tile", ["gradients/Mean_grad/Tile"], [N, D], 12, "gradients", "Sum"),
-    ("gradients/pow_grad/mul", "Mul", ["gradients/Sum_grad/Tile", "sub"], [N, D], 12, "gradients", "pow"),
-    ("gradients/MatMul_1_grad/MatMul", "MatMul", ["gradients/pow_grad/mul", "Variable_1"], [N, H], 12,
-     "gradients", "Maximum"),
-    ("gradients/MatMul_1_grad/MatMul_1", "MatMul", ["Maximum", "gradients/pow_grad/mul"], [H, D], 12,
-     "gradients", "Variable_1"),
-    ("gradients/Maximum_grad/Select", "Select", ["gradients/MatMul_1_grad/MatMul", "MatMul"], [N, H], 12,
-     "gradients", "MatMul"),
-    ("gradients/MatMul_grad/MatMul_1", "MatMul", ["Placeholder", "gradients/Maximum_grad/Select"], [D, H],
-     12, "gradients", "Variable"),
+    (
+        "gradients/Sum_grad/Tile",
+        "Tile",
+        ["gradients/Mean_grad/Tile"],
+        [N, D],
+        12,
+        "gradients",
+        "Sum",
+    ),
+    (
+        "gradients/pow_grad/mul",
+        "Mul",
+        ["gradients/Sum_grad/Tile", "sub"],
+        [N, D],
+        12,
+        "gradients",
+        "pow",
+    ),
+    (
+        "gradients/MatMul_1_grad/MatMul",
+        "MatMul",
+        ["gradients/pow_grad/mul", "Variable_1"],
+        [N, H],
+        12,
+        "gradients",
+        "Maximum",
+    ),
+    (
+        "gradients/MatMul_1_grad/MatMul_1",
+        "MatMul",
+        ["Maximum", "gradients/pow_grad/mul"],
+        [H, D],
+        12,
+        "gradients",
+        "Variable_1",
+    ),
+    (
+        "gradients/Maximum_grad/Select",
+        "Select",
+        ["gradients/MatMul_1_grad/MatMul", "MatMul"],
+        [N, H],
+        12,
+        "gradients",
+        "MatMul",
+    ),
+    (
+        "gradients/MatMul_grad/MatMul_1",
+        "MatMul",
+        ["Placeholder", "gradients/Maximum_grad/Select"],
+        [D, H],
+        12,
+        "gradients",
+        "Variable",
+    ),
     ("mul", "Mul", ["gradients/MatMul_grad/MatMul_1"], [D, H], 13, "", None),
     ("sub_1", "Sub", ["Variable", "mul"], [D, H], 13, "", None),
     ("Assign", "Assign", ["Variable", "sub_1"], [D, H], 13, "", None),
@@ -75,8 +119,16 @@ STATIC: list[tuple[str, str, list[str], list[int] | None, int, str, str | None]]
     ("group_deps", "NoOp", ["Assign", "Assign_1"], None, 15, "", None),
 ]
 PRUNED = {"random_normal", "random_normal_1"}
-VARS = {"Placeholder": "x", "Placeholder_1": "y", "Variable": "w1", "Variable_1": "w2",
-        "Maximum": "h", "MatMul_1": "y_pred", "Mean": "loss", "group_deps": "updates"}
+VARS = {
+    "Placeholder": "x",
+    "Placeholder_1": "y",
+    "Variable": "w1",
+    "Variable_1": "w2",
+    "Maximum": "h",
+    "MatMul_1": "y_pred",
+    "Mean": "loss",
+    "group_deps": "updates",
+}
 """The listing's variable names, as the engine's ``var`` gives them to static nodes."""
 
 # name, op, inputs, shape, line
@@ -96,15 +148,22 @@ GRADS = ["sum", "pow", "sub", "mm_1", "w2", "clamp", "mm", "w1"]
 
 # what the static Session's graph passes report on STATIC (optimized=True), as the engine
 # shapes them: pass, removed (names), added (name, op, inputs, fused), replaced (name -> name)
-REWRITES: list[tuple[str, list[str], list[tuple[str, str, list[str], list[str]]],
-                     dict[str, str]]] = [
+REWRITES: list[
+    tuple[str, list[str], list[tuple[str, str, list[str], list[str]]], dict[str, str]]
+] = [
     ("prune", ["random_normal", "random_normal_1"], [], {}),
-    ("fuse_matmul", ["MatMul", "Maximum"],
-     [("Maximum", "_FusedMatMul", ["Placeholder", "Variable"], ["MatMul", "Maximum"])],
-     {"MatMul": "Maximum"}),
-    ("fuse_elementwise", ["pow", "Sum", "Mean"],
-     [("Mean", "_FusedElementwise", ["sub"], ["pow", "Sum", "Mean"])],
-     {"pow": "Mean", "Sum": "Mean"}),
+    (
+        "fuse_matmul",
+        ["MatMul", "Maximum"],
+        [("Maximum", "_FusedMatMul", ["Placeholder", "Variable"], ["MatMul", "Maximum"])],
+        {"MatMul": "Maximum"},
+    ),
+    (
+        "fuse_elementwise",
+        ["pow", "Sum", "Mean"],
+        [("Mean", "_FusedElementwise", ["sub"], ["pow", "Sum", "Mean"])],
+        {"pow": "Mean", "Sum": "Mean"},
+    ),
 ]
 DATA_NS = {"disk": 6_000_000, "ram": 400_000, "prefetch": 60_000}
 """How long a synthetic batch keeps the loop waiting, by source."""
@@ -138,15 +197,36 @@ class SyntheticScene:
     def run(self, device: str = "cpu", iterations: int | None = None, seed: int = 0) -> None:
         """Emit the scene's events: build the static graph, then iterate."""
         emit = self.stream.emit
-        emit("scene", name=self.name, title=self.title, caption=self.caption,
-             title_ko=self.title_ko, caption_ko=self.caption_ko,
-             source=self.source, file="two_layer.py")
+        emit(
+            "scene",
+            name=self.name,
+            title=self.title,
+            caption=self.caption,
+            title_ko=self.title_ko,
+            caption_ko=self.caption_ko,
+            source=self.source,
+            file="two_layer.py",
+        )
         emit("graph_created", graph="static:0", mode="static", name="two-layer")
         ids = {}
         for i, (name, op, ins, shape, line, scope, grad_of) in enumerate(STATIC):
             ids[name] = i
-            emit("node_created", **self._node("static:0", i, name, op, [ids[n] for n in ins],
-                 shape, line, scope, ids.get(grad_of) if grad_of else None, device, "static"))
+            emit(
+                "node_created",
+                **self._node(
+                    "static:0",
+                    i,
+                    name,
+                    op,
+                    [ids[n] for n in ins],
+                    shape,
+                    line,
+                    scope,
+                    ids.get(grad_of) if grad_of else None,
+                    device,
+                    "static",
+                ),
+            )
         plan = [ids[n] for n, *_ in STATIC if n not in PRUNED]
         self._fused: dict[int, tuple[str, list[str]]] = {}
         if self.optimized:
@@ -157,24 +237,60 @@ class SyntheticScene:
                 gid = f"eager:{it}"
                 emit("graph_created", graph=gid, mode="eager", name="loop", iteration=it)
                 for i, (name, op, _, shape, line) in enumerate(EAGER[:4]):
-                    emit("node_created", **self._node(gid, i, name, op, [], shape, line, "",
-                                                      None, device, "eager"))
-                    emit("node_finished", graph=gid, node=i, device=device, dur_ns=8_000,
-                         flops=0)  # the inputs ran; only mm fails
-                emit("node_created", **self._node(gid, 4, "mm", "mm", [0, 3], None, 21, "", None,
-                                                  device, "eager"))
-                emit("error", type="ValueError", graph=gid, node=4,
-                     message="mm: shapes (64, 1000) and (100, 1000) not aligned")
+                    emit(
+                        "node_created",
+                        **self._node(gid, i, name, op, [], shape, line, "", None, device, "eager"),
+                    )
+                    emit(
+                        "node_finished", graph=gid, node=i, device=device, dur_ns=8_000, flops=0
+                    )  # the inputs ran; only mm fails
+                emit(
+                    "node_created",
+                    **self._node(gid, 4, "mm", "mm", [0, 3], None, 21, "", None, device, "eager"),
+                )
+                emit(
+                    "error",
+                    type="ValueError",
+                    graph=gid,
+                    node=4,
+                    message="mm: shapes (64, 1000) and (100, 1000) not aligned",
+                )
                 return
             self._eager_iteration(device, it)
 
-    def _node(self, graph: str, i: int, name: str, op: str, ins: list[int], shape: Any, line: int,
-              scope: str, grad_of: int | None, device: str, mode: str) -> dict[str, Any]:
+    def _node(
+        self,
+        graph: str,
+        i: int,
+        name: str,
+        op: str,
+        ins: list[int],
+        shape: Any,
+        line: int,
+        scope: str,
+        grad_of: int | None,
+        device: str,
+        mode: str,
+    ) -> dict[str, Any]:
         var = {"var": VARS[name]} if mode == "static" and line and name in VARS else {}
-        return dict(graph=graph, node=i, name=name, op=op, inputs=ins, shape=shape,
-                    dtype="float32", device=device, mode=mode, scope=scope,
-                    source=f"two_layer.py:{line}", line=line, flops=_flops(op, shape),
-                    bytes=4 * _flops("", shape), grad_of=grad_of, **var)
+        return dict(
+            graph=graph,
+            node=i,
+            name=name,
+            op=op,
+            inputs=ins,
+            shape=shape,
+            dtype="float32",
+            device=device,
+            mode=mode,
+            scope=scope,
+            source=f"two_layer.py:{line}",
+            line=line,
+            flops=_flops(op, shape),
+            bytes=4 * _flops("", shape),
+            grad_of=grad_of,
+            **var,
+        )
 
     def _rewrite(self, ids: dict[str, int], device: str) -> list[int]:
         """Emit the passes' reports; returns the plan they make."""
@@ -189,14 +305,34 @@ class SyntheticScene:
                 gone.discard(nid)
                 self._fused[nid] = (op, fused)
                 shape = STATIC[nid][3]
-                payloads.append({**self._node("static:0", nid, new, op, [ids[i] for i in ins],
-                                              shape, 0, "", None, device, "static"),
-                                 "fused": fused})
+                payloads.append(
+                    {
+                        **self._node(
+                            "static:0",
+                            nid,
+                            new,
+                            op,
+                            [ids[i] for i in ins],
+                            shape,
+                            0,
+                            "",
+                            None,
+                            device,
+                            "static",
+                        ),
+                        "fused": fused,
+                    }
+                )
             count += len(added) - len(removed)
-            self.stream.emit("graph_rewritten", graph="static:0", **{"pass": name},
-                             removed=[ids[n] for n in removed], added=payloads,
-                             replaced={str(ids[a]): ids[b] for a, b in replaced.items()},
-                             stats={"nodes_before": before, "nodes_after": count})
+            self.stream.emit(
+                "graph_rewritten",
+                graph="static:0",
+                **{"pass": name},
+                removed=[ids[n] for n in removed],
+                added=payloads,
+                replaced={str(ids[a]): ids[b] for a, b in replaced.items()},
+                stats={"nodes_before": before, "nodes_after": count},
+            )
         return [i for i in range(len(STATIC)) if i not in gone]
 
     def _static_run(self, device: str, it: int, plan: list[int]) -> None:
@@ -204,8 +340,14 @@ class SyntheticScene:
         emit("iteration_started", mode="static", iteration=it)
         emit("run_started", graph="static:0", run=it, fetches=[12, 26], plan=plan)
         if device == "gpu":
-            emit("transfer", direction="H2D", bytes=2 * 4 * N * D, dur_ns=50_000, device=device,
-                 reason="feed")
+            emit(
+                "transfer",
+                direction="H2D",
+                bytes=2 * 4 * N * D,
+                dur_ns=50_000,
+                device=device,
+                reason="feed",
+            )
         for nid in plan:
             name, op, _, shape, *_ = STATIC[nid]
             extra: dict[str, Any] = {}
@@ -213,9 +355,18 @@ class SyntheticScene:
                 op, fused = self._fused[nid]
                 extra = {"op": op, "fused": fused}
             emit("node_started", graph="static:0", node=nid, device=device, **extra)
-            emit("node_finished", graph="static:0", node=nid, device=device, dur_ns=10_000,
-                 shape=shape, dtype="float32", bytes=4 * _flops("", shape),
-                 flops=_flops(op, shape), **extra)
+            emit(
+                "node_finished",
+                graph="static:0",
+                node=nid,
+                device=device,
+                dur_ns=10_000,
+                shape=shape,
+                dtype="float32",
+                bytes=4 * _flops("", shape),
+                flops=_flops(op, shape),
+                **extra,
+            )
         emit("run_finished", graph="static:0", run=it, dur_ns=400_000)
         emit("metric", name="loss", value=1000.0 / (it + 1), mode="static", iteration=it)
         emit("iteration_finished", mode="static", iteration=it, dur_ns=500_000)
@@ -226,16 +377,32 @@ class SyntheticScene:
         emit("iteration_started", mode="eager", iteration=it)
         if self.data:
             source = self.data[min(it, len(self.data) - 1)]
-            emit("data", dur_ns=DATA_NS[source], source=source, batch=it, bytes=2 * 4 * N * D,
-                 mode="eager")
+            emit(
+                "data",
+                dur_ns=DATA_NS[source],
+                source=source,
+                batch=it,
+                bytes=2 * 4 * N * D,
+                mode="eager",
+            )
         emit("graph_created", graph=gid, mode="eager", name="loop", iteration=it)
         ids: dict[str, int] = {}
         for i, (name, op, ins, shape, line) in enumerate(EAGER):
             ids[name] = i
-            emit("node_created", **self._node(gid, i, name, op, [ids[n] for n in ins], shape,
-                 line, "", None, device, "eager"))
-            emit("node_finished", graph=gid, node=i, device=device, dur_ns=8_000,
-                 flops=_flops(op, shape))  # eager: no node_started, as the engine
+            emit(
+                "node_created",
+                **self._node(
+                    gid, i, name, op, [ids[n] for n in ins], shape, line, "", None, device, "eager"
+                ),
+            )
+            emit(
+                "node_finished",
+                graph=gid,
+                node=i,
+                device=device,
+                dur_ns=8_000,
+                flops=_flops(op, shape),
+            )  # eager: no node_started, as the engine
         for k, name in enumerate(GRADS):
             emit("grad", graph=gid, node=ids[name], norm=10.0 / (k + 1) / (it + 1))
         emit("metric", name="loss", value=900.0 / (it + 1) ** 1.5, mode="eager", iteration=it)

@@ -73,8 +73,7 @@ async def test_engine_error_shows_in_red_and_app_stays_usable() -> None:
         eager = app.state.graphs["eager"]
         assert eager is not None
         assert app.state.errors and "not aligned" in app.state.errors[-1]["message"]
-        assert any(n.severity == "error" and "not aligned" in n.message
-                   for n in app._notifications)
+        assert any(n.severity == "error" and "not aligned" in n.message for n in app._notifications)
         await pilot.press("r")
         await finish(pilot)
         assert app.state.graphs["static"] is not None
@@ -170,8 +169,12 @@ async def test_boxes_fit_the_pane_and_z_cycles_their_size() -> None:
         for _ in range(4):
             await pilot.press("z")
             sizes.append((view.box_size, view.box_in_use, view.layout_.boxes[0].h))
-        assert sizes == [("full", "full", 4), ("compact", "compact", 3), ("mini", "mini", 1),
-                         ("auto", fitted, sizes[fitted_index(fitted)][2])]
+        assert sizes == [
+            ("full", "full", 4),
+            ("compact", "compact", 3),
+            ("mini", "mini", 1),
+            ("auto", fitted, sizes[fitted_index(fitted)][2]),
+        ]
         await pilot.press("z")
         assert view.box_in_use == "full" and (fitted == "full" or not fits(view))
         full = view.drawing_text()  # the listing's name and TF's op, where both fit
@@ -215,4 +218,3 @@ async def test_command_palette_lists_scenes_devices_and_speeds() -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert app.screen.__class__.__name__ == "CommandPalette"
-

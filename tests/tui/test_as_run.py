@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.events import EventStream, recording
 from tests.tui.conftest import build_app, finish
 from tests.tui.synthetic import STATIC, SyntheticScene
-from engine.events import EventStream, recording
 from tui.view.captions import passes_summary
 from tui.view.rewrites import as_run, pass_counts
 from tui.view.state import ViewState
@@ -53,7 +53,8 @@ def test_summary_counts_from_the_reports() -> None:
     assert steps == [("prune", 2), ("fuse_matmul", 1), ("fuse_elementwise", 2)]
     assert (before, after) == (27, 22)
     assert passes_summary(state.rewrites) == (
-        "27 → 22 nodes · passes: pruning −2, fusion −1, elementwise fusion −2")
+        "27 → 22 nodes · passes: pruning −2, fusion −1, elementwise fusion −2"
+    )
     assert "노드 27 → 22개" in passes_summary(state.rewrites, "ko")
     assert passes_summary([]) == "no graph pass changed the graph"
 
@@ -65,7 +66,8 @@ def test_summary_fits_a_narrow_pane() -> None:
 
     state = _state(_events())
     assert passes_summary(state.rewrites, short=True, keep=1) == (
-        "27 → 22 nodes · prune −2, +2 more")
+        "27 → 22 nodes · prune −2, +2 more"
+    )
     for width in (30, 40, 50, 80):
         text = pane_subtitle(state, "static", as_run=True, width=width)
         assert text.startswith("27 → 22 nodes") or text.startswith("Session.run")
@@ -83,8 +85,9 @@ def test_as_run_is_a_pure_function_of_the_events() -> None:
     events = _events()
     a, b = _state(events).as_run, _state(events).as_run
     assert a is not None and b is not None
-    assert [(n.id, n.name, n.inputs) for n in a.nodes.values()] == \
-        [(n.id, n.name, n.inputs) for n in b.nodes.values()]
+    assert [(n.id, n.name, n.inputs) for n in a.nodes.values()] == [
+        (n.id, n.name, n.inputs) for n in b.nodes.values()
+    ]
     built = _state(events).graphs["static"]
     assert built is not None
     again = as_run(built, _state(events).rewrites, sorted(a.nodes))
@@ -108,8 +111,13 @@ async def test_toggle_switches_the_static_pane() -> None:
         view.box_size = "full"  # a full box also says what it fused
         assert "MatMul+Maximum" in view.drawing_text()
         # boxes both views share stay where they were
-        both = [nid for nid in view.layout_.boxes if isinstance(nid, int)
-                and nid in app.state.graphs["static"].nodes and nid in app.state.as_run.nodes]
+        both = [
+            nid
+            for nid in view.layout_.boxes
+            if isinstance(nid, int)
+            and nid in app.state.graphs["static"].nodes
+            and nid in app.state.as_run.nodes
+        ]
         after = {nid: view.layout_.boxes[nid] for nid in both}
         await pilot.press("g")
         assert view.graph is app.state.graphs["static"]
@@ -132,24 +140,46 @@ def test_parts_of_a_fused_kernel_light_up_with_it_in_the_graph_as_built() -> Non
     from tui.view.state import ViewState
 
     state = ViewState()
-    node = {"kind": "node_created", "graph": "static:1", "mode": "static", "inputs": [],
-            "shape": [2, 2], "dtype": "float32", "device": "cpu", "scope": ""}
+    node = {
+        "kind": "node_created",
+        "graph": "static:1",
+        "mode": "static",
+        "inputs": [],
+        "shape": [2, 2],
+        "dtype": "float32",
+        "device": "cpu",
+        "scope": "",
+    }
     for ev in (
         {"kind": "graph_created", "graph": "static:1", "mode": "static", "name": "g"},
         {**node, "node": 0, "name": "Placeholder", "op": "Placeholder"},
         {**node, "node": 1, "name": "MatMul", "op": "MatMul", "inputs": [0]},
         {**node, "node": 2, "name": "Maximum", "op": "Maximum", "inputs": [1]},
         {**node, "node": 3, "name": "Assign", "op": "Assign", "inputs": [2]},
-        {"kind": "graph_rewritten", "graph": "static:1", "pass": "fuse_matmul", "removed": [1],
-         "added": [], "replaced": {"1": 2}, "stats": {"nodes_before": 4, "nodes_after": 3}},
+        {
+            "kind": "graph_rewritten",
+            "graph": "static:1",
+            "pass": "fuse_matmul",
+            "removed": [1],
+            "added": [],
+            "replaced": {"1": 2},
+            "stats": {"nodes_before": 4, "nodes_after": 3},
+        },
         {"kind": "run_started", "graph": "static:1", "run": 1, "fetches": [2], "plan": [0, 2]},
     ):
         state.apply(ev)
     built = state.graphs["static"]
-    assert [built.nodes[i].state for i in range(4)] == ["pending", "pending", "pending",
-                                                        "pruned"]
+    assert [built.nodes[i].state for i in range(4)] == ["pending", "pending", "pending", "pruned"]
     for kind in ("node_started", "node_finished"):
-        state.apply({"kind": kind, "graph": "static:1", "node": 2, "device": "cpu",
-                     "dur_ns": 5, "fused": ["MatMul", "Maximum"]})
+        state.apply(
+            {
+                "kind": kind,
+                "graph": "static:1",
+                "node": 2,
+                "device": "cpu",
+                "dur_ns": 5,
+                "fused": ["MatMul", "Maximum"],
+            }
+        )
     assert built.nodes[1].state == built.nodes[2].state == "done"
     assert built.nodes[3].state == "pruned"  # not fetched: stays dimmed

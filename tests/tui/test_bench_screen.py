@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests.tui.conftest import build_app, finish
-from tui.screens.bench import BenchScreen, find_results
 from tui.cli.bench import newest_results
+from tui.screens.bench import BenchScreen, find_results
 
 FIXTURE = Path(__file__).with_name("bench_small.json")
 
@@ -30,8 +30,9 @@ async def test_b_opens_the_cpu_vs_gpu_table() -> None:
         assert not isinstance(app.screen, BenchScreen)
 
 
-async def test_palette_entry_and_no_results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                            ) -> None:
+async def test_palette_entry_and_no_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CGVIZ_BENCH_DIR", str(tmp_path))
     app = build_app(iterations=1, autostart=False)
     async with app.run_test(size=(160, 48)) as pilot:
@@ -43,8 +44,9 @@ async def test_palette_entry_and_no_results(tmp_path: Path, monkeypatch: pytest.
         assert "run `cgviz bench`" in app.screen.source
 
 
-def test_newest_results_in_the_default_folder(tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_newest_results_in_the_default_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CGVIZ_BENCH_DIR", str(tmp_path))
     assert newest_results() is None
     old, new = tmp_path / "bench-1.json", tmp_path / "bench-2.json"

@@ -14,8 +14,13 @@ from tests.tui.synthetic import SyntheticScene
 
 
 def cgviz(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tui.cli.main", *args], capture_output=True,
-                          text=True, timeout=60, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli.main", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +54,10 @@ def _bad(tmp_path: Path) -> list[tuple[list[str], str]]:
         (["replay", str(tmp_path / "missing.jsonl")], "cannot read trace"),
         (["replay", str(tmp_path / "cut.jsonl")], "cut.jsonl:2: truncated"),
         (["replay", str(tmp_path / "foreign.jsonl")], "not a cgviz trace"),
-        (["export-cast", str(tmp_path / "foreign.jsonl"), str(tmp_path / "o.cast")],
-         "not a cgviz trace"),
+        (
+            ["export-cast", str(tmp_path / "foreign.jsonl"), str(tmp_path / "o.cast")],
+            "not a cgviz trace",
+        ),
         (["--record", str(tmp_path / "no" / "dir.jsonl")], "no such folder"),
         (["--speed", "warp"], "invalid choice"),
         (["bench", "--view", str(tmp_path / "notes.txt")], "not a benchmark results file"),
@@ -102,8 +109,11 @@ def test_chrome_trace_of_a_replay_has_one_process_per_device(trace: Path, tmp_pa
     path = tmp_path / "chrome.json"
     write_chrome(load_recording(trace).events, path)
     data = json.loads(path.read_text())
-    names = {e["args"]["name"] for e in data["traceEvents"]
-             if e.get("ph") == "M" and e.get("name") == "process_name"}
+    names = {
+        e["args"]["name"]
+        for e in data["traceEvents"]
+        if e.get("ph") == "M" and e.get("name") == "process_name"
+    }
     pids = {e["pid"] for e in data["traceEvents"] if e.get("ph") == "X"}
     assert names == {"cpu (numpy)"} and len(pids) == 1
 
@@ -115,6 +125,7 @@ def test_bench_view_draws_the_sections(tmp_path: Path) -> None:
     assert "matmul GFLOP/s on cpu:" in out.stdout
     assert "seed workloads on cpu (median):" in out.stdout and "eager loop (P2)" in out.stdout
     assert "gpu: not measured: no cupy" in out.stdout
+
 
 def test_auto_device_is_the_gpu_where_one_works(monkeypatch) -> None:
     from tui import engine_link

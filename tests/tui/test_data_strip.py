@@ -11,15 +11,47 @@ from tui.widgets.data_strip import data_lines
 def test_waits_are_summed_per_iteration_against_its_ops() -> None:
     state = ViewState()
     state.apply({"kind": "iteration_started", "mode": "eager", "iteration": 0})
-    state.apply({"kind": "data", "dur_ns": 3_000, "source": "disk", "batch": 0, "bytes": 64,
-                 "mode": "eager"})
-    state.apply({"kind": "data", "dur_ns": 1_000, "source": "disk", "batch": 1, "bytes": 64,
-                 "mode": "eager"})
+    state.apply(
+        {
+            "kind": "data",
+            "dur_ns": 3_000,
+            "source": "disk",
+            "batch": 0,
+            "bytes": 64,
+            "mode": "eager",
+        }
+    )
+    state.apply(
+        {
+            "kind": "data",
+            "dur_ns": 1_000,
+            "source": "disk",
+            "batch": 1,
+            "bytes": 64,
+            "mode": "eager",
+        }
+    )
     state.apply({"kind": "graph_created", "graph": "eager:0", "mode": "eager", "iteration": 0})
-    state.apply({"kind": "node_created", "graph": "eager:0", "node": 0, "name": "mm", "op": "mm",
-                 "inputs": []})
-    state.apply({"kind": "node_finished", "graph": "eager:0", "node": 0, "device": "cpu",
-                 "dur_ns": 1_000, "op": "mm"})
+    state.apply(
+        {
+            "kind": "node_created",
+            "graph": "eager:0",
+            "node": 0,
+            "name": "mm",
+            "op": "mm",
+            "inputs": [],
+        }
+    )
+    state.apply(
+        {
+            "kind": "node_finished",
+            "graph": "eager:0",
+            "node": 0,
+            "device": "cpu",
+            "dur_ns": 1_000,
+            "op": "mm",
+        }
+    )
     state.apply({"kind": "iteration_finished", "mode": "eager", "iteration": 0, "dur_ns": 9})
     stat = state.devices["cpu"].data["disk"]
     assert list(stat.wait) == [4_000] and list(stat.compute) == [1_000]

@@ -138,8 +138,9 @@ def test_a_dead_child_is_an_error_event(runner: ProcessRunner, tmp_path: Path) -
     assert runner.inbox[-1]["state"] == "finished"
 
 
-def test_record_through_the_runner_writes_a_readable_trace(runner: ProcessRunner,
-                                                          tmp_path: Path) -> None:
+def test_record_through_the_runner_writes_a_readable_trace(
+    runner: ProcessRunner, tmp_path: Path
+) -> None:
     writer = TraceWriter(tmp_path / "run.jsonl", scene="two-layer")
     undo = runner.subscribe(writer)
     runner.run(SMALL)
@@ -159,9 +160,11 @@ def test_job_for_describes_engine_scenes_only() -> None:
 
 
 def test_the_child_module_imports_no_ui() -> None:
-    code = ("import sys, tui.engine_link.child\n"
-            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
-            "assert not bad, bad\n")
+    code = (
+        "import sys, tui.engine_link.child\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
+        "assert not bad, bad\n"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -196,13 +199,17 @@ def test_skimmed_iterations_still_deliver_their_summaries_and_loss(runner: Proce
     totals = [e for e in events if e["kind"] == "op_totals"]
     assert totals and runner.skimmed == sum(e["skimmed"] for e in totals) > 0
     assert all(e["ops"] and all(calls > 0 for calls, _, _ in e["ops"].values()) for e in totals)
-    eager_graphs = {e["graph"] for e in events if e["kind"] == "graph_created"
-                    and e.get("mode") == "eager"}
+    eager_graphs = {
+        e["graph"] for e in events if e["kind"] == "graph_created" and e.get("mode") == "eager"
+    }
     assert 0 < len(eager_graphs) < 30  # some iterations came node by node, the rest skimmed
     skimmed = {e["graph"] for e in totals if e["mode"] == "eager"}
     assert not skimmed & eager_graphs
-    assert not any(e.get("graph") in skimmed for e in events if e["kind"] in (
-        "node_created", "node_started", "node_finished", "grad"))
+    assert not any(
+        e.get("graph") in skimmed
+        for e in events
+        if e["kind"] in ("node_created", "node_started", "node_finished", "grad")
+    )
 
 
 def test_recording_disables_skimming(runner: ProcessRunner) -> None:
@@ -235,8 +242,9 @@ def test_step_moves_one_eager_node(runner: ProcessRunner) -> None:
     wait_for(lambda: paced(runner) == 2)
     time.sleep(0.3)
     created = [e for e in runner.inbox if e["kind"] in PACED]
-    assert len(created) == 2 and all(e["kind"] == "node_created" and e["mode"] == "eager"
-                                     for e in created)
+    assert len(created) == 2 and all(
+        e["kind"] == "node_created" and e["mode"] == "eager" for e in created
+    )
     assert not any(e["kind"] == "node_started" for e in runner.inbox)
     runner.pause(False)
     thread.join(10)

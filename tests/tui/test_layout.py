@@ -29,19 +29,22 @@ def assert_clean(layout) -> None:
         assert box.x >= 0 and box.y >= 0
         assert box.x2 <= layout.width and box.y2 <= layout.height
     for edge in layout.edges:
-        for (x1, y1), (x2, y2) in zip(edge.points, edge.points[1:]):
+        for (x1, y1), (x2, y2) in zip(edge.points, edge.points[1:], strict=False):
             assert x1 == x2 or y1 == y2, f"edge {edge} is not orthogonal"
-            cells = {(x, y) for x in range(min(x1, x2), max(x1, x2) + 1)
-                     for y in range(min(y1, y2), max(y1, y2) + 1)}
+            cells = {
+                (x, y)
+                for x in range(min(x1, x2), max(x1, x2) + 1)
+                for y in range(min(y1, y2), max(y1, y2) + 1)
+            }
             for box in boxes:
-                inside = {(x, y) for x, y in cells
-                          if box.x <= x < box.x2 and box.y <= y < box.y2}
+                inside = {(x, y) for x, y in cells if box.x <= x < box.x2 and box.y <= y < box.y2}
                 assert not inside, f"edge {edge.src}->{edge.dst} crosses a box at {inside}"
 
 
 @pytest.mark.parametrize("orientation", ["LR", "TB"])
-@pytest.mark.parametrize(("box_h", "box_w", "lanes"), [(4, 20, None), (3, 18, None),
-                                                       (1, 15, None), (1, 15, 1)])
+@pytest.mark.parametrize(
+    ("box_h", "box_w", "lanes"), [(4, 20, None), (3, 18, None), (1, 15, None), (1, 15, 1)]
+)
 def test_full_layout_has_no_overlaps(orientation, box_h, box_w, lanes) -> None:
     layout = layout_full(static_nodes(), orientation, box_h, box_w, lanes)
     assert len(layout.boxes) == len(STATIC)
@@ -158,8 +161,14 @@ async def test_a_growing_eager_pane_rescales_a_few_times_then_keeps_its_boxes() 
             seen = []
             for i in range(24):  # a chain with a side input per op: deep and a little wide
                 graph.add({"node": 2 * i, "name": f"w{i}", "op": "Leaf", "inputs": []})
-                graph.add({"node": 2 * i + 1, "name": f"op{i}", "op": "Add",
-                           "inputs": [2 * i - 1, 2 * i] if i else [0]})
+                graph.add(
+                    {
+                        "node": 2 * i + 1,
+                        "name": f"op{i}",
+                        "op": "Add",
+                        "inputs": [2 * i - 1, 2 * i] if i else [0],
+                    }
+                )
                 view.sync()
                 if not seen or seen[-1] != view._choice:
                     seen.append(view._choice)

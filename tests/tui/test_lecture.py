@@ -29,8 +29,11 @@ def test_korean_scene_list_lines_up_in_cells() -> None:
     rows = [line for line in text.splitlines()[1:-1]]
     starts = set()
     for row in rows:
-        name, section, title = row.split(None, 2) if not row.startswith("two-layer *") else (
-            "two-layer *", *row[len("two-layer *"):].split(None, 1))
+        name, section, title = (
+            row.split(None, 2)
+            if not row.startswith("two-layer *")
+            else ("two-layer *", *row[len("two-layer *") :].split(None, 1))
+        )
         starts.add(cell_len(row) - cell_len(title))
     assert len(starts) == 1
     assert cell_len(cell_ljust("정적", 6)) == 6
@@ -80,9 +83,14 @@ async def test_next_and_previous_walk_the_lecture() -> None:
     from engine.scenes import SCENES
 
     names = list(SCENES)
-    app = make_app(scene=names[0], iterations=1, speed="full", deterministic=True,
-                   gpu_status=lambda: (False, "no cupy (test)"),
-                   device_info=lambda name: dict(CPU_FACTS))
+    app = make_app(
+        scene=names[0],
+        iterations=1,
+        speed="full",
+        deterministic=True,
+        gpu_status=lambda: (False, "no cupy (test)"),
+        device_info=lambda name: dict(CPU_FACTS),
+    )
     async with app.run_test(size=(160, 48)) as pilot:
         await finish(pilot)
         assert app.static_graph.display and not app.eager_graph.display  # TensorFlow only
@@ -118,9 +126,14 @@ async def test_a_script_that_raises_shows_its_traceback(tmp_path: Path) -> None:
     script.write_text("import torch\n\nx = torch.randn(3, 4)\ny = x.mm(torch.randn(5, 2))\n")
     scene = load_script_scene(str(script), "cpu", None)
     assert scene.aliases == ["torch"] and "engine.eager" in scene.caption
-    app = make_app(scene=scene.name, scenes={scene.name: scene}, speed="full",
-                   deterministic=True, gpu_status=lambda: (False, "no cupy (test)"),
-                   device_info=lambda name: dict(CPU_FACTS))
+    app = make_app(
+        scene=scene.name,
+        scenes={scene.name: scene},
+        speed="full",
+        deterministic=True,
+        gpu_status=lambda: (False, "no cupy (test)"),
+        device_info=lambda name: dict(CPU_FACTS),
+    )
     async with app.run_test(size=(160, 48)) as pilot:
         await finish(pilot)
         await pilot.pause()

@@ -16,8 +16,10 @@ async def test_device_panel_labels_are_never_cut_by_the_sparklines() -> None:
     async with app.run_test(size=(160, 48)) as pilot:
         panel = app.cpu_panel
         stats = DeviceStats("cpu")
-        stats.iterations = {"static": deque(range(1_000_000, 3_000_000, 20_000)),
-                            "eager": deque(range(2_000_000, 900_000, -10_000))}
+        stats.iterations = {
+            "static": deque(range(1_000_000, 3_000_000, 20_000)),
+            "eager": deque(range(2_000_000, 900_000, -10_000)),
+        }
         stats.version += 1
         panel.paced = True
         panel.set_stats(stats, DeviceStats("gpu"), True)
@@ -34,8 +36,17 @@ def test_node_card_time_lines_fit_the_side_panel() -> None:
     from tui.widgets.node_card import card_text
 
     graph = GraphModel("g", "eager")
-    node = graph.add({"node": 0, "name": "mm", "op": "MatMul", "inputs": [], "shape": [64, 100],
-                      "dtype": "float32", "source": "two_layer.py:21"})
+    node = graph.add(
+        {
+            "node": 0,
+            "name": "mm",
+            "op": "MatMul",
+            "inputs": [],
+            "shape": [64, 100],
+            "dtype": "float32",
+            "source": "two_layer.py:21",
+        }
+    )
     for ns in (322_000, 1_250_000_000):
         node.stats.add(ns)
     lines = card_text(graph, node, None).splitlines()

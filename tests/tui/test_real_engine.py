@@ -11,9 +11,14 @@ scenes = pytest.importorskip("engine.scenes")
 
 
 def real_app(scene: str = "two-layer", iterations: int = 2):
-    return make_app(scene=scene, iterations=iterations, speed="full", deterministic=True,
-                    gpu_status=lambda: (False, "no cupy (test)"),
-                    device_info=lambda name: dict(CPU_FACTS))
+    return make_app(
+        scene=scene,
+        iterations=iterations,
+        speed="full",
+        deterministic=True,
+        gpu_status=lambda: (False, "no cupy (test)"),
+        device_info=lambda name: dict(CPU_FACTS),
+    )
 
 
 async def test_two_layer_scene_fills_both_panes() -> None:
@@ -41,5 +46,4 @@ async def test_switching_scene_clears_the_figures() -> None:
         app.open_scene(other)
         assert not app.state.devices["cpu"].ops
         await finish(pilot)
-        assert app.state.finished and app.sub_title.startswith(
-            str(app.scenes[other].title))
+        assert app.state.finished and app.sub_title.startswith(str(app.scenes[other].title))

@@ -10,8 +10,8 @@ from engine.events import EventStream, TraceError, read_trace, trace_to
 from tests.tui.conftest import CPU_FACTS, build_app, finish
 from tests.tui.synthetic import SyntheticScene
 from tui.app.cgviz_app import make_replay_app
-from tui.replay.player import Player
 from tui.replay.load import load_recording
+from tui.replay.player import Player
 
 
 def _record(tmp_path: Path, iterations: int = 2, **header: object) -> Path:
@@ -23,8 +23,13 @@ def _record(tmp_path: Path, iterations: int = 2, **header: object) -> Path:
 
 
 def _replay_app(path: Path, **options: object):
-    return make_replay_app(load_recording(path), speed="full", deterministic=True,
-                           device_info=lambda name: dict(CPU_FACTS), **options)
+    return make_replay_app(
+        load_recording(path),
+        speed="full",
+        deterministic=True,
+        device_info=lambda name: dict(CPU_FACTS),
+        **options,
+    )
 
 
 async def _play_to_end(pilot) -> None:
@@ -79,13 +84,15 @@ def test_seek_back_past_checkpoints_rebuilds_the_same_state(tmp_path: Path) -> N
     _, events = read_trace(path)
     player = Player(events, fake_timings=True)
     player.seek(len(events))
-    full = (player.state.events, dict(player.state.iteration),
-            list(player.state.loss["eager"]))
+    full = (player.state.events, dict(player.state.iteration), list(player.state.loss["eager"]))
     player.seek(3)
     assert player.state.events == 3
     player.seek(len(events))
-    assert (player.state.events, dict(player.state.iteration),
-            list(player.state.loss["eager"])) == full
+    assert (
+        player.state.events,
+        dict(player.state.iteration),
+        list(player.state.loss["eager"]),
+    ) == full
 
 
 def test_pacing_only_decides_when(tmp_path: Path) -> None:
@@ -116,8 +123,13 @@ def test_pause_on_marker_stops_at_each_marker(tmp_path: Path) -> None:
 
 async def test_replay_is_labelled_with_the_recording_device_and_date(tmp_path: Path) -> None:
     gpu = {"device": "gpu", "available": True, "name": "NVIDIA H200", "memory_bytes": 2**37}
-    path = _record(tmp_path, device="gpu", device_name="NVIDIA H200 (gpu)",
-                   devices={"cpu": CPU_FACTS, "gpu": gpu}, date="2026-11-20 10:00")
+    path = _record(
+        tmp_path,
+        device="gpu",
+        device_name="NVIDIA H200 (gpu)",
+        devices={"cpu": CPU_FACTS, "gpu": gpu},
+        date="2026-11-20 10:00",
+    )
     app = _replay_app(path)
     async with app.run_test(size=(160, 48)) as pilot:
         await _play_to_end(pilot)

@@ -7,14 +7,28 @@ from tui.view.state import ViewState
 
 
 def eager_iteration(graph: str) -> list[dict]:
-    return [{"kind": "graph_created", "graph": graph, "mode": "eager", "iteration": 0},
-            {"kind": "node_created", "graph": graph, "node": 0, "op": "MatMul", "mode": "eager"},
-            {"kind": "node_finished", "graph": graph, "node": 0, "device": "cpu",
-             "dur_ns": 1000, "flops": 64},
-            {"kind": "node_created", "graph": graph, "node": 1, "op": "MatMul", "mode": "eager"},
-            {"kind": "node_finished", "graph": graph, "node": 1, "device": "cpu",
-             "dur_ns": 3000, "flops": 64},
-            {"kind": "iteration_finished", "mode": "eager", "iteration": 0, "dur_ns": 9000}]
+    return [
+        {"kind": "graph_created", "graph": graph, "mode": "eager", "iteration": 0},
+        {"kind": "node_created", "graph": graph, "node": 0, "op": "MatMul", "mode": "eager"},
+        {
+            "kind": "node_finished",
+            "graph": graph,
+            "node": 0,
+            "device": "cpu",
+            "dur_ns": 1000,
+            "flops": 64,
+        },
+        {"kind": "node_created", "graph": graph, "node": 1, "op": "MatMul", "mode": "eager"},
+        {
+            "kind": "node_finished",
+            "graph": graph,
+            "node": 1,
+            "device": "cpu",
+            "dur_ns": 3000,
+            "flops": 64,
+        },
+        {"kind": "iteration_finished", "mode": "eager", "iteration": 0, "dur_ns": 9000},
+    ]
 
 
 def skim(skimmer: Skimmer, events: list[dict], full_speed: bool = True) -> list[dict]:
@@ -52,8 +66,7 @@ def test_full_speed_sends_the_first_iteration_whole_and_skims_the_next() -> None
     s = Skimmer()
     first = skim(s, eager_iteration("eager:0"))
     second = skim(s, eager_iteration("eager:1"))
-    assert len(first) == 6 and [e["kind"] for e in second] == ["op_totals",
-                                                                "iteration_finished"]
+    assert len(first) == 6 and [e["kind"] for e in second] == ["op_totals", "iteration_finished"]
 
 
 def test_recording_or_a_paced_run_skims_nothing() -> None:
@@ -68,8 +81,14 @@ def test_engine_sent_totals_pass_with_the_skimmed_count_and_none_are_added() -> 
     s = Skimmer()
     s.behind = True
     s.start({"kind": "graph_created", "graph": "eager:3", "mode": "eager"}, True)
-    engine_totals = {"kind": "op_totals", "graph": "eager:3", "mode": "eager", "device": "cpu",
-                     "ops": {"MatMul": [2, 4000, 128]}, "skimmed": 4}
+    engine_totals = {
+        "kind": "op_totals",
+        "graph": "eager:3",
+        "mode": "eager",
+        "device": "cpu",
+        "ops": {"MatMul": [2, 4000, 128]},
+        "skimmed": 4,
+    }
     sent = s.sent(engine_totals)
     assert sent["skimmed"] == 5 and sent["ops"] == engine_totals["ops"]  # + the graph_created
     assert engine_totals["skimmed"] == 4  # (the engine's event is not changed)

@@ -30,30 +30,34 @@ class TestViews:
             pilot.app.drain()
             await pilot.pause()
 
-        assert snap_compare(build_app(iterations=2), terminal_size=(160, 48),
-                            run_before=run_before)
+        assert snap_compare(build_app(iterations=2), terminal_size=(160, 48), run_before=run_before)
 
     def test_node_card(self, snap_compare) -> None:
         async def run_before(pilot: Any) -> None:
             await finish(pilot)
             pilot.app.eager_graph.focus()
-            await pilot.press("right_square_bracket", "right_square_bracket",
-                              "right_square_bracket", "right_square_bracket",
-                              "right_square_bracket")
+            await pilot.press(
+                "right_square_bracket",
+                "right_square_bracket",
+                "right_square_bracket",
+                "right_square_bracket",
+                "right_square_bracket",
+            )
             await pilot.pause()
 
-        assert snap_compare(build_app(iterations=2), terminal_size=(160, 48),
-                            run_before=run_before)
+        assert snap_compare(build_app(iterations=2), terminal_size=(160, 48), run_before=run_before)
 
     def test_projector_theme(self, snap_compare) -> None:
-        assert snap_compare(build_app(iterations=2, theme="projector"), terminal_size=(160, 48),
-                            run_before=_run)
+        assert snap_compare(
+            build_app(iterations=2, theme="projector"), terminal_size=(160, 48), run_before=_run
+        )
 
 
 class TestErrors:
     def test_engine_error_in_red(self, snap_compare) -> None:
-        assert snap_compare(build_app(iterations=3, fail_at=1), terminal_size=(160, 48),
-                            run_before=_run)
+        assert snap_compare(
+            build_app(iterations=3, fail_at=1), terminal_size=(160, 48), run_before=_run
+        )
 
 
 class TestHelp:
@@ -63,18 +67,21 @@ class TestHelp:
             await pilot.press("question_mark")
             await pilot.pause()
 
-        assert snap_compare(build_app(iterations=1), terminal_size=(120, 40),
-                            run_before=run_before)
+        assert snap_compare(build_app(iterations=1), terminal_size=(120, 40), run_before=run_before)
 
 
 class TestLecture:
     def test_presentation_mode(self, snap_compare) -> None:
-        assert snap_compare(build_app(iterations=2, present=True), terminal_size=(160, 48),
-                            run_before=_run)
+        assert snap_compare(
+            build_app(iterations=2, present=True), terminal_size=(160, 48), run_before=_run
+        )
 
     def test_korean_presentation(self, snap_compare) -> None:
-        assert snap_compare(build_app(iterations=1, present=True, lang="ko"),
-                            terminal_size=(120, 40), run_before=_run)
+        assert snap_compare(
+            build_app(iterations=1, present=True, lang="ko"),
+            terminal_size=(120, 40),
+            run_before=_run,
+        )
 
     def test_replay_paused_on_a_marker(self, snap_compare, tmp_path) -> None:
         from engine.events import EventStream, trace_to
@@ -85,11 +92,16 @@ class TestLecture:
 
         stream = EventStream()
         path = tmp_path / "run.jsonl"
-        with trace_to(path, stream, device="cpu", device_name="Test CPU (cpu)",
-                      date="2026-11-20 10:00"):
+        with trace_to(
+            path, stream, device="cpu", device_name="Test CPU (cpu)", date="2026-11-20 10:00"
+        ):
             SyntheticScene(stream=stream).run(iterations=2)
-        app = make_replay_app(load_recording(path), speed="full", deterministic=True,
-                              device_info=lambda name: dict(CPU_FACTS))
+        app = make_replay_app(
+            load_recording(path),
+            speed="full",
+            deterministic=True,
+            device_info=lambda name: dict(CPU_FACTS),
+        )
 
         async def run_before(pilot: Any) -> None:
             await pilot.press("greater_than_sign", "greater_than_sign", "greater_than_sign")
@@ -119,5 +131,6 @@ class TestBench:
             await pilot.pause()
 
         fixture = str(Path(__file__).with_name("bench_small.json"))
-        assert snap_compare(build_app(iterations=1, bench=fixture), terminal_size=(160, 48),
-                            run_before=run_before)
+        assert snap_compare(
+            build_app(iterations=1, bench=fixture), terminal_size=(160, 48), run_before=run_before
+        )

@@ -64,12 +64,30 @@ def test_runner_inbox_is_bounded_and_stop_is_prompt() -> None:
 def test_an_eager_node_runs_from_node_created_to_node_finished() -> None:
     state = ViewState()
     state.apply({"kind": "graph_created", "graph": "eager:0", "mode": "eager", "iteration": 0})
-    state.apply({"kind": "node_created", "graph": "eager:0", "node": 0, "name": "mm",
-                 "op": "MatMul", "inputs": [], "shape": [2, 2], "mode": "eager"})
+    state.apply(
+        {
+            "kind": "node_created",
+            "graph": "eager:0",
+            "node": 0,
+            "name": "mm",
+            "op": "MatMul",
+            "inputs": [],
+            "shape": [2, 2],
+            "mode": "eager",
+        }
+    )
     node = state.graphs["eager"].nodes[0]
     assert node.state == "running" and state.current == ("eager", node)
-    state.apply({"kind": "node_finished", "graph": "eager:0", "node": 0, "device": "cpu",
-                 "dur_ns": 1000, "flops": 16})
+    state.apply(
+        {
+            "kind": "node_finished",
+            "graph": "eager:0",
+            "node": 0,
+            "device": "cpu",
+            "dur_ns": 1000,
+            "flops": 16,
+        }
+    )
     assert node.state == "done" and node.shape == (2, 2)
     assert state.devices["cpu"].ops["MatMul"].flops == 16
 
@@ -78,8 +96,18 @@ def test_an_eager_leaf_is_done_at_once() -> None:
     """A Leaf (an input tensor the loop uses) computes nothing: no node_finished comes."""
     state = ViewState()
     state.apply({"kind": "graph_created", "graph": "eager:0", "mode": "eager", "iteration": 0})
-    state.apply({"kind": "node_created", "graph": "eager:0", "node": 0, "name": "x",
-                 "op": "Leaf", "inputs": [], "shape": [2, 2], "mode": "eager"})
+    state.apply(
+        {
+            "kind": "node_created",
+            "graph": "eager:0",
+            "node": 0,
+            "name": "x",
+            "op": "Leaf",
+            "inputs": [],
+            "shape": [2, 2],
+            "mode": "eager",
+        }
+    )
     assert state.graphs["eager"].nodes[0].state == "done"
 
 
@@ -95,5 +123,6 @@ def test_static_nodes_carry_the_listing_variable_and_the_card_shows_both_names()
     assert by_name["MatMul"].var == ""  # made by the inner call: TF's name, as before
     card = card_text(static, by_name["Maximum"], None).splitlines()
     assert card[0].startswith("Maximum   op Maximum") and card[1] == "var     h   (TF: Maximum)"
-    assert not any(line.startswith("var") for line in card_text(static, by_name["MatMul"], None)
-                   .splitlines())
+    assert not any(
+        line.startswith("var") for line in card_text(static, by_name["MatMul"], None).splitlines()
+    )

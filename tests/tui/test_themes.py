@@ -22,7 +22,8 @@ def test_bundled_themes_load_and_set_every_variable() -> None:
 def test_bad_files_are_reported_and_skipped(tmp_path: Path) -> None:
     (tmp_path / "good.toml").write_text('name = "good"\n[colors]\nprimary = "#123456"\n')
     (tmp_path / "badcolour.toml").write_text(
-        'name = "bad"\n[colors]\nprimary = "#123456"\n[variables]\nedge = "not-a-colour"\n')
+        'name = "bad"\n[colors]\nprimary = "#123456"\n[variables]\nedge = "not-a-colour"\n'
+    )
     (tmp_path / "broken.toml").write_text("name = = \n")
     (tmp_path / "noname.toml").write_text('[colors]\nprimary = "red"\n')
     themes, failures = load_themes(tmp_path)

@@ -16,24 +16,24 @@ from textual.widgets import Footer, Header, Static
 
 from themes import load_themes
 from tui import engine_link
-from tui.view.captions import legend
 from tui.app.commands import CgvizCommands, system_commands
-from tui.engine_link.process import ProcessRunner, job_for
 from tui.app.frame import FrameActions
-from tui.screens.help import HelpScreen
-from tui.i18n import scene_text, tr
 from tui.app.lecture_actions import LectureActions
 from tui.app.replay_actions import ReplayActions
-from tui.engine_link.runner import SPEEDS, Runner
-from tui.view.state import ViewState
 from tui.app.view_actions import ViewActions
+from tui.engine_link.process import ProcessRunner, job_for
+from tui.engine_link.runner import SPEEDS, Runner
+from tui.i18n import scene_text, tr
+from tui.screens.help import HelpScreen
+from tui.view.captions import legend
+from tui.view.state import ViewState
 from tui.widgets import DataStrip, DevicePanel, GraphView, LossPlot, NodeCard, SourcePane
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
-    from tui.replay.player import Player
     from tui.replay.load import Recording
+    from tui.replay.player import Player
 
 DEFAULT_SCENE = "two-layer"
 DEFAULT_THEME = "cgviz-dark"
@@ -61,54 +61,171 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", priority=True, tooltip="Quit cgviz", id="app.quit"),
-        Binding("space", "toggle_pause", "Pause", tooltip="Pause or resume the run",
-                id="run.pause"),
-        Binding("s,full_stop", "step", "Step", tooltip="Run to the next node, then pause",
-                id="run.step"),
-        Binding("comma", "step_back", "Back", show=False, tooltip="Replay: one node back",
-                id="replay.step-back"),
-        Binding("n,pagedown", "next", "Next", tooltip="Next scene (replay: next marker)",
-                id="lecture.next", group=SCENE_KEYS),
-        Binding("p,pageup", "previous", "Prev", tooltip="Previous scene (replay: previous "
-                "marker)", id="lecture.previous", group=SCENE_KEYS),
-        Binding("greater_than_sign", "next_marker", "Marker ▶", show=False,
-                tooltip="Replay: next phase marker", id="replay.next-marker"),
-        Binding("less_than_sign", "previous_marker", "◀ Marker", show=False,
-                tooltip="Replay: previous phase marker", id="replay.previous-marker"),
-        Binding("k", "toggle_marker_pause", "Marker pause", show=False,
-                tooltip="Replay: pause at every phase marker", id="replay.marker-pause"),
-        Binding("P", "toggle_present", "Present", tooltip="Presentation mode: projector "
-                "theme, big cues, side panels hidden", id="view.present"),
-        Binding("plus,equals_sign", "speed(1)", "Faster", tooltip="Faster (up to full speed)",
-                id="run.faster", group=SPEED_KEYS),
-        Binding("minus", "speed(-1)", "Slower", tooltip="Slower (down to lecture pace)",
-                id="run.slower", group=SPEED_KEYS),
-        Binding("r", "restart", "Restart", tooltip="Restart the scene from the beginning",
-                id="run.restart"),
-        Binding("d", "switch_device", "Device", tooltip="Switch between CPU (numpy) and GPU (cupy)",
-                id="run.device"),
-        Binding("c", "next_scene", "Scene", show=False, tooltip="Open the next scene",
-                id="run.scene"),
-        Binding("f", "toggle_fold", "Fold", tooltip="Fold or unfold name scopes (gradients/)",
-                id="view.fold"),
-        Binding("o", "toggle_orientation", "Orient", show=False,
-                tooltip="Lay graphs out left-to-right or top-to-bottom", id="view.orientation"),
-        Binding("g", "toggle_as_run", "As run", tooltip="Static graph as built, or as run: "
-                "after the graph passes (folding, fusion)", id="view.as-run"),
-        Binding("b", "show_bench", "Bench", show=False, tooltip="The benchmark's CPU vs GPU "
-                "table and matmul GFLOP/s (newest saved results)", id="app.bench"),
-        Binding("m", "next_colour_mode", "Colour", tooltip="Colour by state, device or time",
-                id="view.colour"),
-        Binding("z", "toggle_compact", "Box size", show=False, tooltip="Node boxes: fit the "
-                "pane, full, compact or one-row", id="view.compact"),
-        Binding("t", "next_theme", "Theme", show=False, tooltip="Next cgviz theme",
-                id="view.theme"),
-        Binding("escape", "close_card", "Close card", show=False, tooltip="Hide the node card",
-                id="view.close-card"),
-        Binding("ctrl+s", "screenshot", "Screenshot", show=False,
-                tooltip="Save an SVG screenshot", id="app.screenshot"),
-        Binding("question_mark,f1", "help", "Help", tooltip="Keys and what the panes show",
-                id="app.help"),
+        Binding(
+            "space", "toggle_pause", "Pause", tooltip="Pause or resume the run", id="run.pause"
+        ),
+        Binding(
+            "s,full_stop", "step", "Step", tooltip="Run to the next node, then pause", id="run.step"
+        ),
+        Binding(
+            "comma",
+            "step_back",
+            "Back",
+            show=False,
+            tooltip="Replay: one node back",
+            id="replay.step-back",
+        ),
+        Binding(
+            "n,pagedown",
+            "next",
+            "Next",
+            tooltip="Next scene (replay: next marker)",
+            id="lecture.next",
+            group=SCENE_KEYS,
+        ),
+        Binding(
+            "p,pageup",
+            "previous",
+            "Prev",
+            tooltip="Previous scene (replay: previous marker)",
+            id="lecture.previous",
+            group=SCENE_KEYS,
+        ),
+        Binding(
+            "greater_than_sign",
+            "next_marker",
+            "Marker ▶",
+            show=False,
+            tooltip="Replay: next phase marker",
+            id="replay.next-marker",
+        ),
+        Binding(
+            "less_than_sign",
+            "previous_marker",
+            "◀ Marker",
+            show=False,
+            tooltip="Replay: previous phase marker",
+            id="replay.previous-marker",
+        ),
+        Binding(
+            "k",
+            "toggle_marker_pause",
+            "Marker pause",
+            show=False,
+            tooltip="Replay: pause at every phase marker",
+            id="replay.marker-pause",
+        ),
+        Binding(
+            "P",
+            "toggle_present",
+            "Present",
+            tooltip="Presentation mode: projector theme, big cues, side panels hidden",
+            id="view.present",
+        ),
+        Binding(
+            "plus,equals_sign",
+            "speed(1)",
+            "Faster",
+            tooltip="Faster (up to full speed)",
+            id="run.faster",
+            group=SPEED_KEYS,
+        ),
+        Binding(
+            "minus",
+            "speed(-1)",
+            "Slower",
+            tooltip="Slower (down to lecture pace)",
+            id="run.slower",
+            group=SPEED_KEYS,
+        ),
+        Binding(
+            "r",
+            "restart",
+            "Restart",
+            tooltip="Restart the scene from the beginning",
+            id="run.restart",
+        ),
+        Binding(
+            "d",
+            "switch_device",
+            "Device",
+            tooltip="Switch between CPU (numpy) and GPU (cupy)",
+            id="run.device",
+        ),
+        Binding(
+            "c", "next_scene", "Scene", show=False, tooltip="Open the next scene", id="run.scene"
+        ),
+        Binding(
+            "f",
+            "toggle_fold",
+            "Fold",
+            tooltip="Fold or unfold name scopes (gradients/)",
+            id="view.fold",
+        ),
+        Binding(
+            "o",
+            "toggle_orientation",
+            "Orient",
+            show=False,
+            tooltip="Lay graphs out left-to-right or top-to-bottom",
+            id="view.orientation",
+        ),
+        Binding(
+            "g",
+            "toggle_as_run",
+            "As run",
+            tooltip="Static graph as built, or as run: after the graph passes (folding, fusion)",
+            id="view.as-run",
+        ),
+        Binding(
+            "b",
+            "show_bench",
+            "Bench",
+            show=False,
+            tooltip="The benchmark's CPU vs GPU table and matmul GFLOP/s (newest saved results)",
+            id="app.bench",
+        ),
+        Binding(
+            "m",
+            "next_colour_mode",
+            "Colour",
+            tooltip="Colour by state, device or time",
+            id="view.colour",
+        ),
+        Binding(
+            "z",
+            "toggle_compact",
+            "Box size",
+            show=False,
+            tooltip="Node boxes: fit the pane, full, compact or one-row",
+            id="view.compact",
+        ),
+        Binding(
+            "t", "next_theme", "Theme", show=False, tooltip="Next cgviz theme", id="view.theme"
+        ),
+        Binding(
+            "escape",
+            "close_card",
+            "Close card",
+            show=False,
+            tooltip="Hide the node card",
+            id="view.close-card",
+        ),
+        Binding(
+            "ctrl+s",
+            "screenshot",
+            "Screenshot",
+            show=False,
+            tooltip="Save an SVG screenshot",
+            id="app.screenshot",
+        ),
+        Binding(
+            "question_mark,f1",
+            "help",
+            "Help",
+            tooltip="Keys and what the panes show",
+            id="app.help",
+        ),
     ]
 
     device: reactive[str] = reactive("cpu", bindings=True, init=False)
@@ -183,7 +300,8 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
         if engine is None:  # tests (a private stream, fake timings) keep the engine in here
             engine = "thread" if deterministic or stream is not None or player else "process"
         self.runner: Runner | ProcessRunner = (
-            ProcessRunner(speed=speed) if engine == "process" else Runner(speed=speed))
+            ProcessRunner(speed=speed) if engine == "process" else Runner(speed=speed)
+        )
         """Drives the engine: in its own process ("process", the live app: the UI and the
         engine each get a core) or in a worker thread here ("thread")."""
         if isinstance(self.runner, ProcessRunner):
@@ -212,12 +330,23 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
         c = self.current_theme.to_color_system().generate()
         fg = c["foreground"]
         return {
-            "node-defined": fg, "node-pruned": c["foreground-muted"], "node-pending": c["primary"],
-            "node-running": c["warning"], "node-done": c["success"], "node-error": c["error"],
-            "node-grad": c["secondary"], "edge": fg, "edge-dim": c["foreground-muted"],
-            "device-cpu": c["primary"], "device-gpu": c["accent"],
-            "heat-0": c["primary"], "heat-1": c["success"], "heat-2": c["warning"],
-            "heat-3": c["accent"], "heat-4": c["error"], "source-current": c["primary-muted"],
+            "node-defined": fg,
+            "node-pruned": c["foreground-muted"],
+            "node-pending": c["primary"],
+            "node-running": c["warning"],
+            "node-done": c["success"],
+            "node-error": c["error"],
+            "node-grad": c["secondary"],
+            "edge": fg,
+            "edge-dim": c["foreground-muted"],
+            "device-cpu": c["primary"],
+            "device-gpu": c["accent"],
+            "heat-0": c["primary"],
+            "heat-1": c["success"],
+            "heat-2": c["warning"],
+            "heat-3": c["accent"],
+            "heat-4": c["error"],
+            "source-current": c["primary-muted"],
         }
 
     # ------------------------------------------------------------ composition
@@ -254,8 +383,9 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
         if self._wanted_theme in self.available_themes:
             self.theme = self._wanted_theme
         else:
-            self.notify(f"unknown theme {self._wanted_theme!r}; using {DEFAULT_THEME}",
-                        severity="warning")
+            self.notify(
+                f"unknown theme {self._wanted_theme!r}; using {DEFAULT_THEME}", severity="warning"
+            )
             self.theme = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else self.theme
         self.card.display = False
         self.set_titles()
@@ -313,11 +443,14 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
         scene = self.scenes.get(self.scene_name)
         if scene is None:
             if self.scenes:
-                self.notify(f"no scene named {self.scene_name!r}; have: "
-                            f"{', '.join(self.scenes)}", severity="error")
+                self.notify(
+                    f"no scene named {self.scene_name!r}; have: {', '.join(self.scenes)}",
+                    severity="error",
+                )
             return
-        self.sub_title = f"{scene_text(self.scene_name, scene, self.lang)[0]} · " \
-                         f"{self.device.upper()}"
+        self.sub_title = (
+            f"{scene_text(self.scene_name, scene, self.lang)[0]} · {self.device.upper()}"
+        )
         self.show_scene(self.scene_name, scene)
         source = getattr(scene, "source", "")
         if callable(source):  # engine scenes render their listing for a device and a count
@@ -331,10 +464,15 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
 
     @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
     def _run_engine(self, scene: Any, device: str, iterations: int | None) -> None:
-        job = job_for(scene, device, iterations, self.seed) \
-            if isinstance(self.runner, ProcessRunner) else None
-        self.runner.run(job or (lambda: scene.run(device=device, iterations=iterations,
-                                                  seed=self.seed)), stream=self.stream)
+        job = (
+            job_for(scene, device, iterations, self.seed)
+            if isinstance(self.runner, ProcessRunner)
+            else None
+        )
+        self.runner.run(
+            job or (lambda: scene.run(device=device, iterations=iterations, seed=self.seed)),
+            stream=self.stream,
+        )
 
     @work(thread=True, group="probe", exit_on_error=False)
     def _probe_gpu(self) -> None:
@@ -343,8 +481,11 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
 
     def _set_gpu(self, ok: bool, reason: str) -> None:
         self.gpu_ok, self.gpu_reason = ok, reason
-        self.gpu_panel.set_info(self._device_info("gpu") if ok else
-                                {"device": "gpu", "available": False, "reason": reason})
+        self.gpu_panel.set_info(
+            self._device_info("gpu")
+            if ok
+            else {"device": "gpu", "available": False, "reason": reason}
+        )
         self.refresh_bindings()
 
     # ------------------------------------------------------------ the frame
@@ -485,6 +626,7 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
         yield from super().get_system_commands(screen)
         yield from system_commands(self)
 
+
 def make_app(
     scene: str = DEFAULT_SCENE,
     device: str = "cpu",
@@ -515,8 +657,19 @@ def make_replay_app(recording: Recording, **options: Any) -> CgvizApp:
     from tui.replay.player import Player
 
     speed = options.pop("speed", "lecture")
-    player = Player(recording.events, speed=speed,
-                    fake_timings=bool(options.get("deterministic")), paced=recording.paced)
+    player = Player(
+        recording.events,
+        speed=speed,
+        fake_timings=bool(options.get("deterministic")),
+        paced=recording.paced,
+    )
     player.pause_on_marker = bool(options.pop("pause_on_markers", False))
-    return make_app(scene=recording.scene_name, device=recording.device, scenes={},
-                    player=player, recording=recording, speed=speed, **options)
+    return make_app(
+        scene=recording.scene_name,
+        device=recording.device,
+        scenes={},
+        player=player,
+        recording=recording,
+        speed=speed,
+        **options,
+    )

@@ -18,28 +18,41 @@ if TYPE_CHECKING:
 
 def system_commands(app: CgvizApp) -> Iterator[SystemCommand]:
     """The fixed commands ("group: verb"), added after Textual's own."""
-    yield SystemCommand("run: pause / resume", "Pause or resume the engine",
-                        app.action_toggle_pause)
+    yield SystemCommand(
+        "run: pause / resume", "Pause or resume the engine", app.action_toggle_pause
+    )
     yield SystemCommand("run: step one node", "Run to the next node, then pause", app.action_step)
     yield SystemCommand("run: restart", "Restart the scene", app.action_restart)
-    yield SystemCommand("view: fold / unfold scopes", "Fold the gradients/ scope",
-                        app.action_toggle_fold)
-    yield SystemCommand("view: toggle orientation", "Left-to-right or top-to-bottom",
-                        app.action_toggle_orientation)
-    yield SystemCommand("view: static graph as built / as run",
-                        "The graph your code built, or the one Session.run executes after the "
-                        "graph passes (folding, fusion)", app.action_toggle_as_run)
-    yield SystemCommand("bench: show results", "The CPU vs GPU table and matmul GFLOP/s of "
-                        "the newest `cgviz bench` results", app.action_show_bench)
-    yield SystemCommand("view: box size", "Fit the pane, full, compact or one-row boxes",
-                        app.action_toggle_compact)
-    yield SystemCommand("view: save screenshot", "An SVG of the screen, in the working directory",
-                        app.action_screenshot)
+    yield SystemCommand(
+        "view: fold / unfold scopes", "Fold the gradients/ scope", app.action_toggle_fold
+    )
+    yield SystemCommand(
+        "view: toggle orientation", "Left-to-right or top-to-bottom", app.action_toggle_orientation
+    )
+    yield SystemCommand(
+        "view: static graph as built / as run",
+        "The graph your code built, or the one Session.run executes after the "
+        "graph passes (folding, fusion)",
+        app.action_toggle_as_run,
+    )
+    yield SystemCommand(
+        "bench: show results",
+        "The CPU vs GPU table and matmul GFLOP/s of the newest `cgviz bench` results",
+        app.action_show_bench,
+    )
+    yield SystemCommand(
+        "view: box size", "Fit the pane, full, compact or one-row boxes", app.action_toggle_compact
+    )
+    yield SystemCommand(
+        "view: save screenshot",
+        "An SVG of the screen, in the working directory",
+        app.action_screenshot,
+    )
     yield SystemCommand("view: help", "Keys and what the panes show", app.action_help)
 
 
 class CgvizCommands(Provider):
-    """"scene: open …", "device: switch to …", "speed: …", "colour: by …"."""
+    """ "scene: open …", "device: switch to …", "speed: …", "colour: by …"."""
 
     def _entries(self) -> list[tuple[str, object, str]]:
         app: CgvizApp = self.app  # type: ignore[assignment]
@@ -49,11 +62,21 @@ class CgvizCommands(Provider):
             out.append((f"scene: open {name}", partial(app.open_scene, name), title))
         for device in ("cpu", "gpu"):
             label = "CPU (numpy)" if device == "cpu" else "GPU (cupy)"
-            out.append((f"device: switch to {label}", partial(app.set_device, device),
-                        app.device_note(device)))
+            out.append(
+                (
+                    f"device: switch to {label}",
+                    partial(app.set_device, device),
+                    app.device_note(device),
+                )
+            )
         for speed, delay in SPEEDS:
-            out.append((f"speed: {speed}", partial(app.set_speed, speed),
-                        f"{delay:g}s per node" if delay else "no pauses"))
+            out.append(
+                (
+                    f"speed: {speed}",
+                    partial(app.set_speed, speed),
+                    f"{delay:g}s per node" if delay else "no pauses",
+                )
+            )
         for mode in ("state", "device", "heat"):
             out.append((f"colour: by {mode}", partial(app.set_colour_mode, mode), ""))
         return out
@@ -67,5 +90,9 @@ class CgvizCommands(Provider):
         for title, callback, help_text in self._entries():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), callback,  # type: ignore[arg-type]
-                          help=help_text)
+                yield Hit(
+                    score,
+                    matcher.highlight(title),
+                    callback,  # type: ignore[arg-type]
+                    help=help_text,
+                )

@@ -1,21 +1,21 @@
 """The app's frame (a mixin): drain the engine's inbox once a frame, fold the events into the
 view state, and redraw what the state says changed.
 
-Mixed into :class:`tui.app.cgviz_app.CgvizApp`, which provides the widgets, the runner or player, and
-the state. Panes redraw every frame (at full speed at most ``FULL_SPEED_PANE_HZ`` times a
+Mixed into :class:`tui.app.cgviz_app.CgvizApp`, which provides the widgets, the runner or player,
+and the state. Panes redraw every frame (at full speed at most ``FULL_SPEED_PANE_HZ`` times a
 second); tables and plots at ``PANEL_HZ``.
 """
 
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from textual.content import Content
 
-from tui.view.captions import pane_subtitle, pane_title, status_text
 from tui.i18n import scene_text
+from tui.view.captions import pane_subtitle, pane_title, status_text
 
 if TYPE_CHECKING:
     from tui.widgets import GraphView
@@ -72,16 +72,23 @@ class FrameActions:
         if "scene" in dirty and st.scene:
             if self.recording is None:
                 name = str(st.scene.get("name") or "")
-                title = scene_text(name, self.scenes.get(name), self.lang)[0] \
-                    if name in self.scenes else st.scene.get("title") or name
+                title = (
+                    scene_text(name, self.scenes.get(name), self.lang)[0]
+                    if name in self.scenes
+                    else st.scene.get("title") or name
+                )
                 self.sub_title = f"{title} · {self.device.upper()}"
             self.scene_event(st.scene)
             if st.scene.get("source"):
                 self.source_pane.set_source(str(st.scene["source"]))
         now = time.monotonic()
         speed = self.player.speed if self.player is not None else self.runner.speed
-        panes_due = (self.deterministic or speed != "full" or st.finished
-                     or now - self._panes_at >= 1 / FULL_SPEED_PANE_HZ)
+        panes_due = (
+            self.deterministic
+            or speed != "full"
+            or st.finished
+            or now - self._panes_at >= 1 / FULL_SPEED_PANE_HZ
+        )
         if panes_due:
             self._panes_at = now
         for mode, view in (("static", self.static_graph), ("eager", self.eager_graph)):
@@ -104,8 +111,12 @@ class FrameActions:
         for err in st.new_errors[:3]:
             node = err.get("node_name") or err.get("node")
             where = f" in {node}" if node is not None else ""
-            self.notify(f"{err.get('type', 'Error')}{where}: {err.get('message', '')}",
-                        title="Engine error", severity="error", timeout=10)
+            self.notify(
+                f"{err.get('type', 'Error')}{where}: {err.get('message', '')}",
+                title="Engine error",
+                severity="error",
+                timeout=10,
+            )
         st.new_errors.clear()
         now = time.monotonic()
         throttled = not self.deterministic and now - self._panels_at < 1 / PANEL_HZ
@@ -166,7 +177,6 @@ class FrameActions:
         if text != self._status_text:
             self._status_text = text
             self.status.update(Content(text), layout=False)
-
 
     def frame_ms_p95(self) -> float | None:
         """95th percentile of recent drain+present times in ms (None before any frame)."""

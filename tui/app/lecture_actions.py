@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from textual.content import Content
 
-from tui.view.captions import cue_text, pane_title
 from tui.i18n import scene_text, tr
-from tui.view.lecture import BOTH, neighbour, scene_sides
 from tui.screens.traceback import TracebackScreen
+from tui.view.captions import cue_text, pane_title
+from tui.view.lecture import BOTH, neighbour, scene_sides
 
 if TYPE_CHECKING:
     from tui.replay.load import Recording
@@ -45,8 +45,9 @@ class LectureActions:
     def _placeholders(self) -> None:
         app: Any = self
         for mode, view in (("static", app.static_graph), ("eager", app.eager_graph)):
-            view.empty_text = tr(f"empty.{mode}" if mode in self._sides else f"none.{mode}",
-                                 app.lang)
+            view.empty_text = tr(
+                f"empty.{mode}" if mode in self._sides else f"none.{mode}", app.lang
+            )
 
     def show_scene(self, name: str, scene: Any) -> None:
         """Caption the scene and give the room to the panes it runs."""
@@ -104,10 +105,15 @@ class LectureActions:
         if self._traceback_shown is ev:
             return
         self._traceback_shown = ev
-        title = tr("traceback.title", app.lang, label=ev.get("label") or app.scene_name,
-                   type=ev.get("type", "Error"))
-        app.push_screen(TracebackScreen(title, str(ev.get("traceback") or ""),
-                                        tr("traceback.close", app.lang)))
+        title = tr(
+            "traceback.title",
+            app.lang,
+            label=ev.get("label") or app.scene_name,
+            type=ev.get("type", "Error"),
+        )
+        app.push_screen(
+            TracebackScreen(title, str(ev.get("traceback") or ""), tr("traceback.close", app.lang))
+        )
 
     # ------------------------------------------------------------ replays
 
@@ -132,7 +138,7 @@ class LectureActions:
         app.present_now()
 
     def replay_status(self) -> str:
-        """"replay 120/2,410 · Session.run #2: backward · pause at markers"."""
+        """ "replay 120/2,410 · Session.run #2: backward · pause at markers"."""
         app: Any = self
         player = app.player
         parts = [tr("status.replay", app.lang, k=f"{player.pos:,}", n=f"{len(player.events):,}")]

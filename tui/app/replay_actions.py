@@ -1,7 +1,7 @@
 """Replay controls of the app (a mixin): step one node both ways, markers, pause on markers.
 
-In a replay the app has a :class:`tui.replay.player.Player` instead of an engine run; its state is the
-app's view state. After a step back the player's state is another object: the panes forget the
+In a replay the app has a :class:`tui.replay.player.Player` instead of an engine run; its state is
+the app's view state. After a step back the player's state is another object: the panes forget the
 old graphs and draw the new ones from scratch.
 """
 
@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
 
 class ReplayActions:
-    """Actions and the per-frame tick of a replay (mixed into :class:`tui.app.cgviz_app.CgvizApp`)."""
+    """Actions and the per-frame tick of a replay (mixed into
+    :class:`tui.app.cgviz_app.CgvizApp`)."""
 
     player: Player | None
     _player_gen: int
@@ -83,7 +84,8 @@ class ReplayActions:
         app: Any = self
         if app.player is not None:
             app.player.pause_on_marker = not app.player.pause_on_marker
-            app.notify("pause at markers: " + ("on" if app.player.pause_on_marker else "off"),
-                       timeout=2)
+            app.notify(
+                "pause at markers: " + ("on" if app.player.pause_on_marker else "off"), timeout=2
+            )
             app.state.dirty.add("status")
             app.present_now()

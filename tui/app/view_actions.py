@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tui.view.captions import COLOUR_MODES
 from tui.i18n import tr
+from tui.view.captions import COLOUR_MODES
 
 if TYPE_CHECKING:
     from tui.view.model import GraphModel

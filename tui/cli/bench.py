@@ -24,8 +24,14 @@ from rich.cells import cell_len
 
 from tui.i18n import cell_ljust
 
-__all__ = ["BenchError", "bench_charts", "bench_command", "default_dir", "load_results",
-           "newest_results"]
+__all__ = [
+    "BenchError",
+    "bench_charts",
+    "bench_command",
+    "default_dir",
+    "load_results",
+    "newest_results",
+]
 
 BAR_WIDTH = 40
 
@@ -106,8 +112,9 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _bars(title: str, rows: Iterable[tuple[str, Any, str]], bar_width: int = BAR_WIDTH
-          ) -> list[str]:
+def _bars(
+    title: str, rows: Iterable[tuple[str, Any, str]], bar_width: int = BAR_WIDTH
+) -> list[str]:
     rows = [(label, value, unit) for label, value, unit in rows if isinstance(value, (int, float))]
     if not rows:
         return []
@@ -116,8 +123,10 @@ def _bars(title: str, rows: Iterable[tuple[str, Any, str]], bar_width: int = BAR
     out = [title]
     for label, value, unit in rows:
         n = int(round(bar_width * abs(value) / top))
-        out.append(f"  {cell_ljust(label, width)}  {'█' * n}{' ' * (bar_width - n)} "
-                   f"{value:,.4g} {unit}".rstrip())
+        out.append(
+            f"  {cell_ljust(label, width)}  {'█' * n}{' ' * (bar_width - n)} "
+            f"{value:,.4g} {unit}".rstrip()
+        )
     return [*out, ""]
 
 
@@ -130,16 +139,31 @@ def bench_charts(data: dict[str, Any]) -> str:
     for device in sorted({str(m.get("device")) for m in _rows(data, "matmul")}):
         out += _bars(f"matmul GFLOP/s on {device}:", matmul_rows(data, device))
     for device in sorted({str(m.get("device")) for m in _rows(data, "seed")}):
-        out += _bars(f"seed workloads on {device} (median):", (
-            (str(r.get("workload")), r.get("median"), str(r.get("unit", "")))
-            for r in _rows(data, "seed") if str(r.get("device")) == device))
+        out += _bars(
+            f"seed workloads on {device} (median):",
+            (
+                (str(r.get("workload")), r.get("median"), str(r.get("unit", "")))
+                for r in _rows(data, "seed")
+                if str(r.get("device")) == device
+            ),
+        )
     cases = data.get("cases")
     if isinstance(cases, dict):
-        out += _bars("cases (median):", ((name, c.get("median"), c.get("unit", ""))
-                                         for name, c in cases.items() if isinstance(c, dict)))
-    out += _bars("ratios (median; 1.0 = as fast as raw numpy):", (
-        (f"{r.get('case')} / {r.get('reference')}", r.get("median"), "x")
-        for r in _rows(data, "ratios")))
+        out += _bars(
+            "cases (median):",
+            (
+                (name, c.get("median"), c.get("unit", ""))
+                for name, c in cases.items()
+                if isinstance(c, dict)
+            ),
+        )
+    out += _bars(
+        "ratios (median; 1.0 = as fast as raw numpy):",
+        (
+            (f"{r.get('case')} / {r.get('reference')}", r.get("median"), "x")
+            for r in _rows(data, "ratios")
+        ),
+    )
     return "\n".join(out).rstrip()
 
 
@@ -155,8 +179,11 @@ def devices(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 def matmul_rows(data: dict[str, Any], device: str) -> list[tuple[str, float, str]]:
     """(size, GFLOP/s, unit) of one device's matmul section, smallest size first."""
-    rows = [r for r in _rows(data, "matmul") if str(r.get("device")) == device
-            and isinstance(r.get("gflops"), (int, float))]
+    rows = [
+        r
+        for r in _rows(data, "matmul")
+        if str(r.get("device")) == device and isinstance(r.get("gflops"), (int, float))
+    ]
     rows.sort(key=lambda r: r.get("size") if isinstance(r.get("size"), int) else 0)
     return [(f"{r.get('size')}", float(r["gflops"]), "GFLOP/s") for r in rows]
 

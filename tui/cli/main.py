@@ -21,8 +21,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from tui.i18n import LANGS
 from tui.engine_link.runner import SPEEDS
+from tui.i18n import LANGS
 
 __all__ = ["main", "run_cli"]
 
@@ -44,67 +44,117 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _view_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--theme", default=None,
-                   help="cgviz-dark, cgviz-light, projector, colorblind, or a Textual theme")
+    p.add_argument(
+        "--theme",
+        default=None,
+        help="cgviz-dark, cgviz-light, projector, colorblind, or a Textual theme",
+    )
     p.add_argument("--lang", default="en", choices=LANGS, help="captions in English or Korean")
-    p.add_argument("--present", action="store_true",
-                   help="presentation mode: projector theme, big cues, side panels hidden")
+    p.add_argument(
+        "--present",
+        action="store_true",
+        help="presentation mode: projector theme, big cues, side panels hidden",
+    )
     p.add_argument("--speed", default="lecture", choices=[n for n, _ in SPEEDS])
-    p.add_argument("--chrome-trace", metavar="OUT.json", default=None,
-                   help="write a Chrome/Perfetto trace (one process per device)")
-    p.add_argument("--bench", metavar="FILE", default=None,
-                   help="benchmark results for the bench screen (b; default: the newest "
-                        "that cgviz bench saved)")
+    p.add_argument(
+        "--chrome-trace",
+        metavar="OUT.json",
+        default=None,
+        help="write a Chrome/Perfetto trace (one process per device)",
+    )
+    p.add_argument(
+        "--bench",
+        metavar="FILE",
+        default=None,
+        help="benchmark results for the bench screen (b; default: the newest "
+        "that cgviz bench saved)",
+    )
 
 
 def _live_options(p: argparse.ArgumentParser) -> None:
     _view_options(p)
-    p.add_argument("--device", default="auto", choices=("auto", "cpu", "gpu"),
-                   help="auto (default): the GPU where one works, else the CPU")
+    p.add_argument(
+        "--device",
+        default="auto",
+        choices=("auto", "cpu", "gpu"),
+        help="auto (default): the GPU where one works, else the CPU",
+    )
     p.add_argument("--iterations", type=int, default=None, help="iterations to run")
-    p.add_argument("--record", metavar="OUT.jsonl", default=None,
-                   help="record every event to a trace (replay it with: cgviz replay)")
+    p.add_argument(
+        "--record",
+        metavar="OUT.jsonl",
+        default=None,
+        help="record every event to a trace (replay it with: cgviz replay)",
+    )
 
 
 def build_parsers() -> dict[str, argparse.ArgumentParser]:
     """One parser per command ("" is the live scene)."""
-    live = _Parser(prog="cgviz", description="Static graphs vs eager loops, live, with "
-                   "per-device timings. Commands: " + ", ".join(COMMANDS) + " (cgviz COMMAND -h).")
+    live = _Parser(
+        prog="cgviz",
+        description="Static graphs vs eager loops, live, with "
+        "per-device timings. Commands: " + ", ".join(COMMANDS) + " (cgviz COMMAND -h).",
+    )
     live.add_argument("--scene", default=DEFAULT_SCENE, help="scene to open (see: cgviz scenes)")
     live.add_argument("--trace", metavar="FILE", default=None, help="same as: cgviz replay FILE")
     _live_options(live)
     scenes = _Parser(prog="cgviz scenes", description="The lecture's scenes, in order.")
     scenes.add_argument("--lang", default="en", choices=LANGS)
     scenes.add_argument("--no-captions", action="store_true", help="names and titles only")
-    run = _Parser(prog="cgviz run", description="Visualise your own script: `import torch` "
-                  "and `import tensorflow as tf` resolve to the engine for it.")
+    run = _Parser(
+        prog="cgviz run",
+        description="Visualise your own script: `import torch` "
+        "and `import tensorflow as tf` resolve to the engine for it.",
+    )
     run.add_argument("script", help="a Python script")
     _live_options(run)
-    replay = _Parser(prog="cgviz replay", description="Replay a recorded trace: no engine, the "
-                     "recorded timings and device, step both ways, markers.")
-    replay.add_argument("trace", help="a trace written by --record (or python -m engine run "
-                        "--trace)")
-    replay.add_argument("--pause-on-markers", action="store_true",
-                        help="pause at every phase marker (graph built, forward, backward...)")
+    replay = _Parser(
+        prog="cgviz replay",
+        description="Replay a recorded trace: no engine, the "
+        "recorded timings and device, step both ways, markers.",
+    )
+    replay.add_argument(
+        "trace", help="a trace written by --record (or python -m engine run --trace)"
+    )
+    replay.add_argument(
+        "--pause-on-markers",
+        action="store_true",
+        help="pause at every phase marker (graph built, forward, backward...)",
+    )
     _view_options(replay)
-    cast = _Parser(prog="cgviz export-cast", description="Write an asciicast v2 recording of "
-                   "a replay, made headless (play it with asciinema play or the web player).")
+    cast = _Parser(
+        prog="cgviz export-cast",
+        description="Write an asciicast v2 recording of "
+        "a replay, made headless (play it with asciinema play or the web player).",
+    )
     cast.add_argument("trace")
     cast.add_argument("out")
     cast.add_argument("--size", default="160x48", help="COLSxROWS (default 160x48)")
-    cast.add_argument("--speed", type=float, default=1.0,
-                      help="times the lecture pace (0.2 s a node at 1; default 1)")
+    cast.add_argument(
+        "--speed",
+        type=float,
+        default=1.0,
+        help="times the lecture pace (0.2 s a node at 1; default 1)",
+    )
     cast.add_argument("--fps", type=float, default=10.0, help="frames per second (default 10)")
     cast.add_argument("--theme", default=None)
     cast.add_argument("--lang", default="en", choices=LANGS)
     cast.add_argument("--present", action="store_true")
-    serve = _Parser(prog="cgviz serve", description="Serve cgviz in a browser (needs "
-                    "textual-serve). Options after -- go to cgviz.")
+    serve = _Parser(
+        prog="cgviz serve",
+        description="Serve cgviz in a browser (needs textual-serve). Options after -- go to cgviz.",
+    )
     serve.add_argument("--host", default="localhost")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("rest", nargs=argparse.REMAINDER)
-    return {"": live, "scenes": scenes, "run": run, "replay": replay, "export-cast": cast,
-            "serve": serve}
+    return {
+        "": live,
+        "scenes": scenes,
+        "run": run,
+        "replay": replay,
+        "export-cast": cast,
+        "serve": serve,
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -122,8 +172,14 @@ def run_cli(argv: list[str]) -> int:
 
             return bench_command(rest)
         args = build_parsers()[command].parse_args(rest)
-        handler = {"": _live, "scenes": _scenes, "run": _live, "replay": _replay,
-                   "export-cast": _export_cast, "serve": _serve}[command]
+        handler = {
+            "": _live,
+            "scenes": _scenes,
+            "run": _live,
+            "replay": _replay,
+            "export-cast": _export_cast,
+            "serve": _serve,
+        }[command]
         return int(handler(args) or 0)
     except CliError as e:
         return _fail(str(e), e.code)
@@ -197,8 +253,9 @@ def _scenes(args: argparse.Namespace) -> int:
     scenes, problem = load_scenes()
     if not scenes:
         raise CliError(problem or "no scenes")
-    sys.stdout.write(format_scene_list(scenes, DEFAULT_SCENE, args.lang,
-                                       captions=not args.no_captions) + "\n")
+    sys.stdout.write(
+        format_scene_list(scenes, DEFAULT_SCENE, args.lang, captions=not args.no_captions) + "\n"
+    )
     return 0
 
 
@@ -230,23 +287,33 @@ def _live(args: argparse.Namespace) -> int:
         if not scenes:
             raise CliError(problem or "no scenes")
         if name not in scenes:
-            raise CliError(f"unknown scene {name!r}; scenes: {', '.join(scenes)} "
-                           "(list them: cgviz scenes)")
+            raise CliError(
+                f"unknown scene {name!r}; scenes: {', '.join(scenes)} (list them: cgviz scenes)"
+            )
     from tui.app.cgviz_app import make_app
     from tui.engine_link import STREAM
     from tui.engine_link.process import ProcessRunner
 
-    app = make_app(scene=name, device=args.device, theme=_theme(args),
-                   iterations=args.iterations, speed=args.speed, scenes=scenes,
-                   lang=args.lang, present=args.present, bench=args.bench)
+    app = make_app(
+        scene=name,
+        device=args.device,
+        theme=_theme(args),
+        iterations=args.iterations,
+        speed=args.speed,
+        scenes=scenes,
+        lang=args.lang,
+        present=args.present,
+        bench=args.bench,
+    )
     recorder = None
     if args.record or args.chrome_trace:
         from tui.engine_link import device_info
         from tui.engine_link.recorder import Recorder, recording_header
 
         facts = {d: device_info(d) for d in ("cpu", "gpu")}
-        header = recording_header(args.device, facts, scene=name,
-                                  paced=dict(SPEEDS)[args.speed] > 0)
+        header = recording_header(
+            args.device, facts, scene=name, paced=dict(SPEEDS)[args.speed] > 0
+        )
         # the engine process's events arrive through the runner; a thread engine's on STREAM
         source = app.runner if isinstance(app.runner, ProcessRunner) else STREAM
         recorder = Recorder(source, args.record, args.chrome_trace, header)
@@ -269,9 +336,15 @@ def _replay(args: argparse.Namespace) -> int:
         _note(f"Chrome trace written to {args.chrome_trace}")
     from tui.app.cgviz_app import make_replay_app
 
-    app = make_replay_app(recording, theme=_theme(args), speed=args.speed, lang=args.lang,
-                          bench=args.bench,
-                          present=args.present, pause_on_markers=args.pause_on_markers)
+    app = make_replay_app(
+        recording,
+        theme=_theme(args),
+        speed=args.speed,
+        lang=args.lang,
+        bench=args.bench,
+        present=args.present,
+        pause_on_markers=args.pause_on_markers,
+    )
     app.run()
     return 0
 
@@ -294,10 +367,20 @@ def _export_cast(args: argparse.Namespace) -> int:
     recording = _load_recording(args.trace)
     from tui.replay.cast import export_cast
 
-    info = export_cast(recording, args.out, size=size, speed=args.speed, fps=args.fps,
-                       theme=_theme(args), lang=args.lang, present=args.present)
-    _note(f"cast written to {args.out}: {info['frames']} frames, {info['markers']} markers, "
-          f"{info['duration']:.1f} s (play: asciinema play {args.out})")
+    info = export_cast(
+        recording,
+        args.out,
+        size=size,
+        speed=args.speed,
+        fps=args.fps,
+        theme=_theme(args),
+        lang=args.lang,
+        present=args.present,
+    )
+    _note(
+        f"cast written to {args.out}: {info['frames']} frames, {info['markers']} markers, "
+        f"{info['duration']:.1f} s (play: asciinema play {args.out})"
+    )
     return 0
 
 

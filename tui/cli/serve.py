@@ -18,8 +18,10 @@ INSTALL = "pip install textual-serve  (or: pip install 'cgviz[serve]')"
 def serve(host: str, port: int, argv: list[str]) -> int:
     """Serve cgviz; returns an exit code (2 with a one-line hint when textual-serve is missing)."""
     if importlib.util.find_spec("textual_serve") is None:
-        print(f"cgviz: error: cgviz serve needs textual-serve, which is not installed: "
-              f"{INSTALL}", file=sys.stderr)
+        print(
+            f"cgviz: error: cgviz serve needs textual-serve, which is not installed: {INSTALL}",
+            file=sys.stderr,
+        )
         return 2
     from textual_serve.server import Server
 

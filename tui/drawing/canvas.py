@@ -15,9 +15,22 @@ N, E, S, W = 1, 2, 4, 8
 """Direction bits of a cell: which neighbours a line through it reaches."""
 
 GLYPHS = {
-    0: " ", N: "╵", S: "╷", E: "╶", W: "╴",
-    N | S: "│", E | W: "─", N | E: "└", N | W: "┘", S | E: "┌", S | W: "┐",
-    N | S | E: "├", N | S | W: "┤", E | W | N: "┴", E | W | S: "┬", N | E | S | W: "┼",
+    0: " ",
+    N: "╵",
+    S: "╷",
+    E: "╶",
+    W: "╴",
+    N | S: "│",
+    E | W: "─",
+    N | E: "└",
+    N | W: "┘",
+    S | E: "┌",
+    S | W: "┐",
+    N | S | E: "├",
+    N | S | W: "┤",
+    E | W | N: "┴",
+    E | W | S: "┬",
+    N | E | S | W: "┼",
 }
 """Direction bits -> box-drawing glyph (the same merge `combine_quads` performs)."""
 
@@ -48,7 +61,7 @@ class EdgeGrid:
             pts = edge.points
             if pts:
                 self._mark(*pts[0], back, key)  # the edge leaves its box: no gap under it
-            for (x1, y1), (x2, y2) in zip(pts, pts[1:]):
+            for (x1, y1), (x2, y2) in zip(pts, pts[1:], strict=False):
                 self._segment(x1, y1, x2, y2, key)
             if len(pts) >= 2:
                 (xa, ya), (xb, yb) = pts[-2], pts[-1]

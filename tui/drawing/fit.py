@@ -21,11 +21,18 @@ COMPACT_W = 18
 """Box width of compact boxes."""
 MINI_W = 15
 """Box width of mini (one-row) boxes."""
-BOX_SIZES: dict[str, tuple[int, int]] = {"full": (4, BOX_W), "compact": (3, COMPACT_W),
-                                         "mini": (1, MINI_W)}
+BOX_SIZES: dict[str, tuple[int, int]] = {
+    "full": (4, BOX_W),
+    "compact": (3, COMPACT_W),
+    "mini": (1, MINI_W),
+}
 """Box size name -> (rows, cells)."""
 FIT_ORDER: tuple[tuple[str, int | None], ...] = (
-    ("full", None), ("compact", None), ("mini", None), ("mini", 1))
+    ("full", None),
+    ("compact", None),
+    ("mini", None),
+    ("mini", 1),
+)
 """Box sizes (and lanes between layers) tried in turn until the drawing fits the pane; the
 last, mini boxes with one lane, is the densest picture."""
 
@@ -51,8 +58,11 @@ def candidates(mode: str, pref: str, auto_orientation: bool, box_size: str) -> l
     return [(o, size, lanes) for o in turns for size, lanes in FIT_ORDER]
 
 
-def draw(placements: dict[NodeId, tuple[int, int]],
-         nodes: Sequence[tuple[NodeId, Sequence[NodeId]]], way: Try) -> Layout:
+def draw(
+    placements: dict[NodeId, tuple[int, int]],
+    nodes: Sequence[tuple[NodeId, Sequence[NodeId]]],
+    way: Try,
+) -> Layout:
     """The layout of placed nodes drawn one way."""
     orientation, size, lanes = way
     box_h, box_w = BOX_SIZES[size]
@@ -64,8 +74,9 @@ def fits(layout: Layout, width: int, height: int) -> bool:
     return layout.width <= width and layout.height <= height
 
 
-def most_shown(drawn: Sequence[tuple[int, Layout]], tries: Sequence[Try], width: int,
-               height: int, pref: str) -> tuple[int, Layout]:
+def most_shown(
+    drawn: Sequence[tuple[int, Layout]], tries: Sequence[Try], width: int, height: int, pref: str
+) -> tuple[int, Layout]:
     """Of drawings none of which fits, the one that shows the largest share of itself; on a
     tie the denser boxes, then the preferred orientation."""
 

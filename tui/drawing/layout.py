@@ -90,8 +90,9 @@ class Spacing:
         return self.gap_u - 1 - self.stub
 
     @staticmethod
-    def for_(orientation: Orientation, box_h: int = 4, box_w: int = BOX_W,
-             lanes: int | None = None) -> Spacing:
+    def for_(
+        orientation: Orientation, box_h: int = 4, box_w: int = BOX_W, lanes: int | None = None
+    ) -> Spacing:
         """The spacing used for an orientation and a box size.
 
         Args:
@@ -103,8 +104,9 @@ class Spacing:
         """
         stub = 0 if box_h < 3 else 1
         if orientation == "LR":
-            sp = Spacing(box_u=box_w, box_v=box_h, gap_u=7 - 2 * (1 - stub), gap_v=2 - (1 - stub),
-                         stub=stub)
+            sp = Spacing(
+                box_u=box_w, box_v=box_h, gap_u=7 - 2 * (1 - stub), gap_v=2 - (1 - stub), stub=stub
+            )
         else:
             sp = Spacing(box_u=box_h, box_v=box_w, gap_u=4 - (1 - stub), gap_v=3, stub=stub)
         if lanes is not None:
@@ -158,9 +160,11 @@ def place_full(nodes: Sequence[tuple[NodeId, Sequence[NodeId]]]) -> dict[NodeId,
     def sweep(layers: Iterable[int], neighbours: dict[NodeId, list[NodeId]]) -> None:
         for lay in layers:
             members = by_layer.get(lay, [])
+
             def bary(n: NodeId) -> float:
                 ns = neighbours[n]
                 return sum(order[m] for m in ns) / len(ns) if ns else order[n]
+
             members.sort(key=lambda n: (bary(n), order[n]))
             for i, n in enumerate(members):
                 order[n] = i
@@ -174,8 +178,9 @@ def place_full(nodes: Sequence[tuple[NodeId, Sequence[NodeId]]]) -> dict[NodeId,
     return {n: (layer[n] - lowest, order[n]) for n in layer}
 
 
-def place_like(nodes: Sequence[tuple[NodeId, Sequence[NodeId]]],
-               base: dict[NodeId, tuple[int, int]]) -> dict[NodeId, tuple[int, int]]:
+def place_like(
+    nodes: Sequence[tuple[NodeId, Sequence[NodeId]]], base: dict[NodeId, tuple[int, int]]
+) -> dict[NodeId, tuple[int, int]]:
     """Place a graph derived from another (the static graph as run, from the graph as built):
     nodes the two share keep their (layer, slot); a new node goes into the layer after its
     deepest input, at the first free slot; a node whose input moved to or past its layer moves
@@ -234,8 +239,12 @@ class AppendPlacer:
             want = slots[(len(slots) - 1) // 2]
         else:
             want = 0
-        slot = next(s for d in range(len(taken) + 1) for s in (want + d, want - d)
-                    if s >= 0 and s not in taken)
+        slot = next(
+            s
+            for d in range(len(taken) + 1)
+            for s in (want + d, want - d)
+            if s >= 0 and s not in taken
+        )
         taken.add(slot)
         self.placed[nid] = (lay, slot)
         return lay, slot
@@ -333,8 +342,9 @@ def geometry(
                 down = va >= ve
                 gap_slot = sd if down else sd + 1  # gap just before the target's slot, facing src
                 gap_start = v0(gap_slot) - sp.gap_v
-                c1 = ue + sp.stub + lanes_u.take(ls + 1, min(ve, gap_start), max(ve, gap_start),
-                                                 src)
+                c1 = (
+                    ue + sp.stub + lanes_u.take(ls + 1, min(ve, gap_start), max(ve, gap_start), src)
+                )
                 vr = gap_start + lanes_v.take(gap_slot, c1, u0(ld), src)
                 c2 = u0(ld) - sp.gap_u + sp.stub + lanes_u.take(ld, min(vr, va), max(vr, va), src)
                 pts += [(c1, ve), (c1, vr), (c2, vr), (c2, va)]

@@ -12,11 +12,11 @@ from typing import Any
 # Engine names the rest of the UI uses, imported on first use (PEP 562) so start-up stays fast:
 # ``from tui.engine_link import read_trace`` is the UI's way to reach them.
 _LAZY = {
-    "STREAM": "engine.events",          # the in-process event stream (thread engine, recorder)
-    "TraceError": "engine.events",      # a trace file that cannot be read, worded for the user
+    "STREAM": "engine.events",  # the in-process event stream (thread engine, recorder)
+    "TraceError": "engine.events",  # a trace file that cannot be read, worded for the user
     "read_trace": "engine.events",
     "UsageError": "engine.cli.common",  # a script the engine refuses, worded for the user
-    "engine_cli": "engine.cli",         # ``python -m engine``'s entry point (``cgviz bench``)
+    "engine_cli": "engine.cli",  # ``python -m engine``'s entry point (``cgviz bench``)
 }
 _ALIASES = {"engine_cli": "main"}
 
@@ -54,6 +54,7 @@ def device_info(name: str) -> dict[str, Any]:
     """Device facts (cores, clock, memory...) or ``{"available": False, "reason": ...}``."""
     try:
         from engine.devices import device_info as info
+
         return dict(info(name))
     except Exception as e:
         return {"device": name, "available": False, "reason": f"{type(e).__name__}: {e}"}

@@ -1,4 +1,5 @@
-"""The engine process's side of :mod:`tui.engine_link.process`: run jobs, pace them, send the events.
+"""The engine process's side of :mod:`tui.engine_link.process`: run jobs, pace them, send the
+events.
 
 This module imports the engine and the standard library only (never Textual or Rich): it is
 what the engine process loads, as ``python -c "from tui.engine_link.child import main; ..."`` with
@@ -8,10 +9,10 @@ sends the events in batches, and a pacer that obeys the :class:`Controls` the UI
 regions, exactly as with the thread runner.
 
 Messages from the UI: ``("job", number, Job, delay, paused, complete)``, the controls of
-:meth:`Controls.apply`, and None (quit). To the UI: ``("events", [event, ...])`` while a job
-runs, then ``("done", "finished" | "stopped")``. At full speed most static runs and eager
-iterations are skimmed here (see :mod:`tui.engine_link.skimmer`): the engine is told (``STREAM.detail``)
-as each one starts, so it builds no node events for a skimmed one and sends its op totals.
+:meth:`Controls.apply`, and None (quit). To the UI: ``("events", [event, ...])`` while a job runs,
+then ``("done", "finished" | "stopped")``. At full speed most static runs and eager iterations are
+skimmed here (see :mod:`tui.engine_link.skimmer`): the engine is told (``STREAM.detail``) as each
+one starts, so it builds no node events for a skimmed one and sends its op totals.
 """
 
 from __future__ import annotations
@@ -63,24 +64,32 @@ class Job:
             program = load_script(self.script, self.device, self.iterations)
             with open(self.script, encoding="utf-8") as f:
                 text = f.read()
-            run_script(program, self.name, self.title, self.caption, text, self.script,
-                       self.device)
+            run_script(program, self.name, self.title, self.caption, text, self.script, self.device)
             return
         from engine.scenes import get_scene
 
-        get_scene(str(self.scene)).run(self.device, self.iterations, seed=self.seed,
-                                       small=self.small)
+        get_scene(str(self.scene)).run(
+            self.device, self.iterations, seed=self.seed, small=self.small
+        )
 
 
-def run_script(program: Any, name: str, title: str, caption: str, text: str, label: str,
-               device: str) -> None:
+def run_script(
+    program: Any, name: str, title: str, caption: str, text: str, label: str, device: str
+) -> None:
     """Run a loaded user script: a ``scene`` event first; its exception becomes an ``error``
     event carrying the user's traceback (engine frames hidden)."""
     from engine.cli.program import user_traceback
     from engine.events import STREAM, Stopped
 
-    STREAM.emit("scene", name=name, title=title, caption=caption, source=text,
-                file=program.filename, device=device)
+    STREAM.emit(
+        "scene",
+        name=name,
+        title=title,
+        caption=caption,
+        source=text,
+        file=program.filename,
+        device=device,
+    )
     try:
         program.run()
     except (Stopped, KeyboardInterrupt):
@@ -88,8 +97,13 @@ def run_script(program: Any, name: str, title: str, caption: str, text: str, lab
     except SystemExit:
         return
     except Exception as e:
-        STREAM.emit("error", type=type(e).__name__, message=str(e),
-                    traceback=user_traceback(e, program.filename), label=label)
+        STREAM.emit(
+            "error",
+            type=type(e).__name__,
+            message=str(e),
+            traceback=user_traceback(e, program.filename),
+            label=label,
+        )
 
 
 class Controls:
@@ -161,8 +175,9 @@ def main(argv: list[str]) -> None:
     conn = Connection(int(argv[0]))
     controls = Controls()
     jobs: queue.Queue[tuple[Any, ...] | None] = queue.Queue()
-    threading.Thread(target=_read, args=(conn, controls, jobs), name="cgviz-controls",
-                     daemon=True).start()
+    threading.Thread(
+        target=_read, args=(conn, controls, jobs), name="cgviz-controls", daemon=True
+    ).start()
     _warm_up()
     while (message := jobs.get()) is not None:
         _, number, job, delay, paused, complete = message
@@ -231,15 +246,23 @@ def run_in_child(job: Job, conn: Any, controls: Controls) -> str:
         elif skipping and (kind == "run_finished" or kind == "iteration_finished"):
             batch.extend(skim.finish(event))
         batch.append(event)
-        if (controls.delay or controls.paused or len(batch) >= BATCH_EVENTS
-                or time.perf_counter() - sent_at >= BATCH_S or event["kind"] in AT_ONCE):
+        if (
+            controls.delay
+            or controls.paused
+            or len(batch) >= BATCH_EVENTS
+            or time.perf_counter() - sent_at >= BATCH_S
+            or event["kind"] in AT_ONCE
+        ):
             flush()
 
     def pacer(event: dict[str, Any]) -> None:
         if threading.get_ident() != me or controls.stopped:
             raise Stopped("run stopped")
-        if event.get("kind") in PACED and (controls.delay or controls.paused) and not (
-                skipping and event.get("graph") in skipping):  # a skimmed unit runs on
+        if (
+            event.get("kind") in PACED
+            and (controls.delay or controls.paused)
+            and not (skipping and event.get("graph") in skipping)
+        ):  # a skimmed unit runs on
             flush()
             controls.wait(Stopped)
 
@@ -284,4 +307,3 @@ def _warm_up() -> None:
 
 def _plain(value: Any) -> Any:
     return value.tolist() if hasattr(value, "tolist") else str(value)
-

@@ -1,14 +1,14 @@
 """Runs the live engine in its own process, so the UI and the engine each get a core.
 
-:class:`ProcessRunner` has the thread :class:`~tui.engine_link.runner.Runner`'s interface (inbox, speed,
-paused, paced, running, skimmed, set_speed, pause, step, stop, run). Given a :class:`Job`, it
+:class:`ProcessRunner` has the thread :class:`~tui.engine_link.runner.Runner`'s interface (inbox,
+speed, paused, paced, running, skimmed, set_speed, pause, step, stop, run). Given a :class:`Job`, it
 sends it to a warm child process (:mod:`tui.engine_link.child`) that runs it on the engine and sends
-the events back in batches over a socket; the calling (worker) thread receives them into the
-inbox. The child skims at full speed (whole runs / iterations sent as their summaries, see
-:mod:`tui.engine_link.skimmer`), skimming everything while this side says the UI is behind (its inbox over
-``HIGH_WATER`` until it is back under ``LOW_WATER``), and nothing while a recording taps the
-events. The controls are small messages the child's pacer obeys. Given a plain callable (a scene that
-cannot be described as a job), it runs it in this process with a thread runner.
+the events back in batches over a socket; the calling (worker) thread receives them into the inbox.
+The child skims at full speed (whole runs / iterations sent as their summaries, see
+:mod:`tui.engine_link.skimmer`), skimming everything while this side says the UI is behind (its
+inbox over ``HIGH_WATER`` until it is back under ``LOW_WATER``), and nothing while a recording taps
+the events. The controls are small messages the child's pacer obeys. Given a plain callable (a scene
+that cannot be described as a job), it runs it in this process with a thread runner.
 
 The child is a fresh interpreter (never a fork: this process has threads) that imports only
 the engine; it is kept between jobs so a restart is instant, and killed when a stop is not
@@ -52,8 +52,15 @@ def job_for(scene: Any, device: str, iterations: int | None, seed: int) -> Job |
     from tui.engine_link.script import ScriptScene
 
     if isinstance(scene, ScriptScene):
-        return Job(device=device, iterations=iterations, seed=seed, script=str(scene.path),
-                   name=scene.name, title=scene.title, caption=scene.caption)
+        return Job(
+            device=device,
+            iterations=iterations,
+            seed=seed,
+            script=str(scene.path),
+            name=scene.name,
+            title=scene.title,
+            caption=scene.caption,
+        )
     scenes = getattr(sys.modules.get("engine.scenes"), "SCENES", {})
     name = getattr(scene, "name", None)
     if name is not None and scenes.get(name) is scene:
@@ -138,13 +145,14 @@ class ProcessRunner:
         self._tell("stop", self._job)
         self._local.stop()
 
-    def subscribe(self, fn: Callable[[dict[str, Any]], None],
-                  complete: bool = True) -> Callable[[], None]:
+    def subscribe(
+        self, fn: Callable[[dict[str, Any]], None], complete: bool = True
+    ) -> Callable[[], None]:
         """Also hand every event the child sends to ``fn`` (a trace writer); returns the undo.
 
-        The same duck type as the engine's stream, for :class:`tui.engine_link.recorder.Recorder`. While a
-        ``complete`` tap is on (a recording), the child skims nothing; a tap that only watches
-        (a benchmark) passes ``complete=False``.
+        The same duck type as the engine's stream, for :class:`tui.engine_link.recorder.Recorder`.
+        While a ``complete`` tap is on (a recording), the child skims nothing; a tap that only
+        watches (a benchmark) passes ``complete=False``.
         """
         self._taps = (*self._taps, fn)
         if complete:
@@ -173,8 +181,7 @@ class ProcessRunner:
 
     def warm(self) -> None:
         """Start the child now, in the background, so the first run does not wait for it."""
-        threading.Thread(target=self._ensure_child, name="cgviz-engine-start",
-                         daemon=True).start()
+        threading.Thread(target=self._ensure_child, name="cgviz-engine-start", daemon=True).start()
 
     def _ensure_child(self) -> tuple[subprocess.Popen[bytes], Connection]:
         with self._child_lock:
@@ -229,14 +236,14 @@ class ProcessRunner:
             try:
                 child, conn = self._ensure_child()
                 with self._send_lock:
-                    conn.send(("job", self._job, target, self._delay, self._paused,
-                               self.complete))
+                    conn.send(("job", self._job, target, self._delay, self._paused, self.complete))
                     self._behind = False
                     conn.send(("behind", False))
                 state = self._receive(child, conn)
             except Exception as e:  # the child could not be started or reached
-                self.inbox.append({"kind": "error", "type": type(e).__name__,
-                                   "message": f"engine process: {e}"})
+                self.inbox.append(
+                    {"kind": "error", "type": type(e).__name__, "message": f"engine process: {e}"}
+                )
                 self._kill()
             finally:
                 self._running = False
@@ -292,9 +299,14 @@ class ProcessRunner:
         self._kill()
         if self._stop_at is not None:
             return "stopped"
-        self.inbox.append({"kind": "error", "type": "EngineProcessDied",
-                           "message": f"the engine process ended unexpectedly (exit code "
-                                      f"{code}); restart (r) starts a new one"})
+        self.inbox.append(
+            {
+                "kind": "error",
+                "type": "EngineProcessDied",
+                "message": f"the engine process ended unexpectedly (exit code "
+                f"{code}); restart (r) starts a new one",
+            }
+        )
         return "died"
 
 
@@ -309,8 +321,12 @@ def _start_child() -> tuple[subprocess.Popen[bytes], Connection]:
         env.setdefault(name, "1")
     code = "import sys; from tui.engine_link.child import main; main(sys.argv[1:])"
     child = subprocess.Popen(
-        [sys.executable, "-c", code, str(theirs.fileno())], pass_fds=(theirs.fileno(),),
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-        stderr=None if os.environ.get("CGVIZ_DEBUG") else subprocess.DEVNULL, env=env)
+        [sys.executable, "-c", code, str(theirs.fileno())],
+        pass_fds=(theirs.fileno(),),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=None if os.environ.get("CGVIZ_DEBUG") else subprocess.DEVNULL,
+        env=env,
+    )
     theirs.close()
     return child, Connection(ours.detach())

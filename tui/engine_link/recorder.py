@@ -1,4 +1,5 @@
-"""Recording a live session: the trace file (``--record``) and the Chrome trace (``--chrome-trace``).
+"""Recording a live session: the trace file (``--record``) and the Chrome trace
+(``--chrome-trace``).
 
 Both subscribe to the engine's stream for the whole session (every scene opened, every
 restart) and are closed when the app ends. The trace header says where and when: the device
@@ -18,15 +19,21 @@ def recording_header(device: str, facts: dict[str, dict[str, Any]], **extra: Any
     """Header fields of a recording made on ``device`` (facts: device -> device_info)."""
     own = facts.get(device) or {}
     name = own.get("name") or device
-    return {"device": device, "device_name": f"{name} ({device})", "devices": facts,
-            "date": time.strftime("%Y-%m-%d %H:%M"), **extra}
+    return {
+        "device": device,
+        "device_name": f"{name} ({device})",
+        "devices": facts,
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        **extra,
+    }
 
 
 class Recorder:
     """Writes what the stream carries to a trace and/or keeps it for a Chrome trace."""
 
-    def __init__(self, stream: Any, trace: str | None, chrome: str | None,
-                 header: dict[str, Any]) -> None:
+    def __init__(
+        self, stream: Any, trace: str | None, chrome: str | None, header: dict[str, Any]
+    ) -> None:
         from engine.events import TraceWriter
 
         self.trace, self.chrome = trace, chrome

@@ -166,8 +166,9 @@ class Runner:
                 stream.set_pacer(None)
             if self._thread == me:
                 self.running = False
-                self.inbox.append({"kind": "runner", "state": "stopped" if stop.is_set() else
-                                   "finished"})
+                self.inbox.append(
+                    {"kind": "runner", "state": "stopped" if stop.is_set() else "finished"}
+                )
 
     def _wait(self, stop: threading.Event) -> None:
         with self._cond:

@@ -28,9 +28,15 @@ def _aliased(source: str) -> list[str]:
     except (SyntaxError, ValueError):
         return found
     for node in ast.walk(tree):
-        names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-            [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level
-            else [])
+        names = (
+            [a.name for a in node.names]
+            if isinstance(node, ast.Import)
+            else (
+                [node.module]
+                if isinstance(node, ast.ImportFrom) and node.module and not node.level
+                else []
+            )
+        )
         for name in names:
             top = name.split(".")[0]
             if top in FRAMEWORKS and top not in found:
@@ -63,12 +69,14 @@ class ScriptScene:
         """Run the script; its exception becomes an ``error`` event with the traceback."""
         from tui.engine_link.child import run_script
 
-        run_script(self.program, self.name, self.title, self.caption, self.text, str(self.path),
-                   device)
+        run_script(
+            self.program, self.name, self.title, self.caption, self.text, str(self.path), device
+        )
 
 
-def load_script_scene(path: str, device: str, iterations: int | None,
-                      lang: str = "en") -> ScriptScene:
+def load_script_scene(
+    path: str, device: str, iterations: int | None, lang: str = "en"
+) -> ScriptScene:
     """Load a script for the app.
 
     Raises:

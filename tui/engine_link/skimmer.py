@@ -71,8 +71,11 @@ class Skimmer:
         graph = str(event.get("graph"))
         mode = "eager" if event["kind"] == "graph_created" else "static"
         now = time.monotonic()
-        if full_speed and not self.complete and (
-                self.behind or now - self._detail_at[mode] < 1.0 / DETAIL_HZ):
+        if (
+            full_speed
+            and not self.complete
+            and (self.behind or now - self._detail_at[mode] < 1.0 / DETAIL_HZ)
+        ):
             self.skipping[graph] = mode
             if mode == "eager":
                 self.eager = graph
@@ -90,8 +93,15 @@ class Skimmer:
         if kind == "node_created":
             self._eager_ops[event["node"]] = event["op"]
         elif kind == "node_finished":
-            op = event.get("op") or (self._eager_ops.get(event["node"]) if graph == self.eager
-                                     else self.ops.get((graph, event["node"]))) or "?"
+            op = (
+                event.get("op")
+                or (
+                    self._eager_ops.get(event["node"])
+                    if graph == self.eager
+                    else self.ops.get((graph, event["node"]))
+                )
+                or "?"
+            )
             device = str(event.get("device") or "cpu")
             ops = self._totals.setdefault(graph, {}).setdefault(device, {})
             t = ops.get(op)
@@ -125,7 +135,15 @@ class Skimmer:
         per_device = per_device or {"": {}}
         out = []
         for device, ops in per_device.items():
-            out.append({"kind": "op_totals", "graph": graph, "mode": mode,
-                        "device": device or None, "ops": ops, "skimmed": self.skimmed})
+            out.append(
+                {
+                    "kind": "op_totals",
+                    "graph": graph,
+                    "mode": mode,
+                    "device": device or None,
+                    "ops": ops,
+                    "skimmed": self.skimmed,
+                }
+            )
             self.skimmed = 0
         return out

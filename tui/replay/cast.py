@@ -31,9 +31,17 @@ CLEAR = "\x1b[?25l\x1b[2J\x1b[H"
 """Hide the cursor and clear the screen before the first frame."""
 
 
-def export_cast(recording: Recording, out: str | Path, *, size: tuple[int, int] = (160, 48),
-                speed: float = 1.0, fps: float = 10.0, theme: str = "cgviz-dark",
-                lang: str = "en", present: bool = False) -> dict[str, Any]:
+def export_cast(
+    recording: Recording,
+    out: str | Path,
+    *,
+    size: tuple[int, int] = (160, 48),
+    speed: float = 1.0,
+    fps: float = 10.0,
+    theme: str = "cgviz-dark",
+    lang: str = "en",
+    present: bool = False,
+) -> dict[str, Any]:
     """Write ``out`` (asciicast v2); returns {"frames", "markers", "duration"}."""
     saved = os.environ.get("COLORTERM")
     os.environ["COLORTERM"] = "truecolor"  # the headless console picks its colours from it
@@ -46,12 +54,21 @@ def export_cast(recording: Recording, out: str | Path, *, size: tuple[int, int] 
             os.environ["COLORTERM"] = saved
 
 
-async def _export(recording: Recording, out: Path, size: tuple[int, int], speed: float,
-                  fps: float, theme: str, lang: str, present: bool) -> dict[str, Any]:
+async def _export(
+    recording: Recording,
+    out: Path,
+    size: tuple[int, int],
+    speed: float,
+    fps: float,
+    theme: str,
+    lang: str,
+    present: bool,
+) -> dict[str, Any]:
     from tui.app.cgviz_app import make_replay_app
 
-    app = make_replay_app(recording, theme=theme, lang=lang, present=present, speed="lecture",
-                          autodrain=False)
+    app = make_replay_app(
+        recording, theme=theme, lang=lang, present=present, speed="lecture", autodrain=False
+    )
     player = app.player
     assert player is not None
     chunks: list[str] = []
@@ -64,10 +81,18 @@ async def _export(recording: Recording, out: Path, size: tuple[int, int], speed:
 
     app._display = display  # type: ignore[method-assign]
     width, height = size
-    lines: list[str] = [json.dumps({
-        "version": 2, "width": width, "height": height, "timestamp": int(time.time()),
-        "title": f"cgviz: {recording.scene_name}",
-        "env": {"TERM": "xterm-256color", "COLORTERM": "truecolor", "SHELL": "/bin/sh"}})]
+    lines: list[str] = [
+        json.dumps(
+            {
+                "version": 2,
+                "width": width,
+                "height": height,
+                "timestamp": int(time.time()),
+                "title": f"cgviz: {recording.scene_name}",
+                "env": {"TERM": "xterm-256color", "COLORTERM": "truecolor", "SHELL": "/bin/sh"},
+            }
+        )
+    ]
     last_t = -1.0
     frames = markers = 0
 

@@ -1,9 +1,9 @@
 """Recorded traces for replay: load one, say where and when it was recorded (no Textual).
 
-A trace is JSON only (``engine.events.read_trace`` validates every line); nothing in it is
-executed. Its header may carry the recording machine's device facts (``devices``: name ->
-facts, written by :mod:`tui.engine_link.recorder`); the replay shows those, not the local machine's, so a
-GPU run recorded on a server replays with its GPU figures on a laptop without one.
+A trace is JSON only (``engine.events.read_trace`` validates every line); nothing in it is executed.
+Its header may carry the recording machine's device facts (``devices``: name -> facts, written by
+:mod:`tui.engine_link.recorder`); the replay shows those, not the local machine's, so a GPU run
+recorded on a server replays with its GPU figures on a laptop without one.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ class Recording:
 
     @property
     def device(self) -> str:
-        """"cpu" or "gpu": the device the run was recorded on."""
+        """ "cpu" or "gpu": the device the run was recorded on."""
         device = self.header.get("device")
         if device in ("cpu", "gpu"):
             return str(device)
@@ -74,7 +74,7 @@ class Recording:
         return {}
 
     def label(self, lang: str = "en") -> str:
-        """"replay · recorded on NVIDIA H200 (gpu) · 2026-11-29 10:02"."""
+        """ "replay · recorded on NVIDIA H200 (gpu) · 2026-11-29 10:02"."""
         return tr("replay.label", lang, device=self.device_name, date=self.date)
 
 

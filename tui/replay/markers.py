@@ -25,8 +25,18 @@ __all__ = ["KINDS", "Marker", "derive_markers"]
 KINDS = ("built", "forward", "backward", "update", "end")
 """Marker kinds, in the order a run meets them."""
 
-UPDATE_OPS = frozenset({"Assign", "AssignSub", "AssignAdd", "ApplyGradientDescent",
-                        "ApplyAdam", "ApplyMomentum", "ApplyRMSProp", "ApplyAdagrad"})
+UPDATE_OPS = frozenset(
+    {
+        "Assign",
+        "AssignSub",
+        "AssignAdd",
+        "ApplyGradientDescent",
+        "ApplyAdam",
+        "ApplyMomentum",
+        "ApplyRMSProp",
+        "ApplyAdagrad",
+    }
+)
 UPDATE_NAMES = frozenset({"sub_", "add_", "addcdiv_", "addcmul_"})
 
 
@@ -111,8 +121,13 @@ def derive_markers(events: Sequence[dict[str, Any]]) -> list[Marker]:
             gid = str(ev.get("graph"))
             node = nodes.get((gid, int(ev["node"])))
             if run and gid == run["graph"] and node is not None:
-                phase = ("update" if _is_update(node) else
-                         "backward" if _is_backward(node) else "forward")
+                phase = (
+                    "update"
+                    if _is_update(node)
+                    else "backward"
+                    if _is_backward(node)
+                    else "forward"
+                )
                 if phase == "forward" and run["seen"] & {"backward", "update"}:
                     continue
                 mark(i, phase, "static", run["number"], run["seen"])

@@ -17,8 +17,8 @@ import copy
 from collections.abc import Sequence
 from typing import Any
 
-from tui.replay.markers import Marker, derive_markers
 from tui.engine_link.runner import PACED, SPEEDS
+from tui.replay.markers import Marker, derive_markers
 from tui.view.state import ViewState
 
 __all__ = ["CHECKPOINT_EVERY", "Player"]
@@ -32,8 +32,14 @@ FULL_SPEED_BATCH = 2_000
 class Player:
     """Plays ``events`` into a :class:`ViewState`, forward at a pace, or by steps both ways."""
 
-    def __init__(self, events: Sequence[dict[str, Any]], *, speed: str = "lecture",
-                 fake_timings: bool = False, paced: bool = False) -> None:
+    def __init__(
+        self,
+        events: Sequence[dict[str, Any]],
+        *,
+        speed: str = "lecture",
+        fake_timings: bool = False,
+        paced: bool = False,
+    ) -> None:
         self.events = list(events)
         self.fake_timings = fake_timings
         self.recorded_paced = paced
@@ -93,8 +99,9 @@ class Player:
         if target < self.pos:
             base = max(p for p in self._checkpoints if p <= target)
             self.state = copy.deepcopy(self._checkpoints[base])
-            self.state.dirty.update(("scene", "static", "eager", "source", "devices", "loss",
-                                     "status"))
+            self.state.dirty.update(
+                ("scene", "static", "eager", "source", "devices", "loss", "status")
+            )
             self.state.new_errors.clear()
             self.pos = base
             self.generation += 1

@@ -18,8 +18,15 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.cli.bench import (BenchError, bar_lines, default_dir, devices, load_results,
-                            matmul_rows, newest_results)
+from tui.cli.bench import (
+    BenchError,
+    bar_lines,
+    default_dir,
+    devices,
+    load_results,
+    matmul_rows,
+    newest_results,
+)
 from tui.view.stats import fmt_bytes
 
 if TYPE_CHECKING:
@@ -28,16 +35,23 @@ if TYPE_CHECKING:
 
 __all__ = ["BenchScreen", "bench_renderable", "find_results"]
 
-FACTS = (("name", "name"), ("cores", "cores"), ("clock", "clock_ghz"), ("memory", "memory"),
-         ("library", "library"))
+FACTS = (
+    ("name", "name"),
+    ("cores", "cores"),
+    ("clock", "clock_ghz"),
+    ("memory", "memory"),
+    ("library", "library"),
+)
 
 
 def find_results(path: str | Path | None) -> tuple[dict[str, Any] | None, str]:
     """(results, where they came from) or (None, why there are none)."""
     target = Path(path) if path else newest_results()
     if target is None:
-        return None, (f"no benchmark results in {default_dir()}: run `cgviz bench` "
-                      "(or start cgviz with --bench FILE)")
+        return None, (
+            f"no benchmark results in {default_dir()}: run `cgviz bench` "
+            "(or start cgviz with --bench FILE)"
+        )
     try:
         return load_results(target), str(target)
     except BenchError as e:
@@ -53,16 +67,14 @@ def _fact(device: dict[str, Any], label: str, key: str) -> str:
     if label == "memory":
         size = device.get("memory_bytes")
         note = str(device.get("memory") or "")
-        return f"{fmt_bytes(size)} ({note})" if size and note else fmt_bytes(size) if size \
-            else note
+        return f"{fmt_bytes(size)} ({note})" if size and note else fmt_bytes(size) if size else note
     return str(value) if value not in (None, "") else "–"
 
 
 def device_table(data: dict[str, Any]) -> Table:
     """Device facts side by side, then the seed workloads, one column per device."""
     devs = {str(d.get("device")): d for d in devices(data)}
-    order = [d for d in ("cpu", "gpu") if d in devs] + [d for d in devs if d not in ("cpu",
-                                                                                      "gpu")]
+    order = [d for d in ("cpu", "gpu") if d in devs] + [d for d in devs if d not in ("cpu", "gpu")]
     table = Table(expand=True, header_style="bold", show_lines=False)
     table.add_column("", no_wrap=True)
     for name in order:
@@ -81,11 +93,20 @@ def device_table(data: dict[str, Any]) -> Table:
     for workload in dict.fromkeys(str(r.get("workload")) for r in seed):
         cells = []
         for name in order:
-            row = next((r for r in seed if str(r.get("workload")) == workload
-                        and str(r.get("device")) == name), None)
+            row = next(
+                (
+                    r
+                    for r in seed
+                    if str(r.get("workload")) == workload and str(r.get("device")) == name
+                ),
+                None,
+            )
             median = row.get("median") if row else None
-            cells.append(f"{median:.3g} {row.get('unit', '')}" if row and isinstance(
-                median, (int, float)) else "–")
+            cells.append(
+                f"{median:.3g} {row.get('unit', '')}"
+                if row and isinstance(median, (int, float))
+                else "–"
+            )
         table.add_row(Text(workload), *(Text(c) for c in cells))
     return table
 
@@ -95,24 +116,32 @@ def bench_renderable(data: dict[str, Any], source: str, width: int = 100) -> Ren
     ``width`` cells)."""
     when = data.get("date") or "?"
     machine = data.get("machine") if isinstance(data.get("machine"), dict) else {}
-    head = Text.assemble(("cgviz bench", "bold"), f"  ·  {when}  ·  "
-                         f"{machine.get('host', '?')}  ·  {Path(source).name}")
+    head = Text.assemble(
+        ("cgviz bench", "bold"),
+        f"  ·  {when}  ·  {machine.get('host', '?')}  ·  {Path(source).name}",
+    )
     parts: list[RenderableType] = [head, Text(""), device_table(data), Text("")]
     names = [str(d.get("device")) for d in devices(data)] or ["cpu"]
     for name in names:
         rows = matmul_rows(data, name)
         if rows:
-            parts.append(Text(f"matmul float32 GFLOP/s on {name.upper()} (N: N×N @ N×N)",
-                              "bold"))
-            parts.extend(Text(line, no_wrap=True, overflow="ellipsis")
-                         for line in bar_lines(rows, max(10, width - 34)))
+            parts.append(Text(f"matmul float32 GFLOP/s on {name.upper()} (N: N×N @ N×N)", "bold"))
+            parts.extend(
+                Text(line, no_wrap=True, overflow="ellipsis")
+                for line in bar_lines(rows, max(10, width - 34))
+            )
             parts.append(Text(""))
         else:
-            reason = next((str(d.get("reason")) for d in devices(data)
-                           if str(d.get("device")) == name and d.get("available") is False), "")
+            reason = next(
+                (
+                    str(d.get("reason"))
+                    for d in devices(data)
+                    if str(d.get("device")) == name and d.get("available") is False
+                ),
+                "",
+            )
             if reason:
-                parts.append(Text(f"matmul on {name.upper()}: not measured ({reason})",
-                                  "italic"))
+                parts.append(Text(f"matmul on {name.upper()}: not measured ({reason})", "italic"))
     return Group(*parts)
 
 
@@ -120,8 +149,13 @@ class BenchScreen(ModalScreen[None]):
     """Saved benchmark results; escape, q or b closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,b", "dismiss", "Close", tooltip="Close the benchmark results",
-                id="bench.close"),
+        Binding(
+            "escape,q,b",
+            "dismiss",
+            "Close",
+            tooltip="Close the benchmark results",
+            id="bench.close",
+        ),
     ]
 
     def __init__(self, path: str | Path | None = None) -> None:
@@ -140,4 +174,6 @@ class BenchScreen(ModalScreen[None]):
         if self.data is None:
             text.update(Text(self.source, "italic"))
         else:
-            text.update(bench_renderable(self.data, self.source, min(106, self.app.size.width - 12)))
+            text.update(
+                bench_renderable(self.data, self.source, min(106, self.app.size.width - 12))
+            )

@@ -66,8 +66,13 @@ class HelpScreen(ModalScreen[None]):
     """A modal page of help; any of escape, q, ? or F1 closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark,f1", "dismiss", "Close", tooltip="Close the help",
-                id="help.close"),
+        Binding(
+            "escape,q,question_mark,f1",
+            "dismiss",
+            "Close",
+            tooltip="Close the help",
+            id="help.close",
+        ),
     ]
 
     def compose(self) -> ComposeResult:

@@ -17,8 +17,13 @@ class TracebackScreen(ModalScreen[None]):
     """The user's traceback (engine frames hidden), titled with what raised; escape closes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,enter", "dismiss", "Close", tooltip="Close the traceback",
-                id="traceback.close"),
+        Binding(
+            "escape,q,enter",
+            "dismiss",
+            "Close",
+            tooltip="Close the traceback",
+            id="traceback.close",
+        ),
     ]
 
     def __init__(self, title: str, text: str, footer: str) -> None:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
-
 from textual.content import Content
 
+from tui.engine_link.runner import SPEEDS
 from tui.i18n import STRINGS, tr
 from tui.view.rewrites import pass_counts
-from tui.engine_link.runner import SPEEDS
 from tui.view.stats import fmt_ns
 
 if TYPE_CHECKING:
@@ -21,13 +20,27 @@ COLOUR_MODES = ("state", "device", "heat")
 """How boxes can be coloured."""
 
 LEGENDS: dict[str, tuple[tuple[str, str], ...]] = {
-    "state": (("node-defined", "legend.defined"), ("node-pending", "legend.pending"),
-              ("node-running", "legend.running"), ("node-done", "legend.done"),
-              ("node-pruned", "legend.pruned"), ("node-error", "legend.error")),
-    "device": (("device-cpu", "legend.cpu"), ("device-gpu", "legend.gpu"),
-               ("node-running", "legend.running"), ("node-pruned", "legend.pruned.short")),
-    "heat": (("heat-0", "legend.fastest"), ("heat-1", ""), ("heat-2", ""), ("heat-3", ""),
-             ("heat-4", "legend.slowest")),
+    "state": (
+        ("node-defined", "legend.defined"),
+        ("node-pending", "legend.pending"),
+        ("node-running", "legend.running"),
+        ("node-done", "legend.done"),
+        ("node-pruned", "legend.pruned"),
+        ("node-error", "legend.error"),
+    ),
+    "device": (
+        ("device-cpu", "legend.cpu"),
+        ("device-gpu", "legend.gpu"),
+        ("node-running", "legend.running"),
+        ("node-pruned", "legend.pruned.short"),
+    ),
+    "heat": (
+        ("heat-0", "legend.fastest"),
+        ("heat-1", ""),
+        ("heat-2", ""),
+        ("heat-3", ""),
+        ("heat-4", "legend.slowest"),
+    ),
 }
 """Colour mode -> (theme variable, label key) swatches."""
 
@@ -39,9 +52,11 @@ def legend(mode: str, lang: str = "en", width: int = 0) -> Content:
     heading = Content(tr("legend.by", lang, mode=mode) + "  ")
     line = Content("")
     for short, head, gap in ((False, True, "   "), (True, True, "  "), (True, False, "  ")):
-        items = [Content.from_markup(f"[${var}]■[/]")
-                 + Content(f" {tr(_short(key) if short else key, lang)}" if key else "")
-                 for var, key in LEGENDS[mode]]
+        items = [
+            Content.from_markup(f"[${var}]■[/]")
+            + Content(f" {tr(_short(key) if short else key, lang)}" if key else "")
+            for var, key in LEGENDS[mode]
+        ]
         line = Content(gap).join([heading, *items] if head else items)
         if not width or line.cell_length <= width:
             break
@@ -64,8 +79,9 @@ def pane_title(mode: str, as_run: bool = False, lang: str = "en", width: int = 0
     return title
 
 
-def pane_subtitle(state: ViewState, mode: str, as_run: bool = False, lang: str = "en",
-                  width: int = 0) -> str:
+def pane_subtitle(
+    state: ViewState, mode: str, as_run: bool = False, lang: str = "en", width: int = 0
+) -> str:
     """What a graph pane's bottom border says: run number, iteration, or the error; for the
     static graph as run, what the graph passes did (short pass names when ``width`` is tight)."""
     graph = state.graphs[mode]
@@ -76,8 +92,11 @@ def pane_subtitle(state: ViewState, mode: str, as_run: bool = False, lang: str =
     if mode == "static" and as_run:
         if state.as_run is None:
             return tr("passes.waiting", lang)
-        tries = [(f"Session.run #{graph.runs} · ", False, None), ("", False, None),
-                 ("", True, None)]
+        tries = [
+            (f"Session.run #{graph.runs} · ", False, None),
+            ("", False, None),
+            ("", True, None),
+        ]
         steps = len((pass_counts(state.rewrites) or ([], 0, 0))[0])
         tries += [("", True, keep) for keep in range(steps - 1, -1, -1)]
         for head, short, keep in tries:
@@ -95,9 +114,10 @@ def pane_subtitle(state: ViewState, mode: str, as_run: bool = False, lang: str =
     return f"iteration {state.iteration['eager'] + 1} · {len(graph.nodes)} nodes"
 
 
-def passes_summary(rewrites: list[dict[str, Any]], lang: str = "en", short: bool = False,
-                   keep: int | None = None) -> str:
-    """"29 → 16 nodes · passes: constant folding −5, fusion −4" (the reports' own counts).
+def passes_summary(
+    rewrites: list[dict[str, Any]], lang: str = "en", short: bool = False, keep: int | None = None
+) -> str:
+    """ "29 → 16 nodes · passes: constant folding −5, fusion −4" (the reports' own counts).
 
     Args:
         rewrites: the graph passes' reports.
@@ -115,16 +135,25 @@ def passes_summary(rewrites: list[dict[str, Any]], lang: str = "en", short: bool
     if keep is not None and keep < len(steps):
         big = sorted(range(len(steps)), key=lambda i: -abs(steps[i][1]))[:keep]
         shown = [steps[i] for i in sorted(big)]
-    parts = [f"{tr(prefix + name, lang) if (prefix + name) in STRINGS['en'] else name} "
-             f"{'−' if n > 0 else '+' if n < 0 else '±'}{abs(n)}" for name, n in shown]
+    parts = [
+        f"{tr(prefix + name, lang) if (prefix + name) in STRINGS['en'] else name} "
+        f"{'−' if n > 0 else '+' if n < 0 else '±'}{abs(n)}"
+        for name, n in shown
+    ]
     if len(shown) < len(steps):
         parts.append(tr("passes.more", lang, k=len(steps) - len(shown)))
     head = "" if short else tr("passes.head", lang) + " "
     return f"{tr('passes.nodes', lang, a=before, b=after)} · {head}{', '.join(parts)}"
 
 
-def status_text(state: ViewState, runner: Runner, device: str, narrow: bool = False,
-                lang: str = "en", sides: frozenset[str] | None = None) -> str:
+def status_text(
+    state: ViewState,
+    runner: Runner,
+    device: str,
+    narrow: bool = False,
+    lang: str = "en",
+    sides: frozenset[str] | None = None,
+) -> str:
     """The status line: run state, speed, device, progress, last iteration, event counts.
 
     ``runner`` is the live :class:`Runner` or a replay's :class:`tui.replay.player.Player`;
@@ -141,14 +170,25 @@ def status_text(state: ViewState, runner: Runner, device: str, narrow: bool = Fa
     timed = "static" if (sides or ran) == {"static"} else "eager"  # TensorFlow only: its runs
     last = state.devices[device].iterations.get(timed)
     if "static" in ran or not ran:  # a one-sided scene counts only the side that runs
-        parts.append(tr("status.run_short", lang, n=state.iteration["static"]) if narrow else
-                     tr("status.static_runs", lang, n=state.iteration["static"]))
+        parts.append(
+            tr("status.run_short", lang, n=state.iteration["static"])
+            if narrow
+            else tr("status.static_runs", lang, n=state.iteration["static"])
+        )
     if "eager" in ran or not ran:
-        parts.append(tr("status.it_short", lang, n=state.iteration["eager"] + 1) if narrow else
-                     tr("status.eager_it", lang, n=state.iteration["eager"] + 1))
+        parts.append(
+            tr("status.it_short", lang, n=state.iteration["eager"] + 1)
+            if narrow
+            else tr("status.eager_it", lang, n=state.iteration["eager"] + 1)
+        )
     if not narrow:
-        parts.append(tr("status.last_it" if timed == "eager" else "status.last_run", lang,
-                        t=fmt_ns(last[-1]) if last else "–"))
+        parts.append(
+            tr(
+                "status.last_it" if timed == "eager" else "status.last_run",
+                lang,
+                t=fmt_ns(last[-1]) if last else "–",
+            )
+        )
     parts.append(tr("status.events", lang, n=f"{state.events:,}"))
     skimmed = state.skimmed + runner.skimmed
     if skimmed and not narrow:

@@ -43,8 +43,9 @@ def neighbour(names: list[str], current: str, step: int) -> str | None:
     return names[i] if 0 <= i < len(names) else None
 
 
-def format_scene_list(scenes: dict[str, Any], default: str, lang: str = "en",
-                      captions: bool = True) -> str:
+def format_scene_list(
+    scenes: dict[str, Any], default: str, lang: str = "en", captions: bool = True
+) -> str:
     """The table ``cgviz scenes`` prints: name, section, title (and caption), lecture order.
 
     Columns are padded in terminal cells, so Korean titles line up too.
@@ -55,8 +56,9 @@ def format_scene_list(scenes: dict[str, Any], default: str, lang: str = "en",
     for name, scene in scenes.items():
         title, caption = scene_text(name, scene, lang)
         texts[name] = caption
-        rows.append((name + (" *" if name == default else ""),
-                     str(getattr(scene, "section", "")), title))
+        rows.append(
+            (name + (" *" if name == default else ""), str(getattr(scene, "section", "")), title)
+        )
     widths = [max(cell_len(r[i]) for r in rows) for i in range(2)]
     out = []
     for n, (name, section, title) in enumerate(rows):

@@ -90,14 +90,22 @@ def node_from(ev: dict[str, Any], index: int) -> NodeInfo:
     """A node from a ``node_created`` payload (also a ``graph_rewritten`` event's added nodes)."""
     shape = ev.get("shape")
     return NodeInfo(
-        id=int(ev["node"]), name=str(ev.get("name") or ev.get("op") or ev["node"]),
-        op=str(ev.get("op", "")), inputs=tuple(int(i) for i in ev.get("inputs") or ()),
-        shape=tuple(shape) if shape is not None else None, dtype=str(ev.get("dtype") or ""),
-        device=str(ev.get("device") or "cpu"), scope=str(ev.get("scope") or ""),
-        source=str(ev.get("source") or ""), line=int(ev.get("line") or 0),
-        flops=int(ev.get("flops") or 0), bytes=int(ev.get("bytes") or 0),
-        grad_of=ev.get("grad_of"), index=index,
-        fused=tuple(str(n) for n in ev.get("fused") or ()), var=str(ev.get("var") or ""),
+        id=int(ev["node"]),
+        name=str(ev.get("name") or ev.get("op") or ev["node"]),
+        op=str(ev.get("op", "")),
+        inputs=tuple(int(i) for i in ev.get("inputs") or ()),
+        shape=tuple(shape) if shape is not None else None,
+        dtype=str(ev.get("dtype") or ""),
+        device=str(ev.get("device") or "cpu"),
+        scope=str(ev.get("scope") or ""),
+        source=str(ev.get("source") or ""),
+        line=int(ev.get("line") or 0),
+        flops=int(ev.get("flops") or 0),
+        bytes=int(ev.get("bytes") or 0),
+        grad_of=ev.get("grad_of"),
+        index=index,
+        fused=tuple(str(n) for n in ev.get("fused") or ()),
+        var=str(ev.get("var") or ""),
     )
 
 

@@ -125,7 +125,11 @@ def pass_counts(rewrites: list[Rewrite]) -> tuple[list[tuple[str, int]], int, in
     steps = []
     for ev in rewrites:
         stats = ev.get("stats") or {}
-        steps.append((str(ev.get("pass")),
-                       int(stats.get("nodes_before") or 0) - int(stats.get("nodes_after") or 0)))
+        steps.append(
+            (
+                str(ev.get("pass")),
+                int(stats.get("nodes_before") or 0) - int(stats.get("nodes_after") or 0),
+            )
+        )
     first, last = rewrites[0].get("stats") or {}, rewrites[-1].get("stats") or {}
     return steps, int(first.get("nodes_before") or 0), int(last.get("nodes_after") or 0)

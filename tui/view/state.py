@@ -18,11 +18,24 @@ LOSS_HISTORY = 300
 STATS_CAP = 4096
 """Per-node timing histories kept per mode (oldest forgotten first)."""
 MODES = ("static", "eager")
-_SUMMARY = frozenset({"scene", "run_started", "run_finished", "iteration_started",
-                      "iteration_finished", "metric", "error", "transfer", "runner",
-                      "graph_rewritten", "data"})
-UPDATE_OPS = frozenset({"Assign", "AssignSub", "AssignAdd", "ApplyGradientDescent",
-                        "ApplyAdam", "ApplyMomentum"})
+_SUMMARY = frozenset(
+    {
+        "scene",
+        "run_started",
+        "run_finished",
+        "iteration_started",
+        "iteration_finished",
+        "metric",
+        "error",
+        "transfer",
+        "runner",
+        "graph_rewritten",
+        "data",
+    }
+)
+UPDATE_OPS = frozenset(
+    {"Assign", "AssignSub", "AssignAdd", "ApplyGradientDescent", "ApplyAdam", "ApplyMomentum"}
+)
 """Static ops that update weights (the cue says so)."""
 _VITAL = frozenset({"scene", "error", "runner"})
 SKIM_SUMMARY = 2_000
@@ -40,7 +53,8 @@ def fake_ns(ev: dict[str, Any]) -> int:
         ns = 900_000
     elif kind == "data":
         ns = {"disk": 6_000_000, "ram": 300_000, "prefetch": 50_000}.get(
-            str(ev.get("source")), 1_000_000)
+            str(ev.get("source")), 1_000_000
+        )
     else:
         ns = 1_500_000
     return ns // 20 if ev.get("device") == "gpu" else ns
@@ -127,16 +141,24 @@ class ViewState:
         head = events[:start]
         if len(head) > SKIM_SUMMARY:  # even a summary is too much: keep only what is vital
             old, head = head[:-SKIM_SUMMARY], head[-SKIM_SUMMARY:]
-            vital = [ev for ev in old if ev.get("kind") in _VITAL or (
-                ev.get("kind") in ("node_created", "graph_created") and ev.get("mode") == "static")
-                or ev.get("kind") == "graph_rewritten"]
+            vital = [
+                ev
+                for ev in old
+                if ev.get("kind") in _VITAL
+                or (
+                    ev.get("kind") in ("node_created", "graph_created")
+                    and ev.get("mode") == "static"
+                )
+                or ev.get("kind") == "graph_rewritten"
+            ]
             self.skimmed += len(old) - len(vital)
             for ev in vital:
                 self.apply(ev)
         for ev in head:
             kind = ev.get("kind")
-            if kind in _SUMMARY or (kind in ("node_created", "graph_created")
-                                    and ev.get("mode") == "static"):
+            if kind in _SUMMARY or (
+                kind in ("node_created", "graph_created") and ev.get("mode") == "static"
+            ):
                 self.apply(ev)
             else:
                 self.skimmed += 1
@@ -233,8 +255,10 @@ class ViewState:
         self.current = (graph.mode, node)
         if graph.mode == "eager":  # created and run in one step: running until node_finished
             node.state = "done" if node.op == "Leaf" else "running"  # a leaf computes nothing
-            self.cue = ("cue.eager_node", {"it": self.iteration["eager"] + 1, "name": node.name,
-                                           "op": node.op})
+            self.cue = (
+                "cue.eager_node",
+                {"it": self.iteration["eager"] + 1, "name": node.name, "op": node.op},
+            )
         self.dirty.update((graph.mode, "source", "cue"))
 
     def _on_run_started(self, ev: dict[str, Any]) -> None:
@@ -251,8 +275,11 @@ class ViewState:
         else:
             graph.set_plan(plan, int(ev.get("run") or 0))
         self._op_sum["static"] = 0
-        self.cue = ("cue.built", {"n": len(graph.nodes)}) if first else (
-            "cue.run", {"run": graph.runs, "k": len(graph.plan or ()), "n": len(graph.nodes)})
+        self.cue = (
+            ("cue.built", {"n": len(graph.nodes)})
+            if first
+            else ("cue.run", {"run": graph.runs, "k": len(graph.plan or ()), "n": len(graph.nodes)})
+        )
         self.dirty.update((graph.mode, "cue"))
 
     def _run_graph(self, graph: GraphModel, plan: list[int]) -> None:
@@ -260,8 +287,11 @@ class ViewState:
         rewrites = self._rewrite_log.close(tuple(plan))
         key = (id(rewrites), graph.struct_version, tuple(plan))
         if self.as_run is None or key != self._as_run_key:
-            self.as_run, self.rewrites, self._as_run_key = as_run(graph, rewrites, plan), \
-                rewrites, key
+            self.as_run, self.rewrites, self._as_run_key = (
+                as_run(graph, rewrites, plan),
+                rewrites,
+                key,
+            )
         self.as_run.set_plan(plan, graph.run)
         self.as_run.runs = graph.runs
 
@@ -285,9 +315,13 @@ class ViewState:
         if graph is not None and node is not None:
             self.current = (graph.mode, node)
             if graph.mode == "static":
-                key = ("cue.static_update" if node.op in UPDATE_OPS and not
-                       node.name.endswith("/Assign") else
-                       "cue.static_grad" if node.grad_of is not None else "cue.static_node")
+                key = (
+                    "cue.static_update"
+                    if node.op in UPDATE_OPS and not node.name.endswith("/Assign")
+                    else "cue.static_grad"
+                    if node.grad_of is not None
+                    else "cue.static_node"
+                )
                 self.cue = (key, {"name": node.name})
             self.dirty.update((graph.mode, "source", "cue"))
 
@@ -297,8 +331,11 @@ class ViewState:
         device = str(ev.get("device") or "cpu")
         self.device = device
         nid = int(ev["node"])
-        nodes = [(g, n) for g in (self._drawn(graph) if graph else ())
-                 if (n := g.set_state(nid, "done")) is not None]
+        nodes = [
+            (g, n)
+            for g in (self._drawn(graph) if graph else ())
+            if (n := g.set_state(nid, "done")) is not None
+        ]
         if graph is not None and graph.mode == "static":
             self._parts(graph, nid, "done")
         node = nodes[0][1] if nodes else None
@@ -335,8 +372,14 @@ class ViewState:
         stats = self.devices.setdefault(device, DeviceStats(device))
         mode = "eager" if ev.get("mode") == "eager" else "static"
         for op, (calls, total_ns, flops) in (ev.get("ops") or {}).items():
-            total = fake_ns({"kind": "node_finished", "flops": flops // max(calls, 1),
-                             "device": device}) * calls if self.fake_timings else int(total_ns)
+            total = (
+                fake_ns(
+                    {"kind": "node_finished", "flops": flops // max(calls, 1), "device": device}
+                )
+                * calls
+                if self.fake_timings
+                else int(total_ns)
+            )
             stats.op_totals(str(op), int(calls), total, int(flops))
             self._op_sum[mode] += total
         self.dirty.add("devices")
@@ -345,8 +388,11 @@ class ViewState:
         """The loop waited for a batch: summed per iteration, shown against its compute."""
         mode = "static" if ev.get("mode") == "static" else "eager"
         wait, _, _ = self._data_wait.get(mode, (0, "", 0))
-        self._data_wait[mode] = (wait + self._dur(ev), str(ev.get("source") or "?"),
-                                 int(ev.get("bytes") or 0))
+        self._data_wait[mode] = (
+            wait + self._dur(ev),
+            str(ev.get("source") or "?"),
+            int(ev.get("bytes") or 0),
+        )
 
     def _close_data(self, mode: str) -> None:
         """An iteration (or Session.run) ended: its waits for data against its ops' time."""
@@ -354,7 +400,8 @@ class ViewState:
         if pending is not None:
             wait, source, nbytes = pending
             self.devices.setdefault(self.device, DeviceStats(self.device)).data_iteration(
-                source, wait, self._op_sum[mode], nbytes)
+                source, wait, self._op_sum[mode], nbytes
+            )
             self.dirty.add("devices")
 
     def _on_run_finished(self, ev: dict[str, Any]) -> None:
@@ -384,7 +431,8 @@ class ViewState:
     def _on_transfer(self, ev: dict[str, Any]) -> None:
         device = str(ev.get("device") or "gpu")
         self.devices.setdefault(device, DeviceStats(device)).transfer(
-            str(ev.get("direction") or "?"), int(ev.get("bytes") or 0), self._dur(ev))
+            str(ev.get("direction") or "?"), int(ev.get("bytes") or 0), self._dur(ev)
+        )
         self.dirty.add("devices")
 
     def _on_metric(self, ev: dict[str, Any]) -> None:
@@ -422,20 +470,20 @@ class ViewState:
             self.dirty.add("traceback")
             last = self.errors[-1] if self.errors else None
             if last is not None and (last.get("type"), last.get("message")) == (
-                    ev.get("type"), ev.get("message")):
+                ev.get("type"),
+                ev.get("message"),
+            ):
                 return  # the engine already reported it; this adds the user's traceback
         self.errors.append(ev)
         self.new_errors.append(ev)
-        self.cue = ("cue.error", {"message": f"{ev.get('type', 'Error')}: "
-                                             f"{ev.get('message', '')}"})
+        self.cue = ("cue.error", {"message": f"{ev.get('type', 'Error')}: {ev.get('message', '')}"})
         self.dirty.add("cue")
         graph = self._graph(ev)
         if graph is not None:
             node = None
             for g in self._drawn(graph):
                 g.error = f"{ev.get('type', 'Error')}: {ev.get('message', '')}"
-                hit = g.set_state(int(ev["node"]), "error") if ev.get("node") is not None \
-                    else None
+                hit = g.set_state(int(ev["node"]), "error") if ev.get("node") is not None else None
                 if hit is not None:
                     hit.error = str(ev.get("message") or "")
                     node = node or hit

@@ -36,8 +36,10 @@ def data_lines(stats: DeviceStats, width: int) -> list[tuple[str, int, int, str]
 
 
 def _figures(stat: DataStat) -> str:
-    return (f"  {fmt_ns(stat.wait_ns)} + {fmt_ns(stat.compute_ns)} per it · "
-            f"{fmt_bytes(stat.batch_bytes)}/batch")
+    return (
+        f"  {fmt_ns(stat.wait_ns)} + {fmt_ns(stat.compute_ns)} per it · "
+        f"{fmt_bytes(stat.batch_bytes)}/batch"
+    )
 
 
 class DataStrip(Widget):
@@ -46,8 +48,12 @@ class DataStrip(Widget):
     mean figures of recent iterations. Hidden until the engine reports data loading.
     """
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"data--label", "data--wait", "data--compute",
-                                             "data--figures"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "data--label",
+        "data--wait",
+        "data--compute",
+        "data--figures",
+    }
     """
     | Class | Description |
     | :- | :- |
@@ -61,8 +67,15 @@ class DataStrip(Widget):
     DataStrip { height: auto; }
     """
 
-    def __init__(self, device: str, *, name: str | None = None, id: str | None = None,
-                 classes: str | None = None, disabled: bool = False) -> None:
+    def __init__(
+        self,
+        device: str,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self.device = device
         """"cpu" or "gpu"."""
@@ -75,8 +88,9 @@ class DataStrip(Widget):
         key = (id(stats), stats.version)
         if key == self._seen:
             return
-        grew = self.stats is None or len(stats.data) != len(self.stats.data) or \
-            stats is not self.stats
+        grew = (
+            self.stats is None or len(stats.data) != len(self.stats.data) or stats is not self.stats
+        )
         self._seen, self.stats = key, stats
         self.display = bool(stats.data)
         self.refresh(layout=grew)

@@ -38,8 +38,12 @@ class DevicePanel(Widget):
     instead of vanishing.
     """
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"device--label", "device--value", "device--spark",
-                                             "device--missing"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "device--label",
+        "device--value",
+        "device--spark",
+        "device--missing",
+    }
     """
     | Class | Description |
     | :- | :- |
@@ -53,8 +57,15 @@ class DevicePanel(Widget):
     DevicePanel { height: auto; }
     """
 
-    def __init__(self, device: str, *, name: str | None = None, id: str | None = None,
-                 classes: str | None = None, disabled: bool = False) -> None:
+    def __init__(
+        self,
+        device: str,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self.device = device
         """"cpu" or "gpu"."""
@@ -75,8 +86,12 @@ class DevicePanel(Widget):
         self.stats, self.other, self.active = stats, other, active
         if key != self._seen:
             self._seen = key
-            shape = (min(len(stats.ops), 8), len(stats.iterations), len(stats.transfers),
-                     bool(other.iterations))
+            shape = (
+                min(len(stats.ops), 8),
+                len(stats.iterations),
+                len(stats.transfers),
+                bool(other.iterations),
+            )
             self.refresh(layout=shape != self._shape)  # a layout pass only when it grows
             self._shape = shape
 
@@ -116,8 +131,9 @@ class DevicePanel(Widget):
             gf = st.gflops
             lines.append(("achieved", f"{gf:.2f}" if gf else "–", "GFLOP/s"))
             for direction, tr in sorted(st.transfers.items()):
-                lines.append((direction, fmt_ns(tr.total_ns),
-                              f"{fmt_bytes(tr.bytes)} in {tr.count}"))
+                lines.append(
+                    (direction, fmt_ns(tr.total_ns), f"{fmt_bytes(tr.bytes)} in {tr.count}")
+                )
             if self.device == "gpu" and self.other is not None:
                 for mode in ("static", "eager"):
                     s = speedup(self.other, st, mode)
@@ -131,8 +147,13 @@ class DevicePanel(Widget):
             rows.add_column(style=value, justify="right", no_wrap=True)
             rows.add_column(no_wrap=True)
             for title, figure, tail in lines:
-                rows.add_row(title, figure, Text(spark(tail, width), sparks)
-                             if isinstance(tail, list) else Text(tail, label))
+                rows.add_row(
+                    title,
+                    figure,
+                    Text(spark(tail, width), sparks)
+                    if isinstance(tail, list)
+                    else Text(tail, label),
+                )
             parts.append(rows)
             if st.ops:
                 parts.append(self._op_table(st, label, value, sparks))
@@ -142,8 +163,14 @@ class DevicePanel(Widget):
 
     def _op_table(self, st: DeviceStats, label: Any, value: Any, sparks: Any) -> Table:
         # one blank between columns (not two), so op names keep their room in a narrow panel
-        table = Table(box=None, padding=(0, 1, 0, 0), pad_edge=False, show_edge=False,
-                      expand=True, header_style=label)
+        table = Table(
+            box=None,
+            padding=(0, 1, 0, 0),
+            pad_edge=False,
+            show_edge=False,
+            expand=True,
+            header_style=label,
+        )
         table.add_column("op", style=label, no_wrap=True, ratio=3)
         table.add_column("calls", style=value, justify="right", no_wrap=True)
         table.add_column("mean", style=value, justify="right", no_wrap=True, min_width=8)

@@ -52,18 +52,45 @@ class GraphView(ScrollView, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("right_square_bracket", "select(1)", "Next node", show=False,
-                tooltip="Select the next node of this pane", id="graph.next"),
-        Binding("left_square_bracket", "select(-1)", "Prev node", show=False,
-                tooltip="Select the previous node of this pane", id="graph.prev"),
-        Binding("enter", "open_card", "Card", show=False,
-                tooltip="Show the selected node's card", id="graph.card"),
+        Binding(
+            "right_square_bracket",
+            "select(1)",
+            "Next node",
+            show=False,
+            tooltip="Select the next node of this pane",
+            id="graph.next",
+        ),
+        Binding(
+            "left_square_bracket",
+            "select(-1)",
+            "Prev node",
+            show=False,
+            tooltip="Select the previous node of this pane",
+            id="graph.prev",
+        ),
+        Binding(
+            "enter",
+            "open_card",
+            "Card",
+            show=False,
+            tooltip="Show the selected node's card",
+            id="graph.card",
+        ),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "graph--edge", "graph--edge-dim", "graph--grad", "graph--empty",
-        "graph--defined", "graph--pruned", "graph--pending", "graph--running", "graph--done",
-        "graph--error", "graph--cpu", "graph--gpu",
+        "graph--edge",
+        "graph--edge-dim",
+        "graph--grad",
+        "graph--empty",
+        "graph--defined",
+        "graph--pruned",
+        "graph--pending",
+        "graph--running",
+        "graph--done",
+        "graph--error",
+        "graph--cpu",
+        "graph--gpu",
         *(f"graph--heat-{i}" for i in range(HEAT_LEVELS)),
     }
     """
@@ -100,8 +127,15 @@ class GraphView(ScrollView, can_focus=True):
             self.node = node
             self.fold = fold
 
-    def __init__(self, mode: str, *, name: str | None = None, id: str | None = None,
-                 classes: str | None = None, disabled: bool = False) -> None:
+    def __init__(
+        self,
+        mode: str,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self.mode = mode
         """"static" or "eager": eager panes place nodes append-only."""
@@ -210,18 +244,21 @@ class GraphView(ScrollView, can_focus=True):
         for vid, box in self._rows.get(vy, ()):
             x = box.x
             for text, key in box_row(self._box_text(vid), vy - box.y, box.w, box.h):
-                chars[x:x + len(text)] = list(text)
-                keys[x:x + len(text)] = [key] * len(text)
+                chars[x : x + len(text)] = list(text)
+                keys[x : x + len(text)] = [key] * len(text)
                 x += len(text)
         base = self.base_style
-        return Strip([Segment(text, self._style(key) if key else base)
-                      for text, key in runs(chars, keys)], self.layout_.width)
+        return Strip(
+            [Segment(text, self._style(key) if key else base) for text, key in runs(chars, keys)],
+            self.layout_.width,
+        )
 
     def _style(self, key: str) -> Style:
         style = self._styles.get(key)
         if style is None:
             style = self._styles[key] = self.base_style + self.get_component_rich_style(
-                f"graph--{key}", partial=True)
+                f"graph--{key}", partial=True
+            )
         return style
 
     def _box_text(self, vid: NodeId) -> BoxText:
@@ -231,16 +268,25 @@ class GraphView(ScrollView, can_focus=True):
         if isinstance(vid, str):
             fold = self._folds[vid]
             state, ns = fold_state(graph, fold)
-            return BoxText(f"▸ {fold.scope}/", f"{len(fold.members)} ops folded",
-                           fmt_ns(ns) if ns is not None else "", "", self._key(state, None, ns),
-                           "dashed" if state == "pruned" and border == "plain" else border)
+            return BoxText(
+                f"▸ {fold.scope}/",
+                f"{len(fold.members)} ops folded",
+                fmt_ns(ns) if ns is not None else "",
+                "",
+                self._key(state, None, ns),
+                "dashed" if state == "pruned" and border == "plain" else border,
+            )
         node = graph.nodes[vid]
         dtype = {"float32": "f32", "float64": "f64", "int64": "i64", "bool": "bool"}.get(
-            node.dtype, node.dtype)
+            node.dtype, node.dtype
+        )
         compact = self.compact
         value = shape_text(node.shape) if compact else f"{shape_text(node.shape)} {dtype}"
-        time = "" if node.last_ns is None or node.state in ("pending", "pruned") else fmt_ns(
-            node.last_ns)
+        time = (
+            ""
+            if node.last_ns is None or node.state in ("pending", "pruned")
+            else fmt_ns(node.last_ns)
+        )
         if node.state == "done" and node.op in NOT_COMPUTED:
             time = NOT_COMPUTED[node.op]
         if node.state == "error":
@@ -255,13 +301,18 @@ class GraphView(ScrollView, can_focus=True):
             title, value = node.op, "+".join(node.fused)
             if not compact:
                 time = f"{time:<9}{shape_text(node.shape)}" if time else shape_text(node.shape)
-        elif not compact and node.op and title != both and (
-                node.var or not node.name.lower().startswith(node.op.lower())):
+        elif (
+            not compact
+            and node.op
+            and title != both
+            and (node.var or not node.name.lower().startswith(node.op.lower()))
+        ):
             time = f"{time:<9}{node.op}" if time else node.op
         if node.state == "pruned" and border == "plain":
             border = "dashed"
-        return BoxText(title, value, time, node.grad, self._key(node.state, node.device,
-                       node.last_ns), border)
+        return BoxText(
+            title, value, time, node.grad, self._key(node.state, node.device, node.last_ns), border
+        )
 
     def _key(self, state: str, device: str | None, ns: int | None) -> str:
         if state in ("running", "error", "pruned") or self.colour_mode == "state":
@@ -319,8 +370,9 @@ class GraphView(ScrollView, can_focus=True):
             self.virtual_size = size
         self._invalidate()
 
-    def _fit_layout(self, placements: dict[NodeId, tuple[int, int]],
-                    nodes: list[tuple[NodeId, list[NodeId]]]) -> Layout:
+    def _fit_layout(
+        self, placements: dict[NodeId, tuple[int, int]], nodes: list[tuple[NodeId, list[NodeId]]]
+    ) -> Layout:
         """The drawing in the largest boxes that fit the pane, turned to the other orientation
         where that fits better and the user has not picked one; where nothing fits, the one
         that shows the most of the graph. An eager pane never goes back while it shows the
@@ -341,8 +393,10 @@ class GraphView(ScrollView, can_focus=True):
                 if not room.area or fits(layout, room.width, room.height):
                     break
             else:  # nothing fits: the drawing that shows the most of the graph
-                drawn = [(k, layout if k == i else draw(placements, nodes, tries[k]))
-                         for k in range(len(tries))]
+                drawn = [
+                    (k, layout if k == i else draw(placements, nodes, tries[k]))
+                    for k in range(len(tries))
+                ]
                 i, layout = most_shown(drawn, tries, room.width, room.height, pref)
                 self._settled = self.mode == "eager"  # a growing graph will not fit later
         if room.area:
@@ -425,8 +479,11 @@ class GraphView(ScrollView, can_focus=True):
             return
         nodes = self.graph.nodes
         fresh = self.graph.struct_version != self._followed[1]  # created nodes are not in changed
-        running = [n for n in (nodes if fresh else changed)
-                   if n in nodes and nodes[n].state in ("running", "error")]
+        running = [
+            n
+            for n in (nodes if fresh else changed)
+            if n in nodes and nodes[n].state in ("running", "error")
+        ]
         self._followed = (self._followed[0], self.graph.struct_version)
         if running:
             vid = self._vid(max(running, key=lambda n: nodes[n].index))
@@ -472,8 +529,9 @@ class GraphView(ScrollView, can_focus=True):
         self._sized = self.size
         self._keep_size, self._refit = False, True
         if self.auto_orientation and self.size.height:
-            self.set_reactive(GraphView.orientation,
-                              "LR" if self.size.width >= 3 * self.size.height else "TB")
+            self.set_reactive(
+                GraphView.orientation, "LR" if self.size.width >= 3 * self.size.height else "TB"
+            )
         self.relayout()  # fit the drawing to the new size
 
     def on_click(self, event: events.Click) -> None:

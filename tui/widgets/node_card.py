@@ -22,8 +22,9 @@ def card_text(graph: GraphModel, node: NodeInfo | None, fold: FoldBox | None) ->
     if fold is not None:
         names = [graph.nodes[m].name for m in fold.members if m in graph.nodes]
         head = f"scope {fold.scope}/  ({len(names)} ops, folded; press f to unfold)"
-        return "\n".join([head, *(f"  {n}" for n in names[:12]),
-                          *(["  …"] if len(names) > 12 else [])])
+        return "\n".join(
+            [head, *(f"  {n}" for n in names[:12]), *(["  …"] if len(names) > 12 else [])]
+        )
     if node is None:
         return ""
     ins = ", ".join(graph.nodes[i].name if i in graph.nodes else str(i) for i in node.inputs)
@@ -36,7 +37,6 @@ def card_text(graph: GraphModel, node: NodeInfo | None, fold: FoldBox | None) ->
         f"bytes   {fmt_bytes(node.bytes)}   FLOPs {fmt_count(node.flops)}",
         f"time    last {fmt_ns(st.last_ns)}  mean {fmt_ns(st.mean_ns)}",  # two lines fit
         f"min     {fmt_ns(st.min_ns if st.count else None)}  ({st.count} runs)",  # the side panel
-
         f"source  {node.source or '—'}",
     ]
     if node.fused:

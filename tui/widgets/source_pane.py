@@ -32,8 +32,14 @@ class SourcePane(ScrollView):
     current: reactive[int] = reactive(0, init=False)
     """1-based number of the lit line (0: none)."""
 
-    def __init__(self, *, name: str | None = None, id: str | None = None,
-                 classes: str | None = None, disabled: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self.lines: list[str] = []
 
@@ -58,13 +64,17 @@ class SourcePane(ScrollView):
             return Strip.blank(width, self.rich_style)
         lit = index + 1 == self.current
         number = self.get_component_rich_style("source--number", partial=True)
-        body = self.get_component_rich_style("source--current" if lit else "source--text",
-                                             partial=True)
+        body = self.get_component_rich_style(
+            "source--current" if lit else "source--text", partial=True
+        )
         gutter = f"{'▶' if lit else ' '}{index + 1:>3} "
         text = self.lines[index]
-        strip = Strip([Segment(gutter, self.rich_style + number),
-                       Segment(text.ljust(max(0, width + scroll_x - len(gutter))),
-                               self.rich_style + body)])
+        strip = Strip(
+            [
+                Segment(gutter, self.rich_style + number),
+                Segment(text.ljust(max(0, width + scroll_x - len(gutter))), self.rich_style + body),
+            ]
+        )
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
 
     def set_source(self, text: str) -> None:

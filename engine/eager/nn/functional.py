@@ -20,8 +20,13 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if a.ndim != 2 or w.ndim != 2 or a.shape[1] != w.shape[1] or a.dtype != w.dtype:
         mm = ops.OPS["MatMul"]
         if a.ndim == 2 and w.ndim == 2 and a.dtype == w.dtype:
-            _fail_op(mm, "linear", (x, weight), x._dev,
-                     errors.mm_shapes_message(a.shape, (w.shape[1], w.shape[0])))
+            _fail_op(
+                mm,
+                "linear",
+                (x, weight),
+                x._dev,
+                errors.mm_shapes_message(a.shape, (w.shape[1], w.shape[0])),
+            )
         x.mm(weight.t())  # raises the mm error for rank or dtype
     if weight._dev is not x._dev:
         x.mm(weight)  # raises the device error
@@ -32,15 +37,24 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 def _reduction(size_average: Any, reduce: Any, reduction: str) -> str:
     if size_average is None and reduce is None:
         return reduction
-    warnings.warn("size_average and reduce args will be deprecated, please use reduction='"
-                  f"{'sum' if size_average is False else 'mean'}' instead.", UserWarning, stacklevel=3)
+    warnings.warn(
+        "size_average and reduce args will be deprecated, please use reduction='"
+        f"{'sum' if size_average is False else 'mean'}' instead.",
+        UserWarning,
+        stacklevel=3,
+    )
     if reduce is False:
         return "none"
     return "sum" if size_average is False else "mean"
 
 
-def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,  # noqa: A002
-             reduction: str = "mean") -> Tensor:
+def mse_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average: Any = None,
+    reduce: Any = None,  # noqa: A002
+    reduction: str = "mean",
+) -> Tensor:
     """Squared error, averaged (``'mean'``), summed (``'sum'``) or kept (``'none'``)."""
     reduction = _reduction(size_average, reduce, reduction)
     if reduction not in ("mean", "sum", "none"):

@@ -70,15 +70,25 @@ class DataLoader:
             batches are in flight at most).
     """
 
-    def __init__(self, dataset: Dataset, batch_size: int | None = 1, shuffle: bool = False,
-                 drop_last: bool = False, num_workers: int = 0, prefetch_factor: int = 2,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        dataset: Dataset,
+        batch_size: int | None = 1,
+        shuffle: bool = False,
+        drop_last: bool = False,
+        num_workers: int = 0,
+        prefetch_factor: int = 2,
+        **kwargs: Any,
+    ) -> None:
         if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
-            raise ValueError("batch_size should be a positive integer value, "
-                             f"but got batch_size={batch_size}")
+            raise ValueError(
+                f"batch_size should be a positive integer value, but got batch_size={batch_size}"
+            )
         if num_workers < 0:
-            raise ValueError("num_workers option should be non-negative; "
-                             "use num_workers=0 to disable multiprocessing.")
+            raise ValueError(
+                "num_workers option should be non-negative; "
+                "use num_workers=0 to disable multiprocessing."
+            )
         self.dataset, self.batch_size = dataset, batch_size
         self.shuffle, self.drop_last = shuffle, drop_last
         self.num_workers, self.prefetch_factor = int(num_workers), max(1, int(prefetch_factor))
@@ -102,7 +112,7 @@ class DataLoader:
         order = generator().permutation(n) if self.shuffle else np.arange(n)
         if self.batch_size is None:
             return [int(i) for i in order]
-        out = [order[s:s + self.batch_size] for s in range(0, n, self.batch_size)]
+        out = [order[s : s + self.batch_size] for s in range(0, n, self.batch_size)]
         if self.drop_last and out and len(out[-1]) < self.batch_size:
             out.pop()
         return out
@@ -187,8 +197,9 @@ def _nbytes(batch: Any) -> int:
 
 
 def _waited(dur_ns: int, source: str, number: int, batch: Any) -> None:
-    STREAM.emit("data", dur_ns=int(dur_ns), source=source, batch=number, bytes=_nbytes(batch),
-                mode="eager")
+    STREAM.emit(
+        "data", dur_ns=int(dur_ns), source=source, batch=number, bytes=_nbytes(batch), mode="eager"
+    )
 
 
 def drop_page_cache(path: str | os.PathLike[str]) -> str:

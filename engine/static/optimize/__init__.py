@@ -32,8 +32,17 @@ from engine.events import STREAM
 
 from ..graph import Graph, Operation, Tensor
 from ..placement import node_payload
-from . import (arithmetic, constant_folding, cse, fuse_elementwise, fuse_matmul, identity,
-               pow_square, prune, scale_matmul)
+from . import (
+    arithmetic,
+    constant_folding,
+    cse,
+    fuse_elementwise,
+    fuse_matmul,
+    identity,
+    pow_square,
+    prune,
+    scale_matmul,
+)
 from .view import Change, GraphView
 
 PASSES: tuple[tuple[str, Callable[[GraphView], Change | None]], ...] = (
@@ -63,19 +72,22 @@ def options(optimize: bool | Mapping[str, bool] | None) -> dict[str, bool]:
         return dict.fromkeys(NAMES, False)
     unknown = [k for k in optimize if k not in NAMES]
     if unknown:
-        raise ValueError(f"unknown graph optimisation pass {unknown[0]!r}; the passes are "
-                         f"{', '.join(NAMES)}")
+        raise ValueError(
+            f"unknown graph optimisation pass {unknown[0]!r}; the passes are {', '.join(NAMES)}"
+        )
     return {name: bool(optimize.get(name, True)) for name in NAMES}
 
 
-def pruned(graph: Graph, outputs: Sequence[Tensor], targets: Sequence[Operation],
-           fed: Sequence[Tensor]) -> GraphView:
+def pruned(
+    graph: Graph, outputs: Sequence[Tensor], targets: Sequence[Operation], fed: Sequence[Tensor]
+) -> GraphView:
     """Stage one: the view of ``graph`` that the fetches need (see ``prune``)."""
     return prune.run(graph, outputs, targets, fed)
 
 
-def optimize(graph: Graph, view: GraphView, enabled: Mapping[str, bool]
-             ) -> tuple[GraphView, list[dict[str, Any]]]:
+def optimize(
+    graph: Graph, view: GraphView, enabled: Mapping[str, bool]
+) -> tuple[GraphView, list[dict[str, Any]]]:
     """Run the enabled passes on ``view`` (``pruned(graph, ...)``).
 
     Returns:
@@ -86,8 +98,16 @@ def optimize(graph: Graph, view: GraphView, enabled: Mapping[str, bool]
     all_ops = [op for op in graph._ops if op._ctx is None]
     summaries: list[dict[str, Any]] = []
     kept = {id(op) for op in view.ops}
-    _report(summaries, graph, "prune", [op._id for op in all_ops if id(op) not in kept], [], {},
-            len(all_ops), len(view.ops))
+    _report(
+        summaries,
+        graph,
+        "prune",
+        [op._id for op in all_ops if id(op) not in kept],
+        [],
+        {},
+        len(all_ops),
+        len(view.ops),
+    )
     if view.has_control_flow:
         return view, summaries
     for name, fn in PASSES:
@@ -102,21 +122,33 @@ def optimize(graph: Graph, view: GraphView, enabled: Mapping[str, bool]
         old_ids, new_ids = set(map(id, old.ops)), set(map(id, new.ops))
         removed = [op._id for op in old.ops if id(op) not in new_ids and id(op) not in copied]
         added = [op for op in new.ops if id(op) not in old_ids and id(op) not in copies]
-        _report(summaries, graph, name, removed, added, change.replaced, len(old.ops),
-                len(new.ops))
+        _report(summaries, graph, name, removed, added, change.replaced, len(old.ops), len(new.ops))
         view = new
     return view, summaries
 
 
-def _report(summaries: list[dict[str, Any]], graph: Graph, name: str, removed: list[int],
-            added: list[Operation], replaced: dict[int, int], before: int, after: int) -> None:
+def _report(
+    summaries: list[dict[str, Any]],
+    graph: Graph,
+    name: str,
+    removed: list[int],
+    added: list[Operation],
+    replaced: dict[int, int],
+    before: int,
+    after: int,
+) -> None:
     if not removed and not added and not replaced:
         return
-    summary = {"graph": graph.graph_id, "pass": name, "removed": removed,
-               "added": [node_payload(op, None) for op in added] if STREAM.active else
-               [{"node": op._id, "name": op.name, "op": op.type} for op in added],
-               "replaced": {str(k): v for k, v in replaced.items()},
-               "stats": {"nodes_before": before, "nodes_after": after}}
+    summary = {
+        "graph": graph.graph_id,
+        "pass": name,
+        "removed": removed,
+        "added": [node_payload(op, None) for op in added]
+        if STREAM.active
+        else [{"node": op._id, "name": op.name, "op": op.type} for op in added],
+        "replaced": {str(k): v for k, v in replaced.items()},
+        "stats": {"nodes_before": before, "nodes_after": after},
+    }
     for payload, op in zip(summary["added"], added, strict=True):
         if op.meta.get("fused"):
             payload["fused"] = list(op.meta["fused"])

@@ -17,8 +17,9 @@ from ..graph import Operation
 from ..kernels import SHAPE_ONLY, kernel_inputs, spec
 from .view import Change, GraphView, is_pure, new_op, rewrite, shape_of
 
-NOT_FOLDABLE = frozenset({"Placeholder", "PlaceholderWithDefault", "_Arg", "VariableV2", "NoOp",
-                          "If", "While"})
+NOT_FOLDABLE = frozenset(
+    {"Placeholder", "PlaceholderWithDefault", "_Arg", "VariableV2", "NoOp", "If", "While"}
+)
 
 
 class _HostView:

@@ -50,8 +50,9 @@ def run(view: GraphView) -> Change | None:
             del tail[prev]
             chain.ops.append(op)
             if op.type in REDUCE:
-                chain.reduce.append([op.type, op.attrs.get("axis"),
-                                     bool(op.attrs.get("keepdims", False))])
+                chain.reduce.append(
+                    [op.type, op.attrs.get("axis"), bool(op.attrs.get("keepdims", False))]
+                )
             else:
                 chain.program.append([op.type, [chain.ref(t, prev) for t in op.inputs]])
             tail[out] = chain
@@ -66,9 +67,13 @@ def run(view: GraphView) -> Change | None:
         if len(chain.ops) < 2:
             continue
         last = chain.ops[-1]
-        fused = new_op(last, "_FusedElementwise", tuple(chain.inputs),
-                       attrs={"program": chain.program, "reduce": chain.reduce},
-                       meta={"fused": [op.name for op in chain.ops]})
+        fused = new_op(
+            last,
+            "_FusedElementwise",
+            tuple(chain.inputs),
+            attrs={"program": chain.program, "reduce": chain.reduce},
+            meta={"fused": [op.name for op in chain.ops]},
+        )
         for op in chain.ops:
             subst[op] = None
             replaced[op._id] = last._id
@@ -80,23 +85,31 @@ def run(view: GraphView) -> Change | None:
     return change
 
 
-def _extendable(op: Operation, tail: dict[Tensor, _Chain], readers: dict[Tensor, list[Operation]],
-                pinned: set[Tensor]) -> _Chain | None:
+def _extendable(
+    op: Operation,
+    tail: dict[Tensor, _Chain],
+    readers: dict[Tensor, list[Operation]],
+    pinned: set[Tensor],
+) -> _Chain | None:
     """The chain ``op`` continues, if any: it reads a chain's last value, as its only reader,
     and (for an elementwise op) keeps that value's shape and dtype."""
     if op.type not in FUSIBLE and op.type not in REDUCE:
         return None
     for t in op.inputs:
         chain = tail.get(t)
-        if chain is None or t in pinned or len(readers.get(t, ())) != 1 \
-                or op.inputs.count(t) != 1 or op.device != chain.ops[0].device:
+        if (
+            chain is None
+            or t in pinned
+            or len(readers.get(t, ())) != 1
+            or op.inputs.count(t) != 1
+            or op.device != chain.ops[0].device
+        ):
             continue
         if op.type in REDUCE:
             if op.inputs[0] is t and not isinstance(op.attrs.get("axis"), dict):
                 return chain
             continue
-        if chain.reduce or shape_of(op.outputs[0]) != shape_of(t) \
-                or op.outputs[0].dtype != t.dtype:
+        if chain.reduce or shape_of(op.outputs[0]) != shape_of(t) or op.outputs[0].dtype != t.dtype:
             continue
         return chain
     return None

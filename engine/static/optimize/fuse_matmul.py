@@ -30,24 +30,37 @@ def run(view: GraphView) -> Change | None:
             continue
         chain, fused_ops, bias = [mm], [], []
         nxt = only_reader(mm.outputs[0])
-        if nxt is not None and nxt.type == "BiasAdd" and nxt.inputs[0] is mm.outputs[0] \
-                and nxt.device == mm.device:
+        if (
+            nxt is not None
+            and nxt.type == "BiasAdd"
+            and nxt.inputs[0] is mm.outputs[0]
+            and nxt.device == mm.device
+        ):
             chain.append(nxt)
             fused_ops.append("BiasAdd")
             bias.append(nxt.inputs[1])
             nxt = only_reader(nxt.outputs[0])
-        if nxt is not None and nxt.device == mm.device and _is_relu(nxt, chain[-1].outputs[0],
-                                                                     view):
+        if (
+            nxt is not None
+            and nxt.device == mm.device
+            and _is_relu(nxt, chain[-1].outputs[0], view)
+        ):
             chain.append(nxt)
             fused_ops.append("Relu")
         if len(chain) == 1:
             continue
         last = chain[-1]
-        fused = new_op(last, "_FusedMatMul", (*mm.inputs, *bias),
-                       attrs={"transpose_a": bool(mm.attrs.get("transpose_a", False)),
-                              "transpose_b": bool(mm.attrs.get("transpose_b", False)),
-                              "fused_ops": fused_ops},
-                       meta={"fused": [op.name for op in chain]})
+        fused = new_op(
+            last,
+            "_FusedMatMul",
+            (*mm.inputs, *bias),
+            attrs={
+                "transpose_a": bool(mm.attrs.get("transpose_a", False)),
+                "transpose_b": bool(mm.attrs.get("transpose_b", False)),
+                "fused_ops": fused_ops,
+            },
+            meta={"fused": [op.name for op in chain]},
+        )
         for op in chain:
             subst[op] = None
             replaced[op._id] = last._id
@@ -62,8 +75,11 @@ def run(view: GraphView) -> Change | None:
 def _is_relu(op: Operation, x: Tensor, view: GraphView) -> bool:
     if op.type == "Relu":
         return True
-    if op.type != "Maximum" or shape_of(op.outputs[0]) is None \
-            or shape_of(op.outputs[0]) != shape_of(x):
+    if (
+        op.type != "Maximum"
+        or shape_of(op.outputs[0]) is None
+        or shape_of(op.outputs[0]) != shape_of(x)
+    ):
         return False
     other = op.inputs[1] if op.inputs[0] is x else op.inputs[0]
     if other is x or not is_const(other, view):

@@ -48,8 +48,12 @@ def _passes_through(op: Operation, view: GraphView) -> Tensor | None:
         sides = ((0, 1), (1, 0)) if op.type != "Sub" else ((0, 1),)
         for keep, other in sides:
             x, c = op.inputs[keep], op.inputs[other]
-            if is_const(c, view) and x.dtype == out.dtype and shape_of(x) is not None \
-                    and shape_of(x) == shape_of(out):
+            if (
+                is_const(c, view)
+                and x.dtype == out.dtype
+                and shape_of(x) is not None
+                and shape_of(x) == shape_of(out)
+            ):
                 value = const_value(c)
                 if value.size and np.all(value == neutral):
                     return x

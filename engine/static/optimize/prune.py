@@ -10,8 +10,9 @@ from ..plan import prune
 from .view import GraphView
 
 
-def run(graph: Graph, outputs: Sequence[Tensor], targets: Sequence[Operation],
-        fed: Sequence[Tensor]) -> GraphView:
+def run(
+    graph: Graph, outputs: Sequence[Tensor], targets: Sequence[Operation], fed: Sequence[Tensor]
+) -> GraphView:
     """The view of ``graph`` that computes ``outputs`` and runs ``targets``, ``fed`` given."""
     fed_set = frozenset(fed)
     ops = prune(outputs, targets, set(fed_set))

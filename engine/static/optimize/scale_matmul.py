@@ -34,10 +34,18 @@ def run(view: GraphView) -> Change | None:
             continue
         x, c = form
         uses = readers.get(scaled, [])
-        moves = [m for m in (_cheapest(r, scaled) for r in uses if r not in subst
-                             and r.device == op.device) if m is not None]
-        if not uses or len(moves) != len(uses) \
-                or sum(cost for cost, _ in moves) >= math.prod(shape_of(x) or ()):
+        moves = [
+            m
+            for m in (
+                _cheapest(r, scaled) for r in uses if r not in subst and r.device == op.device
+            )
+            if m is not None
+        ]
+        if (
+            not uses
+            or len(moves) != len(uses)
+            or sum(cost for cost, _ in moves) >= math.prod(shape_of(x) or ())
+        ):
             continue
         for r, (_, side) in zip(uses, moves, strict=True):
             subst[r] = _moved(r, scaled, x, c, side, op)
@@ -55,8 +63,11 @@ def _cheapest(product: Operation, scaled: Tensor) -> tuple[int, int] | None:
     """(elements scaled, where) for ``product`` reading ``scaled`` once as ``a`` or ``b``:
     where is -1 for the product itself, else the index of the other operand; None when the
     factor cannot move there."""
-    if product.type not in PRODUCTS or product.inputs[:2].count(scaled) != 1 \
-            or scaled in product.inputs[2:]:
+    if (
+        product.type not in PRODUCTS
+        or product.inputs[:2].count(scaled) != 1
+        or scaled in product.inputs[2:]
+    ):
         return None
     other = 1 if product.inputs[0] is scaled else 0
     out, rest = shape_of(product.outputs[0]), shape_of(product.inputs[other])
@@ -65,8 +76,9 @@ def _cheapest(product: Operation, scaled: Tensor) -> tuple[int, int] | None:
     return min((math.prod(out), -1), (math.prod(rest), other))
 
 
-def _moved(product: Operation, scaled: Tensor, x: Tensor, c: np.ndarray, side: int,
-           factor: Operation) -> Operation | list[Operation]:
+def _moved(
+    product: Operation, scaled: Tensor, x: Tensor, c: np.ndarray, side: int, factor: Operation
+) -> Operation | list[Operation]:
     """``product`` reading ``x`` and applying ``c`` on ``side``."""
     ins = [x if t is scaled else t for t in product.inputs]
     if side < 0:  # the product scaled in place, in the kernel that makes it
@@ -77,11 +89,20 @@ def _moved(product: Operation, scaled: Tensor, x: Tensor, c: np.ndarray, side: i
         attrs["alpha"] = float(c) * float(product.attrs.get("alpha", 1.0))
         attrs["fused_ops"] = ["Scale", *[f for f in attrs["fused_ops"] if f != "Scale"]]
         fused = list(product.meta.get("fused") or [product.name])
-        return new_op(product, "_FusedMatMul", tuple(ins), attrs=attrs,
-                      meta={**product.meta, "fused": [factor.name, *fused]})
+        return new_op(
+            product,
+            "_FusedMatMul",
+            tuple(ins),
+            attrs=attrs,
+            meta={**product.meta, "fused": [factor.name, *fused]},
+        )
     other, name = ins[side], f"{product.name}/{'ab'[side]}_scaled"
     k = new_const(factor, c, f"{name}/factor")
     mul = new_op(factor, "Mul", (other, k), op_id=runtime_id(), name=name, dims=other._dims)
     ins[side] = mul.outputs[0]
-    return [mul, new_op(product, product.type, tuple(ins), attrs=dict(product.attrs),
-                        meta=dict(product.meta))]
+    return [
+        mul,
+        new_op(
+            product, product.type, tuple(ins), attrs=dict(product.attrs), meta=dict(product.meta)
+        ),
+    ]

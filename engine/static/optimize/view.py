@@ -85,20 +85,38 @@ def is_pure(op: Operation) -> bool:
     return not any(t.op.type == "VariableV2" for t in op.inputs)
 
 
-def new_op(like: Operation, op_type: str, inputs: Sequence[Tensor], *,
-           attrs: dict[str, Any] | None = None, meta: dict[str, Any] | None = None,
-           op_id: int | None = None, name: str | None = None, dtype: DType | None = None,
-           dims: Dims | None = None, keep_shape: bool = True) -> Operation:
+def new_op(
+    like: Operation,
+    op_type: str,
+    inputs: Sequence[Tensor],
+    *,
+    attrs: dict[str, Any] | None = None,
+    meta: dict[str, Any] | None = None,
+    op_id: int | None = None,
+    name: str | None = None,
+    dtype: DType | None = None,
+    dims: Dims | None = None,
+    keep_shape: bool = True,
+) -> Operation:
     """A new op placed like ``like``, taking its id and name unless told otherwise.
 
     Its one output has ``like``'s dtype and shape (or ``dtype`` / ``dims``).
     """
     out = like.outputs[0]
-    op = Operation(like.graph, like._id if op_id is None else op_id,
-                   like.name if name is None else name, op_type, inputs,
-                   like.control_inputs, attrs or {}, like.device, meta or {})
-    op.outputs = (Tensor(op, 0, dtype or out.dtype, out._dims if keep_shape and dims is None
-                         else dims),)
+    op = Operation(
+        like.graph,
+        like._id if op_id is None else op_id,
+        like.name if name is None else name,
+        op_type,
+        inputs,
+        like.control_inputs,
+        attrs or {},
+        like.device,
+        meta or {},
+    )
+    op.outputs = (
+        Tensor(op, 0, dtype or out.dtype, out._dims if keep_shape and dims is None else dims),
+    )
     op._grad_of = like._grad_of
     op._ctx = like._ctx
     return op
@@ -112,16 +130,14 @@ def runtime_id() -> int:
 def new_const(like: Operation, value: Any, name: str) -> Tensor:
     """A new Const beside ``like`` (a fresh run-time id)."""
     arr = np.asarray(value)
-    op = Operation(like.graph, runtime_id(), name, "Const", (), (), {}, like.device,
-                   {"value": arr})
+    op = Operation(like.graph, runtime_id(), name, "Const", (), (), {}, like.device, {"value": arr})
     op.outputs = (Tensor(op, 0, like.outputs[0].dtype, tuple(arr.shape)),)
     op._grad_of = like._grad_of
     return op.outputs[0]
 
 
 def _copy(op: Operation, inputs: Sequence[Tensor], ctrl: Sequence[Operation]) -> Operation:
-    new = Operation(op.graph, op._id, op.name, op.type, inputs, ctrl, op.attrs, op.device,
-                    op.meta)
+    new = Operation(op.graph, op._id, op.name, op.type, inputs, ctrl, op.attrs, op.device, op.meta)
     new.outputs = tuple(Tensor(new, i, t.dtype, t._dims) for i, t in enumerate(op.outputs))
     new._grad_of = op._grad_of
     new._ctx = op._ctx
@@ -137,8 +153,11 @@ class Change:
     copies: dict[Operation, Operation] = field(default_factory=dict)
 
 
-def rewrite(view: GraphView, subst: Mapping[Operation, Operation | list[Operation] | None],
-            remap: dict[Tensor, Tensor] | None = None) -> Change:
+def rewrite(
+    view: GraphView,
+    subst: Mapping[Operation, Operation | list[Operation] | None],
+    remap: dict[Tensor, Tensor] | None = None,
+) -> Change:
     """A new view where each op in ``subst`` is replaced by its value (None: removed, its
     output remapped in ``remap``; a list: these new ops in order, the last one's outputs
     standing for the old op's), tensors in ``remap`` are read as their replacement, and every
@@ -208,8 +227,12 @@ def _ctrl(op: Operation, omap: dict[Operation, Operation | None]) -> list[Operat
     return out
 
 
-def _live(ops: Sequence[Operation], outputs: Iterable[Tensor], targets: Iterable[Operation],
-          fed: frozenset[Tensor]) -> list[Operation]:
+def _live(
+    ops: Sequence[Operation],
+    outputs: Iterable[Tensor],
+    targets: Iterable[Operation],
+    fed: frozenset[Tensor],
+) -> list[Operation]:
     """``ops`` without those nothing fetched or targeted needs (order kept)."""
     needed: set[int] = set()
     stack: list[Operation] = list(targets)
@@ -238,5 +261,16 @@ def shape_of(t: Tensor) -> tuple[int, ...] | None:
     return None if d is None or None in d else d  # type: ignore[return-value]
 
 
-__all__ = ["Change", "GraphView", "const_value", "is_const", "is_pure", "new_const", "new_op",
-           "replace", "rewrite", "runtime_id", "shape_of"]
+__all__ = [
+    "Change",
+    "GraphView",
+    "const_value",
+    "is_const",
+    "is_pure",
+    "new_const",
+    "new_op",
+    "replace",
+    "rewrite",
+    "runtime_id",
+    "shape_of",
+]

@@ -31,12 +31,17 @@ def check(expr, *shapes, positive=False):
     for i, leaf in enumerate(leaves):
         views = [leaf.detach().numpy() for leaf in leaves]
 
-        def f():
+        def f(views=views):
             with torch.no_grad():
                 return expr(*[torch.from_numpy(v) for v in views]).item()
 
-        np.testing.assert_allclose(leaf.grad.numpy(), numeric_grad(f, views, i), rtol=1e-5, atol=1e-7,
-                                   err_msg=f"input {i}, shapes {shapes}, float64")
+        np.testing.assert_allclose(
+            leaf.grad.numpy(),
+            numeric_grad(f, views, i),
+            rtol=1e-5,
+            atol=1e-7,
+            err_msg=f"input {i}, shapes {shapes}, float64",
+        )
 
 
 def test_fan_out_sums_gradients():
@@ -48,13 +53,25 @@ def test_broadcasting_unbroadcasts():
 
 
 def test_matmul_chain_with_transpose_and_pow():
-    check(lambda x, w1, w2: x.mm(w1).clamp(min=0.1).mm(w2).pow(2).sum() + w1.t().mm(x.t()).sum(),
-          (3, 4), (4, 5), (5, 2))
+    check(
+        lambda x, w1, w2: x.mm(w1).clamp(min=0.1).mm(w2).pow(2).sum() + w1.t().mm(x.t()).sum(),
+        (3, 4),
+        (4, 5),
+        (5, 2),
+    )
 
 
 def test_reductions_indexing_and_nonlinearities():
-    check(lambda x, y: (x[1] * y.sum(0)).tanh().sum() + x[:, 0].exp().mean() + (1 - x.sigmoid()).sum()
-          + x.pow(3).sum(), (3, 4), (2, 4))
+    check(
+        lambda x, y: (
+            (x[1] * y.sum(0)).tanh().sum()
+            + x[:, 0].exp().mean()
+            + (1 - x.sigmoid()).sum()
+            + x.pow(3).sum()
+        ),
+        (3, 4),
+        (2, 4),
+    )
 
 
 def test_inplace_on_non_leaf_records_history():
@@ -77,12 +94,29 @@ def test_grad_fn_names_and_next_functions():
     while fn is not None and fn.name != "AccumulateGrad":
         names.append(fn.name)
         fn = next((n for n, _ in fn.next_functions if n is not None), None)
-    assert names == ["SumBackward0", "PowBackward0", "SubBackward0", "ClampMinBackward0", "MmBackward0"]
-    acc = loss.grad_fn.next_functions[0][0].next_functions[0][0].next_functions[0][0] \
-        .next_functions[0][0].next_functions[1][0]
+    assert names == [
+        "SumBackward0",
+        "PowBackward0",
+        "SubBackward0",
+        "ClampMinBackward0",
+        "MmBackward0",
+    ]
+    acc = (
+        loss.grad_fn.next_functions[0][0]
+        .next_functions[0][0]
+        .next_functions[0][0]
+        .next_functions[0][0]
+        .next_functions[1][0]
+    )
     assert acc.name == "AccumulateGrad" and acc.variable is w
-    assert loss.grad_fn.next_functions[0][0].next_functions[0][0].next_functions[0][0] \
-        .next_functions[0][0].next_functions[0][0] is None  # x needs no grad
+    assert (
+        loss.grad_fn.next_functions[0][0]
+        .next_functions[0][0]
+        .next_functions[0][0]
+        .next_functions[0][0]
+        .next_functions[0][0]
+        is None
+    )  # x needs no grad
 
 
 def test_grad_accumulates_until_zeroed():
@@ -161,7 +195,7 @@ def test_custom_function_saved_tensor_version_check():
 
         @staticmethod
         def backward(ctx, g):
-            x, = ctx.saved_tensors
+            (x,) = ctx.saved_tensors
             return 2 * x * g
 
     x = torch.randn(3, requires_grad=True)

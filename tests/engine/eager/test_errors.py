@@ -31,13 +31,17 @@ def test_mm_non_matrix():
 
 
 def test_mm_dtype_mismatch():
-    with raises(RuntimeError, "expected mat1 and mat2 to have the same dtype, but got: float != double"):
+    with raises(
+        RuntimeError, "expected mat1 and mat2 to have the same dtype, but got: float != double"
+    ):
         torch.randn(3, 4).mm(torch.randn(4, 2, dtype=torch.float64))
 
 
 def test_elementwise_shape_mismatch():
-    with raises(RuntimeError, "The size of tensor a (4) must match the size of tensor b (5) at "
-                              "non-singleton dimension 1"):
+    with raises(
+        RuntimeError,
+        "The size of tensor a (4) must match the size of tensor b (5) at non-singleton dimension 1",
+    ):
         torch.randn(3, 4) + torch.randn(3, 5)
 
 
@@ -52,8 +56,11 @@ def test_mixed_devices():
     b = _new(np.ones((2, 2), np.float32), FakeGPU())
     with raises(RuntimeError, errors.device_message("cpu", "cuda:0")):
         a + b
-    with raises(RuntimeError, "Expected all tensors to be on the same device, but found at least "
-                              "two devices, cpu and cuda:0!"):
+    with raises(
+        RuntimeError,
+        "Expected all tensors to be on the same device, but found at least "
+        "two devices, cpu and cuda:0!",
+    ):
         a.mm(b)
 
 
@@ -83,13 +90,17 @@ def test_backward_from_non_scalar():
 
 
 def test_backward_without_grad_fn():
-    with raises(RuntimeError, "element 0 of tensors does not require grad and does not have a grad_fn"):
+    with raises(
+        RuntimeError, "element 0 of tensors does not require grad and does not have a grad_fn"
+    ):
         torch.randn(3).sum().backward()
 
 
 def test_inplace_on_leaf_requiring_grad():
     w = torch.randn(3, requires_grad=True)
-    with raises(RuntimeError, "a leaf Variable that requires grad is being used in an in-place operation."):
+    with raises(
+        RuntimeError, "a leaf Variable that requires grad is being used in an in-place operation."
+    ):
         w -= 1.0
     with torch.no_grad():
         w -= 1.0  # allowed, as in P3
@@ -108,7 +119,8 @@ def test_saved_tensor_modified_in_place():
         "one of the variables needed for gradient computation has been modified by an inplace "
         "operation: [torch.FloatTensor [64, 100]] is at version 1; expected version 0 instead. "
         "Hint: enable anomaly detection to find the operation that failed to compute its gradient, "
-        "with torch.autograd.set_detect_anomaly(True).")
+        "with torch.autograd.set_detect_anomaly(True)."
+    )
 
 
 def test_saved_output_of_a_node_modified_in_place_names_its_producer():
@@ -118,9 +130,14 @@ def test_saved_output_of_a_node_modified_in_place_names_its_producer():
     y = h.mm(w)
     with torch.no_grad():
         h.masked_fill_(h > 1, 0.0)
-    with pytest.raises(RuntimeError, match=re.escape("[torch.FloatTensor [4, 5]], which is output 0 "
-                                                     "of ClampMinBackward0, is at version 1; "
-                                                     "expected version 0 instead.")):
+    with pytest.raises(
+        RuntimeError,
+        match=re.escape(
+            "[torch.FloatTensor [4, 5]], which is output 0 "
+            "of ClampMinBackward0, is at version 1; "
+            "expected version 0 instead."
+        ),
+    ):
         y.sum().backward()
 
 
@@ -131,8 +148,10 @@ def test_bool_of_multi_element_tensor():
 
 
 def test_numpy_of_tensor_requiring_grad():
-    with raises(RuntimeError, "Can't call numpy() on Tensor that requires grad. Use "
-                              "tensor.detach().numpy() instead."):
+    with raises(
+        RuntimeError,
+        "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.",
+    ):
         torch.randn(2, requires_grad=True).numpy()
 
 

@@ -15,7 +15,7 @@ def loop(iterations):
     w2 = torch.randn(3, 2, requires_grad=True)
     with recording() as events:
         torch.new_iteration()
-        for t in range(iterations):
+        for _t in range(iterations):
             y_pred = x.mm(w1).clamp(min=0).mm(w2)
             loss = (y_pred - y).pow(2).sum()
             loss.backward()
@@ -53,7 +53,10 @@ def test_nodes_of_one_iteration():
     assert {"x", "w1", "w2", "y"} <= set(by_name)  # leaves named after the caller's variables
     assert all(n["op"] == "Leaf" for name in ("x", "w1", "w2", "y") for n in by_name[name])
     mm = by_name["mm"][0]
-    assert mm["op"] == "MatMul" and mm["inputs"] == [by_name["x"][0]["node"], by_name["w1"][0]["node"]]
+    assert mm["op"] == "MatMul" and mm["inputs"] == [
+        by_name["x"][0]["node"],
+        by_name["w1"][0]["node"],
+    ]
     assert mm["shape"] == [4, 3] and mm["dtype"] == "float32" and mm["device"] == "cpu"
     assert mm["flops"] == 2 * 4 * 5 * 3 and mm["bytes"] == 4 * 3 * 4 and mm["mode"] == "eager"
     assert mm["source"].endswith(f":{mm['line']}") and "test_events.py" in mm["source"]
@@ -63,7 +66,9 @@ def test_nodes_of_one_iteration():
     for n in nodes:
         json.dumps(n)
         assert all(k in n for k in KINDS["node_created"])
-    finished = {e["node"]: e for e in events if e["kind"] == "node_finished" and e["graph"] == graph}
+    finished = {
+        e["node"]: e for e in events if e["kind"] == "node_finished" and e["graph"] == graph
+    }
     started = {e["node"] for e in events if e["kind"] == "node_started" and e["graph"] == graph}
     ops = [n["node"] for n in nodes if n["op"] != "Leaf"]
     assert set(ops) == set(finished) and not started

@@ -76,7 +76,7 @@ def test_p2_tensors_manual_backward():
     start = [host(v) for v in (x, y, w1, w2)]
     learning_rate = 1e-3
     losses = []
-    for t in range(5):
+    for _t in range(5):
         h = x.mm(w1)
         h_relu = h.clamp(min=0)
         y_pred = h_relu.mm(w2)
@@ -107,7 +107,7 @@ def test_p3_autograd_2018_matches_manual_backward():
     start = [host(v) for v in (x, y, w1, w2)]
     learning_rate = 1e-3
     losses = []
-    for t in range(5):
+    for _t in range(5):
         y_pred = x.mm(w1).clamp(min=0).mm(w2)
         loss = (y_pred - y).pow(2).sum()
         losses.append(loss.item())
@@ -134,7 +134,7 @@ def test_p3_autograd_2017_with_patched_grad_test():
     w2 = Variable(torch.randn(H, D_out).type(dtype), requires_grad=True)
     start = [host(v) for v in (x, y, w1, w2)]
     learning_rate = 1e-3
-    for t in range(4):
+    for _t in range(4):
         y_pred = x.mm(w1).clamp(min=0).mm(w2)
         loss = (y_pred - y).pow(2).sum()
         if w1.grad is not None:
@@ -152,7 +152,9 @@ def test_p3_2017_if_grad_raises_modern_error_on_second_iteration():
     w1 = torch.randn(3, 4, requires_grad=True)
     assert not w1.grad  # iteration 0: None is falsy
     (w1 * 2).sum().backward()
-    with pytest.raises(RuntimeError, match="^Boolean value of Tensor with more than one value is ambiguous$"):
+    with pytest.raises(
+        RuntimeError, match="^Boolean value of Tensor with more than one value is ambiguous$"
+    ):
         if w1.grad:
             pass
 
@@ -165,7 +167,7 @@ class MyReLU(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, grad_y):
-        x, = ctx.saved_tensors
+        (x,) = ctx.saved_tensors
         grad_input = grad_y.clone()
         grad_input[x < 0] = 0
         return grad_input
@@ -183,7 +185,7 @@ def test_p4_new_autograd_function_2018():
     w2 = torch.randn(H, D_out, requires_grad=True)
     start = [host(v) for v in (x, y, w1, w2)]
     learning_rate = 1e-3
-    for t in range(3):
+    for _t in range(3):
         y_pred = my_relu(x.mm(w1)).mm(w2)
         loss = (y_pred - y).pow(2).sum()
         loss.backward()
@@ -206,7 +208,7 @@ class LegacyReLU(torch.autograd.Function):
         return x.clamp(min=0)
 
     def backward(self, grad_y):
-        x, = self.saved_tensors
+        (x,) = self.saved_tensors
         grad_input = grad_y.clone()
         grad_input[x < 0] = 0
         return grad_input
@@ -216,7 +218,9 @@ def test_p4_legacy_function_2017_raises_modern_error_and_switch_runs_it():
     x = torch.randn(4, 5)
     w1 = torch.randn(5, 3, requires_grad=True)
     relu = LegacyReLU()
-    with pytest.raises(RuntimeError, match="^Legacy autograd function with non-static forward method"):
+    with pytest.raises(
+        RuntimeError, match="^Legacy autograd function with non-static forward method"
+    ):
         relu(x.mm(w1))
     torch.set_legacy(True)
     try:
@@ -251,12 +255,14 @@ def test_p5_nn_2017_sum_loss_and_manual_update():
 
     x = Variable(torch.randn(N, D_in))
     y = Variable(torch.randn(N, D_out), requires_grad=False)
-    model = torch.nn.Sequential(torch.nn.Linear(D_in, H), torch.nn.ReLU(), torch.nn.Linear(H, D_out))
+    model = torch.nn.Sequential(
+        torch.nn.Linear(D_in, H), torch.nn.ReLU(), torch.nn.Linear(H, D_out)
+    )
     with pytest.warns(UserWarning):
         loss_fn = torch.nn.MSELoss(size_average=False)
     start = [host(p) for p in model.parameters()]
     learning_rate = 1e-3
-    for t in range(3):
+    for _t in range(3):
         y_pred = model(x)
         loss = loss_fn(y_pred, y)
         model.zero_grad()
@@ -273,10 +279,12 @@ def test_p5_nn_2017_sum_loss_and_manual_update():
 def test_p5_nn_2018_functional_mean_loss():
     torch.manual_seed(0)
     x, y = torch.randn(N, D_in), torch.randn(N, D_out)
-    model = torch.nn.Sequential(torch.nn.Linear(D_in, H), torch.nn.ReLU(), torch.nn.Linear(H, D_out))
+    model = torch.nn.Sequential(
+        torch.nn.Linear(D_in, H), torch.nn.ReLU(), torch.nn.Linear(H, D_out)
+    )
     start = [host(p) for p in model.parameters()]
     learning_rate = 1e-2
-    for t in range(3):
+    for _t in range(3):
         y_pred = model(x)
         loss = torch.nn.functional.mse_loss(y_pred, y)
         loss.backward()
@@ -292,11 +300,13 @@ def test_p5_nn_2018_functional_mean_loss():
 def test_p6_optim_adam_trains():
     torch.manual_seed(0)
     x, y = torch.randn(N, D_in), torch.randn(N, D_out)
-    model = torch.nn.Sequential(torch.nn.Linear(D_in, H), torch.nn.ReLU(), torch.nn.Linear(H, D_out))
+    model = torch.nn.Sequential(
+        torch.nn.Linear(D_in, H), torch.nn.ReLU(), torch.nn.Linear(H, D_out)
+    )
     loss_fn = torch.nn.MSELoss(reduction="sum")
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
     losses = []
-    for t in range(30):
+    for _t in range(30):
         loss = loss_fn(model(x), y)
         losses.append(loss.item())
         optimizer.zero_grad()
@@ -321,11 +331,15 @@ def test_p7_define_new_module_with_sgd():
     x, y = torch.randn(N, D_in), torch.randn(N, D_out)
     model = TwoLayerNet(D_in, H, D_out)
     assert [n for n, _ in model.named_parameters()] == [
-        "linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias"]
+        "linear1.weight",
+        "linear1.bias",
+        "linear2.weight",
+        "linear2.bias",
+    ]
     start = [host(p) for p in model.parameters()]
     criterion = torch.nn.MSELoss(reduction="sum")
     optimizer = torch.optim.SGD(model.parameters(), lr=1e-3)
-    for t in range(3):
+    for _t in range(3):
         loss = criterion(model(x), y)
         optimizer.zero_grad()
         loss.backward()
@@ -388,7 +402,7 @@ def test_p9_dataloader_training_loop():
     criterion = torch.nn.MSELoss(reduction="sum")
     optimizer = torch.optim.SGD(model.parameters(), lr=1e-3)
     seen = []
-    for epoch in range(2):
+    for _epoch in range(2):
         for x_batch, y_batch in loader:
             seen.append(x_batch.shape)
             loss = criterion(model(x_batch), y_batch)

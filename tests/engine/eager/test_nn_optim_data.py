@@ -24,7 +24,9 @@ def test_linear_shapes_and_init_bounds():
 
 
 def test_linear_input_mismatch_uses_mm_wording():
-    with pytest.raises(RuntimeError, match=r"^mat1 and mat2 shapes cannot be multiplied \(4x3 and 5x2\)$"):
+    with pytest.raises(
+        RuntimeError, match=r"^mat1 and mat2 shapes cannot be multiplied \(4x3 and 5x2\)$"
+    ):
         torch.nn.Linear(5, 2)(torch.randn(4, 3))
 
 

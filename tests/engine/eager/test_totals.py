@@ -47,8 +47,9 @@ def loop(iterations: int, how: str) -> list[dict]:
 
 def node_totals(events: list[dict], graph: str) -> dict[str, list[int]]:
     """{op: [calls, flops]} of the ops (not leaves) of ``graph``'s node events."""
-    ops = {(e["node"]): e["op"] for e in events
-           if e["kind"] == "node_created" and e["graph"] == graph}
+    ops = {
+        (e["node"]): e["op"] for e in events if e["kind"] == "node_created" and e["graph"] == graph
+    }
     out: dict[str, list[int]] = {}
     for e in events:
         if e["kind"] == "node_finished" and e["graph"] == graph:
@@ -62,8 +63,11 @@ def summary(events: list[dict]) -> list[tuple]:
     """The iteration and metric events from the first iteration_started, without times."""
     first = next(i for i, e in enumerate(events) if e["kind"] == "iteration_started")
     events = events[first:]  # (new_iteration may first close a graph left open earlier)
-    return [(e["kind"], e.get("name"), e.get("value"), e.get("mode")) for e in events
-            if e["kind"] in ("iteration_started", "iteration_finished", "metric")]
+    return [
+        (e["kind"], e.get("name"), e.get("value"), e.get("mode"))
+        for e in events
+        if e["kind"] in ("iteration_started", "iteration_finished", "metric")
+    ]
 
 
 def test_totals_send_no_node_events_and_one_op_totals_per_iteration_matching_the_nodes():

@@ -16,7 +16,9 @@ def randn(*shape: int) -> np.ndarray:
     return RNG.standard_normal(shape).astype(np.float32)
 
 
-def t1(n: int = 8, d: int = 12, h: int = 5, unknown: bool = False) -> tuple[list[Any], dict[Any, Any]]:
+def t1(
+    n: int = 8, d: int = 12, h: int = 5, unknown: bool = False
+) -> tuple[list[Any], dict[Any, Any]]:
     """T1: the two-layer net, everything fed; returns (fetches, feed_dict)."""
     shape = (lambda *s: (None,) + s[1:]) if unknown else (lambda *s: s)
     x = tf.placeholder(tf.float32, shape=shape(n, d))
@@ -26,7 +28,7 @@ def t1(n: int = 8, d: int = 12, h: int = 5, unknown: bool = False) -> tuple[list
     hidden = tf.maximum(tf.matmul(x, w1), 0)
     y_pred = tf.matmul(hidden, w2)
     diff = y_pred - y
-    loss = tf.reduce_mean(tf.reduce_sum(diff ** 2, axis=1))
+    loss = tf.reduce_mean(tf.reduce_sum(diff**2, axis=1))
     grad_w1, grad_w2 = tf.gradients(loss, [w1, w2])
     feeds = {x: randn(n, d), y: randn(n, d), w1: randn(d, h), w2: randn(h, d)}
     return [loss, grad_w1, grad_w2], feeds
@@ -38,7 +40,7 @@ def t1_numpy(x: np.ndarray, y: np.ndarray, w1: np.ndarray, w2: np.ndarray) -> li
     a = x @ w1
     hidden = np.maximum(a, 0)
     diff = hidden @ w2 - y
-    loss = np.mean(np.sum(diff ** 2, axis=1))
+    loss = np.mean(np.sum(diff**2, axis=1))
     g = diff * (2.0 / x.shape[0])
     return [np.asarray(loss), x.T @ ((g @ w2.T) * (a >= 0)), hidden.T @ g]
 

@@ -95,6 +95,7 @@ def test_threads_share_a_session():
     ref = t1_numpy(*feeds.values())
     errors: list[BaseException] = []
     with tf.Session() as sess:
+
         def work() -> None:
             try:
                 for _ in range(20):
@@ -102,6 +103,7 @@ def test_threads_share_a_session():
                         np.testing.assert_allclose(g, r, rtol=1e-4, atol=1e-4)
             except BaseException as e:  # noqa: BLE001 - reported below
                 errors.append(e)
+
         threads = [threading.Thread(target=work) for _ in range(3)]
         for t in threads:
             t.start()

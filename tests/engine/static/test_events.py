@@ -35,13 +35,19 @@ def test_graph_and_node_creation_events():
     assert [n["node"] for n in nodes] == [op.id for op in ops]
     mm = next(n for n in nodes if n["name"] == "MatMul")
     assert mm["inputs"] == [x.op.id, w.value().op.id] and mm["op"] == "MatMul"
-    assert (mm["shape"], mm["dtype"], mm["mode"], mm["flops"]) == ([4, 2], "float32", "static",
-                                                                    2 * 4 * 3 * 2)
+    assert (mm["shape"], mm["dtype"], mm["mode"], mm["flops"]) == (
+        [4, 2],
+        "float32",
+        "static",
+        2 * 4 * 3 * 2,
+    )
     assert mm["source"].startswith(__file__) and mm["line"] > 0
     grads = [n for n in nodes if n["name"].startswith("gradients/")]
     assert grads and all(n["grad_of"] is not None for n in grads)
-    assert next(n for n in grads if n["name"] == "gradients/MatMul_grad/MatMul")["grad_of"] == \
-        mm["node"]
+    assert (
+        next(n for n in grads if n["name"] == "gradients/MatMul_grad/MatMul")["grad_of"]
+        == mm["node"]
+    )
     assert next(n for n in nodes if n["name"] == "Variable/read")["scope"] == "Variable"
 
 
@@ -50,7 +56,7 @@ def test_a_run_reports_plan_nodes_metrics_and_iterations():
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         with recording() as events:
-            loss_val, = sess.run([loss], {x: np.ones((4, 3))})  # T3: the assign is pruned
+            (loss_val,) = sess.run([loss], {x: np.ones((4, 3))})  # T3: the assign is pruned
             sess.run([loss, new_w], {x: np.ones((4, 3))})
     gid = tf.get_default_graph().graph_id
     first, second = kinds(events, "run_started")
@@ -59,7 +65,7 @@ def test_a_run_reports_plan_nodes_metrics_and_iterations():
     assign_id = new_w.op.id
     assert assign_id not in first["plan"] and assign_id in second["plan"]
     assert first["plan"] == sorted(first["plan"])
-    run1 = events[events.index(first):events.index(second)]
+    run1 = events[events.index(first) : events.index(second)]
     started = [e["node"] for e in kinds(run1, "node_started")]
     finished = kinds(run1, "node_finished")
     assert started == first["plan"] == [e["node"] for e in finished]
@@ -69,8 +75,13 @@ def test_a_run_reports_plan_nodes_metrics_and_iterations():
     (done,) = kinds(run1, "run_finished")
     assert done["graph"] == gid and done["run"] == 2 and done["dur_ns"] > 0
     (metric,) = kinds(run1, "metric")  # named as the listing names it
-    assert metric == {**metric, "name": "loss", "value": float(loss_val), "mode": "static",
-                      "iteration": 2}
+    assert metric == {
+        **metric,
+        "name": "loss",
+        "value": float(loss_val),
+        "mode": "static",
+        "iteration": 2,
+    }
     assert [e["iteration"] for e in kinds(events, "iteration_started")] == [2, 3]
     assert not kinds(events, "transfer"), "no transfers on the CPU"
 
@@ -102,8 +113,11 @@ def test_foldl_body_nodes_run_once_per_element():
     xs = tf.placeholder(tf.float32, shape=(3, 2))
     w = tf.placeholder(tf.float32, shape=(2,))
     y = tf.foldl(lambda acc, v: (acc + v) * w, xs, tf.zeros((2,)))
-    body = {o.id for o in tf.get_default_graph().get_operations() if o.name in ("foldl/add",
-                                                                                 "foldl/mul")}
+    body = {
+        o.id
+        for o in tf.get_default_graph().get_operations()
+        if o.name in ("foldl/add", "foldl/mul")
+    }
     with tf.Session() as sess, recording() as events:
         sess.run(y, {xs: np.ones((3, 2)), w: [1.0, 2.0]})
     ran = [e["node"] for e in kinds(events, "node_started") if e["node"] in body]
@@ -136,6 +150,7 @@ def test_soft_placement_is_logged(monkeypatch):
 
 def test_transfers_on_a_simulated_gpu():
     from tests import fakecupy
+
     with devices.simulated_gpu(fakecupy):
         x = tf.placeholder(tf.float32, shape=(2, 3))
         w = tf.Variable(np.ones((3, 2), np.float32))
@@ -145,8 +160,9 @@ def test_transfers_on_a_simulated_gpu():
             with recording() as events:
                 out = sess.run(loss, {x: np.ones((2, 3))})
     assert isinstance(out, np.float32) and out == 12.0
-    moves = [(e["direction"], e["reason"], e["bytes"], e["device"])
-             for e in kinds(events, "transfer")]
+    moves = [
+        (e["direction"], e["reason"], e["bytes"], e["device"]) for e in kinds(events, "transfer")
+    ]
     assert moves == [("H2D", "feed", 24, "gpu"), ("D2H", "fetch", 4, "gpu")]
     assert {e["device"] for e in kinds(events, "node_finished")} == {"gpu"}
     assert kinds(events, "run_started")[0]["device"] == "gpu"
@@ -165,6 +181,7 @@ def test_events_make_a_valid_trace(tmp_path):
 
 def test_copies_between_devices_are_planned_once_and_reported():
     from tests import fakecupy
+
     with devices.simulated_gpu(fakecupy):
         x = tf.placeholder(tf.float32, shape=(2,))
         with tf.device("/gpu:0"):

@@ -29,8 +29,12 @@ def check(loss, xs, feeds, what):
         got = sess.run(grads, feeds)
         for x, g in zip(xs, got, strict=True):
             np.testing.assert_allclose(
-                g, numeric_grad(sess, loss, feeds, x), rtol=1e-5, atol=1e-7,
-                err_msg=f"{what}: d loss / d {x.op.name}, shape {feeds[x].shape}, float64")
+                g,
+                numeric_grad(sess, loss, feeds, x),
+                rtol=1e-5,
+                atol=1e-7,
+                err_msg=f"{what}: d loss / d {x.op.name}, shape {feeds[x].shape}, float64",
+            )
 
 
 def test_t1_graph_gradients_match_finite_differences_in_float64():
@@ -42,8 +46,12 @@ def test_t1_graph_gradients_match_finite_differences_in_float64():
     w2 = tf.placeholder(tf.float64, shape=(H, D))
     h = tf.maximum(tf.matmul(x, w1), 0)
     loss = tf.reduce_mean(tf.reduce_sum((tf.matmul(h, w2) - y) ** 2, axis=1))
-    feeds = {x: rng.standard_normal((N, D)), y: rng.standard_normal((N, D)),
-             w1: rng.uniform(0.2, 1.0, (D, H)), w2: rng.standard_normal((H, D))}
+    feeds = {
+        x: rng.standard_normal((N, D)),
+        y: rng.standard_normal((N, D)),
+        w1: rng.uniform(0.2, 1.0, (D, H)),
+        w2: rng.standard_normal((H, D)),
+    }
     feeds[x] = np.abs(feeds[x])  # keep every ReLU input away from its kink at 0
     check(loss, [w1, w2, x], feeds, "T1")
 
@@ -53,13 +61,19 @@ def test_many_ops_with_broadcasting_and_fan_out_match_finite_differences():
     a = tf.placeholder(tf.float64, shape=(3, 4))
     b = tf.placeholder(tf.float64, shape=(4,))
     c = tf.placeholder(tf.float64, shape=(4, 2))
-    t = tf.tanh(a) * tf.sigmoid(a - b) + tf.exp(-a) / (tf.square(b) + 1.0)   # a used 3 times
+    t = tf.tanh(a) * tf.sigmoid(a - b) + tf.exp(-a) / (tf.square(b) + 1.0)  # a used 3 times
     u = tf.nn.bias_add(tf.matmul(t, c), tf.reduce_sum(c, axis=0))
     v = tf.log(tf.squared_difference(u, 0.5) + 1.0) + tf.matmul(t, c, transpose_b=False)
-    loss = tf.reduce_mean(v) + tf.reduce_sum(tf.reduce_mean(t * t, axis=1)) - tf.negative(
-        tf.reduce_sum(tf.nn.relu(u)))
-    feeds = {a: rng.standard_normal((3, 4)), b: rng.standard_normal(4),
-             c: rng.standard_normal((4, 2))}
+    loss = (
+        tf.reduce_mean(v)
+        + tf.reduce_sum(tf.reduce_mean(t * t, axis=1))
+        - tf.negative(tf.reduce_sum(tf.nn.relu(u)))
+    )
+    feeds = {
+        a: rng.standard_normal((3, 4)),
+        b: rng.standard_normal(4),
+        c: rng.standard_normal((4, 2)),
+    }
     check(loss, [a, b, c], feeds, "mixed graph")
 
 
@@ -68,8 +82,12 @@ def test_transposed_matmuls_match_finite_differences():
     a = tf.placeholder(tf.float64, shape=(4, 3))
     b = tf.placeholder(tf.float64, shape=(2, 4))
     loss = tf.reduce_sum(tf.matmul(a, b, transpose_a=True, transpose_b=True) ** 2)
-    check(loss, [a, b], {a: rng.standard_normal((4, 3)), b: rng.standard_normal((2, 4))},
-          "matmul(a.T, b.T)")
+    check(
+        loss,
+        [a, b],
+        {a: rng.standard_normal((4, 3)), b: rng.standard_normal((2, 4))},
+        "matmul(a.T, b.T)",
+    )
 
 
 def test_gradient_with_respect_to_variables_flows_through_read():
@@ -113,8 +131,9 @@ def test_only_ops_between_xs_and_ys_are_differentiated():
     side = tf.exp(b)  # depends on b only: no gradient node may belong to it
     y = tf.reduce_sum(a * side)
     tf.gradients(y, [a])
-    grad_ops = [op for op in tf.get_default_graph().get_operations()
-                if op.name.startswith("gradients/")]
+    grad_ops = [
+        op for op in tf.get_default_graph().get_operations() if op.name.startswith("gradients/")
+    ]
     assert grad_ops and all(op._grad_of is not None for op in grad_ops)
     assert side.op.id not in {op._grad_of for op in grad_ops}
     assert not any(op.name.startswith("gradients/Exp_grad") for op in grad_ops)
@@ -139,6 +158,9 @@ def test_nothing_is_computed_when_gradients_are_built():
 def test_gradient_of_an_op_without_a_rule_raises_lookup_error():
     a = tf.placeholder(tf.float32, shape=(2,))
     y = tf.foldl(lambda acc, v: acc + v, a, tf.constant(0.0))
-    with pytest.raises(LookupError, match=r"No gradient defined for operation 'foldl' \(op type: "
-                                          r"While\)"):
+    with pytest.raises(
+        LookupError,
+        match=r"No gradient defined for operation 'foldl' \(op type: "
+        r"While\)",
+    ):
         tf.gradients(y, [a])

@@ -16,8 +16,9 @@ def randn(rng: np.random.Generator, *shape: int) -> np.ndarray:
 
 
 def close(got, want, what: str, rtol: float = RTOL, atol: float = ATOL) -> None:
-    np.testing.assert_allclose(got, want, rtol=rtol, atol=atol,
-                               err_msg=f"{what}, shape {np.shape(want)}, float32 graph")
+    np.testing.assert_allclose(
+        got, want, rtol=rtol, atol=atol, err_msg=f"{what}, shape {np.shape(want)}, float32 graph"
+    )
 
 
 def two_layer_reference(x, y, w1, w2):
@@ -27,7 +28,7 @@ def two_layer_reference(x, y, w1, w2):
     h = np.maximum(a, 0)
     y_pred = h @ w2
     diff = y_pred - y
-    loss = np.mean(np.sum(diff ** 2, axis=1))
+    loss = np.mean(np.sum(diff**2, axis=1))
     grad_y_pred = 2.0 * diff / n
     grad_w2 = h.T @ grad_y_pred
     grad_h = grad_y_pred @ w2.T
@@ -42,7 +43,7 @@ def two_layer_reference(x, y, w1, w2):
 def test_a02_computational_graph_with_unshaped_placeholders():
     rng = np.random.default_rng(0)
     N, D = 3, 4
-    with tf.device('/gpu:0'):  # soft placement: runs on the CPU when there is no GPU
+    with tf.device("/gpu:0"):  # soft placement: runs on the CPU when there is no GPU
         x = tf.placeholder(tf.float32)
         y = tf.placeholder(tf.float32)
         z = tf.placeholder(tf.float32)
@@ -72,7 +73,7 @@ def build_t1(N: int, D: int, H: int):
     h = tf.maximum(tf.matmul(x, w1), 0)
     y_pred = tf.matmul(h, w2)
     diff = y_pred - y
-    loss = tf.reduce_mean(tf.reduce_sum(diff ** 2, axis=1))
+    loss = tf.reduce_mean(tf.reduce_sum(diff**2, axis=1))
     grad_w1, grad_w2 = tf.gradients(loss, [w1, w2])
     return x, y, w1, w2, loss, grad_w1, grad_w2
 
@@ -82,12 +83,17 @@ def test_t1_neural_net_forward_and_gradients_match_hand_backward():
     N, D, H = 8, 10, 6
     x, y, w1, w2, loss, grad_w1, grad_w2 = build_t1(N, D, H)
     with tf.Session() as sess:
-        values = {x: randn(rng, N, D), w1: randn(rng, D, H), w2: randn(rng, H, D),
-                  y: randn(rng, N, D)}
+        values = {
+            x: randn(rng, N, D),
+            w1: randn(rng, D, H),
+            w2: randn(rng, H, D),
+            y: randn(rng, N, D),
+        }
         out = sess.run([loss, grad_w1, grad_w2], feed_dict=values)
         loss_val, grad_w1_val, grad_w2_val = out
-    want = two_layer_reference(*(values[k].astype(np.float32).astype(np.float64)
-                                 for k in (x, y, w1, w2)))
+    want = two_layer_reference(
+        *(values[k].astype(np.float32).astype(np.float64) for k in (x, y, w1, w2))
+    )
     assert isinstance(loss_val, np.float32)
     assert grad_w1_val.shape == (D, H) and grad_w1_val.dtype == np.float32
     close(loss_val, want[0], "T1 loss", rtol=1e-5)
@@ -100,8 +106,12 @@ def test_t2_training_loop_with_fed_weights_follows_numpy():
     N, D, H = 8, 10, 6
     x, y, w1, w2, loss, grad_w1, grad_w2 = build_t1(N, D, H)
     with tf.Session() as sess:
-        values = {x: randn(rng, N, D), w1: randn(rng, D, H), w2: randn(rng, H, D),
-                  y: randn(rng, N, D)}
+        values = {
+            x: randn(rng, N, D),
+            w1: randn(rng, D, H),
+            w2: randn(rng, H, D),
+            y: randn(rng, N, D),
+        }
         ref = {k: v.astype(np.float32).astype(np.float64) for k, v in values.items()}
         learning_rate = 1e-3
         losses = []
@@ -129,7 +139,7 @@ def build_t3(N: int, D: int, H: int, learning_rate: float):
     h = tf.maximum(tf.matmul(x, w1), 0)
     y_pred = tf.matmul(h, w2)
     diff = y_pred - y
-    loss = tf.reduce_mean(tf.reduce_sum(diff ** 2, axis=1))
+    loss = tf.reduce_mean(tf.reduce_sum(diff**2, axis=1))
     grad_w1, grad_w2 = tf.gradients(loss, [w1, w2])
     new_w1 = w1.assign(w1 - learning_rate * grad_w1)
     new_w2 = w2.assign(w2 - learning_rate * grad_w2)
@@ -146,12 +156,13 @@ def test_t3_loss_not_going_down_because_assigns_never_run():
         w1_before = sess.run(w1)
         losses = []
         for _ in range(5):
-            loss_val, = sess.run([loss], feed_dict=values)
+            (loss_val,) = sess.run([loss], feed_dict=values)
             losses.append(loss_val)
         assert len(set(losses)) == 1, f"the slide's bug must reproduce: loss constant, got {losses}"
         np.testing.assert_array_equal(sess.run(w1), w1_before)
-        want = two_layer_reference(values[x].astype(np.float32), values[y].astype(np.float32),
-                                   w1_before, sess.run(w2))[0]
+        want = two_layer_reference(
+            values[x].astype(np.float32), values[y].astype(np.float32), w1_before, sess.run(w2)
+        )[0]
         close(losses[0], want, "T3 loss with the initial weights", rtol=1e-4)
 
 
@@ -231,8 +242,11 @@ def test_t7_layers_dense_trains(edition):
     N, D, H = 16, 10, 8
     x = tf.placeholder(tf.float32, shape=(N, D))
     y = tf.placeholder(tf.float32, shape=(N, D))
-    init = (tf.contrib.layers.xavier_initializer() if edition == "v2017"
-            else tf.variance_scaling_initializer(2.0))
+    init = (
+        tf.contrib.layers.xavier_initializer()
+        if edition == "v2017"
+        else tf.variance_scaling_initializer(2.0)
+    )
     h = tf.layers.dense(inputs=x, units=H, activation=tf.nn.relu, kernel_initializer=init)
     y_pred = tf.layers.dense(inputs=h, units=D, kernel_initializer=init)
     loss = tf.losses.mean_squared_error(y_pred, y)
@@ -250,7 +264,7 @@ def test_t7_layers_dense_trains(edition):
     close(losses[0], want, "T7 first loss from the initial weights", rtol=1e-4)
     assert not b1.any() and not b2.any(), "biases start at zero"
     limit = np.sqrt(6.0 / (D + H))  # glorot uniform; He: truncated at 2 stddev = 2*sqrt(2/D)/.88
-    bound = limit if edition == "v2017" else 2 * np.sqrt(2.0 / D) / .87962566103423978
+    bound = limit if edition == "v2017" else 2 * np.sqrt(2.0 / D) / 0.87962566103423978
     assert np.abs(k1).max() <= bound + 1e-6, f"{edition} initializer range"
     assert losses[-1] < losses[0]
 
@@ -266,8 +280,12 @@ def test_s4_cond_takes_f2_when_z_is_10_as_on_the_slide():
     w1 = tf.placeholder(tf.float32, shape=(D, H))
     w2 = tf.placeholder(tf.float32, shape=(D, H))
 
-    def f1(): return tf.matmul(x, w1)
-    def f2(): return tf.matmul(x, w2)
+    def f1():
+        return tf.matmul(x, w1)
+
+    def f2():
+        return tf.matmul(x, w2)
+
     y = tf.cond(tf.less(z, 0), f1, f2)
     with tf.Session() as sess:
         values = {x: randn(rng, N, D), z: 10, w1: randn(rng, D, H), w2: randn(rng, D, H)}
@@ -275,8 +293,9 @@ def test_s4_cond_takes_f2_when_z_is_10_as_on_the_slide():
         xv = values[x].astype(np.float32)
         close(y_val, xv @ values[w2].astype(np.float32), "tf.less(10, 0) is False: f2 = x @ w2")
         values[z] = -1
-        close(sess.run(y, feed_dict=values), xv @ values[w1].astype(np.float32),
-              "z = -1: f1 = x @ w1")
+        close(
+            sess.run(y, feed_dict=values), xv @ values[w1].astype(np.float32), "z = -1: f1 = x @ w1"
+        )
 
 
 def test_s5_foldl_returns_the_final_accumulator():
@@ -288,6 +307,7 @@ def test_s5_foldl_returns_the_final_accumulator():
 
     def f(prev_y, cur_x):
         return (prev_y + cur_x) * w
+
     y = tf.foldl(f, x, y0)
     with tf.Session() as sess:
         values = {x: randn(rng, T, D), y0: randn(rng, D), w: randn(rng, D)}

@@ -20,12 +20,30 @@ def test_t1_graph_names():
     h = tf.maximum(tf.matmul(x, w1), 0)
     y_pred = tf.matmul(h, w2)
     diff = y_pred - y
-    loss = tf.reduce_mean(tf.reduce_sum(diff ** 2, axis=1))
-    assert names() == ["Placeholder", "Placeholder_1", "Placeholder_2", "Placeholder_3", "MatMul",
-                       "Maximum/y", "Maximum", "MatMul_1", "sub", "pow/y", "pow",
-                       "Sum/reduction_indices", "Sum", "Const", "Mean"]
-    assert (loss.name, diff.name, y_pred.op.type, diff.op.type) == ("Mean:0", "sub:0", "MatMul",
-                                                                     "Sub")
+    loss = tf.reduce_mean(tf.reduce_sum(diff**2, axis=1))
+    assert names() == [
+        "Placeholder",
+        "Placeholder_1",
+        "Placeholder_2",
+        "Placeholder_3",
+        "MatMul",
+        "Maximum/y",
+        "Maximum",
+        "MatMul_1",
+        "sub",
+        "pow/y",
+        "pow",
+        "Sum/reduction_indices",
+        "Sum",
+        "Const",
+        "Mean",
+    ]
+    assert (loss.name, diff.name, y_pred.op.type, diff.op.type) == (
+        "Mean:0",
+        "sub:0",
+        "MatMul",
+        "Sub",
+    )
     grad_w1, grad_w2 = tf.gradients(loss, [w1, w2])
     grads = [n for n in names() if n.startswith("gradients/")]
     assert grads[:3] == ["gradients/Shape", "gradients/grad_ys_0", "gradients/Fill"]
@@ -48,14 +66,26 @@ def test_variable_names_t3_t4():
     w1 = tf.Variable(tf.random_normal((3, 2)))
     w2 = tf.Variable(tf.random_normal((2, 3)))
     assert names() == [
-        "random_normal/shape", "random_normal/mean", "random_normal/stddev",
-        "random_normal/RandomStandardNormal", "random_normal/mul", "random_normal",
-        "Variable", "Variable/Assign", "Variable/read",
-        "random_normal_1/shape", "random_normal_1/mean", "random_normal_1/stddev",
-        "random_normal_1/RandomStandardNormal", "random_normal_1/mul", "random_normal_1",
-        "Variable_1", "Variable_1/Assign", "Variable_1/read"]
-    assert (w1.name, w1.op.type, w1.value().name) == ("Variable:0", "VariableV2",
-                                                       "Variable/read:0")
+        "random_normal/shape",
+        "random_normal/mean",
+        "random_normal/stddev",
+        "random_normal/RandomStandardNormal",
+        "random_normal/mul",
+        "random_normal",
+        "Variable",
+        "Variable/Assign",
+        "Variable/read",
+        "random_normal_1/shape",
+        "random_normal_1/mean",
+        "random_normal_1/stddev",
+        "random_normal_1/RandomStandardNormal",
+        "random_normal_1/mul",
+        "random_normal_1",
+        "Variable_1",
+        "Variable_1/Assign",
+        "Variable_1/read",
+    ]
+    assert (w1.name, w1.op.type, w1.value().name) == ("Variable:0", "VariableV2", "Variable/read:0")
     assert repr(w2) == "<tf.Variable 'Variable_1:0' shape=(2, 3) dtype=float32_ref>"
     new_w1 = w1.assign(w1 * 2)
     new_w2 = w2.assign(w2 * 2)
@@ -82,9 +112,19 @@ def test_dense_layer_names_t7():
     h = tf.layers.dense(inputs=x, units=3, activation=tf.nn.relu)
     out = tf.layers.dense(inputs=h, units=2)
     ops = names()
-    for n in ("dense/kernel", "dense/kernel/Assign", "dense/kernel/read", "dense/bias",
-              "dense/MatMul", "dense/BiasAdd", "dense/Relu", "dense_1/kernel", "dense_1/bias",
-              "dense_1/MatMul", "dense_1/BiasAdd"):
+    for n in (
+        "dense/kernel",
+        "dense/kernel/Assign",
+        "dense/kernel/read",
+        "dense/bias",
+        "dense/MatMul",
+        "dense/BiasAdd",
+        "dense/Relu",
+        "dense_1/kernel",
+        "dense_1/bias",
+        "dense_1/MatMul",
+        "dense_1/BiasAdd",
+    ):
         assert n in ops, n
     assert (h.name, out.name) == ("dense/Relu:0", "dense_1/BiasAdd:0")
     assert any(n.startswith("dense/kernel/Initializer/") for n in ops)
@@ -93,10 +133,26 @@ def test_dense_layer_names_t7():
 def test_operators_and_scopes():
     a = tf.placeholder(tf.float32, shape=(2, 2))
     exprs = [a + 1, a - 1, a * 2, a / 2, -a, a @ a, 1 - a, tf.matmul(a, a)]
-    assert [e.op.name for e in exprs] == ["add", "sub", "mul", "truediv", "Neg", "matmul",
-                                          "sub_1", "MatMul_1"]  # matmul == MatMul
-    assert [e.op.type for e in exprs] == ["Add", "Sub", "Mul", "RealDiv", "Neg", "MatMul", "Sub",
-                                          "MatMul"]
+    assert [e.op.name for e in exprs] == [
+        "add",
+        "sub",
+        "mul",
+        "truediv",
+        "Neg",
+        "matmul",
+        "sub_1",
+        "MatMul_1",
+    ]  # matmul == MatMul
+    assert [e.op.type for e in exprs] == [
+        "Add",
+        "Sub",
+        "Mul",
+        "RealDiv",
+        "Neg",
+        "MatMul",
+        "Sub",
+        "MatMul",
+    ]
     assert exprs[6].op.inputs[0].op.name == "sub_1/x"
     assert tf.matmul(a, a).op.name == "MatMul_2"  # names are unique case-insensitively
     assert (a @ a).op.name == "matmul_3"

@@ -13,7 +13,6 @@ from engine.static.optimize import NAMES
 from .lecture import a02, dense_relu, randn, t1
 
 
-
 def t1_forward():
     """T1 fetching only the loss (no gradient reads the product: the ReLU fuses)."""
     fetches, feeds = t1()
@@ -80,8 +79,10 @@ def test_rewrite_events_have_their_payload():
     assert by_pass["identity"]["removed"]
     loss = by_pass["fuse_elementwise"]["added"][0]
     assert loss["op"] == "_FusedElementwise" and loss["name"] == "Mean"
-    assert loss["fused"] == ["pow", "Sum", "Mean"] and loss["node"] == g.get_operation_by_name(
-        "Mean").id
+    assert (
+        loss["fused"] == ["pow", "Sum", "Mean"]
+        and loss["node"] == g.get_operation_by_name("Mean").id
+    )
     assert set(by_pass["fuse_elementwise"]["replaced"].values()) == {loss["node"]}
     assert "fuse_matmul" not in by_pass  # the product also feeds the ReLU's gradient mask
 
@@ -178,8 +179,9 @@ def test_t1_scales_the_small_products_not_the_difference(n):
         if n == 8:
             np.testing.assert_array_equal(g, r, err_msg=f"{name} {r.shape} float32, 2/8")
         else:
-            np.testing.assert_allclose(g, r, rtol=1e-5, atol=1e-6,
-                                       err_msg=f"{name} {r.shape} float32, 2/6")
+            np.testing.assert_allclose(
+                g, r, rtol=1e-5, atol=1e-6, err_msg=f"{name} {r.shape} float32, 2/6"
+            )
 
 
 def test_scale_moves_only_when_every_reader_is_a_product_and_it_is_cheaper():
@@ -212,8 +214,10 @@ def test_scale_matmul_reports_what_it_moved():
     g = tf.get_default_graph()
     names = {op.id: op.name for op in g.get_operations()}
     assert [names.get(i) for i in moved["removed"] if i in names] == [
-        "gradients/pow_grad/Mul_1", "gradients/MatMul_1_grad/MatMul",
-        "gradients/MatMul_1_grad/MatMul_1"]
+        "gradients/pow_grad/Mul_1",
+        "gradients/MatMul_1_grad/MatMul",
+        "gradients/MatMul_1_grad/MatMul_1",
+    ]
     fused = next(a for a in moved["added"] if a["op"] == "_FusedMatMul")
     assert fused["name"] == "gradients/MatMul_1_grad/MatMul"
     assert fused["fused"] == ["gradients/pow_grad/Mul_1", "gradients/MatMul_1_grad/MatMul"]

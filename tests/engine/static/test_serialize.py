@@ -30,7 +30,8 @@ def build_t5(N: int = 4, D: int = 5, H: int = 3):
 def feeds(N: int = 4, D: int = 5):
     rng = np.random.default_rng(0)
     return rng.standard_normal((N, D)).astype(np.float32), rng.standard_normal((N, D)).astype(
-        np.float32)
+        np.float32
+    )
 
 
 def losses_in_process(steps: int = 3) -> list[float]:
@@ -63,8 +64,10 @@ def test_import_graph_def_round_trip_in_process():
     xv, yv = feeds()
     with tf.Session() as sess:
         sess.run("init")
-        got = [float(sess.run(["loss:0", "GradientDescent"], {"x:0": xv, "y:0": yv})[0])
-               for _ in range(3)]
+        got = [
+            float(sess.run(["loss:0", "GradientDescent"], {"x:0": xv, "y:0": yv})[0])
+            for _ in range(3)
+        ]
     np.testing.assert_allclose(got, want, rtol=1e-6)
     assert len(tf.trainable_variables()) == 2, "imported Variables are usable again"
 
@@ -114,10 +117,17 @@ def test_a_saved_graph_runs_in_a_fresh_process_without_the_building_code(tmp_pat
         "with tf.Session() as sess:\n"
         "    sess.run('init')\n"
         "    for _ in range(3):\n"
-        "        print(float(sess.run(['loss:0', 'GradientDescent'], {'x:0': x, 'y:0': y})[0]))\n")
+        "        print(float(sess.run(['loss:0', 'GradientDescent'], {'x:0': x, 'y:0': y})[0]))\n"
+    )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
-                         cwd=tmp_path, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=True,
+    ).stdout
     np.testing.assert_allclose([float(v) for v in out.split()], want, rtol=1e-6)
     assert Path(path).exists()
 

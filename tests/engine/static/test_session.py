@@ -65,10 +65,12 @@ def test_a_repeated_call_replays_and_computes_from_the_new_values():
             xv, wv = (rng.standard_normal(s).astype(np.float32) for s in ((2, 3), (3, 2)))
             got_loss, got_y = sess.run(fetches, {x: xv, w: wv})
             ref = xv.astype(np.float64) @ wv
-            np.testing.assert_allclose(got_y, ref, rtol=1e-5, atol=1e-6,
-                                       err_msg="y (2, 2) float32 on a replayed run")
-            np.testing.assert_allclose(got_loss, (ref ** 2).sum(), rtol=1e-5,
-                                       err_msg="loss () float32 on a replayed run")
+            np.testing.assert_allclose(
+                got_y, ref, rtol=1e-5, atol=1e-6, err_msg="y (2, 2) float32 on a replayed run"
+            )
+            np.testing.assert_allclose(
+                got_loss, (ref**2).sum(), rtol=1e-5, err_msg="loss () float32 on a replayed run"
+            )
         assert sess._replay is not None and sess.plan_count == 1 and sess.run_count == 3
 
 
@@ -83,8 +85,9 @@ def test_a_call_that_differs_from_the_last_one_is_resolved_again():
         np.testing.assert_array_equal(sess.run(z, {x: [[1.0, 2.0]]}), [[2.0, 3.0]])  # a list
         got = sess.run(z, {x: np.ones((1, 2), np.float64)})  # other dtype: converted
         assert got.dtype == np.float32
-        np.testing.assert_array_equal(sess.run(z, {x: np.ones((3, 2), np.float32)}),
-                                      np.full((3, 2), 2.0))  # other shape: another plan
+        np.testing.assert_array_equal(
+            sess.run(z, {x: np.ones((3, 2), np.float32)}), np.full((3, 2), 2.0)
+        )  # other shape: another plan
         np.testing.assert_array_equal(sess.run(z, {"Placeholder:0": ones}), [[2.0, 2.0]])
         assert sess.plan_count == 3
         with pytest.raises(ValueError, match="Cannot feed value of shape"):
@@ -172,8 +175,11 @@ def test_fetch_structures_are_mirrored():
         feed = {a: 3.0}
         assert sess.run(b, feed) == 4.0
         assert sess.run((b, c), feed) == (4.0, 6.0)
-        assert sess.run({"b": b, "nest": [c, (b,)], "op": noop}, feed) == \
-            {"b": 4.0, "nest": [6.0, (4.0,)], "op": None}
+        assert sess.run({"b": b, "nest": [c, (b,)], "op": noop}, feed) == {
+            "b": 4.0,
+            "nest": [6.0, (4.0,)],
+            "op": None,
+        }
         assert sess.run(pair(b, c), feed) == pair(4.0, 6.0)
         assert sess.run(["add:0", "mul"], feed) == [4.0, None]
         assert sess.run([b, b, noop], feed) == [4.0, 4.0, None]
@@ -267,14 +273,15 @@ def test_static_shapes_fold_the_gradient_seed_but_unknown_shapes_do_not():
     def plan_of(shape):
         tf.reset_default_graph()
         a = tf.placeholder(tf.float32, shape=shape)
-        loss = tf.reduce_mean(tf.reduce_sum(a ** 2, axis=1))
+        loss = tf.reduce_mean(tf.reduce_sum(a**2, axis=1))
         (g,) = tf.gradients(loss, [a])
         with tf.Session() as sess:
             out = sess.run(g, {a: np.ones((2, 3))})
             plan = entry(sess).plan
         np.testing.assert_allclose(out, np.full((2, 3), 1.0))  # 2 * a / N with N = 2
-        folded = {a["name"] for r in plan.rewrites if r["pass"] == "constant_folding"
-                  for a in r["added"]}
+        folded = {
+            a["name"] for r in plan.rewrites if r["pass"] == "constant_folding" for a in r["added"]
+        }
         return folded, {op.name for op in plan.ops}
 
     folded, ran = plan_of((2, 3))  # Shape -> Fill -> Mean_grad -> Sum_grad: one constant

@@ -37,7 +37,7 @@ def folded(events: list[dict], run: int) -> dict[str, list[int]]:
     starts = [i for i, e in enumerate(events) if e["kind"] == "run_started"]
     end = starts[run + 1] if run + 1 < len(starts) else len(events)
     out: dict[str, list[int]] = {}
-    for e in events[starts[run]:end]:
+    for e in events[starts[run] : end]:
         if e["kind"] == "node_finished":
             t = out.setdefault(e["op"], [0, 0])
             t[0] += 1
@@ -56,10 +56,15 @@ def test_a_run_with_totals_sends_one_op_totals_matching_its_node_events():
         assert total["ops"]["MatMul"][1] > 0
         after = totals_run[totals_run.index(total) + 1]
         assert after["kind"] == "run_finished" and after["graph"] == total["graph"]
-    summary = [(e["kind"], e.get("name")) for e in full
-               if e["kind"] in ("run_started", "run_finished", "metric", "iteration_finished")]
+    summary = [
+        (e["kind"], e.get("name"))
+        for e in full
+        if e["kind"] in ("run_started", "run_finished", "metric", "iteration_finished")
+    ]
     # (metric values differ: each graph has a fresh random w)
-    assert summary == [(e["kind"], e.get("name")) for e in totals_run
-                       if e["kind"] in ("run_started", "run_finished", "metric",
-                                        "iteration_finished")]
+    assert summary == [
+        (e["kind"], e.get("name"))
+        for e in totals_run
+        if e["kind"] in ("run_started", "run_finished", "metric", "iteration_finished")
+    ]
     assert {"node_started", "node_finished"} <= {e["kind"] for e in runs("nodes")}

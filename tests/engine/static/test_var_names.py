@@ -17,26 +17,45 @@ def test_the_lecture_graph_names_its_boxes_by_the_listing_variables():
         w1 = tf.placeholder(tf.float32, shape=(5, 3))
         h = tf.maximum(tf.matmul(x, w1), 0)
         diff = h - 1.0
-        loss = tf.reduce_mean(tf.reduce_sum(diff ** 2, axis=1))
+        loss = tf.reduce_mean(tf.reduce_sum(diff**2, axis=1))
     got = named(events)
     assert {k: v for k, v in got.items() if v} == {
-        "Placeholder": "x", "Placeholder_1": "w1", "Maximum": "h", "sub": "diff", "Mean": "loss"}
+        "Placeholder": "x",
+        "Placeholder_1": "w1",
+        "Maximum": "h",
+        "sub": "diff",
+        "Mean": "loss",
+    }
     # made by inner calls, or helpers the outer call made on the way: no name
-    for helper in ("MatMul", "Maximum/y", "sub/y", "pow", "pow/y", "Sum",
-                   "Sum/reduction_indices", "Const"):
+    for helper in (
+        "MatMul",
+        "Maximum/y",
+        "sub/y",
+        "pow",
+        "pow/y",
+        "Sum",
+        "Sum/reduction_indices",
+        "Const",
+    ):
         assert got[helper] is None, helper
     assert (h.op.name, loss.op.name) == ("Maximum", "Mean")
 
 
 def test_variables_name_their_variable_node_not_its_helpers():
     with recording() as events:
-        w = tf.Variable(tf.random_normal((3, 2)))
-        r = tf.random_normal((2, 2))
+        w = tf.Variable(tf.random_normal((3, 2)))  # noqa: F841 (the recorded line names it)
+        r = tf.random_normal((2, 2))  # noqa: F841
     got = named(events)
     assert got["Variable"] == "w" and got["random_normal_1"] == "r"
-    for helper in ("Variable/Assign", "Variable/read", "random_normal", "random_normal/mul",
-                   "random_normal_1/mul", "random_normal_1/RandomStandardNormal",
-                   "random_normal_1/mean"):
+    for helper in (
+        "Variable/Assign",
+        "Variable/read",
+        "random_normal",
+        "random_normal/mul",
+        "random_normal_1/mul",
+        "random_normal_1/RandomStandardNormal",
+        "random_normal_1/mean",
+    ):
         assert got[helper] is None, helper
 
 
@@ -70,8 +89,17 @@ def test_unclear_lines_get_no_name():
             p = tf.placeholder(tf.float32, name="scoped")
     got = named(events)
     assert got["a"] == "a"
-    for name in ("chained", "tuple", "tuple2", "attribute", "MatMul", "in_list", "zeros",
-                 "bare", "block/scoped"):
+    for name in (
+        "chained",
+        "tuple",
+        "tuple2",
+        "attribute",
+        "MatMul",
+        "in_list",
+        "zeros",
+        "bare",
+        "block/scoped",
+    ):
         assert got[name] is None, name
     assert b is c and d is not e and f is not None and g and z is not None and p is not None
 
@@ -90,11 +118,8 @@ def test_names_inside_a_user_scope_and_on_every_loop_pass():
 
 def test_names_follow_multi_line_calls_and_annotations():
     with recording() as events:
-        x: tf.Tensor = tf.placeholder(tf.float32,
-                                      shape=(2, 2))
-        y = tf.matmul(
-            x,
-            x)
+        x: tf.Tensor = tf.placeholder(tf.float32, shape=(2, 2))
+        y = tf.matmul(x, x)
     got = named(events)
     assert (got["Placeholder"], got["MatMul"]) == ("x", "y")
     assert y.op.name == "MatMul"
