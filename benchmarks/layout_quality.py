@@ -1,0 +1,251 @@
+"""How readable the graph layout is, over every scene's graphs, beside Graphviz ``dot``.
+
+    python benchmarks/layout_quality.py [--scene NAME ...] [--way TB,full] [--repeat 5]
+                                        [--random 1000] [--no-dot]
+
+Each scene runs headless (small sizes, two iterations) with one subscriber keeping its events;
+the events fold into the graphs the app would draw (the static graph and the last eager
+iteration), each laid out folded (``gradients/`` as one box, the pane's default) and unfolded
+by the same code the static pane uses (``place_full`` + ``fit.draw``). Per graph and in total:
+
+* ``cross``: edge crossings (edges with different sources and targets; see tui.drawing.quality);
+* ``shared``: pairs of such edges that share cells other than at a clean crossing;
+* ``bends``: mean turns per edge;
+* ``straight``: chain edges (one-input ops in a row) drawn straight, of all chain edges;
+* ``size``: the drawing's width x height in cells;
+* ``ms``: median layout time (placement and one drawing) of ``--repeat`` runs;
+* ``dot``: crossings of ``dot``'s drawing of the same nodes and edges (where Graphviz is on
+  PATH; it is a benchmark-only tool), counted on its edge splines.
+
+Eager graphs are laid out here with the static layout too (the eager pane itself places nodes
+append-only as they arrive). ``--random N`` adds a random N-node DAG (seeded) to time the
+layout on a large graph. Timings are wall-clock medians on a shared machine: compare ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run from a checkout
+
+from engine.events import recording  # noqa: E402
+from engine.scenes import SCENES  # noqa: E402
+from tui.drawing.fit import draw  # noqa: E402
+from tui.drawing.fold import view_graph  # noqa: E402
+from tui.drawing.layout import place_full  # noqa: E402
+from tui.drawing.quality import measure  # noqa: E402
+from tui.view.state import ViewState  # noqa: E402
+
+Nodes = list[tuple[Any, list[Any]]]
+
+
+def scene_graphs(name: str) -> list[tuple[str, Nodes]]:
+    """(label, nodes) of the graphs a scene draws, folded and unfolded (duplicates dropped)."""
+    import contextlib
+    import io
+
+    scene = SCENES[name]
+    state = ViewState(fake_timings=True)
+    with recording() as events, contextlib.redirect_stdout(io.StringIO()):
+        try:
+            scene.run(iterations=2, small=True)
+        except Exception as exc:  # a scene that fails still drew what it built
+            print(f"  ({name}: {type(exc).__name__}: {exc})", file=sys.stderr)
+    for ev in events:
+        state.apply(ev)
+    out: list[tuple[str, Nodes]] = []
+    for mode in ("static", "eager"):
+        graph = state.graphs.get(mode)
+        if graph is None or not graph.nodes:
+            continue
+        seen: list[Nodes] = []
+        for fold, folded in (("folded", frozenset({"gradients"})), ("unfolded", frozenset())):
+            nodes = view_graph(graph, folded)[0]
+            if nodes in seen:
+                continue
+            seen.append(nodes)
+            out.append((f"{name}:{mode}:{fold}", nodes))
+    return out
+
+
+def random_dag(n: int, seed: int = 1) -> Nodes:
+    """A seeded random DAG shaped like a program: each op reads one to three recent values."""
+    rng = random.Random(seed)
+    nodes: Nodes = []
+    for i in range(n):
+        k = 0 if i < 3 or rng.random() < 0.08 else rng.choice((1, 1, 2, 2, 3))
+        ins = sorted({rng.randrange(max(0, i - 25), i) for _ in range(k)}) if i else []
+        nodes.append((i, ins))
+    return nodes
+
+
+def dot_crossings(nodes: Nodes, dot: str) -> int | None:
+    """Crossings of dot's drawing of the graph (pairs of edge curves that cross, edges with
+    different sources and targets), or None if dot failed."""
+    ids = {nid: f"n{k}" for k, (nid, _) in enumerate(nodes)}
+    lines = ["digraph G {", "node [shape=box, width=1.6, height=0.5, fixedsize=true];"]
+    lines += [f"{ids[nid]};" for nid, _ in nodes]
+    for nid, ins in nodes:
+        for i in dict.fromkeys(ins):
+            if i in ids and i != nid:
+                lines.append(f"{ids[i]} -> {ids[nid]};")
+    lines.append("}")
+    try:
+        res = subprocess.run(
+            [dot, "-Tplain"], input="\n".join(lines), capture_output=True, text=True, timeout=120
+        )
+    except subprocess.TimeoutExpired:
+        return None
+    if res.returncode:
+        return None
+    curves: list[tuple[str, str, list[tuple[float, float]]]] = []
+    for line in res.stdout.splitlines():
+        parts = line.split()
+        if parts and parts[0] == "edge":
+            n = int(parts[3])
+            ctrl = [(float(parts[4 + 2 * k]), float(parts[5 + 2 * k])) for k in range(n)]
+            curves.append((parts[1], parts[2], _sample(ctrl)))
+    total = 0
+    for a in range(len(curves)):
+        sa, ta, pa = curves[a]
+        for b in range(a + 1, len(curves)):
+            sb, tb, pb = curves[b]
+            if sa == sb or ta == tb or sa == tb or sb == ta:
+                continue
+            total += _polyline_crossings(pa, pb)
+    return total
+
+
+def _sample(ctrl: list[tuple[float, float]], steps: int = 12) -> list[tuple[float, float]]:
+    """Points along a piecewise cubic Bezier given by its control points."""
+    out = [ctrl[0]]
+    for k in range(0, len(ctrl) - 3, 3):
+        p0, p1, p2, p3 = ctrl[k : k + 4]
+        for s in range(1, steps + 1):
+            t = s / steps
+            u = 1 - t
+            out.append(
+                (
+                    u**3 * p0[0] + 3 * u * u * t * p1[0] + 3 * u * t * t * p2[0] + t**3 * p3[0],
+                    u**3 * p0[1] + 3 * u * u * t * p1[1] + 3 * u * t * t * p2[1] + t**3 * p3[1],
+                )
+            )
+    return out
+
+
+def _polyline_crossings(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> int:
+    def box(p: list[tuple[float, float]]) -> tuple[float, float, float, float]:
+        xs, ys = [q[0] for q in p], [q[1] for q in p]
+        return min(xs), min(ys), max(xs), max(ys)
+
+    ax0, ay0, ax1, ay1 = box(a)
+    bx0, by0, bx1, by1 = box(b)
+    if ax1 < bx0 or bx1 < ax0 or ay1 < by0 or by1 < ay0:
+        return 0
+    count = 0
+    for p, q in zip(a, a[1:], strict=False):
+        for r, s in zip(b, b[1:], strict=False):
+            if _proper(p, q, r, s):
+                count += 1
+    return count
+
+
+def _proper(p: Any, q: Any, r: Any, s: Any) -> bool:
+    def orient(a: Any, b: Any, c: Any) -> float:
+        return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+
+    d1, d2 = orient(p, q, r), orient(p, q, s)
+    d3, d4 = orient(r, s, p), orient(r, s, q)
+    return d1 * d2 < 0 and d3 * d4 < 0
+
+
+def lay_out(nodes: Nodes, way: tuple[str, str, int | None]) -> Any:
+    return draw(place_full(nodes), nodes, way)
+
+
+def timed(nodes: Nodes, way: tuple[str, str, int | None], repeat: int) -> tuple[Any, float]:
+    times = []
+    layout = None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        layout = lay_out(nodes, way)
+        times.append(time.perf_counter() - t0)
+    return layout, 1000 * statistics.median(times)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--scene", action="append", help="only these scenes (default: all)")
+    ap.add_argument("--way", default="TB,full", help="orientation,box size (default TB,full)")
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--random", type=int, default=1000, help="nodes of a random DAG (0: none)")
+    ap.add_argument("--no-dot", action="store_true")
+    args = ap.parse_args(argv)
+    orientation, size = args.way.split(",")
+    way = (orientation, size, None)
+    dot = None if args.no_dot else shutil.which("dot")
+
+    graphs: list[tuple[str, Nodes]] = []
+    for name in args.scene or list(SCENES):
+        graphs += scene_graphs(name)
+    header = (
+        f"{'graph':<44} {'nodes':>5} {'edges':>5} {'cross':>5} {'dot':>4} {'shared':>6} "
+        f"{'bends':>5} {'straight':>8} {'size':>9} {'ms':>6}"
+    )
+    print(f"layout {args.way}, median of {args.repeat}; dot: {dot or 'not installed'}")
+    print(header)
+    print("-" * len(header))
+    tot = dict(nodes=0, edges=0, cross=0, dot=0, shared=0, chains=0, straight=0, bends=0.0)
+    worst = ("", 0.0, 0)
+    for label, nodes in graphs:
+        layout, ms = timed(nodes, way, args.repeat)
+        q = measure(layout, nodes)
+        d = dot_crossings(nodes, dot) if dot else None
+        edges = len(layout.edges)
+        print(
+            f"{label:<44} {len(nodes):>5} {edges:>5} {q.crossings:>5} "
+            f"{'-' if d is None else d:>4} {q.shared:>6} {q.bends:>5.2f} "
+            f"{f'{q.straight}/{q.chains}':>8} {f'{q.width}x{q.height}':>9} {ms:>6.2f}"
+        )
+        tot["nodes"] += len(nodes)
+        tot["edges"] += edges
+        tot["cross"] += q.crossings
+        tot["dot"] += d or 0
+        tot["shared"] += q.shared
+        tot["chains"] += q.chains
+        tot["straight"] += q.straight
+        tot["bends"] += q.bends * edges
+        if len(nodes) > worst[2]:
+            worst = (label, ms, len(nodes))
+    print("-" * len(header))
+    bends = tot["bends"] / tot["edges"] if tot["edges"] else 0.0
+    print(
+        f"{'total (' + str(len(graphs)) + ' graphs)':<44} {tot['nodes']:>5} {tot['edges']:>5} "
+        f"{tot['cross']:>5} {tot['dot'] if dot else '-':>4} {tot['shared']:>6} {bends:>5.2f} "
+        f"{str(tot['straight']) + '/' + str(tot['chains']):>8}"
+    )
+    print(f"largest scene graph: {worst[0]} ({worst[2]} nodes): {worst[1]:.2f} ms")
+    if args.random:
+        nodes = random_dag(args.random)
+        layout, ms = timed(nodes, way, max(1, min(args.repeat, 3)))
+        q = measure(layout, nodes)
+        print(
+            f"random DAG, {args.random} nodes, {len(layout.edges)} edges: {ms:.1f} ms; "
+            f"crossings {q.crossings}, shared {q.shared}, straight {q.straight}/{q.chains}, "
+            f"{q.width}x{q.height}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
