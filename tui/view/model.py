@@ -73,6 +73,8 @@ class NodeInfo:
     """Names of the nodes a graph pass fused into this one (static, as run)."""
     var: str = ""
     """The Python name the user's line gave the node (static; "" when none): ``x``, ``h``."""
+    control: tuple[int, ...] = ()
+    """Control inputs (static: ``tf.group``, an optimizer's update ops); not drawn as edges."""
     stats: NodeStats = field(default_factory=NodeStats)
 
     @property
@@ -106,6 +108,7 @@ def node_from(ev: dict[str, Any], index: int) -> NodeInfo:
         index=index,
         fused=tuple(str(n) for n in ev.get("fused") or ()),
         var=str(ev.get("var") or ""),
+        control=tuple(int(i) for i in ev.get("control_inputs") or ()),
     )
 
 
@@ -131,6 +134,8 @@ class GraphModel:
         """Runs of this graph seen so far."""
         self.struct_version = 0
         """Bumped when nodes are added (the layout must grow)."""
+        self.needed: frozenset[int] = frozenset()
+        """Nodes the fetches need that the passes folded away (not run, not pruned)."""
         self.plan_version = 0
         """Bumped when the plan changes (dimmed edges change)."""
         self.changed: set[int] = set()
@@ -153,17 +158,36 @@ class GraphModel:
         self.struct_version += 1
         return node
 
-    def set_plan(self, plan: list[int], run: int) -> None:
-        """A run starts: plan nodes go pending, the rest are pruned (dimmed)."""
+    def set_plan(self, plan: list[int], run: int, needed: frozenset[int] = frozenset()) -> None:
+        """A run starts: plan nodes go pending, the rest are pruned (dimmed).
+
+        ``needed`` are nodes the fetches need that the run does not execute because the graph
+        passes folded them into their consumer (``pow/y``, ``Sum/reduction_indices``): their
+        value is there before the run, so they are drawn done, never as pruned.
+        """
         new_plan = set(plan)
-        if new_plan != self.plan:  # a plan reused run after run keeps the drawing's edges
+        if new_plan != self.plan or needed != self.needed:  # a reused plan keeps its edges
             self.plan_version += 1
-        self.plan, self.run = new_plan, run
+        self.plan, self.needed, self.run = new_plan, needed, run
         self.runs += 1
         for node in self.nodes.values():
-            node.state = "pending" if node.id in self.plan else "pruned"
+            nid = node.id
+            node.state = "pending" if nid in new_plan else "done" if nid in needed else "pruned"
             node.grad, node.grad_ns = "", 0
         self.changed.update(self.nodes)
+
+    def ancestors(self, ids: list[int]) -> frozenset[int]:
+        """``ids`` and every node they depend on (inputs and control inputs)."""
+        seen: set[int] = set()
+        todo = [i for i in ids if i in self.nodes]
+        while todo:
+            nid = todo.pop()
+            if nid in seen:
+                continue
+            seen.add(nid)
+            node = self.nodes[nid]
+            todo.extend(i for i in (*node.inputs, *node.control) if i in self.nodes)
+        return frozenset(seen)
 
     def set_state(self, nid: int, state: str) -> NodeInfo | None:
         """Change one node's state; returns the node (None if unknown)."""

@@ -91,6 +91,8 @@ class ViewState:
         self._last_seq: int | None = None
         self._metric_name: dict[str, str] = {}
         self._op_sum: dict[str, int] = {m: 0 for m in MODES}
+        self._needed_key: tuple[Any, ...] = ()
+        self._needed_ids: frozenset[int] = frozenset()
         self.cue: tuple[str, dict[str, Any]] = ("", {})
         """What just happened, for the presentation cue: (i18n key, fields); see tui.cues."""
         self.traceback: dict[str, Any] | None = None
@@ -270,7 +272,10 @@ class ViewState:
         if graph.mode == "static":
             self._members = fused_members(self._rewrite_log.close(tuple(plan)), plan)
             parts = [m for ms in self._members.values() for m in ms]
-            graph.set_plan(plan + parts, int(ev.get("run") or 0))
+            run_ids = set(plan).union(parts)
+            fetches = [int(n) for n in ev.get("fetches") or () if isinstance(n, int)]
+            needed = self._needed(graph, fetches) - run_ids
+            graph.set_plan(plan + parts, int(ev.get("run") or 0), frozenset(needed))
             self._run_graph(graph, plan)
         else:
             graph.set_plan(plan, int(ev.get("run") or 0))
@@ -281,6 +286,13 @@ class ViewState:
             else ("cue.run", {"run": graph.runs, "k": len(graph.plan or ()), "n": len(graph.nodes)})
         )
         self.dirty.update((graph.mode, "cue"))
+
+    def _needed(self, graph: GraphModel, fetches: list[int]) -> frozenset[int]:
+        """What the fetches need in the graph as built (cached while the graph and fetches hold)."""
+        key = (id(graph), graph.struct_version, tuple(fetches))
+        if key != self._needed_key:
+            self._needed_key, self._needed_ids = key, graph.ancestors(fetches)
+        return self._needed_ids
 
     def _run_graph(self, graph: GraphModel, plan: list[int]) -> None:
         """The static graph as this run executes it (rebuilt when its plan or passes changed)."""
