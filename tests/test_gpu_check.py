@@ -1,4 +1,5 @@
-"""The prepared GPU check runs end to end on the numpy stand-in (logic only, times are host
+"""The prepared GPU check: where no GPU works it says why and exits 2; simulated (``SIMULATE=1``,
+the numpy stand-in of tests/fakecupy.py) it runs end to end (logic only, times are host
 times)."""
 
 from __future__ import annotations
@@ -9,35 +10,63 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from engine.devices import gpu_status
+
 ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = ROOT / "benchmarks" / "gpu_check.py"
+SECTIONS = (
+    "== correctness: ops",
+    "== correctness: workloads",
+    "== matmul float32",
+    "== host<->device transfers",
+    "== seed workloads",
+    "done in ",
+)
 
 
-def test_gpu_check_runs_simulated(tmp_path):
-    out = tmp_path / "gpu.json"
-    env = {**os.environ, "SIMULATE": "1", "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "gpu_check.py"), "--quick", "--json", str(out)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert "SIMULATED on numpy" in proc.stdout and "FAIL" not in proc.stdout
-    report = json.loads(out.read_text())
-    assert report["simulated"] is True
-    assert all(err < 1e-4 for err in report["correct_workloads"].values())
-
-
-def test_gpu_check_says_why_without_a_gpu():
+def _gpu_check(*args: str, simulate: bool, timeout: float) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "SIMULATE"}
     env["PYTHONPATH"] = str(ROOT)
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "gpu_check.py")],
+    if simulate:
+        env["SIMULATE"] = "1"
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), *args],
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
+        check=False,
     )
-    if proc.returncode == 2:
-        assert proc.stderr.startswith("gpu_check: no GPU to check: ")
+
+
+@pytest.mark.slow
+def test_gpu_check_runs_simulated(tmp_path: Path) -> None:
+    out = tmp_path / "gpu.json"
+    proc = _gpu_check("--quick", "--json", str(out), simulate=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stderr == "", proc.stderr[-2000:]
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("gpu_check ") and "SIMULATED on numpy" in lines[0], lines[0]
+    where = [next((i for i, line in enumerate(lines) if s in line), -1) for s in SECTIONS]
+    assert -1 not in where and where == sorted(where), dict(zip(SECTIONS, where, strict=True))
+    checked = [line.split() for line in lines if line.startswith("  ok ") or "FAIL" in line]
+    assert checked and all(words[0] == "ok" for words in checked), proc.stdout
+    report = json.loads(out.read_text())
+    assert report["simulated"] is True
+    assert report["correct_ops"] and report["correct_workloads"]
+    for errors in (report["correct_ops"], report["correct_workloads"]):
+        assert all(err < 1e-4 for err in errors.values()), errors
+    assert [row["n"] for row in report["matmul"]] == [64, 256, 1024]  # --quick sizes
+    assert report["transfers"] and report["seed"]
+
+
+def test_gpu_check_says_why_without_a_gpu() -> None:
+    ok, reason = gpu_status()
+    if ok:
+        pytest.skip("a GPU works here: the check would run for real")
+    proc = _gpu_check(simulate=False, timeout=120)
+    assert proc.returncode == 2, (proc.returncode, proc.stderr[-2000:])
+    assert proc.stderr == f"gpu_check: no GPU to check: {reason}\n"
+    assert proc.stdout == ""
