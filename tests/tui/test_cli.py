@@ -41,37 +41,76 @@ def test_scenes_in_lecture_order() -> None:
     assert names == list(SCENES)
 
 
-def _bad(tmp_path: Path) -> list[tuple[list[str], str]]:
+@pytest.fixture
+def no_ui(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process runs of the command line must stop before a UI starts."""
+    from textual.app import App
+
+    def run(self: App, *args: object, **kwargs: object) -> None:
+        raise AssertionError(f"the UI started ({type(self).__name__})")
+
+    monkeypatch.setattr(App, "run", run)
+
+
+@pytest.fixture
+def mistakes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_ui: None) -> Path:
+    """A folder (the working directory) holding files each mistake below names."""
     (tmp_path / "notes.txt").write_text("hello")
     (tmp_path / "broken.py").write_text("def f(:\n")
     (tmp_path / "cut.jsonl").write_text('{"format": "cgviz-trace", "version": 1}\n{"seq": 0, "k')
     (tmp_path / "foreign.jsonl").write_text('{"hello": 1}\n')
-    return [
-        (["--scene", "nope"], "unknown scene 'nope'"),
-        (["run", str(tmp_path / "missing.py")], "no such file"),
-        (["run", str(tmp_path / "notes.txt")], "not a Python script"),
-        (["run", str(tmp_path / "broken.py")], "not valid Python"),
-        (["replay", str(tmp_path / "missing.jsonl")], "cannot read trace"),
-        (["replay", str(tmp_path / "cut.jsonl")], "cut.jsonl:2: truncated"),
-        (["replay", str(tmp_path / "foreign.jsonl")], "not a cgviz trace"),
-        (
-            ["export-cast", str(tmp_path / "foreign.jsonl"), str(tmp_path / "o.cast")],
-            "not a cgviz trace",
-        ),
-        (["--record", str(tmp_path / "no" / "dir.jsonl")], "no such folder"),
-        (["--speed", "warp"], "invalid choice"),
-        (["bench", "--view", str(tmp_path / "notes.txt")], "not a benchmark results file"),
-    ]
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
 
 
-def test_every_user_mistake_is_one_line_and_exit_2(tmp_path: Path) -> None:
-    for args, words in _bad(tmp_path):
-        out = cgviz(*args)
-        assert out.returncode == 2, (args, out.stderr)
-        lines = out.stderr.strip().splitlines()
-        assert len(lines) == 1 and lines[0].startswith("cgviz: error: "), (args, out.stderr)
-        assert words in lines[0], (args, lines[0])
-        assert "Traceback" not in out.stderr
+MISTAKES = [
+    pytest.param(["--scene", "nope"], "unknown scene 'nope'", id="scene"),
+    pytest.param(["run", "missing.py"], "no such file", id="missing-script"),
+    pytest.param(["run", "notes.txt"], "not a Python script", id="not-python"),
+    pytest.param(["run", "broken.py"], "not valid Python", id="syntax"),
+    pytest.param(["replay", "missing.jsonl"], "cannot read trace", id="missing-trace"),
+    pytest.param(["replay", "cut.jsonl"], "cut.jsonl:2: truncated", id="truncated-trace"),
+    pytest.param(["replay", "foreign.jsonl"], "not a cgviz trace", id="foreign-trace"),
+    pytest.param(
+        ["export-cast", "foreign.jsonl", "o.cast"], "not a cgviz trace", id="export-foreign"
+    ),
+    pytest.param(["--record", "no/dir.jsonl"], "no such folder", id="record-folder"),
+    pytest.param(["--speed", "warp"], "invalid choice", id="speed"),
+    pytest.param(["bench", "--view", "notes.txt"], "not a benchmark results file", id="bench"),
+]
+
+
+def _one_line(err: str, args: list[str], words: str) -> None:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("cgviz: error: "), (args, err)
+    assert words in lines[0], (args, lines[0])
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(("args", "words"), MISTAKES)
+def test_every_user_mistake_is_one_line_and_exit_2(
+    mistakes: Path, capsys: pytest.CaptureFixture[str], args: list[str], words: str
+) -> None:
+    from tui.cli.main import run_cli
+
+    code = run_cli(args)
+    out, err = capsys.readouterr()
+    assert code == 2, (args, err)
+    _one_line(err, args, words)
+    assert out == "", (args, out)
+    assert sorted(p.name for p in mistakes.iterdir()) == [
+        "broken.py",
+        "cut.jsonl",
+        "foreign.jsonl",
+        "notes.txt",
+    ]  # nothing written
+
+
+def test_a_mistake_through_the_real_entry_point_is_one_line_and_exit_2() -> None:
+    out = cgviz("--scene", "nope")
+    assert out.returncode == 2, out.stderr
+    _one_line(out.stderr, ["--scene", "nope"], "unknown scene 'nope'")
+    assert out.stdout == ""
 
 
 def test_serve_without_textual_serve_says_how_to_install() -> None:
@@ -85,10 +124,16 @@ def test_serve_without_textual_serve_says_how_to_install() -> None:
         pytest.skip("textual-serve is installed here")
 
 
-def test_export_cast_is_valid_asciicast_v2(trace: Path, tmp_path: Path) -> None:
+def test_export_cast_is_valid_asciicast_v2(
+    trace: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.cli.main import run_cli
+
     cast = tmp_path / "demo.cast"
-    out = cgviz("export-cast", str(trace), str(cast), "--size", "120x36", "--speed", "8")
-    assert out.returncode == 0, out.stderr
+    code = run_cli(["export-cast", str(trace), str(cast), "--size", "120x36", "--speed", "32"])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert err.startswith(f"cgviz: cast written to {cast}: "), err
     lines = cast.read_text(encoding="utf-8").splitlines()
     header = json.loads(lines[0])
     assert header["version"] == 2 and (header["width"], header["height"]) == (120, 36)
