@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import numpy as np
@@ -12,45 +13,86 @@ from engine.eager.utils.data import DataLoader, Dataset, TensorDataset, drop_pag
 from engine.events import recording
 from engine.scenes import get_scene
 
-SLEEP = 0.01
+LOAD_NS = 10**12  # loading one item takes 1000 s, on the fake clock
+DEADLINE_S = 10.0
 
 
-class SlowDataset(Dataset):
-    """Each item takes SLEEP seconds to load (a sleep, so threads overlap deterministically)."""
+class FakeClock:
+    """The engine's clock, moved only by loading an item (thread-safe)."""
 
-    def __init__(self, n: int) -> None:
-        self.n = n
+    def __init__(self) -> None:
+        self.now = 0
+        self.lock = threading.Lock()
+
+    def __call__(self) -> int:
+        with self.lock:
+            self.now += 1
+            return self.now
+
+    def advance(self, ns: int) -> None:
+        with self.lock:
+            self.now += ns
+
+
+class GatedDataset(Dataset):
+    """Item ``i`` loads (moving the fake clock by LOAD_NS) once ``go[i]`` is set; ``loaded[i]``
+    is set when it has. Nothing sleeps: which wait holds a load is decided by the gates."""
+
+    def __init__(self, n: int, clock: FakeClock) -> None:
+        self.n, self.clock = n, clock
+        self.go = [threading.Event() for _ in range(n)]
+        self.loaded = [threading.Event() for _ in range(n)]
 
     def __getitem__(self, i: int):
-        time.sleep(SLEEP)
+        assert self.go[i].wait(DEADLINE_S), f"item {i} was never released"
+        self.clock.advance(LOAD_NS)
+        self.loaded[i].set()
         return torch.from_numpy(np.full((2, 3), i, np.float32))
 
     def __len__(self) -> int:
         return self.n
 
 
-def _consume(loader: DataLoader, compute: float) -> list[dict]:
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    fake = FakeClock()
+    monkeypatch.setattr(time, "perf_counter_ns", fake)
+    return fake
+
+
+def _consume(loader: DataLoader, ahead: bool) -> list[dict]:
+    """Iterate ``loader``; with ``ahead``, the loop's compute for batch k lets item k+1 load
+    and waits until it has (a loader that does not load ahead fails here)."""
+    data: GatedDataset = loader.dataset
+    data.go[0].set()
+    if not ahead:
+        for go in data.go:
+            go.set()
     with recording() as events:
         got = []
         for batch in loader:
-            got.append(float(batch.array[0, 0]))
-            time.sleep(compute)  # the loop's compute: at least the load time
-    assert got == [float(i) for i in range(len(loader.dataset))], "batches in order"
+            k = int(batch.array[0, 0])
+            got.append(k)
+            if ahead and k + 1 < len(data):  # the loop's compute
+                data.go[k + 1].set()
+                assert data.loaded[k + 1].wait(DEADLINE_S), f"item {k + 1} not loaded ahead"
+    assert got == list(range(len(data))), "batches in order"
     return [e for e in events if e["kind"] == "data"]
 
 
-def test_prefetch_waits_less_than_loading_in_the_loop():
+def test_prefetch_waits_less_than_loading_in_the_loop(clock: FakeClock) -> None:
     n = 8
-    disk = _consume(DataLoader(SlowDataset(n), batch_size=None), SLEEP)
-    ahead = _consume(DataLoader(SlowDataset(n), batch_size=None, num_workers=2), SLEEP)
+    disk = _consume(DataLoader(GatedDataset(n, clock), batch_size=None), ahead=False)
+    ahead = _consume(DataLoader(GatedDataset(n, clock), batch_size=None, num_workers=2), ahead=True)
     assert [e["source"] for e in disk] == ["disk"] * n
     assert [e["source"] for e in ahead] == ["prefetch"] * n
     assert [e["batch"] for e in ahead] == list(range(n))
     assert all(e["bytes"] == 24 and e["mode"] == "eager" for e in disk + ahead)
-    wait_disk = sum(e["dur_ns"] for e in disk)
-    wait_ahead = sum(e["dur_ns"] for e in ahead[1:])  # the first batch waits either way
-    assert wait_disk >= n * SLEEP * 1e9 * 0.9
-    assert wait_ahead * 3 < wait_disk, (wait_ahead, wait_disk)
+    # in the loop, every wait holds exactly one load
+    assert all(LOAD_NS <= e["dur_ns"] < 2 * LOAD_NS for e in disk), disk
+    # prefetched, only the first batch waits for its load; the others were loaded ahead
+    assert LOAD_NS <= ahead[0]["dur_ns"] < 2 * LOAD_NS, ahead[0]
+    assert all(0 <= e["dur_ns"] < LOAD_NS for e in ahead[1:]), ahead
 
 
 def test_loader_order_batching_and_no_events_without_listeners():
