@@ -3,8 +3,9 @@
 An :class:`OpNode` is what one recorded op leaves behind: the op (its label and backward rule
 come from the op table), its input arrays in order, its output, and ``nexts``: for each input
 the node its gradient flows to (the producer's ``grad_fn``, the leaf tensor that accumulates it
-(shown as ``AccumulateGrad``), or None). Saved tensors remember their version so a later
-in-place change is caught at backward time, as PyTorch does.
+(shown as ``AccumulateGrad``), or None). The op's record says which inputs (``saved``) and
+whether the output (``saves_output``) its backward rule reads; those are saved and remember
+their version, so a later in-place change is caught at backward time, as PyTorch does.
 """
 
 from __future__ import annotations
@@ -14,40 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from engine.eager import errors
 from engine.eager.types import type_name
+from engine.ops import input_grads
 
 if TYPE_CHECKING:
     from engine.eager.tensor import Tensor
     from engine.ops import Op
 
 SEQUENCE = itertools.count()
-
-# Inputs each op's backward rule reads (PyTorch saves exactly these); absent: all inputs.
-SAVED_INPUTS: dict[str, tuple[int, ...]] = {
-    name: ()
-    for name in (
-        "Add",
-        "Sub",
-        "Neg",
-        "Identity",
-        "Clone",
-        "Transpose",
-        "Reshape",
-        "Sum",
-        "Mean",
-        "BiasAdd",
-        "AssignSub",
-        "AssignAdd",
-        "Index",
-        "Exp",
-        "Tanh",
-        "Sigmoid",
-        "Relu",
-        "Sqrt",
-        "Cast",
-    )
-}
-SAVED_INPUTS["MaskedFill"] = (1,)
-USES_OUTPUT = frozenset({"Exp", "Tanh", "Sigmoid", "Relu", "RealDiv", "Pow", "Sqrt"})
 
 
 class Node:
@@ -117,14 +91,14 @@ class OpNode(Node):
     ) -> None:
         Node.__init__(self, name or op.backward_name, parents)
         self.op, self.args, self.out, self.attrs = op, args, out, attrs
-        idx = SAVED_INPUTS.get(op.name)
+        idx = op.saved
         if idx is None:
             self.saved = tuple((p, p._vc[0]) for p in parents if p is not None)
         else:
             self.saved = tuple(
                 (parents[i], parents[i]._vc[0]) for i in idx if parents[i] is not None
             )
-        if op.name in USES_OUTPUT:
+        if op.saves_output:
             self.out_vc, self.out_version = out_vc, out_vc[0]
         else:
             self.out_vc, self.out_version = None, 0
@@ -153,8 +127,7 @@ class OpNode(Node):
                 graph=self.graph,
                 node=self.node,
             )
-        grads = self.op.grad(F, g, self.out, *self.args, needs=self.needs, **self.attrs)
-        return tuple(grads)
+        return input_grads(self.op.grad(F, g, self.out, *self.args, **self.attrs), self.needs)
 
     def release(self) -> None:
         self.freed = True

@@ -1,6 +1,6 @@
 """Buffer assignment: which preallocated array each kernel of a plan writes into.
 
-Run once per plan, after binding. A kernel that has an ``out=`` form (``engine.ops.KERNELS_OUT``)
+Run once per plan, after binding. A kernel that has an ``out=`` form (its op's ``kernel_out``)
 and whose result has a shape known for this plan (static, or worked out from the fed shapes)
 gets a buffer of its own from a pool, allocated once and reused by every run:
 

@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from engine.ops import input_grads
+
 from . import api, errors
 from .graph import Graph, Operation, Tensor
 from .kernels import NOT_DIFFERENTIABLE, arg_names, kernel_inputs, spec
@@ -129,9 +131,9 @@ def gradients(
                 continue
             builder = GraphBuilder(g, op._id)
             with g.name_scope(op.name + "_grad"):
-                in_grads = rule(builder, gout, out, *inputs, needs=needs, **op.attrs)
-            for t, need, gt in zip(inputs, needs, in_grads, strict=False):
-                if need and gt is not None:
+                in_grads = input_grads(rule(builder, gout, out, *inputs, **op.attrs), needs)
+            for t, gt in zip(inputs, in_grads, strict=True):
+                if gt is not None:
                     grads.setdefault(t, []).append(gt)
 
         result: list[Tensor | None] = []

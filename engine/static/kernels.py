@@ -146,7 +146,6 @@ ARG_NAMES: dict[str, tuple[str, ...]] = {
     "Sum": ("input", "reduction_indices"),
     "Mean": ("input", "reduction_indices"),
 }
-MIXED_DTYPES = frozenset({"CastLike", "MaskedFill", "MaskZero", "Index", "IndexGrad"})
 
 
 def arg_names(op_type: str, n: int) -> tuple[str, ...]:
@@ -162,7 +161,7 @@ def infer(
     s = spec(op_type)
     kin = inputs[: len(inputs) - s.structural] if s.structural else inputs
     op = table.get(op_type)
-    if kin and op_type not in MIXED_DTYPES:
+    if kin and op.same_dtypes:
         names = arg_names(op_type, len(kin))
         first = kin[0].dtype
         for arg, t in zip(names[1:], kin[1:], strict=False):
@@ -360,7 +359,7 @@ def _cast(op: Operation, ctx: BindContext) -> Callable[..., Any]:
 
 _static("Placeholder", _placeholder)
 _static(
-    "PlaceholderWithDefault", lambda op, ctx: lambda x: x, grad=lambda F, g, out, x, needs: (g,)
+    "PlaceholderWithDefault", lambda op, ctx: lambda x: x, grad=lambda F, g, out, x: (lambda: g,)
 )
 _static("_Arg", _no_value)
 _static("Const", _const)
@@ -377,8 +376,8 @@ _static("Shape", _shape)
 _static("Rank", _rank)
 _static("Range", _range)
 _static("Fill", _fill)
-_static("AddN", _add_n, grad=lambda F, g, out, *xs, needs: tuple(g if n else None for n in needs))
-_static("Cast", _cast, grad=lambda F, g, out, x, needs: (F("CastLike", g, x),))
+_static("AddN", _add_n, grad=lambda F, g, out, *xs: tuple((lambda: g) for _ in xs))
+_static("Cast", _cast, grad=lambda F, g, out, x: (lambda: F("CastLike", g, x),))
 _static("StopGradient", lambda op, ctx: lambda x: x)
 _static("If", _no_value, grad=None, stateful=True)  # bound by the planner (runs a sub-plan)
 _static("While", _no_value, grad=None, stateful=True)

@@ -29,8 +29,7 @@ import numpy as np
 
 from engine import ops as table
 from engine.devices import CPU, Device, gpu_status
-from engine.ops import ELEMENTWISE, ShapeError
-from engine.ops import kernel_out as out_kernel
+from engine.ops import ShapeError
 
 from . import buffers, errors
 from .execute import Node, Plan, gather, report
@@ -250,14 +249,21 @@ class Planner:
             plan.template.append(None)
             plan.op_at[out] = op
         make = None
-        if out_kernel(op.type) is not None and not multi and len(ins) == len(kin):
-            xp, attrs, name = dev.xp, op.attrs, op.type
+        record = table.OPS.get(op.type)
+        if (
+            record is not None
+            and record.kernel_out is not None
+            and not multi
+            and len(ins) == len(kin)
+        ):
+            xp, attrs, bind_out = dev.xp, op.attrs, record.bind_out
 
             def make(buf: Any) -> Callable[..., Any]:
-                return wrap(table.bind_out(name, xp, buf, **attrs))
+                return wrap(bind_out(xp, buf, **attrs))
 
+        elementwise = record is not None and record.elementwise
         plan.nodes.append(
-            Node(op, "run", dev, fn, tuple(ins), out, make=make, elementwise=op.type in ELEMENTWISE)
+            Node(op, "run", dev, fn, tuple(ins), out, make=make, elementwise=elementwise)
         )
         if multi:
             for i, s in enumerate(outs):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from engine import ops
-from engine.ops import OPS, Immediate, ShapeError
+from engine.ops import OPS, Immediate, ShapeError, input_grads
 
 RNG = np.random.default_rng(0)
 F = Immediate(np)
@@ -144,7 +144,7 @@ def test_gradient_matches_finite_differences(case):
     op = OPS[name]
     out = op.kernel(np, *inputs, **attrs)
     g = RNG.standard_normal(np.shape(out))  # a random cotangent probes every output element
-    grads = op.grad(F, g, out, *inputs, needs=[True] * len(inputs), **attrs)
+    grads = input_grads(op.grad(F, g, out, *inputs, **attrs), [True] * len(inputs))
     eps = 1e-6
     for i, x in enumerate(inputs):
         if x.dtype == bool:  # masks get no gradient
@@ -189,3 +189,46 @@ def test_shape_rules_report_what_disagrees():
 def test_flops_of_matmul_and_elementwise():
     assert OPS["MatMul"].flops((64, 100), (64, 1000), (1000, 100)) == 2 * 64 * 100 * 1000
     assert OPS["Add"].flops((3, 4), (3, 4), (3, 4)) == 12
+
+
+class _Recorder(Immediate):
+    """``Immediate`` that remembers which ops the gradient rules ran."""
+
+    def __init__(self) -> None:
+        super().__init__(np)
+        self.ran: list[str] = []
+
+    def __call__(self, op: str, *args, **attrs):
+        self.ran.append(op)
+        return super().__call__(op, *args, **attrs)
+
+
+@pytest.mark.parametrize(
+    "name, inputs, needs, ran",
+    [
+        ("MatMul", [randn(3, 4), randn(4, 5)], [False, True], ["MatMul"]),
+        ("MatMul", [randn(3, 4), randn(4, 5)], [True, True], ["MatMul", "MatMul"]),
+        ("Sub", [randn(3, 4), randn(3, 4)], [True, False], []),
+        ("Pow", [RNG.uniform(0.5, 2, (3, 4)), np.array(2.0)], [True, False], ["Sub", "Pow"]),
+    ],
+)
+def test_a_gradient_nobody_needs_is_never_computed(name, inputs, needs, ran):
+    """Rules return every gradient as a ``lambda:``; only the needed ones run (``x @ w1``
+    with ``x`` a placeholder: one matmul, not two; ``x ** 2``: no log of x)."""
+    op, F = OPS[name], _Recorder()
+    out = op.kernel(np, *inputs)
+    grads = input_grads(op.grad(F, np.ones_like(out), out, *inputs), needs)
+    assert [g is not None for g in grads] == needs
+    assert [r for r in F.ran if r in ("MatMul", "Sub", "Pow", "Neg", "Log")] == ran
+
+
+def test_every_record_is_complete():
+    """What the front ends rely on, checked over the whole table."""
+    for name, op in OPS.items():
+        assert op.name == name
+        assert op.eager_name and op.backward_name, name
+        assert not op.fusible or (op.elementwise and op.kernel_out is not None), name
+        assert op.saved is None or all(isinstance(i, int) for i in op.saved), name
+        assert op.grad is not None or not (op.saved or op.saves_output), name
+    with pytest.raises(ValueError, match="defined twice"):
+        ops.define("Relu", kernel=OPS["Relu"].kernel, shape=OPS["Relu"].shape)

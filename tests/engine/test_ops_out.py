@@ -10,7 +10,7 @@ from engine import ops
 
 from .test_ops import CASES, ids
 
-OUT_CASES = [c for c in CASES if c[0] in ops.KERNELS_OUT]
+OUT_CASES = [c for c in CASES if ops.get(c[0]).kernel_out is not None]
 
 
 @pytest.mark.parametrize("case", OUT_CASES, ids=[ids(c) for c in OUT_CASES])
@@ -18,7 +18,7 @@ def test_bound_out_kernels_match_the_kernels(case):
     name, inputs, attrs = case
     want = np.asarray(ops.get(name).kernel(np, *inputs, **attrs))
     out = np.full(want.shape, np.nan, want.dtype)
-    fn = ops.bind_out(name, np, out, **attrs)
+    fn = ops.get(name).bind_out(np, out, **attrs)
     for _ in range(2):  # bound once, called every run
         got = fn(*inputs)
         assert got is out, f"{name}{attrs}: did not write into out"
@@ -31,8 +31,8 @@ def test_an_in_place_out_kernel_may_overwrite_its_input():
     x = np.linspace(-1, 1, 12).reshape(3, 4)
     want = np.maximum(x, 0) - 1.0
     buf = x.copy()
-    ops.bind_out("Relu", np, buf)(buf)
-    ops.bind_out("Sub", np, buf)(buf, np.float64(1.0))
+    ops.get("Relu").bind_out(np, buf)(buf)
+    ops.get("Sub").bind_out(np, buf)(buf, np.float64(1.0))
     np.testing.assert_array_equal(buf, want, err_msg="(3, 4) float64 in place")
 
 
@@ -51,9 +51,9 @@ def test_grad_mask_selects_exactly_as_where(cmp, dtype):
         bits = f"i{want.dtype.itemsize}"
         got = ops.get("GradMask").kernel(np, g, a, b, cmp=cmp)
         out = np.full_like(g, 7.0)
-        bound = ops.bind_out("GradMask", np, out, cmp=cmp)(g, a, b)
+        bound = ops.get("GradMask").bind_out(np, out, cmp=cmp)(g, a, b)
         in_place = g.copy()
-        ops.bind_out("GradMask", np, in_place, cmp=cmp)(in_place, a, b)
+        ops.get("GradMask").bind_out(np, in_place, cmp=cmp)(in_place, a, b)
         for name, v in (("kernel", got), ("out", bound), ("in place", in_place)):
             assert v.dtype == dtype and v.shape == g.shape, name
             np.testing.assert_array_equal(
@@ -66,7 +66,7 @@ def test_grad_mask_broadcasting_falls_back_to_where():
     want = np.where(a >= 0, g, 0.0)
     np.testing.assert_array_equal(ops.get("GradMask").kernel(np, g, a, 0.0), want)
     out = np.empty((2, 3))
-    np.testing.assert_array_equal(ops.bind_out("GradMask", np, out)(g, a, 0.0), want)
+    np.testing.assert_array_equal(ops.get("GradMask").bind_out(np, out)(g, a, 0.0), want)
 
 
 def test_a_bound_sum_of_squares_is_a_dot_scaled_per_shape():
@@ -86,7 +86,7 @@ def test_a_bound_sum_of_squares_is_a_dot_scaled_per_shape():
         assert np.asarray(got).dtype == dtype, f"{shape} {dtype}"
         np.testing.assert_allclose(got, want, rtol=1e-5, err_msg=f"loss of {shape} {dtype}")
         np.testing.assert_allclose(
-            got, ops._fused_elementwise(np, x, program=program, reduce=reduce), rtol=1e-6
+            got, ops.fused_elementwise(np, x, program=program, reduce=reduce), rtol=1e-6
         )
     x = rng.standard_normal((4, 5))  # kept dimensions: not a scalar, the general chain
     kept = [["Sum", 1, True]]
@@ -107,7 +107,7 @@ def test_fused_matmul_scales_the_product_before_bias_and_relu(ta, tb, fused_ops)
     attrs = {"transpose_a": ta, "transpose_b": tb, "fused_ops": fused_ops, "alpha": 0.25}
     got = ops.get("_FusedMatMul").kernel(np, a, b, *bias, **attrs)
     out = np.empty((3, 5))
-    bound = ops.bind_out("_FusedMatMul", np, out, **attrs)(a, b, *bias)
+    bound = ops.get("_FusedMatMul").bind_out(np, out, **attrs)(a, b, *bias)
     for name, v in (("kernel", got), ("out", bound)):
         np.testing.assert_allclose(
             v,

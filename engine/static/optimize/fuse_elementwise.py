@@ -11,12 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.ops import FUSIBLE
+from engine.ops import OPS
 
 from ..graph import Operation, Tensor
 from .view import Change, GraphView, new_op, rewrite, shape_of
 
 REDUCE = frozenset({"Sum", "Mean"})
+FUSIBLE = frozenset(name for name, op in OPS.items() if op.fusible)
+"""The table's ops marked ``fusible``, as a set for the pass's membership tests."""
 
 
 @dataclass

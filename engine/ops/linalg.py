@@ -1,0 +1,153 @@
+"""Matrix product, bias, reductions, and the helper ops their gradients use.
+
+``unbroadcast`` is the one place where broadcasting is undone: the ``Unbroadcast`` op runs it,
+and every gradient rule reaches it through ``F.unbroadcast``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from .math import ufunc_out
+from .shapes import (
+    binary_shape,
+    like_shape,
+    matmul_flops,
+    matmul_shape,
+    no_flops,
+    numel,
+    reduce_axes,
+    reduce_flops,
+    reduce_shape,
+)
+from .table import define
+
+
+def _matmul(xp: Any, a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False) -> Any:
+    return xp.matmul(a.T if transpose_a else a, b.T if transpose_b else b)
+
+
+def _matmul_out(
+    xp: Any, a: Any, b: Any, out: Any, transpose_a: bool = False, transpose_b: bool = False
+) -> Any:
+    return xp.matmul(a.T if transpose_a else a, b.T if transpose_b else b, out=out)
+
+
+def bind_matmul(
+    xp: Any, out: Any, transpose_a: bool = False, transpose_b: bool = False
+) -> Callable[..., Any]:
+    """MatMul's ``binder``: the transpositions decided once, not on every call."""
+    mm = xp.matmul
+    if transpose_a and transpose_b:
+        return lambda a, b: mm(a.T, b.T, out=out)
+    if transpose_a:
+        return lambda a, b: mm(a.T, b, out=out)
+    if transpose_b:
+        return lambda a, b: mm(a, b.T, out=out)
+    return lambda a, b: mm(a, b, out=out)
+
+
+def _matmul_grad(
+    F: Any, g: Any, out: Any, a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False
+) -> tuple[Callable[[], Any], Callable[[], Any]]:
+    """d(a @ b): ``g @ b.T`` and ``a.T @ g``, with the forward's transpositions folded in."""
+    if transpose_a:
+        da = lambda: F("MatMul", b, g, transpose_a=transpose_b, transpose_b=True)  # noqa: E731
+    else:
+        da = lambda: F("MatMul", g, b, transpose_b=not transpose_b)  # noqa: E731
+    if transpose_b:
+        db = lambda: F("MatMul", g, a, transpose_a=True, transpose_b=transpose_a)  # noqa: E731
+    else:
+        db = lambda: F("MatMul", a, g, transpose_a=not transpose_a)  # noqa: E731
+    return da, db
+
+
+define(
+    "MatMul",
+    kernel=_matmul,
+    shape=matmul_shape,
+    flops=matmul_flops,
+    grad=_matmul_grad,
+    eager_name="mm",
+    backward_name="MmBackward0",
+    kernel_out=_matmul_out,
+    binder=bind_matmul,
+)
+define(
+    "BiasAdd",
+    kernel=lambda xp, x, b: xp.add(x, b),
+    shape=binary_shape,
+    grad=lambda F, g, out, x, b: (lambda: g, lambda: F("Sum", g, axis=0)),
+    backward_name="AddBackward0",
+    saved=(),
+    elementwise=True,
+    **ufunc_out("add", 2),
+)
+
+# ----------------------------------------------------------------- reductions
+
+
+def _ax(axis: Any) -> Any:
+    return tuple(axis) if isinstance(axis, list) else axis
+
+
+def _sum_grad(xp: Any, g: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    if not keepdims and axis is not None:
+        g = xp.expand_dims(g, reduce_axes(axis, x.ndim))
+    return xp.broadcast_to(g, x.shape)
+
+
+def _mean_grad(xp: Any, g: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    count = x.size // max(1, math.prod(reduce_shape(x.shape, axis, keepdims) or (1,)))
+    return _sum_grad(xp, g, x, axis, keepdims) / xp.asarray(count, dtype=x.dtype)
+
+
+define(
+    "Sum",
+    kernel=lambda xp, x, axis=None, keepdims=False: xp.sum(x, axis=_ax(axis), keepdims=keepdims),
+    shape=reduce_shape,
+    flops=reduce_flops,
+    grad=lambda F, g, out, x, axis=None, keepdims=False: (
+        lambda: F("SumGrad", g, x, axis=axis, keepdims=keepdims),
+    ),
+    saved=(),
+)
+define(
+    "Mean",
+    kernel=lambda xp, x, axis=None, keepdims=False: xp.mean(x, axis=_ax(axis), keepdims=keepdims),
+    shape=reduce_shape,
+    flops=reduce_flops,
+    grad=lambda F, g, out, x, axis=None, keepdims=False: (
+        lambda: F("MeanGrad", g, x, axis=axis, keepdims=keepdims),
+    ),
+    saved=(),
+)
+define("SumGrad", kernel=_sum_grad, shape=like_shape, flops=no_flops)
+define("MeanGrad", kernel=_mean_grad, shape=like_shape)
+
+
+def unbroadcast(xp: Any, g: Any, shape: tuple[int, ...]) -> Any:
+    """Sum ``g`` over the axes that broadcasting added or stretched, back to ``shape``.
+
+    The one place where broadcasting is undone.
+    """
+    g = xp.asarray(g)
+    if g.shape == tuple(shape):
+        return g
+    lead = g.ndim - len(shape)
+    if lead > 0:
+        g = g.sum(axis=tuple(range(lead)))
+    stretched = tuple(i for i, d in enumerate(shape) if d == 1 and g.shape[i] != 1)
+    if stretched:
+        g = g.sum(axis=stretched, keepdims=True)
+    return g.reshape(shape)
+
+
+define(
+    "Unbroadcast",
+    kernel=lambda xp, g, like: unbroadcast(xp, g, like.shape),
+    shape=like_shape,
+    flops=lambda out, g, *r, **k: numel(g),
+)

@@ -1,0 +1,163 @@
+"""Shape rules and FLOP counts: pure functions of shapes, no arrays.
+
+A shape is a tuple whose entries may be None (an unknown dimension), or None itself (unknown
+rank). A shape rule ``rule(*input_shapes, **attrs) -> Shape`` raises :class:`ShapeError` where
+the inputs do not fit; a FLOP count is ``flops(out_shape, *input_shapes, **attrs) -> int``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+Shape = tuple[int | None, ...] | None  # None: unknown rank; None inside: unknown dimension
+
+
+class ShapeError(ValueError):
+    """Inputs whose shapes do not fit together; front ends word it as their framework does.
+
+    Attributes:
+        kind: "matmul" (inner dimensions differ), "broadcast", "rank" or "reduce".
+        shapes: the input shapes.
+        dims: the two dimensions that disagree.
+        axis: the axis where they disagree (broadcast: counted on the longer shape).
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        shapes: tuple[Shape, ...],
+        dims: tuple[Any, Any] = (None, None),
+        axis: int | None = None,
+    ) -> None:
+        super().__init__(f"{kind} shape mismatch: {shapes}")
+        self.kind, self.shapes, self.dims, self.axis = kind, shapes, dims, axis
+
+
+# ------------------------------------------------------------------------ shapes
+
+
+def numel(shape: Shape) -> int:
+    """Number of elements of a fully known shape (0 where unknown)."""
+    if shape is None or any(d is None for d in shape):
+        return 0
+    return math.prod(shape)  # type: ignore[arg-type]
+
+
+def broadcast(a: Shape, b: Shape) -> Shape:
+    """numpy's broadcasting rule over possibly unknown shapes; raises ShapeError."""
+    if a is None or b is None:
+        return None
+    out: list[int | None] = []
+    n = max(len(a), len(b))
+    pa, pb = (1,) * (n - len(a)) + tuple(a), (1,) * (n - len(b)) + tuple(b)
+    for axis, (x, y) in enumerate(zip(pa, pb, strict=True)):
+        if x == 1:
+            out.append(y)
+        elif y == 1 or x == y or y is None:
+            out.append(x)
+        elif x is None:
+            out.append(y)
+        else:
+            raise ShapeError("broadcast", (a, b), (x, y), axis)
+    return tuple(out)
+
+
+def same_shape(x: Shape, *rest: Shape, **attrs: Any) -> Shape:
+    """The first input's shape (unary elementwise ops, in-place updates)."""
+    return x
+
+
+def binary_shape(a: Shape, b: Shape, **attrs: Any) -> Shape:
+    """The two inputs broadcast together (binary elementwise ops)."""
+    return broadcast(a, b)
+
+
+def like_shape(g: Shape, like: Shape, *rest: Any, **attrs: Any) -> Shape:
+    """The second input's shape (gradient helpers: ``g`` shaped like ``like``)."""
+    return like
+
+
+def matmul_shape(
+    a: Shape, b: Shape, transpose_a: bool = False, transpose_b: bool = False, **attrs: Any
+) -> Shape:
+    if a is None or b is None:
+        return None
+    if len(a) != 2 or len(b) != 2:
+        raise ShapeError("rank", (a, b), (len(a), len(b)))
+    m, k = (a[1], a[0]) if transpose_a else (a[0], a[1])
+    k2, n = (b[1], b[0]) if transpose_b else (b[0], b[1])
+    if k is not None and k2 is not None and k != k2:
+        raise ShapeError("matmul", (a, b), (k, k2), 1)
+    return (m, n)
+
+
+def reduce_axes(axis: Any, rank: int) -> tuple[int, ...]:
+    """The axes ``axis`` (None: all; an int, tuple or list; negative counts from the end)
+    names on a shape of rank ``rank``, sorted; raises ShapeError for one out of range."""
+    if axis is None:
+        return tuple(range(rank))
+    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+    out = []
+    for a in axes:
+        a = int(a)
+        if not -rank <= a < rank:
+            raise ShapeError("reduce", ((rank,),), (a, rank), a)
+        out.append(a % rank)
+    return tuple(sorted(out))
+
+
+def reduce_shape(x: Shape, axis: Any = None, keepdims: bool = False, **attrs: Any) -> Shape:
+    if x is None:
+        return None if axis is not None or keepdims else ()
+    axes = reduce_axes(axis, len(x))
+    if keepdims:
+        return tuple(1 if i in axes else d for i, d in enumerate(x))
+    return tuple(d for i, d in enumerate(x) if i not in axes)
+
+
+def transpose_shape(x: Shape, **attrs: Any) -> Shape:
+    if x is None:
+        return None
+    if len(x) > 2:
+        raise ShapeError("rank", (x,), (len(x), 2))
+    return tuple(reversed(x))
+
+
+def reshape_shape(x: Shape, shape: Any = None, **attrs: Any) -> Shape:
+    return tuple(shape) if shape is not None else None
+
+
+def index_shape(x: Shape, index: Any = None, **attrs: Any) -> Shape:
+    """Shape of ``x[index]``, worked out on a zero-byte stand-in of shape ``x``."""
+    if x is None or any(d is None for d in x):
+        return None
+    import numpy as np
+
+    probe = np.lib.stride_tricks.as_strided(np.zeros(1), x, (0,) * len(x))
+    return tuple(probe[index].shape)
+
+
+# ------------------------------------------------------------------------- FLOPs
+
+
+def elementwise_flops(out: Shape, *inputs: Shape, **attrs: Any) -> int:
+    """One FLOP per output element (the default)."""
+    return numel(out)
+
+
+def reduce_flops(out: Shape, x: Shape, *rest: Shape, **attrs: Any) -> int:
+    """One FLOP per input element."""
+    return numel(x)
+
+
+def no_flops(out: Shape, *inputs: Shape, **attrs: Any) -> int:
+    """Moves, views and fills: no arithmetic."""
+    return 0
+
+
+def matmul_flops(out: Shape, a: Shape, b: Shape, transpose_a: bool = False, **attrs: Any) -> int:
+    if out is None or a is None:
+        return 0
+    k = a[0] if transpose_a else a[1]
+    return 2 * numel(out) * (k or 0)

@@ -1,0 +1,136 @@
+"""The op table and its record type: everything about one op in one :class:`Op`.
+
+``define(name, kernel=..., shape=..., ...)`` makes the record and puts it in :data:`OPS`; the
+family modules (``math``, ``linalg``, ``inplace``, ``fused``) hold the records themselves.
+Both front ends read only this table: the static ``Session`` binds ``kernel_out`` to planned
+buffers and ``tf.gradients`` calls ``grad`` with a builder that adds graph nodes; the eager
+``Tensor`` calls ``kernel`` at once and ``backward()`` calls ``grad`` with :class:`Immediate`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .shapes import Shape, elementwise_flops
+
+GradRule = Callable[..., tuple[Callable[[], Any] | None, ...]]
+"""``grad(F, g, out, *inputs, **attrs) -> (maker, ...)``: one entry per input, each
+``lambda: gradient`` or None where no gradient flows (a mask); see :func:`input_grads`."""
+
+
+@dataclass(frozen=True, slots=True)
+class Op:
+    """One op of the table.
+
+    Attributes:
+        name: TensorFlow's op type, used in events and static node names.
+        kernel: ``kernel(xp, *arrays, **attrs) -> array``; ``xp`` is numpy or cupy.
+        shape: ``shape(*input_shapes, **attrs) -> Shape``; raises ShapeError.
+        flops: ``flops(out_shape, *input_shapes, **attrs) -> int``; default one per element.
+        grad: the gradient rule (:data:`GradRule`); None: not differentiable.
+        eager_name: the PyTorch-style name (``mm``) shown for eager nodes; default the
+            lower-cased name.
+        backward_name: PyTorch's grad_fn name (``MmBackward0``); default from ``eager_name``.
+        out_dtype: "same" (of input 0), "bool", or a fixed dtype name.
+        same_dtypes: a static graph checks at build time that all inputs share one dtype.
+        kernel_out: ``kernel_out(xp, *arrays, out, **attrs) -> out``: the same value written
+            into a preallocated ``out`` (a static plan's buffer), or None.
+        binder: ``binder(xp, out, **attrs) -> f(*arrays)``: ``kernel_out`` with what does not
+            change between calls looked up once; None: a partial of ``kernel_out``.
+        elementwise: output element i depends only on element i of the (broadcast) inputs, so
+            ``out`` may be one of the inputs (a plan writes in place).
+        fusible: the static elementwise fusion may chain it (needs ``kernel_out``).
+        saved: the inputs (by position) ``grad`` reads, which autograd saves and checks for
+            in-place changes; None: all of them.
+        saves_output: ``grad`` reads the output (``out``), which autograd saves too.
+    """
+
+    name: str
+    kernel: Callable[..., Any]
+    shape: Callable[..., Shape]
+    flops: Callable[..., int] = elementwise_flops
+    grad: GradRule | None = None
+    eager_name: str = ""
+    backward_name: str = ""
+    out_dtype: str = "same"
+    same_dtypes: bool = True
+    kernel_out: Callable[..., Any] | None = None
+    binder: Callable[..., Callable[..., Any]] | None = field(default=None, repr=False)
+    elementwise: bool = False
+    fusible: bool = False
+    saved: tuple[int, ...] | None = None
+    saves_output: bool = False
+
+    def bind_out(self, xp: Any, out: Any, **attrs: Any) -> Callable[..., Any]:
+        """``kernel_out`` bound to ``xp``, ``out`` and ``attrs``: ``f(*arrays) -> out``.
+
+        A plan calls the result every run; a ``functools.partial`` would merge its keywords
+        on every call, so ops with attributes or a ufunc to look up give a ``binder``.
+        """
+        if self.binder is not None:
+            return self.binder(xp, out, **attrs)
+        if self.kernel_out is None:
+            raise LookupError(f"op {self.name!r} has no kernel writing into out")
+        return functools.partial(self.kernel_out, xp, out=out, **attrs)
+
+
+OPS: dict[str, Op] = {}
+
+
+def define(name: str, **fields: Any) -> Op:
+    """Make op ``name`` from ``fields`` (see :class:`Op`), add it to the table and return it."""
+    if name in OPS:
+        raise ValueError(f"op {name!r} is defined twice")
+    eager = fields.pop("eager_name", "") or name.lower()
+    backward = fields.pop("backward_name", "") or f"{eager.capitalize()}Backward0"
+    op = Op(name, eager_name=eager, backward_name=backward, **fields)
+    if op.fusible and op.kernel_out is None:
+        raise ValueError(f"op {name!r} is fusible but has no kernel_out")
+    OPS[name] = op
+    return op
+
+
+def get(name: str) -> Op:
+    """The op named ``name``; raises LookupError naming it."""
+    try:
+        return OPS[name]
+    except KeyError:
+        raise LookupError(f"no op named {name!r} in the op table") from None
+
+
+def input_grads(makers: Sequence[Callable[[], Any] | None], needs: Sequence[bool]) -> tuple:
+    """What a gradient rule returned, made only for the inputs in ``needs``; None elsewhere.
+
+    A rule returns every input's gradient as a ``lambda:``; calling only the needed ones is
+    what keeps an input that needs none free: no matmul in ``backward()``, no graph node in
+    ``tf.gradients`` (``x @ w1`` with ``x`` a placeholder).
+    """
+    return tuple(
+        m() if need and m is not None else None for m, need in zip(makers, needs, strict=True)
+    )
+
+
+class Immediate:
+    """A gradient builder that runs each op at once on arrays (the eager ``backward()``).
+
+    ``F(op, *args, **attrs)`` runs op ``op``'s kernel; ``F.unbroadcast(g, like)`` sums ``g``
+    back to ``like``'s shape.
+
+    Args:
+        xp: the array module the arrays live in.
+    """
+
+    def __init__(self, xp: Any) -> None:
+        self.xp = xp
+
+    def __call__(self, op: str, *args: Any, **attrs: Any) -> Any:
+        return OPS[op].kernel(self.xp, *args, **attrs)
+
+    def unbroadcast(self, g: Any, like: Any) -> Any:
+        shape = tuple(getattr(like, "shape", ()))
+        if tuple(getattr(g, "shape", ())) == shape:
+            return g
+        return self("Unbroadcast", g, like)
