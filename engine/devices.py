@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from engine import malloc
+from engine.events import STREAM
 
 Done = Callable[[int], None]
 malloc.tune()  # array memory stays mapped between ops (see engine/malloc.py)
@@ -59,10 +60,15 @@ class Device:
     def measure(
         self, kernel: Callable[..., Any], args: tuple[Any, ...], attrs: dict[str, Any], done: Done
     ) -> Any:
-        """Run ``kernel(xp, *args, **attrs)``; report its duration in ns to ``done``."""
+        """Run ``kernel(xp, *args, **attrs)``; report its duration in ns to ``done``.
+
+        A kernel that holds other ops (``While``, ``If``) may pause in slow motion between them:
+        the pacer's time is left out, so an op's time is compute at any speed.
+        """
+        paused0 = STREAM.paused_ns
         t0 = time.perf_counter_ns()
         out = kernel(self.xp, *args, **attrs)
-        done(time.perf_counter_ns() - t0)
+        done(time.perf_counter_ns() - t0 - (STREAM.paused_ns - paused0))
         return out
 
     def flush(self) -> None:
@@ -83,7 +89,7 @@ class GPUDevice(Device):
 
     def __init__(self, cupy: ModuleType) -> None:
         self.xp = cupy
-        self._pending: list[tuple[Any, Any, Done]] = []
+        self._pending: list[tuple[Any, Any, Done, int]] = []
 
     def asarray(self, value: Any, dtype: Any = None) -> Any:
         return self.xp.asarray(value, dtype=dtype)
@@ -98,10 +104,11 @@ class GPUDevice(Device):
         self, kernel: Callable[..., Any], args: tuple[Any, ...], attrs: dict[str, Any], done: Done
     ) -> Any:
         start, end = self.xp.cuda.Event(), self.xp.cuda.Event()
+        paused0 = STREAM.paused_ns
         start.record()
         out = kernel(self.xp, *args, **attrs)
         end.record()
-        self._pending.append((start, end, done))
+        self._pending.append((start, end, done, STREAM.paused_ns - paused0))
         return out
 
     def flush(self) -> None:
@@ -109,8 +116,8 @@ class GPUDevice(Device):
         if not pending:
             return
         pending[-1][1].synchronize()
-        for start, end, done in pending:
-            done(int(self.xp.cuda.get_elapsed_time(start, end) * 1e6))
+        for start, end, done, paused in pending:  # the stream idles while the host pauses
+            done(max(0, int(self.xp.cuda.get_elapsed_time(start, end) * 1e6) - paused))
 
     def info(self) -> dict[str, Any]:
         return gpu_info(self.xp)

@@ -15,7 +15,7 @@ from engine.events import STREAM
 
 def metric(name: str, value: float) -> None:
     """Emit a metric of the current iteration, once per name (backward() and .item() agree)."""
-    key = (STATE.iteration, name)
+    key = (STATE.token, name)  # token: unique per iteration graph, across runs too
     if key in _METRICS_SENT:
         return
     if len(_METRICS_SENT) > 64:

@@ -107,13 +107,18 @@ def new_iteration() -> None:
         _finish()
 
 
-def reset() -> None:
+def reset(restart: bool = False) -> None:
     """Forget the iteration in progress without emitting (a run that was stopped mid-way).
 
     The next op starts a new iteration with ``iteration_started`` and ``graph_created``.
     Devices keep their queued GPU timings; they arrive at the next iteration's sync point.
+
+    Args:
+        restart: a new run begins (a scene started again): iterations count from 0 again.
     """
     st = STATE
+    if restart:
+        st.iteration = -1
     st.graph = None
     st.first_site, st.left_first = None, False
     st.last = -1

@@ -134,7 +134,7 @@ def _reset(seed: int) -> None:
     np.random.seed(seed)
     tracing = sys.modules.get("engine.eager.tracing")
     if tracing is not None:
-        tracing.reset()
+        tracing.reset(restart=True)
     for module, fn in (
         ("engine.static", "reset_default_graph"),
         ("engine.static", "set_random_seed"),

@@ -52,3 +52,41 @@ def test_the_default_scene_folds_constants_it_still_draws_done() -> None:
     # the graph passes fold some of the loss's constants; they are needed, so they read done
     assert consts & not_run, "expected folded constants in the default scene"
     assert (consts & not_run) <= shown_done
+
+
+async def test_restart_clears_every_count_plot_and_table() -> None:
+    from tests.tui.conftest import finish
+    from tests.tui.test_real_engine import real_app
+
+    app = real_app(iterations=3)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await finish(pilot)
+        st = app.state
+        assert st.iteration["eager"] == 2 and st.iteration["static"] == 3
+        assert st.loss["static"] and st.loss["eager"] and st.devices["cpu"].ops and st.events
+        app.runner.pause(True)  # hold the new run at its first node
+        await pilot.press("r")
+        await pilot.pause()
+        st = app.state
+        assert st.iteration == {"static": 0, "eager": 0}
+        assert not st.loss["static"] and not st.loss["eager"]
+        assert all(s.count == 0 for s in st.devices["cpu"].ops.values())
+        assert st.events < 10 and not st.errors
+        app.runner.pause(False)
+        await finish(pilot)
+        # the run after a restart counts from the start, as the first one did
+        assert st.iteration["eager"] == 2 and st.iteration["static"] == 3
+        assert len(st.loss["eager"]) == 3 and len(st.loss["static"]) == 3
+
+
+async def test_a_device_switch_keeps_the_other_devices_figures() -> None:
+    from tests.tui.conftest import finish
+    from tests.tui.test_real_engine import real_app
+
+    app = real_app(iterations=2)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await finish(pilot)
+        cpu = app.state.devices["cpu"]
+        app.state.reset_run(keep_device="cpu")
+        assert app.state.devices["cpu"] is cpu and app.state.devices["cpu"].ops
+        assert not app.state.loss["eager"]

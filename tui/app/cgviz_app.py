@@ -318,7 +318,6 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
         self._panes_at = 0.0
         self._frame_ms: list[float] = []
         self._status_text = ""
-        self._last_scene = scene
         self._card_of: tuple[GraphView, Any] | None = None
         self.set_reactive(CgvizApp.device, device)
         self.set_reactive(CgvizApp.scene_name, scene)
@@ -431,12 +430,15 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
 
     # ------------------------------------------------------------ the run
 
-    def start_run(self) -> None:
-        """(Re)start the current scene on the current device from an empty view."""
+    def start_run(self, keep_device: str | None = None) -> None:
+        """(Re)start the current scene on the current device from an empty view.
+
+        Args:
+            keep_device: a device whose panel figures stay (after a device switch).
+        """
         self.runner.stop()
         self.runner.inbox.clear()
-        self.state.reset_run(keep_figures=self.scene_name == self._last_scene)
-        self._last_scene = self.scene_name
+        self.state.reset_run(keep_device)
         self.card.display = False
         for view in (self.static_graph, self.eager_graph):
             view.show(None)
@@ -562,8 +564,8 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
         if device == "gpu" and self.gpu_ok is False:
             self.notify(f"no GPU: {self.gpu_reason}", title="Device", severity="warning")
             return
-        self.device = device
-        self.start_run()
+        before, self.device = self.device, device
+        self.start_run(keep_device=before if before != device else None)
 
     def device_note(self, device: str) -> str:
         """A line for the palette about a device."""

@@ -172,20 +172,24 @@ class ViewState:
         graph = self._by_id.get(str(ev.get("graph")))
         return graph is not None and graph.mode == "static"
 
-    def reset_run(self, keep_figures: bool = True) -> None:
-        """Forget the graphs (a restart).
+    def reset_run(self, keep_device: str | None = None) -> None:
+        """Forget the run: graphs, counts, losses, per-op tables (a restart, another scene).
 
         Args:
-            keep_figures: keep device figures and losses (the same scene again, e.g. on the
-                other device, to compare); False for another scene.
+            keep_device: a device whose panel figures stay (the same scene switched to the
+                other device: its figures stay beside the new ones, to compare).
         """
-        if not keep_figures:
-            self.devices = {d: DeviceStats(d) for d in ("cpu", "gpu")}
-            self.loss = {m: deque(maxlen=LOSS_HISTORY) for m in MODES}
-            self._stats = {m: {} for m in MODES}
-            self._metric_name.clear()
-            self.errors.clear()
-            self.dirty.add("devices")
+        self.devices = {
+            d: self.devices[d] if d == keep_device else DeviceStats(d) for d in ("cpu", "gpu")
+        }
+        self.loss = {m: deque(maxlen=LOSS_HISTORY) for m in MODES}
+        self._stats = {m: {} for m in MODES}
+        self._metric_name.clear()
+        self.errors.clear()
+        self._op_sum = {m: 0 for m in MODES}
+        self.new_errors.clear()
+        self.events = self.dropped = self.skimmed = 0
+        self.dirty.update(("devices", "status"))
         self.graphs = {m: None for m in MODES}
         self._forget_rewrites()
         self._by_id.clear()
