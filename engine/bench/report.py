@@ -169,13 +169,8 @@ def format_engine(e: dict[str, Any]) -> list[str]:
         lines += ["  " + r for r in _table(["case", "median", "min", "max", "unit"], rows)]
     lines.append("  ratios: median of per-round ratios (min, max)")
     for r in e["ratios"]:
-        verdict = (
-            ""
-            if r["target"] is None
-            else (f"  target <= {r['target']:.2f}x: {'ok' if r['ok'] else 'MISSED'}")
-        )
         lines.append(
             f"    {r['case']} / {r['reference']}: {r['median']:.3f}x "
-            f"({r['min']:.3f}, {r['max']:.3f}){verdict}"
+            f"({r['min']:.3f}, {r['max']:.3f})"
         )
     return lines
