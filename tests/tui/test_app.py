@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+
 from tests.tui.conftest import build_app, finish, wait_until
+from tui.engine_link.runner import PACED, Runner
 from tui.widgets import GraphView, NodeCard
 
 
@@ -25,26 +28,49 @@ async def test_run_fills_both_panes_and_panels() -> None:
         assert "MatMul" in text and "▸ gradients/" in text
 
 
+class HoldWatch(threading.Condition):
+    """The thread runner's control condition, watched: each time the run blocks paused,
+    ``holds`` gets the number of events the stream has sent by then (once per hold)."""
+
+    def __init__(self, runner: Runner, sent: list[dict]) -> None:
+        super().__init__()
+        self.runner, self.sent = runner, sent
+        self.holds: list[int] = []
+
+    def wait(self, timeout: float | None = None) -> bool:
+        r = self.runner
+        if r._paused and r._steps == 0 and (not self.holds or self.holds[-1] != len(self.sent)):
+            self.holds.append(len(self.sent))
+        return super().wait(timeout)
+
+
 async def test_pause_and_step_one_node() -> None:
     app = build_app(iterations=2, speed="lecture", autodrain=True, deterministic=False)
+    sent: list[dict] = []
+    app.stream.subscribe(sent.append)
+    watch = app.runner._cond = HoldWatch(app.runner, sent)
     app.runner.pause(True)
     async with app.run_test(size=(160, 48)) as pilot:
-        await wait_until(pilot, lambda: app.state.events > 0)
-        await pilot.pause(0.1)
+        await wait_until(pilot, lambda: len(watch.holds) == 1)
+        await wait_until(pilot, lambda: not app.runner.inbox)  # the UI has every event sent
         before = app.state.events
         assert app.runner.paused and app.runner.running
+        assert sent[-1]["kind"] in PACED and watch.holds == [len(sent)]  # held after it
         await pilot.press("s")
-        await wait_until(pilot, lambda: app.state.events > before)
-        await pilot.pause(0.1)
+        await wait_until(pilot, lambda: len(watch.holds) == 2)
+        await wait_until(pilot, lambda: not app.runner.inbox)
         stepped = app.state.events
-        assert app.runner.paused
-        await pilot.pause(0.2)
+        assert stepped > before and app.runner.paused
+        # the step moved exactly one paced event on; held again, the run sends nothing more
+        assert [e["kind"] in PACED for e in sent[watch.holds[0] :]].count(True) == 1
+        assert sent[-1]["kind"] in PACED and watch.holds[-1] == len(sent)
         assert app.state.events == stepped, "a paused run must not move on"
         await pilot.press("space")
         assert not app.runner.paused
         await pilot.press("plus", "plus", "plus")
         assert app.runner.speed == "full"
         await app.workers.wait_for_complete()
+    assert sent[-1]["kind"] == "iteration_finished" and len(sent) > watch.holds[-1]
 
 
 async def test_restart_switch_scene_and_gpu_reason() -> None:

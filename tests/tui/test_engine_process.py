@@ -263,14 +263,12 @@ def test_the_live_app_runs_the_engine_in_a_process() -> None:
 
 
 async def test_the_app_draws_a_run_of_the_engine_process() -> None:
+    from tests.tui.conftest import wait_until
     from tui.app.cgviz_app import make_app
 
     app = make_app(scene="two-layer", iterations=2, speed="full", engine="process")
     async with app.run_test(size=(160, 48)) as pilot:
-        end = time.monotonic() + 20
-        while not app.state.finished:
-            assert time.monotonic() < end, "the run did not finish"
-            await pilot.pause(0.05)
+        await wait_until(pilot, lambda: app.state.finished, timeout=20)
         assert app.static_graph.graph is not None and app.eager_graph.graph is not None
 
 
