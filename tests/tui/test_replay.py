@@ -61,16 +61,26 @@ async def test_record_then_replay_gives_the_same_events_and_picture(tmp_path: Pa
     del stream
 
 
+MID_RUN = 50
+"""A position of the three-iteration recording inside a Session.run (nodes done, running and
+pending)."""
+
+
 async def test_step_back_then_forward_returns_to_the_same_state(tmp_path: Path) -> None:
     path = _record(tmp_path, iterations=3)
     app = _replay_app(path)
     async with app.run_test(size=(160, 48)) as pilot:
         player = app.player
-        for _ in range(40):
+        player.seek(MID_RUN)  # the player's own API gets there; the keys take it on
+        app.drain()
+        await pilot.pause()
+        for _ in range(4):
             await pilot.press("full_stop")
+        assert player.pos > MID_RUN
         pos = player.pos
         drawing = app.static_graph.drawing_text(), app.eager_graph.drawing_text()
         states = {n.id: n.state for n in app.state.graphs["static"].nodes.values()}
+        assert {"done", "running", "pending"} <= set(states.values()), states  # mid-run
         await pilot.press("comma", "comma", "comma")
         assert player.pos < pos
         await pilot.press("full_stop", "full_stop", "full_stop")
