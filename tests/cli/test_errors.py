@@ -66,8 +66,10 @@ def files(tmp_path):
         "command",
     ],
 )
-def test_bad_input_is_one_line(cli, files, args, words):
-    _one_line_error(cli(*args, cwd=files), *words)
+def test_bad_input_is_one_line(cli_here, files, args, words):
+    proc = cli_here(*args, cwd=files)
+    _one_line_error(proc, *words)
+    assert proc.returncode == 2 and proc.stdout == "", proc
 
 
 def test_gpu_where_none_says_why_and_exits_2(cli, files):
