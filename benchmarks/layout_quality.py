@@ -42,7 +42,7 @@ from engine.events import recording  # noqa: E402
 from engine.scenes import SCENES  # noqa: E402
 from tui.drawing.fit import draw  # noqa: E402
 from tui.drawing.fold import view_graph  # noqa: E402
-from tui.drawing.layout import place_full  # noqa: E402
+from tui.drawing.plan import place_full  # noqa: E402
 from tui.drawing.quality import measure  # noqa: E402
 from tui.view.state import ViewState  # noqa: E402
 
@@ -79,7 +79,8 @@ def scene_graphs(name: str) -> list[tuple[str, Nodes]]:
 
 
 def random_dag(n: int, seed: int = 1) -> Nodes:
-    """A seeded random DAG shaped like a program: each op reads one to three recent values."""
+    """A seeded random DAG shaped like a program: 8% of the nodes are inputs or weights, the
+    others ops that read one to three of the 25 values made just before them."""
     rng = random.Random(seed)
     nodes: Nodes = []
     for i in range(n):

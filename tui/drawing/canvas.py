@@ -9,7 +9,7 @@ from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tui.drawing.layout import Layout, NodeId
+    from tui.drawing.layout import Box, Layout, NodeId
 
 N, E, S, W = 1, 2, 4, 8
 """Direction bits of a cell: which neighbours a line through it reaches."""
@@ -55,12 +55,13 @@ class EdgeGrid:
         self._mask: dict[tuple[int, int], int] = {}
         self._key: dict[tuple[int, int], str] = {}
         self._arrow: dict[tuple[int, int], str] = {}
-        back = W if layout.orientation == "LR" else N  # from an edge's first cell to its box
+        lead = W if layout.orientation == "LR" else N
         for edge in layout.edges:
             key = EDGE_DIM if edge.dst in dim_targets else EDGE
             pts = edge.points
-            if pts:
-                self._mark(*pts[0], back, key)  # the edge leaves its box: no gap under it
+            if pts:  # the edge leaves its box: no gap between them
+                box = layout.boxes.get(edge.src)
+                self._mark(*pts[0], _towards(box, *pts[0]) if box else lead, key)
             for (x1, y1), (x2, y2) in zip(pts, pts[1:], strict=False):
                 self._segment(x1, y1, x2, y2, key)
             if len(pts) >= 2:
@@ -103,6 +104,15 @@ class EdgeGrid:
                     keys[x] = key
             cached = self._rows[y] = (chars, keys)
         return cached
+
+
+def _towards(box: Box, x: int, y: int) -> int:
+    """The direction from a cell just outside a box to the box."""
+    if x >= box.x2:
+        return W
+    if x < box.x:
+        return E
+    return N if y >= box.y2 else S
 
 
 def runs(chars: list[str], keys: list[str]) -> list[tuple[str, str]]:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tui.drawing.layout import BOX_W, geometry
+from tui.drawing.layout import BOX_W, geometry, place_dense
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from tui.drawing.derived import DerivedPlan
     from tui.drawing.layout import Layout, NodeId
+    from tui.drawing.plan import Plan
 
 __all__ = ["BOX_SIZES", "FIT_ORDER", "Try", "candidates", "draw", "fits", "most_shown"]
 
@@ -34,7 +36,8 @@ FIT_ORDER: tuple[tuple[str, int | None], ...] = (
     ("mini", 1),
 )
 """Box sizes (and lanes between layers) tried in turn until the drawing fits the pane; the
-last, mini boxes with one lane, is the densest picture."""
+last, mini boxes with one lane, is the densest picture (for the static graph: a dense grid
+placement whose edges share runs, used only where no layered drawing fits)."""
 
 Try = tuple[str, str, int | None]
 """(orientation, box size, lanes) of one way to draw a graph."""
@@ -59,13 +62,19 @@ def candidates(mode: str, pref: str, auto_orientation: bool, box_size: str) -> l
 
 
 def draw(
-    placements: dict[NodeId, tuple[int, int]],
+    placements: dict[NodeId, tuple[int, int]] | Plan | DerivedPlan,
     nodes: Sequence[tuple[NodeId, Sequence[NodeId]]],
     way: Try,
 ) -> Layout:
-    """The layout of placed nodes drawn one way."""
+    """The layout of placed nodes drawn one way: a layered :class:`Plan` (the static graph,
+    or a :class:`DerivedPlan` of it) or (layer, slot) places on a grid (the eager graph,
+    placed append-only)."""
     orientation, size, lanes = way
     box_h, box_w = BOX_SIZES[size]
+    if not isinstance(placements, dict):
+        if (size, lanes) == FIT_ORDER[-1]:  # the last resort: the densest picture
+            return geometry(place_dense(nodes), nodes, orientation, box_h, box_w, lanes)  # type: ignore[arg-type]
+        return placements.draw(orientation, box_h, box_w, lanes)  # type: ignore[arg-type]
     return geometry(placements, nodes, orientation, box_h, box_w, lanes)  # type: ignore[arg-type]
 
 

@@ -1,16 +1,18 @@
-"""Layered DAG layout on a character grid: a pure function of the graph, no App needed.
+"""DAG layout on a character grid: the shapes every drawing shares, and the eager placer.
 
-Two placers share one geometry:
+Pure, no App needed. The static graph is drawn by the layered layout in
+:mod:`tui.drawing.plan`; this module keeps what it shares with the eager graph (:class:`Box`,
+:class:`Edge`, :class:`Layout`) and the eager graph's own placement:
 
-* :func:`place_full` - a whole graph at once (the static graph): longest-path layers, sources
-  pulled next to their first consumer, a few barycentre sweeps to order each layer.
-* :class:`AppendPlacer` - one node at a time (the eager graph): a new node goes into the layer
-  after its deepest input, at the free slot nearest the median of its inputs. Nothing placed
-  before ever moves.
-
-:func:`geometry` turns (layer, slot) placements into cell boxes and routes every edge
-orthogonally through the gaps between boxes, so no edge ever crosses a box. Coordinates are
-worked out on an abstract (u along layers, v across them) grid and swapped for top-to-bottom.
+* :class:`AppendPlacer` - one node at a time: a new node goes into the layer after its
+  deepest input, at the free slot nearest the median of its inputs. Nothing placed before
+  ever moves.
+* :func:`place_dense` - a whole graph on the same grid, the densest picture (longest-path
+  layers, barycentre order): the static pane's last resort where no layered drawing fits.
+* :func:`geometry` turns (layer, slot) placements into cell boxes and routes every edge
+  orthogonally through the gaps between boxes, so no edge ever crosses a box. Coordinates
+  are worked out on an abstract (u along layers, v across them) grid and swapped for
+  top-to-bottom.
 """
 
 from __future__ import annotations
@@ -136,8 +138,10 @@ def _layers_longest_path(nodes: Sequence[tuple[NodeId, Sequence[NodeId]]]) -> di
     return layer
 
 
-def place_full(nodes: Sequence[tuple[NodeId, Sequence[NodeId]]]) -> dict[NodeId, tuple[int, int]]:
-    """Place a whole graph: returns node id -> (layer, slot).
+def place_dense(nodes: Sequence[tuple[NodeId, Sequence[NodeId]]]) -> dict[NodeId, tuple[int, int]]:
+    """Place a whole graph densely on a (layer, slot) grid: the static pane's last resort when
+    no layered drawing fits (its edges share runs; see :mod:`tui.drawing.plan` for the real
+    layout). Returns node id -> (layer, slot).
 
     Args:
         nodes: (id, input ids) in creation order; unknown inputs are ignored.
@@ -176,47 +180,6 @@ def place_full(nodes: Sequence[tuple[NodeId, Sequence[NodeId]]]) -> dict[NodeId,
     sweep(depth[1:], inputs)
     lowest = min(depth, default=0)
     return {n: (layer[n] - lowest, order[n]) for n in layer}
-
-
-def place_like(
-    nodes: Sequence[tuple[NodeId, Sequence[NodeId]]], base: dict[NodeId, tuple[int, int]]
-) -> dict[NodeId, tuple[int, int]]:
-    """Place a graph derived from another (the static graph as run, from the graph as built):
-    nodes the two share keep their (layer, slot); a new node goes into the layer after its
-    deepest input, at the first free slot; a node whose input moved to or past its layer moves
-    down likewise. Emptied places stay empty, so switching views moves nothing else.
-
-    Args:
-        nodes: (id, input ids) of the derived graph, inputs before consumers.
-        base: :func:`place_full` of the graph it was derived from.
-    """
-    known = {n for n, _ in nodes}
-    inputs = {n: [i for i in ins if i in known and i != n] for n, ins in nodes}
-    placed = {n: base[n] for n, _ in nodes if n in base}
-    taken = set(placed.values())
-
-    def put(n: NodeId, layer: int) -> None:
-        slot = 0
-        while (layer, slot) in taken:
-            slot += 1
-        taken.discard(placed.get(n, (None, None)))
-        placed[n] = (layer, slot)
-        taken.add((layer, slot))
-
-    for n, _ in nodes:
-        if n not in placed:
-            lays = [placed[i][0] for i in inputs[n] if i in placed]
-            put(n, max(lays) + 1 if lays else 0)
-    for _ in range(len(nodes)):  # inputs above their consumers (edges run one way)
-        moved = False
-        for n, _ in nodes:
-            deepest = max((placed[i][0] for i in inputs[n]), default=-1)
-            if deepest >= placed[n][0]:
-                put(n, deepest + 1)
-                moved = True
-        if not moved:
-            break
-    return placed
 
 
 class AppendPlacer:
@@ -379,14 +342,3 @@ def _dedupe(points: list[tuple[int, int]]) -> list[tuple[int, int]]:
         if not out or out[-1] != p:
             out.append(p)
     return out
-
-
-def layout_full(
-    nodes: Sequence[tuple[NodeId, Sequence[NodeId]]],
-    orientation: Orientation = "LR",
-    box_h: int = 4,
-    box_w: int = BOX_W,
-    lanes: int | None = None,
-) -> Layout:
-    """Lay out a whole graph at once (the static pane)."""
-    return geometry(place_full(nodes), nodes, orientation, box_h, box_w, lanes)

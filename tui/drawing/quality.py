@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import TYPE_CHECKING
 
+from tui.drawing.layers import chain_edges
+
 if TYPE_CHECKING:
     from tui.drawing.layout import Edge, Layout, NodeId
 
@@ -64,25 +66,6 @@ def edge_cells(edge: Edge) -> dict[tuple[int, int], int]:
     if len(pts) == 1:
         cells[pts[0]] = 0
     return cells
-
-
-def chain_edges(nodes: Sequence[tuple[NodeId, Sequence[NodeId]]]) -> set[tuple[NodeId, NodeId]]:
-    """The edges of chains of one-input ops: ``a -> b`` where ``a`` is an op (it has inputs)
-    with no other consumer and ``a`` is ``b``'s only input that is not a source (a weight, a
-    label, a constant: those are side inputs)."""
-    ins = {n: list(dict.fromkeys(i for i in s if i != n)) for n, s in nodes}
-    known = set(ins)
-    outs: dict[NodeId, int] = {n: 0 for n in known}
-    for s in ins.values():
-        for i in s:
-            if i in known:
-                outs[i] += 1
-    chains = set()
-    for b, s in ins.items():
-        ops = [a for a in s if a in known and any(i in known for i in ins[a])]
-        if len(ops) == 1 and outs[ops[0]] == 1:
-            chains.add((ops[0], b))
-    return chains
 
 
 def measure(layout: Layout, nodes: Sequence[tuple[NodeId, Sequence[NodeId]]]) -> Quality:

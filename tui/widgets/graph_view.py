@@ -15,9 +15,11 @@ from textual.strip import Strip
 
 from tui.drawing.boxes import BoxText, box_row
 from tui.drawing.canvas import EdgeGrid, runs
+from tui.drawing.derived import DerivedPlan
 from tui.drawing.fit import candidates, draw, fits, most_shown
 from tui.drawing.fold import FoldBox, fold_state, view_graph
-from tui.drawing.layout import BOX_W, AppendPlacer, Layout, place_full, place_like
+from tui.drawing.layout import BOX_W, AppendPlacer, Layout
+from tui.drawing.plan import place_full
 from tui.view.model import shape_text
 from tui.view.stats import fmt_ns
 
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 
     from tui.drawing.fit import Try
     from tui.drawing.layout import Box, NodeId
+    from tui.drawing.plan import Plan
     from tui.view.model import GraphModel, NodeInfo
 
 __all__ = ["GraphView"]
@@ -344,7 +347,7 @@ class GraphView(ScrollView, can_focus=True):
                 self._placer.add(vid, ins)
             placements = dict(self._placer.placed)
         elif graph.base is not None:  # derived (as run): shared boxes stay where they were
-            placements = place_like(nodes, place_full(view_graph(graph.base, self.folded)[0]))
+            placements = DerivedPlan(nodes, place_full(view_graph(graph.base, self.folded)[0]))
         else:
             placements = place_full(nodes)
         self.layout_ = self._fit_layout(placements, nodes)
@@ -371,7 +374,9 @@ class GraphView(ScrollView, can_focus=True):
         self._invalidate()
 
     def _fit_layout(
-        self, placements: dict[NodeId, tuple[int, int]], nodes: list[tuple[NodeId, list[NodeId]]]
+        self,
+        placements: dict[NodeId, tuple[int, int]] | Plan | DerivedPlan,
+        nodes: list[tuple[NodeId, list[NodeId]]],
     ) -> Layout:
         """The drawing in the largest boxes that fit the pane, turned to the other orientation
         where that fits better and the user has not picked one; where nothing fits, the one

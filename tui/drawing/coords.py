@@ -1,0 +1,196 @@
+"""Coordinates, the third step of a layered drawing: where each vertex goes across its layer.
+
+Pure and App-free. A priority method in the spirit of Brandes & Köpf (GD 2001):
+
+1. **Align.** Between each two layers, edges are taken by priority and a vertex is put in one
+   column with its upper neighbour where that crosses no alignment taken already: first the
+   edges of chains of one-input ops, then the inner segments of long edges (dummy to dummy),
+   then a vertex's median neighbours. Aligned vertices form a *block*, drawn as one straight
+   line.
+2. **Compact.** Blocks are packed to the left and to the right, keeping every layer's order and
+   each vertex's gap to its neighbours; the two packings are averaged (the average of two
+   feasible packings is feasible, so blocks stay straight).
+3. **Balance.** Each block moves towards the median of its neighbours as far as the blocks
+   beside it allow, so a side input sits right beside the chain it feeds::
+
+        x    w1              x -> MatMul -> h is a block (one column);
+        │    │               w1 is pulled next to x, its edge bends into MatMul
+        │ ┌──┘
+        ▼ ▼
+       MatMul
+        │
+        ▼
+        h
+
+A position is the vertex's *port*: the column (top-to-bottom) or row (left-to-right) its edges
+leave from, so one position per block makes its edges straight.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable, Collection
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui.drawing.order import Ordered
+
+Size = Callable[[int], tuple[int, int]]
+"""Vertex -> (extent across the layer, port offset from its low side)."""
+Gap = Callable[[int, int], int]
+"""Two neighbours in a layer -> blank cells between them."""
+
+__all__ = ["assign"]
+
+BALANCE_PASSES = 4
+
+
+def assign(g: Ordered, size: Size, gap: Gap, chains: Collection[tuple[int, int]] = ()) -> list[int]:
+    """Position every vertex of ``g``; the leftmost (topmost) cell of any vertex is at 0.
+
+    Args:
+        g: the ordered layered graph.
+        size: a vertex's (extent, port offset).
+        gap: blank cells between two neighbours of a layer.
+        chains: vertex pairs (upper, lower) drawn straight first (chain edges and their
+            dummies).
+    """
+    root = _align(g, chains)
+    blocks: dict[int, list[int]] = {}
+    for lay in g.layers:
+        for v in lay:
+            blocks.setdefault(root[v], []).append(v)
+    sep: dict[tuple[int, int], int] = {}
+    for lay in g.layers:
+        for a, b in zip(lay, lay[1:], strict=False):
+            (wa, pa), (_, pb) = size(a), size(b)
+            key = (root[a], root[b])
+            sep[key] = max(sep.get(key, 0), wa - pa + gap(a, b) + pb)
+    succ: dict[int, list[tuple[int, int]]] = {r: [] for r in blocks}
+    pred: dict[int, list[tuple[int, int]]] = {r: [] for r in blocks}
+    for (ra, rb), d in sep.items():
+        succ[ra].append((rb, d))
+        pred[rb].append((ra, d))
+    topo = _topological(list(blocks), pred, succ)
+    left: dict[int, int] = {}
+    for r in topo:
+        left[r] = max((left[p] + d for p, d in pred[r]), default=0)
+    right: dict[int, int] = {}
+    for r in reversed(topo):
+        right[r] = min((right[s] - d for s, d in succ[r]), default=0)
+    shift = min(left.values(), default=0) - min(right.values(), default=0)
+    x = {r: (left[r] + right[r] + shift) // 2 for r in blocks}
+    _balance(g, blocks, root, x, sep, pred, succ)
+    pos = [x[root[v]] for v in range(len(root))]
+    low = min((pos[v] - size(v)[1] for v in range(len(pos))), default=0)
+    return [p - low for p in pos]
+
+
+def _align(g: Ordered, chains: Collection[tuple[int, int]]) -> list[int]:
+    """Vertex -> the top vertex of its block."""
+    align_up: dict[int, int] = {}
+    pos = [0] * len(g.vertex)
+    for lay in g.layers:
+        for i, v in enumerate(lay):
+            pos[v] = i
+    chain_set = set(chains)
+    dummy = g.dummy
+    for lower in g.layers[1:]:
+        cands = []
+        for v in lower:
+            ups = sorted(g.up[v], key=pos.__getitem__)
+            mid_v = _medians(ups)
+            for u in ups:
+                downs = sorted(g.down[u], key=pos.__getitem__)
+                dd = dummy[u] and dummy[v]
+                med = (u in mid_v) + (v in _medians(downs))
+                if (u, v) in chain_set:
+                    score = 1000
+                elif dd:
+                    score = 100
+                elif dummy[v] and not dummy[u] and len(downs) > 1:
+                    continue  # a node keeps to its short edges; its long one bends
+                elif u in mid_v or (med and dummy[u]):
+                    score = 10 + med + (not dummy[u] and not dummy[v])
+                else:
+                    continue
+                cands.append((-score, pos[v], pos[u], u, v))
+        cands.sort(key=lambda c: c[:3])
+        taken_u: set[int] = set()
+        ends: list[tuple[int, int]] = []  # accepted (pos u, pos v), sorted: never crossing
+        for _, pv, pu, u, v in cands:
+            if v in align_up or u in taken_u:
+                continue
+            k = bisect_left(ends, (pu, pv))
+            if k > 0 and ends[k - 1][1] >= pv:
+                continue
+            if k < len(ends) and ends[k][1] <= pv:
+                continue
+            ends.insert(k, (pu, pv))
+            align_up[v] = u
+            taken_u.add(u)
+    root = list(range(len(g.vertex)))
+    for lay in g.layers:
+        for v in lay:
+            if v in align_up:
+                root[v] = root[align_up[v]]
+    return root
+
+
+def _medians(seq: list[int]) -> tuple[int, ...]:
+    if not seq:
+        return ()
+    m = len(seq) // 2
+    return (seq[m],) if len(seq) % 2 else (seq[m - 1], seq[m])
+
+
+def _topological(
+    nodes: list[int],
+    pred: dict[int, list[tuple[int, int]]],
+    succ: dict[int, list[tuple[int, int]]],
+) -> list[int]:
+    need = {n: len(pred[n]) for n in nodes}
+    ready = [n for n in nodes if not need[n]]
+    k = 0
+    while k < len(ready):
+        for s, _ in succ[ready[k]]:
+            need[s] -= 1
+            if not need[s]:
+                ready.append(s)
+        k += 1
+    return ready
+
+
+def _balance(
+    g: Ordered,
+    blocks: dict[int, list[int]],
+    root: list[int],
+    x: dict[int, int],
+    sep: dict[tuple[int, int], int],
+    pred: dict[int, list[tuple[int, int]]],
+    succ: dict[int, list[tuple[int, int]]],
+) -> None:
+    """Move each block towards the median of its neighbours, within the room its neighbours
+    in every layer leave; small blocks first, so chains stay where they are and their side
+    inputs come to them."""
+    nbrs: dict[int, list[int]] = {}
+    for r, vs in blocks.items():
+        out = [n for v in vs for n in (*g.up[v], *g.down[v]) if root[n] != r]
+        nbrs[r] = out
+    seq = sorted(blocks, key=lambda r: len(blocks[r]))
+    for _ in range(BALANCE_PASSES):
+        moved = False
+        for r in seq:
+            ns = nbrs[r]
+            if not ns:
+                continue
+            ps = sorted(x[root[n]] for n in ns)
+            m = len(ps) // 2
+            want = ps[m] if len(ps) % 2 else (ps[m - 1] + ps[m]) // 2
+            lo = max((x[p] + d for p, d in pred[r]), default=want)
+            hi = min((x[s] - d for s, d in succ[r]), default=want)
+            new = min(max(want, lo), hi) if lo <= hi else x[r]
+            if new != x[r]:
+                x[r], moved = new, True
+        if not moved:
+            break

@@ -1,0 +1,148 @@
+"""Layering, the first step of a layered (Sugiyama) drawing: which layer each node goes in.
+
+Pure and App-free. Cycles are broken by turning around the edges a depth-first search finds
+closing one (drawn later with their arrow at the right end); every other edge then points
+from a lower layer to a higher one. Layers start from the longest path; then a node with
+more consumers than inputs moves down as far as its consumers allow, which puts a side input
+(a weight, a label, a constant: a node with no inputs) in the layer just before its first
+consumer, as ``dot`` does::
+
+    x   w1              x is an input of the chain, w1 a side input of MatMul:
+     ╲ ╱                both sit in the layer just before MatMul,
+    MatMul   b          and b in the layer just before Add (not beside x)
+       ╲    ╱
+        Add
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+
+NodeId = Hashable
+
+__all__ = ["Ranking", "chain_edges", "rank"]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Layers and the edges between them."""
+
+    order: list[NodeId]
+    """Every node, in creation order."""
+    layer: dict[NodeId, int]
+    """Node -> layer (0 first)."""
+    edges: list[tuple[NodeId, NodeId]]
+    """Every drawn edge, deduplicated, as (upper, lower): a turned edge is listed the way it
+    is laid out (its arrow goes to its first node)."""
+    turned: frozenset[tuple[NodeId, NodeId]]
+    """Edges listed the other way round (they close a cycle)."""
+
+
+def rank(nodes: Sequence[tuple[NodeId, Sequence[NodeId]]]) -> Ranking:
+    """Put every node in a layer.
+
+    Args:
+        nodes: (id, input ids) in creation order; unknown inputs and self loops are ignored.
+
+    Returns:
+        The ranking: every edge goes from a lower layer to a higher one.
+    """
+    order = [n for n, _ in nodes]
+    known = set(order)
+    inputs = {n: list(dict.fromkeys(i for i in ins if i in known and i != n)) for n, ins in nodes}
+    succ: dict[NodeId, list[NodeId]] = {n: [] for n in order}
+    for n in order:
+        for i in inputs[n]:
+            succ[i].append(n)
+    turned = _back_edges(order, succ)
+    edges = [(b, a) if (a, b) in turned else (a, b) for a in order for b in succ[a]]
+    edges = list(dict.fromkeys(edges))
+    ups: dict[NodeId, list[NodeId]] = {n: [] for n in order}
+    downs: dict[NodeId, list[NodeId]] = {n: [] for n in order}
+    for a, b in edges:
+        downs[a].append(b)
+        ups[b].append(a)
+    topo = _topological(order, ups, downs)
+    layer: dict[NodeId, int] = {}
+    for n in topo:
+        layer[n] = 1 + max((layer[u] for u in ups[n]), default=-1)
+    for _ in range(4):  # move nodes with more consumers than inputs down, consumers first
+        moved = False
+        for n in reversed(topo):
+            if len(downs[n]) > len(ups[n]):
+                lowest = min(layer[d] for d in downs[n]) - 1
+                if lowest > layer[n]:
+                    layer[n], moved = lowest, True
+        if not moved:
+            break
+    top = min(layer.values(), default=0)
+    return Ranking(
+        order,
+        {n: layer[n] - top for n in order},
+        edges,
+        frozenset((b, a) for a, b in turned),
+    )
+
+
+def _back_edges(
+    order: list[NodeId], succ: dict[NodeId, list[NodeId]]
+) -> set[tuple[NodeId, NodeId]]:
+    """Edges that close a cycle in a depth-first search from the nodes in creation order."""
+    state: dict[NodeId, int] = {}  # 1: on the stack, 2: done
+    back: set[tuple[NodeId, NodeId]] = set()
+    for root in order:
+        if root in state:
+            continue
+        state[root] = 1
+        stack = [(root, iter(succ[root]))]
+        while stack:
+            node, it = stack[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                state[node] = 2
+                stack.pop()
+            elif state.get(nxt) == 1:
+                back.add((node, nxt))
+            elif nxt not in state:
+                state[nxt] = 1
+                stack.append((nxt, iter(succ[nxt])))
+    return back
+
+
+def _topological(
+    order: list[NodeId], ups: dict[NodeId, list[NodeId]], downs: dict[NodeId, list[NodeId]]
+) -> list[NodeId]:
+    """Nodes with every input before them, in creation order where that allows."""
+    need = {n: len(ups[n]) for n in order}
+    ready = [n for n in order if not need[n]]
+    out: list[NodeId] = []
+    k = 0
+    while k < len(ready):
+        n = ready[k]
+        k += 1
+        out.append(n)
+        for d in downs[n]:
+            need[d] -= 1
+            if not need[d]:
+                ready.append(d)
+    return out
+
+
+def chain_edges(nodes: Sequence[tuple[NodeId, Sequence[NodeId]]]) -> set[tuple[NodeId, NodeId]]:
+    """The edges of chains of one-input ops: ``a -> b`` where ``a`` is an op (it has inputs)
+    with no other consumer and ``a`` is ``b``'s only input that is not a source (a weight, a
+    label, a constant: those are side inputs)."""
+    ins = {n: list(dict.fromkeys(i for i in s if i != n)) for n, s in nodes}
+    known = set(ins)
+    outs: dict[NodeId, int] = {n: 0 for n in known}
+    for s in ins.values():
+        for i in s:
+            if i in known:
+                outs[i] += 1
+    chains = set()
+    for b, s in ins.items():
+        ops = [a for a in s if a in known and any(i in known for i in ins[a])]
+        if len(ops) == 1 and outs[ops[0]] == 1:
+            chains.add((ops[0], b))
+    return chains

@@ -1,0 +1,243 @@
+"""The static graph's layered drawing: layers, order, coordinates and routes, put together.
+
+Pure and App-free. :func:`place_full` does the work that does not depend on box sizes once
+(layering and crossing reduction, see :mod:`tui.drawing.layers` and :mod:`tui.drawing.order`);
+:meth:`Plan.draw` turns it into boxes and routed edges for one orientation and box size
+(:mod:`tui.drawing.coords`, :mod:`tui.drawing.route`). The two-layer net's forward pass,
+top to bottom (mini boxes)::
+
+     [x 4×6]     [w1 6×5]
+        │  ┌────────┘
+        ▼  ▼
+     [MatMul 4×5]    [0]
+        │  ┌──────────┘
+        ▼  ▼
+     [h 4×5]   [w2 5×3]
+        │  ┌──────┘
+        ▼  ▼
+     [y_pred 4×3]
+
+A chain of one-input ops is one straight column; a side input sits beside the op it feeds;
+a long edge runs in its own column through every layer it passes; two edges of different
+sources meet only where they cross.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tui.drawing.coords import assign
+from tui.drawing.layers import chain_edges, rank
+from tui.drawing.layout import MARGIN, Box, Edge, Layout
+from tui.drawing.order import order
+from tui.drawing.route import channels, entry_ports
+
+if TYPE_CHECKING:
+    from tui.drawing.layers import Ranking
+    from tui.drawing.layout import NodeId, Orientation
+    from tui.drawing.order import Ordered
+
+__all__ = ["Plan", "Sizes", "layout_full", "place_full"]
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Box size and spacing of one drawing, on the abstract grid (u along layers, v across)."""
+
+    orientation: Orientation
+    box_u: int
+    box_v: int
+    gap: int
+    """Blank cells between two boxes of a layer (next to a long edge: one)."""
+    stub: int
+    """Cells out of a box before the first track."""
+    min_tracks: int
+    """Tracks every channel has at least."""
+
+    @staticmethod
+    def for_(orientation: Orientation, box_h: int, box_w: int, lanes: int | None = None) -> Sizes:
+        """The sizes of ``box_h`` x ``box_w`` boxes; ``lanes``: the fewest tracks a channel
+        has (None: one left to right, where arrows need room, none top to bottom)."""
+        stub = 1 if box_h >= 3 else 0
+        lr = orientation == "LR"
+        least = (1 if lr else 0) if lanes is None else lanes
+        least = max(least, 1 - stub)  # a one-row box's edge needs a cell before its arrow
+        if lr:
+            return Sizes("LR", box_w, box_h, 2 if box_h >= 3 else 1, stub, least)
+        return Sizes("TB", box_h, box_w, 3 if box_h >= 4 else 2, stub, least)
+
+    def port(self) -> int:
+        """Where edges leave a box, from its low side (the middle column; the first row)."""
+        if self.orientation == "TB":
+            return self.box_v // 2
+        return 1 if self.box_v >= 3 else 0
+
+    def entries(self) -> tuple[int, int]:
+        """Lowest and highest place an edge may enter a box (inside its border)."""
+        if self.box_v >= 3:
+            return 1, self.box_v - 2
+        return 0, self.box_v - 1
+
+
+class Plan:
+    """A graph layered and ordered once, drawn in any box size.
+
+    Attributes:
+        ranking: layers and edges (:func:`tui.drawing.layers.rank`).
+        ordered: the layers with dummies, in order (:func:`tui.drawing.order.order`).
+    """
+
+    def __init__(self, nodes: Sequence[tuple[NodeId, Sequence[NodeId]]]) -> None:
+        self.ranking: Ranking = rank(nodes)
+        self.ordered: Ordered = order(self.ranking)
+        straight = chain_edges(nodes)
+        self._straight: set[tuple[int, int]] = {
+            hop
+            for k, (a, b) in enumerate(self.ranking.edges)
+            if (a, b) in straight
+            for hop in zip(self.ordered.chains[k], self.ordered.chains[k][1:], strict=False)
+        }
+
+    @property
+    def crossings(self) -> int:
+        """Crossings of the order (between neighbouring layers, dummies included)."""
+        return self.ordered.crossings
+
+    def layer_of(self, nid: NodeId) -> int:
+        """The layer of a node."""
+        return self.ranking.layer[nid]
+
+    def draw(
+        self, orientation: Orientation, box_h: int, box_w: int, lanes: int | None = None
+    ) -> Layout:
+        """Boxes and routed edges for one orientation and box size."""
+        sz = Sizes.for_(orientation, box_h, box_w, lanes)
+        return emit(self.ranking, self.ordered, self.positions(sz), sz)[0]
+
+    def positions(self, sz: Sizes) -> list[int]:
+        """Every vertex's port position across its layer, for one box size."""
+        g, port = self.ordered, sz.port()
+        dummy = g.dummy
+
+        def size(v: int) -> tuple[int, int]:
+            return (1, 0) if dummy[v] else (sz.box_v, port)
+
+        def gap(a: int, b: int) -> int:
+            return 1 if dummy[a] or dummy[b] else sz.gap
+
+        return [p + MARGIN + 1 for p in assign(g, size, gap, self._straight)]
+
+
+def emit(
+    ranking: Ranking,
+    g: Ordered,
+    pos: list[int],
+    sz: Sizes,
+    rooms: Sequence[int] = (),
+) -> tuple[Layout, list[int]]:
+    """Route the edges of a positioned graph and put it on the grid.
+
+    Args:
+        ranking: its nodes and edges.
+        g: its layers, in order of position.
+        pos: vertex -> port position.
+        sz: box sizes.
+        rooms: the least room each channel takes (another drawing's, to line up with it).
+
+    Returns:
+        The layout, and the room each channel took.
+    """
+    port = sz.port()
+    lo, hi = sz.entries()
+    dummy = g.dummy
+
+    def span(v: int) -> tuple[int, int] | None:
+        if dummy[v]:
+            return None
+        left = pos[v] - port
+        return left + lo, left + hi
+
+    entry = entry_ports(g, pos, span, 2 if sz.orientation == "TB" else 1)
+    chans = channels(g, pos, entry, sz.stub)
+    starts = [MARGIN]
+    took = []
+    for k, ch in enumerate(chans):
+        room = sz.stub + max(ch.tracks, sz.min_tracks)
+        room = max(room, rooms[k] if k < len(rooms) else 0)
+        took.append(room)
+        starts.append(starts[-1] + sz.box_u + room + 1)
+    layer = [0] * len(g.vertex)
+    for i, lay in enumerate(g.layers):
+        for v in lay:
+            layer[v] = i
+
+    def xy(u: int, v: int) -> tuple[int, int]:
+        return (u, v) if sz.orientation == "LR" else (v, u)
+
+    out = Layout(sz.orientation)
+    for n in ranking.order:
+        i = g.index[n]
+        x, y = xy(starts[layer[i]], pos[i] - port)
+        w, h = xy(sz.box_u, sz.box_v)
+        out.boxes[n] = Box(x, y, w, h)
+    turned = ranking.turned
+    for k, (a, b) in enumerate(ranking.edges):
+        chain = g.chains[k]
+        ia = chain[0]
+        pts = [(starts[layer[ia]] + sz.box_u, pos[ia])]
+        for s, t in zip(chain, chain[1:], strict=False):
+            net = chans[layer[s]].nets[s]
+            col = entry[(s, t)]
+            if net.track >= 0 and col != pos[s]:
+                ut = starts[layer[s]] + sz.box_u + sz.stub + net.track
+                pts += [(ut, pos[s]), (ut, col)]
+            pts.append((starts[layer[t]] - 1, col))
+        cells = [xy(u, v) for u, v in _corners(pts)]
+        if (a, b) in turned:  # drawn downwards, its arrow at its real target above
+            out.edges.append(Edge(b, a, tuple(reversed(cells))))
+        else:
+            out.edges.append(Edge(a, b, tuple(cells)))
+    right = max((bx.x2 for bx in out.boxes.values()), default=0)
+    bottom = max((bx.y2 for bx in out.boxes.values()), default=0)
+    for e in out.edges:
+        for x, y in e.points:
+            right, bottom = max(right, x + 1), max(bottom, y + 1)
+    out.width, out.height = right + MARGIN, bottom + MARGIN
+    return out, took
+
+
+def _corners(pts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The points where a path starts, turns and ends."""
+    out: list[tuple[int, int]] = []
+    for p in pts:
+        if out and out[-1] == p:
+            continue
+        if len(out) >= 2:
+            (u0, v0), (u1, v1) = out[-2], out[-1]
+            if (u0 == u1 == p[0]) or (v0 == v1 == p[1]):
+                out[-1] = p
+                continue
+        out.append(p)
+    return out
+
+
+def place_full(nodes: Sequence[tuple[NodeId, Sequence[NodeId]]]) -> Plan:
+    """Layer and order a whole graph (the static graph); draw it with :meth:`Plan.draw`.
+
+    Args:
+        nodes: (id, input ids) in creation order; unknown inputs are ignored, cycles broken.
+    """
+    return Plan(nodes)
+
+
+def layout_full(
+    nodes: Sequence[tuple[NodeId, Sequence[NodeId]]],
+    orientation: Orientation = "LR",
+    box_h: int = 4,
+    box_w: int = 20,
+    lanes: int | None = None,
+) -> Layout:
+    """Lay out and draw a whole graph at once."""
+    return Plan(nodes).draw(orientation, box_h, box_w, lanes)
