@@ -11,7 +11,8 @@ The package, by job:
 
     table.py     the record type ``Op``, the table ``OPS``, ``define``, the eager builder
     shapes.py    shape rules and FLOP counts (pure functions of shapes)
-    math.py      elementwise math, the ReLU family, comparisons
+    math.py      elementwise math and comparisons
+    relu.py      Maximum, Minimum, Relu, Clamp and their branch-free gradient mask
     linalg.py    MatMul, BiasAdd, reductions, ``unbroadcast``
     views.py     identity, transpose, reshape, indexing, casts
     inplace.py   the eager front end's in-place updates and masks
@@ -59,10 +60,11 @@ in ``engine/static/api.py``.
 
 from __future__ import annotations
 
-from . import fused, inplace, linalg, math, views  # noqa: F401  (each defines its records)
+from . import fused, inplace, linalg, math, relu, views  # noqa: F401  (each defines records)
 from .fused import bind_fused_elementwise, fused_elementwise
 from .linalg import unbroadcast
-from .math import CMP, select_bits, ufunc_out
+from .math import ufunc_out
+from .relu import CMP, select_bits
 from .shapes import (
     Shape,
     ShapeError,

@@ -1,7 +1,8 @@
 """The op table and its record type: everything about one op in one :class:`Op`.
 
 ``define(name, kernel=..., shape=..., ...)`` makes the record and puts it in :data:`OPS`; the
-family modules (``math``, ``linalg``, ``inplace``, ``fused``) hold the records themselves.
+family modules (``math``, ``relu``, ``linalg``, ``views``, ``inplace``, ``fused``) hold the
+records themselves.
 Both front ends read only this table: the static ``Session`` binds ``kernel_out`` to planned
 buffers and ``tf.gradients`` calls ``grad`` with a builder that adds graph nodes; the eager
 ``Tensor`` calls ``kernel`` at once and ``backward()`` calls ``grad`` with :class:`Immediate`.
@@ -108,9 +109,8 @@ def input_grads(makers: Sequence[Callable[[], Any] | None], needs: Sequence[bool
     what keeps an input that needs none free: no matmul in ``backward()``, no graph node in
     ``tf.gradients`` (``x @ w1`` with ``x`` a placeholder).
     """
-    return tuple(
-        m() if need and m is not None else None for m, need in zip(makers, needs, strict=True)
-    )
+    made = [m() if need and m is not None else None for m, need in zip(makers, needs, strict=True)]
+    return tuple(made)  # (a list comprehension: cheaper than a generator, once per node)
 
 
 class Immediate:
