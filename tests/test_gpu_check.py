@@ -62,6 +62,7 @@ def test_gpu_check_runs_simulated(tmp_path: Path) -> None:
     assert report["transfers"] and report["seed"]
 
 
+@pytest.mark.slow
 def test_gpu_check_says_why_without_a_gpu() -> None:
     ok, reason = gpu_status()
     if ok:

@@ -3,7 +3,10 @@
 import subprocess
 import sys
 
+import pytest
 
+
+@pytest.mark.slow
 def test_engine_imports_no_ui():
     code = (
         "import sys, engine, engine.events, engine.ops, engine.devices\n"

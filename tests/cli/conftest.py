@@ -53,3 +53,12 @@ def cli_here(
         return subprocess.CompletedProcess(["python", "-m", "engine", *args], code, out, err)
 
     return run
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test that runs ``python -m engine`` in a fresh interpreter (the ``cli`` fixture) is
+    ``slow``; ``cli_here`` tests are not."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents and "cli" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)

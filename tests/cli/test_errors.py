@@ -72,6 +72,7 @@ def test_bad_input_is_one_line(cli_here, files, args, words):
     assert proc.returncode == 2 and proc.stdout == "", proc
 
 
+@pytest.mark.slow
 def test_gpu_where_none_says_why_and_exits_2(cli, files):
     from engine.devices import gpu_status
 

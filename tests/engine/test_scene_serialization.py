@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 
 import numpy as np
+import pytest
 
 from engine.events import recording
 from engine.scenes import get_scene
 from engine.static.run_saved import run_in_fresh_process
+
+pytestmark = pytest.mark.slow  # each test starts a fresh Python process
 
 
 def test_fresh_process_loss_equals_in_process_loss_and_its_events_are_replayed():

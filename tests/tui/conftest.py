@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -63,6 +65,20 @@ async def finish(pilot: Any) -> None:
     await app.workers.wait_for_complete()
     app.drain()
     await pilot.pause()
+
+
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A UI test that starts the app (a pilot test, async; or a snapshot) takes a second or
+    more: it is marked ``slow`` (``pytest -m "not slow"`` leaves it out of the inner loop)."""
+    for item in items:
+        if HERE not in item.path.parents:
+            continue
+        pilot = inspect.iscoroutinefunction(getattr(item, "function", None))
+        if pilot or "snap_compare" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture

@@ -32,12 +32,14 @@ def trace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_scenes_in_lecture_order() -> None:
+def test_scenes_in_lecture_order(capsys: pytest.CaptureFixture[str]) -> None:
     from engine.scenes import SCENES
+    from tui.cli.main import run_cli
 
-    out = cgviz("scenes")
-    assert out.returncode == 0, out.stderr
-    names = [line.split()[0] for line in out.stdout.splitlines()[1:] if line[:1].isalnum()]
+    code = run_cli(["scenes"])
+    out, err = capsys.readouterr()
+    assert code == 0 and err == "", err
+    names = [line.split()[0] for line in out.splitlines()[1:] if line[:1].isalnum()]
     assert names == list(SCENES)
 
 
@@ -106,6 +108,7 @@ def test_every_user_mistake_is_one_line_and_exit_2(
     ]  # nothing written
 
 
+@pytest.mark.slow
 def test_a_mistake_through_the_real_entry_point_is_one_line_and_exit_2() -> None:
     out = cgviz("--scene", "nope")
     assert out.returncode == 2, out.stderr
@@ -113,9 +116,9 @@ def test_a_mistake_through_the_real_entry_point_is_one_line_and_exit_2() -> None
     assert out.stdout == ""
 
 
+@pytest.mark.slow
 def test_serve_without_textual_serve_says_how_to_install() -> None:
-    pytest.importorskip  # noqa: B018 - documented: textual-serve is optional
-    try:
+    try:  # textual-serve is optional
         import textual_serve  # noqa: F401
     except ImportError:
         out = cgviz("serve")
@@ -124,6 +127,7 @@ def test_serve_without_textual_serve_says_how_to_install() -> None:
         pytest.skip("textual-serve is installed here")
 
 
+@pytest.mark.slow  # the replay app runs headless, frame by frame
 def test_export_cast_is_valid_asciicast_v2(
     trace: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -163,13 +167,16 @@ def test_chrome_trace_of_a_replay_has_one_process_per_device(trace: Path, tmp_pa
     assert names == {"cpu (numpy)"} and len(pids) == 1
 
 
-def test_bench_view_draws_the_sections(tmp_path: Path) -> None:
+def test_bench_view_draws_the_sections(capsys: pytest.CaptureFixture[str]) -> None:
+    from tui.cli.main import run_cli
+
     fixture = Path(__file__).with_name("bench_small.json")
-    out = cgviz("bench", "--view", str(fixture))
-    assert out.returncode == 0, out.stderr
-    assert "matmul GFLOP/s on cpu:" in out.stdout
-    assert "seed workloads on cpu (median):" in out.stdout and "eager loop (P2)" in out.stdout
-    assert "gpu: not measured: no cupy" in out.stdout
+    code = run_cli(["bench", "--view", str(fixture)])
+    out, err = capsys.readouterr()
+    assert code == 0 and err == "", err
+    assert "matmul GFLOP/s on cpu:" in out
+    assert "seed workloads on cpu (median):" in out and "eager loop (P2)" in out
+    assert "gpu: not measured: no cupy" in out
 
 
 def test_auto_device_is_the_gpu_where_one_works(monkeypatch) -> None:

@@ -53,6 +53,7 @@ def script(tmp_path: Path, text: str) -> Job:
     return Job(script=str(path), name="script:user.py", title="user.py", caption="")
 
 
+@pytest.mark.slow
 def test_runs_a_scene_to_completion_with_the_thread_runners_kinds(runner: ProcessRunner) -> None:
     runner.run(SMALL)
     kinds = [e["kind"] for e in runner.inbox]
@@ -64,6 +65,7 @@ def test_runs_a_scene_to_completion_with_the_thread_runners_kinds(runner: Proces
     assert not runner.running
 
 
+@pytest.mark.slow
 def test_the_child_is_kept_between_runs(runner: ProcessRunner) -> None:
     runner.run(SMALL)
     child = runner._child
@@ -72,6 +74,7 @@ def test_the_child_is_kept_between_runs(runner: ProcessRunner) -> None:
     assert runner._child is child and runner.inbox[-1]["state"] == "finished"
 
 
+@pytest.mark.slow
 def test_pause_then_step_crosses_to_the_child(runner: ProcessRunner) -> None:
     """Pause and step reach the child (that the child then holds is shown in-process below)."""
     runner.pause(True)
@@ -168,6 +171,7 @@ def test_slow_motion_in_the_child_waits_its_delay_after_every_paced_event() -> N
     assert not cond.held.is_set()
 
 
+@pytest.mark.slow
 def test_slow_motion_then_full_speed(runner: ProcessRunner) -> None:
     runner.set_speed("slow")
     thread = in_thread(runner, SMALL)
@@ -178,6 +182,7 @@ def test_slow_motion_then_full_speed(runner: ProcessRunner) -> None:
     assert not thread.is_alive() and runner.inbox[-1]["state"] == "finished"
 
 
+@pytest.mark.slow
 def test_stop_mid_run_is_prompt_and_the_child_stays(runner: ProcessRunner) -> None:
     thread = in_thread(runner, Job(scene="two-layer", small=True, iterations=100_000))
     wait_for(lambda: len(runner.inbox) > 100)
@@ -192,6 +197,7 @@ def test_stop_mid_run_is_prompt_and_the_child_stays(runner: ProcessRunner) -> No
     assert runner.inbox[-1]["state"] == "finished"
 
 
+@pytest.mark.slow
 def test_a_child_deaf_to_stop_is_killed(runner: ProcessRunner, tmp_path: Path) -> None:
     thread = in_thread(runner, script(tmp_path, "import time\nwhile True:\n    time.sleep(1)\n"))
     wait_for(lambda: any(e["kind"] == "scene" for e in runner.inbox))
@@ -204,6 +210,7 @@ def test_a_child_deaf_to_stop_is_killed(runner: ProcessRunner, tmp_path: Path) -
     assert runner.inbox[-1]["state"] == "finished"
 
 
+@pytest.mark.slow
 def test_an_engine_error_is_an_error_event(runner: ProcessRunner, tmp_path: Path) -> None:
     runner.run(script(tmp_path, "import torch\nx = torch.randn(2, 3)\nx.mm(torch.randn(2, 3))\n"))
     errors = [e for e in runner.inbox if e["kind"] == "error"]
@@ -213,6 +220,7 @@ def test_an_engine_error_is_an_error_event(runner: ProcessRunner, tmp_path: Path
     assert [e["type"] for e in runner.inbox if e["kind"] == "error"] == ["KeyError"]
 
 
+@pytest.mark.slow
 def test_a_dead_child_is_an_error_event(runner: ProcessRunner, tmp_path: Path) -> None:
     runner.run(script(tmp_path, "import os\nos._exit(3)\n"))
     error = next(e for e in runner.inbox if e["kind"] == "error")
@@ -222,6 +230,7 @@ def test_a_dead_child_is_an_error_event(runner: ProcessRunner, tmp_path: Path) -
     assert runner.inbox[-1]["state"] == "finished"
 
 
+@pytest.mark.slow
 def test_record_through_the_runner_writes_a_readable_trace(
     runner: ProcessRunner, tmp_path: Path
 ) -> None:
@@ -243,6 +252,7 @@ def test_job_for_describes_engine_scenes_only() -> None:
     assert job_for(object(), "cpu", None, 0) is None
 
 
+@pytest.mark.slow
 def test_the_child_module_imports_no_ui() -> None:
     code = (
         "import sys, tui.engine_link.child\n"
@@ -252,6 +262,7 @@ def test_the_child_module_imports_no_ui() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+@pytest.mark.slow
 def test_the_live_app_runs_the_engine_in_a_process() -> None:
     from tests.tui.conftest import build_app
     from tui.app.cgviz_app import make_app
@@ -272,6 +283,7 @@ async def test_the_app_draws_a_run_of_the_engine_process() -> None:
         assert app.static_graph.graph is not None and app.eager_graph.graph is not None
 
 
+@pytest.mark.slow
 def test_skimmed_iterations_still_deliver_their_summaries_and_loss(runner: ProcessRunner) -> None:
     runner.run(Job(scene="two-layer", small=True, iterations=30))
     events = list(runner.inbox)
@@ -294,6 +306,7 @@ def test_skimmed_iterations_still_deliver_their_summaries_and_loss(runner: Proce
     )
 
 
+@pytest.mark.slow
 def test_recording_disables_skimming(runner: ProcessRunner) -> None:
     from tui.view.captions import status_text
     from tui.view.state import ViewState
@@ -309,6 +322,7 @@ def test_recording_disables_skimming(runner: ProcessRunner) -> None:
     assert sum(e["kind"] == "graph_created" and e.get("mode") == "eager" for e in got) == 30
 
 
+@pytest.mark.slow
 def test_a_watching_tap_does_not_stop_skimming(runner: ProcessRunner) -> None:
     got: list[dict] = []
     runner.subscribe(got.append, complete=False)
@@ -316,6 +330,7 @@ def test_a_watching_tap_does_not_stop_skimming(runner: ProcessRunner) -> None:
     assert runner.skimmed > 0 and any(e["kind"] == "op_totals" for e in got)
 
 
+@pytest.mark.slow
 def test_step_moves_one_eager_node(runner: ProcessRunner) -> None:
     runner.pause(True)
     thread = in_thread(runner, Job(scene="torch-tensors", small=True, iterations=2))

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 import engine.static as tf
 
@@ -102,6 +103,7 @@ def test_cond_and_foldl_survive_a_round_trip():
     np.testing.assert_allclose(f, want)
 
 
+@pytest.mark.slow
 def test_a_saved_graph_runs_in_a_fresh_process_without_the_building_code(tmp_path):
     want = losses_in_process()
     path = tf.train.write_graph(tf.get_default_graph(), str(tmp_path), "t5.json")
