@@ -158,6 +158,8 @@ def test_timestamps_monotonic_and_spans_disjoint_per_lane():
     for ev in trace["traceEvents"]:
         if ev["ph"] != "M":
             lanes[(ev["pid"], ev["tid"])].append(ev)
+    spans = [ev for evs in lanes.values() for ev in evs if ev["ph"] == "X"]
+    assert len(lanes) >= 2 and len(spans) >= 2, lanes  # something to check
     for lane, evs in lanes.items():
         stamps = [ev["ts"] for ev in evs]
         assert stamps == sorted(stamps), lane
