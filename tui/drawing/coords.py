@@ -110,8 +110,8 @@ def _align(g: Ordered, chains: Collection[tuple[int, int]]) -> list[int]:
                     score = 100
                 elif dummy[v] and not dummy[u] and len(downs) > 1:
                     continue  # a node keeps to its short edges; its long one bends
-                elif u in mid_v or (med and dummy[u]):
-                    score = 10 + med + (not dummy[u] and not dummy[v])
+                elif u in mid_v or (med and dummy[u]):  # ops before side inputs
+                    score = 10 + med + (not dummy[u] and not dummy[v]) + 3 * bool(g.up[u])
                 else:
                     continue
                 cands.append((-score, pos[v], pos[u], u, v))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tui.drawing.layout import BOX_W, geometry, place_dense
+from tui.drawing.layout import BOX_W, geometry, place_dense, place_like
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -73,7 +73,9 @@ def draw(
     box_h, box_w = BOX_SIZES[size]
     if not isinstance(placements, dict):
         if (size, lanes) == FIT_ORDER[-1]:  # the last resort: the densest picture
-            return geometry(place_dense(nodes), nodes, orientation, box_h, box_w, lanes)  # type: ignore[arg-type]
+            base = getattr(placements, "base", None)  # as run: keep the built graph's places
+            placed = place_like(nodes, place_dense(base.nodes)) if base else place_dense(nodes)
+            return geometry(placed, nodes, orientation, box_h, box_w, lanes)  # type: ignore[arg-type]
         return placements.draw(orientation, box_h, box_w, lanes)  # type: ignore[arg-type]
     return geometry(placements, nodes, orientation, box_h, box_w, lanes)  # type: ignore[arg-type]
 

@@ -182,6 +182,47 @@ def place_dense(nodes: Sequence[tuple[NodeId, Sequence[NodeId]]]) -> dict[NodeId
     return {n: (layer[n] - lowest, order[n]) for n in layer}
 
 
+def place_like(
+    nodes: Sequence[tuple[NodeId, Sequence[NodeId]]], base: dict[NodeId, tuple[int, int]]
+) -> dict[NodeId, tuple[int, int]]:
+    """Place a graph derived from another (the static graph as run, from the graph as built):
+    nodes the two share keep their (layer, slot); a new node goes into the layer after its
+    deepest input, at the first free slot; a node whose input moved to or past its layer moves
+    down likewise. Emptied places stay empty, so switching views moves nothing else.
+
+    Args:
+        nodes: (id, input ids) of the derived graph, inputs before consumers.
+        base: :func:`place_dense` of the graph it was derived from.
+    """
+    known = {n for n, _ in nodes}
+    inputs = {n: [i for i in ins if i in known and i != n] for n, ins in nodes}
+    placed = {n: base[n] for n, _ in nodes if n in base}
+    taken = set(placed.values())
+
+    def put(n: NodeId, layer: int) -> None:
+        slot = 0
+        while (layer, slot) in taken:
+            slot += 1
+        taken.discard(placed.get(n, (None, None)))
+        placed[n] = (layer, slot)
+        taken.add((layer, slot))
+
+    for n, _ in nodes:
+        if n not in placed:
+            lays = [placed[i][0] for i in inputs[n] if i in placed]
+            put(n, max(lays) + 1 if lays else 0)
+    for _ in range(len(nodes)):  # inputs above their consumers (edges run one way)
+        moved = False
+        for n, _ in nodes:
+            deepest = max((placed[i][0] for i in inputs[n]), default=-1)
+            if deepest >= placed[n][0]:
+                put(n, deepest + 1)
+                moved = True
+        if not moved:
+            break
+    return placed
+
+
 class AppendPlacer:
     """Append-only placement: each new node is placed once and never moved."""
 

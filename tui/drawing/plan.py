@@ -90,6 +90,8 @@ class Plan:
     """
 
     def __init__(self, nodes: Sequence[tuple[NodeId, Sequence[NodeId]]]) -> None:
+        self.nodes = list(nodes)
+        """The graph: (id, input ids) in creation order."""
         self.ranking: Ranking = rank(nodes)
         self.ordered: Ordered = order(self.ranking)
         straight = chain_edges(nodes)

@@ -1,0 +1,96 @@
+"""Line plots in braille dots: several series on one grid, so curves can lie on top of each
+other (the static and the eager loss of the same network). Pure: no Textual, no engine.
+
+Each cell holds 2×4 dots. Value ``i`` of every series sits at the same x (iteration ``i``): one dot
+column per iteration until the longest series is wider than the plot, then spread evenly;
+consecutive values are joined by a vertical run, so a curve reads as a line. Every cell says which
+series touch it, so the widget can colour a cell of one series in that series' colour and a cell
+both share in a third::
+
+    >>> rows = plot({"a": [4.0, 2.0, 1.0]}, width=2, height=1)
+    >>> "".join(text for text, _ in rows[0])
+    '⠹⡄'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+Cell = tuple[str, frozenset[str]]
+"""A braille character and the names of the series that put a dot in it."""
+
+_BITS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
+"""Dot bit of (row, column) inside one braille cell."""
+
+
+def finite(values: Sequence[float]) -> list[float]:
+    """The values that can be plotted (no NaN, no infinity)."""
+    return [v for v in values if v == v and abs(v) != math.inf]
+
+
+def wants_log(series: Mapping[str, Sequence[float]]) -> bool:
+    """A log scale when every value is positive and they span more than two decades."""
+    values = [v for vs in series.values() for v in finite(vs)]
+    return bool(values) and min(values) > 0 and max(values) / min(values) > 100
+
+
+def plot(
+    series: Mapping[str, Sequence[float]], width: int, height: int, log: bool = False
+) -> list[list[Cell]]:
+    """Draw ``series`` (name -> values, oldest first) on one ``width`` × ``height`` cell grid.
+
+    All series share the y range (min to max of every value; ``log`` plots log10). A series
+    of one repeated value is drawn as a level line half-way up.
+
+    Returns:
+        ``height`` rows of ``width`` cells, top row first.
+    """
+    if width <= 0 or height <= 0:
+        return []
+    cols, rows = width * 2, height * 4
+    clean = {name: _scaled(finite(values), log) for name, values in series.items()}
+    everything = [v for vs in clean.values() for v in vs]
+    bits = [[0] * width for _ in range(height)]
+    owners: list[list[set[str]]] = [[set() for _ in range(width)] for _ in range(height)]
+    if not everything:
+        return [[(" ", frozenset())] * width for _ in range(height)]
+    low, high = min(everything), max(everything)
+    span = high - low
+
+    def dot_row(v: float) -> int:
+        if span == 0:
+            return rows // 2
+        return (rows - 1) - round((v - low) / span * (rows - 1))
+
+    longest = max(len(vs) for vs in clean.values())
+    for name, values in clean.items():
+        previous: int | None = None
+        for i, v in enumerate(values):
+            x = _column(i, longest, cols)
+            y = dot_row(v)
+            top, bottom = (y, y) if previous is None else (min(y, previous), max(y, previous))
+            for yy in range(top, bottom + 1):
+                cell_y, cell_x = yy // 4, x // 2
+                bits[cell_y][cell_x] |= _BITS[yy % 4][x % 2]
+                owners[cell_y][cell_x].add(name)
+            previous = y
+    return [
+        [
+            (chr(0x2800 + b) if b else " ", frozenset(o))
+            for b, o in zip(bit_row, owner_row, strict=True)
+        ]
+        for bit_row, owner_row in zip(bits, owners, strict=True)
+    ]
+
+
+def _scaled(values: list[float], log: bool) -> list[float]:
+    return [math.log10(v) for v in values if v > 0] if log else values
+
+
+def _column(i: int, n: int, cols: int) -> int:
+    """The dot column of value ``i`` of ``n``: one column each while they fit, else spread
+    evenly over the plot (every series on the same x scale: iteration ``i``)."""
+    if n <= cols or n < 2:
+        return i
+    return round(i * (cols - 1) / (n - 1))
