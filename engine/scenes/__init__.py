@@ -54,6 +54,10 @@ class Scene:
         parts: the scene's parts, for listings that run several things one after another:
             (key, title, caption, title_ko, caption_ko); the listing calls
             ``engine.scenes.parts.part(key)`` as each begins, and a ``scene`` event captions it.
+        side_functions: for a listing whose two sides can run at the same time, each in its
+            own engine process: (side, name of the function the listing defines for it), e.g.
+            ``(("static", "tensorflow"), ("eager", "pytorch"))``. Run whole, the listing calls
+            them one after the other.
     """
 
     name: str
@@ -67,6 +71,7 @@ class Scene:
     title_ko: str | None = None
     caption_ko: str | None = None
     parts: tuple[tuple[str, str, str, str, str], ...] = field(default=())
+    side_functions: tuple[tuple[str, str], ...] = field(default=())
 
     def source(
         self, device: str = "cpu", iterations: int | None = None, small: bool = False
@@ -84,14 +89,32 @@ class Scene:
             text = text.replace(self.loop, bound)
         return text
 
+    @property
+    def sides(self) -> tuple[str, ...]:
+        """The sides that can run on their own (``side_functions``), else ()."""
+        return tuple(side for side, _ in self.side_functions)
+
     def run(
-        self, device: str = "cpu", iterations: int | None = None, seed: int = 0, small: bool = False
+        self,
+        device: str = "cpu",
+        iterations: int | None = None,
+        seed: int = 0,
+        small: bool = False,
+        side: str | None = None,
     ) -> dict[str, Any]:
         """Run the listing; returns its global namespace after it finished.
 
         Emits a ``scene`` event first, then whatever the engine emits as the listing runs.
         Errors of the listing propagate (the engine has already emitted an ``error`` event).
+
+        Args:
+            side: run only this side's function (see ``side_functions``); None runs them all.
+
+        Raises:
+            ValueError: ``side`` is not one of the scene's sides.
         """
+        if side is not None and side not in self.sides:
+            raise ValueError(f"scene {self.name!r} has no side {side!r}; sides: {self.sides}")
         text = self.source(device, iterations, small)
         filename = f"scene:{self.file}"
         linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
@@ -113,6 +136,9 @@ class Scene:
 
         with parts.running(self):
             exec(compile(text, filename, "exec"), namespace)  # noqa: S102 - our own listings
+            for key, function in self.side_functions:
+                if side in (None, key):
+                    namespace[function]()
         end_eager_iteration()
         return namespace
 

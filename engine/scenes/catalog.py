@@ -308,8 +308,8 @@ add(
         "every iteration",
         "two_layer.py",
         "static-vs-dynamic",
-        small=TF_SMALL
-        + (("N_, D_in, H_, D_out = 64, 1000, 100, 10", "N_, D_in, H_, D_out = 4, 6, 5, 3"),),
+        small=TORCH_SMALL,
+        side_functions=(("static", "tensorflow"), ("eager", "pytorch")),
     )
 )
 add(

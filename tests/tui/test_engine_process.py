@@ -248,7 +248,10 @@ def test_job_for_describes_engine_scenes_only() -> None:
     from engine.scenes import SCENES
 
     job = job_for(SCENES["two-layer"], "cpu", 3, 1)
-    assert job == Job(device="cpu", iterations=3, seed=1, scene="two-layer")
+    assert job == Job(
+        device="cpu", iterations=3, seed=1, scene="two-layer", sides=("static", "eager")
+    )
+    assert job_for(SCENES["tf-train"], "cpu", 3, 1) == Job(iterations=3, seed=1, scene="tf-train")
     assert job_for(object(), "cpu", None, 0) is None
 
 
@@ -267,8 +270,10 @@ def test_the_live_app_runs_the_engine_in_a_process() -> None:
     from tests.tui.conftest import build_app
     from tui.app.cgviz_app import make_app
 
+    from tui.engine_link.pair import PairRunner
+
     app = make_app(scene="two-layer", autostart=False)
-    assert isinstance(app.runner, ProcessRunner)
+    assert isinstance(app.runner, PairRunner)  # one engine process per side
     app.runner.close()
     assert isinstance(build_app().runner, Runner)
 
@@ -281,6 +286,8 @@ async def test_the_app_draws_a_run_of_the_engine_process() -> None:
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_until(pilot, lambda: app.state.finished, timeout=20)
         assert app.static_graph.graph is not None and app.eager_graph.graph is not None
+        assert app.state.iteration == {"static": 2, "eager": 1}
+        assert app.state.dropped <= app.runner.skimmed  # seq gaps are skims, not losses
 
 
 @pytest.mark.slow

@@ -21,7 +21,8 @@ from tui.app.frame import FrameActions
 from tui.app.lecture_actions import LectureActions
 from tui.app.replay_actions import ReplayActions
 from tui.app.view_actions import ViewActions
-from tui.engine_link.process import ProcessRunner, job_for
+from tui.engine_link.pair import PairRunner
+from tui.engine_link.process import job_for
 from tui.engine_link.runner import SPEEDS, Runner
 from tui.i18n import scene_text, tr
 from tui.screens.help import HelpScreen
@@ -299,12 +300,12 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
         self.state = player.state if player is not None else ViewState(fake_timings=deterministic)
         if engine is None:  # tests (a private stream, fake timings) keep the engine in here
             engine = "thread" if deterministic or stream is not None or player else "process"
-        self.runner: Runner | ProcessRunner = (
-            ProcessRunner(speed=speed) if engine == "process" else Runner(speed=speed)
+        self.runner: Runner | PairRunner = (
+            PairRunner(speed=speed) if engine == "process" else Runner(speed=speed)
         )
         """Drives the engine: in its own process ("process", the live app: the UI and the
         engine each get a core) or in a worker thread here ("thread")."""
-        if isinstance(self.runner, ProcessRunner):
+        if isinstance(self.runner, PairRunner):
             self.runner.warm()
         self._gpu_status = gpu_status or engine_link.gpu_status
         self._device_info = device_info or engine_link.device_info
@@ -411,7 +412,7 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
         self._update_status()
 
     def on_unmount(self) -> None:
-        if isinstance(self.runner, ProcessRunner):
+        if isinstance(self.runner, PairRunner):
             self.runner.close()
         else:
             self.runner.stop()
@@ -468,7 +469,7 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
     def _run_engine(self, scene: Any, device: str, iterations: int | None) -> None:
         job = (
             job_for(scene, device, iterations, self.seed)
-            if isinstance(self.runner, ProcessRunner)
+            if isinstance(self.runner, PairRunner)
             else None
         )
         self.runner.run(

@@ -292,7 +292,7 @@ def _live(args: argparse.Namespace) -> int:
             )
     from tui.app.cgviz_app import make_app
     from tui.engine_link import STREAM
-    from tui.engine_link.process import ProcessRunner
+    from tui.engine_link.pair import PairRunner
 
     app = make_app(
         scene=name,
@@ -315,7 +315,7 @@ def _live(args: argparse.Namespace) -> int:
             args.device, facts, scene=name, paced=dict(SPEEDS)[args.speed] > 0
         )
         # the engine process's events arrive through the runner; a thread engine's on STREAM
-        source = app.runner if isinstance(app.runner, ProcessRunner) else STREAM
+        source = app.runner if isinstance(app.runner, PairRunner) else STREAM
         recorder = Recorder(source, args.record, args.chrome_trace, header)
     try:
         app.run()

@@ -55,6 +55,10 @@ class Job:
     name: str = ""
     title: str = ""
     caption: str = ""
+    side: str | None = None
+    """Run only this side of the scene (its own engine process runs the other)."""
+    sides: tuple[str, ...] = ()
+    """The sides of the scene that can run at the same time (see ``Scene.side_functions``)."""
 
     def __call__(self) -> None:
         """Run the job here, in this process (it emits on the engine's stream)."""
@@ -69,7 +73,7 @@ class Job:
         from engine.scenes import get_scene
 
         get_scene(str(self.scene)).run(
-            self.device, self.iterations, seed=self.seed, small=self.small
+            self.device, self.iterations, seed=self.seed, small=self.small, side=self.side
         )
 
 

@@ -64,14 +64,23 @@ def job_for(scene: Any, device: str, iterations: int | None, seed: int) -> Job |
     scenes = getattr(sys.modules.get("engine.scenes"), "SCENES", {})
     name = getattr(scene, "name", None)
     if name is not None and scenes.get(name) is scene:
-        return Job(device=device, iterations=iterations, seed=seed, scene=name)
+        sides = tuple(getattr(scene, "sides", ()))
+        return Job(device=device, iterations=iterations, seed=seed, scene=name, sides=sides)
     return None
 
 
 class ProcessRunner:
     """Pacing, pausing, stepping and stopping of one engine run at a time, in a child process."""
 
-    def __init__(self, inbox: deque[dict[str, Any]] | None = None, speed: str = "lecture") -> None:
+    def __init__(
+        self,
+        inbox: deque[dict[str, Any]] | None = None,
+        speed: str = "lecture",
+        tag: str | None = None,
+    ) -> None:
+        self.tag = tag
+        """Stamped as ``src`` on every event this runner delivers (two runners share an inbox:
+        each keeps its own ``seq``)."""
         self.inbox: deque[dict[str, Any]] = inbox if inbox is not None else deque(maxlen=INBOX_CAP)
         """Engine -> UI events (bounded; append and popleft are thread-safe)."""
         self.speed = speed if speed in dict(SPEEDS) else "lecture"
@@ -218,16 +227,24 @@ class ProcessRunner:
 
     # ------------------------------------------------------------ the run (worker thread)
 
-    def run(self, target: Job | Callable[[], None], stream: Any = None) -> None:
+    def run(
+        self, target: Job | Callable[[], None], stream: Any = None, announce: bool = True
+    ) -> str:
         """Run ``target`` until it returns, fails or is stopped: a :class:`Job` in the child,
         anything else here. Failures (of the engine or of the child) become ``error`` events.
+
+        Args:
+            announce: end with a ``runner`` event saying how it ended (unless stopped).
+
+        Returns:
+            How it ended: "finished", "stopped" or "died".
         """
         if not isinstance(target, Job):
             self._local.run(target, stream)
-            return
+            return "finished"
         with self._run_lock:
             if self._closed:
-                return
+                return "stopped"
             self._job += 1
             self._stop_at = None
             self.skimmed = 0
@@ -247,8 +264,9 @@ class ProcessRunner:
                 self._kill()
             finally:
                 self._running = False
-            if state != "stopped":  # a stop comes from a restart or from quitting: no event
+            if state != "stopped" and announce:  # a stop: a restart or quitting, no event
                 self.inbox.append({"kind": "runner", "state": state})
+            return state
 
     def _receive(self, child: subprocess.Popen[bytes], conn: Connection) -> str:
         """Move the child's events into the inbox until it says it is done; how it ended."""
@@ -271,14 +289,16 @@ class ProcessRunner:
             self._watch()
 
     def _deliver(self, events: list[dict[str, Any]]) -> None:
-        inbox, taps = self.inbox, self._taps
+        inbox, taps, tag = self.inbox, self._taps, self.tag
+        for event in events:
+            if tag is not None:
+                event["src"] = tag
+            if event["kind"] == "op_totals":
+                self.skimmed += event.get("skimmed") or 0
         if taps:
             for event in events:
                 for tap in taps:
                     tap(event)
-        for event in events:
-            if event["kind"] == "op_totals":
-                self.skimmed += event.get("skimmed") or 0
         inbox.extend(events)
 
     def _watch(self) -> None:

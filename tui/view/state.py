@@ -88,7 +88,7 @@ class ViewState:
         self.dirty: set[str] = set()
         self._by_id: dict[str, GraphModel] = {}
         self._stats: dict[str, dict[Any, NodeStats]] = {m: {} for m in MODES}
-        self._last_seq: int | None = None
+        self._last_seq: dict[str | None, int] = {}
         self._metric_name: dict[str, str] = {}
         self._op_sum: dict[str, int] = {m: 0 for m in MODES}
         self._needed_key: tuple[Any, ...] = ()
@@ -118,10 +118,12 @@ class ViewState:
         """Fold one event in."""
         self.events += 1
         seq = ev.get("seq")
-        if isinstance(seq, int):
-            if self._last_seq is not None and seq > self._last_seq + 1:
-                self.dropped += seq - self._last_seq - 1
-            self._last_seq = seq
+        if isinstance(seq, int):  # each engine process (``src``) counts its own seq
+            src = ev.get("src")
+            last = self._last_seq.get(src)
+            if last is not None and seq > last + 1:
+                self.dropped += seq - last - 1
+            self._last_seq[src] = seq
         handler = getattr(self, "_on_" + str(ev.get("kind")), None)
         if handler is not None:
             handler(ev)
@@ -164,7 +166,7 @@ class ViewState:
                 self.apply(ev)
             else:
                 self.skimmed += 1
-        self._last_seq = None  # gaps across a skim are not losses
+        self._last_seq = {}  # gaps across a skim are not losses
         for ev in events[start:]:
             self.apply(ev)
 
@@ -194,7 +196,7 @@ class ViewState:
         self._forget_rewrites()
         self._by_id.clear()
         self._data_wait.clear()
-        self._last_seq = None
+        self._last_seq = {}
         self.current = None
         self.finished = False
         self.traceback = None

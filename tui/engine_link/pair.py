@@ -1,0 +1,148 @@
+"""Two engine processes, so a scene's two sides run at the same time, one core each.
+
+A scene whose listing defines its static and eager sides as functions (``side_functions``)
+runs each side in its own engine process: both panes animate together from the first second,
+and in a race both run at full speed. :class:`PairRunner` has the interface of
+:class:`~tui.engine_link.process.ProcessRunner` (inbox, speed, paused, paced, running, skimmed,
+set_speed, pause, step, stop, run, warm, close, subscribe): the controls go to both sides, their
+events meet in one inbox (each stamped with its side as ``src``, since each process counts its
+own ``seq``), and one ``runner`` event says how the pair ended. Any other job runs on the first
+process alone.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from tui.engine_link.child import Job
+from tui.engine_link.process import ProcessRunner
+from tui.engine_link.runner import INBOX_CAP, SPEEDS
+
+__all__ = ["PairRunner"]
+
+ENDINGS = ("died", "stopped", "finished")
+"""How a pair ended: the first of these that either side reports."""
+
+
+class PairRunner:
+    """Runs a job on one engine process, or a two-sided scene on two at once."""
+
+    def __init__(self, inbox: deque[dict[str, Any]] | None = None, speed: str = "lecture") -> None:
+        self.inbox: deque[dict[str, Any]] = inbox if inbox is not None else deque(maxlen=INBOX_CAP)
+        """Engine -> UI events of both sides (bounded; append and popleft are thread-safe)."""
+        self.speed = speed if speed in dict(SPEEDS) else "lecture"
+        """Name of the current speed."""
+        self.one = ProcessRunner(self.inbox, self.speed)
+        """The process that runs one-sided jobs, and a two-sided scene's first side."""
+        self.other = ProcessRunner(self.inbox, self.speed)
+        """The process that runs a two-sided scene's second side."""
+        self.split = False
+        """Whether the current job runs on both processes."""
+
+    @property
+    def _runners(self) -> tuple[ProcessRunner, ProcessRunner]:
+        return self.one, self.other
+
+    # ------------------------------------------------------------ state
+
+    @property
+    def running(self) -> bool:
+        """True while either side runs."""
+        return self.one.running or self.other.running
+
+    @property
+    def paused(self) -> bool:
+        """Whether the run waits at each paced event."""
+        return self.one.paused
+
+    @property
+    def paced(self) -> bool:
+        """Whether the run is slowed down or stepped (wall times then include the pauses)."""
+        return self.one.paced
+
+    @property
+    def skimmed(self) -> int:
+        """Events the children did not send (skimmed runs / iterations)."""
+        return self.one.skimmed + self.other.skimmed
+
+    @property
+    def complete(self) -> bool:
+        """Whether a recording needs every event (then nothing is skimmed)."""
+        return self.one.complete
+
+    # ------------------------------------------------------------ controls (UI thread)
+
+    def set_speed(self, name: str) -> None:
+        """Pick a named speed from :data:`~tui.engine_link.runner.SPEEDS`, on both sides."""
+        self.speed = name
+        for runner in self._runners:
+            runner.set_speed(name)
+
+    def pause(self, paused: bool = True) -> None:
+        """Pause (or resume) both sides at their next paced event."""
+        for runner in self._runners:
+            runner.pause(paused)
+
+    def step(self) -> None:
+        """Let each side go on to its next paced event, then pause again."""
+        for runner in self._runners:
+            runner.step()
+
+    def stop(self) -> None:
+        """End the current run on both sides."""
+        for runner in self._runners:
+            runner.stop()
+
+    def subscribe(
+        self, fn: Callable[[dict[str, Any]], None], complete: bool = True
+    ) -> Callable[[], None]:
+        """Hand every event of both sides to ``fn`` too (a trace writer); returns the undo."""
+        undo = [runner.subscribe(fn, complete) for runner in self._runners]
+
+        def unsubscribe() -> None:
+            for u in undo:
+                u()
+
+        return unsubscribe
+
+    def warm(self) -> None:
+        """Start both engine processes now, in the background."""
+        for runner in self._runners:
+            runner.warm()
+
+    def close(self) -> None:
+        """Stop any run and end both processes (the app is quitting)."""
+        for runner in self._runners:
+            runner.close()
+
+    # ------------------------------------------------------------ the run (worker thread)
+
+    def run(self, target: Job | Callable[[], None], stream: Any = None) -> None:
+        """Run ``target``: a two-sided scene's job on both processes at once, anything else on
+        the first. Ends with one ``runner`` event (unless stopped)."""
+        sides = target.sides if isinstance(target, Job) else ()
+        self.split = len(sides) == 2
+        if not self.split:
+            self.one.tag = None
+            self.one.run(target, stream)
+            return
+        assert isinstance(target, Job)
+        endings: list[str] = []
+        self.one.tag, self.other.tag = sides
+        second = threading.Thread(
+            target=lambda: endings.append(
+                self.other.run(replace(target, side=sides[1]), announce=False)
+            ),
+            name="cgviz-engine-side",
+            daemon=True,
+        )
+        second.start()
+        endings.append(self.one.run(replace(target, side=sides[0]), announce=False))
+        second.join()
+        state = next(e for e in ENDINGS if e in endings)
+        if state != "stopped":
+            self.inbox.append({"kind": "runner", "state": state})
