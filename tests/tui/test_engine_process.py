@@ -269,7 +269,6 @@ def test_the_child_module_imports_no_ui() -> None:
 def test_the_live_app_runs_the_engine_in_a_process() -> None:
     from tests.tui.conftest import build_app
     from tui.app.cgviz_app import make_app
-
     from tui.engine_link.pair import PairRunner
 
     app = make_app(scene="two-layer", autostart=False)
