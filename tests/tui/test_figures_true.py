@@ -90,3 +90,16 @@ async def test_a_device_switch_keeps_the_other_devices_figures() -> None:
         app.state.reset_run(keep_device="cpu")
         assert app.state.devices["cpu"] is cpu and app.state.devices["cpu"].ops
         assert not app.state.loss["eager"]
+
+
+async def test_the_status_line_puts_both_sides_times_and_their_ratio() -> None:
+    from tests.tui.conftest import finish
+    from tests.tui.test_real_engine import real_app
+    from tui.view.captions import side_times
+
+    app = real_app(iterations=3)
+    async with app.run_test(size=(200, 48)) as pilot:
+        await finish(pilot)
+        s, e = side_times(app.state, "cpu")
+        status = app._status_text
+        assert f"eager/static {e / s:.2f}×" in status and "per iteration: static" in status

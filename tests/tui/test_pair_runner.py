@@ -15,6 +15,7 @@ from tui.engine_link.process import Job, job_for
 from tui.engine_link.runner import PACED
 
 SIDES = ("static", "eager")
+pytestmark = pytest.mark.slow  # starts two engine processes
 
 
 @pytest.fixture

@@ -61,35 +61,21 @@ async def test_loss_plot_shows_only_the_sides_a_scene_runs() -> None:
     async with app.run_test(size=(160, 48)) as pilot:
         app.show_scene("torch-x", SimpleNamespace(title="t", caption="", section="pytorch"))
         await pilot.pause()
-        assert not app.query_one("#loss-static").display
-        assert app.query_one("#loss-eager").display
+        assert app.loss_plot.modes == ("eager",)
+        app.loss_plot.update_losses({"static": [3.0], "eager": [2.0, 1.0]})
+        assert [t for t, _ in app.loss_plot.legend(80)] == ["━ ", "eager 1 "]
         app.show_scene("two-layer", app.scenes["two-layer"])
         await pilot.pause()
-        assert app.query_one("#loss-static").display and app.query_one("#loss-eager").display
+        assert app.loss_plot.modes == ("static", "eager")
 
 
-async def test_a_flat_loss_is_drawn_high_not_as_an_empty_line() -> None:
-    from textual.widgets import Sparkline
-
+async def test_both_losses_share_one_plot_and_equal_curves_draw_as_one() -> None:
     app = build_app(iterations=1, autostart=False)
     async with app.run_test(size=(160, 48)) as pilot:
-        app.loss_plot.update_losses({"static": [4.8e7, 4.8e7, 4.8e7], "eager": [3.0, 2.0]})
+        same = [2.5e7 * 0.8**i for i in range(30)]
+        app.loss_plot.update_losses({"static": same, "eager": same[:20]})
         await pilot.pause()
-        assert app.query_one("#loss-static", Sparkline).data == [4.8e7]  # drawn full height
-        assert app.query_one("#loss-eager", Sparkline).data == [3.0, 2.0]
-
-
-async def test_loss_history_takes_a_column_per_iteration_until_the_plot_is_full() -> None:
-    from textual.widgets import Sparkline
-
-    app = build_app(iterations=1, autostart=False)
-    async with app.run_test(size=(160, 48)) as pilot:
-        plot = app.loss_plot
-        plot.update_losses({"static": [], "eager": [3.0, 2.0, 1.5]})
-        await pilot.pause()
-        eager = app.query_one("#loss-eager", Sparkline)
-        assert eager.size.width == 3  # not one value stretched into a block
-        many = [1.0 / (i + 1) for i in range(plot.size.width + 50)]
-        plot.update_losses({"static": [], "eager": many})
-        await pilot.pause()
-        assert eager.size.width == plot.size.width  # a long history fills the plot
+        legend = "".join(t for t, _ in app.loss_plot.legend(80))
+        assert legend == "━ static 3.87e+04 ━ eager 3.6e+05 log ━ both"  # 2.5e7 to 3.9e4: log
+        lines = app.loss_plot.render().plain.splitlines()[1:]
+        assert lines and any(c not in " " for line in lines for c in line)

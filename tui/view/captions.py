@@ -146,6 +146,21 @@ def passes_summary(
     return f"{tr('passes.nodes', lang, a=before, b=after)} · {head}{', '.join(parts)}"
 
 
+RECENT = 20
+"""Iterations the status line's per-side times are the median of."""
+
+
+def side_times(state: ViewState, device: str) -> tuple[int, int] | None:
+    """Median time of the recent static runs and eager iterations on ``device`` (ns), or
+    None until both sides have one."""
+    times = state.devices[device].iterations
+    recent = [sorted(list(times.get(mode, ()))[-RECENT:]) for mode in ("static", "eager")]
+    if not all(recent):
+        return None
+    s, e = (r[len(r) // 2] for r in recent)
+    return (s, e) if s > 0 else None
+
+
 def status_text(
     state: ViewState,
     runner: Runner,
@@ -181,7 +196,12 @@ def status_text(
             if narrow
             else tr("status.eager_it", lang, n=state.iteration["eager"] + 1)
         )
-    if not narrow:
+    both = side_times(state, device) if ran == {"static", "eager"} else None
+    if both is not None:  # the two sides of one network: their times side by side
+        s, e = both
+        key = "status.sides_short" if narrow else "status.sides"
+        parts.append(tr(key, lang, s=fmt_ns(s), e=fmt_ns(e), r=f"{e / s:.2f}"))
+    elif not narrow:
         parts.append(
             tr(
                 "status.last_it" if timed == "eager" else "status.last_run",

@@ -1,65 +1,113 @@
-"""LossPlot: loss over iterations, one sparkline per graph style."""
+"""LossPlot: the loss of both sides over iterations, on one plot in two colours.
+
+The default scene runs the same network both ways from the same start, so the two curves lie
+on top of each other: cells that both curves touch take a third colour, and the legend says
+so. A loss that spans more than two decades is drawn on a log scale (the legend says "log").
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
+from typing import ClassVar
 
-from textual.containers import Vertical
-from textual.widgets import Label, Sparkline
+from rich.text import Text
+from textual.widget import Widget
 
-if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
-
-    from textual.app import ComposeResult
+from tui.drawing.plot import finite, plot, wants_log
 
 __all__ = ["LossPlot"]
 
+MODES = ("static", "eager")
 
-class LossPlot(Vertical):
-    """Two labelled sparklines (static, eager) of the loss, with the latest values."""
+
+class LossPlot(Widget):
+    """The static and the eager loss on one braille line plot, with their latest values.
+
+    | Class | Description |
+    | :- | :- |
+    | `loss-plot--label` | The legend's words. |
+    | `loss-plot--static` | The static side's curve and its legend mark. |
+    | `loss-plot--eager` | The eager side's curve and its legend mark. |
+    | `loss-plot--both` | Cells both curves pass through (the same math, the same values). |
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "loss-plot--label",
+        "loss-plot--static",
+        "loss-plot--eager",
+        "loss-plot--both",
+    }
 
     DEFAULT_CSS = """
     LossPlot { height: 1fr; }
-    LossPlot > Label { width: 1fr; }
-    LossPlot > Sparkline { height: 1fr; min-height: 1; width: 1fr; }
+    LossPlot > .loss-plot--label { color: $text-muted; }
+    LossPlot > .loss-plot--static { color: $device-cpu; }
+    LossPlot > .loss-plot--eager { color: $node-done; }
+    LossPlot > .loss-plot--both { color: $text; text-style: bold; }
     """
 
-    MODES = ("static", "eager")
-
-    def compose(self) -> ComposeResult:
-        for mode in self.MODES:
-            yield Label(f"{mode}: –", id=f"loss-{mode}-label", classes="loss-label")
-            yield Sparkline([], id=f"loss-{mode}", classes=f"loss-{mode}")
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self.losses: dict[str, list[float]] = {m: [] for m in MODES}
+        """The histories drawn (mode -> values, oldest first)."""
+        self.modes: tuple[str, ...] = MODES
+        """The sides the scene runs (a PyTorch-only scene has no static loss)."""
 
     def show_modes(self, modes: Iterable[str]) -> None:
-        """Plot only the sides a scene runs (a PyTorch-only scene has no static loss)."""
+        """Plot only the sides a scene runs."""
         shown = set(modes)
-        for mode in self.MODES:
-            for child in (self.query_one(f"#loss-{mode}-label"), self.query_one(f"#loss-{mode}")):
-                child.display = mode in shown
+        self.modes = tuple(m for m in MODES if m in shown) or MODES
+        self.refresh()
 
     def update_losses(self, losses: dict[str, Sequence[float]]) -> None:
         """Show the loss histories (mode -> values, oldest first)."""
-        for mode in self.MODES:
-            values = list(losses.get(mode, ()))
-            label = self.query_one(f"#loss-{mode}-label", Label)
-            if values:
-                text = f"{mode} {values[-1]:.4g} · min {min(values):.4g}"
-                count = f" · {len(values)} it."
-                fits = not self.size.width or len(text + count) <= self.size.width
-                label.update(text + count if fits else text, layout=False)
-            else:
-                label.update(f"{mode} loss: –", layout=False)
-            data = _finite(values)
-            spark = self.query_one(f"#loss-{mode}", Sparkline)
-            # one column per iteration until the history is wider than the plot (a sparkline
-            # stretches what it has over its width: one iteration would fill it as a block)
-            room = self.size.width
-            spark.styles.width = len(data) if data and len(data) < room else "1fr"
-            if data and min(data) == max(data):  # a loss that never moves: full-height bars,
-                data = data[:1]  # not an empty-looking line at the bottom (tf-variables)
-            spark.data = data
+        self.losses = {m: list(losses.get(m, ())) for m in MODES}
+        self.refresh()
 
+    def legend(self, width: int) -> list[tuple[str, str]]:
+        """The legend line as (text, component class) runs, worded to fit ``width`` cells."""
+        runs: list[tuple[str, str]] = []
+        shown = {m: finite(self.losses[m]) for m in self.modes}
+        for mode in self.modes:
+            values = shown[mode]
+            latest = f"{values[-1]:.3g}" if values else "–"
+            runs += [("━ ", f"loss-plot--{mode}"), (f"{mode} {latest} ", "loss-plot--label")]
+        extras = []
+        if wants_log(shown):
+            extras.append(("log ", "loss-plot--label"))
+        if len(self.modes) == 2 and all(shown.values()):
+            extras.append(("━ both", "loss-plot--both"))
+        used = sum(len(t) for t, _ in runs)
+        for extra in extras:
+            if used + len(extra[0]) <= width:
+                runs.append(extra)
+                used += len(extra[0])
+        return runs
 
-def _finite(values: Iterable[float]) -> list[float]:
-    return [v for v in values if v == v and abs(v) != float("inf")]
+    def render(self) -> Text:
+        width, height = self.content_size
+        text = Text(no_wrap=True, overflow="crop")
+        style = self.get_component_rich_style
+        for part, cls in self.legend(width):
+            text.append(part, style(cls))
+        series = {m: self.losses[m] for m in self.modes}
+        rows = plot(series, width, height - 1, log=wants_log(series))
+        for row in rows:
+            text.append("\n")
+            for char, owners in row:
+                if len(owners) > 1:
+                    cls = "loss-plot--both"
+                elif owners:
+                    cls = f"loss-plot--{next(iter(owners))}"
+                else:
+                    text.append(char)
+                    continue
+                text.append(char, style(cls))
+        return text
