@@ -117,6 +117,14 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
             id="replay.marker-pause",
         ),
         Binding(
+            "R",
+            "toggle_race",
+            "Race",
+            show=False,
+            tooltip="Race: both sides at full speed on the same device; a bar shows who is ahead",
+            id="run.race",
+        ),
+        Binding(
             "P",
             "toggle_present",
             "Present",
@@ -269,6 +277,7 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
         seed: int = 0,
         lang: str = "en",
         present: bool = False,
+        race: bool = False,
         player: Player | None = None,
         recording: Recording | None = None,
         bench: str | None = None,
@@ -278,6 +287,8 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
         self.lang = lang
         """Language of the captions: "en" or "ko"."""
         self.present = present
+        self.race = race
+        """Race mode: both sides at full speed, a bar shows which is ahead (R)."""
         """Presentation mode (projector theme, big cues, side panels hidden)."""
         self.player = player
         """A replay's player (None for a live run)."""
@@ -405,6 +416,8 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
             self.notify(self._scene_problem, title="Engine", severity="error", timeout=10)
         if self.present:
             self.set_present(True)
+        if self.race:
+            self.set_race(True, restart=False)
         if self.player is not None:
             self.start_replay()
         elif self.autostart:

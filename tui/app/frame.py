@@ -16,6 +16,7 @@ from textual.content import Content
 
 from tui.i18n import scene_text
 from tui.view.captions import pane_subtitle, pane_title, status_text
+from tui.view.race import pane_figures
 
 if TYPE_CHECKING:
     from tui.widgets import GraphView
@@ -137,7 +138,10 @@ class FrameActions:
         title = pane_title(mode, as_run, self.lang, room)
         if title != view.border_title:
             view.border_title = title
-        text = pane_subtitle(self.state, mode, as_run, self.lang, room)
+        if self.race and self.state.graphs[mode] is not None:
+            text = pane_figures(self.state, self.device, mode, self.lang)
+        else:
+            text = pane_subtitle(self.state, mode, as_run, self.lang, room)
         if text != view.border_subtitle:
             view.border_subtitle = text
 

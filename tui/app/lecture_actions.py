@@ -12,6 +12,7 @@ from tui.i18n import scene_text, tr
 from tui.screens.traceback import TracebackScreen
 from tui.view.captions import cue_text, pane_title
 from tui.view.lecture import BOTH, neighbour, scene_sides
+from tui.view.race import race_lines
 
 if TYPE_CHECKING:
     from tui.replay.load import Recording
@@ -82,11 +83,15 @@ class LectureActions:
         app.caption.update(text)
 
     def update_cue(self) -> None:
-        """The big line of presentation mode: what just happened."""
+        """The big line of presentation mode (what just happened), or the race's bars."""
         app: Any = self
-        if not app.present:
+        if app.race:
+            width = max(20, app.cue.size.width - 4)
+            text = race_lines(app.state, self.race_total(), app.device, width, app.lang)
+        elif not app.present:
             return
-        text = cue_text(app.state, app.lang)
+        else:
+            text = cue_text(app.state, app.lang)
         if text != self._cue_text:
             self._cue_text = text
             app.cue.update(Content(text))
@@ -175,6 +180,37 @@ class LectureActions:
         """Presentation mode on or off."""
         app: Any = self
         self.set_present(not app.present or not app.screen.has_class("-present"))
+
+    def action_toggle_race(self) -> None:
+        """Race mode on or off (on restarts the scene at full speed)."""
+        app: Any = self
+        self.set_race(not app.race)
+
+    def set_race(self, on: bool, restart: bool = True) -> None:
+        """Both sides at full speed on the same device, with a bar of who is ahead."""
+        app: Any = self
+        app.race = on
+        app.screen.set_class(on, "-race")
+        app.notify(tr("race.on" if on else "race.off", app.lang), timeout=3)
+        if on:
+            app.runner.set_speed("full")
+            if app.runner.paused:
+                app.runner.pause(False)
+            if restart:
+                app.start_run()
+        self._cue_text = ""
+        app.cue.update("")
+        self.update_cue()
+        app.fit_labels()
+
+    def race_total(self) -> int:
+        """Iterations each side runs: the ones asked for, else the scene's loop bound."""
+        app: Any = self
+        if app.iterations:
+            return int(app.iterations)
+        loop = str(getattr(app.scenes.get(app.scene_name), "loop", "") or "")
+        digits = "".join(c for c in loop if c.isdigit())
+        return int(digits) if digits else max(1, *app.state.done.values())
 
     def set_present(self, on: bool) -> None:
         """Projector theme, larger spacing, secondary panels hidden, big cues."""

@@ -81,6 +81,11 @@ def _live_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--iterations", type=int, default=None, help="iterations to run")
     p.add_argument(
+        "--race",
+        action="store_true",
+        help="race: both sides at full speed on the same device, who is ahead (key R)",
+    )
+    p.add_argument(
         "--record",
         metavar="OUT.jsonl",
         default=None,
@@ -304,6 +309,7 @@ def _live(args: argparse.Namespace) -> int:
         lang=args.lang,
         present=args.present,
         bench=args.bench,
+        race=args.race,
     )
     recorder = None
     if args.record or args.chrome_trace:

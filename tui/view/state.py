@@ -60,6 +60,10 @@ def fake_ns(ev: dict[str, Any]) -> int:
     return ns // 20 if ev.get("device") == "gpu" else ns
 
 
+RATE_WINDOW = 64
+"""Finished runs / iterations a side's rate (iterations per second) is measured over."""
+
+
 class ViewState:
     """Scene, graphs, device figures and losses, as the panes draw them."""
 
@@ -71,6 +75,12 @@ class ViewState:
         self.devices: dict[str, DeviceStats] = {d: DeviceStats(d) for d in ("cpu", "gpu")}
         self.loss: dict[str, deque[float]] = {m: deque(maxlen=LOSS_HISTORY) for m in MODES}
         self.iteration: dict[str, int] = {m: 0 for m in MODES}
+        self.done: dict[str, int] = {m: 0 for m in MODES}
+        """Static runs / eager iterations finished in this run (a race counts them)."""
+        self.done_at: dict[str, deque[int]] = {m: deque(maxlen=RATE_WINDOW) for m in MODES}
+        """Engine clock (``t_ns``) of the latest finished runs / iterations, for their rate."""
+        self.started_at: dict[str, int] = {}
+        """Engine clock when each side's first run / iteration began (its race time's start)."""
         self.current: tuple[str, NodeInfo] | None = None
         """(mode, node) most recently created or started: the source pane lights its line."""
         self.errors: deque[dict[str, Any]] = deque(maxlen=20)
@@ -202,6 +212,9 @@ class ViewState:
         self.traceback = None
         self.cue = ("", {})
         self.iteration = {m: 0 for m in MODES}
+        self.done = {m: 0 for m in MODES}
+        self.done_at = {m: deque(maxlen=RATE_WINDOW) for m in MODES}
+        self.started_at = {}
         self.dirty.update(("static", "eager", "source", "loss"))
 
     def _forget_rewrites(self) -> None:
@@ -429,6 +442,7 @@ class ViewState:
         self._op_sum["static"] = 0  # (a skimmed run sends no run_started)
         self.devices.setdefault(self.device, DeviceStats(self.device)).iteration("static", dur)
         self.iteration["static"] += 1 if graph is not None else 0
+        self._count_done("static", ev)
         if graph is not None:
             self.cue = ("cue.run_done", {"run": graph.runs})
         self.dirty.update(("devices", "static", "cue"))
@@ -444,7 +458,17 @@ class ViewState:
             self._close_data("eager")
             dur = self._op_sum["eager"] if self.paced else self._dur(ev)
             self.devices.setdefault(self.device, DeviceStats(self.device)).iteration("eager", dur)
+            self._count_done("eager", ev)
             self.dirty.add("devices")
+
+    def _count_done(self, mode: str, ev: dict[str, Any]) -> None:
+        self.done[mode] += 1
+        self.dirty.add("cue")
+        t = ev.get("t_ns")
+        if isinstance(t, int):
+            self.done_at[mode].append(t)
+            if self.done[mode] == 1:  # the side started when its first run / iteration did
+                self.started_at[mode] = t - int(ev.get("dur_ns") or 0)
 
     def _on_transfer(self, ev: dict[str, Any]) -> None:
         device = str(ev.get("device") or "gpu")

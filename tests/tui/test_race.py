@@ -1,0 +1,62 @@
+"""Race mode: both sides at full speed, each side's rate on its own clock, who is ahead."""
+
+from __future__ import annotations
+
+from tests.tui.conftest import build_app, finish
+from tui.view.race import elapsed, race_lines, rate
+from tui.view.state import ViewState
+
+MS = 1_000_000
+
+
+def raced(static_ms: float, eager_ms: float, static_n: int, eager_n: int) -> ViewState:
+    """A state whose sides finished ``*_n`` iterations of ``*_ms`` each, each on a clock of
+    its own (the eager process's clock starts far from the static one's)."""
+    state = ViewState()
+    for mode, step, n, t0 in (
+        ("static", static_ms, static_n, 0),
+        ("eager", eager_ms, eager_n, 10**12),
+    ):
+        for i in range(n):
+            t = t0 + int((i + 1) * step * MS)
+            kind = "run_finished" if mode == "static" else "iteration_finished"
+            state.apply({"kind": kind, "mode": mode, "t_ns": t, "dur_ns": int(step * MS)})
+    return state
+
+
+def test_rate_and_elapsed_come_from_each_sides_own_clock() -> None:
+    state = raced(static_ms=0.5, eager_ms=1.0, static_n=11, eager_n=6)
+    assert rate(state, "static") == 2000.0 and rate(state, "eager") == 1000.0
+    assert elapsed(state, "static") == 11 * 0.5 * MS and elapsed(state, "eager") == 6 * MS
+
+
+def test_the_side_with_more_done_leads_by_its_rate() -> None:
+    state = raced(static_ms=0.5, eager_ms=1.0, static_n=40, eager_n=20)
+    static, eager = race_lines(state, total=100, device="cpu", width=100).splitlines()
+    assert static.startswith("static (TensorFlow)") and "40/100" in static
+    assert static.endswith("ahead ×2.00") and "ahead" not in eager
+    assert "2,000 it/s" in static and "1,000 it/s" in eager
+
+
+def test_when_both_are_done_the_faster_finished_first() -> None:
+    state = raced(static_ms=0.5, eager_ms=1.0, static_n=10, eager_n=10)
+    static, eager = race_lines(state, total=10, device="cpu", width=120).splitlines()
+    assert "finished first: 5.00ms against 10.00ms" in static and "finished" not in eager
+    assert static.count("█") == eager.count("█") > 0 and "░" not in static
+
+
+def test_nothing_run_yet_has_no_leader() -> None:
+    lines = race_lines(ViewState(), total=50, device="cpu", width=80).splitlines()
+    assert len(lines) == 2 and all("0/50" in line and "ahead" not in line for line in lines)
+
+
+async def test_race_mode_runs_at_full_speed_and_shows_both_sides() -> None:
+    app = build_app(iterations=2, race=True)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await finish(pilot)
+        assert app.race and app.runner.speed == "full" and app.screen.has_class("-race")
+        cue = str(app.cue.render())
+        assert "static (TensorFlow)" in cue and "eager (PyTorch)" in cue and "2/2" in cue
+        assert "it/s" in str(app.static_graph.border_subtitle)
+        await pilot.press("R")
+        assert not app.race and not app.screen.has_class("-race")
