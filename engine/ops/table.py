@@ -3,6 +3,7 @@
 ``define(name, kernel=..., shape=..., ...)`` makes the record and puts it in :data:`OPS`; the
 family modules (``math``, ``relu``, ``linalg``, ``views``, ``inplace``, ``fused``) hold the
 records themselves.
+
 Both front ends read only this table: the static ``Session`` binds ``kernel_out`` to planned
 buffers and ``tf.gradients`` calls ``grad`` with a builder that adds graph nodes; the eager
 ``Tensor`` calls ``kernel`` at once and ``backward()`` calls ``grad`` with :class:`Immediate`.

@@ -111,7 +111,7 @@ def user_frame() -> Site | None:
     """(file, line, var) of the innermost caller outside the engine, for the node being made.
 
     Called from ``Graph.create_op`` (via ``_announce``). Gradient nodes are made by the op
-    table's rules (engine/ops.py), so they point at the user's ``tf.gradients`` line, as every
+    table's rules (engine/ops/), so they point at the user's ``tf.gradients`` line, as every
     other node points at the line that made it. ``var`` follows rules 1 to 3 above.
     """
     f: FrameType | None = sys._getframe(2)
