@@ -15,3 +15,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "gpu" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _screenshots_in_tmp(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
+    """ctrl+s in a test saves under a temporary folder, never in the user's Pictures."""
+    monkeypatch.setenv("CGVIZ_SCREENSHOT_DIR", str(tmp_path_factory.getbasetemp() / "shots"))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import getters, work
@@ -513,8 +515,6 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
     # ------------------------------------------------------------ actions
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "switch_device" and self.gpu_ok is False and self.device == "cpu":
-            return None
         replay = self.player is not None
         if action == "step" and not (self.player.running if replay else self.runner.running):
             return None
@@ -549,14 +549,11 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
         self.set_speed(names[i])
 
     def set_speed(self, name: str) -> None:
-        """Use a named speed; also resumes a paused run."""
+        """Use a named speed; a paused run stays paused (space resumes it at that speed)."""
         if self.player is not None:
-            self.player.speed, self.player.paused = name, False
-            self._update_status()
-            return
-        self.runner.set_speed(name)
-        if self.runner.paused:
-            self.runner.pause(False)
+            self.player.speed = name
+        else:
+            self.runner.set_speed(name)
         self._update_status()
 
     def action_restart(self) -> None:
@@ -610,10 +607,16 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
         self.push_screen(HelpScreen())
 
     def action_screenshot(self) -> None:
-        """Save an SVG screenshot in the working directory (the notice gives its full path)."""
-        from pathlib import Path
-
-        path = Path(self.save_screenshot()).resolve()
+        """Save an SVG screenshot of the screen on top (help, bench... too) in the screenshot
+        folder (``$CGVIZ_SCREENSHOT_DIR``, else ``~/Pictures/cgviz``), never into the working
+        directory unasked; the notice gives its full path."""
+        folder = screenshot_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = Path(self.save_screenshot(path=str(folder))).resolve()
+        except OSError as e:
+            self.notify(f"{folder}: {e.strerror or e}", title="Screenshot", severity="error")
+            return
         self.notify(tr("saved", self.lang, path=str(path)), title="Screenshot", timeout=6)
 
     def on_graph_view_selected(self, message: GraphView.Selected) -> None:
@@ -641,6 +644,12 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield from system_commands(self)
+
+
+def screenshot_dir() -> Path:
+    """Where ctrl+s saves: ``$CGVIZ_SCREENSHOT_DIR``, else ``~/Pictures/cgviz``."""
+    env = os.environ.get("CGVIZ_SCREENSHOT_DIR")
+    return Path(env) if env else Path.home() / "Pictures" / "cgviz"
 
 
 def make_app(

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.markup import escape
 
 from tui.engine_link.runner import SPEEDS
 
@@ -45,7 +46,7 @@ def system_commands(app: CgvizApp) -> Iterator[SystemCommand]:
     )
     yield SystemCommand(
         "view: save screenshot",
-        "An SVG of the screen, in the working directory",
+        "An SVG of the screen, in cgviz's screenshot folder (the notice gives its path)",
         app.action_screenshot,
     )
     yield SystemCommand("view: help", "Keys and what the panes show", app.action_help)
@@ -83,7 +84,8 @@ class CgvizCommands(Provider):
 
     async def discover(self) -> Hits:
         for title, callback, help_text in self._entries():
-            yield DiscoveryHit(title, callback, help=help_text)  # type: ignore[arg-type]
+            # help is markup: escape it, or `pip install '.[gpu]'` loses its brackets
+            yield DiscoveryHit(title, callback, help=escape(help_text))  # type: ignore[arg-type]
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -94,5 +96,5 @@ class CgvizCommands(Provider):
                     score,
                     matcher.highlight(title),
                     callback,  # type: ignore[arg-type]
-                    help=help_text,
+                    help=escape(help_text),
                 )

@@ -63,8 +63,12 @@ class ViewActions:
     def action_toggle_orientation(self) -> None:
         """Switch both panes between left-to-right and top-to-bottom."""
         for view in self._panes():
-            view.orientation = "TB" if view.orientation == "LR" else "LR"
-            view.auto_orientation = False
+            shown = view.layout_.orientation if view.layout_.boxes else view.orientation
+            view.auto_orientation = False  # the first press turns what is on screen
+            turned = "TB" if shown == "LR" else "LR"
+            if view.orientation == turned:
+                view.watch_orientation()  # the pane had turned itself: lay it out as asked
+            view.orientation = turned
 
     def action_toggle_compact(self) -> None:
         """Box size: fit the pane (auto), then full, compact, one-row, and auto again."""

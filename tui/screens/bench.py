@@ -27,6 +27,7 @@ from tui.cli.bench import (
     matmul_rows,
     newest_results,
 )
+from tui.screens import SCREENSHOT
 from tui.view.stats import fmt_bytes
 
 if TYPE_CHECKING:
@@ -156,6 +157,7 @@ class BenchScreen(ModalScreen[None]):
             tooltip="Close the benchmark results",
             id="bench.close",
         ),
+        SCREENSHOT,
     ]
 
     def __init__(self, path: str | Path | None = None) -> None:

@@ -9,6 +9,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
+from tui.screens import SCREENSHOT
+
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
@@ -73,6 +75,7 @@ class HelpScreen(ModalScreen[None]):
             tooltip="Close the help",
             id="help.close",
         ),
+        SCREENSHOT,
     ]
 
     def compose(self) -> ComposeResult:

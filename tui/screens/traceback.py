@@ -9,6 +9,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.screens import SCREENSHOT
+
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
@@ -24,6 +26,7 @@ class TracebackScreen(ModalScreen[None]):
             tooltip="Close the traceback",
             id="traceback.close",
         ),
+        SCREENSHOT,
     ]
 
     def __init__(self, title: str, text: str, footer: str) -> None:

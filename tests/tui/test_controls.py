@@ -1,0 +1,57 @@
+"""Controls without surprises: every key shows its effect, on every screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.content import Content
+
+from tests.tui.conftest import build_app, finish
+from tui.app.commands import CgvizCommands
+from tui.screens.help import HelpScreen
+
+
+@pytest.mark.parametrize("screen", ["main", "help", "bench"])
+async def test_ctrl_s_saves_every_screen_where_the_notice_says(
+    screen: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CGVIZ_SCREENSHOT_DIR", str(tmp_path))
+    bench = Path(__file__).with_name("bench_small.json")
+    app = build_app(iterations=1, bench=str(bench))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await finish(pilot)
+        if screen == "help":
+            await pilot.press("question_mark")
+            assert isinstance(app.screen, HelpScreen)
+        elif screen == "bench":
+            await pilot.press("b")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        saved = list(tmp_path.glob("*.svg"))
+        assert len(saved) == 1, f"{screen}: {saved}"
+        assert any(str(saved[0]) in n.message for n in app._notifications)
+        if screen == "help":
+            assert "Keys" in saved[0].read_text() or "key" in saved[0].read_text().lower()
+
+
+async def test_the_first_o_turns_what_is_on_screen() -> None:
+    app = build_app(iterations=1)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await finish(pilot)
+        before = [v.layout_.orientation for v in (app.static_graph, app.eager_graph)]
+        await pilot.press("o")
+        await pilot.pause()
+        after = [v.layout_.orientation for v in (app.static_graph, app.eager_graph)]
+        assert all(a != b for a, b in zip(after, before, strict=True)), (before, after)
+
+
+async def test_the_palette_keeps_brackets_in_its_help() -> None:
+    app = build_app(iterations=1, autostart=False)
+    async with app.run_test(size=(160, 48)):
+        app._set_gpu(False, "no cupy (install the gpu extra: pip install '.[gpu]')")
+        provider = CgvizCommands(app.screen)
+        hits = [hit async for hit in provider.discover()]
+        gpu = next(h for h in hits if "GPU" in str(h.display))
+        assert Content.from_markup(str(gpu.help)).plain.endswith("pip install '.[gpu]')")
