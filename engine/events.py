@@ -63,6 +63,9 @@ KINDS: dict[str, tuple[str, ...]] = {
     # engine while STREAM.detail is "totals": ops = {op: [calls, total_ns, flops]} on device;
     # + skimmed (node events not sent)
     "op_totals": ("graph", "mode", "device", "ops"),
+    # a line the user's script printed (newline dropped), when run under the UI: + stream
+    # ("stdout" / "stderr")
+    "output": ("text",),
 }
 
 

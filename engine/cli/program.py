@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import ast
 import builtins
+import contextlib
+import io
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from typing import Any
 import engine
 from engine.cli.aliases import ALIASES, framework_aliases
 from engine.cli.common import UsageError, note
+from engine.events import STREAM
 
 ENGINE_DIR = str(Path(engine.__file__).resolve().parent) + os.sep
 
@@ -243,3 +246,37 @@ def _hide_engine_frames(te: traceback.TracebackException, seen: set[int]) -> int
 
 def _internal(filename: str) -> bool:
     return filename.startswith(ENGINE_DIR) or filename.startswith("<frozen importlib")
+
+
+class _Printed(io.TextIOBase):
+    """A text stream that emits each finished line as an ``output`` event."""
+
+    def __init__(self, stream: str) -> None:
+        self.stream, self._part = stream, ""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        *lines, self._part = (self._part + text).split("\n")
+        for line in lines:
+            STREAM.emit("output", text=line, stream=self.stream)
+        return len(text)
+
+    def flush(self) -> None:
+        if self._part:
+            STREAM.emit("output", text=self._part, stream=self.stream)
+            self._part = ""
+
+
+@contextlib.contextmanager
+def printed_as_events() -> Iterator[None]:
+    """While inside, what the script prints (stdout and stderr) becomes ``output`` events, so
+    a UI that runs it in another process can show it instead of losing it."""
+    out, err = _Printed("stdout"), _Printed("stderr")
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            yield
+    finally:
+        out.flush()
+        err.flush()

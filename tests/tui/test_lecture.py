@@ -149,3 +149,49 @@ def test_the_private_display_hook_of_textual_is_still_there() -> None:
     # tui/replay/cast.py wraps App._display(screen, renderable); Textual is pinned for this.
     params = list(inspect.signature(App._display).parameters)
     assert params == ["self", "screen", "renderable"]
+
+
+async def test_a_script_shows_what_it_prints_and_takes_the_width_of_its_side(
+    tmp_path: Path,
+) -> None:
+    from tui.engine_link.script import load_script_scene
+
+    script = tmp_path / "chatty.py"
+    script.write_text(
+        "import sys\nimport torch\n\nx = torch.randn(3, 4)\nprint('hello from the script')\n"
+        "print('loss', x.sum().item(), end='')\nprint('careful', file=sys.stderr)\n"
+    )
+    scene = load_script_scene(str(script), "cpu", None)
+    assert scene.sides == ("eager",)
+    app = make_app(
+        scene=scene.name,
+        scenes={scene.name: scene},
+        speed="full",
+        deterministic=True,
+        gpu_status=lambda: (False, "no cupy (test)"),
+        device_info=lambda name: dict(CPU_FACTS),
+    )
+    async with app.run_test(size=(160, 48)) as pilot:
+        await finish(pilot)
+        await pilot.pause()
+        assert app.output.display
+        lines = [str(line) for line in app.output.lines]
+        assert lines[0] == "! cgviz: 'import torch' resolves to engine.eager for this script"
+        lines = lines[1:]  # then the script's own lines, in order, stderr marked
+        assert lines[0] == "hello from the script" and lines[1] == "! careful"
+        assert lines[2].startswith("loss ")  # a line without its newline comes at the end
+        assert not app.static_graph.display and app.eager_graph.display  # the whole width
+
+
+def test_a_scripts_sides_come_from_its_imports(tmp_path: Path) -> None:
+    from tui.engine_link.script import load_script_scene
+
+    for text, sides in (
+        ("import tensorflow as tf\n", ("static",)),
+        ("import engine.eager as torch\nimport engine.static as tf\n", ("static", "eager")),
+        ("from torch import nn\n", ("eager",)),
+        ("import numpy\n", ()),
+    ):
+        script = tmp_path / "s.py"
+        script.write_text(text)
+        assert load_script_scene(str(script), "cpu", None).sides == sides, text

@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header, Log, Static
 
 from themes import load_themes
 from tui import engine_link
@@ -29,7 +29,7 @@ from tui.engine_link.runner import SPEEDS, Runner
 from tui.i18n import scene_text, tr
 from tui.screens.help import HelpScreen
 from tui.view.captions import legend
-from tui.view.state import ViewState
+from tui.view.state import OUTPUT_LINES, ViewState
 from tui.widgets import DataStrip, DevicePanel, GraphView, LossPlot, NodeCard, SourcePane
 
 if TYPE_CHECKING:
@@ -259,6 +259,7 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
     legend = getters.query_one("#legend", Static)
     caption = getters.query_one("#caption", Static)
     cue = getters.query_one("#cue", Static)
+    output = getters.query_one("#output", Log)
 
     def __init__(
         self,
@@ -333,6 +334,7 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
         self._frame_ms: list[float] = []
         self._status_text = ""
         self._card_of: tuple[GraphView, Any] | None = None
+        self._output_shown = 0
         self.set_reactive(CgvizApp.device, device)
         self.set_reactive(CgvizApp.scene_name, scene)
 
@@ -376,6 +378,7 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
                 yield Static(id="legend")
                 with Horizontal(id="bottom"):
                     yield SourcePane(id="source")
+                    yield Log(id="output", max_lines=OUTPUT_LINES)  # what a script prints
             with VerticalScroll(id="side"):
                 yield NodeCard(id="card")
                 yield DevicePanel("cpu", id="cpu-panel")
@@ -456,6 +459,9 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
         self.runner.inbox.clear()
         self.state.reset_run(keep_device)
         self.card.display = False
+        self.output.clear()
+        self.output.display = False
+        self._output_shown = 0
         for view in (self.static_graph, self.eager_graph):
             view.show(None)
         scene = self.scenes.get(self.scene_name)

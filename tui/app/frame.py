@@ -40,6 +40,7 @@ class FrameActions:
     _panels_at = 0.0
     _panes_at = 0.0
     _status_text = ""
+    _output_shown = 0
     _frame_ms: list[float]
 
     def drain(self) -> None:
@@ -105,6 +106,8 @@ class FrameActions:
                 self.source_pane.current = node.line  # only lines of the listing shown
         if "cue" in dirty or "status" in dirty:
             self.update_cue()
+        if "output" in dirty:
+            self._show_output()
         if "traceback" in dirty and st.traceback is not None:
             self.show_traceback(st.traceback)
         if st.finished and "status" in dirty:
@@ -131,6 +134,17 @@ class FrameActions:
         dirty.clear()
         dirty.update(keep)
         self._update_status()
+
+    def _show_output(self) -> None:
+        """Append what the script printed since the last frame to the output log (shown from
+        the first line on, beside the source)."""
+        st = self.state
+        new = min(st.output_count - self._output_shown, len(st.output))
+        if new <= 0:
+            return
+        self.output.display = True
+        self.output.write_lines(list(st.output)[-new:])
+        self._output_shown = st.output_count
 
     def _pane_title(self, mode: str, view: GraphView) -> None:
         as_run = mode == "static" and self.static_as_run

@@ -37,6 +37,7 @@ class LectureActions:
         app.eager_graph.border_title = pane_title("eager", False, lang)
         app.source_pane.border_title = tr("pane.source", lang)
         app.loss_plot.border_title = tr("pane.loss", lang)
+        app.output.border_title = tr("pane.output", lang)
         app.cpu_panel.border_title = tr("pane.cpu", lang)
         app.gpu_panel.border_title = tr("pane.gpu", lang)
         app.cpu_data.border_title = tr("pane.data", lang, device="CPU")

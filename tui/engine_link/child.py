@@ -82,7 +82,7 @@ def run_script(
 ) -> None:
     """Run a loaded user script: a ``scene`` event first; its exception becomes an ``error``
     event carrying the user's traceback (engine frames hidden)."""
-    from engine.cli.program import user_traceback
+    from engine.cli.program import printed_as_events, user_traceback
     from engine.events import STREAM, Stopped
 
     STREAM.emit(
@@ -95,7 +95,8 @@ def run_script(
         device=device,
     )
     try:
-        program.run()
+        with printed_as_events():  # the UI shows what the script prints, not the terminal
+            program.run()
     except (Stopped, KeyboardInterrupt):
         raise
     except SystemExit:

@@ -18,6 +18,34 @@ from tui.i18n import tr
 __all__ = ["ScriptScene", "load_script_scene"]
 
 FRAMEWORKS = {"torch": "engine.eager", "tensorflow": "engine.static"}
+SIDE_OF = {
+    "torch": "eager",
+    "tensorflow": "static",
+    "engine.eager": "eager",
+    "engine.static": "static",
+}
+"""The pane a script's import draws in."""
+
+
+def _sides(source: str) -> tuple[str, ...]:
+    """The panes a script can draw in, from what it imports (() when it imports neither)."""
+    found = set()
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return ()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+        else:
+            continue
+        for name in names:
+            for prefix, side in SIDE_OF.items():
+                if name == prefix or name.startswith(prefix + "."):
+                    found.add(side)
+    return tuple(s for s in ("static", "eager") if s in found)
 
 
 def _aliased(source: str) -> list[str]:
@@ -58,6 +86,8 @@ class ScriptScene:
         self.text = source
         self.aliases = _aliased(source)
         """Framework names resolved to the engine ("torch", "tensorflow")."""
+        self.sides = _sides(source)
+        """The panes it draws in (a PyTorch-only script gets the whole width)."""
         names = ", ".join(f"import {n} → {FRAMEWORKS[n]}" for n in self.aliases)
         self.caption = tr("note.aliases", lang, names=names) if names else str(path)
 

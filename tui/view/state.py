@@ -14,6 +14,8 @@ from tui.view.rewrites import RewriteLog, as_run, fused_members
 from tui.view.stats import DeviceStats, fmt_ns
 
 LOSS_HISTORY = 300
+OUTPUT_LINES = 500
+"""Lines of a script's printed output kept for the output log."""
 """Loss values kept per mode."""
 STATS_CAP = 4096
 """Per-node timing histories kept per mode (oldest forgotten first)."""
@@ -107,6 +109,10 @@ class ViewState:
         """What just happened, for the presentation cue: (i18n key, fields); see tui.cues."""
         self.traceback: dict[str, Any] | None = None
         """The latest error that carries a user's traceback (a script that raised)."""
+        self.output: deque[str] = deque(maxlen=OUTPUT_LINES)
+        """What the user's script printed, newest last (stderr lines start with "! ")."""
+        self.output_count = 0
+        """Lines printed in this run so far (the log appends what it has not shown)."""
         self.as_run: GraphModel | None = None
         """The static graph as its latest run executes it (after the graph passes); None
         before the first run."""
@@ -210,6 +216,8 @@ class ViewState:
         self.current = None
         self.finished = False
         self.traceback = None
+        self.output.clear()
+        self.output_count = 0
         self.cue = ("", {})
         self.iteration = {m: 0 for m in MODES}
         self.done = {m: 0 for m in MODES}
@@ -476,6 +484,12 @@ class ViewState:
             str(ev.get("direction") or "?"), int(ev.get("bytes") or 0), self._dur(ev)
         )
         self.dirty.add("devices")
+
+    def _on_output(self, ev: dict[str, Any]) -> None:
+        text = str(ev.get("text", ""))
+        self.output.append(f"! {text}" if ev.get("stream") == "stderr" else text)
+        self.output_count += 1
+        self.dirty.add("output")
 
     def _on_metric(self, ev: dict[str, Any]) -> None:
         mode = "eager" if ev.get("mode") == "eager" else "static"
