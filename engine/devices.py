@@ -95,7 +95,8 @@ class GPUDevice(Device):
         return self.xp.asarray(value, dtype=dtype)
 
     def to_host(self, array: Any) -> np.ndarray:
-        return self.xp.asnumpy(array)
+        host: np.ndarray = self.xp.asnumpy(array)
+        return host
 
     def owns(self, array: Any) -> bool:
         return isinstance(array, self.xp.ndarray)
@@ -139,7 +140,10 @@ def _probe_gpu() -> tuple[ModuleType | None, str]:
         count = cupy.cuda.runtime.getDeviceCount()
     except Exception as e:
         status = getattr(e, "status", None)
-        reasons = {35: "no NVIDIA driver (or one too old for this cupy)", 100: "no CUDA device"}
+        reasons: dict[int | None, str] = {
+            35: "no NVIDIA driver (or one too old for this cupy)",
+            100: "no CUDA device",
+        }
         return None, reasons.get(status, f"CUDA unavailable: {e}")
     if count == 0:
         return None, "no CUDA device"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -160,7 +161,7 @@ def format_tables(stats: Stats) -> str:
     return "\n".join(out).rstrip()
 
 
-def _table(rows: list[tuple[str, ...]], left: int = 2) -> str:
+def _table(rows: Sequence[tuple[str, ...]], left: int = 2) -> str:
     """Columns aligned: the first ``left`` to the left, numbers to the right."""
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = []

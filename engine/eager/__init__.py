@@ -26,6 +26,8 @@ Choices where PyTorch changed between the lecture's editions:
 
 from __future__ import annotations
 
+import builtins
+
 from engine.eager import autograd, cuda, nn, optim, utils
 from engine.eager.api import (
     add,
@@ -98,7 +100,7 @@ ByteTensor = CPU_TYPES["ByteTensor"]
 BoolTensor = CPU_TYPES["BoolTensor"]
 
 
-def set_legacy(enabled: bool = True) -> None:
+def set_legacy(enabled: builtins.bool = True) -> None:
     """The explicit 2017 compatibility switch: legacy instance-style autograd Functions run."""
     LEGACY[0] = enabled
 

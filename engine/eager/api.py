@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.eager.tensor import Tensor
+from engine.eager.tensor import Operand, Tensor
 
 
 def mm(a: Tensor, b: Tensor) -> Tensor:
@@ -59,19 +59,19 @@ def clone(x: Tensor) -> Tensor:
     return x.clone()
 
 
-def add(a: Tensor, b: Any) -> Tensor:
+def add(a: Tensor, b: Operand) -> Tensor:
     return a + b
 
 
-def sub(a: Tensor, b: Any) -> Tensor:
+def sub(a: Tensor, b: Operand) -> Tensor:
     return a - b
 
 
-def mul(a: Tensor, b: Any) -> Tensor:
+def mul(a: Tensor, b: Operand) -> Tensor:
     return a * b
 
 
-def div(a: Tensor, b: Any) -> Tensor:
+def div(a: Tensor, b: Operand) -> Tensor:
     return a / b
 
 

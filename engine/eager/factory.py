@@ -59,7 +59,9 @@ def randn(
     """Standard normal samples (float32 by default)."""
     dt = _dtype(dtype)
     host = _RNG[0].standard_normal(
-        _shape(size), dtype=dt if dt in (np.float32, np.float64) else None
+        # numpy's stub takes float32/float64 spelled statically; `in` cannot narrow a dtype
+        _shape(size),
+        dtype=dt if dt in (np.float32, np.float64) else None,  # type: ignore[arg-type]
     )
     return _make(host.astype(dt, copy=False), device, requires_grad)
 

@@ -9,8 +9,9 @@ compatibility switch.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Union
 
+from engine.devices import Device
 from engine.eager import errors
 from engine.eager.grad_mode import MODE, no_grad
 from engine.eager.graph import Node
@@ -57,8 +58,10 @@ class FunctionNode(Node):
     """The grad_fn of one call of a custom Function (``MyReLUBackward``)."""
 
     __slots__ = ("fn", "ctx", "_device")
+    _device: Device
+    """Where the inputs live: the gradient handed to ``backward`` is put there."""
 
-    def __init__(self, fn: type, ctx: FunctionCtx, parents: tuple[Any, ...]) -> None:
+    def __init__(self, fn: Backward, ctx: FunctionCtx, parents: tuple[Any, ...]) -> None:
         Node.__init__(self, f"{fn.__name__}Backward", parents)
         self.fn, self.ctx = fn, ctx
 
@@ -128,17 +131,29 @@ class _LegacyAdapter:
         return self.instance.backward(*grads)
 
 
+Backward = Union[type[Function], _LegacyAdapter]
+"""What a :class:`FunctionNode` calls back: a Function subclass (its static ``backward``) or,
+for a 2017-style instance, the adapter around it."""
+
+
 def _call(
-    cls: type, instance: Function | None, ctx: FunctionCtx, args: tuple[Any, ...], legacy: bool
+    cls: type[Function],
+    instance: Function | None,
+    ctx: FunctionCtx,
+    args: tuple[Any, ...],
+    legacy: bool,
 ) -> Any:
     tensors = tuple(a if isinstance(a, Tensor) else None for a in args)
     ctx.needs_input_grad = tuple(t is not None and t.requires_grad for t in tensors)
     with no_grad():
-        out = instance.forward(*args) if legacy else cls.forward(ctx, *args)  # type: ignore[union-attr]
+        # legacy: instance is the 2017-style object (Function.__call__ passes it)
+        out = (
+            instance.forward(*args) if legacy and instance is not None else cls.forward(ctx, *args)
+        )
     record = MODE.enabled and any(ctx.needs_input_grad)
     outs = out if isinstance(out, tuple) else (out,)
     if record:
-        fn: Any = _LegacyAdapter(instance) if legacy else cls
+        fn: Backward = _LegacyAdapter(instance) if legacy and instance is not None else cls
         node = FunctionNode(fn, ctx, tensors)
         node._device = next(t._dev for t in tensors if t is not None)
         for o in outs:

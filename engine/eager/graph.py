@@ -11,7 +11,7 @@ their version, so a later in-place change is caught at backward time, as PyTorch
 from __future__ import annotations
 
 import itertools
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from engine.eager import errors
 from engine.eager.types import type_name
@@ -39,7 +39,7 @@ class Node:
     def __init__(self, name: str, parents: tuple[Any, ...]) -> None:
         self.name = name
         self.seq = next(SEQUENCE)
-        nexts = []
+        nexts: list[Node | Tensor | None] = []
         for p in parents:
             if p is None:
                 nexts.append(None)
@@ -98,6 +98,7 @@ class OpNode(Node):
             self.saved = tuple(
                 (parents[i], parents[i]._vc[0]) for i in idx if parents[i] is not None
             )
+        self.out_vc: list[int] | None
         if op.saves_output:
             self.out_vc, self.out_version = out_vc, out_vc[0]
         else:
@@ -127,7 +128,9 @@ class OpNode(Node):
                 graph=self.graph,
                 node=self.node,
             )
-        return input_grads(self.op.grad(F, g, self.out, *self.args, **self.attrs), self.needs)
+        rule = self.op.grad
+        assert rule is not None, "tensor.apply makes an OpNode only for an op with a grad rule"
+        return input_grads(rule(F, g, self.out, *self.args, **self.attrs), self.needs)
 
     def release(self) -> None:
         self.freed = True
@@ -178,5 +181,5 @@ def accumulate_grad(t: Tensor) -> AccumulateGrad:
     return t._acc
 
 
-def _is_tensor(x: Any) -> bool:
+def _is_tensor(x: object) -> TypeGuard[Tensor]:
     return x is not None and not isinstance(x, Node)

@@ -10,7 +10,7 @@ are nodes too.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, NoReturn, Union
 
 import numpy as np
 
@@ -18,13 +18,15 @@ from engine import ops
 from engine.devices import CPU, Device, DeviceError
 from engine.eager import errors, metrics, tracing, types
 from engine.eager.grad_mode import MODE
-from engine.eager.graph import CopyNode, OpNode
+from engine.eager.graph import AccumulateGrad, CopyNode, Node, OpNode
 from engine.events import STREAM
 
 OPS = ops.OPS
 _ADD, _SUB, _MUL, _DIV = OPS["Add"], OPS["Sub"], OPS["Mul"], OPS["RealDiv"]
 _MM, _NEG, _SQUARE, _POW = OPS["MatMul"], OPS["Neg"], OPS["Square"], OPS["Pow"]
 _SCALARS = (int, float, bool, np.number, np.bool_)
+Operand = Union["Tensor", float, np.number, np.bool_, np.ndarray]
+"""What arithmetic takes besides a tensor's own: a tensor, a Python or numpy scalar, an array."""
 
 
 class Size(tuple):
@@ -100,7 +102,7 @@ def _fail_op(
     dev: Device,
     message: str,
     exc: type[Exception] = RuntimeError,
-) -> Any:
+) -> NoReturn:
     """Raise an op's error, showing the op as a (failed) node first when anyone listens."""
     graph = node = None
     if STREAM.active:
@@ -141,7 +143,7 @@ def _binary(
         return apply(op, (a, None), (a.array, b), {}, a._dev, name)
     if isinstance(b, np.ndarray):
         return _binary(op, a, _new(a._dev.asarray(b), a._dev), reverse, name)
-    return NotImplemented
+    return NotImplemented  # type: ignore[no-any-return]  # typeshed: its type subclasses Any
 
 
 class Tensor:
@@ -167,6 +169,18 @@ class Tensor:
         "_name",
         "__weakref__",
     )
+    array: Any
+    _dev: Device
+    requires_grad: bool
+    grad_fn: Node | None
+    grad: Tensor | None
+    _vc: list[int]
+    """The version counter, shared with views and detached copies (``_version``)."""
+    _gtok: int
+    """The event graph token ``_nid`` belongs to (``tracing.STATE.token``)."""
+    _nid: int
+    _acc: AccumulateGrad | None
+    _name: str | None
     __array_ufunc__ = None  # numpy defers to our reflected operators (np.float32(2) * t)
     __hash__ = object.__hash__
 
@@ -186,11 +200,11 @@ class Tensor:
         return Size(self.array.shape) if dim is None else self.array.shape[dim]
 
     def dim(self) -> int:
-        return self.array.ndim
+        return int(self.array.ndim)
 
     @property
     def ndim(self) -> int:
-        return self.array.ndim
+        return int(self.array.ndim)
 
     def numel(self) -> int:
         return int(self.array.size)
@@ -286,16 +300,16 @@ class Tensor:
     def __matmul__(self, o: Any) -> Tensor:
         return self.mm(o)
 
-    def add(self, o: Any) -> Tensor:
+    def add(self, o: Operand) -> Tensor:
         return self + o
 
-    def sub(self, o: Any) -> Tensor:
+    def sub(self, o: Operand) -> Tensor:
         return self - o
 
-    def mul(self, o: Any) -> Tensor:
+    def mul(self, o: Operand) -> Tensor:
         return self * o
 
-    def div(self, o: Any) -> Tensor:
+    def div(self, o: Operand) -> Tensor:
         return self / o
 
     def neg(self) -> Tensor:
@@ -497,12 +511,12 @@ class Tensor:
                         (self, o),
                         self._dev,
                         f"output with shape {list(self.array.shape)} doesn't match the "
-                        f"broadcast shape {list(shape)}",
+                        f"broadcast shape {list(shape or ())}",
                     )
             return self._inplace(op, name, (o,), (self.array, y), {})
         if isinstance(o, _SCALARS):
             return self._inplace(op, name, (None,), (self.array, float(o)), {})
-        return NotImplemented
+        return NotImplemented  # type: ignore[no-any-return]  # typeshed: its type subclasses Any
 
     def __isub__(self, o: Any) -> Tensor:
         return self._inplace_binary(OPS["AssignSub"], "sub_", o)
@@ -619,7 +633,8 @@ class Tensor:
                 "copy the tensor to host memory first.",
                 TypeError,
             )
-        return self.array
+        values: np.ndarray = self.array
+        return values
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         a = self.numpy()

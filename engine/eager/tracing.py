@@ -36,6 +36,7 @@ from engine.ops import binary_shape, same_shape
 
 if TYPE_CHECKING:
     from engine.devices import Device
+    from engine.eager.tensor import Tensor
     from engine.ops import Op
 
 _ENGINE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
@@ -210,8 +211,8 @@ def _enter(site: tuple[CodeType, int] | None) -> None:
         st.left_first = True
 
 
-def _leaf_name(t: Any, frame: FrameType | None) -> str:
-    name = getattr(t, "_name", None)
+def _leaf_name(t: Tensor, frame: FrameType | None) -> str:
+    name: str | None = getattr(t, "_name", None)
     if name:
         return name
     name = "tensor"  # not held by a variable of the caller (w.grad, y[-1])
@@ -224,7 +225,7 @@ def _leaf_name(t: Any, frame: FrameType | None) -> str:
     return name
 
 
-def _node_id(t: Any, frame: FrameType | None) -> int:
+def _node_id(t: Tensor, frame: FrameType | None) -> int:
     """``t``'s node id in the current graph, adding a Leaf node the first time it is used."""
     st = STATE
     if t._gtok == st.token:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import builtins
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from engine import devices
+
+if TYPE_CHECKING:
+    from engine.eager.tensor import Tensor
 
 
 class dtype:  # noqa: N801 - PyTorch's name
@@ -22,7 +25,8 @@ class dtype:  # noqa: N801 - PyTorch's name
     __slots__ = ("name", "np", "legacy", "is_floating_point")
 
     def __init__(self, name: str, legacy: str) -> None:
-        self.name, self.np, self.legacy = name, np.dtype(name), legacy
+        self.name, self.legacy = name, legacy
+        self.np: np.dtype[Any] = np.dtype(name)
         self.is_floating_point = self.np.kind == "f"
 
     def __repr__(self) -> str:
@@ -53,7 +57,8 @@ def to_numpy_dtype(d: Any) -> np.dtype | None:
         return np.dtype("float64")
     if d is builtins.int:
         return np.dtype("int64")
-    return np.dtype(d)
+    out: np.dtype[Any] = np.dtype(d)
+    return out
 
 
 def of(array_dtype: Any) -> dtype:
@@ -80,14 +85,14 @@ class device:  # noqa: N801 - PyTorch's name
             raise RuntimeError(
                 f"Expected one of cpu, cuda device type at start of device string: {spec}"
             )
-        self.type = kind
-        self.index = builtins.int(idx) if idx else index
+        self.type: str = kind
+        self.index: builtins.int | None = builtins.int(idx) if idx else index
 
     def engine(self) -> devices.Device:
         """The engine Device; raises DeviceError (saying why) for an unusable GPU."""
         return devices.get_device("cpu" if self.type == "cpu" else "gpu")
 
-    def __eq__(self, other: object) -> bool:
+    def __eq__(self, other: object) -> builtins.bool:
         if isinstance(other, str):
             other = device(other)
         return isinstance(other, device) and (self.type, self.index or 0) == (
@@ -95,7 +100,7 @@ class device:  # noqa: N801 - PyTorch's name
             other.index or 0,
         )
 
-    def __hash__(self) -> int:
+    def __hash__(self) -> builtins.int:
         return hash((self.type, self.index or 0))
 
     def __str__(self) -> str:
@@ -135,7 +140,7 @@ class TensorType:
     def __init__(self, name: str, dt: dtype, kind: str) -> None:
         self.name, self.dtype, self.kind = name, dt, kind
 
-    def __call__(self, *args: Any) -> Any:
+    def __call__(self, *args: Any) -> Tensor:
         from engine.eager import factory
 
         dev = "cuda" if self.kind == "cuda" else "cpu"

@@ -104,7 +104,7 @@ def assign(plan: Plan, feed_shapes: Sequence[tuple[int, ...]] | None) -> None:
                     if (
                         a in held
                         and last.get(a) == i
-                        and roots.get(a) == {a}
+                        and roots.get(a) == frozenset((a,))
                         and shapes.get(a) == key[0]
                         and plan.buffers[held[a]].dtype == key[1]
                     ):
@@ -123,7 +123,7 @@ def assign(plan: Plan, feed_shapes: Sequence[tuple[int, ...]] | None) -> None:
         elif (
             node.make is not None
             and s in plan.output_slots
-            and roots.get(s) == {s}
+            and roots.get(s) == frozenset((s,))
             and shapes.get(s) != ()
             and not any(s in n.ins for n in running if n.op.type in ESCAPING)
         ):

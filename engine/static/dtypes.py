@@ -58,7 +58,7 @@ class DType:
         if isinstance(other, DType):
             return other.name == self.name
         try:
-            return as_dtype(other).name == self.name  # type: ignore[arg-type]
+            return as_dtype(other).name == self.name
         except TypeError:
             return False
 

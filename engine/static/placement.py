@@ -127,7 +127,9 @@ def user_frame() -> Site | None:
     var = _assigned_name(f.f_code, f.f_lasti)
     if var is not None and len(inner) > 1:
         public = _public_code()
-        frames = sys._getframe(3)  # create_op's caller, then out to the user's call
+        frames: FrameType | None = sys._getframe(
+            3
+        )  # create_op's caller, then out to the user's call
         for code in inner[1:]:
             if (
                 frames is None

@@ -63,7 +63,11 @@ def run_in_fresh_process(
         work = Path(tmp)
         feed_path, result_path = work / "feed.npz", work / "result"
         feed = dict(feed_dict or {})
-        np.savez(feed_path, **{f"f{i}": np.asarray(v) for i, v in enumerate(feed.values())})
+        np.savez(
+            feed_path,
+            allow_pickle=True,
+            **{f"f{i}": np.asarray(v) for i, v in enumerate(feed.values())},
+        )
         (work / "feed.json").write_text(json.dumps(list(feed)), "utf-8")
         trace = work / "trace.jsonl" if STREAM.active else None
         cmd = [
@@ -151,6 +155,7 @@ def _child(args: argparse.Namespace) -> None:
             values = sess.run(list(args.fetch), feed_dict=feed)
     np.savez(
         args.result + ".npz",
+        allow_pickle=True,  # numpy's default, named so that mypy maps the ** below to arrays
         **{f"v{i}": np.asarray(v) for i, v in enumerate(values) if v is not None},
     )
     report = {

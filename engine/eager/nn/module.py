@@ -168,7 +168,8 @@ class Sequential(Module):
         return x
 
     def __getitem__(self, i: int) -> Module:
-        return list(self.__dict__["_modules"].values())[i]
+        module: Module = list(self.__dict__["_modules"].values())[i]
+        return module
 
     def __len__(self) -> int:
         return len(self.__dict__["_modules"])
