@@ -162,6 +162,11 @@ async def test_click_selects_a_node() -> None:
         await pilot.pause()
         assert view.selected == 4
         assert "mm" in str(app.card.render())
+        node = app.state.graphs["eager"].nodes[4]
+        app.source_pane.current = 1
+        await pilot.click(view, offset=(x + 1, y + 1))
+        await pilot.pause()
+        assert node.line > 1 and app.source_pane.current == node.line  # its line, lit
 
 
 async def test_small_and_large_terminals_and_resize() -> None:

@@ -631,6 +631,10 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
             self._card_of = (message.view, message.view.selected)
             self.card.show_node(graph, message.node, message.fold)
             self.card.border_title = f"node · {graph.mode}"
+            node = message.node
+            listing = str(self.state.scene.get("file") or "")
+            if node is not None and node.line and (not listing or node.source.startswith(listing)):
+                self.source_pane.current = node.line  # the line that made it, lit
 
     def _refresh_card(self) -> None:
         """Keep an open card live (its times change run after run)."""
