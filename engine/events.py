@@ -23,14 +23,116 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, NotRequired, TypedDict, get_args
 
 Event = dict[str, Any]
+"""An event as consumers get it: the envelope (:class:`Envelope`) plus its kind's payload.
+
+A plain dict rather than a TypedDict: extra keys are allowed, a trace read from a file may
+carry keys of another cgviz, and hot producers fill cached templates. The payloads the engine
+builds as dicts before sending are typed (:class:`NodeCreatedPayload`,
+:class:`GraphRewrittenPayload`); ``KINDS`` lists every kind's required keys."""
 _clock = time.perf_counter_ns
 Subscriber = Callable[[Event], None]
 
 TRACE_FORMAT = "cgviz-trace"
 TRACE_VERSION = 1
+
+Kind = Literal[
+    "scene",
+    "graph_created",
+    "node_created",
+    "run_started",
+    "node_started",
+    "node_finished",
+    "run_finished",
+    "iteration_started",
+    "iteration_finished",
+    "transfer",
+    "metric",
+    "grad",
+    "data",
+    "error",
+    "graph_rewritten",
+    "op_totals",
+    "output",
+]
+"""Every event kind (the keys of ``KINDS``)."""
+
+
+class Envelope(TypedDict):
+    """What every event carries besides its payload."""
+
+    seq: int
+    """Monotonic per stream."""
+    t_ns: int
+    """Host nanoseconds since the stream started."""
+    kind: Kind
+
+
+class NodeBrief(TypedDict):
+    """A node as a graph pass names what it added when nobody listens (the start of a
+    :class:`NodeCreatedPayload`)."""
+
+    node: int
+    name: str
+    op: str
+    fused: NotRequired[list[str]]
+    """A fused node: the names of the ops it replaces."""
+    folded: NotRequired[bool]
+    """A constant the folding pass computed."""
+
+
+class NodeCreatedPayload(NodeBrief):
+    """The payload of a static graph's ``node_created`` (``placement.node_payload``); an
+    eager node's carries the same keys but ``control_inputs``, plus ``site``."""
+
+    graph: str
+    inputs: list[int]
+    control_inputs: list[int]
+    shape: list[int | None] | None
+    dtype: str | None
+    device: str | None
+    mode: str
+    scope: str
+    flops: int
+    bytes: int
+    grad_of: int | None
+    body: NotRequired[str]
+    """The cond branch or loop body the node belongs to."""
+    requested_device: NotRequired[str]
+    placement: NotRequired[str]
+    source: NotRequired[str]
+    """``file:line`` of the user's line that built it."""
+    line: NotRequired[int]
+    var: NotRequired[str]
+    """The name the user's ``name = tf.f(...)`` line gave the op."""
+
+
+class RewriteStats(TypedDict):
+    nodes_before: int
+    nodes_after: int
+
+
+# What one static graph pass changed (``graph_rewritten``; kept in ``Plan.rewrites``): the
+# pass's name; removed node ids; added nodes (``node_created`` payloads when anyone listens,
+# else briefs); replaced {old id as a JSON key: new id}. Functional syntax: "pass"
+# is a Python keyword.
+GraphRewrittenPayload = TypedDict(
+    "GraphRewrittenPayload",
+    {
+        "graph": str,
+        "pass": str,
+        "removed": list[int],
+        "added": list[NodeBrief],
+        "replaced": dict[str, int],
+        "stats": RewriteStats,
+    },
+)
+
+
+OpTotals = dict[str, list[int]]
+"""``op_totals``'s ``ops``: op name -> [calls, total_ns, flops]."""
 
 # kind -> payload keys (documentation and the trace validator; extra keys are allowed).
 KINDS: dict[str, tuple[str, ...]] = {
@@ -67,6 +169,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     # ("stdout" / "stderr")
     "output": ("text",),
 }
+assert set(KINDS) == set(get_args(Kind)), "KINDS and Kind name the same kinds"
 
 
 class Stopped(Exception):

@@ -18,9 +18,9 @@ import numpy as np
 from engine import devices
 from engine.bench import workloads as w
 
-MATMUL_SIZES = (64, 128, 256, 512, 1024, 2048, 4096)
-QUICK_MATMUL_SIZES = (64, 256, 1024)
-TINY_MATMUL_SIZES = (8, 16)
+MATMUL_SIZES: tuple[int, ...] = (64, 128, 256, 512, 1024, 2048, 4096)
+QUICK_MATMUL_SIZES: tuple[int, ...] = (64, 256, 1024)
+TINY_MATMUL_SIZES: tuple[int, ...] = (8, 16)
 TRANSFER_SHAPES = (("seed x, 64x1000", (64, 1000)), ("4096x4096", (4096, 4096)))
 
 

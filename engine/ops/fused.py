@@ -130,9 +130,13 @@ def fused_elementwise(
         args = [v if r < 0 else xs[r] for r in refs]
         op = OPS[name]
         if v is None:
-            v = op.kernel(xp, *args) if out is None or reduce else op.kernel_out(xp, *args, out=out)
+            v = (
+                op.kernel(xp, *args)
+                if out is None or reduce
+                else op.out_kernel()(xp, *args, out=out)
+            )
         elif getattr(v, "ndim", 0):
-            v = op.kernel_out(xp, *args, out=v)
+            v = op.out_kernel()(xp, *args, out=v)
         else:  # a 0-d value may be a numpy scalar, which takes no out=
             v = op.kernel(xp, *args)
     if square_dot:

@@ -13,6 +13,7 @@ from typing import Any
 from .math import ufunc_out
 from .shapes import (
     binary_shape,
+    is_known,
     like_shape,
     matmul_flops,
     matmul_shape,
@@ -100,7 +101,8 @@ def _sum_grad(xp: Any, g: Any, x: Any, axis: Any = None, keepdims: bool = False)
 
 
 def _mean_grad(xp: Any, g: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
-    count = x.size // max(1, math.prod(reduce_shape(x.shape, axis, keepdims) or (1,)))
+    kept = reduce_shape(x.shape, axis, keepdims)  # known: x is an array
+    count = x.size // max(1, math.prod(kept) if is_known(kept) else 1)
     return _sum_grad(xp, g, x, axis, keepdims) / xp.asarray(count, dtype=x.dtype)
 
 

@@ -8,7 +8,7 @@ the inputs do not fit; a FLOP count is ``flops(out_shape, *input_shapes, **attrs
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, TypeGuard
 
 Shape = tuple[int | None, ...] | None  # None: unknown rank; None inside: unknown dimension
 
@@ -128,9 +128,14 @@ def reshape_shape(x: Shape, shape: Any = None, **attrs: Any) -> Shape:
     return tuple(shape) if shape is not None else None
 
 
+def is_known(shape: Shape) -> TypeGuard[tuple[int, ...]]:
+    """Whether ``shape`` is fully known: its rank and every dimension."""
+    return shape is not None and None not in shape
+
+
 def index_shape(x: Shape, index: Any = None, **attrs: Any) -> Shape:
     """Shape of ``x[index]``, worked out on a zero-byte stand-in of shape ``x``."""
-    if x is None or any(d is None for d in x):
+    if not is_known(x):
         return None
     import numpy as np
 

@@ -14,10 +14,24 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from .shapes import Shape, elementwise_flops
 
+Array = Any
+"""A numpy or cupy array (or a numpy scalar): the two libraries share no static type."""
+ArrayModule = Any
+"""``numpy`` or ``cupy``, the ``xp`` every kernel gets first."""
+Kernel = Callable[..., Array]
+"""``kernel(xp, *arrays, **attrs) -> array``."""
+KernelOut = Callable[..., Array]
+"""``kernel_out(xp, *arrays, out, **attrs) -> out``: the value written into ``out``."""
+Binder = Callable[..., Callable[..., Array]]
+"""``binder(xp, out, **attrs) -> f(*arrays)``: a ``kernel_out`` with its constants bound."""
+ShapeRule = Callable[..., Shape]
+"""``shape(*input_shapes, **attrs) -> Shape``; raises ShapeError."""
+FlopsRule = Callable[..., int]
+"""``flops(out_shape, *input_shapes, **attrs) -> int``."""
 GradRule = Callable[..., tuple[Callable[[], Any] | None, ...]]
 """``grad(F, g, out, *inputs, **attrs) -> (maker, ...)``: one entry per input, each
 ``lambda: gradient`` or None where no gradient flows (a mask); see :func:`input_grads`."""
@@ -51,22 +65,22 @@ class Op:
     """
 
     name: str
-    kernel: Callable[..., Any]
-    shape: Callable[..., Shape]
-    flops: Callable[..., int] = elementwise_flops
+    kernel: Kernel
+    shape: ShapeRule
+    flops: FlopsRule = elementwise_flops
     grad: GradRule | None = None
     eager_name: str = ""
     backward_name: str = ""
     out_dtype: str = "same"
     same_dtypes: bool = True
-    kernel_out: Callable[..., Any] | None = None
-    binder: Callable[..., Callable[..., Any]] | None = field(default=None, repr=False)
+    kernel_out: KernelOut | None = None
+    binder: Binder | None = field(default=None, repr=False)
     elementwise: bool = False
     fusible: bool = False
     saved: tuple[int, ...] | None = None
     saves_output: bool = False
 
-    def bind_out(self, xp: Any, out: Any, **attrs: Any) -> Callable[..., Any]:
+    def bind_out(self, xp: ArrayModule, out: Array, **attrs: Any) -> Callable[..., Array]:
         """``kernel_out`` bound to ``xp``, ``out`` and ``attrs``: ``f(*arrays) -> out``.
 
         A plan calls the result every run; a ``functools.partial`` would merge its keywords
@@ -74,21 +88,47 @@ class Op:
         """
         if self.binder is not None:
             return self.binder(xp, out, **attrs)
+        return functools.partial(self.out_kernel(), xp, out=out, **attrs)
+
+    def out_kernel(self) -> KernelOut:
+        """``kernel_out``; raises LookupError naming the op when it has none."""
         if self.kernel_out is None:
             raise LookupError(f"op {self.name!r} has no kernel writing into out")
-        return functools.partial(self.kernel_out, xp, out=out, **attrs)
+        return self.kernel_out
 
 
 OPS: dict[str, Op] = {}
 
 
-def define(name: str, **fields: Any) -> Op:
+class _Required(TypedDict):
+    kernel: Kernel
+    shape: ShapeRule
+
+
+class OpFields(_Required, total=False):
+    """The keyword arguments of :func:`define`: the fields of :class:`Op` after its name."""
+
+    flops: FlopsRule
+    grad: GradRule | None
+    eager_name: str
+    backward_name: str
+    out_dtype: str
+    same_dtypes: bool
+    kernel_out: KernelOut | None
+    binder: Binder | None
+    elementwise: bool
+    fusible: bool
+    saved: tuple[int, ...] | None
+    saves_output: bool
+
+
+def define(name: str, **fields: Unpack[OpFields]) -> Op:
     """Make op ``name`` from ``fields`` (see :class:`Op`), add it to the table and return it."""
     if name in OPS:
         raise ValueError(f"op {name!r} is defined twice")
-    eager = fields.pop("eager_name", "") or name.lower()
-    backward = fields.pop("backward_name", "") or f"{eager.capitalize()}Backward0"
-    op = Op(name, eager_name=eager, backward_name=backward, **fields)
+    eager = fields["eager_name"] = fields.get("eager_name", "") or name.lower()
+    fields["backward_name"] = fields.get("backward_name", "") or f"{eager.capitalize()}Backward0"
+    op = Op(name, **fields)
     if op.fusible and op.kernel_out is None:
         raise ValueError(f"op {name!r} is fusible but has no kernel_out")
     OPS[name] = op

@@ -18,17 +18,36 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, TypedDict
 
 from engine import ops as table
 from engine.devices import Device
-from engine.events import STREAM, Stopped
+from engine.events import STREAM, GraphRewrittenPayload, Stopped
 from engine.ops import ShapeError
 
 from . import errors
 from .errors import OpError
 from .graph import Operation
 from .kernels import STATIC, run_shape_message, spec
+
+NodeKind = Literal["run", "const", "folded", "feed", "noop", "unpack", "transfer"]
+"""How a plan node gets its value this run (see :class:`Node`)."""
+
+Step = tuple[Callable[..., Any], Callable[[list[Any]], Any], int, tuple[int, ...]]
+"""``(fn, args, output slot, frees)``: ``fn(*args(values))`` goes into the output slot, then
+the ``frees`` slots are dropped (see :class:`Plan`)."""
+
+
+class Fallback(TypedDict):
+    """An op soft placement moved to the CPU (``run_started``'s ``fallbacks``)."""
+
+    node: int
+    name: str
+    requested: str
+    """The ``tf.device`` it asked for."""
+    device: str
+    reason: str
+    """Why the requested device could not be used."""
 
 
 @dataclass
@@ -41,7 +60,7 @@ class Node:
     """
 
     op: Operation
-    kind: str
+    kind: NodeKind
     device: Device
     fn: Callable[..., Any] | None = None
     ins: tuple[int, ...] = ()
@@ -85,9 +104,7 @@ class Plan:
 
     graph_id: str
     ops: list[Operation] = field(default_factory=list)
-    steps: list[tuple[Callable[..., Any], Callable[[list[Any]], Any], int, tuple[int, ...]]] = (
-        field(default_factory=list)
-    )
+    steps: list[Step] = field(default_factory=list)
     nodes: list[Node] = field(default_factory=list)
     template: list[Any] = field(default_factory=list)
     input_slots: list[int] = field(default_factory=list)
@@ -97,18 +114,16 @@ class Plan:
     op_at: dict[int, Operation] = field(default_factory=dict)
     devices: set[Device] = field(default_factory=set)
     folded: list[int] = field(default_factory=list)
-    fallbacks: list[dict[str, Any]] = field(default_factory=list)
+    fallbacks: list[Fallback] = field(default_factory=list)
     branches: dict[int, dict[str, list[int]]] = field(default_factory=dict)
     moved: dict[tuple[int, str], int] = field(default_factory=dict)
     buffers: list[Any] = field(default_factory=list)
     """Arrays allocated once for this plan, written by the kernels that ``buffers.assign``
     bound to them (``Node.fast``); see ``engine/static/buffers.py``."""
-    steps_alloc: list[
-        tuple[Callable[..., Any], Callable[[list[Any]], Any], int, tuple[int, ...]]
-    ] = field(default_factory=list)
+    steps_alloc: list[Step] = field(default_factory=list)
     """The same steps with allocating kernels, for a run that finds the buffers in use (the
     same plan run from two threads at once)."""
-    rewrites: list[dict[str, Any]] = field(default_factory=list)
+    rewrites: list[GraphRewrittenPayload] = field(default_factory=list)
     """What the graph passes changed before planning (one summary per pass)."""
     flops_at: dict[int, tuple[tuple[Any, ...], int]] = field(default_factory=dict)
     """Node index -> (the shapes it last ran with, its flops then): for runs sending totals."""

@@ -31,6 +31,8 @@ import sys
 from types import CodeType, FrameType
 from typing import TYPE_CHECKING, Any
 
+from engine.events import NodeCreatedPayload
+
 if TYPE_CHECKING:
     from .graph import Operation, Tensor
 
@@ -42,14 +44,14 @@ Site = tuple[str, int, "str | None"]
 (before rule 3 above, which needs the op)."""
 
 
-def node_payload(op: Operation, frame: Site | None) -> dict[str, Any]:
+def node_payload(op: Operation, frame: Site | None) -> NodeCreatedPayload:
     """The payload of ``node_created`` for ``op``; ``frame`` from :func:`user_frame`."""
     from .kernels import flops_of
 
     out = op.outputs[0] if op.outputs else None
     dims = out._dims if out is not None else ()
     device, note = placement_hint(op.device)
-    payload: dict[str, Any] = {
+    payload: NodeCreatedPayload = {
         "graph": op.graph.graph_id,
         "node": op._id,
         "name": op.name,

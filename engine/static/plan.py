@@ -32,7 +32,7 @@ from engine.devices import CPU, Device, gpu_status
 from engine.ops import ShapeError
 
 from . import buffers, errors
-from .execute import Node, Plan, gather, report
+from .execute import Fallback, Node, NodeKind, Plan, gather, report
 from .graph import BodyContext, Operation, Tensor
 from .kernels import COLOCATED, STATIC, VIEWS, kernel_inputs, run_shape_message, spec
 
@@ -87,7 +87,7 @@ class Planner:
     def __init__(self, session: Session) -> None:
         self.session = session
         self._placed: dict[int, Device] = {}
-        self.fallbacks: list[dict[str, Any]] = []
+        self.fallbacks: list[Fallback] = []
 
     # --------------------------------------------------------------- placement
 
@@ -179,7 +179,7 @@ class Planner:
             if op.type == "Const":  # a built constant, or one the passes folded
                 plan.template[outs[0]] = dev.asarray(op.meta["value"])
                 shared[outs[0]] = persistent[outs[0]] = True
-                kind = "folded" if op.meta.get("folded") else "const"
+                kind: NodeKind = "folded" if op.meta.get("folded") else "const"
                 if kind == "folded":
                     plan.folded.append(op._id)
                 plan.nodes.append(Node(op, kind, dev, out=outs[0]))
@@ -362,8 +362,10 @@ def _schedule_frees(plan: Plan) -> None:
     for node, dropped in zip(running, frees, strict=True):
         node.frees = tuple(sorted(dropped))
         args = gather(node.ins)
-        plan.steps.append((node.fast or node.fn, args, node.out, node.frees))  # type: ignore[arg-type]
-        plan.steps_alloc.append((node.fn, args, node.out, node.frees))  # type: ignore[arg-type]
+        fn = node.fn
+        assert fn is not None, "run, unpack and transfer nodes are made with their fn"
+        plan.steps.append((node.fast or fn, args, node.out, node.frees))
+        plan.steps_alloc.append((fn, args, node.out, node.frees))
     plan.leading_inputs = plan.input_slots == list(range(len(plan.input_slots)))
 
 

@@ -26,9 +26,8 @@ A view holding a cond or a loop is only pruned: their bodies capture tensors by 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
 
-from engine.events import STREAM
+from engine.events import STREAM, GraphRewrittenPayload
 
 from ..graph import Graph, Operation, Tensor
 from ..placement import node_payload
@@ -87,7 +86,7 @@ def pruned(
 
 def optimize(
     graph: Graph, view: GraphView, enabled: Mapping[str, bool]
-) -> tuple[GraphView, list[dict[str, Any]]]:
+) -> tuple[GraphView, list[GraphRewrittenPayload]]:
     """Run the enabled passes on ``view`` (``pruned(graph, ...)``).
 
     Returns:
@@ -96,7 +95,7 @@ def optimize(
         comes first.
     """
     all_ops = [op for op in graph._ops if op._ctx is None]
-    summaries: list[dict[str, Any]] = []
+    summaries: list[GraphRewrittenPayload] = []
     kept = {id(op) for op in view.ops}
     _report(
         summaries,
@@ -128,7 +127,7 @@ def optimize(
 
 
 def _report(
-    summaries: list[dict[str, Any]],
+    summaries: list[GraphRewrittenPayload],
     graph: Graph,
     name: str,
     removed: list[int],
@@ -139,7 +138,7 @@ def _report(
 ) -> None:
     if not removed and not added and not replaced:
         return
-    summary = {
+    summary: GraphRewrittenPayload = {
         "graph": graph.graph_id,
         "pass": name,
         "removed": removed,

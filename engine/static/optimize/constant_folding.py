@@ -65,9 +65,9 @@ def _fold(op: Operation, values: dict[Any, Any]) -> Any:
     for i, t in enumerate(kernel_inputs(op)):
         if t in values:
             args.append(values[t])
-        elif i in shape_only and shape_of(t) is not None:
+        elif i in shape_only and (dims := shape_of(t)) is not None:
             # only its (static) shape and dtype matter: a zero-byte stand-in will do
-            args.append(np.broadcast_to(np.zeros((), t.dtype.np), shape_of(t)))
+            args.append(np.broadcast_to(np.zeros((), t.dtype.np), dims))
         else:
             return None
     try:

@@ -45,7 +45,7 @@ def run(view: GraphView) -> Change | None:
 def _key(op: Operation, remap: dict[Tensor, Tensor]) -> Any:
     outs = tuple((t.dtype.name, t._dims) for t in op.outputs)
     if op.type == "Const":
-        value = op.meta.get("value")
+        value: Any = op.meta.get("value")  # an array (numpy or cupy), or None
         size = getattr(value, "size", SMALL + 1)
         if size > SMALL or not hasattr(value, "tobytes"):
             return None

@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from engine.ops import is_known
+
 from ..dtypes import DType
 from ..graph import Operation, Tensor
 from ..kernels import STATEFUL_READERS, spec
@@ -258,7 +260,7 @@ def _live(
 def shape_of(t: Tensor) -> tuple[int, ...] | None:
     """``t``'s static shape when fully known, else None."""
     d = t._dims
-    return None if d is None or None in d else d  # type: ignore[return-value]
+    return d if is_known(d) else None
 
 
 __all__ = [
