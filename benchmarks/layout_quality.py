@@ -5,7 +5,8 @@
 
 Each scene runs headless (small sizes, two iterations) with one subscriber keeping its events;
 the events fold into the graphs the app would draw (the static graph and the last eager
-iteration), each laid out folded (``gradients/`` as one box, the pane's default) and unfolded
+iteration), each laid out folded (the pane's default: every name scope one box, a variable
+one node, constants inside their consumer's label; see tui.drawing.fold) and unfolded
 by the same code the static pane uses (``place_full`` + ``fit.draw``). Per graph and in total:
 
 * ``cross``: edge crossings (edges with different sources and targets; see tui.drawing.quality);
@@ -41,7 +42,7 @@ sys.path.insert(0, str(ROOT))  # run from a checkout
 from engine.events import recording  # noqa: E402
 from engine.scenes import SCENES  # noqa: E402
 from tui.drawing.fit import draw  # noqa: E402
-from tui.drawing.fold import view_graph  # noqa: E402
+from tui.drawing.fold import Folding, view_graph  # noqa: E402
 from tui.drawing.plan import place_full  # noqa: E402
 from tui.drawing.quality import measure  # noqa: E402
 from tui.view.state import ViewState  # noqa: E402
@@ -69,7 +70,7 @@ def scene_graphs(name: str) -> list[tuple[str, Nodes]]:
         if graph is None or not graph.nodes:
             continue
         seen: list[Nodes] = []
-        for fold, folded in (("folded", frozenset({"gradients"})), ("unfolded", frozenset())):
+        for fold, folded in (("folded", Folding()), ("unfolded", Folding(unfold_all=True))):
             nodes = view_graph(graph, folded)[0]
             if nodes in seen:
                 continue

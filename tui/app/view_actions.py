@@ -56,9 +56,11 @@ class ViewActions:
         return app.static_graph, app.eager_graph
 
     def action_toggle_fold(self) -> None:
-        """Fold or unfold the gradients/ scope in both panes."""
+        """Unfold everything (scopes, variables, constants) in both panes, or fold it back."""
+        from tui.drawing.fold import Folding
+
         for view in self._panes():
-            view.folded = frozenset() if view.folded else frozenset({"gradients"})
+            view.folding = Folding() if view.folding.unfold_all else Folding(unfold_all=True)
 
     def action_toggle_orientation(self) -> None:
         """Switch both panes between left-to-right and top-to-bottom."""

@@ -95,6 +95,7 @@ def _align(g: Ordered, chains: Collection[tuple[int, int]]) -> list[int]:
             pos[v] = i
     chain_set = set(chains)
     dummy = g.dummy
+    main = {v for v in range(len(g.vertex)) if not dummy[v] and g.up[v]}
     for lower in g.layers[1:]:
         cands = []
         for v in lower:
@@ -106,6 +107,8 @@ def _align(g: Ordered, chains: Collection[tuple[int, int]]) -> list[int]:
                 med = (u in mid_v) + (v in _medians(downs))
                 if (u, v) in chain_set:
                     score = 1000
+                elif not dummy[u] and not dummy[v] and g.up[u] and u in mid_v and v in main:
+                    score = 200  # an op's first op input: the data path stays straight
                 elif dd:
                     score = 100
                 elif dummy[v] and not dummy[u] and len(downs) > 1:

@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING
 
 from tui.drawing.layers import Ranking
 from tui.drawing.order import Dummy, proper
-from tui.drawing.plan import Sizes, emit
+from tui.drawing.plan import Extents, Sizes, emit
 
 if TYPE_CHECKING:
     from tui.drawing.layout import Layout, NodeId, Orientation
-    from tui.drawing.plan import Plan
+    from tui.drawing.plan import Plan, Widths
 
 __all__ = ["DerivedPlan"]
 
@@ -49,13 +49,20 @@ class DerivedPlan:
         self.ordered = proper(self.ranking)
 
     def draw(
-        self, orientation: Orientation, box_h: int, box_w: int, lanes: int | None = None
+        self,
+        orientation: Orientation,
+        box_h: int,
+        box_w: int,
+        lanes: int | None = None,
+        widths: Widths = None,
     ) -> Layout:
-        """Boxes and routed edges for one orientation and box size."""
+        """Boxes and routed edges for one orientation and box size (``widths``: each box's
+        own width, as :meth:`Plan.draw`)."""
         sz = Sizes.for_(orientation, box_h, box_w, lanes)
         base = self.base
-        base_pos = base.positions(sz)
-        _, rooms = emit(base.ranking, base.ordered, base_pos, sz)
+        base_ext = Extents.of(base.ordered, sz, widths)
+        base_pos = base.positions(sz, base_ext)
+        _, rooms = emit(base.ranking, base.ordered, base_pos, sz, ext=base_ext)
         g = self.ordered
         old = base.ordered
         old_dummy = {
@@ -63,13 +70,16 @@ class DerivedPlan:
             for c in old.chains
             for d in c[1:-1]
         }
-        port = sz.port()
+        ext = Extents.of(g, sz, widths)
+        if sz.orientation == "LR":  # layers keep the built graph's widths
+            along = [max(a, b) for a, b in zip(ext.along, base_ext.along, strict=False)]
+            ext = Extents(ext.across, ext.port, along + ext.along[len(along) :])
         pos: list[int | None] = [None] * len(g.vertex)
         for v, n in enumerate(g.vertex):
             if not g.dummy[v] and n in old.index:
                 pos[v] = base_pos[old.index[n]]
         for lay in g.layers:
-            taken = [(pos[v] - port, sz.box_v) for v in lay if pos[v] is not None]  # type: ignore[operator]
+            taken = [(pos[v] - ext.port[v], ext.across[v]) for v in lay if pos[v] is not None]  # type: ignore[operator]
             for v in sorted(lay, key=lambda v: g.dummy[v]):
                 if pos[v] is not None:
                     continue
@@ -83,13 +93,13 @@ class DerivedPlan:
                 else:
                     ups = sorted(pos[u] or 0 for u in g.up[v])
                     want = ups[len(ups) // 2] if ups else MARGIN_POS
-                    width, p0 = sz.box_v, port
+                    width, p0 = ext.across[v], ext.port[v]
                 pos[v] = _free(taken, want - p0, width, sz.gap) + p0
                 taken.append((pos[v] - p0, width))  # type: ignore[operator]
         final = [p or 0 for p in pos]
         for lay in g.layers:
             lay.sort(key=final.__getitem__)
-        return emit(self.ranking, g, final, sz, rooms)[0]
+        return emit(self.ranking, g, final, sz, rooms, ext)[0]
 
 
 MARGIN_POS = 2

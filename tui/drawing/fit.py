@@ -1,7 +1,9 @@
 """Box sizes for a graph pane: which size (and orientation) lets a drawing fit. Pure, App-free.
 
 A pane tries sizes from the largest down (:data:`FIT_ORDER`) and keeps the first whose drawing
-fits; where none fits, the one that shows the most of the graph (:func:`most_shown`).
+fits; where none fits, the one that shows the most of the graph (:func:`most_shown`). The
+static graph is drawn by its layered plan, each box as wide as its label needs (``widths``);
+only where no layered drawing fits, the last try is a dense grid whose edges share runs.
 """
 
 from __future__ import annotations
@@ -11,13 +13,21 @@ from typing import TYPE_CHECKING
 from tui.drawing.layout import BOX_W, geometry, place_dense, place_like
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from tui.drawing.derived import DerivedPlan
     from tui.drawing.layout import Layout, NodeId
     from tui.drawing.plan import Plan
 
-__all__ = ["BOX_SIZES", "FIT_ORDER", "Try", "candidates", "draw", "fits", "most_shown"]
+__all__ = [
+    "BOX_SIZES",
+    "FIT_ORDER",
+    "Try",
+    "candidates",
+    "draw",
+    "fits",
+    "most_shown",
+]
 
 COMPACT_W = 18
 """Box width of compact boxes."""
@@ -65,10 +75,11 @@ def draw(
     placements: dict[NodeId, tuple[int, int]] | Plan | DerivedPlan,
     nodes: Sequence[tuple[NodeId, Sequence[NodeId]]],
     way: Try,
+    widths: Callable[[NodeId, str], int] | None = None,
 ) -> Layout:
     """The layout of placed nodes drawn one way: a layered :class:`Plan` (the static graph,
-    or a :class:`DerivedPlan` of it) or (layer, slot) places on a grid (the eager graph,
-    placed append-only)."""
+    or a :class:`DerivedPlan` of it), its boxes ``widths(node, size)`` wide where given, or
+    (layer, slot) places on a grid (the eager graph, placed append-only)."""
     orientation, size, lanes = way
     box_h, box_w = BOX_SIZES[size]
     if not isinstance(placements, dict):
@@ -76,7 +87,8 @@ def draw(
             base = getattr(placements, "base", None)  # as run: keep the built graph's places
             placed = place_like(nodes, place_dense(base.nodes)) if base else place_dense(nodes)
             return geometry(placed, nodes, orientation, box_h, box_w, lanes)  # type: ignore[arg-type]
-        return placements.draw(orientation, box_h, box_w, lanes)  # type: ignore[arg-type]
+        each = None if widths is None else (lambda n: widths(n, size))
+        return placements.draw(orientation, box_h, box_w, lanes, each)  # type: ignore[arg-type]
     return geometry(placements, nodes, orientation, box_h, box_w, lanes)  # type: ignore[arg-type]
 
 

@@ -1,68 +1,235 @@
-"""Scope folding: the graph as the pane shows it, with folded name scopes as one box each.
+"""Folding: the graph as the pane shows it, noise folded the way TensorBoard folds it. Pure.
 
-Pure: turns a :class:`~tui.view.model.GraphModel` into (view id, input view ids) pairs for the
-layout, plus the members of every folded box.
+Three rules turn a :class:`~tui.view.model.GraphModel` into the boxes a pane draws:
+
+1. **Constants go into their consumer's label.** An unnamed ``Const`` (no variable of the
+   user's) that feeds an op is not drawn: the op says it, ``Maximum(·, 0)``, ``pow(·, 2)``,
+   ``Sum(axis=1)`` (see :func:`call_text`); the node card lists the values.
+2. **A Variable is one node.** A ``VariableV2`` and everything in its name scope (``read``,
+   ``Assign``, ``initial_value``, an initializer) is one box, ``w1 · Variable 1000×100``, its
+   initial value an edge into it; with :attr:`Folding.assign_back`, an ``Assign`` of it
+   elsewhere (``w1.assign(w1 - lr * g)``) folds into it too, drawn as an edge back into it.
+3. **Every name scope is one group box** (``random_normal``, ``gradients``, ``dense``) with
+   its node count, unless opened; only the user's own top-level ops are open by default. An
+   opened scope shows its members, its inner scopes again as groups. A node named like a
+   scope (``random_normal``, the ``Add`` its scope computes) belongs to that scope.
+
+::
+
+    x   w1   Maximum/y            x    w1
+    │   │    │                    │    │
+    MatMul   │        folded:     ▼    ▼
+       │     │                   MatMul
+       ▼     ▼                     │
+       Maximum                   Maximum(·, 0)
+
+:class:`Folding` holds the choices (which scopes the user opened; everything unfolded); the
+pane keeps one and :func:`fold_view` applies it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tui.view.model import GraphModel, NodeInfo
 
+__all__ = [
+    "FoldBox",
+    "Folding",
+    "View",
+    "call_text",
+    "fold_state",
+    "fold_view",
+    "is_inline_const",
+    "shorten",
+    "value_text",
+    "view_graph",
+]
+
 STATE_RANK = {"error": 5, "running": 4, "pending": 3, "done": 2, "defined": 1, "pruned": 0}
 """How a folded box's state is picked from its members' (highest rank wins)."""
+
+VARIABLE_OPS = frozenset({"VariableV2", "Variable", "VarHandleOp"})
+"""Ops that are a TensorFlow variable."""
+ASSIGN_OPS = frozenset({"Assign", "AssignAdd", "AssignSub"})
+"""Ops that write a variable (first input): folded into the variable they write."""
+AXIS_OPS = frozenset(
+    {"Sum", "Mean", "Max", "Min", "Prod", "ArgMax", "ArgMin", "All", "Any", "ConcatV2"}
+)
+"""Ops whose constant input is an axis: ``Sum(axis=1)``."""
+PREFIX = "scope:"
+"""View ids of group boxes start with this."""
+
+
+@dataclass(frozen=True)
+class Folding:
+    """How a pane folds its graph."""
+
+    opened: frozenset[str] = frozenset()
+    """Scopes the user opened (``gradients``, ``gradients/pow_grad``)."""
+    unfold_all: bool = False
+    """Every node drawn: constants as nodes, no group, no variable folded."""
+    assign_back: bool = False
+    """An ``Assign`` outside the variable's scope folds into it too (its update drawn as an
+    edge back into the variable). Off by default: on the training scenes those edges run
+    back up the whole graph and double the drawing's width."""
+
+    def toggled(self, scope: str) -> Folding:
+        """The same folding with ``scope`` opened, or closed (and its inner scopes too)."""
+        if scope in self.opened:
+            keep = {s for s in self.opened if s != scope and not s.startswith(scope + "/")}
+            return replace(self, opened=frozenset(keep))
+        return replace(self, opened=self.opened | {scope})
 
 
 @dataclass(frozen=True)
 class FoldBox:
-    """A folded scope drawn as one box."""
+    """A folded scope (or a variable) drawn as one box."""
 
     scope: str
     members: tuple[int, ...]
+    head: int | None = None
+    """The node that gives the box its value: the variable, or the node named like the scope
+    (the scope's output); None when there is none."""
+    kind: str = "scope"
+    """"scope" (a group box) or "variable" (one node)."""
+    consts: tuple[int, ...] = ()
+    """Constants drawn inside it (counted, listed on the card; no state of their own)."""
+
+    @property
+    def count(self) -> int:
+        """Nodes folded into the box, constants included."""
+        return len(self.members) + len(self.consts)
 
     @property
     def vid(self) -> str:
         """The box's view id."""
-        return "scope:" + self.scope
+        return PREFIX + self.scope
+
+    @property
+    def name(self) -> str:
+        """The scope's own name, its last part (``Sum_grad`` of ``gradients/Sum_grad``)."""
+        return self.scope.rsplit("/", 1)[-1]
 
 
-def view_graph(
-    graph: GraphModel, folded: frozenset[str]
-) -> tuple[list[tuple[int | str, list[int | str]]], dict[str, FoldBox]]:
-    """The graph as drawn: nodes in creation order, folded scopes replaced by one box each.
+@dataclass
+class View:
+    """The graph as drawn."""
+
+    nodes: list[tuple[int | str, list[int | str]]]
+    """(view id, input view ids) in creation order."""
+    folds: dict[str, FoldBox]
+    """Group and variable boxes by view id."""
+    vid_of: dict[int, int | str]
+    """Node -> the box it is drawn in (inlined constants: their first consumer's)."""
+    consts: dict[int, list[int]] = field(default_factory=dict)
+    """Node -> the constants drawn inside its label, in input order."""
+
+
+def is_inline_const(node: NodeInfo) -> bool:
+    """A constant drawn inside its consumer's label: a ``Const`` the user did not name."""
+    return node.op == "Const" and not node.inputs and not node.var
+
+
+def _variable_scopes(graph: GraphModel) -> dict[str, int]:
+    """Variable name -> its node."""
+    return {n.name: n.id for n in graph.nodes.values() if n.op in VARIABLE_OPS}
+
+
+def _path(node: NodeInfo, scopes: set[str]) -> list[str]:
+    """The scopes a node sits in, outermost first; a node named like a scope sits in it."""
+    parts = node.name.split("/")
+    out = ["/".join(parts[: k + 1]) for k in range(len(parts) - 1)]
+    if node.name in scopes:
+        out.append(node.name)
+    return out
+
+
+def fold_view(graph: GraphModel, folding: Folding) -> View:
+    """The boxes and edges a pane draws for ``graph`` under ``folding``.
 
     Args:
         graph: the graph model.
-        folded: top-level scope names to fold (e.g. ``{"gradients"}``).
+        folding: the scopes opened, or everything unfolded.
 
     Returns:
-        ((view id, input view ids) in creation order, fold boxes by view id).
+        The view: boxes in creation order with their input boxes, the group boxes, and which
+        box draws each node.
     """
-    members: dict[str, list[int]] = {}
+    nodes = graph.nodes
+    inline: set[int] = set()
+    consts: dict[int, list[int]] = {}
+    if not folding.unfold_all:
+        used = {i for n in nodes.values() for i in n.inputs}
+        inline = {n.id for n in nodes.values() if is_inline_const(n) and n.id in used}
+        for n in nodes.values():
+            mine = [i for i in n.inputs if i in inline]
+            if mine:
+                consts[n.id] = mine
+    live = [n for n in nodes.values() if n.id not in inline]
+    scopes = {n.name.rsplit("/", 1)[0] for n in live if "/" in n.name}
+    scopes |= {p for s in list(scopes) for p in _prefixes(s)}
+    variables = {} if folding.unfold_all else _variable_scopes(graph)
     vid_of: dict[int, int | str] = {}
-    for node in graph.nodes.values():
-        key = node.fold_key
-        if key and key in folded:
-            members.setdefault(key, []).append(node.id)
-            vid_of[node.id] = "scope:" + key
-        else:
-            vid_of[node.id] = node.id
+    members: dict[str, list[int]] = {}
+    for n in live:
+        vid: int | str = n.id
+        if not folding.unfold_all:
+            path = _path(n, scopes | set(variables))
+            if folding.assign_back and n.op in ASSIGN_OPS and n.inputs:
+                target = nodes.get(n.inputs[0])
+                if target is not None and target.op in VARIABLE_OPS and target.name not in path:
+                    path = [*_path(target, scopes | set(variables)), target.name]
+            for scope in path:
+                if scope in variables or scope not in folding.opened:
+                    vid = PREFIX + scope
+                    members.setdefault(scope, []).append(n.id)
+                    break
+        vid_of[n.id] = vid
+    for c in inline:  # an inlined constant is drawn by its (first) consumer
+        user = next((n.id for n in live if c in n.inputs), None)
+        if user is not None:
+            vid_of[c] = vid_of[user]
     order: list[int | str] = []
     ins: dict[int | str, list[int | str]] = {}
-    for node in graph.nodes.values():
-        vid = vid_of[node.id]
+    for n in live:
+        vid = vid_of[n.id]
         if vid not in ins:
             order.append(vid)
             ins[vid] = []
-        for i in node.inputs:
+        for i in n.inputs:
+            if i in inline:
+                continue
             src = vid_of.get(i)
             if src is not None and src != vid and src not in ins[vid]:
                 ins[vid].append(src)
-    boxes = {"scope:" + k: FoldBox(k, tuple(v)) for k, v in members.items()}
-    return [(v, ins[v]) for v in order], boxes
+    folds: dict[str, FoldBox] = {}
+    for scope, ids in members.items():
+        vid = PREFIX + scope
+        inner = tuple(sorted(c for c in inline if vid_of.get(c) == vid))
+        if scope in variables:
+            box = FoldBox(scope, tuple(ids), variables[scope], "variable", inner)
+        else:
+            head = next((i for i in ids if nodes[i].name == scope), None)
+            box = FoldBox(scope, tuple(ids), head, "scope", inner)
+        folds[box.vid] = box
+    return View([(v, ins[v]) for v in order], folds, vid_of, consts)
+
+
+def _prefixes(scope: str) -> list[str]:
+    parts = scope.split("/")
+    return ["/".join(parts[: k + 1]) for k in range(len(parts) - 1)]
+
+
+def view_graph(
+    graph: GraphModel, folding: Folding | None = None
+) -> tuple[list[tuple[int | str, list[int | str]]], dict[str, FoldBox]]:
+    """The graph as drawn: (view id, input view ids) in creation order, and the group boxes
+    (:func:`fold_view`; ``folding`` None: the pane's default)."""
+    view = fold_view(graph, folding or Folding())
+    return view.nodes, view.folds
 
 
 def fold_state(graph: GraphModel, box: FoldBox) -> tuple[str, int | None]:
@@ -76,3 +243,50 @@ def fold_state(graph: GraphModel, box: FoldBox) -> tuple[str, int | None]:
         state = "running"  # part of the scope has run: the scope is running
     times = [n.last_ns for n in nodes if n.last_ns is not None and n.state == "done"]
     return state, sum(times) if times else None
+
+
+# ---------------------------------------------------------------- labels
+
+
+def value_text(node: NodeInfo, limit: int = 8) -> str:
+    """A constant's value as a label shows it (``0``, ``2``, ``[0, 1]``); its name's last
+    part where the events carried no value."""
+    value = node.value
+    if value is None:
+        return "c"
+    if isinstance(value, list):
+        flat = [_num(v) for v in value] if all(not isinstance(v, list) for v in value) else []
+        text = "[" + ", ".join(flat) + "]" if flat else "[…]"
+        return text if len(text) <= limit else "[…]"
+    return _num(value)
+
+
+def _num(v: object) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, float):
+        return f"{v:.3g}"
+    return str(v)
+
+
+def call_text(op: str, inputs: tuple[int, ...], consts: dict[int, str]) -> str:
+    """An op with its constant inputs written in: ``Maximum(·, 0)``, ``Sum(axis=1)``.
+
+    Args:
+        op: the op's name (``Maximum``).
+        inputs: its inputs in order.
+        consts: the inlined ones, input id -> value text.
+    """
+    if not any(i in consts for i in inputs):
+        return op
+    if op in AXIS_OPS:
+        axes = [consts[i] for i in inputs if i in consts]
+        return f"{op}(axis={','.join(axes)})"
+    return f"{op}({', '.join(consts.get(i, '·') for i in inputs)})"
+
+
+def shorten(text: str, cap: int) -> str:
+    """``text`` in at most ``cap`` cells, cut from the scope side: ``…/Sum_grad``."""
+    if len(text) <= cap:
+        return text
+    return "…" + text[len(text) - cap + 1 :]

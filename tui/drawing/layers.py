@@ -1,7 +1,8 @@
 """Layering, the first step of a layered (Sugiyama) drawing: which layer each node goes in.
 
-Pure and App-free. Cycles are broken by turning around the edges a depth-first search finds
-closing one (drawn later with their arrow at the right end); every other edge then points
+Pure and App-free. Cycles are broken by turning around the edges into a node made before
+their source (an update written back into a variable; drawn with their arrow at the right
+end); every other edge then points
 from a lower layer to a higher one. Layers start from the longest path; then a node with
 more consumers than inputs moves down as far as its consumers allow, which puts a side input
 (a weight, a label, a constant: a node with no inputs) in the layer just before its first
@@ -88,26 +89,11 @@ def rank(nodes: Sequence[tuple[NodeId, Sequence[NodeId]]]) -> Ranking:
 def _back_edges(
     order: list[NodeId], succ: dict[NodeId, list[NodeId]]
 ) -> set[tuple[NodeId, NodeId]]:
-    """Edges that close a cycle in a depth-first search from the nodes in creation order."""
-    state: dict[NodeId, int] = {}  # 1: on the stack, 2: done
-    back: set[tuple[NodeId, NodeId]] = set()
-    for root in order:
-        if root in state:
-            continue
-        state[root] = 1
-        stack = [(root, iter(succ[root]))]
-        while stack:
-            node, it = stack[-1]
-            nxt = next(it, None)
-            if nxt is None:
-                state[node] = 2
-                stack.pop()
-            elif state.get(nxt) == 1:
-                back.add((node, nxt))
-            elif nxt not in state:
-                state[nxt] = 1
-                stack.append((nxt, iter(succ[nxt])))
-    return back
+    """Edges into a node made before their source: what closes a cycle in a program (an
+    update written back into a variable drawn as one node). Every other edge goes forward in
+    creation order, so what is left has no cycle."""
+    index = {n: k for k, n in enumerate(order)}
+    return {(a, b) for a in order for b in succ[a] if index[b] < index[a]}
 
 
 def _topological(

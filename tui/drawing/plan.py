@@ -24,7 +24,7 @@ sources meet only where they cross.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -39,7 +39,11 @@ if TYPE_CHECKING:
     from tui.drawing.layout import NodeId, Orientation
     from tui.drawing.order import Ordered
 
-__all__ = ["Plan", "Sizes", "layout_full", "place_full"]
+__all__ = ["Plan", "Sizes", "Widths", "layout_full", "place_full"]
+
+Widths = Callable[[object], int] | None
+"""A node's box width in cells (a label as long as it needs, up to a cap); None: every box
+the same width."""
 
 
 @dataclass(frozen=True)
@@ -74,11 +78,13 @@ class Sizes:
             return self.box_v // 2
         return 1 if self.box_v >= 3 else 0
 
-    def entries(self) -> tuple[int, int]:
-        """Lowest and highest place an edge may enter a box (inside its border)."""
-        if self.box_v >= 3:
-            return 1, self.box_v - 2
-        return 0, self.box_v - 1
+    def entries(self, across: int | None = None) -> tuple[int, int]:
+        """Lowest and highest place an edge may enter a box ``across`` cells wide (inside
+        its border; None: this size's boxes)."""
+        n = self.box_v if across is None else across
+        if n >= 3:
+            return 1, n - 2
+        return 0, n - 1
 
 
 class Plan:
@@ -112,24 +118,63 @@ class Plan:
         return self.ranking.layer[nid]
 
     def draw(
-        self, orientation: Orientation, box_h: int, box_w: int, lanes: int | None = None
+        self,
+        orientation: Orientation,
+        box_h: int,
+        box_w: int,
+        lanes: int | None = None,
+        widths: Widths = None,
     ) -> Layout:
-        """Boxes and routed edges for one orientation and box size."""
-        sz = Sizes.for_(orientation, box_h, box_w, lanes)
-        return emit(self.ranking, self.ordered, self.positions(sz), sz)[0]
+        """Boxes and routed edges for one orientation and box size.
 
-    def positions(self, sz: Sizes) -> list[int]:
+        Args:
+            orientation: "LR" or "TB".
+            box_h: box height in rows.
+            box_w: box width in cells (every box's, where ``widths`` is None).
+            lanes: the fewest tracks a channel has (None: the box size's default).
+            widths: each node's own box width (top to bottom: per box; left to right: the
+                widest box of a layer sets the layer's width).
+        """
+        sz = Sizes.for_(orientation, box_h, box_w, lanes)
+        ext = Extents.of(self.ordered, sz, widths)
+        return emit(self.ranking, self.ordered, self.positions(sz, ext), sz, ext=ext)[0]
+
+    def positions(self, sz: Sizes, ext: Extents | None = None) -> list[int]:
         """Every vertex's port position across its layer, for one box size."""
-        g, port = self.ordered, sz.port()
+        g = self.ordered
         dummy = g.dummy
+        ext = ext or Extents.of(g, sz)
+        across, ports = ext.across, ext.port
 
         def size(v: int) -> tuple[int, int]:
-            return (1, 0) if dummy[v] else (sz.box_v, port)
+            return (1, 0) if dummy[v] else (across[v], ports[v])
 
         def gap(a: int, b: int) -> int:
             return 1 if dummy[a] or dummy[b] else sz.gap
 
         return [p + MARGIN + 1 for p in assign(g, size, gap, self._straight)]
+
+
+@dataclass(frozen=True)
+class Extents:
+    """Box extents of one drawing: across its layer and port offset per vertex, along the
+    layers per layer."""
+
+    across: list[int]
+    port: list[int]
+    along: list[int]
+
+    @staticmethod
+    def of(g: Ordered, sz: Sizes, widths: Widths = None) -> Extents:
+        """The extents of ``sz``'s boxes, each ``widths(node)`` wide where given."""
+        n = len(g.vertex)
+        if widths is None:
+            return Extents([sz.box_v] * n, [sz.port()] * n, [sz.box_u] * len(g.layers))
+        wide = [0 if g.dummy[v] else max(3, widths(g.vertex[v])) for v in range(n)]
+        if sz.orientation == "TB":
+            return Extents(wide, [w // 2 for w in wide], [sz.box_u] * len(g.layers))
+        along = [max((wide[v] for v in lay), default=sz.box_u) or sz.box_u for lay in g.layers]
+        return Extents([sz.box_v] * n, [sz.port()] * n, along)
 
 
 def emit(
@@ -138,6 +183,7 @@ def emit(
     pos: list[int],
     sz: Sizes,
     rooms: Sequence[int] = (),
+    ext: Extents | None = None,
 ) -> tuple[Layout, list[int]]:
     """Route the edges of a positioned graph and put it on the grid.
 
@@ -147,18 +193,19 @@ def emit(
         pos: vertex -> port position.
         sz: box sizes.
         rooms: the least room each channel takes (another drawing's, to line up with it).
+        ext: box extents (None: every box ``sz``'s size).
 
     Returns:
         The layout, and the room each channel took.
     """
-    port = sz.port()
-    lo, hi = sz.entries()
+    ext = ext or Extents.of(g, sz)
     dummy = g.dummy
 
     def span(v: int) -> tuple[int, int] | None:
         if dummy[v]:
             return None
-        left = pos[v] - port
+        left = pos[v] - ext.port[v]
+        lo, hi = sz.entries(ext.across[v])
         return left + lo, left + hi
 
     entry = entry_ports(g, pos, span, 2 if sz.orientation == "TB" else 1)
@@ -169,7 +216,7 @@ def emit(
         room = sz.stub + max(ch.tracks, sz.min_tracks)
         room = max(room, rooms[k] if k < len(rooms) else 0)
         took.append(room)
-        starts.append(starts[-1] + sz.box_u + room + 1)
+        starts.append(starts[-1] + ext.along[k] + room + 1)
     layer = [0] * len(g.vertex)
     for i, lay in enumerate(g.layers):
         for v in lay:
@@ -181,19 +228,19 @@ def emit(
     out = Layout(sz.orientation)
     for n in ranking.order:
         i = g.index[n]
-        x, y = xy(starts[layer[i]], pos[i] - port)
-        w, h = xy(sz.box_u, sz.box_v)
+        x, y = xy(starts[layer[i]], pos[i] - ext.port[i])
+        w, h = xy(ext.along[layer[i]], ext.across[i])
         out.boxes[n] = Box(x, y, w, h)
     turned = ranking.turned
     for k, (a, b) in enumerate(ranking.edges):
         chain = g.chains[k]
         ia = chain[0]
-        pts = [(starts[layer[ia]] + sz.box_u, pos[ia])]
+        pts = [(starts[layer[ia]] + ext.along[layer[ia]], pos[ia])]
         for s, t in zip(chain, chain[1:], strict=False):
             net = chans[layer[s]].nets[s]
             col = entry[(s, t)]
             if net.track >= 0 and col != pos[s]:
-                ut = starts[layer[s]] + sz.box_u + sz.stub + net.track
+                ut = starts[layer[s]] + ext.along[layer[s]] + sz.stub + net.track
                 pts += [(ut, pos[s]), (ut, col)]
             pts.append((starts[layer[t]] - 1, col))
         cells = [xy(u, v) for u, v in _corners(pts)]

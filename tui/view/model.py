@@ -75,6 +75,8 @@ class NodeInfo:
     """The Python name the user's line gave the node (static; "" when none): ``x``, ``h``."""
     control: tuple[int, ...] = ()
     """Control inputs (static: ``tf.group``, an optimizer's update ops); not drawn as edges."""
+    value: Any = None
+    """A small constant's value where the event carries one (a number or a nested list)."""
     stats: NodeStats = field(default_factory=NodeStats)
 
     @property
@@ -109,6 +111,7 @@ def node_from(ev: dict[str, Any], index: int) -> NodeInfo:
         fused=tuple(str(n) for n in ev.get("fused") or ()),
         var=str(ev.get("var") or ""),
         control=tuple(int(i) for i in ev.get("control_inputs") or ()),
+        value=ev.get("value"),
     )
 
 
@@ -142,9 +145,21 @@ class GraphModel:
         """Nodes whose look changed since the pane last drew them."""
         self.error = ""
         """The latest engine error in this graph ("" when none)."""
-        self.base: GraphModel | None = None
+        self._base: GraphModel | None = None
+        self.derived: GraphModel | None = None
+        """The graph derived from this one (as built: the graph as run), if any."""
+
+    @property
+    def base(self) -> GraphModel | None:
         """The graph this one was derived from (as run: the graph as built); the layout keeps
-        the places of the nodes they share."""
+        the places (and widths) of the boxes they share."""
+        return self._base
+
+    @base.setter
+    def base(self, graph: GraphModel | None) -> None:
+        self._base = graph
+        if graph is not None:
+            graph.derived = self
 
     def add(self, ev: dict[str, Any], stats: NodeStats | None = None) -> NodeInfo:
         """Add a node from a ``node_created`` event."""

@@ -17,10 +17,10 @@ from tui.drawing.boxes import BoxText, box_row
 from tui.drawing.canvas import EdgeGrid, runs
 from tui.drawing.derived import DerivedPlan
 from tui.drawing.fit import candidates, draw, fits, most_shown
-from tui.drawing.fold import FoldBox, fold_state, view_graph
-from tui.drawing.layout import BOX_W, AppendPlacer, Layout
+from tui.drawing.fold import PREFIX, FoldBox, Folding, View, fold_state, fold_view
+from tui.drawing.labels import CAPS, Label, label_of, width_for
+from tui.drawing.layout import AppendPlacer, Layout
 from tui.drawing.plan import place_full
-from tui.view.model import shape_text
 from tui.view.stats import fmt_ns
 
 if TYPE_CHECKING:
@@ -50,7 +50,8 @@ class GraphView(ScrollView, can_focus=True):
     | Key | Action |
     | :- | :- |
     | `]` / `[` | Select the next / previous node. |
-    | `enter` | Open the selected node's card. |
+    | `enter` | Open the selected node's card; on a group, open or close it. |
+    | `backspace` | Close the scope the selected node is in. |
     | arrows, page keys | Scroll and pan. |
     """
 
@@ -73,11 +74,19 @@ class GraphView(ScrollView, can_focus=True):
         ),
         Binding(
             "enter",
-            "open_card",
+            "enter",
             "Card",
             show=False,
-            tooltip="Show the selected node's card",
+            tooltip="Show the selected node's card; open or close a group",
             id="graph.card",
+        ),
+        Binding(
+            "backspace",
+            "close_scope",
+            "Close scope",
+            show=False,
+            tooltip="Fold the scope the selected node is in back into one box",
+            id="graph.close",
         ),
     ]
 
@@ -114,8 +123,8 @@ class GraphView(ScrollView, can_focus=True):
     """Layers left-to-right ("LR") or top-to-bottom ("TB")."""
     colour_mode: reactive[str] = reactive("state", init=False)
     """Box colours by "state", "device" or "heat"."""
-    folded: reactive[frozenset[str]] = reactive(frozenset({"gradients"}), init=False)
-    """Top-level name scopes drawn as one box."""
+    folding: reactive[Folding] = reactive(Folding(), init=False)
+    """How name scopes, variables and constants fold (every scope folded by default)."""
     box_size: reactive[str] = reactive("auto", init=False)
     """"auto" (the largest boxes whose drawing fits the pane), "full", "compact" or "mini"."""
     selected: reactive[NodeId | None] = reactive(None, init=False)
@@ -150,6 +159,11 @@ class GraphView(ScrollView, can_focus=True):
         self._strips: dict[tuple[int, int], Strip] = {}
         self._styles: dict[str, Style] = {}
         self._folds: dict[str, FoldBox] = {}
+        self._view: View | None = None
+        self._labels: dict[NodeId, Label] = {}
+        self._widths: dict[NodeId, list[Label]] = {}
+        """The labels each box's width is measured on: its own, and as built / as run its
+        label in the other graph too, so a shared box keeps its width and place."""
         self._order: list[NodeId] = []
         self._placer: AppendPlacer | None = None
         self._placer_key: tuple[object, ...] = ()
@@ -179,7 +193,7 @@ class GraphView(ScrollView, can_focus=True):
         self._keep_size, self._refit = False, True
         self.relayout()
 
-    def watch_folded(self) -> None:
+    def watch_folding(self) -> None:
         self._keep_size, self._refit = False, True
         self.relayout()
 
@@ -268,13 +282,23 @@ class GraphView(ScrollView, can_focus=True):
         graph = self.graph
         assert graph is not None
         border = "heavy" if vid == self.selected else "plain"
+        size = self.box_in_use
+        cap = CAPS[size][1]
+        label = self._labels.get(vid) or Label(str(vid))
         if isinstance(vid, str):
             fold = self._folds[vid]
             state, ns = fold_state(graph, fold)
+            time = fmt_ns(ns) if ns is not None else ""
+            if size == "mini":
+                title, value = label.mini(cap), ""
+            elif fold.kind == "variable":
+                title, value = label.title(size, cap), label.shape
+            else:
+                title, value = label.title(size, cap), f"{fold.count} ops"
             return BoxText(
-                f"▸ {fold.scope}/",
-                f"{len(fold.members)} ops folded",
-                fmt_ns(ns) if ns is not None else "",
+                title,
+                value,
+                time,
                 "",
                 self._key(state, None, ns),
                 "dashed" if state == "pruned" and border == "plain" else border,
@@ -283,8 +307,8 @@ class GraphView(ScrollView, can_focus=True):
         dtype = {"float32": "f32", "float64": "f64", "int64": "i64", "bool": "bool"}.get(
             node.dtype, node.dtype
         )
-        compact = self.compact
-        value = shape_text(node.shape) if compact else f"{shape_text(node.shape)} {dtype}"
+        compact = size != "full"
+        value = label.shape if compact else f"{label.shape} {dtype}"
         time = (
             ""
             if node.last_ns is None or node.state in ("pending", "pruned")
@@ -296,21 +320,16 @@ class GraphView(ScrollView, can_focus=True):
             time = "error"
         elif node.state == "defined" and self.mode == "static":
             time = "defined"
-        title = node.label
-        both = f"{node.var} · {node.op}"  # full boxes: the variable and TF's op, where they fit
-        if node.var and not compact and len(both) <= BOX_W - 5:
-            title = both
+        title = label.mini(cap) if size == "mini" else label.title(size, cap)
+        if size == "mini":
+            value = ""  # the one row already says the shape where it fits
         if node.fused:  # a fused kernel: its op on top, what it fused inside
-            title, value = node.op, "+".join(node.fused)
+            title = label.mini(cap) if size == "mini" else node.op
+            value = label.op if size != "mini" else value
             if not compact:
-                time = f"{time:<9}{shape_text(node.shape)}" if time else shape_text(node.shape)
-        elif (
-            not compact
-            and node.op
-            and title != both
-            and (node.var or not node.name.lower().startswith(node.op.lower()))
-        ):
-            time = f"{time:<9}{node.op}" if time else node.op
+                time = f"{time:<9}{label.shape}" if time else label.shape
+        elif not compact and label.op and "·" not in title:
+            time = f"{time:<9}{label.op}" if time else label.op
         if node.state == "pruned" and border == "plain":
             border = "dashed"
         return BoxText(
@@ -334,22 +353,28 @@ class GraphView(ScrollView, can_focus=True):
         if graph is None:
             self.layout_ = Layout(self.orientation)
             self._edges, self._rows, self._folds, self._order = None, {}, {}, []
+            self._view, self._labels = None, {}
             self._keep_size, self._refit = False, True
             self.virtual_size = Size(0, 0)
             self._invalidate()
             return
-        nodes, self._folds = view_graph(graph, self.folded)
+        view = self._view = fold_view(graph, self.folding)
+        nodes, self._folds = view.nodes, view.folds
+        self._labels = {vid: label_of(graph, view, vid) for vid, _ in nodes}
+        self._widths = {vid: [label] for vid, label in self._labels.items()}
         if self.mode == "eager":
-            key = (graph.id, self.folded)
+            key = (graph.id, self.folding)
             if self._placer is None or key != self._placer_key:
                 self._placer, self._placer_key = AppendPlacer(), key
             for vid, ins in nodes:
                 self._placer.add(vid, ins)
             placements = dict(self._placer.placed)
         elif graph.base is not None:  # derived (as run): shared boxes stay where they were
-            placements = DerivedPlan(nodes, place_full(view_graph(graph.base, self.folded)[0]))
+            placements = DerivedPlan(nodes, place_full(self._also(graph.base).nodes))
         else:
             placements = place_full(nodes)
+            if graph.derived is not None:
+                self._also(graph.derived)
         self.layout_ = self._fit_layout(placements, nodes)
         self._order = [vid for vid, _ in nodes]
         pruned = {vid for vid in self._order if self._state_of(vid) == "pruned"}
@@ -373,6 +398,13 @@ class GraphView(ScrollView, can_focus=True):
             self.virtual_size = size
         self._invalidate()
 
+    def _also(self, other: GraphModel) -> View:
+        """Measure shared boxes on ``other``'s labels too (the graph as built or as run)."""
+        view = fold_view(other, self.folding)
+        for vid, _ in view.nodes:
+            self._widths.setdefault(vid, []).append(label_of(other, view, vid))
+        return view
+
     def _fit_layout(
         self,
         placements: dict[NodeId, tuple[int, int]] | Plan | DerivedPlan,
@@ -391,15 +423,21 @@ class GraphView(ScrollView, can_focus=True):
             self._fit, self._settled = 0, False
         self._refit = False
         start = min(self._fit, len(tries) - 1)
-        i, layout = start, draw(placements, nodes, tries[start])
+        labels = self._widths
+
+        def widths(vid: NodeId, size: str) -> int:
+            return max((width_for(lb, size) for lb in labels.get(vid, ())), default=12)
+
+        each = widths if self.mode == "static" else None
+        i, layout = start, draw(placements, nodes, tries[start], each)
         if not self._settled:
             for i in range(start, len(tries)):
-                layout = layout if i == start else draw(placements, nodes, tries[i])
+                layout = layout if i == start else draw(placements, nodes, tries[i], each)
                 if not room.area or fits(layout, room.width, room.height):
                     break
             else:  # nothing fits: the drawing that shows the most of the graph
                 drawn = [
-                    (k, layout if k == i else draw(placements, nodes, tries[k]))
+                    (k, layout if k == i else draw(placements, nodes, tries[k], each))
                     for k in range(len(tries))
                 ]
                 i, layout = most_shown(drawn, tries, room.width, room.height, pref)
@@ -497,9 +535,8 @@ class GraphView(ScrollView, can_focus=True):
                 self.reveal(vid)
 
     def _vid(self, nid: int) -> NodeId:
-        node = self.graph.nodes.get(nid) if self.graph else None
-        key = node.fold_key if node else ""
-        return "scope:" + key if key and key in self.folded else nid
+        view = self._view
+        return view.vid_of.get(nid, nid) if view is not None else nid
 
     def fold_box(self, vid: str) -> FoldBox | None:
         """The folded scope drawn as box ``vid`` (None if there is none now)."""
@@ -559,6 +596,27 @@ class GraphView(ScrollView, can_focus=True):
         self.selected = self._order[i]
         self.reveal(self.selected)
         self.action_open_card()
+
+    def action_enter(self) -> None:
+        """Open or close the selected group; on a node, show its card."""
+        fold = self._folds.get(self.selected) if isinstance(self.selected, str) else None
+        if fold is not None and fold.kind == "scope":
+            self.folding = self.folding.toggled(fold.scope)
+            self.selected = fold.head if fold.head is not None else None
+        self.action_open_card()
+
+    def action_close_scope(self) -> None:
+        """Fold the innermost opened scope of the selected node back into its box."""
+        graph, vid = self.graph, self.selected
+        if graph is None or not isinstance(vid, int) or vid not in graph.nodes:
+            return
+        parts = graph.nodes[vid].name.split("/")[:-1]
+        opened = ["/".join(parts[: k + 1]) for k in range(len(parts))]
+        scope = next((s for s in reversed(opened) if s in self.folding.opened), None)
+        if scope is not None:
+            self.folding = self.folding.toggled(scope)
+            self.selected = PREFIX + scope
+            self.action_open_card()
 
     def action_open_card(self) -> None:
         """Tell the app to show the selected node's card."""

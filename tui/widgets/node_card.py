@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 from textual.widgets import Static
 
+from tui.drawing.fold import is_inline_const, value_text
 from tui.view.model import shape_text
 from tui.view.stats import fmt_bytes, fmt_count, fmt_ns
 
@@ -20,8 +21,14 @@ __all__ = ["NodeCard", "card_text"]
 def card_text(graph: GraphModel, node: NodeInfo | None, fold: FoldBox | None) -> str:
     """The card's lines for a node or a folded scope (plain text, no markup)."""
     if fold is not None:
-        names = [graph.nodes[m].name for m in fold.members if m in graph.nodes]
-        head = f"scope {fold.scope}/  ({len(names)} ops, folded; press f to unfold)"
+        names = [graph.nodes[m].name for m in (*fold.members, *fold.consts) if m in graph.nodes]
+        if fold.kind == "variable":
+            var = graph.nodes.get(fold.head) if fold.head is not None else None
+            head = f"variable {var.var or fold.scope if var else fold.scope}   (TF: {fold.scope})"
+            if var is not None:
+                head += f"\nshape   {shape_text(var.shape)}  {var.dtype}   device {var.device}"
+        else:
+            head = f"scope {fold.scope}/  ({len(names)} nodes, folded; enter opens it)"
         return "\n".join(
             [head, *(f"  {n}" for n in names[:12]), *(["  …"] if len(names) > 12 else [])]
         )
@@ -39,6 +46,16 @@ def card_text(graph: GraphModel, node: NodeInfo | None, fold: FoldBox | None) ->
         f"min     {fmt_ns(st.min_ns if st.count else None)}  ({st.count} runs)",  # the side panel
         f"source  {node.source or '—'}",
     ]
+    consts = [graph.nodes[i] for i in node.inputs if i in graph.nodes]
+    consts = [c for c in consts if is_inline_const(c)]
+    if consts:
+        lines.append(
+            "consts  "
+            + ", ".join(
+                f"{c.name} = {value_text(c) if c.value is not None else shape_text(c.shape)}"
+                for c in consts
+            )
+        )
     if node.fused:
         lines.append(f"fused   {', '.join(node.fused)} (one kernel)")
     if node.grad:

@@ -1,0 +1,97 @@
+"""Folding rules and label widths (pure): constants in their consumer's label, a variable as
+one node, every name scope one group box until opened."""
+
+from __future__ import annotations
+
+from tui.drawing.fold import Folding, call_text, fold_view, shorten
+from tui.drawing.labels import CAPS, label_of, width_for
+from tui.drawing.plan import place_full
+from tui.view.model import GraphModel
+
+
+def graph(*nodes: tuple[str, str, list[int]], var: dict[int, str] | None = None) -> GraphModel:
+    g = GraphModel("static:1", "static")
+    for k, (name, op, ins) in enumerate(nodes):
+        ev = {"node": k, "name": name, "op": op, "inputs": ins, "shape": [2, 3]}
+        if var and k in var:
+            ev["var"] = var[k]
+        g.add(ev)
+    return g
+
+
+RELU = graph(
+    ("Placeholder", "Placeholder", []),  # 0 x
+    ("MatMul", "MatMul", [0, 0]),  # 1
+    ("Maximum/y", "Const", []),  # 2
+    ("Maximum", "Maximum", [1, 2]),  # 3 h
+    ("gradients/Shape", "Shape", [3]),  # 4
+    ("gradients/Maximum_grad/GradMask", "GradMask", [4, 1, 2]),  # 5
+    var={0: "x", 3: "h"},
+)
+
+
+def test_a_constant_is_drawn_inside_its_consumer() -> None:
+    view = fold_view(RELU, Folding())
+    ids = [vid for vid, _ in view.nodes]
+    assert 2 not in ids and view.consts[3] == [2]
+    assert dict(view.nodes)[3] == [1]  # no edge from the constant
+    assert label_of(RELU, view, 3).op == "Maximum(·, c)"
+
+
+def test_every_scope_is_one_group_until_opened() -> None:
+    view = fold_view(RELU, Folding())
+    assert ("scope:gradients", [3, 1]) in view.nodes
+    assert view.folds["scope:gradients"].members == (4, 5)
+    opened = fold_view(RELU, Folding().toggled("gradients"))
+    assert [vid for vid, _ in opened.nodes][-2:] == [4, "scope:gradients/Maximum_grad"]
+    assert Folding().toggled("gradients").toggled("gradients") == Folding()
+
+
+def test_unfold_all_draws_every_node() -> None:
+    view = fold_view(RELU, Folding(unfold_all=True))
+    assert [vid for vid, _ in view.nodes] == list(range(6)) and not view.folds
+
+
+def test_a_variable_is_one_node_fed_by_its_initial_value() -> None:
+    g = graph(
+        ("random_normal/shape", "Const", []),  # 0
+        ("random_normal/RandomStandardNormal", "RandomStandardNormal", [0]),  # 1
+        ("random_normal", "Add", [1]),  # 2: named like its scope, so in it
+        ("Variable", "VariableV2", []),  # 3 w1
+        ("Variable/Assign", "Assign", [3, 2]),  # 4
+        ("Variable/read", "Identity", [3]),  # 5
+        ("MatMul", "MatMul", [5, 5]),  # 6
+        var={3: "w1"},
+    )
+    view = fold_view(g, Folding())
+    assert view.nodes == [
+        ("scope:random_normal", []),
+        ("scope:Variable", ["scope:random_normal"]),
+        (6, ["scope:Variable"]),
+    ]
+    box = view.folds["scope:Variable"]
+    assert box.kind == "variable" and box.members == (3, 4, 5) and box.head == 3
+    assert view.folds["scope:random_normal"].count == 3  # its shape constant counted
+    label = label_of(g, view, "scope:Variable")
+    assert (label.name, label.op, label.shape) == ("w1", "Variable", "2×3")
+
+
+def test_call_text_and_shortening() -> None:
+    assert call_text("Pow", (1, 2), {2: "2"}) == "Pow(·, 2)"
+    assert call_text("Sum", (1, 2), {2: "1"}) == "Sum(axis=1)"
+    assert call_text("MatMul", (1, 2), {}) == "MatMul"
+    assert shorten("gradients/Sum_grad", 10) == "…/Sum_grad"
+
+
+def test_boxes_are_as_wide_as_their_labels_within_caps() -> None:
+    view = fold_view(RELU, Folding())
+    h = label_of(RELU, view, 3)
+    assert width_for(h, "mini") == len("[h 2×3]")
+    for size, (least, cap) in CAPS.items():
+        assert least <= width_for(h, size) <= cap
+    plan = place_full(view.nodes)
+    wide = {vid: width_for(label_of(RELU, view, vid), "mini") for vid, _ in view.nodes}
+    layout = plan.draw("TB", 1, 15, None, wide.__getitem__)
+    assert {vid: b.w for vid, b in layout.boxes.items()} == wide
+    uniform = plan.draw("TB", 1, 15)
+    assert layout.width < uniform.width  # narrower than every box at the cap

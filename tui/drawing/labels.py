@@ -1,0 +1,93 @@
+"""What a box says, and how wide it must be to say it. Pure.
+
+A box names the user's variable where there is one, else the op with its constants written
+in (``Maximum(·, 0)``), and its shape; a group box names its scope and counts its nodes. A
+box is as wide as its label needs, up to a cap per box size; a long name is cut from the
+scope side (``…/Sum_grad``). The TensorFlow name stays on the node card::
+
+    [h 64×100]   [Sum(axis=1) ()]   [▸ gradients/ 12]   [w1 1000×100]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tui.drawing.fold import PREFIX, call_text, shorten, value_text
+from tui.view.model import shape_text
+
+if TYPE_CHECKING:
+    from tui.drawing.fold import View
+    from tui.drawing.layout import NodeId
+    from tui.view.model import GraphModel
+
+__all__ = ["CAPS", "Label", "label_of", "width_for"]
+
+CAPS: dict[str, tuple[int, int]] = {"full": (18, 26), "compact": (10, 22), "mini": (5, 20)}
+"""Box size -> (least, greatest) box width in cells."""
+
+
+@dataclass(frozen=True)
+class Label:
+    """A box's words."""
+
+    name: str
+    """The variable, the op (constants written in), or the scope."""
+    op: str = ""
+    """The op beside a variable name (``Variable``, ``Maximum(·, 0)``); "" when the name is
+    the op."""
+    shape: str = ""
+    """Output shape (``64×100``), or a group's node count (``12 ops``)."""
+    group: bool = False
+    """A folded scope (drawn ``▸ name``)."""
+
+    def title(self, size: str, cap: int) -> str:
+        """The top line: ``h · Maximum(·, 0)`` where it fits a full box, else the name."""
+        name = ("▸ " if self.group else "") + self.name
+        both = f"{name} · {self.op}"
+        if self.op and size == "full" and len(both) <= cap - 5:
+            return both
+        return shorten(name, cap - 5 if size != "mini" else cap - 2)
+
+    def mini(self, cap: int) -> str:
+        """A one-row box's text: the name and the shape where both fit."""
+        name = ("▸ " if self.group else "") + self.name
+        both = f"{name} {self.shape}" if self.shape else name
+        return both if len(both) <= cap - 2 else shorten(name, cap - 2)
+
+
+def label_of(graph: GraphModel, view: View, vid: NodeId) -> Label:
+    """The label of box ``vid`` of ``view``."""
+    if isinstance(vid, str) and vid.startswith(PREFIX):
+        fold = view.folds[vid]
+        if fold.kind == "variable" and fold.head is not None and fold.head in graph.nodes:
+            head = graph.nodes[fold.head]
+            return Label(head.var or fold.name, "Variable", shape_text(head.shape))
+        parent = fold.scope.rpartition("/")[0]
+        name = ("…/" if parent else "") + fold.name + "/"
+        return Label(name, "", f"{fold.count}", group=True)
+    node = graph.nodes[vid]  # type: ignore[index]
+    consts = {c: value_text(graph.nodes[c]) for c in view.consts.get(node.id, ())}
+    call = call_text(node.op, node.inputs, consts)
+    if node.fused:  # a fused kernel: its op, and what it fused
+        return Label(node.op, "+".join(node.fused), shape_text(node.shape))
+    if node.var:
+        return Label(node.var, call, shape_text(node.shape))
+    if "/" in node.name:  # inside an opened scope: its own name, scope side cut first
+        return Label("/".join(node.name.split("/")[-2:]), "", shape_text(node.shape))
+    return Label(call or node.name, "", shape_text(node.shape))
+
+
+def width_for(label: Label, size: str) -> int:
+    """The box width ``label`` needs in a ``size`` box, within that size's caps."""
+    least, cap = CAPS[size]
+    if size == "mini":
+        need = len(label.mini(cap)) + 2
+    else:
+        title = label.title(size, cap)
+        if size == "full":  # shape and dtype; a time, then the op where the title has none
+            body = max(len(label.shape) + 4, 9 + len(label.op) if "·" not in title else 0)
+        else:  # shape and a time
+            body = len(label.shape) + 7
+        need = max(len(title) + 5, body + 4)
+    return max(least, min(cap, need))
