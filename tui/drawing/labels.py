@@ -67,6 +67,8 @@ def label_of(graph: GraphModel, view: View, vid: NodeId) -> Label:
         name = ("…/" if parent else "") + fold.name + "/"
         return Label(name, "", f"{fold.count}", group=True)
     node = graph.nodes[vid]  # type: ignore[index]
+    if graph.mode == "eager":  # named as the loop names it: x, w1, mm, clamp
+        return Label(node.label, "", shape_text(node.shape))
     consts = {c: value_text(graph.nodes[c]) for c in view.consts.get(node.id, ())}
     call = call_text(node.op, node.inputs, consts)
     if node.fused:  # a fused kernel: its op, and what it fused
