@@ -236,6 +236,40 @@ STRINGS: dict[str, dict[str, str]] = {
 """Language -> key -> text (``str.format`` fields in braces)."""
 
 
+KEY_WORDS: dict[str, dict[str, tuple[str, str]]] = {
+    "ko": {
+        "app.quit": ("종료", "cgviz 종료"),
+        "run.pause": ("일시정지", "실행을 멈추거나 다시 시작"),
+        "run.step": ("한 단계", "다음 노드까지 실행하고 멈춤"),
+        "replay.step-back": ("뒤로", "재생: 한 노드 뒤로"),
+        "lecture.next": ("다음", "다음 장면 (재생: 다음 표시)"),
+        "lecture.previous": ("이전", "이전 장면 (재생: 이전 표시)"),
+        "replay.next-marker": ("표시 ▶", "재생: 다음 단계 표시"),
+        "replay.previous-marker": ("◀ 표시", "재생: 이전 단계 표시"),
+        "replay.marker-pause": ("표시에서 멈춤", "재생: 단계 표시마다 멈춤"),
+        "run.race": ("경주", "경주: 두 쪽 모두 같은 장치에서 최고 속도로; 누가 앞서는지 막대로"),
+        "view.present": ("발표", "발표 모드: 프로젝터 테마, 큰 안내, 옆 패널 숨김"),
+        "run.faster": ("빠르게", "더 빠르게 (최고 속도까지)"),
+        "run.slower": ("느리게", "더 느리게 (강의 속도까지)"),
+        "run.restart": ("다시", "장면을 처음부터 다시"),
+        "run.device": ("장치", "CPU(numpy)와 GPU(cupy) 사이 전환"),
+        "run.scene": ("장면", "다음 장면 열기"),
+        "view.fold": ("접기", "이름 범위 접기/펼치기 (gradients/)"),
+        "view.orientation": ("방향", "그래프를 왼쪽→오른쪽 또는 위→아래로"),
+        "view.as-run": ("실행 그래프", "작성한 정적 그래프, 또는 그래프 최적화 뒤 실행되는 그래프"),
+        "app.bench": ("벤치", "벤치마크의 CPU vs GPU 표와 matmul GFLOP/s (최근 결과)"),
+        "view.colour": ("색", "상태, 장치 또는 시간으로 색칠"),
+        "view.compact": ("상자 크기", "노드 상자: 창에 맞춤, 전체, 작게, 한 줄"),
+        "view.theme": ("테마", "다음 cgviz 테마"),
+        "view.close-card": ("카드 닫기", "노드 카드 숨기기"),
+        "app.screenshot": ("스크린샷", "SVG 스크린샷 저장"),
+        "app.help": ("도움말", "키와 각 창이 보여 주는 것"),
+    },
+}
+"""Footer word and tooltip of each binding (by its id) in languages other than English; the
+English ones are the bindings' own."""
+
+
 def tr(key: str, lang: str = "en", **fields: Any) -> str:
     """The text of ``key`` in ``lang`` (English when missing), formatted with ``fields``."""
     table = STRINGS.get(lang) or STRINGS["en"]
@@ -243,6 +277,11 @@ def tr(key: str, lang: str = "en", **fields: Any) -> str:
     if text is None:
         text = STRINGS["en"].get(key, key)
     return text.format(**fields) if fields else text
+
+
+def key_words(binding_id: str, lang: str) -> tuple[str, str] | None:
+    """(footer word, tooltip) of a binding in ``lang``, or None to keep its English."""
+    return KEY_WORDS.get(lang, {}).get(binding_id)
 
 
 def scene_text(name: str, scene: Any, lang: str = "en") -> tuple[str, str]:

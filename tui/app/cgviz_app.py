@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import getters, work
 from textual.app import App, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -26,7 +27,7 @@ from tui.app.view_actions import ViewActions
 from tui.engine_link.pair import PairRunner
 from tui.engine_link.process import job_for
 from tui.engine_link.runner import SPEEDS, Runner
-from tui.i18n import scene_text, tr
+from tui.i18n import key_words, scene_text, tr
 from tui.screens.help import HelpScreen
 from tui.view.captions import legend
 from tui.view.state import OUTPUT_LINES, ViewState
@@ -287,6 +288,8 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
         engine: str | None = None,
     ) -> None:
         super().__init__()
+        if lang != "en":
+            self._bindings = keys_in(self._bindings, lang)
         self.lang = lang
         """Language of the captions: "en" or "ko"."""
         self.present = present
@@ -654,6 +657,20 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield from system_commands(self)
+
+
+def keys_in(bindings: BindingsMap, lang: str) -> BindingsMap:
+    """The bindings with their footer words and tooltips in ``lang`` (tui.i18n.KEY_WORDS; a
+    binding without them keeps its English)."""
+    out = bindings.copy()
+    for key, group in out.key_to_bindings.items():
+        out.key_to_bindings[key] = [
+            replace(b, description=words[0], tooltip=words[1])
+            if b.id and (words := key_words(b.id, lang))
+            else b
+            for b in group
+        ]
+    return out
 
 
 def screenshot_dir() -> Path:
