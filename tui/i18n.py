@@ -236,8 +236,10 @@ STRINGS: dict[str, dict[str, str]] = {
 """Language -> key -> text (``str.format`` fields in braces)."""
 
 
-KEY_WORDS: dict[str, dict[str, tuple[str, str]]] = {
+KEY_WORDS: dict[str, dict[str, Any]] = {
     "ko": {
+        "group.Scene": "장면",
+        "group.Speed": "속도",
         "app.quit": ("종료", "cgviz 종료"),
         "run.pause": ("일시정지", "실행을 멈추거나 다시 시작"),
         "run.step": ("한 단계", "다음 노드까지 실행하고 멈춤"),
@@ -279,9 +281,10 @@ def tr(key: str, lang: str = "en", **fields: Any) -> str:
     return text.format(**fields) if fields else text
 
 
-def key_words(binding_id: str, lang: str) -> tuple[str, str] | None:
-    """(footer word, tooltip) of a binding in ``lang``, or None to keep its English."""
-    return KEY_WORDS.get(lang, {}).get(binding_id)
+def key_words(binding_id: str, lang: str, default: Any = None) -> Any:
+    """(footer word, tooltip) of a binding in ``lang`` (a group's word for ``group.<name>``),
+    or ``default`` to keep its English."""
+    return KEY_WORDS.get(lang, {}).get(binding_id, default)
 
 
 def scene_text(name: str, scene: Any, lang: str = "en") -> tuple[str, str]:

@@ -19,3 +19,7 @@ async def test_the_footer_speaks_korean() -> None:
         shown = {b.id: b.description for _, b, *_ in app.screen.active_bindings.values() if b.show}
         assert shown["app.quit"] == "종료" and shown["run.pause"] == "일시정지"
         assert all(not desc.isascii() for bid, desc in shown.items() if bid in KEY_WORDS["ko"])
+        groups = {
+            b.group.description for _, b, *_ in app.screen.active_bindings.values() if b.group
+        }
+        assert groups == {"장면", "속도"}

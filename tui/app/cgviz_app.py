@@ -665,7 +665,16 @@ def keys_in(bindings: BindingsMap, lang: str) -> BindingsMap:
     out = bindings.copy()
     for key, group in out.key_to_bindings.items():
         out.key_to_bindings[key] = [
-            replace(b, description=words[0], tooltip=words[1])
+            replace(
+                b,
+                description=words[0],
+                tooltip=words[1],
+                group=b.group
+                and Binding.Group(
+                    key_words(f"group.{b.group.description}", lang, b.group.description),
+                    compact=b.group.compact,
+                ),
+            )
             if b.id and (words := key_words(b.id, lang))
             else b
             for b in group
