@@ -107,6 +107,9 @@ class NodeCreatedPayload(NodeBrief):
     line: NotRequired[int]
     var: NotRequired[str]
     """The name the user's ``name = tf.f(...)`` line gave the op."""
+    value: NotRequired[Any]
+    """A small constant's value (``Const`` of at most ``SMALL_CONST`` elements), as a list or
+    a number: the UI writes it into its consumer's label (``Maximum(·, 0)``)."""
 
 
 class RewriteStats(TypedDict):

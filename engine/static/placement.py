@@ -31,6 +31,8 @@ import sys
 from types import CodeType, FrameType
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from engine.events import NodeCreatedPayload
 
 if TYPE_CHECKING:
@@ -42,6 +44,10 @@ _ENGINE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.s
 Site = tuple[str, int, "str | None"]
 """(file, line, var): where the user's code made a node, and the name it is being assigned to
 (before rule 3 above, which needs the op)."""
+
+
+SMALL_CONST = 16
+"""Constants of at most this many elements send their value with ``node_created``."""
 
 
 def node_payload(op: Operation, frame: Site | None) -> NodeCreatedPayload:
@@ -67,6 +73,10 @@ def node_payload(op: Operation, frame: Site | None) -> NodeCreatedPayload:
         "bytes": _nbytes(out),
         "grad_of": op._grad_of,
     }
+    if op.type == "Const":
+        value = op.meta.get("value")
+        if value is not None and np.size(value) <= SMALL_CONST:
+            payload["value"] = np.asarray(value).tolist()
     if op._ctx is not None:
         payload["body"] = op._ctx.branch
     if note:
