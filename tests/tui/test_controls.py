@@ -55,3 +55,18 @@ async def test_the_palette_keeps_brackets_in_its_help() -> None:
         hits = [hit async for hit in provider.discover()]
         gpu = next(h for h in hits if "GPU" in str(h.display))
         assert Content.from_markup(str(gpu.help)).plain.endswith("pip install '.[gpu]')")
+
+
+async def test_a_small_terminal_shows_one_graph_pane_and_w_switches() -> None:
+    app = build_app(iterations=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await finish(pilot)
+        assert app.screen.has_class("-one-pane")
+        assert app.static_graph.display and not app.eager_graph.display
+        assert app.static_graph.size.width >= 70  # the whole width
+        await pilot.press("w")
+        await pilot.pause()
+        assert app.eager_graph.display and not app.static_graph.display
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        assert app.static_graph.display and app.eager_graph.display  # both again

@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     from tui.replay.player import Player
 
 DEFAULT_SCENE = "two-layer"
+ONE_PANE_BELOW = 100
+"""Terminals narrower than this show one graph pane at a time (w switches)."""
 DEFAULT_THEME = "cgviz-dark"
 SCENE_KEYS = Binding.Group("Scene", compact=True)
 """n and p share one footer entry ("np Scene"; in a replay they move between markers)."""
@@ -126,6 +128,14 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
             show=False,
             tooltip="Race: both sides at full speed on the same device; a bar shows who is ahead",
             id="run.race",
+        ),
+        Binding(
+            "w",
+            "switch_pane",
+            "Pane",
+            show=False,
+            tooltip="Small terminals: show the other graph pane",
+            id="view.switch-pane",
         ),
         Binding(
             "P",
@@ -338,6 +348,8 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
         self._status_text = ""
         self._card_of: tuple[GraphView, Any] | None = None
         self._output_shown = 0
+        self.solo = "static"
+        """The graph pane a small terminal shows (w switches)."""
         self.set_reactive(CgvizApp.device, device)
         self.set_reactive(CgvizApp.scene_name, scene)
 
@@ -447,10 +459,26 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
         width, height = self.size
         self.screen.set_class(width < 120, "-narrow")
         self.screen.set_class(height < 34, "-short")
+        self.screen.set_class(width < ONE_PANE_BELOW, "-one-pane")
+        self.show_solo()
         self.query_one(Footer).compact = width < 160  # every key, Help too, still shows
         self.call_after_refresh(self.fit_labels)  # once the panes have their new sizes
 
     # ------------------------------------------------------------ the run
+
+    def show_solo(self) -> None:
+        """On a small terminal one graph pane at a time takes the whole width (w switches)."""
+        for mode, view in (("static", self.static_graph), ("eager", self.eager_graph)):
+            view.set_class(mode != self.solo, "-not-solo")
+
+    def action_switch_pane(self) -> None:
+        """Show the other graph pane (a small terminal shows one at a time)."""
+        sides = [m for m in ("static", "eager") if m in getattr(self, "_sides", ("static",))]
+        others = [m for m in sides if m != self.solo] or sides
+        self.solo = others[0] if others else self.solo
+        self.show_solo()
+        if not self.screen.has_class("-one-pane"):
+            self.notify(tr("note.both_panes", self.lang), timeout=2)
 
     def start_run(self, keep_device: str | None = None) -> None:
         """(Re)start the current scene on the current device from an empty view.
