@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len
 from textual.content import Content
 
-from tui.i18n import scene_text
+from tui.i18n import scene_text, tr
 from tui.view.captions import pane_subtitle, pane_title, status_text
 from tui.view.race import pane_figures
 
@@ -114,10 +114,12 @@ class FrameActions:
             self.note_missing_sides()
         for err in st.new_errors[:3]:
             node = err.get("node_name") or err.get("node")
-            where = f" in {node}" if node is not None else ""
+            fields = {"type": err.get("type", "Error"), "message": err.get("message", "")}
             self.notify(
-                f"{err.get('type', 'Error')}{where}: {err.get('message', '')}",
-                title="Engine error",
+                tr("note.error_in", self.lang, node=node, **fields)
+                if node is not None
+                else tr("note.error", self.lang, **fields),
+                title=tr("note.engine_error", self.lang),
                 severity="error",
                 timeout=10,
             )

@@ -173,7 +173,9 @@ class LectureActions:
         names = list(app.scenes)
         target = neighbour(names, app.scene_name, step)
         if target is None:
-            app.notify("last scene" if step > 0 else "first scene", timeout=2)
+            app.notify(
+                tr("note.last_scene" if step > 0 else "note.first_scene", app.lang), timeout=2
+            )
             return
         app.open_scene(target)
 

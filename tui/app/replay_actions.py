@@ -10,6 +10,8 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from tui.i18n import tr
+
 if TYPE_CHECKING:
     from tui.replay.player import Player
 
@@ -51,7 +53,7 @@ class ReplayActions:
         app: Any = self
         marker = app.player.marker_at()
         if marker is not None and marker.pos == app.player.pos:
-            app.notify(marker.label(app.lang), title="marker", timeout=3)
+            app.notify(marker.label(app.lang), title=tr("note.marker", app.lang), timeout=3)
 
     def _replay_move(self, move: str, direction: int) -> None:
         app: Any = self
@@ -63,7 +65,7 @@ class ReplayActions:
         else:
             found = player.marker(direction)
             if found is not None:
-                app.notify(found.label(app.lang), title="marker", timeout=3)
+                app.notify(found.label(app.lang), title=tr("note.marker", app.lang), timeout=3)
         self.adopt_player_state()
         app.present_now()
 
@@ -84,8 +86,7 @@ class ReplayActions:
         app: Any = self
         if app.player is not None:
             app.player.pause_on_marker = not app.player.pause_on_marker
-            app.notify(
-                "pause at markers: " + ("on" if app.player.pause_on_marker else "off"), timeout=2
-            )
+            on = "on" if app.player.pause_on_marker else "off"
+            app.notify(tr(f"note.marker_pause.{on}", app.lang), timeout=2)
             app.state.dirty.add("status")
             app.present_now()

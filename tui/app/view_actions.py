@@ -80,7 +80,7 @@ class ViewActions:
         size = sizes[(sizes.index(static.box_size) + 1) % len(sizes)]
         for view in (static, eager):
             view.box_size = size
-        app.notify(f"boxes: {size}" + (" (fit the pane)" if size == "auto" else ""), timeout=2)
+        app.notify(tr(f"note.boxes.{size}", app.lang), timeout=2)
 
     def action_next_colour_mode(self) -> None:
         """Colour by state, then device, then time (heat)."""
@@ -105,4 +105,4 @@ class ViewActions:
         names = app.theme_names or [app.theme]
         i = (names.index(app.theme) + 1) % len(names) if app.theme in names else 0
         app.theme = names[i]
-        app.notify(f"theme {app.theme}", timeout=2)
+        app.notify(tr("note.theme", app.lang, name=app.theme), timeout=2)

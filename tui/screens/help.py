@@ -1,4 +1,4 @@
-"""The help screen: what the panes show and every key."""
+"""The help screen: what the panes show and every key (in English or Korean, as the app speaks)."""
 
 from __future__ import annotations
 
@@ -64,6 +64,55 @@ device panels give each run's time as the sum of its ops (`Σops`): the pauses a
 """
 
 
+HELP_KO = """\
+# cgviz: 정적 그래프 vs 즉시 실행 루프
+
+**왼쪽 창: 정적 그래프 (TensorFlow 1).** 그래프 전체를 한 번 만들고 *정의됨, 실행 전* 상태로
+그립니다. `Session.run`은 실행하는 노드를 순서대로 밝힙니다. fetch에 필요 없는 노드는 흐린
+채로 점선 테두리를 가집니다.
+
+**오른쪽 창: 즉시 실행 루프 (PyTorch).** 반복이 시작될 때마다 비어 있고, 파이썬 루프가 연산을
+만드는 순간 그 연산이 입력 옆에 나타납니다. 이미 그려진 것은 움직이지 않습니다. 다음 반복은
+다시 빈 화면에서 시작합니다.
+
+상자는 창에 맞게 줄어듭니다: 그래프 전체가 들어가면 큰 상자(이름, 모양, 시간), 아니면 한 줄
+상자 `[이름 모양]`; `z`로 크기를 고릅니다. 큰 상자는 값 아래에 기울기(`∇`)를 그립니다
+(micrograd처럼). 정적 그래프의 `gradients/` 범위는 상자 하나로 접힙니다; `f`로 펼칩니다.
+
+| 키 | 동작 |
+|:-|:-|
+| `space` | 일시정지 / 다시 시작 |
+| `s` | 한 단계: 다음 노드까지 실행하고 멈춤 |
+| `+` / `-` | 빠르게 / 느리게 (느리게 … 최고 속도) |
+| `r` | 장면을 처음부터 다시 |
+| `d` | 장치 전환 (CPU numpy / GPU cupy) |
+| `n` / `p`, `PageDown` / `PageUp` | 강의 순서로 다음 / 이전 장면 (재생: 표시) |
+| `P` | 발표 모드: 프로젝터 테마, 큰 안내, 옆 패널 숨김 |
+| `f` | 이름 범위 접기 / 펼치기 |
+| `o` | 방향: 왼쪽→오른쪽 / 위→아래 |
+| `g` | 작성한 정적 그래프 / 실행되는 그래프 (최적화 패스 뒤: 상수 접기, 융합, 가지치기) |
+| `b` | 벤치마크 결과: CPU vs GPU 표, matmul GFLOP/s (`cgviz bench`가 저장) |
+| `m` | 색 기준: 상태 / 장치 / 시간 |
+| `z` | 상자 크기: 창에 맞춤 (자동), 전체, 작게, 한 줄 |
+| `t` | 다음 테마 |
+| `tab`, `]` `[`, `enter` | 창에 초점, 노드 선택, 노드 카드 열기 |
+| `escape` | 카드 / 이 도움말 닫기 |
+| `ctrl+s` | SVG 스크린샷 저장 |
+| `ctrl+p` | 명령 팔레트 |
+| `q` | 종료 |
+
+어떤 실행이든 `--record run.jsonl`로 녹화하고, 어디서든 (예: GPU 서버에서 녹화해 노트북에서)
+`cgviz replay run.jsonl`로 재생합니다: 녹화된 장치와 시간 그대로, 엔진 없이.
+재생 중 `.` / `,`는 한 노드 앞 / 뒤로, `>` / `<`는 다음 / 이전 단계 표시(그래프 완성, 순전파,
+역전파, 갱신, 끝)로 가고, `k`는 표시마다 멈춥니다.
+`cgviz export-cast run.jsonl demo.cast`는 그 표시를 담은 asciinema 녹화를 씁니다.
+
+시간은 엔진이 각 커널 둘레에서 잽니다 (GPU에서는 CUDA 이벤트). 느린 재생과 한 단계 실행의
+멈춤은 측정 구간 밖에서 일어납니다. 느리게 하거나 한 단계씩 갈 때 장치 패널은 실행 시간을
+연산 시간의 합(`Σ연산`)으로 보여 줍니다: 멈춘 시간은 계산이 아닙니다.
+"""
+
+
 class HelpScreen(ModalScreen[None]):
     """A modal page of help; any of escape, q, ? or F1 closes it."""
 
@@ -80,4 +129,4 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
-            yield Markdown(HELP)
+            yield Markdown(HELP_KO if getattr(self.app, "lang", "en") == "ko" else HELP)

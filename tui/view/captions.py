@@ -8,7 +8,7 @@ from rich.cells import cell_len
 from textual.content import Content
 
 from tui.engine_link.runner import SPEEDS
-from tui.i18n import STRINGS, tr
+from tui.i18n import STRINGS, tr, word
 from tui.view.rewrites import pass_counts
 from tui.view.stats import fmt_ns
 
@@ -49,7 +49,7 @@ def legend(mode: str, lang: str = "en", width: int = 0) -> Content:
     """The legend line of a colour mode, swatches in theme colours; on a narrow screen
     (``width`` cells) with short labels ("pruned", not "pruned (not fetched)"), then without
     its heading, so no swatch is cut off."""
-    heading = Content(tr("legend.by", lang, mode=mode) + "  ")
+    heading = Content(tr("legend.by", lang, mode=tr(f"mode.{mode}", lang)) + "  ")
     line = Content("")
     for short, head, gap in ((False, True, "   "), (True, True, "  "), (True, False, "  ")):
         items = [
@@ -106,12 +106,13 @@ def pane_subtitle(
         return text
     if mode == "static":
         if graph.plan is None:
-            return f"defined, not run · {len(graph.nodes)} nodes"
-        text = f"Session.run #{graph.runs} · {len(graph.plan)} of {len(graph.nodes)} nodes run"
+            return tr("sub.defined", lang, n=len(graph.nodes))
+        counts = {"run": graph.runs, "k": len(graph.plan), "n": len(graph.nodes)}
+        text = tr("sub.run", lang, **counts)
         if width and cell_len(text) > width:
-            text = f"run #{graph.runs} · {len(graph.plan)} of {len(graph.nodes)} ran"
+            text = tr("sub.run.short", lang, **counts)
         return text
-    return f"iteration {state.iteration['eager'] + 1} · {len(graph.nodes)} nodes"
+    return tr("sub.iteration", lang, it=state.iteration["eager"] + 1, n=len(graph.nodes))
 
 
 def passes_summary(
@@ -179,7 +180,11 @@ def status_text(
     else:
         run = tr("status.finished" if state.finished else "status.idle", lang)
     delay = dict(SPEEDS)[runner.speed]
-    speed = f"{runner.speed} ({delay:g}s/node)" if delay else tr("status.full", lang)
+    speed = (
+        tr("status.per_node", lang, speed=word("speed", runner.speed, lang), delay=f"{delay:g}")
+        if delay
+        else tr("status.full", lang)
+    )
     parts = [run, speed if narrow else tr("status.speed", lang, speed=speed), device.upper()]
     ran = {mode for mode, graph in state.graphs.items() if graph is not None}
     timed = "static" if (sides or ran) == {"static"} else "eager"  # TensorFlow only: its runs
@@ -212,12 +217,12 @@ def status_text(
     parts.append(tr("status.events", lang, n=f"{state.events:,}"))
     skimmed = state.skimmed + runner.skimmed
     if skimmed and not narrow:
-        parts.append(f"{skimmed:,} skimmed (full speed)")
+        parts.append(tr("status.skimmed", lang, n=f"{skimmed:,}"))
     elif getattr(runner, "complete", False) and runner.speed == "full" and not narrow:
-        parts.append("recording: nothing skimmed")
+        parts.append(tr("status.nothing_skimmed", lang))
     dropped = state.dropped - runner.skimmed
     if dropped > 0:
-        parts.append(f"{dropped:,} dropped")
+        parts.append(tr("status.dropped", lang, n=f"{dropped:,}"))
     if state.errors:
         parts.append(tr("status.errors", lang, n=len(state.errors)))
     return "  ·  ".join(parts)

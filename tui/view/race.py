@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tui.i18n import tr
+from rich.cells import cell_len
+
+from tui.i18n import cell_ljust, tr
 from tui.view.stats import fmt_ns
 
 if TYPE_CHECKING:
@@ -52,21 +54,21 @@ def race_lines(state: ViewState, total: int, device: str, width: int, lang: str 
     """Two lines, one per side: a progress bar of iterations done out of ``total``, its rate,
     and on the leader's line by how much it leads (by rate) or that it finished first."""
     labels = {m: tr(f"race.{m}", lang) for m in SIDES}
-    name_w = max(len(v) for v in labels.values())
+    name_w = max(cell_len(v) for v in labels.values())
     figures = {m: pane_figures(state, device, m, lang) for m in SIDES}
     done = {m: min(state.done[m], total) for m in SIDES}
     rates = {m: rate(state, m) for m in SIDES}
     spans = {m: elapsed(state, m) for m in SIDES}
     lead = _leader(done, rates, spans, total)
-    tail_w = max(len(f) for f in figures.values()) + 2
+    tail_w = max(cell_len(f) for f in figures.values()) + 2
     verdict = _verdict(lead, rates, done, spans, total, lang)
-    bar_w = max(4, width - name_w - tail_w - len(verdict) - 8)
+    bar_w = max(4, width - name_w - tail_w - cell_len(verdict) - 8)
     lines = []
     for m in SIDES:
         filled = round(bar_w * done[m] / total) if total else 0
         bar = BAR_FULL * filled + BAR_EMPTY * (bar_w - filled)
-        count = f"{done[m]}/{total}"
-        line = f"{labels[m]:<{name_w}} {bar} {count:>{len(str(total)) * 2 + 1}}  {figures[m]}"
+        count = f"{done[m]}/{total}".rjust(len(str(total)) * 2 + 1)
+        line = f"{cell_ljust(labels[m], name_w)} {bar} {count}  {figures[m]}"
         lines.append(line + (f"  {verdict}" if m == lead else ""))
     return "\n".join(lines)
 

@@ -8,6 +8,7 @@ from rich.console import Group
 from rich.text import Text
 from textual.widget import Widget
 
+from tui.i18n import cell_ljust, tr, word
 from tui.view.stats import fmt_bytes, fmt_ns
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["DataStrip", "data_lines"]
 
 
-def data_lines(stats: DeviceStats, width: int) -> list[tuple[str, int, int, str]]:
+def data_lines(stats: DeviceStats, width: int, lang: str = "en") -> list[tuple[str, int, int, str]]:
     """Per source seen, in order: (head, wait cells, compute cells, figures) for a bar of
     ``width`` cells. The cells split the bar as the mean wait and mean compute split an
     iteration (at least one cell each when both are non-zero)."""
@@ -30,15 +31,19 @@ def data_lines(stats: DeviceStats, width: int) -> list[tuple[str, int, int, str]
         cells = round(share * width)
         if wait and compute:
             cells = min(max(cells, 1), width - 1)
-        head = f"{source:<8} data {share:4.0%} | compute {1 - share:4.0%}"
-        out.append((head, cells, width - cells, _figures(stat)))
+        name = word("data.src", source, lang)
+        head = tr("data.head", lang, source=cell_ljust(name, 8), wait=share, compute=1 - share)
+        out.append((head, cells, width - cells, _figures(stat, lang)))
     return out
 
 
-def _figures(stat: DataStat) -> str:
-    return (
-        f"  {fmt_ns(stat.wait_ns)} + {fmt_ns(stat.compute_ns)} per it · "
-        f"{fmt_bytes(stat.batch_bytes)}/batch"
+def _figures(stat: DataStat, lang: str = "en") -> str:
+    return tr(
+        "data.figures",
+        lang,
+        wait=fmt_ns(stat.wait_ns),
+        compute=fmt_ns(stat.compute_ns),
+        batch=fmt_bytes(stat.batch_bytes),
     )
 
 
@@ -105,7 +110,7 @@ class DataStrip(Widget):
         figures = self.get_component_rich_style("data--figures", partial=True)
         width = max(10, self.size.width)
         rows: list[RenderableType] = []
-        for head, w, c, figs in data_lines(st, width):
+        for head, w, c, figs in data_lines(st, width, str(getattr(self.app, "lang", "en"))):
             rows.append(Text(head, label, no_wrap=True, overflow="ellipsis"))
             rows.append(Text.assemble(("█" * w, wait), ("▒" * c, compute), no_wrap=True))
             rows.append(Text(figs, figures, no_wrap=True, overflow="ellipsis"))

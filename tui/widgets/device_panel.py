@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.widget import Widget
 
+from tui.i18n import phrase, tr, word
 from tui.view.stats import fmt_bytes, fmt_ns, speedup
 
 if TYPE_CHECKING:
@@ -100,7 +102,13 @@ class DevicePanel(Widget):
         self.info = info
         self.refresh(layout=True)
 
+    @property
+    def lang(self) -> str:
+        """The app's language ("en" outside a cgviz app)."""
+        return str(getattr(self.app, "lang", "en"))
+
     def render(self) -> RenderableType:
+        lang = self.lang
         label = self.get_component_rich_style("device--label", partial=True)
         value = self.get_component_rich_style("device--value", partial=True)
         sparks = self.get_component_rich_style("device--spark", partial=True)
@@ -108,39 +116,46 @@ class DevicePanel(Widget):
         info = self.info
         if info.get("available") is False:
             missing = self.get_component_rich_style("device--missing", partial=True)
-            parts.append(Text("not available: " + str(info.get("reason", "unknown")), missing))
+            reason = phrase(str(info.get("reason") or tr("dev.unknown", lang)), lang)
+            parts.append(Text(tr("dev.missing", lang, reason=reason), missing))
         elif info:
             cores = info.get("cores")
-            unit = info.get("cores_unit", "cores")
+            unit = word("dev.unit", str(info.get("cores_unit", "cores")), lang)
             clock = info.get("clock_ghz")
             mem = info.get("memory_bytes")
             facts = [str(info.get("name") or "")]
-            facts.append(f"{cores} {unit}" if cores else "")
+            facts.append(tr("dev.count", lang, n=cores, unit=unit) if cores else "")
             facts.append(f"{clock} GHz" if clock else "")
-            facts.append(fmt_bytes(mem) if mem else str(info.get("memory") or ""))
+            facts.append(fmt_bytes(mem) if mem else phrase(str(info.get("memory") or ""), lang))
             parts.append(Text(" · ".join(f for f in facts if f), label))
         st = self.stats
         if st is not None and (st.ops or st.iterations or st.transfers):
             lines: list[tuple[str, str, str | list[int]]] = []  # label, figure, unit or history
-            for mode, title in (("static", "Session.run"), ("eager", "eager iter")):
+            for mode, title in (("static", "Session.run"), ("eager", tr("dev.eager_iter", lang))):
                 if self.paced:
-                    title += " Σops"
+                    title += tr("dev.sum_ops", lang)
                 hist = list(st.iterations.get(mode, ()))
                 if hist:
                     lines.append((title, fmt_ns(hist[-1]), hist))
             gf = st.gflops
-            lines.append(("achieved", f"{gf:.2f}" if gf else "–", "GFLOP/s"))
-            for direction, tr in sorted(st.transfers.items()):
-                lines.append(
-                    (direction, fmt_ns(tr.total_ns), f"{fmt_bytes(tr.bytes)} in {tr.count}")
-                )
+            lines.append((tr("dev.achieved", lang), f"{gf:.2f}" if gf else "–", "GFLOP/s"))
+            for direction, moved in sorted(st.transfers.items()):
+                figures = tr("dev.transfer", lang, bytes=fmt_bytes(moved.bytes), count=moved.count)
+                lines.append((direction, fmt_ns(moved.total_ns), figures))
             if self.device == "gpu" and self.other is not None:
                 for mode in ("static", "eager"):
                     s = speedup(self.other, st, mode)
                     if s:
-                        lines.append((f"vs CPU {mode}", f"×{s:.1f}", "speed-up"))
+                        side = tr(f"side.{mode}", lang)
+                        lines.append(
+                            (
+                                tr("dev.vs_cpu", lang, mode=side),
+                                f"×{s:.1f}",
+                                tr("dev.speedup", lang),
+                            )
+                        )
             # sparklines take what the labels and figures leave, so neither is cut off
-            used = max(len(t) for t, _, _ in lines) + max(len(f) for _, f, _ in lines) + 2
+            used = max(cell_len(t) for t, _, _ in lines) + max(len(f) for _, f, _ in lines) + 2
             width = max(4, self.size.width - used)
             rows = Table.grid(padding=(0, 1))
             rows.add_column(style=label, no_wrap=True)
@@ -156,12 +171,14 @@ class DevicePanel(Widget):
                 )
             parts.append(rows)
             if st.ops:
-                parts.append(self._op_table(st, label, value, sparks))
+                parts.append(self._op_table(st, label, value, sparks, lang))
         elif info.get("available") is not False:
-            parts.append(Text("no runs on this device yet", label))
+            parts.append(Text(tr("dev.no_runs", lang), label))
         return Group(*parts)
 
-    def _op_table(self, st: DeviceStats, label: Any, value: Any, sparks: Any) -> Table:
+    def _op_table(
+        self, st: DeviceStats, label: Any, value: Any, sparks: Any, lang: str = "en"
+    ) -> Table:
         # one blank between columns (not two), so op names keep their room in a narrow panel
         table = Table(
             box=None,
@@ -171,10 +188,12 @@ class DevicePanel(Widget):
             expand=True,
             header_style=label,
         )
-        table.add_column("op", style=label, no_wrap=True, ratio=3)
-        table.add_column("calls", style=value, justify="right", no_wrap=True)
-        table.add_column("mean", style=value, justify="right", no_wrap=True, min_width=8)
-        table.add_column("share", style=sparks, no_wrap=True, width=10)
+        table.add_column(tr("dev.op", lang), style=label, no_wrap=True, ratio=3)
+        table.add_column(tr("dev.calls", lang), style=value, justify="right", no_wrap=True)
+        table.add_column(
+            tr("dev.mean", lang), style=value, justify="right", no_wrap=True, min_width=8
+        )
+        table.add_column(tr("dev.share", lang), style=sparks, no_wrap=True, width=10)
         total = sum(o.total_ns for o in st.ops.values()) or 1
         top = sorted(st.ops.items(), key=lambda kv: -kv[1].total_ns)[:8]
         for op, o in top:

@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widget import Widget
 
 from tui.drawing.plot import finite, plot, wants_log
+from tui.i18n import tr
 
 __all__ = ["LossPlot"]
 
@@ -71,31 +73,34 @@ class LossPlot(Widget):
         self.losses = {m: list(losses.get(m, ())) for m in MODES}
         self.refresh()
 
-    def legend(self, width: int) -> list[tuple[str, str]]:
+    def legend(self, width: int, lang: str = "en") -> list[tuple[str, str]]:
         """The legend line as (text, component class) runs, worded to fit ``width`` cells."""
         runs: list[tuple[str, str]] = []
         shown = {m: finite(self.losses[m]) for m in self.modes}
         for mode in self.modes:
             values = shown[mode]
             latest = f"{values[-1]:.3g}" if values else "–"
-            runs += [("━ ", f"loss-plot--{mode}"), (f"{mode} {latest} ", "loss-plot--label")]
+            runs += [
+                ("━ ", f"loss-plot--{mode}"),
+                (f"{tr(f'side.{mode}', lang)} {latest} ", "loss-plot--label"),
+            ]
         extras = []
         if wants_log(shown):
-            extras.append(("log ", "loss-plot--label"))
+            extras.append((tr("loss.log", lang) + " ", "loss-plot--label"))
         if len(self.modes) == 2 and all(shown.values()):
-            extras.append(("━ both", "loss-plot--both"))
-        used = sum(len(t) for t, _ in runs)
+            extras.append(("━ " + tr("loss.both", lang), "loss-plot--both"))
+        used = sum(cell_len(t) for t, _ in runs)
         for extra in extras:
-            if used + len(extra[0]) <= width:
+            if used + cell_len(extra[0]) <= width:
                 runs.append(extra)
-                used += len(extra[0])
+                used += cell_len(extra[0])
         return runs
 
     def render(self) -> Text:
         width, height = self.content_size
         text = Text(no_wrap=True, overflow="crop")
         style = self.get_component_rich_style
-        for part, cls in self.legend(width):
+        for part, cls in self.legend(width, str(getattr(self.app, "lang", "en"))):
             text.append(part, style(cls))
         series = {m: self.losses[m] for m in self.modes}
         rows = plot(series, width, height - 1, log=wants_log(series))

@@ -8,6 +8,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tui.drawing.fold import is_inline_const, value_text
+from tui.i18n import cell_ljust, tr, word
 from tui.view.model import shape_text
 from tui.view.stats import fmt_bytes, fmt_count, fmt_ns
 
@@ -18,17 +19,31 @@ if TYPE_CHECKING:
 __all__ = ["NodeCard", "card_text"]
 
 
-def card_text(graph: GraphModel, node: NodeInfo | None, fold: FoldBox | None) -> str:
-    """The card's lines for a node or a folded scope (plain text, no markup)."""
+def card_text(
+    graph: GraphModel, node: NodeInfo | None, fold: FoldBox | None, lang: str = "en"
+) -> str:
+    """The card's lines for a node or a folded scope (plain text, no markup), in ``lang``."""
+
+    def row(key: str, text: str) -> str:  # a label padded to 8 cells, then its text
+        return cell_ljust(tr(key, lang), 8) + text
+
+    def device(name: str) -> str:  # "cpu" in English, "CPU" where the words are not English
+        return name if lang == "en" else name.upper()
+
     if fold is not None:
         names = [graph.nodes[m].name for m in (*fold.members, *fold.consts) if m in graph.nodes]
         if fold.kind == "variable":
             var = graph.nodes.get(fold.head) if fold.head is not None else None
-            head = f"variable {var.var or fold.scope if var else fold.scope}   (TF: {fold.scope})"
+            shown = var.var or fold.scope if var else fold.scope
+            head = tr("card.variable", lang, name=shown, scope=fold.scope)
             if var is not None:
-                head += f"\nshape   {shape_text(var.shape)}  {var.dtype}   device {var.device}"
+                head += "\n" + row(
+                    "card.shape",
+                    f"{shape_text(var.shape)}  {var.dtype}   "
+                    f"{tr('card.device', lang)} {device(var.device)}",
+                )
         else:
-            head = f"scope {fold.scope}/  ({len(names)} nodes, folded; enter opens it)"
+            head = tr("card.scope", lang, scope=fold.scope, n=len(names))
         return "\n".join(
             [head, *(f"  {n}" for n in names[:12]), *(["  …"] if len(names) > 12 else [])]
         )
@@ -36,34 +51,49 @@ def card_text(graph: GraphModel, node: NodeInfo | None, fold: FoldBox | None) ->
         return ""
     ins = ", ".join(graph.nodes[i].name if i in graph.nodes else str(i) for i in node.inputs)
     st = node.stats
+    state, mode = word("state", node.state, lang), word("side", graph.mode, lang)
     lines = [
-        f"{node.name}   op {node.op}   [{graph.mode}, {node.state}]",
-        *([f"var     {node.var}   (TF: {node.name})"] if node.var else []),
-        f"inputs  {ins or '—'}",
-        f"shape   {shape_text(node.shape)}  {node.dtype}   device {node.device}",
-        f"bytes   {fmt_bytes(node.bytes)}   FLOPs {fmt_count(node.flops)}",
-        f"time    last {fmt_ns(st.last_ns)}  mean {fmt_ns(st.mean_ns)}",  # two lines fit
-        f"min     {fmt_ns(st.min_ns if st.count else None)}  ({st.count} runs)",  # the side panel
-        f"source  {node.source or '—'}",
+        tr("card.head", lang, name=node.name, op=node.op, mode=mode, state=state),
+        *([row("card.var", f"{node.var}   (TF: {node.name})")] if node.var else []),
+        row("card.inputs", ins or "—"),
+        row(
+            "card.shape",
+            f"{shape_text(node.shape)}  {node.dtype}   "
+            f"{tr('card.device', lang)} {device(node.device)}",
+        ),
+        row("card.bytes", f"{fmt_bytes(node.bytes)}   FLOPs {fmt_count(node.flops)}"),
+        # two lines fit the side panel
+        row(
+            "card.time",
+            tr("card.last_mean", lang, last=fmt_ns(st.last_ns), mean=fmt_ns(st.mean_ns)),
+        ),
+        row(
+            "card.min",
+            f"{fmt_ns(st.min_ns if st.count else None)}  {tr('card.runs', lang, n=st.count)}",
+        ),
+        row("card.source", node.source or "—"),
     ]
     consts = [graph.nodes[i] for i in node.inputs if i in graph.nodes]
     consts = [c for c in consts if is_inline_const(c)]
     if consts:
         lines.append(
-            "consts  "
-            + ", ".join(
-                f"{c.name} = {value_text(c) if c.value is not None else shape_text(c.shape)}"
-                for c in consts
+            row(
+                "card.consts",
+                ", ".join(
+                    f"{c.name} = {value_text(c) if c.value is not None else shape_text(c.shape)}"
+                    for c in consts
+                ),
             )
         )
     if node.fused:
-        lines.append(f"fused   {', '.join(node.fused)} (one kernel)")
+        lines.append(row("card.fused", f"{', '.join(node.fused)} {tr('card.one_kernel', lang)}"))
     if node.grad:
-        lines.append(f"grad    {node.grad}")
+        lines.append(row("card.grad", str(node.grad)))
     if node.grad_of is not None and node.grad_of in graph.nodes:
-        lines.append(f"grad of {graph.nodes[node.grad_of].name}")
+        name = graph.nodes[node.grad_of].name
+        lines.append(row("card.grad_of", tr("card.grad_of_name", lang, name=name)))
     if node.error:
-        lines.append(f"error   {node.error}")
+        lines.append(row("card.error", str(node.error)))
     return "\n".join(lines)
 
 
@@ -76,7 +106,7 @@ class NodeCard(Static):
 
     def show_node(self, graph: GraphModel, node: NodeInfo | None, fold: FoldBox | None) -> None:
         """Fill the card (and reveal it)."""
-        text = card_text(graph, node, fold)
+        text = card_text(graph, node, fold, str(getattr(self.app, "lang", "en")))
         if text != self._text:
             self._text = text
             self.update(Content(text))
