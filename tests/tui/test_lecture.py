@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 from pathlib import Path
+from typing import Any
 
 from rich.cells import cell_len
 from textual.app import App
@@ -118,6 +119,18 @@ async def test_presentation_mode_key() -> None:
         assert app.theme == "cgviz-dark" and not app.screen.has_class("-present")
 
 
+def script_app(scene: Any) -> Any:
+    """The app on one loaded script, deterministic, no GPU."""
+    return make_app(
+        scene=scene.name,
+        scenes={scene.name: scene},
+        speed="full",
+        deterministic=True,
+        gpu_status=lambda: (False, "no cupy (test)"),
+        device_info=lambda name: dict(CPU_FACTS),
+    )
+
+
 async def test_a_script_that_raises_shows_its_traceback(tmp_path: Path) -> None:
     from tui.engine_link.script import load_script_scene
     from tui.screens.traceback import TracebackScreen
@@ -126,14 +139,7 @@ async def test_a_script_that_raises_shows_its_traceback(tmp_path: Path) -> None:
     script.write_text("import torch\n\nx = torch.randn(3, 4)\ny = x.mm(torch.randn(5, 2))\n")
     scene = load_script_scene(str(script), "cpu", None)
     assert scene.aliases == ["torch"] and "engine.eager" in scene.caption
-    app = make_app(
-        scene=scene.name,
-        scenes={scene.name: scene},
-        speed="full",
-        deterministic=True,
-        gpu_status=lambda: (False, "no cupy (test)"),
-        device_info=lambda name: dict(CPU_FACTS),
-    )
+    app = script_app(scene)
     async with app.run_test(size=(160, 48)) as pilot:
         await finish(pilot)
         await pilot.pause()
@@ -163,14 +169,7 @@ async def test_a_script_shows_what_it_prints_and_takes_the_width_of_its_side(
     )
     scene = load_script_scene(str(script), "cpu", None)
     assert scene.sides == ("eager",)
-    app = make_app(
-        scene=scene.name,
-        scenes={scene.name: scene},
-        speed="full",
-        deterministic=True,
-        gpu_status=lambda: (False, "no cupy (test)"),
-        device_info=lambda name: dict(CPU_FACTS),
-    )
+    app = script_app(scene)
     async with app.run_test(size=(160, 48)) as pilot:
         await finish(pilot)
         await pilot.pause()
