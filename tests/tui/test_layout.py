@@ -139,46 +139,6 @@ def test_edge_grid_merges_junctions() -> None:
     assert "┬" in text or "├" in text or "┼" in text or "┐" in text
 
 
-async def test_a_growing_eager_pane_rescales_a_few_times_then_keeps_its_boxes() -> None:
-    """Iteration 1 shrinks its boxes as the graph outgrows the pane; iteration 2 starts with
-    the boxes iteration 1 ended with and keeps them (no flip-flopping between sizes)."""
-    from textual.app import App
-
-    from tui.view.model import GraphModel
-    from tui.widgets import GraphView
-
-    class One(App[None]):
-        def compose(self):  # type: ignore[no-untyped-def]
-            yield GraphView("eager", id="g")
-
-    app = One()
-    async with app.run_test(size=(60, 16)) as pilot:
-        view = app.query_one(GraphView)
-        await pilot.pause()
-        per_iteration = []
-        for it in range(2):
-            graph = GraphModel(f"eager:{it}", "eager")
-            view.show(graph)
-            seen = []
-            for i in range(24):  # a chain with a side input per op: deep and a little wide
-                graph.add({"node": 2 * i, "name": f"w{i}", "op": "Leaf", "inputs": []})
-                graph.add(
-                    {
-                        "node": 2 * i + 1,
-                        "name": f"op{i}",
-                        "op": "Add",
-                        "inputs": [2 * i - 1, 2 * i] if i else [0],
-                    }
-                )
-                view.sync()
-                if not seen or seen[-1] != view._choice:
-                    seen.append(view._choice)
-            per_iteration.append(seen)
-        assert 2 <= len(per_iteration[0]) <= 4, per_iteration[0]
-        assert per_iteration[1] == [per_iteration[0][-1]], per_iteration
-        assert view.box_in_use == "mini"
-
-
 def test_fit_tries_sizes_largest_first_and_settles_on_the_most_shown() -> None:
     from tui.drawing.fit import candidates, draw, fits, most_shown
 

@@ -16,10 +16,11 @@ from textual.strip import Strip
 from tui.drawing.boxes import BoxText, box_row
 from tui.drawing.canvas import EdgeGrid, runs
 from tui.drawing.derived import DerivedPlan
+from tui.drawing.eager import EagerMap, first_way, site_keys
 from tui.drawing.fit import candidates, draw, fits, most_shown
 from tui.drawing.fold import PREFIX, FoldBox, Folding, View, fold_state, fold_view
 from tui.drawing.labels import CAPS, Label, label_of, width_for
-from tui.drawing.layout import AppendPlacer, Layout
+from tui.drawing.layout import MARGIN, Edge, Layout
 from tui.drawing.plan import place_full
 from tui.view.stats import fmt_ns
 
@@ -165,8 +166,11 @@ class GraphView(ScrollView, can_focus=True):
         """The labels each box's width is measured on: its own, and as built / as run its
         label in the other graph too, so a shared box keeps its width and place."""
         self._order: list[NodeId] = []
-        self._placer: AppendPlacer | None = None
-        self._placer_key: tuple[object, ...] = ()
+        self._map = EagerMap()
+        """Eager: where each site's box goes, from the last finished iteration."""
+        self._done: GraphModel | None = None
+        """Eager: the last iteration seen to its end (the map is made from it)."""
+        self._to_first = False
         self._seen = (-1, -1)
         self._heat_max = 0
         self._base: Style | None = None
@@ -363,19 +367,15 @@ class GraphView(ScrollView, can_focus=True):
         self._labels = {vid: label_of(graph, view, vid) for vid, _ in nodes}
         self._widths = {vid: [label] for vid, label in self._labels.items()}
         if self.mode == "eager":
-            key = (graph.id, self.folding)
-            if self._placer is None or key != self._placer_key:
-                self._placer, self._placer_key = AppendPlacer(), key
-            for vid, ins in nodes:
-                self._placer.add(vid, ins)
-            placements = dict(self._placer.placed)
-        elif graph.base is not None:  # derived (as run): shared boxes stay where they were
-            placements = DerivedPlan(nodes, place_full(self._also(graph.base).nodes))
+            self.layout_ = self._eager_layout(graph, nodes)
         else:
-            placements = place_full(nodes)
-            if graph.derived is not None:
-                self._also(graph.derived)
-        self.layout_ = self._fit_layout(placements, nodes)
+            if graph.base is not None:  # derived (as run): shared boxes stay where they were
+                placements = DerivedPlan(nodes, place_full(self._also(graph.base).nodes))
+            else:
+                placements = place_full(nodes)
+                if graph.derived is not None:
+                    self._also(graph.derived)
+            self.layout_ = self._fit_layout(placements, nodes)
         self._order = [vid for vid, _ in nodes]
         pruned = {vid for vid in self._order if self._state_of(vid) == "pruned"}
         self._edges = EdgeGrid(self.layout_, pruned)
@@ -396,7 +396,68 @@ class GraphView(ScrollView, can_focus=True):
         size = Size(max(old.width, self.layout_.width), max(old.height, self.layout_.height))
         if size != self.virtual_size:
             self.virtual_size = size
+        if self._to_first and self._order and room_known(self):
+            self._to_first = False
+            self._scroll_to_first()
         self._invalidate()
+
+    # ------------------------------------------------------------ eager placement
+
+    def _eager_layout(self, graph: GraphModel, nodes: list[tuple[NodeId, list[NodeId]]]) -> Layout:
+        """The iteration so far, each node where its site was last iteration (the map), in
+        one box size and orientation for the whole iteration."""
+        if self._refit and room_known(self):
+            self._refit = False
+            self._remap()
+        keys = site_keys(graph, nodes)
+        on_keys = [(keys[v], [keys[i] for i in ins if i in keys]) for v, ins in nodes]
+        drawn = self._map.draw(on_keys)
+        vid_of = {k: v for v, k in keys.items()}
+        out = Layout(drawn.orientation, width=drawn.width, height=drawn.height)
+        out.boxes = {vid_of[k]: box for k, box in drawn.boxes.items() if k in vid_of}
+        out.edges = [
+            Edge(vid_of[e.src], vid_of[e.dst], e.points)
+            for e in drawn.edges
+            if e.src in vid_of and e.dst in vid_of
+        ]
+        way = self._map.way
+        if way != self._choice:
+            self._keep_size = False  # another box size: the canvas starts afresh
+        elif self._map.plan is not None:
+            self._keep_size = False  # the map's canvas is the whole iteration's already
+        self._choice, self.box_in_use = way, way[1]
+        return out
+
+    def _finish(self, graph: GraphModel) -> None:
+        """An eager iteration ended: lay its whole graph out as the map for the next."""
+        view = fold_view(graph, self.folding)
+        keys = site_keys(graph, view.nodes)
+        on_keys = [(keys[v], [keys[i] for i in ins if i in keys]) for v, ins in view.nodes]
+        labels = {keys[vid]: label_of(graph, view, vid) for vid, _ in view.nodes}
+        pref = str(self.orientation)
+        tries = candidates("static", pref, self.auto_orientation, str(self.box_size))
+        room = (self.size.width, self.size.height)
+        self._map.finish(on_keys, tries, room, lambda k, size: width_for(labels[k], size), pref)
+        self._done = graph
+
+    def _remap(self) -> None:
+        """The pane's size, orientation, box size or folding changed: make the map again
+        from the last finished iteration (or pick the first iteration's boxes afresh)."""
+        self._map.forget()
+        if self._done is not None and self._done is not self.graph:
+            self._finish(self._done)
+        w, h = self.size
+        self._map.start(first_way(str(self.orientation), w, h, str(self.box_size)))
+
+    def _scroll_to_first(self) -> None:
+        """Scroll to an iteration's first node: from the top left, as little as shows it."""
+        box = self.layout_.boxes.get(self._order[0])
+        if box is None:
+            return
+        w, h = self.scrollable_content_region.size
+        x = 0 if box.x2 + MARGIN <= w else box.x - MARGIN
+        y = 0 if box.y2 + MARGIN <= h else box.y - MARGIN
+        self.scroll_to(x, y, animate=False, immediate=True)
 
     def _also(self, other: GraphModel) -> View:
         """Measure shared boxes on ``other``'s labels too (the graph as built or as run)."""
@@ -478,8 +539,15 @@ class GraphView(ScrollView, can_focus=True):
     def show(self, graph: GraphModel | None) -> None:
         """Draw this graph from now on (or nothing); a new graph starts an empty canvas."""
         if graph is not self.graph:
+            old = self.graph
+            if self.mode == "eager" and old is not None and old.nodes and room_known(self):
+                self._finish(old)  # the iteration it showed has ended: the map for the next
             self.graph = graph
             self.selected = None
+            if self.mode == "eager":
+                w, h = self.size
+                self._map.start(first_way(str(self.orientation), w, h, str(self.box_size)))
+                self._to_first = True
             self.relayout()
             if graph is not None:
                 graph.take_changed()
@@ -487,7 +555,7 @@ class GraphView(ScrollView, can_focus=True):
     def forget(self) -> None:
         """Drop the drawn graph and its placements (a replay stepped back: draw afresh)."""
         self.graph = None
-        self._placer, self._placer_key = None, ()
+        self._map, self._done = EagerMap(), None
         self._keep_size, self._refit = False, True
         self.relayout()
 
@@ -627,3 +695,8 @@ class GraphView(ScrollView, can_focus=True):
             self.post_message(self.Selected(self, None, self._folds.get(vid)))
         else:
             self.post_message(self.Selected(self, self.graph.nodes.get(vid), None))
+
+
+def room_known(view: GraphView) -> bool:
+    """The pane has been given its size (a map fitted before that would fit nothing)."""
+    return bool(view.size.area)

@@ -1,0 +1,149 @@
+"""Eager placement holds still: one box size per iteration, a site's node where it was last
+iteration, only a new part placed, every iteration scrolled to its first node."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tui.drawing.eager import EagerMap, first_way
+from tui.drawing.fit import candidates
+
+
+def loop_events(iterations: int, scene: str = "two-layer") -> list[list[dict[str, Any]]]:
+    """The node_created events of each eager iteration of a real scene (run in-process)."""
+    from engine.events import recording
+    from engine.scenes import SCENES
+
+    with recording() as events:
+        side = "eager" if "eager" in SCENES[scene].sides else None
+        SCENES[scene].run(iterations=iterations, side=side, small=True)
+    per: dict[str, list[dict[str, Any]]] = {}
+    for ev in events:
+        if ev.get("kind") == "node_created" and ev.get("mode") == "eager":
+            per.setdefault(str(ev["graph"]), []).append(ev)
+    return list(per.values())
+
+
+def chain_with_branch(branch: bool) -> list[tuple[Any, list[Any]]]:
+    """x, w -> mm -> relu -> loss; with ``branch`` a side op on relu (a new site)."""
+    nodes: list[tuple[Any, list[Any]]] = [
+        ("x", []),
+        ("w", []),
+        ("mm", ["x", "w"]),
+        ("relu", ["mm"]),
+        ("loss", ["relu"]),
+    ]
+    if branch:
+        nodes.insert(4, ("extra", ["relu"]))
+    return nodes
+
+
+def test_first_way_leaves_room_for_six_layers() -> None:
+    assert first_way("TB", 52, 27) == ("TB", "mini", None)
+    assert first_way("TB", 80, 60)[1] == "full"
+    assert first_way("LR", 40, 10, "compact") == ("LR", "compact", None)
+
+
+def test_the_map_puts_every_site_where_it_was_and_grows_into_one_picture() -> None:
+    emap = EagerMap()
+    emap.start(("TB", "mini", None))
+    nodes = chain_with_branch(False)
+    for k in range(1, len(nodes) + 1):  # iteration 1: append-only, nothing moves
+        emap.draw(nodes[:k])
+    tries = candidates("static", "TB", True, "auto")
+    emap.finish(nodes, tries, (80, 40))
+    held = emap.held
+    assert held is not None
+    for _ in range(2):  # iterations 2 and 3: each node at its place, the canvas fixed
+        emap.start(("TB", "mini", None))
+        for k in range(1, len(nodes) + 1):
+            layout = emap.draw(nodes[:k])
+            assert {n: layout.boxes[n] for n, _ in nodes[:k]} == {
+                n: held.boxes[n] for n, _ in nodes[:k]
+            }
+            assert (layout.width, layout.height) == (held.width, held.height)
+            assert {(e.src, e.dst) for e in layout.edges} == {
+                (i, n) for n, ins in nodes[:k] for i in ins
+            }
+        emap.finish(nodes, tries, (80, 40))
+        assert emap.held is held
+
+
+def test_a_branch_places_only_the_new_part() -> None:
+    """Old sites keep their place across their layer (below the new part, the channel its
+    edges need may push them a row or two along); from the next iteration nothing moves."""
+    emap = EagerMap()
+    tries = candidates("static", "TB", True, "auto")
+    plain = chain_with_branch(False)
+    emap.finish(plain, tries, (80, 40))
+    held = emap.held
+    assert held is not None
+    branched = chain_with_branch(True)
+    emap.start(("TB", "mini", None))
+    for k in range(1, len(branched) + 1):
+        layout = emap.draw(branched[:k])
+        for n, _ in branched[:k]:
+            if n in held.boxes:
+                old, new = held.boxes[n], layout.boxes[n]
+                assert new.x == old.x and 0 <= new.y - old.y <= 2, f"{n} moved: {old} {new}"
+    extra = layout.boxes["extra"]
+    assert all(not extra.overlaps(b) for n, b in layout.boxes.items() if n != "extra")
+    for n in ("x", "w", "mm", "relu"):  # above the new part: exactly where they were
+        assert layout.boxes[n] == held.boxes[n]
+    emap.finish(branched, tries, (80, 40))  # one new node of six: the map keeps its places
+    again = emap.held
+    assert again is not None and again.boxes == layout.boxes
+    emap.start(("TB", "mini", None))
+    for k in range(1, len(branched) + 1):
+        assert emap.draw(branched[:k]).boxes == {n: again.boxes[n] for n, _ in branched[:k]}
+
+
+@pytest.mark.parametrize(("scene", "size"), [("two-layer", (60, 27)), ("torch-nn", (60, 30))])
+async def test_the_eager_pane_holds_still_over_iterations(
+    scene: str, size: tuple[int, int]
+) -> None:
+    """Nothing moves while an iteration grows, nor from one iteration to the next; one box
+    size per iteration; each iteration starts scrolled to its first node."""
+    from textual.app import App
+    from textual.geometry import Region
+
+    from tui.view.model import GraphModel
+    from tui.widgets import GraphView
+
+    class One(App[None]):
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield GraphView("eager", id="g")
+
+    iterations = loop_events(4, scene)
+    assert len(iterations) == 4
+    app = One()
+    async with app.run_test(size=size) as pilot:
+        view = app.query_one(GraphView)
+        await pilot.pause()
+        last: dict[Any, Any] = {}
+        for it, evs in enumerate(iterations):
+            view.scroll_to(200, 200, animate=False, immediate=True)  # a stale scroll position
+            graph = GraphModel(f"eager:{it}", "eager", iteration=it)
+            view.show(graph)
+            ways, boxes = set(), {}
+            for k, ev in enumerate(evs):
+                graph.add(ev)
+                view.sync()
+                await pilot.pause()
+                ways.add(view._choice)
+                if k == 0:
+                    first = view.layout_.boxes[int(ev["node"])]
+                    x, y = view.scroll_offset
+                    shown = Region(int(x), int(y), *view.scrollable_content_region.size)
+                    assert shown.contains_region(Region(first.x, first.y, first.w, first.h)), (
+                        f"iteration {it}: its first node is out of view"
+                    )
+                for vid, box in view.layout_.boxes.items():  # nothing moves mid-iteration
+                    assert boxes.setdefault(vid, box) == box, f"iteration {it}: {vid} moved"
+            assert len(ways) == 1, f"iteration {it} changed box size or orientation: {ways}"
+            here = {(n.index, n.op): view.layout_.boxes[n.id] for n in graph.nodes.values()}
+            if it >= 2:  # from the map on, a site's node goes where it was last time
+                assert here == last, f"iteration {it} moved a site's box"
+            last = here
