@@ -134,3 +134,10 @@ class TestBench:
         assert snap_compare(
             build_app(iterations=1, bench=fixture), terminal_size=(160, 48), run_before=run_before
         )
+
+
+class TestRace:
+    def test_race_mode(self, snap_compare) -> None:
+        assert snap_compare(
+            build_app(iterations=2, race=True), terminal_size=(160, 48), run_before=_run
+        )
