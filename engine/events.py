@@ -9,6 +9,13 @@ template, and hand it to :meth:`EventStream.send`, which stamps ``seq`` and ``t_
 consumers see the same plain dict either way. An event belongs to its consumers once sent;
 values inside it (``shape``, ``inputs``) may be shared between events and are read-only.
 
+Detail. The engine works in units: a static ``Session.run`` and an eager iteration. A consumer
+that cannot use every node event of every unit (a UI at full speed) says so with one call,
+:meth:`EventStream.want`, before the units it means start: a unit then sends ``"totals"`` (its
+ops timed and added up into ``op_totals``) instead of ``"nodes"``. The engine asks
+:meth:`EventStream.open_unit` once as each unit starts, so a unit is never half and half;
+nothing else thins the stream.
+
 A trace file is a header line followed by one event per line (JSON lines). Reading a truncated,
 corrupt or foreign file raises :class:`TraceError` naming the file and line.
 """
@@ -22,6 +29,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NotRequired, TypedDict, get_args
 
@@ -163,10 +171,10 @@ KINDS: dict[str, tuple[str, ...]] = {
     # dicts as node_created's payload), replaced ({old id: new id}), stats {nodes_before,
     # nodes_after}
     "graph_rewritten": ("graph", "pass", "removed", "added", "replaced", "stats"),
-    # a static run / eager iteration whose node events were not sent: folded by the UI's engine
-    # process when it skims at full speed (never while recording), or not built at all by the
-    # engine while STREAM.detail is "totals": ops = {op: [calls, total_ns, flops]} on device;
-    # + skimmed (node events not sent)
+    # a static run / eager iteration that reported "totals" (see EventStream.want): its node
+    # events were never built; ops = {op: [calls, total_ns, flops]} on device, one event per
+    # device just before the run_finished / iteration_finished closing it; + skimmed (events
+    # not sent: two per op, and the run_started / eager graph_created that would have opened it)
     "op_totals": ("graph", "mode", "device", "ops"),
     # a line the user's script printed (newline dropped), when run under the UI: + stream
     # ("stdout" / "stderr")
@@ -177,6 +185,35 @@ assert set(KINDS) == set(get_args(Kind)), "KINDS and Kind name the same kinds"
 
 class Stopped(Exception):
     """Raised inside the engine (from a pacer) to stop a run promptly."""
+
+
+Detail = Literal["nodes", "totals"]
+"""How much a unit (a static ``Session.run``, an eager iteration) reports of its ops.
+
+``"nodes"``: every node's events (``node_created`` / ``node_started`` / ``node_finished``,
+``grad``), in a graph its ``run_started`` or eager ``graph_created`` opens. ``"totals"``: no
+node-level events and no event opening a graph to draw (a screen never gets half a graph); each
+op is timed as usual and added up, and one ``op_totals`` event per device goes just before the
+unit's ``run_finished`` / ``iteration_finished``. Summary events (iteration and run times,
+metrics, transfers, data waits, errors, graph passes) go either way."""
+
+
+@dataclass
+class _Wish:
+    """What one subscriber asked for with :meth:`EventStream.want`."""
+
+    detail: Detail
+    every_ns: int
+    """With "nodes": a unit of a mode sends nodes at most this often (0: every unit)."""
+    nodes_at: dict[str, int] = field(default_factory=dict)
+    """Mode -> clock when its latest unit that sent nodes began."""
+
+    def takes_nodes(self, mode: str, now: int) -> bool:
+        """Whether a unit of ``mode`` starting at ``now`` should send nodes for this wish."""
+        if self.detail != "nodes":
+            return False
+        last = self.nodes_at.get(mode)
+        return not self.every_ns or last is None or now - last >= self.every_ns
 
 
 class EventStream:
@@ -199,12 +236,8 @@ class EventStream:
         self.paused_ns = 0
         """Nanoseconds spent in the pacer so far: spans that hold several events (a whole
         Session.run, an eager iteration) subtract it, so slow motion never shows as compute."""
-        self.detail = "nodes"
-        """How much a listened-to unit (an eager iteration, a static run) reports of its ops:
-        ``"nodes"`` (every node's events) or ``"totals"`` (no node-level events: the unit's
-        ops are timed and folded into one ``op_totals`` event per device, sent just before the
-        event that closes it). Read once as each unit starts, so a unit is never half and half;
-        the UI's engine process sets it for the units it skims."""
+        self._wishes: dict[Subscriber, _Wish] = {}
+        """Subscriber -> the detail it asked for (see :meth:`want`); absent: every node."""
 
     def subscribe(self, fn: Subscriber) -> Callable[[], None]:
         """Add a subscriber; returns a function that removes it again."""
@@ -218,9 +251,53 @@ class EventStream:
                 if fn in subs:
                     subs.remove(fn)
                 self._subscribers = tuple(subs)
+                if fn not in subs:
+                    self._wishes.pop(fn, None)
                 self.active = bool(subs) or self.pacer is not None
 
         return unsubscribe
+
+    def want(self, fn: Subscriber, detail: Detail = "nodes", *, nodes_per_s: float = 0.0) -> None:
+        """Say how much of each unit subscriber ``fn`` wants, from the next unit that starts.
+
+        The one way to thin the stream. Call it from any thread before the units it is meant
+        for start (and again whenever the wish changes); a unit already under way keeps the
+        detail it started with. A unit sends node events when any subscriber wants them: a
+        subscriber that never called ``want`` (a trace, :func:`recording`) wants every node
+        event, so nothing is ever thinned behind its back.
+
+        Args:
+            fn: a subscriber of this stream (a wish for one that is not subscribed any more is
+                dropped: it may come from another thread just after the unsubscribe).
+            detail: ``"nodes"`` or ``"totals"`` (see :data:`Detail`).
+            nodes_per_s: with ``"nodes"``: at most this many units of each mode (static /
+                eager) a second send their nodes, the others totals; 0 for every unit (a UI
+                at full speed asks for what an eye can follow).
+        """
+        every_ns = int(1e9 / nodes_per_s) if detail == "nodes" and nodes_per_s > 0 else 0
+        with self._lock:
+            if fn not in self._subscribers:
+                return
+            wish = self._wishes.get(fn)
+            if wish is None:
+                self._wishes[fn] = _Wish(detail, every_ns)
+            else:  # keep when its last node unit began: a rate holds across changed wishes
+                wish.detail, wish.every_ns = detail, every_ns
+
+    def open_unit(self, mode: str) -> bool:
+        """For the engine, once as a unit of ``mode`` ("static" / "eager") starts: True when it
+        sends node events, False when it sends op totals (see :meth:`want`)."""
+        wishes = self._wishes
+        if not wishes:
+            return True
+        now = _clock()
+        with self._lock:
+            everyone = len(wishes) < len(self._subscribers)  # some want every node event
+            nodes = everyone or any(w.takes_nodes(mode, now) for w in wishes.values())
+            if nodes:
+                for wish in wishes.values():
+                    wish.nodes_at[mode] = now
+        return nodes
 
     def emit(self, kind: str, **payload: Any) -> None:
         """Deliver one event to every subscriber, then let the pacer run."""
@@ -235,14 +312,19 @@ class EventStream:
         if self.pacer is not None:
             self.pace(event)
 
-    def send(self, event: Event) -> None:
+    def send(self, event: Event, now_ns: int | None = None) -> None:
         """Deliver a pre-built event (it has ``kind`` and its payload): the fast path of ``emit``.
 
         ``seq`` and ``t_ns`` are stamped into ``event`` (placing them first in a template keeps
         the usual key order). The dict is handed over: the caller must not reuse it.
+
+        Args:
+            event: the event.
+            now_ns: the ``time.perf_counter_ns()`` it happened at, when the caller just read
+                the clock (a kernel's end); else the clock is read here.
         """
         event["seq"] = next(self._seq)
-        event["t_ns"] = _clock() - self._t0
+        event["t_ns"] = (_clock() if now_ns is None else now_ns) - self._t0
         for fn in self._subscribers:
             fn(event)
         if self.pacer is not None:
@@ -271,10 +353,17 @@ STREAM = EventStream()
 
 
 @contextmanager
-def recording(stream: EventStream = STREAM) -> Iterator[list[Event]]:
-    """Collect every event emitted inside the block into a list."""
+def recording(stream: EventStream = STREAM, detail: Detail | None = None) -> Iterator[list[Event]]:
+    """Collect every event emitted inside the block into a list.
+
+    Args:
+        stream: the stream to listen to.
+        detail: what to :meth:`~EventStream.want` of each unit (None: every node event).
+    """
     events: list[Event] = []
     unsubscribe = stream.subscribe(events.append)
+    if detail is not None:
+        stream.want(events.append, detail)
     try:
         yield events
     finally:

@@ -10,12 +10,12 @@ the Python loop came back round. Tensors made outside the graph (``x``, ``w1`` b
 or last iteration's values) get a ``Leaf`` node the first time the graph uses them, named after
 the caller's variable when one holds them.
 
-Totals. An iteration that starts while ``STREAM.detail`` is ``"totals"`` builds no node-level
-events (no nodes, leaves or grads): each op is timed as usual (the host clock on the CPU,
-``Device.measure`` elsewhere) and added up per call site, and one ``op_totals`` event per
-device ({op: [calls, total_ns, flops]}) goes just before its ``iteration_finished``. Its call
-sites are still looked up (the loop's return to the first site ends the iteration, and the
-site's cache holds the op's flops).
+Totals. An iteration for which ``STREAM.open_unit`` says "totals" (what its subscribers asked
+for with ``STREAM.want``) sends no ``graph_created`` and builds no node-level events (no nodes,
+leaves or grads): each op is timed as usual, on the one path every op takes (:func:`traced`),
+and added up per call site, and one ``op_totals`` event per device ({op: [calls, total_ns,
+flops]}) goes just before its ``iteration_finished``. Its call sites are still looked up (the
+loop's return to the first site ends the iteration, and the site's cache holds the op's flops).
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ class State:
         self.paused0 = 0  # STREAM.paused_ns when the iteration began
         self.devices: set[Device] = set()
         self.last = -1  # node id of the op traced last (-1: none, or a folded op)
-        self.folding = False  # this iteration reports op totals, not nodes (STREAM.detail)
+        self.folding = False  # this iteration reports op totals, not nodes (STREAM.open_unit)
         self.totals: dict[_Site, list[int]] = {}  # site -> [calls, total_ns, flops] (folding)
 
 
@@ -136,8 +136,9 @@ def _start(site: tuple[CodeType, int] | None) -> None:
     st.t0 = time.perf_counter_ns()
     st.paused0 = STREAM.paused_ns
     STREAM.emit("iteration_started", mode="eager", iteration=st.iteration)
-    STREAM.emit("graph_created", graph=st.graph, mode="eager", iteration=st.iteration)
-    st.folding = STREAM.detail == "totals"  # read after the events that open the iteration
+    st.folding = not STREAM.open_unit("eager")
+    if not st.folding:
+        STREAM.emit("graph_created", graph=st.graph, mode="eager", iteration=st.iteration)
 
 
 def _finish() -> None:
@@ -172,6 +173,7 @@ def _emit_totals(graph: str | None) -> None:
             t[2] += flops
     st.totals = {}
     st.folding = False
+    unsent = 1  # the graph_created not sent, counted with the first device's totals
     for device, ops in per_device.items():
         STREAM.emit(
             "op_totals",
@@ -179,8 +181,9 @@ def _emit_totals(graph: str | None) -> None:
             mode="eager",
             device=device,
             ops=ops,
-            skimmed=2 * sum(t[0] for t in ops.values()),
+            skimmed=2 * sum(t[0] for t in ops.values()) + unsent,
         )
+        unsent = 0
 
 
 def _site(frame: FrameType | None) -> tuple[tuple[CodeType, int] | None, int, str]:
@@ -487,12 +490,14 @@ def traced(
     attrs: dict[str, Any],
     dev: Device,
 ) -> Any:
-    """Create, time and finish one op's node; returns the kernel's result.
+    """Run and time one op; returns the kernel's result. Every op takes this one path while
+    anyone listens.
 
-    One function on purpose (it runs for every op while anyone listens): the node's static
-    facts come from the call site's cache, its two events (``node_created`` just before the
-    kernel, ``node_finished`` after it) are delivered inline (what ``STREAM.send`` does),
-    outside the timed region; on the CPU the host clock is read right around the kernel. An
+    The node's static facts come from the call site's cache. An iteration that reports nodes
+    gets the node's two events (``node_created`` just before the kernel, ``node_finished``
+    after it), sent outside the timed region; one that reports totals adds the op's call,
+    time and flops to its site's totals instead. On the CPU the host clock is read right
+    around the kernel; elsewhere ``Device.measure`` reports the time when it is known. An
     eager node is created and run in one step, so it has no ``node_started``: it is running
     from ``node_created`` to ``node_finished`` (whose ``t_ns - dur_ns`` is when it started).
     """
@@ -506,65 +511,46 @@ def traced(
         st.left_first = True
     if dev not in st.devices:
         st.devices.add(dev)
-    if st.folding:
-        return _folded(info, op, args, attrs, dev)
-    token = st.token
-    inputs = []
-    for p in parents:
-        if p is not None:
-            inputs.append(p._nid if p._gtok == token else _node_id(p, frame))
-    nid = st.next_id
-    st.next_id = nid + 1
+    graph, nid = st.graph, -1
+    acc: list[int] | None = None
+    if st.folding:  # no node: the op counts into its site's totals
+        acc = st.totals.get(info)
+        if acc is None:
+            acc = st.totals[info] = [0, 0, 0]
+        acc[0] += 1
+        acc[2] += info.flops
+    else:
+        token = st.token
+        inputs = []
+        for p in parents:
+            if p is not None:
+                inputs.append(p._nid if p._gtok == token else _node_id(p, frame))
+        nid = st.next_id
+        st.next_id = nid + 1
+        event = info.created.copy()
+        event["graph"], event["node"], event["inputs"] = graph, nid, inputs
+        STREAM.send(event)
     st.last = nid
-    graph = st.graph
-    stream = STREAM
-    seq, t0_ns, subscribers = stream._seq, stream._t0, stream._subscribers
-    event = info.created.copy()
-    event["seq"], event["t_ns"] = next(seq), _clock() - t0_ns
-    event["graph"], event["node"], event["inputs"] = graph, nid, inputs
-    for fn in subscribers:
-        fn(event)
-    if stream.pacer is not None:
-        stream.pace(event)
     finished = info.finished
     if info.cpu:  # the host clock around the kernel, inline (no callback)
         t0 = _clock()
         out = op.kernel(dev.xp, *args, **attrs)
         t1 = _clock()
+        if acc is not None:
+            acc[1] += t1 - t0
+            return out
         event = finished.copy()
-        event["seq"], event["t_ns"] = next(seq), t1 - t0_ns
         event["graph"], event["node"], event["dur_ns"] = graph, nid, t1 - t0
-        for fn in stream._subscribers:
-            fn(event)
-        if stream.pacer is not None:
-            stream.pace(event)
+        STREAM.send(event, t1)
         return out
 
     def done(dur_ns: int) -> None:
+        if acc is not None:
+            acc[1] += dur_ns
+            return
         event = finished.copy()
         event["graph"], event["node"], event["dur_ns"] = graph, nid, dur_ns
-        stream.send(event)
-
-    return dev.measure(op.kernel, args, attrs, done)
-
-
-def _folded(info: _Site, op: Op, args: tuple[Any, ...], attrs: dict[str, Any], dev: Device) -> Any:
-    """Run and time one op of a folding iteration, adding it to its site's totals."""
-    st = STATE
-    st.last = -1
-    acc = st.totals.get(info)
-    if acc is None:
-        acc = st.totals[info] = [0, 0, 0]
-    acc[0] += 1
-    acc[2] += info.flops
-    if info.cpu:
-        t0 = _clock()
-        out = op.kernel(dev.xp, *args, **attrs)
-        acc[1] += _clock() - t0
-        return out
-
-    def done(dur_ns: int) -> None:
-        acc[1] += dur_ns
+        STREAM.send(event)
 
     return dev.measure(op.kernel, args, attrs, done)
 
@@ -577,6 +563,8 @@ def failed(
     site, line, source = _site(frame)
     _enter(site)
     st = STATE
+    if st.folding:  # an iteration reporting totals has no nodes to name
+        return st.graph, None
     inputs = [_node_id(p, frame) for p in parents if p is not None]
     nid = st.next_id
     st.next_id += 1

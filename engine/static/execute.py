@@ -6,9 +6,10 @@ kernel with device and attributes bound, ``args`` an ``itemgetter`` over the run
 run, never on graph nodes. When anyone listens on ``engine.events.STREAM`` the same steps run
 through ``device.measure`` (host clock on the CPU, CUDA events on the GPU) and every plan node
 gets ``node_started`` / ``node_finished`` (zero-duration, flagged ``const`` / ``folded`` /
-``feed`` / ``noop``, for nodes that need no kernel this run). A run that starts while
-``STREAM.detail`` is ``"totals"`` sends no node events: its nodes are timed the same way and
-added up into one ``op_totals`` event per device ({op: [calls, total_ns, flops]}).
+``feed`` / ``noop``, for nodes that need no kernel this run). A run that reports totals (what
+``STREAM.open_unit`` said as it started) takes the same walk without node events: its nodes
+are timed the same way and added up into one ``op_totals`` event per device ({op: [calls,
+total_ns, flops]}).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any, Literal, TypedDict
 
 from engine import ops as table
 from engine.devices import Device
-from engine.events import STREAM, GraphRewrittenPayload, Stopped
+from engine.events import STREAM, GraphRewrittenPayload, OpTotals, Stopped
 from engine.ops import ShapeError
 
 from . import errors
@@ -161,24 +162,33 @@ class Plan:
                 busy.release()
         return [vals[s] for s in self.output_slots]
 
-    def run_instrumented(self, inputs: Sequence[Any]) -> list[Any]:
-        """Execute like ``run``, timing each node on its device and emitting node events."""
+    def run_instrumented(self, inputs: Sequence[Any], nodes: bool = True) -> list[Any]:
+        """Execute like ``run``, timing each node on its device and reporting it: its node
+        events, or (``nodes`` False) its op's totals (see :meth:`_walk`)."""
         owned = self._busy.acquire(False)
         try:
-            if STREAM.detail == "totals":
-                return self._walk_totals(inputs, owned)
-            return self._walk(inputs, owned)
+            return self._walk(inputs, owned, None if nodes else {})
         finally:
             if owned:
                 self._busy.release()
 
-    def _walk(self, inputs: Sequence[Any], owned: bool) -> list[Any]:
+    def _walk(
+        self, inputs: Sequence[Any], owned: bool, totals: dict[str, OpTotals] | None
+    ) -> list[Any]:
+        """Run every node, timed on its device, and report it.
+
+        With ``totals`` None each node sends ``node_started`` and ``node_finished``; else each
+        adds (calls, ns, flops) to its op's entry in ``totals[device]`` (a node with no kernel
+        this run adds a call of 0 ns), sent at the end as one ``op_totals`` event per device.
+        """
         vals = self.template.copy()
         for s, v in zip(self.input_slots, inputs, strict=True):
             vals[s] = v
         send = STREAM.send
-        pending: list[tuple[Node, Any, list[Any], list[int]]] = []
-        for node in self.nodes:
+        pending: list[tuple[Node, Any, list[Any], list[int], list[int] | None]] = []
+        counted = 0
+        t: list[int] | None = None
+        for index, node in enumerate(self.nodes):
             kind, dev = node.kind, node.device
             if kind == "unpack":
                 vals[node.out] = node.fn(vals[node.ins[0]])  # type: ignore[misc]
@@ -188,10 +198,15 @@ class Plan:
             if kind == "transfer":
                 self._transfer(node, vals)
                 continue
-            send(self._started(node))
+            if totals is None:
+                send(self._started(node))
+            else:
+                counted += 1
+                t = _tally(totals, dev.name, node.op.type)
             if kind != "run":
-                v = vals[node.out] if node.out >= 0 else None
-                send(self._finished(node, v, (), 0))
+                if t is None:
+                    v = vals[node.out] if node.out >= 0 else None
+                    send(self._finished(node, v, (), 0))
                 continue
             args = [vals[i] for i in node.ins]
             box: list[int] = []
@@ -207,16 +222,38 @@ class Plan:
             vals[node.out] = v
             for s in node.frees:
                 vals[s] = None
-            shapes = [getattr(a, "shape", None) for a in args]
-            if box:
+            if t is not None:
+                t[2] += self._flops(index, node.op, v, args)
+                shapes = []
+            else:
+                shapes = [getattr(a, "shape", None) for a in args]
+            if not box:  # a GPU time arrives when the device is flushed
+                pending.append((node, v, shapes, box, t))
+            elif t is not None:
+                t[1] += box[0]
+            else:
                 send(self._finished(node, v, shapes, box[0]))
-            else:  # a GPU time arrives when the device is flushed
-                pending.append((node, v, shapes, box))
-        if pending:
+        if pending or totals is not None:
             for dev in self.devices:
                 dev.flush()
-            for node, v, shapes, box in pending:
-                send(self._finished(node, v, shapes, box[0] if box else 0))
+            for node, v, shapes, box, t in pending:
+                dur = box[0] if box else 0
+                if t is not None:
+                    t[1] += dur
+                else:
+                    send(self._finished(node, v, shapes, dur))
+        if totals is not None:
+            unsent = 1  # the run_started not sent, counted with the first device's totals
+            for device, ops in totals.items():
+                STREAM.emit(
+                    "op_totals",
+                    graph=self.graph_id,
+                    mode="static",
+                    device=device,
+                    ops=ops,
+                    skimmed=2 * counted + unsent,
+                )
+                unsent = 0
         return [vals[s] for s in self.output_slots]
 
     def _started(self, node: Node) -> dict[str, Any]:
@@ -285,66 +322,6 @@ class Plan:
         for s in node.frees:
             vals[s] = None
 
-    def _walk_totals(self, inputs: Sequence[Any], owned: bool) -> list[Any]:
-        """``_walk`` without node events: each node adds (calls, ns, flops) to its op's totals
-        on its device (a node with no kernel this run adds a call of 0 ns), sent at the end
-        as one ``op_totals`` event per device."""
-        vals = self.template.copy()
-        for s, v in zip(self.input_slots, inputs, strict=True):
-            vals[s] = v
-        totals: dict[str, dict[str, list[int]]] = {}
-        nodes = 0
-        for index, node in enumerate(self.nodes):
-            kind, dev = node.kind, node.device
-            if kind == "unpack":
-                vals[node.out] = node.fn(vals[node.ins[0]])  # type: ignore[misc]
-                for s in node.frees:
-                    vals[s] = None
-                continue
-            if kind == "transfer":
-                self._transfer(node, vals)
-                continue
-            nodes += 1
-            ops = totals.get(dev.name)
-            if ops is None:
-                ops = totals[dev.name] = {}
-            t = ops.get(node.op.type)
-            if t is None:
-                t = ops[node.op.type] = [0, 0, 0]
-            t[0] += 1
-            if kind != "run":
-                continue
-            args = [vals[i] for i in node.ins]
-
-            def done(dur_ns: int, t: list[int] = t) -> None:
-                t[1] += dur_ns
-
-            try:
-                fn = node.fast if owned and node.fast is not None else node.fn
-                v = dev.measure(_invoke, (fn, *args), {}, done)
-            except Stopped:
-                raise
-            except Exception as e:
-                raise self.failure(node.out, node.ins, vals, e) from (
-                    None if isinstance(e, OpError) else e
-                )
-            vals[node.out] = v
-            for s in node.frees:
-                vals[s] = None
-            t[2] += self._flops(index, node.op, v, args)
-        for dev in self.devices:
-            dev.flush()
-        for device, ops in totals.items():
-            STREAM.emit(
-                "op_totals",
-                graph=self.graph_id,
-                mode="static",
-                device=device,
-                ops=ops,
-                skimmed=2 * nodes,
-            )
-        return [vals[s] for s in self.output_slots]
-
     def _flops(self, index: int, op: Operation, v: Any, args: Sequence[Any]) -> int:
         """The flops of node ``index`` (op ``op``) making ``v`` from ``args``: what its
         ``node_finished`` would say (0 without a rule), cached per node and shapes."""
@@ -385,6 +362,18 @@ def report(err: BaseException) -> None:
     if op is not None:
         payload.update(graph=op.graph.graph_id, node=op._id, name=op.name)
     STREAM.emit("error", **payload)
+
+
+def _tally(totals: dict[str, OpTotals], device: str, op: str) -> list[int]:
+    """``op``'s [calls, total_ns, flops] on ``device`` in ``totals``, with this call counted."""
+    ops = totals.get(device)
+    if ops is None:
+        ops = totals[device] = {}
+    t = ops.get(op)
+    if t is None:
+        t = ops[op] = [0, 0, 0]
+    t[0] += 1
+    return t
 
 
 def gather(slots: Sequence[int]) -> Callable[[list[Any]], Any]:

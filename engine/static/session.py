@@ -355,17 +355,19 @@ class Session:
             g.announce()
         gid = g.graph_id
         STREAM.emit("iteration_started", mode="static", iteration=run)
-        STREAM.emit(
-            "run_started",
-            graph=gid,
-            run=run,
-            fetches=entry.fetch_ids,
-            plan=[op._id for op in plan.ops],
-            device=self.device.name,
-            folded=plan.folded,
-            fallbacks=plan.fallbacks,
-            branches={str(k): v for k, v in plan.branches.items()},
-        )
+        nodes = STREAM.open_unit("static")  # else totals: no run_started, no node events
+        if nodes:
+            STREAM.emit(
+                "run_started",
+                graph=gid,
+                run=run,
+                fetches=entry.fetch_ids,
+                plan=[op._id for op in plan.ops],
+                device=self.device.name,
+                folded=plan.folded,
+                fallbacks=plan.fallbacks,
+                branches={str(k): v for k, v in plan.branches.items()},
+            )
         t0, paused0 = time.perf_counter_ns(), STREAM.paused_ns
         failed = True
         try:
@@ -386,7 +388,7 @@ class Session:
                         run=run,
                     )
                 moved.append(v)
-            outs = self._results(entry, plan.run_instrumented(moved), run)
+            outs = self._results(entry, plan.run_instrumented(moved, nodes), run)
             failed = False
         finally:
             dur = time.perf_counter_ns() - t0 - (STREAM.paused_ns - paused0)  # minus pauses

@@ -1,98 +1,45 @@
-"""The engine process's skimming, event by event: what a skimmed unit sends and folds."""
+"""Skimming: what the UI asks the engine for, and what a skimmed unit then sends."""
 
 from __future__ import annotations
 
-from tui.engine_link.skimmer import Skimmer
+from collections import deque
+
+import pytest
+
+from tui.engine_link.skimmer import DETAIL_HZ, HIGH_WATER, LOW_WATER, Backlog, wanted
 from tui.view.state import ViewState
 
 
-def eager_iteration(graph: str) -> list[dict]:
-    return [
-        {"kind": "graph_created", "graph": graph, "mode": "eager", "iteration": 0},
-        {"kind": "node_created", "graph": graph, "node": 0, "op": "MatMul", "mode": "eager"},
-        {
-            "kind": "node_finished",
-            "graph": graph,
-            "node": 0,
-            "device": "cpu",
-            "dur_ns": 1000,
-            "flops": 64,
-        },
-        {"kind": "node_created", "graph": graph, "node": 1, "op": "MatMul", "mode": "eager"},
-        {
-            "kind": "node_finished",
-            "graph": graph,
-            "node": 1,
-            "device": "cpu",
-            "dur_ns": 3000,
-            "flops": 64,
-        },
-        {"kind": "iteration_finished", "mode": "eager", "iteration": 0, "dur_ns": 9000},
-    ]
+def test_the_rule_every_node_when_paced_or_recording_totals_when_behind() -> None:
+    assert wanted(full_speed=True, behind=False, complete=False) == ("nodes", DETAIL_HZ)
+    assert wanted(full_speed=True, behind=True, complete=False) == ("totals", 0.0)
+    assert wanted(full_speed=True, behind=True, complete=True) == ("nodes", 0.0)
+    assert wanted(full_speed=False, behind=True, complete=False) == ("nodes", 0.0)
 
 
-def skim(skimmer: Skimmer, events: list[dict], full_speed: bool = True) -> list[dict]:
-    """What the child would send of ``events`` (its subscriber's logic)."""
-    out = []
-    for ev in events:
-        if ev["kind"] == "graph_created":
-            if skimmer.start(ev, full_speed):
-                continue
-        elif ev["kind"] == "iteration_finished":
-            out.extend(skimmer.finish(ev))
-        elif ev["graph"] in skimmer.skipping:
-            skimmer.fold(ev)
-            continue
-        out.append(ev)
-    return out
+def test_the_backlog_is_behind_over_high_water_until_under_low_water() -> None:
+    b = Backlog()
+    assert not b.changed(HIGH_WATER) and not b.behind
+    assert b.changed(HIGH_WATER + 1) and b.behind
+    assert not b.changed(LOW_WATER) and b.behind
+    assert b.changed(LOW_WATER - 1) and not b.behind
 
 
-def test_behind_skims_every_iteration_into_op_totals() -> None:
-    s = Skimmer()
-    s.behind = True
-    sent = skim(s, eager_iteration("eager:0"))
-    assert [e["kind"] for e in sent] == ["op_totals", "iteration_finished"]
-    totals = sent[0]
-    assert totals["ops"] == {"MatMul": [2, 4000, 128]} and totals["skimmed"] == 5
+def test_op_totals_fold_into_the_device_figures() -> None:
     state = ViewState()
-    for ev in sent:
-        state.apply(ev)
+    state.apply(
+        {
+            "kind": "op_totals",
+            "graph": "eager:0",
+            "mode": "eager",
+            "device": "cpu",
+            "ops": {"MatMul": [2, 4000, 128]},
+            "skimmed": 5,
+        }
+    )
     op = state.devices["cpu"].ops["MatMul"]
     assert (op.count, op.total_ns, op.flops) == (2, 4000, 128)
     assert state.devices["cpu"].gflops == 128 / 4000
-
-
-def test_full_speed_sends_the_first_iteration_whole_and_skims_the_next() -> None:
-    s = Skimmer()
-    first = skim(s, eager_iteration("eager:0"))
-    second = skim(s, eager_iteration("eager:1"))
-    assert len(first) == 6 and [e["kind"] for e in second] == ["op_totals", "iteration_finished"]
-
-
-def test_recording_or_a_paced_run_skims_nothing() -> None:
-    s = Skimmer()
-    s.behind = s.complete = True
-    assert len(skim(s, eager_iteration("eager:0"))) == 6
-    s.complete = False
-    assert len(skim(s, eager_iteration("eager:1"), full_speed=False)) == 6
-
-
-def test_engine_sent_totals_pass_with_the_skimmed_count_and_none_are_added() -> None:
-    s = Skimmer()
-    s.behind = True
-    s.start({"kind": "graph_created", "graph": "eager:3", "mode": "eager"}, True)
-    engine_totals = {
-        "kind": "op_totals",
-        "graph": "eager:3",
-        "mode": "eager",
-        "device": "cpu",
-        "ops": {"MatMul": [2, 4000, 128]},
-        "skimmed": 4,
-    }
-    sent = s.sent(engine_totals)
-    assert sent["skimmed"] == 5 and sent["ops"] == engine_totals["ops"]  # + the graph_created
-    assert engine_totals["skimmed"] == 4  # (the engine's event is not changed)
-    assert s.finish({"kind": "iteration_finished", "mode": "eager", "iteration": 3}) == []
 
 
 class Conn:
@@ -105,36 +52,71 @@ class Conn:
         self.events.extend(message[1])
 
 
-def test_the_child_tells_the_engine_to_send_totals_for_the_units_it_skims() -> None:
+def child_run(scene: str, iterations: int, **controls_set: object) -> list[dict]:
+    """The events the engine process sends of ``scene`` with its controls set so."""
     from engine.events import STREAM
     from tui.engine_link.child import Controls, Job, run_in_child
 
     conn, controls = Conn(), Controls()
-    controls.behind = True  # skim every iteration
-    seen: list[str] = []
-    unsubscribe = STREAM.subscribe(lambda e: seen.append(STREAM.detail))
-    try:
-        assert run_in_child(Job(scene="torch-tensors", iterations=5), conn, controls) == "finished"
-    finally:
-        unsubscribe()
-    assert STREAM.detail == "nodes" and "totals" in seen  # set while running, reset after
-    kinds = [e["kind"] for e in conn.events]
-    assert not {"node_created", "node_finished", "grad"} & set(kinds)
-    totals = [e for e in conn.events if e["kind"] == "op_totals"]
+    for name, value in controls_set.items():
+        setattr(controls, name, value)
+    assert run_in_child(Job(scene=scene, iterations=iterations), conn, controls) == "finished"
+    assert controls.changed is None and STREAM.open_unit("eager")  # the wish went with the job
+    return conn.events
+
+
+def test_the_child_asks_the_engine_for_totals_while_the_ui_is_behind() -> None:
+    events = child_run("torch-tensors", 5, behind=True)
+    kinds = [e["kind"] for e in events]
+    assert not {"node_created", "node_finished", "grad", "graph_created"} & set(kinds)
+    totals = [e for e in events if e["kind"] == "op_totals"]
     assert len(totals) == kinds.count("iteration_finished") == 5
     assert all(e["device"] == "cpu" and e["ops"] and e["skimmed"] > 0 for e in totals)
     assert kinds.count("iteration_started") == 5
 
 
 def test_a_static_scene_skimmed_by_the_child_sends_engine_totals_per_run() -> None:
-    from tui.engine_link.child import Controls, Job, run_in_child
-
-    conn, controls = Conn(), Controls()
-    controls.behind = True
-    assert run_in_child(Job(scene="two-layer", iterations=4), conn, controls) == "finished"
-    kinds = [e["kind"] for e in conn.events]
-    assert not {"node_started", "node_finished"} & set(kinds)
-    totals = [e for e in conn.events if e["kind"] == "op_totals" and e["mode"] == "static"]
+    events = child_run("two-layer", 4, behind=True)
+    kinds = [e["kind"] for e in events]
+    assert not {"run_started", "node_started", "node_finished"} & set(kinds)
+    totals = [e for e in events if e["kind"] == "op_totals" and e["mode"] == "static"]
     assert len(totals) == kinds.count("run_finished") >= 4
     assert all(e["ops"] and e["device"] == "cpu" for e in totals)
     assert "metric" in kinds
+
+
+def test_full_speed_sends_the_first_iteration_whole_and_each_other_whole_or_as_totals() -> None:
+    events = child_run("torch-tensors", 5)
+    kinds = [e["kind"] for e in events if e["kind"] in ("graph_created", "op_totals")]
+    assert kinds[0] == "graph_created" and len(kinds) == 5
+
+
+@pytest.mark.parametrize("controls", [{"complete": True}, {"delay": 0.001}])
+def test_a_recording_or_a_paced_run_skims_nothing(controls: dict) -> None:
+    events = child_run("torch-tensors", 3, behind=True, **controls)
+    kinds = [e["kind"] for e in events]
+    assert "op_totals" not in kinds and kinds.count("graph_created") == 3
+
+
+def test_a_control_message_asks_the_engine_again() -> None:
+    from tui.engine_link.child import Controls
+
+    controls, asked = Controls(), []
+    controls.changed = lambda: asked.append(controls.behind)
+    controls.apply(("behind", True))
+    controls.apply(("speed", 0.0))
+    assert asked == [True, True]
+
+
+def test_the_thread_runner_asks_for_totals_while_its_inbox_is_behind() -> None:
+    from tui.engine_link.child import Job
+    from tui.engine_link.runner import Runner
+
+    runner = Runner(inbox=deque([{"kind": "old"}] * (HIGH_WATER + 1)), speed="full")
+    runner.run(Job(scene="torch-tensors", iterations=3))
+    new = list(runner.inbox)[HIGH_WATER + 1 :]
+    kinds = [e["kind"] for e in new]
+    assert not {"node_created", "node_finished", "graph_created"} & set(kinds)
+    totals = [e for e in new if e["kind"] == "op_totals"]
+    assert len(totals) == kinds.count("iteration_finished") == 3
+    assert runner.skimmed == sum(e["skimmed"] for e in totals) > 0

@@ -11,8 +11,9 @@ regions, exactly as with the thread runner.
 Messages from the UI: ``("job", number, Job, delay, paused, complete)``, the controls of
 :meth:`Controls.apply`, and None (quit). To the UI: ``("events", [event, ...])`` while a job runs,
 then ``("done", "finished" | "stopped")``. At full speed most static runs and eager iterations are
-skimmed here (see :mod:`tui.engine_link.skimmer`): the engine is told (``STREAM.detail``) as each
-one starts, so it builds no node events for a skimmed one and sends its op totals.
+skimmed (see :mod:`tui.engine_link.skimmer`): the job's subscriber asks the engine with
+``STREAM.want`` when the job starts and again whenever the controls change, so the engine
+builds no node events for a skimmed unit and sends its op totals instead.
 """
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ import queue
 import signal
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from tui.engine_link.runner import PACED
-from tui.engine_link.skimmer import NODE_KINDS, Skimmer
+from tui.engine_link.skimmer import wanted
 
 BATCH_EVENTS = 256
 """A batch is sent when it holds this many events ..."""
@@ -131,6 +133,9 @@ class Controls:
         """The UI is behind: skim every run / iteration (at full speed)."""
         self.complete = False
         """A recording needs every event: skim nothing."""
+        self.changed: Callable[[], None] | None = None
+        """Called (by the thread that changed them) after the controls changed: the running
+        job asks the engine for the detail they call for."""
         self.cond = threading.Condition()
 
     @property
@@ -157,6 +162,14 @@ class Controls:
             elif what == "complete":
                 self.complete = bool(message[1])
             self.cond.notify_all()
+        changed = self.changed
+        if changed is not None:
+            changed()
+
+    @property
+    def full_speed(self) -> bool:
+        """Whether the run is neither slowed down nor stepped."""
+        return not (self.delay or self.paused)
 
     def wait(self, stopped: type[Exception]) -> None:
         """Sleep (slow motion) or block (paused) after a paced event; raise when stopped."""
@@ -227,29 +240,9 @@ def run_in_child(job: Job, conn: Any, controls: Controls) -> str:
             batch = []
         sent_at = time.perf_counter()
 
-    skim = Skimmer()
-    skipping = skim.skipping
-
     def subscriber(event: dict[str, Any]) -> None:
         if threading.get_ident() != me or controls.job <= controls.stop_upto:  # (stopped)
             return
-        kind = event["kind"]
-        if kind in NODE_KINDS:
-            if skipping and event["graph"] in skipping:
-                skim.fold(event)
-                return
-            if kind == "node_created" and event.get("mode") != "eager":
-                skim.ops[(event["graph"], event["node"])] = event["op"]
-        elif kind == "run_started" or (kind == "graph_created" and event.get("mode") == "eager"):
-            skim.behind, skim.complete = controls.behind, controls.complete
-            skimmed = skim.start(event, not (controls.delay or controls.paused))
-            STREAM.detail = "totals" if skimmed else "nodes"  # before the unit's ops run
-            if skimmed:
-                return
-        elif kind == "op_totals":
-            event = skim.sent(event)
-        elif skipping and (kind == "run_finished" or kind == "iteration_finished"):
-            batch.extend(skim.finish(event))
         batch.append(event)
         if (
             controls.delay
@@ -263,15 +256,18 @@ def run_in_child(job: Job, conn: Any, controls: Controls) -> str:
     def pacer(event: dict[str, Any]) -> None:
         if threading.get_ident() != me or controls.stopped:
             raise Stopped("run stopped")
-        if (
-            event.get("kind") in PACED
-            and (controls.delay or controls.paused)
-            and not (skipping and event.get("graph") in skipping)
-        ):  # a skimmed unit runs on
+        if event.get("kind") in PACED and (controls.delay or controls.paused):
             flush()
             controls.wait(Stopped)
 
+    def ask() -> None:
+        """Tell the engine how much of the next units to send (see tui.engine_link.skimmer)."""
+        detail, per_s = wanted(controls.full_speed, controls.behind, controls.complete)
+        STREAM.want(subscriber, detail, nodes_per_s=per_s)
+
     unsubscribe = STREAM.subscribe(subscriber)
+    ask()
+    controls.changed = ask
     STREAM.set_pacer(pacer)
     try:
         job()
@@ -281,8 +277,8 @@ def run_in_child(job: Job, conn: Any, controls: Controls) -> str:
         if not controls.stopped:
             batch.append({"kind": "error", "type": type(e).__name__, "message": str(e)})
     finally:
+        controls.changed = None
         unsubscribe()
-        STREAM.detail = "nodes"
         if STREAM.pacer is pacer:
             STREAM.set_pacer(None)
     if not controls.stopped:

@@ -6,8 +6,8 @@ sends it to a warm child process (:mod:`tui.engine_link.child`) that runs it on 
 the events back in batches over a socket; the calling (worker) thread receives them into the inbox.
 The child skims at full speed (whole runs / iterations sent as their summaries, see
 :mod:`tui.engine_link.skimmer`), skimming everything while this side says the UI is behind (its
-inbox over ``HIGH_WATER`` until it is back under ``LOW_WATER``), and nothing while a recording taps
-the events. The controls are small messages the child's pacer obeys. Given a plain callable (a scene
+inbox's :class:`~tui.engine_link.skimmer.Backlog`), and nothing while a recording taps the
+events. The controls are small messages the child's pacer obeys. Given a plain callable (a scene
 that cannot be described as a job), it runs it in this process with a thread runner.
 
 The child is a fresh interpreter (never a fork: this process has threads) that imports only
@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from tui.engine_link.child import Job
-from tui.engine_link.runner import HIGH_WATER, INBOX_CAP, SPEEDS, Runner
+from tui.engine_link.runner import INBOX_CAP, SPEEDS, Runner
+from tui.engine_link.skimmer import Backlog
 
 __all__ = ["Job", "ProcessRunner", "job_for"]
 
@@ -42,8 +43,6 @@ other core (measured: the eager loop ran at a tenth of its speed), and even alon
 loop's small matmuls are faster on one."""
 POLL_S = 0.05
 """How often the receiving thread looks at the child while no message comes."""
-LOW_WATER = HIGH_WATER // 3
-"""Inbox length under which a UI that was behind is caught up again."""
 
 
 def job_for(scene: Any, device: str, iterations: int | None, seed: int) -> Job | None:
@@ -98,7 +97,7 @@ class ProcessRunner:
         self._taps: tuple[Callable[[dict[str, Any]], None], ...] = ()
         self._complete: tuple[Callable[[dict[str, Any]], None], ...] = ()
         """The taps that need every event (recordings): nothing is skimmed while any is on."""
-        self._behind = False
+        self._backlog = Backlog()
         self._stop_at: float | None = None
         self._closed = False
         self._running = False
@@ -254,7 +253,7 @@ class ProcessRunner:
                 child, conn = self._ensure_child()
                 with self._send_lock:
                     conn.send(("job", self._job, target, self._delay, self._paused, self.complete))
-                    self._behind = False
+                    self._backlog = Backlog()
                     conn.send(("behind", False))
                 state = self._receive(child, conn)
             except Exception as e:  # the child could not be started or reached
@@ -302,14 +301,9 @@ class ProcessRunner:
         inbox.extend(events)
 
     def _watch(self) -> None:
-        """Tell the child when the UI falls behind (inbox over HIGH_WATER) or catches up."""
-        n = len(self.inbox)
-        if not self._behind and n > HIGH_WATER:
-            self._behind = True
-            self._tell("behind", True)
-        elif self._behind and n < LOW_WATER:
-            self._behind = False
-            self._tell("behind", False)
+        """Tell the child when the UI falls behind or catches up (see ``Backlog``)."""
+        if self._backlog.changed(len(self.inbox)):
+            self._tell("behind", self._backlog.behind)
 
     def _died(self, child: subprocess.Popen[bytes]) -> str:
         try:

@@ -5,7 +5,8 @@ bounded deque (the inbox) that the UI drains at a fixed frame rate, and its pace
 the stream after every event, outside any timed region) sleeps for slow motion, blocks in step
 mode, and raises ``Stopped`` when the run must end. Only events from the thread of the current
 run are taken, so an old run that is still winding down can neither pollute the inbox nor be
-paced by the new run's settings.
+paced by the new run's settings. While the UI is behind (see :mod:`tui.engine_link.skimmer`),
+the runner asks the engine to send the next units as their op totals only.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import time
 from collections import deque
 from collections.abc import Callable
 from typing import Any
+
+from tui.engine_link.skimmer import Backlog, wanted
 
 INBOX_CAP = 50_000
 """Events held at most; past that the oldest are dropped (the UI counts the gap)."""
@@ -27,10 +30,6 @@ SPEEDS: tuple[tuple[str, float], ...] = (
     ("full", 0.0),
 )
 """Named speeds: seconds of pause after each paced event (node created / started)."""
-HIGH_WATER = 3_000
-"""Inbox length above which the next static run or eager iteration is skipped whole (its
-summary events - loss, timings, errors - still go through). Only full speed gets there."""
-NODE_KINDS = frozenset({"node_created", "node_started", "node_finished", "grad"})
 YIELD_EVERY = 64
 """At full speed, paced events between two GIL hand-overs to the UI thread."""
 PACED = frozenset({"node_created", "node_started"})
@@ -62,7 +61,8 @@ class Runner:
         self.running = False
         """True while a run is in progress."""
         self.skimmed = 0
-        """Events not passed to the UI because it was behind (whole runs / iterations)."""
+        """Events the engine did not send because the UI was behind (whole runs / iterations
+        sent as their op totals), as the op totals report them."""
 
     # ------------------------------------------------------------ controls (UI thread)
 
@@ -117,23 +117,23 @@ class Runner:
         self._thread = me
         stopped = _stopped_error()
 
-        skipping: set[Any] = set()  # graphs whose current run / iteration is skipped
+        backlog = Backlog()
+
+        def ask() -> None:
+            """What the next units send: totals only while the UI is behind (only full speed
+            gets there). This runner shares the UI's process and never skims more."""
+            detail, per_s = wanted(True, backlog.behind, False, nodes_per_s=0.0)
+            stream.want(subscriber, detail, nodes_per_s=per_s)
 
         def subscriber(event: dict[str, Any]) -> None:
             if threading.get_ident() != me or stop.is_set():
                 return
             kind = event.get("kind")
             inbox = self.inbox
-            if kind == "run_started" or (kind == "graph_created" and event.get("mode") == "eager"):
-                graph = event.get("graph")
-                if len(inbox) > HIGH_WATER:  # the UI is behind: skip this whole run/iteration
-                    skipping.add(graph)
-                    self.skimmed += 1
-                    return
-                skipping.discard(graph)
-            elif kind in NODE_KINDS and skipping and event.get("graph") in skipping:
-                self.skimmed += 1
-                return
+            if kind == "op_totals":
+                self.skimmed += event.get("skimmed") or 0
+            elif kind == "iteration_finished" and backlog.changed(len(inbox)):
+                ask()  # for the units that start after this one
             inbox.append(event)
 
         beat = 0
@@ -151,6 +151,8 @@ class Runner:
                         time.sleep(0)
 
         unsubscribe = stream.subscribe(subscriber)
+        backlog.changed(len(self.inbox))
+        ask()
         stream.set_pacer(pacer)
         self.running = True
         try:
