@@ -40,6 +40,9 @@ if TYPE_CHECKING:
     from tui.replay.player import Player
 
 DEFAULT_SCENE = "two-layer"
+SIDE_PANELS_FROM = 140
+"""Terminals narrower than this give the side panels' room to the graphs (the status line
+keeps the key figures)."""
 ONE_PANE_BELOW = 100
 """Terminals narrower than this show one graph pane at a time (w switches)."""
 DEFAULT_THEME = "cgviz-dark"
@@ -454,11 +457,13 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
         return MainScreen(id="_default")
 
     def apply_size(self) -> None:
-        """Collapse panels to suit the terminal: side panels below 120 columns, the source
-        and loss row below 34 rows (the panes pick box sizes that fit them)."""
+        """Give the graphs the room on smaller terminals: no side panels below
+        ``SIDE_PANELS_FROM`` columns, a 7-row source below 44 rows and none below 34, one graph
+        pane at a time below ``ONE_PANE_BELOW`` columns (the panes pick box sizes that fit)."""
         width, height = self.size
-        self.screen.set_class(width < 120, "-narrow")
+        self.screen.set_class(width < SIDE_PANELS_FROM, "-narrow")
         self.screen.set_class(height < 34, "-short")
+        self.screen.set_class(34 <= height < 44, "-low")
         self.screen.set_class(width < ONE_PANE_BELOW, "-one-pane")
         self.show_solo()
         self.query_one(Footer).compact = width < 160  # every key, Help too, still shows
