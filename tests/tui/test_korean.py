@@ -50,8 +50,6 @@ COMMANDS = (
 """Command lines the user types, shown as typed."""
 
 PENDING = (
-    "^p palette",  # tui/app/cgviz_app.py: the command palette's footer word
-    "node · eager",  # tui/app/cgviz_app.py: the node card's title
     "resolves to engi",  # engine/cli/program.py: a script's note (cut by the output pane)
 )
 """English that other parts still show: to be translated there, then removed from here."""

@@ -27,7 +27,7 @@ from tui.app.view_actions import ViewActions
 from tui.engine_link.pair import PairRunner
 from tui.engine_link.process import job_for
 from tui.engine_link.runner import SPEEDS, Runner
-from tui.i18n import key_words, scene_text, tr
+from tui.i18n import key_words, phrase, scene_text, tr, word
 from tui.screens.help import HelpScreen
 from tui.view.captions import legend
 from tui.view.state import OUTPUT_LINES, ViewState
@@ -70,6 +70,14 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", priority=True, tooltip="Quit cgviz", id="app.quit"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "palette",
+            show=False,
+            tooltip="Open the command palette",
+            id="app.palette",
+        ),
         Binding(
             "space", "toggle_pause", "Pause", tooltip="Pause or resume the run", id="run.pause"
         ),
@@ -413,12 +421,20 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
             self.register_theme(theme)
         self.theme_names = [t.name for t in themes]
         for failure in failures:
-            self.notify(failure, title="Theme skipped", severity="warning", timeout=8)
+            self.notify(
+                failure, title=tr("app.theme_skipped", self.lang), severity="warning", timeout=8
+            )
         if self._wanted_theme in self.available_themes:
             self.theme = self._wanted_theme
         else:
             self.notify(
-                f"unknown theme {self._wanted_theme!r}; using {DEFAULT_THEME}", severity="warning"
+                tr(
+                    "app.unknown_theme",
+                    self.lang,
+                    name=repr(self._wanted_theme),
+                    default=DEFAULT_THEME,
+                ),
+                severity="warning",
             )
             self.theme = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else self.theme
         self.card.display = False
@@ -436,7 +452,9 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
         if self.autodrain:
             self.screen.set_interval(1 / 30, self.drain)
         if self._scene_problem and self.player is None:
-            self.notify(self._scene_problem, title="Engine", severity="error", timeout=10)
+            self.notify(
+                self._scene_problem, title=tr("app.engine", self.lang), severity="error", timeout=10
+            )
         if self.present:
             self.set_present(True)
         if self.race:
@@ -504,7 +522,12 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
         if scene is None:
             if self.scenes:
                 self.notify(
-                    f"no scene named {self.scene_name!r}; have: {', '.join(self.scenes)}",
+                    tr(
+                        "app.no_scene",
+                        self.lang,
+                        name=repr(self.scene_name),
+                        names=", ".join(self.scenes),
+                    ),
                     severity="error",
                 )
             return
@@ -615,7 +638,11 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
     def set_device(self, device: str) -> None:
         """Run on a device from now on (restarts the scene); says why when there is no GPU."""
         if device == "gpu" and self.gpu_ok is False:
-            self.notify(f"no GPU: {self.gpu_reason}", title="Device", severity="warning")
+            self.notify(
+                tr("app.no_gpu", self.lang, reason=phrase(self.gpu_reason, self.lang)),
+                title=tr("app.device", self.lang),
+                severity="warning",
+            )
             return
         before, self.device = self.device, device
         self.start_run(keep_device=before if before != device else None)
@@ -630,7 +657,7 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
         """Open the next scene."""
         names = list(self.scenes)
         if not names:
-            self.notify(self._scene_problem or "no scenes", severity="warning")
+            self.notify(self._scene_problem or tr("app.no_scenes", self.lang), severity="warning")
             return
         i = (names.index(self.scene_name) + 1) % len(names) if self.scene_name in names else 0
         self.open_scene(names[i])
@@ -657,16 +684,20 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
             folder.mkdir(parents=True, exist_ok=True)
             path = Path(self.save_screenshot(path=str(folder))).resolve()
         except OSError as e:
-            self.notify(f"{folder}: {e.strerror or e}", title="Screenshot", severity="error")
+            title = tr("app.screenshot", self.lang)
+            self.notify(f"{folder}: {e.strerror or e}", title=title, severity="error")
             return
-        self.notify(tr("saved", self.lang, path=str(path)), title="Screenshot", timeout=6)
+        self.notify(
+            tr("saved", self.lang, path=str(path)), title=tr("app.screenshot", self.lang), timeout=6
+        )
 
     def on_graph_view_selected(self, message: GraphView.Selected) -> None:
         graph = message.view.graph
         if graph is not None:
             self._card_of = (message.view, message.view.selected)
             self.card.show_node(graph, message.node, message.fold)
-            self.card.border_title = f"node · {graph.mode}"
+            mode = word("side", graph.mode, self.lang)
+            self.card.border_title = f"{tr('app.node', self.lang)} · {mode}"
             node = message.node
             listing = str(self.state.scene.get("file") or "")
             if node is not None and node.line and (not listing or node.source.startswith(listing)):
