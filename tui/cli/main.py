@@ -5,6 +5,7 @@
     cgviz run SCRIPT.py [options]           your own script (import torch / tensorflow)
     cgviz replay TRACE.jsonl [options]      a recorded run, no engine (--trace is an alias)
     cgviz export-cast TRACE OUT.cast        an asciicast v2 recording of a replay, headless
+    cgviz layout [--scene NAME] [--json]    the graphs as the panes lay them out (tests, tools)
     cgviz serve [-- cgviz options]          the app in a browser (textual-serve)
     cgviz bench [...] | bench --view R.json the engine's benchmark / its saved results
 
@@ -27,7 +28,7 @@ from tui.i18n import LANGS
 __all__ = ["main", "run_cli"]
 
 DEFAULT_SCENE = "two-layer"
-COMMANDS = ("scenes", "run", "replay", "export-cast", "serve", "bench")
+COMMANDS = ("scenes", "run", "replay", "export-cast", "serve", "bench", "layout")
 
 
 class CliError(Exception):
@@ -176,6 +177,10 @@ def run_cli(argv: list[str]) -> int:
             from tui.cli.bench import bench_command
 
             return bench_command(rest)
+        if command == "layout":
+            from tui.cli.layout import layout_command
+
+            return layout_command(rest)
         args = build_parsers()[command].parse_args(rest)
         handler = {
             "": _live,

@@ -1,0 +1,278 @@
+"""What a graph pane draws for a graph and a room: the widget's way from a model to a Layout.
+
+Pure, App-free. :class:`tui.widgets.graph_view.GraphView` and ``cgviz layout`` (which prints
+the drawing as JSON) go through the same steps, so the exported drawing is the one on screen:
+
+* the static pane: fold the graph (:func:`tui.drawing.fold.fold_view`), label every box
+  (:func:`tui.drawing.labels.label_of`), lay it out with the layered plan
+  (:func:`static_placements`; a graph as run keeps the places of the graph as built), and draw
+  it in the first box size and orientation whose drawing fits the pane (:func:`fit_first`);
+* the eager pane: every iteration is drawn on the map the last finished one left
+  (:class:`tui.drawing.eager.EagerMap`): :func:`map_draw` after every node, :func:`map_finish`
+  when an iteration ends. :class:`EagerPane` replays a run's iterations that way.
+
+The pane's orientation until the user picks one follows its shape (:func:`pane_orientation`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tui.drawing.derived import DerivedPlan
+from tui.drawing.eager import EagerMap, first_way, site_keys
+from tui.drawing.fit import candidates, draw, fits, most_shown
+from tui.drawing.fold import Folding, View, fold_view
+from tui.drawing.labels import CAPS, Label, label_of, width_for
+from tui.drawing.layout import Edge, Layout
+from tui.drawing.plan import Plan, place_full
+
+if TYPE_CHECKING:
+    from tui.drawing.fit import Try
+    from tui.drawing.layout import NodeId, Orientation
+    from tui.view.model import GraphModel
+
+__all__ = [
+    "Drawing",
+    "EagerPane",
+    "box_title",
+    "box_widths",
+    "fit_first",
+    "map_draw",
+    "map_finish",
+    "pane_orientation",
+    "static_drawing",
+    "static_placements",
+]
+
+Nodes = Sequence[tuple[Hashable, Sequence[Hashable]]]
+Placements = dict[Hashable, tuple[int, int]] | DerivedPlan | Plan
+
+
+@dataclass
+class Drawing:
+    """One pane's drawing: the layout, the folded view it draws, each box's label, and the
+    box size ("full", "compact", "mini") the pane picked."""
+
+    layout: Layout
+    view: View
+    labels: dict[NodeId, Label]
+    box: str
+
+
+def pane_orientation(width: int, height: int) -> Orientation:
+    """A pane's own orientation (until the user picks one): left-to-right where it is at
+    least three times as wide as high (a terminal cell is about twice as high as wide)."""
+    return "LR" if width >= 3 * height else "TB"
+
+
+def box_title(label: Label, size: str, fused_op: str = "") -> str:
+    """A box's top line as the pane draws it: a one-row box's name and shape where both fit,
+    else its title (a fused kernel's: its op)."""
+    cap = CAPS[size][1]
+    if size == "mini":
+        return label.mini(cap)
+    return fused_op or label.title(size, cap)
+
+
+def static_placements(
+    graph: GraphModel,
+    nodes: Sequence[tuple[NodeId, Sequence[NodeId]]],
+    labels: dict[NodeId, Label],
+    folding: Folding,
+) -> tuple[Plan | DerivedPlan, dict[NodeId, list[Label]]]:
+    """The static graph's layered placement, and the labels each box's width is measured on:
+    its own, and (as built / as run) its label in the other graph too, so a shared box keeps
+    its width and place when the pane switches between them."""
+    widths: dict[NodeId, list[Label]] = {vid: [label] for vid, label in labels.items()}
+
+    def also(other: GraphModel) -> View:
+        view = fold_view(other, folding)
+        for vid, _ in view.nodes:
+            widths.setdefault(vid, []).append(label_of(other, view, vid))
+        return view
+
+    placements: Plan | DerivedPlan
+    if graph.base is not None:  # derived (as run): shared boxes stay where they were
+        placements = DerivedPlan(nodes, place_full(also(graph.base).nodes))
+    else:
+        placements = place_full(nodes)
+        if graph.derived is not None:
+            also(graph.derived)
+    return placements, widths
+
+
+def box_widths(widths: dict[NodeId, list[Label]]) -> Callable[[NodeId, str], int]:
+    """Each box's width in a box size: the widest of its labels needs."""
+
+    def each(vid: NodeId, size: str) -> int:
+        return max((width_for(lb, size) for lb in widths.get(vid, ())), default=12)
+
+    return each
+
+
+def fit_first(
+    placements: Placements,
+    nodes: Nodes,
+    tries: Sequence[Try],
+    room: tuple[int, int],
+    widths: Callable[[NodeId, str], int] | None = None,
+    pref: str = "TB",
+    start: int = 0,
+) -> tuple[int, Layout, bool]:
+    """The first way of ``tries`` (from ``start``) whose drawing fits ``room`` (an empty room:
+    the first); where none fits, the one that shows the most of the graph.
+
+    Returns:
+        (index of the way in ``tries``, its drawing, whether it fits).
+    """
+    width, height = room
+    i, layout = start, draw(placements, nodes, tries[start], widths)
+    for i in range(start, len(tries)):
+        layout = layout if i == start else draw(placements, nodes, tries[i], widths)
+        if not width * height or fits(layout, width, height):
+            return i, layout, True
+    drawn = [
+        (k, layout if k == i else draw(placements, nodes, tries[k], widths))
+        for k in range(len(tries))
+    ]
+    i, layout = most_shown(drawn, tries, width, height, pref)
+    return i, layout, False
+
+
+def static_drawing(
+    graph: GraphModel,
+    room: tuple[int, int],
+    folding: Folding | None = None,
+    pref: str | None = None,
+    auto_orientation: bool = True,
+    box_size: str = "auto",
+) -> Drawing:
+    """The static pane's drawing of ``graph`` in a pane of ``room`` (width, height) cells.
+
+    Args:
+        folding: the pane's folding (None: the default, every scope folded).
+        pref: the orientation (None: the pane's own, :func:`pane_orientation`).
+        auto_orientation: the other orientation may be tried too (the user picked none).
+        box_size: "auto" (the largest boxes that fit), or the size the user picked.
+    """
+    folding = folding or Folding()
+    pref = pref or pane_orientation(*room)
+    view = fold_view(graph, folding)
+    labels = {vid: label_of(graph, view, vid) for vid, _ in view.nodes}
+    placements, widths = static_placements(graph, view.nodes, labels, folding)
+    tries = candidates("static", pref, auto_orientation, box_size)
+    i, layout, _ = fit_first(placements, view.nodes, tries, room, box_widths(widths), pref)
+    return Drawing(layout, view, labels, tries[i][1])
+
+
+# ------------------------------------------------------------------ the eager pane
+
+
+def _keyed(
+    graph: GraphModel, nodes: Sequence[tuple[NodeId, Sequence[NodeId]]]
+) -> tuple[dict[NodeId, Hashable], list[tuple[Hashable, list[Hashable]]]]:
+    keys = site_keys(graph, nodes)
+    return keys, [(keys[v], [keys[i] for i in ins if i in keys]) for v, ins in nodes]
+
+
+def map_draw(
+    emap: EagerMap, graph: GraphModel, nodes: Sequence[tuple[NodeId, Sequence[NodeId]]]
+) -> Layout:
+    """The eager iteration so far (its folded ``nodes``), each box where its site was in the
+    map (:meth:`EagerMap.draw`), on view ids."""
+    keys, on_keys = _keyed(graph, nodes)
+    drawn = emap.draw(on_keys)
+    vid_of = {k: v for v, k in keys.items()}
+    out = Layout(drawn.orientation, width=drawn.width, height=drawn.height)
+    out.boxes = {vid_of[k]: box for k, box in drawn.boxes.items() if k in vid_of}
+    out.edges = [
+        Edge(vid_of[e.src], vid_of[e.dst], e.points)
+        for e in drawn.edges
+        if e.src in vid_of and e.dst in vid_of
+    ]
+    return out
+
+
+def map_finish(
+    emap: EagerMap,
+    graph: GraphModel,
+    folding: Folding,
+    room: tuple[int, int],
+    pref: str,
+    auto_orientation: bool = True,
+    box_size: str = "auto",
+) -> None:
+    """An eager iteration ended: lay its whole graph out as the map for the next
+    (:meth:`EagerMap.finish`), in the largest boxes that fit ``room``."""
+    view = fold_view(graph, folding)
+    keys, on_keys = _keyed(graph, view.nodes)
+    labels = {keys[vid]: label_of(graph, view, vid) for vid, _ in view.nodes}
+    tries = candidates("static", pref, auto_orientation, box_size)
+    emap.finish(on_keys, tries, room, lambda k, size: width_for(labels[k], size), pref)
+
+
+class EagerPane:
+    """An eager pane's placement replayed without the App: :meth:`show` each iteration's
+    graph as it starts, :meth:`grow` after each of its nodes, :meth:`drawing` at the end.
+
+    Mirrors the pane shown every iteration node by node (a paced run): the first iteration
+    grows on the append-only grid, each later one on the map the one before it left.
+    """
+
+    def __init__(
+        self,
+        room: tuple[int, int],
+        folding: Folding | None = None,
+        pref: str | None = None,
+        auto_orientation: bool = True,
+        box_size: str = "auto",
+    ) -> None:
+        self.room = room
+        self.folding = folding or Folding()
+        self.pref = pref or pane_orientation(*room)
+        self.auto_orientation = auto_orientation
+        self.box_size = box_size
+        self.graph: GraphModel | None = None
+        self._map = EagerMap()
+
+    def _way(self) -> Try:
+        return first_way(self.pref, *self.room, self.box_size)
+
+    def show(self, graph: GraphModel | None) -> None:
+        """A new iteration starts (the one shown before has ended: the map for the next)."""
+        if graph is self.graph:
+            return
+        old = self.graph
+        if old is not None and old.nodes:
+            map_finish(
+                self._map,
+                old,
+                self.folding,
+                self.room,
+                self.pref,
+                self.auto_orientation,
+                self.box_size,
+            )
+        self.graph = graph
+        self._map.start(self._way())
+        self.grow()
+
+    def grow(self) -> None:
+        """Draw the iteration so far, as the pane does after every frame that added nodes:
+        before the first map, that is where each node is placed (on the map, drawing it
+        places nothing)."""
+        graph = self.graph
+        if graph is not None and self._map.plan is None:
+            map_draw(self._map, graph, fold_view(graph, self.folding).nodes)
+
+    def drawing(self) -> Drawing | None:
+        """The drawing of the iteration shown now (None: none)."""
+        graph = self.graph
+        if graph is None:
+            return None
+        view = fold_view(graph, self.folding)
+        layout = map_draw(self._map, graph, view.nodes)
+        labels = {vid: label_of(graph, view, vid) for vid, _ in view.nodes}
+        return Drawing(layout, view, labels, self._map.way[1])
