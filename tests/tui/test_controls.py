@@ -70,3 +70,13 @@ async def test_a_small_terminal_shows_one_graph_pane_and_w_switches() -> None:
         await pilot.resize_terminal(160, 48)
         await pilot.pause()
         assert app.static_graph.display and app.eager_graph.display  # both again
+
+
+async def test_a_small_terminal_shows_the_side_a_one_sided_scene_runs() -> None:
+    from types import SimpleNamespace
+
+    app = build_app(iterations=1, autostart=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.show_scene("torch-x", SimpleNamespace(title="t", caption="", section="pytorch"))
+        await pilot.pause()
+        assert app.eager_graph.display and not app.static_graph.display

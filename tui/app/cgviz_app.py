@@ -490,7 +490,11 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
     # ------------------------------------------------------------ the run
 
     def show_solo(self) -> None:
-        """On a small terminal one graph pane at a time takes the whole width (w switches)."""
+        """On a small terminal one graph pane at a time takes the whole width (w switches);
+        a scene with one side shows that side."""
+        sides = getattr(self, "_sides", ("static", "eager"))
+        if self.solo not in sides and sides:
+            self.solo = "static" if "static" in sides else "eager"
         for mode, view in (("static", self.static_graph), ("eager", self.eager_graph)):
             view.set_class(mode != self.solo, "-not-solo")
 

@@ -59,6 +59,7 @@ class LectureActions:
         self._sides = scene_sides(name, scene)
         for mode, view in (("static", app.static_graph), ("eager", app.eager_graph)):
             view.set_class(mode not in self._sides, "-absent")
+        app.show_solo()  # a small terminal shows a side the scene runs
         app.loss_plot.show_modes(self._sides)
         self._placeholders()
 
