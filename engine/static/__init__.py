@@ -4,8 +4,10 @@ Build a graph (placeholders, Variables, math ops, ``tf.gradients``), then ``Sess
 only the sub-graph the fetches need executes, planned once per (graph version, fetches, feed
 shapes) and replayed. The stages, one module each:
 
-* build - ``graph`` (Operation, Tensor, names, scopes), built by ``api`` (math, operators),
-  ``variables``, ``control`` (group, cond, foldl) and ``nn_layers`` (layers, losses, optimizer);
+* build - ``graph`` (names, scopes, the default graph) holding nodes (``operation``), their
+  outputs (``tensor``) and cond / foldl bodies (``body_context``), built by ``api`` (math,
+  operators), ``variables``, ``control`` (group, cond, foldl) and ``nn_layers`` (layers, losses,
+  optimizer);
   shapes and dtypes are inferred from the op table (``kernels``) as each node is created;
 * differentiate - ``gradients`` adds backward nodes by calling the op table's gradient rules
   with a builder that creates nodes;

@@ -1,4 +1,5 @@
-"""Graph, Operation and Tensor: what the ``tf.*`` calls build, before anything runs.
+"""Graph: what the ``tf.*`` calls build, before anything runs (its nodes are ``operation``'s
+Operation and ``tensor``'s Tensor, a cond or foldl body ``body_context``'s BodyContext).
 
 A :class:`Graph` is a list of :class:`Operation` in creation order (which is also a valid
 execution order: an op's inputs always exist before it). Names follow TensorFlow 1: an op is
@@ -21,215 +22,28 @@ from typing import TYPE_CHECKING, Any
 
 from engine.events import STREAM
 
-from . import errors
+from .body_context import BodyContext
 from .dtypes import DType
+from .operation import Operation
 from .placement import canonical_device, node_payload, user_frame
-from .shapes import Dims, TensorShape, as_dims
+from .shapes import Dims
+from .tensor import Tensor
 
 if TYPE_CHECKING:
     from .session import Session
 
+__all__ = [
+    "BodyContext",
+    "Graph",
+    "Operation",
+    "Tensor",
+    "get_default_graph",
+    "reset_default_graph",
+]
+"""Operation, Tensor and BodyContext live in their own modules; importing them from here
+keeps working."""
+
 _GRAPH_IDS = itertools.count(1)
-
-
-class Tensor:
-    """A symbolic handle to one output of an Operation; it has no value until a Session runs.
-
-    Attributes:
-        op: the Operation that produces it.
-        value_index: which output of ``op`` it is.
-        dtype: its DType.
-    """
-
-    __slots__ = ("op", "value_index", "dtype", "_dims")
-    __array_priority__ = 100
-    __array_ufunc__ = None  # numpy defers to our reflected operators: np.float32(2) * t works
-
-    def __init__(self, op: Operation, value_index: int, dtype: DType, dims: Dims) -> None:
-        self.op = op
-        self.value_index = value_index
-        self.dtype = dtype
-        self._dims = dims
-
-    @property
-    def name(self) -> str:
-        """``"<op name>:<index>"``."""
-        return f"{self.op.name}:{self.value_index}"
-
-    @property
-    def graph(self) -> Graph:
-        """The graph of the producing op."""
-        return self.op.graph
-
-    @property
-    def device(self) -> str:
-        """The device the producing op asked for ("" when unplaced)."""
-        return self.op.device
-
-    @property
-    def shape(self) -> TensorShape:
-        """The static shape (dimensions may be unknown)."""
-        return TensorShape(self._dims)
-
-    def get_shape(self) -> TensorShape:
-        """The static shape, as TF 1.x spells it."""
-        return TensorShape(self._dims)
-
-    def set_shape(self, shape: Any) -> None:
-        """Refine the static shape; raises ValueError if it contradicts what is known."""
-        new = as_dims(shape)
-        if not self.shape.is_compatible_with(new):
-            raise ValueError(f"Shapes {self.shape} and {TensorShape(new)} are incompatible")
-        if new is not None:
-            old = self._dims or (None,) * len(new)
-            self._dims = tuple(a if a is not None else b for a, b in zip(new, old, strict=True))
-
-    def consumers(self) -> list[Operation]:
-        """The ops that take this tensor as an input."""
-        return [op for op in self.op.graph._ops if any(t is self for t in op.inputs)]
-
-    def eval(self, feed_dict: dict[Any, Any] | None = None, session: Session | None = None) -> Any:
-        """Run the graph up to this tensor in ``session`` (or the default session)."""
-        from .session import _session_for
-
-        return _session_for(session, "evaluate tensor").run(self, feed_dict)
-
-    def __repr__(self) -> str:
-        return f"<tf.Tensor '{self.name}' shape={self.shape} dtype={self.dtype.name}>"
-
-    def __str__(self) -> str:
-        return f'Tensor("{self.name}", shape={self.shape}, dtype={self.dtype.name})'
-
-    def __bool__(self) -> bool:
-        raise TypeError(errors.BOOL_TENSOR)
-
-    def __iter__(self) -> Iterator[Any]:
-        raise TypeError(errors.ITER_TENSOR)
-
-    __hash__ = object.__hash__
-
-
-class BodyContext:
-    """The ops created inside one branch of ``tf.cond`` or the body of ``tf.foldl``.
-
-    They run only when their owner (the ``If`` / ``While`` op) runs them.
-    """
-
-    def __init__(self, kind: str, branch: str) -> None:
-        self.kind, self.branch = kind, branch
-        self.ops: list[Operation] = []
-        """The ops created inside, in creation order."""
-        self.owner: Operation | None = None
-        """The If / While op that runs this body (set once it exists)."""
-
-    @property
-    def key(self) -> str:
-        """A name for serialisation: ``"<owner>:<branch>"``."""
-        return f"{self.owner.name if self.owner else '?'}:{self.branch}"
-
-    def captures(self) -> tuple[list[Tensor], list[Operation]]:
-        """Tensors and control inputs that the body's ops take from outside the body."""
-        inside = set(map(id, self.ops))
-        data: list[Tensor] = []
-        ctrl: list[Operation] = []
-        for op in self.ops:
-            for t in op.inputs:
-                if id(t.op) not in inside and t not in data:
-                    data.append(t)
-            for c in op.control_inputs:
-                if id(c) not in inside and c not in ctrl:
-                    ctrl.append(c)
-        return data, ctrl
-
-
-class Operation:
-    """One node of the graph.
-
-    Attributes:
-        graph: the Graph it belongs to.
-        name: its unique name (``MatMul_1``, ``gradients/MatMul_grad/MatMul``).
-        type: the op type (``MatMul``).
-        inputs: the input Tensors, in order.
-        control_inputs: Operations that must run before this one.
-        outputs: its output Tensors.
-        attrs: attributes the kernel takes (``transpose_b``, ``axis``...); JSON values.
-        device: the device asked for with ``tf.device`` ("" when unplaced).
-        meta: anything else the front end records (a Const's value, a cond's branches).
-    """
-
-    __slots__ = (
-        "graph",
-        "_id",
-        "name",
-        "type",
-        "inputs",
-        "control_inputs",
-        "outputs",
-        "attrs",
-        "device",
-        "meta",
-        "_ctx",
-        "_grad_of",
-    )
-
-    def __init__(
-        self,
-        graph: Graph,
-        op_id: int,
-        name: str,
-        op_type: str,
-        inputs: Sequence[Tensor],
-        control_inputs: Sequence[Operation],
-        attrs: dict[str, Any],
-        device: str,
-        meta: dict[str, Any],
-    ) -> None:
-        self.graph = graph
-        self._id = op_id
-        self.name = name
-        self.type = op_type
-        self.inputs = tuple(inputs)
-        self.control_inputs = tuple(control_inputs)
-        self.outputs: tuple[Tensor, ...] = ()
-        self.attrs = attrs
-        self.device = device
-        self.meta = meta
-        self._ctx: BodyContext | None = None
-        self._grad_of: int | None = None
-
-    @property
-    def id(self) -> int:
-        """The node id used in events (creation index within the graph)."""
-        return self._id
-
-    def values(self) -> tuple[Tensor, ...]:
-        """The output tensors."""
-        return self.outputs
-
-    def get_attr(self, name: str) -> Any:
-        """One attribute; raises ValueError naming it if absent."""
-        if name in self.attrs:
-            return self.attrs[name]
-        if name in self.meta:
-            return self.meta[name]
-        raise ValueError(f"Operation '{self.name}' has no attr named '{name}'.")
-
-    def node_def(self) -> dict[str, Any]:
-        """This node as a graph-def dict (see ``serialize``)."""
-        from .serialize import node_to_dict
-
-        return node_to_dict(self)
-
-    def run(self, feed_dict: dict[Any, Any] | None = None, session: Session | None = None) -> None:
-        """Run this op (and what it needs) in ``session`` (or the default session)."""
-        from .session import _session_for
-
-        _session_for(session, "execute operation").run(self, feed_dict)
-
-    def __repr__(self) -> str:
-        return f"<tf.Operation '{self.name}' type={self.type}>"
-
-    __hash__ = object.__hash__
 
 
 class _Controller:
