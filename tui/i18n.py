@@ -198,6 +198,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "card.error": "error",
         "card.variable": "variable {name}   (TF: {scope})",
         "card.scope": "scope {scope}/  ({n} nodes, folded; enter opens it)",
+        "card.value": "value",
+        "card.pair": "pairs",
+        "box.grad": "grad",
+        "search.placeholder": "/ find a node by name or variable (enter: go, escape: close)",
+        "search.found": "found: static {s} · eager {e}  (enter: go to the first)",
+        "search.none": "no node named {query}",
         "bench.title": "bench: CPU vs GPU",
         "bench.none": "no benchmark results in {folder}: run `cgviz bench` "
         "(or start cgviz with --bench FILE)",
@@ -406,6 +412,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "card.error": "오류",
         "card.variable": "변수 {name}   (TF: {scope})",
         "card.scope": "범위 {scope}/  (노드 {n}개, 접힘; enter로 펼침)",
+        "card.value": "값",
+        "card.pair": "대응",
+        "box.grad": "∇",
+        "search.placeholder": "/ 이름이나 변수로 노드 찾기 (enter: 이동, escape: 닫기)",
+        "search.found": "찾음: 정적 {s} · 즉시 {e}  (enter: 첫 노드로 이동)",
+        "search.none": "{query}(이)라는 노드 없음",
         "bench.title": "벤치마크: CPU vs GPU",
         "bench.none": "{folder}에 벤치마크 결과 없음: `cgviz bench`를 실행하세요 "
         "(또는 cgviz --bench 파일 로 시작)",
@@ -470,6 +482,11 @@ KEY_WORDS: dict[str, dict[str, Any]] = {
         "view.close-card": ("카드 닫기", "노드 카드 숨기기"),
         "app.screenshot": ("스크린샷", "SVG 스크린샷 저장"),
         "app.help": ("도움말", "키와 각 창이 보여 주는 것"),
+        "view.search": ("찾기", "이름이나 변수로 노드 찾기; 다른 창의 같은 값도 밝힘"),
+        "source.up": ("위 줄", "소스: 위 줄; 그 줄이 만든 노드가 두 창에서 밝아짐"),
+        "source.down": ("아래 줄", "소스: 아래 줄; 그 줄이 만든 노드가 두 창에서 밝아짐"),
+        "source.first": ("첫 줄", "소스: 첫 줄"),
+        "source.last": ("끝 줄", "소스: 끝 줄"),
     },
 }
 """Footer word and tooltip of each binding (by its id) in languages other than English; the

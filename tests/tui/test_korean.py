@@ -4,7 +4,8 @@ Each screen is read as the terminal gets it (the compositor's strips), and every
 three or more letters must be a name: on the explicit list below, or a name the run itself
 made (an op of the engine, a node of a graph pane). Two regions hold the program, not the UI,
 and are read for names only: the graph panes' boxes (node names) and the source listing (the
-scene's code). A traceback's body is Python's own text and is not read.
+scene's code); the node card's quote of its node's line is the listing too. A traceback's body
+is Python's own text and is not read.
 """
 
 from __future__ import annotations
@@ -110,7 +111,7 @@ def screen_words(app: Any, *, skip: tuple[Any, ...] = (), drop: str = "") -> set
     from textual.screen import ModalScreen
     from textual.strip import Strip
 
-    from tui.widgets import GraphView, SourcePane
+    from tui.widgets import GraphView, NodeCard, SourcePane
 
     ops, nodes = run_names(app)
     rows = _rows(app)
@@ -133,6 +134,14 @@ def screen_words(app: Any, *, skip: tuple[Any, ...] = (), drop: str = "") -> set
             listing = "\n".join(widget.lines)
             code = {word for word, _ in WORD.findall(listing)}
             found |= english("\n".join(_blank(rows, widget.content_region)), NAMES | code)
+        elif isinstance(widget, NodeCard):  # the quoted source line (indented, unlabelled)
+            listing = app.source_pane.lines
+            region = widget.content_region
+            for y in range(region.y, region.bottom):
+                text = rows[y].crop(region.x, region.right).text
+                quote = text.strip()
+                if text.startswith(" " * 8) and quote and any(quote in line for line in listing):
+                    _blank(rows, Region(region.x, y, region.width, 1))
         elif isinstance(widget, skip):
             _blank(rows, widget.content_region)
     text = "\n".join(strip.text for strip in rows)

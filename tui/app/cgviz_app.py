@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Log, Static
+from textual.widgets import Footer, Header, Input, Log, Static
 
 from themes import load_themes
 from tui import engine_link
@@ -30,6 +30,9 @@ from tui.engine_link.runner import SPEEDS, Runner
 from tui.i18n import key_words, phrase, scene_text, tr, word
 from tui.screens.help import HelpScreen
 from tui.view.captions import legend
+from tui.view.crosslink import line_nodes, link, user_names
+from tui.view.model import shape_text
+from tui.view.search import find
 from tui.view.state import OUTPUT_LINES, ViewState
 from tui.widgets import DataStrip, DevicePanel, GraphView, LossPlot, NodeCard, SourcePane
 
@@ -245,6 +248,14 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
             id="view.close-card",
         ),
         Binding(
+            "slash",
+            "search",
+            "Find",
+            show=False,
+            tooltip="Find a node by name or variable; its twin in the other pane lights too",
+            id="view.search",
+        ),
+        Binding(
             "ctrl+s",
             "screenshot",
             "Screenshot",
@@ -282,6 +293,7 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
     caption = getters.query_one("#caption", Static)
     cue = getters.query_one("#cue", Static)
     output = getters.query_one("#output", Log)
+    search = getters.query_one("#search", Input)
 
     def __init__(
         self,
@@ -358,6 +370,8 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
         self._frame_ms: list[float] = []
         self._status_text = ""
         self._card_of: tuple[GraphView, Any] | None = None
+        self._search_from: GraphView | None = None
+        """The pane that had the focus when ``/`` opened the search (enter goes there first)."""
         self._output_shown = 0
         self.solo = "static"
         """The graph pane a small terminal shows (w switches)."""
@@ -388,6 +402,7 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
             "heat-3": c["accent"],
             "heat-4": c["error"],
             "source-current": c["primary-muted"],
+            "node-lit": c["accent-muted"],
         }
 
     # ------------------------------------------------------------ composition
@@ -401,6 +416,9 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
                 with Horizontal(id="panes"):
                     yield GraphView("static", id="static-graph")
                     yield GraphView("eager", id="eager-graph")
+                yield Input(
+                    placeholder=tr("search.placeholder", self.lang), id="search", compact=True
+                )
                 yield Static(id="legend")
                 with Horizontal(id="bottom"):
                     yield SourcePane(id="source")
@@ -584,6 +602,8 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
     # ------------------------------------------------------------ actions
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "quit" and self.focused is self.search:
+            return False  # q is a letter of a name being typed
         replay = self.player is not None
         if action == "step" and not (self.player.running if replay else self.runner.running):
             return None
@@ -672,7 +692,10 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
         self.start_run()
 
     def action_close_card(self) -> None:
-        """Hide the node card."""
+        """Hide the node card (while searching: close the search)."""
+        if self.search.display:
+            self.close_search()
+            return
         self.card.display = False
 
     def action_help(self) -> None:
@@ -696,16 +719,122 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
         )
 
     def on_graph_view_selected(self, message: GraphView.Selected) -> None:
-        graph = message.view.graph
-        if graph is not None:
-            self._card_of = (message.view, message.view.selected)
-            self.card.show_node(graph, message.node, message.fold)
-            mode = word("side", graph.mode, self.lang)
-            self.card.border_title = f"{tr('app.node', self.lang)} · {mode}"
-            node = message.node
-            listing = str(self.state.scene.get("file") or "")
-            if node is not None and node.line and (not listing or node.source.startswith(listing)):
-                self.source_pane.current = node.line  # the line that made it, lit
+        view, graph = message.view, message.view.graph
+        if graph is None:
+            return
+        self._card_of = (view, view.selected)
+        node = message.node
+        other = self.eager_graph if view is self.static_graph else self.static_graph
+        twin = self.twin_of(view, node.id) if node is not None else None
+        view.light([])  # the selection speaks for this pane; the other lights its twin
+        other.light([twin] if twin is not None else [])
+        if twin is not None:
+            other.reveal_node(twin)
+        self.card.show_node(graph, node, message.fold, self._code(node), self._pair(other, twin))
+        mode = word("side", graph.mode, self.lang)
+        self.card.border_title = f"{tr('app.node', self.lang)} · {mode}"
+        listing = self._listing()
+        if node is not None and node.line and (not listing or node.source.startswith(listing)):
+            self.source_pane.current = node.line  # the line that made it, lit
+
+    def _listing(self) -> str:
+        """The file the source pane shows, as node sources name it ("" when unknown)."""
+        return str(self.state.scene.get("file") or "")
+
+    def _code(self, node: Any) -> str:
+        """The text of the source line that made ``node`` ("" when the listing lacks it)."""
+        if node is None or not node.line or node.line > len(self.source_pane.lines):
+            return ""
+        listing = self._listing()
+        if listing and node.source and not node.source.startswith(listing):
+            return ""
+        return self.source_pane.lines[node.line - 1]
+
+    def _pair(self, other: GraphView, twin: int | None) -> str:
+        """The card's words for a node's twin in the other pane."""
+        graph = other.graph
+        if twin is None or graph is None or twin not in graph.nodes:
+            return ""
+        node = graph.nodes[twin]
+        name = node.label if graph.mode == "static" else node.name
+        return f"{word('side', graph.mode, self.lang)} · {name} {shape_text(node.shape)}"
+
+    def twin_of(self, view: GraphView, nid: int) -> int | None:
+        """The node of the other pane computing the same quantity as node ``nid`` of
+        ``view`` (see :mod:`tui.view.crosslink`), or None."""
+        links = link(
+            self.static_graph.graph,
+            self.eager_graph.graph,
+            self.source_pane.lines,
+            self._listing(),
+        )
+        return links.partner(view.mode, nid)
+
+    def on_source_pane_line_chosen(self, message: SourcePane.LineChosen) -> None:
+        """The source cursor moved: light the nodes its line made, in both panes."""
+        for view in (self.static_graph, self.eager_graph):
+            nodes = line_nodes(view.graph, message.line, self._listing())
+            view.light(nodes)
+            lit = view.lit
+            if lit:
+                view.reveal(lit[0])
+
+    # ------------------------------------------------------------ search
+
+    def action_search(self) -> None:
+        """Open the search line (``/``): typing lights the matches, enter goes to the best."""
+        focused = self.focused
+        self._search_from = focused if isinstance(focused, GraphView) else None
+        self.search.display = True
+        self.search.value = ""
+        self.search.focus()
+
+    def close_search(self) -> None:
+        """Close the search line; the lights go out and the legend comes back."""
+        self.search.display = False
+        for view in (self.static_graph, self.eager_graph):
+            view.light([])
+        self.update_legend()
+        (self._search_from or self.static_graph).focus()
+
+    def _matches(self, query: str) -> dict[GraphView, list[int]]:
+        out: dict[GraphView, list[int]] = {}
+        lines, listing = self.source_pane.lines, self._listing()
+        for view in (self.static_graph, self.eager_graph):
+            graph = view.graph
+            names = user_names(graph, lines, listing) if graph is not None else {}
+            out[view] = find(graph, query, names)
+        return out
+
+    def on_input_changed(self, message: Input.Changed) -> None:
+        if message.input is not self.search:
+            return
+        found = self._matches(message.value)
+        for view, nodes in found.items():
+            view.light(nodes)
+            if view.lit:
+                view.reveal(view.lit[0])
+        if message.value.strip():
+            counts = {"s": len(found[self.static_graph]), "e": len(found[self.eager_graph])}
+            self.legend.update(tr("search.found", self.lang, **counts))
+        else:
+            self.update_legend()
+
+    def on_input_submitted(self, message: Input.Submitted) -> None:
+        if message.input is not self.search:
+            return
+        found = self._matches(message.value)
+        first = self._search_from
+        order = [first] if first is not None else []
+        order += [v for v in (self.static_graph, self.eager_graph) if v is not first]
+        view = next((v for v in order if found[v]), None)
+        if view is None:
+            if message.value.strip():
+                self.notify(tr("search.none", self.lang, query=message.value.strip()), timeout=3)
+            return
+        self._search_from = view
+        self.close_search()
+        view.select_node(found[view][0])
 
     def _refresh_card(self) -> None:
         """Keep an open card live (its times change run after run)."""
@@ -720,7 +849,10 @@ class CgvizApp(FrameActions, ViewActions, LectureActions, ReplayActions, App[Non
             if fold is not None:
                 self.card.show_node(graph, None, fold)
         elif vid in graph.nodes:
-            self.card.show_node(graph, graph.nodes[vid], None)
+            node = graph.nodes[vid]
+            other = self.eager_graph if view is self.static_graph else self.static_graph
+            pair = self._pair(other, self.twin_of(view, vid))
+            self.card.show_node(graph, node, None, self._code(node), pair)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -5,12 +5,16 @@ A full box (4 rows)::
     ╭ MatMul_1 ────────╮      name in the top border
     │ 64×100  f32      │      value: output shape
     │ 12.3µs           │      last time
-    ╰ ∇ 64×100 ────────╯      gradient below, as micrograd draws data | grad
+    ╰ grad 2.41e+06 ───╯      its gradient, labelled (as micrograd draws data | grad)
 
-A compact box (3 rows) puts shape and time on one line; a mini box (1 row) is its name and,
-where it fits, its shape between brackets (``[MatMul 64×100]``), so a whole graph fits a
-pane. Pruned nodes get dashed borders and the selected node heavy ones, so both read without
-colour (projectors, NO_COLOR).
+A compact box (3 rows) puts shape and time on one line and its gradient in the bottom border
+(``∇ 323µs``, or a bare ``∇`` where the figure does not fit: a number cut short would lie); a
+mini box (1 row) is its name and, where it fits, its shape between brackets (``[MatMul
+64×100]``), with a ``∇`` before the closing bracket where room allows, so a whole graph fits a
+pane. Pruned nodes get dashed borders, the selected node heavy ones and lit nodes (a source
+line's, a search's, the other pane's partner) double ones (``«h 64×100»`` in one row), so all
+three read without colour (projectors, NO_COLOR); a lit box's border (a one-row box: all of
+it) also takes the ``lit`` style on top of its own, so its state colour stays.
 """
 
 from __future__ import annotations
@@ -21,8 +25,9 @@ BORDERS = {
     "plain": "╭╮╰╯─│",
     "dashed": "╭╮╰╯╌┆",
     "heavy": "┏┓┗┛━┃",
+    "double": "╔╗╚╝═║",
 }
-MINI_ENDS = {"plain": "[]", "dashed": "┆┆", "heavy": "┃┃"}
+MINI_ENDS = {"plain": "[]", "dashed": "┆┆", "heavy": "┃┃", "double": "«»"}
 """The two ends of a one-row box, by border."""
 
 
@@ -37,6 +42,9 @@ class BoxText:
     key: str = "defined"
     """Style key of the box (a state, a device, or a heat bucket)."""
     border: str = "plain"
+    lit: bool = False
+    """Lit (a source line's node, a search match, the other pane's partner): a double border
+    unless the box is selected, styled ``<key>+lit``."""
 
 
 def _fit(text: str, width: int) -> str:
@@ -48,29 +56,41 @@ def _fit(text: str, width: int) -> str:
 def box_row(box: BoxText, dy: int, w: int, h: int) -> list[tuple[str, str]]:
     """Row ``dy`` of a ``w`` x ``h`` box as (text, style key) runs; their lengths sum to ``w``."""
     key = box.key
+    edge = key + "+lit" if box.lit else key  # the border's style
+    border = "double" if box.lit and box.border in ("plain", "dashed") else box.border
     if h < 3:
-        return [_mini(box, w)]
-    tl, tr, bl, br, hz, vt = BORDERS.get(box.border, BORDERS["plain"])
+        return _mini(box, w, border, edge)
+    tl, tr, bl, br, hz, vt = BORDERS.get(border, BORDERS["plain"])
     inner = w - 2
     if dy == 0 or dy == h - 1:
         left, right = (tl, tr) if dy == 0 else (bl, br)
         label = box.title if dy == 0 else box.grad
         if not label:
-            return [(left + hz * inner + right, key)]
-        label = " " + _fit(label, inner - 3) + " "
+            return [(left + hz * inner + right, edge)]
+        if dy == 0:
+            label = " " + _fit(label, inner - 3) + " "
+        else:  # a gradient figure whole, or its sign alone
+            label = " " + (label if len(label) <= inner - 3 else "∇") + " "
         label_key = key if dy == 0 else "grad"
-        return [(left + hz, key), (label, label_key), (hz * (inner - 1 - len(label)) + right, key)]
+        return [
+            (left + hz, edge),
+            (label, label_key),
+            (hz * (inner - 1 - len(label)) + right, edge),
+        ]
     if h >= 4:
         body = box.value if dy == 1 else box.time if dy == 2 else ""
     else:
         body = f"{box.value} {box.time}" if box.time else box.value
-    return [(vt + " " + _fit(body, inner - 2).ljust(inner - 2) + " " + vt, key)]
+    return [(vt, edge), (" " + _fit(body, inner - 2).ljust(inner - 2) + " ", key), (vt, edge)]
 
 
-def _mini(box: BoxText, w: int) -> tuple[str, str]:
-    """A one-row box: its name, and its shape where both fit."""
-    left, right = MINI_ENDS.get(box.border, MINI_ENDS["plain"])
+def _mini(box: BoxText, w: int, border: str, edge: str) -> list[tuple[str, str]]:
+    """A one-row box: its name, its shape where both fit, and ``∇`` where there is room."""
+    left, right = MINI_ENDS.get(border, MINI_ENDS["plain"])
     inner = w - 2
     both = f"{box.title} {box.value}"
     text = both if box.value and len(both) <= inner else _fit(box.title, inner)
-    return left + text.ljust(inner) + right, box.key
+    runs = [(left, edge), (text.ljust(inner), edge), (right, edge)]  # one row: lit whole
+    if box.grad and len(text) + 2 <= inner:
+        runs[1:2] = [(text.ljust(inner - 1), edge), ("∇", "grad+lit" if box.lit else "grad")]
+    return runs

@@ -22,6 +22,7 @@ from tui.drawing.fold import PREFIX, FoldBox, Folding, View, fold_state, fold_vi
 from tui.drawing.labels import CAPS, Label, label_of, width_for
 from tui.drawing.layout import MARGIN, Edge, Layout
 from tui.drawing.plan import place_full
+from tui.i18n import tr
 from tui.view.stats import fmt_ns
 
 if TYPE_CHECKING:
@@ -51,7 +52,8 @@ class GraphView(ScrollView, can_focus=True):
     | Key | Action |
     | :- | :- |
     | `]` / `[` | Select the next / previous node. |
-    | `enter` | Open the selected node's card; on a group, open or close it. |
+    | `enter` | Open the selected node's card; on a group, open or close it; with nothing
+      selected, select the node running now. |
     | `backspace` | Close the scope the selected node is in. |
     | arrows, page keys | Scroll and pan. |
     """
@@ -78,7 +80,8 @@ class GraphView(ScrollView, can_focus=True):
             "enter",
             "Card",
             show=False,
-            tooltip="Show the selected node's card; open or close a group",
+            tooltip="Show the selected node's card; open or close a group; with nothing "
+            "selected, select the node running now",
             id="graph.card",
         ),
         Binding(
@@ -95,6 +98,7 @@ class GraphView(ScrollView, can_focus=True):
         "graph--edge",
         "graph--edge-dim",
         "graph--grad",
+        "graph--lit",
         "graph--empty",
         "graph--defined",
         "graph--pruned",
@@ -114,6 +118,8 @@ class GraphView(ScrollView, can_focus=True):
     | `graph--cpu` / `graph--gpu` | Boxes by device (colour mode "device"). |
     | `graph--heat-0..4` | Boxes by last time, coolest to hottest (colour mode "heat"). |
     | `graph--grad` | Gradient text under a value. |
+    | `graph--lit` | Added to a lit box's border (a source line's nodes, search matches, the
+      other pane's partner of the selected node). |
     """
 
     DEFAULT_CSS = """
@@ -190,6 +196,10 @@ class GraphView(ScrollView, can_focus=True):
         self._refit = True
         self._choice: Try = ("", "", None)
         self._sized = Size(0, 0)
+        self._lit: frozenset[int] = frozenset()
+        """Creation indices of the lit nodes (an eager iteration's node keeps its index, so
+        the same sites stay lit as the loop rebuilds its graph)."""
+        self._lit_vids: set[NodeId] = set()
 
     # ------------------------------------------------------------ watchers
 
@@ -275,17 +285,21 @@ class GraphView(ScrollView, can_focus=True):
         )
 
     def _style(self, key: str) -> Style:
+        """The style of a key; ``a+b`` is style ``b`` over style ``a`` (a lit border keeps its
+        state colour)."""
         style = self._styles.get(key)
         if style is None:
-            style = self._styles[key] = self.base_style + self.get_component_rich_style(
-                f"graph--{key}", partial=True
-            )
+            style = self.base_style
+            for part in key.split("+"):
+                style += self.get_component_rich_style(f"graph--{part}", partial=True)
+            self._styles[key] = style
         return style
 
     def _box_text(self, vid: NodeId) -> BoxText:
         graph = self.graph
         assert graph is not None
         border = "heavy" if vid == self.selected else "plain"
+        lit = vid in self._lit_vids
         size = self.box_in_use
         cap = CAPS[size][1]
         label = self._labels.get(vid) or Label(str(vid))
@@ -306,6 +320,7 @@ class GraphView(ScrollView, can_focus=True):
                 "",
                 self._key(state, None, ns),
                 "dashed" if state == "pruned" and border == "plain" else border,
+                lit,
             )
         node = graph.nodes[vid]
         dtype = {"float32": "f32", "float64": "f64", "int64": "i64", "bool": "bool"}.get(
@@ -336,9 +351,15 @@ class GraphView(ScrollView, can_focus=True):
             time = f"{time:<9}{label.op}" if time else label.op
         if node.state == "pruned" and border == "plain":
             border = "dashed"
-        return BoxText(
-            title, value, time, node.grad, self._key(node.state, node.device, node.last_ns), border
-        )
+        grad = node.grad
+        if grad and not compact:  # a full box labels its gradient row
+            grad = f"{tr('box.grad', self._lang)} {grad.removeprefix('∇').strip()}"
+        key = self._key(node.state, node.device, node.last_ns)
+        return BoxText(title, value, time, grad, key, border, lit)
+
+    @property
+    def _lang(self) -> str:
+        return str(getattr(self.app, "lang", "en"))
 
     def _key(self, state: str, device: str | None, ns: int | None) -> str:
         if state in ("running", "error", "pruned") or self.colour_mode == "state":
@@ -384,6 +405,7 @@ class GraphView(ScrollView, can_focus=True):
             for y in range(box.y, box.y2):
                 rows.setdefault(y, []).append((vid, box))
         self._rows = rows
+        self._lit_vids = self._lit_view()
         self._seen = (graph.struct_version, graph.plan_version)
         self._heat_max = self._hottest()
         # the canvas never shrinks while a pane shows the same kind of picture, so scrollbars
@@ -544,6 +566,8 @@ class GraphView(ScrollView, can_focus=True):
                 self._finish(old)  # the iteration it showed has ended: the map for the next
             self.graph = graph
             self.selected = None
+            if graph is None:
+                self._lit = frozenset()  # a restart or another scene: the lights go out
             if self.mode == "eager":
                 w, h = self.size
                 self._map.start(first_way(str(self.orientation), w, h, str(self.box_size)))
@@ -606,6 +630,57 @@ class GraphView(ScrollView, can_focus=True):
         view = self._view
         return view.vid_of.get(nid, nid) if view is not None else nid
 
+    def light(self, nodes: Iterable[int]) -> None:
+        """Light these nodes of the graph shown (a double border; [] puts the lights out).
+
+        Nodes are remembered by creation index, so an eager pane keeps the same sites lit in
+        the iterations that follow; a node folded into a group lights its group's box.
+        """
+        graph = self.graph
+        known = graph.nodes if graph is not None else {}
+        self._lit = frozenset(known[n].index for n in nodes if n in known)
+        old, self._lit_vids = self._lit_vids, self._lit_view()
+        for vid in old ^ self._lit_vids:
+            self._touch(vid)
+
+    @property
+    def lit(self) -> list[NodeId]:
+        """The view ids of the lit boxes, in drawing order."""
+        return [vid for vid in self._order if vid in self._lit_vids]
+
+    def _lit_view(self) -> set[NodeId]:
+        graph = self.graph
+        if graph is None or not self._lit:
+            return set()
+        return {self._vid(n.id) for n in graph.nodes.values() if n.index in self._lit}
+
+    def reveal_node(self, nid: int) -> None:
+        """Scroll so that node ``nid`` (its group's box where it is folded) is visible."""
+        if self.graph is not None and nid in self.graph.nodes:
+            self.reveal(self._vid(nid))
+
+    def select_node(self, nid: int) -> None:
+        """Select a node by its id (its group's box where it is folded), scroll to it and
+        open its card."""
+        graph = self.graph
+        if graph is None or nid not in graph.nodes:
+            return
+        self.selected = self._vid(nid)
+        self.reveal(self.selected)
+        self.action_open_card()
+
+    def running_node(self) -> int | None:
+        """The node running now (the latest one), else the latest that failed or ran."""
+        graph = self.graph
+        if graph is None:
+            return None
+        nodes = sorted(graph.nodes.values(), key=lambda n: n.index, reverse=True)
+        for state in ("running", "error", "done"):
+            for node in nodes:
+                if node.state == state and (state != "done" or node.op not in NOT_COMPUTED):
+                    return node.id
+        return None
+
     def fold_box(self, vid: str) -> FoldBox | None:
         """The folded scope drawn as box ``vid`` (None if there is none now)."""
         return self._folds.get(vid)
@@ -666,7 +741,13 @@ class GraphView(ScrollView, can_focus=True):
         self.action_open_card()
 
     def action_enter(self) -> None:
-        """Open or close the selected group; on a node, show its card."""
+        """Open or close the selected group; on a node, show its card; with nothing
+        selected, select the node running now."""
+        if self.selected is None:
+            running = self.running_node()
+            if running is not None:
+                self.select_node(running)
+            return
         fold = self._folds.get(self.selected) if isinstance(self.selected, str) else None
         if fold is not None and fold.kind == "scope":
             self.folding = self.folding.toggled(fold.scope)

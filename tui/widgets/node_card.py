@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import textwrap
+from typing import TYPE_CHECKING, Any
 
 from textual.content import Content
 from textual.widgets import Static
@@ -20,9 +21,26 @@ __all__ = ["NodeCard", "card_text"]
 
 
 def card_text(
-    graph: GraphModel, node: NodeInfo | None, fold: FoldBox | None, lang: str = "en"
+    graph: GraphModel,
+    node: NodeInfo | None,
+    fold: FoldBox | None,
+    lang: str = "en",
+    code: str = "",
+    partner: str = "",
+    width: int = 0,
 ) -> str:
-    """The card's lines for a node or a folded scope (plain text, no markup), in ``lang``."""
+    """The card's lines for a node or a folded scope (plain text, no markup), in ``lang``.
+
+    Args:
+        graph: the graph the node is in.
+        node: the node (None for a folded scope).
+        fold: the folded scope (None for a node).
+        lang: the card's language.
+        code: the text of the source line that made the node ("" when it is not shown).
+        partner: the node computing the same quantity in the other pane, as words
+            (``eager · clamp 64×100``; "" when there is none).
+        width: the card's width in cells: a long source line wraps under itself (0: as is).
+    """
 
     def row(key: str, text: str) -> str:  # a label padded to 8 cells, then its text
         return cell_ljust(tr(key, lang), 8) + text
@@ -72,7 +90,10 @@ def card_text(
             f"{fmt_ns(st.min_ns if st.count else None)}  {tr('card.runs', lang, n=st.count)}",
         ),
         row("card.source", node.source or "—"),
+        *_quote(code, width),
     ]
+    if node.value is not None and node.op == "Const":  # a constant's own card: its value
+        lines.append(row("card.value", value_text(node, limit=40)))
     consts = [graph.nodes[i] for i in node.inputs if i in graph.nodes]
     consts = [c for c in consts if is_inline_const(c)]
     if consts:
@@ -92,24 +113,62 @@ def card_text(
     if node.grad_of is not None and node.grad_of in graph.nodes:
         name = graph.nodes[node.grad_of].name
         lines.append(row("card.grad_of", tr("card.grad_of_name", lang, name=name)))
+    if partner:
+        lines.append(row("card.pair", partner))
     if node.error:
         lines.append(row("card.error", str(node.error)))
     return "\n".join(lines)
 
 
+def _quote(code: str, width: int) -> list[str]:
+    """A source line as card rows, indented under its place (wrapped where it is too long)."""
+    code = code.strip()
+    if not code:
+        return []
+    pad = cell_ljust("", 8)
+    if width <= 8 + 12:
+        return [pad + code]
+    return textwrap.wrap(code, width, initial_indent=pad, subsequent_indent=pad + "  ")
+
+
 class NodeCard(Static):
-    """The selected node's card: op, inputs, shape, dtype, device, bytes, FLOPs, times, source."""
+    """The selected node's card: op, inputs, shape, dtype, device, bytes, FLOPs, times, source
+    (its place and its line's text), a constant's value, and its partner in the other pane."""
 
     DEFAULT_CSS = """
     NodeCard { height: auto; }
     """
 
-    def show_node(self, graph: GraphModel, node: NodeInfo | None, fold: FoldBox | None) -> None:
-        """Fill the card (and reveal it)."""
-        text = card_text(graph, node, fold, str(getattr(self.app, "lang", "en")))
+    def show_node(
+        self,
+        graph: GraphModel,
+        node: NodeInfo | None,
+        fold: FoldBox | None,
+        code: str = "",
+        partner: str = "",
+    ) -> None:
+        """Fill the card (and reveal it); ``code`` is the node's source line, ``partner`` its
+        counterpart in the other pane (see :func:`card_text`)."""
+        lang = str(getattr(self.app, "lang", "en"))
+        self._shown = (graph, node, fold, code, partner)
+        text = card_text(graph, node, fold, lang, code, partner, self._width())
         if text != self._text:
             self._text = text
             self.update(Content(text))
         self.display = True
 
+    def _width(self) -> int:
+        """Cells a row has: the card's own, or before it is first shown its column's less
+        border and padding."""
+        if self.content_region.width:
+            return self.content_region.width
+        parent = self.parent
+        width = getattr(parent, "scrollable_content_region", None)
+        return max(0, width.width - 4) if width is not None else 0
+
+    def on_resize(self) -> None:
+        if self._shown is not None and self.display:
+            self.show_node(*self._shown)
+
     _text = ""
+    _shown: tuple[Any, ...] | None = None

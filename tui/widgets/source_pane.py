@@ -2,27 +2,82 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
+from textual.binding import Binding, BindingType
 from textual.geometry import Size
+from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+if TYPE_CHECKING:
+    from textual import events
+
 __all__ = ["SourcePane"]
 
 
-class SourcePane(ScrollView):
-    """A read-only listing with line numbers; the current line is lit and kept in view."""
+class SourcePane(ScrollView, can_focus=True):
+    """A read-only listing with line numbers; the current line is lit and kept in view.
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"source--number", "source--current", "source--text"}
+    With the focus, a cursor moves over the lines (arrows, click); each line it reaches is
+    announced (:class:`SourcePane.LineChosen`), and the app lights the nodes that line made.
+
+    | Key | Action |
+    | :- | :- |
+    | `up` / `down` | Move the cursor one line (from the lit line at first). |
+    | `home` / `end` | Move the cursor to the first / last line. |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "up",
+            "move(-1)",
+            "Line up",
+            show=False,
+            tooltip="Source: the line above; its nodes light up in both panes",
+            id="source.up",
+        ),
+        Binding(
+            "down",
+            "move(1)",
+            "Line down",
+            show=False,
+            tooltip="Source: the line below; its nodes light up in both panes",
+            id="source.down",
+        ),
+        Binding(
+            "home",
+            "move_to(1)",
+            "First line",
+            show=False,
+            tooltip="Source: the first line",
+            id="source.first",
+        ),
+        Binding(
+            "end",
+            "move_to(-1)",
+            "Last line",
+            show=False,
+            tooltip="Source: the last line",
+            id="source.last",
+        ),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "source--number",
+        "source--current",
+        "source--text",
+        "source--cursor",
+    }
     """
     | Class | Description |
     | :- | :- |
     | `source--number` | The line-number gutter. |
     | `source--current` | The line that created the current node. |
     | `source--text` | Every other line. |
+    | `source--cursor` | The cursor's line (its nodes are lit in the graph panes). |
     """
 
     DEFAULT_CSS = """
@@ -31,6 +86,23 @@ class SourcePane(ScrollView):
 
     current: reactive[int] = reactive(0, init=False)
     """1-based number of the lit line (0: none)."""
+    cursor: reactive[int] = reactive(0, init=False)
+    """1-based number of the cursor's line (0: no cursor yet)."""
+
+    class LineChosen(Message):
+        """The cursor moved to a line (its nodes should light up)."""
+
+        def __init__(self, pane: SourcePane, line: int) -> None:
+            super().__init__()
+            self.pane = pane
+            """The source pane."""
+            self.line = line
+            """1-based line number."""
+
+        @property
+        def control(self) -> SourcePane:
+            """The source pane (for ``@on`` selectors)."""
+            return self.pane
 
     def __init__(
         self,
@@ -47,10 +119,21 @@ class SourcePane(ScrollView):
         for line in (old, new):
             if line:
                 self.refresh_lines(line - 1 - int(self.scroll_offset.y), 1)
+        if new and not self.has_focus:  # while the user reads it, the view stays put
+            self._keep_in_view(new)
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        for line in (old, new):
+            if line:
+                self.refresh_lines(line - 1 - int(self.scroll_offset.y), 1)
         if new:
-            height = self.scrollable_content_region.height
-            if not self.scroll_offset.y <= new - 1 < self.scroll_offset.y + height - 1:
-                self.scroll_to(y=max(0, new - 1 - height // 3), animate=False, immediate=True)
+            self._keep_in_view(new)
+            self.post_message(self.LineChosen(self, new))
+
+    def _keep_in_view(self, line: int) -> None:
+        height = self.scrollable_content_region.height
+        if not self.scroll_offset.y <= line - 1 < self.scroll_offset.y + height - 1:
+            self.scroll_to(y=max(0, line - 1 - height // 3), animate=False, immediate=True)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -67,7 +150,11 @@ class SourcePane(ScrollView):
         body = self.get_component_rich_style(
             "source--current" if lit else "source--text", partial=True
         )
-        gutter = f"{'▶' if lit else ' '}{index + 1:>3} "
+        mark = "▶" if lit else " "
+        if index + 1 == self.cursor:
+            cursor = self.get_component_rich_style("source--cursor", partial=True)
+            number, body, mark = number + cursor, body + cursor, "›" if not lit else mark
+        gutter = f"{mark}{index + 1:>3} "
         text = self.lines[index]
         strip = Strip(
             [
@@ -77,10 +164,38 @@ class SourcePane(ScrollView):
         )
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
 
+    def on_click(self, event: events.Click) -> None:
+        at = event.get_content_offset(self)
+        if at is None:
+            return
+        line = at.y + int(self.scroll_offset.y) + 1
+        if 1 <= line <= len(self.lines):
+            self.focus()
+            self.choose(line)
+
+    def action_move(self, step: int) -> None:
+        """Move the cursor ``step`` lines (the first move starts from the lit line)."""
+        start = self.cursor or self.current or (1 if step > 0 else len(self.lines))
+        self.choose(start if not self.cursor else start + step)
+
+    def action_move_to(self, line: int) -> None:
+        """Move the cursor to a line (-1: the last)."""
+        self.choose(len(self.lines) if line < 0 else line)
+
+    def choose(self, line: int) -> None:
+        """Put the cursor on ``line`` (kept within the listing) and announce it."""
+        if not self.lines:
+            return
+        line = max(1, min(len(self.lines), line))
+        if line == self.cursor:
+            self.post_message(self.LineChosen(self, line))  # chosen again: light it again
+        self.cursor = line
+
     def set_source(self, text: str) -> None:
         """Show a new listing."""
         self.lines = text.expandtabs(4).splitlines()
         width = max((len(line) for line in self.lines), default=0) + 5
         self.virtual_size = Size(width, len(self.lines))
         self.current = 0
+        self.set_reactive(SourcePane.cursor, 0)
         self.refresh()
