@@ -92,7 +92,7 @@ class Operation:
 
     def run(self, feed_dict: dict[Any, Any] | None = None, session: Session | None = None) -> None:
         """Run this op (and what it needs) in ``session`` (or the default session)."""
-        from .session import _session_for
+        from .default_session import _session_for
 
         _session_for(session, "execute operation").run(self, feed_dict)
 

@@ -77,7 +77,7 @@ class Tensor:
 
     def eval(self, feed_dict: dict[Any, Any] | None = None, session: Session | None = None) -> Any:
         """Run the graph up to this tensor in ``session`` (or the default session)."""
-        from .session import _session_for
+        from .default_session import _session_for
 
         return _session_for(session, "evaluate tensor").run(self, feed_dict)
 

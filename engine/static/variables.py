@@ -196,7 +196,7 @@ class Variable:
 
     def load(self, value: Any, session: Session | None = None) -> None:
         """Write ``value`` into the variable in ``session`` without adding nodes."""
-        from .session import _session_for
+        from .default_session import _session_for
 
         _session_for(session, "load variable").load_variable(self, value)
 

@@ -1,0 +1,87 @@
+"""A Session's run reported as events (when anyone listens on ``engine.events.STREAM``):
+``iteration_started`` / ``run_started``, feed transfers, the plan's nodes (or totals),
+``run_finished`` and the fetched scalars as ``metric`` events."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from engine.events import STREAM
+
+from .execute import sync
+
+if TYPE_CHECKING:
+    from .run_cache import _Entry
+    from .session import Session
+
+
+def run_observed(session: Session, entry: _Entry, values: list[Any]) -> list[Any]:
+    """Run ``entry``'s plan with ``values`` as the feeds, reported as events: the run's start
+    and end, H2D transfers of the feeds, each node when the stream wants nodes, the fetched
+    scalars as metrics."""
+    g, plan, run = session.graph, entry.plan, session.run_count
+    if not g._announced:
+        g.announce()
+    gid = g.graph_id
+    STREAM.emit("iteration_started", mode="static", iteration=run)
+    nodes = STREAM.open_unit("static")  # else totals: no run_started, no node events
+    if nodes:
+        STREAM.emit(
+            "run_started",
+            graph=gid,
+            run=run,
+            fetches=entry.fetch_ids,
+            plan=[op._id for op in plan.ops],
+            device=session.device.name,
+            folded=plan.folded,
+            fallbacks=plan.fallbacks,
+            branches={str(k): v for k, v in plan.branches.items()},
+        )
+    t0, paused0 = time.perf_counter_ns(), STREAM.paused_ns
+    failed = True
+    try:
+        moved = []
+        for dev, v in zip(entry.input_devices, values, strict=True):
+            if dev.name != "cpu":
+                t1 = time.perf_counter_ns()
+                v = dev.asarray(v)
+                sync(dev)
+                STREAM.emit(
+                    "transfer",
+                    direction="H2D",
+                    bytes=int(v.nbytes),
+                    dur_ns=time.perf_counter_ns() - t1,
+                    device=dev.name,
+                    reason="feed",
+                    graph=gid,
+                    run=run,
+                )
+            moved.append(v)
+        outs = session._results(entry, plan.run_instrumented(moved, nodes), run)
+        failed = False
+    finally:
+        dur = time.perf_counter_ns() - t0 - (STREAM.paused_ns - paused0)  # minus pauses
+        STREAM.emit(
+            "run_finished",
+            graph=gid,
+            run=run,
+            dur_ns=dur,
+            **({"failed": True} if failed else {}),
+        )
+        if not failed:
+            for name, i in zip(entry.names, range(len(entry.names)), strict=True):
+                _metric(name, outs, entry, i, run)
+        STREAM.emit("iteration_finished", mode="static", iteration=run, dur_ns=dur)
+    return outs
+
+
+def _metric(name: str, outs: list[Any], entry: _Entry, i: int, run: int) -> None:
+    index = entry.leaf_index.index(i) if i in entry.leaf_index else None
+    if index is None:
+        return
+    v = outs[index]
+    if isinstance(v, np.floating):
+        STREAM.emit("metric", name=name, value=float(v), mode="static", iteration=run)
