@@ -2,8 +2,8 @@
 
 The lecture's trade-off, measured live: a static graph is built once and run many times; an
 eager loop rebuilds its graph every iteration. Each side's rate is measured on its own engine
-process's clock (``t_ns`` of its latest finished runs / iterations), so the UI's own frame
-rate never enters it; its time per iteration is the median of the recent ones.
+process's clock (its runs / iterations since its first one began, from ``t_ns``), so the UI's
+own frame rate never enters it; its time per iteration is the median of the recent ones.
 """
 
 from __future__ import annotations
@@ -23,11 +23,10 @@ BAR_FULL, BAR_EMPTY = "█", "░"
 
 
 def rate(state: ViewState, mode: str) -> float | None:
-    """Iterations per second over the recent window (None before two have finished)."""
-    times = state.done_at[mode]
-    if len(times) < 2 or times[-1] <= times[0]:
-        return None
-    return (len(times) - 1) * 1e9 / (times[-1] - times[0])
+    """Iterations per second since the side started (None before one has finished): the
+    race's own average, so a side that finished keeps the rate it ran at."""
+    span = elapsed(state, mode)
+    return state.done[mode] * 1e9 / span if span else None
 
 
 def per_iteration(state: ViewState, device: str, mode: str) -> int | None:
@@ -39,8 +38,8 @@ def per_iteration(state: ViewState, device: str, mode: str) -> int | None:
 def elapsed(state: ViewState, mode: str) -> int | None:
     """A side's time from its first run / iteration's start to its latest finish, in ns, on
     its own process's clock (so the two sides can be compared although their clocks differ)."""
-    start, times = state.started_at.get(mode), state.done_at[mode]
-    return times[-1] - start if start is not None and times else None
+    start, end = state.started_at.get(mode), state.done_at.get(mode)
+    return end - start if start is not None and end is not None else None
 
 
 def pane_figures(state: ViewState, device: str, mode: str, lang: str = "en") -> str:

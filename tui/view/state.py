@@ -62,10 +62,6 @@ def fake_ns(ev: dict[str, Any]) -> int:
     return ns // 20 if ev.get("device") == "gpu" else ns
 
 
-RATE_WINDOW = 64
-"""Finished runs / iterations a side's rate (iterations per second) is measured over."""
-
-
 class ViewState:
     """Scene, graphs, device figures and losses, as the panes draw them."""
 
@@ -79,8 +75,8 @@ class ViewState:
         self.iteration: dict[str, int] = {m: 0 for m in MODES}
         self.done: dict[str, int] = {m: 0 for m in MODES}
         """Static runs / eager iterations finished in this run (a race counts them)."""
-        self.done_at: dict[str, deque[int]] = {m: deque(maxlen=RATE_WINDOW) for m in MODES}
-        """Engine clock (``t_ns``) of the latest finished runs / iterations, for their rate."""
+        self.done_at: dict[str, int] = {}
+        """Engine clock (``t_ns``) when each side's latest run / iteration finished."""
         self.started_at: dict[str, int] = {}
         """Engine clock when each side's first run / iteration began (its race time's start)."""
         self.current: tuple[str, NodeInfo] | None = None
@@ -221,7 +217,7 @@ class ViewState:
         self.cue = ("", {})
         self.iteration = {m: 0 for m in MODES}
         self.done = {m: 0 for m in MODES}
-        self.done_at = {m: deque(maxlen=RATE_WINDOW) for m in MODES}
+        self.done_at = {}
         self.started_at = {}
         self.dirty.update(("static", "eager", "source", "loss"))
 
@@ -475,9 +471,9 @@ class ViewState:
         t, dur = ev.get("t_ns"), int(ev.get("dur_ns") or 0)
         if self.fake_timings:  # snapshots: a clock made of the fake durations, back to back
             dur = self._dur(ev)
-            t = (self.done_at[mode][-1] if self.done_at[mode] else 0) + dur
+            t = self.done_at.get(mode, 0) + dur
         if isinstance(t, int):
-            self.done_at[mode].append(t)
+            self.done_at[mode] = t
             if self.done[mode] == 1:  # the side started when its first run / iteration did
                 self.started_at[mode] = t - dur
 
