@@ -5,20 +5,27 @@ A Tensor holds an array (``array``: numpy or cupy) on an engine Device. Every op
 grad mode is on and an input requires grad the result gets a ``grad_fn`` node. In-place ops
 (``-=``, ``grad_h[h < 0] = 0``, ``zero_()``) write into the array, bump the version counter and
 are nodes too.
+
+Beside it: ``size`` (``torch.Size``), ``op_failure`` (an op's error, shown as a failed node
+first) and ``types`` (dtypes, devices, tensor types and their names). The class stays in one
+file: its methods are PyTorch's API, each a few lines over :func:`apply`, which needs the class.
 """
 
 from __future__ import annotations
 
 import time
-from typing import Any, NoReturn, Union
+from typing import Any, Union
 
 import numpy as np
 
 from engine import ops
-from engine.devices import CPU, Device, DeviceError
+from engine.devices import CPU, Device
 from engine.eager import errors, metrics, tracing, types
 from engine.eager.grad_mode import MODE
 from engine.eager.graph import AccumulateGrad, CopyNode, Node, OpNode
+from engine.eager.op_failure import _check_device, _check_mm, _fail_op
+from engine.eager.size import Size
+from engine.eager.types import _resolve, _type_by_name
 from engine.events import STREAM
 
 OPS = ops.OPS
@@ -27,19 +34,6 @@ _MM, _NEG, _SQUARE, _POW = OPS["MatMul"], OPS["Neg"], OPS["Square"], OPS["Pow"]
 _SCALARS = (int, float, bool, np.number, np.bool_)
 Operand = Union["Tensor", float, np.number, np.bool_, np.ndarray]
 """What arithmetic takes besides a tensor's own: a tensor, a Python or numpy scalar, an array."""
-
-
-class Size(tuple):
-    """``torch.Size``: a tuple of ints."""
-
-    def __repr__(self) -> str:
-        return f"torch.Size({list(self)})"
-
-    def numel(self) -> int:
-        n = 1
-        for d in self:
-            n *= d
-        return n
 
 
 def _new(array: Any, dev: Device, requires_grad: bool = False, grad_fn: Any = None) -> Tensor:
@@ -93,31 +87,6 @@ def apply(
                 t.requires_grad, t.grad_fn = True, node
                 break
     return t
-
-
-def _fail_op(
-    op: ops.Op,
-    name: str | None,
-    parents: tuple[Any, ...],
-    dev: Device,
-    message: str,
-    exc: type[Exception] = RuntimeError,
-) -> NoReturn:
-    """Raise an op's error, showing the op as a (failed) node first when anyone listens."""
-    graph = node = None
-    if STREAM.active:
-        graph, node = tracing.failed(op, name or op.eager_name, parents, dev, message)
-    errors.fail(message, exc, graph, node)
-
-
-def _check_device(op: ops.Op, name: str, a: Tensor, b: Tensor) -> None:
-    _fail_op(
-        op,
-        name,
-        (a, b),
-        a._dev,
-        errors.device_message(str(types.torch_device(a._dev)), str(types.torch_device(b._dev))),
-    )
 
 
 def _binary(
@@ -737,19 +706,6 @@ class Tensor:
         return repr(self)
 
 
-def _check_mm(a: Tensor, b: Tensor) -> None:
-    x, y = a.array, b.array
-    if b._dev is not a._dev:
-        _check_device(_MM, "mm", a, b)
-    if x.ndim != 2:
-        _fail_op(_MM, "mm", (a, b), a._dev, "self must be a matrix")
-    if y.ndim != 2:
-        _fail_op(_MM, "mm", (a, b), a._dev, "mat2 must be a matrix")
-    if x.dtype != y.dtype:
-        _fail_op(_MM, "mm", (a, b), a._dev, errors.mm_dtype_message(x.dtype, y.dtype))
-    _fail_op(_MM, "mm", (a, b), a._dev, errors.mm_shapes_message(x.shape, y.shape))
-
-
 def _index_key(t: Tensor, key: Any) -> Any:
     """Tensors in a key become arrays; integer indices are checked (cupy would wrap them)."""
     keys = key if isinstance(key, tuple) else (key,)
@@ -769,18 +725,3 @@ def _index_key(t: Tensor, key: Any) -> Any:
         if k is not None:
             dim += 1
     return tuple(out) if isinstance(key, tuple) else out[0]
-
-
-def _resolve(spec: Any) -> Device:
-    try:
-        return types.engine_device(spec)
-    except DeviceError as e:
-        errors.fail(str(e), DeviceError)
-
-
-def _type_by_name(name: str) -> types.TensorType:
-    stem = name.rsplit(".", 1)[-1]
-    table = types.CUDA_TYPES if ".cuda." in name else types.CPU_TYPES
-    if stem not in table:
-        raise ValueError(f"invalid type: '{name}'")
-    return table[stem]

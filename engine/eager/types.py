@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from engine import devices
+from engine.eager import errors
 
 if TYPE_CHECKING:
     from engine.eager.tensor import Tensor
@@ -167,3 +168,18 @@ def type_name(array_dtype: Any, dev: devices.Device) -> str:
     """'torch.FloatTensor' / 'torch.cuda.FloatTensor' for an array dtype on a device."""
     prefix = "torch." if dev.name == "cpu" else "torch.cuda."
     return f"{prefix}{of(array_dtype).legacy}Tensor"
+
+
+def _resolve(spec: Any) -> devices.Device:
+    try:
+        return engine_device(spec)
+    except devices.DeviceError as e:
+        errors.fail(str(e), devices.DeviceError)
+
+
+def _type_by_name(name: str) -> TensorType:
+    stem = name.rsplit(".", 1)[-1]
+    table = CUDA_TYPES if ".cuda." in name else CPU_TYPES
+    if stem not in table:
+        raise ValueError(f"invalid type: '{name}'")
+    return table[stem]
