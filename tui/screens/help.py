@@ -39,6 +39,9 @@ unfold it with `f`.
 | `d` | switch device (CPU numpy / GPU cupy) |
 | `n` / `p`, `PageDown` / `PageUp` | next / previous scene in lecture order (replay: marker) |
 | `P` | presentation mode: projector theme, big cues, side panels hidden |
+| `R` | race: both sides at full speed on the same device, who is ahead |
+| `/` | find a node by name or variable, in both panes |
+| `w` | small terminals: show the other graph pane |
 | `f` | fold / unfold name scopes |
 | `o` | orientation: left-to-right / top-to-bottom |
 | `g` | static graph as built / as run (after the graph passes: folded, fused, pruned) |
@@ -46,7 +49,7 @@ unfold it with `f`.
 | `m` | colour by state / device / time (heat) |
 | `z` | box size: fit the pane (auto), full, compact, one-row |
 | `t` | next theme |
-| `tab`, `]` `[`, `enter` | focus a pane, select nodes, open the node card |
+| `tab`, `]` `[`, `enter` | focus a pane, select nodes, open the node card (its line lights in the source; the same quantity lights in the other pane) |
 | `escape` | close the card / this help |
 | `ctrl+s` | save an SVG screenshot |
 | `ctrl+p` | command palette |
@@ -88,6 +91,9 @@ HELP_KO = """\
 | `d` | 장치 전환 (CPU numpy / GPU cupy) |
 | `n` / `p`, `PageDown` / `PageUp` | 강의 순서로 다음 / 이전 장면 (재생: 표시) |
 | `P` | 발표 모드: 프로젝터 테마, 큰 안내, 옆 패널 숨김 |
+| `R` | 경주: 두 쪽 모두 같은 장치에서 최고 속도로, 누가 앞서는지 |
+| `/` | 이름이나 변수로 노드 찾기 (두 창 모두) |
+| `w` | 작은 터미널: 다른 그래프 창 보기 |
 | `f` | 이름 범위 접기 / 펼치기 |
 | `o` | 방향: 왼쪽→오른쪽 / 위→아래 |
 | `g` | 작성한 정적 그래프 / 실행되는 그래프 (최적화 패스 뒤: 상수 접기, 융합, 가지치기) |
@@ -95,7 +101,7 @@ HELP_KO = """\
 | `m` | 색 기준: 상태 / 장치 / 시간 |
 | `z` | 상자 크기: 창에 맞춤 (자동), 전체, 작게, 한 줄 |
 | `t` | 다음 테마 |
-| `tab`, `]` `[`, `enter` | 창에 초점, 노드 선택, 노드 카드 열기 |
+| `tab`, `]` `[`, `enter` | 창에 초점, 노드 선택, 노드 카드 열기 (그 줄이 소스에서, 같은 값이 다른 창에서 밝아짐) |
 | `escape` | 카드 / 이 도움말 닫기 |
 | `ctrl+s` | SVG 스크린샷 저장 |
 | `ctrl+p` | 명령 팔레트 |
