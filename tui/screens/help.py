@@ -49,7 +49,7 @@ unfold it with `f`.
 | `m` | colour by state / device / time (heat) |
 | `z` | box size: fit the pane (auto), full, compact, one-row |
 | `t` | next theme |
-| `tab`, `]` `[`, `enter` | focus a pane, select nodes, open the node card (its line lights in the source; the same quantity lights in the other pane) |
+| `tab`, `]` `[`, `enter` | select a node: its card, its source line, its twin in the other pane |
 | `escape` | close the card / this help |
 | `ctrl+s` | save an SVG screenshot |
 | `ctrl+p` | command palette |
@@ -101,7 +101,7 @@ HELP_KO = """\
 | `m` | 색 기준: 상태 / 장치 / 시간 |
 | `z` | 상자 크기: 창에 맞춤 (자동), 전체, 작게, 한 줄 |
 | `t` | 다음 테마 |
-| `tab`, `]` `[`, `enter` | 창에 초점, 노드 선택, 노드 카드 열기 (그 줄이 소스에서, 같은 값이 다른 창에서 밝아짐) |
+| `tab`, `]` `[`, `enter` | 노드 선택: 카드, 소스 줄, 다른 창의 짝 |
 | `escape` | 카드 / 이 도움말 닫기 |
 | `ctrl+s` | SVG 스크린샷 저장 |
 | `ctrl+p` | 명령 팔레트 |
