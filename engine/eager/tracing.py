@@ -218,12 +218,14 @@ def _leaf_name(t: Tensor, frame: FrameType | None) -> str:
     name: str | None = getattr(t, "_name", None)
     if name:
         return name
-    name = "tensor"  # not held by a variable of the caller (w.grad, y[-1])
+    name = "tensor"  # not held by a variable of the caller (y[-1])
     if frame is not None:
-        for key, value in frame.f_locals.items():
-            if value is t:
-                name = key
-                break
+        held = frame.f_locals.items()
+        name = next((key for key, value in held if value is t), "")
+        if not name:  # a variable's gradient, read as w1.grad
+            kind = type(t)
+            owner = (k for k, v in held if type(v) is kind and getattr(v, "grad", None) is t)
+            name = next((f"{key}.grad" for key in owner), "tensor")
     t._name = name  # looked up once: the loop's next iterations reuse it
     return name
 
