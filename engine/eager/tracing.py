@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from engine.eager.grad_mode import MODE
 from engine.events import STREAM
 from engine.ops import binary_shape, same_shape
 
@@ -271,6 +272,10 @@ def _node_id(t: Tensor, frame: FrameType | None) -> int:
     return nid
 
 
+NO_GRAD_SCOPE = "no_grad"
+"""The scope of eager ops made under ``torch.no_grad()`` (an optimizer's update): the UI folds
+it into one box, as it folds TensorFlow's name scopes."""
+
 _LEAVES: dict[tuple[Any, ...], dict[str, Any]] = {}
 """Leaf ``node_created`` templates by (name, shape, dtype, device, source)."""
 
@@ -349,6 +354,7 @@ class _Site:
         "nbytes",
         "flops",
         "cpu",
+        "grad",
     )
 
     def __init__(
@@ -363,6 +369,7 @@ class _Site:
         frame: FrameType | None,
     ) -> None:
         self.op, self.name, self.dev, self.sig, self.attrs = op, name, dev, sig, attrs
+        self.grad = MODE.enabled  # ops made under torch.no_grad() are scoped "no_grad"
         self.site, line, source = _site(frame)
         in_shapes, shape = _shape(op, args, kwargs)
         self.shape = list(shape) if shape is not None else []
@@ -389,7 +396,7 @@ class _Site:
             "dtype": self.dtype,
             "device": dev.name,
             "mode": "eager",
-            "scope": "",
+            "scope": "" if self.grad else NO_GRAD_SCOPE,
             "source": source,
             "line": line,
             "flops": self.flops,
@@ -476,6 +483,7 @@ def _site_info(
         and akey is not None
         and info.dev is dev
         and info.name == name
+        and info.grad is MODE.enabled
     ):
         return info
     info = _Site(op, name, dev, sig, akey, args, attrs, frame)

@@ -139,7 +139,10 @@ def _variable_scopes(graph: GraphModel) -> dict[str, int]:
 
 
 def _path(node: NodeInfo, scopes: set[str]) -> list[str]:
-    """The scopes a node sits in, outermost first; a node named like a scope sits in it."""
+    """The scopes a node sits in, outermost first; a node named like a scope sits in it. An
+    eager node's name has no scope in it: it sits in the scope its event gives (``no_grad``)."""
+    if "/" not in node.name and node.scope:
+        return [*_prefixes(node.scope), node.scope]
     parts = node.name.split("/")
     out = ["/".join(parts[: k + 1]) for k in range(len(parts) - 1)]
     if node.name in scopes:
@@ -170,6 +173,7 @@ def fold_view(graph: GraphModel, folding: Folding) -> View:
                 consts[n.id] = mine
     live = [n for n in nodes.values() if n.id not in inline]
     scopes = {n.name.rsplit("/", 1)[0] for n in live if "/" in n.name}
+    scopes |= {n.scope for n in live if n.scope and "/" not in n.name}
     scopes |= {p for s in list(scopes) for p in _prefixes(s)}
     variables = {} if folding.unfold_all else _variable_scopes(graph)
     vid_of: dict[int, int | str] = {}
@@ -188,6 +192,16 @@ def fold_view(graph: GraphModel, folding: Folding) -> View:
                     members.setdefault(scope, []).append(n.id)
                     break
         vid_of[n.id] = vid
+    if not folding.unfold_all:  # an eager leaf only a folded scope reads (w1.grad) joins it
+        readers: dict[int, set[int | str]] = {}
+        for n in live:
+            for i in n.inputs:
+                readers.setdefault(i, set()).add(vid_of[n.id])
+        for n in live:
+            group = readers.get(n.id, set())
+            if n.op == "Leaf" and len(group) == 1 and isinstance(vid := next(iter(group)), str):
+                vid_of[n.id] = vid
+                members[vid[len(PREFIX) :]].append(n.id)
     for c in inline:  # an inlined constant is drawn by its (first) consumer
         user = next((n.id for n in live if c in n.inputs), None)
         if user is not None:
