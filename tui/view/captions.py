@@ -147,19 +147,12 @@ def passes_summary(
     return f"{tr('passes.nodes', lang, a=before, b=after)} · {head}{', '.join(parts)}"
 
 
-RECENT = 20
-"""Iterations the status line's per-side times are the median of."""
-
-
 def side_times(state: ViewState, device: str) -> tuple[int, int] | None:
     """Median time of the recent static runs and eager iterations on ``device`` (ns), or
     None until both sides have one."""
-    times = state.devices[device].iterations
-    recent = [sorted(list(times.get(mode, ()))[-RECENT:]) for mode in ("static", "eager")]
-    if not all(recent):
-        return None
-    s, e = (r[len(r) // 2] for r in recent)
-    return (s, e) if s > 0 else None
+    stats = state.devices[device]
+    s, e = stats.recent_median("static"), stats.recent_median("eager")
+    return (s, e) if s and e is not None else None
 
 
 def status_text(

@@ -29,12 +29,6 @@ def rate(state: ViewState, mode: str) -> float | None:
     return state.done[mode] * 1e9 / span if span else None
 
 
-def per_iteration(state: ViewState, device: str, mode: str) -> int | None:
-    """Median time of the recent runs / iterations on ``device`` in ns (None before one)."""
-    recent = sorted(list(state.devices[device].iterations.get(mode, ()))[-20:])
-    return recent[len(recent) // 2] if recent else None
-
-
 def elapsed(state: ViewState, mode: str) -> int | None:
     """A side's time from its first run / iteration's start to its latest finish, in ns, on
     its own process's clock (so the two sides can be compared although their clocks differ)."""
@@ -44,7 +38,7 @@ def elapsed(state: ViewState, mode: str) -> int | None:
 
 def pane_figures(state: ViewState, device: str, mode: str, lang: str = "en") -> str:
     """A pane's race subtitle: ``412 it/s · 2.43ms/it``."""
-    r, t = rate(state, mode), per_iteration(state, device, mode)
+    r, t = rate(state, mode), state.devices[device].recent_median(mode)
     rate_text = f"{r:,.0f}" if r is not None else "–"
     return tr("race.pane", lang, rate=rate_text, t=fmt_ns(t) if t is not None else "–")
 

@@ -111,6 +111,12 @@ class DeviceStats:
         self.iterations.setdefault(mode, deque(maxlen=ITER_HISTORY)).append(dur_ns)
         self.version += 1
 
+    def recent_median(self, mode: str, recent: int = 20) -> int | None:
+        """Median time of the latest ``recent`` runs (static) or iterations (eager) in ns,
+        None before the first: the figure the status line and the race compare."""
+        times = sorted(list(self.iterations.get(mode, ()))[-recent:])
+        return times[len(times) // 2] if times else None
+
     def data_iteration(self, source: str, wait_ns: int, compute_ns: int, nbytes: int) -> None:
         """Record one iteration that waited ``wait_ns`` for its batch and computed for
         ``compute_ns``."""
