@@ -11,10 +11,13 @@ The package, by job:
 
     table.py     the record type ``Op``, the table ``OPS``, ``define``, the eager builder
     shapes.py    shape rules and FLOP counts (pure functions of shapes)
-    math.py      elementwise math and comparisons
+    math.py      elementwise math (Sin, Cos, Softplus, SmoothL1...) and comparisons
     relu.py      Maximum, Minimum, Relu, Clamp and their branch-free gradient mask
-    linalg.py    MatMul, BiasAdd, reductions, ``unbroadcast``
-    views.py     identity, transpose, reshape, indexing, casts
+    linalg.py    MatMul, BatchMatMulV2, BiasAdd, reductions (Sum, Mean, Max, Min, ArgMax,
+                 ArgMin), ``unbroadcast``
+    softmax.py   Softmax, LogSoftmax along an axis
+    views.py     identity, transpose, reshape, indexing, casts, ExpandDims, Squeeze, Pack,
+                 ConcatV2
     inplace.py   the eager front end's in-place updates and masks
     fused.py     the static graph's fused ops
 
@@ -60,7 +63,7 @@ in ``engine/static/api.py``.
 
 from __future__ import annotations
 
-from . import fused, inplace, linalg, math, relu, views  # noqa: F401  (each defines records)
+from . import fused, inplace, linalg, math, relu, softmax, views  # noqa: F401  (records)
 from .fused import bind_fused_elementwise, fused_elementwise
 from .linalg import unbroadcast
 from .math import ufunc_out
@@ -68,9 +71,12 @@ from .relu import CMP, select_bits
 from .shapes import (
     Shape,
     ShapeError,
+    batch_matmul_shape,
     binary_shape,
     broadcast,
+    concat_shape,
     elementwise_flops,
+    expand_dims_shape,
     index_shape,
     is_known,
     like_shape,
@@ -78,10 +84,12 @@ from .shapes import (
     matmul_shape,
     no_flops,
     numel,
+    pack_shape,
     reduce_axes,
     reduce_flops,
     reduce_shape,
     same_shape,
+    squeeze_shape,
     transpose_shape,
 )
 from .table import OPS, GradRule, Immediate, Op, define, get, input_grads
@@ -94,11 +102,14 @@ __all__ = [
     "Op",
     "Shape",
     "ShapeError",
+    "batch_matmul_shape",
     "binary_shape",
     "bind_fused_elementwise",
     "broadcast",
+    "concat_shape",
     "define",
     "elementwise_flops",
+    "expand_dims_shape",
     "fused_elementwise",
     "get",
     "index_shape",
@@ -109,11 +120,13 @@ __all__ = [
     "matmul_shape",
     "no_flops",
     "numel",
+    "pack_shape",
     "reduce_axes",
     "reduce_flops",
     "reduce_shape",
     "same_shape",
     "select_bits",
+    "squeeze_shape",
     "transpose_shape",
     "ufunc_out",
     "unbroadcast",

@@ -12,6 +12,8 @@ from typing import Any
 
 from .math import ufunc_out
 from .shapes import (
+    batch_matmul_flops,
+    batch_matmul_shape,
     binary_shape,
     is_known,
     like_shape,
@@ -152,4 +154,82 @@ define(
     kernel=lambda xp, g, like: unbroadcast(xp, g, like.shape),
     shape=like_shape,
     flops=lambda out, g, *r, **k: numel(g),
+)
+
+
+def _extreme_grad(
+    xp: Any, g: Any, x: Any, out: Any, axis: Any = None, keepdims: bool = False
+) -> Any:
+    """``g`` at the elements that equal the max (or min), shared equally among ties
+    (TensorFlow's rule; PyTorch's ``max()`` without ``dim`` does the same)."""
+    if not keepdims and axis is not None:
+        axes = reduce_axes(axis, x.ndim)
+        g, out = xp.expand_dims(g, axes), xp.expand_dims(out, axes)
+    hit = x == out
+    count = hit.sum(axis=_ax(axis), keepdims=True)
+    return xp.where(hit, g / count.astype(x.dtype), xp.zeros((), dtype=x.dtype))
+
+
+for _name, _fname in (("Max", "max"), ("Min", "min")):
+    define(
+        _name,
+        kernel=lambda xp, x, axis=None, keepdims=False, _f=_fname: getattr(xp, _f)(
+            x, axis=_ax(axis), keepdims=keepdims
+        ),
+        shape=reduce_shape,
+        flops=reduce_flops,
+        grad=lambda F, g, out, x, axis=None, keepdims=False: (
+            lambda: F("ExtremeGrad", g, x, out, axis=axis, keepdims=keepdims),
+        ),
+        eager_name=_fname,
+        backward_name=f"{_name}Backward1",
+        saves_output=True,
+    )
+define("ExtremeGrad", kernel=_extreme_grad, shape=lambda g, x, out, **k: x, flops=reduce_flops)
+
+
+def _arg_shape(x: Any, axis: Any = None, **attrs: Any) -> Any:
+    return reduce_shape(x, axis, False)
+
+
+for _name, _fname in (("ArgMax", "argmax"), ("ArgMin", "argmin")):
+    define(
+        _name,
+        kernel=lambda xp, x, axis=None, _f=_fname: getattr(xp, _f)(x, axis=axis).astype("int64"),
+        shape=_arg_shape,
+        flops=reduce_flops,
+        eager_name=_fname,
+        out_dtype="int64",
+    )
+
+# ------------------------------------------------------------- batched matmul
+
+
+def _batch_matmul(xp: Any, a: Any, b: Any, adj_x: bool = False, adj_y: bool = False) -> Any:
+    return xp.matmul(xp.swapaxes(a, -1, -2) if adj_x else a, xp.swapaxes(b, -1, -2) if adj_y else b)
+
+
+def _batch_matmul_grad(
+    F: Any, g: Any, out: Any, a: Any, b: Any, adj_x: bool = False, adj_y: bool = False
+) -> tuple[Callable[[], Any], Callable[[], Any]]:
+    """d(a @ b) over stacks: ``g @ b^T`` and ``a^T @ g``, summed over broadcast batch axes."""
+    if adj_x:
+        da = lambda: F("BatchMatMulV2", b, g, adj_x=adj_y, adj_y=True)  # noqa: E731
+    else:
+        da = lambda: F("BatchMatMulV2", g, b, adj_y=not adj_y)  # noqa: E731
+    if adj_y:
+        db = lambda: F("BatchMatMulV2", g, a, adj_x=True, adj_y=adj_x)  # noqa: E731
+    else:
+        db = lambda: F("BatchMatMulV2", a, g, adj_x=not adj_x)  # noqa: E731
+    return (lambda: F.unbroadcast(da(), a)), (lambda: F.unbroadcast(db(), b))
+
+
+define(
+    "BatchMatMulV2",
+    kernel=_batch_matmul,
+    shape=batch_matmul_shape,
+    flops=batch_matmul_flops,
+    grad=_batch_matmul_grad,
+    eager_name="matmul",
+    backward_name="BmmBackward0",
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .shapes import binary_shape, numel, same_shape
+from .shapes import binary_shape, broadcast, numel, same_shape
 from .table import define
 
 
@@ -211,3 +211,73 @@ _compare("LessEqual", "less_equal")
 _compare("GreaterEqual", "greater_equal")
 _compare("Equal", "equal")
 _compare("NotEqual", "not_equal")
+
+# ------------------------------------------------------- trigonometry, softplus, smooth L1
+
+define(
+    "Sin",
+    kernel=lambda xp, x: xp.sin(x),
+    shape=same_shape,
+    grad=lambda F, g, out, x: (lambda: F("Mul", g, F("Cos", x)),),
+    elementwise=True,
+    fusible=True,
+    **ufunc_out("sin", 1),
+)
+define(
+    "Cos",
+    kernel=lambda xp, x: xp.cos(x),
+    shape=same_shape,
+    grad=lambda F, g, out, x: (lambda: F("Neg", F("Mul", g, F("Sin", x))),),
+    elementwise=True,
+    fusible=True,
+    **ufunc_out("cos", 1),
+)
+
+
+def _bind_softplus(xp: Any, out: Any) -> Callable[..., Any]:
+    logaddexp = xp.logaddexp
+    return lambda x: logaddexp(x, 0, out=out)
+
+
+define(
+    "Softplus",
+    kernel=lambda xp, x: xp.logaddexp(x, xp.zeros((), dtype=x.dtype)),
+    shape=same_shape,
+    grad=lambda F, g, out, x: (lambda: F("Mul", g, F("Sigmoid", x)),),
+    elementwise=True,
+    fusible=True,
+    kernel_out=lambda xp, x, out: xp.logaddexp(x, 0, out=out),
+    binder=_bind_softplus,
+)
+
+
+def _smooth_l1(xp: Any, x: Any, y: Any, beta: float = 1.0) -> Any:
+    """``0.5 d**2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 beta``, with ``d = x - y``."""
+    d = xp.subtract(x, y)
+    a = xp.abs(d)
+    if beta == 0:
+        return a
+    return xp.where(a < beta, (0.5 / beta) * d * d, a - 0.5 * beta)
+
+
+def _smooth_l1_grad(xp: Any, g: Any, x: Any, y: Any, beta: float = 1.0) -> Any:
+    """d smooth_l1 / dx: ``d / beta`` clipped to [-1, 1] (the sign of d where beta is 0)."""
+    d = xp.subtract(x, y)
+    slope = xp.sign(d) if beta == 0 else xp.clip(d / beta, -1.0, 1.0)
+    return xp.multiply(g, slope)
+
+
+define(
+    "SmoothL1",
+    kernel=_smooth_l1,
+    shape=binary_shape,
+    flops=lambda out, *i, **k: 4 * numel(out),
+    grad=lambda F, g, out, x, y, beta=1.0: (
+        lambda: F.unbroadcast(F("SmoothL1Grad", g, x, y, beta=beta), x),
+        lambda: F.unbroadcast(F("Neg", F("SmoothL1Grad", g, x, y, beta=beta)), y),
+    ),
+    eager_name="smooth_l1_loss",
+    backward_name="SmoothL1LossBackward0",
+    elementwise=True,
+)
+define("SmoothL1Grad", kernel=_smooth_l1_grad, shape=lambda g, x, y, **k: broadcast(x, y))

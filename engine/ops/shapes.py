@@ -166,3 +166,102 @@ def matmul_flops(out: Shape, a: Shape, b: Shape, transpose_a: bool = False, **at
         return 0
     k = a[0] if transpose_a else a[1]
     return 2 * numel(out) * (k or 0)
+
+
+# ------------------------------------------------------------ joins and axes
+
+
+def _axis_in(axis: int, rank: int, shapes: tuple[Shape, ...]) -> int:
+    """``axis`` (negative counts from the end) as an index into a rank-``rank`` shape."""
+    if not -rank <= axis < rank:
+        raise ShapeError("rank", shapes, (axis, rank), axis)
+    return axis % rank
+
+
+def expand_dims_shape(x: Shape, axis: int = 0, **attrs: Any) -> Shape:
+    """``x`` with a 1 inserted at ``axis`` (in ``[-rank - 1, rank]``)."""
+    if x is None:
+        return None
+    at = _axis_in(axis, len(x) + 1, (x,))
+    return (*x[:at], 1, *x[at:])
+
+
+def squeeze_shape(x: Shape, axis: Any = None, **attrs: Any) -> Shape:
+    """``x`` without its size-1 axes (all of them, or those ``axis`` names)."""
+    if x is None:
+        return None
+    if axis is None:
+        return tuple(d for d in x if d != 1)
+    axes = {
+        _axis_in(int(a), max(len(x), 1), (x,))
+        for a in (axis if isinstance(axis, (tuple, list)) else (axis,))
+    }
+    for a in axes:
+        if a < len(x) and x[a] not in (1, None):
+            raise ShapeError("squeeze", (x,), (x[a], 1), a)
+    return tuple(d for i, d in enumerate(x) if i not in axes)
+
+
+def _known_ranks(xs: tuple[Shape, ...]) -> list[tuple[int | None, ...]] | None:
+    """The shapes when every rank is known and equal (None: some rank unknown)."""
+    known = [x for x in xs if x is not None]
+    if len(known) != len(xs):
+        return None
+    for x in known[1:]:
+        if len(x) != len(known[0]):
+            raise ShapeError("rank", xs, (len(known[0]), len(x)))
+    return known
+
+
+def pack_shape(*xs: Shape, axis: int = 0, **attrs: Any) -> Shape:
+    """Equal shapes stacked along a new ``axis``."""
+    known = _known_ranks(xs)
+    if known is None:
+        return None
+    first = known[0]
+    for x in known[1:]:
+        for i, (a, b) in enumerate(zip(first, x, strict=True)):
+            if a is not None and b is not None and a != b:
+                raise ShapeError("stack", xs, (a, b), i)
+    at = _axis_in(axis, len(first) + 1, xs)
+    return (*first[:at], len(xs), *first[at:])
+
+
+def concat_shape(*xs: Shape, axis: int = 0, **attrs: Any) -> Shape:
+    """Shapes joined along ``axis``: equal elsewhere, summed there."""
+    known = _known_ranks(xs)
+    if known is None:
+        return None
+    first = known[0]
+    at = _axis_in(axis, max(len(first), 1), xs)
+    total: int | None = 0
+    for x in known:
+        for i, (a, b) in enumerate(zip(first, x, strict=True)):
+            if i != at and a is not None and b is not None and a != b:
+                raise ShapeError("concat", xs, (a, b), i)
+        size = x[at]
+        total = None if total is None or size is None else total + size
+    return (*first[:at], total, *first[at + 1 :])
+
+
+def batch_matmul_shape(
+    a: Shape, b: Shape, adj_x: bool = False, adj_y: bool = False, **attrs: Any
+) -> Shape:
+    """``a @ b`` over stacks of matrices: the batch axes broadcast, the last two multiply."""
+    if a is None or b is None:
+        return None
+    if len(a) < 2 or len(b) < 2:
+        raise ShapeError("rank", (a, b), (len(a), len(b)))
+    m, k = (a[-1], a[-2]) if adj_x else (a[-2], a[-1])
+    k2, n = (b[-1], b[-2]) if adj_y else (b[-2], b[-1])
+    if k is not None and k2 is not None and k != k2:
+        raise ShapeError("matmul", (a, b), (k, k2), len(a) - 1)
+    batch = broadcast(a[:-2], b[:-2])
+    return (*(batch or ()), m, n)
+
+
+def batch_matmul_flops(out: Shape, a: Shape, b: Shape, adj_x: bool = False, **attrs: Any) -> int:
+    if out is None or a is None:
+        return 0
+    k = a[-2] if adj_x else a[-1]
+    return 2 * numel(out) * (k or 0)

@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from .shapes import index_shape, like_shape, no_flops, reshape_shape, same_shape, transpose_shape
+from .shapes import (
+    concat_shape,
+    expand_dims_shape,
+    index_shape,
+    like_shape,
+    no_flops,
+    pack_shape,
+    reshape_shape,
+    same_shape,
+    squeeze_shape,
+    transpose_shape,
+)
 from .table import define
 
 define(
@@ -108,4 +119,84 @@ define(
     shape=same_shape,
     flops=no_flops,
     eager_name="zeros_like",
+)
+
+# ------------------------------------------------------------- axes, stacks and joins
+
+define(
+    "ExpandDims",
+    kernel=lambda xp, x, axis=0: xp.expand_dims(x, axis),
+    shape=expand_dims_shape,
+    flops=no_flops,
+    grad=lambda F, g, out, x, axis=0: (lambda: F("ReshapeLike", g, x),),
+    eager_name="unsqueeze",
+    backward_name="UnsqueezeBackward0",
+    saved=(),
+)
+define(
+    "Squeeze",
+    kernel=lambda xp, x, axis=None: xp.squeeze(x, axis=_axes(axis)),
+    shape=squeeze_shape,
+    flops=no_flops,
+    grad=lambda F, g, out, x, axis=None: (lambda: F("ReshapeLike", g, x),),
+    eager_name="squeeze",
+    backward_name="SqueezeBackward1",
+    saved=(),
+)
+
+
+def _axes(axis: Any) -> Any:
+    return tuple(axis) if isinstance(axis, list) else axis
+
+
+def _take(axis: int, i: int) -> tuple[Any, ...]:
+    """The index that picks entry ``i`` along ``axis`` (negative: counted from the end)."""
+    if axis >= 0:
+        return (*(slice(None),) * axis, i)
+    return (Ellipsis, i, *(slice(None),) * (-axis - 1))
+
+
+def _pack_grad(F: Any, g: Any, out: Any, *xs: Any, axis: int = 0) -> tuple[Any, ...]:
+    return tuple((lambda i=i: F("Index", g, index=_take(axis, i))) for i in range(len(xs)))
+
+
+define(
+    "Pack",
+    kernel=lambda xp, *xs, axis=0: xp.stack(xs, axis=axis),
+    shape=pack_shape,
+    flops=no_flops,
+    grad=_pack_grad,
+    eager_name="stack",
+    backward_name="StackBackward0",
+    saved=(),
+)
+
+
+def _concat_grad_kernel(xp: Any, g: Any, *xs: Any, axis: int = 0, index: int = 0) -> Any:
+    """Input ``index``'s part of the gradient of a concatenation along ``axis``."""
+    start = sum(x.shape[axis] for x in xs[:index])
+    cut = [slice(None)] * g.ndim
+    cut[axis] = slice(start, start + xs[index].shape[axis])
+    return g[tuple(cut)]
+
+
+def _concat_grad(F: Any, g: Any, out: Any, *xs: Any, axis: int = 0) -> tuple[Any, ...]:
+    return tuple((lambda i=i: F("ConcatGrad", g, *xs, axis=axis, index=i)) for i in range(len(xs)))
+
+
+define(
+    "ConcatV2",
+    kernel=lambda xp, *xs, axis=0: xp.concatenate(xs, axis=axis),
+    shape=concat_shape,
+    flops=no_flops,
+    grad=_concat_grad,
+    eager_name="cat",
+    backward_name="CatBackward0",
+    saved=(),
+)
+define(
+    "ConcatGrad",
+    kernel=_concat_grad_kernel,
+    shape=lambda g, *xs, axis=0, index=0, **k: xs[index],
+    flops=no_flops,
 )

@@ -63,6 +63,29 @@ CASES = [
     ("MaskedFill", [randn(3, 4), RNG.standard_normal((3, 4)) > 0], {}),
     ("Cast", [randn(3, 4)], {"dtype": "float64"}),
     ("Sqrt", [RNG.uniform(0.5, 2, (3, 4))], {}),
+    ("Sin", [randn(3, 4)], {}),
+    ("Cos", [randn(3, 4)], {}),
+    ("Softplus", [3 * randn(3, 4)], {}),
+    ("SmoothL1", [away_from_zero(3, 4) * 2, np.zeros((3, 4))], {}),
+    ("SmoothL1", [away_from_zero(3, 4), away_from_zero(4) * 3], {"beta": 0.5}),
+    ("Softmax", [randn(3, 4)], {}),
+    ("Softmax", [randn(3, 4)], {"axis": 0}),
+    ("LogSoftmax", [randn(3, 4)], {"axis": 1}),
+    ("LogSoftmax", [randn(2, 3, 4)], {"axis": -2}),
+    ("Max", [randn(3, 4)], {}),
+    ("Max", [randn(3, 4)], {"axis": 1}),
+    ("Min", [randn(3, 4)], {"axis": 0, "keepdims": True}),
+    ("ExpandDims", [randn(3, 4)], {"axis": 1}),
+    ("ExpandDims", [randn(3, 4)], {"axis": -1}),
+    ("Squeeze", [randn(3, 1, 4, 1)], {}),
+    ("Squeeze", [randn(3, 1, 4, 1)], {"axis": 1}),
+    ("Pack", [randn(3, 4), randn(3, 4), randn(3, 4)], {}),
+    ("Pack", [randn(3, 4), randn(3, 4)], {"axis": -1}),
+    ("ConcatV2", [randn(3, 4), randn(3, 2), randn(3, 1)], {"axis": 1}),
+    ("ConcatV2", [randn(1, 4), randn(2, 4)], {"axis": -2}),
+    ("BatchMatMulV2", [randn(2, 3, 4), randn(4, 5)], {}),
+    ("BatchMatMulV2", [randn(2, 4, 3), randn(1, 4, 5)], {"adj_x": True}),
+    ("BatchMatMulV2", [randn(3, 4), randn(2, 5, 4)], {"adj_y": True}),
 ]
 
 REFERENCE = {  # numpy written out by hand
@@ -87,7 +110,36 @@ REFERENCE = {  # numpy written out by hand
     "Clone": lambda x: x.copy(),
     "Sqrt": lambda x: x**0.5,
     "MaskedFill": lambda x, mask: np.where(mask, 0.0, x),
+    "Sin": np.sin,
+    "Cos": np.cos,
+    "Softplus": lambda x: np.log(1 + np.exp(x)),
 }
+
+
+def _softmax(x: np.ndarray, axis: int) -> np.ndarray:
+    e = np.exp(x)
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _smooth_l1(x: np.ndarray, y: np.ndarray, beta: float) -> np.ndarray:
+    out = np.empty(np.broadcast(x, y).shape)
+    for idx in np.ndindex(out.shape):
+        d = np.broadcast_to(x, out.shape)[idx] - np.broadcast_to(y, out.shape)[idx]
+        out[idx] = 0.5 * d * d / beta if abs(d) < beta else abs(d) - 0.5 * beta
+    return out
+
+
+def _batch_matmul(a: np.ndarray, b: np.ndarray, attrs: dict) -> np.ndarray:
+    a = np.swapaxes(a, -1, -2) if attrs.get("adj_x") else a
+    b = np.swapaxes(b, -1, -2) if attrs.get("adj_y") else b
+    batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    a, b = np.broadcast_to(a, batch + a.shape[-2:]), np.broadcast_to(b, batch + b.shape[-2:])
+    out = np.zeros(batch + (a.shape[-2], b.shape[-1]))
+    for i in np.ndindex(batch):
+        for r in range(a.shape[-2]):
+            for c in range(b.shape[-1]):
+                out[i + (r, c)] = sum(a[i + (r, k)] * b[i + (k, c)] for k in range(a.shape[-1]))
+    return out
 
 
 def reference(name: str, inputs: list[np.ndarray], attrs: dict) -> np.ndarray:
@@ -116,6 +168,33 @@ def reference(name: str, inputs: list[np.ndarray], attrs: dict) -> np.ndarray:
         return inputs[0].astype(attrs["dtype"])
     if name == "Index":
         return inputs[0][attrs["index"]]
+    if name == "SmoothL1":
+        return _smooth_l1(*inputs, attrs.get("beta", 1.0))
+    if name == "Softmax":
+        return _softmax(inputs[0], attrs.get("axis", -1))
+    if name == "LogSoftmax":
+        return np.log(_softmax(inputs[0], attrs.get("axis", -1)))
+    if name in ("Max", "Min"):
+        pick = np.max if name == "Max" else np.min
+        return pick(inputs[0], axis=attrs.get("axis"), keepdims=attrs.get("keepdims", False))
+    if name == "ExpandDims":
+        x, axis = inputs[0], attrs["axis"]
+        at = axis if axis >= 0 else x.ndim + 1 + axis
+        return x.reshape(x.shape[:at] + (1,) + x.shape[at:])
+    if name == "Squeeze":
+        x, axis = inputs[0], attrs.get("axis")
+        return x.reshape([d for i, d in enumerate(x.shape) if d != 1 or axis not in (None, i)])
+    if name == "Pack":
+        axis = attrs.get("axis", 0)
+        joined = np.array([x for x in inputs])  # stacked along axis 0
+        return np.moveaxis(joined, 0, axis)
+    if name == "ConcatV2":
+        axis = attrs["axis"] % inputs[0].ndim
+        parts = [np.moveaxis(x, axis, 0) for x in inputs]
+        rows = [row for part in parts for row in part]
+        return np.moveaxis(np.array(rows), 0, axis)
+    if name == "BatchMatMulV2":
+        return _batch_matmul(*inputs, attrs)
     raise AssertionError(name)
 
 
@@ -165,6 +244,57 @@ def test_gradient_matches_finite_differences(case):
             atol=1e-7,
             err_msg=f"d{name}/d input {i}, shape {x.shape}, attrs {attrs}, float64",
         )
+
+
+@pytest.mark.parametrize(
+    "name, x, axis, want",
+    [
+        ("ArgMax", np.array([[1.0, 5.0, 2.0], [7.0, 0.0, 7.5]]), 1, [1, 2]),
+        ("ArgMax", np.array([[1.0, 5.0, 2.0], [7.0, 0.0, 7.5]]), 0, [1, 0, 1]),
+        ("ArgMin", np.array([[1.0, 5.0, 2.0], [7.0, 0.0, 7.5]]), -1, [0, 1]),
+        ("ArgMax", np.array([[1.0, 5.0, 2.0], [7.0, 0.0, 7.5]]), None, 5),
+    ],
+)
+def test_argmax_and_argmin_give_int64_indices(name, x, axis, want):
+    out = OPS[name].kernel(np, x, axis=axis)
+    assert out.dtype == np.int64 and out.tolist() == want, f"{name} axis={axis}"
+    assert OPS[name].shape(x.shape, axis=axis) == np.shape(out)
+    assert OPS[name].grad is None and OPS[name].out_dtype == "int64"
+
+
+def test_max_gradient_is_shared_among_ties():
+    """TensorFlow's reduce_max rule: tied maxima split the gradient equally."""
+    x = np.array([[1.0, 3.0, 3.0], [2.0, 0.0, -1.0]])
+    op = OPS["Max"]
+    out = op.kernel(np, x, axis=1)
+    (dx,) = input_grads(op.grad(F, np.ones(2), out, x, axis=1), [True])
+    assert dx.tolist() == [[0.0, 0.5, 0.5], [1.0, 0.0, 0.0]]
+
+
+@pytest.mark.parametrize(
+    "rule, shapes, attrs, kind",
+    [
+        (ops.pack_shape, [(3, 4), (3, 5)], {}, "stack"),
+        (ops.pack_shape, [(3, 4), (3, 4, 1)], {}, "rank"),
+        (ops.concat_shape, [(3, 4), (2, 5)], {"axis": 1}, "concat"),
+        (ops.concat_shape, [(3, 4), (3, 4)], {"axis": 2}, "rank"),
+        (ops.squeeze_shape, [(3, 2)], {"axis": 1}, "squeeze"),
+        (ops.expand_dims_shape, [(3, 2)], {"axis": 4}, "rank"),
+        (ops.batch_matmul_shape, [(2, 3, 4), (5, 6)], {}, "matmul"),
+    ],
+)
+def test_join_and_axis_shape_rules_report_what_disagrees(rule, shapes, attrs, kind):
+    with pytest.raises(ShapeError) as e:
+        rule(*shapes, **attrs)
+    assert e.value.kind == kind
+
+
+def test_join_and_axis_shape_rules_with_unknown_dimensions():
+    assert ops.concat_shape((None, 4), (3, 2), axis=1) == (None, 6)
+    assert ops.concat_shape((None, 4), (3, 4), axis=0) == (None, 4)
+    assert ops.pack_shape((None, 4), (3, 4), axis=1) == (None, 2, 4)
+    assert ops.squeeze_shape((None, 1)) == (None,)
+    assert ops.batch_matmul_shape((7, 1, 2, 3), (5, 3, 4)) == (7, 5, 2, 4)
 
 
 def test_unbroadcast_sums_added_and_stretched_axes():
