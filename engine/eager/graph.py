@@ -18,6 +18,7 @@ from engine.eager.types import type_name
 from engine.ops import input_grads
 
 if TYPE_CHECKING:
+    from engine.eager.fields import TensorFields
     from engine.eager.tensor import Tensor
     from engine.ops import Op
 
@@ -144,7 +145,7 @@ class CopyNode(Node):
 
     __slots__ = ("src",)
 
-    def __init__(self, parent: Tensor) -> None:
+    def __init__(self, parent: TensorFields) -> None:
         Node.__init__(self, "ToCopyBackward0", (parent,))
         self.src = parent._dev
 

@@ -11,7 +11,7 @@ from engine.eager import errors, tracing, types
 from engine.events import STREAM
 
 if TYPE_CHECKING:
-    from engine.eager.tensor import Tensor
+    from engine.eager.fields import TensorFields
 
 _MM = ops.OPS["MatMul"]
 
@@ -31,7 +31,7 @@ def _fail_op(
     errors.fail(message, exc, graph, node)
 
 
-def _check_device(op: ops.Op, name: str, a: Tensor, b: Tensor) -> None:
+def _check_device(op: ops.Op, name: str, a: TensorFields, b: TensorFields) -> None:
     _fail_op(
         op,
         name,
@@ -41,7 +41,7 @@ def _check_device(op: ops.Op, name: str, a: Tensor, b: Tensor) -> None:
     )
 
 
-def _check_mm(a: Tensor, b: Tensor) -> None:
+def _check_mm(a: TensorFields, b: TensorFields) -> None:
     x, y = a.array, b.array
     if b._dev is not a._dev:
         _check_device(_MM, "mm", a, b)

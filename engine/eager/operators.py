@@ -1,0 +1,136 @@
+"""The Tensor's Python operators: ``+ - * / ** @``, comparisons, indexing, ``len``, ``iter``.
+
+Sugar over the math methods and :func:`engine.eager.tensor._binary`; ``Tensor`` gets them by
+inheriting :class:`Operators`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+import engine.eager.tensor as core
+from engine import ops
+from engine.eager import errors
+from engine.eager.fields import TensorFields
+from engine.eager.methods import Methods
+
+if TYPE_CHECKING:
+    from engine.eager.tensor import Operand, Tensor
+
+OPS = ops.OPS
+_ADD, _SUB, _MUL, _DIV, _NEG = OPS["Add"], OPS["Sub"], OPS["Mul"], OPS["RealDiv"], OPS["Neg"]
+
+
+class Operators(Methods):
+    """Arithmetic and comparison operators, their method spellings (``add``...) and indexing."""
+
+    __slots__ = ()
+
+    # ------------------------------------------------------------- arithmetic
+
+    def __add__(self, o: Any) -> Tensor:
+        return core._binary(_ADD, self, o)
+
+    def __radd__(self, o: Any) -> Tensor:
+        return core._binary(_ADD, self, o, reverse=True)
+
+    def __sub__(self, o: Any) -> Tensor:
+        return core._binary(_SUB, self, o)
+
+    def __rsub__(self, o: Any) -> Tensor:
+        return core._binary(_SUB, self, o, reverse=True, name="rsub")
+
+    def __mul__(self, o: Any) -> Tensor:
+        return core._binary(_MUL, self, o)
+
+    def __rmul__(self, o: Any) -> Tensor:
+        return core._binary(_MUL, self, o, reverse=True)
+
+    def __truediv__(self, o: Any) -> Tensor:
+        return core._binary(_DIV, self, o)
+
+    def __rtruediv__(self, o: Any) -> Tensor:
+        return core._binary(_DIV, self, o, reverse=True)
+
+    def __neg__(self) -> Tensor:
+        return core.apply(_NEG, (self,), (self.array,), {}, self._dev)
+
+    def __pow__(self, e: Any) -> Tensor:
+        return self.pow(e)
+
+    def __matmul__(self, o: Any) -> Tensor:
+        return self.mm(o)
+
+    def add(self, o: Operand) -> Tensor:
+        return self + o
+
+    def sub(self, o: Operand) -> Tensor:
+        return self - o
+
+    def mul(self, o: Operand) -> Tensor:
+        return self * o
+
+    def div(self, o: Operand) -> Tensor:
+        return self / o
+
+    def neg(self) -> Tensor:
+        return -self
+
+    # ------------------------------------------------------------ comparisons
+
+    def __lt__(self, o: Any) -> Tensor:
+        return core._binary(OPS["Less"], self, o, name="lt")
+
+    def __le__(self, o: Any) -> Tensor:
+        return core._binary(OPS["LessEqual"], self, o, name="le")
+
+    def __gt__(self, o: Any) -> Tensor:
+        return core._binary(OPS["Greater"], self, o, name="gt")
+
+    def __ge__(self, o: Any) -> Tensor:
+        return core._binary(OPS["GreaterEqual"], self, o, name="ge")
+
+    def __eq__(self, o: Any) -> Tensor:  # type: ignore[override]
+        return core._binary(OPS["Equal"], self, o, name="eq")
+
+    def __ne__(self, o: Any) -> Tensor:  # type: ignore[override]
+        return core._binary(OPS["NotEqual"], self, o, name="ne")
+
+    # -------------------------------------------------------------- indexing
+
+    def __getitem__(self, key: Any) -> Tensor:
+        key = _index_key(self, key)
+        return core.apply(OPS["Index"], (self,), (self.array,), {"index": key}, self._dev)
+
+    def __len__(self) -> int:
+        if self.array.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return int(self.array.shape[0])
+
+    def __iter__(self) -> Any:
+        if self.array.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.array.shape[0]))
+
+
+def _index_key(t: TensorFields, key: Any) -> Any:
+    """Tensors in a key become arrays; integer indices are checked (cupy would wrap them)."""
+    keys = key if isinstance(key, tuple) else (key,)
+    out = []
+    dim = 0
+    for k in keys:
+        if isinstance(k, core.Tensor):
+            k = k.array if k.array.ndim else k.array.item()
+        if isinstance(k, (int, np.integer)) and not isinstance(k, bool):
+            size = t.array.shape[dim] if dim < t.array.ndim else 0
+            if not -size <= k < size:
+                errors.fail(
+                    f"index {k} is out of bounds for dimension {dim} with size {size}", IndexError
+                )
+            k = int(k)
+        out.append(k)
+        if k is not None:
+            dim += 1
+    return tuple(out) if isinstance(key, tuple) else out[0]
