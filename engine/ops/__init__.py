@@ -64,6 +64,7 @@ in ``engine/static/api.py``.
 from __future__ import annotations
 
 from . import fused, inplace, linalg, math, relu, softmax, views  # noqa: F401  (records)
+from . import tf_extra  # noqa: F401  (TensorFlow-only records)
 from .fused import bind_fused_elementwise, fused_elementwise
 from .linalg import unbroadcast
 from .math import ufunc_out
