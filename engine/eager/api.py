@@ -11,8 +11,8 @@ def mm(a: Tensor, b: Tensor) -> Tensor:
     return a.mm(b)
 
 
-def matmul(a: Tensor, b: Tensor) -> Tensor:
-    return a.mm(b)
+def matmul(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    return input.matmul(other)
 
 
 def t(x: Tensor) -> Tensor:
@@ -53,6 +53,68 @@ def tanh(x: Tensor) -> Tensor:
 
 def sigmoid(x: Tensor) -> Tensor:
     return x.sigmoid()
+
+
+def sin(x: Tensor) -> Tensor:
+    return x.sin()
+
+
+def cos(x: Tensor) -> Tensor:
+    return x.cos()
+
+
+def sqrt(x: Tensor) -> Tensor:
+    return x.sqrt()
+
+
+def softmax(x: Tensor, dim: int, dtype: Any = None) -> Tensor:
+    return x.softmax(dim, dtype)
+
+
+def log_softmax(x: Tensor, dim: int, dtype: Any = None) -> Tensor:
+    return x.log_softmax(dim, dtype)
+
+
+def max(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
+    return x.max(dim, keepdim)
+
+
+def min(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
+    return x.min(dim, keepdim)
+
+
+def maximum(x: Tensor, other: Tensor) -> Tensor:
+    out: Tensor = x.max(other)
+    return out
+
+
+def minimum(x: Tensor, other: Tensor) -> Tensor:
+    out: Tensor = x.min(other)
+    return out
+
+
+def argmax(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    return x.argmax(dim, keepdim)
+
+
+def argmin(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    return x.argmin(dim, keepdim)
+
+
+def unsqueeze(x: Tensor, dim: int) -> Tensor:
+    return x.unsqueeze(dim)
+
+
+def squeeze(x: Tensor, dim: Any = None) -> Tensor:
+    return x.squeeze(dim)
+
+
+def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    return x.flatten(start_dim, end_dim)
+
+
+def reshape(x: Tensor, shape: Any) -> Tensor:
+    return x.reshape(shape)
 
 
 def clone(x: Tensor) -> Tensor:

@@ -104,7 +104,7 @@ def _accumulate(leaf_grads: dict[int, list[Any]], xp: Any, active: bool) -> None
 
     used: set[int] = set()
     for leaf, g in leaf_grads.values():
-        a = leaf.array
+        a, g = leaf.array, xp.asarray(g)  # numpy answers 0-d math with scalars: keep arrays
         if g.dtype != a.dtype or g.shape != a.shape:
             g = xp.broadcast_to(g, a.shape).astype(a.dtype)
         if leaf.grad is None:

@@ -14,6 +14,8 @@ from engine.eager import types
 from engine.eager.tensor import Tensor, _new, _resolve
 
 _RNG = [np.random.default_rng()]
+_DEVICE: list[Any] = [None]
+"""The device factories use when none is named (``torch.set_default_device``)."""
 
 
 def manual_seed(seed: int) -> None:
@@ -32,8 +34,25 @@ def _shape(size: tuple[Any, ...]) -> tuple[int, ...]:
     return tuple(int(d) for d in size)
 
 
+def set_default_device(device: Any) -> None:
+    """Where new tensors go when a factory names no device (None: the CPU)."""
+    _DEVICE[0] = None if device is None else _resolve(device)
+
+
+def get_default_device() -> Any:
+    return types.torch_device(_resolve(_DEVICE[0]))
+
+
+def set_default_dtype(d: Any) -> None:
+    """The float dtype of new tensors (``torch.float32`` or ``torch.float64``)."""
+    dt = types.of(types.to_numpy_dtype(d))
+    if not dt.is_floating_point:
+        raise TypeError(f"only floating-point types are supported as the default type, got {dt}")
+    types.DEFAULT = dt
+
+
 def _make(host: np.ndarray, device: Any, requires_grad: bool) -> Tensor:
-    dev = _resolve(device)
+    dev = _resolve(device if device is not None else _DEVICE[0])
     t = _new(dev.asarray(host) if dev.name != "cpu" else host, dev)
     if requires_grad:
         if host.dtype.kind not in "fc":
@@ -85,32 +104,161 @@ def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool
     return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
+def _value_dtype(value: Any) -> np.dtype:
+    """The dtype PyTorch infers from a Python number: bool, int64, or the default float."""
+    if isinstance(value, (bool, np.bool_)):
+        return np.dtype(bool)
+    if isinstance(value, (int, np.integer)):
+        return np.dtype("int64")
+    return types.DEFAULT.np
+
+
 def full(
-    size: Any, fill_value: float, dtype: Any = None, device: Any = None, requires_grad: bool = False
+    size: Any, fill_value: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    return _make(np.full(_shape((size,)), fill_value, dtype=_dtype(dtype)), device, requires_grad)
+    """A tensor of ``size`` filled with ``fill_value`` (its dtype inferred from the value)."""
+    dt = types.to_numpy_dtype(dtype) or _value_dtype(fill_value)
+    return _make(np.full(_shape((size,)), fill_value, dtype=dt), device, requires_grad)
 
 
-def arange(*args: Any, dtype: Any = None, device: Any = None) -> Tensor:
-    host = np.arange(*args)
-    dt = _dtype(dtype, np.dtype("int64") if host.dtype.kind == "i" else None)
-    return _make(host.astype(dt), device, False)
+def arange(
+    start: Any,
+    end: Any = None,
+    step: Any = 1,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """``[start, end)`` by ``step`` (``arange(end)`` starts at 0); int64 when all three are
+    integers, else the default float dtype."""
+    if end is None:
+        start, end = 0, start
+    whole = all(isinstance(a, (int, np.integer)) for a in (start, end, step))
+    dt = _dtype(dtype, np.dtype("int64") if whole else None)
+    return _make(np.arange(start, end, step).astype(dt), device, requires_grad)
 
 
-def eye(n: int, m: int | None = None, dtype: Any = None, device: Any = None) -> Tensor:
-    return _make(np.eye(n, m, dtype=_dtype(dtype)), device, False)
+def linspace(
+    start: float,
+    end: float,
+    steps: int,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """``steps`` evenly spaced values from ``start`` to ``end`` inclusive (the default float)."""
+    return _make(np.linspace(start, end, int(steps)).astype(_dtype(dtype)), device, requires_grad)
 
 
-def zeros_like(t: Tensor, dtype: Any = None, device: Any = None) -> Tensor:
-    return zeros(*t.array.shape, dtype=dtype or t.dtype, device=device or t._dev)
+def eye(
+    n: int, m: int | None = None, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    return _make(np.eye(n, m, dtype=_dtype(dtype)), device, requires_grad)
 
 
-def ones_like(t: Tensor, dtype: Any = None, device: Any = None) -> Tensor:
-    return ones(*t.array.shape, dtype=dtype or t.dtype, device=device or t._dev)
+def randint(
+    low: int,
+    high: Any = None,
+    size: Any = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    generator: Any = None,
+) -> Tensor:
+    """Integers uniform in ``[low, high)`` (``randint(high, size)`` starts at 0), int64."""
+    if size is None:
+        low, high, size = 0, low, high
+    host = _RNG[0].integers(low, high, _shape((size,)))
+    return _make(host.astype(_dtype(dtype, np.dtype("int64"))), device, requires_grad)
 
 
-def randn_like(t: Tensor, dtype: Any = None, device: Any = None) -> Tensor:
-    return randn(*t.array.shape, dtype=dtype or t.dtype, device=device or t._dev)
+def normal(
+    mean: Any = 0.0,
+    std: Any = 1.0,
+    size: Any = None,
+    generator: Any = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """Normal samples: ``mean`` and ``std`` numbers (with ``size``) or tensors (their
+    broadcast shape)."""
+    means = mean.array if isinstance(mean, Tensor) else mean
+    stds = std.array if isinstance(std, Tensor) else std
+    like = next((t for t in (mean, std) if isinstance(t, Tensor)), None)
+    if size is not None:
+        shape = _shape((size,))
+    else:
+        shape = np.broadcast_shapes(np.shape(means), np.shape(stds))
+    dt = _dtype(dtype, like.array.dtype if like is not None else None)
+    dev = device if device is not None else (like._dev if like is not None else None)
+    host = _RNG[0].standard_normal(shape) * _host(stds) + _host(means)
+    return _make(np.asarray(host).astype(dt), dev, requires_grad)
+
+
+def _host(value: Any) -> Any:
+    return value.get() if type(value).__module__.startswith("cupy") else value  # cupy -> numpy
+
+
+def _like(t: Tensor, make: Any, dtype: Any, device: Any, requires_grad: bool, *args: Any) -> Tensor:
+    out: Tensor = make(
+        *args,
+        *t.array.shape,
+        dtype=dtype or t.dtype,
+        device=device or t._dev,
+        requires_grad=requires_grad,
+    )
+    return out
+
+
+def zeros_like(
+    t: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    return _like(t, zeros, dtype, device, requires_grad)
+
+
+def ones_like(
+    t: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    return _like(t, ones, dtype, device, requires_grad)
+
+
+def empty_like(
+    t: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    return _like(t, zeros, dtype, device, requires_grad)
+
+
+def randn_like(
+    t: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    return _like(t, randn, dtype, device, requires_grad)
+
+
+def rand_like(
+    t: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    return _like(t, rand, dtype, device, requires_grad)
+
+
+def full_like(
+    t: Tensor, fill_value: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    return full(
+        t.array.shape,
+        fill_value,
+        dtype=dtype or t.dtype,
+        device=device or t._dev,
+        requires_grad=requires_grad,
+    )
+
+
+def randint_like(
+    t: Tensor, low: int, high: Any = None, dtype: Any = None, device: Any = None
+) -> Tensor:
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, t.array.shape, dtype=dtype or t.dtype, device=device or t._dev)
 
 
 def _infer(data: Any) -> np.ndarray:
@@ -140,15 +288,3 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
 def from_numpy(array: np.ndarray) -> Tensor:
     """A CPU tensor sharing memory with ``array``."""
     return _new(array, _resolve("cpu"))
-
-
-def stack(tensors: list[Tensor], dim: int = 0) -> Tensor:
-    """Join tensors along a new dimension (no autograd: used for batching data)."""
-    dev = tensors[0]._dev
-    return _new(dev.xp.stack([t.array for t in tensors], axis=dim), dev)
-
-
-def cat(tensors: list[Tensor], dim: int = 0) -> Tensor:
-    """Join tensors along an existing dimension (no autograd)."""
-    dev = tensors[0]._dev
-    return _new(dev.xp.concatenate([t.array for t in tensors], axis=dim), dev)

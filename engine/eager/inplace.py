@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any, Self
 import engine.eager.tensor as core
 from engine import ops
 from engine.eager import errors, tracing
-from engine.eager.fields import TensorFields
 from engine.eager.grad_mode import MODE
 from engine.eager.graph import OpNode
+from engine.eager.methods import Methods
 from engine.eager.op_failure import _check_device, _fail_op
-from engine.eager.operators import _index_key
+from engine.eager.shaping import _index_key
 from engine.events import STREAM
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 OPS = ops.OPS
 
 
-class InPlace(TensorFields):
+class InPlace(Methods):
     """In-place updates of ``Tensor``."""
 
     __slots__ = ()

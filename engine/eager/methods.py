@@ -1,4 +1,4 @@
-"""The Tensor's math methods: powers, matrix products, activations, reductions, shapes.
+"""The Tensor's math methods: powers, matrix products, activations, softmax, clamp.
 
 Each is a few lines over :func:`engine.eager.tensor.apply`, which runs an op of the table now
 and records it for autograd. ``Tensor`` gets them by inheriting :class:`Methods`.
@@ -6,33 +6,46 @@ and records it for autograd. ``Tensor`` gets them by inheriting :class:`Methods`
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import engine.eager.tensor as core
 from engine import ops
-from engine.eager.fields import TensorFields
-from engine.eager.op_failure import _check_mm, _fail_op
+from engine.eager import errors, promotion
+from engine.eager.op_failure import _check_mm, _dim, _fail_op
+from engine.eager.reductions import Reductions
 
 if TYPE_CHECKING:
     from engine.eager.tensor import Tensor
 
 OPS = ops.OPS
-_MM, _SQUARE, _POW = OPS["MatMul"], OPS["Square"], OPS["Pow"]
+_MM, _BMM, _SQUARE, _POW = OPS["MatMul"], OPS["BatchMatMulV2"], OPS["Square"], OPS["Pow"]
 
 
-class Methods(TensorFields):
-    """The math methods of ``Tensor`` (``x.pow(2)``, ``x.mm(w)``, ``x.sum(1)``, ``x.view(-1)``)."""
+def softmax_dim(ndim: int) -> int:
+    """The dim PyTorch picks when a softmax is given none (with a deprecation warning)."""
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+class Methods(Reductions):
+    """The math methods of ``Tensor`` (``x.pow(2)``, ``x.mm(w)``, ``x.softmax(1)``)."""
 
     __slots__ = ()
+
+    def _unary(self, op: str, name: str | None = None, **attrs: Any) -> Tensor:
+        return core.apply(OPS[op], (self,), (self.array,), attrs, self._dev, name)
 
     def pow(self, e: Any) -> Tensor:
         """``x ** e``: ``e == 2`` runs as a square (PowBackward0 either way)."""
         if isinstance(e, core.Tensor):
             return core._binary(_POW, self, e, name="pow")
-        if e == 2:
-            return core.apply(_SQUARE, (self,), (self.array,), {}, self._dev, "pow")
-        y = self._dev.xp.asarray(float(e), dtype=self.array.dtype)
-        return core.apply(_POW, (self, None), (self.array, y), {}, self._dev, "pow")
+        x = self.array
+        if e == 2 and not isinstance(e, bool):
+            return core.apply(_SQUARE, (self,), (x,), {}, self._dev, "pow")
+        dt = promotion.scalar_type(x, e) if x.dtype.kind in "biu" else x.dtype
+        if dt != x.dtype:
+            x = x.astype(dt)
+        y = self._dev.xp.asarray(e, dtype=dt)
+        return core.apply(_POW, (self, None), (x, y), {}, self._dev, "pow")
 
     def mm(self, o: Tensor) -> Tensor:
         """Matrix product of two 2-D tensors."""
@@ -52,7 +65,76 @@ class Methods(TensorFields):
             _check_mm(self, o)
         return core.apply(_MM, (self, o), (a, b), {}, self._dev)
 
-    matmul = mm
+    def matmul(self, other: Tensor) -> Tensor:
+        """``torch.matmul``: a dot product (1-D @ 1-D), a matrix-vector product (either side
+        1-D, the 1 added then removed), ``mm`` for matrices, batched beyond 2-D."""
+        o = other
+        if not isinstance(o, core.Tensor):
+            raise TypeError(
+                f"matmul(): argument 'other' (position 1) must be Tensor, not {type(o).__name__}"
+            )
+        a, b = self.array, o.array
+        if a.ndim == 2 and b.ndim == 2:
+            return self.mm(o)
+        if a.ndim == 0 or b.ndim == 0:
+            errors.fail(
+                "both arguments to matmul need to be at least 1D, but they are "
+                f"{a.ndim}D and {b.ndim}D"
+            )
+        if a.ndim == 1 and b.ndim == 1:
+            if a.shape[0] != b.shape[0]:
+                _fail_op(
+                    _MM,
+                    "dot",
+                    (self, o),
+                    self._dev,
+                    f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src "
+                    f"[{b.shape[0]}] to have the same number of elements, but got "
+                    f"{a.shape[0]} and {b.shape[0]} elements respectively",
+                )
+            return self.unsqueeze(0).mm(o.unsqueeze(1)).view(())
+        if a.ndim == 1 and b.ndim == 2:
+            return self.unsqueeze(0).mm(o).squeeze(0)
+        if a.ndim == 2 and b.ndim == 1:
+            if a.shape[1] != b.shape[0]:
+                _fail_op(
+                    _MM,
+                    "mv",
+                    (self, o),
+                    self._dev,
+                    f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x{a.shape[1]}), "
+                    f"vec ({b.shape[0]})",
+                )
+            return self.mm(o.unsqueeze(1)).squeeze(-1)
+        return self._batched(o)
+
+    def _batched(self, o: Tensor) -> Tensor:
+        """``matmul`` with an operand beyond 2-D: 1-D operands get their 1 and lose it after."""
+        x, y = self, o
+        if x.array.ndim == 1:
+            return x.unsqueeze(0)._batched(y).squeeze(-2)
+        if y.array.ndim == 1:
+            return x._batched(y.unsqueeze(-1)).squeeze(-1)
+        a, b = x.array, y.array
+        if o._dev is not self._dev:
+            _check_mm(self, o)
+        try:
+            ops.batch_matmul_shape(a.shape, b.shape)
+        except ops.ShapeError as e:
+            if e.kind == "matmul":
+                _fail_op(
+                    _BMM,
+                    "matmul",
+                    (x, y),
+                    self._dev,
+                    errors.mm_shapes_message(
+                        (a.size // a.shape[-1], a.shape[-1]), (b.shape[-2], b.shape[-1])
+                    ),
+                )
+            _fail_op(_BMM, "matmul", (x, y), self._dev, errors.broadcast_message(e.dims, e.axis))
+        if a.dtype != b.dtype:
+            _fail_op(_BMM, "matmul", (x, y), self._dev, errors.mm_dtype_message(a.dtype, b.dtype))
+        return core.apply(_BMM, (x, y), (a, b), {}, self._dev)
 
     def t(self) -> Tensor:
         """Transpose of a tensor of at most 2 dimensions."""
@@ -83,65 +165,49 @@ class Methods(TensorFields):
     clip = clamp
 
     def relu(self) -> Tensor:
-        return core.apply(OPS["Relu"], (self,), (self.array,), {}, self._dev)
+        return self._unary("Relu")
 
     def exp(self) -> Tensor:
-        return core.apply(OPS["Exp"], (self,), (self.array,), {}, self._dev)
+        return self._float()._unary("Exp")
 
     def log(self) -> Tensor:
-        return core.apply(OPS["Log"], (self,), (self.array,), {}, self._dev)
+        return self._float()._unary("Log")
 
     def sqrt(self) -> Tensor:
-        return core.apply(OPS["Sqrt"], (self,), (self.array,), {}, self._dev)
+        return self._float()._unary("Sqrt")
 
     def tanh(self) -> Tensor:
-        return core.apply(OPS["Tanh"], (self,), (self.array,), {}, self._dev)
+        return self._float()._unary("Tanh")
 
     def sigmoid(self) -> Tensor:
-        return core.apply(OPS["Sigmoid"], (self,), (self.array,), {}, self._dev)
+        return self._float()._unary("Sigmoid")
 
-    def sum(self, dim: Any = None, keepdim: bool = False) -> Tensor:
-        """Sum over all elements (a 0-d tensor) or over ``dim``."""
-        return self._reduce(OPS["Sum"], dim, keepdim)
+    def sin(self) -> Tensor:
+        return self._float()._unary("Sin")
 
-    def mean(self, dim: Any = None, keepdim: bool = False) -> Tensor:
-        return self._reduce(OPS["Mean"], dim, keepdim)
+    def cos(self) -> Tensor:
+        return self._float()._unary("Cos")
 
-    def _reduce(self, op: ops.Op, dim: Any, keepdim: bool) -> Tensor:
-        if dim is not None:
-            n = max(self.array.ndim, 1)
-            for d in dim if isinstance(dim, (tuple, list)) else (dim,):
-                if not -n <= d < n:
-                    _fail_op(
-                        op,
-                        op.eager_name,
-                        (self,),
-                        self._dev,
-                        f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
-                        f"but got {d})",
-                        IndexError,
-                    )
-            dim = tuple(dim) if isinstance(dim, list) else dim
-        attrs = {"axis": dim, "keepdims": keepdim} if dim is not None or keepdim else {}
-        return core.apply(op, (self,), (self.array,), attrs, self._dev)
+    def softmax(self, dim: int | None = None, dtype: Any = None) -> Tensor:
+        """``exp(x) / sum(exp(x))`` along ``dim``."""
+        return self._along("Softmax", "softmax", dim, dtype)
+
+    def log_softmax(self, dim: int | None = None, dtype: Any = None) -> Tensor:
+        """``x - log(sum(exp(x)))`` along ``dim``, computed stably."""
+        return self._along("LogSoftmax", "log_softmax", dim, dtype)
+
+    def _along(self, op: str, name: str, dim: int | None, dtype: Any) -> Tensor:
+        x = self._float() if dtype is None else self.to(dtype)
+        if dim is None:
+            dim = softmax_dim(x.array.ndim)
+        axis = _dim(OPS[op], name, x, dim)
+        return x._unary(op, name, axis=axis)
+
+    def _float(self) -> Tensor:
+        """This tensor, or a float copy of an integer one (``exp`` of an int tensor)."""
+        if self.array.dtype.kind in "biu":
+            return self._cast(promotion.true_divide_type(self.array.dtype))
+        return cast("Tensor", self)
 
     def clone(self) -> Tensor:
         return core.apply(OPS["Clone"], (self,), (self.array,), {}, self._dev)
-
-    def view(self, *shape: Any) -> Tensor:
-        """The same values in another shape (-1: inferred)."""
-        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-            shape = tuple(shape[0])
-        try:
-            full = self.array.reshape(shape).shape
-        except ValueError:
-            _fail_op(
-                OPS["Reshape"],
-                "view",
-                (self,),
-                self._dev,
-                f"shape '{list(shape)}' is invalid for input of size {self.array.size}",
-            )
-        return core.apply(OPS["Reshape"], (self,), (self.array,), {"shape": tuple(full)}, self._dev)
-
-    reshape = view

@@ -52,3 +52,20 @@ def _check_mm(a: TensorFields, b: TensorFields) -> None:
     if x.dtype != y.dtype:
         _fail_op(_MM, "mm", (a, b), a._dev, errors.mm_dtype_message(x.dtype, y.dtype))
     _fail_op(_MM, "mm", (a, b), a._dev, errors.mm_shapes_message(x.shape, y.shape))
+
+
+def _dim(op: ops.Op, name: str, t: TensorFields, dim: Any, rank: int | None = None) -> int:
+    """``dim`` checked against ``t``'s rank (or ``rank``) and made non-negative; PyTorch's
+    IndexError otherwise (a 0-d tensor takes dims -1 and 0)."""
+    n = max(t.array.ndim if rank is None else rank, 1)
+    d = int(dim)
+    if not -n <= d < n:
+        _fail_op(
+            op,
+            name,
+            (t,),
+            t._dev,
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {d})",
+            IndexError,
+        )
+    return d % n

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 import engine.eager.tensor as core
 from engine import ops
-from engine.eager import errors
-from engine.eager.fields import TensorFields
-from engine.eager.methods import Methods
+from engine.eager.inplace import InPlace
+from engine.eager.shaping import _index_key
 
 if TYPE_CHECKING:
     from engine.eager.tensor import Operand, Tensor
@@ -23,7 +20,7 @@ OPS = ops.OPS
 _ADD, _SUB, _MUL, _DIV, _NEG = OPS["Add"], OPS["Sub"], OPS["Mul"], OPS["RealDiv"], OPS["Neg"]
 
 
-class Operators(Methods):
+class Operators(InPlace):
     """Arithmetic and comparison operators, their method spellings (``add``...) and indexing."""
 
     __slots__ = ()
@@ -60,8 +57,11 @@ class Operators(Methods):
     def __pow__(self, e: Any) -> Tensor:
         return self.pow(e)
 
+    def __rpow__(self, base: Any) -> Tensor:
+        return core._binary(OPS["Pow"], self, base, reverse=True, name="pow")
+
     def __matmul__(self, o: Any) -> Tensor:
-        return self.mm(o)
+        return self.matmul(o)
 
     def add(self, o: Operand) -> Tensor:
         return self + o
@@ -113,24 +113,3 @@ class Operators(Methods):
         if self.array.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(self.array.shape[0]))
-
-
-def _index_key(t: TensorFields, key: Any) -> Any:
-    """Tensors in a key become arrays; integer indices are checked (cupy would wrap them)."""
-    keys = key if isinstance(key, tuple) else (key,)
-    out = []
-    dim = 0
-    for k in keys:
-        if isinstance(k, core.Tensor):
-            k = k.array if k.array.ndim else k.array.item()
-        if isinstance(k, (int, np.integer)) and not isinstance(k, bool):
-            size = t.array.shape[dim] if dim < t.array.ndim else 0
-            if not -size <= k < size:
-                errors.fail(
-                    f"index {k} is out of bounds for dimension {dim} with size {size}", IndexError
-                )
-            k = int(k)
-        out.append(k)
-        if k is not None:
-            dim += 1
-    return tuple(out) if isinstance(key, tuple) else out[0]

@@ -23,11 +23,9 @@ import numpy as np
 
 from engine import ops
 from engine.devices import CPU, Device
-from engine.eager import errors, tracing, types
+from engine.eager import errors, promotion, tracing, types
 from engine.eager.grad_mode import MODE
 from engine.eager.graph import OpNode
-from engine.eager.host import Host
-from engine.eager.inplace import InPlace
 from engine.eager.op_failure import _check_device, _check_mm, _fail_op
 from engine.eager.operators import Operators
 from engine.eager.size import Size
@@ -48,6 +46,7 @@ __all__ = [  # the moved helpers stay importable from here
 ]
 
 _SCALARS = (int, float, bool, np.number, np.bool_)
+_DIV = ops.OPS["RealDiv"]
 Operand = Union["Tensor", float, np.number, np.bool_, np.ndarray]
 """What arithmetic takes besides a tensor's own: a tensor, a Python or numpy scalar, an array."""
 
@@ -81,12 +80,14 @@ def apply(
     """
     if STREAM.active:
         out = tracing.traced(op, name or op.eager_name, parents, args, attrs, dev)
-        t = _new(out, dev)
-        t._gtok, t._nid = tracing.STATE.token, tracing.STATE.last
     else:
         out = op.kernel(dev.xp, *args, **attrs)
-        t = _new(out, dev)
-    if MODE.enabled:
+    if isinstance(out, np.generic):  # numpy answers 0-d operands with a scalar: keep an array
+        out = np.asarray(out)
+    t = _new(out, dev)
+    if STREAM.active:
+        t._gtok, t._nid = tracing.STATE.token, tracing.STATE.last
+    if MODE.enabled and (op.grad is not None or op.out_dtype == "same"):
         for p in parents:
             if p is not None and p.requires_grad:
                 if op.grad is None:
@@ -106,7 +107,8 @@ def apply(
 
 
 def _binary(op: ops.Op, a: Any, b: Any, reverse: bool = False, name: str | None = None) -> Tensor:
-    """``a op b`` (or ``b op a`` when ``reverse``) for a tensor and a tensor or Python number."""
+    """``a op b`` (or ``b op a`` when ``reverse``) for a tensor and a tensor or Python number,
+    the operands first brought to the dtype PyTorch's promotion gives (:mod:`promotion`)."""
     if isinstance(b, Tensor):
         if b._dev is not a._dev:
             _check_device(op, name or op.eager_name, a, b)
@@ -116,20 +118,34 @@ def _binary(op: ops.Op, a: Any, b: Any, reverse: bool = False, name: str | None 
                 ops.broadcast(x.shape, y.shape) if not reverse else ops.broadcast(y.shape, x.shape)
             except ops.ShapeError as e:
                 _fail_op(op, name, (a, b), a._dev, errors.broadcast_message(e.dims, e.axis))
+        if x.dtype != y.dtype or (op is _DIV and x.dtype.kind in "biu"):
+            dt = promotion.result_type(x, y)
+            if op is _DIV:
+                dt = promotion.true_divide_type(dt)
+            x, y = x.astype(dt, copy=False), y.astype(dt, copy=False)
         if reverse:
             return apply(op, (b, a), (y, x), {}, a._dev, name)
         return apply(op, (a, b), (x, y), {}, a._dev, name)
     if isinstance(b, _SCALARS):
-        b = float(b) if not isinstance(b, (bool, np.bool_)) else b
+        x = a.array
+        if x.dtype.kind in "biu":  # an integer or bool tensor: PyTorch's dtype, not numpy's
+            dt = promotion.scalar_type(x, b)
+            if op is _DIV:
+                dt = promotion.true_divide_type(dt)
+            if dt != x.dtype:
+                x = x.astype(dt)
+            b = dt.type(b)
+        elif not isinstance(b, (bool, np.bool_)):
+            b = float(b)
         if reverse:
-            return apply(op, (None, a), (b, a.array), {}, a._dev, name)
-        return apply(op, (a, None), (a.array, b), {}, a._dev, name)
+            return apply(op, (None, a), (b, x), {}, a._dev, name)
+        return apply(op, (a, None), (x, b), {}, a._dev, name)
     if isinstance(b, np.ndarray):
         return _binary(op, a, _new(a._dev.asarray(b), a._dev), reverse, name)
     return NotImplemented  # type: ignore[no-any-return]  # typeshed: its type subclasses Any
 
 
-class Tensor(Operators, InPlace, Host):
+class Tensor(Operators):
     """A multi-dimensional array with autograd (``torch.Tensor``); its fields are those of
     :class:`~engine.eager.fields.TensorFields`."""
 

@@ -1,9 +1,44 @@
-"""``torch.nn``: Module, Parameter, Sequential, Linear, ReLU, MSELoss and ``functional``."""
+"""``torch.nn``: Module, Parameter, Sequential, the layers, the losses, RNN and ``functional``."""
 
 from __future__ import annotations
 
 from engine.eager.nn import functional
-from engine.eager.nn.layers import Linear, MSELoss, ReLU
+from engine.eager.nn.layers import (
+    CrossEntropyLoss,
+    Dropout,
+    Flatten,
+    Linear,
+    LogSoftmax,
+    MSELoss,
+    NLLLoss,
+    ReLU,
+    Sigmoid,
+    SmoothL1Loss,
+    Softmax,
+    Softplus,
+    Tanh,
+)
 from engine.eager.nn.module import Module, Parameter, Sequential
+from engine.eager.nn.rnn import RNN, RNNCell
 
-__all__ = ["Linear", "MSELoss", "Module", "Parameter", "ReLU", "Sequential", "functional"]
+__all__ = [
+    "RNN",
+    "CrossEntropyLoss",
+    "Dropout",
+    "Flatten",
+    "Linear",
+    "LogSoftmax",
+    "MSELoss",
+    "Module",
+    "NLLLoss",
+    "Parameter",
+    "RNNCell",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
+    "SmoothL1Loss",
+    "Softmax",
+    "Softplus",
+    "Tanh",
+    "functional",
+]

@@ -1,4 +1,5 @@
-"""``torch.nn.functional``: ``relu``, ``mse_loss``, ``linear``."""
+"""``torch.nn.functional``: activations, ``linear``, ``dropout`` and the losses (``mse_loss``,
+``cross_entropy``, ``nll_loss``, ``smooth_l1_loss``)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,11 @@ def relu(x: Tensor, inplace: bool = False) -> Tensor:
 
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """``x @ weight.T + bias`` with ``weight`` of shape (out, in)."""
+    """``x @ weight.T + bias`` with ``weight`` of shape (out, in); ``x`` (..., in)."""
     a, w = x.array, weight.array
+    if a.ndim != 2 and w.ndim == 2:  # a vector, or a batch of sequences: matmul's broadcasting
+        out = x.matmul(weight.t())
+        return out if bias is None else out + bias
     if a.ndim != 2 or w.ndim != 2 or a.shape[1] != w.shape[1] or a.dtype != w.dtype:
         mm = ops.OPS["MatMul"]
         if a.ndim == 2 and w.ndim == 2 and a.dtype == w.dtype:
@@ -63,3 +67,127 @@ def mse_loss(
     if reduction == "none":
         return sq
     return sq.sum() if reduction == "sum" else sq.mean()
+
+
+def sigmoid(x: Tensor) -> Tensor:
+    return x.sigmoid()
+
+
+def tanh(x: Tensor) -> Tensor:
+    return x.tanh()
+
+
+def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """``log(1 + exp(beta * x)) / beta`` (linear above ``threshold``, where they agree to
+    float precision)."""
+    if beta == 1.0:
+        return apply(ops.OPS["Softplus"], (x,), (x._float().array,), {}, x._dev)
+    scaled = x * beta
+    return apply(ops.OPS["Softplus"], (scaled,), (scaled.array,), {}, x._dev) / beta
+
+
+def softmax(x: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
+    return x.softmax(dim, dtype)
+
+
+def log_softmax(
+    x: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None
+) -> Tensor:
+    return x.log_softmax(dim, dtype)
+
+
+def nll_loss(
+    input: Tensor,  # noqa: A002
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average: Any = None,
+    ignore_index: int = -100,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """Minus the log-probability of each target class, averaged (``'mean'``), summed or kept."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if weight is not None:
+        raise NotImplementedError("nll_loss(weight=...) is not supported by the engine")
+    logp, t = input, target.array
+    if logp.array.ndim != 2 or t.ndim != 1:
+        raise NotImplementedError("nll_loss: the engine takes (N, C) scores and (N,) class indices")
+    classes = logp.array.shape[1]
+    keep = t != ignore_index
+    bad = t[keep & ((t < 0) | (t >= classes))]
+    if bad.size:
+        errors.fail(f"Target {int(bad[0])} is out of bounds.", IndexError)
+    rows = logp._dev.xp.arange(t.shape[0])[keep]
+    picked = -logp[rows, t[keep]]
+    if reduction == "none":
+        if not bool(keep.all()):
+            raise NotImplementedError("nll_loss(reduction='none') with ignored targets")
+        return picked
+    return picked.sum() if reduction == "sum" else picked.mean()
+
+
+def cross_entropy(
+    input: Tensor,  # noqa: A002
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average: Any = None,
+    ignore_index: int = -100,
+    reduce: Any = None,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> Tensor:
+    """``nll_loss(log_softmax(input, 1), target)``; ``target`` class indices or, shaped like
+    ``input``, class probabilities."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if label_smoothing:
+        raise NotImplementedError(
+            "cross_entropy(label_smoothing=...) is not supported by the engine"
+        )
+    logp = input.log_softmax(1 if input.array.ndim > 1 else 0)
+    if target.array.dtype.kind == "f":  # probabilities per class
+        per_row = -(logp * target).sum(1 if input.array.ndim > 1 else 0)
+        if reduction == "none":
+            return per_row
+        return per_row.sum() if reduction == "sum" else per_row.mean()
+    return nll_loss(logp, target, weight, None, ignore_index, None, reduction)
+
+
+def smooth_l1_loss(
+    input: Tensor,  # noqa: A002
+    target: Tensor,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+    beta: float = 1.0,
+) -> Tensor:
+    """``0.5 d**2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 beta``."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    op = ops.OPS["SmoothL1"]
+    if target.array.shape != input.array.shape or target._dev is not input._dev:
+        _binary(ops.OPS["Sub"], input, target, name="smooth_l1_loss")  # raises the shape error
+    a, b = input.array, target.array
+    if a.dtype != b.dtype:
+        b = b.astype(a.dtype)
+    out = apply(op, (input, target), (a, b), {"beta": float(beta)}, input._dev)
+    if reduction == "none":
+        return out
+    return out.sum() if reduction == "sum" else out.mean()
+
+
+def dropout(x: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zeroes each element with probability ``p`` and scales the rest by ``1 / (1 - p)`` while
+    training; the identity otherwise."""
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return x
+    from engine.eager import factory
+
+    keep = factory.generator().random(x.array.shape) >= p
+    scale = (keep / (1.0 - p) if p < 1.0 else keep * 0.0).astype(x.array.dtype)
+    mask = factory._make(scale, x._dev, False)
+    return _binary(ops.OPS["Mul"], x, mask, name="dropout")

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.eager.factory import generator, stack
+from engine.eager.factory import generator
 from engine.eager.tensor import Tensor, _new
 from engine.events import STREAM
 
@@ -124,7 +124,7 @@ class DataLoader:
         if isinstance(self.dataset, TensorDataset):
             return [_new(t.array[t._dev.asarray(idx)], t._dev) for t in self.dataset.tensors]
         samples = [self.dataset[int(i)] for i in idx]
-        return [stack(list(col)) for col in zip(*samples, strict=True)]
+        return [_stack(list(col)) for col in zip(*samples, strict=True)]
 
     def __iter__(self) -> Iterator[Any]:
         batches = self._batches()
@@ -217,3 +217,9 @@ def drop_page_cache(path: str | os.PathLike[str]) -> str:
         finally:
             os.close(fd)
     return path
+
+
+def _stack(tensors: list[Tensor]) -> Tensor:
+    """Samples joined into a batch: data, so no autograd node and no graph node."""
+    dev = tensors[0]._dev
+    return _new(dev.xp.stack([t.array for t in tensors]), dev)

@@ -1,0 +1,84 @@
+"""The Tensor's reductions: ``sum``, ``mean``, ``max``/``min`` (with ``dim``: values and
+indices), ``argmax``/``argmin``.
+
+``Tensor`` gets them by inheriting :class:`Reductions`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import engine.eager.tensor as core
+from engine import ops
+from engine.eager.op_failure import _dim
+from engine.eager.shaping import Shaping
+
+if TYPE_CHECKING:
+    from engine.eager.tensor import Tensor
+
+OPS = ops.OPS
+
+
+class ValuesIndices(NamedTuple):
+    """What ``max(dim)`` / ``min(dim)`` return (``torch.return_types.max``)."""
+
+    values: Tensor
+    indices: Tensor
+
+
+class Reductions(Shaping):
+    """Sums, means, extremes and their positions."""
+
+    __slots__ = ()
+
+    def sum(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        """Sum over all elements (a 0-d tensor) or over ``dim``."""
+        return self._reduce(OPS["Sum"], dim, keepdim)
+
+    def mean(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        return self._reduce(OPS["Mean"], dim, keepdim)
+
+    def _reduce(self, op: ops.Op, dim: Any, keepdim: bool) -> Tensor:
+        if dim is not None:
+            dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+            for d in dims:
+                _dim(op, op.eager_name, self, d)
+            dim = tuple(dim) if isinstance(dim, list) else dim
+        attrs = {"axis": dim, "keepdims": keepdim} if dim is not None or keepdim else {}
+        return core.apply(op, (self,), (self.array,), attrs, self._dev)
+
+    def max(self, dim: Any = None, keepdim: bool = False) -> Any:
+        """The largest element, or with ``dim`` the (values, indices) along it; with a tensor,
+        the elementwise maximum (``torch.max(a, b)``)."""
+        return self._extreme("Max", "ArgMax", dim, keepdim)
+
+    def min(self, dim: Any = None, keepdim: bool = False) -> Any:
+        """The smallest element, or with ``dim`` the (values, indices) along it."""
+        return self._extreme("Min", "ArgMin", dim, keepdim)
+
+    def _extreme(self, op: str, arg: str, dim: Any, keepdim: bool) -> Any:
+        if isinstance(dim, core.Tensor):
+            return core._binary(OPS["Maximum" if op == "Max" else "Minimum"], self, dim)
+        if dim is None:
+            return core.apply(OPS[op], (self,), (self.array,), {}, self._dev)
+        axis = _dim(OPS[op], op.lower(), self, dim)
+        attrs = {"axis": axis, "keepdims": bool(keepdim)}
+        values = core.apply(OPS[op], (self,), (self.array,), attrs, self._dev)
+        return ValuesIndices(values, self._arg(arg, axis, keepdim))
+
+    def argmax(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        """The index of the largest element (of the flattened tensor when ``dim`` is None)."""
+        return self._arg("ArgMax", dim, keepdim)
+
+    def argmin(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        return self._arg("ArgMin", dim, keepdim)
+
+    def _arg(self, op: str, dim: Any, keepdim: bool) -> Tensor:
+        axis = None if dim is None else _dim(OPS[op], op.lower(), self, dim)
+        out = core.apply(OPS[op], (self,), (self.array,), {"axis": axis}, self._dev)
+        if keepdim:
+            shape = [1] * self.array.ndim if axis is None else list(self.array.shape)
+            if axis is not None:
+                shape[axis] = 1
+            out = out.view(*shape)
+        return out

@@ -1,0 +1,180 @@
+"""The Tensor's shape methods (``view``, ``reshape``, ``unsqueeze``, ``squeeze``, ``flatten``),
+``torch.stack`` and ``torch.cat``, and the check of an indexing key.
+
+All record their gradient (the values only move). ``Tensor`` gets the methods by inheriting
+:class:`Shaping`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+import engine.eager.tensor as core
+from engine import ops
+from engine.eager import errors
+from engine.eager.fields import TensorFields
+from engine.eager.host import Host
+from engine.eager.op_failure import _check_device, _dim, _fail_op
+
+if TYPE_CHECKING:
+    from engine.eager.tensor import Tensor
+
+OPS = ops.OPS
+
+
+class Shaping(Host):
+    """Views of the same values in another shape."""
+
+    __slots__ = ()
+
+    def view(self, *shape: Any) -> Tensor:
+        """The same values in another shape (-1: inferred)."""
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = tuple(shape[0])
+        try:
+            full = self.array.reshape(shape).shape
+        except ValueError:
+            _fail_op(
+                OPS["Reshape"],
+                "view",
+                (self,),
+                self._dev,
+                f"shape '{list(shape)}' is invalid for input of size {self.array.size}",
+            )
+        return core.apply(OPS["Reshape"], (self,), (self.array,), {"shape": tuple(full)}, self._dev)
+
+    reshape = view
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        """A size-1 dimension inserted at ``dim`` (in ``[-ndim - 1, ndim]``)."""
+        op = OPS["ExpandDims"]
+        axis = _dim(op, "unsqueeze", self, dim, self.array.ndim + 1)
+        return core.apply(op, (self,), (self.array,), {"axis": axis}, self._dev)
+
+    def squeeze(self, dim: Any = None) -> Tensor:
+        """Without size-1 dimensions: all of them, or ``dim`` if it has size 1 (else as is)."""
+        op, shape = OPS["Squeeze"], self.array.shape
+        if dim is None:
+            axes = tuple(i for i, d in enumerate(shape) if d == 1)
+        else:
+            dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+            axes = tuple(
+                a
+                for a in (_dim(op, "squeeze", self, d) for d in dims)
+                if a < len(shape) and shape[a] == 1
+            )
+        if not axes:
+            return core.apply(
+                OPS["Reshape"], (self,), (self.array,), {"shape": shape}, self._dev, "squeeze"
+            )
+        return core.apply(op, (self,), (self.array,), {"axis": axes}, self._dev)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """Dimensions ``start_dim`` to ``end_dim`` (inclusive) merged into one."""
+        shape = self.array.shape
+        if not shape:
+            return self.view(1)
+        op = OPS["Reshape"]
+        start, end = _dim(op, "flatten", self, start_dim), _dim(op, "flatten", self, end_dim)
+        if start > end:
+            errors.fail(
+                "flatten() has invalid args: start_dim cannot come after end_dim", IndexError
+            )
+        merged = math.prod(shape[start : end + 1])
+        return self.view(*shape[:start], merged, *shape[end + 1 :])
+
+
+def _joined(tensors: Sequence[Tensor], what: str) -> tuple[Any, ...]:
+    if not isinstance(tensors, (list, tuple)) or not tensors:
+        errors.fail(f"{what}(): expected a non-empty list of Tensors")
+    first = tensors[0]
+    for t in tensors[1:]:
+        if t._dev is not first._dev:
+            _check_device(OPS["Pack"], what, first, t)
+    return tuple(tensors)
+
+
+def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Tensors of one shape joined along a new dimension ``dim`` (with their gradients)."""
+    ts = _joined(tensors, "stack")
+    op, first = OPS["Pack"], ts[0]
+    axis = _dim(op, "stack", first, dim, first.array.ndim + 1)
+    for i, t in enumerate(ts[1:], 1):
+        if t.array.shape != first.array.shape:
+            _fail_op(
+                op,
+                "stack",
+                ts,
+                first._dev,
+                f"stack expects each tensor to be equal size, but got {list(first.array.shape)} "
+                f"at entry 0 and {list(t.array.shape)} at entry {i}",
+            )
+    arrays = _common(ts)
+    return core.apply(op, ts, arrays, {"axis": axis}, first._dev)
+
+
+def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Tensors joined along their dimension ``dim`` (with their gradients)."""
+    ts = _joined(tensors, "cat")
+    op, first = OPS["ConcatV2"], ts[0]
+    axis = _dim(op, "cat", first, dim)
+    for i, t in enumerate(ts[1:], 1):
+        a, b = first.array.shape, t.array.shape
+        if len(a) != len(b):
+            _fail_op(
+                op,
+                "cat",
+                ts,
+                first._dev,
+                f"Tensors must have same number of dimensions: got {len(a)} and {len(b)}",
+            )
+        for d, (x, y) in enumerate(zip(a, b, strict=True)):
+            if d != axis and x != y:
+                _fail_op(
+                    op,
+                    "cat",
+                    ts,
+                    first._dev,
+                    f"Sizes of tensors must match except in dimension {axis}. Expected size {x} "
+                    f"but got size {y} for tensor number {i} in the list.",
+                )
+    return core.apply(op, ts, _common(ts), {"axis": axis}, first._dev)
+
+
+def _common(ts: tuple[Tensor, ...]) -> tuple[Any, ...]:
+    """The arrays, brought to one dtype as PyTorch promotes them."""
+    arrays = tuple(t.array for t in ts)
+    dtypes = {a.dtype for a in arrays}
+    if len(dtypes) == 1:
+        return arrays
+    from engine.eager.promotion import promote
+
+    dt = arrays[0].dtype
+    for a in arrays[1:]:
+        dt = promote(dt, a.dtype)
+    return tuple(a.astype(dt, copy=False) for a in arrays)
+
+
+def _index_key(t: TensorFields, key: Any) -> Any:
+    """Tensors in a key become arrays; integer indices are checked (cupy would wrap them)."""
+    keys = key if isinstance(key, tuple) else (key,)
+    out = []
+    dim = 0
+    for k in keys:
+        if isinstance(k, core.Tensor):
+            k = k.array if k.array.ndim else k.array.item()
+        if isinstance(k, (int, np.integer)) and not isinstance(k, bool):
+            size = t.array.shape[dim] if dim < t.array.ndim else 0
+            if not -size <= k < size:
+                errors.fail(
+                    f"index {k} is out of bounds for dimension {dim} with size {size}", IndexError
+                )
+            k = int(k)
+        out.append(k)
+        if k is not None:
+            dim += 1
+    return tuple(out) if isinstance(key, tuple) else out[0]
