@@ -1,11 +1,16 @@
-"""``import torch`` and ``import tensorflow as tf`` resolved to the engine, for one script only.
+"""``import torch``, ``import tensorflow as tf`` and ``import keras`` resolved to the engine,
+for one script only.
 
 While :func:`framework_aliases` is active, ``torch`` (and ``torch.nn``, ``torch.optim``,
 ``torch.utils.data``, ``torch.autograd``, ``torch.nn.functional``, ...) name ``engine.eager``
-and its parts, and ``tensorflow`` names ``engine.static``. The names are put in ``sys.modules``
-(and a finder resolves any other ``torch.*`` name to the engine's object of the same path), so
-the script gets the very module objects the engine uses; afterwards every alias is removed
-and whatever was there before is put back.
+and its parts, ``tensorflow`` names ``engine.static`` and ``keras`` (the standalone Keras of
+the 2017 slides: ``from keras.models import Sequential``, ``from keras.layers.core import
+Dense``) names ``engine.static.keras``. The names are put in ``sys.modules`` (and a finder
+resolves any other ``torch.*`` name to the engine's object of the same path), so the script
+gets the very module objects the engine uses; afterwards every alias is removed and whatever
+was there before is put back. A framework module the engine does not have fails to import
+with one line naming it: ``cgviz: tensorflow.contrib.rnn is not supported by the engine (see
+'python -m engine api')``.
 """
 
 from __future__ import annotations
@@ -20,12 +25,39 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-ALIASES = {"torch": "engine.eager", "tensorflow": "engine.static"}
+ALIASES = {"torch": "engine.eager", "tensorflow": "engine.static", "keras": "engine.static.keras"}
 """Framework name -> the engine front end it resolves to."""
 
 KNOWN = {
     "torch": ("nn", "nn.functional", "nn.init", "optim", "autograd", "utils", "utils.data", "cuda"),
-    "tensorflow": ("nn", "train", "losses", "layers", "contrib", "contrib.layers", "errors"),
+    "tensorflow": (
+        "nn",
+        "train",
+        "losses",
+        "layers",
+        "contrib",
+        "contrib.layers",
+        "errors",
+        "data",
+        "metrics",
+        "keras",
+        "keras.layers",
+        "keras.models",
+        "keras.optimizers",
+        "keras.losses",
+        "keras.backend",
+    ),
+    "keras": (
+        "models",
+        "layers",
+        "layers.core",
+        "optimizers",
+        "losses",
+        "activations",
+        "backend",
+        "utils",
+        "callbacks",
+    ),
 }
 """Submodule names put in place at once (where the front end has them)."""
 
@@ -52,6 +84,11 @@ def resolve(path: str) -> Any:
     return getattr(owner, leaf, _MISSING)
 
 
+def unsupported(name: str) -> str:
+    """The one line saying that the engine lacks the framework name ``name``."""
+    return f"cgviz: {name} is not supported by the engine (see 'python -m engine api')"
+
+
 class _AliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """Finds ``torch.*`` / ``tensorflow.*`` names the eager alias table did not list."""
 
@@ -73,9 +110,12 @@ class _AliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         name = self.target(fullname)
         if name is None:
             return None
-        obj = resolve(name)
+        try:
+            obj = resolve(name)
+        except ModuleNotFoundError:
+            obj = _MISSING
         if obj is _MISSING:
-            return None  # the import fails as usual: No module named 'torch.foo'
+            raise ModuleNotFoundError(unsupported(fullname), name=fullname)
         return importlib.util.spec_from_loader(fullname, self, origin=name)
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> Any:

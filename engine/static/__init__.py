@@ -20,9 +20,7 @@ shapes) and replayed. The stages, one module each:
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
-from . import errors
+from . import errors, keras
 from .api import (
     add,
     add_n,
@@ -73,6 +71,16 @@ from .api import (
     zeros,
     zeros_like,
 )
+from .array_ops import (
+    argmax,
+    argmin,
+    expand_dims,
+    one_hot,
+    reduce_max,
+    reduce_min,
+    size,
+    squeeze,
+)
 from .control import (
     cond,
     control_dependencies,
@@ -96,24 +104,32 @@ from .dtypes import (
     int16,
     int32,
     int64,
+    string,
     uint8,
 )
 from .dtypes import bool_ as bool  # noqa: A004 - TF's name
 from .gradients import gradients
 from .graph import Graph, Operation, Tensor, get_default_graph, reset_default_graph
+from .namespace import Unsupported
+from .namespaces import contrib, initializers, layers, nn, train
+from .namespaces import data_ as data
+from .namespaces import losses_ as losses
+from .namespaces import metrics_ as metrics
 from .nn_layers import (
-    GradientDescentOptimizer,
     constant_initializer,
-    contrib,
     glorot_uniform_initializer,
-    initializers,
-    layers,
-    losses,
-    nn,
     ones_initializer,
     random_normal_initializer,
     variance_scaling_initializer,
     zeros_initializer,
+)
+from .optimizers import (
+    AdagradOptimizer,
+    AdamOptimizer,
+    GradientDescentOptimizer,
+    MomentumOptimizer,
+    Optimizer,
+    RMSPropOptimizer,
 )
 from .serialize import Saver, import_graph_def, read_graph, write_graph
 from .session import ConfigProto, GPUOptions, InteractiveSession, Session, get_default_session
@@ -127,23 +143,23 @@ from .variables import (
     global_variables,
     global_variables_initializer,
     initialize_all_variables,
+    local_variables,
     local_variables_initializer,
     trainable_variables,
     variables_initializer,
 )
 
-train = SimpleNamespace(
-    GradientDescentOptimizer=GradientDescentOptimizer,
-    Saver=Saver,
-    write_graph=write_graph,
-    read_graph=read_graph,
-)
-"""``tf.train``: the optimizer, Saver and graph files."""
-
 
 def set_random_seed(seed: int) -> None:
     """``tf.set_random_seed``: the default graph's seed (each random op derives its own)."""
     get_default_graph().seed = int(seed)
+
+
+def __getattr__(name: str) -> object:
+    """A name ``tf`` lacks: one clear line saying so (``cgviz: tf.foo is not supported...``)."""
+    if name.startswith("__") and name.endswith("__"):
+        raise AttributeError(name)
+    raise Unsupported(f"tf.{name}")
 
 
 def get_seed_of_default_graph() -> int | None:
@@ -152,6 +168,25 @@ def get_seed_of_default_graph() -> int | None:
 
 
 __all__ = [
+    "keras",
+    "argmax",
+    "argmin",
+    "expand_dims",
+    "one_hot",
+    "reduce_max",
+    "reduce_min",
+    "size",
+    "squeeze",
+    "local_variables",
+    "metrics",
+    "AdagradOptimizer",
+    "AdamOptimizer",
+    "MomentumOptimizer",
+    "Optimizer",
+    "RMSPropOptimizer",
+    "GradientDescentOptimizer",
+    "data",
+    "string",
     "DType",
     "ConfigProto",
     "GPUOptions",

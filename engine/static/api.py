@@ -7,7 +7,7 @@ op with that scope's name, so graphs read like TensorBoard's.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -15,7 +15,7 @@ import numpy as np
 from . import dtypes as dt
 from .graph import Graph, Operation, Tensor, get_default_graph
 from .kernels import arg_names
-from .shapes import as_dims
+from .shapes import Dims, as_dims
 
 
 def is_tensor_like(value: Any) -> bool:
@@ -52,6 +52,8 @@ def _check_value(value: Any, dtype: dt.DType) -> np.ndarray:
         raise TypeError(
             f"Expected {dtype.name}, got {value} of type '{type(value).__name__}' instead."
         )
+    if dtype == dt.string:
+        return dt.as_bytes(value)
     arr = np.asarray(value)
     if arr.dtype.kind in "OUS" and dtype.np.kind not in "OUS":
         raise TypeError(
@@ -192,12 +194,16 @@ def _random(
     name: str | None,
 ) -> Tensor:
     """``a + b * R`` where R is drawn by ``op_type`` (TF's random_normal/uniform layout)."""
-    g = get_default_graph()
+    g = graph_of(shape) if is_tensor_like(shape) else get_default_graph()
     d = dt.as_dtype(dtype)
-    dims = tuple(as_dims(shape) or ())
     first, second = ("min", "max") if op_type == "RandomUniform" else ("mean", "stddev")
     with g.name_scope(name or default) as scope:
-        shape_t = _shape_const(g, dims, "shape")
+        if is_tensor_like(shape):  # known only when the run reaches it: tf.shape(x)
+            shape_t = convert_to_tensor(shape, graph=g)
+            dims = static_value_of_shape(shape_t)
+        else:
+            dims = tuple(as_dims(shape) or ())
+            shape_t = _shape_const(g, dims, "shape")
         lo = constant(a, d, name=first, graph=g)
         hi = constant(b, d, name=second, graph=g)
         r = g.create_op(
@@ -248,6 +254,18 @@ def random_uniform(
 ) -> Tensor:
     """``tf.random_uniform``: uniform in [minval, maxval)."""
     return _random("RandomUniform", "random_uniform", shape, minval, maxval, dtype, seed, name)
+
+
+def static_value_of_shape(t: Tensor) -> Dims:
+    """What can be known while building of the shape a 1-D int tensor ``t`` holds: all of it
+    for a Const, ``x``'s static shape for ``tf.shape(x)``, else just its length."""
+    if t.op.type == "Const":
+        return tuple(int(v) for v in np.asarray(t.op.meta["value"]).reshape(-1))
+    if t.op.type == "Shape":
+        return t.op.inputs[0]._dims
+    if t._dims is not None and len(t._dims) == 1 and t._dims[0] is not None:
+        return (None,) * t._dims[0]
+    return None
 
 
 def zeros(shape: Any, dtype: Any = dt.float32, name: str | None = None) -> Tensor:
@@ -325,7 +343,7 @@ def to_float(x: Any, name: str = "ToFloat") -> Tensor:
 # ------------------------------------------------------------------------- math
 
 
-def _binary(op_type: str, default: str) -> Any:
+def _binary(op_type: str, default: str) -> Callable[..., Tensor]:
     def fn(x: Any, y: Any, name: str | None = None) -> Tensor:
         return apply_op(op_type, [x, y], name, default)
 
@@ -334,7 +352,7 @@ def _binary(op_type: str, default: str) -> Any:
     return fn
 
 
-def _unary(op_type: str, default: str) -> Any:
+def _unary(op_type: str, default: str) -> Callable[..., Tensor]:
     def fn(x: Any, name: str | None = None) -> Tensor:
         return apply_op(op_type, [x], name, default)
 

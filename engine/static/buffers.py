@@ -24,14 +24,14 @@ from typing import TYPE_CHECKING, Any
 
 from engine import ops as table
 
-from .kernels import STATIC
+from .kernels import APPLY, STATIC
 
 if TYPE_CHECKING:
     from .execute import Plan
 
 FRESH = frozenset({"Sum", "Mean", "MeanGrad"})
 """Ops without an ``out=`` form whose result never shares memory with an input."""
-ESCAPING = frozenset({"Assign", "AssignAdd", "AssignSub", "ApplyGradientDescent", "If", "While"})
+ESCAPING = frozenset({"Assign", "AssignAdd", "AssignSub", "If", "While"}) | APPLY
 """Ops that keep (or hand on) the arrays they are given beyond their own step."""
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .namespace import missing_names
 from .shapes import Dims, fmt
 
 if TYPE_CHECKING:
     from .graph import Operation
 
 OK, CANCELLED, UNKNOWN, INVALID_ARGUMENT = 0, 1, 2, 3
-NOT_FOUND, FAILED_PRECONDITION, UNIMPLEMENTED, INTERNAL = 5, 9, 12, 13
+NOT_FOUND, FAILED_PRECONDITION, OUT_OF_RANGE, UNIMPLEMENTED, INTERNAL = 5, 9, 11, 12, 13
 
 
 class OpError(Exception):
@@ -70,6 +71,13 @@ class FailedPreconditionError(OpError):
     """The system is not in a state to run the op (an uninitialised Variable)."""
 
     error_code = FAILED_PRECONDITION
+
+
+class OutOfRangeError(OpError):
+    """An iterator ran past its end (``IteratorGetNext``: "End of sequence"): how a
+    ``tf.data`` loop learns that its data is spent."""
+
+    error_code = OUT_OF_RANGE
 
 
 class UnimplementedError(OpError):
@@ -237,3 +245,12 @@ def no_device(name: str, requested: str) -> str:
 
 def no_gradient(name: str, op_type: str) -> str:
     return f"No gradient defined for operation '{name}' (op type: {op_type})"
+
+
+END_OF_SEQUENCE = "End of sequence"
+ITERATOR_NOT_INITIALIZED = (
+    "GetNext() failed because the iterator has not been initialized. Ensure that you have run "
+    "the initializer operation for this iterator before getting the next element."
+)
+
+__getattr__ = missing_names("tf.errors")

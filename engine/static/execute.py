@@ -25,6 +25,7 @@ from engine import ops as table
 from engine.devices import Device
 from engine.events import STREAM, GraphRewrittenPayload, OpTotals, Stopped
 from engine.ops import ShapeError
+from engine.ops.tf_extra import InvalidLabels
 
 from . import errors
 from .errors import OpError
@@ -341,7 +342,9 @@ class Plan:
         else:
             dims = tuple(tuple(getattr(vals[i], "shape", ())) for i in ins)
             message = f"{type(e).__name__}: {e}"
-            if op is not None and op.type not in STATIC:
+            if isinstance(e, InvalidLabels):
+                message = str(e)
+            elif op is not None and op.type not in STATIC:
                 try:
                     table.get(op.type).shape(*dims, **op.attrs)
                 except ShapeError as se:
@@ -354,8 +357,11 @@ class Plan:
 
 
 def report(err: BaseException) -> None:
-    """Emit the ``error`` event for an engine error about a node (when anyone listens)."""
-    if not STREAM.active:
+    """Emit the ``error`` event for an engine error about a node (when anyone listens).
+
+    An iterator's end (``OutOfRangeError``) is how a ``tf.data`` loop stops, not a failure:
+    it is not reported (a script that does not catch it still fails with it)."""
+    if not STREAM.active or isinstance(err, errors.OutOfRangeError):
         return
     op = getattr(err, "op", None)
     payload: dict[str, Any] = {"type": type(err).__name__, "message": str(err)}

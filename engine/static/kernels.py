@@ -3,7 +3,7 @@
 Math ops come from ``engine.ops`` (one kernel, shape rule and gradient rule for both front
 ends). The ops that only a TensorFlow-1 graph has - placeholders, constants, variables and
 their assignments, random initialisers, ``NoOp``, ``Shape``/``Fill``, ``AddN``,
-``ApplyGradientDescent`` - are in ``STATIC`` here. Their names shadow the table's (TF's
+the optimizers' ``Apply*`` updates - are in ``STATIC`` here. Their names shadow the table's (TF's
 ``Fill(dims, value)`` is not the eager ``fill_``).
 
 A spec's ``bind(op, ctx)`` returns a plain callable ``fn(*input_values) -> value`` with the
@@ -89,6 +89,10 @@ def _static(
     STATIC[name] = Spec(name, bind, grad, stateful)
 
 
+STRUCTURAL = frozenset({"Sum", "Mean", "Max", "Min", "ArgMax", "ArgMin", "ExpandDims"})
+"""Table ops whose last input is an axis Const (TF draws it; the kernel takes an attribute)."""
+
+
 @functools.lru_cache(maxsize=None)
 def spec(op_type: str) -> Spec:
     """The Spec of ``op_type``: graph-only ops first, then the shared op table.
@@ -99,12 +103,15 @@ def spec(op_type: str) -> Spec:
     if op_type in STATIC:
         return STATIC[op_type]
     op = table.get(op_type)
-    structural = 1 if op_type in ("Sum", "Mean") else 0
+    structural = 1 if op_type in STRUCTURAL else 0
 
     def bind(node: Operation, ctx: BindContext, _k: Callable[..., Any] = op.kernel) -> Any:
         return functools.partial(_k, ctx.device.xp, **node.attrs)
 
-    return Spec(op_type, PREBOUND.get(op_type, bind), op.grad, False, structural, op.flops)
+    grad: Any = op.grad
+    if grad is None and op.out_dtype in ("bool", "int32", "int64"):
+        grad = NOT_DIFFERENTIABLE  # comparisons, argmax: TF registers them NotDifferentiable
+    return Spec(op_type, PREBOUND.get(op_type, bind), grad, False, structural, op.flops)
 
 
 def _bind_grad_mask(op: Operation, ctx: BindContext) -> Callable[..., Any]:
@@ -145,6 +152,13 @@ ARG_NAMES: dict[str, tuple[str, ...]] = {
     "BiasAdd": ("value", "bias"),
     "Sum": ("input", "reduction_indices"),
     "Mean": ("input", "reduction_indices"),
+    "Max": ("input", "reduction_indices"),
+    "Min": ("input", "reduction_indices"),
+    "ArgMax": ("input", "dimension"),
+    "ArgMin": ("input", "dimension"),
+    "ExpandDims": ("input", "dim"),
+    "SoftmaxCrossEntropyWithLogits": ("features", "labels"),
+    "SparseSoftmaxCrossEntropyWithLogits": ("features", "labels"),
 }
 
 
@@ -158,6 +172,8 @@ def infer(
     op_type: str, inputs: Sequence[Tensor], attrs: dict[str, Any], name: str
 ) -> tuple[DType, Dims]:
     """Dtype and shape of a table op's output; raises TF's build-time errors naming ``name``."""
+    if op_type == "StopGradient":  # graph-only: its input's value, no gradient
+        return inputs[0].dtype, inputs[0]._dims
     s = spec(op_type)
     kin = inputs[: len(inputs) - s.structural] if s.structural else inputs
     op = table.get(op_type)
@@ -188,6 +204,12 @@ def build_shape_message(e: ShapeError, name: str, op_type: str, dims: tuple[Dims
         want = 2
         got = next((len(d) for d in dims if d is not None and len(d) != want), e.dims[0])
         return errors.rank_mismatch(name, op_type, want, got, dims)
+    if e.kind == "squeeze":
+        return (
+            f"Can not squeeze dim[{e.axis}], expected a dimension of 1, got {e.dims[0]} for "
+            f"'{name}' (op: '{op_type}') with input shapes: "
+            f"{', '.join(errors.fmt(d) for d in dims)}."
+        )
     if e.kind == "reduce":
         return (
             f"Invalid reduction dimension {e.dims[0]} for input with {e.dims[1]} dimensions. "
@@ -283,15 +305,103 @@ def _assign_update(sign: float) -> Callable[[Operation, BindContext], Callable[.
     return bind
 
 
-def _apply_gradient_descent(op: Operation, ctx: BindContext) -> Callable[..., Any]:
-    store, key, xp = ctx.variables, op.inputs[0].op._id, ctx.device.xp
+def _apply_rule(name: str) -> Callable[[Operation, BindContext], Callable[..., Any]]:
+    """Bind an optimizer's update op: ``UPDATES[name](xp, var, *slots, *rest, **attrs)``
+    returns the new (var, *slots), which are stored back into the session's variables."""
+    rule, n_state = UPDATES[name]
 
-    def apply(var: Any, alpha: Any, delta: Any) -> Any:
-        new = xp.subtract(var, xp.multiply(alpha, delta))
-        store[key] = new
-        return new
+    def bind(op: Operation, ctx: BindContext) -> Callable[..., Any]:
+        store, xp, attrs = ctx.variables, ctx.device.xp, op.attrs
+        keys = [t.op._id for t in op.inputs[:n_state]]
 
-    return apply
+        def apply(*args: Any) -> Any:
+            new = rule(xp, *args, **attrs)
+            for key, value in zip(keys, new, strict=True):
+                store[key] = value
+            return new[0]
+
+        return apply
+
+    return bind
+
+
+def _momentum(
+    xp: Any, var: Any, accum: Any, lr: Any, g: Any, momentum: Any, use_nesterov: bool = False
+) -> tuple[Any, ...]:
+    accum = accum * momentum + g
+    if use_nesterov:
+        return var - (g * lr + accum * (momentum * lr)), accum
+    return var - lr * accum, accum
+
+
+def _adam(
+    xp: Any,
+    var: Any,
+    m: Any,
+    v: Any,
+    beta1_power: Any,
+    beta2_power: Any,
+    lr: Any,
+    beta1: Any,
+    beta2: Any,
+    epsilon: Any,
+    g: Any,
+) -> tuple[Any, ...]:
+    lr_t = lr * xp.sqrt(1 - beta2_power) / (1 - beta1_power)
+    m = m + (g - m) * (1 - beta1)
+    v = v + (xp.square(g) - v) * (1 - beta2)
+    return var - m * lr_t / (xp.sqrt(v) + epsilon), m, v
+
+
+def _rmsprop(
+    xp: Any,
+    var: Any,
+    ms: Any,
+    mom: Any,
+    lr: Any,
+    rho: Any,
+    momentum: Any,
+    epsilon: Any,
+    g: Any,
+) -> tuple[Any, ...]:
+    ms = ms + (xp.square(g) - ms) * (1 - rho)
+    mom = mom * momentum + g * lr / xp.sqrt(ms + epsilon)
+    return var - mom, ms, mom
+
+
+def _centered_rmsprop(
+    xp: Any,
+    var: Any,
+    ms: Any,
+    mom: Any,
+    mg: Any,
+    lr: Any,
+    rho: Any,
+    momentum: Any,
+    epsilon: Any,
+    g: Any,
+) -> tuple[Any, ...]:
+    ms = ms + (xp.square(g) - ms) * (1 - rho)
+    mg = mg + (g - mg) * (1 - rho)
+    mom = mom * momentum + g * lr / xp.sqrt(ms - xp.square(mg) + epsilon)
+    return var - mom, ms, mom, mg
+
+
+def _adagrad(xp: Any, var: Any, accum: Any, lr: Any, g: Any) -> tuple[Any, ...]:
+    accum = accum + xp.square(g)
+    return var - g * lr / xp.sqrt(accum), accum
+
+
+UPDATES: dict[str, tuple[Callable[..., tuple[Any, ...]], int]] = {
+    "ApplyGradientDescent": (lambda xp, var, alpha, delta: (var - alpha * delta,), 1),
+    "ApplyMomentum": (_momentum, 2),
+    "ApplyAdam": (_adam, 3),
+    "ApplyRMSProp": (_rmsprop, 3),
+    "ApplyCenteredRMSProp": (_centered_rmsprop, 4),
+    "ApplyAdagrad": (_adagrad, 2),
+}
+"""An optimizer's update op: (rule, how many leading inputs are Variables it writes back).
+The rules are TF's ``training_ops`` kernels written out with ``xp``."""
 
 
 def _random(kind: str) -> Callable[[Operation, BindContext], Callable[..., Any]]:
@@ -367,7 +477,8 @@ _static("VariableV2", _variable, stateful=True)
 _static("Assign", _assign, stateful=True)
 _static("AssignAdd", _assign_update(+1), stateful=True)
 _static("AssignSub", _assign_update(-1), stateful=True)
-_static("ApplyGradientDescent", _apply_gradient_descent, stateful=True)
+for _name in UPDATES:
+    _static(_name, _apply_rule(_name), stateful=True)
 _static("NoOp", lambda op, ctx: lambda: None)
 _static("RandomStandardNormal", _random("normal"), stateful=True)
 _static("RandomUniform", _random("uniform"), stateful=True)
@@ -377,14 +488,65 @@ _static("Rank", _rank)
 _static("Range", _range)
 _static("Fill", _fill)
 _static("AddN", _add_n, grad=lambda F, g, out, *xs: tuple((lambda: g) for _ in xs))
-_static("Cast", _cast, grad=lambda F, g, out, x: (lambda: F("CastLike", g, x),))
+_static(
+    "Cast",
+    _cast,
+    grad=lambda F, g, out, x, **attrs: (
+        (lambda: F("CastLike", g, x)) if x.dtype.is_floating else None,  # TF: none into ints
+    ),
+)
 _static("StopGradient", lambda op, ctx: lambda x: x)
 _static("If", _no_value, grad=None, stateful=True)  # bound by the planner (runs a sub-plan)
 _static("While", _no_value, grad=None, stateful=True)
 
-STATEFUL_READERS = frozenset({"AssignAdd", "AssignSub", "ApplyGradientDescent"})
+APPLY = frozenset(UPDATES)
+"""The optimizers' update ops (``ApplyAdam``...): they read and write Variables."""
+
+
+def _iterator(op: Operation, ctx: BindContext) -> Callable[..., Any]:
+    """A dataset iterator: its position in this session, started on first use (one-shot) or
+    by ``MakeIterator`` (initializable: None until then)."""
+    from .datasets import start
+
+    store, key, one_shot = ctx.variables, op._id, op.type == "OneShotIterator"
+
+    def handle() -> Any:
+        state = store.get(key)
+        if state is None and one_shot:
+            state = store[key] = start(op, ctx.rng(op))
+        return state
+
+    return handle
+
+
+def _make_iterator(op: Operation, ctx: BindContext) -> Callable[..., Any]:
+    from .datasets import start
+
+    store, it = ctx.variables, op.inputs[0].op
+
+    def make(handle: Any) -> None:
+        store[it._id] = start(it, ctx.rng(it))
+
+    return make
+
+
+def _get_next(op: Operation, ctx: BindContext) -> Callable[..., Any]:
+    from .datasets import next_element
+
+    xp = np  # elements are made on the host; consumers elsewhere get a copy
+    return lambda state: next_element(op, state, xp)
+
+
+_static("OneShotIterator", _iterator, stateful=True)
+_static("IteratorV2", _iterator, stateful=True)
+_static("MakeIterator", _make_iterator, stateful=True)
+_static("IteratorGetNext", _get_next, stateful=True)
+
+HOST = frozenset({"OneShotIterator", "IteratorV2", "MakeIterator", "IteratorGetNext"})
+"""Ops that always run on the CPU (a dataset iterator's state is host memory)."""
+STATEFUL_READERS = frozenset({"AssignAdd", "AssignSub"}) | APPLY
 """Ops that read their variable input's current value (Assign only overwrites it)."""
-COLOCATED = frozenset({"Assign", "AssignAdd", "AssignSub", "ApplyGradientDescent"})
+COLOCATED = frozenset({"Assign", "AssignAdd", "AssignSub"}) | APPLY
 """Ops that run where their first input (a Variable) lives."""
 SHAPE_ONLY: dict[str, tuple[int, ...]] = {
     "SumGrad": (1,),

@@ -7,18 +7,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
 from . import api
 from . import dtypes as dt
-from .control import group
-from .gradients import gradients
-from .graph import Operation, Tensor
+from .graph import Tensor
 from .shapes import as_dims
-from .variables import GraphKeys, Variable, assign_add, trainable_variables
+from .variables import GraphKeys, Variable
 
 Initializer = Callable[..., Tensor]
 
@@ -202,103 +199,3 @@ def mean_squared_error(
         loss = api.reduce_mean(losses, name="value")
     g.add_to_collection(loss_collection, loss)
     return loss
-
-
-# -------------------------------------------------------------------- optimizer
-
-
-class GradientDescentOptimizer:
-    """``tf.train.GradientDescentOptimizer(learning_rate)``: ``var -= lr * grad``."""
-
-    def __init__(
-        self, learning_rate: float, use_locking: bool = False, name: str = "GradientDescent"
-    ) -> None:
-        self._lr = learning_rate
-        self._name = name
-
-    def compute_gradients(
-        self, loss: Tensor, var_list: Sequence[Variable] | None = None, **_: Any
-    ) -> list[tuple[Tensor | None, Variable]]:
-        """``[(grad, var)]`` for each trainable variable (grad None when unconnected)."""
-        variables = list(var_list) if var_list is not None else trainable_variables()
-        if not variables:
-            raise ValueError("No variables to optimize.")
-        grads = gradients(loss, variables)
-        return list(zip(grads, variables, strict=True))
-
-    def apply_gradients(
-        self,
-        grads_and_vars: Sequence[tuple[Any, Variable]],
-        global_step: Variable | None = None,
-        name: str | None = None,
-    ) -> Operation:
-        """One ApplyGradientDescent per variable under ``GradientDescent/``, grouped into a NoOp
-        named ``GradientDescent``."""
-        pairs = [(gr, v) for gr, v in grads_and_vars if gr is not None]
-        if not pairs:
-            raise ValueError(
-                f"No gradients provided for any variable: {[str(v) for _, v in grads_and_vars]}."
-            )
-        g = pairs[0][1].graph
-        with g.as_default(), g.name_scope(name or self._name) as scope:
-            lr = api.constant(self._lr, pairs[0][1].dtype, name="learning_rate")
-            updates = []
-            for grad, var in pairs:
-                with g.name_scope("update_" + var.op.name):
-                    gt = api.convert_to_tensor(grad)
-                    updates.append(
-                        g.create_op(
-                            "ApplyGradientDescent",
-                            [var._ref(), lr, gt],
-                            name="ApplyGradientDescent",
-                            dtypes=[var.dtype],
-                            shapes=[var._ref()._dims],
-                        )
-                    )
-            if global_step is None:
-                train = group(*updates, name=scope)
-            else:
-                with g.control_dependencies([group(*updates, name="update")]):
-                    train = assign_add(global_step, 1, name=scope).op
-        g.add_to_collection(GraphKeys.TRAIN_OP, train)
-        return train
-
-    def minimize(
-        self,
-        loss: Tensor,
-        global_step: Variable | None = None,
-        var_list: Sequence[Variable] | None = None,
-        name: str | None = None,
-        **_: Any,
-    ) -> Operation:
-        """``apply_gradients(compute_gradients(loss))``: remember to run what it returns."""
-        grads_and_vars = self.compute_gradients(loss, var_list)
-        if all(gr is None for gr, _ in grads_and_vars):
-            raise ValueError(
-                f"No gradients provided for any variable, check your graph for ops "
-                f"that do not support gradients, between variables "
-                f"{[str(v) for _, v in grads_and_vars]} and loss {loss}."
-            )
-        return self.apply_gradients(grads_and_vars, global_step, name)
-
-
-# --------------------------------------------------------------- namespaces
-
-
-nn = SimpleNamespace(relu=api.relu, sigmoid=api.sigmoid, tanh=api.tanh, bias_add=api.bias_add)
-layers = SimpleNamespace(dense=dense)
-losses = SimpleNamespace(mean_squared_error=mean_squared_error)
-contrib = SimpleNamespace(
-    layers=SimpleNamespace(
-        xavier_initializer=xavier_initializer,
-        variance_scaling_initializer=contrib_variance_scaling_initializer,
-    )
-)
-initializers = SimpleNamespace(
-    variance_scaling=variance_scaling_initializer,
-    glorot_uniform=glorot_uniform_initializer,
-    random_normal=random_normal_initializer,
-    zeros=zeros_initializer,
-    ones=ones_initializer,
-    constant=constant_initializer,
-)

@@ -28,7 +28,7 @@ import ast
 import linecache
 import os
 import sys
-from types import CodeType, FrameType
+from types import CodeType, FrameType, SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -76,7 +76,10 @@ def node_payload(op: Operation, frame: Site | None) -> NodeCreatedPayload:
     if op.type == "Const":
         value = op.meta.get("value")
         if value is not None and np.size(value) <= SMALL_CONST:
-            payload["value"] = np.asarray(value).tolist()
+            arr = np.asarray(value)
+            if arr.dtype.kind == "O":  # tf.string: shown as text
+                arr = np.vectorize(lambda b: b.decode("utf-8", "replace"), otypes=[object])(arr)
+            payload["value"] = arr.tolist()
     if op._ctx is not None:
         payload["body"] = op._ctx.branch
     if note:
@@ -308,7 +311,7 @@ def _public_code() -> set[CodeType]:
                     visit(getattr(member, "__func__", member), depth + 1)
         elif hasattr(obj, "__code__"):
             _PUBLIC.add(obj.__code__)
-        elif obj is tf or type(obj).__name__ == "SimpleNamespace":  # not its submodules
+        elif obj is tf or isinstance(obj, SimpleNamespace):  # not its submodules
             for key, member in vars(obj).items():
                 if not key.startswith("_"):
                     visit(member, depth + 1)

@@ -34,7 +34,7 @@ from engine.ops import ShapeError
 from . import buffers, errors
 from .execute import Fallback, Node, NodeKind, Plan, gather, report
 from .graph import BodyContext, Operation, Tensor
-from .kernels import COLOCATED, STATIC, VIEWS, kernel_inputs, run_shape_message, spec
+from .kernels import COLOCATED, HOST, STATIC, VIEWS, kernel_inputs, run_shape_message, spec
 
 if TYPE_CHECKING:
     from .session import Session
@@ -100,6 +100,8 @@ class Planner:
             op.type == "Identity" and op.inputs and op.inputs[0].op.type == "VariableV2"
         ):
             dev = self.place(op.inputs[0].op)
+        elif op.type in HOST or (op.outputs and op.outputs[0].dtype.np.kind == "O"):
+            dev = CPU  # iterators and tf.string live in host memory
         elif not op.device:
             dev = self.session.device
         elif "GPU" not in op.device:
@@ -243,11 +245,12 @@ class Planner:
 
         fn = wrap(fn)
         multi = len(outs) > 1 or op.type in ("If", "While")
-        out = outs[0]
-        if multi:
+        if multi or not outs:  # several outputs unpacked below, or none (run for its effect)
             out = len(plan.template)
             plan.template.append(None)
             plan.op_at[out] = op
+        else:
+            out = outs[0]
         make = None
         record = table.OPS.get(op.type)
         if (

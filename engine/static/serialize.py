@@ -69,7 +69,15 @@ def node_to_dict(op: Operation) -> dict[str, Any]:
     }
     if op.type == "Const":
         v = np.asarray(op.meta["value"])
-        node["value"] = {"dtype": v.dtype.name, "shape": list(v.shape), "data": v.ravel().tolist()}
+        if v.dtype.kind == "O":  # tf.string: bytes as UTF-8 text
+            data = [b.decode("utf-8", "surrogateescape") for b in v.ravel().tolist()]
+            node["value"] = {"dtype": "string", "shape": list(v.shape), "data": data}
+        else:
+            node["value"] = {
+                "dtype": v.dtype.name,
+                "shape": list(v.shape),
+                "data": v.ravel().tolist(),
+            }
     if op._ctx is not None:
         node["ctx"] = {
             "kind": op._ctx.kind,
@@ -160,7 +168,11 @@ def import_graph_def(
             meta: dict[str, Any] = {}
             if node["op"] == "Const":
                 v = node["value"]
-                meta["value"] = np.asarray(v["data"], dtype=v["dtype"]).reshape(v["shape"])
+                if v["dtype"] == "string":
+                    data = [d.encode("utf-8", "surrogateescape") for d in v["data"]]
+                    meta["value"] = dt.as_bytes(data).reshape(v["shape"])
+                else:
+                    meta["value"] = np.asarray(v["data"], dtype=v["dtype"]).reshape(v["shape"])
             op = g.create_op(
                 node["op"],
                 inputs,

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 GLOBAL_VARIABLES = "variables"
 TRAINABLE_VARIABLES = "trainable_variables"
+LOCAL_VARIABLES = "local_variables"
+METRIC_VARIABLES = "metric_variables"
 
 
 class GraphKeys:
@@ -29,6 +31,8 @@ class GraphKeys:
 
     GLOBAL_VARIABLES = GLOBAL_VARIABLES
     TRAINABLE_VARIABLES = TRAINABLE_VARIABLES
+    LOCAL_VARIABLES = LOCAL_VARIABLES
+    METRIC_VARIABLES = METRIC_VARIABLES
     LOSSES = "losses"
     TRAIN_OP = "train_op"
 
@@ -327,9 +331,15 @@ def global_variables_initializer() -> Operation:
 initialize_all_variables = global_variables_initializer
 
 
+def local_variables(scope: str | None = None) -> list[Variable]:
+    """The Variables of the ``local_variables`` collection (``tf.metrics``' counters)."""
+    return get_default_graph().get_collection(LOCAL_VARIABLES, scope)
+
+
 def local_variables_initializer() -> Operation:
-    """There are no local variables here: a NoOp ``init``."""
-    return variables_initializer([], name="init")
+    """``tf.local_variables_initializer()``: the NoOp ``init_1`` (after the global ``init``)
+    that runs every local variable's initializer."""
+    return variables_initializer(local_variables(), name="init")
 
 
 def is_variable_initialized(variable: Variable) -> Callable[..., Any]:

@@ -55,3 +55,27 @@ def test_previous_module_is_restored():
         assert sys.modules["fakefw"] is sentinel
     finally:
         del sys.modules["fakefw"]
+
+
+def test_keras_resolves_to_the_static_engine_keras_with_keras1_paths():
+    import engine.static.keras as ekeras
+    import engine.static.keras.layers as elayers
+
+    with framework_aliases() as installed:
+        assert installed["keras"] == "engine.static.keras"
+        import tensorflow as tf  # type: ignore[import-not-found]
+        from keras.layers.core import Activation, Dense  # type: ignore[import-not-found]
+        from keras.models import Sequential  # type: ignore[import-not-found]
+        from keras.optimizers import SGD  # type: ignore[import-not-found]
+
+        assert Sequential is ekeras.Sequential and Dense is elayers.Dense
+        assert Activation is elayers.Activation and SGD is ekeras.optimizers.SGD
+        assert tf.keras is ekeras
+
+
+def test_a_framework_module_the_engine_lacks_fails_in_one_line():
+    with framework_aliases(), pytest.raises(ModuleNotFoundError) as e:
+        importlib.import_module("tensorflow.contrib.rnn")
+    assert str(e.value) == (
+        "cgviz: tensorflow.contrib.rnn is not supported by the engine (see 'python -m engine api')"
+    )
