@@ -17,15 +17,15 @@ Modules: ``layers`` (Dense, Activation, Dropout), ``models`` (Sequential, Histor
 
 from __future__ import annotations
 
-from ..namespace import Unsupported
+from ..namespace import Namespace, Unsupported
 from . import activations, backend, layers, losses, models, optimizers, utils
 from .models import History, Sequential
 
 __version__ = "2.2.4-tf"
 """The Keras this front end follows (the one TensorFlow 1.x ships as tf.keras)."""
 
-callbacks = models
-"""``keras.callbacks.History`` lives with the model here."""
+callbacks = Namespace("keras.callbacks", History=History)
+"""``keras.callbacks``: the History that ``fit`` returns (no other callbacks here)."""
 
 
 def __getattr__(name: str) -> object:
