@@ -11,12 +11,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from engine.cli import bench, run, scenes, trace
+from engine.cli import api, bench, run, scenes, trace
 from engine.cli.common import OneLineParser, UsageError, fail
 
 __all__ = ["main", "build_parser"]
 
-COMMANDS = (run, scenes, trace, bench)
+COMMANDS = (run, scenes, trace, bench, api)
 
 
 def build_parser() -> argparse.ArgumentParser:
