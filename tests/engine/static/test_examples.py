@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
-EXAMPLES = ROOT / "examples" / "tensorflow"
+EXAMPLES = ROOT / "tests" / "engine" / "static" / "tutorials"
 
 pytestmark = pytest.mark.slow
 
