@@ -142,10 +142,10 @@ def static_on(device: str, s: w.Sizes) -> tuple[Any, tuple[Any, ...], list[Any]]
     return tf.Session(device=device), feeds, fetches
 
 
-def check_workloads() -> dict[str, float]:
+def check_workloads(sizes: w.Sizes = SEED) -> dict[str, float]:
     """The seed workloads on the GPU against the same math in float64 numpy on the host."""
     errors = {}
-    data = w.eager_data(SEED)
+    data = w.eager_data(sizes)
     x, y, w1, w2 = (a.astype(np.float64) for a in data)
     loss = w.numpy_loop(x, y, w1, w2, 5)
     got_loss, got_w1, got_w2 = eager_on("gpu", data, 5)
@@ -153,8 +153,8 @@ def check_workloads() -> dict[str, float]:
     errors["eager seed loop: w1"] = rel_err(got_w1, w1)
     errors["eager seed loop: w2"] = rel_err(got_w2, w2)
 
-    sess, feeds, fetches = static_on("gpu", SEED)
-    values = w.static_data(SEED)
+    sess, feeds, fetches = static_on("gpu", sizes)
+    values = w.static_data(sizes)
     got = sess.run(fetches, feed_dict=dict(zip(feeds, values, strict=True)))
     want = w.numpy_step(*(v.astype(np.float64) for v in values))
     for name, g, ref in zip(("loss", "grad_w1", "grad_w2"), got, want, strict=True):
@@ -219,9 +219,11 @@ def time_matmul(gpu: devices.GPUDevice, sizes: list[int]) -> list[dict[str, Any]
     return rows
 
 
-def time_transfers(gpu: devices.GPUDevice) -> list[dict[str, Any]]:
+def time_transfers(
+    gpu: devices.GPUDevice, mibs: tuple[int, ...] = (1, 64, 256)
+) -> list[dict[str, Any]]:
     rows = []
-    for mib in (1, 64, 256):
+    for mib in mibs:
         host = np.ones(mib * 2**20 // 4, dtype=np.float32)
         dev = gpu.asarray(host)
         h2d = event_time(gpu, lambda: gpu.asarray(host), 5)  # noqa: B023
@@ -230,16 +232,16 @@ def time_transfers(gpu: devices.GPUDevice) -> list[dict[str, Any]]:
     return rows
 
 
-def time_seed(iters: int) -> dict[str, Any]:
+def time_seed(iters: int, sizes: w.Sizes = SEED) -> dict[str, Any]:
     """The seed workloads per device, one run: eager loop and static Session.run."""
-    data = w.eager_data(SEED)
+    data = w.eager_data(sizes)
     out: dict[str, Any] = {}
     for device in ("cpu", "gpu"):
         eager_on(device, data, 3)  # warm-up: kernels compiled, pools filled
         t = host_time(lambda d=device: eager_on(d, data, iters), 3)
         out[f"eager seed loop ms/iter ({device})"] = t / iters * 1e3
-        sess, feeds, fetches = static_on(device, SEED)
-        values = dict(zip(feeds, w.static_data(SEED), strict=True))
+        sess, feeds, fetches = static_on(device, sizes)
+        values = dict(zip(feeds, w.static_data(sizes), strict=True))
         sess.run(fetches, feed_dict=values)
         t = host_time(lambda s=sess, v=values, f=fetches: s.run(f, feed_dict=v), 20)
         out[f"static Session.run ms ({device}, feeds and fetches copied)"] = t * 1e3
@@ -250,7 +252,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--quick", action="store_true", help="fewer sizes and iterations")
+    # the test suite's sizes (w.TINY): every path runs, nothing is measured
+    parser.add_argument("--tiny", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    seed = w.TINY if args.tiny else SEED
     started = time.perf_counter()
     gpu = gpu_device()
     info = gpu.info()
@@ -267,7 +272,7 @@ def main() -> int:
     rng = np.random.default_rng(0)
 
     ok = True
-    for title, errors in (("ops", check_ops(gpu, rng)), ("workloads", check_workloads())):
+    for title, errors in (("ops", check_ops(gpu, rng)), ("workloads", check_workloads(seed))):
         print(f"\n== correctness: {title} (relative error against float64 numpy, limit {RTOL:g})")
         for name, err in errors.items():
             flag = "ok" if err < RTOL else "FAIL"
@@ -279,6 +284,7 @@ def main() -> int:
         return 1
 
     sizes = [64, 256, 1024] if args.quick else [64, 128, 256, 512, 1024, 2048, 4096]
+    sizes = [8, 16] if args.tiny else sizes
     print("\n== matmul float32 (GPU: CUDA events; CPU: numpy, same run)")
     report["matmul"] = time_matmul(gpu, sizes)
     for row in report["matmul"]:
@@ -288,14 +294,14 @@ def main() -> int:
             f"  first call {row['gpu_first_call_s'] * 1e3:8.1f} ms"
         )
     print("\n== host<->device transfers")
-    report["transfers"] = time_transfers(gpu)
+    report["transfers"] = time_transfers(gpu, (1,) if args.tiny else (1, 64, 256))
     for row in report["transfers"]:
         print(
             f"  {row['MiB']:4} MiB  H2D {row['H2D_GBps']:6.1f} GB/s"
             f"  D2H {row['D2H_GBps']:6.1f} GB/s"
         )
-    print("\n== seed workloads (64, 1000, 100, 10), one run")
-    report["seed"] = time_seed(20 if args.quick else 100)
+    print(f"\n== seed workloads ({seed.n}, {seed.d_in}, {seed.h}, {seed.d_out}), one run")
+    report["seed"] = time_seed(2 if args.tiny else 20 if args.quick else 100, seed)
     for name, value in report["seed"].items():
         print(f"  {name:55} {value:8.3f}")
     report["seconds"] = time.perf_counter() - started
