@@ -35,10 +35,15 @@ _SUMMARY = frozenset(
         "data",
     }
 )
-UPDATE_OPS = frozenset(
-    {"Assign", "AssignSub", "AssignAdd", "ApplyGradientDescent", "ApplyAdam", "ApplyMomentum"}
-)
-"""Static ops that update weights (the cue says so)."""
+
+
+def updates_weights(op: str) -> bool:
+    """Whether a static op writes a variable: TensorFlow names every such op ``Assign*`` or
+    ``Apply*`` (``AssignSub``, ``ApplyAdam``, ``ApplyCenteredRMSProp``...), so an optimiser
+    added to the engine needs no list here."""
+    return op.startswith(("Assign", "Apply"))
+
+
 _VITAL = frozenset({"scene", "error", "runner"})
 SKIM_SUMMARY = 2_000
 """Newest summary events of a skimmed backlog that are folded; older ones only if vital."""
@@ -352,7 +357,7 @@ class ViewState:
             if graph.mode == "static":
                 key = (
                     "cue.static_update"
-                    if node.op in UPDATE_OPS and not node.name.endswith("/Assign")
+                    if updates_weights(node.op) and not node.name.endswith("/Assign")
                     else "cue.static_grad"
                     if node.grad_of is not None
                     else "cue.static_node"
