@@ -30,16 +30,16 @@ TORCH_SCRIPT = textwrap.dedent("""\
 """)
 
 
-def test_scenes_lists_every_scene_in_lecture_order(cli):
-    proc = cli("scenes")
+def test_scenes_lists_every_scene_in_lecture_order(cli_here):
+    proc = cli_here("scenes")
     assert proc.returncode == 0, proc.stderr
     rows = [line.split()[0] for line in proc.stdout.splitlines()[1:-1]]
     assert rows == list(SCENES)
     assert "tensorflow" in proc.stdout and "PyTorch: autograd" in proc.stdout
 
 
-def test_run_scene_small(cli, tmp_path):
-    proc = cli(
+def test_run_scene_small(cli_here, tmp_path):
+    proc = cli_here(
         "run",
         "--scene",
         "torch-tensors",
@@ -64,12 +64,12 @@ def test_run_script_that_imports_torch(cli, tmp_path):
     assert "cpu (numpy)" in proc.stdout and "MatMul" in proc.stdout
 
 
-def test_engine_error_in_a_script_shows_the_users_line(cli, tmp_path):
+def test_engine_error_in_a_script_shows_the_users_line(cli_here, tmp_path):
     (tmp_path / "bad.py").write_text(
         "import torch\na = torch.randn(2, 3)\n\n"
         "def f(b):\n    return a.mm(b)\n\nf(torch.randn(4, 5))\n"
     )
-    proc = cli("run", "bad.py", cwd=tmp_path)
+    proc = cli_here("run", "bad.py", cwd=tmp_path)
     assert proc.returncode == 1
     assert 'bad.py", line 5, in f' in proc.stderr
     assert "RuntimeError: mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)" in proc.stderr
@@ -98,9 +98,9 @@ TF_SCRIPT = textwrap.dedent("""\
 """)
 
 
-def test_run_script_that_imports_tensorflow(cli, tmp_path):
+def test_run_script_that_imports_tensorflow(cli_here, tmp_path):
     (tmp_path / "tf_train.py").write_text(TF_SCRIPT)
-    proc = cli("run", "tf_train.py", "--iterations", "3", "--trace", "t.jsonl", cwd=tmp_path)
+    proc = cli_here("run", "tf_train.py", "--iterations", "3", "--trace", "t.jsonl", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "'import tensorflow' resolves to engine.static for this script" in proc.stderr
     assert "runs 3" in proc.stdout

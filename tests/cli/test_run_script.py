@@ -35,9 +35,9 @@ FAILING = textwrap.dedent("""\
 """)
 
 
-def test_run_prints_per_device_table(cli, tmp_path):
+def test_run_prints_per_device_table(cli_here, tmp_path):
     (tmp_path / "emit.py").write_text(EMITTING)
-    proc = cli("run", "emit.py", "--iterations", "3", cwd=tmp_path)
+    proc = cli_here("run", "emit.py", "--iterations", "3", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "script ran 3 iterations" in proc.stdout
     assert "cpu (numpy)" in proc.stdout
@@ -47,9 +47,9 @@ def test_run_prints_per_device_table(cli, tmp_path):
     assert "loss (eager): first 10, last 8" in proc.stdout
 
 
-def test_trace_and_chrome_trace(cli, tmp_path):
+def test_trace_and_chrome_trace(cli_here, tmp_path):
     (tmp_path / "emit.py").write_text(EMITTING)
-    proc = cli(
+    proc = cli_here(
         "run",
         "emit.py",
         "--iterations",
@@ -66,14 +66,14 @@ def test_trace_and_chrome_trace(cli, tmp_path):
     assert [e["kind"] for e in events].count("node_finished") == 2
     chrome = json.loads((tmp_path / "t.json").read_text())
     assert {e["name"] for e in chrome["traceEvents"] if e["ph"] == "X"} == {"mm"}
-    summary = cli("trace", "t.jsonl", cwd=tmp_path)
+    summary = cli_here("trace", "t.jsonl", cwd=tmp_path)
     assert summary.returncode == 0, summary.stderr
     assert "MatMul" in summary.stdout and "emit.py" in summary.stdout
 
 
-def test_script_that_raises_shows_its_traceback_and_exits_1(cli, tmp_path):
+def test_script_that_raises_shows_its_traceback_and_exits_1(cli_here, tmp_path):
     (tmp_path / "fail.py").write_text(FAILING)
-    proc = cli("run", "fail.py", cwd=tmp_path)
+    proc = cli_here("run", "fail.py", cwd=tmp_path)
     assert proc.returncode == 1
     err = proc.stderr
     assert "Traceback (most recent call last):" in err
@@ -82,6 +82,6 @@ def test_script_that_raises_shows_its_traceback_and_exits_1(cli, tmp_path):
     assert "engine/cli" not in err  # our own frames stay out of the user's traceback
 
 
-def test_script_exit_code_is_kept(cli, tmp_path):
+def test_script_exit_code_is_kept(cli_here, tmp_path):
     (tmp_path / "bye.py").write_text("import sys\nsys.exit(3)\n")
-    assert cli("run", "bye.py", cwd=tmp_path).returncode == 3
+    assert cli_here("run", "bye.py", cwd=tmp_path).returncode == 3
