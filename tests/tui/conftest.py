@@ -37,6 +37,7 @@ def build_app(
     scene = SyntheticScene(stream=stream, fail_at=fail_at, **(scene_options or {}))
     options.setdefault("speed", "full")
     options.setdefault("deterministic", True)
+    options.setdefault("gpu_status", lambda: (False, "no cupy (test)"))
     return make_app(
         scenes={
             "two-layer": scene,
@@ -44,7 +45,6 @@ def build_app(
         },
         iterations=iterations,
         stream=stream,
-        gpu_status=lambda: (False, "no cupy (test)"),
         device_info=lambda name: dict(CPU_FACTS),
         **options,
     )

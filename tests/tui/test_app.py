@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from tests.tui.conftest import build_app, finish, wait_until
-from tui.engine_link.runner import PACED, Runner
+from tui.engine_link.controls import PACED, RunControls
 from tui.widgets import GraphView, NodeCard
 
 
@@ -32,14 +34,14 @@ class HoldWatch(threading.Condition):
     """The thread runner's control condition, watched: each time the run blocks paused,
     ``holds`` gets the number of events the stream has sent by then (once per hold)."""
 
-    def __init__(self, runner: Runner, sent: list[dict]) -> None:
+    def __init__(self, controls: RunControls, sent: list[dict]) -> None:
         super().__init__()
-        self.runner, self.sent = runner, sent
+        self.controls, self.sent = controls, sent
         self.holds: list[int] = []
 
     def wait(self, timeout: float | None = None) -> bool:
-        r = self.runner
-        if r._paused and r._steps == 0 and (not self.holds or self.holds[-1] != len(self.sent)):
+        c = self.controls
+        if c.paused and c.steps == 0 and (not self.holds or self.holds[-1] != len(self.sent)):
             self.holds.append(len(self.sent))
         return super().wait(timeout)
 
@@ -47,8 +49,8 @@ class HoldWatch(threading.Condition):
 async def test_pause_and_step_one_node() -> None:
     app = build_app(iterations=2, speed="lecture", autodrain=True, deterministic=False)
     sent: list[dict] = []
-    app.stream.subscribe(sent.append)
-    watch = app.runner._cond = HoldWatch(app.runner, sent)
+    app.source.stream.subscribe(sent.append)
+    watch = app.runner.controls.cond = HoldWatch(app.runner.controls, sent)
     app.runner.pause(True)
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_until(pilot, lambda: len(watch.holds) == 1)
@@ -122,6 +124,32 @@ async def test_engine_exception_becomes_an_error_event() -> None:
         await finish(pilot)
         assert any("out of memory" in n.message for n in app._notifications)
         assert app.state.finished
+
+
+async def test_an_error_message_with_brackets_is_shown_as_written() -> None:
+    """A script's or the engine's words are never read as markup: "[/]" would crash the
+    notice as it is drawn (tests draw no notices, so the flag is what is checked)."""
+    from textual.content import Content
+    from textual.markup import MarkupError
+
+    message = "bad config [/] see [bold]docs[/bold]"
+    app = build_app(iterations=1, autostart=False)
+
+    class Broken:
+        title, source = "broken", "x = 1\n"
+
+        def run(self, device: str = "cpu", iterations: int | None = None, seed: int = 0) -> None:
+            raise ValueError(message)
+
+    app.scenes["broken"] = Broken()
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.open_scene("broken")
+        await finish(pilot)
+        shown = [n for n in app._notifications if message in n.message]
+        assert shown and shown[0].severity == "error"
+        assert not shown[0].markup
+    with pytest.raises(MarkupError):  # what drawing it as markup would do
+        Content.from_markup(shown[0].message)
 
 
 async def test_fold_orientation_colour_and_card() -> None:

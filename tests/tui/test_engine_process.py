@@ -101,7 +101,7 @@ class WatchedCondition(threading.Condition):
 
     def wait(self, timeout: float | None = None) -> bool:
         c = self.controls
-        if c.paused and c.steps == 0 and not c.stopped:
+        if c.run.paused and c.run.steps == 0 and not c.stopped:
             self.held.set()
         return super().wait(timeout)
 
@@ -136,8 +136,8 @@ def sent_paced(conn: Conn) -> int:
 @pytest.mark.parametrize("scene", ["two-layer", "torch-tensors"])
 def test_a_paused_child_holds_after_each_paced_event_and_a_step_moves_one(scene: str) -> None:
     controls = Controls()
-    cond = controls.cond = WatchedCondition(controls)
-    controls.paused = True
+    cond = controls.run.cond = WatchedCondition(controls)
+    controls.run.paused = True
     conn, thread, ended = run_child_in_thread(Job(scene=scene, small=True, iterations=2), controls)
     try:
         for n in (1, 2, 3):
@@ -162,8 +162,8 @@ def test_a_paused_child_holds_after_each_paced_event_and_a_step_moves_one(scene:
 
 def test_slow_motion_in_the_child_waits_its_delay_after_every_paced_event() -> None:
     controls = Controls()
-    cond = controls.cond = WatchedCondition(controls)
-    controls.delay = 1e-4  # the wait's length is not what is tested: that it is asked for
+    cond = controls.run.cond = WatchedCondition(controls)
+    controls.run.delay = 1e-4  # the wait's length is not what is tested: that it is asked for
     conn, thread, ended = run_child_in_thread(SMALL, controls)
     thread.join(20)
     assert ended == ["finished"]

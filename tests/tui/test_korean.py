@@ -185,9 +185,9 @@ async def test_the_footer_speaks_korean() -> None:
 
 
 def _korean_app(**options: Any) -> Any:
-    app = build_app(iterations=2, lang="ko", bench=str(BENCH), **options)
-    app._gpu_status = lambda: (False, "no CUDA device")  # the engine's own reason, not a test's
-    return app
+    # the engine's own reason for no GPU, not a test's
+    no_gpu = lambda: (False, "no CUDA device")  # noqa: E731
+    return build_app(iterations=2, lang="ko", bench=str(BENCH), gpu_status=no_gpu, **options)
 
 
 async def test_every_screen_speaks_korean() -> None:

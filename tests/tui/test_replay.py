@@ -44,7 +44,7 @@ async def test_record_then_replay_gives_the_same_events_and_picture(tmp_path: Pa
     stream = EventStream()
     path = tmp_path / "live.jsonl"
     live = build_app(iterations=2)
-    with trace_to(path, live.stream):
+    with trace_to(path, live.source.stream):
         async with live.run_test(size=(160, 48)) as pilot:
             await finish(pilot)
             live_static = live.static_graph.drawing_text()

@@ -301,8 +301,6 @@ def _live(args: argparse.Namespace) -> int:
                 f"unknown scene {name!r}; scenes: {', '.join(scenes)} (list them: cgviz scenes)"
             )
     from tui.app.cgviz_app import make_app
-    from tui.engine_link import STREAM
-    from tui.engine_link.pair import PairRunner
 
     app = make_app(
         scene=name,
@@ -325,9 +323,7 @@ def _live(args: argparse.Namespace) -> int:
         header = recording_header(
             args.device, facts, scene=name, paced=dict(SPEEDS)[args.speed] > 0
         )
-        # the engine process's events arrive through the runner; a thread engine's on STREAM
-        source = app.runner if isinstance(app.runner, PairRunner) else STREAM
-        recorder = Recorder(source, args.record, args.chrome_trace, header)
+        recorder = Recorder(app.runner, args.record, args.chrome_trace, header)
     try:
         app.run()
     finally:

@@ -8,7 +8,7 @@ sends the events in batches, and a pacer that obeys the :class:`Controls` the UI
 (slow motion, pause, step, stop); pauses happen in the pacer, outside the engine's timed
 regions, exactly as with the thread runner.
 
-Messages from the UI: ``("job", number, Job, delay, paused, complete)``, the controls of
+Messages from the UI: ``("job", number, Job, speed, paused, complete)``, the controls of
 :meth:`Controls.apply`, and None (quit). To the UI: ``("events", [event, ...])`` while a job runs,
 then ``("done", "finished" | "stopped")``. At full speed most static runs and eager iterations are
 skimmed (see :mod:`tui.engine_link.skimmer`): the job's subscriber asks the engine with
@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tui.engine_link.runner import PACED
+from tui.engine_link.controls import PACED, SPEEDS, RunControls
 from tui.engine_link.skimmer import wanted
 
 BATCH_EVENTS = 256
@@ -114,18 +114,16 @@ def run_script(
 
 
 class Controls:
-    """The run controls, as the UI last sent them (a reader thread updates them).
+    """The run controls, as the UI last sent them (a reader thread updates them): the
+    :class:`~tui.engine_link.controls.RunControls` the pacer waits on, which job is being run and
+    which are stopped, and how much the engine may skim.
 
-    Plain attributes are read on every event; the condition is taken only to change them or to
-    wait on them. Jobs numbered up to ``stop_upto`` are stopped.
+    Jobs numbered up to ``stop_upto`` are stopped.
     """
 
     def __init__(self) -> None:
-        self.delay = 0.0
-        """Seconds of pause after each paced event (0: full speed)."""
-        self.paused = False
-        self.steps = 0
-        """Paced events the run may pass while paused (step mode)."""
+        self.run = RunControls("full")
+        """Speed, pause and steps (the job message sets them as the UI has them)."""
         self.stop_upto = -1
         self.job = 0
         """Number of the job being run."""
@@ -136,50 +134,52 @@ class Controls:
         self.changed: Callable[[], None] | None = None
         """Called (by the thread that changed them) after the controls changed: the running
         job asks the engine for the detail they call for."""
-        self.cond = threading.Condition()
 
     @property
     def stopped(self) -> bool:
         """Whether the job being run must end."""
         return self.job <= self.stop_upto
 
+    @property
+    def delay(self) -> float:
+        """Seconds of pause after each paced event (0: full speed)."""
+        return self.run.delay
+
+    @delay.setter
+    def delay(self, value: float) -> None:
+        self.run.apply(("speed", value))
+
     def apply(self, message: tuple[Any, ...]) -> None:
-        """Take a control message: ("speed", delay), ("pause", bool), ("step",), ("stop", n),
-        ("behind", bool), ("complete", bool)."""
-        with self.cond:
-            what = message[0]
-            if what == "speed":
-                self.delay = float(message[1])
-            elif what == "pause":
-                self.paused, self.steps = bool(message[1]), 0
-            elif what == "step":
-                self.paused = True
-                self.steps += 1
-            elif what == "stop":
-                self.stop_upto = max(self.stop_upto, int(message[1]))
-            elif what == "behind":
-                self.behind = bool(message[1])
-            elif what == "complete":
-                self.complete = bool(message[1])
-            self.cond.notify_all()
+        """Take a control message: those of :meth:`RunControls.apply` (speed, pause, step),
+        ("stop", n), ("behind", bool), ("complete", bool)."""
+        what = message[0]
+        if what in ("speed", "pause", "step"):
+            self.run.apply(message)
+        else:
+            with self.run.cond:
+                if what == "stop":
+                    self.stop_upto = max(self.stop_upto, int(message[1]))
+                elif what == "behind":
+                    self.behind = bool(message[1])
+                elif what == "complete":
+                    self.complete = bool(message[1])
+                self.run.cond.notify_all()
         changed = self.changed
         if changed is not None:
             changed()
 
-    @property
-    def full_speed(self) -> bool:
-        """Whether the run is neither slowed down nor stepped."""
-        return not (self.delay or self.paused)
+    def start(self, job: int, speed: str, paused: bool, complete: bool) -> None:
+        """A new job begins with the UI's controls as they were when it was sent."""
+        run = self.run
+        with run.cond:
+            self.job, self.complete = job, complete
+            run.speed, run.delay = speed, dict(SPEEDS)[speed]
+            if run.paused != paused:
+                run.paused, run.steps = paused, 0
 
     def wait(self, stopped: type[Exception]) -> None:
         """Sleep (slow motion) or block (paused) after a paced event; raise when stopped."""
-        with self.cond:
-            if not self.paused and self.delay:
-                self.cond.wait_for(lambda: self.stopped or self.paused, timeout=self.delay)
-            while self.paused and self.steps == 0 and not self.stopped:
-                self.cond.wait(0.1)
-            if self.paused and self.steps:
-                self.steps -= 1
+        self.run.wait(lambda: self.stopped)
         if self.stopped:
             raise stopped("run stopped")
 
@@ -198,11 +198,8 @@ def main(argv: list[str]) -> None:
     ).start()
     _warm_up()
     while (message := jobs.get()) is not None:
-        _, number, job, delay, paused, complete = message
-        with controls.cond:
-            controls.job, controls.delay, controls.complete = number, delay, complete
-            if controls.paused != paused:
-                controls.paused, controls.steps = paused, 0
+        _, number, job, speed, paused, complete = message
+        controls.start(number, speed, paused, complete)
         state = run_in_child(job, conn, controls)
         try:
             conn.send(("done", state))
@@ -245,8 +242,7 @@ def run_in_child(job: Job, conn: Any, controls: Controls) -> str:
             return
         batch.append(event)
         if (
-            controls.delay
-            or controls.paused
+            controls.run.paced
             or len(batch) >= BATCH_EVENTS
             or time.perf_counter() - sent_at >= BATCH_S
             or event["kind"] in AT_ONCE
@@ -256,13 +252,13 @@ def run_in_child(job: Job, conn: Any, controls: Controls) -> str:
     def pacer(event: dict[str, Any]) -> None:
         if threading.get_ident() != me or controls.stopped:
             raise Stopped("run stopped")
-        if event.get("kind") in PACED and (controls.delay or controls.paused):
+        if event.get("kind") in PACED and controls.run.paced:
             flush()
             controls.wait(Stopped)
 
     def ask() -> None:
         """Tell the engine how much of the next units to send (see tui.engine_link.skimmer)."""
-        detail, per_s = wanted(controls.full_speed, controls.behind, controls.complete)
+        detail, per_s = wanted(controls.run.full_speed, controls.behind, controls.complete)
         STREAM.want(subscriber, detail, nodes_per_s=per_s)
 
     unsubscribe = STREAM.subscribe(subscriber)

@@ -4,7 +4,8 @@ A scene whose listing defines its static and eager sides as functions (``side_fu
 runs each side in its own engine process: both panes animate together from the first second,
 and in a race both run at full speed. :class:`PairRunner` has the interface of
 :class:`~tui.engine_link.process.ProcessRunner` (inbox, speed, paused, paced, running, skimmed,
-set_speed, pause, step, stop, run, warm, close, subscribe): the controls go to both sides, their
+set_speed, pause, step, stop, run, warm, close, subscribe) and one
+:class:`~tui.engine_link.controls.RunControls` for both: the controls go to both sides, their
 events meet in one inbox (each stamped with its side as ``src``, since each process counts its
 own ``seq``), and one ``runner`` event says how the pair ended. Any other job runs on the first
 process alone.
@@ -19,8 +20,9 @@ from dataclasses import replace
 from typing import Any
 
 from tui.engine_link.child import Job
-from tui.engine_link.process import ProcessRunner
-from tui.engine_link.runner import INBOX_CAP, SPEEDS
+from tui.engine_link.controls import RunControls
+from tui.engine_link.process import ProcessRunner, job_for
+from tui.engine_link.runner import INBOX_CAP
 
 __all__ = ["PairRunner"]
 
@@ -34,11 +36,12 @@ class PairRunner:
     def __init__(self, inbox: deque[dict[str, Any]] | None = None, speed: str = "lecture") -> None:
         self.inbox: deque[dict[str, Any]] = inbox if inbox is not None else deque(maxlen=INBOX_CAP)
         """Engine -> UI events of both sides (bounded; append and popleft are thread-safe)."""
-        self.speed = speed if speed in dict(SPEEDS) else "lecture"
-        """Name of the current speed."""
-        self.one = ProcessRunner(self.inbox, self.speed)
+        self.controls = RunControls(speed)
+        """Speed, pause and steps of both sides: each process runner passes every change on to
+        its own engine process."""
+        self.one = ProcessRunner(self.inbox, controls=self.controls)
         """The process that runs one-sided jobs, and a two-sided scene's first side."""
-        self.other = ProcessRunner(self.inbox, self.speed)
+        self.other = ProcessRunner(self.inbox, controls=self.controls)
         """The process that runs a two-sided scene's second side."""
         self.split = False
         """Whether the current job runs on both processes."""
@@ -55,14 +58,19 @@ class PairRunner:
         return self.one.running or self.other.running
 
     @property
+    def speed(self) -> str:
+        """Name of the current speed."""
+        return self.controls.speed
+
+    @property
     def paused(self) -> bool:
         """Whether the run waits at each paced event."""
-        return self.one.paused
+        return self.controls.paused
 
     @property
     def paced(self) -> bool:
         """Whether the run is slowed down or stepped (wall times then include the pauses)."""
-        return self.one.paced
+        return self.controls.paced
 
     @property
     def skimmed(self) -> int:
@@ -77,20 +85,16 @@ class PairRunner:
     # ------------------------------------------------------------ controls (UI thread)
 
     def set_speed(self, name: str) -> None:
-        """Pick a named speed from :data:`~tui.engine_link.runner.SPEEDS`, on both sides."""
-        self.speed = name
-        for runner in self._runners:
-            runner.set_speed(name)
+        """Pick a named speed from :data:`~tui.engine_link.controls.SPEEDS`, on both sides."""
+        self.controls.set_speed(name)
 
     def pause(self, paused: bool = True) -> None:
         """Pause (or resume) both sides at their next paced event."""
-        for runner in self._runners:
-            runner.pause(paused)
+        self.controls.pause(paused)
 
     def step(self) -> None:
         """Let each side go on to its next paced event, then pause again."""
-        for runner in self._runners:
-            runner.step()
+        self.controls.step()
 
     def stop(self) -> None:
         """End the current run on both sides."""
@@ -109,10 +113,14 @@ class PairRunner:
 
         return unsubscribe
 
-    def warm(self) -> None:
-        """Start both engine processes now, in the background."""
-        for runner in self._runners:
-            runner.warm()
+    def warm(self, scene: Any = None) -> None:
+        """Start the engine processes ``scene`` needs now, in the background: the second only
+        for a scene whose two sides run at once (None: both). Another scene later starts what
+        it needs when it runs."""
+        job = job_for(scene, "cpu", None, 0) if scene is not None else None
+        self.one.warm()
+        if scene is None or (job is not None and len(job.sides) == 2):
+            self.other.warm()
 
     def close(self) -> None:
         """Stop any run and end both processes (the app is quitting)."""
@@ -120,6 +128,16 @@ class PairRunner:
             runner.close()
 
     # ------------------------------------------------------------ the run (worker thread)
+
+    def run_scene(
+        self, scene: Any, device: str, iterations: int | None, seed: int, stream: Any = None
+    ) -> None:
+        """Run ``scene``: as a job in the engine processes, or here when it cannot be described
+        as one (see :func:`~tui.engine_link.process.job_for`)."""
+        job = job_for(scene, device, iterations, seed)
+        self.run(
+            job or (lambda: scene.run(device=device, iterations=iterations, seed=seed)), stream
+        )
 
     def run(self, target: Job | Callable[[], None], stream: Any = None) -> None:
         """Run ``target``: a two-sided scene's job on both processes at once, anything else on

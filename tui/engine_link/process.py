@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from tui.engine_link.child import Job
-from tui.engine_link.runner import INBOX_CAP, SPEEDS, Runner
+from tui.engine_link.controls import RunControls
+from tui.engine_link.runner import INBOX_CAP, Runner
 from tui.engine_link.skimmer import Backlog
 
 __all__ = ["Job", "ProcessRunner", "job_for"]
@@ -76,17 +77,18 @@ class ProcessRunner:
         inbox: deque[dict[str, Any]] | None = None,
         speed: str = "lecture",
         tag: str | None = None,
+        controls: RunControls | None = None,
     ) -> None:
         self.tag = tag
         """Stamped as ``src`` on every event this runner delivers (two runners share an inbox:
         each keeps its own ``seq``)."""
         self.inbox: deque[dict[str, Any]] = inbox if inbox is not None else deque(maxlen=INBOX_CAP)
         """Engine -> UI events (bounded; append and popleft are thread-safe)."""
-        self.speed = speed if speed in dict(SPEEDS) else "lecture"
-        """Name of the current speed."""
-        self._delay = dict(SPEEDS)[self.speed]
-        self._paused = False
-        self._local = Runner(self.inbox, self.speed)
+        self.controls = controls if controls is not None else RunControls(speed)
+        """Speed, pause and steps: every change is passed on to the child (two runners of a
+        pair share one)."""
+        self.controls.watch(self._tell_change)
+        self._local = Runner(self.inbox, controls=self.controls)
         """Runs plain callables in this process (scenes that are not jobs)."""
         self._child: subprocess.Popen[bytes] | None = None
         self._conn: Connection | None = None
@@ -117,34 +119,33 @@ class ProcessRunner:
         return self._running or self._local.running
 
     @property
+    def speed(self) -> str:
+        """Name of the current speed."""
+        return self.controls.speed
+
+    @property
     def paused(self) -> bool:
         """Whether the run waits at each paced event."""
-        return self._paused
+        return self.controls.paused
 
     @property
     def paced(self) -> bool:
         """Whether the run is slowed down or stepped (wall times then include the pauses)."""
-        return self._paused or bool(self._delay)
+        return self.controls.paced
 
     # ------------------------------------------------------------ controls (UI thread)
 
     def set_speed(self, name: str) -> None:
-        """Pick a named speed from :data:`~tui.engine_link.runner.SPEEDS`."""
-        self.speed, self._delay = name, dict(SPEEDS)[name]
-        self._tell("speed", self._delay)
-        self._local.set_speed(name)
+        """Pick a named speed from :data:`~tui.engine_link.controls.SPEEDS`."""
+        self.controls.set_speed(name)
 
     def pause(self, paused: bool = True) -> None:
         """Pause (or resume) at the next paced event."""
-        self._paused = paused
-        self._tell("pause", paused)
-        self._local.pause(paused)
+        self.controls.pause(paused)
 
     def step(self) -> None:
         """Let the run go on to the next paced event, then pause again."""
-        self._paused = True
-        self._tell("step")
-        self._local.step()
+        self.controls.step()
 
     def stop(self) -> None:
         """End the current run at its next event (the child is killed if it does not obey)."""
@@ -174,6 +175,9 @@ class ProcessRunner:
                 self._tell("complete", bool(self._complete))
 
         return unsubscribe
+
+    def _tell_change(self, message: tuple[Any, ...]) -> None:
+        self._tell(*message)
 
     def _tell(self, *message: Any) -> None:
         conn = self._conn
@@ -252,7 +256,10 @@ class ProcessRunner:
             try:
                 child, conn = self._ensure_child()
                 with self._send_lock:
-                    conn.send(("job", self._job, target, self._delay, self._paused, self.complete))
+                    controls = self.controls
+                    conn.send(
+                        ("job", self._job, target, controls.speed, controls.paused, self.complete)
+                    )
                     self._backlog = Backlog()
                     conn.send(("behind", False))
                 state = self._receive(child, conn)

@@ -17,23 +17,15 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
+from tui.engine_link.controls import PACED, SPEEDS, RunControls
 from tui.engine_link.skimmer import Backlog, wanted
+
+__all__ = ["INBOX_CAP", "PACED", "SPEEDS", "Runner"]
 
 INBOX_CAP = 50_000
 """Events held at most; past that the oldest are dropped (the UI counts the gap)."""
-
-SPEEDS: tuple[tuple[str, float], ...] = (
-    ("slow", 0.6),
-    ("lecture", 0.2),
-    ("brisk", 0.06),
-    ("fast", 0.01),
-    ("full", 0.0),
-)
-"""Named speeds: seconds of pause after each paced event (node created / started)."""
 YIELD_EVERY = 64
 """At full speed, paced events between two GIL hand-overs to the UI thread."""
-PACED = frozenset({"node_created", "node_started"})
-"""Events after which the animation pauses (one 'step' moves to the next of these)."""
 
 
 def _stopped_error() -> type[Exception]:
@@ -47,17 +39,19 @@ def _stopped_error() -> type[Exception]:
 class Runner:
     """Pacing, pausing, stepping and stopping of one engine run at a time."""
 
-    def __init__(self, inbox: deque[dict[str, Any]] | None = None, speed: str = "lecture") -> None:
+    def __init__(
+        self,
+        inbox: deque[dict[str, Any]] | None = None,
+        speed: str = "lecture",
+        controls: RunControls | None = None,
+    ) -> None:
         self.inbox: deque[dict[str, Any]] = inbox if inbox is not None else deque(maxlen=INBOX_CAP)
         """Engine -> UI events (bounded; append and popleft are thread-safe)."""
-        self.speed = speed if speed in dict(SPEEDS) else "lecture"
-        """Name of the current speed."""
-        self._delay = dict(SPEEDS)[self.speed]
-        self._cond = threading.Condition()
-        self._paused = False
-        self._steps = 0
+        self.controls = controls if controls is not None else RunControls(speed)
+        """Speed, pause and steps (shared with the process runner this one runs for)."""
         self._stop = threading.Event()
         self._thread: int | None = None
+        self._taps: tuple[Callable[[dict[str, Any]], None], ...] = ()
         self.running = False
         """True while a run is in progress."""
         self.skimmed = 0
@@ -67,39 +61,63 @@ class Runner:
     # ------------------------------------------------------------ controls (UI thread)
 
     @property
+    def speed(self) -> str:
+        """Name of the current speed."""
+        return self.controls.speed
+
+    @property
     def paused(self) -> bool:
         """Whether the run waits at each paced event."""
-        return self._paused
+        return self.controls.paused
 
     @property
     def paced(self) -> bool:
         """Whether the run is slowed down or stepped (wall times then include the pauses)."""
-        return self._paused or bool(self._delay)
+        return self.controls.paced
 
     def set_speed(self, name: str) -> None:
         """Pick a named speed from :data:`SPEEDS`."""
-        self.speed, self._delay = name, dict(SPEEDS)[name]
-        with self._cond:
-            self._cond.notify_all()
+        self.controls.set_speed(name)
 
     def pause(self, paused: bool = True) -> None:
         """Pause (or resume) at the next paced event."""
-        with self._cond:
-            self._paused, self._steps = paused, 0
-            self._cond.notify_all()
+        self.controls.pause(paused)
 
     def step(self) -> None:
         """Let the run go on to the next paced event, then pause again."""
-        with self._cond:
-            self._paused = True
-            self._steps += 1
-            self._cond.notify_all()
+        self.controls.step()
 
     def stop(self) -> None:
         """End the current run at its next event."""
         self._stop.set()
-        with self._cond:
-            self._cond.notify_all()
+        self.controls.wake()
+
+    def close(self) -> None:
+        """Stop any run (the app is quitting; this runner holds no process)."""
+        self.stop()
+
+    def warm(self, scene: Any) -> None:
+        """Nothing to start before a run (the engine runs in this process)."""
+
+    def subscribe(
+        self, fn: Callable[[dict[str, Any]], None], complete: bool = True
+    ) -> Callable[[], None]:
+        """Also hand every event of the runs to ``fn`` (a trace writer); returns the undo.
+
+        Nothing is skimmed here while the UI keeps up, whatever ``complete`` says.
+        """
+        self._taps = (*self._taps, fn)
+
+        def unsubscribe() -> None:
+            self._taps = tuple(t for t in self._taps if t is not fn)
+
+        return unsubscribe
+
+    def run_scene(
+        self, scene: Any, device: str, iterations: int | None, seed: int, stream: Any = None
+    ) -> None:
+        """Run ``scene`` here (see :meth:`run`)."""
+        self.run(lambda: scene.run(device=device, iterations=iterations, seed=seed), stream)
 
     # ------------------------------------------------------------ the run (worker thread)
 
@@ -134,17 +152,22 @@ class Runner:
                 self.skimmed += event.get("skimmed") or 0
             elif kind == "iteration_finished" and backlog.changed(len(inbox)):
                 ask()  # for the units that start after this one
+            for tap in self._taps:
+                tap(event)
             inbox.append(event)
 
         beat = 0
+        controls = self.controls
 
         def pacer(event: dict[str, Any]) -> None:
             nonlocal beat
             if threading.get_ident() != me or stop.is_set():
                 raise stopped("run stopped")
             if event.get("kind") in PACED:
-                if self._delay or self._paused:
-                    self._wait(stop)
+                if controls.paced:
+                    controls.wait(stop.is_set)
+                    if stop.is_set():
+                        raise stopped("run stopped")
                 else:  # full speed: hand the GIL to the UI now and then, so it stays responsive
                     beat += 1
                     if beat % YIELD_EVERY == 0:
@@ -171,14 +194,3 @@ class Runner:
                 self.inbox.append(
                     {"kind": "runner", "state": "stopped" if stop.is_set() else "finished"}
                 )
-
-    def _wait(self, stop: threading.Event) -> None:
-        with self._cond:
-            if not self._paused and self._delay:
-                self._cond.wait_for(lambda: stop.is_set() or self._paused, timeout=self._delay)
-            while self._paused and self._steps == 0 and not stop.is_set():
-                self._cond.wait(0.1)
-            if self._paused and self._steps:
-                self._steps -= 1
-        if stop.is_set():
-            raise _stopped_error()("run stopped")

@@ -8,16 +8,21 @@ restores the nearest checkpoint at or before the target (a copy of the state tak
 Stops: a *step* moves to just after the next (or previous) paced event - a node created or
 started, as in a live run; markers (see :mod:`tui.replay.markers`) are positions too, and with
 ``pause_on_marker`` the player pauses when it reaches one.
+
+The player is the app's :class:`~tui.app.source.RunSource` for a replay, as the engine's
+:class:`~tui.app.source.LiveSource` is for a live run: the same keys steer both.
 """
 
 from __future__ import annotations
 
 import bisect
 import copy
+import time
 from collections.abc import Sequence
 from typing import Any
 
-from tui.engine_link.runner import PACED, SPEEDS
+from tui.engine_link.controls import PACED, SPEEDS
+from tui.i18n import tr
 from tui.replay.markers import Marker, derive_markers
 from tui.view.state import ViewState
 
@@ -31,6 +36,9 @@ FULL_SPEED_BATCH = 2_000
 
 class Player:
     """Plays ``events`` into a :class:`ViewState`, forward at a pace, or by steps both ways."""
+
+    skimmed = 0
+    """A replay folds every event (the status line reads this, as of a live run)."""
 
     def __init__(
         self,
@@ -59,6 +67,10 @@ class Player:
         self._checkpoints: dict[int, ViewState] = {0: copy.deepcopy(self.state)}
         self._budget = 0.0
         self._marker_pos = sorted({m.pos for m in self.markers})
+        self.ticking = True
+        """:meth:`advance` moves the cursor by the time since the last frame (False: the
+        caller moves it, as tests and the cast exporter do)."""
+        self._clock = time.monotonic()
 
     # ------------------------------------------------------------ state
 
@@ -69,11 +81,13 @@ class Player:
 
     @property
     def running(self) -> bool:
-        """Events remain to be played (the status line reads this, as of a live runner)."""
+        """Events remain to be played (the status line reads this, as of a live run)."""
         return not self.finished
 
-    skimmed = 0
-    """A replay folds every event (the status line reads this, as of a live runner)."""
+    @property
+    def paced(self) -> bool:
+        """Whether the recorded run was slowed down or stepped."""
+        return self.recorded_paced
 
     @property
     def finished(self) -> bool:
@@ -106,6 +120,53 @@ class Player:
             self.pos = base
             self.generation += 1
         self._fold_to(target)
+
+    # ------------------------------------------------------------ controls (the app's keys)
+
+    def pause(self, paused: bool = True) -> None:
+        """Hold, or play on from here (the time spent holding does not count)."""
+        self.paused = paused
+        self._clock = time.monotonic()
+
+    def set_speed(self, name: str) -> None:
+        """Play at a named speed from now on."""
+        self.speed = name
+
+    def stop(self) -> None:
+        """Nothing runs in the background: nothing to stop."""
+
+    def restart(self, keep_device: str | None = None) -> None:
+        """Back to the first event, playing."""
+        self.seek(0)
+        self.paused = False
+        self.state.dirty.update(("static", "eager", "status"))
+
+    def run_scene(self, scene: Any, device: str, iterations: int | None, seed: int) -> None:
+        """A replay runs no scene: its events are recorded."""
+
+    def advance(self) -> Marker | None:
+        """Once a frame: move on by the time since the last frame (when :attr:`ticking`);
+        the marker it paused at, if it paused at one."""
+        now = time.monotonic()
+        dt, self._clock = now - self._clock, now
+        was_paused = self.paused
+        if self.ticking:
+            self.tick(dt)
+        self.state.dirty.add("status")  # the position in the status line
+        marker = self.marker_at()
+        if self.paused and not was_paused and marker is not None and marker.pos == self.pos:
+            return marker
+        return None
+
+    def describe(self, lang: str) -> str:
+        """ "replay 120/2,410 · Session.run #2: backward · pause at markers"."""
+        parts = [tr("status.replay", lang, k=f"{self.pos:,}", n=f"{len(self.events):,}")]
+        marker = self.marker_at()
+        if marker is not None:
+            parts.append(marker.label(lang))
+        if self.pause_on_marker:
+            parts.append(tr("status.marker_pause", lang))
+        return "  ·  ".join(parts)
 
     # ------------------------------------------------------------ moves
 
@@ -171,8 +232,3 @@ class Player:
                 self._budget = 0.0
         self._fold_to(target)
         return self.pos != start
-
-    def next_pause_target(self) -> int:
-        """Where the next paced move lands (used by exporters that pace by steps)."""
-        i = bisect.bisect_right(self.stops, self.pos)
-        return self.stops[i] if i < len(self.stops) else len(self.events)
