@@ -3,6 +3,7 @@ run``: each finishes, its loss falls, and its final figures are right."""
 
 from __future__ import annotations
 
+import functools
 import re
 import subprocess
 import sys
@@ -13,7 +14,10 @@ import pytest
 HERE = Path(__file__).parent / "tutorials"
 ROOT = Path(__file__).resolve().parents[3]
 
+pytestmark = pytest.mark.slow  # a Python process per script, seconds each
 
+
+@functools.cache  # each script runs once; the tests read its output
 def run(script: str) -> tuple[str, str]:
     done = subprocess.run(
         [sys.executable, "-m", "engine", "run", str(HERE / script)],
@@ -56,3 +60,17 @@ def test_classifier_separates_the_blobs():
     stdout, _ = run("classifier.py")
     accuracy = float(re.search(r"^accuracy (\S+)$", stdout, re.MULTILINE).group(1))  # type: ignore[union-attr]
     assert accuracy > 0.95
+
+
+def test_each_turn_of_the_loop_is_an_iteration_reporting_its_loss():
+    from engine.cli.program import load_script
+    from engine.events import recording
+
+    program = load_script(str(HERE / "poly_fit.py"), "cpu", 50)  # its set-up runs before the loop
+    with recording() as events:
+        program.run()
+    started = [e for e in events if e["kind"] == "iteration_started" and e["mode"] == "eager"]
+    metrics = [(e["name"], e["iteration"]) for e in events if e["kind"] == "metric"]
+    assert len(started) == 50
+    assert {name for name, _ in metrics} == {"loss"}, "the final print of four values names none"
+    assert len(metrics) == 50 and len({i for _, i in metrics}) == 50
