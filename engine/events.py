@@ -16,8 +16,13 @@ ops timed and added up into ``op_totals``) instead of ``"nodes"``. The engine as
 :meth:`EventStream.open_unit` once as each unit starts, so a unit is never half and half;
 nothing else thins the stream.
 
-A trace file is a header line followed by one event per line (JSON lines). Reading a truncated,
-corrupt or foreign file raises :class:`TraceError` naming the file and line.
+A trace file is a header line followed by one event per line (JSON lines) and, once the
+recording is finished, a closing line (``{"kind": "end", "events": N}``); the schema of every
+line is declared in :mod:`engine.trace_schema`. :class:`TraceWriter` writes as events come,
+at least once a second, so a crash leaves every event but the last second's. Reading
+(:mod:`engine.trace_read`; :func:`read_trace` here) checks every line against the schema; a
+truncated, corrupt, ill-typed or foreign file raises :class:`TraceError` naming the file, the
+line and the field.
 """
 
 from __future__ import annotations
@@ -145,7 +150,8 @@ GraphRewrittenPayload = TypedDict(
 OpTotals = dict[str, list[int]]
 """``op_totals``'s ``ops``: op name -> [calls, total_ns, flops]."""
 
-# kind -> payload keys (documentation and the trace validator; extra keys are allowed).
+# kind -> the payload keys it must carry (documentation; extra keys are allowed). The trace
+# schema, engine.trace_schema.EVENTS, declares every field of every kind with its type.
 KINDS: dict[str, tuple[str, ...]] = {
     "scene": ("name", "title"),  # + caption, source (listing text), file
     "graph_created": ("graph", "mode"),  # a static graph or an eager iteration's graph
@@ -166,7 +172,10 @@ KINDS: dict[str, tuple[str, ...]] = {
     "grad": ("graph", "node", "norm"),  # gradient arrived at a forward node (eager backward)
     "data": ("dur_ns",),  # the loop waited dur_ns for a batch; + source (ram/disk/prefetch),
     # batch, bytes, mode: the lecture's "loading data can starve the GPU", measured
-    "error": ("type", "message"),  # + graph, node
+    # + graph, node; a script that ended: traceback (it raised), label, exit_code (what
+    # `python SCRIPT.py` would exit with: sys.exit(3) -> 3, sys.exit("msg") -> 1, a
+    # KeyboardInterrupt it raised -> 130; see engine.cli.program.script_ending)
+    "error": ("type", "message"),
     # a static graph pass changed the graph a Session runs: removed (node ids), added (node
     # dicts as node_created's payload), replaced ({old id: new id}), stats {nodes_before,
     # nodes_after}
@@ -389,21 +398,29 @@ def trace_header(**extra: Any) -> dict[str, Any]:
 
 
 class TraceWriter:
-    """A subscriber that writes each event as one JSON line (header first).
+    """A subscriber that writes each event as one JSON line (header first, closing line last).
 
     Encoding is most of a trace's cost, so events that carry a ``site`` (the eager front end's
     node events: the same op at the same call site on the same shapes, iteration after
     iteration) are written from a cached encoding of their unchanging part, with only their
     varying fields formatted per event. The lines are the JSON objects a plain encoder writes
-    (keys in another order). Lines are written in batches; ``close`` writes the rest.
+    (keys in another order). Lines are written in batches, and a batch at least every
+    ``flush_s`` seconds (a thread sees to it while no event comes), so a process killed
+    mid-run leaves a trace that reads up to its last second; ``close`` writes the rest and
+    the closing line, which tells a finished recording from a cut one. Text fields a script
+    fills (an error's message, a printed line, a listing) are clipped to what the reader
+    accepts (:func:`engine.trace_schema.fit`).
     """
 
     _BATCH = 512
 
-    def __init__(self, path: str | Path, **header: Any) -> None:
+    def __init__(self, path: str | Path, *, flush_s: float = 0.5, **header: Any) -> None:
+        from engine.trace_schema import fit
+
         self.path = Path(path)
         self._file = self.path.open("w", encoding="utf-8")
         self._lock = threading.Lock()
+        self._fit = fit
         # one encoder for every line: json.dumps(default=...) builds a new one per call
         self._encode = json.JSONEncoder(
             default=_jsonable, separators=(",", ":"), check_circular=False
@@ -413,12 +430,20 @@ class TraceWriter:
         self._last_graph: Any = None
         self._last_graph_json: str | None = None
         self._lines: list[str] = []
+        self.count = 0
+        """Event lines written or held so far."""
         self._file.write(json.dumps(trace_header(**header)) + "\n")
+        self._file.flush()
+        self._closed = threading.Event()
+        self._flusher = threading.Thread(
+            target=self._flush_every, args=(flush_s,), name="cgviz-trace-flush", daemon=True
+        )
+        self._flusher.start()
 
     def __call__(self, event: Event) -> None:
         site = event.get("site")
         if site is None:
-            line = self._encode(event)
+            line = self._encode(self._fit(event))
         else:
             try:
                 line = self._encode_site(event, site)
@@ -427,14 +452,29 @@ class TraceWriter:
         with self._lock:
             lines = self._lines
             lines.append(line)
+            self.count += 1
             if len(lines) >= self._BATCH:
                 self._write_batch()
 
     def _write_batch(self) -> None:
         """Write the lines held so far (the caller holds the lock)."""
-        if self._lines:
+        if self._lines and not self._file.closed:
             self._file.write("\n".join(self._lines) + "\n")
             self._lines.clear()
+
+    def flush(self) -> None:
+        """Write what is held and hand it to the operating system (a crash keeps it)."""
+        with self._lock:
+            if not self._file.closed:
+                self._write_batch()
+                self._file.flush()
+
+    def _flush_every(self, seconds: float) -> None:
+        while not self._closed.wait(seconds):
+            try:
+                self.flush()
+            except (OSError, ValueError):  # a full disk, a file closed under us: close says
+                return
 
     def _encode_site(self, event: Event, site: Any) -> str:
         kind = event["kind"]
@@ -474,8 +514,13 @@ class TraceWriter:
         return self._last_graph_json
 
     def close(self) -> None:
+        """Write the rest and the closing line; close the file (a second call does nothing)."""
+        self._closed.set()
         with self._lock:
+            if self._file.closed:
+                return
             self._write_batch()
+            self._file.write(json.dumps({"kind": "end", "events": self.count}) + "\n")
             self._file.close()
 
 
@@ -515,48 +560,17 @@ def _jsonable(value: Any) -> Any:
 
 
 def read_trace(path: str | Path) -> tuple[dict[str, Any], list[Event]]:
-    """Read a trace file; returns (header, events).
+    """Read a whole trace file, every line checked; returns (header, events).
+
+    A recording cut short (no closing line) reads up to its last event;
+    :class:`engine.trace_read.TraceReader` says so, and reads a big trace as a stream instead
+    of a list.
 
     Raises:
         TraceError: the file is missing, empty, foreign, of another version, or has a line
-            that is not a complete JSON event (named by its line number).
+            that is not a complete event of the schema (named by its line number and field).
     """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as e:
-        raise TraceError(f"{path}: cannot read trace: {e.strerror or e}") from None
-    except UnicodeDecodeError:
-        raise TraceError(f"{path}: not a cgviz trace (not UTF-8 text)") from None
-    lines = text.splitlines()
-    if not lines:
-        raise TraceError(f"{path}:1: empty file, not a cgviz trace")
-    try:
-        header = json.loads(lines[0])
-    except json.JSONDecodeError:
-        raise TraceError(f"{path}:1: not a cgviz trace (first line is not a JSON header)") from None
-    if not isinstance(header, dict) or header.get("format") != TRACE_FORMAT:
-        raise TraceError(f"{path}:1: not a cgviz trace (header lacks format={TRACE_FORMAT!r})")
-    if header.get("version") != TRACE_VERSION:
-        raise TraceError(
-            f"{path}:1: trace version {header.get('version')!r} is not supported "
-            f"(this cgviz reads version {TRACE_VERSION})"
-        )
-    events: list[Event] = []
-    for number, line in enumerate(lines[1:], start=2):
-        if not line.strip():
-            continue
-        try:
-            event = json.loads(line)
-        except json.JSONDecodeError as e:
-            truncated = number == len(lines) and not text.endswith("\n")
-            why = "truncated event (file cut short?)" if truncated else f"corrupt JSON: {e.msg}"
-            raise TraceError(f"{path}:{number}: {why}") from None
-        kind = event.get("kind") if isinstance(event, dict) else None
-        if kind not in KINDS:
-            raise TraceError(f"{path}:{number}: unknown event kind {kind!r}")
-        missing = [k for k in KINDS[kind] if k not in event]
-        if missing:
-            raise TraceError(f"{path}:{number}: {kind} event lacks {', '.join(missing)}")
-        events.append(event)
-    return header, events
+    from engine.trace_read import TraceReader
+
+    with TraceReader(path) as reader:
+        return reader.header, list(reader)

@@ -1,12 +1,23 @@
-"""Trace files: a round trip, and every bad file named by its line."""
+"""Trace files: a round trip, every bad file named by its line and field, recordings that
+survive being cut short, text made safe to show."""
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
-from engine.events import EventStream, TraceError, read_trace, trace_to
+from engine.events import EventStream, TraceError, TraceWriter, read_trace, trace_to
+from engine.trace_read import TraceReader
+from engine.trace_schema import LISTING, MAX_DEPTH, MAX_LINE_BYTES, MESSAGE, NAME
+from engine.trace_text import safe_text
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _write(tmp_path, text: str | bytes):
@@ -67,22 +78,38 @@ def test_eager_trace_reads_back_as_the_events_sent(tmp_path):
         ("hello world\n", ":1:", "not a cgviz trace"),
         ('{"format": "chrome"}\n', ":1:", "not a cgviz trace"),
         ('{"format": "cgviz-trace", "version": 99}\n', ":1:", "version 99"),
-        (HEADER + "\n" + EVENT + "\n" + EVENT[:20], ":3:", "truncated"),
+        ('{"format": "cgviz-trace", "version": 1.0}\n', ":1:", "version 1.0"),
+        ('{"format": "cgviz-trace", "version": true}\n', ":1:", "version true"),
+        ('{"format": "cgviz-trace", "version": "1"}\n', ":1:", "version '1'"),
+        (HEADER + "\n" + EVENT[:20], ":2:", "truncated"),
         (HEADER + "\n" + "{not json}\n" + EVENT + "\n", ":2:", "corrupt JSON"),
         (HEADER + "\n" + EVENT + "\n" + '{"kind": "martian"}\n', ":3:", "unknown event kind"),
-        (HEADER + "\n" + '{"kind": "metric", "name": "loss"}\n', ":2:", "lacks value"),
-        (HEADER + "\n" + "[1, 2]\n", ":2:", "unknown event kind"),
+        (
+            HEADER + "\n" + '{"seq": 0, "t_ns": 0, "kind": "metric", "name": "loss"}\n',
+            ":2:",
+            "value: missing",
+        ),
+        (HEADER + "\n" + "[1, 2]\n", ":2:", "event: expected an object"),
+        (
+            HEADER + "\n" + EVENT + "\n" + '{"kind": "end", "events": 1}\n' + EVENT + "\n",
+            ":4:",
+            "after the closing line",
+        ),
     ],
     ids=[
         "empty",
         "text",
         "foreign-json",
         "version",
-        "truncated",
+        "version-float",
+        "version-bool",
+        "version-str",
+        "truncated-first-event",
         "corrupt",
         "kind",
         "missing-key",
         "not-object",
+        "after-end",
     ],
 )
 def test_bad_trace_names_the_line(tmp_path, text, where, words):
@@ -92,6 +119,16 @@ def test_bad_trace_names_the_line(tmp_path, text, where, words):
     message = str(info.value)
     assert str(path) + where in message, message
     assert words in message, message
+
+
+def test_the_schema_declares_every_kind_and_its_required_keys():
+    from engine.events import KINDS
+    from engine.trace_schema import EVENTS
+
+    assert set(EVENTS) == set(KINDS)
+    for kind, keys in KINDS.items():
+        assert set(keys) <= set(EVENTS[kind].required), kind
+        assert {"seq", "t_ns", "kind"} <= set(EVENTS[kind].required), kind
 
 
 def test_missing_and_binary_files(tmp_path):
@@ -115,3 +152,305 @@ def test_every_scene_records_a_trace_that_reads_back(tmp_path):
         assert header["scene"] == name
         kinds = {e["kind"] for e in events}
         assert {"scene", "node_created", "node_finished"} <= kinds, (name, kinds)
+
+
+def _event(**fields: object) -> str:
+    return json.dumps({"seq": 0, "t_ns": 1, **fields})
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "words"),
+    [
+        (
+            _event(kind="node_finished", graph="g", node=1, device="cpu", dur_ns="fast"),
+            "dur_ns",
+            "expected a whole number >= 0, got 'fast'",
+        ),
+        (_event(kind=["node_created"]), "kind", "expected a string, got a list of 1"),
+        (
+            _event(kind="node_created", graph="g", node=1, name="n", op="Op", inputs="abc"),
+            "inputs",
+            "expected a list",
+        ),
+        (
+            _event(kind="node_created", graph="g", node=None, name="n", op="Op", inputs=[]),
+            "node",
+            "expected a whole number, got null",
+        ),
+        (
+            _event(
+                kind="graph_rewritten",
+                graph="g",
+                removed=[],
+                added=[1, 2],
+                replaced={},
+                stats={"nodes_before": 1, "nodes_after": 1},
+                **{"pass": "p"},
+            ),
+            "added[0]",
+            "expected an object, got 1",
+        ),
+        (
+            _event(kind="node_finished", graph="g", node=1, device="cpu", dur_ns=-5),
+            "dur_ns",
+            ">= 0, got -5",
+        ),
+        (
+            _event(kind="node_finished", graph="g", node=1, device="cpu", dur_ns=10**30),
+            "dur_ns",
+            "got a number of 31 digits",
+        ),
+        (
+            _event(kind="node_finished", graph="g", node=1, device="cpu", dur_ns=True),
+            "dur_ns",
+            "got true",
+        ),
+        (_event(kind="metric", name="loss", value="1.0"), "value", "expected a number"),
+        (
+            _event(kind="op_totals", graph="g", mode="eager", device="cpu", ops={"MatMul": [1, 2]}),
+            "ops.MatMul",
+            "expected a list of 3 values",
+        ),
+        (
+            _event(
+                kind="node_created", graph="g", node=1, name="n", op="Op", inputs=[], shape=[2, "x"]
+            ),
+            "shape[1]: ",
+            "expected",
+        ),
+        (
+            _event(kind="scene", name="s", title="t" * (NAME + 1)),
+            "title",
+            f"{NAME + 1:,} characters, more than the {NAME:,} allowed",
+        ),
+        (
+            _event(kind="error", type="E", message="m" * (MESSAGE + 1)),
+            "message",
+            "characters, more than",
+        ),
+        (
+            _event(
+                kind="metric", name="loss", value=1.0, extra=[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]
+            ),
+            "extra[0][0]",
+            f"nested deeper than {MAX_DEPTH} levels",
+        ),
+    ],
+    ids=[
+        "str-for-int",
+        "list-kind",
+        "str-for-list",
+        "null-node",
+        "int-for-node",
+        "negative-duration",
+        "huge-int",
+        "bool-for-int",
+        "str-for-number",
+        "short-totals",
+        "bad-shape",
+        "long-title",
+        "long-message",
+        "deep-extra",
+    ],
+)
+def test_an_ill_typed_field_is_named_with_file_and_line(tmp_path, line, field, words):
+    path = _write(tmp_path, HEADER + "\n" + EVENT + "\n" + line + "\n")
+    with pytest.raises(TraceError) as info:
+        read_trace(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}:3: {field}"), message
+    assert words in message, message
+    assert "\n" not in message
+
+
+def test_a_value_nested_100000_deep_is_one_line(tmp_path):
+    deep = "[" * 100_000 + "]" * 100_000
+    path = _write(tmp_path, HEADER + "\n" + EVENT[:-1] + ', "x": ' + deep + "}\n")
+    with pytest.raises(TraceError, match=r"t\.jsonl:2: nested too deep"):
+        read_trace(path)
+
+
+def test_a_line_longer_than_the_limit_is_refused_without_reading_it_all(tmp_path):
+    huge = "x" * (MAX_LINE_BYTES + 10)
+    header = json.dumps({"format": "cgviz-trace", "version": 1, "host": huge})
+    path = _write(tmp_path, header + "\n")
+    with pytest.raises(TraceError, match=r"t\.jsonl:1: line longer than 8 MiB"):
+        read_trace(path)
+
+
+def test_the_limits_hold_what_the_writer_writes(tmp_path):
+    """A script's huge message or listing is clipped on writing, so the trace reads back."""
+    stream = EventStream()
+    path = tmp_path / "big.jsonl"
+    with trace_to(path, stream):
+        stream.emit("error", type="ValueError", message="m" * (MESSAGE * 3))
+        stream.emit("scene", name="s", title="t", source="x = 1\n" * LISTING)
+        stream.emit("output", text="o" * (MESSAGE + 1), stream="stdout")
+    _, events = read_trace(path)
+    assert len(events[0]["message"]) <= MESSAGE and events[0]["message"].startswith("mmm")
+    assert "characters cut" in events[0]["message"]
+    assert len(events[1]["source"]) <= LISTING
+    assert len(events[2]["text"]) <= MESSAGE
+
+
+# ---------------------------------------------------------------- cut short
+
+
+def _complete_trace(tmp_path: Path) -> Path:
+    stream = EventStream()
+    path = tmp_path / "whole.jsonl"
+    with trace_to(path, stream, scene="demo"):
+        for i in range(3):
+            stream.emit("iteration_started", mode="eager", iteration=i)
+            stream.emit("metric", name="loss", value=1.0 / (i + 1), mode="eager", iteration=i)
+            stream.emit("iteration_finished", mode="eager", iteration=i, dur_ns=10 + i)
+    return path
+
+
+def test_a_finished_recording_ends_with_its_closing_line(tmp_path):
+    path = _complete_trace(tmp_path)
+    last = json.loads(path.read_text().splitlines()[-1])
+    assert last == {"kind": "end", "events": 9}
+    with TraceReader(path) as reader:
+        events = list(reader)
+    assert len(events) == 9 and reader.complete and reader.warning == ""
+    assert all(e["kind"] != "end" for e in events)
+
+
+def test_a_recording_cut_at_every_line_reads_what_it_holds_and_says_so(tmp_path):
+    lines = _complete_trace(tmp_path).read_text().splitlines(keepends=True)
+    for n in range(1, len(lines) - 1):  # header + n - 1 events, no closing line
+        path = _write(tmp_path, "".join(lines[:n]))
+        with TraceReader(path) as reader:
+            events = list(reader)
+        assert len(events) == n - 1
+        assert reader.complete is False
+        assert reader.warning.startswith(f"{path}:{n + 1}: incomplete recording"), reader.warning
+
+
+def test_a_recording_cut_inside_a_line_names_that_line(tmp_path):
+    text = _complete_trace(tmp_path).read_text()
+    lines = text.splitlines(keepends=True)
+    at = len("".join(lines[:4])) + 7  # seven characters into the fourth event line
+    path = _write(tmp_path, text[:at])
+    with pytest.raises(TraceError, match=r"t\.jsonl:5: truncated event \(file cut short\?\)"):
+        read_trace(path)
+
+
+def test_a_closing_line_that_counts_otherwise_says_lines_were_lost(tmp_path):
+    lines = _complete_trace(tmp_path).read_text().splitlines(keepends=True)
+    path = _write(tmp_path, "".join(lines[:3] + lines[5:]))  # two events gone
+    with TraceReader(path) as reader:
+        assert len(list(reader)) == 7
+    assert reader.complete is False and "counts 9 events, the file holds 7" in reader.warning
+
+
+def test_the_writer_flushes_within_a_second_while_no_event_comes(tmp_path):
+    path = tmp_path / "live.jsonl"
+    writer = TraceWriter(path, flush_s=0.05)
+    try:
+        writer({"seq": 0, "t_ns": 1, "kind": "metric", "name": "loss", "value": 2.0})
+        deadline = time.monotonic() + 30  # a generous bound for a loaded machine
+        while len(path.read_text().splitlines()) < 2:
+            assert time.monotonic() < deadline, "the held line was never written"
+            time.sleep(0.01)
+        with TraceReader(path) as reader:
+            assert [e["value"] for e in reader] == [2.0]
+        assert reader.complete is False
+    finally:
+        writer.close()
+    with TraceReader(path) as reader:
+        assert len(list(reader)) == 1 and reader.complete
+
+
+@pytest.mark.slow
+def test_a_recording_killed_with_sigkill_reads_up_to_its_last_flush(tmp_path):
+    """``run --trace`` killed mid-run (no chance to close): the file reads, incomplete."""
+    path = tmp_path / "killed.jsonl"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1"}
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "engine",
+            "run",
+            "--scene",
+            "two-layer",
+            "--small",
+            "--iterations",
+            "1000000",
+            "--trace",
+            str(path),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not path.exists() or path.stat().st_size < 200_000:
+            assert child.poll() is None, "the run ended before it was killed"
+            assert time.monotonic() < deadline, "the trace never grew"
+            time.sleep(0.05)
+    finally:
+        child.kill()
+        child.wait()
+    with TraceReader(path) as reader:
+        events = list(reader)
+    assert reader.complete is False and "incomplete recording" in reader.warning
+    assert len(events) > 100
+    assert {"scene", "node_created", "node_finished"} <= {e["kind"] for e in events}
+
+
+# ---------------------------------------------------------------- text made safe
+
+HOSTILE = "\x1b]0;TITLE\x07\x1b]52;c;aGVsbG8=\x07\x1b[2J\x9b31m\u202e[/] [bold]x[/bold]"
+
+
+def test_safe_text_shows_every_control_character_and_keeps_the_rest():
+    shown = safe_text(HOSTILE)
+    assert shown == "␛]0;TITLE␇␛]52;c;aGVsbG8=␇␛[2J\\x9b31m\\u202e[/] [bold]x[/bold]"
+    assert safe_text(shown) == shown  # idempotent
+    assert safe_text("a\tb\nc") == "a␉b␊c"
+    assert safe_text("a\tb\r\nc\rd", multiline=True) == "a\tb\nc␍d"
+    assert safe_text("\ud800") == "\\ud800"  # a lone surrogate (stdout cannot encode it)
+    assert safe_text("정적 그래프 · ×1.5 ∇") == "정적 그래프 · ×1.5 ∇"
+    assert safe_text(42) == "42"
+
+
+def test_the_reader_makes_every_string_safe(tmp_path):
+    hostile = {
+        "seq": 0,
+        "t_ns": 1,
+        "kind": "error",
+        "type": HOSTILE,
+        "message": "line one\n" + HOSTILE,
+        "traceback": "Traceback\n\t" + HOSTILE,
+        "extra" + HOSTILE: [HOSTILE, {"k" + HOSTILE: HOSTILE}],
+    }
+    header = {
+        "format": "cgviz-trace",
+        "version": 1,
+        "host": HOSTILE,
+        "devices": {"cpu": {"name": HOSTILE}},
+    }
+    path = _write(tmp_path, json.dumps(header) + "\n" + json.dumps(hostile) + "\n")
+    header_read, (event,) = read_trace(path)
+
+    def strings(value):
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, list):
+            for v in value:
+                yield from strings(v)
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                yield k
+                yield from strings(v)
+
+    for text in [*strings(header_read), *strings(event)]:
+        assert not any(ord(c) < 32 and c not in "\n\t" or 0x7F <= ord(c) <= 0x9F for c in text)
+        assert "\u202e" not in text
+    assert event["type"] == safe_text(HOSTILE)
+    assert event["message"] == "line one\n" + safe_text(HOSTILE)  # text keeps its lines
+    assert event["traceback"].startswith("Traceback\n\t")

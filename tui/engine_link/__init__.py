@@ -15,6 +15,8 @@ _LAZY = {
     "STREAM": "engine.events",  # the in-process event stream (thread engine, recorder)
     "TraceError": "engine.events",  # a trace file that cannot be read, worded for the user
     "read_trace": "engine.events",
+    "TraceReader": "engine.trace_read",  # the streaming, checking trace reader
+    "safe_text": "engine.trace_text",  # trace or script text with control characters shown
     "UsageError": "engine.cli.common",  # a script the engine refuses, worded for the user
     "engine_cli": "engine.cli",  # ``python -m engine``'s entry point (``cgviz bench``)
 }

@@ -1,6 +1,10 @@
 """Recorded traces for replay: load one, say where and when it was recorded (no Textual).
 
-A trace is JSON only (``engine.events.read_trace`` validates every line); nothing in it is executed.
+A trace is JSON only, and untrusted: the engine's one reader (``engine.trace_read``) checks
+every line against the trace schema and makes its strings safe to show before anything here
+sees it; nothing in it is executed or parsed as markup. A recording cut short (a crash,
+``kill -9``) loads up to its last whole event; :attr:`Recording.warning` says so, the load
+writes that line on stderr, and the replay's label says "incomplete".
 Its header may carry the recording machine's device facts (``devices``: name -> facts, written by
 :mod:`tui.engine_link.recorder`); the replay shows those, not the local machine's, so a GPU run
 recorded on a server replays with its GPU figures on a laptop without one.
@@ -8,6 +12,8 @@ recorded on a server replays with its GPU figures on a laptop without one.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +30,13 @@ class Recording:
     path: Path
     header: dict[str, Any]
     events: list[dict[str, Any]]
+    warning: str = ""
+    """"" for a whole recording, else one line saying it was cut short."""
+
+    @property
+    def complete(self) -> bool:
+        """The recording ended with its closing line (it was not cut short)."""
+        return not self.warning
 
     @property
     def device(self) -> str:
@@ -74,17 +87,38 @@ class Recording:
         return {}
 
     def label(self, lang: str = "en") -> str:
-        """ "replay · recorded on NVIDIA H200 (gpu) · 2026-11-29 10:02"."""
-        return tr("replay.label", lang, device=self.device_name, date=self.date)
+        """ "replay · recorded on NVIDIA H200 (gpu) · 2026-11-29 10:02" (and "· incomplete"
+        for a recording cut short)."""
+        text = tr("replay.label", lang, device=self.device_name, date=self.date)
+        if self.warning:
+            text += " · " + INCOMPLETE.get(lang, INCOMPLETE["en"])
+        return text
 
 
-def load_recording(path: str | Path) -> Recording:
-    """Read a trace file.
+INCOMPLETE = {"en": "incomplete", "ko": "불완전"}
+"""What the label adds for a recording cut short."""
+
+
+def _note(line: str) -> None:
+    print(f"cgviz: warning: {line}", file=sys.stderr, flush=True)
+
+
+def load_recording(path: str | Path, warn: Callable[[str], None] | None = _note) -> Recording:
+    """Read a trace file, every line checked against the trace schema.
+
+    Args:
+        path: the trace.
+        warn: called with one line when the recording was cut short (default: written on
+            stderr, before the replay takes the screen; None: quiet).
 
     Raises:
-        engine.events.TraceError: missing, truncated, corrupt or foreign (names file and line).
+        engine.events.TraceError: missing, corrupt, ill-typed or foreign (one line naming the
+            file, the line and the field).
     """
-    from tui.engine_link import read_trace
+    from tui.engine_link import TraceReader
 
-    header, events = read_trace(path)
-    return Recording(Path(path), header, events)
+    with TraceReader(path) as reader:
+        events = list(reader)
+    if reader.warning and warn is not None:
+        warn(reader.warning)
+    return Recording(Path(path), reader.header, events, reader.warning)
