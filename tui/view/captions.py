@@ -183,10 +183,12 @@ def status_text(
     timed = "static" if (sides or ran) == {"static"} else "eager"  # TensorFlow only: its runs
     last = state.devices[device].iterations.get(timed)
     if "static" in ran or not ran:  # a one-sided scene counts only the side that runs
+        static = state.graphs["static"]  # the run under way counts, as "iteration n" does
+        runs = static.runs if static is not None else 0
         parts.append(
-            tr("status.run_short", lang, n=state.iteration["static"])
+            tr("status.run_short", lang, n=runs)
             if narrow
-            else tr("status.static_runs", lang, n=state.iteration["static"])
+            else tr("status.static_runs", lang, n=runs)
         )
     if "eager" in ran or not ran:
         parts.append(

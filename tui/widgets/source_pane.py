@@ -132,8 +132,17 @@ class SourcePane(ScrollView, can_focus=True):
 
     def _keep_in_view(self, line: int) -> None:
         height = self.scrollable_content_region.height
+        if not height:  # not laid out yet: on_resize brings the line into view
+            return
         if not self.scroll_offset.y <= line - 1 < self.scroll_offset.y + height - 1:
-            self.scroll_to(y=max(0, line - 1 - height // 3), animate=False, immediate=True)
+            top = max(0, line - 1 - height // 3)
+            # force: a listing set this frame has no scrollbar until the next layout
+            self.scroll_to(y=top, animate=False, immediate=True, force=True)
+
+    def on_resize(self) -> None:
+        """A new size (the first layout too): the lit line stays in view."""
+        if self.current and not self.has_focus:
+            self._keep_in_view(self.current)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
