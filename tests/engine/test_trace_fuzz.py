@@ -34,7 +34,7 @@ from engine.cli import main as engine_main
 from engine.events import EventStream, TraceError, recording
 from engine.trace_schema import EVENTS, HEADER, MAX_LINE_BYTES
 
-HOSTILE = "\x1b]0;TITLE\x07\x1b]52;c;aGVsbG8=\x07\x1b[2J\x9b31m\u202e[/] [bold]x[/bold]"
+HOSTILE = "[/] [bold]x[/bold]\x1b]0;TITLE\x07\x1b]52;c;aGVsbG8=\x07\x1b[2J\x9b31m\u202e"
 """Set the window title, write the clipboard (OSC 52), clear the screen, a C1 CSI, a
 right-to-left override, and markup that does not close."""
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")

@@ -1,4 +1,8 @@
-"""A modal panel with the traceback of a user's script that raised (the app keeps running)."""
+"""A modal panel with the traceback of a user's script that raised (the app keeps running).
+
+Every text here comes from the script (or a trace): shown as plain text, never as markup,
+with control characters made visible (``safe_text``).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,11 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.engine_link import safe_text
 from tui.screens import SCREENSHOT
 
 if TYPE_CHECKING:
@@ -35,7 +41,7 @@ class TracebackScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="traceback-box") as box:
-            box.border_title = self.title_text
-            box.border_subtitle = self.footer
+            box.border_title = Content(safe_text(self.title_text))
+            box.border_subtitle = Content(safe_text(self.footer))
             with VerticalScroll(id="traceback-body"):
-                yield Static(self.text, markup=False, id="traceback-text")
+                yield Static(Content(safe_text(self.text, multiline=True)), id="traceback-text")

@@ -8,6 +8,7 @@ from rich.console import Group
 from rich.text import Text
 from textual.widget import Widget
 
+from tui.engine_link import safe_text
 from tui.i18n import cell_ljust, tr, word
 from tui.view.stats import fmt_bytes, fmt_ns
 
@@ -111,7 +112,7 @@ class DataStrip(Widget):
         width = max(10, self.size.width)
         rows: list[RenderableType] = []
         for head, w, c, figs in data_lines(st, width, str(getattr(self.app, "lang", "en"))):
-            rows.append(Text(head, label, no_wrap=True, overflow="ellipsis"))
+            rows.append(Text(safe_text(head), label, no_wrap=True, overflow="ellipsis"))
             rows.append(Text.assemble(("█" * w, wait), ("▒" * c, compute), no_wrap=True))
             rows.append(Text(figs, figures, no_wrap=True, overflow="ellipsis"))
         return Group(*rows)

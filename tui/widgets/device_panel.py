@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widget import Widget
 
+from tui.engine_link import safe_text
 from tui.i18n import phrase, tr, word
 from tui.view.stats import fmt_bytes, fmt_ns, speedup
 
@@ -117,7 +118,7 @@ class DevicePanel(Widget):
         if info.get("available") is False:
             missing = self.get_component_rich_style("device--missing", partial=True)
             reason = phrase(str(info.get("reason") or tr("dev.unknown", lang)), lang)
-            parts.append(Text(tr("dev.missing", lang, reason=reason), missing))
+            parts.append(Text(safe_text(tr("dev.missing", lang, reason=reason)), missing))
         elif info:
             cores = info.get("cores")
             unit = word("dev.unit", str(info.get("cores_unit", "cores")), lang)
@@ -127,7 +128,7 @@ class DevicePanel(Widget):
             facts.append(tr("dev.count", lang, n=cores, unit=unit) if cores else "")
             facts.append(f"{clock} GHz" if clock else "")
             facts.append(fmt_bytes(mem) if mem else phrase(str(info.get("memory") or ""), lang))
-            parts.append(Text(" · ".join(f for f in facts if f), label))
+            parts.append(Text(safe_text(" · ".join(str(f) for f in facts if f)), label))
         st = self.stats
         if st is not None and (st.ops or st.iterations or st.transfers):
             lines: list[tuple[str, str, str | list[int]]] = []  # label, figure, unit or history
@@ -161,13 +162,13 @@ class DevicePanel(Widget):
             rows.add_column(style=label, no_wrap=True)
             rows.add_column(style=value, justify="right", no_wrap=True)
             rows.add_column(no_wrap=True)
-            for title, figure, tail in lines:
+            for title, figure, tail in lines:  # Text, never markup: a direction is a trace's
                 rows.add_row(
-                    title,
-                    figure,
+                    Text(safe_text(title)),
+                    Text(safe_text(figure)),
                     Text(spark(tail, width), sparks)
                     if isinstance(tail, list)
-                    else Text(tail, label),
+                    else Text(safe_text(tail), label),
                 )
             parts.append(rows)
             if st.ops:
@@ -199,5 +200,10 @@ class DevicePanel(Widget):
         for op, o in top:
             share = o.total_ns / total
             bar = "█" * max(1, round(share * 5))
-            table.add_row(op, str(o.count), fmt_ns(o.mean_ns), f"{bar:<5} {share:>4.0%}")
+            table.add_row(  # Text, never markup: an op's name may come from a trace
+                Text(safe_text(op)),
+                Text(str(o.count)),
+                Text(fmt_ns(o.mean_ns)),
+                Text(f"{bar:<5} {share:>4.0%}"),
+            )
         return table

@@ -9,6 +9,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tui.drawing.fold import is_inline_const, value_text
+from tui.engine_link import safe_text
 from tui.i18n import cell_ljust, tr, word
 from tui.view.model import shape_text
 from tui.view.stats import fmt_bytes, fmt_count, fmt_ns
@@ -154,7 +155,7 @@ class NodeCard(Static):
         text = card_text(graph, node, fold, lang, code, partner, self._width())
         if text != self._text:
             self._text = text
-            self.update(Content(text))
+            self.update(Content(safe_text(text, multiline=True)))  # names from a script
         self.display = True
 
     def _width(self) -> int:

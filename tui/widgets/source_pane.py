@@ -12,6 +12,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.engine_link import safe_text
+
 if TYPE_CHECKING:
     from textual import events
 
@@ -202,7 +204,8 @@ class SourcePane(ScrollView, can_focus=True):
 
     def set_source(self, text: str) -> None:
         """Show a new listing."""
-        self.lines = text.expandtabs(4).splitlines()
+        # a script's (or a trace's) text: control characters shown, never sent to the terminal
+        self.lines = [safe_text(line) for line in text.expandtabs(4).splitlines()]
         width = max((len(line) for line in self.lines), default=0) + 5
         self.virtual_size = Size(width, len(self.lines))
         self.current = 0
