@@ -34,7 +34,9 @@ def item_metric(value: float) -> None:
 
     ``loss = (y_pred - y).pow(2).sum().item()`` becomes metric ``loss``; a value read without
     an assignment (``print(t, loss.item())``) takes the tensor's variable name when the line
-    reads one ``x.item()``; anything else is not reported.
+    reads one ``x.item()`` and no other ``.item()`` (a line printing several values, such as
+    ``f"{layer.bias.item()} + {layer.weight[:, 0].item()} x"``, names none); anything else is
+    not reported.
     """
     frame = user_frame()
     if frame is None:
@@ -43,7 +45,7 @@ def item_metric(value: float) -> None:
     if key not in _ITEM_NAMES:
         text = linecache.getline(frame.f_code.co_filename, frame.f_lineno)
         m = _ASSIGNED.match(text)
-        if m is None:
+        if m is None and text.count(".item()") == 1:
             m = re.search(r"([A-Za-z_]\w*)\.item\(\)", text)
         _ITEM_NAMES[key] = m.group(1) if m else None
     name = _ITEM_NAMES[key]

@@ -4,11 +4,15 @@ Nothing here runs unless ``STREAM.active``: the ops call :func:`traced` only whe
 listens, and otherwise call the kernel directly.
 
 Iterations. The graph of iteration ``n`` is ``eager:{n}``. An iteration ends when
-:func:`new_iteration` is called, or when an op is created at the same source line (same code
-object and line) as the first op of the current graph after ops at other lines came in between:
-the Python loop came back round. Tensors made outside the graph (``x``, ``w1`` before the loop,
-or last iteration's values) get a ``Leaf`` node the first time the graph uses them, named after
-the caller's variable when one holds them.
+:func:`new_iteration` is called, or when an op is created by the same call (same code object
+and instruction) as the first op of the current graph after ops made elsewhere came in between:
+the Python loop came back round. That first op is the first one a loop runs: ops of the set-up
+before the loop (``y = torch.sin(x)``) join the first iteration, and the first op inside a loop
+takes the mark over (which loop an op runs in is read from the user's frames, once per call
+site: :func:`_loop_of`); an op in another loop later (an evaluation loop after training) ends
+the iteration and marks that loop's iterations. Tensors made outside the graph (``x``, ``w1``
+before the loop, or last iteration's values) get a ``Leaf`` node the first time the graph uses
+them, named after the caller's variable when one holds them.
 
 Totals. An iteration for which ``STREAM.open_unit`` says "totals" (what its subscribers asked
 for with ``STREAM.want``) sends no ``graph_created`` and builds no node-level events (no nodes,
@@ -20,6 +24,7 @@ loop's return to the first site ends the iteration, and the site's cache holds t
 
 from __future__ import annotations
 
+import dis
 import itertools
 import math
 import os
@@ -58,6 +63,7 @@ class State:
         "next_id",
         "first_site",
         "left_first",
+        "loop",
         "t0",
         "paused0",
         "devices",
@@ -71,8 +77,9 @@ class State:
         self.graph: str | None = None
         self.token = 0  # changes with every graph; tensors remember the token of their node id
         self.next_id = 0
-        self.first_site: tuple[CodeType, int] | None = None
+        self.first_site: Where | None = None
         self.left_first = False
+        self.loop: Loop | None = None  # the loop whose turns are the iterations (None: none yet)
         self.t0 = 0
         self.paused0 = 0  # STREAM.paused_ns when the iteration began
         self.devices: set[Device] = set()
@@ -122,18 +129,18 @@ def reset(restart: bool = False) -> None:
     if restart:
         st.iteration = -1
     st.graph = None
-    st.first_site, st.left_first = None, False
+    st.first_site, st.left_first, st.loop = None, False, None
     st.last = -1
     st.folding, st.totals = False, {}
 
 
-def _start(site: tuple[CodeType, int] | None) -> None:
+def _start(site: Where | None, loop: Loop | None = None) -> None:
     st = STATE
     st.iteration += 1
     st.token += 1
     st.graph = f"eager:{st.iteration}"
     st.next_id = 0
-    st.first_site, st.left_first = site, False
+    st.first_site, st.left_first, st.loop = site, False, loop
     st.t0 = time.perf_counter_ns()
     st.paused0 = STREAM.paused_ns
     STREAM.emit("iteration_started", mode="eager", iteration=st.iteration)
@@ -187,32 +194,131 @@ def _emit_totals(graph: str | None) -> None:
         unsent = 0
 
 
-def _site(frame: FrameType | None) -> tuple[tuple[CodeType, int] | None, int, str]:
-    """(site key, line, "file:line") of a frame; cached per instruction (f_lineno is slow)."""
+Where = tuple[CodeType, int, int]
+"""Where an op is made: the calling code object, its instruction offset and its line."""
+
+
+def _site(frame: FrameType | None) -> tuple[Where | None, int, str]:
+    """(where, line, "file:line") of a frame; cached per instruction (f_lineno is slow).
+
+    An iteration starts again at the first op's instruction, not at its line:
+    ``relu(x.mm(w1)).mm(w2)`` makes two ops on one line, and only the first one is the loop
+    coming back round. Ops of the first op's line do not count as leaving it: ``(prev_y +
+    x[t]) * w`` in a loop grows one graph, as the lecture's loop does.
+    """
     if frame is None:
         return None, 0, ""
     key = (id(frame.f_code), frame.f_lasti)
     info = _SITES.get(key)
     if info is None:
         line = frame.f_lineno
-        info = _SITES[key] = ((frame.f_code, line), line, f"{frame.f_code.co_filename}:{line}")
+        where = (frame.f_code, frame.f_lasti, line)
+        info = _SITES[key] = (where, line, f"{frame.f_code.co_filename}:{line}")
     return info
 
 
-_SITES: dict[tuple[int, int], tuple[tuple[CodeType, int], int, str]] = {}
+def _elsewhere(site: Where | None) -> bool:
+    """Whether an op made at ``site`` is on another line than the current graph's first op."""
+    first = STATE.first_site
+    return site is None or first is None or site[2] != first[2] or site[0] is not first[0]
 
 
-def _enter(site: tuple[CodeType, int] | None) -> None:
-    """Start or continue the current graph for an op created at ``site`` (code, line)."""
+_SITES: dict[tuple[int, int], tuple[Where, int, str]] = {}
+
+
+def _enter(site: Where | None, loop: Loop | None = None) -> None:
+    """Start or continue the current graph for an op created at ``site`` (code, instruction),
+    run by ``loop`` (None: outside any loop)."""
     st = STATE
     if st.graph is None:
-        _start(site)
+        _start(site, loop)
     elif site == st.first_site:
         if st.left_first:
             _finish()
-            _start(site)
-    else:
+            _start(site, loop)
+    elif loop is not st.loop and loop is not None:
+        _into_loop(site, loop)
+    elif not st.left_first and _elsewhere(site):
         st.left_first = True
+
+
+def _into_loop(site: Where | None, loop: Loop) -> None:
+    """An op of a loop other than the one marking iterations: its turns are the iterations now.
+
+    From the set-up before any loop, the set-up joins this first iteration; from another loop
+    (training, then evaluation), that loop's last iteration ends here.
+    """
+    st = STATE
+    if st.loop is None:
+        st.first_site, st.left_first, st.loop = site, False, loop
+    else:
+        _finish()
+        _start(site, loop)
+
+
+class Loop:
+    """One loop of the user's code: the code object and the offset its turns jump back to."""
+
+    __slots__ = ("code", "start")
+
+    def __init__(self, code: CodeType, start: int) -> None:
+        self.code, self.start = code, start
+
+
+_LOOPS: dict[int, tuple[CodeType, tuple[tuple[int, int], ...]]] = {}
+"""id(code) -> (code, its loops as (first, last) instruction offsets)."""
+_LOOP_OBJECTS: dict[tuple[int, int], Loop] = {}
+_JUMPS = frozenset(dis.hasjrel) | frozenset(dis.hasjabs)
+_LIBRARY = tuple(
+    {os.path.join(p, "") for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)} | {"<frozen"}
+)
+"""File name prefixes of code that is no user's: the standard library, installed packages."""
+
+
+def _spans(code: CodeType) -> tuple[tuple[int, int], ...]:
+    """The loops of ``code`` as (first, last) offsets: each backward jump closes one."""
+    entry = _LOOPS.get(id(code))
+    if entry is None:
+        spans = tuple(
+            (ins.argval, ins.offset)
+            for ins in dis.get_instructions(code)
+            if ins.opcode in _JUMPS and isinstance(ins.argval, int) and ins.argval <= ins.offset
+        )
+        entry = _LOOPS[id(code)] = (code, spans)
+    return entry[1]
+
+
+def _loop_of(frame: FrameType | None) -> Loop | None:
+    """The outermost loop of the user's code running ``frame``'s current line, or None.
+
+    Goes out from the user's frame through its callers, passing the engine's own frames (a
+    module's ``forward`` runs under ``nn.Module.__call__``, called from the training loop, so
+    it is in that loop), up to the script's module level or a library's frame (pytest's).
+    """
+    found: Loop | None = None
+    f = frame
+    while f is not None:
+        code = f.f_code
+        if f is not frame:
+            if code.co_filename.startswith(_LIBRARY):
+                break
+            if code.co_filename.startswith(_ENGINE_DIR):
+                f = f.f_back
+                continue
+        lasti = f.f_lasti
+        outer = None
+        for first, last in _spans(code):
+            if first <= lasti <= last and (outer is None or first < outer):
+                outer = first
+        if outer is not None:
+            key = (id(code), outer)
+            found = _LOOP_OBJECTS.get(key)
+            if found is None:
+                found = _LOOP_OBJECTS[key] = Loop(code, outer)
+        if code.co_name == "<module>":
+            break
+        f = f.f_back
+    return found
 
 
 def _leaf_name(t: Tensor, frame: FrameType | None) -> str:
@@ -355,6 +461,7 @@ class _Site:
         "flops",
         "cpu",
         "grad",
+        "loop",
     )
 
     def __init__(
@@ -371,6 +478,7 @@ class _Site:
         self.op, self.name, self.dev, self.sig, self.attrs = op, name, dev, sig, attrs
         self.grad = MODE.enabled  # ops made under torch.no_grad() are scoped "no_grad"
         self.site, line, source = _site(frame)
+        self.loop = _loop_of(frame)
         in_shapes, shape = _shape(op, args, kwargs)
         self.shape = list(shape) if shape is not None else []
         self.dtype = _out_dtype(op, args)
@@ -515,9 +623,9 @@ def traced(
     info = _site_info(frame, op, name, args, attrs, dev)
     site = info.site
     st = STATE
-    if st.graph is None or site == st.first_site:
-        _enter(site)
-    elif not st.left_first:
+    if st.graph is None or site == st.first_site or info.loop is not st.loop:
+        _enter(site, info.loop)
+    elif not st.left_first and _elsewhere(site):
         st.left_first = True
     if dev not in st.devices:
         st.devices.add(dev)

@@ -170,3 +170,46 @@ def test_item_reports_a_metric_named_as_the_line_names_it():
         loss_again = (x * 2.0).sum().item()  # noqa: F841 - another name, another metric
     metrics = [(e["name"], e["value"]) for e in events if e["kind"] == "metric"]
     assert metrics == [("loss", loss), ("total", 9.0), ("loss_again", 6.0)]
+
+
+def test_set_up_before_the_loop_joins_the_first_iteration_and_a_later_loop_has_its_own():
+    x = torch.linspace(-1.0, 1.0, 8)
+    with recording() as events:
+        torch.new_iteration()
+        y = torch.sin(x)  # set-up: runs once, before the loop
+        xx = x.unsqueeze(-1)
+        w = torch.zeros(1, requires_grad=True)
+        for _t in range(4):  # training: its turns are the iterations
+            y_pred = (xx * w).squeeze(-1)
+            loss = (y_pred - y).pow(2).sum()
+            loss.backward()
+        with torch.no_grad():
+            for _t in range(3):  # evaluation: a loop of its own
+                y_pred = (xx * w).squeeze(-1)
+                (y_pred - y).pow(2).sum()
+        torch.new_iteration()
+    started = [e["iteration"] for e in events if e["kind"] == "iteration_started"]
+    assert len(started) == 4 + 3, started
+    first = next(e["graph"] for e in events if e["kind"] == "graph_created")
+    ops = [e["op"] for e in events if e["kind"] == "node_created" and e["graph"] == first]
+    assert ops[:3] == ["Leaf", "Sin", "ExpandDims"], "the set-up is drawn in the first iteration"
+    losses = [e for e in events if e["kind"] == "metric" and e["name"] == "loss"]
+    assert len(losses) == 4, "one loss per turn of the training loop"
+
+
+def _double(t):
+    return t * 2.0  # an op on a line of its own, between the two of the caller's line
+
+
+def test_two_ops_of_one_line_with_a_call_between_start_one_iteration():
+    x = torch.randn(4, 5)
+    w1 = torch.randn(5, 3, requires_grad=True)
+    w2 = torch.randn(3, 2, requires_grad=True)
+    with recording() as events:
+        torch.new_iteration()
+        for _t in range(3):
+            y_pred = _double(x.mm(w1)).mm(w2)  # P4's relu(x.mm(w1)).mm(w2)
+            loss = y_pred.pow(2).sum()
+            loss.backward()
+        torch.new_iteration()
+    assert sum(e["kind"] == "iteration_started" for e in events) == 3
