@@ -47,3 +47,19 @@ def test_a_tensorflow_only_run_reports_its_last_session_run() -> None:
     runner = SimpleNamespace(running=False, paused=False, speed="lecture", skimmed=0)
     text = status_text(state, runner, "cpu")  # type: ignore[arg-type]
     assert "last Session.run 2.00ms" in text and "iteration" not in text, text
+
+
+def test_the_status_counts_the_session_run_under_way_and_every_skimmed_one() -> None:
+    from types import SimpleNamespace
+
+    from tui.view.captions import status_text
+    from tui.view.model import GraphModel
+    from tui.view.state import ViewState
+
+    state = ViewState()
+    graph = state.graphs["static"] = GraphModel("static:0", "static")
+    runner = SimpleNamespace(running=True, paused=False, speed="lecture", skimmed=0)
+    graph.runs, state.iteration["static"] = 2, 1  # run 2 under way, run 1 finished
+    assert "static runs 2" in status_text(state, runner, "cpu"), "the run under way counts"
+    graph.runs, state.iteration["static"] = 3, 480  # full speed: skimmed runs send no start
+    assert "static runs 480" in status_text(state, runner, "cpu"), "every finished run counts"

@@ -184,7 +184,8 @@ def status_text(
     last = state.devices[device].iterations.get(timed)
     if "static" in ran or not ran:  # a one-sided scene counts only the side that runs
         static = state.graphs["static"]  # the run under way counts, as "iteration n" does
-        runs = static.runs if static is not None else 0
+        runs = max(static.runs if static is not None else 0, state.iteration["static"])
+        # (a skimmed run sends no run_started: at full speed the finished ones are counted)
         parts.append(
             tr("status.run_short", lang, n=runs)
             if narrow
