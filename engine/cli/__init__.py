@@ -2,7 +2,9 @@
 
 Each subcommand is one module with ``add_parser(subparsers)`` and ``main(args) -> int``.
 Exit codes: 0 done, 1 the user's script (or scene) raised, 2 a usage mistake (missing file,
-unknown scene, unreadable trace, no GPU): always one line on stderr, never a traceback.
+unknown scene, unreadable trace, no GPU): always one line on stderr, never a traceback; a
+script's own ``sys.exit(n)`` gives n, a ``KeyboardInterrupt`` 130. Output into a pipe closed
+early (``| head``) ends the command quietly, exit code 141 (as a shell reports SIGPIPE).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from engine.cli import api, bench, run, scenes, trace
-from engine.cli.common import OneLineParser, UsageError, fail
+from engine.cli.common import OneLineParser, UsageError, closed_pipe, fail
 
 __all__ = ["main", "build_parser"]
 
@@ -46,3 +48,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail(str(e), e.code)
     except KeyboardInterrupt:
         return fail("interrupted", 130)
+    except BrokenPipeError:
+        return closed_pipe()

@@ -24,6 +24,7 @@ import engine
 from engine.cli.aliases import ALIASES, framework_aliases
 from engine.cli.common import UsageError, note
 from engine.events import STREAM
+from engine.trace_text import safe_text
 
 ENGINE_DIR = str(Path(engine.__file__).resolve().parent) + os.sep
 
@@ -208,6 +209,59 @@ class _LoopBound(ast.NodeTransformer):
 
     def visit_ClassDef(self, node: ast.ClassDef) -> ast.ClassDef:
         return node
+
+
+# ------------------------------------------------------------------ how a script ended
+
+
+def script_ending(exc: BaseException, program: Program) -> dict[str, Any] | None:
+    """How a program that raised ``exc`` ended, as the payload of an ``error`` event; None
+    for a clean end (``sys.exit()``, ``sys.exit(0)``).
+
+    Its ``exit_code`` is what ``python SCRIPT.py`` would exit with: ``sys.exit(3)`` gives 3,
+    ``sys.exit("fatal")`` 1 (and the message "fatal"), a ``KeyboardInterrupt`` the script
+    raised 130, any other exception 1. A script that raised carries its ``traceback`` (engine
+    frames hidden). Texts are made safe to show (:func:`engine.trace_text.safe_text`).
+
+    Args:
+        exc: what ended the program (not the engine's own ``Stopped``).
+        program: the program it ended.
+    """
+    code = exit_code(exc)
+    if isinstance(exc, SystemExit):
+        if code == 0 and not isinstance(exc.code, str):
+            return None
+        if isinstance(exc.code, int):  # bool included, as Python takes it
+            message = f"{safe_text(program.label)} called sys.exit({exc.code!r})"
+        else:
+            message = safe_text(exc.code, multiline=True)
+        return {
+            "type": "SystemExit",
+            "message": message,
+            "exit_code": code,
+            "label": safe_text(program.label),
+        }
+    return {
+        "type": type(exc).__name__,
+        "message": safe_text(exc, multiline=True)
+        or ("interrupted" if isinstance(exc, KeyboardInterrupt) else ""),
+        "traceback": safe_text(user_traceback(exc, program.filename), multiline=True),
+        "label": safe_text(program.label),
+        "exit_code": code,
+    }
+
+
+def exit_code(exc: BaseException) -> int:
+    """The exit code Python gives a script that ends by raising ``exc``."""
+    if isinstance(exc, SystemExit):
+        if exc.code is None:
+            return 0
+        if isinstance(exc.code, int):
+            return int(exc.code) & 0xFF  # what the operating system keeps
+        return 1  # sys.exit("message"): Python prints the message, exits 1
+    if isinstance(exc, KeyboardInterrupt):
+        return 130  # 128 + SIGINT, as a shell reports Python's own interrupt
+    return 1
 
 
 # ------------------------------------------------------------------ tracebacks

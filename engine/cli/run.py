@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from engine.cli.common import UsageError, note, positive_int
-from engine.cli.program import Program, load_scene, load_script, user_traceback
+from engine.cli.program import Program, exit_code, load_scene, load_script, script_ending
 from engine.cli.stats import Stats, format_tables
 from engine.events import STREAM, Event, Stopped, TraceWriter
+from engine.trace_text import safe_text
 
 
 def add_parser(sub: Any) -> None:
@@ -83,17 +84,22 @@ def execute(program: Program, device: str, trace: str | None, chrome: str | None
             stack.callback(STREAM.subscribe(writer))
         try:
             program.run()
-        except SystemExit as e:  # the script's own sys.exit(...)
-            code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-            if not isinstance(e.code, (int, type(None))):
-                print(e.code, file=sys.stderr)
-        except (KeyboardInterrupt, Stopped):
-            note(f"{program.label}: interrupted")
+        except Stopped:
+            note(f"{safe_text(program.label)}: interrupted")
             code = 130
-        except Exception as e:
-            sys.stderr.write(user_traceback(e, program.filename))
-            note(f"{program.label} raised {type(e).__name__}")
-            code = 1
+        except BrokenPipeError:  # the script printed into a closed pipe (| head): stop quietly
+            raise
+        except BaseException as e:  # the script's own sys.exit(...), KeyboardInterrupt, error
+            ending = script_ending(e, program)
+            code = exit_code(e)
+            if ending is not None:
+                if STREAM.active:  # the trace says how the script ended
+                    STREAM.emit("error", **ending)
+                if "traceback" in ending:
+                    sys.stderr.write(ending["traceback"])
+                    note(f"{safe_text(program.label)} raised {ending['type']}")
+                elif not isinstance(e, SystemExit) or not isinstance(e.code, int):
+                    print(ending["message"], file=sys.stderr)
     if chrome:
         from engine.chrome import write_chrome_trace
 
