@@ -63,8 +63,8 @@ in ``engine/static/api.py``.
 
 from __future__ import annotations
 
-from . import fused, inplace, linalg, math, relu, softmax, views  # noqa: F401  (records)
-from . import tf_extra  # noqa: F401  (TensorFlow-only records)
+# the modules of records (tf_extra: TensorFlow-only ones); importing them registers them
+from . import fused, inplace, linalg, math, relu, softmax, tf_extra, views  # noqa: F401
 from .fused import bind_fused_elementwise, fused_elementwise
 from .linalg import unbroadcast
 from .math import ufunc_out
