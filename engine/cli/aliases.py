@@ -8,7 +8,9 @@ the 2017 slides: ``from keras.models import Sequential``, ``from keras.layers.co
 Dense``) names ``engine.static.keras``. The names are put in ``sys.modules`` (and a finder
 resolves any other ``torch.*`` name to the engine's object of the same path), so the script
 gets the very module objects the engine uses; afterwards every alias is removed and whatever
-was there before is put back. A framework module the engine does not have fails to import
+was there before is put back (and the PyTorch 0.1 mode a script may have turned on by
+importing ``Variable`` from ``torch.autograd``, :mod:`engine.eager.legacy`, is off again). A
+framework module the engine does not have fails to import
 with one line naming it: ``cgviz: tensorflow.contrib.rnn is not supported by the engine (see
 'python -m engine api')``.
 """
@@ -160,9 +162,15 @@ def framework_aliases(aliases: dict[str, str] | None = None) -> Iterator[dict[st
                 put(f"{framework}.{sub}", obj)
     finder = _AliasFinder(installed)
     sys.meta_path.insert(0, finder)
+    # a script that takes torch.autograd.Variable gets the PyTorch 0.1 idioms, for its run only
+    legacy = sys.modules.get("engine.eager.legacy") if "torch" in installed else None
+    if legacy is not None:
+        legacy.arm()
     try:
         yield installed
     finally:
+        if legacy is not None:
+            legacy.disarm()
         sys.meta_path.remove(finder)
         for name in finder.added:
             saved.setdefault(name, _MISSING)

@@ -11,12 +11,14 @@ again at the line that created the first op of the current graph (the loop came 
 Choices where PyTorch changed between the lecture's editions:
 
 * ``if w1.grad:`` (P3, 2017) behaves as in modern PyTorch: falsy while the grad is None, then
-  ``RuntimeError: Boolean value of Tensor with more than one value is ambiguous``. Write
-  ``if w1.grad is not None:``.
+  ``RuntimeError: Boolean value of Tensor with more than one value is ambiguous``; and
+  ``w1.grad.data.zero_()`` before the first backward fails on the None gradient.
 * Legacy Functions (P4, 2017: instance ``forward(self, x)``, called as ``ReLU()(x)``) raise
   modern PyTorch's ``RuntimeError: Legacy autograd function with non-static forward method is
-  deprecated...``. ``set_legacy(True)`` is the explicit compatibility switch that runs them the
-  2017 way (``self.save_for_backward`` / ``self.saved_tensors``).
+  deprecated...``.
+* A script that imports ``Variable`` from ``torch.autograd`` (as the 2017 slides do) runs in a
+  PyTorch 0.1 mode that accepts exactly those idioms and says so once on stderr
+  (:mod:`engine.eager.legacy`); ``set_legacy(True)`` turns that mode on explicitly.
 * ``Variable(t, requires_grad=...)`` returns a tensor; ``.data`` is its storage without autograd.
 * ``.cuda()`` / ``.type(torch.cuda.FloatTensor)`` without a usable GPU raise
   ``engine.devices.DeviceError`` (a RuntimeError) saying why: no cupy, no driver, no device.
@@ -28,7 +30,7 @@ from __future__ import annotations
 
 import builtins
 
-from engine.eager import autograd, cuda, nn, optim, types, utils
+from engine.eager import autograd, cuda, legacy, nn, optim, types, utils
 from engine.eager.api import (
     add,
     argmax,
@@ -65,7 +67,6 @@ from engine.eager.api import (
     tanh,
     unsqueeze,
 )
-from engine.eager.autograd import Variable
 from engine.eager.factory import (
     arange,
     empty,
@@ -92,7 +93,6 @@ from engine.eager.factory import (
     zeros,
     zeros_like,
 )
-from engine.eager.function import LEGACY
 from engine.eager.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from engine.eager.shaping import cat, stack
 from engine.eager.tensor import Size, Tensor
@@ -114,6 +114,7 @@ from engine.eager.types import (
     long,
     uint8,
 )
+from engine.eager.variable import Variable
 
 FloatTensor = CPU_TYPES["FloatTensor"]
 DoubleTensor = CPU_TYPES["DoubleTensor"]
@@ -125,8 +126,9 @@ BoolTensor = CPU_TYPES["BoolTensor"]
 
 
 def set_legacy(enabled: builtins.bool = True) -> None:
-    """The explicit 2017 compatibility switch: legacy instance-style autograd Functions run."""
-    LEGACY[0] = enabled
+    """The explicit switch of the PyTorch 0.1 mode (:mod:`engine.eager.legacy`): ``if w.grad:``,
+    zero gradients of new Variables and instance-style autograd Functions (no notice)."""
+    legacy.ACTIVE[0] = enabled
 
 
 def get_default_dtype() -> dtype:

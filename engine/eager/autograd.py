@@ -1,21 +1,26 @@
 """``torch.autograd``: ``Function``, ``Variable`` (the 2017 shim), ``backward``, grad modes.
 
 ``Variable(t, requires_grad=...)`` returns a tensor, as PyTorch 0.4 merged the two; ``.data``
-is the tensor's storage without autograd.
+is the tensor's storage without autograd. A script that takes ``Variable`` from here (``from
+torch.autograd import Variable``, the 2017 slides' import) runs with the PyTorch 0.1 idioms
+accepted (:mod:`engine.eager.legacy`); so ``Variable`` is handed out by the module's
+``__getattr__``, which sees who asks.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Any
 
+from engine.eager import legacy, variable
 from engine.eager.function import Function, FunctionCtx
 from engine.eager.grad_mode import enable_grad, no_grad, set_grad_enabled
-from engine.eager.tensor import Tensor, _new
 
 __all__ = [
     "Function",
     "FunctionCtx",
-    "Variable",
+    "Variable",  # noqa: F822 - handed out by __getattr__, below
     "backward",
     "enable_grad",
     "no_grad",
@@ -24,13 +29,16 @@ __all__ = [
 ]
 
 
-def Variable(data: Tensor, requires_grad: bool = False, volatile: bool = False) -> Tensor:  # noqa: N802
-    """The 2017 wrapper: a tensor sharing ``data``'s storage, tracked when ``requires_grad``."""
-    if not isinstance(data, Tensor):
-        raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
-    t = _new(data.array, data._dev, requires_grad=bool(requires_grad))
-    t._vc = data._vc
-    return t
+_ENGINE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def __getattr__(name: str) -> Any:
+    """``Variable``, taken by a script's code (not the engine's), turns the 0.1 mode on."""
+    if name == "Variable":
+        if not sys._getframe(1).f_code.co_filename.startswith(_ENGINE):
+            legacy.requested()
+        return variable.Variable
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None) -> None:

@@ -3,8 +3,8 @@
 The 2018 style is supported: ``@staticmethod forward(ctx, ...)`` / ``backward(ctx, *grads)``,
 ``ctx.save_for_backward`` / ``ctx.saved_tensors`` (version-checked), ``ctx.needs_input_grad``,
 and ``MyReLU.apply(x)``. The 2017 style (instance ``forward(self, x)`` called as ``ReLU()(x)``)
-raises PyTorch's own error for it, unless ``engine.eager.set_legacy(True)`` turns on the
-compatibility switch.
+raises PyTorch's own error for it, unless the PyTorch 0.1 mode is on (:mod:`engine.eager.legacy`:
+a script that imports ``Variable`` from ``torch.autograd``, or ``engine.eager.set_legacy(True)``).
 """
 
 from __future__ import annotations
@@ -12,13 +12,11 @@ from __future__ import annotations
 from typing import Any, Union
 
 from engine.devices import Device
-from engine.eager import errors
+from engine.eager import errors, legacy
 from engine.eager.grad_mode import MODE, no_grad
 from engine.eager.graph import Node
 from engine.eager.tensor import Tensor, _new
 from engine.eager.types import type_name
-
-LEGACY = [False]
 
 
 class FunctionCtx:
@@ -89,12 +87,12 @@ class Function:
         self._legacy_ctx = FunctionCtx()
 
     def __call__(self, *args: Any) -> Any:
-        if not LEGACY[0]:
+        if not legacy.ACTIVE[0]:
             errors.fail(errors.LEGACY_FUNCTION)
         return _call(type(self), self, self._legacy_ctx, args, legacy=True)
 
     def save_for_backward(self, *tensors: Tensor) -> None:
-        """2017 style (compatibility switch only)."""
+        """2017 style (the PyTorch 0.1 mode only)."""
         self._legacy_ctx.save_for_backward(*tensors)
 
     @property

@@ -14,7 +14,7 @@ import numpy as np
 import engine.eager.tensor as core
 from engine import ops
 from engine.devices import CPU, Device
-from engine.eager import errors, metrics, tracing, types
+from engine.eager import errors, legacy, metrics, tracing, types
 from engine.eager.fields import TensorFields
 from engine.eager.grad_mode import MODE
 from engine.eager.graph import CopyNode
@@ -36,6 +36,8 @@ class Host(TensorFields):
 
     def __bool__(self) -> bool:
         if self.array.size != 1:
+            if legacy.ACTIVE[0] and self.array.ndim:  # PyTorch 0.1: true when not empty
+                return bool(self.array.shape[0])
             errors.fail(errors.BOOL_AMBIGUOUS)
         return bool(self.item())
 
