@@ -131,5 +131,6 @@ def test_data_scene_has_three_parts_each_with_its_source():
         for e in events
         if e["kind"] in ("data", "iteration_started", "iteration_finished")
     ]
+    assert {"data", "iteration_started", "iteration_finished"} <= set(order), order
     for a, b in zip(order, order[1:], strict=False):
         assert not (a == "iteration_started" and b == "data"), "a wait inside an iteration"

@@ -45,6 +45,7 @@ def test_slow_motion_never_shows_in_an_op(monkeypatch: pytest.MonkeyPatch, scene
     finished = [e for e in seen if e["kind"] == "node_finished" and e.get("dur_ns")]
     assert clock.now > 0, "the pacer never paused: the check would prove nothing"
     ops = {e.get("op") for e in seen if e["kind"] == "node_finished"}
+    assert ops, f"{scene}: no op ran: the check would prove nothing"
     if scene == "loops":
         assert ops & {"While", "Foldl", "foldl"}, f"no loop op ran: {sorted(ops)}"
     slow = {(e.get("op"), e["dur_ns"]) for e in finished}

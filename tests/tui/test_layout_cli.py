@@ -244,5 +244,7 @@ async def test_the_pane_size_is_the_apps() -> None:
             await pilot.pause()
             rooms = pane_room(*size, scene_sides("two-layer", scene), f"{title}  ·  {caption}")
             assert tuple(app.static_graph.size) == rooms["static"], size
+            # under 100 columns one graph pane at a time (the static one first)
+            assert app.eager_graph.display == (size[0] >= 100), size
             if app.eager_graph.display:
                 assert tuple(app.eager_graph.size) == rooms["eager"], size
