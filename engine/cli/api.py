@@ -83,6 +83,29 @@ def _foreign(value: Any, package: str) -> bool:
     )
 
 
+def _public(owner: Any) -> list[str]:
+    """The public names of a module or namespace: its ``__all__`` where it has one; else, for a
+    module, what it defines itself (no imported helper: ``models`` importing ``optimizers as
+    kopt``, ``typing.TYPE_CHECKING``), and for a namespace, all it holds."""
+    names = getattr(owner, "__all__", None)
+    if names is not None:
+        return list(names)
+    public = [n for n in vars(owner) if not n.startswith("_")]
+    if not isinstance(owner, types.ModuleType):
+        return public
+    return [n for n in public if n != "TYPE_CHECKING" and _defined_in(owner, vars(owner)[n])]
+
+
+def _defined_in(module: types.ModuleType, value: Any) -> bool:
+    """Whether ``value`` belongs to ``module``: its own submodule, a function or class it
+    defines, or a plain value (a constant, a legacy tensor type)."""
+    if isinstance(value, types.ModuleType):
+        return value.__name__.rpartition(".")[0] == module.__name__
+    if inspect.isclass(value) or inspect.isfunction(value):
+        return bool(value.__module__ == module.__name__)
+    return True
+
+
 def walk(framework: str) -> dict[str, list[str]]:
     """``{dotted owner: [public names]}`` for the front end of ``framework``: its modules and
     namespaces, and the classes with members of their own (``torch.Tensor``)."""
@@ -98,9 +121,8 @@ def walk(framework: str) -> dict[str, list[str]]:
         if id(owner) in seen:
             return
         seen.add(id(owner))
-        public = getattr(owner, "__all__", None) or [n for n in vars(owner) if not n[:1] == "_"]
         names = []
-        for name in sorted(public):
+        for name in sorted(_public(owner)):
             value = getattr(owner, name, None)
             if isinstance(value, types.ModuleType):
                 if value.__name__.startswith(package):
@@ -116,7 +138,8 @@ def walk(framework: str) -> dict[str, list[str]]:
                 if members and id(value) not in seen:
                     seen.add(id(value))
                     listing[f"{path}.{name}"] = members
-        listing[path] = names
+        if names:  # (a package of modules only, ``torch.utils``, has no names of its own)
+            listing[path] = names
 
     visit(front, framework)
     return dict(sorted(listing.items()))
@@ -154,9 +177,7 @@ def _paths() -> dict[int, str]:
             if id(owner) in out:
                 continue
             out[id(owner)] = path
-            for name in getattr(owner, "__all__", None) or list(vars(owner)):
-                if name.startswith("_"):
-                    continue
+            for name in _public(owner):
                 value = getattr(owner, name, None)
                 inside = isinstance(value, types.ModuleType) and value.__name__.startswith(package)
                 if inside or isinstance(value, types.SimpleNamespace):

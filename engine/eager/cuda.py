@@ -5,6 +5,19 @@ from __future__ import annotations
 from engine import devices
 from engine.eager.types import CUDA_TYPES
 
+__all__ = [
+    "BoolTensor",
+    "ByteTensor",
+    "DoubleTensor",
+    "FloatTensor",
+    "HalfTensor",
+    "IntTensor",
+    "LongTensor",
+    "device_count",
+    "is_available",
+    "synchronize",
+]
+
 FloatTensor = CUDA_TYPES["FloatTensor"]
 DoubleTensor = CUDA_TYPES["DoubleTensor"]
 HalfTensor = CUDA_TYPES["HalfTensor"]

@@ -11,6 +11,14 @@ from engine.eager.factory import full_like, zeros_like
 from engine.eager.grad_mode import no_grad
 from engine.eager.tensor import Tensor
 
+__all__ = [
+    "Adagrad",
+    "Adam",
+    "Optimizer",
+    "RMSprop",
+    "SGD",
+]
+
 
 class Optimizer:
     """Holds parameter groups (``param_groups``) and per-parameter ``state``."""

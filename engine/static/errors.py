@@ -15,6 +15,27 @@ from .shapes import Dims, fmt
 if TYPE_CHECKING:
     from .graph import Operation
 
+__all__ = [
+    "CANCELLED",
+    "CancelledError",
+    "FAILED_PRECONDITION",
+    "FailedPreconditionError",
+    "INTERNAL",
+    "INVALID_ARGUMENT",
+    "InternalError",
+    "InvalidArgumentError",
+    "NOT_FOUND",
+    "NotFoundError",
+    "OK",
+    "OUT_OF_RANGE",
+    "OpError",
+    "OutOfRangeError",
+    "UNIMPLEMENTED",
+    "UNKNOWN",
+    "UnimplementedError",
+    "UnknownError",
+]
+
 OK, CANCELLED, UNKNOWN, INVALID_ARGUMENT = 0, 1, 2, 3
 NOT_FOUND, FAILED_PRECONDITION, OUT_OF_RANGE, UNIMPLEMENTED, INTERNAL = 5, 9, 11, 12, 13
 

@@ -10,6 +10,21 @@ from engine import ops
 from engine.eager import errors
 from engine.eager.tensor import Tensor, _binary, _fail_op, apply
 
+__all__ = [
+    "cross_entropy",
+    "dropout",
+    "linear",
+    "log_softmax",
+    "mse_loss",
+    "nll_loss",
+    "relu",
+    "sigmoid",
+    "smooth_l1_loss",
+    "softmax",
+    "softplus",
+    "tanh",
+]
+
 
 def relu(x: Tensor, inplace: bool = False) -> Tensor:
     return x.relu()

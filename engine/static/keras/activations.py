@@ -9,6 +9,16 @@ from .. import api, nn_ops
 from ..graph import Tensor
 from ..namespace import missing_names
 
+__all__ = [
+    "get",
+    "linear",
+    "relu",
+    "sigmoid",
+    "softmax",
+    "softplus",
+    "tanh",
+]
+
 
 def relu(x: Any) -> Tensor:
     """``max(x, 0)`` (``Relu``)."""

@@ -16,6 +16,17 @@ from ..namespace import missing_names
 from ..session import Session
 from ..variables import Variable, variables_initializer
 
+__all__ = [
+    "clear_session",
+    "eval",
+    "floatx",
+    "get_session",
+    "get_value",
+    "learning_phase",
+    "placeholder",
+    "set_session",
+]
+
 _SESSIONS: dict[int, tuple[Graph, Session]] = {}
 _INITIALISED: dict[int, set[int]] = {}
 _PHASES: dict[int, Tensor] = {}

@@ -21,6 +21,13 @@ from ..variables import Variable
 from . import activations
 from .backend import learning_phase
 
+__all__ = [
+    "Activation",
+    "Dense",
+    "Dropout",
+    "Layer",
+]
+
 _LAYER_ARGS = frozenset(
     {"input_shape", "input_dim", "batch_input_shape", "batch_size", "name", "trainable", "dtype"}
 )

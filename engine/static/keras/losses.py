@@ -15,6 +15,19 @@ from .. import dtypes as dt
 from ..graph import Tensor
 from ..namespace import missing_names
 
+__all__ = [
+    "MAE",
+    "MSE",
+    "binary_crossentropy",
+    "categorical_crossentropy",
+    "get",
+    "mae",
+    "mean_absolute_error",
+    "mean_squared_error",
+    "mse",
+    "sparse_categorical_crossentropy",
+]
+
 EPSILON = 1e-7
 """Probabilities are clipped to [EPSILON, 1 - EPSILON] before their log."""
 

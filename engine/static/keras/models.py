@@ -27,6 +27,11 @@ from . import backend, losses
 from . import optimizers as kopt
 from .layers import Layer
 
+__all__ = [
+    "History",
+    "Sequential",
+]
+
 
 class History:
     """What ``fit`` returns: ``history`` maps each metric (``loss``, ``acc``, ``val_loss``) to

@@ -14,6 +14,19 @@ from typing import Any
 from .. import optimizers as tfo
 from ..namespace import missing_names
 
+__all__ = [
+    "Adagrad",
+    "Adam",
+    "Optimizer",
+    "RMSprop",
+    "SGD",
+    "adagrad",
+    "adam",
+    "get",
+    "rmsprop",
+    "sgd",
+]
+
 _UNSET = object()
 
 

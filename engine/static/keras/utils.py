@@ -8,6 +8,10 @@ import numpy as np
 
 from ..namespace import missing_names
 
+__all__ = [
+    "to_categorical",
+]
+
 
 def to_categorical(y: Any, num_classes: int | None = None, dtype: str = "float32") -> np.ndarray:
     """One-hot rows for the class indices ``y`` (``num_classes``: max + 1 by default)."""

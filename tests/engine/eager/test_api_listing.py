@@ -3,9 +3,12 @@ one-line message for a name the engine lacks."""
 
 from __future__ import annotations
 
+import importlib
+import types
+
 import engine.eager as torch
 from engine.cli import api, main
-from engine.cli.aliases import framework_aliases
+from engine.cli.aliases import ALIASES, framework_aliases
 
 HINT = "is not supported by the engine (see 'python -m engine api')"
 
@@ -69,3 +72,63 @@ def test_other_errors_are_left_alone():
 
     assert message(lambda: Mine().missing) is None
     assert message(lambda: exec("import no_such_module_here", {})) is None
+
+
+def _owner(path: str) -> object:
+    """The module, namespace or class a heading of the listing names."""
+    framework, *rest = path.split(".")
+    obj: object = importlib.import_module(ALIASES[framework])
+    for part in rest:
+        obj = getattr(obj, part)
+    return obj
+
+
+def test_every_module_listed_says_what_is_public():
+    for framework in ALIASES:
+        for owner in api.walk(framework):
+            obj = _owner(owner)
+            if isinstance(obj, types.ModuleType):
+                assert isinstance(getattr(obj, "__all__", None), list), (
+                    f"{owner} ({obj.__name__}) has no __all__: its imports would be listed"
+                )
+
+
+def test_no_helper_import_is_listed():
+    seen = {
+        f"{owner}.{name}"
+        for framework in ALIASES
+        for owner, names in api.walk(framework).items()
+        for name in ["", *names]
+    }
+    for helper in [
+        "keras.models.kopt",  # `from . import optimizers as kopt`
+        "keras.models.Layer",
+        "keras.layers.learning_phase",
+        "tensorflow.keras.activations.api",
+        "tensorflow.keras.losses.array_ops",
+        "tensorflow.errors.TYPE_CHECKING",
+        "tensorflow.errors.fmt",
+        "torch.nn.functional.errors",
+        "torch.nn.functional.Tensor",
+        "torch.optim.zeros_like",
+        "torch.optim.no_grad",
+        "torch.cuda.CUDA_TYPES",
+    ]:
+        leaked = [p for p in seen if p == helper or p.startswith(helper + ".")]
+        assert not leaked, f"{helper} is a helper import, not an API name: {leaked[:3]}"
+
+
+def test_a_module_without_all_lists_only_what_it_defines(monkeypatch):
+    extra = types.ModuleType("engine.eager.nn.extra")
+    exec(  # noqa: S102 - a module's source, as a file would hold it
+        "from typing import TYPE_CHECKING\n"
+        "from engine.eager import errors\n"
+        "from engine.eager.factory import zeros_like\n"
+        "import engine.eager.optim as optimizers\n"
+        "LIMIT = 3\n"
+        "def gelu(x):\n    return x\n",
+        extra.__dict__,
+    )
+    monkeypatch.setattr(torch.nn, "extra", extra, raising=False)
+    monkeypatch.setattr(torch.nn, "__all__", [*torch.nn.__all__, "extra"])
+    assert api.walk("torch")["torch.nn.extra"] == ["LIMIT", "gelu"]
