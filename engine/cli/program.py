@@ -132,7 +132,15 @@ def load_script(path_text: str, device: str, iterations: int | None) -> Program:
                         note(f"'import {framework}' resolves to {target} for this script")
                     else:
                         note(f"'import {framework}' cannot resolve: {target} does not import")
-                exec(code, namespace)  # noqa: S102 - running the user's script is the point
+                try:
+                    exec(code, namespace)  # noqa: S102 - running the user's script is the point
+                except (AttributeError, ImportError) as e:  # a framework name the engine lacks:
+                    from engine.cli.api import unsupported_message  # one line, no traceback
+
+                    if (missing := unsupported_message(e, filename)) is None:
+                        raise
+                    note(missing)
+                    raise SystemExit(1) from None
             from engine.scenes import end_eager_iteration
 
             end_eager_iteration()
@@ -303,7 +311,12 @@ def _internal(filename: str) -> bool:
 
 
 class _Printed(io.TextIOBase):
-    """A text stream that emits each finished line as an ``output`` event."""
+    """A text stream that emits each finished line as an ``output`` event.
+
+    A line is sent as a terminal would leave it, and safe to show: a carriage return keeps
+    what was written after it (a progress bar's last state), control characters are made
+    visible (a script's colour codes or title sequences are text in the UI and in a trace).
+    """
 
     def __init__(self, stream: str) -> None:
         self.stream, self._part = stream, ""
@@ -314,13 +327,21 @@ class _Printed(io.TextIOBase):
     def write(self, text: str) -> int:
         *lines, self._part = (self._part + text).split("\n")
         for line in lines:
-            STREAM.emit("output", text=line, stream=self.stream)
+            STREAM.emit("output", text=_as_shown(line), stream=self.stream)
         return len(text)
 
     def flush(self) -> None:
         if self._part:
-            STREAM.emit("output", text=self._part, stream=self.stream)
+            STREAM.emit("output", text=_as_shown(self._part), stream=self.stream)
             self._part = ""
+
+
+def _as_shown(line: str) -> str:
+    """One printed line as a terminal leaves it (after its last carriage return), made safe."""
+    line = line.rstrip("\r")
+    if "\r" in line:
+        line = line.rsplit("\r", 1)[1]
+    return safe_text(line, multiline=True)
 
 
 @contextlib.contextmanager
