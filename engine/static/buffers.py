@@ -18,7 +18,7 @@ Variables are never written to: only buffers the plan owns are.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from sys import getrefcount
 from typing import TYPE_CHECKING, Any
 
@@ -70,9 +70,22 @@ def concrete_shapes(
     return shapes
 
 
-def assign(plan: Plan, feed_shapes: Sequence[tuple[int, ...]] | None) -> None:
+def assign(
+    plan: Plan,
+    feed_shapes: Sequence[tuple[int, ...]] | None,
+    before: Callable[[int, int], bool] | None = None,
+) -> None:
     """Give every eligible run node of ``plan`` its buffer: sets ``node.fast`` (the kernel
-    bound to write into it) and ``plan.buffers`` (the arrays, allocated here)."""
+    bound to write into it) and ``plan.buffers`` (the arrays, allocated here).
+
+    Args:
+        plan: the bound plan.
+        feed_shapes: the fed values' shapes (buffers are sized from them).
+        before: for a parallel plan, ``before(j, i)``: kernel node ``j`` (an index into the
+            plan's kernel nodes) surely finished when node ``i`` starts. A buffer then passes
+            to a node only when every node that wrote or read it before surely finished; the
+            plan run in order can always reuse it (None).
+    """
     shapes = concrete_shapes(plan, feed_shapes)
     running = [n for n in plan.nodes if n.kind in ("run", "unpack", "transfer")]
     roots: dict[int, frozenset[int]] = {}
@@ -85,15 +98,22 @@ def assign(plan: Plan, feed_shapes: Sequence[tuple[int, ...]] | None) -> None:
     for s in plan.output_slots:
         escapes |= roots.get(s, {s})
     last: dict[int, int] = {}
+    users: dict[int, set[int]] = {}  # slot -> the nodes that wrote or read it (views too)
     for i, node in enumerate(running):
+        users.setdefault(node.out, set()).add(i)
         for s in node.ins:
             for r in roots.get(s, ()):
                 last[r] = i
+                users.setdefault(r, set()).add(i)
         if node.op.type in ESCAPING:
             for s in node.ins:
                 escapes |= roots.get(s, set())
-    pool: dict[tuple[tuple[int, ...], Any], list[int]] = {}
+    pool: dict[tuple[tuple[int, ...], Any], list[tuple[int, set[int]]]] = {}
     held: dict[int, int] = {}  # slot (a buffer's root) -> buffer index
+
+    def done(past: set[int], i: int) -> bool:  # every node in past surely finished at i
+        return before is None or all(j == i or before(j, i) for j in past)
+
     for i, node in enumerate(running):
         s = node.out
         if node.make is not None and s not in escapes and s in shapes and s in last:
@@ -107,13 +127,15 @@ def assign(plan: Plan, feed_shapes: Sequence[tuple[int, ...]] | None) -> None:
                         and roots.get(a) == frozenset((a,))
                         and shapes.get(a) == key[0]
                         and plan.buffers[held[a]].dtype == key[1]
+                        and done(users.get(a, set()), i)
                     ):
                         buf = held.pop(a)
                         break
             if buf is None:
-                free = pool.get(key)
-                if free:
-                    buf = free.pop()
+                free = pool.get(key, [])
+                k = next((k for k in range(len(free) - 1, -1, -1) if done(free[k][1], i)), -1)
+                if k >= 0:
+                    buf = free.pop(k)[0]
                 else:
                     buf = len(plan.buffers)
                     plan.buffers.append(node.device.xp.empty(key[0], dtype=key[1]))
@@ -131,7 +153,7 @@ def assign(plan: Plan, feed_shapes: Sequence[tuple[int, ...]] | None) -> None:
         for r in [r for r, b in held.items() if last.get(r, -1) <= i and r != s]:
             b = held.pop(r)
             arr = plan.buffers[b]
-            pool.setdefault((tuple(arr.shape), arr.dtype), []).append(b)
+            pool.setdefault((tuple(arr.shape), arr.dtype), []).append((b, users.get(r, set())))
 
 
 class Recycle:

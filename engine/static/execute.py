@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypedDict
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 from engine import ops as table
 from engine.devices import Device
@@ -27,10 +27,13 @@ from engine.events import STREAM, GraphRewrittenPayload, OpTotals, Stopped
 from engine.ops import ShapeError
 from engine.ops.tf_extra import InvalidLabels
 
-from . import errors
+from . import errors, parallel
 from .errors import OpError
 from .graph import Operation
 from .kernels import STATIC, run_shape_message, spec
+
+if TYPE_CHECKING:
+    from .schedule import Schedule
 
 NodeKind = Literal["run", "const", "folded", "feed", "noop", "unpack", "transfer"]
 """How a plan node gets its value this run (see :class:`Node`)."""
@@ -85,6 +88,8 @@ class Node:
     """Its last ``node_finished`` (``dur_ns`` and the stamps change), for ``finished_key``."""
     finished_key: tuple[Any, ...] = ()
     """The value and input shapes (and dtype) ``finished`` holds the facts of."""
+    reads: bool = False
+    """The kernel reads a Variable's value when it runs (ordered after earlier updates)."""
 
 
 @dataclass
@@ -131,6 +136,11 @@ class Plan:
     """Node index -> (the shapes it last ran with, its flops then): for runs sending totals."""
     leading_inputs: bool = False
     """The input slots are 0, 1, ... (a run puts its inputs in place with one slice)."""
+    schedule: Schedule | None = None
+    """Kernels that run at once, on which worker (``schedule``); None: the plan runs in
+    order (``sequential`` says why)."""
+    sequential: str = ""
+    """Why the plan has no schedule ("" when it has one)."""
     _busy: Any = field(default_factory=threading.Lock)
 
     # ---------------------------------------------------------------- running
@@ -149,12 +159,17 @@ class Plan:
         busy = self._busy
         owned = busy.acquire(False)  # the buffers are this run's; else allocate as we go
         try:
+            if owned and self.schedule is not None and parallel.run(self, self.schedule, vals):
+                return [vals[s] for s in self.output_slots]
             for fn, args, out, frees in self.steps if owned else self.steps_alloc:
                 vals[out] = fn(*args(vals))
                 for s in frees:
                     vals[s] = None
         except Stopped:
             raise
+        except parallel.Failed as f:
+            e = _exception(f.error)
+            raise self.failure(f.out, f.ins, vals, e) from (None if isinstance(e, OpError) else e)
         except Exception as e:
             ins = next((n.ins for n in self.nodes if n.out == out), ())
             raise self.failure(out, ins, vals, e) from (None if isinstance(e, OpError) else e)
@@ -168,6 +183,10 @@ class Plan:
         events, or (``nodes`` False) its op's totals (see :meth:`_walk`)."""
         owned = self._busy.acquire(False)
         try:
+            if owned and self.schedule is not None:
+                out = self._walk_parallel(inputs, self.schedule, None if nodes else {})
+                if out is not None:
+                    return out
             return self._walk(inputs, owned, None if nodes else {})
         finally:
             if owned:
@@ -247,6 +266,37 @@ class Plan:
             unsent = 1  # the run_started not sent, counted with the first device's totals
             for device, ops in totals.items():
                 STREAM.emit(
+                    "op_totals",
+                    graph=self.graph_id,
+                    mode="static",
+                    device=device,
+                    ops=ops,
+                    skimmed=2 * counted + unsent,
+                )
+                unsent = 0
+        return [vals[s] for s in self.output_slots]
+
+    def _walk_parallel(
+        self, inputs: Sequence[Any], schedule: Schedule, totals: dict[str, OpTotals] | None
+    ) -> list[Any] | None:
+        """``_walk`` over the schedule's workers (``parallel.walk``); None when the pool is
+        taken (nothing ran)."""
+        from engine.events import STREAM as stream
+
+        vals = self.template.copy()
+        for s, v in zip(self.input_slots, inputs, strict=True):
+            vals[s] = v
+        try:
+            ran, counted = parallel.walk(self, schedule, vals, totals)
+        except parallel.Failed as f:
+            e = _exception(f.error)
+            raise self.failure(f.out, f.ins, vals, e) from (None if isinstance(e, OpError) else e)
+        if not ran:
+            return None
+        if totals is not None:
+            unsent = 1  # the run_started not sent, counted with the first device's totals
+            for device, ops in totals.items():
+                stream.emit(
                     "op_totals",
                     graph=self.graph_id,
                     mode="static",
@@ -393,6 +443,14 @@ def gather(slots: Sequence[int]) -> Callable[[list[Any]], Any]:
 
 def _invoke(xp: Any, fn: Callable[..., Any], *args: Any) -> Any:
     return fn(*args)
+
+
+def _exception(error: BaseException) -> Exception:
+    """A parallel run's failure as the exception to report; a stop or an interrupt (not a
+    node's failure) is raised as it is."""
+    if isinstance(error, Stopped) or not isinstance(error, Exception):
+        raise error
+    return error
 
 
 def sync(dev: Device) -> None:

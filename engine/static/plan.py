@@ -14,7 +14,10 @@ order, and
    go into the value list a run starts from;
 3. **assigns buffers** (``buffers``): kernels with an ``out=`` form write into arrays the plan
    allocated once, in place where safe, pooled after their last reader;
-4. **schedules frees**: each step drops the values it read last.
+4. **schedules frees**: each step drops the values it read last;
+5. **schedules workers** (``schedule``): with ``inter_op_parallelism_threads`` above 1, the
+   kernels that do not depend on each other are split into phases whose lanes run at once
+   (``parallel``); a plan where that does not pay keeps running in order.
 
 A cond's or loop's body is planned the same way, pruned but not optimised.
 """
@@ -31,12 +34,13 @@ from engine import ops as table
 from engine.devices import CPU, Device, gpu_status
 from engine.ops import ShapeError
 
-from . import buffers, errors
+from . import blas_threads, buffers, errors, schedule
 from .execute import Fallback, Node, NodeKind, Plan, gather, report
 from .graph import BodyContext, Operation, Tensor
 from .kernels import COLOCATED, HOST, STATIC, VIEWS, kernel_inputs, run_shape_message, spec
 
 if TYPE_CHECKING:
+    from .schedule import Schedule
     from .session import Session
 
 
@@ -195,11 +199,34 @@ class Planner:
             s = slot[t]
             plan.output_slots.append(s)
             plan.persistent.append(persistent.get(s, False))
+        if body is None:
+            sched, plan.sequential = self._parallel(plan, feed_shapes)
+        else:
+            sched, plan.sequential = None, "a cond's or loop's body runs in order in its node"
         if self.session.reuse_buffers:
-            buffers.assign(plan, feed_shapes)
+            buffers.assign(plan, feed_shapes, sched.before if sched is not None else None)
         _schedule_frees(plan)
+        if sched is not None and not schedule.finish(plan, sched):
+            sched, plan.sequential = None, "a buffer is shared across lanes (engine bug)"
+        plan.schedule = sched
         plan.fallbacks = list(self.fallbacks)
         return plan
+
+    def _parallel(
+        self, plan: Plan, feed_shapes: Sequence[tuple[int, ...]] | None
+    ) -> tuple[Schedule | None, str]:
+        """The plan's schedule over the session's workers, or None and why not."""
+        workers = self.session.inter_op
+        if workers < 2:
+            return None, "inter_op_parallelism_threads is 1: the plan runs in order"
+        ctl = blas_threads.control()
+        if ctl is None and not blas_threads.pinned_to_one():
+            return (
+                None,
+                "BLAS's threads cannot be set here: ops running at once would oversubscribe",
+            )
+        threads = self.session.intra_op or (ctl.get() if ctl is not None else 1)
+        return schedule.build(plan, workers, threads, feed_shapes)
 
     def _bind(
         self,
@@ -266,7 +293,17 @@ class Planner:
 
         elementwise = record is not None and record.elementwise
         plan.nodes.append(
-            Node(op, "run", dev, fn, tuple(ins), out, make=make, elementwise=elementwise)
+            Node(
+                op,
+                "run",
+                dev,
+                fn,
+                tuple(ins),
+                out,
+                make=make,
+                elementwise=elementwise,
+                reads=bool(reads),
+            )
         )
         if multi:
             for i, s in enumerate(outs):

@@ -18,6 +18,7 @@ the run fails with TF's "Cannot assign a device" error instead.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -29,7 +30,7 @@ import numpy as np
 from engine.devices import Device, get_device
 from engine.events import STREAM
 
-from . import errors
+from . import blas_threads, errors
 from . import optimize as passes
 from .config import ConfigProto, GPUOptions
 from .default_session import get_default_session
@@ -93,6 +94,14 @@ class Session:
         self.plan_count = 0
         self.reuse_buffers = True
         """Kernels write into buffers the plan allocated once (False: allocate every run)."""
+        inter = int(getattr(config, "inter_op_parallelism_threads", 0) or 0)
+        self.inter_op = inter if inter > 0 else cores()
+        """Ops of a plan that may run at once (``inter_op_parallelism_threads``; its 0, the
+        default, is one per core); 1 runs every plan in order. Read when a plan is built."""
+        intra = int(getattr(config, "intra_op_parallelism_threads", 0) or 0)
+        self.intra_op = min(intra, cores()) if intra > 0 else 0
+        """BLAS threads an op may use (``intra_op_parallelism_threads``, at most the cores;
+        0: BLAS's own setting). Ops running at once share them."""
 
     # ------------------------------------------------------------ lifecycle
 
@@ -160,13 +169,18 @@ class Session:
             entry, pack, values = self._resolve(fetches, feed_dict)
         self.run_count += 1
         if STREAM.active:
+            if self.intra_op:
+                return pack(_with_blas_threads(self.intra_op, run_observed, self, entry, values))
             return pack(run_observed(self, entry, values))
         if entry.on_gpu:
             values = [
                 d.asarray(v) if d.name != "cpu" else v
                 for d, v in zip(entry.input_devices, values, strict=True)
             ]
-        outs = entry.plan.run(values)
+        if self.intra_op:
+            outs = _with_blas_threads(self.intra_op, entry.plan.run, values)
+        else:
+            outs = entry.plan.run(values)
         return pack(self._results(entry, outs, None))
 
     def _resolve(
@@ -336,6 +350,27 @@ class InteractiveSession(Session):
         if self._entered:
             self._entered.pop().__exit__(None, None, None)
         super().close()
+
+
+def cores() -> int:
+    """The CPU cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _with_blas_threads(n: int, fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args)`` with BLAS on ``n`` threads (set back after; as is where it cannot be set)."""
+    ctl = blas_threads.control()
+    if ctl is None:
+        return fn(*args)
+    before = ctl.get()
+    ctl.set(n)
+    try:
+        return fn(*args)
+    finally:
+        ctl.set(before)
 
 
 _NO_FEEDS: dict[Any, Any] = {}
