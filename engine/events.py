@@ -562,7 +562,7 @@ def _jsonable(value: Any) -> Any:
 def read_trace(path: str | Path) -> tuple[dict[str, Any], list[Event]]:
     """Read a whole trace file, every line checked; returns (header, events).
 
-    A recording cut short (no closing line) reads up to its last event;
+    A recording cut short (no closing line, its last line cut) reads up to its last event;
     :class:`engine.trace_read.TraceReader` says so, and reads a big trace as a stream instead
     of a list.
 

@@ -7,15 +7,16 @@ before handing it on. A problem is a :class:`~engine.events.TraceError` whose te
 
 A recording that ends without its closing line was cut short (a crash, ``kill -9``, a copy
 interrupted): it still reads up to its last whole line, and :attr:`TraceReader.warning` says
-so once the events are read. (The writer writes whole lines only, so a last line cut in the
-middle is damage, reported as an error naming it.)
+so once the events are read. A last line cut in the middle (the writer killed inside a
+write: the kernel may stop a write between pages) is dropped the same way, with a warning
+naming it; a file whose first event is cut has nothing to read, and is an error.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -41,6 +42,10 @@ a bidirectional override, a lone surrogate, a newline or tab in a one-line field
 without any is checked for types only; one with some has its strings made safe as well."""
 
 
+_SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+"""The C scanner of one JSON value (``json.loads`` without its per-call Python overhead)."""
+
+
 def _decode(raw: bytes) -> Any:
     """One line's JSON value.
 
@@ -48,11 +53,19 @@ def _decode(raw: bytes) -> Any:
         ValueError: the problem, in words (corrupt JSON, too deep, not UTF-8, a huge number).
     """
     try:
-        return json.loads(raw.decode("utf-8"))
-    except json.JSONDecodeError as e:
-        raise ValueError(f"corrupt JSON: {e.msg} (column {e.colno})") from None
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ValueError("not UTF-8 text") from None
+    try:  # the fast way; anything unusual goes the slow way, which names the problem
+        value, end = _SCAN(text, 0)
+        if end == len(text) or not text[end:].strip():
+            return value
+    except (StopIteration, ValueError, RecursionError):
+        pass
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"corrupt JSON: {e.msg} (column {e.colno})") from None
     except RecursionError:
         raise ValueError("nested too deep") from None
     except ValueError as e:  # an integer of more than 4,300 digits
@@ -147,6 +160,9 @@ class TraceReader:
                 value = _decode(raw)
             except ValueError as e:
                 if not raw.endswith(b"\n") and "JSON" in str(e):  # the last line, cut short
+                    if self.events:  # a crash mid-write: what came before is whole
+                        self._cut(number)
+                        return
                     raise self._fail(number, "truncated event (file cut short?)") from None
                 raise self._fail(number, str(e)) from None
             if type(value) is dict and value.get("kind") == END_KIND:
@@ -178,6 +194,13 @@ class TraceReader:
                 f"{self._name}:{number}: the closing line counts {end['events']:,} events, "
                 f"the file holds {self.events:,} (lines lost?)"
             )
+
+    def _cut(self, number: int) -> None:
+        self.complete = False
+        self.warning = (
+            f"{self._name}:{number}: incomplete recording: its last line is cut short "
+            f"(a crash mid-write?); the {self.events:,} events before it are read"
+        )
 
     # ------------------------------------------------------------ the file
 

@@ -328,13 +328,18 @@ def test_a_recording_cut_at_every_line_reads_what_it_holds_and_says_so(tmp_path)
         assert reader.warning.startswith(f"{path}:{n + 1}: incomplete recording"), reader.warning
 
 
-def test_a_recording_cut_inside_a_line_names_that_line(tmp_path):
+def test_a_recording_cut_inside_a_line_reads_the_lines_before_it(tmp_path):
     text = _complete_trace(tmp_path).read_text()
     lines = text.splitlines(keepends=True)
     at = len("".join(lines[:4])) + 7  # seven characters into the fourth event line
     path = _write(tmp_path, text[:at])
-    with pytest.raises(TraceError, match=r"t\.jsonl:5: truncated event \(file cut short\?\)"):
-        read_trace(path)
+    with TraceReader(path) as reader:
+        events = list(reader)
+    assert len(events) == 3 and reader.complete is False
+    assert f"{path}:5: incomplete recording: its last line is cut short" in reader.warning
+    first = _write(tmp_path, "".join(lines[:1]) + lines[1][:9])  # nothing before the cut
+    with pytest.raises(TraceError, match=r"t\.jsonl:2: truncated event \(file cut short\?\)"):
+        read_trace(first)
 
 
 def test_a_closing_line_that_counts_otherwise_says_lines_were_lost(tmp_path):
