@@ -15,13 +15,11 @@ from textual.strip import Strip
 
 from tui.drawing.boxes import BoxText, box_row
 from tui.drawing.canvas import EdgeGrid, runs
-from tui.drawing.derived import DerivedPlan
-from tui.drawing.eager import EagerMap, first_way, site_keys
-from tui.drawing.fit import candidates, draw, fits, most_shown
-from tui.drawing.fold import PREFIX, FoldBox, Folding, View, fold_state, fold_view
-from tui.drawing.labels import CAPS, Label, label_of, width_for
-from tui.drawing.layout import MARGIN, Edge, Layout
-from tui.drawing.plan import place_full
+from tui.drawing.eager import EagerMap, first_way
+from tui.drawing.fold import PREFIX, FoldBox, Folding, fold_state, fold_view
+from tui.drawing.labels import CAPS, Label, label_of
+from tui.drawing.layout import MARGIN, Layout
+from tui.drawing.pane import map_draw, map_finish, static_drawing
 from tui.i18n import tr
 from tui.view.stats import fmt_ns
 
@@ -31,8 +29,8 @@ if TYPE_CHECKING:
     from textual import events
 
     from tui.drawing.fit import Try
+    from tui.drawing.fold import View
     from tui.drawing.layout import Box, NodeId
-    from tui.drawing.plan import Plan
     from tui.view.model import GraphModel, NodeInfo
 
 __all__ = ["GraphView"]
@@ -168,9 +166,6 @@ class GraphView(ScrollView, can_focus=True):
         self._folds: dict[str, FoldBox] = {}
         self._view: View | None = None
         self._labels: dict[NodeId, Label] = {}
-        self._widths: dict[NodeId, list[Label]] = {}
-        """The labels each box's width is measured on: its own, and as built / as run its
-        label in the other graph too, so a shared box keeps its width and place."""
         self._order: list[NodeId] = []
         self._map = EagerMap()
         """Eager: where each site's box goes, from the last finished iteration."""
@@ -191,8 +186,6 @@ class GraphView(ScrollView, can_focus=True):
         self.follow = True
         """Scroll to the node running now when it is out of view."""
         self._followed: tuple[NodeId | None, int] = (None, -1)
-        self._fit = 0
-        self._settled = False
         self._refit = True
         self._choice: Try = ("", "", None)
         self._sized = Size(0, 0)
@@ -383,20 +376,14 @@ class GraphView(ScrollView, can_focus=True):
             self.virtual_size = Size(0, 0)
             self._invalidate()
             return
-        view = self._view = fold_view(graph, self.folding)
-        nodes, self._folds = view.nodes, view.folds
-        self._labels = {vid: label_of(graph, view, vid) for vid, _ in nodes}
-        self._widths = {vid: [label] for vid, label in self._labels.items()}
         if self.mode == "eager":
-            self.layout_ = self._eager_layout(graph, nodes)
+            view = fold_view(graph, self.folding)
+            self._labels = {vid: label_of(graph, view, vid) for vid, _ in view.nodes}
+            self.layout_ = self._eager_layout(graph, view.nodes)
         else:
-            if graph.base is not None:  # derived (as run): shared boxes stay where they were
-                placements = DerivedPlan(nodes, place_full(self._also(graph.base).nodes))
-            else:
-                placements = place_full(nodes)
-                if graph.derived is not None:
-                    self._also(graph.derived)
-            self.layout_ = self._fit_layout(placements, nodes)
+            view = self._static_layout(graph)
+        self._view, self._folds = view, view.folds
+        nodes = view.nodes
         self._order = [vid for vid, _ in nodes]
         pruned = {vid for vid in self._order if self._state_of(vid) == "pruned"}
         self._edges = EdgeGrid(self.layout_, pruned)
@@ -425,23 +412,36 @@ class GraphView(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------ eager placement
 
+    def _static_layout(self, graph: GraphModel) -> View:
+        """The static graph drawn by the pane pipeline (:func:`tui.drawing.pane.static_drawing`:
+        fold, label, the layered plan, the largest boxes that fit); returns the folded view."""
+        room = self.size
+        drawing = static_drawing(
+            graph,
+            (room.width, room.height),
+            self.folding,
+            str(self.orientation),
+            self.auto_orientation,
+            str(self.box_size),
+        )
+        self.layout_, self._labels = drawing.layout, drawing.labels
+        choice: Try = (drawing.layout.orientation, drawing.box, None)
+        if room.area:
+            if choice != self._choice:
+                self._keep_size = False  # another box size: the canvas starts afresh
+            self._choice, self._refit = choice, False
+        else:
+            self._refit = True  # not laid out yet: fit for real once the pane has a size
+        self.box_in_use = drawing.box
+        return drawing.view
+
     def _eager_layout(self, graph: GraphModel, nodes: list[tuple[NodeId, list[NodeId]]]) -> Layout:
         """The iteration so far, each node where its site was last iteration (the map), in
         one box size and orientation for the whole iteration."""
         if self._refit and room_known(self):
             self._refit = False
             self._remap()
-        keys = site_keys(graph, nodes)
-        on_keys = [(keys[v], [keys[i] for i in ins if i in keys]) for v, ins in nodes]
-        drawn = self._map.draw(on_keys)
-        vid_of = {k: v for v, k in keys.items()}
-        out = Layout(drawn.orientation, width=drawn.width, height=drawn.height)
-        out.boxes = {vid_of[k]: box for k, box in drawn.boxes.items() if k in vid_of}
-        out.edges = [
-            Edge(vid_of[e.src], vid_of[e.dst], e.points)
-            for e in drawn.edges
-            if e.src in vid_of and e.dst in vid_of
-        ]
+        out = map_draw(self._map, graph, nodes)
         way = self._map.way
         if way != self._choice:
             self._keep_size = False  # another box size: the canvas starts afresh
@@ -452,14 +452,11 @@ class GraphView(ScrollView, can_focus=True):
 
     def _finish(self, graph: GraphModel) -> None:
         """An eager iteration ended: lay its whole graph out as the map for the next."""
-        view = fold_view(graph, self.folding)
-        keys = site_keys(graph, view.nodes)
-        on_keys = [(keys[v], [keys[i] for i in ins if i in keys]) for v, ins in view.nodes]
-        labels = {keys[vid]: label_of(graph, view, vid) for vid, _ in view.nodes}
-        pref = str(self.orientation)
-        tries = candidates("static", pref, self.auto_orientation, str(self.box_size))
         room = (self.size.width, self.size.height)
-        self._map.finish(on_keys, tries, room, lambda k, size: width_for(labels[k], size), pref)
+        pref = str(self.orientation)
+        map_finish(
+            self._map, graph, self.folding, room, pref, self.auto_orientation, str(self.box_size)
+        )
         self._done = graph
 
     def _remap(self) -> None:
@@ -480,59 +477,6 @@ class GraphView(ScrollView, can_focus=True):
         x = 0 if box.x2 + MARGIN <= w else box.x - MARGIN
         y = 0 if box.y2 + MARGIN <= h else box.y - MARGIN
         self.scroll_to(x, y, animate=False, immediate=True)
-
-    def _also(self, other: GraphModel) -> View:
-        """Measure shared boxes on ``other``'s labels too (the graph as built or as run)."""
-        view = fold_view(other, self.folding)
-        for vid, _ in view.nodes:
-            self._widths.setdefault(vid, []).append(label_of(other, view, vid))
-        return view
-
-    def _fit_layout(
-        self,
-        placements: dict[NodeId, tuple[int, int]] | Plan | DerivedPlan,
-        nodes: list[tuple[NodeId, list[NodeId]]],
-    ) -> Layout:
-        """The drawing in the largest boxes that fit the pane, turned to the other orientation
-        where that fits better and the user has not picked one; where nothing fits, the one
-        that shows the most of the graph. An eager pane never goes back while it shows the
-        same kind of picture: its graph grows node by node and rescales at most a few times,
-        and once it has outgrown every size it keeps the best one, iteration after iteration.
-        """
-        pref = str(self.orientation)
-        tries = candidates(self.mode, pref, self.auto_orientation, str(self.box_size))
-        room = self.size
-        if self.mode != "eager" or self._refit:
-            self._fit, self._settled = 0, False
-        self._refit = False
-        start = min(self._fit, len(tries) - 1)
-        labels = self._widths
-
-        def widths(vid: NodeId, size: str) -> int:
-            return max((width_for(lb, size) for lb in labels.get(vid, ())), default=12)
-
-        each = widths if self.mode == "static" else None
-        i, layout = start, draw(placements, nodes, tries[start], each)
-        if not self._settled:
-            for i in range(start, len(tries)):
-                layout = layout if i == start else draw(placements, nodes, tries[i], each)
-                if not room.area or fits(layout, room.width, room.height):
-                    break
-            else:  # nothing fits: the drawing that shows the most of the graph
-                drawn = [
-                    (k, layout if k == i else draw(placements, nodes, tries[k], each))
-                    for k in range(len(tries))
-                ]
-                i, layout = most_shown(drawn, tries, room.width, room.height, pref)
-                self._settled = self.mode == "eager"  # a growing graph will not fit later
-        if room.area:
-            if tries[i] != self._choice:
-                self._keep_size = False  # another box size: the canvas starts afresh
-            self._fit, self._choice = i, tries[i]
-        else:
-            self._refit = True  # not laid out yet: fit for real once the pane has a size
-        self.box_in_use = tries[i][1]
-        return layout
 
     def _state_of(self, vid: NodeId) -> str:
         assert self.graph is not None
