@@ -33,6 +33,9 @@ from engine.trace_text import safe_text
 
 __all__ = ["TraceReader", "open_trace"]
 
+SHARED_LEN = 64
+"""String values up to this long are shared between the events of a reader asked to share."""
+
 _NEEDS_FIX = re.compile(
     rb"\\u00[0-9a-fA-F]{2}|\\u20[26][0-9a-fA-F]|\\u[dD][89a-fA-F]|\\[bfnrt]"
     rb"|\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]"
@@ -77,15 +80,18 @@ class TraceReader:
 
     Opening reads and checks the header (:attr:`header`); iterating reads the events, one line
     at a time, each checked before it is yielded (the closing line is not an event). Iterating
-    again starts again after the header.
+    again starts again after the header. With ``share`` (for a reader whose events are all
+    kept, as a replay keeps them) equal keys and short strings of different events are one
+    object; a stream read once (``engine trace``) leaves it off, so its memory stays flat.
 
     Raises (on opening and while iterating):
         TraceError: the file is missing, unreadable, empty, foreign, of another version, or a
             line is not a complete event of the schema (named by file, line and field).
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, share: bool = False) -> None:
         self.path = Path(path)
+        self._share: dict[str, str] | None = {} if share else None
         self._name = safe_text(str(self.path))
         self.events = 0
         """Events read so far (in the current pass)."""
@@ -174,6 +180,8 @@ class TraceReader:
             except SchemaError as e:
                 raise self._fail(number, str(e)) from None
             self.events += 1
+            if self._share is not None:
+                event = self._shared(event)
             yield event
         if not ended:
             self.complete = False
@@ -181,6 +189,17 @@ class TraceReader:
                 f"{self._name}:{number}: incomplete recording: no closing line after its "
                 f"{self.events:,} events (it was cut short); they are all read"
             )
+
+    def _shared(self, event: Event) -> Event:
+        """``event`` with its keys and short string values the very objects earlier events
+        use (json builds new ones per line): a trace held whole takes a third of the memory."""
+        memo = self._share
+        assert memo is not None
+        get = memo.setdefault
+        return {
+            get(k, k): get(v, v) if type(v) is str and len(v) <= SHARED_LEN else v
+            for k, v in event.items()
+        }
 
     def _end(self, value: dict[str, Any], number: int) -> None:
         try:

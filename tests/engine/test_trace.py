@@ -307,6 +307,15 @@ def _complete_trace(tmp_path: Path) -> Path:
     return path
 
 
+def test_a_sharing_reader_gives_the_same_events_with_one_object_per_string(tmp_path):
+    path = _complete_trace(tmp_path)
+    with TraceReader(path) as plain, TraceReader(path, share=True) as shared:
+        a, b = list(plain), list(shared)
+    assert a == b
+    assert a[0]["mode"] is not a[3]["mode"]  # json makes a string per line
+    assert b[0]["mode"] is b[3]["mode"] and next(iter(b[0])) is next(iter(b[3]))
+
+
 def test_a_finished_recording_ends_with_its_closing_line(tmp_path):
     path = _complete_trace(tmp_path)
     last = json.loads(path.read_text().splitlines()[-1])

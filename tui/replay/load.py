@@ -117,7 +117,7 @@ def load_recording(path: str | Path, warn: Callable[[str], None] | None = _note)
     """
     from tui.engine_link import TraceReader
 
-    with TraceReader(path) as reader:
+    with TraceReader(path, share=True) as reader:  # every event is kept: share their strings
         events = list(reader)
     if reader.warning and warn is not None:
         warn(reader.warning)
