@@ -195,18 +195,39 @@ def _module_path(module_name: str) -> str | None:
     return None
 
 
+def _raised_in(exc: BaseException, filename: str) -> bool:
+    """Whether the innermost frame of ``exc``'s traceback runs ``filename``."""
+    tb = exc.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb.tb_frame.f_code.co_filename == filename
+
+
 _CANNOT_IMPORT = re.compile(r"cannot import name '([^']+)' from '([^']+)'")
 
 
-def unsupported_message(exc: BaseException) -> str | None:
+def unsupported_message(exc: BaseException, filename: str | None = None) -> str | None:
     """The one line for a framework name the engine lacks, or None where ``exc`` is not that.
 
     Recognised: an attribute missing on a front end's module, namespace, class or tensor
-    (``torch.nn.LSTM``, ``tf.train.FtrlOptimizer``, ``x.unfold``), ``from torch.nn import
-    LSTM``, and ``import torch.foo``.
+    (``torch.nn.LSTM``, ``tf.contrib.rnn``, ``x.unfold``), ``from torch.nn import LSTM``, and
+    ``import torch.foo``.
+
+    Args:
+        exc: what a script raised.
+        filename: the script's file: a missing attribute then counts only where the script's
+            own line asked for it (the engine's own code asking is a bug to show in full).
     """
+    from engine.static.namespace import Unsupported
+
     missing: str | None = None
-    if isinstance(exc, AttributeError) and exc.name and not exc.name.startswith("_"):
+    if isinstance(exc, Unsupported):
+        missing = exc.path  # a tf namespace or keras module named it as the user spelled it
+    elif filename is not None and isinstance(exc, AttributeError) and not _raised_in(exc, filename):
+        return None
+    elif isinstance(exc, AttributeError) and exc.name and not exc.name.startswith("_"):
         obj = getattr(exc, "obj", None)
         paths = _paths()
         owner = paths.get(id(obj))

@@ -132,3 +132,15 @@ def test_a_module_without_all_lists_only_what_it_defines(monkeypatch):
     monkeypatch.setattr(torch.nn, "extra", extra, raising=False)
     monkeypatch.setattr(torch.nn, "__all__", [*torch.nn.__all__, "extra"])
     assert api.walk("torch")["torch.nn.extra"] == ["LIMIT", "gelu"]
+
+
+def test_a_name_the_engines_own_code_misses_is_no_users_request():
+    def engine_side():
+        return torch.zeros(2).unfold  # stands for the engine's code, in another file
+
+    try:
+        engine_side()
+    except AttributeError as e:
+        assert api.unsupported_message(e) == f"torch.Tensor.unfold {HINT}"
+        assert api.unsupported_message(e, filename=__file__) == f"torch.Tensor.unfold {HINT}"
+        assert api.unsupported_message(e, filename="script.py") is None, "not the script's line"
