@@ -164,6 +164,8 @@ KINDS: dict[str, tuple[str, ...]] = {
     "run_started": ("graph", "run", "fetches", "plan"),  # static Session.run; plan = exec order
     "node_started": ("graph", "node", "device"),
     "node_finished": ("graph", "node", "device", "dur_ns"),  # + shape, dtype, bytes, flops
+    # a parallel static plan's node_started / node_finished carry worker: which of its workers
+    # ran the node (0: the thread that called Session.run)
     "run_finished": ("graph", "run", "dur_ns"),
     "iteration_started": ("mode", "iteration"),
     "iteration_finished": ("mode", "iteration", "dur_ns"),
