@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
 PANEL_HZ = 2.0
 """Device panels and the loss plot redraw at most this often (tables are costly)."""
+PANEL_TURNS = ("cpu", "gpu", "loss")
+"""The side panels, redrawn one a frame in this order (each ``PANEL_HZ`` times a second)."""
 FULL_SPEED_PANE_HZ = 10.0
 """Graph panes redraw at most this often at full speed (no eye follows more; the engine
 gets the time back). At every other speed they redraw each frame."""
@@ -66,6 +68,7 @@ class Frame:
         self._drawn: ViewState = source.state
         """The state the panes show (a replay that went back has another one)."""
         self._panels_at = 0.0
+        self._panel_turn = 0
         self._panes_at = 0.0
         self._status_text = ""
         self._output_shown = 0
@@ -135,8 +138,9 @@ class Frame:
                 view.show(self.view.shown_graph(mode))
                 view.sync()
                 self.pane_title(mode, view)
-        if "source" in dirty and st.current is not None:
-            node = st.current[1]
+        followed = speed != "full" or st.finished or self.source.paused
+        if "source" in dirty and st.current is not None and followed:
+            node = st.current[1]  # (running at full speed no eye follows the lines: no redraw)
             listing = str(st.scene.get("file") or "")
             if not (listing and node.source and not node.source.startswith(listing)):
                 p.source.current = node.line  # only lines of the listing shown
@@ -162,11 +166,12 @@ class Frame:
             )
         st.new_errors.clear()
         now = time.monotonic()
-        throttled = not self.exact and now - self._panels_at < 1 / PANEL_HZ
+        throttled = not self.exact and now - self._panels_at < 1 / (PANEL_HZ * len(PANEL_TURNS))
         if not throttled and dirty & {"devices", "loss"}:
             self._panels_at = now
             self._update_panels()
-            dirty.difference_update(("devices", "loss"))
+            if self.exact or self._panel_turn == 0:  # every panel has been drawn
+                dirty.difference_update(("devices", "loss"))
         keep = dirty & {"devices", "loss"}
         if not panes_due:
             keep |= dirty & {"static", "eager"}
@@ -201,15 +206,23 @@ class Frame:
             view.border_subtitle = text
 
     def _update_panels(self) -> None:
+        """Redraw the side panels: all of them when exact, else the next in turn (a frame
+        then pays for one table or plot, not all, so a key waits less)."""
         st, p, device = self.source.state, self.panes, self.choices.device
         cpu, gpu = st.devices["cpu"], st.devices["gpu"]
-        p.cpu_panel.paced = p.gpu_panel.paced = st.paced
-        p.cpu_panel.set_stats(cpu, gpu, device == "cpu")
-        p.gpu_panel.set_stats(gpu, cpu, device == "gpu")
-        p.cpu_data.set_stats(cpu)
-        p.gpu_data.set_stats(gpu)
-        p.loss.update_losses(st.loss)
-        self.selection.refresh_card()
+        turns = PANEL_TURNS if self.exact else (PANEL_TURNS[self._panel_turn],)
+        self._panel_turn = (self._panel_turn + 1) % len(PANEL_TURNS)
+        if "cpu" in turns:
+            p.cpu_panel.paced = st.paced
+            p.cpu_panel.set_stats(cpu, gpu, device == "cpu")
+            p.cpu_data.set_stats(cpu)
+        if "gpu" in turns:
+            p.gpu_panel.paced = st.paced
+            p.gpu_panel.set_stats(gpu, cpu, device == "gpu")
+            p.gpu_data.set_stats(gpu)
+        if "loss" in turns:
+            p.loss.update_losses(st.loss)
+            self.selection.refresh_card()
 
     def fit_labels(self) -> None:
         """Pane titles, the legend and the status line again, for a new terminal size."""

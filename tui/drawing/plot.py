@@ -26,13 +26,16 @@ _BITS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
 
 def finite(values: Sequence[float]) -> list[float]:
     """The values that can be plotted (no NaN, no infinity)."""
-    return [v for v in values if v == v and abs(v) != math.inf]
+    return list(filter(math.isfinite, values))
 
 
 def wants_log(series: Mapping[str, Sequence[float]]) -> bool:
     """A log scale when every value is positive and they span more than two decades."""
-    values = [v for vs in series.values() for v in finite(vs)]
-    return bool(values) and min(values) > 0 and max(values) / min(values) > 100
+    shown = [vs for vs in map(finite, series.values()) if vs]
+    if not shown:
+        return False
+    low, high = min(map(min, shown)), max(map(max, shown))
+    return low > 0 and high / low > 100
 
 
 def plot(
@@ -49,8 +52,18 @@ def plot(
     if width <= 0 or height <= 0:
         return []
     cols, rows = width * 2, height * 4
-    clean = {name: _scaled(finite(values), log) for name, values in series.items()}
-    everything = [v for vs in clean.values() for v in vs]
+    kept = {name: finite(values) for name, values in series.items()}
+    if log:  # a log scale draws the positive values only
+        kept = {
+            name: vs if not vs or min(vs) > 0 else list(filter((0.0).__lt__, vs))
+            for name, vs in kept.items()
+        }
+    longest = max((len(vs) for vs in kept.values()), default=0)
+    drawn = {  # log10 after thinning: it keeps each column's lowest and highest in place
+        name: [(x, math.log10(v) if log else v) for x, v in _points(vs, longest, cols)]
+        for name, vs in kept.items()
+    }
+    everything = [v for points in drawn.values() for _, v in points]
     bits = [[0] * width for _ in range(height)]
     owners: list[list[set[str]]] = [[set() for _ in range(width)] for _ in range(height)]
     if not everything:
@@ -63,11 +76,9 @@ def plot(
             return rows // 2
         return (rows - 1) - round((v - low) / span * (rows - 1))
 
-    longest = max(len(vs) for vs in clean.values())
-    for name, values in clean.items():
+    for name, points in drawn.items():
         previous: int | None = None
-        for i, v in enumerate(values):
-            x = _column(i, longest, cols)
+        for x, v in points:
             y = dot_row(v)
             top, bottom = (y, y) if previous is None else (min(y, previous), max(y, previous))
             for yy in range(top, bottom + 1):
@@ -84,8 +95,32 @@ def plot(
     ]
 
 
-def _scaled(values: list[float], log: bool) -> list[float]:
-    return [math.log10(v) for v in values if v > 0] if log else values
+def _points(values: list[float], n: int, cols: int) -> list[tuple[int, float]]:
+    """(dot column, value) to draw for ``values`` on the x scale of ``n`` values: each value
+    while they fit; else, per column, its lowest, highest and last value in that order, which
+    draw exactly the dots every value would (the vertical runs between consecutive values cover
+    the same rows), in time proportional to the plot's width, not to the history's length."""
+    if n <= cols or n < 2:
+        return list(enumerate(values))
+    out: list[tuple[int, float]] = []
+    start = 0
+    for x in range(cols):
+        end = min(len(values), _first_at(x + 1, n, cols))
+        if end > start:
+            chunk = values[start:end]
+            out += [(x, min(chunk)), (x, max(chunk)), (x, chunk[-1])]
+            start = end
+    return out
+
+
+def _first_at(x: int, n: int, cols: int) -> int:
+    """The first of ``n`` values whose dot column is ``x`` or further right."""
+    i = max(0, math.floor((x - 0.5) * (n - 1) / (cols - 1)) - 1)
+    while i > 0 and _column(i - 1, n, cols) >= x:
+        i -= 1
+    while i < n and _column(i, n, cols) < x:
+        i += 1
+    return i
 
 
 def _column(i: int, n: int, cols: int) -> int:

@@ -70,13 +70,13 @@ class LossPlot(Widget):
 
     def update_losses(self, losses: dict[str, Sequence[float]]) -> None:
         """Show the loss histories (mode -> values, oldest first)."""
-        self.losses = {m: list(losses.get(m, ())) for m in MODES}
+        self.losses = {m: finite(losses.get(m, ())) for m in MODES}  # what can be drawn
         self.refresh()
 
     def legend(self, width: int, lang: str = "en") -> list[tuple[str, str]]:
         """The legend line as (text, component class) runs, worded to fit ``width`` cells."""
         runs: list[tuple[str, str]] = []
-        shown = {m: finite(self.losses[m]) for m in self.modes}
+        shown = {m: self.losses[m] for m in self.modes}
         for mode in self.modes:
             values = shown[mode]
             latest = f"{values[-1]:.3g}" if values else "–"
