@@ -159,7 +159,15 @@ EVENTS: dict[str, Record] = {
     ),
     "node_started": _kind(
         ("graph", "node", "device"),
-        {"graph": STR, "node": ID, "device": STR, "name": STR, "op": STR, "fused": NAMES},
+        {
+            "graph": STR,
+            "node": ID,
+            "device": STR,
+            "name": STR,
+            "op": STR,
+            "fused": NAMES,
+            "worker": NAT,  # which worker of a parallel static plan ran it (0: the caller)
+        },
     ),
     "node_finished": _kind(
         ("graph", "node", "device", "dur_ns"),
@@ -180,6 +188,7 @@ EVENTS: dict[str, Record] = {
             "feed": Bool(),
             "folded": Bool(),
             "noop": Bool(),
+            "worker": NAT,
         },
     ),
     "run_finished": _kind(("graph", "run", "dur_ns"), {"graph": STR, "run": ID, "dur_ns": NAT}),

@@ -235,6 +235,11 @@ def _event(**fields: object) -> str:
             "extra[0][0]",
             f"nested deeper than {MAX_DEPTH} levels",
         ),
+        (
+            _event(kind="node_started", graph="g", node=1, device="cpu", worker=-1),
+            "worker",
+            ">= 0, got -1",
+        ),
     ],
     ids=[
         "str-for-int",
@@ -251,6 +256,7 @@ def _event(**fields: object) -> str:
         "long-title",
         "long-message",
         "deep-extra",
+        "negative-worker",
     ],
 )
 def test_an_ill_typed_field_is_named_with_file_and_line(tmp_path, line, field, words):
