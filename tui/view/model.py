@@ -77,6 +77,8 @@ class NodeInfo:
     """Control inputs (static: ``tf.group``, an optimizer's update ops); not drawn as edges."""
     value: Any = None
     """A small constant's value where the event carries one (a number or a nested list)."""
+    worker: int | None = None
+    """The worker of a parallel static plan that ran it last (None: the plan ran in order)."""
     stats: NodeStats = field(default_factory=NodeStats)
 
     @property

@@ -86,6 +86,19 @@ class ViewState:
         """Engine clock when each side's first run / iteration began (its race time's start)."""
         self.current: tuple[str, NodeInfo] | None = None
         """(mode, node) most recently created or started: the source pane lights its line."""
+        self.running: dict[str, dict[int, int | None]] = {m: {} for m in MODES}
+        """Per mode, the nodes running now: node id -> the worker running it (None when the
+        plan runs in order). A parallel static plan runs several at once, and all are lit."""
+        self.worker_ns: dict[int, int] = {}
+        """Kernel time per worker in the static run under way (from its node events)."""
+        self.workers_busy: dict[int, float] = {}
+        """Per worker, the share of the last finished static run it spent running kernels
+        (empty when that run named no workers: it ran in order)."""
+        self.overlap: dict[str, Any] = {}
+        """What the last finished static run ran at once: ``pairs`` (names of two nodes that
+        ran together), ``static_ns`` (the recent Session.run time, median), ``eager_ns`` (the
+        eager side's recent iteration time, median; 0 when none): :meth:`overlap_note`'s facts."""
+        self._pairs: list[tuple[str, str]] = []
         self.errors: deque[dict[str, Any]] = deque(maxlen=20)
         self.new_errors: list[dict[str, Any]] = []
         """Errors not yet announced (the app notifies and clears)."""
@@ -215,6 +228,8 @@ class ViewState:
         self._data_wait.clear()
         self._last_seq = {}
         self.current = None
+        self.running = {m: {} for m in MODES}
+        self.worker_ns, self.workers_busy, self.overlap, self._pairs = {}, {}, {}, []
         self.finished = False
         self.traceback = None
         self.output.clear()
@@ -308,6 +323,9 @@ class ViewState:
         else:
             graph.set_plan(plan, int(ev.get("run") or 0))
         self._op_sum["static"] = 0
+        if graph.mode == "static":
+            self.running["static"] = {}
+            self.worker_ns, self._pairs = {}, []
         self.cue = (
             ("cue.built", {"n": len(graph.nodes)})
             if first
@@ -346,13 +364,21 @@ class ViewState:
 
     def _on_node_started(self, ev: dict[str, Any]) -> None:
         graph = self._graph(ev)
-        node = graph.set_state(int(ev["node"]), "running") if graph else None
+        nid = int(ev["node"])
+        node = graph.set_state(nid, "running") if graph else None
+        worker = ev.get("worker")
+        worker = worker if type(worker) is int else None
         if graph is not None and graph.mode == "static":
-            self._parts(graph, int(ev["node"]), "running")
+            self._parts(graph, nid, "running")
+            if node is not None:
+                node.worker = worker
         if graph is not None and self.as_run is not None and graph.mode == "static":
-            run_node = self.as_run.set_state(int(ev["node"]), "running")
+            run_node = self.as_run.set_state(nid, "running")
+            if run_node is not None:
+                run_node.worker = worker
             node = node or run_node
         if graph is not None and node is not None:
+            self._started_running(graph.mode, nid, node.name, worker)
             self.current = (graph.mode, node)
             if graph.mode == "static":
                 key = (
@@ -379,6 +405,11 @@ class ViewState:
         if graph is not None and graph.mode == "static":
             self._parts(graph, nid, "done")
         node = nodes[0][1] if nodes else None
+        if graph is not None:
+            self.running[graph.mode].pop(nid, None)
+            worker = ev.get("worker")
+            if type(worker) is int and graph.mode == "static":
+                self.worker_ns[worker] = self.worker_ns.get(worker, 0) + dur
         op = str(ev.get("op") or (node.op if node is not None else "?"))
         flops = int(ev.get("flops") or (node.flops if node else 0) or 0)
         self.devices.setdefault(device, DeviceStats(device)).node(op, dur, flops)
@@ -403,6 +434,48 @@ class ViewState:
                     fwd.grad = "∇ " + fmt_ns(fwd.grad_ns)
                     g.changed.add(fwd.id)
         self.dirty.add(graph.mode)
+
+    def _started_running(self, mode: str, nid: int, name: str, worker: int | None) -> None:
+        """``nid`` runs now: note which nodes it runs beside (a parallel plan's overlap)."""
+        running = self.running[mode]
+        running[nid] = worker
+        if mode == "static" and len(running) > 1 and len(self._pairs) < 8:
+            graph = self.graphs.get("static")
+            for other in running:
+                info = graph.nodes.get(other) if graph is not None and other != nid else None
+                if info is not None and (info.name, name) not in self._pairs:
+                    self._pairs.append((info.name, name))
+
+    def _close_workers(self, dur: int) -> None:
+        """A static run finished: each worker's share of it, and what ran at once."""
+        self.running["static"] = {}
+        if not self.worker_ns:
+            self.workers_busy, self.overlap = {}, {}
+            return
+        self.workers_busy = {w: ns / max(dur, 1) for w, ns in sorted(self.worker_ns.items())}
+        stats = self.devices.get(self.device)
+        self.overlap = {
+            "pairs": list(self._pairs),
+            "static_ns": int(stats.recent_median("static") or dur) if stats is not None else dur,
+            "eager_ns": int(stats.recent_median("eager") or 0) if stats is not None else 0,
+        }
+        self.worker_ns, self._pairs = {}, []
+
+    def overlap_note(self) -> str:
+        """The measured note on what the last static run's overlap bought, e.g. ``MatMul_1 ‖
+        MatMul_2 ran at once: Session.run 0.81× the eager iteration`` ("" when nothing ran at
+        once). Plain English; the caption line shows it."""
+        pairs = self.overlap.get("pairs") or []
+        if not pairs:
+            return ""
+        a, b = pairs[0]
+        text = f"{a.rsplit('/', 1)[-1]} ‖ {b.rsplit('/', 1)[-1]} ran at once"
+        if len(pairs) > 1:
+            text += f" (+{len(pairs) - 1} more)"
+        eager, static = self.overlap.get("eager_ns") or 0, self.overlap.get("static_ns") or 0
+        if eager and static:
+            text += f": Session.run {static / eager:.2f}× the eager iteration"
+        return text
 
     def _on_op_totals(self, ev: dict[str, Any]) -> None:
         """A run / iteration the engine process skimmed: its ops' calls, time and FLOPs, folded
@@ -450,6 +523,7 @@ class ViewState:
         dur = self._op_sum["static"] if self.paced else self._dur(ev)
         self._op_sum["static"] = 0  # (a skimmed run sends no run_started)
         self.devices.setdefault(self.device, DeviceStats(self.device)).iteration("static", dur)
+        self._close_workers(dur)
         self.iteration["static"] += 1 if graph is not None else 0
         self._count_done("static", ev)
         if graph is not None:

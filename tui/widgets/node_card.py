@@ -80,6 +80,8 @@ def card_text(
             f"{shape_text(node.shape)}  {node.dtype}   "
             f"{tr('card.device', lang)} {device(node.device)}",
         ),
+        # the worker of a parallel plan that ran it (a plan run in order names none)
+        *([row("card.worker", str(node.worker))] if node.worker is not None else []),
         row("card.bytes", f"{fmt_bytes(node.bytes)}   FLOPs {fmt_count(node.flops)}"),
         # two lines fit the side panel
         row(
