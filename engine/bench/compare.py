@@ -137,7 +137,8 @@ def build_cases(
 
         xb, yb, w1b, w2b = w.static_data(s)
         holders, fetches = w.static_graph(tf, s)
-        sess = tf.Session()
+        # in order, as numpy runs: one core each (benchmarks/static_plan.py has the parallel plan)
+        sess = tf.Session(config=tf.ConfigProto(inter_op_parallelism_threads=1))
         feed = dict(zip(holders, (xb, yb, w1b, w2b), strict=True))
 
         def session_setup() -> Callable[[], Any]:
