@@ -103,14 +103,14 @@ def run(plan: Plan, schedule: Schedule, vals: list[Any]) -> bool:
                     helpers[k - 1].wait()
                 if blas is not None and threads != base:
                     blas.set(base)
+            if any(r[2] is not None for r in results):  # (a node still to run may read drops)
+                _fail(plan, schedule, vals, phase, results, None)
             for s in phase.drop:
                 vals[s] = None
             times = sorted(r[0] for r in results)
             overlap += times[-2]
             for k, r in enumerate(results):
                 busy[k] += r[0]
-            if any(r[2] is not None for r in results):
-                _fail(plan, schedule, vals, phase, results, None)
     finally:
         POOL.give_back()
     schedule.busy_ns, schedule.overlap_ns = busy, overlap
@@ -133,8 +133,8 @@ def _fail(
     results: list[Any],
     report: Callable[[int, int], None] | None,
 ) -> None:
-    """After a join with failures: run what the sequential plan would have run before the
-    first failing node, then raise the first failure in plan order (as :class:`Failed`)."""
+    """After a join with failures: raise the first failure in plan order (see
+    :func:`_raise_first`)."""
     failures: list[tuple[int, BaseException]] = []
     ran: set[int] = set()
     for k, (_, done, error) in enumerate(results):
@@ -156,11 +156,17 @@ def _raise_first(
     phase: Phase,
     report: Callable[[int, int], None] | None,
 ) -> None:
+    """Run what the plan in order would have run before the first failing node (``first``, a
+    kernel index; ``ran``: what ran in ``phase``, every earlier phase ran whole), then raise
+    the first failure in plan order as :class:`Failed`. With ``report``, each node it runs is
+    reported as the instrumented walk does."""
     from engine.events import Stopped
 
     if isinstance(error, Stopped | KeyboardInterrupt | SystemExit):
         raise error
-    missing = sorted(i for ln in phase.lanes for i in ln if i < first and i not in ran)
+    k = next(k for k, p in enumerate(schedule.phases) if p is phase)
+    ran = ran | {i for p in schedule.phases[:k] for ln in p.lanes for i in ln}
+    missing = [i for i in range(first) if i not in ran]  # later phases may hold some too
     for i in missing:  # in plan order: each one's inputs are there
         fn, args, out, _ = plan.steps[i]
         try:
@@ -239,6 +245,14 @@ class _Walk:
             v, dur = fn(*args), 0
         return v, args, dur
 
+    def catch_up(self, i: int, _: int) -> None:
+        """Run kernel ``i`` (an index into the schedule's kernels) after a failure, reported."""
+        j = self.schedule.index[i]
+        self.started(j, 0)
+        v, args, dur = self.compute(j)
+        self.store(j, v, ())
+        self.finished(j, 0, v, args, dur)
+
     def store(self, j: int, v: Any, free: Sequence[int]) -> None:
         self.vals[self.plan.nodes[j].out] = v
         for s in free:
@@ -267,6 +281,7 @@ def walk(
             if phase.parallel:
                 _walk_parallel(w, phase, helpers, frees, blas, base)
                 continue
+            done: set[int] = set()
             for j in phase.walk:
                 if j not in phase.lane_of:
                     w.info(j)
@@ -275,10 +290,11 @@ def walk(
                 try:
                     v, args, dur = w.compute(j)
                 except Exception as e:
-                    node = plan.nodes[j]
-                    raise Failed(node.out, node.ins, e) from None
+                    i = schedule.position[j]
+                    _raise_first(plan, schedule, vals, i, e, done, phase, w.catch_up)
                 w.store(j, v, frees.get(j, ()))
                 w.finished(j, 0, v, args, dur)
+                done.add(schedule.position[j])
         for j in schedule.tail:
             w.info(j)
     finally:
@@ -369,9 +385,9 @@ def _walk_parallel(
             helpers[k - 1].wait()
         if blas is not None and threads != base:
             blas.set(base)
-    for s in phase.drop:
-        w.vals[s] = None
     if complete:
+        for s in phase.drop:
+            w.vals[s] = None
         return
     position = schedule.position
     fails = [(position[j], e) for j, (_, _, _, e) in outcome.items() if e is not None]
@@ -381,15 +397,7 @@ def _walk_parallel(
         position[j] for j, (_, _, _, e) in outcome.items() if e is None
     }
     first, exc = min(fails, key=lambda f: f[0])
-
-    def report(i: int, _: int) -> None:
-        j = schedule.index[i]
-        w.started(j, 0)
-        v, args, dur = w.compute(j)
-        w.store(j, v, ())
-        w.finished(j, 0, v, args, dur)
-
-    _raise_first(w.plan, schedule, w.vals, first, exc, ran, phase, report)
+    _raise_first(w.plan, schedule, w.vals, first, exc, ran, phase, w.catch_up)
 
 
 def _collect(

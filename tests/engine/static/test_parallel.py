@@ -362,6 +362,37 @@ def test_a_failing_node_fails_as_in_order():
     assert len(set(messages)) == 1, messages
 
 
+@pytest.mark.parametrize("seed", range(30))
+def test_random_failures_raise_what_the_plan_in_order_raises(seed):
+    """Placeholders of unknown shape, one fed a shape the graph cannot take: whichever nodes
+    fail, and whatever ran at once, the error is the plan in order's first."""
+    rng = np.random.default_rng(seed)
+    g = tf.Graph()
+    with g.as_default():
+        xs = [tf.placeholder(tf.float32, shape=None) for _ in range(3)]
+        pool = list(xs)
+        for _ in range(10):
+            a, b = (pool[int(i)] for i in rng.integers(len(pool), size=2))
+            op = int(rng.integers(4))
+            t = [tf.matmul, tf.add, tf.multiply, lambda p, q: tf.exp(p * 0.1) - q][op](a, b)
+            pool.append(t)
+        fetches = pool[3:]
+    feed = {x: np.ones((4, 4), np.float32) for x in xs}
+    feed[xs[int(rng.integers(3))]] = np.ones((4, 3), np.float32)
+    outcomes = []
+    for config in (SERIAL, TWO):
+        with tf.Session(graph=g, config=config) as sess, schedule.policy("always"):
+            for listening in (False, True):
+                with recording() if listening else _nothing():
+                    try:
+                        values = sess.run(fetches, feed)
+                    except InvalidArgumentError as e:
+                        outcomes.append(str(e))
+                    else:  # the misfit placeholder broadcast, or no fetch reads it
+                        outcomes.append(repr([np.asarray(v).tolist() for v in values]))
+    assert len(set(outcomes)) == 1, outcomes
+
+
 class _nothing:  # noqa: N801 - a context manager standing in for recording()
     def __enter__(self) -> None:
         return None
