@@ -338,7 +338,9 @@ class SyntheticScene:
     def _static_run(self, device: str, it: int, plan: list[int]) -> None:
         emit = self.stream.emit
         emit("iteration_started", mode="static", iteration=it)
-        emit("run_started", graph="static:0", run=it, fetches=[12, 26], plan=plan)
+        emit(
+            "run_started", graph="static:0", run=it + 1, fetches=[12, 26], plan=plan
+        )  # 1-based, as the engine counts
         if device == "gpu":
             emit(
                 "transfer",
@@ -367,7 +369,7 @@ class SyntheticScene:
                 flops=_flops(op, shape),
                 **extra,
             )
-        emit("run_finished", graph="static:0", run=it, dur_ns=400_000)
+        emit("run_finished", graph="static:0", run=it + 1, dur_ns=400_000)
         emit("metric", name="loss", value=1000.0 / (it + 1), mode="static", iteration=it)
         emit("iteration_finished", mode="static", iteration=it, dur_ns=500_000)
 
