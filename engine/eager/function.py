@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Union
 
 from engine.devices import Device
-from engine.eager import errors, legacy
+from engine.eager import errors, legacy, tracing
 from engine.eager.grad_mode import MODE, no_grad
 from engine.eager.graph import Node
 from engine.eager.tensor import Tensor, _new
@@ -65,7 +65,8 @@ class FunctionNode(Node):
 
     def apply(self, F: Any, g: Any) -> tuple[Any, ...]:
         dev = self._device
-        grads = self.fn.backward(self.ctx, _new(g, dev))
+        with tracing.scope(self.name):
+            grads = self.fn.backward(self.ctx, _new(g, dev))
         if not isinstance(grads, tuple):
             grads = (grads,)
         if len(grads) != len(self.nexts):
@@ -143,7 +144,7 @@ def _call(
 ) -> Any:
     tensors = tuple(a if isinstance(a, Tensor) else None for a in args)
     ctx.needs_input_grad = tuple(t is not None and t.requires_grad for t in tensors)
-    with no_grad():
+    with no_grad(), tracing.scope(cls.__name__):
         # legacy: instance is the 2017-style object (Function.__call__ passes it)
         out = (
             instance.forward(*args) if legacy and instance is not None else cls.forward(ctx, *args)
@@ -162,8 +163,6 @@ def _call(
 
 
 def _ids(t: Tensor) -> tuple[str | None, int | None]:
-    from engine.eager import tracing
-
     if t._gtok == tracing.STATE.token and tracing.STATE.graph is not None:
         return tracing.STATE.graph, t._nid
     return None, None

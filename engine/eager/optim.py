@@ -1,12 +1,14 @@
 """``torch.optim``: SGD (momentum, dampening, Nesterov), Adam, RMSprop and Adagrad, with weight
 decay, as PyTorch formulates them. Updates run as ordinary in-place tensor ops under no_grad,
-so each ``optimizer.step()`` shows as nodes (``mul``, ``sub_``...) like the hand-written update."""
+so each ``optimizer.step()`` shows as nodes (``mul``, ``sub_``...) like the hand-written update,
+scoped by the optimizer's name (the pane folds them into one ``RMSprop`` box)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
+from engine.eager import tracing
 from engine.eager.factory import full_like, zeros_like
 from engine.eager.grad_mode import no_grad
 from engine.eager.tensor import Tensor
@@ -43,7 +45,7 @@ class Optimizer:
                         p.grad.zero_()
 
     def step(self) -> None:
-        with no_grad():
+        with no_grad(), tracing.scope(type(self).__name__):
             for group in self.param_groups:
                 for p in group["params"]:
                     if p.grad is not None:

@@ -30,7 +30,8 @@ import math
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import CodeType, FrameType
 from typing import TYPE_CHECKING, Any
 
@@ -275,16 +276,27 @@ _LIBRARY = tuple(
 """File name prefixes of code that is no user's: the standard library, installed packages."""
 
 
+_COMPREHENSIONS = frozenset({"<listcomp>", "<dictcomp>", "<setcomp>", "<genexpr>"})
+
+
 def _spans(code: CodeType) -> tuple[tuple[int, int], ...]:
-    """The loops of ``code`` as (first, last) offsets: each backward jump closes one."""
+    """The loops of ``code`` as (first, last) offsets: each backward jump closes one.
+
+    A comprehension is an expression, not a loop of iterations (``torch.stack([wave[s:s + 21]
+    for s in starts])`` in the set-up): its code (or, inlined, a loop on one line) has none.
+    """
     entry = _LOOPS.get(id(code))
     if entry is None:
-        spans = tuple(
-            (ins.argval, ins.offset)
-            for ins in dis.get_instructions(code)
-            if ins.opcode in _JUMPS and isinstance(ins.argval, int) and ins.argval <= ins.offset
-        )
-        entry = _LOOPS[id(code)] = (code, spans)
+        spans: list[tuple[int, int]] = []
+        if code.co_name not in _COMPREHENSIONS:
+            line_at: dict[int, int | None] = {}
+            for ins in dis.get_instructions(code):
+                line_at[ins.offset] = ins.positions.lineno if ins.positions else None
+                target = ins.argval
+                if ins.opcode in _JUMPS and isinstance(target, int) and target <= ins.offset:
+                    if line_at.get(target) != line_at[ins.offset]:
+                        spans.append((target, ins.offset))
+        entry = _LOOPS[id(code)] = (code, tuple(spans))
     return entry[1]
 
 
@@ -329,12 +341,27 @@ def _leaf_name(t: Tensor, frame: FrameType | None) -> str:
     if frame is not None:
         held = frame.f_locals.items()
         name = next((key for key, value in held if value is t), "")
-        if not name:  # a variable's gradient, read as w1.grad
-            kind = type(t)
-            owner = (k for k, v in held if type(v) is kind and getattr(v, "grad", None) is t)
-            name = next((f"{key}.grad" for key in owner), "tensor")
+        if not name:  # a variable's gradient or storage: w1.grad, w1.data, w1.grad.data
+            name = _read_through(t, held) or "tensor"
     t._name = name  # looked up once: the loop's next iterations reuse it
     return name
+
+
+def _read_through(t: Tensor, held: Any) -> str | None:
+    """How the caller reads ``t`` through one of its variables: ``w1.grad`` (the gradient
+    itself), or ``w1.data`` / ``w1.grad.data`` (a new tensor on the same storage, as the 2017
+    listings update weights: ``w1.data -= learning_rate * w1.grad.data``)."""
+    kind, array = type(t), t.array
+    tensors = [(k, v) for k, v in held if type(v) is kind]
+    for key, v in tensors:
+        if v.grad is t:
+            return f"{key}.grad"
+    for key, v in tensors:
+        if v.array is array:
+            return f"{key}.data"
+        if v.grad is not None and v.grad.array is array:
+            return f"{key}.grad.data"
+    return None
 
 
 def _node_id(t: Tensor, frame: FrameType | None) -> int:
@@ -379,8 +406,25 @@ def _node_id(t: Tensor, frame: FrameType | None) -> int:
 
 
 NO_GRAD_SCOPE = "no_grad"
-"""The scope of eager ops made under ``torch.no_grad()`` (an optimizer's update): the UI folds
+"""The scope of eager ops made under ``torch.no_grad()`` (a hand-written update): the UI folds
 it into one box, as it folds TensorFlow's name scopes."""
+
+SCOPE: list[str | None] = [None]
+"""The scope of the ops made now, where a part of the front end names it (:func:`scope`): a
+custom ``autograd.Function``'s (``MyReLU`` in its forward, ``MyReLUBackward`` in its backward),
+an optimizer's (``RMSprop`` in its ``step()``); None elsewhere. Such ops run without grad, but
+``no_grad`` would not say what they are."""
+
+
+@contextmanager
+def scope(name: str) -> Iterator[None]:
+    """Ops made inside the block are scoped ``name`` (the pane folds them into one box)."""
+    outer, SCOPE[0] = SCOPE[0], name
+    try:
+        yield
+    finally:
+        SCOPE[0] = outer
+
 
 _LEAVES: dict[tuple[Any, ...], dict[str, Any]] = {}
 """Leaf ``node_created`` templates by (name, shape, dtype, device, source)."""
@@ -462,6 +506,7 @@ class _Site:
         "cpu",
         "grad",
         "loop",
+        "scope",
     )
 
     def __init__(
@@ -477,6 +522,7 @@ class _Site:
     ) -> None:
         self.op, self.name, self.dev, self.sig, self.attrs = op, name, dev, sig, attrs
         self.grad = MODE.enabled  # ops made under torch.no_grad() are scoped "no_grad"
+        self.scope = SCOPE[0]
         self.site, line, source = _site(frame)
         self.loop = _loop_of(frame)
         in_shapes, shape = _shape(op, args, kwargs)
@@ -504,7 +550,7 @@ class _Site:
             "dtype": self.dtype,
             "device": dev.name,
             "mode": "eager",
-            "scope": "" if self.grad else NO_GRAD_SCOPE,
+            "scope": self.scope or ("" if self.grad else NO_GRAD_SCOPE),
             "source": source,
             "line": line,
             "flops": self.flops,
@@ -592,6 +638,7 @@ def _site_info(
         and info.dev is dev
         and info.name == name
         and info.grad is MODE.enabled
+        and info.scope == SCOPE[0]
     ):
         return info
     info = _Site(op, name, dev, sig, akey, args, attrs, frame)

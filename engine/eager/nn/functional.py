@@ -205,4 +205,5 @@ def dropout(x: Tensor, p: float = 0.5, training: bool = True, inplace: bool = Fa
     keep = factory.generator().random(x.array.shape) >= p
     scale = (keep / (1.0 - p) if p < 1.0 else keep * 0.0).astype(x.array.dtype)
     mask = factory._make(scale, x._dev, False)
+    mask._name = "dropout mask"  # what its leaf node is called (no variable holds it)
     return _binary(ops.OPS["Mul"], x, mask, name="dropout")

@@ -177,7 +177,7 @@ def test_set_up_before_the_loop_joins_the_first_iteration_and_a_later_loop_has_i
     with recording() as events:
         torch.new_iteration()
         y = torch.sin(x)  # set-up: runs once, before the loop
-        xx = x.unsqueeze(-1)
+        xx = torch.stack([x * float(k) for k in range(1)], dim=1)  # a comprehension: no loop
         w = torch.zeros(1, requires_grad=True)
         for _t in range(4):  # training: its turns are the iterations
             y_pred = (xx * w).squeeze(-1)
@@ -192,7 +192,8 @@ def test_set_up_before_the_loop_joins_the_first_iteration_and_a_later_loop_has_i
     assert len(started) == 4 + 3, started
     first = next(e["graph"] for e in events if e["kind"] == "graph_created")
     ops = [e["op"] for e in events if e["kind"] == "node_created" and e["graph"] == first]
-    assert ops[:3] == ["Leaf", "Sin", "ExpandDims"], "the set-up is drawn in the first iteration"
+    assert ops[:3] == ["Leaf", "Sin", "Mul"], "the set-up is drawn in the first iteration"
+    assert ops.count("Pack") == 1
     losses = [e for e in events if e["kind"] == "metric" and e["name"] == "loss"]
     assert len(losses) == 4, "one loss per turn of the training loop"
 
@@ -213,3 +214,43 @@ def test_two_ops_of_one_line_with_a_call_between_start_one_iteration():
             loss.backward()
         torch.new_iteration()
     assert sum(e["kind"] == "iteration_started" for e in events) == 3
+
+
+def test_a_variables_storage_is_named_as_the_user_reads_it():
+    w1 = torch.randn(3, 2, requires_grad=True)
+    with recording() as events:
+        torch.new_iteration()
+        (w1 * 2.0).sum().backward()
+        w1.data -= 0.1 * w1.grad.data  # the 2017 listings' update
+        torch.new_iteration()
+    leaves = [e["name"] for e in events if e["kind"] == "node_created" and e["op"] == "Leaf"]
+    assert leaves == ["w1", "w1.grad.data", "w1.data"]
+
+
+class _Double(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2.0
+
+    @staticmethod
+    def backward(ctx, grad_y):
+        return grad_y * 2.0
+
+
+def test_ops_of_a_function_an_optimizer_and_dropout_are_named_for_what_they_are():
+    """They all run without grad, but none is ``no_grad`` (the hand-written update's scope): a
+    custom Function's forward and backward, an optimizer's step, and dropout's mask."""
+    w = torch.randn(3, 2, requires_grad=True)
+    optimizer = torch.optim.SGD([w], lr=0.1)
+    with recording() as events:
+        torch.new_iteration()
+        y = _Double.apply(w)
+        loss = torch.nn.functional.dropout(y, 0.5).sum()
+        loss.backward()
+        optimizer.step()
+        torch.new_iteration()
+    made = [(e["name"], e["scope"]) for e in events if e["kind"] == "node_created"]
+    assert ("mul", "_Double") in made and ("mul", "_DoubleBackward") in made
+    assert ("sub_", "SGD") in made, made
+    assert ("dropout mask", "") in made
+    assert all(scope != "no_grad" for _, scope in made)
