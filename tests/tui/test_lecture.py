@@ -189,6 +189,8 @@ def test_a_scripts_sides_come_from_its_imports(tmp_path: Path) -> None:
         ("import tensorflow as tf\n", ("static",)),
         ("import engine.eager as torch\nimport engine.static as tf\n", ("static", "eager")),
         ("from torch import nn\n", ("eager",)),
+        ("from keras.models import Sequential\n", ("static",)),  # Keras builds a static graph
+        ("import keras\nimport torch\n", ("static", "eager")),
         ("import numpy\n", ()),
     ):
         script = tmp_path / "s.py"

@@ -17,59 +17,55 @@ from tui.i18n import tr
 
 __all__ = ["ScriptScene", "load_script_scene"]
 
-FRAMEWORKS = {"torch": "engine.eager", "tensorflow": "engine.static"}
-SIDE_OF = {
-    "torch": "eager",
-    "tensorflow": "static",
-    "engine.eager": "eager",
-    "engine.static": "static",
-}
-"""The pane a script's import draws in."""
+FRONT_ENDS = (("eager", "engine.eager"), ("static", "engine.static"))
+"""The pane each engine front end draws in."""
+
+
+def frameworks() -> dict[str, str]:
+    """Framework name -> the engine module ``cgviz run`` resolves it to (torch, tensorflow,
+    keras: the engine's own table, :data:`engine.cli.aliases.ALIASES`)."""
+    from engine.cli.aliases import ALIASES
+
+    return dict(ALIASES)
+
+
+def _imports(source: str) -> list[str]:
+    """The modules a script imports, in order (``from a import b``: ``a`` and ``a.b``)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return []
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names += [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+    return names
+
+
+def _side(module: str, aliases: dict[str, str]) -> str | None:
+    """The pane a module draws in: its framework's front end, or the engine module's own."""
+    top, _, rest = module.partition(".")
+    target = aliases[top] + ("." + rest if rest else "") if top in aliases else module
+    for side, front in FRONT_ENDS:
+        if target == front or target.startswith(front + "."):
+            return side
+    return None
 
 
 def _sides(source: str) -> tuple[str, ...]:
     """The panes a script can draw in, from what it imports (() when it imports neither)."""
-    found = set()
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return ()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names = [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-        else:
-            continue
-        for name in names:
-            for prefix, side in SIDE_OF.items():
-                if name == prefix or name.startswith(prefix + "."):
-                    found.add(side)
+    aliases = frameworks()
+    found = {_side(name, aliases) for name in _imports(source)}
     return tuple(s for s in ("static", "eager") if s in found)
 
 
 def _aliased(source: str) -> list[str]:
-    """The framework names (torch, tensorflow) a script imports, in order."""
-    found: list[str] = []
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return found
-    for node in ast.walk(tree):
-        names = (
-            [a.name for a in node.names]
-            if isinstance(node, ast.Import)
-            else (
-                [node.module]
-                if isinstance(node, ast.ImportFrom) and node.module and not node.level
-                else []
-            )
-        )
-        for name in names:
-            top = name.split(".")[0]
-            if top in FRAMEWORKS and top not in found:
-                found.append(top)
-    return found
+    """The framework names (torch, tensorflow, keras) a script imports, in order."""
+    aliases = frameworks()
+    tops = [name.split(".")[0] for name in _imports(source)]
+    return [top for i, top in enumerate(tops) if top in aliases and top not in tops[:i]]
 
 
 class ScriptScene:
@@ -88,7 +84,8 @@ class ScriptScene:
         """Framework names resolved to the engine ("torch", "tensorflow")."""
         self.sides = _sides(source)
         """The panes it draws in (a PyTorch-only script gets the whole width)."""
-        names = ", ".join(f"import {n} → {FRAMEWORKS[n]}" for n in self.aliases)
+        aliases = frameworks()
+        names = ", ".join(f"import {n} → {aliases[n]}" for n in self.aliases)
         self.caption = tr("note.aliases", lang, names=names) if names else str(path)
 
     def source(self, device: str = "cpu", iterations: int | None = None) -> str:
