@@ -8,6 +8,7 @@ they are, never read as markup.
 
 from __future__ import annotations
 
+import re
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -155,11 +156,19 @@ class Frame:
         for err in st.new_errors[:3]:
             node = err.get("node_name") or err.get("node")
             fields = {"type": err.get("type", "Error"), "message": err.get("message", "")}
+            code = err.get("exit_code")
+            if isinstance(code, int):  # how the script ended, as its exit code says
+                text = ending_text(err, self.lang)
+                title = tr("note.script_ended", self.lang, code=code)
+            elif node is not None:
+                text = tr("note.error_in", self.lang, node=node, **fields)
+                title = tr("note.engine_error", self.lang)
+            else:
+                text = tr("note.error", self.lang, **fields)
+                title = tr("note.engine_error", self.lang)
             self.app.notify(
-                tr("note.error_in", self.lang, node=node, **fields)
-                if node is not None
-                else tr("note.error", self.lang, **fields),
-                title=tr("note.engine_error", self.lang),
+                text,
+                title=title,
                 severity="error",
                 timeout=10,
                 markup=False,  # the engine's or a script's words, shown as they are
@@ -243,6 +252,26 @@ class Frame:
         own = source.describe(lang)
         if own:
             text += "  ·  " + own
+        if state.finished and state.exit_code is not None:  # beside "finished": never cut off
+            head, _, rest = text.partition("  ·  ")
+            ended = tr("status.exit_code", lang, code=state.exit_code)
+            text = "  ·  ".join(part for part in (head, ended, rest) if part)
         if text != self._status_text:
             self._status_text = text
             self.panes.status.update(Content(text), layout=False)
+
+
+SYS_EXIT = re.compile(r"(.*) called (sys\.exit\(.*\))", re.DOTALL)
+"""The engine's words for ``sys.exit(N)`` (see ``engine.cli.program.script_ending``)."""
+
+
+def ending_text(err: dict[str, Any], lang: str) -> str:
+    """What a script's ending says: ``x.py called sys.exit(3)`` (in ``lang``), the message of
+    ``sys.exit("fatal")`` as it is, or ``Type: message`` for an exception it raised."""
+    message = str(err.get("message") or "")
+    if err.get("type") != "SystemExit":
+        return tr("note.error", lang, type=err.get("type", "Error"), message=message)
+    said = SYS_EXIT.fullmatch(message)
+    if said is not None and said.group(1) == err.get("label"):
+        return tr("note.sys_exit", lang, label=said.group(1), call=said.group(2))
+    return message

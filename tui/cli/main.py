@@ -169,7 +169,34 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def run_cli(argv: list[str]) -> int:
-    """Run a cgviz command line; returns the exit code (user mistakes: one line, 2)."""
+    """Run a cgviz command line; returns the exit code (user mistakes: one line, 2; ``cgviz
+    run``: the script's own, see :func:`_live`). Output into a closed pipe (``cgviz scenes |
+    head -1``) ends quietly with 141, as a shell reports a command killed by SIGPIPE."""
+    try:
+        code = _command(argv)
+        sys.stdout.flush()  # a closed pipe shows here, not as a traceback at exit
+    except BrokenPipeError:
+        _silence()
+        return 141
+    return code
+
+
+def _silence() -> None:
+    """Point stdout and stderr at the null device: what is still buffered, and Python's own
+    flush at exit, go nowhere instead of failing again."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                fd = stream.fileno()
+            except (AttributeError, OSError, ValueError):  # not a file (a test's capture)
+                continue
+            os.dup2(null, fd)
+    finally:
+        os.close(null)
+
+
+def _command(argv: list[str]) -> int:
     try:
         command = argv[0] if argv and argv[0] in COMMANDS else ""
         rest = argv[1:] if command else argv
@@ -330,7 +357,7 @@ def _live(args: argparse.Namespace) -> int:
         if recorder is not None:
             for line in recorder.close():
                 _note(line)
-    return 0
+    return (app.state.exit_code or 0) if script else 0
 
 
 def _replay(args: argparse.Namespace) -> int:

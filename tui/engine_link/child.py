@@ -82,9 +82,12 @@ class Job:
 def run_script(
     program: Any, name: str, title: str, caption: str, text: str, label: str, device: str
 ) -> None:
-    """Run a loaded user script: a ``scene`` event first; its exception becomes an ``error``
-    event carrying the user's traceback (engine frames hidden)."""
-    from engine.cli.program import printed_as_events, user_traceback
+    """Run a loaded user script: a ``scene`` event first; how it ended, unless cleanly,
+    becomes an ``error`` event with its ``exit_code`` (see
+    :func:`engine.cli.program.script_ending`): an exception carries the user's traceback
+    (engine frames hidden), ``sys.exit(3)`` says so and exits 3. A ``KeyboardInterrupt`` the
+    script raised is the script's error (130), never the end of the engine process."""
+    from engine.cli.program import printed_as_events, script_ending
     from engine.events import STREAM, Stopped
 
     STREAM.emit(
@@ -99,18 +102,12 @@ def run_script(
     try:
         with printed_as_events():  # the UI shows what the script prints, not the terminal
             program.run()
-    except (Stopped, KeyboardInterrupt):
+    except Stopped:
         raise
-    except SystemExit:
-        return
-    except Exception as e:
-        STREAM.emit(
-            "error",
-            type=type(e).__name__,
-            message=str(e),
-            traceback=user_traceback(e, program.filename),
-            label=label,
-        )
+    except BaseException as e:  # SystemExit and KeyboardInterrupt too: the script's own end
+        ending = script_ending(e, program)
+        if ending is not None:
+            STREAM.emit("error", **{**ending, "label": label})
 
 
 class Controls:

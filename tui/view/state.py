@@ -123,6 +123,9 @@ class ViewState:
         """What just happened, for the presentation cue: (i18n key, fields); see tui.cues."""
         self.traceback: dict[str, Any] | None = None
         """The latest error that carries a user's traceback (a script that raised)."""
+        self.exit_code: int | None = None
+        """How the script ended, as ``python SCRIPT.py`` would exit (its last ``error`` event's
+        ``exit_code``: ``sys.exit(3)`` 3, an exception 1); None while it has not ended so."""
         self.output: deque[str] = deque(maxlen=OUTPUT_LINES)
         """What the user's script printed, newest last (stderr lines start with "! ")."""
         self.output_count = 0
@@ -232,6 +235,7 @@ class ViewState:
         self.worker_ns, self.workers_busy, self.overlap, self._pairs = {}, {}, {}, []
         self.finished = False
         self.traceback = None
+        self.exit_code = None
         self.output.clear()
         self.output_count = 0
         self.cue = ("", {})
@@ -599,6 +603,9 @@ class ViewState:
         self.dirty.update((graph.mode, "cue"))
 
     def _on_error(self, ev: dict[str, Any]) -> None:
+        if isinstance(ev.get("exit_code"), int):
+            self.exit_code = ev["exit_code"]
+            self.dirty.add("status")
         if ev.get("traceback"):
             self.traceback = ev
             self.dirty.add("traceback")
