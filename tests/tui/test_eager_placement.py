@@ -143,6 +143,9 @@ async def test_the_eager_pane_holds_still_over_iterations(
                 for vid, box in view.layout_.boxes.items():  # nothing moves mid-iteration
                     assert boxes.setdefault(vid, box) == box, f"iteration {it}: {vid} moved"
             assert len(ways) == 1, f"iteration {it} changed box size or orientation: {ways}"
+            if it >= 1:  # on the map, no box shows up that the finished iteration has not
+                gone = set(boxes) - set(view.layout_.boxes)  # (w1.grad before no_grad takes it)
+                assert not gone, f"iteration {it}: {gone} drawn, then gone"
             box_of = view._view.vid_of  # a folded node (no_grad, w1.grad) is drawn by its group
             here = {(n.index, n.op): view.layout_.boxes[box_of[n.id]] for n in graph.nodes.values()}
             if it >= 2:  # from the map on, a site's node goes where it was last time

@@ -140,12 +140,13 @@ def test_edge_grid_merges_junctions() -> None:
 
 
 def test_fit_tries_sizes_largest_first_and_settles_on_the_most_shown() -> None:
-    from tui.drawing.fit import candidates, draw, fits, most_shown
+    from tui.drawing.fit import FIT_ORDER, candidates, draw, fits, most_shown
 
     static = candidates("static", "TB", True, "auto")
     assert static[:3] == [("TB", "full", None), ("LR", "full", None), ("TB", "compact", None)]
     eager = candidates("eager", "TB", True, "auto")
-    assert [o for o, _, _ in eager] == ["TB"] * 4 + ["LR"] * 4  # turns at most once
+    sizes = len(FIT_ORDER)
+    assert [o for o, _, _ in eager] == ["TB"] * sizes + ["LR"] * sizes  # turns at most once
     assert candidates("eager", "LR", False, "mini") == [("LR", "mini", None)]
     nodes = static_nodes()
     placed = place_full(nodes)
@@ -157,4 +158,8 @@ def test_fit_tries_sizes_largest_first_and_settles_on_the_most_shown() -> None:
     def seen(lay) -> float:  # type: ignore[no-untyped-def]
         return round(min(1.0, 30 / lay.width) * min(1.0, 10 / lay.height), 3)
 
-    assert static[k][1] == "mini" and seen(layout) == max(seen(lay) for _, lay in drawn)
+    layered = [lay for j, lay in drawn if static[j][1:] != FIT_ORDER[-1]]
+    assert static[k][1] == "mini" and seen(layout) == max(seen(lay) for lay in layered)
+    assert static[k][1:] != FIT_ORDER[-1], "a dense grid that does not fit is never picked"
+    dense = [(j, lay) for j, lay in drawn if static[j][1:] == FIT_ORDER[-1]]
+    assert most_shown(dense, static, 30, 10, "TB")[0] in dict(dense)  # unless it is all there is

@@ -114,6 +114,34 @@ def test_unfolding_draws_more_nodes() -> None:
         assert static[1] > static[0], scene
 
 
+@pytest.mark.parametrize("size", ["160x48", "120x36"])
+def test_the_default_static_graph_is_whole_and_every_input_of_gradients_short(size: str) -> None:
+    """The default scene's static graph fits its pane with no edges sharing cells, and
+    gradients/ is a tall box beside the forward graph: every edge into it ends against its
+    side, level with the layer it comes from (no bundle of long edges down to the bottom)."""
+    from tui.drawing.layout import Edge, Layout
+    from tui.drawing.quality import measure
+
+    g = layout("--scene", "two-layer", "--size", size)["graphs"][0]
+    w, h = g["room"]
+    assert g["pane"] == "static" and g["width"] <= w and g["height"] <= h, (g["room"], size)
+    boxes = {n["id"]: n for n in g["nodes"]}
+    grads = boxes["scope:gradients"]
+    into = [e for e in g["edges"] if e["dst"] == "scope:gradients"]
+    assert len(into) >= 6
+    for e in into:
+        x, y = e["points"][-1]
+        assert x == grads["x"] - 1 and grads["y"] <= y < grads["y"] + grads["h"], e
+        src = boxes[e["src"]]
+        assert y - (src["y"] + src["h"]) <= 2, f"{e['src']} enters gradients/ level with it"
+    drawn = Layout(g["orientation"], width=g["width"], height=g["height"])
+    drawn.edges = [Edge(e["src"], e["dst"], tuple(map(tuple, e["points"]))) for e in g["edges"]]
+    ins: dict[str, list[str]] = {n["id"]: [] for n in g["nodes"]}
+    for e in g["edges"]:
+        ins[e["dst"]].append(e["src"])
+    assert measure(drawn, list(ins.items())).shared == 0
+
+
 def test_the_size_splits_the_terminal_as_the_app_does() -> None:
     wide = layout("--scene", "two-layer")
     assert [g["room"] for g in wide["graphs"]] == [[54, 28], [54, 28]]

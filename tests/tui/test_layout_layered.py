@@ -117,3 +117,173 @@ def test_a_derived_graph_keeps_the_boxes_it_shares() -> None:
         for n in ("w2", "mm2", "y", "sub", "pow", "sum"):  # layers: as deep as before, or more
             assert across(after.boxes[n]) == across(before.boxes[n]), n
         assert measure(after, fused).shared == 0
+
+
+# ------------------------------------------------------------------ collectors
+
+GRADS = [  # a forward chain and a node that reads nearly every value of it (gradients/)
+    ("x", []),
+    ("w1", []),
+    ("mm", ["x", "w1"]),
+    ("relu", ["mm"]),
+    ("w2", []),
+    ("mm2", ["relu", "w2"]),
+    ("pow", ["mm2"]),
+    ("sum", ["pow"]),
+    ("grads", ["sum", "pow", "mm2", "relu", "mm", "x"]),
+]
+
+
+@pytest.mark.parametrize("way", WAYS)
+def test_a_collector_is_a_tall_box_beside_its_inputs_each_entering_its_side(way) -> None:
+    layout, q = drawn(GRADS, way)
+    assert place_full(GRADS).ranking.side == {"grads": 0}
+    assert q.shared == 0 and q.straight == q.chains
+    assert q.crossings <= 1  # w2 and relu both feed mm2 and the box: one clean crossing
+    box, tb = layout.boxes["grads"], way[0] == "TB"
+    first, last = layout.boxes["x"], layout.boxes["sum"]
+    if tb:  # beside every layer from its first input's to its last's
+        assert box.y <= first.y and box.y2 >= last.y2
+        assert all(b.x2 < box.x for n, b in layout.boxes.items() if n != "grads")
+    else:
+        assert box.x <= first.x and box.x2 >= last.x2
+        assert all(b.y2 < box.y for n, b in layout.boxes.items() if n != "grads")
+    for e in layout.edges:
+        if e.dst != "grads":
+            continue
+        x, y = e.points[-1]  # the arrow lies against the box's side, no long run below it
+        assert (x == box.x - 1 and box.y <= y < box.y2) if tb else (y == box.y - 1), e
+        assert turns(e) <= 1, e.points
+        src = layout.boxes[e.src]
+        assert (box.y <= src.y < box.y2) if tb else (box.x <= src.x < box.x2)
+
+
+def test_a_collector_needs_inputs_from_all_over_the_graph() -> None:
+    few = [(n, ins if n != "grads" else ["sum", "pow"]) for n, ins in GRADS]
+    assert place_full(few).ranking.side == {}
+    one_layer = [("a", []), ("b", []), ("c", []), ("d", []), ("e", ["a", "b", "c", "d"])]
+    assert place_full(one_layer).ranking.side == {}
+
+
+def test_a_derived_graph_keeps_the_collectors_box() -> None:
+    base = place_full(GRADS)
+    fused = [(n, ins) for n, ins in GRADS if n != "pow"]
+    fused = [(n, ["mm2"] if n == "sum" else [i for i in ins if i != "pow"]) for n, ins in fused]
+    for way in WAYS:
+        before, after = base.draw(*way), DerivedPlan(fused, base).draw(*way)
+        assert_clean(after)
+        assert after.boxes["grads"] == before.boxes["grads"]
+        assert measure(after, fused).shared == 0
+
+
+# ------------------------------------------------------------------ ranking and order
+
+
+def test_network_simplex_makes_the_edges_as_short_as_they_can_be() -> None:
+    """Against every ranking of small random graphs (each edge going down at least one
+    layer), the total edge length is the least there is."""
+    import itertools
+    import random
+
+    from tui.drawing.simplex import network_simplex
+
+    rng = random.Random(7)
+    shortened = 0
+    for _ in range(120):
+        n = rng.randint(2, 6)
+        edges = sorted({(a, b) for a in range(n) for b in range(a + 1, n) if rng.random() < 0.4})
+        if not edges:
+            continue
+        start = [0] * n
+        for a, b in edges:  # longest path
+            start[b] = max(start[b], start[a] + 1)
+        got = network_simplex(n, edges, start)
+        assert all(got[b] - got[a] >= 1 for a, b in edges), (edges, got)
+        least = min(
+            sum(r[b] - r[a] for a, b in edges)
+            for r in itertools.product(range(n), repeat=n)
+            if all(r[b] - r[a] >= 1 for a, b in edges)
+        )
+        assert sum(got[b] - got[a] for a, b in edges) == least, (edges, got)
+        shortened += sum(start[b] - start[a] for a, b in edges) > least
+    assert shortened >= 10, "enough of the graphs have longer edges by longest path"
+
+
+def test_a_group_of_sources_moves_down_to_its_consumer_together() -> None:
+    """Two constants feed an op that feeds the end of a long chain: moved one at a time none
+    of them would shorten the edges, moved together they do (longest path put them on top)."""
+    chain = [("a", []), ("b", ["a"]), ("c", ["b"]), ("d", ["c"]), ("e", ["d"])]
+    nodes = [*chain, ("k1", []), ("k2", []), ("op", ["k1", "k2"]), ("end", ["e", "op"])]
+    layer = rank(nodes).layer
+    assert layer["op"] == layer["end"] - 1
+    assert layer["k1"] == layer["k2"] == layer["op"] - 1
+
+
+def test_the_long_edges_of_one_source_share_one_trunk() -> None:
+    nodes = [("s", []), ("a", ["s"]), ("b", ["a"]), ("c", ["b"]), ("d", ["c"])]
+    nodes += [("u", ["b", "s"]), ("v", ["c", "s"]), ("w", ["d", "s"])]
+    plan = place_full(nodes)
+    dummies = [v for v in plan.ordered.vertex if not isinstance(v, str)]
+    assert len(dummies) == 4, "one dummy in each layer s's trunk passes (not 2 + 3 + 4)"
+    for way in WAYS:
+        layout, q = drawn(nodes, way)
+        assert (q.crossings, q.shared) == (0, 0)
+
+
+def test_ordering_finds_the_fewest_crossings_of_small_layered_graphs() -> None:
+    """Three layers of up to four nodes, random edges between neighbouring layers: the order
+    found crosses no more than the best of all orders."""
+    import itertools
+    import random
+
+    from tui.drawing.layers import Ranking
+
+    rng = random.Random(11)
+    improved = 0
+    for _ in range(60):
+        sizes = [rng.randint(2, 4) for _ in range(3)]
+        names = [[f"{k}{i}" for i in range(s)] for k, s in enumerate(sizes)]
+        edges = [
+            (a, b)
+            for upper, lower in zip(names, names[1:], strict=False)
+            for a in upper
+            for b in lower
+            if rng.random() < 0.45
+        ]
+        layer = {n: k for k, lay in enumerate(names) for n in lay}
+        ranking = Ranking([n for lay in names for n in lay], layer, edges, frozenset())
+        got = order(ranking).crossings
+
+        perms = itertools.product(*(itertools.permutations(n) for n in names))
+        best = min(_crossings_of(p, edges, layer) for p in perms)
+        assert got == best, (edges, got, best)
+        improved += _crossings_of(tuple(map(tuple, names)), edges, layer) > best
+    assert improved >= 20, "enough of the graphs cross in creation order to show the work"
+
+
+def _crossings_of(
+    perm: tuple[tuple[str, ...], ...], edges: list[tuple[str, str]], layer: dict[str, int]
+) -> int:
+    """Crossings of the edges between neighbouring layers in the order ``perm``, pair by pair."""
+    import itertools
+
+    at = {n: i for lay in perm for i, n in enumerate(lay)}
+    return sum(
+        1
+        for (a, b), (c, d) in itertools.combinations(edges, 2)
+        if layer[a] == layer[c] and (at[a] - at[c]) * (at[b] - at[d]) < 0
+    )
+
+
+def test_mini_boxes_with_no_lane_to_spare_draw_a_straight_edge_as_its_arrow() -> None:
+    from tui.drawing.canvas import EdgeGrid
+
+    layout = layout_full(CHAIN, "TB", 1, 15, lanes=0)
+    assert_clean(layout)
+    pow_, sum_ = layout.boxes["pow"], layout.boxes["sum"]
+    assert sum_.y == pow_.y + 2, "one row between them"
+    edge = next(e for e in layout.edges if (e.src, e.dst) == ("pow", "sum"))
+    assert len(edge.points) == 1
+    (x, y) = edge.points[0]
+    assert EdgeGrid(layout).row(y)[0][x] == "▼"
+    assert measure(layout, CHAIN).shared == 0

@@ -69,6 +69,10 @@ class EdgeGrid:
                 d = E if xb > xa else W if xb < xa else S if yb > ya else N
                 self._arrow[pts[-1]] = ARROWS[d]
                 self._key[pts[-1]] = key
+            elif pts:  # one cell between two boxes: the arrow alone, away from its source
+                box = layout.boxes.get(edge.src)
+                d = _towards(box, *pts[0]) if box else lead
+                self._arrow[pts[0]] = ARROWS[{N: S, S: N, E: W, W: E}[d]]
         self._by_row: dict[int, list[tuple[int, str, str]]] = {}
         for (x, y), bits in self._mask.items():
             self._by_row.setdefault(y, []).append((x, GLYPHS.get(bits, "┼"), self._key[(x, y)]))

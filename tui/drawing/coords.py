@@ -115,6 +115,7 @@ def _align(g: Ordered, chains: Collection[tuple[int, int]]) -> list[int]:
                     continue  # a node keeps to its short edges; its long one bends
                 elif u in mid_v or (med and dummy[u]):  # ops before side inputs
                     score = 10 + med + (not dummy[u] and not dummy[v]) + 3 * bool(g.up[u])
+                    score += len(downs) > 1  # a value used again: the data path
                 else:
                     continue
                 cands.append((-score, pos[v], pos[u], u, v))

@@ -45,7 +45,11 @@ class DerivedPlan:
             if n not in layer:
                 layer[n] = 1 + max((layer[i] for i in inputs[n] if i in layer), default=-1)
         edges = [(i, n) for n in order for i in inputs[n] if layer[i] < layer[n]]
-        self.ranking = Ranking(order, layer, edges, frozenset())
+        side = {}  # a collector keeps its tall box, down from its inputs' highest layer
+        for n, top in base.ranking.side.items():
+            if n in known:
+                side[n] = min([top] + [layer[i] for i in inputs[n] if layer[i] < layer[n]])
+        self.ranking = Ranking(order, layer, edges, frozenset(), side)
         self.ordered = proper(self.ranking)
 
     def draw(
@@ -58,6 +62,28 @@ class DerivedPlan:
     ) -> Layout:
         """Boxes and routed edges for one orientation and box size (``widths``: each box's
         own width, as :meth:`Plan.draw`)."""
+        return self._emit(orientation, box_h, box_w, lanes, widths)[0]
+
+    def rooms(
+        self,
+        orientation: Orientation,
+        box_h: int,
+        box_w: int,
+        lanes: int | None = None,
+        widths: Widths = None,
+    ) -> list[int]:
+        """The room each channel takes drawn so (at least the original's): the original drawn
+        with these rooms lines its layers up with this drawing's."""
+        return self._emit(orientation, box_h, box_w, lanes, widths)[1]
+
+    def _emit(
+        self,
+        orientation: Orientation,
+        box_h: int,
+        box_w: int,
+        lanes: int | None,
+        widths: Widths,
+    ) -> tuple[Layout, list[int]]:
         sz = Sizes.for_(orientation, box_h, box_w, lanes)
         base = self.base
         base_ext = Extents.of(base.ordered, sz, widths)
@@ -78,8 +104,13 @@ class DerivedPlan:
         for v, n in enumerate(g.vertex):
             if not g.dummy[v] and n in old.index:
                 pos[v] = base_pos[old.index[n]]
+        for v, own in enumerate(g.box):  # a collector's box: one column, where it was
+            if own >= 0:
+                pos[v] = pos[own]
         for lay in g.layers:
             taken = [(pos[v] - ext.port[v], ext.across[v]) for v in lay if pos[v] is not None]  # type: ignore[operator]
+            walls = [pos[v] - ext.port[v] for v in lay if g.box[v] >= 0]  # type: ignore[operator]
+            limit = min(walls) - sz.gap if walls else None  # new boxes stay before it
             for v in sorted(lay, key=lambda v: g.dummy[v]):
                 if pos[v] is not None:
                     continue
@@ -94,23 +125,28 @@ class DerivedPlan:
                     ups = sorted(pos[u] or 0 for u in g.up[v])
                     want = ups[len(ups) // 2] if ups else MARGIN_POS
                     width, p0 = ext.across[v], ext.port[v]
-                pos[v] = _free(taken, want - p0, width, sz.gap) + p0
+                pos[v] = _free(taken, want - p0, width, sz.gap, limit) + p0
                 taken.append((pos[v] - p0, width))  # type: ignore[operator]
         final = [p or 0 for p in pos]
         for lay in g.layers:
             lay.sort(key=final.__getitem__)
-        return emit(self.ranking, g, final, sz, rooms, ext)[0]
+        return emit(self.ranking, g, final, sz, rooms, ext)
 
 
 MARGIN_POS = 2
 """Where a new node with no inputs is wanted (it moves right to the first free place)."""
 
 
-def _free(taken: list[tuple[int, int]], want: int, width: int, gap: int) -> int:
+def _free(
+    taken: list[tuple[int, int]], want: int, width: int, gap: int, limit: int | None = None
+) -> int:
     """The free start nearest ``want`` for ``width`` cells, ``gap`` clear of every taken
-    (start, width) interval (one cell clear next to a dummy)."""
+    (start, width) interval (one cell clear next to a dummy), ending before ``limit`` where
+    one is given (a collector's box, which must stay last in its layer) if it can."""
 
     def fits(x: int) -> bool:
+        if limit is not None and x + width > limit and limit - width >= 1:
+            return False
         for s, w in taken:
             g = gap if w > 1 and width > 1 else 1
             if x < s + w + g and s < x + width + g:

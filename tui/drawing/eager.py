@@ -112,6 +112,10 @@ class EagerMap:
         """The map's layered plan, on keys (None: no iteration has ended yet)."""
         self.held: Layout | None = None
         """The map's drawing, on keys: where each site's box and edges go."""
+        self.hidden: set[Key] = set()
+        """Keys of leaves the last finished iteration drew inside a group (``w1.grad``, which
+        only the optimizer's update reads): until their group appears they are not drawn, so
+        no box shows up and then vanishes into the group."""
         self._widths: dict[Key, dict[str, int]] = {}
         self._placer = AppendPlacer()
         self._edges_of: Layout | None = None
@@ -128,6 +132,7 @@ class EagerMap:
         """Drop the map (the folding changed, or a replay stepped back)."""
         self.plan, self.held = None, None
         self._widths.clear()
+        self.hidden = set()
 
     def finish(
         self,

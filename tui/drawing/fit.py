@@ -43,11 +43,13 @@ FIT_ORDER: tuple[tuple[str, int | None], ...] = (
     ("full", None),
     ("compact", None),
     ("mini", None),
+    ("mini", 0),
     ("mini", 1),
 )
-"""Box sizes (and lanes between layers) tried in turn until the drawing fits the pane; the
-last, mini boxes with one lane, is the densest picture (for the static graph: a dense grid
-placement whose edges share runs, used only where no layered drawing fits)."""
+"""Box sizes (and lanes between layers) tried in turn until the drawing fits the pane: mini
+boxes with no lane to spare draw a straight edge as its arrow alone (``▼`` between two
+boxes); the last, mini boxes with one lane, is the densest picture (for the static graph: a
+dense grid placement whose edges share runs, used only where no layered drawing fits)."""
 
 Try = tuple[str, str, int | None]
 """(orientation, box size, lanes) of one way to draw a graph."""
@@ -101,10 +103,13 @@ def most_shown(
     drawn: Sequence[tuple[int, Layout]], tries: Sequence[Try], width: int, height: int, pref: str
 ) -> tuple[int, Layout]:
     """Of drawings none of which fits, the one that shows the largest share of itself; on a
-    tie the denser boxes, then the preferred orientation."""
+    tie the denser boxes, then the preferred orientation. The dense grid (the last of
+    :data:`FIT_ORDER`) is never the pick where another was drawn: it is the last resort for
+    a whole picture, and one that scrolls anyway had better keep every edge apart."""
 
     def score(k: int, layout: Layout) -> tuple[float, int, bool]:
         seen = min(1.0, width / layout.width) * min(1.0, height / layout.height)
         return round(seen, 3), FIT_ORDER.index(tries[k][1:]), tries[k][0] == pref
 
-    return max(drawn, key=lambda kl: score(*kl))
+    layered = [kl for kl in drawn if tries[kl[0]][1:] != FIT_ORDER[-1]]
+    return max(layered or drawn, key=lambda kl: score(*kl))

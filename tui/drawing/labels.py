@@ -83,8 +83,10 @@ def label_of(graph: GraphModel, view: View, vid: NodeId) -> Label:
 def width_for(label: Label, size: str) -> int:
     """The box width ``label`` needs in a ``size`` box, within that size's caps."""
     least, cap = CAPS[size]
-    if size == "mini":
+    if size == "mini":  # a group's box may be a collector's tall box, its name in a border
         need = len(label.mini(cap)) + 2
+        if label.group:
+            need = max(need, len(label.title("compact", CAPS["compact"][1])) + 5)
     else:
         title = label.title(size, cap)
         if size == "full":  # shape and dtype; a time, then the op where the title has none

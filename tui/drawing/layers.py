@@ -2,27 +2,38 @@
 
 Pure and App-free. Cycles are broken by turning around the edges into a node made before
 their source (an update written back into a variable; drawn with their arrow at the right
-end); every other edge then points
-from a lower layer to a higher one. Layers start from the longest path; then a node with
-more consumers than inputs moves down as far as its consumers allow, which puts a side input
-(a weight, a label, a constant: a node with no inputs) in the layer just before its first
-consumer, as ``dot`` does::
+end); every other edge then points from a lower layer to a higher one. Layers start from the
+longest path, a node with more consumers than inputs moved down as far as its consumers
+allow; network simplex (:mod:`tui.drawing.simplex`, ``dot``'s ranking) then makes the edges
+as short as they can be, moving whole groups of nodes where one alone would not shorten
+anything. So a side input (a weight, a label, a constant) sits in the layer just before its
+consumer, as ``dot`` puts it::
 
     x   w1              x is an input of the chain, w1 a side input of MatMul:
      ╲ ╱                both sit in the layer just before MatMul,
     MatMul   b          and b in the layer just before Add (not beside x)
        ╲    ╱
         Add
+
+A node that reads from all over the graph (``gradients/``) is a *collector*
+(:func:`collectors`): it is drawn as a tall box beside the layers its inputs come from.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from tui.drawing.simplex import network_simplex
 
 NodeId = Hashable
 
-__all__ = ["Ranking", "chain_edges", "rank"]
+__all__ = ["Ranking", "chain_edges", "collectors", "rank"]
+
+SIDE_INPUTS = 4
+"""Inputs a collector has at least (see :func:`collectors`)."""
+SIDE_LONG = 3
+"""Layers, two or more layers up, a collector's inputs come from at least."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,9 @@ class Ranking:
     is laid out (its arrow goes to its first node)."""
     turned: frozenset[tuple[NodeId, NodeId]]
     """Edges listed the other way round (they close a cycle)."""
+    side: dict[NodeId, int] = field(default_factory=dict)
+    """Collectors drawn beside the layers their inputs come from (see :func:`collectors`):
+    node -> the first of those layers."""
 
 
 def rank(nodes: Sequence[tuple[NodeId, Sequence[NodeId]]]) -> Ranking:
@@ -77,13 +91,53 @@ def rank(nodes: Sequence[tuple[NodeId, Sequence[NodeId]]]) -> Ranking:
                     layer[n], moved = lowest, True
         if not moved:
             break
+    if edges:  # the shortest edges (dot's ranking)
+        num = {n: k for k, n in enumerate(order)}
+        best = network_simplex(
+            len(order), [(num[a], num[b]) for a, b in edges], [layer[n] for n in order]
+        )
+        layer = {n: best[num[n]] for n in order}
+    alone = [n for n in order if not ups[n] and not downs[n]]
+    if len(alone) < len(order):  # a node with no edges waits at the bottom, out of the way
+        bottom = max(layer[n] for n in order if ups[n] or downs[n])
+        for n in alone:
+            layer[n] = bottom
     top = min(layer.values(), default=0)
+    final = {n: layer[n] - top for n in order}
     return Ranking(
-        order,
-        {n: layer[n] - top for n in order},
-        edges,
-        frozenset((b, a) for a, b in turned),
+        order, final, edges, frozenset((b, a) for a, b in turned), collectors(final, ups)
     )
+
+
+def collectors(layer: dict[NodeId, int], ups: dict[NodeId, list[NodeId]]) -> dict[NodeId, int]:
+    """Nodes that read from all over the graph (``gradients/`` reads nearly every forward
+    value): at least :data:`SIDE_INPUTS` inputs, coming from :data:`SIDE_LONG` different
+    layers two or more layers up. Each is drawn as a tall box beside the layers its inputs
+    come from, every input entering its side where it is made, instead of a bundle of long
+    edges down to the bottom::
+
+        [x]──────────────────▶╭──────────────╮
+         │                    │ ▸ gradients/ │
+        [MatMul]─────────────▶│              │
+         │                    │              │
+        [h]──────────────────▶│              │
+
+    Returns node -> the first layer its box spans (its inputs' highest); boxes whose spans
+    would overlap are not made (the node with more long inputs wins).
+    """
+    found = []
+    for n, us in ups.items():
+        far = [u for u in us if layer[n] - layer[u] >= 2]
+        if len(us) >= SIDE_INPUTS and len({layer[u] for u in far}) >= SIDE_LONG:
+            found.append((-len(far), layer[n], n, min(layer[u] for u in us)))
+    found.sort(key=lambda f: f[:2])
+    out: dict[NodeId, int] = {}
+    spans: list[tuple[int, int]] = []
+    for _, bottom, n, top in found:
+        if all(bottom < a or b < top for a, b in spans):
+            out[n] = top
+            spans.append((top, bottom))
+    return out
 
 
 def _back_edges(

@@ -1,7 +1,9 @@
 """Ordering, the second step of a layered drawing: which node goes where within its layer.
 
 Pure and App-free. An edge that spans several layers gets a :class:`Dummy` in every layer it
-passes, so it takes part in the ordering like a node and later gets its own slot. Crossings
+passes, so it takes part in the ordering like a node and later gets its own slot; the long
+edges of one source share their dummies (one trunk, each edge leaving it at its target's
+layer, as ``dot`` draws with ``concentrate``). Crossings
 are reduced as in ``dot`` (Gansner et al. 1993, section 3): weighted-median sweeps, down then
 up, each followed by transposing neighbours while that removes crossings; the best order seen
 is kept. Crossings between two layers are counted with an accumulator tree (Barth, Jünger,
@@ -15,8 +17,9 @@ Mutzel 2002)::
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -24,13 +27,16 @@ if TYPE_CHECKING:
 
 NodeId = Hashable
 
-__all__ = ["Dummy", "Ordered", "crossings", "order"]
+__all__ = ["Dummy", "Ordered", "Part", "crossings", "order"]
 
 MAX_SWEEPS = 24
 """Sweeps tried at most (``dot``'s default)."""
 PATIENCE = 4
 """Sweeps without a better order before giving up."""
-EFFORT = 1500
+SIFT = 400
+"""Vertices up to which the order is also improved by sifting."""
+SIFT_PASSES = 3
+EFFORT = 1000
 """Vertices (nodes and dummies) up to which every sweep is tried; larger graphs get
 proportionally fewer (at least three), so a 1,000-node graph still lays out at once."""
 
@@ -45,6 +51,18 @@ class Dummy:
 
     def __repr__(self) -> str:
         return f"~{self.edge}@{self.layer}"
+
+
+@dataclass(frozen=True)
+class Part:
+    """A collector's tall box (:func:`tui.drawing.layers.collectors`) in a layer above its
+    own: the box is one vertex in every layer it spans, always the last of its layer."""
+
+    node: NodeId
+    layer: int
+
+    def __repr__(self) -> str:
+        return f"|{self.node}@{self.layer}"
 
 
 @dataclass
@@ -69,55 +87,174 @@ class Ordered:
     """Vertex -> it is a dummy."""
     index: dict[NodeId, int]
     """Node -> its vertex."""
+    box: list[int] = field(default_factory=list)
+    """Vertex -> the vertex of the collector whose tall box it is part of (the collector
+    itself included), or -1."""
     crossings: int = 0
     """Crossings of this order."""
 
 
 def proper(ranking: Ranking) -> Ordered:
-    """The ranking's graph with dummies, layers in creation order (dummies after nodes)."""
+    """The ranking's graph with dummies, layers in creation order (dummies after nodes, a
+    collector's box last). An edge into a collector goes to its box in the next layer."""
     depth = 1 + max(ranking.layer.values(), default=-1)
     layers: list[list[int]] = [[] for _ in range(depth)]
     vertex: list[NodeId] = list(ranking.order)
     index = {n: i for i, n in enumerate(vertex)}
     for n in ranking.order:
-        layers[ranking.layer[n]].append(index[n])
+        if n not in ranking.side:
+            layers[ranking.layer[n]].append(index[n])
     up: list[list[int]] = [[] for _ in vertex]
     down: list[list[int]] = [[] for _ in vertex]
-    chains: list[tuple[int, ...]] = []
-    for k, (a, b) in enumerate(ranking.edges):
-        chain = [index[a]]
-        for lay in range(ranking.layer[a] + 1, ranking.layer[b]):
-            d = len(vertex)
-            vertex.append(Dummy(k, lay))
+    box = [-1] * len(vertex)
+    parts: dict[NodeId, dict[int, int]] = {}
+    for n, top in ranking.side.items():
+        own = index[n]
+        box[own] = own
+        parts[n] = {ranking.layer[n]: own}
+        for lay in range(top, ranking.layer[n]):
+            parts[n][lay] = len(vertex)
+            vertex.append(Part(n, lay))
             up.append([])
             down.append([])
-            layers[lay].append(d)
-            chain.append(d)
-        chain.append(index[b])
+            box.append(own)
+    chains: list[tuple[int, ...]] = []
+    trunk: dict[tuple[int, int], int] = {}  # (source, layer) -> the dummy its long edges share
+    for k, (a, b) in enumerate(ranking.edges):
+        chain = [index[a]]
+        if b in ranking.side:  # into the collector's box beside it
+            chain.append(parts[b][ranking.layer[a] + 1])
+        else:
+            shared = (a, b) not in ranking.turned  # a turned edge ends at a: its own column
+            for lay in range(ranking.layer[a] + 1, ranking.layer[b]):
+                d = trunk.get((index[a], lay), -1) if shared else -1
+                if d < 0:
+                    d = len(vertex)
+                    vertex.append(Dummy(k, lay))
+                    up.append([])
+                    down.append([])
+                    box.append(-1)
+                    layers[lay].append(d)
+                    if shared:
+                        trunk[(index[a], lay)] = d
+                chain.append(d)
+            chain.append(index[b])
         for x, y in zip(chain, chain[1:], strict=False):
+            if y not in down[x]:
+                down[x].append(y)
+                up[y].append(x)
+        chains.append(tuple(chain))
+    for n in ranking.side:  # the box: last in every layer it spans, one vertex a layer
+        column = [parts[n][lay] for lay in sorted(parts[n])]
+        for x, y in zip(column, column[1:], strict=False):
             down[x].append(y)
             up[y].append(x)
-        chains.append(tuple(chain))
-    dummy = [i >= len(ranking.order) for i in range(len(vertex))]
-    for lay in layers:  # nodes with no edges at the end, out of the others' way
-        lay.sort(key=lambda v: not (up[v] or down[v]))
-    return Ordered(layers, up, down, chains, vertex, dummy, index)
+    dummy = [isinstance(v, Dummy) for v in vertex]
+    for members in layers:  # nodes with no edges at the end, out of the others' way
+        members.sort(key=lambda v: not (up[v] or down[v]))
+    for n in ranking.side:
+        for lay, v in parts[n].items():
+            layers[lay].append(v)
+    return Ordered(layers, up, down, chains, vertex, dummy, index, box)
 
 
 def order(ranking: Ranking) -> Ordered:
-    """Order every layer to reduce crossings; returns the best order found."""
+    """Order every layer to reduce crossings; returns the best order found.
+
+    Each of a few first orders (creation order, depth first and breadth first down from the
+    sources, depth first up from the sinks; on a large graph only the first) is improved by
+    weighted-median sweeps and transposes, then, on a small graph, by sifting each vertex to
+    its best place in its layer; the order with the fewest crossings wins.
+    """
     g = proper(ranking)
+    size = max(1, len(g.vertex))
+    sweeps = max(4, min(MAX_SWEEPS, MAX_SWEEPS * EFFORT // size))
+    starts = [_creation, _depth_first, _breadth_first, _depth_first_up]
+    starts = starts if size <= EFFORT else starts[:1]
+    best: list[list[int]] = [list(lay) for lay in g.layers]
+    best_count = -1
+    for start in starts:
+        g.layers = start(g)
+        count = _improve(g, sweeps, sift=size <= SIFT)
+        if best_count < 0 or count < best_count:
+            best, best_count = [list(lay) for lay in g.layers], count
+        if best_count == 0:
+            break
+    g.layers = best
+    g.crossings = best_count
+    return g
+
+
+def _creation(g: Ordered) -> list[list[int]]:
+    """Creation order, then each layer by the barycentre of the layer above."""
+    g.layers = [list(lay) for lay in g.layers]
+    _sweep(g, _positions(g.layers), downward=True, barycentre=True)
+    return g.layers
+
+
+def _depth_first(g: Ordered) -> list[list[int]]:
+    """Each layer in the order a depth-first walk down from the sources (in creation order)
+    reaches its vertices, as ``dot`` starts."""
+    return _walk(g, depth=True, down=True)
+
+
+def _breadth_first(g: Ordered) -> list[list[int]]:
+    """Each layer in the order a breadth-first walk down from the sources reaches it."""
+    return _walk(g, depth=False, down=True)
+
+
+def _depth_first_up(g: Ordered) -> list[list[int]]:
+    """Each layer in the order a depth-first walk up from the sinks reaches it (the ends of
+    a graph, a loss, are where its inputs' order shows)."""
+    return _walk(g, depth=True, down=False)
+
+
+def _walk(g: Ordered, *, depth: bool, down: bool) -> list[list[int]]:
+    box = g.box
+    seen = [False] * len(g.vertex)
+    out: list[list[int]] = [[] for _ in g.layers]
+    layer_of = [0] * len(g.vertex)
+    for i, lay in enumerate(g.layers):
+        for v in lay:
+            layer_of[v] = i
+    nbrs, back = (g.down, g.up) if down else (g.up, g.down)
+    every = [v for lay in (g.layers if down else reversed(g.layers)) for v in lay]
+    roots = [v for v in every if not back[v]] + every  # then whatever the walks missed
+    for r in roots:
+        if seen[r]:
+            continue
+        seen[r] = True
+        todo = [r]
+        k = 0
+        while k < len(todo) if not depth else todo:
+            if depth:
+                v = todo.pop()
+            else:
+                v = todo[k]
+                k += 1
+            if box[v] < 0:
+                out[layer_of[v]].append(v)
+            nxt = [w for w in nbrs[v] if not seen[w]]
+            for w in nxt:
+                seen[w] = True
+            todo.extend(reversed(nxt) if depth else nxt)
+    for lay, old in zip(out, g.layers, strict=True):  # a collector's box stays last
+        lay.extend(v for v in old if box[v] >= 0)
+    return out
+
+
+def _improve(g: Ordered, sweeps: int, *, sift: bool) -> int:
+    """Median sweeps and transposes from the order ``g`` has (``dot``'s loop, keeping the
+    best order seen), then sifting; leaves the best order in ``g``, returns its crossings."""
     pos = _positions(g.layers)
-    _sweep(g, pos, downward=True, barycentre=True)  # a first order from the layer above
     best = [list(lay) for lay in g.layers]
     best_count = crossings(g, pos)
     stale = 0
-    sweeps = max(3, min(MAX_SWEEPS, MAX_SWEEPS * EFFORT // max(1, len(g.vertex))))
     for it in range(sweeps):
         if best_count == 0 or stale >= PATIENCE:
             break
-        _sweep(g, pos, downward=it % 2 == 1, barycentre=False)
-        _transpose(g, pos, equal=it % 4 >= 2, passes=8 if sweeps == MAX_SWEEPS else 2)
+        _sweep(g, pos, downward=it % 2 == 0, barycentre=False)
+        _transpose(g, pos, equal=it % 4 >= 2, passes=8 if sweeps == MAX_SWEEPS else 1)
         count = crossings(g, pos)
         if count < best_count:
             best, best_count, stale = [list(lay) for lay in g.layers], count, 0
@@ -126,9 +263,44 @@ def order(ranking: Ranking) -> Ordered:
             if stale % 2 == 0:  # wandered off: go on from the best order
                 g.layers = [list(lay) for lay in best]
                 pos = _positions(g.layers)
-    g.layers = best
-    g.crossings = best_count
-    return g
+    g.layers = [list(lay) for lay in best]
+    if sift and best_count:
+        pos = _positions(g.layers)
+        for _ in range(SIFT_PASSES):
+            if not _sift(g, pos):
+                break
+        best_count = crossings(g, pos)
+    return best_count
+
+
+def _sift(g: Ordered, pos: list[int]) -> bool:
+    """Move each vertex to the place in its layer where its edges cross the fewest others
+    (sifting, Matuszewski et al. 1999); True if anything moved."""
+    box = g.box
+    moved = False
+    for hot, members in zip(_hot(g, pos), g.layers, strict=True):
+        if not hot:
+            continue
+        for v in sorted(members, key=lambda v: -len(g.up[v]) - len(g.down[v])):
+            if box[v] >= 0:
+                continue
+            others = [w for w in members if w != v and box[w] < 0]
+            here = members.index(v)
+            delta = 0  # cost change of v moving right past each of the others, in order
+            costs = [0]
+            for w in others:
+                before, after = _pair_crossings(v, w, g, pos)
+                delta += after - before  # w now before v: v-w crossings become w-v ones
+                costs.append(delta)
+            k = min(range(len(costs)), key=lambda i: (costs[i], abs(i - here)))
+            if k != here and costs[k] < costs[here]:
+                tail = [w for w in members if box[w] >= 0]
+                new = [*others[:k], v, *others[k:], *tail]
+                members[:] = new
+                for i, w in enumerate(members):
+                    pos[w] = i
+                moved = True
+    return moved
 
 
 def _positions(layers: list[list[int]]) -> list[int]:
@@ -145,16 +317,27 @@ def _sweep(g: Ordered, pos: list[int], *, downward: bool, barycentre: bool) -> N
     depth = len(g.layers)
     seq = range(1, depth) if downward else range(depth - 2, -1, -1)
     nbrs = g.up if downward else g.down
+    box = g.box
     for lay in seq:
         members = g.layers[lay]
         keys: dict[int, float] = {}
         for v in members:
-            ps = sorted(pos[n] for n in nbrs[v])
-            if ps:
-                keys[v] = sum(ps) / len(ps) if barycentre else _median(ps)
-        movable = sorted((v for v in members if v in keys), key=lambda v: (keys[v], pos[v]))
-        it = iter(movable)
-        new = [v if v not in keys else next(it) for v in members]
+            ns = nbrs[v]
+            if not ns or box[v] >= 0:  # no neighbours: keeps its place; a box stays last
+                continue
+            if len(ns) == 1:
+                keys[v] = pos[ns[0]]
+                continue
+            ps = sorted([pos[n] for n in ns])
+            keys[v] = sum(ps) / len(ps) if barycentre else _median(ps)
+        if not keys:
+            continue
+        movable = sorted(keys, key=lambda v: (keys[v], pos[v]))
+        if len(keys) == len(members):
+            new = movable
+        else:
+            it = iter(movable)
+            new = [v if v not in keys else next(it) for v in members]
         g.layers[lay] = new
         for i, v in enumerate(new):
             pos[v] = i
@@ -202,6 +385,7 @@ def _transpose(g: Ordered, pos: list[int], *, equal: bool, passes: int = 8) -> N
     """Swap neighbours while that removes crossings (``equal``: also on a tie, to move on);
     a layer is looked at again only when it or a layer beside it changed."""
     layers = g.layers
+    box = g.box or [-1] * len(g.vertex)
     todo = [True] * len(layers)
     for _ in range(passes):
         again = [False] * len(layers)
@@ -210,6 +394,8 @@ def _transpose(g: Ordered, pos: list[int], *, equal: bool, passes: int = 8) -> N
                 continue
             for i in range(len(members) - 1):
                 v, w = members[i], members[i + 1]
+                if box[w] >= 0:
+                    break  # a collector's box stays last
                 before, after = _pair_crossings(v, w, g, pos)
                 if after < before or (equal and before and after == before):
                     members[i], members[i + 1] = w, v
@@ -228,27 +414,44 @@ def _transpose(g: Ordered, pos: list[int], *, equal: bool, passes: int = 8) -> N
 def crossings(g: Ordered, pos: list[int] | None = None) -> int:
     """Edge crossings of the order: pairs of edges between the same two layers whose ends are
     in opposite orders (accumulator tree, O(E log V) per pair of layers)."""
+    return sum(pair_crossings(g, pos))
+
+
+def pair_crossings(g: Ordered, pos: list[int] | None = None) -> list[int]:
+    """Crossings between each layer and the next."""
     pos = pos if pos is not None else _positions(g.layers)
-    total = 0
+    out = []
+    down = g.down
     for upper, lower in zip(g.layers, g.layers[1:], strict=False):
-        ends = [p for a in upper for p in sorted(pos[b] for b in g.down[a])]
-        total += _inversions(ends, len(lower))
-    return total
+        ends = []
+        for a in upper:
+            ds = down[a]
+            if len(ds) == 1:
+                ends.append(pos[ds[0]])
+            elif ds:
+                ends.extend(sorted([pos[b] for b in ds]))
+        out.append(_inversions(ends, len(lower)) if len(ends) > 1 else 0)
+    return out
+
+
+def _hot(g: Ordered, pos: list[int]) -> list[bool]:
+    """Layers next to a pair of layers whose edges cross: only there can a swap help."""
+    pairs = pair_crossings(g, pos)
+    hot = [False] * len(g.layers)
+    for i, c in enumerate(pairs):
+        if c:
+            hot[i] = hot[i + 1] = True
+    return hot
 
 
 def _inversions(seq: list[int], size: int) -> int:
-    """Pairs i < j with seq[i] > seq[j] (a Fenwick tree over positions 0..size-1)."""
-    tree = [0] * (size + 1)
+    """Pairs i < j with seq[i] > seq[j]: each end counts the ends before it that lie after
+    it, found by bisection in the sorted ends so far (the accumulator tree's count, with
+    the tree kept as a sorted list; ``size`` is the lower layer's length)."""
+    seen: list[int] = []
     count = 0
     for k, p in enumerate(seq):
-        i = p + 1
-        seen = 0
-        while i > 0:  # how many so far are at or before p
-            seen += tree[i]
-            i -= i & -i
-        count += k - seen
-        i = p + 1
-        while i <= size:
-            tree[i] += 1
-            i += i & -i
+        i = bisect_right(seen, p)
+        count += k - i
+        seen.insert(i, p)
     return count

@@ -81,7 +81,7 @@ def static_placements(
     nodes: Sequence[tuple[NodeId, Sequence[NodeId]]],
     labels: dict[NodeId, Label],
     folding: Folding,
-) -> tuple[Plan | DerivedPlan, dict[NodeId, list[Label]]]:
+) -> tuple[Plan | DerivedPlan | BuiltPlan, dict[NodeId, list[Label]]]:
     """The static graph's layered placement, and the labels each box's width is measured on:
     its own, and (as built / as run) its label in the other graph too, so a shared box keeps
     its width and place when the pane switches between them."""
@@ -93,14 +93,35 @@ def static_placements(
             widths.setdefault(vid, []).append(label_of(other, view, vid))
         return view
 
-    placements: Plan | DerivedPlan
+    placements: Plan | DerivedPlan | BuiltPlan
     if graph.base is not None:  # derived (as run): shared boxes stay where they were
         placements = DerivedPlan(nodes, place_full(also(graph.base).nodes))
     else:
         placements = place_full(nodes)
-        if graph.derived is not None:
-            also(graph.derived)
+        if graph.derived is not None:  # as built, its layers where the graph as run has them
+            placements = BuiltPlan(placements, DerivedPlan(also(graph.derived).nodes, placements))
     return placements, widths
+
+
+class BuiltPlan:
+    """A graph as built that has a graph as run: drawn like its :class:`Plan`, each channel
+    as deep as the graph as run needs it, so switching between them moves no shared box."""
+
+    def __init__(self, plan: Plan, derived: DerivedPlan) -> None:
+        self.plan = plan
+        self.derived = derived
+
+    def draw(
+        self,
+        orientation: Orientation,
+        box_h: int,
+        box_w: int,
+        lanes: int | None = None,
+        widths: Callable[[NodeId], int] | None = None,
+    ) -> Layout:
+        """As :meth:`Plan.draw`."""
+        rooms = self.derived.rooms(orientation, box_h, box_w, lanes, widths)
+        return self.plan.draw(orientation, box_h, box_w, lanes, widths, rooms)
 
 
 def box_widths(widths: dict[NodeId, list[Label]]) -> Callable[[NodeId, str], int]:
@@ -183,6 +204,11 @@ def map_draw(
     """The eager iteration so far (its folded ``nodes``), each box where its site was in the
     map (:meth:`EagerMap.draw`), on view ids."""
     keys, on_keys = _keyed(graph, nodes)
+    if emap.hidden:  # a leaf its group will take in, the group not made yet: not drawn
+        drop = {v for v in keys if keys[v] in emap.hidden}
+        if drop:
+            nodes = [(v, [i for i in ins if i not in drop]) for v, ins in nodes if v not in drop]
+            keys, on_keys = _keyed(graph, nodes)
     drawn = emap.draw(on_keys)
     vid_of = {k: v for v, k in keys.items()}
     out = Layout(drawn.orientation, width=drawn.width, height=drawn.height)
@@ -211,6 +237,11 @@ def map_finish(
     labels = {keys[vid]: label_of(graph, view, vid) for vid, _ in view.nodes}
     tries = candidates("static", pref, auto_orientation, box_size)
     emap.finish(on_keys, tries, room, lambda k, size: width_for(labels[k], size), pref)
+    emap.hidden = {  # leaves drawn inside a group: keyed as they are before it takes them
+        site_keys(graph, [(n.id, [])])[n.id]
+        for n in graph.nodes.values()
+        if n.op == "Leaf" and isinstance(view.vid_of.get(n.id), str)
+    }
 
 
 class EagerPane:

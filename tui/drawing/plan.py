@@ -18,8 +18,17 @@ top to bottom (mini boxes)::
      [y_pred 4×3]
 
 A chain of one-input ops is one straight column; a side input sits beside the op it feeds;
-a long edge runs in its own column through every layer it passes; two edges of different
-sources meet only where they cross.
+a long edge runs in its own column through every layer it passes (the long edges of one
+source share one trunk); two edges of different sources meet only where they cross. A
+collector (``gradients/``, which reads nearly every forward value) is a tall box beside the
+layers its inputs come from, each input entering its side in its own row, out of the
+input's side where nothing stands between, else along a track of the channel below it::
+
+     [x]─────────▶╭─ ▸ gradients/ ╮
+      ▼           │ 13 ops        │
+    [MatMul]─────▶│               │
+      ▼           │               │
+    [h]──────────▶│               │
 """
 
 from __future__ import annotations
@@ -66,8 +75,10 @@ class Sizes:
         has (None: one left to right, where arrows need room, none top to bottom)."""
         stub = 1 if box_h >= 3 else 0
         lr = orientation == "LR"
-        least = (1 if lr else 0) if lanes is None else lanes
-        least = max(least, 1 - stub)  # a one-row box's edge needs a cell before its arrow
+        if lanes is None:  # a one-row box's edge needs a cell before its arrow
+            least = max(1 if lr else 0, 1 - stub)
+        else:  # 0: an edge that runs straight is its arrow alone
+            least = lanes
         if lr:
             return Sizes("LR", box_w, box_h, 2 if box_h >= 3 else 1, stub, least)
         return Sizes("TB", box_h, box_w, 3 if box_h >= 4 else 2, stub, least)
@@ -107,6 +118,14 @@ class Plan:
             if (a, b) in straight
             for hop in zip(self.ordered.chains[k], self.ordered.chains[k][1:], strict=False)
         }
+        box = self.ordered.box
+        self._straight |= {  # a collector's box is one straight block
+            (u, v)
+            for u in range(len(box))
+            if box[u] >= 0
+            for v in self.ordered.down[u]
+            if box[v] == box[u]
+        }
 
     @property
     def crossings(self) -> int:
@@ -124,6 +143,7 @@ class Plan:
         box_w: int,
         lanes: int | None = None,
         widths: Widths = None,
+        rooms: Sequence[int] = (),
     ) -> Layout:
         """Boxes and routed edges for one orientation and box size.
 
@@ -134,10 +154,12 @@ class Plan:
             lanes: the fewest tracks a channel has (None: the box size's default).
             widths: each node's own box width (top to bottom: per box; left to right: the
                 widest box of a layer sets the layer's width).
+            rooms: the least room each channel takes (a graph derived from this one's, so
+                both draw their layers at the same place).
         """
         sz = Sizes.for_(orientation, box_h, box_w, lanes)
         ext = Extents.of(self.ordered, sz, widths)
-        return emit(self.ranking, self.ordered, self.positions(sz, ext), sz, ext=ext)[0]
+        return emit(self.ranking, self.ordered, self.positions(sz, ext), sz, rooms, ext)[0]
 
     def positions(self, sz: Sizes, ext: Extents | None = None) -> list[int]:
         """Every vertex's port position across its layer, for one box size."""
@@ -149,7 +171,11 @@ class Plan:
         def size(v: int) -> tuple[int, int]:
             return (1, 0) if dummy[v] else (across[v], ports[v])
 
+        box = g.box
+
         def gap(a: int, b: int) -> int:
+            if box[b] >= 0:  # room for an arrow into a collector's box
+                return max(2, sz.gap)
             return 1 if dummy[a] or dummy[b] else sz.gap
 
         return [p + MARGIN + 1 for p in assign(g, size, gap, self._straight)]
@@ -170,10 +196,17 @@ class Extents:
         n = len(g.vertex)
         if widths is None:
             return Extents([sz.box_v] * n, [sz.port()] * n, [sz.box_u] * len(g.layers))
-        wide = [0 if g.dummy[v] else max(3, widths(g.vertex[v])) for v in range(n)]
+        box = g.box
+        wide = [
+            0 if g.dummy[v] else max(3, widths(g.vertex[v if box[v] < 0 else box[v]]))
+            for v in range(n)
+        ]
         if sz.orientation == "TB":
             return Extents(wide, [w // 2 for w in wide], [sz.box_u] * len(g.layers))
-        along = [max((wide[v] for v in lay), default=sz.box_u) or sz.box_u for lay in g.layers]
+        along = [
+            max((wide[v] for v in lay if box[v] < 0), default=sz.box_u) or sz.box_u
+            for lay in g.layers
+        ]
         return Extents([sz.box_v] * n, [sz.port()] * n, along)
 
 
@@ -200,6 +233,12 @@ def emit(
     """
     ext = ext or Extents.of(g, sz)
     dummy = g.dummy
+    along = list(ext.along)
+    for n in ranking.side:  # a collector alone in its layer, read by nothing: no layer of its own
+        i = g.index[n]
+        if not g.down[i] and g.layers[ranking.layer[n]] == [i]:
+            along[ranking.layer[n]] = 0
+    ext = Extents(ext.across, ext.port, along)
 
     def span(v: int) -> tuple[int, int] | None:
         if dummy[v]:
@@ -209,7 +248,25 @@ def emit(
         return left + lo, left + hi
 
     entry = entry_ports(g, pos, span, 2 if sz.orientation == "TB" else 1)
-    chans = channels(g, pos, entry, sz.stub)
+    box = g.box
+    layer = [0] * len(g.vertex)
+    for i, lay in enumerate(g.layers):
+        for v in lay:
+            layer[v] = i
+    last_real = {}  # layer -> the last node before a collector's box
+    for i, lay in enumerate(g.layers):
+        for v in lay:
+            if box[v] >= 0:
+                break
+            if not dummy[v]:
+                last_real[i] = v
+    side: dict[tuple[int, int], int | None] = {}  # into a collector: None, out of its side
+    for k, (_, b) in enumerate(ranking.edges):
+        if b in ranking.side:
+            u, t = g.chains[k]
+            wall = pos[box[t]] - ext.port[box[t]]
+            side[(u, t)] = None if last_real.get(layer[u]) == u else wall - 1
+    chans = channels(g, pos, entry, sz.stub, side)
     starts = [MARGIN]
     took = []
     for k, ch in enumerate(chans):
@@ -217,10 +274,6 @@ def emit(
         room = max(room, rooms[k] if k < len(rooms) else 0)
         took.append(room)
         starts.append(starts[-1] + ext.along[k] + room + 1)
-    layer = [0] * len(g.vertex)
-    for i, lay in enumerate(g.layers):
-        for v in lay:
-            layer[v] = i
 
     def xy(u: int, v: int) -> tuple[int, int]:
         return (u, v) if sz.orientation == "LR" else (v, u)
@@ -228,21 +281,35 @@ def emit(
     out = Layout(sz.orientation)
     for n in ranking.order:
         i = g.index[n]
-        x, y = xy(starts[layer[i]], pos[i] - ext.port[i])
-        w, h = xy(ext.along[layer[i]], ext.across[i])
+        first = layer[i] if n not in ranking.side else ranking.side[n]
+        u0, u1 = starts[first], starts[layer[i]] + ext.along[layer[i]]
+        x, y = xy(u0, pos[i] - ext.port[i])
+        w, h = xy(u1 - u0, ext.across[i])
         out.boxes[n] = Box(x, y, w, h)
     turned = ranking.turned
     for k, (a, b) in enumerate(ranking.edges):
         chain = g.chains[k]
         ia = chain[0]
-        pts = [(starts[layer[ia]] + ext.along[layer[ia]], pos[ia])]
-        for s, t in zip(chain, chain[1:], strict=False):
-            net = chans[layer[s]].nets[s]
-            col = entry[(s, t)]
-            if net.track >= 0 and col != pos[s]:
-                ut = starts[layer[s]] + ext.along[layer[s]] + sz.stub + net.track
-                pts += [(ut, pos[s]), (ut, col)]
-            pts.append((starts[layer[t]] - 1, col))
+        out_u = starts[layer[ia]] + ext.along[layer[ia]]
+        if b in ranking.side:
+            end = side[(ia, chain[1])]
+            wall = pos[box[chain[1]]] - ext.port[box[chain[1]]]
+            if end is None:  # out of its side, straight across to the box
+                row = starts[layer[ia]] + (ext.along[layer[ia]] - 1) // 2
+                near = pos[ia] - ext.port[ia] + ext.across[ia]
+                pts = [(row, near), (row, wall - 1)]
+            else:  # down to its track, along it to the box
+                ut = out_u + sz.stub + chans[layer[ia]].nets[ia].track
+                pts = [(out_u, pos[ia]), (ut, pos[ia]), (ut, wall - 1)]
+        else:
+            pts = [(out_u, pos[ia])]
+            for s, t in zip(chain, chain[1:], strict=False):
+                net = chans[layer[s]].nets[s]
+                col = entry[(s, t)]
+                if net.track >= 0 and col != pos[s]:
+                    ut = starts[layer[s]] + ext.along[layer[s]] + sz.stub + net.track
+                    pts += [(ut, pos[s]), (ut, col)]
+                pts.append((starts[layer[t]] - 1, col))
         cells = [xy(u, v) for u, v in _corners(pts)]
         if (a, b) in turned:  # drawn downwards, its arrow at its real target above
             out.edges.append(Edge(b, a, tuple(reversed(cells))))

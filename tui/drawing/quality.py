@@ -4,7 +4,8 @@ Pure and App-free; the layout tests and ``benchmarks/layout_quality.py`` use it.
 looked at cell by cell, as :class:`~tui.drawing.canvas.EdgeGrid` will draw it:
 
 * a **crossing** is a cell where one edge runs straight across and another straight down
-  (a clean ``┼``), the two edges having different sources and different targets;
+  (a clean ``┼``), the two edges having different sources and different targets; it counts
+  once, as the reader sees one ``┼``, however many edges of one trunk run through it;
 * a **shared run** is a pair of edges with different sources and different targets that meet
   in any other way: along the same cells, or where one turns or ends (``├``, ``┬``, a merge).
 
@@ -75,20 +76,19 @@ def measure(layout: Layout, nodes: Sequence[tuple[NodeId, Sequence[NodeId]]]) ->
     for k, edge in enumerate(edges):
         for cell, bits in edge_cells(edge).items():
             at.setdefault(cell, []).append((k, bits))
-    crossing: set[tuple[int, int]] = set()
     crossings = 0
     shared: set[tuple[int, int]] = set()
     for here in at.values():
+        crossed = False
         for (a, ba), (b, bb) in combinations(here, 2):
             ea, eb = edges[a], edges[b]
             if ea.src == eb.src or ea.dst == eb.dst:
                 continue
-            pair = (min(a, b), max(a, b))
             if {ba, bb} == {HORIZONTAL, VERTICAL}:
-                crossings += 1
-                crossing.add(pair)
+                crossed = True
             else:
-                shared.add(pair)
+                shared.add((min(a, b), max(a, b)))
+        crossings += crossed
     chains = chain_edges(nodes)
     drawn = {(e.src, e.dst): e for e in edges}
     straight = sum(1 for c in chains if c in drawn and turns(drawn[c]) == 0)

@@ -13,6 +13,9 @@ where the two columns agree it runs straight through with no track at all.
   cell (a net that turns down where another comes down must be below it), and packed onto
   tracks left-edge style: nets whose spans do not touch share a track.
 
+* An edge into a collector's tall box beside the layers (see :mod:`tui.drawing.plan`) ends
+  on its net's track, against the box's side: a net may have a side end and no bottom.
+
 So edges of different sources meet only at clean ``┼`` crossings; edges into one box only
 merge when its ports run out::
 
@@ -48,18 +51,22 @@ class Net:
     """Columns where it goes on into the layer below, sorted."""
     track: int = -1
     """Its track (-1: it runs straight, no track)."""
+    side: int | None = None
+    """Where it ends on its track, at a collector's box beside the layers (None: nowhere)."""
+    lo: int = field(init=False)
+    """Its lowest column."""
+    hi: int = field(init=False)
+    """Its highest column."""
 
-    @property
-    def lo(self) -> int:
-        return min(self.top, self.bottoms[0])
-
-    @property
-    def hi(self) -> int:
-        return max(self.top, self.bottoms[-1])
+    def __post_init__(self) -> None:
+        ends = [self.top, *self.bottoms[:1], *self.bottoms[-1:]]
+        if self.side is not None:
+            ends.append(self.side)
+        self.lo, self.hi = min(ends), max(ends)
 
     @property
     def jogs(self) -> bool:
-        return self.bottoms != [self.top]
+        return self.side is not None or self.bottoms != [self.top]
 
 
 @dataclass
@@ -85,9 +92,12 @@ def entry_ports(
         step: columns between two entry ports of one box (2 leaves a blank between arrows).
     """
     out: dict[tuple[int, int], int] = {}
+    box = g.box or [-1] * len(g.vertex)
     for upper, lower in zip(g.layers, g.layers[1:], strict=False):
         tops = {pos[u] for u in upper if g.down[u]}
         for v in lower:
+            if box[v] >= 0:
+                continue  # a collector's box is entered from the side
             ups = sorted(g.up[v], key=pos.__getitem__)
             rng = span(v)
             if rng is None or not ups:
@@ -135,7 +145,11 @@ def _spread(
 
 
 def channels(
-    g: Ordered, pos: list[int], entry: dict[tuple[int, int], int], stub: int = 1
+    g: Ordered,
+    pos: list[int],
+    entry: dict[tuple[int, int], int],
+    stub: int = 1,
+    side: dict[tuple[int, int], int | None] | None = None,
 ) -> list[Channel]:
     """The channel below each layer but the last, with every net on its track.
 
@@ -145,14 +159,24 @@ def channels(
         entry: entry port of every edge between neighbouring layers.
         stub: cells out of a box before the first track; with none, a net that passes where
             another leaves its box keeps off the first track (it would touch that box).
+        side: an edge into a collector's box (vertex pair) -> where its track ends, before
+            the box's side (None: the edge leaves its box sideways, in no channel).
     """
     out = []
+    box = g.box or [-1] * len(g.vertex)
+    side = side or {}
     for upper in g.layers[:-1]:
         ch = Channel()
         for u in upper:
-            if g.down[u]:
-                bottoms = sorted({entry[(u, v)] for v in g.down[u]})
-                ch.nets[u] = Net(pos[u], bottoms)
+            bottoms_set: set[int] = set()
+            end = None
+            for v in g.down[u]:
+                if box[v] < 0:
+                    bottoms_set.add(entry[(u, v)])
+                elif box[v] != box[u]:
+                    end = side.get((u, v))
+            if bottoms_set or end is not None:
+                ch.nets[u] = Net(pos[u], sorted(bottoms_set), side=end)
         jogs = [n for n in ch.nets.values() if n.jogs]
         low = set()
         if not stub:

@@ -294,6 +294,9 @@ class GraphView(ScrollView, can_focus=True):
         border = "heavy" if vid == self.selected else "plain"
         lit = vid in self._lit_vids
         size = self.box_in_use
+        box = self.layout_.boxes.get(vid)
+        if size == "mini" and box is not None and min(box.w, box.h) >= 3:
+            size = "compact"  # a collector's tall box has a border: it says what one does
         cap = CAPS[size][1]
         label = self._labels.get(vid) or Label(str(vid))
         if isinstance(vid, str):
