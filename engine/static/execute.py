@@ -263,26 +263,29 @@ class Plan:
                 else:
                     send(self._finished(node, v, shapes, dur))
         if totals is not None:
-            unsent = 1  # the run_started not sent, counted with the first device's totals
-            for device, ops in totals.items():
-                STREAM.emit(
-                    "op_totals",
-                    graph=self.graph_id,
-                    mode="static",
-                    device=device,
-                    ops=ops,
-                    skimmed=2 * counted + unsent,
-                )
-                unsent = 0
+            self._send_totals(totals, counted)
         return [vals[s] for s in self.output_slots]
+
+    def _send_totals(self, totals: dict[str, OpTotals], counted: int) -> None:
+        """One ``op_totals`` per device for a skimmed run: its ops' calls, time and FLOPs, and
+        how many events it did not send (two per node counted, and the run_started)."""
+        unsent = 1  # the run_started not sent, counted with the first device's totals
+        for device, ops in totals.items():
+            STREAM.emit(
+                "op_totals",
+                graph=self.graph_id,
+                mode="static",
+                device=device,
+                ops=ops,
+                skimmed=2 * counted + unsent,
+            )
+            unsent = 0
 
     def _walk_parallel(
         self, inputs: Sequence[Any], schedule: Schedule, totals: dict[str, OpTotals] | None
     ) -> list[Any] | None:
         """``_walk`` over the schedule's workers (``parallel.walk``); None when the pool is
         taken (nothing ran)."""
-        from engine.events import STREAM as stream
-
         vals = self.template.copy()
         for s, v in zip(self.input_slots, inputs, strict=True):
             vals[s] = v
@@ -294,17 +297,7 @@ class Plan:
         if not ran:
             return None
         if totals is not None:
-            unsent = 1  # the run_started not sent, counted with the first device's totals
-            for device, ops in totals.items():
-                stream.emit(
-                    "op_totals",
-                    graph=self.graph_id,
-                    mode="static",
-                    device=device,
-                    ops=ops,
-                    skimmed=2 * counted + unsent,
-                )
-                unsent = 0
+            self._send_totals(totals, counted)
         return [vals[s] for s in self.output_slots]
 
     def _started(self, node: Node) -> dict[str, Any]:
