@@ -16,6 +16,7 @@ import pytest
 
 import engine.eager as torch
 from engine.eager import factory, types
+from tests.engine.eager.fixtures.calls import unary_calls
 
 REF = json.loads((Path(__file__).parent / "fixtures" / "torch_reference.json").read_text())
 TOL = {"rtol": 1e-10, "atol": 1e-12}
@@ -47,21 +48,7 @@ def test_fixtures_come_from_real_pytorch():
     assert REF["torch_version"].startswith("2."), REF["torch_version"]
 
 
-CALLS = {
-    "sin": lambda x: torch.sin(x),
-    "cos": lambda x: x.cos(),
-    "exp": lambda x: torch.exp(x),
-    "log": lambda x: x.log(),
-    "tanh": lambda x: torch.tanh(x),
-    "sigmoid": lambda x: torch.sigmoid(x),
-    "softplus": lambda x: torch.nn.functional.softplus(x),
-    "relu": lambda x: torch.relu(x),
-    "softmax0": lambda x: torch.softmax(x, dim=0),
-    "softmax1": lambda x: x.softmax(1),
-    "softmax-1": lambda x: torch.nn.functional.softmax(x, dim=-1),
-    "log_softmax1": lambda x: torch.nn.functional.log_softmax(x, dim=1),
-    "log_softmax0": lambda x: x.log_softmax(0),
-}
+CALLS = unary_calls(torch)
 
 
 @pytest.mark.parametrize("case", REF["unary"], ids=[c["name"] for c in REF["unary"]])
