@@ -3,6 +3,7 @@ traceback panel, and the device panels of a replay."""
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from textual.content import Content
@@ -148,7 +149,8 @@ class Lecture:
         title = tr(
             "traceback.title",
             self.lang,
-            label=ev.get("label") or self.choices.scene,
+            # a script's file name, not its path: a long path would cut off the error's type
+            label=PurePath(str(ev.get("label") or self.choices.scene)).name,
             type=ev.get("type", "Error"),
         )
         self.app.push_screen(
