@@ -6,7 +6,9 @@ device ("cpu (numpy)", "gpu (cupy)"), and inside it one thread ("lane") per mode
 
 * ``ph: "X"`` for each ``node_finished`` (named by the node's name from its ``node_created``
   event; args: op, shape, dtype, flops, bytes, graph, source) and for each ``transfer`` (on a
-  lane of its own);
+  lane of its own); a node that a worker of a parallel static plan ran sits on that worker's
+  own row ("static graph · worker 1"), so Perfetto shows which ops ran at the same time, while
+  the runs' markers stay on the static row;
 * ``ph: "i"`` instants at run and iteration boundaries, and for errors;
 * ``ph: "C"`` counters for metrics (the loss).
 
@@ -36,6 +38,7 @@ LANES = {
     "eager": (2, "eager (PyTorch-style)"),
     "transfer": (3, "host <-> device copies"),
 }
+WORKER_TID = 10  # worker w of a parallel static plan: thread id 10 + w
 NODE_ARGS = ("op", "shape", "dtype", "flops", "bytes", "graph", "source")
 
 
@@ -80,9 +83,15 @@ class _Builder:
             )
         return self.pids[device]
 
-    def lane(self, device: str | None, mode: str | None) -> tuple[int, int]:
+    def lane(
+        self, device: str | None, mode: str | None, worker: int | None = None
+    ) -> tuple[int, int]:
         pid = self.pid(device)
         tid, label = LANES.get(mode or self.mode, LANES["static"])
+        order = tid * 1000
+        if worker is not None:  # a parallel plan's worker: a row of its own below the static row
+            tid, label = WORKER_TID + worker, f"{LANES['static'][1]} · worker {worker}"
+            order = LANES["static"][0] * 1000 + 1 + worker
         if (pid, tid) not in self.lanes:
             self.lanes.add((pid, tid))
             self.meta.append(
@@ -94,7 +103,7 @@ class _Builder:
                     "name": "thread_sort_index",
                     "pid": pid,
                     "tid": tid,
-                    "args": {"sort_index": tid},
+                    "args": {"sort_index": order},
                 }
             )
         return pid, tid
@@ -176,8 +185,14 @@ class _Builder:
                 args[k] = e[k]
         args.setdefault("graph", e["graph"])
         args["node"] = e["node"]
+        worker = e.get("worker")
+        if type(worker) is int:
+            args["worker"] = worker
+        else:
+            worker = None
         name = str(created.get("name") or created.get("op") or f"node {e['node']}")
-        self.span(self.lane(e.get("device"), mode), start, dur, name, mode or "node", args)
+        lane = self.lane(e.get("device"), mode, worker)
+        self.span(lane, start, dur, name, mode or "node", args)
 
     def on_run_started(self, e: Event) -> None:
         self.instant(

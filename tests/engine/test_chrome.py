@@ -223,3 +223,35 @@ def test_an_eager_node_without_node_started_starts_dur_ns_before_its_finish():
     finished = events[-1]
     assert span["name"] == "mm" and span["dur"] == pytest.approx(4.0)
     assert span["ts"] == pytest.approx((finished["t_ns"] - 4000) / 1000)
+
+
+def test_a_parallel_run_puts_each_worker_on_its_own_row():
+    """Perfetto shows the overlap: each node on its worker's row, the run markers on the
+    static row, the worker in the span's args."""
+    import numpy as np
+
+    import engine.static as tf
+    from engine.static import schedule
+
+    graph = tf.Graph()
+    with graph.as_default():
+        x = tf.placeholder(tf.float32, shape=(64, 64))
+        a = tf.matmul(x, x)
+        left = tf.maximum(tf.matmul(a, x), 0.0) * 2.0
+        right = tf.exp(tf.matmul(x, a) * 0.01) - 1.0
+    config = tf.ConfigProto(inter_op_parallelism_threads=2)
+    with tf.Session(graph=graph, config=config) as sess, schedule.policy("always"):
+        feed = {x: np.full((64, 64), 0.01, np.float32)}
+        with recording() as events:
+            sess.run([left, right], feed)
+    trace = to_chrome_trace(events)["traceEvents"]
+    rows = {ev["tid"]: ev["args"]["name"] for ev in trace if ev["name"] == "thread_name"}
+    by_node = {(e["node"]): e["worker"] for e in events if e["kind"] == "node_finished"}
+    spans = [ev for ev in trace if ev["ph"] == "X"]
+    assert {ev["args"]["worker"] for ev in spans} == {0, 1}  # both workers ran nodes
+    for ev in spans:
+        worker = by_node[ev["args"]["node"]]
+        assert ev["args"]["worker"] == worker
+        assert rows[ev["tid"]] == f"static graph (Session.run) · worker {worker}"
+    markers = [ev for ev in trace if ev["ph"] == "i" and ev["cat"] == "run"]
+    assert markers and {rows[ev["tid"]] for ev in markers} == {"static graph (Session.run)"}
