@@ -155,6 +155,7 @@ EVENTS: dict[str, Record] = {
             "folded": IDS,
             "fallbacks": ListOf(_ANY),
             "branches": DictOf(_ANY),
+            "in_order": STR,  # why the plan runs in order (absent: it runs in parallel)
         },
     ),
     "node_started": _kind(

@@ -39,6 +39,7 @@ def run_observed(session: Session, entry: _Entry, values: list[Any]) -> list[Any
             folded=plan.folded,
             fallbacks=plan.fallbacks,
             branches={str(k): v for k, v in plan.branches.items()},
+            **({"in_order": plan.sequential} if plan.sequential else {}),  # why not in parallel
         )
     t0, paused0 = time.perf_counter_ns(), STREAM.paused_ns
     failed = True

@@ -8,6 +8,7 @@ import numpy as np
 import engine.static as tf
 from engine.events import recording
 from engine.static import schedule
+from tui.view.captions import cue_text, overlap_text, pane_subtitle
 from tui.view.state import ViewState
 from tui.widgets.node_card import card_text
 
@@ -52,11 +53,17 @@ def test_workers_busy_and_what_ran_together() -> None:
     assert set(state.workers_busy) == {0, 1}
     assert all(0 < share for share in state.workers_busy.values())
     assert state.overlap["pairs"], "the run had nodes running together"
-    assert state.overlap_note().count("‖") == 1
-    assert "eager iteration" not in state.overlap_note(), "no eager side ran"
+    assert state.in_order == "", "the run named workers: it ran in parallel"
+    assert overlap_text(state).count("‖") == 1
+    assert "eager iteration" not in overlap_text(state), "no eager side ran"
     state.devices["cpu"].iteration("eager", 2 * state.overlap["static_ns"])
     state.overlap["eager_ns"] = state.devices["cpu"].recent_median("eager")
-    assert state.overlap_note().endswith("Session.run 0.50× the eager iteration")
+    assert overlap_text(state).endswith("Session.run 0.50× the eager iteration")
+    assert overlap_text(state, "ko").endswith("Session.run이 즉시 반복의 0.50배")
+    assert cue_text(state).startswith("Session.run #2 done · ")  # the cue after the run
+    assert cue_text(state).endswith(overlap_text(state))
+    assert pane_subtitle(state, "static").endswith("nodes run · ‖ on 2 workers")
+    assert "workers" not in pane_subtitle(state, "static", width=30), "only where it fits"
 
 
 def test_a_run_in_order_names_no_workers() -> None:
@@ -69,7 +76,10 @@ def test_a_run_in_order_names_no_workers() -> None:
         sess.run(y, {x: np.ones((4, 4), np.float32)})
     for ev in events:
         state.apply(ev)
-    assert state.workers_busy == {} and state.overlap == {} and state.overlap_note() == ""
+    assert state.workers_busy == {} and state.overlap == {}
+    assert state.in_order.startswith("no kernels worth running at once"), state.in_order
+    assert overlap_text(state) == "Session.run in order: no kernels worth running at once"
+    assert overlap_text(state, "ko") == "Session.run 순서대로 실행: 동시에 돌려 이득인 커널 없음"
     graph = state.graphs["static"]
     assert graph is not None and all(n.worker is None for n in graph.nodes.values())
 
@@ -86,3 +96,46 @@ def test_the_card_names_the_worker() -> None:
     )
     plain = next(n for n in graph.nodes.values() if n.worker is None)
     assert "worker" not in card_text(graph, plain, None)
+
+
+def test_a_session_with_one_worker_says_so() -> None:
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, shape=(4, 4))
+        y = tf.matmul(x, x) + tf.matmul(x, x)
+    state = ViewState()
+    config = tf.ConfigProto(inter_op_parallelism_threads=1)
+    with recording() as events, tf.Session(graph=g, config=config) as sess:
+        sess.run(y, {x: np.ones((4, 4), np.float32)})
+    for ev in events:
+        state.apply(ev)
+    assert overlap_text(state) == "Session.run in order: inter_op_parallelism_threads is 1"
+
+
+async def test_the_device_panel_shows_each_workers_share() -> None:
+    from rich.console import Console
+    from textual.app import App, ComposeResult
+
+    from tui.widgets.device_panel import DevicePanel
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield DevicePanel("cpu")
+
+    state = ViewState(fake_timings=True)
+    for ev in parallel_run_events():
+        state.apply(ev)
+    async with One().run_test(size=(60, 30)) as pilot:
+        panel = pilot.app.query_one(DevicePanel)
+        panel.set_stats(state.devices["cpu"], state.devices["gpu"], True)
+        console = Console(width=60, record=True)
+
+        def shown() -> str:
+            console.print(panel.render())
+            return console.export_text()
+
+        assert "workers" not in shown(), "no workers: no row"
+        panel.busy = state.workers_busy
+        row = next(line for line in shown().splitlines() if "workers" in line)
+    shares = [f"{share:.0%}" for share in state.workers_busy.values()]
+    assert row.split() == ["workers", "2", "busy", shares[0], "·", shares[1]]

@@ -223,6 +223,7 @@ class Frame:
         self._panel_turn = (self._panel_turn + 1) % len(PANEL_TURNS)
         if "cpu" in turns:
             p.cpu_panel.paced = st.paced
+            p.cpu_panel.busy = st.workers_busy if device == "cpu" else {}
             p.cpu_panel.set_stats(cpu, gpu, device == "cpu")
             p.cpu_data.set_stats(cpu)
         if "gpu" in turns:

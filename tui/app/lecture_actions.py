@@ -6,11 +6,12 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from textual.content import Content
 
 from tui.i18n import scene_text, tr
 from tui.screens.traceback import TracebackScreen
-from tui.view.captions import cue_text, pane_title
+from tui.view.captions import cue_text, overlap_text, pane_title
 from tui.view.lecture import BOTH, scene_sides
 from tui.view.race import race_lines
 
@@ -49,6 +50,10 @@ class Lecture:
         self.solo = "static"
         """The graph pane a small terminal shows (w switches)."""
         self._cue_text = ""
+        self._caption: tuple[str, str] = ("", "")
+        """The scene's (title, caption) as the caption line shows them."""
+        self._run_note = ""
+        """What the last Session.run did with its workers, ending the caption line where it fits."""
         self._traceback_shown: object = None
         self._theme_before: str | None = None
 
@@ -75,11 +80,8 @@ class Lecture:
 
     def show_scene(self, name: str, scene: Any) -> None:
         """Caption the scene and give the room to the panes it runs."""
-        title, caption = scene_text(name, scene, self.lang)
-        text = Content.from_markup("[b]$title[/b]", title=title)
-        if caption:
-            text += Content("  ·  ") + Content(caption)
-        self.panes.caption.update(text)
+        self._caption = scene_text(name, scene, self.lang)
+        self._show_caption()
         self.sides = scene_sides(name, scene)
         for mode, view in self.panes.graphs():
             view.set_class(mode not in self.sides, "-absent")
@@ -119,8 +121,24 @@ class Lecture:
 
     # ------------------------------------------------------------ cues and panels
 
+    def _show_caption(self) -> None:
+        """The scene's title and caption, then the last run's note when the line has room."""
+        title, caption = self._caption
+        text = Content.from_markup("[b]$title[/b]", title=title)
+        if caption:
+            text += Content("  ·  ") + Content(caption)
+        room = self.panes.caption.size.width
+        if self._run_note and text.cell_length + 5 + cell_len(self._run_note) <= room:
+            text += Content("  ·  ") + Content(self._run_note)
+        self.panes.caption.update(text)
+
     def update_cue(self) -> None:
-        """The big line of presentation mode (what just happened), or the race's bars."""
+        """The caption's run note; the big line of presentation mode (what just happened), or
+        the race's bars."""
+        note = overlap_text(self.source.state, self.lang)
+        if note != self._run_note:
+            self._run_note = note
+            self._show_caption()
         cue, choices = self.panes.cue, self.choices
         if choices.race:
             width = max(20, cue.size.width - 4)

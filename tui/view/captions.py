@@ -8,7 +8,7 @@ from rich.cells import cell_len
 from textual.content import Content
 
 from tui.engine_link.runner import SPEEDS
-from tui.i18n import STRINGS, tr, word
+from tui.i18n import STRINGS, phrase, tr, word
 from tui.view.rewrites import pass_counts
 from tui.view.stats import fmt_ns
 
@@ -111,6 +111,9 @@ def pane_subtitle(
         text = tr("sub.run", lang, **counts)
         if width and cell_len(text) > width:
             text = tr("sub.run.short", lang, **counts)
+        if state.overlap.get("pairs"):  # the last run ran ops at once: on how many workers
+            more = tr("sub.parallel", lang, n=len(state.workers_busy))
+            text += more if not width or cell_len(text + more) <= width else ""
         return text
     return tr("sub.iteration", lang, it=state.iteration["eager"] + 1, n=len(graph.nodes))
 
@@ -225,8 +228,41 @@ def status_text(
 
 
 def cue_text(state: ViewState, lang: str = "en") -> str:
-    """The presentation cue: what just happened, in one sentence ("" before anything)."""
+    """The presentation cue: what just happened, in one sentence ("" before anything); a
+    finished Session.run also says what its workers did (:func:`overlap_text`)."""
     key, fields = state.cue
     if not key:
         return tr("cue.finished", lang) if state.finished else ""
-    return tr(key, lang, **fields)
+    text = tr(key, lang, **fields)
+    note = overlap_text(state, lang) if key == "cue.run_done" else ""
+    return f"{text} · {note}" if note else text
+
+
+def overlap_text(state: ViewState, lang: str = "en") -> str:
+    """What the last Session.run's plan did with its workers, measured: which ops ran at once
+    and the run's time against the eager iteration ("MatMul_1 ‖ MatMul_2 ran at once:
+    Session.run 0.81× the eager iteration"), or why it ran in order ("Session.run in order: no
+    kernels worth running at once"); "" before a run."""
+    pairs = state.overlap.get("pairs") or []
+    if not pairs:
+        if not state.in_order:
+            return ""
+        why = state.in_order.split(" (", 1)[0].split(": ", 1)[0]  # the reason's head
+        return tr("overlap.in_order", lang, why=phrase(why, lang))
+    graph = state.graphs["static"]
+    nodes = {n.name: n for n in graph.nodes.values()} if graph is not None else {}
+
+    def overlapped(pair: tuple[str, str]) -> int:  # at most the shorter op's time
+        return min((nodes[n].last_ns or 0) if n in nodes else 0 for n in pair)
+
+    def label(name: str) -> str:  # as its box says it: the user's variable, else the op's name
+        return nodes[name].label if name in nodes else name.rsplit("/", 1)[-1]
+
+    a, b = max(pairs, key=overlapped)  # the pair that ran together longest
+    text = tr("overlap.pair", lang, a=label(a), b=label(b))
+    if len(pairs) > 1:
+        text += tr("overlap.more", lang, n=len(pairs) - 1)
+    eager, static = state.overlap.get("eager_ns") or 0, state.overlap.get("static_ns") or 0
+    if eager and static:
+        text += tr("overlap.ratio", lang, r=f"{static / eager:.2f}")
+    return text

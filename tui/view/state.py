@@ -97,7 +97,11 @@ class ViewState:
         self.overlap: dict[str, Any] = {}
         """What the last finished static run ran at once: ``pairs`` (names of two nodes that
         ran together), ``static_ns`` (the recent Session.run time, median), ``eager_ns`` (the
-        eager side's recent iteration time, median; 0 when none): :meth:`overlap_note`'s facts."""
+        eager side's recent iteration time, median; 0 when none): the caption's facts
+        (:func:`tui.view.captions.overlap_text`)."""
+        self.in_order = ""
+        """Why the last static run's plan ran in order ("" when it ran in parallel or none
+        ran): the engine's reason, e.g. "no kernels worth running at once (estimated: ...)"."""
         self._pairs: list[tuple[str, str]] = []
         self.errors: deque[dict[str, Any]] = deque(maxlen=20)
         self.new_errors: list[dict[str, Any]] = []
@@ -233,6 +237,7 @@ class ViewState:
         self.current = None
         self.running = {m: {} for m in MODES}
         self.worker_ns, self.workers_busy, self.overlap, self._pairs = {}, {}, {}, []
+        self.in_order = ""
         self.finished = False
         self.traceback = None
         self.exit_code = None
@@ -330,6 +335,7 @@ class ViewState:
         if graph.mode == "static":
             self.running["static"] = {}
             self.worker_ns, self._pairs = {}, []
+            self.in_order = str(ev.get("in_order") or "")
         self.cue = (
             ("cue.built", {"n": len(graph.nodes)})
             if first
@@ -464,22 +470,6 @@ class ViewState:
             "eager_ns": int(stats.recent_median("eager") or 0) if stats is not None else 0,
         }
         self.worker_ns, self._pairs = {}, []
-
-    def overlap_note(self) -> str:
-        """The measured note on what the last static run's overlap bought, e.g. ``MatMul_1 ‖
-        MatMul_2 ran at once: Session.run 0.81× the eager iteration`` ("" when nothing ran at
-        once). Plain English; the caption line shows it."""
-        pairs = self.overlap.get("pairs") or []
-        if not pairs:
-            return ""
-        a, b = pairs[0]
-        text = f"{a.rsplit('/', 1)[-1]} ‖ {b.rsplit('/', 1)[-1]} ran at once"
-        if len(pairs) > 1:
-            text += f" (+{len(pairs) - 1} more)"
-        eager, static = self.overlap.get("eager_ns") or 0, self.overlap.get("static_ns") or 0
-        if eager and static:
-            text += f": Session.run {static / eager:.2f}× the eager iteration"
-        return text
 
     def _on_op_totals(self, ev: dict[str, Any]) -> None:
         """A run / iteration the engine process skimmed: its ops' calls, time and FLOPs, folded

@@ -80,6 +80,8 @@ class DevicePanel(Widget):
         """True when this is the device the run uses."""
         self.paced = False
         """Times per run are sums of op times (the run is slowed down or stepped)."""
+        self.busy: dict[int, float] = {}
+        """Per worker of a parallel Session.run, the share of the last run it was busy."""
         self._seen = (-1, -1)
         self._shape: tuple[int, int, int, bool] = (-1, -1, -1, False)
 
@@ -138,6 +140,10 @@ class DevicePanel(Widget):
                 hist = list(st.iterations.get(mode, ()))
                 if hist:
                     lines.append((title, fmt_ns(hist[-1]), hist))
+                if mode == "static" and hist and self.busy:  # a parallel plan's workers
+                    shares = " · ".join(f"{share:.0%}" for share in self.busy.values())
+                    busy = tr("dev.busy", lang, shares=shares)
+                    lines.append((tr("dev.workers", lang), str(len(self.busy)), busy))
             gf = st.gflops
             lines.append((tr("dev.achieved", lang), f"{gf:.2f}" if gf else "–", "GFLOP/s"))
             for direction, moved in sorted(st.transfers.items()):
