@@ -28,7 +28,7 @@ LEGACY_FUNCTION = (
 )
 ANOMALY_HINT = (
     "Hint: enable anomaly detection to find the operation that failed to compute its "
-    "gradient, with torch.autograd.set_detect_anomaly(True)."
+    "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False)."
 )
 
 # numpy dtype name -> the C++ scalar name PyTorch prints ("float != double").
@@ -83,12 +83,28 @@ def device_message(a: str, b: str) -> str:
     )
 
 
+def cast_message(result: str, out: str) -> str:
+    """An in-place op whose result's dtype cannot be written into the tensor (type names as
+    PyTorch prints them: ``Float``, ``Long``)."""
+    return f"result type {result} can't be cast to the desired output type {out}"
+
+
+def forward_name(backward_name: str) -> str:
+    """The name PyTorch gives a grad_fn in the in-place error: ``MulBackward0`` -> ``Mul``,
+    ``TBackward1`` -> ``T1``; names of other shapes (``CopySlices``) as they are."""
+    stem, sep, number = backward_name.rpartition("Backward")
+    if not sep or not stem or (number and not number.isdigit()):
+        return backward_name
+    return stem + ("" if number == "0" else number)
+
+
 def version_message(
     type_name: str, shape: tuple[int, ...], producer: str | None, version: int, expected: int
 ) -> str:
-    """The saved-tensor-modified-in-place error (``producer`` None for a leaf)."""
+    """The saved-tensor-modified-in-place error; ``producer``: the grad_fn's name (None for a
+    leaf), shown as PyTorch does (:func:`forward_name`)."""
     dims = ", ".join(str(d) for d in shape)
-    which = f", which is output 0 of {producer}," if producer else ""
+    which = f", which is output 0 of {forward_name(producer)}," if producer else ""
     return (
         f"one of the variables needed for gradient computation has been modified by an "
         f"inplace operation: [{type_name} [{dims}]]{which} is at version {version}; expected "

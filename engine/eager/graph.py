@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING, Any, TypeGuard
 
+from engine.devices import device_of
 from engine.eager import errors
 from engine.eager.types import type_name
 from engine.ops import input_grads
@@ -124,7 +125,11 @@ class OpNode(Node):
         if self.out_vc is not None and self.out_vc[0] != self.out_version:
             errors.fail(
                 errors.version_message(
-                    "tensor", self.out.shape, self.name, self.out_vc[0], self.out_version
+                    type_name(self.out.dtype, device_of(self.out)),
+                    self.out.shape,
+                    self.name,
+                    self.out_vc[0],
+                    self.out_version,
                 ),
                 graph=self.graph,
                 node=self.node,
@@ -150,8 +155,6 @@ class CopyNode(Node):
         self.src = parent._dev
 
     def apply(self, F: Any, g: Any) -> tuple[Any, ...]:
-        from engine.devices import device_of
-
         return (self.src.asarray(device_of(g).to_host(g)),)
 
 

@@ -75,3 +75,9 @@ def scalar_type(x: Any, value: Any) -> np.dtype:
 def true_divide_type(dt: np.dtype) -> np.dtype:
     """Division of integers (or bools) gives the default float dtype."""
     return dt if _category(dt) == 2 else types.DEFAULT.np
+
+
+def can_cast(src: np.dtype, dst: np.dtype) -> bool:
+    """Whether an in-place op may write a ``src`` result into a ``dst`` tensor: never to a
+    lower category (a float into an integer, an integer into a bool), as c10's ``canCast``."""
+    return _category(src) <= _category(dst)

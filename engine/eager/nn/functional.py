@@ -27,7 +27,8 @@ __all__ = [
 
 
 def relu(x: Tensor, inplace: bool = False) -> Tensor:
-    return x.relu()
+    """``max(x, 0)``; with ``inplace``, written into ``x`` (``relu_``)."""
+    return x.relu_() if inplace else x.relu()
 
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
