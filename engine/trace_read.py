@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from engine.events import Event, TraceError
 from engine.trace_schema import (
@@ -31,7 +31,7 @@ from engine.trace_schema import (
 )
 from engine.trace_text import safe_text
 
-__all__ = ["TraceReader", "open_trace"]
+__all__ = ["Survey", "TraceReader", "open_trace"]
 
 SHARED_LEN = 64
 """String values up to this long are shared between the events of a reader asked to share."""
@@ -44,6 +44,9 @@ _NEEDS_FIX = re.compile(
 a bidirectional override, a lone surrogate, a newline or tab in a one-line field). A line
 without any is checked for types only; one with some has its strings made safe as well."""
 
+
+_BLANKISH = re.compile(rb"\n[ \t\r\n\f\v]")
+"""A line of spaces or none (never written by cgviz: a file edited by hand)."""
 
 _SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 """The C scanner of one JSON value (``json.loads`` without its per-call Python overhead)."""
@@ -102,7 +105,9 @@ class TraceReader:
         self.size = 0
         """The file's size in bytes (progress: compare :attr:`offset`)."""
         self.offset = 0
-        """Bytes read so far."""
+        """Bytes read so far: where the next line starts."""
+        self.line = 1
+        """The number of the line read last (the header is line 1)."""
         try:
             self._file: IO[bytes] = self.path.open("rb")
             self.size = self.path.stat().st_size
@@ -114,6 +119,11 @@ class TraceReader:
             self._file.close()
             raise
         self._body = self._file.tell()
+
+    @property
+    def body(self) -> int:
+        """The byte offset of the line after the header (the first event's, line 2)."""
+        return self._body
 
     # ------------------------------------------------------------ reading
 
@@ -149,12 +159,23 @@ class TraceReader:
     def __iter__(self) -> Iterator[Event]:
         """The events, checked, in file order; at the end :attr:`complete` and
         :attr:`warning` say whether the recording was whole."""
-        self._file.seek(self._body)
-        self.offset, self.events, self.complete, self.warning = self._body, 0, None, ""
-        number = 1
+        return self.events_from(self._body, 2, 0)
+
+    def events_from(self, offset: int, line: int, events: int) -> Iterator[Event]:
+        """The events from byte ``offset`` on, checked, in file order (as :meth:`__iter__`
+        from there): ``line`` is the number of the line that starts at ``offset`` and
+        ``events`` how many events come before it, both as a pass from the start counted
+        them (:attr:`line` and :attr:`events` after an event was read, :attr:`offset` where
+        the next line starts). So a reader can go back to a place it passed, or skip ahead
+        to one it was told of, without reading what lies between. One pass at a time: a new
+        one moves the file, and the one before must not be resumed."""
+        self._file.seek(offset)
+        self.offset, self.events, self.complete, self.warning = offset, events, None, ""
+        number = line - 1
         ended = 0  # the closing line's number
         while True:
             number += 1
+            self.line = number
             raw = self._readline(number)
             if not raw:
                 break
@@ -221,6 +242,117 @@ class TraceReader:
             f"(a crash mid-write?); the {self.events:,} events before it are read"
         )
 
+    # ------------------------------------------------------------ without reading every line
+
+    def survey(self) -> Survey:
+        """How many events the file holds and whether it is whole, from its bytes, not its
+        events: what a pass over every event would say (:attr:`events`, :attr:`complete`,
+        :attr:`warning`) for a file whose lines are all good, in a fraction of its time.
+
+        A closing line at the end is taken at its word (it counts the events it closes); a
+        file without one has its lines counted (a newline count, about 1 GB/s). Nothing is
+        checked here: a bad line is found by the pass that reads it.
+        """
+        last = self._last_line()
+        end: dict[str, Any] | None = None
+        if last is not None:
+            start, raw, after = last
+            try:
+                value = _decode(raw)
+            except ValueError:
+                value = None
+            if type(value) is dict and value.get("kind") == END_KIND:
+                try:
+                    end = check_end(value)
+                except SchemaError:
+                    end = None
+                if end is not None and end["events"] <= (start - self._body) // 2:
+                    return Survey(end["events"], True, "", False)
+        lines, blank = self._count_lines(self._body, self.size if last is None else last[0])
+        if last is None and lines > blank:  # a last line too long to be one: an error
+            return Survey(lines - blank, False, "", True)
+        if last is None:  # only the header (and blank lines)
+            self._file.seek(max(self._body, self.size - 1))
+            lines += self._file.read(1) not in (b"", b"\n")  # the last, unterminated
+            warning = (
+                f"{self._name}:{lines + 2}: incomplete recording: no closing line after its "
+                "0 events (it was cut short); they are all read"
+            )
+            return Survey(0, False, warning, True)
+        before = lines - blank  # whole events before the last line
+        number = lines + 2  # the last line's
+        if end is not None:  # a closing line that counts more than the file could hold
+            warning = (
+                f"{self._name}:{number}: the closing line counts {end['events']:,} events, "
+                f"the file holds {before:,} (lines lost?)"
+            )
+            return Survey(
+                before, end["events"] == before, "" if end["events"] == before else warning, True
+            )
+        if raw.endswith(b"\n") or value is not None:  # a whole event, and no closing line
+            trailing = after.count(b"\n") + (after[-1:] not in (b"", b"\n"))  # blank lines
+            events = before + 1
+            warning = (
+                f"{self._name}:{number + trailing + 1}: incomplete recording: no closing "
+                f"line after its {events:,} events (it was cut short); they are all read"
+            )
+            return Survey(events, False, warning, True)
+        warning = (
+            f"{self._name}:{number}: incomplete recording: its last line is cut short "
+            f"(a crash mid-write?); the {before:,} events before it are read"
+        )
+        return Survey(before, False, warning, True)
+
+    def _last_line(self) -> tuple[int, bytes, bytes] | None:
+        """The last line that is not blank, after the header: (where it starts, its bytes up to
+        and with its newline, what follows it); None when there is none, or it is longer than
+        a line may be."""
+        end = self.size
+        tail = b""
+        while True:
+            begin = max(self._body, end - 65536)
+            self._file.seek(begin)
+            tail = self._file.read(end - begin) + tail
+            end = begin
+            content = len(tail.rstrip())
+            if content:
+                cut = tail.rfind(b"\n", 0, content)
+                if cut >= 0 or end <= self._body:
+                    start = cut + 1
+                    stop = tail.find(b"\n", content)
+                    stop = len(tail) if stop < 0 else stop + 1
+                    return end + start, tail[start:stop], tail[stop:]
+            if end <= self._body or len(tail) > MAX_LINE_BYTES + 65536:
+                return None
+
+    def _count_lines(self, begin: int, end: int) -> tuple[int, int]:
+        """(lines, blank lines) between byte ``begin`` (a line's start) and ``end``."""
+        self._file.seek(begin)
+        lines = blank = 0
+        left = end - begin
+        odd = False
+        last = b"\n"  # the byte before the chunk: begin is a line's start
+        while left > 0:
+            chunk = self._file.read(min(left, 1 << 20))
+            if not chunk:
+                break
+            left -= len(chunk)
+            lines += chunk.count(b"\n")
+            odd = odd or _BLANKISH.search(last + chunk[:1]) is not None
+            odd = odd or _BLANKISH.search(chunk) is not None
+            last = chunk[-1:]
+        if odd:  # a line of spaces, or none: count them one by one (an edited file)
+            self._file.seek(begin)
+            whole = True  # the piece read starts a line
+            while begin < end:
+                raw = self._file.readline(min(end - begin, 1 << 20))
+                if not raw:
+                    break
+                begin += len(raw)
+                blank += whole and raw.endswith(b"\n") and not raw.strip()
+                whole = raw.endswith(b"\n")
+        return lines, blank
+
     # ------------------------------------------------------------ the file
 
     def close(self) -> None:
@@ -232,6 +364,19 @@ class TraceReader:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class Survey(NamedTuple):
+    """What :meth:`TraceReader.survey` finds."""
+
+    events: int
+    """The events the file holds (as its closing line counts them, or its lines)."""
+    complete: bool
+    """The file ends with a closing line."""
+    warning: str
+    """"" or the line a whole pass would end with: the recording was cut short."""
+    counted: bool
+    """The lines were counted (there was no closing line to believe)."""
 
 
 def open_trace(path: str | Path) -> TraceReader:

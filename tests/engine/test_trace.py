@@ -365,6 +365,78 @@ def test_a_closing_line_that_counts_otherwise_says_lines_were_lost(tmp_path):
     assert reader.complete is False and "counts 9 events, the file holds 7" in reader.warning
 
 
+def test_reading_from_a_line_passed_before_gives_the_same_events(tmp_path):
+    path = _complete_trace(tmp_path)
+    with TraceReader(path) as reader:
+        events, places = [], []
+        for event in reader:
+            events.append(event)
+            places.append((reader.offset, reader.line + 1, reader.events))  # the next line's
+        assert reader.complete
+        for k in (0, 3, 8):  # from just after event k on, alone
+            offset, line, before = places[k]
+            assert list(reader.events_from(offset, line, before)) == events[k + 1 :]
+            assert reader.complete and reader.warning == ""  # counted as from the start
+    lines = path.read_text().splitlines(keepends=True)
+    bad = _write(tmp_path, "".join([*lines[:6], '{"kind": 3}\n', *lines[6:]]))
+    with TraceReader(bad) as reader:
+        offset, line, before = places[2]
+        with pytest.raises(TraceError, match=r"t\.jsonl:7: kind: expected a string"):
+            list(reader.events_from(offset, line, before))  # named by its line in the file
+
+
+def _whole_pass(path):
+    with TraceReader(path) as reader:
+        n = sum(1 for _ in reader)
+        return n, bool(reader.complete), reader.warning
+
+
+def _survey(path):
+    with TraceReader(path) as reader:
+        survey = reader.survey()
+    return survey.events, survey.complete, survey.warning
+
+
+def test_a_survey_says_what_a_whole_pass_says_without_reading_every_event(tmp_path):
+    """Cut at every line and inside every line, with blank lines, spaces, CR LF ends: the
+    survey (a closing line read, or lines counted) agrees with a pass over every event."""
+    import random
+
+    lines = _complete_trace(tmp_path).read_text().splitlines()
+    text = "\n".join(lines) + "\n"
+    ends = [i + 1 for i, c in enumerate(text) if c == "\n"]
+    starts = [0, *ends[:-1]]
+    variants = [text[:e] for e in ends]
+    variants += [text[: (a + b) // 2] for a, b in zip(starts, ends, strict=True)]
+    rng = random.Random(14)
+    for _ in range(200):
+        edited = list(lines)
+        for _ in range(rng.randint(1, 4)):
+            edited.insert(rng.randint(1, len(edited)), rng.choice(["", "  ", "\t", "\r"]))
+        t = "\n".join(edited) + rng.choice(["\n", "", "\n\n", "\n  ", "  "])
+        if rng.random() < 0.5:
+            t = t[: rng.randint(len(t) // 2, len(t))]
+        variants.append(t.replace("\n", "\r\n") if rng.random() < 0.3 else t)
+    agreed = 0
+    for variant in variants:
+        path = _write(tmp_path, variant)
+        try:
+            whole = _whole_pass(path)
+        except TraceError:  # the header, or the first event, cut: nothing to survey
+            continue
+        assert _survey(path) == whole, variant[-80:]
+        agreed += 1
+    assert agreed > len(variants) * 0.9
+
+
+def test_a_survey_believes_a_closing_line_only_as_far_as_the_file_could_hold(tmp_path):
+    lines = _complete_trace(tmp_path).read_text().splitlines(keepends=True)
+    path = _write(tmp_path, "".join([*lines[:-1], json.dumps({"kind": "end", "events": 10**9})]))
+    survey = _survey(path)  # not 10^9 events: the lines are counted instead
+    assert survey[:2] == (9, False) and "counts 1,000,000,000 events, the file holds 9" in survey[2]
+    assert survey == _whole_pass(path)
+
+
 def test_the_writer_flushes_within_a_second_while_no_event_comes(tmp_path):
     path = tmp_path / "live.jsonl"
     writer = TraceWriter(path, flush_s=0.05)
