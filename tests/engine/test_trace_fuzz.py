@@ -105,8 +105,9 @@ def _engine_trace(path: Path) -> tuple[int, str, str]:
 
 
 def _replay(path: Path) -> tuple[int, str, str]:
-    """What ``cgviz replay`` does before the screen (load or one line, exit 2), then the
-    player over every event, both ways, and the Chrome trace of them."""
+    """What ``cgviz replay`` does: load (the header and the first segment) or one line, exit 2;
+    then the player over every event, both ways (a bad line further on: that one line, exit
+    2), and the Chrome trace of them."""
     from engine.chrome import to_chrome_trace
     from tui.replay.load import load_recording
     from tui.replay.player import Player
@@ -114,17 +115,18 @@ def _replay(path: Path) -> tuple[int, str, str]:
     warnings: list[str] = []
     try:
         rec = load_recording(path, warn=warnings.append)
+        player = Player(rec.events, speed="full", fake_timings=True, paced=rec.paced)
+        player.seek(len(rec.events))
+        player.seek(len(rec.events) // 2)
+        player.seek(len(rec.events))
+        json.dumps(to_chrome_trace(rec.events), default=str)
     except TraceError as e:
         return 2, "", f"cgviz: error: {e}\n"
-    player = Player(rec.events, speed="full", fake_timings=True, paced=rec.paced)
-    player.seek(len(rec.events))
-    player.seek(len(rec.events) // 2)
-    player.seek(len(rec.events))
     for marker in player.markers:
         marker.label("en")
     shown = [rec.label("en"), rec.label("ko"), rec.device_name, rec.scene_name, rec.date]
     shown += [str(e.get("message", "")) for e in player.state.errors]
-    json.dumps(to_chrome_trace(rec.events), default=str)
+    rec.close()
     return 0, "\n".join(shown), "".join(f"cgviz: warning: {w}\n" for w in warnings)
 
 

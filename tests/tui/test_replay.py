@@ -10,7 +10,7 @@ from engine.events import EventStream, TraceError, read_trace, trace_to
 from tests.tui.conftest import CPU_FACTS, build_app, finish
 from tests.tui.synthetic import SyntheticScene
 from tui.app.cgviz_app import make_replay_app
-from tui.replay.load import load_recording
+from tui.replay.load import MemoryLog, load_recording
 from tui.replay.player import Player
 
 
@@ -92,8 +92,9 @@ async def test_step_back_then_forward_returns_to_the_same_state(tmp_path: Path) 
 def test_seek_back_past_checkpoints_rebuilds_the_same_state(tmp_path: Path) -> None:
     path = _record(tmp_path, iterations=12)
     _, events = read_trace(path)
-    player = Player(events, fake_timings=True)
+    player = Player(MemoryLog(events, size=64), fake_timings=True)  # a state saved every 64
     player.seek(len(events))
+    assert len(player._saved) > 10
     full = (player.state.events, dict(player.state.iteration), list(player.state.loss["eager"]))
     player.seek(3)
     assert player.state.events == 3

@@ -364,9 +364,13 @@ def _replay(args: argparse.Namespace) -> int:
     recording = _load_recording(args.trace)
     if args.chrome_trace:
         _writable(args.chrome_trace, "--chrome-trace")
+        from tui.engine_link import TraceError
         from tui.engine_link.recorder import write_chrome
 
-        write_chrome(recording.events, args.chrome_trace)
+        try:
+            write_chrome(recording.events, args.chrome_trace)  # a pass of its own
+        except TraceError as e:
+            raise CliError(str(e)) from None
         _note(f"Chrome trace written to {args.chrome_trace}")
     from tui.app.cgviz_app import make_replay_app
 
@@ -379,7 +383,16 @@ def _replay(args: argparse.Namespace) -> int:
         present=args.present,
         pause_on_markers=args.pause_on_markers,
     )
-    app.run()
+    player = app.player
+    assert player is not None
+    # the trace is read as the replay goes: a bad line further on ends it with that line
+    player.on_failure = lambda line: app.exit(return_code=2)
+    try:
+        app.run()
+    finally:
+        recording.close()
+    if player.failure:
+        raise CliError(player.failure)
     return 0
 
 
@@ -399,18 +412,24 @@ def _export_cast(args: argparse.Namespace) -> int:
         raise CliError("--speed and --fps must be positive")
     _writable(args.out, "export-cast OUT")
     recording = _load_recording(args.trace)
+    from tui.engine_link import TraceError
     from tui.replay.cast import export_cast
 
-    info = export_cast(
-        recording,
-        args.out,
-        size=size,
-        speed=args.speed,
-        fps=args.fps,
-        theme=_theme(args),
-        lang=args.lang,
-        present=args.present,
-    )
+    try:
+        info = export_cast(
+            recording,
+            args.out,
+            size=size,
+            speed=args.speed,
+            fps=args.fps,
+            theme=_theme(args),
+            lang=args.lang,
+            present=args.present,
+        )
+    except TraceError as e:  # a bad line further on (the trace is read as the cast is made)
+        raise CliError(str(e)) from None
+    finally:
+        recording.close()
     _note(
         f"cast written to {args.out}: {info['frames']} frames, {info['markers']} markers, "
         f"{info['duration']:.1f} s (play: asciinema play {args.out})"

@@ -7,9 +7,10 @@ player advances ``speed / fps`` seconds of lecture pace per frame, so the same t
 same cast every time. Phase markers become ``[t, "m", label]`` events (the asciinema player
 can pause on them).
 
-The cast is written as it is made (a frame's line as soon as it is composed, into
-``OUT.part``, renamed to ``OUT`` when done), so a long trace costs no more memory than a short
-one; a progress line on stderr (when it is a terminal) says how far the replay got. The cast's
+The trace is read as a stream (the replay's player reads it a segment at a time) and the cast
+is written as it is made (a frame's line as soon as it is composed, into ``OUT.part``, renamed
+to ``OUT`` when done), so a long trace costs no more memory than a short one; a progress line
+on stderr (when it is a terminal) says how far the replay got. The cast's
 title is the recording's scene name, made safe to show (the events themselves were made safe
 by the trace reader).
 
@@ -193,30 +194,27 @@ async def _frames(
         }
     )
     frames = markers = 0
-    total = len(player.events)
-    marker_at = {m.pos: m for m in player.markers}
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         cast.write(0.0, "o", CLEAR + "".join(chunks))
         chunks.clear()
         frame = 0
-        progress(0, total, 0)
+        progress(0, len(player.events), 0)
         while not player.finished:
             frame += 1
             before = player.pos
-            player.tick(speed / fps)
+            player.tick(speed / fps)  # a bad line raises here: the cast is abandoned
             app.drain()
             await pilot.pause()
             t = frame / fps
-            for pos in range(before + 1, player.pos + 1):
-                if pos in marker_at:
-                    cast.write(t, "m", safe_text(marker_at[pos].label(lang)))
-                    markers += 1
+            for marker in player.markers_between(before, player.pos):
+                cast.write(t, "m", safe_text(marker.label(lang)))
+                markers += 1
             if chunks:
                 cast.write(t, "o", "".join(chunks))
                 chunks.clear()
                 frames += 1
-            progress(player.pos, total, frames)
+            progress(player.pos, len(player.events), frames)
         app.drain()
         await pilot.pause()
         t = frame / fps + 1 / fps
@@ -224,5 +222,5 @@ async def _frames(
             cast.write(t, "o", "".join(chunks))
             frames += 1
         cast.write(t + HOLD_END_S, "o", "")
-        progress(total, total, frames)
+        progress(player.pos, len(player.events), frames)
     return {"frames": frames, "markers": markers, "duration": cast.last_t}

@@ -14,13 +14,13 @@ A marker sits just after the event that opens a phase, so pausing on it shows th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from tui.i18n import tr
 
-__all__ = ["KINDS", "Marker", "derive_markers"]
+__all__ = ["KINDS", "Marker", "MarkerFinder", "derive_markers"]
 
 KINDS = ("built", "forward", "backward", "update", "end")
 """Marker kinds, in the order a run meets them."""
@@ -70,34 +70,45 @@ def _is_backward(node: dict[str, Any]) -> bool:
     return node.get("grad_of") is not None or str(node.get("scope") or "").startswith("gradients")
 
 
-def derive_markers(events: Sequence[dict[str, Any]]) -> list[Marker]:
-    """Every phase marker of an event list, in event order."""
-    nodes: dict[tuple[str, int], dict[str, Any]] = {}
-    modes: dict[str, str] = {}
-    built: set[str] = set()
-    out: list[Marker] = []
-    run: dict[str, Any] = {}  # the open static run: graph, number, phases seen
-    it: dict[str, Any] = {}  # the open eager iteration: graph, number, phases seen, loss seen
+class MarkerFinder:
+    """Finds the markers of an event stream as it is read, one event at a time, in order.
 
-    def mark(i: int, kind: str, mode: str, number: int, seen: set[str]) -> None:
+    What it remembers is bounded by the static graphs' sizes: a static node's phase (two
+    flags, not its event), the graphs' modes, the open run and iteration; an eager node is
+    never looked up again, so it is not kept.
+    """
+
+    def __init__(self) -> None:
+        self.found: list[Marker] = []
+        """Markers found so far, in event order."""
+        self._nodes: dict[tuple[str, int], tuple[bool, bool]] = {}  # (update, backward)
+        self._modes: dict[str, str] = {}
+        self._built: set[str] = set()
+        self._run: dict[str, Any] = {}  # the open static run: graph, number, phases seen
+        self._it: dict[str, Any] = {}  # the open eager iteration: graph, number, phases, loss
+
+    def _mark(self, i: int, kind: str, mode: str, number: int, seen: set[str]) -> None:
         if kind not in seen:
             seen.add(kind)
-            out.append(Marker(i + 1, kind, mode, number))
+            self.found.append(Marker(i + 1, kind, mode, number))
 
-    for i, ev in enumerate(events):
+    def feed(self, i: int, ev: dict[str, Any]) -> None:
+        """Event ``i`` (0-based), after events ``0 .. i - 1``."""
         kind = ev.get("kind")
+        modes, it, run, mark = self._modes, self._it, self._run, self._mark
         if kind == "graph_created":
             gid = str(ev.get("graph"))
             modes[gid] = "eager" if ev.get("mode") == "eager" else "static"
             if modes[gid] == "eager":
                 number = int(ev.get("iteration") or 0)
-                it = {"graph": gid, "number": number + 1, "seen": set(), "loss": False}
+                self._it = {"graph": gid, "number": number + 1, "seen": set(), "loss": False}
         elif kind == "node_created":
             gid = str(ev.get("graph"))
-            nodes[(gid, int(ev["node"]))] = ev
             if ev.get("mode") == "eager" and gid not in modes:  # its graph_created was missed
                 modes[gid] = "eager"
-                it = {"graph": gid, "number": len(modes), "seen": set(), "loss": False}
+                it = self._it = {"graph": gid, "number": len(modes), "seen": set(), "loss": False}
+            if ev.get("mode") != "eager" and modes.get(gid) != "eager":
+                self._nodes[(gid, int(ev["node"]))] = (_is_update(ev), _is_backward(ev))
             if it and gid == it["graph"]:
                 seen = it["seen"]
                 if _is_update(ev) and "forward" in seen:
@@ -113,31 +124,32 @@ def derive_markers(events: Sequence[dict[str, Any]]) -> list[Marker]:
                 mark(i, "backward", "eager", it["number"], it["seen"])
         elif kind == "run_started":
             gid = str(ev.get("graph"))
-            if gid not in built:
-                built.add(gid)
-                out.append(Marker(i + 1, "built", "static", int(ev.get("run") or 0)))
-            run = {"graph": gid, "number": int(ev.get("run") or 0), "seen": set()}
+            if gid not in self._built:
+                self._built.add(gid)
+                self.found.append(Marker(i + 1, "built", "static", int(ev.get("run") or 0)))
+            self._run = {"graph": gid, "number": int(ev.get("run") or 0), "seen": set()}
         elif kind == "node_started":
             gid = str(ev.get("graph"))
-            node = nodes.get((gid, int(ev["node"])))
-            if run and gid == run["graph"] and node is not None:
-                phase = (
-                    "update"
-                    if _is_update(node)
-                    else "backward"
-                    if _is_backward(node)
-                    else "forward"
-                )
+            flags = self._nodes.get((gid, int(ev["node"])))
+            if run and gid == run["graph"] and flags is not None:
+                phase = "update" if flags[0] else "backward" if flags[1] else "forward"
                 if phase == "forward" and run["seen"] & {"backward", "update"}:
-                    continue
+                    return
                 mark(i, phase, "static", run["number"], run["seen"])
         elif kind == "run_finished":
             if run:
-                out.append(Marker(i + 1, "end", "static", run["number"]))
-                run = {}
+                self.found.append(Marker(i + 1, "end", "static", run["number"]))
+                self._run = {}
         elif kind == "iteration_finished" and ev.get("mode") == "eager":
             number = int(ev.get("iteration") or 0) + 1
-            out.append(Marker(i + 1, "end", "eager", number))
+            self.found.append(Marker(i + 1, "end", "eager", number))
             if it and it["number"] == number:
-                it = {}
-    return out
+                self._it = {}
+
+
+def derive_markers(events: Iterable[dict[str, Any]]) -> list[Marker]:
+    """Every phase marker of an event list, in event order."""
+    finder = MarkerFinder()
+    for i, ev in enumerate(events):
+        finder.feed(i, ev)
+    return finder.found
