@@ -287,3 +287,41 @@ def test_mini_boxes_with_no_lane_to_spare_draw_a_straight_edge_as_its_arrow() ->
     (x, y) = edge.points[0]
     assert EdgeGrid(layout).row(y)[0][x] == "▼"
     assert measure(layout, CHAIN).shared == 0
+
+
+def _touches(box, point) -> bool:  # type: ignore[no-untyped-def]
+    """The cell is just outside the box, beside one of its sides."""
+    x, y = point
+    in_x, in_y = box.x <= x < box.x2, box.y <= y < box.y2
+    return (in_x and y in (box.y - 1, box.y2)) or (in_y and x in (box.x - 1, box.x2))
+
+
+@pytest.mark.parametrize("orientation", ["TB", "LR"])
+def test_a_box_is_as_wide_as_its_own_label_in_the_room_it_keeps(orientation) -> None:
+    """A box whose label is longer in the other drawing of the graph (``h`` as built is
+    ``_FusedMatMul`` as run) keeps that room, so nothing moves, but is drawn as wide as its
+    own label: ``[h 64×100]``, not ``[h 64×100      ]``."""
+    plan = place_full(CHAIN)
+    room = {"mm": 30, "sum": 26}
+
+    def kept(n: object) -> int:
+        return room.get(str(n), 12)
+
+    def own(n: object) -> tuple[int, int]:
+        return kept(n), 12
+
+    wide = plan.draw(orientation, 1, 15, None, kept)
+    narrow = plan.draw(orientation, 1, 15, None, own)
+    assert_clean(narrow)
+    q = measure(narrow, CHAIN)
+    assert (q.crossings, q.shared, q.straight) == (0, 0, q.chains)
+    for n, _ in CHAIN:
+        a, b = wide.boxes[n], narrow.boxes[n]
+        assert b.w == 12, f"{n} drawn {b.w} wide"
+        if orientation == "TB":  # centred where its room was: the same port
+            assert b.y == a.y and abs((a.x + a.w // 2) - (b.x + b.w // 2)) <= 1, n
+        else:  # from its layer's start
+            assert (b.x, b.y) == (a.x, a.y), n
+    for e in narrow.edges:
+        assert _touches(narrow.boxes[e.src], e.points[0]), f"{e.src}->{e.dst} leaves its box"
+        assert _touches(narrow.boxes[e.dst], e.points[-1]), f"{e.src}->{e.dst} enters its box"

@@ -99,7 +99,7 @@ class DerivedPlan:
         ext = Extents.of(g, sz, widths)
         if sz.orientation == "LR":  # layers keep the built graph's widths
             along = [max(a, b) for a, b in zip(ext.along, base_ext.along, strict=False)]
-            ext = Extents(ext.across, ext.port, along + ext.along[len(along) :])
+            ext = Extents(ext.across, ext.port, along + ext.along[len(along) :], ext.own)
         pos: list[int | None] = [None] * len(g.vertex)
         for v, n in enumerate(g.vertex):
             if not g.dummy[v] and n in old.index:

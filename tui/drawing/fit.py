@@ -77,7 +77,7 @@ def draw(
     placements: dict[NodeId, tuple[int, int]] | Plan | DerivedPlan,
     nodes: Sequence[tuple[NodeId, Sequence[NodeId]]],
     way: Try,
-    widths: Callable[[NodeId, str], int] | None = None,
+    widths: Callable[[NodeId, str], int | tuple[int, int]] | None = None,
 ) -> Layout:
     """The layout of placed nodes drawn one way: a layered :class:`Plan` (the static graph,
     or a :class:`DerivedPlan` of it), its boxes ``widths(node, size)`` wide where given, or

@@ -31,6 +31,7 @@ from tui.drawing.plan import Plan, place_full
 if TYPE_CHECKING:
     from tui.drawing.fit import Try
     from tui.drawing.layout import NodeId, Orientation
+    from tui.drawing.plan import Widths
     from tui.view.model import GraphModel
 
 __all__ = [
@@ -117,18 +118,25 @@ class BuiltPlan:
         box_h: int,
         box_w: int,
         lanes: int | None = None,
-        widths: Callable[[NodeId], int] | None = None,
+        widths: Widths = None,
     ) -> Layout:
         """As :meth:`Plan.draw`."""
         rooms = self.derived.rooms(orientation, box_h, box_w, lanes, widths)
         return self.plan.draw(orientation, box_h, box_w, lanes, widths, rooms)
 
 
-def box_widths(widths: dict[NodeId, list[Label]]) -> Callable[[NodeId, str], int]:
-    """Each box's width in a box size: the widest of its labels needs."""
+def box_widths(
+    widths: dict[NodeId, list[Label]],
+) -> Callable[[NodeId, str], tuple[int, int]]:
+    """Each box's width in a box size: (the room it keeps, what the widest of its labels
+    needs; the width it is drawn, what its own label, the first, needs)."""
 
-    def each(vid: NodeId, size: str) -> int:
-        return max((width_for(lb, size) for lb in widths.get(vid, ())), default=12)
+    def each(vid: NodeId, size: str) -> tuple[int, int]:
+        labels = widths.get(vid, ())
+        if not labels:
+            return 12, 12
+        need = [width_for(lb, size) for lb in labels]
+        return max(need), need[0]
 
     return each
 
@@ -138,7 +146,7 @@ def fit_first(
     nodes: Nodes,
     tries: Sequence[Try],
     room: tuple[int, int],
-    widths: Callable[[NodeId, str], int] | None = None,
+    widths: Callable[[NodeId, str], int | tuple[int, int]] | None = None,
     pref: str = "TB",
     start: int = 0,
 ) -> tuple[int, Layout, bool]:

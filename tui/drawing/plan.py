@@ -50,9 +50,11 @@ if TYPE_CHECKING:
 
 __all__ = ["Plan", "Sizes", "Widths", "layout_full", "place_full"]
 
-Widths = Callable[[object], int] | None
-"""A node's box width in cells (a label as long as it needs, up to a cap); None: every box
-the same width."""
+Widths = Callable[[object], int | tuple[int, int]] | None
+"""A node's box width in cells (a label as long as it needs, up to a cap), or (the room its
+box keeps, the width it is drawn): a box whose label is longer in another drawing of the
+graph (as built / as run) keeps that room, so nothing moves between the two, and is drawn as
+wide as its own label needs, on the same port. None: every box the same width."""
 
 
 @dataclass(frozen=True)
@@ -189,6 +191,10 @@ class Extents:
     across: list[int]
     port: list[int]
     along: list[int]
+    own: list[int] | None = None
+    """Each vertex's box width as drawn, where narrower than its room (top to bottom: across
+    its layer, centred on its port; left to right: along, from the layer's start); None:
+    every box fills its room."""
 
     @staticmethod
     def of(g: Ordered, sz: Sizes, widths: Widths = None) -> Extents:
@@ -197,17 +203,31 @@ class Extents:
         if widths is None:
             return Extents([sz.box_v] * n, [sz.port()] * n, [sz.box_u] * len(g.layers))
         box = g.box
-        wide = [
-            0 if g.dummy[v] else max(3, widths(g.vertex[v if box[v] < 0 else box[v]]))
-            for v in range(n)
-        ]
+        wide, own = [0] * n, [0] * n
+        for v in range(n):
+            if g.dummy[v]:
+                continue
+            w = widths(g.vertex[v if box[v] < 0 else box[v]])
+            room, drawn = w if isinstance(w, tuple) else (w, w)
+            wide[v] = max(3, room)
+            own[v] = wide[v] if box[v] >= 0 else max(3, min(drawn, wide[v]))
         if sz.orientation == "TB":
-            return Extents(wide, [w // 2 for w in wide], [sz.box_u] * len(g.layers))
+            return Extents(wide, [w // 2 for w in wide], [sz.box_u] * len(g.layers), own)
         along = [
             max((wide[v] for v in lay if box[v] < 0), default=sz.box_u) or sz.box_u
             for lay in g.layers
         ]
-        return Extents([sz.box_v] * n, [sz.port()] * n, along)
+        return Extents([sz.box_v] * n, [sz.port()] * n, along, own)
+
+    def drawn(self, v: int, layer: int, orientation: Orientation) -> tuple[int, int]:
+        """Vertex ``v``'s box as drawn in its layer ``layer``: (offset of its near side from
+        its room's, cells along the port axis), across its layer top to bottom, else along."""
+        if orientation == "TB":
+            room = self.across[v]
+            w = room if self.own is None else self.own[v]
+            return self.port[v] - w // 2, w
+        room = self.along[layer]
+        return 0, room if self.own is None or not self.own[v] else min(room, self.own[v])
 
 
 def emit(
@@ -238,21 +258,23 @@ def emit(
         i = g.index[n]
         if not g.down[i] and g.layers[ranking.layer[n]] == [i]:
             along[ranking.layer[n]] = 0
-    ext = Extents(ext.across, ext.port, along)
-
-    def span(v: int) -> tuple[int, int] | None:
-        if dummy[v]:
-            return None
-        left = pos[v] - ext.port[v]
-        lo, hi = sz.entries(ext.across[v])
-        return left + lo, left + hi
-
-    entry = entry_ports(g, pos, span, 2 if sz.orientation == "TB" else 1)
-    box = g.box
+    ext = Extents(ext.across, ext.port, along, ext.own)
+    tb = sz.orientation == "TB"
     layer = [0] * len(g.vertex)
     for i, lay in enumerate(g.layers):
         for v in lay:
             layer[v] = i
+
+    def span(v: int) -> tuple[int, int] | None:
+        if dummy[v]:
+            return None
+        off, w = ext.drawn(v, layer[v], sz.orientation) if tb else (0, ext.across[v])
+        left = pos[v] - ext.port[v] + off
+        lo, hi = sz.entries(w)
+        return left + lo, left + hi
+
+    entry = entry_ports(g, pos, span, 2 if sz.orientation == "TB" else 1)
+    box = g.box
     last_real = {}  # layer -> the last node before a collector's box
     for i, lay in enumerate(g.layers):
         for v in lay:
@@ -283,26 +305,35 @@ def emit(
         i = g.index[n]
         first = layer[i] if n not in ranking.side else ranking.side[n]
         u0, u1 = starts[first], starts[layer[i]] + ext.along[layer[i]]
-        x, y = xy(u0, pos[i] - ext.port[i])
-        w, h = xy(u1 - u0, ext.across[i])
+        v0, across = pos[i] - ext.port[i], ext.across[i]
+        if n not in ranking.side:  # as wide as its own label, within its room
+            off, wide = ext.drawn(i, layer[i], sz.orientation)
+            if tb:
+                v0, across = v0 + off, wide
+            else:
+                u1 = u0 + wide
+        x, y = xy(u0, v0)
+        w, h = xy(u1 - u0, across)
         out.boxes[n] = Box(x, y, w, h)
     turned = ranking.turned
     for k, (a, b) in enumerate(ranking.edges):
         chain = g.chains[k]
         ia = chain[0]
         out_u = starts[layer[ia]] + ext.along[layer[ia]]
+        off, wide = ext.drawn(ia, layer[ia], sz.orientation)
+        box_u = out_u if tb else starts[layer[ia]] + wide  # where the edge leaves the box
         if b in ranking.side:
             end = side[(ia, chain[1])]
             wall = pos[box[chain[1]]] - ext.port[box[chain[1]]]
             if end is None:  # out of its side, straight across to the box
-                row = starts[layer[ia]] + (ext.along[layer[ia]] - 1) // 2
-                near = pos[ia] - ext.port[ia] + ext.across[ia]
+                row = starts[layer[ia]] + ((ext.along[layer[ia]] if tb else wide) - 1) // 2
+                near = pos[ia] - ext.port[ia] + (off + wide if tb else ext.across[ia])
                 pts = [(row, near), (row, wall - 1)]
             else:  # down to its track, along it to the box
                 ut = out_u + sz.stub + chans[layer[ia]].nets[ia].track
-                pts = [(out_u, pos[ia]), (ut, pos[ia]), (ut, wall - 1)]
+                pts = [(box_u, pos[ia]), (ut, pos[ia]), (ut, wall - 1)]
         else:
-            pts = [(out_u, pos[ia])]
+            pts = [(box_u, pos[ia])]
             for s, t in zip(chain, chain[1:], strict=False):
                 net = chans[layer[s]].nets[s]
                 col = entry[(s, t)]
