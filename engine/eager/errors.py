@@ -19,6 +19,9 @@ BACKWARD_TWICE = (
 NOT_SCALAR = "grad can be implicitly created only for scalar outputs"
 NO_GRAD_FN = "element 0 of tensors does not require grad and does not have a grad_fn"
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
+LEAF_VIEW_INPLACE = (
+    "a view of a leaf Variable that requires grad is being used in an in-place operation."
+)
 BOOL_AMBIGUOUS = "Boolean value of Tensor with more than one value is ambiguous"
 NUMPY_GRAD = "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
 LEGACY_FUNCTION = (

@@ -14,7 +14,7 @@ from typing import Any, Union
 from engine.devices import Device
 from engine.eager import errors, legacy, tracing
 from engine.eager.grad_mode import MODE, no_grad
-from engine.eager.graph import Node
+from engine.eager.graph import Node, producer_name
 from engine.eager.tensor import Tensor, _new
 from engine.eager.types import type_name
 
@@ -43,7 +43,7 @@ class FunctionCtx:
             errors.fail(errors.BACKWARD_TWICE)
         for t, version in self._saved:
             if t._vc[0] != version:
-                producer = t.grad_fn.name if t.grad_fn is not None else None
+                producer = producer_name(t)
                 errors.fail(
                     errors.version_message(
                         type_name(t.array.dtype, t._dev), t.array.shape, producer, t._vc[0], version

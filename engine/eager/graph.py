@@ -114,7 +114,7 @@ class OpNode(Node):
             errors.fail(errors.BACKWARD_TWICE, graph=self.graph, node=self.node)
         for t, version in self.saved:
             if t._vc[0] != version:
-                producer = t.grad_fn.name if t.grad_fn is not None else None
+                producer = producer_name(t)
                 errors.fail(
                     errors.version_message(
                         type_name(t.array.dtype, t._dev), t.array.shape, producer, t._vc[0], version
@@ -143,6 +143,33 @@ class OpNode(Node):
         if self._saves():
             self.args = None  # type: ignore[assignment]
             self.out = None
+
+
+class SlicesNode(Node):
+    """``CopySlices``: the new history of a tensor after an in-place op on a view of it.
+
+    Its inputs: the base's old history, which gets the gradient outside the view, and the
+    in-place op's node, which gets the gradient inside it (and passes it on to the view's old
+    history, thus to the base's again). ``chain``: the view ops from the base to the view;
+    applied to a gradient laid out as the base, they give the view's region of it.
+    """
+
+    __slots__ = ("chain", "like")
+
+    def __init__(self, parents: tuple[Any, Any], chain: tuple[Any, ...], like: Any) -> None:
+        Node.__init__(self, "torch::autograd::CopySlices", parents)
+        self.chain, self.like = chain, like
+
+    def apply(self, F: Any, g: Any) -> tuple[Any, ...]:
+        xp = F.xp
+        outside = xp.empty_like(self.like)  # the base's layout, so the views below are views
+        outside[...] = g
+        region = outside
+        for op, attrs in self.chain:
+            region = op.kernel(xp, region, **attrs)
+        inside = region.copy()
+        region[...] = 0
+        return (outside, inside)
 
 
 class CopyNode(Node):
@@ -176,6 +203,14 @@ class AccumulateGrad:
 
     def __repr__(self) -> str:
         return f"<AccumulateGrad object at {hex(id(self))}>"
+
+
+def producer_name(t: TensorFields) -> str | None:
+    """The grad_fn the in-place error names for a saved tensor changed since: its own, or for
+    a view ``AsStridedBackward0`` (PyTorch gives a changed view that grad_fn anew)."""
+    if t.grad_fn is None:
+        return None
+    return "AsStridedBackward0" if t._view is not None else t.grad_fn.name
 
 
 def accumulate_grad(t: Tensor) -> AccumulateGrad:

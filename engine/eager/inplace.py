@@ -20,7 +20,7 @@ import engine.eager.tensor as core
 from engine import ops
 from engine.eager import errors, promotion, tracing, types
 from engine.eager.grad_mode import MODE
-from engine.eager.graph import OpNode
+from engine.eager.graph import OpNode, SlicesNode
 from engine.eager.methods import Methods
 from engine.eager.op_failure import _check_device, _fail_op
 from engine.eager.shaping import _index_key
@@ -66,8 +66,11 @@ class InPlace(Methods):
         """
         parents = (self, *others)
         record = MODE.enabled and any(p is not None and p.requires_grad for p in parents)
+        view = self._view
         if record and self.grad_fn is None and self.requires_grad:
             _fail_op(op, name, parents, self._dev, errors.LEAF_INPLACE)
+        if record and view is not None and view[0].grad_fn is None and view[0].requires_grad:
+            _fail_op(op, name, parents, self._dev, errors.LEAF_VIEW_INPLACE)
         if record and op.grad is None:
             _fail_op(
                 op,
@@ -93,9 +96,20 @@ class InPlace(Methods):
             if self._gtok == tracing.STATE.token and STREAM.active:
                 node.graph, node.node = tracing.STATE.graph, self._nid
             self.grad_fn, self.requires_grad = node, True
+            if view is not None:
+                self._rebase(*view)
         else:
             self._vc[0] += 1
         return self
+
+    def _rebase(self, base: Tensor, chain: tuple[Any, ...]) -> None:
+        """After an in-place op on this view, ``base`` comes from it too (``CopySlices``): its
+        gradient outside the view goes to its old history, inside it through this op."""
+        before = core._new(base.array, base._dev, base.requires_grad, base.grad_fn)
+        base.grad_fn = SlicesNode((before, self), chain, base.array)
+        base.requires_grad = True
+        if STREAM.active:  # later uses of the base are drawn from this op
+            base._gtok, base._nid = self._gtok, self._nid
 
     def _check_broadcast(self, op: ops.Op, name: str, o: Tensor) -> None:
         """``o``'s shape must broadcast to this tensor's (PyTorch's words where it does not)."""

@@ -63,7 +63,25 @@ def _new(array: Any, dev: Device, requires_grad: bool = False, grad_fn: Any = No
     t._nid = -1
     t._acc = None
     t._name = None
+    t._view = None
     return t
+
+
+_VIEW_OPS = frozenset({"Transpose", "Reshape", "Index", "ExpandDims", "Squeeze"})
+"""Ops whose result may be a view of their input's storage (numpy decides: basic indexing,
+a transpose, a reshape that needs no copy)."""
+
+
+def _mark_view(t: Tensor, src: Tensor, op: ops.Op, attrs: dict[str, Any]) -> None:
+    """Make ``t`` a view of ``src``'s storage if its array is one, as PyTorch's views are: it
+    shares the version counter, and an in-place op on it rewrites the base's history."""
+    a, base = src.array, getattr(t.array, "base", None)
+    if base is None or base is not (a if a.base is None else a.base):
+        return
+    view = src._view
+    root, chain = (src, ()) if view is None else view
+    t._view = (root, (*chain, (op, attrs)))
+    t._vc = root._vc
 
 
 def apply(
@@ -85,6 +103,8 @@ def apply(
     if isinstance(out, np.generic):  # numpy answers 0-d operands with a scalar: keep an array
         out = np.asarray(out)
     t = _new(out, dev)
+    if op.name in _VIEW_OPS and parents[0] is not None:
+        _mark_view(t, parents[0], op, attrs)
     if STREAM.active:
         t._gtok, t._nid = tracing.STATE.token, tracing.STATE.last
     if MODE.enabled and (op.grad is not None or op.out_dtype == "same"):

@@ -20,7 +20,18 @@ class Parameter(Tensor):
             data = empty(0)
         t = object.__new__(cls)
         src = _new(data.array, data._dev)
-        for slot in ("array", "_dev", "grad_fn", "grad", "_vc", "_gtok", "_nid", "_acc", "_name"):
+        for slot in (
+            "array",
+            "_dev",
+            "grad_fn",
+            "grad",
+            "_vc",
+            "_gtok",
+            "_nid",
+            "_acc",
+            "_name",
+            "_view",
+        ):
             setattr(t, slot, getattr(src, slot))
         t.requires_grad = requires_grad
         return t
