@@ -298,7 +298,13 @@ class InPlace(Methods):
                     "fill_ only supports 0-dimension value tensor but got tensor with "
                     f"{value.array.ndim} dimensions.",
                 )
-            value = value._dev.to_host(value.array).item()
+            if value._dev is not self._dev:
+                value = value.to(types.torch_device(self._dev))
+            # a 0-d tensor is copied in (its gradient: the sum of the output's)
+            args = (self.array, value.array)
+            return self._inplace(
+                OPS["AssignCopy"], "fill_", (value,), args, {}, False, "FillBackward3"
+            )
         return self._inplace(OPS["Fill"], "fill_", (), (self.array,), {"value": value})
 
     def masked_fill_(self, mask: Tensor, value: Any) -> Self:

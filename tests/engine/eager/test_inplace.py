@@ -213,6 +213,21 @@ def test_inplace_ops_are_nodes_fed_by_the_tensor_before():
     assert {mul_["node"], t_["node"], relu_["node"]} <= grads
 
 
+def test_an_inplace_op_on_a_view_is_where_the_base_is_drawn_from_after():
+    x = torch.ones(3, 4, requires_grad=True)
+    with recording() as events:
+        torch.new_iteration()
+        h = x * 1
+        h[0].mul_(2)
+        h.sum().backward()
+        torch.new_iteration()
+    nodes = {n["name"]: n for n in events if n["kind"] == "node_created"}
+    assert nodes["select"]["inputs"] == [nodes["mul"]["node"]]
+    assert nodes["mul_"]["inputs"] == [nodes["select"]["node"]]
+    assert nodes["sum"]["inputs"] == [nodes["mul_"]["node"]]
+    np.testing.assert_array_equal(x.grad.numpy(), [[2.0] * 4, [1.0] * 4, [1.0] * 4])
+
+
 def test_copy_across_devices_sends_the_gradient_home():
     from engine import devices
     from tests import fakecupy
