@@ -4,8 +4,9 @@ An :class:`OpNode` is what one recorded op leaves behind: the op (its label and 
 come from the op table), its input arrays in order, its output, and ``nexts``: for each input
 the node its gradient flows to (the producer's ``grad_fn``, the leaf tensor that accumulates it
 (shown as ``AccumulateGrad``), or None). The op's record says which inputs (``saved``) and
-whether the output (``saves_output``) its backward rule reads; those are saved and remember
-their version, so a later in-place change is caught at backward time, as PyTorch does.
+whether the output (``saves_output``) its backward rule reads, and where it says so per input
+(``reads``) only what the inputs needing a gradient read; those are saved and remember their
+version, so a later in-place change is caught at backward time, as PyTorch does.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ class Node:
 class OpNode(Node):
     """The grad_fn of one op from the op table."""
 
-    __slots__ = ("op", "args", "out", "attrs", "saved", "out_vc", "out_version")
+    __slots__ = ("op", "args", "out", "attrs", "saved", "out_vc", "out_version", "keeps")
 
     def __init__(
         self,
@@ -93,21 +94,28 @@ class OpNode(Node):
     ) -> None:
         Node.__init__(self, name or op.backward_name, parents)
         self.op, self.args, self.out, self.attrs = op, args, out, attrs
-        idx = op.saved
+        idx, saves_output, keeps = op.saved, op.saves_output, False
+        if op.reads is not None:  # only what the inputs needing a gradient read
+            read = {i for need, r in zip(self.needs, op.reads, strict=False) if need for i in r}
+            idx, saves_output = tuple(sorted(read)), saves_output and len(parents) in read
+            keeps = bool(read)  # a number read counts (PyTorch saves it as a tensor)
         if idx is None:
             self.saved = tuple((p, p._vc[0]) for p in parents if p is not None)
         else:
             self.saved = tuple(
-                (parents[i], parents[i]._vc[0]) for i in idx if parents[i] is not None
+                (parents[i], parents[i]._vc[0])
+                for i in idx
+                if i < len(parents) and parents[i] is not None
             )
         self.out_vc: list[int] | None
-        if op.saves_output:
+        if saves_output:
             self.out_vc, self.out_version = out_vc, out_vc[0]
         else:
             self.out_vc, self.out_version = None, 0
+        self.keeps = keeps or bool(self.saved) or self.out_vc is not None
 
     def _saves(self) -> bool:
-        return bool(self.saved) or self.out_vc is not None
+        return self.keeps
 
     def apply(self, F: Any, g: Any) -> tuple[Any, ...]:
         if self.freed and self._saves():

@@ -43,6 +43,7 @@ define(  # reads the other factor, and self's old value for the other's gradient
     grad=get("Mul").grad,
     eager_name="mul_",
     backward_name="MulBackward0",
+    reads=((1,), (0,)),
 )
 define(  # d/db (a / b) from a (self's old value), not from the output: PyTorch saves no result
     "AssignDiv",
@@ -54,6 +55,7 @@ define(  # d/db (a / b) from a (self's old value), not from the output: PyTorch 
     ),
     eager_name="div_",
     backward_name="DivBackward0",
+    reads=((1,), (0, 1)),
 )
 
 
@@ -82,6 +84,7 @@ define(  # x.pow_(y) for a tensor y: reads self's old value, y and the result
     eager_name="pow_",
     backward_name="PowBackward1",
     saves_output=True,
+    reads=((0, 1), (0, 2)),
 )
 define(
     "AssignNeg",

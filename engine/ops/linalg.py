@@ -73,6 +73,7 @@ define(
     shape=matmul_shape,
     flops=matmul_flops,
     grad=_matmul_grad,
+    reads=((1,), (0,)),
     eager_name="mm",
     backward_name="MmBackward0",
     kernel_out=_matmul_out,
@@ -230,6 +231,7 @@ define(
     shape=batch_matmul_shape,
     flops=batch_matmul_flops,
     grad=_batch_matmul_grad,
+    reads=((1,), (0,)),
     eager_name="matmul",
     backward_name="BmmBackward0",
 )

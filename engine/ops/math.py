@@ -71,6 +71,7 @@ define(
         lambda: F.unbroadcast(F("Mul", g, b), a),
         lambda: F.unbroadcast(F("Mul", g, a), b),
     ),
+    reads=((1,), (0,)),
     elementwise=True,
     fusible=True,
     **ufunc_out("multiply", 2),
@@ -85,6 +86,7 @@ define(
         lambda: F.unbroadcast(F("Neg", F("RealDiv", F("Mul", g, out), b)), b),
     ),
     saves_output=True,
+    reads=((1,), (1, 2)),
     elementwise=True,
     fusible=True,
     **ufunc_out("true_divide", 2),
@@ -98,6 +100,7 @@ define(
         lambda: F.unbroadcast(F("Mul", g, F("Mul", out, F("Log", x))), y),
     ),
     saves_output=True,
+    reads=((0, 1), (0, 2)),
     elementwise=True,
     **ufunc_out("power", 2),
 )

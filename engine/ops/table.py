@@ -62,6 +62,10 @@ class Op:
         saved: the inputs (by position) ``grad`` reads, which autograd saves and checks for
             in-place changes; None: all of them.
         saves_output: ``grad`` reads the output (``out``), which autograd saves too.
+        reads: per input, what its gradient reads (input positions; the number of inputs
+            stands for the output): autograd saves only what the inputs needing a gradient
+            read, as PyTorch does (``h * 2`` saves no ``h``); None: ``saved`` and
+            ``saves_output`` whatever needs a gradient.
     """
 
     name: str
@@ -79,6 +83,7 @@ class Op:
     fusible: bool = False
     saved: tuple[int, ...] | None = None
     saves_output: bool = False
+    reads: tuple[tuple[int, ...], ...] | None = None
 
     def bind_out(self, xp: ArrayModule, out: Array, **attrs: Any) -> Callable[..., Array]:
         """``kernel_out`` bound to ``xp``, ``out`` and ``attrs``: ``f(*arrays) -> out``.
@@ -120,6 +125,7 @@ class OpFields(_Required, total=False):
     fusible: bool
     saved: tuple[int, ...] | None
     saves_output: bool
+    reads: tuple[tuple[int, ...], ...] | None
 
 
 def define(name: str, **fields: Unpack[OpFields]) -> Op:
