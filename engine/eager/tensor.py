@@ -76,7 +76,7 @@ def _mark_view(t: Tensor, src: Tensor, op: ops.Op, attrs: dict[str, Any]) -> Non
     """Make ``t`` a view of ``src``'s storage if its array is one, as PyTorch's views are: it
     shares the version counter, and an in-place op on it rewrites the base's history."""
     a, base = src.array, getattr(t.array, "base", None)
-    if base is None or base is not (a if a.base is None else a.base):
+    if base is None or (base is not a and base is not a.base):  # (numpy names the owner)
         return
     view = src._view
     root, chain = (src, ()) if view is None else view

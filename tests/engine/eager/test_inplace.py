@@ -243,3 +243,21 @@ def test_copy_across_devices_sends_the_gradient_home():
         with torch.no_grad():
             x.copy_(h)
         np.testing.assert_array_equal(x.detach().numpy(), np.full((2, 3), 2.0))
+
+
+def test_views_changed_in_place_on_the_simulated_gpu_give_the_cpu_gradients():
+    from engine import devices
+    from tests import fakecupy
+
+    def run(device: str) -> np.ndarray:
+        x = torch.tensor(np.arange(12.0).reshape(3, 4) / 7, device=device, requires_grad=True)
+        h = x * 1
+        h[0].mul_(x[1] * 2)
+        h.t()[1].neg_()
+        h[1:, 2:].clamp_(max=0.9)
+        (h * h).sum().backward()
+        return x.grad.cpu().numpy()
+
+    want = run("cpu")
+    with devices.simulated_gpu(fakecupy):
+        np.testing.assert_allclose(run("cuda"), want, rtol=1e-12, err_msg="float64, (3, 4)")
