@@ -325,3 +325,19 @@ def test_a_box_is_as_wide_as_its_own_label_in_the_room_it_keeps(orientation) -> 
     for e in narrow.edges:
         assert _touches(narrow.boxes[e.src], e.points[0]), f"{e.src}->{e.dst} leaves its box"
         assert _touches(narrow.boxes[e.dst], e.points[-1]), f"{e.src}->{e.dst} enters its box"
+
+
+def test_the_parts_of_a_graph_are_ordered_apart_side_by_side() -> None:
+    """Two unconnected parts (the training step and an evaluation beside it): each is ordered
+    on its own, the first made to the left in every layer, and none of their edges cross."""
+    first = [(f"a.{n}", [f"a.{i}" for i in ins]) for n, ins in CHAIN]
+    second = [(f"b.{n}", [f"b.{i}" for i in ins]) for n, ins in DIAMOND]
+    nodes = [*first[:4], *second, *first[4:]]  # made interleaved
+    g = order(rank(nodes))
+    assert g.crossings == 0 == crossings(g)
+    for lay in g.layers:
+        names = [str(g.vertex[v]) for v in lay if not g.dummy[v]]
+        parts = [n[0] for n in names]
+        assert parts == sorted(parts), f"layer {names}: the first part first"
+    again = order(rank(nodes))  # seeded: the same order every time
+    assert again.layers == g.layers

@@ -17,8 +17,9 @@ Mutzel 2002)::
 
 from __future__ import annotations
 
+import random
 from bisect import bisect_right
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,8 @@ PATIENCE = 4
 SIFT = 400
 """Vertices up to which the order is also improved by sifting."""
 SIFT_PASSES = 3
+RESTARTS = 1
+"""Seeded shuffles tried as first orders where crossings remain (parts up to ``SIFT``)."""
 EFFORT = 1000
 """Vertices (nodes and dummies) up to which every sweep is tried; larger graphs get
 proportionally fewer (at least three), so a 1,000-node graph still lays out at once."""
@@ -167,22 +170,90 @@ def order(ranking: Ranking) -> Ordered:
     its best place in its layer; the order with the fewest crossings wins.
     """
     g = proper(ranking)
-    size = max(1, len(g.vertex))
+    whole = g.layers
+    total = 0
+    out: list[list[int]] = [[] for _ in whole]
+    for part in _components(g):  # apart, no edge of one can cross another's
+        g.layers = [[v for v in lay if part[v]] for lay in whole]
+        total += _order_part(g)
+        for lay, own in zip(out, g.layers, strict=True):
+            lay.extend(own)
+    g.layers = out
+    g.crossings = total
+    return g
+
+
+def _components(g: Ordered) -> list[list[bool]]:
+    """The graph's connected parts (vertex -> in it), in creation order of their first
+    vertex; the parts holding a collector's box are one, the last (the box stays last)."""
+    n = len(g.vertex)
+    root = list(range(n))
+
+    def find(x: int) -> int:
+        while root[x] != x:
+            root[x] = root[root[x]]
+            x = root[x]
+        return x
+
+    for v in range(n):
+        for w in g.down[v]:
+            root[find(v)] = find(w)
+    boxed = {find(v) for v in range(n) if g.box and g.box[v] >= 0}
+    parts: dict[int, list[bool]] = {}
+    last: list[bool] = [False] * n
+    for v in range(n):
+        r = find(v)
+        part = last if r in boxed else parts.setdefault(r, [False] * n)
+        part[v] = True
+    return [*parts.values(), last] if boxed else list(parts.values())
+
+
+def _order_part(g: Ordered) -> int:
+    """Order the layers ``g`` has (one connected part); returns its crossings.
+
+    Each first order is improved by sweeps and transposes; where crossings remain on a small
+    part, a few seeded shuffles are tried too (random restarts, as OGDF's layered layout
+    runs them), and the two best orders are then sifted."""
+    size = max(1, sum(len(lay) for lay in g.layers))
     sweeps = max(4, min(MAX_SWEEPS, MAX_SWEEPS * EFFORT // size))
+    small = size <= SIFT
     starts = [_creation, _depth_first, _breadth_first, _depth_first_up]
     starts = starts if size <= EFFORT else starts[:1]
-    best: list[list[int]] = [list(lay) for lay in g.layers]
-    best_count = -1
+    if small:
+        starts += [_shuffled(seed) for seed in range(RESTARTS)]
+    first = [list(lay) for lay in g.layers]
+    found: list[tuple[int, list[list[int]]]] = []
     for start in starts:
         g.layers = start(g)
-        count = _improve(g, sweeps, sift=size <= SIFT)
-        if best_count < 0 or count < best_count:
-            best, best_count = [list(lay) for lay in g.layers], count
-        if best_count == 0:
+        count = _improve(g, sweeps)
+        found.append((count, [list(lay) for lay in g.layers]))
+        if count == 0:
             break
-    g.layers = best
-    g.crossings = best_count
-    return g
+        g.layers = [list(lay) for lay in first]
+    found.sort(key=lambda cl: cl[0])
+    if small and found[0][0]:
+        sifted = []
+        for _, layers in found[:2]:
+            g.layers = layers
+            sifted.append((_sift_all(g), layers))
+        found = sorted(sifted, key=lambda cl: cl[0])
+    g.layers = found[0][1]
+    return found[0][0]
+
+
+def _shuffled(seed: int) -> Callable[[Ordered], list[list[int]]]:
+    """A first order: each layer shuffled (seeded, so a drawing is the same every time)."""
+
+    def start(g: Ordered) -> list[list[int]]:
+        rng = random.Random(seed)
+        out = []
+        for lay in g.layers:
+            free = [v for v in lay if g.box[v] < 0]
+            rng.shuffle(free)
+            out.append(free + [v for v in lay if g.box[v] >= 0])  # a box stays last
+        return out
+
+    return start
 
 
 def _creation(g: Ordered) -> list[list[int]]:
@@ -243,9 +314,9 @@ def _walk(g: Ordered, *, depth: bool, down: bool) -> list[list[int]]:
     return out
 
 
-def _improve(g: Ordered, sweeps: int, *, sift: bool) -> int:
+def _improve(g: Ordered, sweeps: int) -> int:
     """Median sweeps and transposes from the order ``g`` has (``dot``'s loop, keeping the
-    best order seen), then sifting; leaves the best order in ``g``, returns its crossings."""
+    best order seen); leaves the best order in ``g``, returns its crossings."""
     pos = _positions(g.layers)
     best = [list(lay) for lay in g.layers]
     best_count = crossings(g, pos)
@@ -264,13 +335,16 @@ def _improve(g: Ordered, sweeps: int, *, sift: bool) -> int:
                 g.layers = [list(lay) for lay in best]
                 pos = _positions(g.layers)
     g.layers = [list(lay) for lay in best]
-    if sift and best_count:
-        pos = _positions(g.layers)
-        for _ in range(SIFT_PASSES):
-            if not _sift(g, pos):
-                break
-        best_count = crossings(g, pos)
     return best_count
+
+
+def _sift_all(g: Ordered) -> int:
+    """Sift the order ``g`` has, a few passes; returns its crossings."""
+    pos = _positions(g.layers)
+    for _ in range(SIFT_PASSES):
+        if not _sift(g, pos):
+            break
+    return crossings(g, pos)
 
 
 def _sift(g: Ordered, pos: list[int]) -> bool:
@@ -304,7 +378,7 @@ def _sift(g: Ordered, pos: list[int]) -> bool:
 
 
 def _positions(layers: list[list[int]]) -> list[int]:
-    pos = [0] * sum(len(lay) for lay in layers)
+    pos = [0] * (1 + max((v for lay in layers for v in lay), default=-1))
     for lay in layers:
         for i, v in enumerate(lay):
             pos[v] = i
