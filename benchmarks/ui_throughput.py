@@ -1,6 +1,6 @@
 """Throughput with the UI attached at full speed against the engine headless, per side.
 
-    python benchmarks/ui_throughput.py [--scene two-layer] [--iterations 300] [--repeat 3]
+    python benchmarks/ui_throughput.py [--scene two-layer] [--iterations 2000] [--repeat 3]
 
 For each repeat, interleaved: (1) **headless**: the scene runs as the app runs it, without the
 app: one fresh engine process per side the scene can run at once (the default scene: the
@@ -11,8 +11,15 @@ the least (per-op totals, no node events: what the engine costs when nobody watc
 processes. Each side's rate is iterations per second of engine time: from its first
 ``iteration_started`` to its last ``iteration_finished`` (the engine's own clock, ``t_ns``), so
 start-up is not counted. The UI's figure reads the events the engine processes sent (a tap on
-the runner), which include the summaries of iterations the UI skimmed. Prints one line per run
-and side and the median ratio per side: 1.00 means the UI costs the engine nothing.
+the runner), which include the summaries of iterations the UI skimmed.
+
+Wall rates on a shared 2-core machine swing with its load, so each run also reports CPU time,
+which does not: each engine process's CPU milliseconds per iteration over its job (imports
+done before; the headless processes time themselves, the app's are read from /proc), and the
+UI process's own CPU (the app, its frames and the receiving threads) per iteration of the
+two sides together and as a share of one core. Prints one line per run and side and the
+medians: a wall ratio of 1.00 and equal engine CPU per iteration mean the UI costs the engine
+nothing; what the UI process spends is taken from the cores the engines share with it.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import os
 import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -31,16 +39,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run from a checkout
 
 _HEADLESS = """
-import json, sys
+import json, sys, time
+import engine.cli.program, engine.eager, engine.scenes, engine.static
 from engine.events import STREAM
 from tui.engine_link.child import Job
 events = []
 STREAM.subscribe(events.append)
 STREAM.want(events.append, "totals")  # per-op totals, no node events: the engine's least
 side = sys.argv[3] or None
+cpu = time.process_time()
 Job(scene=sys.argv[1], iterations=int(sys.argv[2]), side=side).__call__()
-print(json.dumps([[e["kind"], e.get("mode"), e["t_ns"]] for e in events
-                  if e["kind"] in ("iteration_started", "iteration_finished")]))
+cpu = time.process_time() - cpu
+print(json.dumps([cpu, [[e["kind"], e.get("mode"), e["t_ns"]] for e in events
+                  if e["kind"] in ("iteration_started", "iteration_finished")]]))
 """
 
 MODES = ("static", "eager")
@@ -70,7 +81,27 @@ def sides(scene: str) -> tuple[str, ...]:
     return tuple(side for side, _ in functions) or ("",)
 
 
-def headless(scene: str, iterations: int) -> dict[str, float]:
+def proc_cpu(pid: int) -> float:
+    """CPU seconds (user + system) process ``pid`` has used so far (Linux /proc)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Result:
+    """One run's figures: per side, iterations per second and the engine's CPU ms per
+    iteration; the UI process's CPU seconds and wall seconds (0 headless)."""
+
+    def __init__(self) -> None:
+        self.rates: dict[str, float] = {}
+        self.cpu_ms: dict[str, float] = {}
+        """Side -> engine process CPU milliseconds per iteration."""
+        self.iterations: dict[str, int] = {}
+        self.ui_cpu = 0.0
+        self.wall = 0.0
+
+
+def headless(scene: str, iterations: int) -> Result:
     """The scene without the app: one fresh engine process per side, all at the same time."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
@@ -85,16 +116,38 @@ def headless(scene: str, iterations: int) -> dict[str, float]:
         )
         for side in sides(scene)
     ]
+    result = Result()
     marks: list[tuple[str, str, int]] = []
     for proc in procs:
         out, _ = proc.communicate()
         if proc.returncode:
             raise SystemExit(f"headless run of {scene!r} failed (exit {proc.returncode})")
-        marks += [tuple(m) for m in json.loads(out.strip().splitlines()[-1])]
-    return rates(marks)
+        cpu, side_marks = json.loads(out.strip().splitlines()[-1])
+        side_marks = [tuple(m) for m in side_marks]
+        marks += side_marks
+        counted = {m for k, m, _ in side_marks if k == "iteration_finished"}
+        for mode in counted:  # a process runs one side (or, one-sided, the scene's modes)
+            n = sum(k == "iteration_finished" and m == mode for k, m, _ in side_marks)
+            result.iterations[mode] = n
+            result.cpu_ms[mode] = (
+                cpu * 1e3 / sum(k == "iteration_finished" for k, _, _ in side_marks)
+            )
+    result.rates = rates(marks)
+    return result
 
 
-async def _ui(scene: str, iterations: int) -> dict[str, float]:
+async def _settled(pids: list[int]) -> None:
+    """Wait until the engine processes have imported the engine (their CPU stops rising)."""
+    last = [-1.0] * len(pids)
+    while True:
+        now = [proc_cpu(p) for p in pids]
+        if now == last:
+            return
+        last = now
+        await asyncio.sleep(0.3)
+
+
+async def _ui(scene: str, iterations: int) -> Result:
     from tui.app.cgviz_app import make_app
 
     app = make_app(
@@ -102,56 +155,103 @@ async def _ui(scene: str, iterations: int) -> dict[str, float]:
         iterations=iterations,
         speed="full",
         engine="process",
+        autostart=False,
         gpu_status=lambda: (False, "benchmark"),
         device_info=lambda name: {"device": name, "name": "bench"},
     )
     marks: list[tuple[str, str, int]] = []
+    modes: dict[str, set[str]] = {}
 
     def tap(event: dict[str, Any]) -> None:
         if event.get("kind") in ("iteration_started", "iteration_finished"):
             marks.append((event["kind"], event.get("mode"), event["t_ns"]))
+            modes.setdefault(str(event.get("src")), set()).add(str(event.get("mode")))
 
     try:  # a watching tap: a complete one (a recording) would stop the engine's skimming
         app.runner.subscribe(tap, complete=False)
     except TypeError:  # (a runner that cannot skim in the engine process)
         app.runner.subscribe(tap)
+    result = Result()
     async with app.run_test(size=(160, 48)) as pilot:
+        runner: Any = app.runner
+        procs = {"one": runner.one, "other": runner.other}
+        need = ("one", "other") if len(sides(scene)) == 2 else ("one",)
         loop = asyncio.get_running_loop()
+        end = loop.time() + 60
+        while any(procs[n]._child is None for n in need) and loop.time() < end:
+            await pilot.pause(0.05)
+        pids = {n: procs[n]._child.pid for n in need}
+        await _settled(list(pids.values()))
+        before = {n: proc_cpu(p) for n, p in pids.items()}
+        ui0, wall0 = time.process_time(), time.perf_counter()
+        app.start_run()
         end = loop.time() + 600
         while not (app.state.finished and not app.runner.running) and loop.time() < end:
             await pilot.pause(0.05)
-    return rates(marks)
+        result.ui_cpu, result.wall = time.process_time() - ui0, time.perf_counter() - wall0
+        used = {n: proc_cpu(p) - before[n] for n, p in pids.items()}
+    result.rates = rates(marks)
+    for mode in MODES:
+        result.iterations[mode] = sum(k == "iteration_finished" and m == mode for k, m, _ in marks)
+    for name in need:
+        tag = procs[name].tag
+        counted = [m for m in MODES if tag in (m, None)]
+        n = sum(result.iterations[m] for m in counted)
+        for mode in counted:
+            if n:
+                result.cpu_ms[mode] = used[name] * 1e3 / n
+    return result
 
 
-def ui(scene: str, iterations: int) -> dict[str, float]:
+def ui(scene: str, iterations: int) -> Result:
     """The app, headless, at full speed with its engine processes."""
     return asyncio.run(_ui(scene, iterations))
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the comparison; prints per-run figures and the median UI/headless ratio."""
+    """Run the comparison; prints per-run figures and the medians."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--scene", default="two-layer")
-    p.add_argument("--iterations", type=int, default=300)
+    p.add_argument("--iterations", type=int, default=2000)
     p.add_argument("--repeat", type=int, default=3)
     args = p.parse_args(argv)
     ratios: dict[str, list[float]] = {}
+    cpu: dict[str, list[tuple[float, float]]] = {}
+    ui_ms: list[float] = []
+    ui_share: list[float] = []
     for i in range(args.repeat):
         h = headless(args.scene, args.iterations)
         u = ui(args.scene, args.iterations)
-        for mode in h:
-            r = u.get(mode, 0.0) / h[mode]
+        total = sum(u.iterations.values())
+        ui_ms.append(u.ui_cpu * 1e3 / max(total, 1))
+        ui_share.append(u.ui_cpu / max(u.wall, 1e-9))
+        for mode in h.rates:
+            r = u.rates.get(mode, 0.0) / h.rates[mode]
             ratios.setdefault(mode, []).append(r)
+            hc, uc = h.cpu_ms.get(mode, 0.0), u.cpu_ms.get(mode, 0.0)
+            cpu.setdefault(mode, []).append((hc, uc))
             print(
-                f"{args.scene} #{i} {mode:<6}: headless {h[mode]:8.1f} it/s  "
-                f"ui {u.get(mode, 0.0):8.1f} it/s  ratio {r:.2f}"
+                f"{args.scene} #{i} {mode:<6}: headless {h.rates[mode]:7.1f} it/s "
+                f"{hc:6.3f} cpu-ms/it  ui {u.rates.get(mode, 0.0):7.1f} it/s {uc:6.3f} cpu-ms/it  "
+                f"ratio {r:.2f}"
             )
+        print(
+            f"{args.scene} #{i} ui process: {u.ui_cpu:.2f} cpu-s over {u.wall:.2f} s "
+            f"({ui_share[-1]:.0%} of a core), {ui_ms[-1]:.3f} cpu-ms per iteration"
+        )
     for mode, rs in ratios.items():
+        hc = statistics.median(c[0] for c in cpu[mode])
+        uc = statistics.median(c[1] for c in cpu[mode])
         print(
             f"{args.scene} {mode}: median ui/headless {statistics.median(rs):.2f} "
-            f"(min {min(rs):.2f}, max {max(rs):.2f}, {args.repeat} runs, "
-            f"{args.iterations} iterations)"
+            f"(min {min(rs):.2f}, max {max(rs):.2f}); engine cpu-ms/it headless {hc:.3f} "
+            f"ui {uc:.3f} ({uc / hc if hc else 0:.2f}x)  [{args.repeat} runs, "
+            f"{args.iterations} iterations]"
         )
+    print(
+        f"{args.scene} ui process: median {statistics.median(ui_ms):.3f} cpu-ms per iteration, "
+        f"{statistics.median(ui_share):.0%} of a core"
+    )
     return 0
 
 

@@ -1,9 +1,13 @@
 """The app's frame: once a frame the run source folds what is due into the view state, and
 what the state says changed is redrawn.
 
-Panes redraw every frame (at full speed at most ``FULL_SPEED_PANE_HZ`` times a second); tables
-and plots at ``PANEL_HZ``. Texts that come from a script, a trace or the engine are shown as
-they are, never read as markup.
+Panes redraw every frame; tables and plots at ``PANEL_HZ``. At full speed the run's events are
+folded every frame but the screen is redrawn at most ``FULL_SPEED_HZ`` times a second, all
+of it in one frame (panes, panels, status line): each redraw costs the UI process about a whole
+screen (the terminal update spans what changed, top to bottom), and every millisecond it spends
+is taken from the cores the engine processes it measures run on. A key redraws at once, at any
+speed. Texts that come from a script, a trace or the engine are shown as they are, never read
+as markup.
 """
 
 from __future__ import annotations
@@ -35,9 +39,14 @@ PANEL_HZ = 2.0
 """Device panels and the loss plot redraw at most this often (tables are costly)."""
 PANEL_TURNS = ("cpu", "gpu", "loss")
 """The side panels, redrawn one a frame in this order (each ``PANEL_HZ`` times a second)."""
-FULL_SPEED_PANE_HZ = 10.0
-"""Graph panes redraw at most this often at full speed (no eye follows more; the engine
-gets the time back). At every other speed they redraw each frame."""
+FULL_SPEED_HZ = 5.0
+"""At full speed the screen (graph panes, their titles, the status line, the panels) is redrawn
+at most this often, all in one frame: a redraw there costs ~10-20 ms of the UI's CPU (the panes
+are drawn afresh, and the terminal update spans the screen from the panes to the status line),
+which the engine processes it measures would lose (at 10 Hz the UI took ~30% of a core of the
+two the engines share with it). The engine sends as many units node by node
+(``tui.engine_link.skimmer.DETAIL_HZ``). At every other speed, paused or finished, each frame
+redraws what changed."""
 
 
 class Frame:
@@ -70,17 +79,27 @@ class Frame:
         """The state the panes show (a replay that went back has another one)."""
         self._panels_at = 0.0
         self._panel_turn = 0
-        self._panes_at = 0.0
+        self._drawn_at = 0.0
         self._status_text = ""
         self._output_shown = 0
 
     def drain(self) -> None:
-        """Fold what is due into the view state and redraw what changed (once a frame)."""
+        """Fold what is due into the view state and redraw what changed (once a frame; at full
+        speed at most ``FULL_SPEED_HZ`` times a second)."""
         marker = self.source.advance()
         if marker is not None:
             label, title = marker.label(self.lang), tr("note.marker", self.lang)
             self.app.notify(label, title=title, timeout=3, markup=False)  # the trace's words
+        if self._rushing() and time.monotonic() - self._drawn_at < 1 / FULL_SPEED_HZ:
+            return  # folded; drawn with the next redraw
+        if len(self.app.screen_stack) > 1 and not self.exact:
+            return  # help, bench, a traceback covers the panes: drawn when it closes
         self.present_now()
+
+    def _rushing(self) -> bool:
+        """Whether the run goes at full speed (redraws are spaced then)."""
+        source = self.source
+        return not (self.exact or source.speed != "full" or source.paused or source.state.finished)
 
     def present_now(self) -> None:
         """Redraw what the state says changed, now (after a key moved a replay, too)."""
@@ -125,16 +144,9 @@ class Frame:
                 p.source.set_source(str(st.scene["source"]))
         now = time.monotonic()
         speed = self.source.speed
-        panes_due = (
-            self.exact
-            or speed != "full"
-            or st.finished
-            or now - self._panes_at >= 1 / FULL_SPEED_PANE_HZ
-        )
-        if panes_due:
-            self._panes_at = now
+        self._drawn_at = now  # (at full speed drain() spaces the redraws; a key draws at once)
         for mode, view in p.graphs():
-            if mode in dirty and panes_due:
+            if mode in dirty:
                 view.follow = speed != "full"  # at full speed the eye follows nothing
                 view.show(self.view.shown_graph(mode))
                 view.sync()
@@ -174,7 +186,6 @@ class Frame:
                 markup=False,  # the engine's or a script's words, shown as they are
             )
         st.new_errors.clear()
-        now = time.monotonic()
         throttled = not self.exact and now - self._panels_at < 1 / (PANEL_HZ * len(PANEL_TURNS))
         if not throttled and dirty & {"devices", "loss"}:
             self._panels_at = now
@@ -182,8 +193,6 @@ class Frame:
             if self.exact or self._panel_turn == 0:  # every panel has been drawn
                 dirty.difference_update(("devices", "loss"))
         keep = dirty & {"devices", "loss"}
-        if not panes_due:
-            keep |= dirty & {"static", "eager"}
         dirty.clear()
         dirty.update(keep)
         self.update_status()
