@@ -29,7 +29,7 @@ from themes import load_themes
 from tui import engine_link
 from tui.app.commands import CgvizCommands, system_commands
 from tui.app.frame import Frame
-from tui.app.keys import BINDINGS, LIVE_ONLY, REPLAY_ONLY, keys_in
+from tui.app.keys import BINDINGS, LIVE_ONLY, REPLAY_ONLY, KeysFooter, keys_in
 from tui.app.lecture_actions import Lecture
 from tui.app.panes import Panes
 from tui.app.selection import Selection
@@ -236,7 +236,7 @@ class CgvizApp(App[None]):
                 yield p.gpu_data
                 yield p.loss  # fills the side column under the device panels
         yield p.status
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         parts, lang = self.parts, self.lang
@@ -598,7 +598,7 @@ class CgvizApp(App[None]):
 
     def action_help(self) -> None:
         """Show the help screen."""
-        self.push_screen(HelpScreen())
+        HelpScreen.open(self)
 
     def action_screenshot(self) -> None:
         """Save an SVG screenshot of the screen on top (help, bench... too) in the screenshot

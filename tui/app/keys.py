@@ -1,15 +1,20 @@
-"""The app's keys: every binding with its footer word, tooltip and id, and the same bindings in
-another language."""
+"""The app's keys: every binding with its footer word, tooltip and id, the same bindings in
+another language, and the footer that shows them."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding, BindingsMap, BindingType
+from textual.widgets import Footer
 
 from tui.i18n import key_words
 
-__all__ = ["BINDINGS", "LIVE_ONLY", "REPLAY_ONLY", "keys_in"]
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+__all__ = ["BINDINGS", "LIVE_ONLY", "REPLAY_ONLY", "KeysFooter", "keys_in"]
 
 SCENE_KEYS = Binding.Group("Scene", compact=True)
 """n and p share one footer entry ("np Scene"; in a replay they move between markers)."""
@@ -237,3 +242,34 @@ def keys_in(bindings: BindingsMap, lang: str) -> BindingsMap:
             for b in group
         ]
     return out
+
+
+class KeysFooter(Footer):
+    """Textual's footer, rebuilt only when the keys it shows change.
+
+    Textual's footer rebuilds all its key widgets whenever its screen says its bindings may
+    have changed: when a screen is pushed over it or popped, when the focus moves, after every
+    ``refresh_bindings``. Rebuilding mounts ~20 widgets, and mounting makes the whole screen lay
+    itself out again: closing the help took ~0.5 s of which this was most, for the same keys.
+    This footer rebuilds when what it would show differs (each shown binding's key, words,
+    group and whether it is enabled)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._shown: tuple[Any, ...] | None = None
+
+    def shown(self, screen: Screen[Any]) -> tuple[Any, ...]:
+        """What the footer shows of ``screen``'s active bindings (what ``compose`` reads)."""
+        return tuple(
+            (b.key, b.key_display, b.description, b.action, b.group, enabled, tooltip)
+            for _, b, enabled, tooltip in screen.active_bindings.values()
+            if b.show or b.action == "command_palette"
+        )
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        if screen.app.app_focus and screen is self.screen and self.is_attached:
+            shown = self.shown(screen)
+            if self._bindings_ready and shown == self._shown:
+                return  # the same keys: nothing to rebuild
+            self._shown = shown
+        super().bindings_changed(screen)

@@ -14,7 +14,7 @@ from textual.widgets import Markdown, Static
 from tui.screens import SCREENSHOT
 
 if TYPE_CHECKING:
-    from textual.app import ComposeResult
+    from textual.app import App, ComposeResult
 
 HELP = """\
 # cgviz: static graphs vs eager loops
@@ -125,6 +125,8 @@ class HelpScreen(ModalScreen[None]):
     """A modal page of help; any of escape, q, ? or F1 closes it."""
 
     DEFAULT_CSS = "HelpScreen #help-body > Static { padding: 0 2 1 2; }"
+    NAME = "help"
+    """The name it is installed under (see :meth:`open`)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -136,6 +138,17 @@ class HelpScreen(ModalScreen[None]):
         ),
         SCREENSHOT,
     ]
+
+    @classmethod
+    def open(cls, app: App[object]) -> None:
+        """Show the help: built at its first opening, then shown again as it is (composing its
+        Markdown costs ~150 ms of CPU, too much for a key each time)."""
+        if not app.is_screen_installed(cls.NAME):
+            app.install_screen(cls(), cls.NAME)
+        app.push_screen(cls.NAME)
+
+    def on_screen_resume(self) -> None:
+        self.query_one("#help-body", VerticalScroll).scroll_home(animate=False)
 
     def compose(self) -> ComposeResult:
         text = HELP_KO if getattr(self.app, "lang", "en") == "ko" else HELP

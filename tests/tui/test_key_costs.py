@@ -1,0 +1,78 @@
+"""What keeps keys quick: the footer is rebuilt only when its keys change, the help is built
+once, and a screen over the panes stops the frames from redrawing them."""
+
+from __future__ import annotations
+
+from textual.widgets._footer import FooterKey
+
+from tests.tui.conftest import build_app, finish, wait_until
+from tui.screens.help import HelpScreen
+
+
+def footer_keys(app) -> dict[str, FooterKey]:
+    return {key.action: key for key in app.screen.query(FooterKey)}
+
+
+async def test_opening_and_closing_the_help_keeps_the_footers_keys() -> None:
+    app = build_app(iterations=1)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await finish(pilot)
+        before = footer_keys(app)
+        assert "help" in before and "toggle_pause" in before
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        after = footer_keys(app)
+        assert after.keys() == before.keys()
+        assert all(after[a] is before[a] for a in before)  # the same widgets: no rebuild
+
+
+async def test_the_footer_is_rebuilt_when_a_key_it_shows_changes() -> None:
+    app = build_app(iterations=1, autostart=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        step = footer_keys(app)["step"]
+        assert step.has_class("-disabled")  # nothing runs: no step
+        app.runner.pause(True)
+        app.start_run()
+        await wait_until(pilot, lambda: app.source.running, timeout=20)
+
+        def step_shown() -> bool:
+            app.refresh_bindings()  # what a screen does when its keys may have changed
+            return not footer_keys(app)["step"].has_class("-disabled")
+
+        await wait_until(pilot, step_shown, timeout=20)
+        assert footer_keys(app)["step"] is not step
+        app.runner.pause(False)
+        await finish(pilot)
+
+
+async def test_the_help_is_built_once_and_opens_at_its_top() -> None:
+    app = build_app(iterations=1)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await finish(pilot)
+        await pilot.press("question_mark")
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        body = help_screen.query_one("#help-body")
+        body.scroll_end(animate=False)
+        await wait_until(pilot, lambda: body.scroll_y > 0)
+        await pilot.press("escape")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen is help_screen
+        await wait_until(pilot, lambda: body.scroll_y == 0)
+
+
+async def test_a_screen_over_the_panes_holds_their_redraws_until_it_closes() -> None:
+    app = build_app(iterations=3, deterministic=False, autodrain=True, autostart=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        app.start_run()
+        await wait_until(pilot, lambda: app.state.finished, timeout=30)
+        assert app.static_graph.graph is None  # folded, not drawn under the help
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.static_graph.graph is not None)
