@@ -202,3 +202,32 @@ def test_export_cast_of_a_trace_bad_further_on_is_one_line_and_no_cast(
     assert code == 2 and len(err) == 1, err
     assert err[0].startswith(f"cgviz: error: {path}:{2048 + 102}: ")
     assert not cast.exists() and not (tmp_path / "long.cast.part").exists()
+
+
+async def test_the_replay_app_quits_with_exit_code_2_at_a_bad_line_further_on(
+    trace: Path, tmp_path: Path
+) -> None:
+    from tests.tui.conftest import CPU_FACTS
+    from tui.app.cgviz_app import make_replay_app
+
+    lines = trace.read_text().splitlines(keepends=True)
+    lines[3 * SEGMENT + 1] = '{"seq": 1, "t_ns": 1, "kind": "grad", "graph": "g"}\n'
+    path = tmp_path / "bad.jsonl"
+    path.write_text("".join(lines))
+    recording = load_recording(path, warn=None, segment=SEGMENT, window=WINDOW)
+    app = make_replay_app(
+        recording, speed="full", deterministic=True, device_info=lambda name: dict(CPU_FACTS)
+    )
+    player = app.player
+    assert player is not None
+    player.on_failure = lambda line: app.exit(return_code=2)  # as cgviz replay does
+    player.ticking = True  # each frame moves it on (full speed: a batch of events)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for _ in range(100):
+            if player.failure:
+                break
+            app.drain()  # the frame
+            await pilot.pause()
+    assert app.return_code == 2
+    assert player.failure.startswith(f"{path}:{3 * SEGMENT + 2}: node: missing")
+    assert player.pos <= 3 * SEGMENT
