@@ -351,3 +351,69 @@ def test_step_moves_one_eager_node(runner: ProcessRunner) -> None:
     runner.pause(False)
     thread.join(10)
     assert runner.inbox[-1] == {"kind": "runner", "state": "finished"}
+
+
+def test_a_batchs_skimmed_op_totals_go_as_one_that_adds_them_up() -> None:
+    """At full speed the child merges a batch's op_totals (one per mode and device); the
+    per-op calls, time and FLOPs add up to what the engine sent unit by unit, every other event
+    goes as it came, in order, and the merged events' own count as skimmed."""
+    from engine.events import STREAM
+
+    raw: list[dict] = []
+    undo = STREAM.subscribe(raw.append)
+    STREAM.want(raw.append, "totals")  # the same units' events, none merged
+    controls = Controls()  # full speed
+    conn, thread, ended = run_child_in_thread(
+        Job(scene="two-layer", small=True, iterations=60), controls
+    )
+    thread.join(60)
+    undo()
+    assert ended == ["finished"]
+    sent = conn.events
+
+    def added(events: list[dict]) -> dict[tuple, list[int]]:
+        out: dict[tuple, list[int]] = {}
+        for e in events:
+            if e["kind"] == "op_totals":
+                for op, figures in e["ops"].items():
+                    have = out.setdefault((e["mode"], e["device"], op), [0, 0, 0])
+                    for i, v in enumerate(figures):
+                        have[i] += v
+        return out
+
+    mine = [e for e in raw if e["kind"] == "op_totals"]
+    theirs = [e for e in sent if e["kind"] == "op_totals"]
+    assert len(theirs) < len(mine) and added(theirs) == added(mine)
+    assert sum(e.get("units", 1) for e in theirs) == len(mine)
+    assert sum(e["skimmed"] for e in theirs) == sum(e["skimmed"] for e in mine) + len(mine) - len(
+        theirs
+    )
+    others = [e["seq"] for e in sent if e["kind"] != "op_totals"]
+    assert others == [e["seq"] for e in raw if e["kind"] != "op_totals"]
+    seqs = [e["seq"] for e in sent]
+    assert seqs == sorted(seqs)  # a merged event stands where its latest part stood
+
+
+def test_op_totals_of_a_mode_that_waits_for_data_are_not_merged() -> None:
+    from tui.engine_link.child import Totals
+
+    def totals(mode: str, seq: int) -> dict:
+        ops = {"MatMul": [1, 10, 100]}
+        return {"seq": seq, "kind": "op_totals", "mode": mode, "device": "cpu", "ops": ops}
+
+    first = totals("static", 0)
+    merging, batch = Totals(), []
+    for event in [
+        first,
+        totals("static", 1),
+        {"seq": 2, "kind": "data", "mode": "eager"},
+        totals("eager", 3),
+        totals("eager", 4),
+        totals("static", 5),
+    ]:
+        merging.take(event, batch)
+    kept = [e for e in batch if e is not None]
+    assert [e["seq"] for e in kept] == [2, 3, 4, 5]
+    assert kept[-1]["ops"] == {"MatMul": [3, 30, 300]} and kept[-1]["units"] == 3
+    assert kept[-1]["skimmed"] == 2
+    assert first["ops"] == {"MatMul": [1, 10, 100]}  # the engine's events are not changed

@@ -13,7 +13,9 @@ Messages from the UI: ``("job", number, Job, speed, paused, complete)``, the con
 then ``("done", "finished" | "stopped")``. At full speed most static runs and eager iterations are
 skimmed (see :mod:`tui.engine_link.skimmer`): the job's subscriber asks the engine with
 ``STREAM.want`` when the job starts and again whenever the controls change, so the engine
-builds no node events for a skimmed unit and sends its op totals instead.
+builds no node events for a skimmed unit and sends its op totals instead. The ``op_totals`` of
+the skimmed units in one batch go as one (see :class:`Totals`): a batch holds ~20 of them at
+full speed, and each was a table of every op the UI added to its panels one by one.
 """
 
 from __future__ import annotations
@@ -219,25 +221,83 @@ def _read(conn: Any, controls: Controls, jobs: queue.Queue[tuple[Any, ...] | Non
             controls.apply(message)
 
 
+class Totals:
+    """The ``op_totals`` of one batch's skimmed units, merged: one event per mode and device.
+
+    The merged event stands where the latest of them stood, with its ``seq``, ``t_ns`` and
+    ``graph``; ``ops`` adds up each op's calls, time and FLOPs, so every figure the UI derives
+    from them (per-op counts and totals, FLOP rates) is what the separate events gave; its
+    ``skimmed`` counts the merged events' own (their ``seq`` numbers are gone, as a skimmed
+    unit's node events are) and ``units`` how many were merged. Only units of a mode that has
+    sent no ``data`` event in this job are merged: the UI sets a unit's compute against its
+    wait for data with that unit's own op totals."""
+
+    def __init__(self) -> None:
+        self.at: dict[tuple[Any, Any], int] = {}
+        """(mode, device) -> index in the batch of its merged event."""
+        self.waited: set[Any] = set()
+        """Modes that sent a ``data`` event in this job (their op totals go as they come)."""
+
+    def take(self, event: dict[str, Any], batch: list[dict[str, Any] | None]) -> None:
+        """Append ``event`` to ``batch``, merging an ``op_totals`` into the batch's earlier one
+        of its mode and device (which it replaces, at the end)."""
+        kind = event["kind"]
+        if kind == "data":
+            self.waited.add(event.get("mode"))
+        if kind != "op_totals" or event.get("mode") in self.waited:
+            batch.append(event)
+            return
+        key = (event.get("mode"), event.get("device"))
+        i = self.at.get(key)
+        if i is not None:
+            old = batch[i]
+            assert old is not None
+            batch[i] = None
+            ops = {op: list(v) for op, v in old["ops"].items()}
+            for op, (calls, ns, flops) in event["ops"].items():
+                had = ops.get(op)
+                if had is None:
+                    ops[op] = [calls, ns, flops]
+                else:
+                    had[0] += calls
+                    had[1] += ns
+                    had[2] += flops
+            skimmed = int(old.get("skimmed") or 0) + int(event.get("skimmed") or 0) + 1
+            event = {
+                **event,
+                "ops": ops,
+                "skimmed": skimmed,
+                "units": int(old.get("units") or 1) + 1,
+            }
+        self.at[key] = len(batch)
+        batch.append(event)
+
+    def sent(self) -> None:
+        """The batch went: the next one merges afresh."""
+        self.at.clear()
+
+
 def run_in_child(job: Job, conn: Any, controls: Controls) -> str:
     """Run one job with a batching subscriber and the shared pacer; returns how it ended."""
     from engine.events import STREAM, Stopped
 
     me = threading.get_ident()
-    batch: list[dict[str, Any]] = []
+    batch: list[dict[str, Any] | None] = []
+    totals = Totals()
     sent_at = time.perf_counter()
 
     def flush() -> None:
         nonlocal batch, sent_at
         if batch:
-            _send(conn, batch)
+            _send(conn, [e for e in batch if e is not None])  # (merged totals leave holes)
             batch = []
+            totals.sent()
         sent_at = time.perf_counter()
 
     def subscriber(event: dict[str, Any]) -> None:
         if threading.get_ident() != me or controls.job <= controls.stop_upto:  # (stopped)
             return
-        batch.append(event)
+        totals.take(event, batch)
         if (
             controls.run.paced
             or len(batch) >= BATCH_EVENTS
