@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.eager import errors, metrics, tracing
 from engine.eager.grad_mode import no_grad
-from engine.eager.graph import Node
+from engine.eager.graph import Node, refresh_view
 from engine.events import STREAM
 from engine.ops import Immediate
 
@@ -28,6 +28,7 @@ def run_backward(
     from engine.eager.tensor import Tensor
 
     xp = root._dev.xp
+    refresh_view(root)
     if not root.requires_grad:
         errors.fail(errors.NO_GRAD_FN)
     if gradient is None:

@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from engine.devices import Device
-    from engine.eager.graph import AccumulateGrad, Node
+    from engine.eager.graph import AccumulateGrad, Node, ViewOf
     from engine.eager.tensor import Tensor
-    from engine.ops import Op
 
 
 class TensorFields:
@@ -55,6 +54,6 @@ class TensorFields:
     """The leaf's AccumulateGrad node, made on first request."""
     _name: str | None
     """The user's name for it (a module's parameter name), shown on its leaf node."""
-    _view: tuple[Tensor, tuple[tuple[Op, dict[str, Any]], ...]] | None
-    """For a view of another tensor's storage (``h[0]``, ``h.t()``, ``h.view(12)``): the tensor
-    whose storage it is and the view ops from it, in order; None otherwise."""
+    _view: ViewOf | None
+    """For a view of another tensor's storage (``h[0]``, ``h.t()``, ``h.view(12)``): what it
+    is a view of and how; None otherwise."""

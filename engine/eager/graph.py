@@ -27,6 +27,34 @@ if TYPE_CHECKING:
 SEQUENCE = itertools.count()
 
 
+class ViewOf:
+    """What a view is a view of (``Tensor._view``).
+
+    Attributes:
+        base: the tensor whose storage it is (never a view itself).
+        chain: the view ops from ``base`` to it, ``(op, attrs)`` in order.
+        version: the version counter's value its ``grad_fn`` was made at; when the storage
+            has changed since (an in-place op on the base or another view), its ``grad_fn`` is
+            made anew from the base's (``AsStridedBackward0``), as PyTorch does.
+    """
+
+    __slots__ = ("base", "chain", "version")
+
+    def __init__(self, base: Tensor, chain: tuple[Any, ...], version: int) -> None:
+        self.base, self.chain, self.version = base, chain, version
+
+
+def refresh_view(t: TensorFields) -> None:
+    """Give view ``t`` a grad_fn from its base's present history if the storage changed."""
+    view = t._view
+    if view is None or view.version == t._vc[0]:
+        return
+    view.version = t._vc[0]
+    base = view.base
+    if base.grad_fn is not None or base.requires_grad:
+        t.grad_fn, t.requires_grad = ViewNode(base, view.chain), True
+
+
 class Node:
     """Base of every ``grad_fn``.
 
@@ -46,7 +74,10 @@ class Node:
         for p in parents:
             if p is None:
                 nexts.append(None)
-            elif p.grad_fn is not None:
+                continue
+            if p._view is not None:
+                refresh_view(p)
+            if p.grad_fn is not None:
                 nexts.append(p.grad_fn)
             elif p.requires_grad:
                 nexts.append(p)
@@ -77,6 +108,17 @@ class Node:
         return f"<{self.name} object at {hex(id(self))}>"
 
 
+_READ_PLANS: dict[tuple[str, tuple[bool, ...]], tuple[tuple[int, ...], bool, bool]] = {}
+"""(op name, which inputs need a gradient) -> what to save: input positions, the output, any."""
+
+
+def _read_plan(op: Op, needs: tuple[bool, ...]) -> tuple[tuple[int, ...], bool, bool]:
+    assert op.reads is not None
+    read = {i for need, r in zip(needs, op.reads, strict=False) if need for i in r}
+    # a number read counts as saved too (PyTorch saves it as a tensor, freed after backward)
+    return tuple(sorted(read)), op.saves_output and len(needs) in read, bool(read)
+
+
 class OpNode(Node):
     """The grad_fn of one op from the op table."""
 
@@ -96,9 +138,11 @@ class OpNode(Node):
         self.op, self.args, self.out, self.attrs = op, args, out, attrs
         idx, saves_output, keeps = op.saved, op.saves_output, False
         if op.reads is not None:  # only what the inputs needing a gradient read
-            read = {i for need, r in zip(self.needs, op.reads, strict=False) if need for i in r}
-            idx, saves_output = tuple(sorted(read)), saves_output and len(parents) in read
-            keeps = bool(read)  # a number read counts (PyTorch saves it as a tensor)
+            key = (op.name, self.needs)
+            plan = _READ_PLANS.get(key)
+            if plan is None:
+                plan = _READ_PLANS[key] = _read_plan(op, self.needs)
+            idx, saves_output, keeps = plan
         if idx is None:
             self.saved = tuple((p, p._vc[0]) for p in parents if p is not None)
         else:
@@ -178,6 +222,25 @@ class SlicesNode(Node):
         inside = region.copy()
         region[...] = 0
         return (outside, inside)
+
+
+class ViewNode(Node):
+    """``AsStridedBackward0``: a view's history made anew from its base's; the gradient is
+    placed where the view lies in the base (``chain`` applied to zeros laid out as the base)."""
+
+    __slots__ = ("chain", "like")
+
+    def __init__(self, base: TensorFields, chain: tuple[Any, ...]) -> None:
+        Node.__init__(self, "AsStridedBackward0", (base,))
+        self.chain, self.like = chain, base.array
+
+    def apply(self, F: Any, g: Any) -> tuple[Any, ...]:
+        whole = F.xp.zeros_like(self.like)
+        region = whole
+        for op, attrs in self.chain:
+            region = op.kernel(F.xp, region, **attrs)
+        region[...] = g
+        return (whole,)
 
 
 class CopyNode(Node):

@@ -20,7 +20,7 @@ import engine.eager.tensor as core
 from engine import ops
 from engine.eager import errors, promotion, tracing, types
 from engine.eager.grad_mode import MODE
-from engine.eager.graph import OpNode, SlicesNode
+from engine.eager.graph import OpNode, SlicesNode, refresh_view
 from engine.eager.methods import Methods
 from engine.eager.op_failure import _check_device, _fail_op
 from engine.eager.shaping import _index_key
@@ -65,11 +65,13 @@ class InPlace(Methods):
             node_name: the grad_fn's name where it is not the op's (``ZeroBackward0``).
         """
         parents = (self, *others)
-        record = MODE.enabled and any(p is not None and p.requires_grad for p in parents)
         view = self._view
+        if view is not None and MODE.enabled:
+            refresh_view(self)  # the storage changed since it was taken: history anew
+        record = MODE.enabled and any(p is not None and p.requires_grad for p in parents)
         if record and self.grad_fn is None and self.requires_grad:
             _fail_op(op, name, parents, self._dev, errors.LEAF_INPLACE)
-        if record and view is not None and view[0].grad_fn is None and view[0].requires_grad:
+        if record and view is not None and view.base.grad_fn is None and view.base.requires_grad:
             _fail_op(op, name, parents, self._dev, errors.LEAF_VIEW_INPLACE)
         if record and op.grad is None:
             _fail_op(
@@ -93,11 +95,13 @@ class InPlace(Methods):
             node = OpNode(op, (before, *others), (old, *args[1:]), out, attrs, self._vc, node_name)
             self._vc[0] += 1
             node.out_version = self._vc[0]
+            if view is not None:  # its history is this op's now
+                view.version = self._vc[0]
             if self._gtok == tracing.STATE.token and STREAM.active:
                 node.graph, node.node = tracing.STATE.graph, self._nid
             self.grad_fn, self.requires_grad = node, True
             if view is not None:
-                self._rebase(*view)
+                self._rebase(view.base, view.chain)
         else:
             self._vc[0] += 1
         return self

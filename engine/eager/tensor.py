@@ -25,7 +25,7 @@ from engine import ops
 from engine.devices import CPU, Device
 from engine.eager import errors, promotion, tracing, types
 from engine.eager.grad_mode import MODE
-from engine.eager.graph import OpNode
+from engine.eager.graph import OpNode, ViewOf, refresh_view
 from engine.eager.op_failure import _check_device, _check_mm, _fail_op
 from engine.eager.operators import Operators
 from engine.eager.size import Size
@@ -79,8 +79,8 @@ def _mark_view(t: Tensor, src: Tensor, op: ops.Op, attrs: dict[str, Any]) -> Non
     if base is None or (base is not a and base is not a.base):  # (numpy names the owner)
         return
     view = src._view
-    root, chain = (src, ()) if view is None else view
-    t._view = (root, (*chain, (op, attrs)))
+    root, chain = (src, ()) if view is None else (view.base, view.chain)
+    t._view = ViewOf(root, (*chain, (op, attrs)), root._vc[0])
     t._vc = root._vc
 
 
@@ -109,6 +109,8 @@ def apply(
         t._gtok, t._nid = tracing.STATE.token, tracing.STATE.last
     if MODE.enabled and (op.grad is not None or op.out_dtype == "same"):
         for p in parents:
+            if p is not None and p._view is not None:
+                refresh_view(p)  # its storage changed since: history from its base's
             if p is not None and p.requires_grad:
                 if op.grad is None:
                     _fail_op(
