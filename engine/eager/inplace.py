@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 OPS = ops.OPS
 _DIVIDES = frozenset({"AssignDiv"})
+_T_ = OPS["AssignTranspose"]
 _CPP_NAMES = {"int64": "long int", "int32": "int", "uint8": "unsigned char", "bool": "bool"}
 """The C++ names ``clamp_`` gives the tensor's dtype in its cast error."""
 
@@ -88,6 +89,8 @@ class InPlace(Methods):
         else:
             out = op.kernel(self._dev.xp, *args, **attrs)
         self.array = out
+        if view is not None and op is _T_:  # the view now lies across its base the other way
+            view.chain = (*view.chain, (OPS["Transpose"], {}))
         if record:  # the tensor now comes from this op; its old history feeds it
             before = core._new(old, self._dev, self.requires_grad, self.grad_fn)
             # the saved inputs' versions are taken before this op's own bump, as PyTorch does
@@ -100,7 +103,7 @@ class InPlace(Methods):
             if self._gtok == tracing.STATE.token and STREAM.active:
                 node.graph, node.node = tracing.STATE.graph, self._nid
             self.grad_fn, self.requires_grad = node, True
-            if view is not None:
+            if view is not None and op is not _T_:  # (t_ leaves the base's values be)
                 self._rebase(view.base, view.chain)
         else:
             self._vc[0] += 1
