@@ -4,17 +4,19 @@ The picture follows TensorFlow's ``timeline.generate_chrome_trace_format``: one 
 device ("cpu (numpy)", "gpu (cupy)"), and inside it one thread ("lane") per mode, so the static
 ``Session.run`` nodes and the eager loop's nodes sit on separate rows:
 
-* ``ph: "X"`` for each ``node_finished`` (named by the node's name from its ``node_created``
-  event; args: op, shape, dtype, flops, bytes, graph, source) and for each ``transfer`` (on a
-  lane of its own); a node that a worker of a parallel static plan ran sits on that worker's
-  own row ("static graph · worker 1"), so Perfetto shows which ops ran at the same time, while
-  the runs' markers stay on the static row;
+* ``ph: "X"`` for each ``node_finished`` and each eager ``node_created`` that carries its
+  ``dur_ns`` (named by the node's name from its ``node_created`` event; args: op, shape,
+  dtype, flops, bytes, graph, source) and for each ``transfer`` (on a lane of its own); a
+  node that a worker of a parallel static plan ran sits on that worker's own row ("static
+  graph · worker 1"), so Perfetto shows which ops ran at the same time, while the runs'
+  markers stay on the static row;
 * ``ph: "i"`` instants at run and iteration boundaries, and for errors;
 * ``ph: "C"`` counters for metrics (the loss).
 
 Durations are the engine's measured ``dur_ns`` (CUDA events on the GPU), starts are the host
-``t_ns`` of ``node_started`` (static nodes), or ``t_ns - dur_ns`` of ``node_finished`` where
-there is none (an eager op is created and run in one step: it sends no ``node_started``). On
+``t_ns`` of ``node_started`` (static nodes), or ``t_ns - dur_ns`` of the event that carries the
+duration where there is none (an eager op is created and run in one step: it sends no
+``node_started``). On
 the GPU a kernel's measured time can outlast the host gap to
 the next launch; a span is then pushed right so spans on one lane never overlap and every
 lane's timestamps stay monotonic.
@@ -167,6 +169,8 @@ class _Builder:
     def on_node_created(self, e: Event) -> None:
         self.nodes[(e["graph"], e["node"])] = e
         self.mode = e.get("mode") or self.graph_mode.get(e["graph"], self.mode)
+        if "dur_ns" in e:  # an eager op's one event: made and ran
+            self.on_node_finished(e)
 
     def on_node_started(self, e: Event) -> None:
         self.open[(e["graph"], e["node"])] = e

@@ -4,7 +4,7 @@ Every event is a plain ``dict`` with the envelope ``seq`` (monotonic int), ``t_n
 nanoseconds since the stream started) and ``kind``, plus the payload of its kind (see
 ``KINDS``). The stream is thread-safe and costs one attribute read when nobody listens:
 producers write ``if STREAM.active: STREAM.emit(...)`` so no payload is built for nobody.
-Hot producers (an eager op: three events) build the whole event dict themselves, from a cached
+Hot producers (an eager op: one event) build the whole event dict themselves, from a cached
 template, and hand it to :meth:`EventStream.send`, which stamps ``seq`` and ``t_ns`` into it:
 consumers see the same plain dict either way. An event belongs to its consumers once sent;
 values inside it (``shape``, ``inputs``) may be shared between events and are read-only.
@@ -49,7 +49,11 @@ _clock = time.perf_counter_ns
 Subscriber = Callable[[Event], None]
 
 TRACE_FORMAT = "cgviz-trace"
-TRACE_VERSION = 1
+TRACE_VERSION = 2
+"""The version a recording is written in. 2: an eager op on the CPU is one ``node_created``
+carrying its ``dur_ns`` (version 1 sent ``node_created`` then ``node_finished``)."""
+TRACE_VERSIONS = (1, 2)
+"""The versions a trace may be read in (every reader folds both ways of an eager op)."""
 
 Kind = Literal[
     "scene",
@@ -160,7 +164,8 @@ KINDS: dict[str, tuple[str, ...]] = {
     # static nodes may carry var: the name the user's `name = tf.f(...)` line gave the op
     # eager node events also carry site: an int equal across iterations while the same line
     # runs the same op on the same shapes (everything but seq, t_ns, graph, node, inputs and
-    # dur_ns is then the same too)
+    # dur_ns is then the same too); an eager op on the CPU is this one event, sent once it ran,
+    # with dur_ns (its t_ns is the kernel's end); elsewhere node_finished follows when timed
     "run_started": ("graph", "run", "fetches", "plan"),  # static Session.run; plan = exec order
     "node_started": ("graph", "node", "device"),
     "node_finished": ("graph", "node", "device", "dur_ns"),  # + shape, dtype, bytes, flops
@@ -484,12 +489,14 @@ class TraceWriter:
             fixed = self._created.get(site)
             if fixed is None:
                 fixed = self._created[site] = self._fixed_part(event, _CREATED_VARYING)
-            return '{"seq":%d,"t_ns":%d,"graph":%s,"node":%d,"inputs":%s,%s}' % (
+            dur = event.get("dur_ns")  # an op that ran: its one event carries its time
+            return '{"seq":%d,"t_ns":%d,"graph":%s,"node":%d,"inputs":%s,%s%s}' % (
                 event["seq"],
                 event["t_ns"],
                 self._graph(event["graph"]),
                 event["node"],
                 _int_list(event["inputs"]),
+                "" if dur is None else '"dur_ns":%d,' % dur,
                 fixed,
             )
         if kind == "node_finished":
@@ -526,7 +533,7 @@ class TraceWriter:
             self._file.close()
 
 
-_CREATED_VARYING = frozenset(("seq", "t_ns", "graph", "node", "inputs"))
+_CREATED_VARYING = frozenset(("seq", "t_ns", "graph", "node", "inputs", "dur_ns"))
 _FINISHED_VARYING = frozenset(("seq", "t_ns", "graph", "node", "dur_ns"))
 """What changes between two node events of one ``site``; the rest of such an event is fixed."""
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.events import TRACE_FORMAT, TRACE_VERSION
+from engine.events import TRACE_FORMAT, TRACE_VERSIONS
 from engine.trace_types import (
     LISTING,
     MAX_DEPTH,
@@ -114,6 +114,7 @@ NODE: dict[str, Spec] = {
     "site": ID,
     "fused": NAMES,
     "folded": Bool(),
+    "dur_ns": NAT,  # an eager op's one event (version 2): it was made and ran this long
 }
 """A node's fields (``node_created``'s payload; a graph pass's ``added`` items)."""
 
@@ -260,7 +261,7 @@ EVENTS: dict[str, Record] = {
 HEADER = Record(
     {
         "format": Const(TRACE_FORMAT),
-        "version": Const(TRACE_VERSION),
+        "version": OneOf(*(Const(v) for v in TRACE_VERSIONS)),
         "created": STR,
         "date": STR,
         "host": STR,
@@ -316,10 +317,10 @@ def check_header(header: Any, fix: bool = True) -> dict[str, Any]:
     if header.get("format") != TRACE_FORMAT:
         raise SchemaError("format", "not a cgviz trace (its header lacks format='cgviz-trace')")
     version = header.get("version")
-    if type(version) is not int or version != TRACE_VERSION:
+    if type(version) is not int or version not in TRACE_VERSIONS:
+        reads = " and ".join(str(v) for v in TRACE_VERSIONS)
         raise SchemaError(
-            "version",
-            f"trace version {got(version)} is not supported (this cgviz reads {TRACE_VERSION})",
+            "version", f"trace version {got(version)} is not supported (this cgviz reads {reads})"
         )
     checked: dict[str, Any] = HEADER.check(header, "", 0, fix)
     return checked

@@ -151,7 +151,9 @@ class Stats:
     def __call__(self, e: Event) -> None:
         self.events += 1
         kind = e["kind"]
-        if kind == "node_finished":
+        if kind == "node_created":
+            self._created(e)
+        if kind == "node_finished" or (kind == "node_created" and "dur_ns" in e):
             site = e.get("site")
             known = self.sites.get(site) if site is not None else None
             if known is None:
@@ -174,14 +176,6 @@ class Stats:
                 s.calls += int(calls)
                 s.total_ns += int(total_ns)
                 s.flops += int(flops)
-        elif kind == "node_created":
-            mode = e.get("mode") or self.graph_mode.get(e["graph"], "?")
-            known = (str(e.get("op") or "?"), str(mode))
-            site = e.get("site")
-            if site is not None:
-                self.sites[site] = known
-            else:
-                self.nodes.setdefault(e["graph"], {})[e["node"]] = known
         elif kind == "graph_created":
             mode = str(e.get("mode") or "?")
             if mode == "eager":  # a new iteration's graph: the last one's nodes are done
@@ -215,6 +209,16 @@ class Stats:
                 self.errors.append(e)
         elif kind == "scene":
             self.default_device = str(e.get("device") or self.default_device)
+
+    def _created(self, e: Event) -> None:
+        """Remember a node's op and mode, to name what its timing events count."""
+        mode = e.get("mode") or self.graph_mode.get(e["graph"], "?")
+        known = (str(e.get("op") or "?"), str(mode))
+        site = e.get("site")
+        if site is not None:
+            self.sites[site] = known
+        else:
+            self.nodes.setdefault(e["graph"], {})[e["node"]] = known
 
     def _forget(self, graph: Any) -> None:
         """Drop what was kept of an eager graph's nodes (its iteration is over)."""

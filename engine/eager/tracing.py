@@ -659,12 +659,13 @@ def traced(
     anyone listens.
 
     The node's static facts come from the call site's cache. An iteration that reports nodes
-    gets the node's two events (``node_created`` just before the kernel, ``node_finished``
-    after it), sent outside the timed region; one that reports totals adds the op's call,
-    time and flops to its site's totals instead. On the CPU the host clock is read right
-    around the kernel; elsewhere ``Device.measure`` reports the time when it is known. An
-    eager node is created and run in one step, so it has no ``node_started``: it is running
-    from ``node_created`` to ``node_finished`` (whose ``t_ns - dur_ns`` is when it started).
+    gets one event per op on the CPU: ``node_created`` sent after the kernel, outside the
+    timed region, carrying the kernel's ``dur_ns`` (its ``t_ns`` is the kernel's end, so
+    ``t_ns - dur_ns`` is its start); an iteration that reports totals adds the op's call, time
+    and flops to its site's totals instead. On another device, whose time ``Device.measure``
+    reports only when it is known, the node has two events: ``node_created`` before the
+    kernel and ``node_finished`` once timed. A kernel that raises still sends its
+    ``node_created`` (without ``dur_ns``: the node never finished), so the failed node is seen.
     """
     frame = user_frame()
     info = _site_info(frame, op, name, args, attrs, dev)
@@ -692,22 +693,27 @@ def traced(
                 inputs.append(p._nid if p._gtok == token else _node_id(p, frame))
         nid = st.next_id
         st.next_id = nid + 1
-        event = info.created.copy()
-        event["graph"], event["node"], event["inputs"] = graph, nid, inputs
-        STREAM.send(event)
+        created = info.created.copy()
+        created["graph"], created["node"], created["inputs"] = graph, nid, inputs
+        if not info.cpu:  # the device reports its time later: created now, finished then
+            STREAM.send(created)
     st.last = nid
-    finished = info.finished
     if info.cpu:  # the host clock around the kernel, inline (no callback)
         t0 = _clock()
-        out = op.kernel(dev.xp, *args, **attrs)
+        try:
+            out = op.kernel(dev.xp, *args, **attrs)
+        except BaseException:
+            if acc is None:  # the node that failed is still shown (it never finished)
+                STREAM.send(created)
+            raise
         t1 = _clock()
         if acc is not None:
             acc[1] += t1 - t0
             return out
-        event = finished.copy()
-        event["graph"], event["node"], event["dur_ns"] = graph, nid, t1 - t0
-        STREAM.send(event, t1)
+        created["dur_ns"] = t1 - t0  # the op's one event: made and run
+        STREAM.send(created, t1)
         return out
+    finished = info.finished
 
     def done(dur_ns: int) -> None:
         if acc is not None:

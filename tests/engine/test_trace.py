@@ -67,7 +67,7 @@ def test_eager_trace_reads_back_as_the_events_sent(tmp_path):
     _, events = read_trace(path)
     sites = [e for e in events if "site" in e]
     assert len(sites) > 20
-    assert {e["kind"] for e in sites} == {"node_created", "node_finished"}
+    assert {e["kind"] for e in sites} == {"node_created"}  # an eager op: one event
     assert events == json.loads(json.dumps(seen))
 
 
@@ -151,7 +151,8 @@ def test_every_scene_records_a_trace_that_reads_back(tmp_path):
         header, events = read_trace(path)
         assert header["scene"] == name
         kinds = {e["kind"] for e in events}
-        assert {"scene", "node_created", "node_finished"} <= kinds, (name, kinds)
+        assert {"scene", "node_created"} <= kinds, (name, kinds)
+        assert any(e["kind"] == "node_finished" or "dur_ns" in e for e in events), name
 
 
 def _event(**fields: object) -> str:
@@ -491,7 +492,8 @@ def test_a_recording_killed_with_sigkill_reads_up_to_its_last_flush(tmp_path):
         events = list(reader)
     assert reader.complete is False and "incomplete recording" in reader.warning
     assert len(events) > 100
-    assert {"scene", "node_created", "node_finished"} <= {e["kind"] for e in events}
+    assert {"scene", "node_created"} <= {e["kind"] for e in events}
+    assert any(e["kind"] == "node_finished" or "dur_ns" in e for e in events)
 
 
 # ---------------------------------------------------------------- text made safe

@@ -52,7 +52,9 @@ SKIM_SUMMARY = 2_000
 def fake_ns(ev: dict[str, Any]) -> int:
     """A deterministic stand-in duration (tests and snapshots): from FLOPs, bytes and device."""
     kind = ev["kind"]
-    if kind == "node_finished":
+    if kind == "node_created":  # an eager op's one event: what its node_finished was priced at
+        ns = 2_000 + int(ev.get("flops") or 0) // 40
+    elif kind == "node_finished":
         ns = 2_000 + int(ev.get("flops") or 0) // 40 + int(ev.get("bytes") or 0) // 400
     elif kind == "transfer":
         ns = 5_000 + int(ev.get("bytes") or 0) // 10
@@ -85,6 +87,8 @@ class ViewState:
         self.started_at: dict[str, int] = {}
         """Engine clock when each side's first run / iteration began (its race time's start)."""
         self.current: tuple[str, NodeInfo] | None = None
+        self._lit: tuple[GraphModel, int] | None = None
+        """The eager op whose one event came last (lit as running until the loop goes on)."""
         """(mode, node) most recently created or started: the source pane lights its line."""
         self.running: dict[str, dict[int, int | None]] = {m: {} for m in MODES}
         """Per mode, the nodes running now: node id -> the worker running it (None when the
@@ -235,6 +239,7 @@ class ViewState:
         self._data_wait.clear()
         self._last_seq = {}
         self.current = None
+        self._lit = None
         self.running = {m: {} for m in MODES}
         self.worker_ns, self.workers_busy, self.overlap, self._pairs = {}, {}, {}, []
         self.in_order = ""
@@ -307,13 +312,27 @@ class ViewState:
             return
         node = graph.add(ev, self._node_stats(graph, ev))
         self.current = (graph.mode, node)
-        if graph.mode == "eager":  # created and run in one step: running until node_finished
+        if graph.mode == "eager":  # created and run in one step
+            self._settle()
             node.state = "done" if node.op == "Leaf" else "running"  # a leaf computes nothing
+            if "dur_ns" in ev:  # the op's one event: it ran; lit until the loop goes on
+                self._finish(graph, ev, int(ev["node"]), "running")
+                self._lit = (graph, node.id)
             self.cue = (
                 "cue.eager_node",
                 {"it": self.iteration["eager"] + 1, "name": node.name, "op": node.op},
             )
         self.dirty.update((graph.mode, "source", "cue"))
+
+    def _settle(self) -> None:
+        """The eager op lit last is done: the loop went on (another op, the iteration's end)."""
+        if self._lit is not None:
+            graph, nid = self._lit
+            self._lit = None
+            for g in self._drawn(graph):
+                if g.set_state(nid, "done") is not None:
+                    g.changed.add(nid)
+            self.dirty.add("eager")
 
     def _on_run_started(self, ev: dict[str, Any]) -> None:
         graph = self._graph(ev)
@@ -402,18 +421,20 @@ class ViewState:
             self.dirty.update((graph.mode, "source", "cue"))
 
     def _on_node_finished(self, ev: dict[str, Any]) -> None:
-        graph = self._graph(ev)
+        self._finish(self._graph(ev), ev, int(ev["node"]), "done")
+
+    def _finish(self, graph: GraphModel | None, ev: dict[str, Any], nid: int, state: str) -> None:
+        """Node ``nid`` ran (``ev`` has its ``dur_ns``): its figures, drawn as ``state``."""
         dur = self._dur(ev)
         device = str(ev.get("device") or "cpu")
         self.device = device
-        nid = int(ev["node"])
         nodes = [
             (g, n)
             for g in (self._drawn(graph) if graph else ())
-            if (n := g.set_state(nid, "done")) is not None
+            if (n := g.set_state(nid, state)) is not None
         ]
         if graph is not None and graph.mode == "static":
-            self._parts(graph, nid, "done")
+            self._parts(graph, nid, state)
         node = nodes[0][1] if nodes else None
         if graph is not None:
             self.running[graph.mode].pop(nid, None)
@@ -532,6 +553,7 @@ class ViewState:
 
     def _on_iteration_finished(self, ev: dict[str, Any]) -> None:
         if ev.get("mode") == "eager":
+            self._settle()
             self._close_data("eager")
             dur = self._op_sum["eager"] if self.paced else self._dur(ev)
             self.devices.setdefault(self.device, DeviceStats(self.device)).iteration("eager", dur)
