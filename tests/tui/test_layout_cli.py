@@ -146,7 +146,7 @@ def test_the_size_splits_the_terminal_as_the_app_does() -> None:
     wide = layout("--scene", "two-layer")
     assert [g["room"] for g in wide["graphs"]] == [[54, 28], [54, 28]]
     small = layout("--scene", "two-layer", "--size", "80x24")  # one pane at a time
-    assert [g["room"] for g in small["graphs"]] == [[78, 17], [78, 17]]
+    assert [g["room"] for g in small["graphs"]] == [[78, 18], [78, 18]]  # no header
     solo = layout("--scene", "tf-train")  # one side: the whole width
     assert [g["pane"] for g in solo["graphs"]] == ["static"]
     assert solo["graphs"][0]["room"] == [110, 28]

@@ -37,12 +37,13 @@ arrowhead is drawn, and consecutive points share a row or a column.
 
 The pane's inner size is derived from ``--size`` the way ``tui/app/app.tcss`` and
 ``CgvizApp.apply_size`` split the terminal (:func:`pane_room`), without starting the App:
-one row each for the header, status line and footer and the caption's rows (its text wrapped
-to the width, at most 3); side panels (30% of the width, 38 to 48 columns) from 140 columns;
-the legend row from 140 columns; the source row 30% of the rest (8 to 14 rows), 7 rows below
-44 rows, none below 34; two panes side by side from 100 columns, each half the graphs'
-width, else one pane the whole width (each graph laid out as the one shown); a scene with one
-side gives its pane the whole width; every pane loses its border (two cells each way).
+one row each for the header (none below 34 rows), status line and footer and the caption's
+rows (its text wrapped to the width, at most 3); side panels (30% of the width, 38 to 48
+columns) from 140 columns; the legend row from 140 columns; the source row 30% of the rest
+(8 to 14 rows), 7 rows below 44 rows, none below 34; two panes side by side from 100
+columns, each half the graphs' width, else one pane the whole width (each graph laid out as
+the one shown); a scene with one side gives its pane the whole width; every pane loses its
+border (two cells each way).
 Presentation and race mode are not modelled. ``tests/tui/test_layout_cli.py`` checks these
 sizes against the running app's panes.
 
@@ -88,7 +89,8 @@ def pane_room(
     """
     shown = [m for m in MODES if m in set(sides)] or list(MODES)
     caption_rows = min(3, max(1, len(textwrap.wrap(caption, max(1, cols - 2)))))
-    main = rows - 3 - caption_rows  # header, status line, footer
+    chrome = 3 if rows >= 34 else 2  # header (none under 34 rows), status line, footer
+    main = rows - chrome - caption_rows
     wide = cols >= SIDE_PANELS_FROM
     if rows < 34:
         bottom = 0

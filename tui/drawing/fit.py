@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tui.drawing.layout import BOX_W, geometry, place_dense, place_like
+from tui.drawing.layout import BOX_W, Box, Edge, Layout, geometry, place_dense, place_like
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from tui.drawing.derived import DerivedPlan
-    from tui.drawing.layout import Layout, NodeId
+    from tui.drawing.layout import NodeId
     from tui.drawing.plan import Plan
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "draw",
     "fits",
     "most_shown",
+    "tight",
 ]
 
 COMPACT_W = 18
@@ -97,6 +98,25 @@ def draw(
 def fits(layout: Layout, width: int, height: int) -> bool:
     """The whole drawing is in a ``width`` x ``height`` view."""
     return layout.width <= width and layout.height <= height
+
+
+def tight(layout: Layout) -> Layout:
+    """The drawing without its blank margin (the pane's border frames it): the last resort
+    of a pane one or two cells too small for the whole picture."""
+    xs = [b.x for b in layout.boxes.values()] + [x for e in layout.edges for x, _ in e.points]
+    ys = [b.y for b in layout.boxes.values()] + [y for e in layout.edges for _, y in e.points]
+    if not xs:
+        return layout
+    dx, dy = min(xs), min(ys)
+    out = Layout(layout.orientation)
+    out.boxes = {n: Box(b.x - dx, b.y - dy, b.w, b.h) for n, b in layout.boxes.items()}
+    out.edges = [
+        Edge(e.src, e.dst, tuple((x - dx, y - dy) for x, y in e.points)) for e in layout.edges
+    ]
+    right = [b.x2 for b in out.boxes.values()] + [x + 1 for e in out.edges for x, _ in e.points]
+    bottom = [b.y2 for b in out.boxes.values()] + [y + 1 for e in out.edges for _, y in e.points]
+    out.width, out.height = max(right), max(bottom)
+    return out
 
 
 def most_shown(

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from tui.drawing.derived import DerivedPlan
 from tui.drawing.eager import EagerMap, first_way, site_keys
-from tui.drawing.fit import candidates, draw, fits, most_shown
+from tui.drawing.fit import candidates, draw, fits, most_shown, tight
 from tui.drawing.fold import Folding, View, fold_view
 from tui.drawing.labels import CAPS, Label, label_of, width_for
 from tui.drawing.layout import Edge, Layout
@@ -166,6 +166,10 @@ def fit_first(
         (k, layout if k == i else draw(placements, nodes, tries[k], widths))
         for k in range(len(tries))
     ]
+    for k, each in drawn[start:]:  # none fits: the first that does without its margin
+        bare = tight(each)
+        if fits(bare, width, height):
+            return k, bare, True
     i, layout = most_shown(drawn, tries, width, height, pref)
     return i, layout, False
 

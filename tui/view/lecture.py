@@ -20,7 +20,11 @@ BOTH = frozenset({"static", "eager"})
 """Both panes run."""
 
 _BY_SECTION = {"tensorflow": frozenset({"static"}), "pytorch": frozenset({"eager"})}
-_BY_NAME = {"tf-graph": frozenset({"static"}), "torch-graph": frozenset({"eager"})}
+_BY_NAME = {
+    "tf-graph": frozenset({"static"}),
+    "torch-graph": frozenset({"eager"}),
+    "serialization": frozenset({"static"}),  # static vs dynamic, but its listing is TF only
+}
 
 
 def scene_sides(name: str, scene: Any) -> frozenset[str]:
