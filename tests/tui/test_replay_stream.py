@@ -231,3 +231,26 @@ async def test_the_replay_app_quits_with_exit_code_2_at_a_bad_line_further_on(
     assert app.return_code == 2
     assert player.failure.startswith(f"{path}:{3 * SEGMENT + 2}: node: missing")
     assert player.pos <= 3 * SEGMENT
+
+
+def test_the_first_frame_reads_no_further_than_the_first_segment(
+    trace: Path, tmp_path: Path
+) -> None:
+    lines = trace.read_text().splitlines(keepends=True)
+    metric = {"seq": 0, "t_ns": 1, "kind": "metric", "name": "loss", "value": 1.0}
+    head = [json.dumps(metric) + "\n"] * (3 * SEGMENT)  # no paced event in three segments
+    n = len(lines) - 2 + len(head)
+    path = tmp_path / "late.jsonl"
+    path.write_text(
+        lines[0] + "".join(head + lines[1:-1]) + json.dumps({"kind": "end", "events": n})
+    )
+    recording = load_recording(path, warn=None, segment=SEGMENT, window=WINDOW)
+    player = Player(recording.events, speed="lecture", fake_timings=True)
+    assert recording.events.decoded == SEGMENT  # the load read the first segment
+    player.tick(0.0)
+    assert player.pos == 0 and recording.events.decoded == SEGMENT
+    player.tick(0.25)  # a lecture's step: on to just after the first paced event
+    assert player.pos == 3 * SEGMENT + 3 and recording.events[player.pos - 1]["kind"] in (
+        "node_created",
+        "node_started",
+    )

@@ -363,9 +363,9 @@ class Player:
                 if target >= len(self.events):
                     break
             if self.pos == 0 and target == 0:  # show the scene at once
-                first = self._stop_after(0)
-                if first < len(self.events) or self.stops:
-                    target = first - 1
+                self._read_to(0)  # (a first stop further on waits its turn: no reading on)
+                if self.stops:
+                    target = self.stops[0] - 1
         if self.pause_on_marker:
             self._read_to(target)
             j = bisect.bisect_right(self._marker_pos, self.pos)
