@@ -321,7 +321,8 @@ def emit(
         ia = chain[0]
         out_u = starts[layer[ia]] + ext.along[layer[ia]]
         off, wide = ext.drawn(ia, layer[ia], sz.orientation)
-        box_u = out_u if tb else starts[layer[ia]] + wide  # where the edge leaves the box
+        own_box = tb or a in ranking.side  # a collector's box fills its layers
+        box_u = out_u if own_box else starts[layer[ia]] + wide  # where the edge leaves it
         if b in ranking.side:
             end = side[(ia, chain[1])]
             wall = pos[box[chain[1]]] - ext.port[box[chain[1]]]
