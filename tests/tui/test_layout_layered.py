@@ -352,3 +352,17 @@ def test_the_parts_of_a_graph_are_ordered_apart_side_by_side() -> None:
         assert parts == sorted(parts), f"layer {names}: the first part first"
     again = order(rank(nodes))  # seeded: the same order every time
     assert again.layers == g.layers
+
+
+def test_tracks_in_a_cycle_of_wishes_never_make_two_nets_share_cells() -> None:
+    """Five nets of one channel whose wishes (which goes on the track above which) form a
+    cycle: the cycle is broken where it costs a crossing, never where two nets would run
+    along the same cells (a net turning down where another comes down below it)."""
+    from tui.drawing.route import HARD, Net, _assign_tracks, _cost
+
+    nets = [Net(t, b) for t, b in [(4, [0]), (8, [3]), (7, [8]), (0, [3, 5]), (1, [6])]]
+    _assign_tracks(nets)
+    for a in nets:
+        for b in nets:
+            if a.track < b.track:
+                assert _cost(a, b) < HARD, f"{a} above {b} share cells"

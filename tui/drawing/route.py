@@ -220,6 +220,7 @@ def _assign_tracks(nets: list[Net], low: set[int] = frozenset()) -> int:  # type
     after: list[list[int]] = [[] for _ in range(n)]  # i -> nets that should be below i
     need = [0] * n
     touch: list[list[int]] = [[] for _ in range(n)]
+    cost: dict[tuple[int, int], int] = {}  # (i, j) -> cost of i on a track above j
     for i in range(n):
         a = nets[i]
         for j in range(i + 1, n):
@@ -231,6 +232,7 @@ def _assign_tracks(nets: list[Net], low: set[int] = frozenset()) -> int:  # type
             touch[i].append(j)
             touch[j].append(i)
             ab, ba = _cost(a, b), _cost(b, a)
+            cost[(i, j)], cost[(j, i)] = ab, ba
             if ab < ba:
                 after[i].append(j)
                 need[j] += 1
@@ -243,7 +245,11 @@ def _assign_tracks(nets: list[Net], low: set[int] = frozenset()) -> int:  # type
     for _ in range(n):
         ready = [i for i in range(n) if not placed[i] and need[i] == 0]
         if not ready:  # a cycle of preferences: give in where it costs least
-            ready = [min((i for i in range(n) if not placed[i]), key=lambda i: need[i])]
+
+            def extra(i: int) -> int:  # i above every net still to place, against its wish
+                return sum(cost[(i, j)] - cost[(j, i)] for j in touch[i] if not placed[j])
+
+            ready = [min((i for i in range(n) if not placed[i]), key=lambda i: (extra(i), i))]
         i = ready[0]
         placed[i] = True
         for j in after[i]:
