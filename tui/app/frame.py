@@ -39,14 +39,18 @@ PANEL_HZ = 2.0
 """Device panels and the loss plot redraw at most this often (tables are costly)."""
 PANEL_TURNS = ("cpu", "gpu", "loss")
 """The side panels, redrawn one a frame in this order (each ``PANEL_HZ`` times a second)."""
-FULL_SPEED_HZ = 5.0
-"""At full speed the screen (graph panes, their titles, the status line, the panels) is redrawn
-at most this often, all in one frame: a redraw there costs ~10-20 ms of the UI's CPU (the panes
-are drawn afresh, and the terminal update spans the screen from the panes to the status line),
-which the engine processes it measures would lose (at 10 Hz the UI took ~30% of a core of the
-two the engines share with it). The engine sends as many units node by node
-(``tui.engine_link.skimmer.DETAIL_HZ``). At every other speed, paused or finished, each frame
-redraws what changed."""
+FULL_SPEED_HZ = 2.0
+"""At full speed the screen (graph panes, their titles, the panels) is redrawn at most this
+often, all in one frame; the status line alone, ``STATUS_HZ`` times a second. A redraw of the
+panes costs the UI ~15-25 ms of CPU however little changed in them (the terminal update spans
+every widget between the panes and the status line), a redraw of the status line ~1 ms, and
+the engine processes the UI measures lose what it spends (at 10 Hz the UI took ~30% of one of
+the two cores it shares with them). The engine sends as many units node by node
+(``tui.engine_link.skimmer.DETAIL_HZ``). In a race the panes' titles are its figures: the
+whole screen is redrawn ``STATUS_HZ`` times a second. At every other speed, paused or
+finished, each frame redraws what changed."""
+STATUS_HZ = 5.0
+"""At full speed the status line (counts, per-iteration times) is redrawn this often."""
 
 
 class Frame:
@@ -80,6 +84,7 @@ class Frame:
         self._panels_at = 0.0
         self._panel_turn = 0
         self._drawn_at = 0.0
+        self._status_at = 0.0
         self._status_text = ""
         self._output_shown = 0
 
@@ -90,10 +95,16 @@ class Frame:
         if marker is not None:
             label, title = marker.label(self.lang), tr("note.marker", self.lang)
             self.app.notify(label, title=title, timeout=3, markup=False)  # the trace's words
-        if self._rushing() and time.monotonic() - self._drawn_at < 1 / FULL_SPEED_HZ:
-            return  # folded; drawn with the next redraw
         if len(self.app.screen_stack) > 1 and not self.exact:
             return  # help, bench, a traceback covers the panes: drawn when it closes
+        if self._rushing():
+            now = time.monotonic()
+            every = 1 / (STATUS_HZ if self.choices.race else FULL_SPEED_HZ)
+            if now - self._drawn_at < every:
+                if now - self._status_at >= 1 / STATUS_HZ:  # the figures, not the panes
+                    self._status_at = now
+                    self.update_status()
+                return  # folded; drawn with the next redraw
         self.present_now()
 
     def _rushing(self) -> bool:

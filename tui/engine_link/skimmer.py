@@ -23,9 +23,9 @@ from typing import Literal
 Detail = Literal["nodes", "totals"]
 """What a unit reports (``engine.events.Detail``, spelled here: the UI imports no engine)."""
 
-DETAIL_HZ = 5.0
+DETAIL_HZ = 2.0
 """At full speed, runs / iterations sent node by node per second, at most: as often as the
-screen is redrawn at full speed (``tui.app.frame.FULL_SPEED_HZ``), so no unit's node events are
+panes are redrawn at full speed (``tui.app.frame.FULL_SPEED_HZ``), so no unit's node events are
 built, sent and folded only to be drawn over before anyone sees them."""
 HIGH_WATER = 3_000
 """Inbox length above which the UI is behind: every run / iteration is skimmed (its summary
