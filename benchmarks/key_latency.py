@@ -9,8 +9,10 @@ refresh that ends after the app handled it (its action ran, or for a key bound t
 key event was processed): the key's effect is on screen then. Nothing waits for the app to go
 idle, which it never does while a run goes on. Toggle keys are pressed in pairs so the app
 keeps its state; ``?`` opens the help and escape closes it (both timed). Prints the median and
-the worst per key and speed. Times are wall times on a shared machine: compare medians, read
-the worst as "what a student may see once".
+the worst per key and speed, in wall time and in the CPU time the app's thread spent meanwhile
+(its handling of the key, and the frames and folds it did before the key's effect was on
+screen). Wall times on a shared machine swing with its load: compare medians, read the worst as
+"what a student may see once", and read the CPU times for what the app itself costs.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ sys.path.insert(0, str(ROOT))  # run from a checkout
 
 KEYS = ("x", "space", "question_mark", "escape", "g", "o", "z", "m", "f", "plus", "minus", "s")
 """Keys a lecturer presses while the scene runs (help's escape closes what ? opened); x is
-bound to nothing: its time is what delivering a key costs."""
+bound to nothing: its time is what delivering a key costs, up to the next refresh (at full
+speed the app redraws at most ``tui.app.frame.FULL_SPEED_HZ`` times a second, so a key with
+nothing to show waits for the next redraw; a key with an effect redraws at once)."""
 
 CHARS = {"space": " ", "question_mark": "?", "plus": "+", "minus": "-"}
 
@@ -70,10 +74,12 @@ class Clock:
         Screen._compositor_refresh = timed_refresh  # type: ignore[method-assign]
 
 
-async def press(app: Any, clock: Clock, key: str) -> float:
-    """Deliver ``key``; ms until a refresh ended after the app handled it (30 s at most)."""
+async def press(app: Any, clock: Clock, key: str) -> tuple[float, float]:
+    """Deliver ``key``; ms until a refresh ended after the app handled it (30 s at most), and
+    the CPU ms this thread (the app's) spent meanwhile."""
     from textual import events
 
+    cpu0 = time.thread_time()
     t0 = time.perf_counter()
     clock.handled = 0.0
     event = events.Key(key, CHARS.get(key, key if len(key) == 1 else None))
@@ -84,16 +90,16 @@ async def press(app: Any, clock: Clock, key: str) -> float:
         not (clock.handled > t0 and clock.refreshed > clock.handled) and time.perf_counter() < end
     ):
         await asyncio.sleep(0.001)
-    return (time.perf_counter() - t0) * 1e3
+    return (time.perf_counter() - t0) * 1e3, (time.thread_time() - cpu0) * 1e3
 
 
-async def measure(scene: str, speed: str, presses: int) -> dict[str, list[float]]:
+async def measure(scene: str, speed: str, presses: int) -> dict[str, list[tuple[float, float]]]:
     from tui.app.cgviz_app import make_app
 
     clock = Clock()
     clock.install()
     app = make_app(scene=scene, speed=speed, engine="process", iterations=100_000)
-    times: dict[str, list[float]] = {k: [] for k in KEYS}
+    times: dict[str, list[tuple[float, float]]] = {k: [] for k in KEYS}
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause(2.0)  # the engine processes start and the first nodes arrive
         for _ in range(presses):
@@ -117,12 +123,16 @@ def main() -> None:
     p.add_argument("--scene", default="two-layer")
     args = p.parse_args()
     print(f"key latency, {args.presses} presses per key, scene {args.scene}, 160x48, ms")
-    print(f"{'key':<14}{'speed':<9}{'median':>8}{'worst':>8}")
+    print(f"{'key':<14}{'speed':<9}{'median':>8}{'worst':>8}{'cpu med':>9}{'cpu max':>9}")
     for speed in ("lecture", "full"):
         times = asyncio.run(measure(args.scene, speed, args.presses))
-        for key, ms in times.items():
-            if ms:
-                print(f"{key:<14}{speed:<9}{statistics.median(ms):8.1f}{max(ms):8.1f}")
+        for key, pairs in times.items():
+            if pairs:
+                ms, cpu = [w for w, _ in pairs], [c for _, c in pairs]
+                print(
+                    f"{key:<14}{speed:<9}{statistics.median(ms):8.1f}{max(ms):8.1f}"
+                    f"{statistics.median(cpu):9.1f}{max(cpu):9.1f}"
+                )
 
 
 if __name__ == "__main__":

@@ -8,10 +8,11 @@ static and the eager side in two processes at the same time, as the app's PairRu
 a one-sided scene: one process), BLAS on one thread, each with one subscriber that asks for
 the least (per-op totals, no node events: what the engine costs when nobody watches it);
 (2) **ui**: the app runs headless (``App.run_test``) at full speed with its engine
-processes. Each side's rate is iterations per second of engine time: from its first
-``iteration_started`` to its last ``iteration_finished`` (the engine's own clock, ``t_ns``), so
-start-up is not counted. The UI's figure reads the events the engine processes sent (a tap on
-the runner), which include the summaries of iterations the UI skimmed.
+processes, left alone while it runs (a pilot's pause would message every widget and force a
+redraw twenty times a second). Each side's rate is iterations per second of engine time: from
+its first ``iteration_started`` to its last ``iteration_finished`` (the engine's own clock,
+``t_ns``), so start-up is not counted. The UI's figure reads the events the engine processes
+sent (a tap on the runner), which include the summaries of iterations the UI skimmed.
 
 Wall rates on a shared 2-core machine swing with its load, so each run also reports CPU time,
 which does not: each engine process's CPU milliseconds per iteration over its job (imports
@@ -187,7 +188,7 @@ async def _ui(scene: str, iterations: int) -> Result:
         app.start_run()
         end = loop.time() + 600
         while not (app.state.finished and not app.runner.running) and loop.time() < end:
-            await pilot.pause(0.05)
+            await asyncio.sleep(0.05)  # (pilot.pause would message every widget and redraw)
         result.ui_cpu, result.wall = time.process_time() - ui0, time.perf_counter() - wall0
         used = {n: proc_cpu(p) - before[n] for n, p in pids.items()}
     result.rates = rates(marks)
