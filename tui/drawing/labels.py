@@ -40,6 +40,8 @@ class Label:
     """Output shape (``64×100``), or a group's node count (``12 ops``)."""
     group: bool = False
     """A folded scope (drawn ``▸ name``)."""
+    grad: bool = False
+    """The node gets a gradient: a one-row box keeps room for its ``∇``."""
 
     def title(self, size: str, cap: int) -> str:
         """The top line: ``h · Maximum(·, 0)`` where it fits a full box, else the name."""
@@ -67,24 +69,25 @@ def label_of(graph: GraphModel, view: View, vid: NodeId) -> Label:
         name = ("…/" if parent else "") + fold.name + "/"
         return Label(name, "", f"{fold.count}", group=True)
     node = graph.nodes[vid]  # type: ignore[index]
+    shape, grad = shape_text(node.shape), node.id in graph.graded
     if graph.mode == "eager":  # named as the loop names it: x, w1, mm, clamp
-        return Label(node.label, "", shape_text(node.shape))
+        return Label(node.label, "", shape, grad=grad)
     consts = {c: value_text(graph.nodes[c]) for c in view.consts.get(node.id, ())}
     call = call_text(node.op, node.inputs, consts)
     if node.fused:  # a fused kernel: its op, and what it fused
-        return Label(node.op, "+".join(node.fused), shape_text(node.shape))
+        return Label(node.op, "+".join(node.fused), shape, grad=grad)
     if node.var:
-        return Label(node.var, call, shape_text(node.shape))
+        return Label(node.var, call, shape, grad=grad)
     if "/" in node.name:  # inside an opened scope: its own name, scope side cut first
-        return Label("/".join(node.name.split("/")[-2:]), "", shape_text(node.shape))
-    return Label(call or node.name, "", shape_text(node.shape))
+        return Label("/".join(node.name.split("/")[-2:]), "", shape, grad=grad)
+    return Label(call or node.name, "", shape, grad=grad)
 
 
 def width_for(label: Label, size: str) -> int:
     """The box width ``label`` needs in a ``size`` box, within that size's caps."""
     least, cap = CAPS[size]
     if size == "mini":  # a group's box may be a collector's tall box, its name in a border
-        need = len(label.mini(cap)) + 2
+        need = len(label.mini(cap)) + 2 + (2 if label.grad else 0)  # room for " ∇"
         if label.group:
             need = max(need, len(label.title("compact", CAPS["compact"][1])) + 5)
     else:

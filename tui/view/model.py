@@ -145,6 +145,9 @@ class GraphModel:
         """Bumped when the plan changes (dimmed edges change)."""
         self.changed: set[int] = set()
         """Nodes whose look changed since the pane last drew them."""
+        self.graded: set[int] = set()
+        """Nodes a gradient node names as its forward node (``grad_of``): their boxes show
+        a gradient once the backward pass has run, and keep room for it from the start."""
         self.error = ""
         """The latest engine error in this graph ("" when none)."""
         self._base: GraphModel | None = None
@@ -172,6 +175,8 @@ class GraphModel:
         if self.plan is not None and nid not in self.plan:
             node.state = "pruned"
         self.nodes[nid] = node
+        if node.grad_of is not None:
+            self.graded.add(int(node.grad_of))
         self.struct_version += 1
         return node
 
