@@ -121,6 +121,29 @@ def test_gradients_show_at_every_box_size() -> None:
     assert _text(mini, 11, 1) == ["[mm 64×100]"]  # no room: no sign
 
 
+def test_a_one_row_box_keeps_room_for_its_gradient(two_layer) -> None:
+    """A box is as wide as its label, and a node that gets a gradient keeps two cells more,
+    so the ∇ shows once its gradient has arrived (a forward node: h; a side input: y)."""
+    from tui.drawing.fold import Folding, fold_view
+    from tui.drawing.labels import label_of, width_for
+
+    static = two_layer[0]
+    view = fold_view(static, Folding())
+    labels = {
+        static.nodes[v].var or static.nodes[v].name: label_of(static, view, v)
+        for v, _ in view.nodes
+        if v in static.nodes
+    }
+    h, y = labels["h"], labels["y"]
+    assert h.grad and not y.grad
+    for label in (h, y):
+        w = width_for(label, "mini")
+        text = _text(
+            BoxText(label.name, label.shape, "", "∇ 1.0" if label.grad else "", "done"), w, 1
+        )
+        assert text == [f"[{label.name} {label.shape}{' ∇' if label.grad else ''}]"], text
+
+
 def test_lit_boxes_have_double_borders_and_keep_their_state_colour() -> None:
     lit = BoxText("h", "64×100", "2.2µs", "", "done", lit=True)
     rows = [box_row(lit, dy, 12, 3) for dy in range(3)]
