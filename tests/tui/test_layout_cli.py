@@ -161,6 +161,25 @@ def test_a_trace_gives_what_the_live_scene_gave(tmp_path: Path) -> None:
     assert layout("--trace", str(path)) == layout("--scene", "two-layer")
 
 
+def test_a_bad_line_past_what_the_load_read_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A trace is read as it is used: its load reads the first segment (2,048 events); a bad
+    line far past it still ends the command with the reader's one line, not a traceback."""
+    from engine.events import STREAM, trace_to
+
+    path = tmp_path / "long.jsonl"
+    with trace_to(path, STREAM, device="cpu"), contextlib.redirect_stdout(io.StringIO()):
+        scenes.SCENES["two-layer"].run(device="cpu", iterations=60, seed=0, small=True)
+    lines = path.read_text().splitlines(keepends=True)
+    assert len(lines) > 3000, "past the first segment"
+    lines[3000] = '{"seq": 1, "t_ns": 1, "kind": "node_created"}\n'
+    path.write_text("".join(lines))
+    assert run_cli(["layout", "--trace", str(path), "--json"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "3001" in err, err
+
+
 def test_the_summary_names_each_pane(capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli(["layout", "--scene", "two-layer", "--size", "120x36"]) == 0
     out, err = capsys.readouterr()

@@ -59,7 +59,7 @@ import io
 import json
 import sys
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
@@ -136,20 +136,28 @@ def _scene_events(name: str, iterations: int) -> tuple[list[dict[str, Any]], Any
     return events, scene, stopped
 
 
-def _trace_events(path: str) -> tuple[list[dict[str, Any]], str, Any]:
-    """A recording's events, its scene's name and the scene (or its event's fields)."""
-    from tui.cli.main import _load_recording
-    from tui.engine_link import load_scenes
+def _trace_events(path: str) -> tuple[Iterable[dict[str, Any]], str, Any]:
+    """A recording's events (read as they are used), its scene's name and the scene (or its
+    event's fields). A bad line further on than the load read is the same one line, exit 2."""
+    from tui.cli.main import CliError, _load_recording
+    from tui.engine_link import TraceError, load_scenes
 
     recording = _load_recording(path)
+
+    def events() -> Iterator[dict[str, Any]]:
+        try:
+            yield from recording.events
+        except TraceError as e:
+            raise CliError(str(e)) from None
+
     name = recording.scene_name
     scene = load_scenes()[0].get(name)
     if scene is None:
-        ev = next((e for e in recording.events if e.get("kind") == "scene"), {})
+        ev = next((e for e in events() if e.get("kind") == "scene"), {})
         scene = SimpleNamespace(
             title=ev.get("title") or name, caption=ev.get("caption") or "", sides=None
         )
-    return recording.events, name, scene
+    return events(), name, scene
 
 
 # ------------------------------------------------------------------ layout
@@ -232,7 +240,7 @@ def pane_drawings(
 
 
 def layout_data(
-    events: list[dict[str, Any]],
+    events: Iterable[dict[str, Any]],
     name: str,
     scene: Any,
     size: tuple[int, int],
