@@ -69,7 +69,12 @@ class InPlace(Methods):
         view = self._view
         if view is not None and MODE.enabled:
             refresh_view(self)  # the storage changed since it was taken: history anew
-        record = MODE.enabled and any(p is not None and p.requires_grad for p in parents)
+        record = False
+        if MODE.enabled:
+            for p in parents:
+                if p is not None and p.requires_grad:
+                    record = True
+                    break
         if record and self.grad_fn is None and self.requires_grad:
             _fail_op(op, name, parents, self._dev, errors.LEAF_INPLACE)
         if record and view is not None and view.base.grad_fn is None and view.base.requires_grad:

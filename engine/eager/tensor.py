@@ -96,17 +96,29 @@ def apply(
 
     ``parents`` is aligned with ``args`` (None: not a tensor).
     """
-    if STREAM.active:
+    listened = STREAM.active
+    if listened:
         out = tracing.traced(op, name or op.eager_name, parents, args, attrs, dev)
     else:
         out = op.kernel(dev.xp, *args, **attrs)
     if isinstance(out, np.generic):  # numpy answers 0-d operands with a scalar: keep an array
         out = np.asarray(out)
-    t = _new(out, dev)
+    t = object.__new__(Tensor)  # _new(out, dev), inline: every op makes one
+    t.array = out
+    t._dev = dev
+    t.requires_grad = False
+    t.grad_fn = None
+    t.grad = None
+    t._vc = [0]
+    if listened:
+        t._gtok, t._nid = tracing.STATE.token, tracing.STATE.last
+    else:
+        t._gtok, t._nid = 0, -1
+    t._acc = None
+    t._name = None
+    t._view = None
     if op.name in _VIEW_OPS and parents[0] is not None:
         _mark_view(t, parents[0], op, attrs)
-    if STREAM.active:
-        t._gtok, t._nid = tracing.STATE.token, tracing.STATE.last
     if MODE.enabled and (op.grad is not None or op.out_dtype == "same"):
         for p in parents:
             if p is not None and p._view is not None:

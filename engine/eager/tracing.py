@@ -48,9 +48,9 @@ if TYPE_CHECKING:
 
 _ENGINE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _SCENES_DIR = _ENGINE_DIR + "scenes" + os.sep  # scenes are user code: their lines are shown
-# Caches keyed by id(code): a code object's hash is recomputed on every use (slow). Each entry
-# keeps its code object alive, so an id is never reused while its entry exists.
-_INSIDE: dict[int, tuple[bool, CodeType]] = {}
+_INSIDE: dict[str, bool] = {}
+"""co_filename -> whether it is the engine's code (a string's hash is kept: a fast key)."""
+_getframe = sys._getframe
 _clock = time.perf_counter_ns
 
 
@@ -97,18 +97,21 @@ def user_frame() -> FrameType | None:
     f: FrameType | None = sys._getframe(2)
     inside = _INSIDE
     while f is not None:
-        code = f.f_code
-        r = inside.get(id(code))
+        filename = f.f_code.co_filename
+        r = inside.get(filename)
         if r is None:
-            name = os.path.abspath(code.co_filename)
-            r = inside[id(code)] = (
-                name.startswith(_ENGINE_DIR) and not name.startswith(_SCENES_DIR),
-                code,
-            )
-        if not r[0]:
+            r = _inside(filename)
+        if not r:
             return f
         f = f.f_back
     return None
+
+
+def _inside(filename: str) -> bool:
+    """Whether code of ``filename`` is the engine's own (scenes are not); cached."""
+    name = os.path.abspath(filename)
+    r = _INSIDE[filename] = name.startswith(_ENGINE_DIR) and not name.startswith(_SCENES_DIR)
+    return r
 
 
 def new_iteration() -> None:
@@ -486,16 +489,16 @@ def _shape(op: Op, args: tuple[Any, ...], attrs: dict[str, Any]) -> tuple[list[A
 class _Site:
     """What one op at one call site shows, worked out once: the static part of its events.
 
-    Keyed by the calling instruction; valid while the op, name, device, input shapes and
-    dtypes and attributes stay those it was made for (checked on every use).
+    Keyed by the calling instruction; valid while the op, name, device, grad mode, scope,
+    attributes and input shapes and dtypes stay those it was made for: ``check`` holds them,
+    compared on every use (:func:`traced`).
     """
 
     __slots__ = (
         "op",
         "name",
         "dev",
-        "sig",
-        "attrs",
+        "check",
         "site",
         "created",
         "finished",
@@ -514,13 +517,12 @@ class _Site:
         op: Op,
         name: str,
         dev: Device,
-        sig: tuple[Any, ...],
-        attrs: Any,
+        check: tuple[Any, ...],
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
         frame: FrameType | None,
     ) -> None:
-        self.op, self.name, self.dev, self.sig, self.attrs = op, name, dev, sig, attrs
+        self.op, self.name, self.dev, self.check = op, name, dev, check
         self.grad = MODE.enabled  # ops made under torch.no_grad() are scoped "no_grad"
         self.scope = SCOPE[0]
         self.site, line, source = _site(frame)
@@ -578,10 +580,12 @@ _SERIAL = itertools.count(1)
 """``site`` of the eager node events: one number per ``_Site`` (and Leaf template)."""
 _OPS_AT: dict[tuple[int, int], _Site] = {}  # (id(code), f_lasti); the entry holds the code
 _SIMPLE = (int, float, str, bool, type(None))
+_ndarray = np.ndarray
 
 
 def _signature(args: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Shapes and dtypes of arrays, types of scalars: what an op's static facts depend on."""
+    """Shapes and dtypes of arrays, types of scalars: what an op's static facts depend on
+    (:func:`traced` makes that of one or two operands inline, as this would)."""
     sig = []
     for a in args:
         dtype = getattr(a, "dtype", None)
@@ -606,47 +610,6 @@ def _attrs_key(attrs: dict[str, Any]) -> Any:
     return tuple(items)
 
 
-def _site_info(
-    frame: FrameType | None,
-    op: Op,
-    name: str,
-    args: tuple[Any, ...],
-    attrs: dict[str, Any],
-    dev: Device,
-) -> _Site:
-    """The cached static facts of this op here (made on first use or when they changed)."""
-    key = None if frame is None else (id(frame.f_code), frame.f_lasti)
-    info = _OPS_AT.get(key) if key is not None else None
-    if len(args) == 2:
-        a, b = args
-        da, db = getattr(a, "dtype", None), getattr(b, "dtype", None)
-        sig: tuple[Any, ...] = (
-            a.shape if da is not None else type(a),
-            da,
-            b.shape if db is not None else type(b),
-            db,
-        )
-    else:
-        sig = _signature(args)
-    akey = _attrs_key(attrs) if attrs else ()
-    if (
-        info is not None
-        and info.op is op
-        and info.sig == sig
-        and info.attrs == akey
-        and akey is not None
-        and info.dev is dev
-        and info.name == name
-        and info.grad is MODE.enabled
-        and info.scope == SCOPE[0]
-    ):
-        return info
-    info = _Site(op, name, dev, sig, akey, args, attrs, frame)
-    if key is not None and akey is not None:
-        _OPS_AT[key] = info
-    return info
-
-
 def traced(
     op: Op,
     name: str,
@@ -667,14 +630,54 @@ def traced(
     kernel and ``node_finished`` once timed. A kernel that raises still sends its
     ``node_created`` (without ``dur_ns``: the node never finished), so the failed node is seen.
     """
-    frame = user_frame()
-    info = _site_info(frame, op, name, args, attrs, dev)
+    # the user's frame (the innermost outside the engine), as user_frame() finds it, inline;
+    # frames 1 and 2 are the engine's: apply or _inplace, and the method that called it
+    frame: FrameType | None = _getframe(3)
+    inside = _INSIDE
+    key = None
+    while frame is not None:
+        code = frame.f_code
+        r = inside.get(code.co_filename)
+        if r is None:
+            r = _inside(code.co_filename)
+        if not r:
+            key = (id(code), frame.f_lasti)
+            break
+        frame = frame.f_back
+    # the call site's cached facts, valid while what they depend on is the same (check)
+    akey = _attrs_key(attrs) if attrs else ()
+    n = len(args)
+    if n == 2:
+        a, b = args
+        if type(a) is _ndarray:
+            sa, da = a.shape, a.dtype
+        else:
+            da = getattr(a, "dtype", None)
+            sa = a.shape if da is not None else type(a)
+        if type(b) is _ndarray:
+            sb, db = b.shape, b.dtype
+        else:
+            db = getattr(b, "dtype", None)
+            sb = b.shape if db is not None else type(b)
+        check: tuple[Any, ...] = (op, name, dev, MODE.enabled, SCOPE[0], akey, sa, da, sb, db)
+    elif n == 1 and type(args[0]) is _ndarray:
+        a = args[0]
+        check = (op, name, dev, MODE.enabled, SCOPE[0], akey, a.shape, a.dtype)
+    else:
+        check = (op, name, dev, MODE.enabled, SCOPE[0], akey, _signature(args))
+    info = _OPS_AT.get(key) if key is not None else None
+    if info is None or info.check != check or akey is None:
+        info = _Site(op, name, dev, check, args, attrs, frame)
+        if key is not None and akey is not None:
+            _OPS_AT[key] = info
     site = info.site
     st = STATE
-    if st.graph is None or site == st.first_site or info.loop is not st.loop:
+    if st.graph is None or site is st.first_site or info.loop is not st.loop:
         _enter(site, info.loop)
-    elif not st.left_first and _elsewhere(site):
-        st.left_first = True
+    elif not st.left_first:
+        first = st.first_site  # a site is one cached tuple per instruction (_site)
+        if site is None or first is None or site[2] != first[2] or site[0] is not first[0]:
+            st.left_first = True
     if dev not in st.devices:
         st.devices.add(dev)
     graph, nid = st.graph, -1
