@@ -103,3 +103,27 @@ async def test_the_status_line_puts_both_sides_times_and_their_ratio() -> None:
         s, e = side_times(app.state, "cpu")
         status = app._status_text
         assert f"eager/static {e / s:.2f}×" in status and "per iteration: static" in status
+
+
+def test_the_static_pane_numbers_the_run_it_draws_as_the_engine_does() -> None:
+    """At full speed most runs are skimmed: the engine sends their ends, not their nodes. The
+    pane's subtitle names the run it draws by the engine's number, as the status line counts
+    runs, not by how many runs it was shown (it read 'Session.run #15' beside 'run 3271')."""
+    from engine.events import recording
+    from tui.engine_link.child import Job
+    from tui.view.captions import pane_subtitle
+
+    with recording() as events:
+        Job(scene="two-layer", iterations=5, seed=0, side="static")()
+    skimmed = {2, 3, 4}  # runs sent as totals: no run_started, no node events
+    run = 0
+    state = ViewState(fake_timings=True)
+    for ev in events:
+        if ev["kind"] == "iteration_started":
+            run = ev["iteration"]
+        if run in skimmed and ev["kind"] in ("run_started", "node_started", "node_finished"):
+            continue
+        state.apply(ev)
+    graph = state.graphs["static"]
+    assert graph is not None and graph.runs == 2 and state.iteration["static"] == 5
+    assert pane_subtitle(state, "static").startswith("Session.run #5 ·")

@@ -93,7 +93,7 @@ def pane_subtitle(
         if state.as_run is None:
             return tr("passes.waiting", lang)
         tries = [
-            (f"Session.run #{graph.runs} · ", False, None),
+            (f"Session.run #{graph.run} · ", False, None),
             ("", False, None),
             ("", True, None),
         ]
@@ -107,7 +107,8 @@ def pane_subtitle(
     if mode == "static":
         if graph.plan is None:
             return tr("sub.defined", lang, n=len(graph.nodes))
-        counts = {"run": graph.runs, "k": len(graph.plan), "n": len(graph.nodes)}
+        # the engine's number of the run drawn (at full speed most runs are skimmed, not drawn)
+        counts = {"run": graph.run, "k": len(graph.plan), "n": len(graph.nodes)}
         text = tr("sub.run", lang, **counts)
         if width and cell_len(text) > width:
             text = tr("sub.run.short", lang, **counts)

@@ -358,7 +358,7 @@ class ViewState:
         self.cue = (
             ("cue.built", {"n": len(graph.nodes)})
             if first
-            else ("cue.run", {"run": graph.runs, "k": len(graph.plan or ()), "n": len(graph.nodes)})
+            else ("cue.run", {"run": graph.run, "k": len(graph.plan or ()), "n": len(graph.nodes)})
         )
         self.dirty.update((graph.mode, "cue"))
 
@@ -542,7 +542,7 @@ class ViewState:
         self.iteration["static"] += 1 if graph is not None else 0
         self._count_done("static", ev)
         if graph is not None:
-            self.cue = ("cue.run_done", {"run": graph.runs})
+            self.cue = ("cue.run_done", {"run": graph.run})
         self.dirty.update(("devices", "static", "cue"))
 
     def _on_iteration_started(self, ev: dict[str, Any]) -> None:
