@@ -40,7 +40,8 @@ async def test_the_footer_is_rebuilt_when_a_key_it_shows_changes() -> None:
 
         def step_shown() -> bool:
             app.refresh_bindings()  # what a screen does when its keys may have changed
-            return not footer_keys(app)["step"].has_class("-disabled")
+            key = footer_keys(app).get("step")  # (none while the footer is being rebuilt)
+            return key is not None and not key.has_class("-disabled")
 
         await wait_until(pilot, step_shown, timeout=20)
         assert footer_keys(app)["step"] is not step
