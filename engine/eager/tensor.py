@@ -121,9 +121,11 @@ def apply(
         _mark_view(t, parents[0], op, attrs)
     if MODE.enabled and (op.grad is not None or op.out_dtype == "same"):
         for p in parents:
-            if p is not None and p._view is not None:
+            if p is None:
+                continue
+            if p._view is not None:
                 refresh_view(p)  # its storage changed since: history from its base's
-            if p is not None and p.requires_grad:
+            if p.requires_grad:
                 if op.grad is None:
                     _fail_op(
                         op,

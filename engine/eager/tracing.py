@@ -377,7 +377,7 @@ def _node_id(t: Tensor, frame: FrameType | None) -> int:
     st.next_id += 1
     t._gtok, t._nid = st.token, nid
     a = t.array
-    name = _leaf_name(t, frame)
+    name = getattr(t, "_name", None) or _leaf_name(t, frame)
     key = (name, a.shape, a.dtype, t._dev, source)
     template = _LEAVES.get(key)
     if template is None:
