@@ -10,8 +10,6 @@ error texts whole and word for word.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,29 +23,13 @@ from tests.engine.eager.fixtures.inplace_calls import (
     inplace_errors,
     no_grad_updates,
 )
+from tests.engine.eager.fixtures.reference import REFERENCE, close, t
 
-REF = json.loads((Path(__file__).parent / "fixtures" / "torch_reference.json").read_text())[
-    "inplace"
-]
-TOL = {"rtol": 1e-10, "atol": 1e-12}
+REF = REFERENCE["inplace"]
 CASES = inplace_cases(torch)
 GRAD_FN = {"ClampBackward1": "ClampMinBackward0"}
 """Where the engine's grad_fn name is not PyTorch 2.13's: the engine names a clamp (in place
 or not) ``ClampMinBackward0``, as the lecture's PyTorch did; 2.13 says ``ClampBackward1``."""
-
-
-def t(values: Any, grad: bool = True) -> torch.Tensor:
-    return torch.tensor(np.asarray(values, dtype=np.float64), requires_grad=grad)
-
-
-def close(got: Any, want: Any, what: str, **tol: float) -> None:
-    got = got.detach().numpy() if isinstance(got, torch.Tensor) else got
-    np.testing.assert_allclose(
-        np.asarray(got, dtype=np.float64),
-        np.asarray(want, dtype=np.float64),
-        err_msg=f"{what}, float64, shape {np.shape(want)}",
-        **{**TOL, **tol},
-    )
 
 
 def weights(case: dict[str, Any], h: torch.Tensor) -> np.ndarray:

@@ -7,8 +7,6 @@ word for word.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -17,23 +15,9 @@ import pytest
 import engine.eager as torch
 from engine.eager import factory, types
 from tests.engine.eager.fixtures.calls import unary_calls
+from tests.engine.eager.fixtures.reference import REFERENCE, close, t
 
-REF = json.loads((Path(__file__).parent / "fixtures" / "torch_reference.json").read_text())
-TOL = {"rtol": 1e-10, "atol": 1e-12}
-
-
-def t(values: Any, grad: bool = True) -> torch.Tensor:
-    return torch.tensor(np.asarray(values, dtype=np.float64), requires_grad=grad)
-
-
-def close(got: Any, want: Any, what: str, **tol: float) -> None:
-    got = got.detach().numpy() if isinstance(got, torch.Tensor) else got
-    np.testing.assert_allclose(
-        np.asarray(got, dtype=np.float64),
-        np.asarray(want, dtype=np.float64),
-        err_msg=f"{what}, float64, shape {np.shape(want)}",
-        **{**TOL, **tol},
-    )
+REF = REFERENCE
 
 
 def error_text(fn: Any) -> str:
