@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from engine.eager.fields import TensorFields
 from engine.eager.tensor import Tensor, _new
 
 
@@ -20,19 +21,9 @@ class Parameter(Tensor):
             data = empty(0)
         t = object.__new__(cls)
         src = _new(data.array, data._dev)
-        for slot in (
-            "array",
-            "_dev",
-            "grad_fn",
-            "grad",
-            "_vc",
-            "_gtok",
-            "_nid",
-            "_acc",
-            "_name",
-            "_view",
-        ):
-            setattr(t, slot, getattr(src, slot))
+        for slot in TensorFields.__slots__:  # a fresh tensor's fields, on this Parameter
+            if slot not in ("requires_grad", "__weakref__"):
+                setattr(t, slot, getattr(src, slot))
         t.requires_grad = requires_grad
         return t
 
