@@ -312,12 +312,7 @@ class CgvizApp(App[None]):
         self.screen.set_class(34 <= height < 44, "-low")
         self.screen.set_class(width < ONE_PANE_BELOW, "-one-pane")
         self.lecture.show_solo()
-        footer = self.query_one(Footer)
-        footer.compact = width < 160  # every key, Help too, still shows
-        palette = width >= ONE_PANE_BELOW  # narrower, the palette's key covers the keys' end
-        if footer.show_command_palette != palette:  # (ctrl+p opens it all the same)
-            footer.show_command_palette = palette
-            footer.refresh(recompose=True)
+        self.query_one(Footer).compact = width < 160  # every key, Help too, still shows
         self.call_after_refresh(self.frame.fit_labels)  # once the panes have their new sizes
 
     # ------------------------------------------------------------ the run
