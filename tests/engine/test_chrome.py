@@ -232,13 +232,11 @@ def test_a_parallel_run_puts_each_worker_on_its_own_row():
 
     import engine.static as tf
     from engine.static import schedule
+    from tests.engine.static.test_parallel import two_branches
 
     graph = tf.Graph()
     with graph.as_default():
-        x = tf.placeholder(tf.float32, shape=(64, 64))
-        a = tf.matmul(x, x)
-        left = tf.maximum(tf.matmul(a, x), 0.0) * 2.0
-        right = tf.exp(tf.matmul(x, a) * 0.01) - 1.0
+        x, _, left, right = two_branches(64)
     config = tf.ConfigProto(inter_op_parallelism_threads=2)
     with tf.Session(graph=graph, config=config) as sess, schedule.policy("always"):
         feed = {x: np.full((64, 64), 0.01, np.float32)}

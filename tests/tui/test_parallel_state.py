@@ -8,6 +8,7 @@ import numpy as np
 import engine.static as tf
 from engine.events import recording
 from engine.static import schedule
+from tests.engine.static.test_parallel import two_branches
 from tui.view.captions import cue_text, overlap_text, pane_subtitle
 from tui.view.state import ViewState
 from tui.widgets.node_card import card_text
@@ -16,10 +17,7 @@ from tui.widgets.node_card import card_text
 def parallel_run_events(runs: int = 2) -> list[dict]:
     g = tf.Graph()
     with g.as_default():
-        x = tf.placeholder(tf.float32, shape=(48, 48))
-        a = tf.matmul(x, x)
-        left = tf.maximum(tf.matmul(a, x), 0.0) * 2.0
-        right = tf.exp(tf.matmul(x, a) * 0.01) - 1.0
+        x, _, left, right = two_branches(48)
     config = tf.ConfigProto(inter_op_parallelism_threads=2)
     feed = {x: np.full((48, 48), 0.01, np.float32)}
     with schedule.policy("always"), recording() as events:
