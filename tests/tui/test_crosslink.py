@@ -123,20 +123,21 @@ def test_gradients_show_at_every_box_size() -> None:
 
 def test_a_one_row_box_keeps_room_for_its_gradient(two_layer) -> None:
     """A box is as wide as its label, and a node that gets a gradient keeps two cells more,
-    so the ∇ shows once its gradient has arrived (a forward node: h; a side input: y)."""
+    so the ∇ shows once its gradient has arrived (a forward node: h, or the eager mm; a side
+    input: y). The eager pane's map for the next iteration is laid out from a finished one."""
     from tui.drawing.fold import Folding, fold_view
     from tui.drawing.labels import label_of, width_for
 
-    static = two_layer[0]
-    view = fold_view(static, Folding())
-    labels = {
-        static.nodes[v].var or static.nodes[v].name: label_of(static, view, v)
-        for v, _ in view.nodes
-        if v in static.nodes
-    }
-    h, y = labels["h"], labels["y"]
-    assert h.grad and not y.grad
-    for label in (h, y):
+    labels = {}
+    for graph in two_layer[:2]:
+        view = fold_view(graph, Folding())
+        for v, _ in view.nodes:
+            if v in graph.nodes:
+                name = graph.nodes[v].var or graph.nodes[v].name
+                labels[graph.mode, name] = label_of(graph, view, v)
+    h, y, mm = labels["static", "h"], labels["static", "y"], labels["eager", "mm"]
+    assert h.grad and mm.grad and not y.grad
+    for label in (h, mm, y):
         w = width_for(label, "mini")
         text = _text(
             BoxText(label.name, label.shape, "", "∇ 1.0" if label.grad else "", "done"), w, 1

@@ -71,7 +71,8 @@ def label_of(graph: GraphModel, view: View, vid: NodeId) -> Label:
     node = graph.nodes[vid]  # type: ignore[index]
     shape, grad = shape_text(node.shape), node.id in graph.graded
     if graph.mode == "eager":  # named as the loop names it: x, w1, mm, clamp
-        return Label(node.label, "", shape, grad=grad)
+        # a gradient arrived: the map the next iteration grows on keeps room for its ∇
+        return Label(node.label, "", shape, grad=grad or bool(node.grad))
     consts = {c: value_text(graph.nodes[c]) for c in view.consts.get(node.id, ())}
     call = call_text(node.op, node.inputs, consts)
     if node.fused:  # a fused kernel: its op, and what it fused
