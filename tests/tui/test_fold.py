@@ -76,6 +76,37 @@ def test_a_variable_is_one_node_fed_by_its_initial_value() -> None:
     assert (label.name, label.op, label.shape) == ("w1", "Variable", "2×3")
 
 
+def test_the_denser_folding_draws_a_variables_initial_value_and_update_inside_it() -> None:
+    g = graph(
+        ("random_normal/shape", "Const", []),  # 0
+        ("random_normal", "Add", [0]),  # 1
+        ("Variable", "VariableV2", []),  # 2 w1
+        ("Variable/Assign", "Assign", [2, 1]),  # 3
+        ("Variable/read", "Identity", [2]),  # 4
+        ("Placeholder", "Placeholder", []),  # 5 x, read by the variable's update too
+        ("MatMul", "MatMul", [5, 4]),  # 6
+        ("Sub", "Sub", [4, 6]),  # 7
+        ("Assign", "Assign", [2, 7]),  # 8: w1.assign(w1 - ...)
+        var={2: "w1", 5: "x"},
+    )
+    dense = Folding().denser()
+    assert dense.assign_back and dense.initial_in and dense.denser() == dense
+    assert Folding(unfold_all=True).denser() == Folding(unfold_all=True)
+    view = fold_view(g, dense)
+    assert view.nodes == [
+        ("scope:Variable", [7]),  # the update drawn as an edge back into the variable
+        (5, []),
+        (6, [5, "scope:Variable"]),
+        (7, ["scope:Variable", 6]),
+    ]
+    box = view.folds["scope:Variable"]
+    assert sorted(box.members) == [1, 2, 3, 4, 8] and box.consts == (0,) and box.head == 2
+    assert view.vid_of[1] == view.vid_of[8] == "scope:Variable"
+    plain = fold_view(g, Folding())  # the pane's own folding keeps both as their own boxes
+    assert plain.nodes[:2] == [(1, []), ("scope:Variable", [1])]
+    assert (8, ["scope:Variable", 7]) in plain.nodes
+
+
 def test_call_text_and_shortening() -> None:
     assert call_text("Pow", (1, 2), {2: "2"}) == "Pow(·, 2)"
     assert call_text("Sum", (1, 2), {2: "1"}) == "Sum(axis=1)"

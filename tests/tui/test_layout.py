@@ -139,6 +139,20 @@ def test_edge_grid_merges_junctions() -> None:
     assert "┬" in text or "├" in text or "┼" in text or "┐" in text
 
 
+def test_an_arrow_beside_its_box_points_at_the_box() -> None:
+    from tui.drawing.layout import Box, Edge, Layout
+
+    layout = Layout("TB", width=12, height=6)
+    layout.boxes = {"w": Box(4, 1, 5, 1), "sub": Box(0, 4, 5, 1)}
+    # drawn up and along under its target, as an update written back into a variable is
+    layout.edges = [Edge("sub", "w", ((1, 3), (1, 2), (6, 2)))]
+    chars, keys = EdgeGrid(layout).row(2)
+    assert chars[6] == "▲" and chars[1] == "┌", "".join(chars)
+    assert set(keys[1:7]) == {"edge"}
+    # from an op the run does not need: dim, though its target is needed
+    assert set(EdgeGrid(layout, {"sub"}).row(2)[1][1:7]) == {"edge-dim"}
+
+
 def test_fit_tries_sizes_largest_first_and_settles_on_the_most_shown() -> None:
     from tui.drawing.fit import FIT_ORDER, candidates, draw, fits, most_shown
 

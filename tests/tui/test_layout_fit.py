@@ -58,7 +58,7 @@ def test_the_default_scene_shows_both_whole_graphs(size: str) -> None:
         assert g["width"] <= w and g["height"] <= h, (size, g["pane"], g["width"], g["height"])
 
 
-@pytest.mark.parametrize("scene", ["tf-optimizer", "serialization"])
+@pytest.mark.parametrize("scene", ["tf-optimizer", "serialization", "tf-variables", "tf-group"])
 def test_a_tensorflow_scene_fits_at_160x48(scene: str) -> None:
     (g,) = _cli_layout(scene, "160x48")["graphs"]
     w, h = g["room"]
@@ -70,20 +70,9 @@ TENSORFLOW = [
     for name, scene in scenes.SCENES.items()
     if scene.section != "pytorch" and name != "torch-graph"
 ]
-TOO_TALL = {"tf-variables", "tf-group"}
-"""Static graphs still taller than presentation mode's pane at 120x36 (36 and 35 rows of
-29): each variable's initial value and update chain take their own layers."""
 
 
-@pytest.mark.parametrize(
-    "scene",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(reason="taller than the pane", strict=True))
-        if n in TOO_TALL
-        else n
-        for n in TENSORFLOW
-    ],
-)
+@pytest.mark.parametrize("scene", TENSORFLOW)
 async def test_presentation_mode_at_120x36_shows_the_whole_static_graph(scene: str) -> None:
     from tui.app.cgviz_app import make_app
 

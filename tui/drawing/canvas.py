@@ -49,7 +49,9 @@ class EdgeGrid:
 
         Args:
             layout: the routed layout.
-            dim_targets: nodes whose incoming edges are drawn dim (pruned from the run).
+            dim_targets: nodes whose edges are drawn dim (pruned from the run): the edges
+                into them, and those out of them (an update written back into a variable
+                the run reads, from a pruned op).
         """
         self.width, self.height = layout.width, layout.height
         self._mask: dict[tuple[int, int], int] = {}
@@ -57,7 +59,8 @@ class EdgeGrid:
         self._arrow: dict[tuple[int, int], str] = {}
         lead = W if layout.orientation == "LR" else N
         for edge in layout.edges:
-            key = EDGE_DIM if edge.dst in dim_targets else EDGE
+            dim = edge.dst in dim_targets or edge.src in dim_targets
+            key = EDGE_DIM if dim else EDGE
             pts = edge.points
             if pts:  # the edge leaves its box: no gap between them
                 box = layout.boxes.get(edge.src)
@@ -67,6 +70,9 @@ class EdgeGrid:
             if len(pts) >= 2:
                 (xa, ya), (xb, yb) = pts[-2], pts[-1]
                 d = E if xb > xa else W if xb < xa else S if yb > ya else N
+                target = layout.boxes.get(edge.dst)
+                if target is not None and _beside(target, xb, yb):  # it points at its box
+                    d = _towards(target, xb, yb)
                 self._arrow[pts[-1]] = ARROWS[d]
                 self._key[pts[-1]] = key
             elif pts:  # one cell between two boxes: the arrow alone, away from its source
@@ -117,6 +123,12 @@ def _towards(box: Box, x: int, y: int) -> int:
     if x < box.x:
         return E
     return N if y >= box.y2 else S
+
+
+def _beside(box: Box, x: int, y: int) -> bool:
+    """The cell touches the box's side (not a corner)."""
+    inside_x, inside_y = box.x <= x < box.x2, box.y <= y < box.y2
+    return (inside_x and y in (box.y - 1, box.y2)) or (inside_y and x in (box.x - 1, box.x2))
 
 
 def runs(chars: list[str], keys: list[str]) -> list[tuple[str, str]]:

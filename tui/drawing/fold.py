@@ -8,7 +8,10 @@ Three rules turn a :class:`~tui.view.model.GraphModel` into the boxes a pane dra
 2. **A Variable is one node.** A ``VariableV2`` and everything in its name scope (``read``,
    ``Assign``, ``initial_value``, an initializer) is one box, ``w1 · Variable 1000×100``, its
    initial value an edge into it; with :attr:`Folding.assign_back`, an ``Assign`` of it
-   elsewhere (``w1.assign(w1 - lr * g)``) folds into it too, drawn as an edge back into it.
+   elsewhere (``w1.assign(w1 - lr * g)``) folds into it too, drawn as an edge back into it,
+   and with :attr:`Folding.initial_in` its initial value (``tf.random_normal(...)``, a source
+   read by the variable alone) is drawn inside it. A pane whose graph does not fit otherwise
+   folds both (:meth:`Folding.denser`).
 3. **Every name scope is one group box** (``random_normal``, ``gradients``, ``dense``) with
    its node count, unless opened; only the user's own top-level ops are open by default. An
    opened scope shows its members, its inner scopes again as groups. A node named like a
@@ -75,6 +78,16 @@ class Folding:
     """An ``Assign`` outside the variable's scope folds into it too (its update drawn as an
     edge back into the variable). Off by default: on the training scenes those edges run
     back up the whole graph and double the drawing's width."""
+    initial_in: bool = False
+    """A variable's initial value folds into it: a box with no inputs that only the variable
+    reads (``random_normal``, a ``Const``), listed on the variable's card."""
+
+    def denser(self) -> Folding:
+        """The same folding with every variable's update and initial value folded into it
+        (the pane's fallback for a graph that does not fit); itself where nothing changes."""
+        if self.unfold_all or (self.assign_back and self.initial_in):
+            return self
+        return replace(self, assign_back=True, initial_in=True)
 
     def toggled(self, scope: str) -> Folding:
         """The same folding with ``scope`` opened, or closed (and its inner scopes too)."""
@@ -202,6 +215,8 @@ def fold_view(graph: GraphModel, folding: Folding) -> View:
             if n.op == "Leaf" and len(group) == 1 and isinstance(vid := next(iter(group)), str):
                 vid_of[n.id] = vid
                 members[vid[len(PREFIX) :]].append(n.id)
+    if folding.initial_in and variables:  # an initial value only its variable reads
+        _fold_initial_values(live, vid_of, members, variables)
     for c in inline:  # an inlined constant is drawn by its (first) consumer
         user = next((n.id for n in live if c in n.inputs), None)
         if user is not None:
@@ -230,6 +245,41 @@ def fold_view(graph: GraphModel, folding: Folding) -> View:
             box = FoldBox(scope, tuple(ids), head, "scope", inner)
         folds[box.vid] = box
     return View([(v, ins[v]) for v in order], folds, vid_of, consts)
+
+
+def _fold_initial_values(
+    live: list[NodeInfo],
+    vid_of: dict[int, int | str],
+    members: dict[str, list[int]],
+    variables: dict[str, int],
+) -> None:
+    """Draw each box that has no inputs and is read by one variable's box alone inside that
+    variable (its initial value): its nodes join the variable's members."""
+    boxes: dict[int | str, list[int]] = {}
+    for n in live:
+        boxes.setdefault(vid_of[n.id], []).append(n.id)
+    readers: dict[int | str, set[int | str]] = {}
+    fed: set[int | str] = set()  # boxes with an input from another box
+    for n in live:
+        for i in n.inputs:
+            src = vid_of.get(i)
+            if src is None or src == vid_of[n.id]:
+                continue
+            readers.setdefault(src, set()).add(vid_of[n.id])
+            fed.add(vid_of[n.id])
+    for vid, ids in boxes.items():
+        if vid in fed or len(readers.get(vid, ())) != 1:
+            continue
+        (reader,) = readers[vid]
+        if not isinstance(reader, str) or reader[len(PREFIX) :] not in variables:
+            continue
+        if isinstance(vid, str) and vid[len(PREFIX) :] in variables:
+            continue  # a variable read by another one's initial value stays a box
+        for m in ids:
+            vid_of[m] = reader
+            members[reader[len(PREFIX) :]].append(m)
+        if isinstance(vid, str):
+            members.pop(vid[len(PREFIX) :], None)
 
 
 def _prefixes(scope: str) -> list[str]:

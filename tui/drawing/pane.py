@@ -192,12 +192,34 @@ def static_drawing(
     """
     folding = folding or Folding()
     pref = pref or pane_orientation(*room)
-    view = fold_view(graph, folding)
-    labels = {vid: label_of(graph, view, vid) for vid, _ in view.nodes}
-    placements, widths = static_placements(graph, view.nodes, labels, folding)
     tries = candidates("static", pref, auto_orientation, box_size)
-    i, layout, _ = fit_first(placements, view.nodes, tries, room, box_widths(widths), pref)
-    return Drawing(layout, view, labels, tries[i][1])
+    first: Drawing | None = None
+    for each, loose in _fallbacks(folding):
+        view = fold_view(graph, each)
+        labels = {vid: label_of(graph, view, vid) for vid, _ in view.nodes}
+        placements, widths = static_placements(graph, view.nodes, labels, each)
+        if loose and isinstance(placements, BuiltPlan):
+            placements = placements.plan
+        elif loose:
+            continue  # nothing to loosen: drawn already
+        i, layout, fit = fit_first(placements, view.nodes, tries, room, box_widths(widths), pref)
+        drawing = Drawing(layout, view, labels, tries[i][1])
+        if fit:
+            return drawing
+        first = first or drawing
+    assert first is not None
+    return first
+
+
+def _fallbacks(folding: Folding) -> list[tuple[Folding, bool]]:
+    """The foldings a static pane tries in turn until its graph fits, and whether the graph
+    as built may leave the layers its graph as run lines up with (``loose``): the pane's own
+    folding; every variable's update and initial value folded into it; that, its channels as
+    deep as its own edges need (switching to the graph as run then moves boxes a row or two)."""
+    dense = folding.denser()
+    if dense == folding:
+        return [(folding, False), (folding, True)]
+    return [(folding, False), (dense, False), (dense, True)]
 
 
 # ------------------------------------------------------------------ the eager pane
