@@ -366,3 +366,85 @@ def test_tracks_in_a_cycle_of_wishes_never_make_two_nets_share_cells() -> None:
         for b in nets:
             if a.track < b.track:
                 assert _cost(a, b) < HARD, f"{a} above {b} share cells"
+
+
+def test_two_edges_that_trade_places_are_found_and_a_dummy_steps_aside() -> None:
+    """Between two layers, p's edge goes on where r's leaves and r's where p's leaves: they
+    would run along each other whatever their tracks. The dummy of the long edge moves one
+    cell aside (pushing the dummy beyond it), so the two only cross."""
+    from types import SimpleNamespace
+
+    from tui.drawing.swaps import swapped, unswap
+
+    # layer 0: p (0) at 2, r (1) at 4; layer 1: q (2) at 2, dummy (3) at 4, dummy (4) at 6
+    g = SimpleNamespace(
+        layers=[[0, 1], [2, 3, 4]],
+        down=[[3], [2], [], [], []],
+        dummy=[False, False, False, True, True],
+    )
+    pos = [2, 4, 2, 4, 6]
+
+    def entries(at, lowers=None, into=None):  # type: ignore[no-untyped-def]
+        out = dict(into or {})
+        out.update({(0, 3): at[3], (1, 2): at[2]})
+        return out
+
+    def extent(v, at):  # type: ignore[no-untyped-def]
+        return at, at
+
+    assert swapped(g, pos, entries(pos), 0) == [((0, 3), (1, 2))]  # type: ignore[arg-type]
+    moved = unswap(g, pos, entries, extent)  # type: ignore[arg-type]
+    assert moved[3] == 5 and moved[4] == 7 and moved[:3] == pos[:3]
+    assert not swapped(g, moved, entries(moved), 0)  # type: ignore[arg-type]
+    boxed = unswap(  # a box beyond the dummy, with no room to push: nothing moves
+        SimpleNamespace(layers=g.layers, down=g.down, dummy=[False] * 3 + [True, False]),
+        [2, 4, 2, 4, 6],
+        entries,
+        extent,  # type: ignore[arg-type]
+    )
+    assert boxed[3] in (3, 4)
+
+
+def _scene_graphs() -> list[tuple[str, list[tuple[object, list[object]]]]]:
+    import contextlib
+    import io
+
+    scenes = pytest.importorskip("engine.scenes")
+    from engine.events import recording
+    from tui.drawing.fold import Folding, view_graph
+    from tui.view.state import ViewState
+
+    out = []
+    for name, scene in scenes.SCENES.items():
+        state = ViewState(fake_timings=True)
+        with recording() as events, contextlib.redirect_stdout(io.StringIO()):
+            with contextlib.suppress(Exception):  # a scene that fails drew what it built
+                scene.run(iterations=2, small=True)
+        for ev in events:
+            state.apply(ev)
+        for mode in ("static", "eager"):
+            graph = state.graphs.get(mode)
+            if graph is None or not graph.nodes:
+                continue
+            for fold in (Folding(), Folding(unfold_all=True)):
+                out.append((f"{name}:{mode}", view_graph(graph, fold)[0]))
+    return out
+
+
+@pytest.mark.slow
+def test_no_two_edges_of_any_scene_share_cells_drawn_any_way() -> None:
+    """Every graph of every scene, folded and unfolded, in both orientations and every box
+    size: edges of different sources meet only at clean crossings."""
+    from tui.drawing.fit import candidates, draw
+
+    graphs = _scene_graphs()
+    ways = {(o, s, lanes) for o, s, lanes in candidates("static", "TB", True, "auto")}
+    ways -= {("TB", "mini", 1), ("LR", "mini", 1)}  # the dense grid, which shares by design
+    bad = []
+    for label, nodes in graphs:
+        plan = place_full(nodes)
+        for way in sorted(ways, key=str):
+            q = measure(draw(plan, nodes, way), nodes)  # type: ignore[arg-type]
+            if q.shared:
+                bad.append((label, way, q.shared))
+    assert not bad, bad

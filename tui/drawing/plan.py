@@ -33,7 +33,7 @@ input's side where nothing stands between, else along a track of the channel bel
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -42,6 +42,7 @@ from tui.drawing.layers import chain_edges, rank
 from tui.drawing.layout import MARGIN, Box, Edge, Layout
 from tui.drawing.order import order
 from tui.drawing.route import channels, entry_ports
+from tui.drawing.swaps import unswap
 
 if TYPE_CHECKING:
     from tui.drawing.layers import Ranking
@@ -265,15 +266,26 @@ def emit(
         for v in lay:
             layer[v] = i
 
-    def span(v: int) -> tuple[int, int] | None:
-        if dummy[v]:
-            return None
-        off, w = ext.drawn(v, layer[v], sz.orientation) if tb else (0, ext.across[v])
-        left = pos[v] - ext.port[v] + off
-        lo, hi = sz.entries(w)
-        return left + lo, left + hi
+    def entries(
+        at: list[int], lowers: Iterable[int] | None = None, into: dict | None = None
+    ) -> dict[tuple[int, int], int]:
+        def span(v: int) -> tuple[int, int] | None:
+            if dummy[v]:
+                return None
+            off, w = ext.drawn(v, layer[v], sz.orientation) if tb else (0, ext.across[v])
+            left = at[v] - ext.port[v] + off
+            lo, hi = sz.entries(w)
+            return left + lo, left + hi
 
-    entry = entry_ports(g, pos, span, 2 if sz.orientation == "TB" else 1)
+        return entry_ports(g, at, span, 2 if tb else 1, lowers, into)
+
+    def extent(v: int, at: int) -> tuple[int, int]:
+        if dummy[v]:
+            return at, at
+        return at - ext.port[v], at - ext.port[v] + ext.across[v] - 1
+
+    pos = unswap(g, pos, entries, extent)
+    entry = entries(pos)
     box = g.box
     last_real = {}  # layer -> the last node before a collector's box
     for i, lay in enumerate(g.layers):

@@ -28,7 +28,7 @@ merge when its ports run out::
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -82,6 +82,8 @@ def entry_ports(
     pos: list[int],
     span: Callable[[int], tuple[int, int] | None],
     step: int,
+    lowers: Iterable[int] | None = None,
+    out: dict[tuple[int, int], int] | None = None,
 ) -> dict[tuple[int, int], int]:
     """(upper, lower) vertex pair -> the column its edge enters the lower vertex at.
 
@@ -90,10 +92,16 @@ def entry_ports(
         pos: vertex -> its port position.
         span: a node's lowest and highest entry column (None: a dummy, entered at its port).
         step: columns between two entry ports of one box (2 leaves a blank between arrows).
+        lowers: only the edges into these layers (None: every layer's).
+        out: the dict to fill in (None: a new one).
     """
-    out: dict[tuple[int, int], int] = {}
+    out = {} if out is None else out
     box = g.box or [-1] * len(g.vertex)
-    for upper, lower in zip(g.layers, g.layers[1:], strict=False):
+    which = range(1, len(g.layers)) if lowers is None else lowers
+    for k in which:
+        if not 0 < k < len(g.layers):
+            continue
+        upper, lower = g.layers[k - 1], g.layers[k]
         tops = {pos[u] for u in upper if g.down[u]}
         for v in lower:
             if box[v] >= 0:

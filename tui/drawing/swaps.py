@@ -1,0 +1,147 @@
+"""Swapped pairs: two edges that trade places between two layers share cells, whatever tracks
+they take, so a long edge's dummy steps aside. Pure and App-free.
+
+Between two layers, an edge that comes down at column ``a`` and goes on at ``b`` and another
+that comes down at ``b`` and goes on at ``a`` must each run along the other's column end,
+on the row where the other leaves or arrives (left to right, one-row boxes: their rows)::
+
+    [p]─┐ ┌─▶[q]          p's edge goes on where r's leaves, r's where p's leaves:
+        ├─┤               the two run along each other in the channel
+    [r]─┘ └─▶ (dummy)
+
+No order of tracks keeps them apart (:mod:`tui.drawing.route` keeps apart every pair where
+only one end meets another's). Where one of the two goes on into a long edge's dummy, the
+dummy moves one cell aside, if the room between its neighbours allows, so the pair only
+crosses; its long edge jogs by a cell there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui.drawing.order import Ordered
+
+__all__ = ["unswap"]
+
+Entries = Callable[
+    [list[int], Iterable[int] | None, dict[tuple[int, int], int] | None],
+    dict[tuple[int, int], int],
+]
+"""(positions, the layers whose edges in to work out (None: all), the dict to fill in) ->
+(upper, lower) vertex pair -> the column the edge enters the lower one at."""
+Extent = Callable[[int, int], tuple[int, int]]
+"""(vertex, its position) -> its lowest and highest cell across its layer."""
+
+
+def swapped(
+    g: Ordered, pos: list[int], entry: dict[tuple[int, int], int], upper: int
+) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """The pairs of edges (upper, lower vertex) below layer ``upper`` that trade places:
+    different sources, different targets, each leaving where the other enters."""
+    ends: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for s in g.layers[upper]:
+        for t in g.down[s]:
+            e = entry.get((s, t))
+            if e is not None and e != pos[s]:
+                ends.setdefault((pos[s], e), []).append((s, t))
+    out = []
+    for (a, b), mine in ends.items():
+        if a >= b:
+            continue
+        for one in mine:
+            for other in ends.get((b, a), ()):
+                if one[0] != other[0] and one[1] != other[1]:
+                    out.append((one, other))
+    return out
+
+
+def unswap(g: Ordered, pos: list[int], entries: Entries, extent: Extent) -> list[int]:
+    """Positions where no two edges of a channel trade places, as far as moving a dummy one
+    cell aside (within the room its layer leaves it) takes them; ``pos`` itself where none do.
+
+    Args:
+        g: the ordered graph.
+        pos: vertex -> its port position.
+        entries: the entry columns of every edge for some positions (see
+            :func:`tui.drawing.route.entry_ports`).
+        extent: a vertex's cells across its layer at a position.
+    """
+    entry = entries(pos, None, None)
+    layer_of = {v: k for k, lay in enumerate(g.layers) for v in lay}
+    for upper in range(len(g.layers) - 1):
+        found = swapped(g, pos, entry, upper)
+        tried: set[int] = set()
+        while found:
+            moved = False
+            for pair in found:
+                for t in (pair[0][1], pair[1][1]):
+                    if not g.dummy[t] or t in tried:
+                        continue
+                    tried.add(t)
+                    better = _step_aside(g, pos, entry, entries, extent, t, layer_of[t])
+                    if better is not None:
+                        pos, entry = better
+                        moved = True
+                        break
+                if moved:
+                    break
+            if not moved:
+                break
+            found = swapped(g, pos, entry, upper)
+    return pos
+
+
+def _step_aside(
+    g: Ordered,
+    pos: list[int],
+    entry: dict[tuple[int, int], int],
+    entries: Entries,
+    extent: Extent,
+    t: int,
+    layer: int,
+) -> tuple[list[int], dict[tuple[int, int], int]] | None:
+    """Dummy ``t`` one cell up or down (pushing the dummies beyond it along where they stand
+    too close, never a box), where that leaves fewer swapped pairs in the channels above and
+    below it (None: no such place)."""
+    lay = g.layers[layer]
+    k = lay.index(t)
+    near = [c for c in (layer - 1, layer) if 0 <= c < len(g.layers) - 1]
+
+    def count(p: list[int], e: dict[tuple[int, int], int]) -> int:
+        return sum(len(swapped(g, p, e, c)) for c in near)
+
+    now = count(pos, entry)
+    for step in (1, -1):
+        trial = _pushed(g, pos, extent, lay, k, step)
+        if trial is None:
+            continue
+        e = entries(trial, (layer, layer + 1), dict(entry))  # the edges into and out of it
+        if count(trial, e) < now:
+            return trial, e
+    return None
+
+
+def _pushed(
+    g: Ordered, pos: list[int], extent: Extent, lay: list[int], k: int, step: int
+) -> list[int] | None:
+    """Positions with ``lay[k]`` one cell further (``step`` +1 or -1) and the dummies beyond
+    it pushed along as far as they must keep a blank cell between; None where a box, or
+    the layer's low end, is in the way."""
+    trial = list(pos)
+    trial[lay[k]] += step
+    j = k
+    while 0 <= j + step < len(lay):
+        a, b = lay[j], lay[j + step]
+        lo_a, hi_a = extent(a, trial[a])
+        lo_b, hi_b = extent(b, trial[b])
+        if (hi_a + 2 <= lo_b) if step > 0 else (hi_b + 2 <= lo_a):
+            return trial
+        if not g.dummy[b]:
+            return None
+        trial[b] += step
+        j += step
+    if step < 0 and extent(lay[j], trial[lay[j]])[0] < min(pos):
+        return None
+    return trial
