@@ -77,5 +77,21 @@ async def test_both_losses_share_one_plot_and_equal_curves_draw_as_one() -> None
         await pilot.pause()
         legend = "".join(t for t, _ in app.loss_plot.legend(80))
         assert legend == "━ static 3.87e+04 ━ eager 3.6e+05 log ━ both"  # 2.5e7 to 3.9e4: log
-        lines = app.loss_plot.render().plain.splitlines()[1:]
+        lines = app.loss_plot.plain_lines()[1:]
         assert lines and any(c not in " " for line in lines for c in line)
+
+
+async def test_the_loss_plot_is_drawn_again_only_when_the_losses_moved() -> None:
+    app = build_app(iterations=1, autostart=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.loss_plot.update_losses({"static": [3.0, 2.0], "eager": [3.0, 2.5]})
+        await pilot.pause()
+        drawn = app.loss_plot.plain_lines()
+        app.loss_plot.render_line(0)
+        kept = app.loss_plot._lines
+        assert kept is not None
+        app.loss_plot.update_losses({"static": [3.0, 2.0], "eager": [3.0, 2.5]})
+        assert app.loss_plot._lines is kept  # the same values: nothing to draw
+        app.loss_plot.update_losses({"static": [3.0, 2.0, 1.0], "eager": [3.0, 2.5]})
+        assert app.loss_plot._lines is None
+        assert app.loss_plot.plain_lines() != drawn

@@ -39,13 +39,12 @@ PANEL_HZ = 2.0
 """Device panels and the loss plot redraw at most this often (tables are costly)."""
 PANEL_TURNS = ("cpu", "gpu", "loss")
 """The side panels, redrawn one a frame in this order (each ``PANEL_HZ`` times a second)."""
-FULL_SPEED_HZ = 2.0
-"""At full speed the screen (graph panes, their titles, the panels) is redrawn at most this
+FULL_SPEED_HZ = 1.0
+"""At full speed the screen (graph panes, their titles, every panel) is redrawn at most this
 often, all in one frame; the status line alone, ``STATUS_HZ`` times a second. A redraw of the
-panes costs the UI ~15-25 ms of CPU however little changed in them (the terminal update spans
-every widget between the panes and the status line), a redraw of the status line ~1 ms, and
-the engine processes the UI measures lose what it spends (at 10 Hz the UI took ~30% of one of
-the two cores it shares with them). The engine sends as many units node by node
+panes and panels costs the UI ~20-30 ms of CPU, a redraw of the status line ~1 ms, and the
+engine processes the UI measures lose what it spends (at 2 Hz the UI took ~11% of one of the
+two cores it shares with them, at 10 Hz ~30%). The engine sends as many units node by node
 (``tui.engine_link.skimmer.DETAIL_HZ``). In a race the panes' titles are its figures: the
 whole screen is redrawn ``STATUS_HZ`` times a second. At every other speed, paused or
 finished, each frame redraws what changed."""
@@ -87,6 +86,8 @@ class Frame:
         self._status_at = 0.0
         self._status_text = ""
         self._output_shown = 0
+        self._all_panels = False
+        """This redraw draws every panel (a full-speed redraw), not the next in turn."""
 
     def drain(self) -> None:
         """Fold what is due into the view state and redraw what changed (once a frame; at full
@@ -105,7 +106,11 @@ class Frame:
                     self._status_at = now
                     self.update_status()
                 return  # folded; drawn with the next redraw
-        self.present_now()
+            self._all_panels = True  # (a key's redraw draws one panel: it shows at once)
+        try:
+            self.present_now()
+        finally:
+            self._all_panels = False
 
     def _rushing(self) -> bool:
         """Whether the run goes at full speed (redraws are spaced then)."""
@@ -197,11 +202,12 @@ class Frame:
                 markup=False,  # the engine's or a script's words, shown as they are
             )
         st.new_errors.clear()
-        throttled = not self.exact and now - self._panels_at < 1 / (PANEL_HZ * len(PANEL_TURNS))
+        whole = self.exact or self._all_panels
+        throttled = not whole and now - self._panels_at < 1 / (PANEL_HZ * len(PANEL_TURNS))
         if not throttled and dirty & {"devices", "loss"}:
             self._panels_at = now
-            self._update_panels()
-            if self.exact or self._panel_turn == 0:  # every panel has been drawn
+            self._update_panels(whole)
+            if whole or self._panel_turn == 0:  # every panel has been drawn
                 dirty.difference_update(("devices", "loss"))
         keep = dirty & {"devices", "loss"}
         dirty.clear()
@@ -234,13 +240,14 @@ class Frame:
         if text != view.border_subtitle:
             view.border_subtitle = text
 
-    def _update_panels(self) -> None:
-        """Redraw the side panels: all of them when exact, else the next in turn (a frame
-        then pays for one table or plot, not all, so a key waits less)."""
+    def _update_panels(self, whole: bool) -> None:
+        """Redraw the side panels: all of them when ``whole`` (exact, or a full-speed redraw),
+        else the next in turn (a frame then pays for one table or plot, not all, so a key
+        waits less)."""
         st, p, device = self.source.state, self.panes, self.choices.device
         cpu, gpu = st.devices["cpu"], st.devices["gpu"]
-        turns = PANEL_TURNS if self.exact else (PANEL_TURNS[self._panel_turn],)
-        self._panel_turn = (self._panel_turn + 1) % len(PANEL_TURNS)
+        turns = PANEL_TURNS if whole else (PANEL_TURNS[self._panel_turn],)
+        self._panel_turn = 0 if whole else (self._panel_turn + 1) % len(PANEL_TURNS)
         if "cpu" in turns:
             p.cpu_panel.paced = st.paced
             p.cpu_panel.busy = st.workers_busy if device == "cpu" else {}

@@ -33,10 +33,13 @@ from typing import Any
 from tui.engine_link.controls import PACED, SPEEDS, RunControls
 from tui.engine_link.skimmer import wanted
 
-BATCH_EVENTS = 256
+BATCH_EVENTS = 1024
 """A batch is sent when it holds this many events ..."""
-BATCH_S = 0.020
-"""... or when its first event is this old (at full speed; paced runs send every event)."""
+BATCH_S = 0.100
+"""... or when its first event is this old (at full speed; paced runs send every event). The
+UI redraws a full-speed run a few times a second: a batch every 20 ms woke the UI process
+(its receiving thread, then its frame) about 100 times a second for two engines, each wake
+taking a core from the engines it measures."""
 
 AT_ONCE = frozenset({"scene", "error"})
 """Events sent at once even at full speed (what follows them may take long)."""

@@ -23,7 +23,7 @@ from typing import Literal
 Detail = Literal["nodes", "totals"]
 """What a unit reports (``engine.events.Detail``, spelled here: the UI imports no engine)."""
 
-DETAIL_HZ = 2.0
+DETAIL_HZ = 1.0
 """At full speed, runs / iterations sent node by node per second, at most: as often as the
 panes are redrawn at full speed (``tui.app.frame.FULL_SPEED_HZ``), so no unit's node events are
 built, sent and folded only to be drawn over before anyone sees them."""

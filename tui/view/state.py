@@ -165,9 +165,10 @@ class ViewState:
             if last is not None and seq > last + 1:
                 self.dropped += seq - last - 1
             self._last_seq[src] = seq
-        handler = getattr(self, "_on_" + str(ev.get("kind")), None)
+        kind = ev.get("kind")
+        handler = _HANDLERS.get(kind) if isinstance(kind, str) else None
         if handler is not None:
-            handler(ev)
+            handler(self, ev)
 
     def skim(self, events: list[dict[str, Any]]) -> None:
         """Fold a backlog the UI cannot draw in time (full speed): keep its summary only.
@@ -650,3 +651,11 @@ class ViewState:
         """The runner's own control event: the engine thread ended."""
         self.finished = True
         self.dirty.add("status")
+
+
+_HANDLERS = {
+    name.removeprefix("_on_"): fn
+    for name, fn in vars(ViewState).items()
+    if name.startswith("_on_") and callable(fn)
+}
+"""Event kind -> its handler (``ViewState._on_<kind>``), looked up once, not per event."""

@@ -11,7 +11,9 @@ from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
 from rich.cells import cell_len
-from rich.text import Text
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
 from textual.widget import Widget
 
 from tui.drawing.plot import finite, plot, wants_log
@@ -61,17 +63,32 @@ class LossPlot(Widget):
         """The histories drawn (mode -> values, oldest first)."""
         self.modes: tuple[str, ...] = MODES
         """The sides the scene runs (a PyTorch-only scene has no static loss)."""
+        self._lines: list[Strip] | None = None
+        """The drawn rows (legend first), until the losses, the size or the styles change."""
 
     def show_modes(self, modes: Iterable[str]) -> None:
         """Plot only the sides a scene runs."""
         shown = set(modes)
         self.modes = tuple(m for m in MODES if m in shown) or MODES
-        self.refresh()
+        self._redraw()
 
     def update_losses(self, losses: dict[str, Sequence[float]]) -> None:
-        """Show the loss histories (mode -> values, oldest first)."""
-        self.losses = {m: finite(losses.get(m, ())) for m in MODES}  # what can be drawn
+        """Show the loss histories (mode -> values, oldest first); redrawn only if they moved."""
+        drawn = {m: finite(losses.get(m, ())) for m in MODES}  # what can be drawn
+        if drawn != self.losses:
+            self.losses = drawn
+            self._redraw()
+
+    def _redraw(self) -> None:
+        self._lines = None
         self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines = None
+
+    def on_resize(self) -> None:
+        self._lines = None
 
     def legend(self, width: int, lang: str = "en") -> list[tuple[str, str]]:
         """The legend line as (text, component class) runs, worded to fit ``width`` cells."""
@@ -96,23 +113,47 @@ class LossPlot(Widget):
                 used += cell_len(extra[0])
         return runs
 
-    def render(self) -> Text:
+    def render_line(self, y: int) -> Strip:
+        lines = self._lines
+        if lines is None:
+            lines = self._lines = self._draw()
+        if y < len(lines):
+            return lines[y]
+        return Strip.blank(self.content_size.width, self.rich_style)
+
+    def _draw(self) -> list[Strip]:
+        """The legend and the plot's rows as strips, each cell run of one colour one segment
+        (a cell a span made each redraw cost ~10 ms at full speed)."""
         width, height = self.content_size
-        text = Text(no_wrap=True, overflow="crop")
-        style = self.get_component_rich_style
-        for part, cls in self.legend(width, str(getattr(self.app, "lang", "en"))):
-            text.append(part, style(cls))
+        base = self.rich_style
+        styles: dict[str, Style] = {}
+
+        def style(cls: str) -> Style:
+            if cls not in styles:
+                styles[cls] = self.get_component_rich_style(cls)  # (its colours are "auto")
+            return styles[cls]
+
+        lang = str(getattr(self.app, "lang", "en"))
+        legend = [Segment(part, style(cls)) for part, cls in self.legend(width, lang)]
+        lines = [Strip(legend).adjust_cell_length(width, base)]
         series = {m: self.losses[m] for m in self.modes}
-        rows = plot(series, width, height - 1, log=wants_log(series))
-        for row in rows:
-            text.append("\n")
+        for row in plot(series, width, height - 1, log=wants_log(series)):
+            segments: list[Segment] = []
+            text, current = "", ""
             for char, owners in row:
                 if len(owners) > 1:
                     cls = "loss-plot--both"
-                elif owners:
-                    cls = f"loss-plot--{next(iter(owners))}"
                 else:
-                    text.append(char)
-                    continue
-                text.append(char, style(cls))
-        return text
+                    cls = f"loss-plot--{next(iter(owners))}" if owners else ""
+                if cls != current and text:
+                    segments.append(Segment(text, style(current) if current else base))
+                    text = ""
+                text, current = text + char, cls
+            if text:
+                segments.append(Segment(text, style(current) if current else base))
+            lines.append(Strip(segments).adjust_cell_length(width, base))
+        return lines
+
+    def plain_lines(self) -> list[str]:
+        """What the plot shows, as text (the legend first)."""
+        return [strip.text for strip in self._draw()]
