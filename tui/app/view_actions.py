@@ -84,4 +84,5 @@ class ViewControls:
 
     def update_legend(self, width: int = 0) -> None:
         """The legend of the colour mode, for the legend's width (``width`` before it has one)."""
-        self.legend.update(legend(self.colour_mode, self.lang, self.legend.size.width or width))
+        text = legend(self.colour_mode, self.lang, self.legend.size.width or width)
+        self.legend.update(text, layout=False)  # one row, always: no layout pass for it

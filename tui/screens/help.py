@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.align import Align
 from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from tui.screens import SCREENSHOT
 
@@ -154,21 +155,34 @@ class HelpScreen(ModalScreen[None]):
         text = HELP_KO if getattr(self.app, "lang", "en") == "ko" else HELP
         with VerticalScroll(id="help-body"):
             for block in blocks(text):
-                yield Markdown(block) if isinstance(block, str) else Static(block)
+                yield Static(block)
 
 
-def blocks(text: str) -> list[str | Table]:
-    """The help as Markdown prose and, for its table of keys, a Rich table: Textual's Markdown
-    makes a widget per table cell, which took ~200 ms of the ~300 ms ``?`` cost to open."""
-    out: list[str | Table] = []
+def blocks(text: str) -> list[Align | Text | Table]:
+    """The help's paragraphs as Rich texts and its table of keys as a Rich table: one widget
+    each. Textual's Markdown made a widget per table cell (~200 ms of the ~300 ms ``?`` cost to
+    open) and several per paragraph (the first ``?`` still cost ~120 ms of CPU)."""
+    out: list[Align | Text | Table] = []
     for part in text.split("\n\n"):
         if part.startswith("|"):
             out.append(key_table(part))
-        elif out and isinstance(out[-1], str):
-            out[-1] += "\n\n" + part
-        else:
-            out.append(part)
+        elif part.startswith("# "):
+            out.append(Align.center(code_spans(part[2:], "bold")))
+        else:  # the source's line breaks are soft: the paragraph wraps to the width
+            out.append(paragraph(part.replace("\n", " ")))
     return out
+
+
+def paragraph(markdown: str) -> Text:
+    """A paragraph with ``**bold**``, ``*italic*`` and ```code``` (bold, the marks dropped)."""
+    text = Text()
+    for i, piece in enumerate(markdown.split("**")):
+        if i % 2:
+            text.append_text(code_spans(piece, "bold"))
+            continue
+        for j, part in enumerate(piece.split("*")):
+            text.append_text(code_spans(part, "italic" if j % 2 else ""))
+    return text
 
 
 def key_table(markdown: str) -> Table:
@@ -186,9 +200,9 @@ def key_table(markdown: str) -> Table:
     return table
 
 
-def code_spans(cell: str) -> Text:
-    """``a `b` c`` as text with b in bold (the backticks dropped)."""
+def code_spans(cell: str, style: str = "") -> Text:
+    """``a `b` c`` as text in ``style`` with b in bold (the backticks dropped)."""
     text = Text()
     for i, piece in enumerate(cell.split("`")):
-        text.append(piece, style="bold" if i % 2 else "")
+        text.append(piece, style=f"{style} bold".strip() if i % 2 else style)
     return text

@@ -407,7 +407,12 @@ class GraphView(ScrollView, can_focus=True):
         self._keep_size = True
         size = Size(max(old.width, self.layout_.width), max(old.height, self.layout_.height))
         if size != self.virtual_size:
-            self.virtual_size = size
+            # no layout pass for a new canvas size (the pane keeps its own size): ~15-20 ms of
+            # the whole screen, each eager iteration and each key that redraws the panes;
+            # the scrollbars follow, with a layout only when one comes or goes
+            self.set_reactive(GraphView.virtual_size, size)
+            self._scroll_update(size)
+            self.refresh()
         if self._to_first and self._order and room_known(self):
             self._to_first = False
             self._scroll_to_first()
