@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["PACED", "SPEEDS", "RunControls"]
+__all__ = ["PACED", "SPEEDS", "Controlled", "RunControls"]
 
 SPEEDS: tuple[tuple[str, float], ...] = (
     ("slow", 0.6),
@@ -121,3 +121,39 @@ class RunControls:
                 self.cond.wait(0.1)
             if self.paused and self.steps:
                 self.steps -= 1
+
+
+class Controlled:
+    """What every runner says and does about its run's controls, read from and handed to its
+    :class:`RunControls` (``self.controls``): the thread runner, the process runner and the
+    pair of them forward the same six members."""
+
+    controls: RunControls
+    """Speed, pause and steps of the run."""
+
+    @property
+    def speed(self) -> str:
+        """Name of the current speed."""
+        return self.controls.speed
+
+    @property
+    def paused(self) -> bool:
+        """Whether the run waits at each paced event."""
+        return self.controls.paused
+
+    @property
+    def paced(self) -> bool:
+        """Whether the run is slowed down or stepped (wall times then include the pauses)."""
+        return self.controls.paced
+
+    def set_speed(self, name: str) -> None:
+        """Pick a named speed from :data:`SPEEDS`."""
+        self.controls.set_speed(name)
+
+    def pause(self, paused: bool = True) -> None:
+        """Pause (or resume) at the next paced event."""
+        self.controls.pause(paused)
+
+    def step(self) -> None:
+        """Let the run go on to the next paced event, then pause again."""
+        self.controls.step()

@@ -20,7 +20,7 @@ from dataclasses import replace
 from typing import Any
 
 from tui.engine_link.child import Job
-from tui.engine_link.controls import RunControls
+from tui.engine_link.controls import Controlled, RunControls
 from tui.engine_link.process import ProcessRunner, job_for
 from tui.engine_link.runner import INBOX_CAP
 
@@ -30,7 +30,7 @@ ENDINGS = ("died", "stopped", "finished")
 """How a pair ended: the first of these that either side reports."""
 
 
-class PairRunner:
+class PairRunner(Controlled):
     """Runs a job on one engine process, or a two-sided scene on two at once."""
 
     def __init__(self, inbox: deque[dict[str, Any]] | None = None, speed: str = "lecture") -> None:
@@ -58,21 +58,6 @@ class PairRunner:
         return self.one.running or self.other.running
 
     @property
-    def speed(self) -> str:
-        """Name of the current speed."""
-        return self.controls.speed
-
-    @property
-    def paused(self) -> bool:
-        """Whether the run waits at each paced event."""
-        return self.controls.paused
-
-    @property
-    def paced(self) -> bool:
-        """Whether the run is slowed down or stepped (wall times then include the pauses)."""
-        return self.controls.paced
-
-    @property
     def skimmed(self) -> int:
         """Events the children did not send (skimmed runs / iterations)."""
         return self.one.skimmed + self.other.skimmed
@@ -83,18 +68,6 @@ class PairRunner:
         return self.one.complete
 
     # ------------------------------------------------------------ controls (UI thread)
-
-    def set_speed(self, name: str) -> None:
-        """Pick a named speed from :data:`~tui.engine_link.controls.SPEEDS`, on both sides."""
-        self.controls.set_speed(name)
-
-    def pause(self, paused: bool = True) -> None:
-        """Pause (or resume) both sides at their next paced event."""
-        self.controls.pause(paused)
-
-    def step(self) -> None:
-        """Let each side go on to its next paced event, then pause again."""
-        self.controls.step()
 
     def stop(self) -> None:
         """End the current run on both sides."""

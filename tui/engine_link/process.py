@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.engine_link.child import Job
-from tui.engine_link.controls import RunControls
+from tui.engine_link.controls import Controlled, RunControls
 from tui.engine_link.runner import INBOX_CAP, Runner
 from tui.engine_link.skimmer import Backlog
 
@@ -69,7 +69,7 @@ def job_for(scene: Any, device: str, iterations: int | None, seed: int) -> Job |
     return None
 
 
-class ProcessRunner:
+class ProcessRunner(Controlled):
     """Pacing, pausing, stepping and stopping of one engine run at a time, in a child process."""
 
     def __init__(
@@ -118,34 +118,7 @@ class ProcessRunner:
         """True while a run is in progress."""
         return self._running or self._local.running
 
-    @property
-    def speed(self) -> str:
-        """Name of the current speed."""
-        return self.controls.speed
-
-    @property
-    def paused(self) -> bool:
-        """Whether the run waits at each paced event."""
-        return self.controls.paused
-
-    @property
-    def paced(self) -> bool:
-        """Whether the run is slowed down or stepped (wall times then include the pauses)."""
-        return self.controls.paced
-
     # ------------------------------------------------------------ controls (UI thread)
-
-    def set_speed(self, name: str) -> None:
-        """Pick a named speed from :data:`~tui.engine_link.controls.SPEEDS`."""
-        self.controls.set_speed(name)
-
-    def pause(self, paused: bool = True) -> None:
-        """Pause (or resume) at the next paced event."""
-        self.controls.pause(paused)
-
-    def step(self) -> None:
-        """Let the run go on to the next paced event, then pause again."""
-        self.controls.step()
 
     def stop(self) -> None:
         """End the current run at its next event (the child is killed if it does not obey)."""

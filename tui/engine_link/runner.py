@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from tui.engine_link.controls import PACED, SPEEDS, RunControls
+from tui.engine_link.controls import PACED, SPEEDS, Controlled, RunControls
 from tui.engine_link.skimmer import Backlog, wanted
 
 __all__ = ["INBOX_CAP", "PACED", "SPEEDS", "Runner"]
@@ -36,7 +36,7 @@ def _stopped_error() -> type[Exception]:
     return Stopped
 
 
-class Runner:
+class Runner(Controlled):
     """Pacing, pausing, stepping and stopping of one engine run at a time."""
 
     def __init__(
@@ -59,33 +59,6 @@ class Runner:
         sent as their op totals), as the op totals report them."""
 
     # ------------------------------------------------------------ controls (UI thread)
-
-    @property
-    def speed(self) -> str:
-        """Name of the current speed."""
-        return self.controls.speed
-
-    @property
-    def paused(self) -> bool:
-        """Whether the run waits at each paced event."""
-        return self.controls.paused
-
-    @property
-    def paced(self) -> bool:
-        """Whether the run is slowed down or stepped (wall times then include the pauses)."""
-        return self.controls.paced
-
-    def set_speed(self, name: str) -> None:
-        """Pick a named speed from :data:`SPEEDS`."""
-        self.controls.set_speed(name)
-
-    def pause(self, paused: bool = True) -> None:
-        """Pause (or resume) at the next paced event."""
-        self.controls.pause(paused)
-
-    def step(self) -> None:
-        """Let the run go on to the next paced event, then pause again."""
-        self.controls.step()
 
     def stop(self) -> None:
         """End the current run at its next event."""
