@@ -37,6 +37,7 @@ class TensorFields:
         "_acc",
         "_name",
         "_view",
+        "_leaf",
         "__weakref__",
     )
     array: Any
@@ -57,3 +58,6 @@ class TensorFields:
     _view: ViewOf | None
     """For a view of another tensor's storage (``h[0]``, ``h.t()``, ``h.view(12)``): what it
     is a view of and how; None otherwise."""
+    _leaf: tuple[Any, str | None, str, dict[str, Any]] | None
+    """The Leaf event this tensor was last shown by, while it holds the same array under
+    the same name at the same line: (array, name, source, the event's template)."""

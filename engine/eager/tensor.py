@@ -64,6 +64,7 @@ def _new(array: Any, dev: Device, requires_grad: bool = False, grad_fn: Any = No
     t._acc = None
     t._name = None
     t._view = None
+    t._leaf = None
     return t
 
 
@@ -117,6 +118,7 @@ def apply(
     t._acc = None
     t._name = None
     t._view = None
+    t._leaf = None
     if op.name in _VIEW_OPS and parents[0] is not None:
         _mark_view(t, parents[0], op, attrs)
     if MODE.enabled and (op.grad is not None or op.out_dtype == "same"):
@@ -246,6 +248,7 @@ class Tensor(Operators):
     def data(self, value: Tensor) -> None:
         self.array = value.array
         self._dev = value._dev
+        self._leaf = None  # (it held the old array)
 
     def detach(self) -> Tensor:
         """The same storage, cut from the graph (shares the version counter)."""

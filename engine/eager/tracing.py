@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from engine.eager.grad_mode import MODE
-from engine.events import STREAM
+from engine.events import STREAM, Event
 from engine.ops import binary_shape, same_shape
 
 if TYPE_CHECKING:
@@ -367,41 +367,49 @@ def _read_through(t: Tensor, held: Any) -> str | None:
     return None
 
 
-def _node_id(t: Tensor, frame: FrameType | None) -> int:
-    """``t``'s node id in the current graph, adding a Leaf node the first time it is used."""
+def _node_id(t: Tensor, frame: FrameType | None, line: int, source: str) -> int:
+    """``t``'s node id in the current graph, adding a Leaf node the first time it is used
+    (``line`` and ``source`` are those of the op using it, from ``frame``)."""
     st = STATE
     if t._gtok == st.token:
         return t._nid
-    _, line, source = _site(frame)
     nid = st.next_id
-    st.next_id += 1
+    st.next_id = nid + 1
     t._gtok, t._nid = st.token, nid
     a = t.array
-    name = getattr(t, "_name", None) or _leaf_name(t, frame)
-    key = (name, a.shape, a.dtype, t._dev, source)
-    template = _LEAVES.get(key)
-    if template is None:
-        template = _LEAVES[key] = {
-            "seq": 0,
-            "t_ns": 0,
-            "kind": "node_created",
-            "graph": None,
-            "node": 0,
-            "name": name,
-            "op": "Leaf",
-            "inputs": [],
-            "shape": list(a.shape),
-            "dtype": dtype_name(a.dtype),
-            "device": t._dev.name,
-            "mode": "eager",
-            "scope": "",
-            "source": source,
-            "line": line,
-            "flops": 0,
-            "bytes": int(a.nbytes),
-            "grad_of": None,
-            "site": next(_SERIAL),
-        }
+    name = t._name
+    leaf = t._leaf  # (array, name, source, template) of its last Leaf event
+    if leaf is not None and leaf[0] is a and leaf[1] is name and leaf[2] is source:
+        template = leaf[3]
+    else:
+        name = name or _leaf_name(t, frame)
+        key = (name, a.shape, a.dtype, t._dev, source)
+        known = _LEAVES.get(key)
+        if known is not None:
+            template = known
+        else:
+            template = _LEAVES[key] = {
+                "seq": 0,
+                "t_ns": 0,
+                "kind": "node_created",
+                "graph": None,
+                "node": 0,
+                "name": name,
+                "op": "Leaf",
+                "inputs": [],
+                "shape": list(a.shape),
+                "dtype": dtype_name(a.dtype),
+                "device": t._dev.name,
+                "mode": "eager",
+                "scope": "",
+                "source": source,
+                "line": line,
+                "flops": 0,
+                "bytes": int(a.nbytes),
+                "grad_of": None,
+                "site": next(_SERIAL),
+            }
+        t._leaf = (a, t._name, source, template)
     event = template.copy()
     event["graph"], event["node"] = st.graph, nid
     STREAM.send(event)
@@ -510,6 +518,14 @@ class _Site:
         "grad",
         "loop",
         "scope",
+        "sa",
+        "da",
+        "sb",
+        "db",
+        "akey",
+        "other",
+        "line",
+        "source",
     )
 
     def __init__(
@@ -523,9 +539,12 @@ class _Site:
         frame: FrameType | None,
     ) -> None:
         self.op, self.name, self.dev, self.check = op, name, dev, check
-        self.grad = MODE.enabled  # ops made under torch.no_grad() are scoped "no_grad"
-        self.scope = SCOPE[0]
+        # what check holds, one by one (compared on every use), the grad mode and scope too:
+        # ops made under torch.no_grad() are scoped "no_grad"
+        _, _, _, self.grad, self.scope, self.sa, self.da, self.sb, self.db, self.akey = check
+        self.other: _Site | None = None  # the next op made by the same instruction
         self.site, line, source = _site(frame)
+        self.line, self.source = line, source
         self.loop = _loop_of(frame)
         in_shapes, shape = _shape(op, args, kwargs)
         self.shape = list(shape) if shape is not None else []
@@ -578,7 +597,7 @@ class _Site:
 
 _SERIAL = itertools.count(1)
 """``site`` of the eager node events: one number per ``_Site`` (and Leaf template)."""
-_OPS_AT: dict[tuple[int, int], _Site] = {}  # (id(code), f_lasti); the entry holds the code
+_OPS_AT: dict[tuple[int, int] | None, _Site] = {}  # (id(code), f_lasti); the entry holds the code
 _SIMPLE = (int, float, str, bool, type(None))
 _ndarray = np.ndarray
 
@@ -629,23 +648,25 @@ def traced(
     reports only when it is known, the node has two events: ``node_created`` before the
     kernel and ``node_finished`` once timed. A kernel that raises still sends its
     ``node_created`` (without ``dur_ns``: the node never finished), so the failed node is seen.
+
+    This is the hot path of every listened op: the work is inline (no helper calls on the
+    common path), each global read once.
     """
     # the user's frame (the innermost outside the engine), as user_frame() finds it, inline;
     # frames 1 and 2 are the engine's: apply or _inplace, and the method that called it
     frame: FrameType | None = _getframe(3)
-    inside = _INSIDE
     key = None
     while frame is not None:
         code = frame.f_code
-        r = inside.get(code.co_filename)
+        r = _INSIDE.get(code.co_filename)
         if r is None:
             r = _inside(code.co_filename)
         if not r:
             key = (id(code), frame.f_lasti)
             break
         frame = frame.f_back
-    # the call site's cached facts, valid while what they depend on is the same (check)
-    akey = _attrs_key(attrs) if attrs else ()
+    # the call site's cached facts, valid while what they depend on is the same: the op,
+    # its name, device, grad mode, scope, attributes and operands' shapes and dtypes
     n = len(args)
     if n == 2:
         a, b = args
@@ -659,69 +680,131 @@ def traced(
         else:
             db = getattr(b, "dtype", None)
             sb = b.shape if db is not None else type(b)
-        check: tuple[Any, ...] = (op, name, dev, MODE.enabled, SCOPE[0], akey, sa, da, sb, db)
     elif n == 1 and type(args[0]) is _ndarray:
         a = args[0]
-        check = (op, name, dev, MODE.enabled, SCOPE[0], akey, a.shape, a.dtype)
+        sa, da, sb, db = a.shape, a.dtype, None, None
     else:
-        check = (op, name, dev, MODE.enabled, SCOPE[0], akey, _signature(args))
-    info = _OPS_AT.get(key) if key is not None else None
-    if info is None or info.check != check or akey is None:
-        info = _Site(op, name, dev, check, args, attrs, frame)
-        if key is not None and akey is not None:
-            _OPS_AT[key] = info
-    site = info.site
+        sa, da, sb, db = _signature(args), None, None, None
+    akey = _attrs_key(attrs) if attrs else ()
+    grad, scope = MODE.enabled, SCOPE[0]
+    info = _OPS_AT.get(key)
+    if (
+        info is None
+        or info.op is not op
+        or info.da is not da
+        or info.db is not db
+        or info.sa != sa
+        or info.sb != sb
+        or info.dev is not dev
+        or info.grad is not grad
+        or info.scope is not scope
+        or info.name != name
+        or info.akey != akey
+    ):  # not the op this instruction made last: another of its ops, or new facts
+        check = (op, name, dev, grad, scope, sa, da, sb, db, akey)
+        while info is not None and info.check != check:
+            info = info.other  # another op made by the same instruction (a module's layers)
+        if info is None:
+            info = _remember(key, _Site(op, name, dev, check, args, attrs, frame))
     st = STATE
+    site = info.site
     if st.graph is None or site is st.first_site or info.loop is not st.loop:
         _enter(site, info.loop)
     elif not st.left_first:
         first = st.first_site  # a site is one cached tuple per instruction (_site)
         if site is None or first is None or site[2] != first[2] or site[0] is not first[0]:
             st.left_first = True
+    if st.folding:  # no node: the op counts into its site's totals
+        st.last = -1
+        return _fold(info, op, args, attrs, dev)
+    token = st.token
+    inputs = []
+    for p in parents:
+        if p is not None:
+            if p._gtok == token:
+                inputs.append(p._nid)
+            else:  # a tensor made outside this graph: its Leaf node, the first time
+                inputs.append(_node_id(p, frame, info.line, info.source))
+    nid = st.next_id
+    st.next_id = nid + 1
+    st.last = nid
+    created = info.created.copy()
+    created["graph"] = st.graph
+    created["node"] = nid
+    created["inputs"] = inputs
+    if not info.cpu:  # the device reports its time later: created now, finished then
+        return _on_device(info, op, args, attrs, dev, created)
+    t0 = _clock()  # the host clock around the kernel
+    try:
+        out = op.kernel(dev.xp, *args, **attrs)
+    except BaseException:
+        STREAM.send(created)  # the node that failed is still shown (it never finished)
+        raise
+    t1 = _clock()
+    created["dur_ns"] = t1 - t0  # the op's one event: made and run
+    stream = STREAM
+    created["seq"] = next(stream._seq)  # EventStream.send, inline
+    created["t_ns"] = t1 - stream._t0
+    for fn in stream._subscribers:
+        fn(created)
+    if stream.pacer is not None:
+        stream.pace(created)
+    return out
+
+
+def _remember(key: tuple[int, int] | None, info: _Site) -> _Site:
+    """Keep ``info`` for its instruction ``key``, before the other ops made there; past
+    ``_PER_SITE`` of them the others are dropped (a line whose shapes never repeat does not
+    grow the cache)."""
+    if key is not None and info.akey is not None:
+        first = _OPS_AT.get(key)
+        kept, other = 0, first
+        while other is not None:
+            kept, other = kept + 1, other.other
+        info.other = first if kept < _PER_SITE else None
+        _OPS_AT[key] = info
+    return info
+
+
+_PER_SITE = 8
+"""How many ops one instruction keeps facts for (``model(x)`` makes each of its layers')."""
+
+
+def _fold(info: _Site, op: Op, args: tuple[Any, ...], attrs: dict[str, Any], dev: Device) -> Any:
+    """Run an op of an iteration that reports totals: its call, time and flops are added to
+    its site's."""
+    acc = STATE.totals.get(info)
+    if acc is None:
+        acc = STATE.totals[info] = [0, 0, 0]
+    acc[0] += 1
+    acc[2] += info.flops
+    if dev not in STATE.devices:
+        STATE.devices.add(dev)
+    if info.cpu:
+        t0 = _clock()
+        out = op.kernel(dev.xp, *args, **attrs)
+        acc[1] += _clock() - t0
+        return out
+
+    def done(dur_ns: int) -> None:
+        acc[1] += dur_ns
+
+    return dev.measure(op.kernel, args, attrs, done)
+
+
+def _on_device(
+    info: _Site, op: Op, args: tuple[Any, ...], attrs: dict[str, Any], dev: Device, created: Event
+) -> Any:
+    """Run an op on a device that reports its time later: ``node_created`` now, its
+    ``node_finished`` when the time is known (at the iteration's sync point)."""
+    st = STATE
     if dev not in st.devices:
         st.devices.add(dev)
-    graph, nid = st.graph, -1
-    acc: list[int] | None = None
-    if st.folding:  # no node: the op counts into its site's totals
-        acc = st.totals.get(info)
-        if acc is None:
-            acc = st.totals[info] = [0, 0, 0]
-        acc[0] += 1
-        acc[2] += info.flops
-    else:
-        token = st.token
-        inputs = []
-        for p in parents:
-            if p is not None:
-                inputs.append(p._nid if p._gtok == token else _node_id(p, frame))
-        nid = st.next_id
-        st.next_id = nid + 1
-        created = info.created.copy()
-        created["graph"], created["node"], created["inputs"] = graph, nid, inputs
-        if not info.cpu:  # the device reports its time later: created now, finished then
-            STREAM.send(created)
-    st.last = nid
-    if info.cpu:  # the host clock around the kernel, inline (no callback)
-        t0 = _clock()
-        try:
-            out = op.kernel(dev.xp, *args, **attrs)
-        except BaseException:
-            if acc is None:  # the node that failed is still shown (it never finished)
-                STREAM.send(created)
-            raise
-        t1 = _clock()
-        if acc is not None:
-            acc[1] += t1 - t0
-            return out
-        created["dur_ns"] = t1 - t0  # the op's one event: made and run
-        STREAM.send(created, t1)
-        return out
+    graph, nid = created["graph"], created["node"]
+    STREAM.send(created)
     finished = info.finished
 
     def done(dur_ns: int) -> None:
-        if acc is not None:
-            acc[1] += dur_ns
-            return
         event = finished.copy()
         event["graph"], event["node"], event["dur_ns"] = graph, nid, dur_ns
         STREAM.send(event)
@@ -739,7 +822,7 @@ def failed(
     st = STATE
     if st.folding:  # an iteration reporting totals has no nodes to name
         return st.graph, None
-    inputs = [_node_id(p, frame) for p in parents if p is not None]
+    inputs = [_node_id(p, frame, line, source) for p in parents if p is not None]
     nid = st.next_id
     st.next_id += 1
     STREAM.emit(

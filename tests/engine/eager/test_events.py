@@ -144,6 +144,27 @@ def test_cached_node_facts_follow_a_change_of_shape_at_the_same_line():
     assert len({(m["graph"], m["node"]) for m in mms}) == 3
 
 
+def test_each_layer_a_module_call_runs_keeps_its_site_from_iteration_to_iteration():
+    # model(x) makes every layer's ops at one instruction of the loop: each op keeps its own
+    # cached facts there (its site number and shape), the same in every iteration
+    model = torch.nn.Sequential(torch.nn.Linear(4, 5), torch.nn.ReLU(), torch.nn.Linear(5, 2))
+    x = torch.randn(3, 4)
+    with recording() as events:
+        torch.new_iteration()
+        for _t in range(3):
+            y = model(x)
+            y.sum()
+        torch.new_iteration()
+    per_graph: dict[str, list[tuple[int, str, list[int]]]] = {}
+    for e in events:
+        if e["kind"] == "node_created" and e["op"] != "Leaf":
+            per_graph.setdefault(e["graph"], []).append((e["site"], e["op"], e["shape"]))
+    first, *others = per_graph.values()
+    assert len(others) == 2 and all(other == first for other in others)
+    assert [op for _, op, _ in first].count("MatMul") == 2
+    assert len({site for site, _, _ in first}) == len(first)  # one site per op, not shared
+
+
 def test_send_stamps_seq_and_time_into_a_prebuilt_event():
     from engine.events import EventStream
 
