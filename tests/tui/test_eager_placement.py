@@ -71,6 +71,30 @@ def test_the_map_puts_every_site_where_it_was_and_grows_into_one_picture() -> No
         assert emap.held is held
 
 
+def test_a_map_that_fits_only_without_its_margin_draws_a_new_node_on_the_same_grid() -> None:
+    """The pane is two cells smaller than the map's drawing: the map is drawn without its
+    margin, and a node the next iteration adds is placed on that same grid (the map's boxes
+    stay where they were)."""
+    from tui.drawing.fit import draw, tight
+    from tui.drawing.plan import Plan
+
+    nodes = chain_with_branch(False)
+    way = ("TB", "mini", -1)
+    whole = draw(Plan(nodes), nodes, way)
+    emap = EagerMap()
+    emap.start(way)
+    emap.finish(nodes, [way], (whole.width - 2, whole.height - 2))
+    held = emap.held
+    assert held is not None and held.boxes == tight(whole).boxes
+    assert emap.shift == (whole.boxes["x"].x, whole.boxes["x"].y) and emap.shift[1] == 1
+    emap.start(way)
+    grown = emap.draw(chain_with_branch(True))
+    assert {n: grown.boxes[n] for n, _ in nodes} == held.boxes
+    assert min(b.x for b in grown.boxes.values()) == 0 == min(b.y for b in grown.boxes.values())
+    emap.forget()
+    assert emap.shift == (0, 0)
+
+
 def test_a_branch_places_only_the_new_part() -> None:
     """Old sites keep their place across their layer (below the new part, the channel its
     edges need may push them a row or two along); from the next iteration nothing moves."""

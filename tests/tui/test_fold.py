@@ -127,3 +127,15 @@ def test_boxes_are_as_wide_as_their_labels_within_caps() -> None:
     uniform = plan.draw("TB", 1, 15)
     total = sum(b.w for b in layout.boxes.values())
     assert total < sum(b.w for b in uniform.boxes.values())  # narrower than every box at the cap
+
+
+def test_a_tiny_box_says_the_name_alone() -> None:
+    from tui.drawing.labels import Label
+    from tui.drawing.pane import box_title
+
+    label = Label("linear", "", "64×100", grad=True)
+    assert box_title(label, "tiny") == "linear" and box_title(label, "mini") == "linear 64×100"
+    assert width_for(label, "tiny") == len("[linear ∇]")
+    assert width_for(Label("x", "", "64×1000"), "tiny") == CAPS["tiny"][0]
+    long = Label("gradients/MatMul_1_grad/MatMul", "", "4×5")
+    assert box_title(long, "tiny") == shorten(long.name, CAPS["tiny"][1] - 2)

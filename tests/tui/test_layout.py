@@ -172,8 +172,25 @@ def test_fit_tries_sizes_largest_first_and_settles_on_the_most_shown() -> None:
     def seen(lay) -> float:  # type: ignore[no-untyped-def]
         return round(min(1.0, 30 / lay.width) * min(1.0, 10 / lay.height), 3)
 
-    layered = [lay for j, lay in drawn if static[j][1:] != FIT_ORDER[-1]]
+    last = FIT_ORDER.index(("mini", 0))  # past it: last resorts for a whole picture
+    layered = [lay for j, lay in drawn if FIT_ORDER.index(static[j][1:]) <= last]
     assert static[k][1] == "mini" and seen(layout) == max(seen(lay) for lay in layered)
-    assert static[k][1:] != FIT_ORDER[-1], "a dense grid that does not fit is never picked"
+    assert FIT_ORDER.index(static[k][1:]) <= last, "tiny boxes or a dense grid never scroll"
     dense = [(j, lay) for j, lay in drawn if static[j][1:] == FIT_ORDER[-1]]
     assert most_shown(dense, static, 30, 10, "TB")[0] in dict(dense)  # unless it is all there is
+
+
+def test_a_box_row_with_wide_characters_is_as_wide_as_its_box() -> None:
+    """Korean text takes two cells a character: a box's rows still end at its border."""
+    from rich.cells import cell_len
+
+    from tui.drawing.boxes import BoxText, box_row
+
+    box = BoxText("▸ gradients/", "연산 7개", "10.35ms", "∇ 322µs")
+    for dy in range(4):
+        runs = box_row(box, dy, 16, 4)
+        assert sum(cell_len(text) for text, _ in runs) == 16, runs
+    cut = box_row(BoxText("그래디언트 그래프", "", ""), 0, 12, 3)
+    assert sum(cell_len(text) for text, _ in cut) == 12 and "…" in cut[1][0]
+    mini = box_row(BoxText("손실", "()", "", grad="∇"), 0, 10, 1)
+    assert sum(cell_len(text) for text, _ in mini) == 10

@@ -59,7 +59,7 @@ def test_the_json_has_the_documented_keys() -> None:
     assert [g["pane"] for g in data["graphs"]] == ["static", "eager"]
     for g in data["graphs"]:
         assert set(g) == GRAPH_KEYS
-        assert g["orientation"] in ("LR", "TB") and g["box"] in ("full", "compact", "mini")
+        assert g["orientation"] in ("LR", "TB") and g["box"] in ("full", "compact", "mini", "tiny")
         assert g["nodes"] and g["edges"]
         ids = [n["id"] for n in g["nodes"]]
         assert len(set(ids)) == len(ids)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.tui.test_layout import assert_clean
+from tui.drawing.canvas import EdgeGrid
 from tui.drawing.derived import DerivedPlan
 from tui.drawing.layers import rank
 from tui.drawing.order import crossings, order
@@ -448,3 +449,24 @@ def test_no_two_edges_of_any_scene_share_cells_drawn_any_way() -> None:
             if q.shared:
                 bad.append((label, way, q.shared))
     assert not bad, bad
+
+
+@pytest.mark.parametrize("orientation", ["TB", "LR"])
+def test_the_densest_drawing_puts_a_channels_one_track_on_its_arrow_row(orientation) -> None:
+    """The densest drawing (-1 lanes): a channel whose edges all fit on one track and cross
+    nothing there draws that track on the row (column) of its arrows: w1's edge runs along
+    the row just above MatMul, its arrow at its end, and the drawing is a row shorter."""
+    roomy, _ = drawn(CHAIN, (orientation, 1, 15, 0))
+    dense, q = drawn(CHAIN, (orientation, 1, 15, -1))
+    assert q.shared == 0 and q.crossings == 0
+    edge = next(e for e in dense.edges if (e.src, e.dst) == ("w1", "mm"))
+    mm = dense.boxes["mm"]
+    if orientation == "TB":
+        assert {y for _, y in edge.points} == {mm.y - 1}, edge.points
+        assert dense.height < roomy.height
+    else:
+        assert {x for x, _ in edge.points} == {mm.x - 1}, edge.points
+        assert dense.width < roomy.width
+    lines = EdgeGrid(dense)
+    x, y = edge.points[-1]
+    assert lines.row(y)[0][x] == ("▼" if orientation == "TB" else "▶")

@@ -19,7 +19,7 @@ The JSON (``--json``) is one object; its keys are stable::
        {"pane": "static",                    "static" or "eager"
         "room": [54, 28],                    the pane's inner size in cells (see below)
         "orientation": "TB",                 "LR" or "TB": how layers run
-        "box": "mini",                       the box size the pane picked: full, compact, mini
+        "box": "mini",                       the box size the pane picked: full, compact, mini, tiny
         "width": 48, "height": 28,           the drawing's size in cells
         "nodes": [{"id": "Placeholder", "label": "x 64×1000",
                    "x": 18, "y": 1, "w": 11, "h": 1}, ...],

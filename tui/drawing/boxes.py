@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
+
 BORDERS = {
     "plain": "╭╮╰╯─│",
     "dashed": "╭╮╰╯╌┆",
@@ -48,9 +50,18 @@ class BoxText:
 
 
 def _fit(text: str, width: int) -> str:
-    if len(text) <= width:
+    """``text`` in at most ``width`` terminal cells (a wide character takes two), cut with
+    ``…`` where longer."""
+    if cell_len(text) <= width:
         return text
-    return text[: max(0, width - 1)] + "…"
+    while text and cell_len(text) > width - 1:
+        text = text[:-1]
+    return text + "…" if width > 0 else ""
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` terminal cells."""
+    return text + " " * max(0, width - cell_len(text))
 
 
 def box_row(box: BoxText, dy: int, w: int, h: int) -> list[tuple[str, str]]:
@@ -70,18 +81,18 @@ def box_row(box: BoxText, dy: int, w: int, h: int) -> list[tuple[str, str]]:
         if dy == 0:
             label = " " + _fit(label, inner - 3) + " "
         else:  # a gradient figure whole, or its sign alone
-            label = " " + (label if len(label) <= inner - 3 else "∇") + " "
+            label = " " + (label if cell_len(label) <= inner - 3 else "∇") + " "
         label_key = key if dy == 0 else "grad"
         return [
             (left + hz, edge),
             (label, label_key),
-            (hz * (inner - 1 - len(label)) + right, edge),
+            (hz * (inner - 1 - cell_len(label)) + right, edge),
         ]
     if h >= 4:
         body = box.value if dy == 1 else box.time if dy == 2 else ""
     else:
         body = f"{box.value} {box.time}" if box.time else box.value
-    return [(vt, edge), (" " + _fit(body, inner - 2).ljust(inner - 2) + " ", key), (vt, edge)]
+    return [(vt, edge), (" " + _pad(_fit(body, inner - 2), inner - 2) + " ", key), (vt, edge)]
 
 
 def _mini(box: BoxText, w: int, border: str, edge: str) -> list[tuple[str, str]]:
@@ -89,8 +100,8 @@ def _mini(box: BoxText, w: int, border: str, edge: str) -> list[tuple[str, str]]
     left, right = MINI_ENDS.get(border, MINI_ENDS["plain"])
     inner = w - 2
     both = f"{box.title} {box.value}"
-    text = both if box.value and len(both) <= inner else _fit(box.title, inner)
-    runs = [(left, edge), (text.ljust(inner), edge), (right, edge)]  # one row: lit whole
-    if box.grad and len(text) + 2 <= inner:
-        runs[1:2] = [(text.ljust(inner - 1), edge), ("∇", "grad+lit" if box.lit else "grad")]
+    text = both if box.value and cell_len(both) <= inner else _fit(box.title, inner)
+    runs = [(left, edge), (_pad(text, inner), edge), (right, edge)]  # one row: lit whole
+    if box.grad and cell_len(text) + 2 <= inner:
+        runs[1:2] = [(_pad(text, inner - 1), edge), ("∇", "grad+lit" if box.lit else "grad")]
     return runs

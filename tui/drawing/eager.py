@@ -35,7 +35,7 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING
 
 from tui.drawing.derived import DerivedPlan
-from tui.drawing.fit import BOX_SIZES, FIT_ORDER, draw, fits, most_shown
+from tui.drawing.fit import BOX_SIZES, FIT_ORDER, draw, fits, most_shown, shifted, tight
 from tui.drawing.layout import AppendPlacer, Layout, Spacing
 from tui.drawing.plan import Plan
 
@@ -89,6 +89,8 @@ def first_way(pref: str, width: int, height: int, box_size: str = "auto") -> Try
     if box_size != "auto":
         return (pref, box_size, None)
     for size, lanes in FIT_ORDER[:-1]:
+        if lanes is not None and lanes < 0:
+            break  # the grid's densest is mini boxes with no lane to spare
         box_h, box_w = BOX_SIZES[size]
         sp = Spacing.for_(pref, box_h, box_w, lanes)  # type: ignore[arg-type]
         along, across = (width, height) if pref == "LR" else (height, width)
@@ -112,6 +114,9 @@ class EagerMap:
         """The map's layered plan, on keys (None: no iteration has ended yet)."""
         self.held: Layout | None = None
         """The map's drawing, on keys: where each site's box and edges go."""
+        self.shift: tuple[int, int] = (0, 0)
+        """Cells the map's drawing is moved left and up: a map that fits its pane only
+        without its margin (:func:`tui.drawing.fit.tight`); new nodes are drawn so too."""
         self.hidden: set[Key] = set()
         """Keys of leaves the last finished iteration drew inside a group (``w1.grad``, which
         only the optimizer's update reads): until their group appears they are not drawn, so
@@ -131,6 +136,7 @@ class EagerMap:
     def forget(self) -> None:
         """Drop the map (the folding changed, or a replay stepped back)."""
         self.plan, self.held = None, None
+        self.shift = (0, 0)
         self._widths.clear()
         self.hidden = set()
 
@@ -162,6 +168,7 @@ class EagerMap:
                 return
         plan = Plan(nodes)
         width, height = room
+        self.shift = (0, 0)
         drawn = []
         for k, way in enumerate(tries):
             layout = draw(plan, nodes, way, self._width)
@@ -169,6 +176,14 @@ class EagerMap:
                 self.plan, self.held, self.way = plan, layout, way
                 return
             drawn.append((k, layout))
+        for k, layout in drawn:  # none fits: the first that does without its margin
+            bare = tight(layout)
+            if fits(bare, width, height) and layout.boxes:
+                self.plan, self.held, self.way = plan, bare, tries[k]
+                key = next(iter(layout.boxes))
+                was, now = layout.boxes[key], bare.boxes[key]
+                self.shift = (was.x - now.x, was.y - now.y)
+                return
         k, layout = most_shown(drawn, tries, width, height, pref)
         self.plan, self.held, self.way = plan, layout, tries[k]
 
@@ -181,12 +196,13 @@ class EagerMap:
             return draw(self._placer.placed, nodes, self.way)
         if self._covered(nodes):
             return self._restricted(nodes)
-        return DerivedPlan(nodes, self.plan).draw(
+        drawn = DerivedPlan(nodes, self.plan).draw(
             self.way[0],  # type: ignore[arg-type]
             *BOX_SIZES[self.way[1]],
             self.way[2],
             lambda key: self._width(key, self.way[1]),
         )
+        return shifted(drawn, *self.shift) if self.shift != (0, 0) else drawn
 
     def _width(self, key: Key, size: str) -> int:
         known = self._widths.get(key)

@@ -27,30 +27,37 @@ __all__ = [
     "draw",
     "fits",
     "most_shown",
+    "shifted",
     "tight",
 ]
 
 COMPACT_W = 18
 """Box width of compact boxes."""
 MINI_W = 15
-"""Box width of mini (one-row) boxes."""
+"""Box width of mini and tiny (one-row) boxes."""
 BOX_SIZES: dict[str, tuple[int, int]] = {
     "full": (4, BOX_W),
     "compact": (3, COMPACT_W),
     "mini": (1, MINI_W),
+    "tiny": (1, MINI_W),
 }
-"""Box size name -> (rows, cells)."""
+"""Box size name -> (rows, cells). A tiny box is a mini box that says its name alone (its
+shape stays on the node card): ``[linear ∇]``."""
 FIT_ORDER: tuple[tuple[str, int | None], ...] = (
     ("full", None),
     ("compact", None),
     ("mini", None),
     ("mini", 0),
+    ("mini", -1),
+    ("tiny", -1),
     ("mini", 1),
 )
 """Box sizes (and lanes between layers) tried in turn until the drawing fits the pane: mini
 boxes with no lane to spare draw a straight edge as its arrow alone (``▼`` between two
-boxes); the last, mini boxes with one lane, is the densest picture (for the static graph: a
-dense grid placement whose edges share runs, used only where no layered drawing fits)."""
+boxes); with -1 lanes, a channel's one track also lies on its arrow row where nothing else
+is on it (``▼──┘``); tiny boxes then leave out the shapes; the last, mini boxes with one
+lane, is the densest picture (for the static graph: a dense grid placement whose edges share
+runs, used only where no layered drawing fits)."""
 
 Try = tuple[str, str, int | None]
 """(orientation, box size, lanes) of one way to draw a graph."""
@@ -107,7 +114,12 @@ def tight(layout: Layout) -> Layout:
     ys = [b.y for b in layout.boxes.values()] + [y for e in layout.edges for _, y in e.points]
     if not xs:
         return layout
-    dx, dy = min(xs), min(ys)
+    return shifted(layout, min(xs), min(ys))
+
+
+def shifted(layout: Layout, dx: int, dy: int) -> Layout:
+    """The drawing ``dx`` cells left and ``dy`` up, as wide and high as it reaches (a
+    drawing without its margin, :func:`tight`, or another drawn on the same grid)."""
     out = Layout(layout.orientation)
     out.boxes = {n: Box(b.x - dx, b.y - dy, b.w, b.h) for n, b in layout.boxes.items()}
     out.edges = [
@@ -115,7 +127,7 @@ def tight(layout: Layout) -> Layout:
     ]
     right = [b.x2 for b in out.boxes.values()] + [x + 1 for e in out.edges for x, _ in e.points]
     bottom = [b.y2 for b in out.boxes.values()] + [y + 1 for e in out.edges for _, y in e.points]
-    out.width, out.height = max(right), max(bottom)
+    out.width, out.height = max(right, default=0), max(bottom, default=0)
     return out
 
 
@@ -123,13 +135,15 @@ def most_shown(
     drawn: Sequence[tuple[int, Layout]], tries: Sequence[Try], width: int, height: int, pref: str
 ) -> tuple[int, Layout]:
     """Of drawings none of which fits, the one that shows the largest share of itself; on a
-    tie the denser boxes, then the preferred orientation. The dense grid (the last of
-    :data:`FIT_ORDER`) is never the pick where another was drawn: it is the last resort for
-    a whole picture, and one that scrolls anyway had better keep every edge apart."""
+    tie the denser boxes, then the preferred orientation. The ways past mini boxes with no
+    lane to spare (tracks on arrow rows, tiny boxes, the dense grid) are never the pick
+    where another was drawn: they are last resorts for a whole picture, and one that
+    scrolls anyway had better keep its shapes and every edge apart."""
 
     def score(k: int, layout: Layout) -> tuple[float, int, bool]:
         seen = min(1.0, width / layout.width) * min(1.0, height / layout.height)
         return round(seen, 3), FIT_ORDER.index(tries[k][1:]), tries[k][0] == pref
 
-    layered = [kl for kl in drawn if tries[kl[0]][1:] != FIT_ORDER[-1]]
-    return max(layered or drawn, key=lambda kl: score(*kl))
+    last = FIT_ORDER.index(("mini", 0))
+    plain = [kl for kl in drawn if FIT_ORDER.index(tries[kl[0]][1:]) <= last]
+    return max(plain or drawn, key=lambda kl: score(*kl))

@@ -21,10 +21,17 @@ if TYPE_CHECKING:
     from tui.drawing.layout import NodeId
     from tui.view.model import GraphModel
 
-__all__ = ["CAPS", "Label", "label_of", "width_for"]
+__all__ = ["CAPS", "ONE_ROW", "Label", "label_of", "width_for"]
 
-CAPS: dict[str, tuple[int, int]] = {"full": (18, 26), "compact": (10, 22), "mini": (5, 20)}
+CAPS: dict[str, tuple[int, int]] = {
+    "full": (18, 26),
+    "compact": (10, 22),
+    "mini": (5, 20),
+    "tiny": (4, 20),
+}
 """Box size -> (least, greatest) box width in cells."""
+ONE_ROW = frozenset({"mini", "tiny"})
+"""Box sizes one row high (a tiny box says the name alone)."""
 
 
 @dataclass(frozen=True)
@@ -49,7 +56,7 @@ class Label:
         both = f"{name} · {self.op}"
         if self.op and size == "full" and len(both) <= cap - 5:
             return both
-        return shorten(name, cap - 5 if size != "mini" else cap - 2)
+        return shorten(name, cap - 2 if size in ONE_ROW else cap - 5)
 
     def mini(self, cap: int) -> str:
         """A one-row box's text: the name and the shape where both fit."""
@@ -87,8 +94,9 @@ def label_of(graph: GraphModel, view: View, vid: NodeId) -> Label:
 def width_for(label: Label, size: str) -> int:
     """The box width ``label`` needs in a ``size`` box, within that size's caps."""
     least, cap = CAPS[size]
-    if size == "mini":  # a group's box may be a collector's tall box, its name in a border
-        need = len(label.mini(cap)) + 2 + (2 if label.grad else 0)  # room for " ∇"
+    if size in ONE_ROW:  # a group's box may be a collector's tall box, its name in a border
+        text = label.mini(cap) if size == "mini" else label.title(size, cap)
+        need = len(text) + 2 + (2 if label.grad else 0)  # room for " ∇"
         if label.group:
             need = max(need, len(label.title("compact", CAPS["compact"][1])) + 5)
     else:

@@ -74,6 +74,8 @@ def box_title(label: Label, size: str, fused_op: str = "") -> str:
     cap = CAPS[size][1]
     if size == "mini":
         return label.mini(cap)
+    if size == "tiny":
+        return label.title(size, cap)
     return fused_op or label.title(size, cap)
 
 
@@ -157,16 +159,13 @@ def fit_first(
         (index of the way in ``tries``, its drawing, whether it fits).
     """
     width, height = room
-    i, layout = start, draw(placements, nodes, tries[start], widths)
+    drawn: list[tuple[int, Layout]] = []
     for i in range(start, len(tries)):
-        layout = layout if i == start else draw(placements, nodes, tries[i], widths)
+        layout = draw(placements, nodes, tries[i], widths)
         if not width * height or fits(layout, width, height):
             return i, layout, True
-    drawn = [
-        (k, layout if k == i else draw(placements, nodes, tries[k], widths))
-        for k in range(len(tries))
-    ]
-    for k, each in drawn[start:]:  # none fits: the first that does without its margin
+        drawn.append((i, layout))
+    for k, each in drawn:  # none fits: the first that does without its margin
         bare = tight(each)
         if fits(bare, width, height):
             return k, bare, True
@@ -194,8 +193,12 @@ def static_drawing(
     pref = pref or pane_orientation(*room)
     tries = candidates("static", pref, auto_orientation, box_size)
     first: Drawing | None = None
+    seen: list[list[tuple[NodeId, list[NodeId]]]] = []
     for each, loose in _fallbacks(folding):
         view = fold_view(graph, each)
+        if not loose and view.nodes in seen:
+            continue  # folding more changed nothing here (no variable): drawn already
+        seen.append(view.nodes)
         labels = {vid: label_of(graph, view, vid) for vid, _ in view.nodes}
         placements, widths = static_placements(graph, view.nodes, labels, each)
         if loose and isinstance(placements, BuiltPlan):

@@ -71,20 +71,25 @@ class Sizes:
     """Cells out of a box before the first track."""
     min_tracks: int
     """Tracks every channel has at least."""
+    merge: bool = False
+    """A channel's one track lies on its arrow row where nothing else is on it (the densest
+    drawing: ``lanes`` -1)."""
 
     @staticmethod
     def for_(orientation: Orientation, box_h: int, box_w: int, lanes: int | None = None) -> Sizes:
         """The sizes of ``box_h`` x ``box_w`` boxes; ``lanes``: the fewest tracks a channel
-        has (None: one left to right, where arrows need room, none top to bottom)."""
+        has (None: one left to right, where arrows need room, none top to bottom; -1: none,
+        and a channel's one track on its arrow row where it can be)."""
         stub = 1 if box_h >= 3 else 0
         lr = orientation == "LR"
         if lanes is None:  # a one-row box's edge needs a cell before its arrow
             least = max(1 if lr else 0, 1 - stub)
         else:  # 0: an edge that runs straight is its arrow alone
-            least = lanes
+            least = max(0, lanes)
+        merge = lanes is not None and lanes < 0 and not stub
         if lr:
-            return Sizes("LR", box_w, box_h, 2 if box_h >= 3 else 1, stub, least)
-        return Sizes("TB", box_h, box_w, 3 if box_h >= 4 else 2, stub, least)
+            return Sizes("LR", box_w, box_h, 2 if box_h >= 3 else 1, stub, least, merge)
+        return Sizes("TB", box_h, box_w, 3 if box_h >= 4 else 2, stub, least, merge)
 
     def port(self) -> int:
         """Where edges leave a box, from its low side (the middle column; the first row)."""
@@ -305,6 +310,8 @@ def emit(
     took = []
     for k, ch in enumerate(chans):
         room = sz.stub + max(ch.tracks, sz.min_tracks)
+        if sz.merge and ch.one_row():
+            room = 0  # the densest drawing: its one track on the arrow row
         room = max(room, rooms[k] if k < len(rooms) else 0)
         took.append(room)
         starts.append(starts[-1] + ext.along[k] + room + 1)

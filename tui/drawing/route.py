@@ -76,6 +76,28 @@ class Channel:
     nets: dict[int, Net] = field(default_factory=dict)
     tracks: int = 0
 
+    def one_row(self) -> bool:
+        """Its one track may lie on the arrow row: no net ends at a collector's side, and
+        no column where another net comes down or goes on lies on a net's track, so each
+        turning edge runs along the row its arrows are on and none touches another::
+
+            [x]   [w1]          x's edge straight on, w1's along the arrow row
+             ▼ ▼────┘
+            [MatMul]
+        """
+        if self.tracks != 1 or any(n.side is not None for n in self.nets.values()):
+            return False
+        cols = sorted((c, k) for k, n in self.nets.items() for c in {n.top, *n.bottoms})
+        keys = [c for c, _ in cols]
+        for k, n in self.nets.items():
+            if n.track < 0:
+                continue
+            for c, owner in cols[bisect_left(keys, n.lo) : bisect_right(keys, n.hi)]:
+                other = self.nets[owner]
+                if owner != k and not (other.track < 0 and c in n.bottoms):
+                    return False  # (a straight edge into the same arrow merges with it)
+        return True
+
 
 def entry_ports(
     g: Ordered,

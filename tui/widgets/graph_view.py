@@ -308,7 +308,7 @@ class GraphView(ScrollView, can_focus=True):
             elif fold.kind == "variable":
                 title, value = label.title(size, cap), label.shape
             else:
-                title, value = label.title(size, cap), f"{fold.count} ops"
+                title, value = label.title(size, cap), tr("box.ops", self._lang, n=fold.count)
             return BoxText(
                 title,
                 value,
