@@ -32,6 +32,7 @@ import json
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -410,23 +411,22 @@ class TraceWriter:
     Encoding is most of a trace's cost, so events that carry a ``site`` (the eager front end's
     node events: the same op at the same call site on the same shapes, iteration after
     iteration) are written from a cached encoding of their unchanging part, with only their
-    varying fields formatted per event. The lines are the JSON objects a plain encoder writes
-    (keys in another order). Lines are written in batches, and a batch at least every
-    ``flush_s`` seconds (a thread sees to it while no event comes), so a process killed
-    mid-run leaves a trace that reads up to its last second; ``close`` writes the rest and
-    the closing line, which tells a finished recording from a cut one. Text fields a script
-    fills (an error's message, a printed line, a listing) are clipped to what the reader
-    accepts (:func:`engine.trace_schema.fit`).
+    varying fields formatted per event (:meth:`__call__` does that inline: it runs once per
+    op). The lines are the JSON objects a plain encoder writes (keys in another order). Lines
+    are queued without a lock (``deque.append`` is atomic) and written in batches, a batch at
+    least every ``flush_s`` seconds (a thread sees to it while no event comes), so a process
+    killed mid-run leaves a trace that reads up to its last second; ``close`` writes the rest
+    and the closing line, which tells a finished recording from a cut one. Text fields a
+    script fills (an error's message, a printed line, a listing) are clipped to what the
+    reader accepts (:func:`engine.trace_schema.fit`).
     """
-
-    _BATCH = 512
 
     def __init__(self, path: str | Path, *, flush_s: float = 0.5, **header: Any) -> None:
         from engine.trace_schema import fit
 
         self.path = Path(path)
         self._file = self.path.open("w", encoding="utf-8")
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # held while writing (the queue itself needs none)
         self._fit = fit
         # one encoder for every line: json.dumps(default=...) builds a new one per call
         self._encode = json.JSONEncoder(
@@ -434,11 +434,10 @@ class TraceWriter:
         ).encode
         self._created: dict[Any, str] = {}  # site -> the fixed part of its node_created
         self._finished: dict[Any, str] = {}  # site -> the fixed part of its node_finished
-        self._last_graph: Any = None
-        self._last_graph_json: str | None = None
-        self._lines: list[str] = []
-        self.count = 0
-        """Event lines written or held so far."""
+        self._graph: Any = None  # the graph named last, and its JSON
+        self._graph_json = "null"
+        self._queue: deque[str] = deque()
+        self._written = 0
         self._file.write(json.dumps(trace_header(**header)) + "\n")
         self._file.flush()
         self._closed = threading.Event()
@@ -447,34 +446,103 @@ class TraceWriter:
         )
         self._flusher.start()
 
+    @property
+    def count(self) -> int:
+        """Event lines written or queued so far."""
+        return self._written + len(self._queue)
+
     def __call__(self, event: Event) -> None:
         site = event.get("site")
-        if site is None:
-            line = self._encode(self._fit(event))
-        else:
+        line = None
+        if site is not None and event["kind"] == "node_created":  # an eager op, inline
+            fixed = self._created.get(site)
+            inputs = event["inputs"]
+            if fixed is not None and event["graph"] is self._graph and type(inputs) is list:
+                for v in inputs:  # str() and %d would take a float or a bool
+                    if type(v) is not int:
+                        break
+                else:
+                    dur = event.get("dur_ns")  # an op that ran: its one event has its time
+                    if dur is None:
+                        line = _CREATED_LINE % (
+                            event["seq"],
+                            event["t_ns"],
+                            self._graph_json,
+                            event["node"],
+                            inputs,
+                            fixed,
+                        )
+                    elif type(dur) is int:
+                        line = _RAN_LINE % (
+                            event["seq"],
+                            event["t_ns"],
+                            self._graph_json,
+                            event["node"],
+                            inputs,
+                            dur,
+                            fixed,
+                        )
+        if line is None:
+            line = self._line(event, site)
+        queue = self._queue
+        queue.append(line)
+        if len(queue) >= _BATCH:
+            self.flush(to_disk=False)
+
+    def _line(self, event: Event, site: Any) -> str:
+        """The line of any event (the first of its site, another graph's, another kind's)."""
+        if site is not None:
             try:
-                line = self._encode_site(event, site)
+                g = event["graph"]
+                if g is not self._graph:
+                    self._graph, self._graph_json = g, self._encode(g)
+                kind = event["kind"]
+                if kind == "node_created":
+                    inputs = event["inputs"]
+                    if type(inputs) is not list or any(type(v) is not int for v in inputs):
+                        raise TypeError("not a list of node ids")
+                    fixed = self._created.get(site)
+                    if fixed is None:
+                        fixed = self._created[site] = self._fixed_part(event, _CREATED_VARYING)
+                    head = (event["seq"], event["t_ns"], self._graph_json, event["node"], inputs)
+                    dur = event.get("dur_ns")
+                    if dur is None:
+                        return _CREATED_LINE % (*head, fixed)
+                    return _RAN_LINE % (*head, _int(dur), fixed)
+                if kind == "node_finished":
+                    fixed = self._finished.get(site)
+                    if fixed is None:
+                        fixed = self._finished[site] = self._fixed_part(event, _FINISHED_VARYING)
+                    return _FINISHED_LINE % (
+                        event["seq"],
+                        event["t_ns"],
+                        self._graph_json,
+                        event["node"],
+                        _int(event["dur_ns"]),
+                        fixed,
+                    )
             except (KeyError, TypeError, ValueError):  # not the shape a site's events have
-                line = self._encode(event)
-        with self._lock:
-            lines = self._lines
-            lines.append(line)
-            self.count += 1
-            if len(lines) >= self._BATCH:
-                self._write_batch()
+                pass
+        return self._encode(self._fit(event))
 
-    def _write_batch(self) -> None:
-        """Write the lines held so far (the caller holds the lock)."""
-        if self._lines and not self._file.closed:
-            self._file.write("\n".join(self._lines) + "\n")
-            self._lines.clear()
-
-    def flush(self) -> None:
-        """Write what is held and hand it to the operating system (a crash keeps it)."""
+    def flush(self, to_disk: bool = True) -> None:
+        """Write the lines queued so far; with ``to_disk``, hand them to the operating system
+        too (a crash keeps them)."""
         with self._lock:
             if not self._file.closed:
-                self._write_batch()
-                self._file.flush()
+                self._drain()
+                if to_disk:
+                    self._file.flush()
+
+    def _drain(self) -> None:
+        """Write the lines queued so far (the caller holds the lock)."""
+        queue, lines = self._queue, []
+        while queue:  # (popleft is atomic: a line queued meanwhile goes now or in a later batch)
+            lines.append(queue.popleft())
+        if lines:
+            lines.append("")
+            self._file.write("\n".join(lines))
+            self._written += len(lines) - 1
 
     def _flush_every(self, seconds: float) -> None:
         while not self._closed.wait(seconds):
@@ -483,44 +551,9 @@ class TraceWriter:
             except (OSError, ValueError):  # a full disk, a file closed under us: close says
                 return
 
-    def _encode_site(self, event: Event, site: Any) -> str:
-        kind = event["kind"]
-        if kind == "node_created":
-            fixed = self._created.get(site)
-            if fixed is None:
-                fixed = self._created[site] = self._fixed_part(event, _CREATED_VARYING)
-            dur = event.get("dur_ns")  # an op that ran: its one event carries its time
-            return '{"seq":%d,"t_ns":%d,"graph":%s,"node":%d,"inputs":%s,%s%s}' % (
-                event["seq"],
-                event["t_ns"],
-                self._graph(event["graph"]),
-                event["node"],
-                _int_list(event["inputs"]),
-                "" if dur is None else '"dur_ns":%d,' % dur,
-                fixed,
-            )
-        if kind == "node_finished":
-            fixed = self._finished.get(site)
-            if fixed is None:
-                fixed = self._finished[site] = self._fixed_part(event, _FINISHED_VARYING)
-            return '{"seq":%d,"t_ns":%d,"graph":%s,"node":%d,"dur_ns":%d,%s}' % (
-                event["seq"],
-                event["t_ns"],
-                self._graph(event["graph"]),
-                event["node"],
-                event["dur_ns"],
-                fixed,
-            )
-        return self._encode(event)
-
     def _fixed_part(self, event: Event, varying: frozenset[str]) -> str:
         """``"key":value,...`` of what the events of this site share."""
         return self._encode({k: v for k, v in event.items() if k not in varying})[1:-1]
-
-    def _graph(self, graph: Any) -> str:
-        if graph != self._last_graph or self._last_graph_json is None:
-            self._last_graph, self._last_graph_json = graph, self._encode(graph)
-        return self._last_graph_json
 
     def close(self) -> None:
         """Write the rest and the closing line; close the file (a second call does nothing)."""
@@ -528,22 +561,28 @@ class TraceWriter:
         with self._lock:
             if self._file.closed:
                 return
-            self._write_batch()
-            self._file.write(json.dumps({"kind": "end", "events": self.count}) + "\n")
+            self._drain()
+            self._file.write(json.dumps({"kind": "end", "events": self._written}) + "\n")
             self._file.close()
 
 
+_BATCH = 512
+"""Lines a trace writer queues before it writes them (or ``flush_s`` seconds, the sooner)."""
+
+
+def _int(value: Any) -> int:
+    """``value`` where it is an int (``%d`` would take a float or a bool)."""
+    if type(value) is not int:
+        raise TypeError("not an int")
+    return value
+
+
+_CREATED_LINE = '{"seq":%d,"t_ns":%d,"graph":%s,"node":%d,"inputs":%s,%s}'
+_RAN_LINE = '{"seq":%d,"t_ns":%d,"graph":%s,"node":%d,"inputs":%s,"dur_ns":%d,%s}'
+_FINISHED_LINE = '{"seq":%d,"t_ns":%d,"graph":%s,"node":%d,"dur_ns":%d,%s}'
 _CREATED_VARYING = frozenset(("seq", "t_ns", "graph", "node", "inputs", "dur_ns"))
 _FINISHED_VARYING = frozenset(("seq", "t_ns", "graph", "node", "dur_ns"))
 """What changes between two node events of one ``site``; the rest of such an event is fixed."""
-
-
-def _int_list(values: list[int]) -> str:
-    """A list of node ids as JSON (``str`` of a list of ints is JSON; anything else is not)."""
-    for v in values:
-        if type(v) is not int:
-            raise TypeError("not a list of ints")
-    return str(values)
 
 
 @contextmanager

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -548,3 +549,58 @@ def test_the_reader_makes_every_string_safe(tmp_path):
     assert event["type"] == safe_text(HOSTILE)
     assert event["message"] == "line one\n" + safe_text(HOSTILE)  # text keeps its lines
     assert event["traceback"].startswith("Traceback\n\t")
+
+
+def test_events_sent_from_several_threads_are_all_written_and_counted(tmp_path):
+    path = tmp_path / "threads.jsonl"
+    writer = TraceWriter(path, flush_s=0.001)  # the flusher writes while the threads send
+
+    def send(k: int) -> None:
+        for i in range(3000):
+            writer({"seq": i, "t_ns": i, "kind": "metric", "name": f"t{k}", "value": float(i)})
+
+    threads = [threading.Thread(target=send, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    writer.close()
+    assert json.loads(path.read_text().splitlines()[-1]) == {"kind": "end", "events": 12000}
+    with TraceReader(path) as reader:
+        events = list(reader)
+    assert reader.complete
+    for k in range(4):  # every event of each thread, in the order it sent them
+        assert [e["value"] for e in events if e["name"] == f"t{k}"] == [
+            float(i) for i in range(3000)
+        ]
+
+
+def test_site_events_the_cached_encoding_cannot_take_are_written_whole(tmp_path):
+    node = {
+        "seq": 1,
+        "t_ns": 9,
+        "kind": "node_created",
+        "graph": "eager:0",
+        "node": 2,
+        "name": "mm",
+        "op": "MatMul",
+        "inputs": [0, 1],
+        "dur_ns": 5,
+        "site": 7,
+    }
+    events = [
+        node,
+        {**node, "seq": 2, "node": 3},  # the cached encoding
+        {**node, "seq": 3, "inputs": [True, 1]},  # %d and str() would write 1 and True
+        {**node, "seq": 4, "inputs": [0, 1.5]},
+        {**node, "seq": 5, "dur_ns": 2.5},
+        {**node, "seq": 6, "graph": "eager:1"},  # another graph
+        {**node, "seq": 7, "inputs": (0, 1)},  # not a list
+    ]
+    path = tmp_path / "odd.jsonl"
+    writer = TraceWriter(path)
+    for e in events:
+        writer(dict(e))
+    writer.close()
+    lines = path.read_text().splitlines()[1:-1]
+    assert [json.loads(line) for line in lines] == json.loads(json.dumps(events))
