@@ -55,10 +55,11 @@ class Methods(Reductions):
                 f"mm(): argument 'mat2' (position 1) must be Tensor, not {type(o).__name__}"
             )
         b = o.array
+        sa, sb = a.shape, b.shape  # (an array's attributes are slow to read: each once)
         if (
-            a.ndim != 2
-            or b.ndim != 2
-            or a.shape[1] != b.shape[0]
+            len(sa) != 2
+            or len(sb) != 2
+            or sa[1] != sb[0]
             or a.dtype != b.dtype
             or o._dev is not self._dev
         ):

@@ -46,6 +46,7 @@ __all__ = [  # the moved helpers stay importable from here
 ]
 
 _SCALARS = (int, float, bool, np.number, np.bool_)
+_ndarray = np.ndarray
 _DIV = ops.OPS["RealDiv"]
 Operand = Union["Tensor", float, np.number, np.bool_, np.ndarray]
 """What arithmetic takes besides a tensor's own: a tensor, a Python or numpy scalar, an array."""
@@ -102,8 +103,8 @@ def apply(
         out = tracing.traced(op, name or op.eager_name, parents, args, attrs, dev)
     else:
         out = op.kernel(dev.xp, *args, **attrs)
-    if isinstance(out, np.generic):  # numpy answers 0-d operands with a scalar: keep an array
-        out = np.asarray(out)
+    if type(out) is not _ndarray and isinstance(out, np.generic):
+        out = np.asarray(out)  # numpy answers 0-d operands with a scalar: keep an array
     t = object.__new__(Tensor)  # _new(out, dev), inline: every op makes one
     t.array = out
     t._dev = dev
