@@ -1,6 +1,6 @@
 """How readable the graph layout is, over every scene's graphs, beside Graphviz ``dot``.
 
-    python benchmarks/layout_quality.py [--scene NAME ...] [--way TB,full] [--repeat 5]
+    python benchmarks/layout_quality.py [--scene NAME ...] [--way TB,full[,LANES]] [--repeat 5]
                                         [--random 1000] [--no-dot]
 
 Each scene runs headless (small sizes, two iterations) with one subscriber keeping its events;
@@ -224,13 +224,18 @@ def timed(nodes: Nodes, way: tuple[str, str, int | None], repeat: int) -> tuple[
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--scene", action="append", help="only these scenes (default: all)")
-    ap.add_argument("--way", default="TB,full", help="orientation,box size (default TB,full)")
+    ap.add_argument(
+        "--way",
+        default="TB,full",
+        help="orientation,box size[,lanes] (default TB,full; lanes 0: none to spare, -1: a "
+        "channel's one track on its arrow row; box sizes full, compact, mini, tiny)",
+    )
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--random", type=int, default=1000, help="nodes of a random DAG (0: none)")
     ap.add_argument("--no-dot", action="store_true")
     args = ap.parse_args(argv)
-    orientation, size = args.way.split(",")
-    way = (orientation, size, None)
+    orientation, size, *lanes = args.way.split(",")
+    way = (orientation, size, int(lanes[0]) if lanes else None)
     dot = None if args.no_dot else shutil.which("dot")
 
     graphs: list[tuple[str, Nodes]] = []

@@ -394,10 +394,11 @@ def test_two_edges_that_trade_places_are_found_and_a_dummy_steps_aside() -> None
         return at, at
 
     assert swapped(g, pos, entries(pos), 0) == [((0, 3), (1, 2))]  # type: ignore[arg-type]
-    moved = unswap(g, pos, entries, extent)  # type: ignore[arg-type]
+    moved, entry = unswap(g, pos, entries, extent)  # type: ignore[arg-type]
+    assert entry == entries(moved)
     assert moved[3] == 5 and moved[4] == 7 and moved[:3] == pos[:3]
     assert not swapped(g, moved, entries(moved), 0)  # type: ignore[arg-type]
-    boxed = unswap(  # a box beyond the dummy, with no room to push: nothing moves
+    boxed, _ = unswap(  # a box beyond the dummy, with no room to push: nothing moves
         SimpleNamespace(layers=g.layers, down=g.down, dummy=[False] * 3 + [True, False]),
         [2, 4, 2, 4, 6],
         entries,

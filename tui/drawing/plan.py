@@ -289,8 +289,7 @@ def emit(
             return at, at
         return at - ext.port[v], at - ext.port[v] + ext.across[v] - 1
 
-    pos = unswap(g, pos, entries, extent)
-    entry = entries(pos)
+    pos, entry = unswap(g, pos, entries, extent)
     box = g.box
     last_real = {}  # layer -> the last node before a collector's box
     for i, lay in enumerate(g.layers):

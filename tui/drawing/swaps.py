@@ -57,9 +57,12 @@ def swapped(
     return out
 
 
-def unswap(g: Ordered, pos: list[int], entries: Entries, extent: Extent) -> list[int]:
+def unswap(
+    g: Ordered, pos: list[int], entries: Entries, extent: Extent
+) -> tuple[list[int], dict[tuple[int, int], int]]:
     """Positions where no two edges of a channel trade places, as far as moving a dummy one
-    cell aside (within the room its layer leaves it) takes them; ``pos`` itself where none do.
+    cell aside (within the room its layer leaves it) takes them (``pos`` itself where none
+    do), and every edge's entry column at them.
 
     Args:
         g: the ordered graph.
@@ -90,7 +93,7 @@ def unswap(g: Ordered, pos: list[int], entries: Entries, extent: Extent) -> list
             if not moved:
                 break
             found = swapped(g, pos, entry, upper)
-    return pos
+    return pos, entry
 
 
 def _step_aside(
