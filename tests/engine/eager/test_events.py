@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 import engine.eager as torch
 from engine.events import KINDS, recording
 
@@ -163,6 +165,55 @@ def test_each_layer_a_module_call_runs_keeps_its_site_from_iteration_to_iteratio
     assert len(others) == 2 and all(other == first for other in others)
     assert [op for _, op, _ in first].count("MatMul") == 2
     assert len({site for site, _, _ in first}) == len(first)  # one site per op, not shared
+
+
+def test_an_op_on_a_device_that_times_later_sends_created_then_finished():
+    # a GPU reports a kernel's time at the iteration's sync point: its node is made before the
+    # kernel and finished when the time is known (a fake device on numpy keeps the durations
+    # until flush, as the GPU device does)
+    from engine import devices
+    from engine.eager.tensor import _new
+
+    class LateDevice(devices.Device):
+        name = "gpu"
+
+        def __init__(self) -> None:
+            self.pending: list[tuple[object, int]] = []
+
+        def measure(self, kernel, args, attrs, done):
+            out = kernel(self.xp, *args, **attrs)
+            self.pending.append((done, 1234))
+            return out
+
+        def flush(self) -> None:
+            pending, self.pending = self.pending, []
+            for done, dur in pending:
+                done(dur)
+
+    dev = LateDevice()
+    a = _new(np.ones((2, 3), np.float32), dev)
+    b = _new(np.ones((3, 4), np.float32), dev)
+    with recording() as events:
+        torch.new_iteration()
+        for _t in range(2):
+            c = a.mm(b)
+            c.sum()
+        torch.new_iteration()
+    mms = [e for e in events if e.get("op") == "MatMul" or e["kind"] == "node_finished"]
+    created = [e for e in mms if e["kind"] == "node_created"]
+    finished = [e for e in mms if e["kind"] == "node_finished"]
+    assert len(created) == 2 and all("dur_ns" not in e for e in created)
+    assert all(e["device"] == "gpu" and e["shape"] == [2, 4] for e in created)
+    node_of = {(e["graph"], e["node"]): e for e in events if e["kind"] == "node_created"}
+    assert len(finished) == 4  # the mm and the sum of each iteration
+    assert all(e["dur_ns"] == 1234 and (e["graph"], e["node"]) in node_of for e in finished)
+    for e in finished:  # each finished after it was made, before its iteration closed
+        closed = next(
+            f["seq"]
+            for f in events
+            if f["kind"] == "iteration_finished" and f"eager:{f['iteration']}" == e["graph"]
+        )
+        assert node_of[(e["graph"], e["node"])]["seq"] < e["seq"] < closed
 
 
 def test_send_stamps_seq_and_time_into_a_prebuilt_event():
