@@ -77,3 +77,24 @@ async def test_a_screen_over_the_panes_holds_their_redraws_until_it_closes() -> 
         assert app.static_graph.graph is None  # folded, not drawn under the help
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.static_graph.graph is not None)
+
+
+async def test_the_frame_after_a_screen_closes_leaves_the_panes_to_the_next() -> None:
+    """The key that closed the help shows first: the panes' pending redraw waits a frame."""
+    app = build_app(iterations=3, deterministic=False, autodrain=False, autostart=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        app.start_run()
+
+        def folded() -> bool:
+            app.drain()  # (no timer here: the test is the frame)
+            return app.state.finished
+
+        await wait_until(pilot, folded, timeout=30)
+        assert app.static_graph.graph is None  # folded, not drawn under the help
+        await pilot.press("escape")
+        app.drain()
+        assert app.static_graph.graph is None  # this frame: the closed help's screen
+        app.drain()
+        assert app.static_graph.graph is not None

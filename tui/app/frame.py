@@ -88,6 +88,8 @@ class Frame:
         self._output_shown = 0
         self._all_panels = False
         """This redraw draws every panel (a full-speed redraw), not the next in turn."""
+        self._covered = False
+        """A screen (help, bench, a traceback) was over the panes at the last frame."""
 
     def drain(self) -> None:
         """Fold what is due into the view state and redraw what changed (once a frame; at full
@@ -96,8 +98,10 @@ class Frame:
         if marker is not None:
             label, title = marker.label(self.lang), tr("note.marker", self.lang)
             self.app.notify(label, title=title, timeout=3, markup=False)  # the trace's words
-        if len(self.app.screen_stack) > 1 and not self.exact:
-            return  # help, bench, a traceback covers the panes: drawn when it closes
+        covered = len(self.app.screen_stack) > 1 and not self.exact
+        uncovered, self._covered = self._covered and not covered, covered
+        if covered or uncovered:  # help, bench, a traceback covers the panes: drawn once it
+            return  # closed, a frame after the screen shows (the key that closed it shows first)
         if self._rushing():
             now = time.monotonic()
             every = 1 / (STATUS_HZ if self.choices.race else FULL_SPEED_HZ)
