@@ -14,9 +14,11 @@ Built once per plan, in two steps around the buffer assignment (:func:`build` be
 3. **phases** cut from that simulation: a phase is either *solo* (one lane, run by the
    calling thread with every BLAS thread) or *parallel* (independent lanes, one per worker,
    BLAS threads shared out, joined at its end). No node depends on another lane of its own
-   phase, so a lane runs without waiting on anything. A parallel phase the estimate says
-   does not pay for its fork and join becomes solo; a plan left with no parallel phase has no
-   schedule and runs as it always did.
+   phase, so a lane runs without waiting on anything. The end of the longest lane that
+   would run alone (the other lanes done) is cut off into the solo phase after the join,
+   where it has every BLAS thread instead of one beside an idle core. A parallel phase the
+   estimate says does not pay for its fork and join becomes solo; a plan left with no
+   parallel phase has no schedule and runs as it always did.
 
 Buffers are then assigned knowing the phases: a buffer passes to a node only when every
 node that wrote or read it surely finished (:meth:`Schedule.before`: an earlier phase, or
@@ -40,12 +42,19 @@ from .kernels import spec
 if TYPE_CHECKING:
     from .execute import Node, Plan, Step
 
-SYNC_NS = 40_000
-"""What one fork and join cost, estimated: waking a worker, taking the GIL back."""
+SYNC_NS = 200_000
+"""What one fork and join cost, estimated: waking a worker, taking the GIL back, and what the
+lanes lose to each other (the caches the values were made in). Measured on a 2-vCPU VM: a
+no-op fork and join takes ~15-20 us, but the seed step at (64, 1000, 100) on one BLAS thread,
+whose two lanes the estimate gave 190 us of gain at 40 us, gained 19 us: ~200 us all told."""
 DISPATCH_NS = 4_000
 """The fixed cost of one kernel call, estimated."""
 BLAS_FLOPS_PER_NS = 280 / 4
 """FLOPs per nanosecond of one BLAS thread on 4-byte floats (halved for 8-byte ones)."""
+BLAS_SYNC_NS = 50_000
+"""What a product on several BLAS threads pays for them on each call (OpenBLAS hands the
+work out and waits for its threads): measured on 2 cores, 64x1000 @ 1000x100 takes ~180 us
+on one thread and ~145 us on two, 2048^3 scales ~1.9x."""
 BYTES_PER_NS = 8.0
 """Memory traffic of an elementwise kernel, bytes per nanosecond."""
 MIN_GAIN = 0.05
@@ -170,19 +179,27 @@ def build(
     phases = _cut(preds, lane, start)
     per_lane = [max(1, blas // max(1, len(p))) for p in phases]
     kept: list[list[list[int]]] = []
+
+    def solo(nodes: list[int]) -> None:
+        if not nodes:
+            return
+        if kept and len(kept[-1]) == 1:  # plan order stays a topological order
+            kept[-1][0] = sorted(kept[-1][0] + nodes)
+        else:
+            kept.append([sorted(nodes)])
+
     for p, threads in zip(phases, per_lane, strict=True):
         if len(p) > 1:
+            p, tail = _trim(p, [_cost(n, shapes, threads) for n in running])
             lanes_ns = [sum(_cost(running[i], shapes, threads) for i in ln) for ln in p]
             solo_ns = sum(costb[i] for ln in p for i in ln)
             if mode == "always" or max(lanes_ns) + SYNC_NS <= solo_ns * (1 - MIN_GAIN):
                 p.sort(key=lambda ln: -sum(cost1[i] for i in ln))  # the longest lane: lane 0
                 kept.append(p)
+                solo(tail)
                 continue
-        nodes = sorted(i for ln in p for i in ln)
-        if kept and len(kept[-1]) == 1:
-            kept[-1][0].extend(nodes)
-        else:
-            kept.append([nodes])
+            p[0].extend(tail)
+        solo([i for ln in p for i in ln])
     if all(len(p) == 1 for p in kept):
         if mode == "always":
             return None, "no kernels that could run at once"
@@ -289,8 +306,24 @@ def _cost(node: Node, shapes: dict[int, tuple[int, ...]], threads: int) -> float
             flops = 0
         if flops and "MatMul" in op.type:
             rate = BLAS_FLOPS_PER_NS * 4 / item * (0.85 * threads + 0.15)
-            ns += flops / rate
+            ns += flops / rate + (BLAS_SYNC_NS if threads > 1 else 0)
     return ns
+
+
+def _trim(lanes: list[list[int]], cost: list[float]) -> tuple[list[list[int]], list[int]]:
+    """A parallel phase less the end of its longest lane that would run alone (the other
+    lanes done): that end runs after the join, solo, with every BLAS thread, instead of on
+    one thread beside an idle core. A node goes when more than half of it would run alone;
+    the lane keeps its first node. Returns (lanes, the nodes taken out)."""
+    ends = [sum(cost[i] for i in ln) for ln in lanes]
+    longest = max(range(len(lanes)), key=lambda k: ends[k])
+    others = max(e for k, e in enumerate(ends) if k != longest)
+    lane, t = lanes[longest], 0.0
+    for pos, i in enumerate(lane):
+        if pos and t + cost[i] / 2 > others:
+            return [ln if k != longest else lane[:pos] for k, ln in enumerate(lanes)], lane[pos:]
+        t += cost[i]
+    return lanes, []
 
 
 def _numel(shape: tuple[int, ...]) -> int:

@@ -254,6 +254,52 @@ def _before(a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:
     return a[0] < b[0] or (a[0] == b[0] and a[1] == b[1] and a[2] < b[2])
 
 
+def test_the_end_of_a_long_lane_runs_after_the_join():
+    """A lane's nodes that would run alone once the other lanes are done leave the phase:
+    after the join they run solo, on every BLAS thread, not on one beside an idle core."""
+    cost = [100.0, 10.0, 100.0, 100.0, 5.0]  # lane 0: 0, 1, 2; lane 1: 3, 4
+    lanes, tail = schedule._trim([[0, 1, 2], [3, 4]], cost)
+    assert (lanes, tail) == ([[0, 1], [3, 4]], [2])
+    lanes, tail = schedule._trim([[0, 1], [3, 4]], cost)  # half of 1 overlaps 4
+    assert (lanes, tail) == ([[0, 1], [3, 4]], [])
+    lanes, tail = schedule._trim([[0, 1], [3]], cost)  # 1 would start as 3 ends
+    assert (lanes, tail) == ([[0], [3]], [1])
+    lanes, tail = schedule._trim([[3], [0, 2]], [100.0, 0, 100.0, 1.0])  # keeps its first
+    assert (lanes, tail) == ([[3], [0]], [2])
+
+
+def test_the_seed_steps_last_product_runs_solo():
+    """The seed step (T1): g @ w2.T and h.T @ g run at once, x.T @ g_a (which needs the
+    first) after the join; the values are those of the plan in order."""
+    rng = np.random.default_rng(0)
+    vals = [rng.standard_normal(s).astype(np.float32) for s in ((64, 100), (64, 10))]
+    vals += [rng.standard_normal(s).astype(np.float32) * 0.1 for s in ((100, 20), (20, 10))]
+    g = tf.Graph()
+    with g.as_default():
+        x, y, w1, w2 = (tf.placeholder(tf.float32, shape=v.shape) for v in vals)
+        h = tf.maximum(tf.matmul(x, w1), 0)
+        diff = tf.matmul(h, w2) - y
+        loss = tf.reduce_mean(tf.reduce_sum(diff**2, axis=1))
+        fetches = [loss, *tf.gradients(loss, [w1, w2])]
+    serial, par = sessions(g)
+    feed = dict(zip((x, y, w1, w2), vals, strict=True))
+    with schedule.policy("always"):
+        want, got = serial.run(fetches, feed), par.run(fetches, feed)
+    for i, (a, b) in enumerate(zip(want, got, strict=True)):
+        same(a, b, f"fetch {i}")
+    phases = schedule.describe(plans(par)[0].schedule)  # type: ignore[attr-defined]
+    lanes = [p["lanes"] for p in phases]
+    together = [
+        sorted(n for ln in p for n in ln if "MatMul" in n.split("/")[-1])
+        for p in lanes
+        if len(p) > 1
+    ]
+    assert [p for p in together if len(p) > 1] == [
+        ["gradients/MatMul_1_grad/MatMul", "gradients/MatMul_1_grad/MatMul_1"]
+    ], lanes
+    assert len(lanes[-1]) == 1 and lanes[-1][0][-1].endswith("MatMul_grad/MatMul"), lanes
+
+
 def test_variables_are_read_and_updated_in_plan_order():
     v = tf.Variable(np.ones((4, 4), np.float32))
     x = tf.placeholder(tf.float32, shape=(4, 4))
