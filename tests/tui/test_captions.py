@@ -63,3 +63,30 @@ def test_the_status_counts_the_session_run_under_way_and_every_skimmed_one() -> 
     assert "static runs 2" in status_text(state, runner, "cpu"), "the run under way counts"
     graph.runs, state.iteration["static"] = 3, 480  # full speed: skimmed runs send no start
     assert "static runs 480" in status_text(state, runner, "cpu"), "every finished run counts"
+
+
+def test_static_title_counts_the_runs_skimmed_after_the_one_drawn() -> None:
+    import numpy as np
+
+    import engine.static as tf
+    from engine.events import recording
+    from tui.view.captions import pane_subtitle
+    from tui.view.state import ViewState
+
+    x = tf.placeholder(tf.float32, shape=(4, 3))
+    y = tf.reduce_sum(tf.matmul(x, tf.ones((3, 2))) ** 2)
+    feed = {x: np.ones((4, 3), np.float32)}
+    with tf.Session() as sess:
+        with recording() as drawn:  # run #1 node by node, as full speed draws its first
+            sess.run(y, feed)
+        with recording(detail="totals") as skimmed:  # runs #2 and #3: their totals only
+            sess.run(y, feed)
+            sess.run(y, feed)
+    state = ViewState()
+    for ev in drawn:
+        state.apply(ev)
+    assert pane_subtitle(state, "static").startswith("Session.run #1 · ")
+    for ev in skimmed:
+        state.apply(ev)
+    assert pane_subtitle(state, "static").startswith("Session.run #1 (of 3) · ")
+    assert pane_subtitle(state, "static", lang="ko").startswith("Session.run #1 (전체 3) · ")

@@ -107,8 +107,11 @@ def pane_subtitle(
     if mode == "static":
         if graph.plan is None:
             return tr("sub.defined", lang, n=len(graph.nodes))
-        # the engine's number of the run drawn (at full speed most runs are skimmed, not drawn)
-        counts = {"run": graph.run, "k": len(graph.plan), "n": len(graph.nodes)}
+        # the engine's number of the run drawn; at full speed most runs are skimmed, not drawn,
+        # and the title says how many there were: "Session.run #1 (of 50)"
+        total = state.iteration["static"]
+        run = tr("sub.run_of", lang, run=graph.run, total=total) if total > graph.run else graph.run
+        counts = {"run": run, "k": len(graph.plan), "n": len(graph.nodes)}
         text = tr("sub.run", lang, **counts)
         if width and cell_len(text) > width:
             text = tr("sub.run.short", lang, **counts)
