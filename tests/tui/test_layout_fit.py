@@ -69,11 +69,10 @@ OVER_AT_80X24 = {
     "tf-variables": "static: 11 layers; densest 61x25 (TB tiny, tracks on arrow rows, no margin)",
     "tf-group": "static: 11 layers; densest 64x27 in 78x18",
     "tf-optimizer": "static: 10 layers; densest 45x23 in 78x18",
-    "tf-losses": "static: 7 layers, the collector's entries take 3 more rows; densest 45x20",
+    "tf-losses": "static: 7 layers beside the gradients box, the update below; densest 45x19",
     "serialization": "static: 10 layers; densest 60x23 in 78x17",
     "torch-tensors": "eager: 12 layers, no Module or no_grad to fold; densest 92x19 (LR tiny)",
     "torch-mix": "eager: densest 116x23; a Module's ops are not scoped, so they do not fold",
-    "data-loading": "eager: densest 61x18 in 78x17 (a 3-row caption); Module ops not scoped",
     "loops": "eager: one iteration, on the first iteration's grid (157x8 LR); no map is made",
 }
 """Scenes with a graph still larger than its pane at 80x24 (one pane at a time)."""

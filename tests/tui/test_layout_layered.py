@@ -369,6 +369,62 @@ def test_tracks_in_a_cycle_of_wishes_never_make_two_nets_share_cells() -> None:
                 assert _cost(a, b) < HARD, f"{a} above {b} share cells"
 
 
+def test_a_net_takes_a_free_track_above_one_it_may_lie_either_side_of() -> None:
+    """The channel under data-loading's parameters (a one-row box's first track is kept off
+    where another box's edge leaves: ``low``): 0.bias's net is low and takes the second
+    track; 2.weight's, which crosses it once whichever lies above and merges with it where
+    both tracks end (into the SGD box), takes the first one left free, not a third."""
+    from tui.drawing.route import Net, _assign_tracks
+
+    bias, weight, other = Net(31, [21, 47]), Net(44, [32, 47]), Net(58, [55, 58])
+    assert _assign_tracks([bias, weight, other], {id(bias)}) == 2
+    assert (weight.track, bias.track, other.track) == (0, 1, 0)
+
+
+def test_a_net_stays_below_one_whose_track_goes_on_past_their_merge() -> None:
+    """Two nets into one target at 43 cost one crossing whichever lies above, but with the
+    net from 81 above, the one from 58 would run on past 43 under it: a ``┼`` where they
+    merge. That one stays below (as in the conditional scene's unfolded graph)."""
+    from tui.drawing.route import Net, _assign_tracks
+
+    a, b, c = Net(12, [12, 26]), Net(58, [20, 43, 72]), Net(81, [43, 81])
+    _assign_tracks([a, b, c])
+    assert b.track < c.track
+
+
+def test_a_long_edge_below_another_boxs_port_moves_one_cell_aside() -> None:
+    """a (port 2) turns into c; b's long edge has its dummy d right below a's port, so a's
+    edge and d's would need column 2 of the channel one after the other. d moves one cell
+    aside, with the dummy below it, where its neighbours leave room."""
+    from types import SimpleNamespace
+
+    from tui.drawing.coords import _clear_columns
+
+    # layer 0: a (0) at 2, b (1) at 6; layer 1: d (2, dummy) at 2, c (3) at 8;
+    # layer 2: d2 (4, dummy) at 2; layer 3: e (5) at 4
+    def graph(c_at: int):  # type: ignore[no-untyped-def]
+        g = SimpleNamespace(
+            layers=[[0, 1], [2, 3], [4], [5]],
+            up=[[], [], [1], [0], [2], [4]],
+            down=[[3], [2], [4], [], [5], []],
+            dummy=[False, False, True, False, True, False],
+        )
+        return g, [2, 6, 2, c_at, 2, 4]
+
+    def size(v: int) -> tuple[int, int]:
+        return (1, 0) if v in (2, 4) else (3, 1)
+
+    def gap(a: int, b: int) -> int:
+        return 1 if 2 in (a, b) or 4 in (a, b) else 2
+
+    g, pos = graph(8)
+    _clear_columns(g, pos, size, gap)  # type: ignore[arg-type]
+    assert pos == [2, 6, 3, 8, 3, 4]  # one cell right, the dummy below it too
+    g, pos = graph(4)  # c too close on the right: one cell left
+    _clear_columns(g, pos, size, gap)  # type: ignore[arg-type]
+    assert pos == [2, 6, 1, 4, 1, 4]
+
+
 def test_two_edges_that_trade_places_are_found_and_a_dummy_steps_aside() -> None:
     """Between two layers, p's edge goes on where r's leaves and r's where p's leaves: they
     would run along each other whatever their tracks. The dummy of the long edge moves one

@@ -82,6 +82,7 @@ def assign(g: Ordered, size: Size, gap: Gap, chains: Collection[tuple[int, int]]
     x = {r: (left[r] + right[r] + shift) // 2 for r in blocks}
     _balance(g, blocks, root, x, sep, pred, succ)
     pos = [x[root[v]] for v in range(len(root))]
+    _clear_columns(g, pos, size, gap)
     low = min((pos[v] - size(v)[1] for v in range(len(pos))), default=0)
     return [p - low for p in pos]
 
@@ -139,6 +140,72 @@ def _align(g: Ordered, chains: Collection[tuple[int, int]]) -> list[int]:
             if v in align_up:
                 root[v] = root[align_up[v]]
     return root
+
+
+def _clear_columns(g: Ordered, pos: list[int], size: Size, gap: Gap) -> None:
+    """Move a long edge one cell aside where it would go on right below another vertex of
+    the layer above whose edges come down there (its port). In the channel between them the
+    two would need that column one after the other: the other vertex's edges on a track
+    above the long edge's turn, so the channel takes a track more than it needs (with
+    one-row boxes, whose first track is kept off where another box's edge leaves, a third:
+    data-loading's parameters at 80x24). One cell aside, the two only cross.
+
+    The long edge's dummies that run straight above and below it move together (it stays
+    straight), where their neighbours in every layer leave room and no other edge comes down
+    or goes on in the new column."""
+    dummy = g.dummy
+    where: list[tuple[int, int]] = [(0, 0)] * len(pos)  # vertex -> (layer, index in it)
+    for li, lay in enumerate(g.layers):
+        for k, v in enumerate(lay):
+            where[v] = (li, k)
+
+    def clash(v: int, col: int) -> bool:
+        """Another vertex's edges come down at ``col`` from the layer above, or another
+        vertex's go on there into the layer below."""
+        li = where[v][0]
+        above = g.layers[li - 1] if li else []
+        below = g.layers[li + 1] if li + 1 < len(g.layers) else []
+        if any(pos[u] == col and g.down[u] and u not in g.up[v] for u in above if not dummy[u]):
+            return True
+        return any(pos[w] == col and g.up[w] and w not in g.down[v] for w in below)
+
+    def room(v: int, col: int) -> bool:
+        li, k = where[v]
+        lay = g.layers[li]
+        w, p = size(v)
+        if k > 0:
+            a = lay[k - 1]
+            wa, pa = size(a)
+            if col - pos[a] < wa - pa + gap(a, v) + p:
+                return False
+        if k + 1 < len(lay):
+            b = lay[k + 1]
+            _, pb = size(b)
+            if pos[b] - col < w - p + gap(v, b) + pb:
+                return False
+        return True
+
+    def straight(v: int, near: list[int]) -> int | None:
+        """The one dummy above or below ``v`` in its column (None: none)."""
+        if len(near) == 1 and dummy[near[0]] and pos[near[0]] == pos[v]:
+            return near[0]
+        return None
+
+    for lay in g.layers[1:]:
+        for d in lay:
+            if not dummy[d] or not clash(d, pos[d]):
+                continue
+            run = [d]  # the long edge's dummies straight above and below it: one column
+            while (up := straight(run[0], g.up[run[0]])) is not None:
+                run.insert(0, up)
+            while (down := straight(run[-1], g.down[run[-1]])) is not None:
+                run.append(down)
+            for step in (1, -1):
+                col = pos[d] + step
+                if all(room(v, col) and not clash(v, col) for v in run):
+                    for v in run:
+                        pos[v] = col
+                    break
 
 
 def _medians(seq: list[int]) -> tuple[int, ...]:

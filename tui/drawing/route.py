@@ -236,6 +236,13 @@ def _cost(a: Net, b: Net) -> int:
     return cost
 
 
+def _either(a: Net, b: Net) -> bool:
+    """Where two nets go on at one column (into one target), that column ends both tracks:
+    either may then lie above the other and they merge there cleanly (``─┤``), where a track
+    going on past it would draw a ``┼`` the cost does not count."""
+    return all(c in (a.lo, a.hi) and c in (b.lo, b.hi) for c in set(a.bottoms) & set(b.bottoms))
+
+
 def _assign_tracks(nets: list[Net], low: set[int] = frozenset()) -> int:  # type: ignore[assignment]
     """Put every jogging net on a track; returns how many tracks the channel needs.
 
@@ -284,8 +291,13 @@ def _assign_tracks(nets: list[Net], low: set[int] = frozenset()) -> int:  # type
         placed[i] = True
         for j in after[i]:
             need[j] -= 1
-        t = 1 + max((track[j] for j in touch[i] if placed[j] and j != i), default=-1)
+        done = [j for j in touch[i] if placed[j] and j != i]
+        tie = [j for j in done if cost[(i, j)] == cost[(j, i)] and _either(nets[i], nets[j])]
+        t = 1 + max((track[j] for j in done if j not in tie), default=-1)
         t = max(t, 1 if id(nets[i]) in low else 0)
+        taken = {track[j] for j in tie}
+        while t in taken:  # the first free track: above such a net where one is left there
+            t += 1
         track[i] = t
         nets[i].track = t
         count = max(count, t + 1)
