@@ -66,11 +66,10 @@ def test_a_tensorflow_scene_fits_at_160x48(scene: str) -> None:
 
 
 OVER_AT_80X24 = {
-    "tf-variables": "static: 11 layers; densest 61x25 (TB tiny, tracks on arrow rows, no margin)",
-    "tf-group": "static: 11 layers; densest 64x27 in 78x18",
-    "tf-optimizer": "static: 10 layers; densest 45x23 in 78x18",
-    "tf-losses": "static: 7 layers beside the gradients box, the update below; densest 45x19",
-    "serialization": "static: 10 layers; densest 60x23 in 78x17",
+    "tf-variables": "static: 11 layers; densest 61x24 (TB tiny, tracks on arrow rows, no margin)",
+    "tf-group": "static: 11 layers; densest 64x26 in 78x18",
+    "tf-optimizer": "static: 10 layers; densest 45x22 in 78x18",
+    "serialization": "static: 10 layers; densest 60x22 in 78x17",
     "torch-tensors": "eager: 12 layers, no Module or no_grad to fold; densest 92x19 (LR tiny)",
     "torch-mix": "eager: densest 116x23; a Module's ops are not scoped, so they do not fold",
     "loops": "eager: one iteration, on the first iteration's grid (157x8 LR); no map is made",

@@ -159,6 +159,22 @@ def test_a_collector_is_a_tall_box_beside_its_inputs_each_entering_its_side(way)
         assert (box.y <= src.y < box.y2) if tb else (box.x <= src.x < box.x2)
 
 
+@pytest.mark.parametrize("way", WAYS)
+def test_a_collector_read_further_down_ends_right_under_its_last_input(way) -> None:
+    """An update reads the collector (GradientDescent reads gradients/): the collector has a
+    layer of its own below its inputs, but nothing in the channel above that layer turns or
+    ends in an arrow, so it takes no row: one-row boxes end the tall box on the row under
+    its last input's, and the update still gets its arrows."""
+    nodes = [*GRADS, ("step", ["grads", "w1"])]
+    layout, q = drawn(nodes, way)
+    assert q.shared == 0 and len(layout.edges) == sum(len(ins) for _, ins in nodes)
+    box, last, step = layout.boxes["grads"], layout.boxes["sum"], layout.boxes["step"]
+    if way[0] == "TB":
+        assert step.y >= box.y2 + 1
+        if way[1] == 1:
+            assert box.y2 == last.y2 + 1, (box, last)
+
+
 def test_a_collector_needs_inputs_from_all_over_the_graph() -> None:
     few = [(n, ins if n != "grads" else ["sum", "pow"]) for n, ins in GRADS]
     assert place_full(few).ranking.side == {}

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from tui.drawing.layers import Ranking
     from tui.drawing.layout import NodeId, Orientation
     from tui.drawing.order import Ordered
+    from tui.drawing.route import Channel
 
 __all__ = ["Plan", "Sizes", "Widths", "layout_full", "place_full"]
 
@@ -311,7 +312,10 @@ def emit(
         room = sz.stub + max(ch.tracks, sz.min_tracks)
         if sz.merge and ch.one_row():
             room = 0  # the densest drawing: its one track on the arrow row
-        room = max(room, rooms[k] if k < len(rooms) else 0)
+        if _bare(g, k + 1, ch, along[k + 1]) and (k >= len(rooms) or rooms[k] < 0):
+            room = -1  # no arrow into the next layer: no row of its own
+        else:
+            room = max(room, rooms[k] if k < len(rooms) else 0)
         took.append(room)
         starts.append(starts[-1] + ext.along[k] + room + 1)
 
@@ -372,6 +376,22 @@ def emit(
             right, bottom = max(right, x + 1), max(bottom, y + 1)
     out.width, out.height = right + MARGIN, bottom + MARGIN
     return out, took
+
+
+def _bare(g: Ordered, layer: int, ch: Channel, along: int) -> bool:
+    """The channel above ``layer`` needs no row at all: the layer holds a collector's own
+    box (the last rows of its tall box, read further down) and long edges only, and no edge
+    turns in the channel. Nothing there ends in an arrow (the collector's inputs enter its
+    side), so the tall box's bottom comes right under its last input::
+
+        [loss]─────▶│      │          [loss]─────▶│      │
+                    │      │     ->               ╰──────╯
+                    ╰──────╯
+    """
+    if not along or any(n.track >= 0 for n in ch.nets.values()):
+        return False
+    box = g.box
+    return all(g.dummy[v] or (box and box[v] == v) for v in g.layers[layer])
 
 
 def _corners(pts: list[tuple[int, int]]) -> list[tuple[int, int]]:
