@@ -73,12 +73,15 @@ def test_static_title_counts_the_runs_skimmed_after_the_one_drawn() -> None:
     from tui.view.captions import pane_subtitle
     from tui.view.state import ViewState
 
-    x = tf.placeholder(tf.float32, shape=(4, 3))
-    y = tf.reduce_sum(tf.matmul(x, tf.ones((3, 2))) ** 2)
-    feed = {x: np.ones((4, 3), np.float32)}
-    with tf.Session() as sess:
-        with recording() as drawn:  # run #1 node by node, as full speed draws its first
-            sess.run(y, feed)
+    g = tf.Graph()
+    with recording() as drawn:  # built, then run #1 node by node, as full speed draws its first
+        with g.as_default():
+            x = tf.placeholder(tf.float32, shape=(4, 3))
+            y = tf.reduce_sum(tf.matmul(x, tf.ones((3, 2))) ** 2)
+        feed = {x: np.ones((4, 3), np.float32)}
+        sess = tf.Session(graph=g)
+        sess.run(y, feed)
+    with sess:
         with recording(detail="totals") as skimmed:  # runs #2 and #3: their totals only
             sess.run(y, feed)
             sess.run(y, feed)
