@@ -55,6 +55,12 @@ BLAS_SYNC_NS = 50_000
 """What a product on several BLAS threads pays for them on each call (OpenBLAS hands the
 work out and waits for its threads): measured on 2 cores, 64x1000 @ 1000x100 takes ~180 us
 on one thread and ~145 us on two, 2048^3 scales ~1.9x."""
+BESIDE = 0.75
+"""The share of its solo rate a product keeps while another lane's product runs beside it
+(the two share the memory bus and the last-level cache): measured on 2 cores at 2048^3, two
+products at once on one BLAS thread each ran at ~70 GFLOP/s each against ~94 alone, so the
+pair took ~25% longer than the two in order on both threads, not ~5% less as the rates alone
+said (a default plan that ran them at once measured 1.21x numpy against 1.01x in order)."""
 BYTES_PER_NS = 8.0
 """Memory traffic of an elementwise kernel, bytes per nanosecond."""
 MIN_GAIN = 0.05
@@ -191,7 +197,7 @@ def build(
     for p, threads in zip(phases, per_lane, strict=True):
         if len(p) > 1:
             p, tail = _trim(p, [_cost(n, shapes, threads) for n in running])
-            lanes_ns = [sum(_cost(running[i], shapes, threads) for i in ln) for ln in p]
+            lanes_ns = [sum(_cost(running[i], shapes, threads, True) for i in ln) for ln in p]
             solo_ns = sum(costb[i] for ln in p for i in ln)
             if mode == "always" or max(lanes_ns) + SYNC_NS <= solo_ns * (1 - MIN_GAIN):
                 p.sort(key=lambda ln: -sum(cost1[i] for i in ln))  # the longest lane: lane 0
@@ -206,7 +212,10 @@ def build(
         return None, "no kernels worth running at once (estimated: the fork and join cost more)"
     seq_ns = sum(costb)
     par_ns = sum(
-        max(sum(_cost(running[i], shapes, max(1, blas // len(p))) for i in ln) for ln in p)
+        max(
+            sum(_cost(running[i], shapes, max(1, blas // len(p)), len(p) > 1) for i in ln)
+            for ln in p
+        )
         + (SYNC_NS if len(p) > 1 else 0)
         for p in kept
     )
@@ -284,8 +293,11 @@ def dependencies(plan: Plan, running: list[Node], buffers: bool = True) -> list[
 # ------------------------------------------------------------------ estimates
 
 
-def _cost(node: Node, shapes: dict[int, tuple[int, ...]], threads: int) -> float:
-    """Estimated ns of ``node`` with ``threads`` BLAS threads."""
+def _cost(
+    node: Node, shapes: dict[int, tuple[int, ...]], threads: int, beside: bool = False
+) -> float:
+    """Estimated ns of ``node`` with ``threads`` BLAS threads (``beside``: in a lane of a
+    parallel phase, where another lane's products share the memory with it)."""
     if node.kind != "run" or node.out not in shapes:
         return DISPATCH_NS
     op = node.op
@@ -306,6 +318,7 @@ def _cost(node: Node, shapes: dict[int, tuple[int, ...]], threads: int) -> float
             flops = 0
         if flops and "MatMul" in op.type:
             rate = BLAS_FLOPS_PER_NS * 4 / item * (0.85 * threads + 0.15)
+            rate *= BESIDE if beside else 1.0
             ns += flops / rate + (BLAS_SYNC_NS if threads > 1 else 0)
     return ns
 
