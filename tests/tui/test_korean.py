@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Console
 
 from tests.tui.conftest import CPU_FACTS, build_app, finish
@@ -275,3 +276,18 @@ async def test_the_traceback_screen_speaks_korean(tmp_path: Path) -> None:
         await pilot.pause()
         words = screen_words(app, drop=str(script)) - names
         assert not words, "after the traceback"
+
+
+async def test_a_graph_row_with_korean_is_as_wide_as_the_pane() -> None:
+    """A group box says "연산 7개" (two cells a syllable): its row keeps the pane's width, so
+    the boxes and the border after it stay where they are drawn."""
+    app = build_app(iterations=1, lang="ko")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await finish(pilot)
+        view = app.static_graph
+        width = view.scrollable_content_region.width
+        rows = [view.render_line(y) for y in range(view.scrollable_content_region.height)]
+        korean = [s for s in rows if "연산" in s.text]
+        assert korean, "the folded gradients/ box says its op count in Korean"
+        cells = [cell_len(s.text) for s in rows]  # as a terminal draws them
+        assert cells == [width] * len(rows), [cell_len(s.text) for s in korean]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
@@ -268,9 +269,10 @@ class GraphView(ScrollView, can_focus=True):
         for vid, box in self._rows.get(vy, ()):
             x = box.x
             for text, key in box_row(self._box_text(vid), vy - box.y, box.w, box.h):
-                chars[x : x + len(text)] = list(text)
-                keys[x : x + len(text)] = [key] * len(text)
-                x += len(text)
+                cells = cells_of(text)
+                chars[x : x + len(cells)] = cells
+                keys[x : x + len(cells)] = [key] * len(cells)
+                x += len(cells)
         base = self.base_style
         return Strip(
             [Segment(text, self._style(key) if key else base) for text, key in runs(chars, keys)],
@@ -733,3 +735,16 @@ class GraphView(ScrollView, can_focus=True):
 def room_known(view: GraphView) -> bool:
     """The pane has been given its size (a map fitted before that would fit nothing)."""
     return bool(view.size.area)
+
+
+def cells_of(text: str) -> list[str]:
+    """``text`` one terminal cell an item: a wide character (Korean) and then "" for the
+    second cell it covers, so a row's list stays as long as the row is wide."""
+    if text.isascii():
+        return list(text)
+    cells: list[str] = []
+    for ch in text:
+        cells.append(ch)
+        if cell_len(ch) == 2:
+            cells.append("")
+    return cells
