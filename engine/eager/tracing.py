@@ -63,6 +63,7 @@ class State:
         "token",
         "next_id",
         "first_site",
+        "first_scope",
         "left_first",
         "loop",
         "t0",
@@ -79,6 +80,9 @@ class State:
         self.token = 0  # changes with every graph; tensors remember the token of their node id
         self.next_id = 0
         self.first_site: Where | None = None
+        self.first_scope: str | None = None
+        """The scope the graph's first op was made in: the same instruction in another module
+        (the second of two blocks running one forward) does not start a new iteration."""
         self.left_first = False
         self.loop: Loop | None = None  # the loop whose turns are the iterations (None: none yet)
         self.t0 = 0
@@ -134,6 +138,7 @@ def reset(restart: bool = False) -> None:
         st.iteration = -1
     st.graph = None
     st.first_site, st.left_first, st.loop = None, False, None
+    st.first_scope = None
     st.last = -1
     st.folding, st.totals = False, {}
 
@@ -145,6 +150,7 @@ def _start(site: Where | None, loop: Loop | None = None) -> None:
     st.graph = f"eager:{st.iteration}"
     st.next_id = 0
     st.first_site, st.left_first, st.loop = site, False, loop
+    st.first_scope = SCOPE[0]
     st.t0 = time.perf_counter_ns()
     st.paused0 = STREAM.paused_ns
     STREAM.emit("iteration_started", mode="eager", iteration=st.iteration)
@@ -236,7 +242,7 @@ def _enter(site: Where | None, loop: Loop | None = None) -> None:
     st = STATE
     if st.graph is None:
         _start(site, loop)
-    elif site == st.first_site:
+    elif site == st.first_site and SCOPE[0] is st.first_scope:
         if st.left_first:
             _finish()
             _start(site, loop)
@@ -255,6 +261,7 @@ def _into_loop(site: Where | None, loop: Loop) -> None:
     st = STATE
     if st.loop is None:
         st.first_site, st.left_first, st.loop = site, False, loop
+        st.first_scope = SCOPE[0]
     else:
         _finish()
         _start(site, loop)
@@ -383,7 +390,8 @@ def _node_id(t: Tensor, frame: FrameType | None, line: int, source: str) -> int:
         template = leaf[3]
     else:
         name = name or _leaf_name(t, frame)
-        key = (name, a.shape, a.dtype, t._dev, source)
+        scope = getattr(t, "_scope", "")  # a module's parameter is drawn in its module
+        key = (name, a.shape, a.dtype, t._dev, source, scope)
         known = _LEAVES.get(key)
         if known is not None:
             template = known
@@ -401,7 +409,7 @@ def _node_id(t: Tensor, frame: FrameType | None, line: int, source: str) -> int:
                 "dtype": dtype_name(a.dtype),
                 "device": t._dev.name,
                 "mode": "eager",
-                "scope": "",
+                "scope": scope,
                 "source": source,
                 "line": line,
                 "flops": 0,
@@ -438,7 +446,7 @@ def scope(name: str) -> Iterator[None]:
 
 
 _LEAVES: dict[tuple[Any, ...], dict[str, Any]] = {}
-"""Leaf ``node_created`` templates by (name, shape, dtype, device, source)."""
+"""Leaf ``node_created`` templates by (name, shape, dtype, device, source, scope)."""
 
 
 _DTYPE_NAMES: dict[Any, str] = {}

@@ -205,14 +205,22 @@ def fold_view(graph: GraphModel, folding: Folding) -> View:
                     members.setdefault(scope, []).append(n.id)
                     break
         vid_of[n.id] = vid
-    if not folding.unfold_all:  # an eager leaf only a folded scope reads (w1.grad) joins it
+    if not folding.unfold_all:
+        # an eager leaf that belongs to something (a gradient w1.grad, an optimizer's unnamed
+        # state) joins the folded scope that alone reads it; a variable of the user's (x, the
+        # input a module alone reads) stays drawn
         readers: dict[int, set[int | str]] = {}
         for n in live:
             for i in n.inputs:
                 readers.setdefault(i, set()).add(vid_of[n.id])
         for n in live:
             group = readers.get(n.id, set())
-            if n.op == "Leaf" and len(group) == 1 and isinstance(vid := next(iter(group)), str):
+            if (
+                n.op == "Leaf"
+                and ("." in n.name or n.name == "tensor")
+                and len(group) == 1
+                and isinstance(vid := next(iter(group)), str)
+            ):
                 vid_of[n.id] = vid
                 members[vid[len(PREFIX) :]].append(n.id)
     if folding.initial_in and variables:  # an initial value only its variable reads

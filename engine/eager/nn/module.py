@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from engine.eager import tracing
 from engine.eager.fields import TensorFields
 from engine.eager.tensor import Tensor, _new
 
@@ -12,7 +13,10 @@ from engine.eager.tensor import Tensor, _new
 class Parameter(Tensor):
     """A tensor that a Module registers as one of its parameters (requires grad by default)."""
 
-    __slots__ = ()
+    __slots__ = ("_scope",)
+    _scope: str
+    """The scope of the module that holds it (``Linear_0``; "" for the model's own): its leaf
+    is drawn inside that module's box."""
 
     def __new__(cls, data: Tensor | None = None, requires_grad: bool = True) -> Parameter:
         if data is None:
@@ -25,6 +29,7 @@ class Parameter(Tensor):
             if slot not in ("requires_grad", "__weakref__"):
                 setattr(t, slot, getattr(src, slot))
         t.requires_grad = requires_grad
+        t._scope = ""
         return t
 
     def __repr__(self) -> str:
@@ -58,8 +63,14 @@ class Module:
             modules = self.__dict__.get("_modules")
             if modules is None:
                 raise AttributeError("cannot assign module before Module.__init__() call")
+            # its ops are scoped by the name it has here, and its parameters with them (the
+            # pane folds a submodule into one box, as torchview draws modules); a numbered
+            # child says its class: Linear_0
+            label = f"{type(value).__name__}_{name}" if name.isdigit() else name
+            value.__dict__.setdefault("_scope_name", label)
             for sub, p in value.named_parameters():
                 p._name = f"{name}.{sub}"
+                p._scope = f"{label}/{p._scope}" if p._scope else label
             modules[name] = value
             self.__dict__.pop(name, None)
             return
@@ -87,7 +98,16 @@ class Module:
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.forward(*args, **kwargs)
+        label = self.__dict__.get("_scope_name")
+        if label is None:  # the model the user calls: its own ops stay open, as top-level ops
+            return self.forward(*args, **kwargs)
+        outer = tracing.SCOPE[0]
+        scopes = self.__dict__.setdefault("_scopes", {})
+        scope = scopes.get(outer)
+        if scope is None:  # one string per place it is called from: sites compare by identity
+            scope = scopes[outer] = f"{outer}/{label}" if outer else label
+        with tracing.scope(scope):
+            return self.forward(*args, **kwargs)
 
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
         """(dotted name, parameter) for this module and every submodule, each once."""

@@ -167,6 +167,67 @@ def test_each_layer_a_module_call_runs_keeps_its_site_from_iteration_to_iteratio
     assert len({site for site, _, _ in first}) == len(first)  # one site per op, not shared
 
 
+def test_a_submodule_scopes_its_ops_and_its_parameters_the_model_itself_none():
+    # the pane folds a submodule into one box, as torchview draws modules: each op a module
+    # makes, and each of its parameters, carries the module's place in the model
+    class Block(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.inner = torch.nn.Linear(4, 4)
+
+        def forward(self, x):
+            return self.inner(x).clamp(min=0)
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.body = torch.nn.Sequential(Block(), torch.nn.Linear(4, 2))
+
+        def forward(self, x):
+            return self.body(x) * 2  # the model's own op: no scope
+
+    model = Net()
+    x = torch.randn(3, 4)
+    with recording() as events:
+        torch.new_iteration()
+        model(x).sum()
+        torch.new_iteration()
+    made = [(e["name"], e["op"], e["scope"]) for e in events if e["kind"] == "node_created"]
+    scopes = {name: scope for name, _, scope in made}
+    assert scopes["body.0.inner.weight"] == scopes["body.0.inner.bias"] == "body/Block_0/inner"
+    assert scopes["body.1.weight"] == "body/Linear_1"
+    assert scopes["x"] == ""  # the user's input belongs to no module
+    ops = [(op, scope) for _, op, scope in made if op != "Leaf"]
+    assert ops[:2] == [("MatMul", "body/Block_0/inner"), ("Add", "body/Block_0/inner")], ops
+    assert ("Clamp", "body/Block_0") in ops and ("Mul", "") in ops and ("Sum", "") in ops
+
+
+def test_two_blocks_of_one_class_in_a_forward_make_one_graph_per_iteration():
+    # the second block's first op is made at the same instruction as the first block's (one
+    # forward method): in another module's scope, it does not start a new iteration
+    class Block(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.inner = torch.nn.Linear(4, 4)
+
+        def forward(self, x):
+            h = self.inner(x)
+            return h.clamp(min=0)  # another line: the graph has left its first op's line
+
+    model = torch.nn.Sequential(Block(), Block())
+    x = torch.randn(3, 4)
+    with recording() as events:
+        torch.new_iteration()
+        for _t in range(3):
+            model(x).sum().backward()
+        torch.new_iteration()
+    graphs = [e for e in events if e["kind"] == "graph_created" and e["mode"] == "eager"]
+    assert len(graphs) == 3
+    first = [e for e in events if e["kind"] == "node_created" and e["graph"] == graphs[0]["graph"]]
+    assert first[0]["name"] == "x" and first[0]["shape"] == [3, 4]
+    assert {e["scope"] for e in first} >= {"Block_0/inner", "Block_1/inner"}
+
+
 def test_an_op_on_a_device_that_times_later_sends_created_then_finished():
     # a GPU reports a kernel's time at the iteration's sync point: its node is made before the
     # kernel and finished when the time is known (a fake device on numpy keeps the durations
