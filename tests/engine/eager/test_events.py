@@ -167,17 +167,21 @@ def test_each_layer_a_module_call_runs_keeps_its_site_from_iteration_to_iteratio
     assert len({site for site, _, _ in first}) == len(first)  # one site per op, not shared
 
 
+class Block(torch.nn.Module):
+    """A module of the user's holding a submodule, as the lecture's ParallelBlock."""
+
+    def __init__(self):
+        super().__init__()
+        self.inner = torch.nn.Linear(4, 4)
+
+    def forward(self, x):
+        h = self.inner(x)
+        return h.clamp(min=0)  # another line: the graph has left its first op's line
+
+
 def test_a_submodule_scopes_its_ops_and_its_parameters_the_model_itself_none():
     # the pane folds a submodule into one box, as torchview draws modules: each op a module
     # makes, and each of its parameters, carries the module's place in the model
-    class Block(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.inner = torch.nn.Linear(4, 4)
-
-        def forward(self, x):
-            return self.inner(x).clamp(min=0)
-
     class Net(torch.nn.Module):
         def __init__(self):
             super().__init__()
@@ -205,15 +209,6 @@ def test_a_submodule_scopes_its_ops_and_its_parameters_the_model_itself_none():
 def test_two_blocks_of_one_class_in_a_forward_make_one_graph_per_iteration():
     # the second block's first op is made at the same instruction as the first block's (one
     # forward method): in another module's scope, it does not start a new iteration
-    class Block(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.inner = torch.nn.Linear(4, 4)
-
-        def forward(self, x):
-            h = self.inner(x)
-            return h.clamp(min=0)  # another line: the graph has left its first op's line
-
     model = torch.nn.Sequential(Block(), Block())
     x = torch.randn(3, 4)
     with recording() as events:
