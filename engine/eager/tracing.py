@@ -396,27 +396,10 @@ def _node_id(t: Tensor, frame: FrameType | None, line: int, source: str) -> int:
         if known is not None:
             template = known
         else:
-            template = _LEAVES[key] = {
-                "seq": 0,
-                "t_ns": 0,
-                "kind": "node_created",
-                "graph": None,
-                "node": 0,
-                "name": name,
-                "op": "Leaf",
-                "inputs": [],
-                "shape": list(a.shape),
-                "dtype": dtype_name(a.dtype),
-                "device": t._dev.name,
-                "mode": "eager",
-                "scope": scope,
-                "source": source,
-                "line": line,
-                "flops": 0,
-                "bytes": int(a.nbytes),
-                "grad_of": None,
-                "site": next(_SERIAL),
-            }
+            template = _LEAVES[key] = _created(
+                name, "Leaf", list(a.shape), dtype_name(a.dtype), t._dev.name, scope, source,
+                line, inputs=[], nbytes=int(a.nbytes),
+            )  # fmt: skip
         t._leaf = (a, t._name, source, template)
     event = template.copy()
     event["graph"], event["node"] = st.graph, nid
@@ -564,29 +547,12 @@ class _Site:
             self.flops = int(op.flops(shape, *in_shapes, **kwargs))
         except Exception:
             self.flops = 0
-        serial = next(_SERIAL)  # this site's events in a trace share their fixed part
-        # seq, t_ns and kind first: the order events have always had
-        self.created = {
-            "seq": 0,
-            "t_ns": 0,
-            "kind": "node_created",
-            "graph": None,
-            "node": 0,
-            "name": name,
-            "op": op.name,
-            "inputs": None,
-            "shape": self.shape,
-            "dtype": self.dtype,
-            "device": dev.name,
-            "mode": "eager",
-            "scope": self.scope or ("" if self.grad else NO_GRAD_SCOPE),
-            "source": source,
-            "line": line,
-            "flops": self.flops,
-            "bytes": self.nbytes,
-            "grad_of": None,
-            "site": serial,
-        }
+        scope = self.scope or ("" if self.grad else NO_GRAD_SCOPE)
+        self.created = _created(
+            name, op.name, self.shape, self.dtype, dev.name, scope, source, line,
+            flops=self.flops, nbytes=self.nbytes,
+        )  # fmt: skip
+        serial = self.created["site"]  # this site's events in a trace share their fixed part
         # node_created carries shape, dtype and bytes: node_finished repeats only the flops
         # (per-op rates are folded from node_finished alone)
         self.finished = {
@@ -605,6 +571,47 @@ class _Site:
 
 _SERIAL = itertools.count(1)
 """``site`` of the eager node events: one number per ``_Site`` (and Leaf template)."""
+
+
+def _created(
+    name: str,
+    op: str,
+    shape: list[int],
+    dtype: str,
+    device: str,
+    scope: str,
+    source: str,
+    line: int,
+    flops: int = 0,
+    nbytes: int = 0,
+    inputs: list[int] | None = None,
+) -> Event:
+    """The fixed part of an eager ``node_created`` (an op's, a Leaf's), with a new ``site``:
+    each of its events copies it and fills in ``graph``, ``node``, ``inputs`` (and
+    ``dur_ns``). ``seq``, ``t_ns`` and ``kind`` come first: the order events have always had."""
+    return {
+        "seq": 0,
+        "t_ns": 0,
+        "kind": "node_created",
+        "graph": None,
+        "node": 0,
+        "name": name,
+        "op": op,
+        "inputs": inputs,
+        "shape": shape,
+        "dtype": dtype,
+        "device": device,
+        "mode": "eager",
+        "scope": scope,
+        "source": source,
+        "line": line,
+        "flops": flops,
+        "bytes": nbytes,
+        "grad_of": None,
+        "site": next(_SERIAL),
+    }
+
+
 _OPS_AT: dict[tuple[int, int] | None, _Site] = {}  # (id(code), f_lasti); the entry holds the code
 _SIMPLE = (int, float, str, bool, type(None))
 _ndarray = np.ndarray
@@ -750,13 +757,7 @@ def traced(
         raise
     t1 = _clock()
     created["dur_ns"] = t1 - t0  # the op's one event: made and run
-    stream = STREAM
-    created["seq"] = next(stream._seq)  # EventStream.send, inline
-    created["t_ns"] = t1 - stream._t0
-    for fn in stream._subscribers:
-        fn(created)
-    if stream.pacer is not None:
-        stream.pace(created)
+    STREAM.send(created, t1)
     return out
 
 
