@@ -213,7 +213,9 @@ def _order_part(g: Ordered) -> int:
 
     Each first order is improved by sweeps and transposes; where crossings remain on a small
     part, a few seeded shuffles are tried too (random restarts, as OGDF's layered layout
-    runs them), and the two best orders are then sifted."""
+    runs them), and the two best orders are then sifted. A first order that is the same as
+    an earlier one (a depth-first and a breadth-first walk often agree) ends where that one
+    did: it is not improved again."""
     size = max(1, sum(len(lay) for lay in g.layers))
     sweeps = max(4, min(MAX_SWEEPS, MAX_SWEEPS * EFFORT // size))
     small = size <= SIFT
@@ -223,17 +225,27 @@ def _order_part(g: Ordered) -> int:
         starts += [_shuffled(seed) for seed in range(RESTARTS)]
     first = [list(lay) for lay in g.layers]
     found: list[tuple[int, list[list[int]]]] = []
+    done: dict[tuple[tuple[int, ...], ...], tuple[int, list[list[int]]]] = {}
     for start in starts:
         g.layers = start(g)
-        count = _improve(g, sweeps)
-        found.append((count, [list(lay) for lay in g.layers]))
+        key = tuple(map(tuple, g.layers))
+        if key not in done:
+            count = _improve(g, sweeps)
+            done[key] = (count, [list(lay) for lay in g.layers])
+        count, layers = done[key]
+        found.append((count, [list(lay) for lay in layers]))
         if count == 0:
             break
         g.layers = [list(lay) for lay in first]
     found.sort(key=lambda cl: cl[0])
     if small and found[0][0]:
-        sifted = []
+        sifted: list[tuple[int, list[list[int]]]] = []
+        first_sifted: list[list[int]] | None = None
         for _, layers in found[:2]:
+            if layers == first_sifted:  # the same order sifts the same way
+                sifted.append((sifted[0][0], [list(lay) for lay in sifted[0][1]]))
+                continue
+            first_sifted = [list(lay) for lay in layers]
             g.layers = layers
             sifted.append((_sift_all(g), layers))
         found = sorted(sifted, key=lambda cl: cl[0])
@@ -318,15 +330,16 @@ def _improve(g: Ordered, sweeps: int) -> int:
     """Median sweeps and transposes from the order ``g`` has (``dot``'s loop, keeping the
     best order seen); leaves the best order in ``g``, returns its crossings."""
     pos = _positions(g.layers)
+    tally = _Tally(g)
     best = [list(lay) for lay in g.layers]
-    best_count = crossings(g, pos)
+    best_count = tally.count(pos)
     stale = 0
     for it in range(sweeps):
         if best_count == 0 or stale >= PATIENCE:
             break
         _sweep(g, pos, downward=it % 2 == 0, barycentre=False)
         _transpose(g, pos, equal=it % 4 >= 2, passes=8 if sweeps == MAX_SWEEPS else 1)
-        count = crossings(g, pos)
+        count = tally.count(pos)
         if count < best_count:
             best, best_count, stale = [list(lay) for lay in g.layers], count, 0
         else:
@@ -336,6 +349,31 @@ def _improve(g: Ordered, sweeps: int) -> int:
                 pos = _positions(g.layers)
     g.layers = [list(lay) for lay in best]
     return best_count
+
+
+class _Tally:
+    """Crossings of ``g``'s order as it changes: only the pairs of layers next to a layer
+    that changed since the last count are counted again (a sweep late in the loop, and a
+    transpose, leave most layers as they were)."""
+
+    def __init__(self, g: Ordered) -> None:
+        self.g = g
+        self.seen: list[list[int] | None] = [None] * len(g.layers)
+        """Each layer's order when last counted."""
+        self.pairs = [0] * max(0, len(g.layers) - 1)
+        """Crossings between each layer and the next, when last counted."""
+
+    def count(self, pos: list[int]) -> int:
+        """Crossings of the order ``g`` has now (``pos``: its positions)."""
+        layers, seen, pairs, down = self.g.layers, self.seen, self.pairs, self.g.down
+        changed = [lay != old for lay, old in zip(layers, seen, strict=True)]
+        for i in range(len(pairs)):
+            if changed[i] or changed[i + 1]:
+                pairs[i] = _layer_pair(layers[i], len(layers[i + 1]), down, pos)
+        for i, c in enumerate(changed):
+            if c:
+                seen[i] = list(layers[i])
+        return sum(pairs)
 
 
 def _sift_all(g: Ordered) -> int:
@@ -394,24 +432,27 @@ def _sweep(g: Ordered, pos: list[int], *, downward: bool, barycentre: bool) -> N
     box = g.box
     for lay in seq:
         members = g.layers[lay]
-        keys: dict[int, float] = {}
+        keyed: list[tuple[float, int, int]] = []  # (key, place now, vertex): places differ
         for v in members:
             ns = nbrs[v]
             if not ns or box[v] >= 0:  # no neighbours: keeps its place; a box stays last
                 continue
             if len(ns) == 1:
-                keys[v] = pos[ns[0]]
+                keyed.append((pos[ns[0]], pos[v], v))
                 continue
             ps = sorted([pos[n] for n in ns])
-            keys[v] = sum(ps) / len(ps) if barycentre else _median(ps)
-        if not keys:
+            keyed.append((sum(ps) / len(ps) if barycentre else _median(ps), pos[v], v))
+        if not keyed:
             continue
-        movable = sorted(keys, key=lambda v: (keys[v], pos[v]))
-        if len(keys) == len(members):
-            new = movable
+        keyed.sort()
+        if len(keyed) == len(members):
+            new = [v for _, _, v in keyed]
         else:
-            it = iter(movable)
-            new = [v if v not in keys else next(it) for v in members]
+            moving = {v for _, _, v in keyed}
+            it = iter(keyed)
+            new = [next(it)[2] if v in moving else v for v in members]
+        if new == members:
+            continue
         g.layers[lay] = new
         for i, v in enumerate(new):
             pos[v] = i
@@ -437,28 +478,17 @@ def _pair_crossings(v: int, w: int, g: Ordered, pos: list[int]) -> tuple[int, in
     before = after = 0
     for nbrs in (g.up, g.down):
         nv, nw = nbrs[v], nbrs[w]
-        if not nv or not nw:
-            continue
-        if len(nv) == 1 and len(nw) == 1:
-            a, b = pos[nv[0]], pos[nw[0]]
-            before += a > b
-            after += a < b
-            continue
-        pw = [pos[n] for n in nw]
-        for n in nv:
-            a = pos[n]
-            for b in pw:
-                if a > b:
-                    before += 1
-                elif a < b:
-                    after += 1
+        if nv and nw:
+            b, a = _ends_crossings(nv, nw, pos)
+            before += b
+            after += a
     return before, after
 
 
 def _transpose(g: Ordered, pos: list[int], *, equal: bool, passes: int = 8) -> None:
     """Swap neighbours while that removes crossings (``equal``: also on a tie, to move on);
     a layer is looked at again only when it or a layer beside it changed."""
-    layers = g.layers
+    layers, up, down = g.layers, g.up, g.down
     box = g.box or [-1] * len(g.vertex)
     todo = [True] * len(layers)
     for _ in range(passes):
@@ -470,7 +500,29 @@ def _transpose(g: Ordered, pos: list[int], *, equal: bool, passes: int = 8) -> N
                 v, w = members[i], members[i + 1]
                 if box[w] >= 0:
                     break  # a collector's box stays last
-                before, after = _pair_crossings(v, w, g, pos)
+                before = after = 0  # (as _pair_crossings, written out: this is the hot loop)
+                nv, nw = up[v], up[w]
+                if nv and nw:
+                    if len(nv) == 1 and len(nw) == 1:
+                        a, b = pos[nv[0]], pos[nw[0]]
+                        if a > b:
+                            before = 1
+                        elif a < b:
+                            after = 1
+                    else:
+                        before, after = _ends_crossings(nv, nw, pos)
+                nv, nw = down[v], down[w]
+                if nv and nw:
+                    if len(nv) == 1 and len(nw) == 1:
+                        a, b = pos[nv[0]], pos[nw[0]]
+                        if a > b:
+                            before += 1
+                        elif a < b:
+                            after += 1
+                    else:
+                        b2, a2 = _ends_crossings(nv, nw, pos)
+                        before += b2
+                        after += a2
                 if after < before or (equal and before and after == before):
                     members[i], members[i + 1] = w, v
                     pos[v], pos[w] = i + 1, i
@@ -485,6 +537,21 @@ def _transpose(g: Ordered, pos: list[int], *, equal: bool, passes: int = 8) -> N
         todo = again
 
 
+def _ends_crossings(nv: list[int], nw: list[int], pos: list[int]) -> tuple[int, int]:
+    """Crossings between the edges from a vertex to ``nv`` and from the vertex after it to
+    ``nw`` (both in one neighbouring layer), with the two in this order and swapped."""
+    before = after = 0
+    pw = [pos[n] for n in nw]
+    for n in nv:
+        a = pos[n]
+        for b in pw:
+            if a > b:
+                before += 1
+            elif a < b:
+                after += 1
+    return before, after
+
+
 def crossings(g: Ordered, pos: list[int] | None = None) -> int:
     """Edge crossings of the order: pairs of edges between the same two layers whose ends are
     in opposite orders (accumulator tree, O(E log V) per pair of layers)."""
@@ -494,18 +561,23 @@ def crossings(g: Ordered, pos: list[int] | None = None) -> int:
 def pair_crossings(g: Ordered, pos: list[int] | None = None) -> list[int]:
     """Crossings between each layer and the next."""
     pos = pos if pos is not None else _positions(g.layers)
-    out = []
-    down = g.down
-    for upper, lower in zip(g.layers, g.layers[1:], strict=False):
-        ends = []
-        for a in upper:
-            ds = down[a]
-            if len(ds) == 1:
-                ends.append(pos[ds[0]])
-            elif ds:
-                ends.extend(sorted([pos[b] for b in ds]))
-        out.append(_inversions(ends, len(lower)) if len(ends) > 1 else 0)
-    return out
+    return [
+        _layer_pair(upper, len(lower), g.down, pos)
+        for upper, lower in zip(g.layers, g.layers[1:], strict=False)
+    ]
+
+
+def _layer_pair(upper: list[int], lower: int, down: list[list[int]], pos: list[int]) -> int:
+    """Crossings between the edges out of ``upper`` (a layer in order) into the next layer
+    (``lower`` vertices long)."""
+    ends: list[int] = []
+    for a in upper:
+        ds = down[a]
+        if len(ds) == 1:
+            ends.append(pos[ds[0]])
+        elif ds:
+            ends.extend(sorted([pos[b] for b in ds]))
+    return _inversions(ends, lower) if len(ends) > 1 else 0
 
 
 def _hot(g: Ordered, pos: list[int]) -> list[bool]:
