@@ -331,14 +331,15 @@ def _improve(g: Ordered, sweeps: int) -> int:
     best order seen); leaves the best order in ``g``, returns its crossings."""
     pos = _positions(g.layers)
     tally = _Tally(g)
+    seen: _Seen = {}
     best = [list(lay) for lay in g.layers]
     best_count = tally.count(pos)
     stale = 0
     for it in range(sweeps):
         if best_count == 0 or stale >= PATIENCE:
             break
-        _sweep(g, pos, downward=it % 2 == 0, barycentre=False)
-        _transpose(g, pos, equal=it % 4 >= 2, passes=8 if sweeps == MAX_SWEEPS else 1)
+        _sweep(g, pos, downward=it % 2 == 0, barycentre=False, seen=seen)
+        _transpose(g, pos, equal=it % 4 >= 2, passes=8 if sweeps == MAX_SWEEPS else 1, seen=seen)
         count = tally.count(pos)
         if count < best_count:
             best, best_count, stale = [list(lay) for lay in g.layers], count, 0
@@ -423,15 +424,38 @@ def _positions(layers: list[list[int]]) -> list[int]:
     return pos
 
 
-def _sweep(g: Ordered, pos: list[int], *, downward: bool, barycentre: bool) -> None:
+_Seen = dict[tuple[int, ...], tuple[list[int], ...]]
+"""What a sweep or transpose of a layer saw the last time it left the layer as it was:
+(step, layer) -> that layer's and its neighbours' orders. Seeing them again, it would
+leave the layer as it is again, so it is skipped."""
+
+
+def _sweep(
+    g: Ordered,
+    pos: list[int],
+    *,
+    downward: bool,
+    barycentre: bool,
+    seen: _Seen | None = None,
+) -> None:
     """Reorder each layer by the median (or barycentre) of its neighbours in the layer just
-    swept; a vertex with no such neighbours keeps its place."""
+    swept; a vertex with no such neighbours keeps its place.
+
+    A layer sorted by its keys, the layer it is keyed on unchanged, sorts the same way again
+    (ties keep their order), so where ``seen`` holds both as they are now, it is skipped."""
     depth = len(g.layers)
     seq = range(1, depth) if downward else range(depth - 2, -1, -1)
     nbrs = g.up if downward else g.down
     box = g.box
+    step = 1 if downward else -1
     for lay in seq:
         members = g.layers[lay]
+        if seen is not None:
+            key = (0, lay, step, barycentre)
+            was = seen.get(key)
+            if was is not None and was[0] == members and was[1] == g.layers[lay - step]:
+                continue
+            seen[key] = (list(members), list(g.layers[lay - step]))
         keyed: list[tuple[float, int, int]] = []  # (key, place now, vertex): places differ
         for v in members:
             ns = nbrs[v]
@@ -456,6 +480,8 @@ def _sweep(g: Ordered, pos: list[int], *, downward: bool, barycentre: bool) -> N
         g.layers[lay] = new
         for i, v in enumerate(new):
             pos[v] = i
+        if seen is not None:
+            seen[key] = (list(new), seen[key][1])
 
 
 def _median(ps: list[int]) -> float:
@@ -485,17 +511,30 @@ def _pair_crossings(v: int, w: int, g: Ordered, pos: list[int]) -> tuple[int, in
     return before, after
 
 
-def _transpose(g: Ordered, pos: list[int], *, equal: bool, passes: int = 8) -> None:
+def _transpose(
+    g: Ordered, pos: list[int], *, equal: bool, passes: int = 8, seen: _Seen | None = None
+) -> None:
     """Swap neighbours while that removes crossings (``equal``: also on a tie, to move on);
-    a layer is looked at again only when it or a layer beside it changed."""
+    a layer is looked at again only when it or a layer beside it changed. Where ``seen``
+    holds a layer and the two beside it as they are now, from a look that swapped nothing,
+    it is not looked at (it would swap nothing again)."""
     layers, up, down = g.layers, g.up, g.down
     box = g.box or [-1] * len(g.vertex)
     todo = [True] * len(layers)
+    last = len(layers) - 1
     for _ in range(passes):
         again = [False] * len(layers)
         for r, members in enumerate(layers):
             if not todo[r]:
                 continue
+            above = layers[r - 1] if r else members
+            below = layers[r + 1] if r < last else members
+            if seen is not None:
+                key = (1, r, equal)
+                was = seen.get(key)
+                if was is not None and was[1] == members and was[0] == above and was[2] == below:
+                    continue
+            swapped = False
             for i in range(len(members) - 1):
                 v, w = members[i], members[i + 1]
                 if box[w] >= 0:
@@ -526,12 +565,18 @@ def _transpose(g: Ordered, pos: list[int], *, equal: bool, passes: int = 8) -> N
                 if after < before or (equal and before and after == before):
                     members[i], members[i + 1] = w, v
                     pos[v], pos[w] = i + 1, i
+                    swapped = True
                     if after < before:
                         again[r] = True
                         if r:
                             again[r - 1] = True
-                        if r + 1 < len(layers):
+                        if r < last:
                             again[r + 1] = True
+            if seen is not None:
+                if swapped:
+                    seen.pop(key, None)
+                else:
+                    seen[key] = (list(above), list(members), list(below))
         if not any(again):
             break
         todo = again
