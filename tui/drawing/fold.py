@@ -35,6 +35,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
+
 if TYPE_CHECKING:
     from tui.view.model import GraphModel, NodeInfo
 
@@ -358,7 +360,11 @@ def call_text(op: str, inputs: tuple[int, ...], consts: dict[int, str]) -> str:
 
 
 def shorten(text: str, cap: int) -> str:
-    """``text`` in at most ``cap`` cells, cut from the scope side: ``…/Sum_grad``."""
-    if len(text) <= cap:
+    """``text`` in at most ``cap`` terminal cells (a wide character takes two), cut from the
+    scope side: ``…/Sum_grad``."""
+    if cell_len(text) <= cap:
         return text
-    return "…" + text[len(text) - cap + 1 :]
+    cut = 0
+    while cut < len(text) and 1 + cell_len(text[cut:]) > cap:
+        cut += 1
+    return "…" + text[cut:]

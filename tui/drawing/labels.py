@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
+
 from tui.drawing.fold import PREFIX, call_text, shorten, value_text
 from tui.view.model import shape_text
 
@@ -54,7 +56,7 @@ class Label:
         """The top line: ``h · Maximum(·, 0)`` where it fits a full box, else the name."""
         name = ("▸ " if self.group else "") + self.name
         both = f"{name} · {self.op}"
-        if self.op and size == "full" and len(both) <= cap - 5:
+        if self.op and size == "full" and cell_len(both) <= cap - 5:
             return both
         return shorten(name, cap - 2 if size in ONE_ROW else cap - 5)
 
@@ -62,7 +64,7 @@ class Label:
         """A one-row box's text: the name and the shape where both fit."""
         name = ("▸ " if self.group else "") + self.name
         both = f"{name} {self.shape}" if self.shape else name
-        return both if len(both) <= cap - 2 else shorten(name, cap - 2)
+        return both if cell_len(both) <= cap - 2 else shorten(name, cap - 2)
 
 
 def label_of(graph: GraphModel, view: View, vid: NodeId) -> Label:
@@ -92,18 +94,19 @@ def label_of(graph: GraphModel, view: View, vid: NodeId) -> Label:
 
 
 def width_for(label: Label, size: str) -> int:
-    """The box width ``label`` needs in a ``size`` box, within that size's caps."""
+    """The box width ``label`` needs in a ``size`` box, within that size's caps, in terminal
+    cells (a Korean syllable takes two)."""
     least, cap = CAPS[size]
     if size in ONE_ROW:  # a group's box may be a collector's tall box, its name in a border
         text = label.mini(cap) if size == "mini" else label.title(size, cap)
-        need = len(text) + 2 + (2 if label.grad else 0)  # room for " ∇"
+        need = cell_len(text) + 2 + (2 if label.grad else 0)  # room for " ∇"
         if label.group:
-            need = max(need, len(label.title("compact", CAPS["compact"][1])) + 5)
+            need = max(need, cell_len(label.title("compact", CAPS["compact"][1])) + 5)
     else:
         title = label.title(size, cap)
         if size == "full":  # shape and dtype; a time, then the op where the title has none
-            body = max(len(label.shape) + 4, 9 + len(label.op) if "·" not in title else 0)
+            body = max(cell_len(label.shape) + 4, 9 + cell_len(label.op) if "·" not in title else 0)
         else:  # shape and a time
-            body = len(label.shape) + 7
-        need = max(len(title) + 5, body + 4)
+            body = cell_len(label.shape) + 7
+        need = max(cell_len(title) + 5, body + 4)
     return max(least, min(cap, need))

@@ -1,0 +1,34 @@
+"""Box widths are measured in terminal cells: a Korean name gets a box it fits in."""
+
+from __future__ import annotations
+
+import pytest
+from rich.cells import cell_len
+
+from tui.drawing.boxes import BoxText, box_row
+from tui.drawing.fold import shorten
+from tui.drawing.labels import CAPS, Label, width_for
+from tui.drawing.pane import box_title
+
+
+@pytest.mark.parametrize("size", ["full", "compact", "mini", "tiny"])
+@pytest.mark.parametrize("name", ["가중치", "은닉층_출력", "w1"])
+def test_a_box_is_as_wide_as_its_name_in_cells(size: str, name: str) -> None:
+    label = Label(name, "", "64×100")
+    w = width_for(label, size)
+    title = box_title(label, size)
+    assert title.startswith(name), (title, size)
+    inner = w - 2 if size in ("mini", "tiny") else w - 5  # brackets; a border's "╭─ " and " ╮"
+    assert cell_len(title) <= inner, (name, size, w, title)
+    h = 1 if size in ("mini", "tiny") else 3
+    top = "".join(text for text, _ in box_row(BoxText(title, "64×100", ""), 0, w, h))
+    assert name in top and cell_len(top) == w, (top, w)
+
+
+def test_a_korean_name_longer_than_the_cap_is_cut_to_the_cap_in_cells() -> None:
+    name = "모델/은닉층/가중치_기울기_합계"
+    cap = CAPS["mini"][1] - 2
+    short = shorten(name, cap)
+    assert short.startswith("…") and name.endswith(short[1:])
+    assert cap - 1 <= cell_len(short) <= cap, (short, cell_len(short))
+    assert shorten("가중치", 6) == "가중치" and shorten("가중치", 5) == "…중치"
