@@ -22,11 +22,12 @@ from typing import TYPE_CHECKING
 
 from tui.drawing.derived import DerivedPlan
 from tui.drawing.eager import EagerMap, first_way, site_keys
-from tui.drawing.fit import candidates, draw, fits, most_shown, tight
+from tui.drawing.fit import FIT_ORDER, candidates, draw, fits, most_shown, tight
 from tui.drawing.fold import Folding, View, fold_view
 from tui.drawing.labels import CAPS, Label, label_of, width_for
-from tui.drawing.layout import Edge, Layout
+from tui.drawing.layout import MARGIN, Edge, Layout
 from tui.drawing.plan import Plan, place_full
+from tui.drawing.wrap import wrap
 
 if TYPE_CHECKING:
     from tui.drawing.fit import Try
@@ -45,6 +46,7 @@ __all__ = [
     "pane_orientation",
     "static_drawing",
     "static_placements",
+    "wrap_into",
 ]
 
 Nodes = Sequence[tuple[Hashable, Sequence[Hashable]]]
@@ -151,15 +153,19 @@ def fit_first(
     widths: Callable[[NodeId, str], int | tuple[int, int]] | None = None,
     pref: str = "TB",
     start: int = 0,
+    drawn: list[tuple[int, Layout]] | None = None,
 ) -> tuple[int, Layout, bool]:
     """The first way of ``tries`` (from ``start``) whose drawing fits ``room`` (an empty room:
     the first); where none fits, the one that shows the most of the graph.
+
+    Args:
+        drawn: where given, gets every (way's index, drawing) tried that did not fit.
 
     Returns:
         (index of the way in ``tries``, its drawing, whether it fits).
     """
     width, height = room
-    drawn: list[tuple[int, Layout]] = []
+    drawn = [] if drawn is None else drawn
     for i in range(start, len(tries)):
         layout = draw(placements, nodes, tries[i], widths)
         if not width * height or fits(layout, width, height):
@@ -194,6 +200,7 @@ def static_drawing(
     tries = candidates("static", pref, auto_orientation, box_size)
     first: Drawing | None = None
     seen: list[list[tuple[NodeId, list[NodeId]]]] = []
+    over: list[tuple[View, dict[NodeId, Label], list[tuple[int, Layout]]]] = []
     for each, loose in _fallbacks(folding):
         view = fold_view(graph, each)
         if not loose and view.nodes in seen:
@@ -205,13 +212,39 @@ def static_drawing(
             placements = placements.plan
         elif loose:
             continue  # nothing to loosen: drawn already
-        i, layout, fit = fit_first(placements, view.nodes, tries, room, box_widths(widths), pref)
+        drawn: list[tuple[int, Layout]] = []
+        i, layout, fit = fit_first(
+            placements, view.nodes, tries, room, box_widths(widths), pref, drawn=drawn
+        )
         drawing = Drawing(layout, view, labels, tries[i][1])
         if fit:
             return drawing
         first = first or drawing
+        over.append((view, labels, drawn))
+    for view, labels, drawn in over:  # nothing fits whole: wrapped into columns (or rows)
+        for k, layout in drawn:
+            if tries[k][1:] == FIT_ORDER[-1]:
+                continue  # the dense grid's edges share runs: not wrapped
+            wrapped = wrap_into(layout, room)
+            if wrapped is not None:
+                return Drawing(wrapped, view, labels, tries[k][1])
     assert first is not None
     return first
+
+
+def wrap_into(layout: Layout, room: tuple[int, int]) -> Layout | None:
+    """A drawing too large for ``room`` wrapped so that it fits, its margin left out where it
+    fits only so (:func:`tui.drawing.wrap.wrap`); None where no wrap fits."""
+    width, height = room
+    if not width * height:
+        return None
+    wrapped = wrap(layout, width + 2 * MARGIN, height + 2 * MARGIN)
+    if wrapped is None:
+        return None
+    if fits(wrapped, width, height):
+        return wrapped
+    bare = tight(wrapped)
+    return bare if fits(bare, width, height) else None
 
 
 def _fallbacks(folding: Folding) -> list[tuple[Folding, bool]]:
@@ -273,7 +306,17 @@ def map_finish(
     keys, on_keys = _keyed(graph, view.nodes)
     labels = {keys[vid]: label_of(graph, view, vid) for vid, _ in view.nodes}
     tries = candidates("static", pref, auto_orientation, box_size)
-    emap.finish(on_keys, tries, room, lambda k, size: width_for(labels[k], size), pref)
+    widths = lambda k, size: width_for(labels[k], size)  # noqa: E731
+    emap.finish(on_keys, tries, room, widths, pref)
+    held, plan = emap.held, emap.plan
+    if held is not None and plan is not None and not fits(held, *room):
+        for way in tries:  # nothing fits whole: the first way that does wrapped
+            if way[1:] == FIT_ORDER[-1]:
+                continue
+            wrapped = wrap_into(draw(plan, on_keys, way, widths), room)
+            if wrapped is not None:
+                emap.held, emap.way, emap.shift = wrapped, way, (0, 0)
+                break
     emap.hidden = {  # leaves drawn inside a group: keyed as they are before it takes them
         site_keys(graph, [(n.id, [])])[n.id]
         for n in graph.nodes.values()

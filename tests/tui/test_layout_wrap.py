@@ -1,0 +1,98 @@
+"""Wrapping: a drawing too deep for its pane goes on in the next column (or row), whole."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.tui.test_layout import assert_clean
+from tui.drawing.canvas import EdgeGrid
+from tui.drawing.fit import fits
+from tui.drawing.pane import wrap_into
+from tui.drawing.plan import layout_full
+from tui.drawing.quality import measure
+from tui.drawing.wrap import squeeze, wrap
+
+CHAIN12 = [(f"n{i}", [f"n{i - 1}"] if i else []) for i in range(12)]
+"""A chain of twelve one-input ops."""
+SIDED = [(f"w{i}", []) for i in range(1, 12, 3)] + [
+    (f"n{i}", ([f"n{i - 1}"] if i else []) + ([f"w{i}"] if i % 3 == 1 else [])) for i in range(12)
+]
+"""The chain with a weight beside every third op."""
+
+
+def _touches(box, x: int, y: int) -> bool:
+    """The cell is right beside the box (above, below, left or right of it)."""
+    inside_x, inside_y = box.x <= x < box.x2, box.y <= y < box.y2
+    return (inside_x and y in (box.y - 1, box.y2)) or (inside_y and x in (box.x - 1, box.x2))
+
+
+def _check_whole(layout, nodes) -> None:
+    """Every box drawn, every edge drawn from its source's side to its target's, apart."""
+    assert set(layout.boxes) == {n for n, _ in nodes}
+    want = {(i, n) for n, ins in nodes for i in ins}
+    assert {(e.src, e.dst) for e in layout.edges} == want
+    for e in layout.edges:
+        assert _touches(layout.boxes[e.src], *e.points[0]), (e.src, e.dst, e.points)
+        assert _touches(layout.boxes[e.dst], *e.points[-1]), (e.src, e.dst, e.points)
+    assert_clean(layout)
+    q = measure(layout, nodes)
+    assert q.shared == 0 and q.crossings == 0, q
+
+
+@pytest.mark.parametrize("nodes", [CHAIN12, SIDED], ids=["chain", "weights"])
+def test_a_chain_too_deep_for_a_short_pane_wraps_into_columns(nodes) -> None:
+    layout = layout_full(nodes, "TB", 1, 8, -1)
+    assert layout.height > 14 and layout.width < 40
+    wrapped = wrap_into(layout, (78, 12))
+    assert wrapped is not None and fits(wrapped, 78, 12)
+    _check_whole(wrapped, nodes)
+    lefts = sorted({b.x for n, b in wrapped.boxes.items() if n.startswith("n")})
+    assert len(lefts) >= 2, "the chain goes on in another column"
+    first, last = wrapped.boxes["n0"], wrapped.boxes["n11"]
+    assert last.x > first.x and last.y < wrapped.height
+
+
+def test_the_chain_goes_on_over_the_top_of_the_next_column() -> None:
+    wrapped = wrap(layout_full(CHAIN12, "TB", 1, 8, -1), 80, 14)
+    assert wrapped is not None
+    columns: dict[int, list[str]] = {}
+    for n, b in wrapped.boxes.items():
+        columns.setdefault(b.x, []).append(n)
+    order = [sorted(ns, key=lambda n: wrapped.boxes[n].y) for _, ns in sorted(columns.items())]
+    assert [n for col in order for n in col] == [n for n, _ in CHAIN12], "read column by column"
+    for col, nxt in zip(order, order[1:], strict=False):
+        (edge,) = [e for e in wrapped.edges if (e.src, e.dst) == (col[-1], nxt[0])]
+        top = wrapped.boxes[nxt[0]]
+        xs = [x for x, _ in edge.points]
+        ys = [y for _, y in edge.points]
+        assert max(ys) >= wrapped.boxes[col[-1]].y2, "down from the column's last box"
+        over = [x for x, y in edge.points if y == min(ys)]
+        assert min(ys) <= top.y - 1 and min(over) < top.x, "over the top of the next column"
+        assert max(xs) < top.x2 and min(xs) >= wrapped.boxes[col[-1]].x
+        assert edge.points[-1] == (edge.points[-1][0], top.y - 1), "into its box from above"
+    grid = EdgeGrid(wrapped)
+    assert "▼" in grid.row(wrapped.boxes[order[1][0]].y - 1)[0]
+
+
+def test_a_left_to_right_chain_wraps_into_rows() -> None:
+    layout = layout_full(CHAIN12, "LR", 1, 8, -1)
+    assert layout.width > 60
+    wrapped = wrap_into(layout, (60, 20))
+    assert wrapped is not None and fits(wrapped, 60, 20)
+    _check_whole(wrapped, CHAIN12)
+    assert len({b.y for b in wrapped.boxes.values()}) >= 2
+
+
+def test_no_wrap_where_even_columns_do_not_fit() -> None:
+    layout = layout_full(CHAIN12, "TB", 1, 8, -1)
+    assert wrap_into(layout, (12, 6)) is None
+
+
+def test_rows_only_edges_pass_through_go() -> None:
+    layout = layout_full(CHAIN12, "TB", 1, 8, None)  # a stub row under every box
+    bare = squeeze(layout)
+    assert bare.height < layout.height
+    _check_whole(bare, CHAIN12)
+    for n, b in layout.boxes.items():
+        assert (bare.boxes[n].x, bare.boxes[n].w, bare.boxes[n].h) == (b.x, b.w, b.h)
+    assert squeeze(bare).height == bare.height

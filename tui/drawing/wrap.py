@@ -1,0 +1,360 @@
+"""Wrapping a drawing too deep for its pane into columns, as text wraps into lines. Pure.
+
+A pane's last resort where no box size, orientation or folding fits: a top-to-bottom drawing
+is cut between two layers of boxes and the part below the cut moves to the right of the part
+above, its top at the pane's top (a left-to-right drawing likewise, into rows). Every edge
+that crossed the cut still runs whole, in ordinary box-drawing: down from where it crossed
+the cut, under its column, up the gutter beside it and over the top of the next column into
+the box it enters, so where the chain goes on reads like a line of text going on in the
+next one::
+
+    [a  ] ┌────▼
+      ▼   │  [d  ]
+    [b  ] │    ▼
+      ▼   │  [e  ]
+    [c  ] │    ▼
+      └───┘  [f  ]
+
+The edges of one cut are nested (the leftmost above the cut takes the outermost way round),
+so they never cross one another; an edge of another source crosses them cleanly at most.
+Edges into one box share their way round (a fan-in), as do edges out of one box (a fan-out);
+two edges of different sources and different targets never share a cell. Before it is cut,
+the drawing loses the rows that edges only pass straight through (:func:`squeeze`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tui.drawing.layout import MARGIN, Box, Edge, Layout
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+
+__all__ = ["squeeze", "wrap", "wrap_at"]
+
+Point = tuple[int, int]
+
+GAP = 2
+"""Blank cells between a column's content and the gutter, and between the gutter and the
+next column."""
+
+
+@dataclass
+class _Way:
+    """The edges that go round one cut together: one source, or one target."""
+
+    edges: list[int]
+    drops: dict[int, Point]
+    """Edge -> where it enters the part below the cut (on the row above that part's boxes)."""
+    rises: dict[int, Point]
+    """Edge -> where it leaves the part above the cut (on the cut's first row)."""
+
+    def key(self) -> int:
+        return min(x for x, _ in self.drops.values())
+
+
+def _transposed(layout: Layout) -> Layout:
+    out = Layout("TB" if layout.orientation == "LR" else "LR")
+    out.boxes = {n: Box(b.y, b.x, b.h, b.w) for n, b in layout.boxes.items()}
+    out.edges = [Edge(e.src, e.dst, tuple((y, x) for x, y in e.points)) for e in layout.edges]
+    out.width, out.height = layout.height, layout.width
+    return out
+
+
+def _cells(points: Sequence[Point]) -> list[Point]:
+    """Every cell of a path, in order."""
+    out: list[Point] = list(points[:1])
+    for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
+        dx, dy = (x2 > x1) - (x2 < x1), (y2 > y1) - (y2 < y1)
+        x, y = x1, y1
+        while (x, y) != (x2, y2):
+            x, y = x + dx, y + dy
+            out.append((x, y))
+    return out
+
+
+def _corners(points: Sequence[Point]) -> tuple[Point, ...]:
+    """The points where a path starts, turns and ends."""
+    out: list[Point] = []
+    for p in points:
+        if out and out[-1] == p:
+            continue
+        if len(out) >= 2:
+            (x0, y0), (x1, y1) = out[-2], out[-1]
+            if (x0 == x1 == p[0]) or (y0 == y1 == p[1]):
+                out[-1] = p
+                continue
+        out.append(p)
+    return tuple(out)
+
+
+def _size(layout: Layout) -> None:
+    right = [b.x2 for b in layout.boxes.values()]
+    bottom = [b.y2 for b in layout.boxes.values()]
+    for e in layout.edges:
+        right += [x + 1 for x, _ in e.points]
+        bottom += [y + 1 for _, y in e.points]
+    layout.width = max(right, default=0) + MARGIN
+    layout.height = max(bottom, default=0) + MARGIN
+
+
+def _split(
+    path: Sequence[Point], left: int, cut: int, low: int
+) -> tuple[list[Point], list[Point]] | None:
+    """A path from what stays to what moves (right of column ``left``, below row ``low``):
+    its part up to where it first reaches the row ``cut`` right of ``left``, from above (ending
+    there), and its part from the row ``low`` on (starting there), or None where it does not
+    run so."""
+    cells = _cells(path)
+    first = next((k for k, (x, y) in enumerate(cells) if x >= left and y >= cut), None)
+    if first is None or (first and cells[first - 1] != (cells[first][0], cut - 1)):
+        return None
+    last = next((k for k in range(len(cells) - 1, -1, -1) if cells[k][1] <= low), None)
+    if last is None or last < first:
+        return None
+    if any(x < left for x, _ in cells[first:]):
+        return None
+    if last + 1 < len(cells) and cells[last + 1][0] != cells[last][0]:
+        return None  # it leaves the row above the boxes sideways
+    return cells[: first + 1], cells[last:]
+
+
+def wrap_at(layout: Layout, left: int, cut: int, low: int) -> Layout | None:
+    """One wrap of a top-to-bottom drawing: the boxes right of column ``left`` and below the
+    row ``low`` (and the edges between them) move to a new column right of everything else,
+    its top at the drawing's top; the edges into or out of them from the rest go round.
+
+    Args:
+        layout: a top-to-bottom drawing.
+        left: the first column of the part that is cut (0: all of it).
+        cut: the first row under the boxes that stay (in that part).
+        low: the row right above the boxes that move.
+
+    Returns:
+        The wrapped drawing, or None where the drawing cannot be cut there (a box or an edge
+        between two boxes on one side lies across the cut).
+    """
+    moved = {n for n, b in layout.boxes.items() if b.x >= left and b.y > low}
+    if not moved or len(moved) == len(layout.boxes):
+        return None
+    for n, b in layout.boxes.items():
+        if n not in moved and b.x2 > left and b.y2 > cut:
+            return None
+    stay_edges: list[int] = []
+    moved_edges: list[int] = []
+    ways: list[_Way] = []
+    parts: dict[int, tuple[list[Point], list[Point], bool]] = {}
+    for k, e in enumerate(layout.edges):
+        a, b = e.src in moved, e.dst in moved
+        cells = _cells(e.points)
+        if a and b:
+            if any(y <= low for _, y in cells):
+                return None
+            moved_edges.append(k)
+            continue
+        if not a and not b:
+            if any(x >= left and y >= cut for x, y in cells):
+                return None
+            stay_edges.append(k)
+            continue
+        down = list(e.points) if b else list(reversed(e.points))
+        split = _split(down, left, cut, low)
+        if split is None:
+            return None
+        parts[k] = (split[0], split[1], b)
+    for k, (rise, drop, _) in parts.items():  # one way per source, or per target
+        e = layout.edges[k]
+        far = e.dst if parts[k][2] else e.src
+        near = e.src if parts[k][2] else e.dst
+        for way in ways:
+            ends = {
+                (layout.edges[j].dst if parts[j][2] else layout.edges[j].src) for j in way.edges
+            }
+            starts = {
+                (layout.edges[j].src if parts[j][2] else layout.edges[j].dst) for j in way.edges
+            }
+            if ends == {far} or starts == {near}:
+                way.edges.append(k)
+                way.drops[k], way.rises[k] = drop[0], rise[-1]
+                break
+        else:
+            ways.append(_Way([k], {k: drop[0]}, {k: rise[-1]}))
+    ways.sort(key=_Way.key)
+    n = len(ways)
+    # what stays: its right edge (the gutter goes beyond it)
+    right = 0
+    for m, b in layout.boxes.items():
+        if m not in moved:
+            right = max(right, b.x2 - 1)
+    for k in stay_edges:
+        right = max(right, max(x for x, _ in layout.edges[k].points))
+    for rise, _, _ in parts.values():
+        right = max(right, max(x for x, _ in rise))
+    gutter = [right + GAP + (n - 1 - i) for i in range(n)]  # the first way: outermost
+    under = [cut + (n - 1 - i) for i in range(n)]  # the first way: lowest
+    first = ways[0] if ways else None
+    on_arrow_row = (
+        first is not None
+        and len({p for p in first.drops.values()}) == 1
+        and all(len(parts[k][1]) == 1 for k in first.edges)
+    )
+    top = MARGIN + n - (1 if on_arrow_row else 0)  # the row ``low`` lands on
+    used = set()
+    for m in moved:
+        used.update(range(layout.boxes[m].x, layout.boxes[m].x2))
+    for k in moved_edges:
+        used.update(x for x, _ in _cells(layout.edges[k].points))
+    for _, drop, _ in parts.values():
+        used.update(x for x, _ in drop)
+    col = _squeeze(used, (max(gutter) if gutter else right) + GAP + 1)
+    dy = top - low
+
+    def moved_pt(p: Point) -> Point:
+        return col[p[0]], p[1] + dy
+
+    out = Layout(layout.orientation)
+    for m, b in layout.boxes.items():
+        out.boxes[m] = Box(col[b.x], b.y + dy, b.w, b.h) if m in moved else b
+    edges: list[Edge | None] = [None] * len(layout.edges)
+    for k in stay_edges:
+        edges[k] = layout.edges[k]
+    for k in moved_edges:
+        e = layout.edges[k]
+        edges[k] = Edge(e.src, e.dst, tuple(moved_pt(p) for p in e.points))
+    for i, way in enumerate(ways):
+        over = top - (0 if on_arrow_row else 1) - i
+        for k in way.edges:
+            rise, drop, forward = parts[k]
+            x0, _ = rise[-1]
+            dropped = [moved_pt(p) for p in drop]
+            path = [
+                *rise,
+                (x0, under[i]),
+                (gutter[i], under[i]),
+                (gutter[i], over),
+                (dropped[0][0], over),
+                *dropped,
+            ]
+            pts = _corners(path if forward else list(reversed(path)))
+            e = layout.edges[k]
+            edges[k] = Edge(e.src, e.dst, pts)
+    out.edges = [e for e in edges if e is not None]
+    _size(out)
+    return out
+
+
+def _squeeze(used: set[int], start: int) -> dict[int, int]:
+    """Column -> column of the part that moves: its first used column at ``start``, a run of
+    unused columns between two used ones no wider than :data:`GAP` (no edge runs across an
+    unused column, so nothing else changes)."""
+    out: dict[int, int] = {}
+    at, blank = start, 0
+    for x in range(min(used), max(used) + 1):
+        if x in used:
+            at += min(blank, GAP)
+            blank = 0
+            out[x] = at
+            at += 1
+        else:
+            blank += 1
+            out[x] = at + min(blank, GAP) - 1
+    return out
+
+
+def _cuts(layout: Layout, left: int) -> list[tuple[int, int]]:
+    """The places a drawing's part right of ``left`` may be cut: (first row under the boxes
+    above, row right above the boxes below), between every two rows of boxes."""
+    boxes = [b for b in layout.boxes.values() if b.x >= left]
+    rows = sorted({b.y for b in boxes})
+    out = []
+    for y in rows[1:]:
+        cut = max(b.y2 for b in boxes if b.y < y)
+        if cut <= y - 1:
+            out.append((cut, y - 1))
+    return out
+
+
+def _column(layout: Layout, left: int) -> int:
+    """Rows the drawing takes left of column ``left``, its margin included."""
+    ys = [b.y2 for b in layout.boxes.values() if b.x < left]
+    ys += [y + 1 for e in layout.edges for x, y in e.points if x < left]
+    return max(ys, default=0) + MARGIN
+
+
+def squeeze(layout: Layout, tall: bool = True) -> Layout:
+    """The drawing (top to bottom) without its rows that edges only pass straight through, or
+    leave the box right above them straight down (and, where ``tall``, a tall box's sides
+    where nothing enters it): the same picture, every edge as it ran, a row less each."""
+    blocked: set[int] = set()
+    rows: set[int] = set()
+    under = {(x, b.y2) for b in layout.boxes.values() for x in range(b.x, b.x2)}
+    across: dict[Point, set[int]] = {}  # cell -> edges running across it
+    for k, e in enumerate(layout.edges):
+        for (x1, y1), (x2, y2) in zip(e.points, e.points[1:], strict=False):
+            if y1 == y2:
+                for x in range(min(x1, x2), max(x1, x2) + 1):
+                    across.setdefault((x, y1), set()).add(k)
+    for k, e in enumerate(layout.edges):
+        pts = e.points
+        for end, near in ((pts[0], pts[1:2]), (pts[-1], pts[-2:-1])):
+            x, y = end  # an end right under its box, going down, may go on the next row
+            below = across.get((x, y + 1), set()) - {k}
+            if not (near and near[0][0] == x and near[0][1] > y and end in under) or below:
+                blocked.add(y)
+        for (_, y1), (_, y2) in zip(pts, pts[1:], strict=False):
+            if y1 == y2:
+                blocked.add(y1)
+            else:
+                rows.update(range(min(y1, y2), max(y1, y2) + 1))
+    for b in layout.boxes.values():
+        blocked.update(range(b.y, b.y2) if b.h <= 4 or not tall else (b.y, b.y2 - 1))
+    gone = sorted(rows - blocked)
+    if not gone:
+        return layout
+
+    def at(y: int) -> int:
+        return y - sum(1 for g in gone if g < y)
+
+    out = Layout(layout.orientation)
+    out.boxes = {n: Box(b.x, at(b.y), b.w, at(b.y2) - at(b.y)) for n, b in layout.boxes.items()}
+
+    def kept(points: Sequence[Point]) -> tuple[Point, ...]:
+        pts = list(points)
+        for k in {0, len(pts) - 1}:  # an end on a row that goes: on the next row down
+            x, y = pts[k]
+            while y in gone:
+                y += 1
+            pts[k] = (x, y)
+        return _corners([(x, at(y)) for x, y in pts if y not in gone])
+
+    out.edges = [Edge(e.src, e.dst, kept(e.points)) for e in layout.edges]
+    _size(out)
+    return out
+
+
+def wrap(layout: Layout, width: int, height: int) -> Layout | None:
+    """The drawing wrapped into columns (top to bottom) or rows (left to right) so that it fits
+    ``width`` x ``height``, each column filled as far as it goes; None where no wrap fits."""
+    lr = layout.orientation == "LR"
+    now, left = squeeze(_transposed(layout) if lr else layout, not lr), 0
+    if lr:
+        height, width = width, height
+    for _ in range(len(layout.boxes)):
+        if now.height <= height:
+            return (_transposed(now) if lr else now) if now.width <= width else None
+        for cut, low in reversed(_cuts(now, left)):  # the deepest cut whose column fits
+            step = wrap_at(now, left, cut, low)
+            if step is None:
+                continue
+            start = min(b.x for n, b in step.boxes.items() if b != now.boxes[n])
+            if _column(step, start) <= height:
+                break
+        else:
+            return None
+        if step.width > width:
+            return None
+        now, left = step, start
+    return None
