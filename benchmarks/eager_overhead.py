@@ -7,8 +7,11 @@ D_out = 64, 1000, 100, 10``; ``engine.bench.workloads.EAGER_LOOP`` and ``numpy_l
 
 * ``numpy``: the loop typed out in numpy;
 * ``off``: the engine, nobody listening (events off);
-* ``nothing``: the engine with a subscriber that does nothing (``STREAM.subscribe(lambda e:
-  None)``): the cost of building and sending the events;
+* ``nothing``: the engine with a subscriber that does nothing (:class:`Nothing`: its
+  ``on_ops`` takes the eager ops in batches, as a trace writer does): the cost of making the
+  events and handing them over;
+* ``each``: a do-nothing subscriber that takes each event by itself (``STREAM.subscribe(lambda
+  e: None)``: per-op delivery, what the UI's subscriber gets; ``nothing`` before batches);
 * ``trace``: the engine with a ``TraceWriter`` recording every event to a file.
 
 Each round runs every case once, in a shuffled order, timed with ``time.process_time`` (CPU
@@ -51,10 +54,21 @@ from engine.events import STREAM, TraceWriter  # noqa: E402
 RATIOS = (
     ("off", "numpy"),
     ("nothing", "numpy"),
+    ("each", "numpy"),
     ("trace", "nothing"),
     ("trace", "numpy"),
 )
 """(case, reference) pairs reported."""
+
+
+class Nothing:
+    """A subscriber that does nothing, and takes eager ops in batches."""
+
+    def __call__(self, event: Any) -> None:
+        pass
+
+    def on_ops(self, batch: Any) -> None:
+        pass
 
 
 def _cases(iterations: int, folder: Path) -> dict[str, Callable[[], Callable[[], Any]]]:
@@ -91,7 +105,8 @@ def _cases(iterations: int, folder: Path) -> dict[str, Callable[[], Callable[[],
     return {
         "numpy": numpy,
         "off": lambda: engine(None),
-        "nothing": lambda: engine(lambda: lambda e: None),
+        "nothing": lambda: engine(Nothing),
+        "each": lambda: engine(lambda: lambda e: None),
         "trace": lambda: engine(writer),
     }
 

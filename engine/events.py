@@ -9,6 +9,15 @@ template, and hand it to :meth:`EventStream.send`, which stamps ``seq`` and ``t_
 consumers see the same plain dict either way. An event belongs to its consumers once sent;
 values inside it (``shape``, ``inputs``) may be shared between events and are read-only.
 
+Batches. While every subscriber can take them (it has an ``on_ops`` method) and no pacer is
+set, the eager front end does not build a dict per op on the CPU: it appends a compact row to
+:attr:`EventStream.pending`, and the stream hands the rows over as one :class:`OpBatch` (to
+each subscriber's ``on_ops``) before any other event and at least every ``FLUSH_NS``: an
+iteration's ops arrive together, just before its ``iteration_finished``, in their order, with
+the ``seq`` and ``t_ns`` they would have had. ``OpBatch.events()`` gives the very dicts
+per-op delivery would have sent. A subscriber without ``on_ops`` (the UI's, which needs each
+op as it runs), or a pacer, keeps per-op delivery for everyone.
+
 Detail. The engine works in units: a static ``Session.run`` and an eager iteration. A consumer
 that cannot use every node event of every unit (a UI at full speed) says so with one call,
 :meth:`EventStream.want`, before the units it means start: a unit then sends ``"totals"`` (its
@@ -37,7 +46,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, NotRequired, TypedDict, get_args
+from typing import Any, Literal, NotRequired, TypedDict, cast, get_args
 
 Event = dict[str, Any]
 """An event as consumers get it: the envelope (:class:`Envelope`) plus its kind's payload.
@@ -48,6 +57,9 @@ builds as dicts before sending are typed (:class:`NodeCreatedPayload`,
 :class:`GraphRewrittenPayload`); ``KINDS`` lists every kind's required keys."""
 _clock = time.perf_counter_ns
 Subscriber = Callable[[Event], None]
+OpRow = tuple[Event, Any, int, list[int], int, int]
+"""One eager op of an :class:`OpBatch`: (its site's ``node_created`` template, graph, node,
+inputs, dur_ns, the clock at the kernel's end)."""
 
 TRACE_FORMAT = "cgviz-trace"
 TRACE_VERSION = 2
@@ -233,6 +245,51 @@ class _Wish:
         return not self.every_ns or last is None or now - last >= self.every_ns
 
 
+class OpBatch:
+    """Eager ops' ``node_created`` events, sent together as compact rows (see "Batches").
+
+    Row ``i`` is the event whose ``seq`` is ``seq + i``: its site's template (a
+    ``node_created`` with every field but ``seq``, ``t_ns``, ``graph``, ``node`` and
+    ``inputs`` filled in; one dict per site, shared, read-only) completed by the row's graph,
+    node, inputs and ``dur_ns``, its ``t_ns`` the row's clock less ``t0``.
+    """
+
+    __slots__ = ("seq", "t0", "rows")
+
+    def __init__(self, seq: int, t0: int, rows: list[OpRow]) -> None:
+        self.seq = seq
+        """``seq`` of the first row; the others follow one by one."""
+        self.t0 = t0
+        """The stream's clock origin (``t_ns`` = a row's clock less it)."""
+        self.rows = rows
+        """The ops, in the order they ran (read-only)."""
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def events(self) -> Iterator[Event]:
+        """Each op as the event per-op delivery sends (a new dict each)."""
+        seq, t0 = self.seq, self.t0
+        for template, graph, node, inputs, dur, end in self.rows:
+            yield _row_event(template, seq, end - t0, graph, node, inputs, dur)
+            seq += 1
+
+
+FLUSH_NS = 50_000_000
+"""An :class:`OpBatch` goes at least this often while ops come (besides before any other
+event): a long iteration's ops still arrive within a twentieth of a second."""
+
+
+def deliver_each(fn: Subscriber) -> Callable[[OpBatch], None]:
+    """An ``on_ops`` for a subscriber that takes events one by one: each op as its dict."""
+
+    def on_ops(batch: OpBatch) -> None:
+        for event in batch.events():
+            fn(event)
+
+    return on_ops
+
+
 class EventStream:
     """A thread-safe fan-out of events to subscribers, plus an optional pacer.
 
@@ -255,14 +312,29 @@ class EventStream:
         Session.run, an eager iteration) subtract it, so slow motion never shows as compute."""
         self._wishes: dict[Subscriber, _Wish] = {}
         """Subscriber -> the detail it asked for (see :meth:`want`); absent: every node."""
+        self._on_ops: tuple[Callable[[OpBatch], None], ...] = ()
+        self.batching = False
+        """True while every subscriber takes :class:`OpBatch` es and no pacer is set: the eager
+        front end then appends its CPU ops to :attr:`pending` instead of sending them."""
+        self.pending: list[OpRow] = []
+        """Eager ops not sent yet (see "Batches"), in the order they ran."""
+        self.due = 0
+        """The clock past which the producer calls :meth:`flush` after appending a row."""
 
     def subscribe(self, fn: Subscriber) -> Callable[[], None]:
-        """Add a subscriber; returns a function that removes it again."""
+        """Add a subscriber; returns a function that removes it again.
+
+        A subscriber with an ``on_ops(batch)`` method may get eager ops as :class:`OpBatch`
+        rows there instead of one call per op (see "Batches"); every other event still comes
+        through ``fn(event)``, in ``seq`` order with the batches.
+        """
+        self.flush()  # ops already run go to the subscribers they ran under
         with self._lock:
             self._subscribers = (*self._subscribers, fn)
-            self.active = True
+            self._mode()
 
         def unsubscribe() -> None:
+            self.flush()
             with self._lock:
                 subs = list(self._subscribers)
                 if fn in subs:
@@ -270,9 +342,35 @@ class EventStream:
                 self._subscribers = tuple(subs)
                 if fn not in subs:
                     self._wishes.pop(fn, None)
-                self.active = bool(subs) or self.pacer is not None
+                self._mode()
 
         return unsubscribe
+
+    def _mode(self) -> None:
+        """Set ``active`` and ``batching`` from the subscribers and pacer (lock held)."""
+        subs = self._subscribers
+        self.active = bool(subs) or self.pacer is not None
+        on_ops = tuple(getattr(fn, "on_ops", None) for fn in subs)
+        self.batching = bool(subs) and self.pacer is None and None not in on_ops
+        self._on_ops = cast(tuple[Callable[[OpBatch], None], ...], on_ops if self.batching else ())
+
+    def flush(self) -> None:
+        """Send the eager ops appended to :attr:`pending` as one :class:`OpBatch`."""
+        self.due = _clock() + FLUSH_NS
+        rows = self.pending
+        if not rows:
+            return
+        self.pending = []
+        n = len(rows)
+        seqs = list(itertools.islice(self._seq, n))  # n numbers in one go
+        batch = OpBatch(seqs[0], self._t0, rows)
+        on_ops = self._on_ops
+        if not on_ops:  # the subscribers changed since: each gets the events one by one
+            on_ops = tuple(
+                getattr(fn, "on_ops", None) or deliver_each(fn) for fn in self._subscribers
+            )
+        for fn in on_ops:
+            fn(batch)
 
     def want(self, fn: Subscriber, detail: Detail = "nodes", *, nodes_per_s: float = 0.0) -> None:
         """Say how much of each unit subscriber ``fn`` wants, from the next unit that starts.
@@ -318,6 +416,8 @@ class EventStream:
 
     def emit(self, kind: str, **payload: Any) -> None:
         """Deliver one event to every subscriber, then let the pacer run."""
+        if self.pending:
+            self.flush()
         event: Event = {
             "seq": next(self._seq),
             "t_ns": time.perf_counter_ns() - self._t0,
@@ -340,6 +440,8 @@ class EventStream:
             now_ns: the ``time.perf_counter_ns()`` it happened at, when the caller just read
                 the clock (a kernel's end); else the clock is read here.
         """
+        if self.pending:
+            self.flush()
         event["seq"] = next(self._seq)
         event["t_ns"] = (_clock() if now_ns is None else now_ns) - self._t0
         for fn in self._subscribers:
@@ -360,9 +462,10 @@ class EventStream:
 
     def set_pacer(self, pacer: Callable[[Event], None] | None) -> None:
         """Install (or remove, with None) the pacer."""
+        self.flush()
         with self._lock:
             self.pacer = pacer
-            self.active = bool(self._subscribers) or pacer is not None
+            self._mode()
 
 
 STREAM = EventStream()
@@ -434,6 +537,7 @@ class TraceWriter:
         ).encode
         self._created: dict[Any, str] = {}  # site -> the fixed part of its node_created
         self._finished: dict[Any, str] = {}  # site -> the fixed part of its node_finished
+        self._tails: dict[Any, tuple[int, list[int], str]] = {}  # site -> (node, inputs, text)
         self._graph: Any = None  # the graph named last, and its JSON
         self._graph_json = "null"
         self._queue: deque[str] = deque()
@@ -486,6 +590,35 @@ class TraceWriter:
             line = self._line(event, site)
         queue = self._queue
         queue.append(line)
+        if len(queue) >= _BATCH:
+            self.flush(to_disk=False)
+
+    def on_ops(self, batch: OpBatch) -> None:
+        """Write a batch of eager ops (see "Batches").
+
+        A site's op has the same node id and inputs in every iteration of a loop that makes
+        the same graph, so each site keeps its last op's line less ``seq``, ``t_ns``,
+        ``graph`` and ``dur_ns`` (node, inputs and the fixed part, formatted once); an op
+        whose node or inputs differ, or a new graph, is written the long way and kept.
+        """
+        rows = batch.rows
+        seq, t0 = batch.seq, batch.t0
+        tails = self._tails
+        lines = []
+        for template, graph, node, inputs, dur, end in rows:
+            site = template["site"]
+            tail = tails.get(site)
+            if tail is None or graph is not self._graph or tail[0] != node or tail[1] != inputs:
+                event = _row_event(template, seq, end - t0, graph, node, inputs, dur)
+                lines.append(self._line(event, site))
+                fixed = self._created.get(site)
+                if fixed is not None:
+                    tails[site] = (node, inputs, _TAIL % (node, inputs, fixed))
+            else:
+                lines.append(_TAIL_LINE % (seq, end - t0, self._graph_json, dur, tail[2]))
+            seq += 1
+        queue = self._queue
+        queue.extend(lines)
         if len(queue) >= _BATCH:
             self.flush(to_disk=False)
 
@@ -566,6 +699,16 @@ class TraceWriter:
             self._file.close()
 
 
+def _row_event(
+    template: Event, seq: int, t_ns: int, graph: Any, node: int, inputs: list[int], dur: int
+) -> Event:
+    """The event of one :class:`OpBatch` row."""
+    event = template.copy()
+    event["seq"], event["t_ns"] = seq, t_ns
+    event["graph"], event["node"], event["inputs"], event["dur_ns"] = graph, node, inputs, dur
+    return event
+
+
 _BATCH = 512
 """Lines a trace writer queues before it writes them (or ``flush_s`` seconds, the sooner)."""
 
@@ -580,6 +723,9 @@ def _int(value: Any) -> int:
 _CREATED_LINE = '{"seq":%d,"t_ns":%d,"graph":%s,"node":%d,"inputs":%s,%s}'
 _RAN_LINE = '{"seq":%d,"t_ns":%d,"graph":%s,"node":%d,"inputs":%s,"dur_ns":%d,%s}'
 _FINISHED_LINE = '{"seq":%d,"t_ns":%d,"graph":%s,"node":%d,"dur_ns":%d,%s}'
+_TAIL = '"node":%d,"inputs":%s,%s'
+_TAIL_LINE = '{"seq":%d,"t_ns":%d,"graph":%s,"dur_ns":%d,%s}'
+"""A batched op's line: what changes from iteration to iteration, then its site's tail."""
 _CREATED_VARYING = frozenset(("seq", "t_ns", "graph", "node", "inputs", "dur_ns"))
 _FINISHED_VARYING = frozenset(("seq", "t_ns", "graph", "node", "dur_ns"))
 """What changes between two node events of one ``site``; the rest of such an event is fixed."""
@@ -591,7 +737,7 @@ def trace_to(
 ) -> Iterator[TraceWriter]:
     """Record every event emitted inside the block to a trace file."""
     writer = TraceWriter(path, **header)
-    unsubscribe = stream.subscribe(writer)
+    unsubscribe = stream.subscribe(writer)  # (it takes eager ops in batches: on_ops)
     try:
         yield writer
     finally:

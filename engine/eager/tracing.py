@@ -656,12 +656,13 @@ def traced(
     anyone listens.
 
     The node's static facts come from the call site's cache. An iteration that reports nodes
-    gets one event per op on the CPU: ``node_created`` sent after the kernel, outside the
-    timed region, carrying the kernel's ``dur_ns`` (its ``t_ns`` is the kernel's end, so
-    ``t_ns - dur_ns`` is its start); an iteration that reports totals adds the op's call, time
-    and flops to its site's totals instead. On another device, whose time ``Device.measure``
-    reports only when it is known, the node has two events: ``node_created`` before the
-    kernel and ``node_finished`` once timed. A kernel that raises still sends its
+    gets one event per op on the CPU: ``node_created`` sent after the kernel, outside the timed
+    region, carrying the kernel's ``dur_ns`` (its ``t_ns`` is the kernel's end, so ``t_ns -
+    dur_ns`` is its start), or, while the stream batches (``STREAM.batching``), that event's
+    compact row appended to ``STREAM.pending``; an iteration that reports totals adds the op's
+    call, time and flops to its site's totals instead. On another device, whose time
+    ``Device.measure`` reports only when it is known, the node has two events: ``node_created``
+    before the kernel and ``node_finished`` once timed. A kernel that raises still sends its
     ``node_created`` (without ``dur_ns``: the node never finished), so the failed node is seen.
 
     This is the hot path of every listened op: the work is inline (no helper calls on the
@@ -743,22 +744,35 @@ def traced(
     nid = st.next_id
     st.next_id = nid + 1
     st.last = nid
+    if not info.cpu:  # the device reports its time later: created now, finished then
+        return _on_device(info, op, args, attrs, dev, _event(info, st.graph, nid, inputs))
+    t0 = _clock()  # the host clock around the kernel
+    try:
+        out = op.kernel(dev.xp, *args, **attrs)
+    except BaseException:  # the node that failed is still shown (it never finished)
+        STREAM.send(_event(info, st.graph, nid, inputs))
+        raise
+    t1 = _clock()
+    stream = STREAM
+    if stream.batching:  # the op's one event, as a row of the stream's next batch
+        stream.pending.append((info.created, st.graph, nid, inputs, t1 - t0, t1))
+        if t1 > stream.due:
+            stream.flush()
+        return out
     created = info.created.copy()
     created["graph"] = st.graph
     created["node"] = nid
     created["inputs"] = inputs
-    if not info.cpu:  # the device reports its time later: created now, finished then
-        return _on_device(info, op, args, attrs, dev, created)
-    t0 = _clock()  # the host clock around the kernel
-    try:
-        out = op.kernel(dev.xp, *args, **attrs)
-    except BaseException:
-        STREAM.send(created)  # the node that failed is still shown (it never finished)
-        raise
-    t1 = _clock()
     created["dur_ns"] = t1 - t0  # the op's one event: made and run
-    STREAM.send(created, t1)
+    stream.send(created, t1)
     return out
+
+
+def _event(info: _Site, graph: str | None, nid: int, inputs: list[int]) -> Event:
+    """The ``node_created`` of op ``nid`` made at ``info``'s site, without its time."""
+    created = info.created.copy()
+    created["graph"], created["node"], created["inputs"] = graph, nid, inputs
+    return created
 
 
 def _remember(key: tuple[int, int] | None, info: _Site) -> _Site:

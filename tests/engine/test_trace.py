@@ -72,6 +72,50 @@ def test_eager_trace_reads_back_as_the_events_sent(tmp_path):
     assert events == json.loads(json.dumps(seen))
 
 
+def test_an_eager_trace_written_from_batches_reads_back_as_the_events_they_stand_for(tmp_path):
+    """With only batch-taking subscribers (a trace writer, here beside a collector) the eager
+    ops come as ``OpBatch`` rows: the trace written from them reads back as the very events
+    the rows stand for, and every other event in between, in order."""
+    import numpy as np
+
+    import engine.eager as torch
+    from engine.eager import tracing
+    from engine.events import STREAM
+
+    seen: list[dict] = []
+
+    class Collector:
+        def __call__(self, event: dict) -> None:
+            seen.append(event)
+
+        def on_ops(self, batch) -> None:
+            seen.extend(batch.events())
+
+    path = tmp_path / "batched.jsonl"
+    tracing.reset()
+    undo = STREAM.subscribe(Collector())
+    try:
+        with trace_to(path):
+            assert STREAM.batching
+            # the same lines again; an op more (the ops after it have other node ids); the
+            # same lines on other shapes
+            for n, more in ((3, False), (3, False), (3, True), (3, False), (5, False)):
+                x = torch.from_numpy(np.ones((n, 2), np.float32))
+                w = torch.from_numpy(np.full((2, 4), 0.5, np.float32))
+                y = x.mm(w)
+                if more:
+                    y = y * 2.0
+                y = y.clamp(min=0)
+                (y - 1.0).pow(2).sum().item()
+                w.sum()  # its inputs as before, its node id not
+            tracing.new_iteration()
+    finally:
+        undo()
+    _, events = read_trace(path)
+    assert sum(1 for e in events if "dur_ns" in e and e["kind"] == "node_created") == 31
+    assert events == json.loads(json.dumps(seen))
+
+
 @pytest.mark.parametrize(
     ("text", "where", "words"),
     [
