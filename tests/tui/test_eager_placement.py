@@ -175,3 +175,40 @@ async def test_the_eager_pane_holds_still_over_iterations(
             if it >= 2:  # from the map on, a site's node goes where it was last time
                 assert here == last, f"iteration {it} moved a site's box"
             last = here
+
+
+def test_the_first_iteration_grows_inside_the_pane_and_ends_on_its_map() -> None:
+    """The default scene's eager pane at 160x48 (54x28 cells): the first iteration, placed
+    node by node before any map, never grows past the pane (a weight goes beside the node
+    it is read with; w1.grad is not drawn before no_grad takes it in); once it has ended it
+    is drawn on its own map, the picture every later iteration grows into."""
+    from tui.drawing.pane import EagerPane
+    from tui.view.model import GraphModel
+
+    room = (54, 28)
+    pane = EagerPane(room)
+    first, second = loop_events(2)
+    graphs = []
+    for it, evs in enumerate((first, second)):
+        graph = GraphModel(f"eager:{it}", "eager", iteration=it)
+        graphs.append(graph)
+        pane.show(graph)
+        for ev in evs:
+            graph.add(ev)
+            pane.grow()
+            drawing = pane.drawing()
+            assert drawing is not None
+            assert drawing.layout.width <= room[0] and drawing.layout.height <= room[1], (
+                f"iteration {it} grew to {drawing.layout.width}x{drawing.layout.height}"
+            )
+        if it == 0:
+            grown = pane.drawing()
+            graph.ended = True
+            pane.grow()
+            ended = pane.drawing()
+            assert grown is not None and ended is not None
+            assert ended.layout.boxes != grown.layout.boxes, "the map is the layered picture"
+    again = pane.drawing()
+    assert again is not None
+    boxes = [ended.layout.boxes[v] for v, _ in ended.view.nodes]
+    assert [again.layout.boxes[v] for v, _ in again.view.nodes] == boxes

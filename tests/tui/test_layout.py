@@ -126,6 +126,19 @@ def test_append_placement_puts_a_node_next_to_its_inputs() -> None:
     assert placer.add("other", ["w"]) == (1, 1)
 
 
+def test_append_placement_puts_a_leaf_beside_the_node_made_before_it() -> None:
+    """A weight made after a chain is read with the chain's end: it goes beside that end, so
+    their consumer's two edges are short, and a node a group took in frees its slot."""
+    placer = AppendPlacer()
+    for nid, ins in [("x", []), ("w1", []), ("mm", ["x", "w1"]), ("relu", ["mm"])]:
+        placer.add(nid, ins)
+    assert placer.add("w2", []) == (2, 1)
+    assert placer.add("mm2", ["relu", "w2"]) == (3, 0)
+    assert placer.add("grad", []) == (3, 1)
+    placer.keep(["x", "w1", "mm", "relu", "w2", "mm2"])
+    assert placer.add("update", []) == (3, 1)
+
+
 def test_unknown_inputs_and_cycles_do_not_break_layout() -> None:
     layout = layout_full([(1, [99]), (2, [1, 3]), (3, [2])], "LR")
     assert set(layout.boxes) == {1, 2, 3}

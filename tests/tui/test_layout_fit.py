@@ -71,7 +71,6 @@ OVER_AT_80X24 = {
     "tf-optimizer": "static: 10 layers; densest 45x22 in 78x18",
     "serialization": "static: 10 layers; densest 60x22 in 78x17",
     "torch-tensors": "eager: 12 layers, no Module or no_grad to fold; densest 92x19 (LR tiny)",
-    "loops": "eager: one iteration, on the first iteration's grid (157x8 LR); no map is made",
 }
 """Scenes with a graph still larger than its pane at 80x24 (one pane at a time)."""
 

@@ -227,7 +227,7 @@ def pane_drawings(
         graph = state.graphs["eager"]
         if graph is not eager.graph:
             eager.show(graph)  # a new iteration: the one before becomes the map
-        elif ev.get("kind") == "node_created" and ev.get("mode") == "eager":
+        elif ev.get("mode") == "eager" and ev.get("kind") in ("node_created", "iteration_finished"):
             eager.grow()
     out: dict[str, tuple[GraphModel, Drawing]] = {}
     static = state.graphs["static"]

@@ -191,6 +191,7 @@ class EagerMap:
         """The iteration so far (on keys), each node at its site's place in the map; nodes the
         map lacks are placed beside it, those before any map on the append-only grid."""
         if self.plan is None or self.held is None:
+            self._placer.keep(key for key, _ in nodes)
             for key, ins in nodes:
                 self._placer.add(key, ins)
             return draw(self._placer.placed, nodes, self.way)

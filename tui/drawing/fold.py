@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FoldBox",
     "Folding",
+    "belongs",
     "View",
     "call_text",
     "fold_state",
@@ -148,6 +149,13 @@ def is_inline_const(node: NodeInfo) -> bool:
     return node.op == "Const" and not node.inputs and not node.var
 
 
+def belongs(node: NodeInfo) -> bool:
+    """An eager leaf that belongs to something (a gradient ``w1.grad``, a module's
+    ``0.weight``, an optimizer's unnamed state): drawn inside the folded scope that alone
+    reads it, not as a box of the user's."""
+    return node.op == "Leaf" and ("." in node.name or node.name == "tensor")
+
+
 def _variable_scopes(graph: GraphModel) -> dict[str, int]:
     """Variable name -> its node."""
     return {n.name: n.id for n in graph.nodes.values() if n.op in VARIABLE_OPS}
@@ -217,12 +225,7 @@ def fold_view(graph: GraphModel, folding: Folding) -> View:
                 readers.setdefault(i, set()).add(vid_of[n.id])
         for n in live:
             group = readers.get(n.id, set())
-            if (
-                n.op == "Leaf"
-                and ("." in n.name or n.name == "tensor")
-                and len(group) == 1
-                and isinstance(vid := next(iter(group)), str)
-            ):
+            if belongs(n) and len(group) == 1 and isinstance(vid := next(iter(group)), str):
                 vid_of[n.id] = vid
                 members[vid[len(PREFIX) :]].append(n.id)
     if folding.initial_in and variables:  # an initial value only its variable reads

@@ -5,8 +5,9 @@ Pure, no App needed. The static graph is drawn by the layered layout in
 :class:`Edge`, :class:`Layout`) and the eager graph's own placement:
 
 * :class:`AppendPlacer` - one node at a time: a new node goes into the layer after its
-  deepest input, at the free slot nearest the median of its inputs. Nothing placed before
-  ever moves.
+  deepest input, at the free slot nearest the median of its inputs; a leaf (a weight, a
+  label) beside the node made just before it, since the op made next reads the two. Nothing
+  placed before ever moves.
 * :func:`place_dense` - a whole graph on the same grid, the densest picture (longest-path
   layers, barycentre order): the static pane's last resort where no layered drawing fits.
 * :func:`geometry` turns (layer, slot) placements into cell boxes and routes every edge
@@ -230,19 +231,27 @@ class AppendPlacer:
         self.placed: dict[NodeId, tuple[int, int]] = {}
         """Node id -> (layer, slot) of every node placed so far."""
         self._taken: dict[int, set[int]] = {}
+        self._last = (0, 0)
+
+    def keep(self, nids: Iterable[NodeId]) -> None:
+        """Free the slots of placed nodes not among ``nids`` (a group took them in)."""
+        kept = set(nids)
+        for nid in [n for n in self.placed if n not in kept]:
+            lay, slot = self.placed.pop(nid)
+            self._taken[lay].discard(slot)
 
     def add(self, nid: NodeId, inputs: Sequence[NodeId]) -> tuple[int, int]:
         """Place one node next to its inputs; returns its (layer, slot)."""
         if nid in self.placed:
             return self.placed[nid]
         ins = [self.placed[i] for i in inputs if i in self.placed and i != nid]
-        lay = 1 + max((li for li, _ in ins), default=-1)
-        taken = self._taken.setdefault(lay, set())
         if ins:
+            lay = 1 + max(li for li, _ in ins)
             slots = sorted(s for _, s in ins)
             want = slots[(len(slots) - 1) // 2]
-        else:
-            want = 0
+        else:  # a leaf: beside the node made last, which the op made next reads with it
+            lay, want = self._last
+        taken = self._taken.setdefault(lay, set())
         slot = next(
             s
             for d in range(len(taken) + 1)
@@ -250,7 +259,7 @@ class AppendPlacer:
             if s >= 0 and s not in taken
         )
         taken.add(slot)
-        self.placed[nid] = (lay, slot)
+        self.placed[nid] = self._last = (lay, slot)
         return lay, slot
 
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from tui.drawing.derived import DerivedPlan
 from tui.drawing.eager import EagerMap, first_way, site_keys
 from tui.drawing.fit import FIT_ORDER, candidates, draw, fits, most_shown, tight
-from tui.drawing.fold import Folding, View, fold_view
+from tui.drawing.fold import Folding, View, belongs, fold_view
 from tui.drawing.labels import CAPS, Label, label_of, width_for
 from tui.drawing.layout import MARGIN, Edge, Layout
 from tui.drawing.plan import Plan, place_full
@@ -268,14 +268,23 @@ def _keyed(
     return keys, [(keys[v], [keys[i] for i in ins if i in keys]) for v, ins in nodes]
 
 
+def _belongs(graph: GraphModel, vid: NodeId) -> bool:
+    node = graph.nodes.get(vid) if isinstance(vid, int) else None
+    return node is not None and belongs(node)
+
+
 def map_draw(
     emap: EagerMap, graph: GraphModel, nodes: Sequence[tuple[NodeId, Sequence[NodeId]]]
 ) -> Layout:
     """The eager iteration so far (its folded ``nodes``), each box where its site was in the
     map (:meth:`EagerMap.draw`), on view ids."""
     keys, on_keys = _keyed(graph, nodes)
-    if emap.hidden:  # a leaf its group will take in, the group not made yet: not drawn
-        drop = {v for v in keys if keys[v] in emap.hidden}
+    hidden = emap.hidden  # a leaf its group will take in, the group not made yet: not drawn
+    if emap.plan is None:  # no map yet: a leaf that belongs to something is drawn once read
+        read = {i for _, ins in nodes for i in ins}
+        hidden = {k for v, k in keys.items() if v not in read and _belongs(graph, v)}
+    if hidden:
+        drop = {v for v in keys if keys[v] in hidden}
         if drop:
             nodes = [(v, [i for i in ins if i not in drop]) for v, ins in nodes if v not in drop]
             keys, on_keys = _keyed(graph, nodes)
@@ -347,6 +356,7 @@ class EagerPane:
         self.box_size = box_size
         self.graph: GraphModel | None = None
         self._map = EagerMap()
+        self._ended: GraphModel | None = None
 
     def _way(self) -> Try:
         return first_way(self.pref, *self.room, self.box_size)
@@ -356,7 +366,7 @@ class EagerPane:
         if graph is self.graph:
             return
         old = self.graph
-        if old is not None and old.nodes:
+        if old is not None and old.nodes and old is not self._ended:
             map_finish(
                 self._map,
                 old,
@@ -373,9 +383,22 @@ class EagerPane:
     def grow(self) -> None:
         """Draw the iteration so far, as the pane does after every frame that added nodes:
         before the first map, that is where each node is placed (on the map, drawing it
-        places nothing)."""
+        places nothing). An iteration that has ended is drawn on its own map."""
         graph = self.graph
-        if graph is not None and self._map.plan is None:
+        if graph is None:
+            return
+        if graph.ended and self._ended is not graph:
+            self._ended = graph
+            map_finish(
+                self._map,
+                graph,
+                self.folding,
+                self.room,
+                self.pref,
+                self.auto_orientation,
+                self.box_size,
+            )
+        elif self._map.plan is None:
             map_draw(self._map, graph, fold_view(graph, self.folding).nodes)
 
     def drawing(self) -> Drawing | None:

@@ -150,6 +150,8 @@ class GraphModel:
         a gradient once the backward pass has run, and keep room for it from the start."""
         self.error = ""
         """The latest engine error in this graph ("" when none)."""
+        self.ended = False
+        """The eager iteration this graph is has ended: it is whole (its map can be made)."""
         self._base: GraphModel | None = None
         self.derived: GraphModel | None = None
         """The graph derived from this one (as built: the graph as run), if any."""

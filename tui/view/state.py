@@ -555,6 +555,10 @@ class ViewState:
     def _on_iteration_finished(self, ev: dict[str, Any]) -> None:
         if ev.get("mode") == "eager":
             self._settle()
+            graph = self.graphs.get("eager")
+            if graph is not None:
+                graph.ended = True  # whole: the pane draws it on its map
+                self.dirty.add("eager")
             self._close_data("eager")
             dur = self._op_sum["eager"] if self.paced else self._dur(ev)
             self.devices.setdefault(self.device, DeviceStats(self.device)).iteration("eager", dur)

@@ -469,6 +469,10 @@ class GraphView(ScrollView, can_focus=True):
         )
         self._done = graph
 
+    def _ends(self, graph: GraphModel) -> bool:
+        """The eager iteration shown has just ended and is not yet on the map."""
+        return self.mode == "eager" and graph.ended and self._done is not graph and room_known(self)
+
     def _remap(self) -> None:
         """The pane's size, orientation, box size or folding changed: make the map again
         from the last finished iteration (or pick the first iteration's boxes afresh)."""
@@ -514,6 +518,9 @@ class GraphView(ScrollView, can_focus=True):
 
     def show(self, graph: GraphModel | None) -> None:
         """Draw this graph from now on (or nothing); a new graph starts an empty canvas."""
+        if graph is not None and graph is self.graph and self._ends(graph):
+            self._finish(graph)  # whole: drawn on its own map, as the next will be
+            self.relayout()
         if graph is not self.graph:
             old = self.graph
             if self.mode == "eager" and old is not None and old.nodes and room_known(self):
