@@ -283,8 +283,12 @@ def _assign_tracks(nets: list[Net], low: set[int] = frozenset()) -> int:  # type
         ready = [i for i in range(n) if not placed[i] and need[i] == 0]
         if not ready:  # a cycle of preferences: give in where it costs least
 
-            def extra(i: int) -> int:  # i above every net still to place, against its wish
-                return sum(cost[(i, j)] - cost[(j, i)] for j in touch[i] if not placed[j])
+            def extra(i: int) -> tuple[bool, int]:  # i above every net still to place
+                left = [j for j in touch[i] if not placed[j]]
+                # first where that shares no cells: a sum of crossings saved elsewhere
+                # must not buy one shared run
+                shares = any(cost[(i, j)] >= HARD > cost[(j, i)] for j in left)
+                return shares, sum(cost[(i, j)] - cost[(j, i)] for j in left)
 
             ready = [min((i for i in range(n) if not placed[i]), key=lambda i: (extra(i), i))]
         i = ready[0]

@@ -64,6 +64,17 @@ def unswap(
     cell aside (within the room its layer leaves it) takes them (``pos`` itself where none
     do), and every edge's entry column at them.
 
+    A dummy at either end of the pair moves, pushing the dummies beyond it along; where no
+    dummy has the room, a vertex at either end (a box too) moves with whatever must go with
+    it (see :func:`_shifted`), keeping every edge that runs straight straight, else only
+    those out of a vertex with one consumer (a chain's: two boxes that each feed both of
+    two others, drawn straight, trade places whatever else moves)::
+
+        [a]  [b]          [a]  [b]
+         │╲ ╱│      ->     │╲  ╰╮         b and d a cell further: a's edge to d and b's
+         │ ╳ │             │ ╲  │         to c only cross
+        [c]  [d]          [c]  [d]
+
     Args:
         g: the ordered graph.
         pos: vertex -> its port position.
@@ -73,25 +84,35 @@ def unswap(
     """
     entry = entries(pos, None, None)
     layer_of = {v: k for k, lay in enumerate(g.layers) for v in lay}
+    room = -1  # blank cells between two boxes, worked out when first needed
     for upper in range(len(g.layers) - 1):
         found = swapped(g, pos, entry, upper)
-        tried: set[int] = set()
+        tried: set[tuple[int, int]] = set()
         while found:
-            moved = False
-            for pair in found:
-                for t in (pair[0][1], pair[1][1]):
-                    if not g.dummy[t] or t in tried:
-                        continue
-                    tried.add(t)
-                    better = _step_aside(g, pos, entry, entries, extent, t, layer_of[t])
+            better = None
+            for far in (0, 1, 2):  # more than the dummies only where they alone fail
+                if far and room < 0:
+                    room = _box_gap(g, pos, extent)
+                for pair in found:
+                    for t in (pair[0][1], pair[1][1], pair[0][0], pair[1][0]):
+                        if (t, far) in tried or not (far or g.dummy[t]):
+                            continue
+                        tried.add((t, far))
+                        if far:
+                            better = _shift_aside(
+                                g, pos, entry, entries, extent, t, layer_of, room, far == 2
+                            )
+                        else:
+                            better = _step_aside(g, pos, entry, entries, extent, t, layer_of[t])
+                        if better is not None:
+                            break
                     if better is not None:
-                        pos, entry = better
-                        moved = True
                         break
-                if moved:
+                if better is not None:
                     break
-            if not moved:
+            if better is None:
                 break
+            pos, entry = better
             found = swapped(g, pos, entry, upper)
     return pos, entry
 
@@ -148,3 +169,101 @@ def _pushed(
     if step < 0 and extent(lay[j], trial[lay[j]])[0] < min(pos):
         return None
     return trial
+
+
+SHIFT_MOST = 64
+"""Vertices that may move together to keep a pair of edges from trading places."""
+
+
+def _shift_aside(
+    g: Ordered,
+    pos: list[int],
+    entry: dict[tuple[int, int], int],
+    entries: Entries,
+    extent: Extent,
+    t: int,
+    layer_of: dict[int, int],
+    room: int,
+    chains_only: bool = False,
+) -> tuple[list[int], dict[tuple[int, int], int]] | None:
+    """Vertex ``t`` one cell up or down with whatever must go with it (:func:`_shifted`),
+    where that leaves fewer swapped pairs in the channels next to what moved and none more
+    in any of them (None: no such place)."""
+    for step in (1, -1):
+        moving = _shifted(g, pos, extent, t, step, layer_of, room, chains_only)
+        if moving is None:
+            continue
+        layers = sorted({layer_of[v] for v in moving})
+        near = sorted({c for k in layers for c in (k - 1, k) if 0 <= c < len(g.layers) - 1})
+        trial = list(pos)
+        for v in moving:
+            trial[v] += step
+        lowers = sorted({k + d for k in layers for d in (0, 1)})
+        e = entries(trial, lowers, dict(entry))
+        was = [len(swapped(g, pos, entry, c)) for c in near]
+        now = [len(swapped(g, trial, e, c)) for c in near]
+        if sum(now) < sum(was) and all(a <= b for a, b in zip(now, was, strict=True)):
+            return trial, e
+    return None
+
+
+def _shifted(
+    g: Ordered,
+    pos: list[int],
+    extent: Extent,
+    t: int,
+    step: int,
+    layer_of: dict[int, int],
+    room: int,
+    chains_only: bool = False,
+) -> set[int] | None:
+    """The vertices that move one cell further (``step`` +1 or -1) when ``t`` does: each
+    vertex its layer's next one would come too close to (a blank cell next to a dummy,
+    ``room`` cells between two boxes), and every neighbour a moving box has at its port's
+    column (so an edge that runs straight stays straight; ``chains_only``: only where the
+    upper one has no other consumer, as on a chain). None where a collector's box, the
+    layer's low end, or more than :data:`SHIFT_MOST` vertices would have to move."""
+    dummy, box = g.dummy, g.box
+    where = {v: k for lay in g.layers for k, v in enumerate(lay)}
+    low = min(pos)
+    moving = {t}
+    todo = [t]
+    while todo:
+        v = todo.pop()
+        if len(moving) > SHIFT_MOST or (box and box[v] >= 0):
+            return None
+        near: list[int] = []
+        if not dummy[v]:
+            near += [
+                n for n in g.up[v] if pos[n] == pos[v] and not (chains_only and len(g.down[n]) > 1)
+            ]
+            if not (chains_only and len(g.down[v]) > 1):
+                near += [n for n in g.down[v] if pos[n] == pos[v]]
+        lo_v, hi_v = extent(v, pos[v] + step)
+        if step < 0 and lo_v < low:
+            return None
+        lay = g.layers[layer_of[v]]
+        j = where[v] + step
+        if 0 <= j < len(lay):
+            b = lay[j]
+            lo_b, hi_b = extent(b, pos[b])
+            need = 1 if dummy[v] or dummy[b] else room
+            if (hi_v + need >= lo_b) if step > 0 else (hi_b + need >= lo_v):
+                near.append(b)
+        for n in near:
+            if n not in moving:
+                moving.add(n)
+                todo.append(n)
+    return moving
+
+
+def _box_gap(g: Ordered, pos: list[int], extent: Extent) -> int:
+    """The fewest blank cells between two neighbouring boxes of a layer (boxes moved aside
+    keep at least as many; 1 where no two boxes are neighbours)."""
+    gaps = [
+        extent(b, pos[b])[0] - extent(a, pos[a])[1] - 1
+        for lay in g.layers
+        for a, b in zip(lay, lay[1:], strict=False)
+        if not g.dummy[a] and not g.dummy[b]
+    ]
+    return max(1, min(gaps, default=1))
