@@ -10,9 +10,10 @@ on the row where the other leaves or arrives (left to right, one-row boxes: thei
     [r]─┘ └─▶ (dummy)
 
 No order of tracks keeps them apart (:mod:`tui.drawing.route` keeps apart every pair where
-only one end meets another's). Where one of the two goes on into a long edge's dummy, the
-dummy moves one cell aside, if the room between its neighbours allows, so the pair only
-crosses; its long edge jogs by a cell there.
+only one end meets another's). Where one of the two comes down from or goes on into a long
+edge's dummy, the dummy moves one cell aside, if the room between its neighbours allows, so
+the pair only crosses; its long edge jogs by a cell there. Where no dummy has the room
+(one-row boxes packed tight), a box at either end moves a cell, with what must go with it.
 """
 
 from __future__ import annotations
@@ -67,13 +68,14 @@ def unswap(
     A dummy at either end of the pair moves, pushing the dummies beyond it along; where no
     dummy has the room, a vertex at either end (a box too) moves with whatever must go with
     it (see :func:`_shifted`), keeping every edge that runs straight straight, else only
-    those out of a vertex with one consumer (a chain's: two boxes that each feed both of
-    two others, drawn straight, trade places whatever else moves)::
+    those out of a vertex with one consumer, a chain's. So two values that each feed two
+    ops, every box one row, cross once instead of running along each other (d moves a row
+    down with f, its chain; b's edge into d bends)::
 
-        [a]  [b]          [a]  [b]
-         │╲ ╱│      ->     │╲  ╰╮         b and d a cell further: a's edge to d and b's
-         │ ╳ │             │ ╲  │         to c only cross
-        [c]  [d]          [c]  [d]
+        [a]──┬┬▶[c]──▶[e]          [a]──┬┬▶[c]──▶[e]
+             ││              ->         ││
+        [b]──┴┴▶[d]──▶[f]          [b]──┼┤
+                                        └┴▶[d]──▶[f]
 
     Args:
         g: the ordered graph.
