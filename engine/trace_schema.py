@@ -251,6 +251,7 @@ EVENTS: dict[str, Record] = {
             "mode": STR,
             "device": STR,
             "ops": DictOf(Fixed(NAT, NAT, NAT)),  # op -> [calls, total_ns, flops]
+            "untimed": DictOf(Fixed(NAT, NAT)),  # op -> [calls, flops], calls not timed
             "skimmed": NAT,
         },
     ),

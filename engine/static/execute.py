@@ -10,6 +10,13 @@ gets ``node_started`` / ``node_finished`` (zero-duration, flagged ``const`` / ``
 ``STREAM.open_unit`` said as it started) takes the same walk without node events: its nodes
 are timed the same way and added up into one ``op_totals`` event per device ({op: [calls,
 total_ns, flops]}).
+
+Sampled totals. A plan whose every run makes the same calls and FLOPs (:meth:`Plan.counts`:
+no branch, loop or transfer, every counted op's shapes known when the graph was built) times
+its ops in at most ``TIMED_HZ`` skimmed runs a second (:meth:`Plan.timed_due`); the skimmed
+runs between run like a headless one (:meth:`Plan.run_counted`) and send those calls and FLOPs
+as ``untimed`` ({op: [calls, flops]}) with an empty ``ops``: no time is ever made up for an op
+that was not timed, and a run with nobody watching its nodes costs what a headless run costs.
 """
 
 from __future__ import annotations
@@ -30,10 +37,19 @@ from engine.ops.tf_extra import InvalidLabels
 from . import errors, parallel
 from .errors import OpError
 from .graph import Operation
-from .kernels import STATIC, run_shape_message, spec
+from .kernels import STATIC, kernel_inputs, run_shape_message, spec
 
 if TYPE_CHECKING:
     from .schedule import Schedule
+
+TIMED_HZ = 10.0
+"""Skimmed runs of one plan a second, at most, that time their ops (when the plan's calls and
+FLOPs are known without running it, see :meth:`Plan.counts`); 0: every skimmed run is timed.
+The instrumented walk costs ~0.2 of a small run's time (the two-layer step: ~70 of ~370 us),
+so at full speed, where thousands of runs a second are skimmed, per-op times are sampled."""
+
+OpCounts = dict[str, list[int]]
+"""An untimed run's ops on one device: op name -> [calls, flops] (``op_totals``' ``untimed``)."""
 
 NodeKind = Literal["run", "const", "folded", "feed", "noop", "unpack", "transfer"]
 """How a plan node gets its value this run (see :class:`Node`)."""
@@ -141,6 +157,14 @@ class Plan:
     order (``sequential`` says why)."""
     sequential: str = ""
     """Why the plan has no schedule ("" when it has one)."""
+    timed_ns: int | None = None
+    """``time.perf_counter_ns()`` when the latest skimmed run that timed its ops began."""
+    agreed: bool = False
+    """The latest timed skimmed run counted the calls and FLOPs :meth:`counts` says (only then
+    may a skimmed run go untimed)."""
+    _counts: dict[str, OpCounts] | None = None
+    _counted: int = -1
+    """Nodes a run counts (for ``skimmed``); -1: ``counts`` not worked out yet."""
     _busy: Any = field(default_factory=threading.Lock)
 
     # ---------------------------------------------------------------- running
@@ -149,6 +173,10 @@ class Plan:
         """Execute with ``inputs`` in the input slots; returns the output values."""
         if STREAM.active:
             return self.run_instrumented(inputs)
+        return self._run(inputs)
+
+    def _run(self, inputs: Sequence[Any]) -> list[Any]:
+        """``run`` with nothing observed: the steps (or the schedule) and nothing else."""
         vals = self.template.copy()
         if self.leading_inputs and len(inputs) == len(self.input_slots):
             vals[: len(inputs)] = inputs
@@ -181,16 +209,64 @@ class Plan:
     def run_instrumented(self, inputs: Sequence[Any], nodes: bool = True) -> list[Any]:
         """Execute like ``run``, timing each node on its device and reporting it: its node
         events, or (``nodes`` False) its op's totals (see :meth:`_walk`)."""
+        totals: dict[str, OpTotals] | None = None if nodes else {}
         owned = self._busy.acquire(False)
         try:
             if owned and self.schedule is not None:
-                out = self._walk_parallel(inputs, self.schedule, None if nodes else {})
+                out = self._walk_parallel(inputs, self.schedule, totals)
                 if out is not None:
                     return out
-            return self._walk(inputs, owned, None if nodes else {})
+            return self._walk(inputs, owned, totals)
         finally:
             if owned:
                 self._busy.release()
+            if totals is not None:
+                self.agreed = self._agrees(totals)
+
+    # ------------------------------------------------------- sampled totals
+
+    def counts(self) -> dict[str, OpCounts] | None:
+        """Per device, each op's [calls, flops] in one run, as the instrumented walk counts
+        them, when the plan alone decides them; None when a run may count otherwise: a branch
+        or loop runs a sub-plan, a transfer reports itself, or an op with a FLOP rule has
+        shapes the graph did not know when it was built."""
+        if self._counted < 0:
+            self._counts, self._counted = _counts(self.nodes, bool(self.branches))
+        return self._counts
+
+    def timed_due(self, now: int) -> bool:
+        """Whether a skimmed run starting at ``now`` times its ops (a sample is due, or the
+        plan's calls and FLOPs are not known without running it); a timed one is noted."""
+        last = self.timed_ns
+        if (
+            last is not None
+            and self.agreed
+            and TIMED_HZ > 0
+            and now - last < 1e9 / TIMED_HZ
+            and self.counts() is not None
+        ):
+            return False
+        self.timed_ns = now
+        return True
+
+    def run_counted(self, inputs: Sequence[Any]) -> list[Any]:
+        """A skimmed run that times nothing: it runs as a headless run does, then sends its
+        ops' calls and FLOPs (:meth:`counts`) as one ``op_totals`` per device, ``untimed``."""
+        counts = self.counts()
+        assert counts is not None, "run_counted needs a plan whose counts are known"
+        out = self._run(inputs)
+        self._send_totals({}, self._counted, counts)
+        return out
+
+    def _agrees(self, totals: dict[str, OpTotals]) -> bool:
+        """Whether a timed walk's ``totals`` counted what :meth:`counts` says."""
+        counts = self.counts()
+        if counts is None or counts.keys() != totals.keys():
+            return False
+        return all(
+            {op: [c, f] for op, (c, _, f) in totals[dev].items()} == ops
+            for dev, ops in counts.items()
+        )
 
     def _walk(
         self, inputs: Sequence[Any], owned: bool, totals: dict[str, OpTotals] | None
@@ -266,10 +342,26 @@ class Plan:
             self._send_totals(totals, counted)
         return [vals[s] for s in self.output_slots]
 
-    def _send_totals(self, totals: dict[str, OpTotals], counted: int) -> None:
-        """One ``op_totals`` per device for a skimmed run: its ops' calls, time and FLOPs, and
-        how many events it did not send (two per node counted, and the run_started)."""
+    def _send_totals(
+        self, totals: dict[str, OpTotals], counted: int, untimed: dict[str, OpCounts] | None = None
+    ) -> None:
+        """One ``op_totals`` per device for a skimmed run: its ops' calls, time and FLOPs (or,
+        ``untimed``, calls and FLOPs alone), and how many events it did not send (two per node
+        counted, and the run_started)."""
         unsent = 1  # the run_started not sent, counted with the first device's totals
+        if untimed is not None:
+            for device, counts in untimed.items():
+                STREAM.emit(
+                    "op_totals",
+                    graph=self.graph_id,
+                    mode="static",
+                    device=device,
+                    ops={},
+                    untimed=counts,  # (shared by every untimed run: read-only)
+                    skimmed=2 * counted + unsent,
+                )
+                unsent = 0
+            return
         for device, ops in totals.items():
             STREAM.emit(
                 "op_totals",
@@ -411,6 +503,48 @@ def report(err: BaseException) -> None:
     if op is not None:
         payload.update(graph=op.graph.graph_id, node=op._id, name=op.name)
     STREAM.emit("error", **payload)
+
+
+def _counts(nodes: Sequence[Node], branches: bool) -> tuple[dict[str, OpCounts] | None, int]:
+    """``Plan.counts`` of a plan of ``nodes`` (``branches``: it holds an If or a While), and
+    how many nodes a run counts."""
+    if branches:
+        return None, 0
+    counts: dict[str, OpCounts] = {}
+    counted = 0
+    for node in nodes:
+        if node.kind == "unpack":
+            continue
+        if node.kind == "transfer":
+            return None, 0
+        flops = _static_flops(node.op) if node.kind == "run" else 0
+        if flops is None:
+            return None, 0
+        t = counts.setdefault(node.device.name, {}).setdefault(node.op.type, [0, 0])
+        t[0] += 1
+        t[1] += flops
+        counted += 1
+    return counts, counted
+
+
+def _static_flops(op: Operation) -> int | None:
+    """The FLOPs a run of ``op`` does, from the shapes the graph knows (what ``_value_facts``
+    counts from the values), or None when a shape it needs is not fully known."""
+    s = spec(op.type)
+    if s.flops is None:
+        return 0
+    shapes: list[tuple[int, ...]] = []
+    for t in (op.outputs[0], *kernel_inputs(op)) if op.outputs else (None,):
+        dims = t._dims if t is not None else None
+        if dims is None or None in dims:
+            return None
+        shapes.append(tuple(d for d in dims if d is not None))
+    if len(shapes) == 1:  # no input: nothing to count from (as _value_facts)
+        return 0
+    try:
+        return int(s.flops(*shapes, **op.attrs))
+    except Exception:  # a rule that cannot count these shapes counts nothing
+        return 0
 
 
 def _tally(totals: dict[str, OpTotals], device: str, op: str) -> list[int]:

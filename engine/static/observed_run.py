@@ -1,6 +1,10 @@
 """A Session's run reported as events (when anyone listens on ``engine.events.STREAM``):
 ``iteration_started`` / ``run_started``, feed transfers, the plan's nodes (or totals),
-``run_finished`` and the fetched scalars as ``metric`` events."""
+``run_finished`` and the fetched scalars as ``metric`` events.
+
+A run nobody watches node by node (totals) times its ops only when a sample is due
+(``Plan.timed_due``); between samples it runs as a headless run does and sends the calls and
+FLOPs its plan says, untimed (see ``engine.static.execute``)."""
 
 from __future__ import annotations
 
@@ -61,7 +65,10 @@ def run_observed(session: Session, entry: _Entry, values: list[Any]) -> list[Any
                     run=run,
                 )
             moved.append(v)
-        outs = session._results(entry, plan.run_instrumented(moved, nodes), run)
+        if nodes or plan.timed_due(t0):
+            outs = session._results(entry, plan.run_instrumented(moved, nodes), run)
+        else:
+            outs = session._results(entry, plan.run_counted(moved), run)
         failed = False
     finally:
         dur = time.perf_counter_ns() - t0 - (STREAM.paused_ns - paused0)  # minus pauses

@@ -353,11 +353,17 @@ def test_step_moves_one_eager_node(runner: ProcessRunner) -> None:
     assert runner.inbox[-1] == {"kind": "runner", "state": "finished"}
 
 
-def test_a_batchs_skimmed_op_totals_go_as_one_that_adds_them_up() -> None:
+def test_a_batchs_skimmed_op_totals_go_as_one_that_adds_them_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """At full speed the child merges a batch's op_totals (one per mode and device); the
-    per-op calls, time and FLOPs add up to what the engine sent unit by unit, every other event
-    goes as it came, in order, and the merged events' own count as skimmed."""
+    per-op calls, time and FLOPs add up to what the engine sent unit by unit (the untimed calls
+    of static runs between samples apart from the timed ones), every other event goes as it
+    came, in order, and the merged events' own count as skimmed."""
     from engine.events import STREAM
+    from engine.static import execute
+
+    monkeypatch.setattr(execute, "TIMED_HZ", 1e-6)  # the static plan's first run is its sample
 
     raw: list[dict] = []
     undo = STREAM.subscribe(raw.append)
@@ -375,15 +381,19 @@ def test_a_batchs_skimmed_op_totals_go_as_one_that_adds_them_up() -> None:
         out: dict[tuple, list[int]] = {}
         for e in events:
             if e["kind"] == "op_totals":
-                for op, figures in e["ops"].items():
-                    have = out.setdefault((e["mode"], e["device"], op), [0, 0, 0])
-                    for i, v in enumerate(figures):
-                        have[i] += v
+                for how in ("ops", "untimed"):
+                    for op, figures in e.get(how, {}).items():
+                        have = out.setdefault((e["mode"], e["device"], how, op), [0] * 3)
+                        for i, v in enumerate(figures):
+                            have[i] += v
         return out
 
     mine = [e for e in raw if e["kind"] == "op_totals"]
     theirs = [e for e in sent if e["kind"] == "op_totals"]
     assert len(theirs) < len(mine) and added(theirs) == added(mine)
+    untimed = [e for e in mine if "untimed" in e]
+    assert untimed and any(e.get("units", 1) > 1 and "untimed" in e for e in theirs)
+    assert all(e["ops"] == {} and e["mode"] == "static" for e in untimed)
     assert sum(e.get("units", 1) for e in theirs) == len(mine)
     assert sum(e["skimmed"] for e in theirs) == sum(e["skimmed"] for e in mine) + len(mine) - len(
         theirs

@@ -127,3 +127,82 @@ def test_the_static_pane_numbers_the_run_it_draws_as_the_engine_does() -> None:
     graph = state.graphs["static"]
     assert graph is not None and graph.runs == 2 and state.iteration["static"] == 5
     assert pane_subtitle(state, "static").startswith("Session.run #5 ·")
+
+
+def sampled_runs(monkeypatch: pytest.MonkeyPatch, runs: int) -> list[dict]:
+    """``runs`` skimmed Session.runs of one plan, only the first of which times its ops."""
+    import numpy as np
+
+    import engine.static as tf
+    from engine.events import recording
+    from engine.static import execute
+
+    monkeypatch.setattr(execute, "TIMED_HZ", 1e-6)  # one sample in 11 days
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, shape=(8, 16))
+        w = tf.placeholder(tf.float32, shape=(16, 4))
+        loss = tf.reduce_sum(tf.maximum(tf.matmul(x, w), 0.0))
+    feed = {x: np.ones((8, 16), np.float32), w: np.ones((16, 4), np.float32)}
+    with tf.Session(graph=g) as sess, recording(detail="totals") as events:
+        for _ in range(runs):
+            sess.run(loss, feed)
+    return events
+
+
+def test_untimed_calls_count_and_their_time_is_never_made_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """At full speed most skimmed runs time no op: the panel counts their calls and FLOPs,
+    takes the mean per call and the GFLOP/s from the timed calls alone, and says it samples."""
+    events = sampled_runs(monkeypatch, 5)
+    totals = [e for e in events if e["kind"] == "op_totals"]
+    timed = [e for e in totals if e["ops"]]
+    assert len(timed) == 1 and all("untimed" in e for e in totals if e is not timed[0])
+    state = ViewState()
+    for ev in events:
+        state.apply(ev)
+    stats = state.devices["cpu"]
+    op = max(timed[0]["ops"], key=lambda o: timed[0]["ops"][o][2])  # the (fused) MatMul
+    calls, ns, flops = timed[0]["ops"][op]
+    matmul = stats.ops[op]
+    assert (matmul.count, matmul.timed) == (5 * calls, calls)
+    assert matmul.flops == 5 * flops == 5 * (2 * 8 * 16 * 4 + 8 * 4)  # the product, its max
+    assert matmul.mean_ns == ns / calls  # the timed call's own time, not spread over five
+    assert matmul.total_ns == ns
+    timed_flops = sum(f for _, _, f in timed[0]["ops"].values())
+    assert stats.gflops == timed_flops / sum(n for _, n, _ in timed[0]["ops"].values())
+    all_calls = sum(o.count for o in stats.ops.values())
+    assert stats.sampled == (all_calls // 5, all_calls)
+
+
+async def test_the_device_panel_says_its_op_times_are_sampled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from rich.console import Console
+    from textual.app import App, ComposeResult
+
+    from tui.view.stats import DeviceStats
+    from tui.widgets.device_panel import DevicePanel
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield DevicePanel("cpu")
+
+    state = ViewState()
+    for ev in sampled_runs(monkeypatch, 4):
+        state.apply(ev)
+    async with One().run_test(size=(60, 30)) as pilot:
+        panel = pilot.app.query_one(DevicePanel)
+        console = Console(width=60, record=True)
+
+        def shown(stats: DeviceStats) -> str:
+            panel.set_stats(stats, DeviceStats("gpu"), True)
+            console.print(panel.render())
+            return console.export_text()
+
+        row = next(line for line in shown(state.devices["cpu"]).splitlines() if "sampled" in line)
+        timed = DeviceStats("cpu")
+        timed.op_totals("MatMul", 1, 1000, 10)
+        assert "sampled" not in shown(timed), "every call timed: nothing to say"
+    assert row.split() == ["op", "times", "1", "in", "4", "calls", "timed", "(sampled)"]

@@ -231,9 +231,11 @@ class Totals:
     ``graph``; ``ops`` adds up each op's calls, time and FLOPs, so every figure the UI derives
     from them (per-op counts and totals, FLOP rates) is what the separate events gave; its
     ``skimmed`` counts the merged events' own (their ``seq`` numbers are gone, as a skimmed
-    unit's node events are) and ``units`` how many were merged. Only units of a mode that has
-    sent no ``data`` event in this job are merged: the UI sets a unit's compute against its
-    wait for data with that unit's own op totals."""
+    unit's node events are) and ``units`` how many were merged; the ``untimed`` calls and FLOPs
+    of units that timed no op (see ``engine.static.execute``) add up the same way, apart from
+    the timed ones. Only units of a mode that has sent no ``data`` event in this job are
+    merged: the UI sets a unit's compute against its wait for data with that unit's own op
+    totals."""
 
     def __init__(self) -> None:
         self.at: dict[tuple[Any, Any], int] = {}
@@ -256,28 +258,37 @@ class Totals:
             old = batch[i]
             assert old is not None
             batch[i] = None
-            ops = {op: list(v) for op, v in old["ops"].items()}
-            for op, (calls, ns, flops) in event["ops"].items():
-                had = ops.get(op)
-                if had is None:
-                    ops[op] = [calls, ns, flops]
-                else:
-                    had[0] += calls
-                    had[1] += ns
-                    had[2] += flops
+            mine = old.get("units")  # a merged event: its dicts are this batch's own
+            ops = _add(old["ops"], event["ops"], mine)
+            untimed = _add(old.get("untimed") or {}, event.get("untimed") or {}, mine)
             skimmed = int(old.get("skimmed") or 0) + int(event.get("skimmed") or 0) + 1
-            event = {
-                **event,
-                "ops": ops,
-                "skimmed": skimmed,
-                "units": int(old.get("units") or 1) + 1,
-            }
+            event = {**event, "ops": ops, "skimmed": skimmed, "units": int(mine or 1) + 1}
+            if untimed:
+                event["untimed"] = untimed
+            else:
+                event.pop("untimed", None)
         self.at[key] = len(batch)
         batch.append(event)
 
     def sent(self) -> None:
         """The batch went: the next one merges afresh."""
         self.at.clear()
+
+
+def _add(into: dict[str, list[int]], more: dict[str, list[int]], own: bool) -> dict[str, list[int]]:
+    """``into`` with ``more``'s figures added op by op (``[calls, ns, flops]`` or, untimed,
+    ``[calls, flops]``): in place when ``own`` (a dict this batch made), else added into a copy
+    (an engine's event may share its dicts between events)."""
+    if not own:
+        into = {op: list(v) for op, v in into.items()}
+    for op, figures in more.items():
+        had = into.get(op)
+        if had is None:
+            into[op] = list(figures)
+        else:
+            for j, x in enumerate(figures):
+                had[j] += x
+    return into
 
 
 def run_in_child(job: Job, conn: Any, controls: Controls) -> str:

@@ -511,6 +511,8 @@ class ViewState:
             )
             stats.op_totals(str(op), int(calls), total, int(flops))
             self._op_sum[mode] += total
+        for op, (calls, flops) in (ev.get("untimed") or {}).items():  # between timed samples
+            stats.op_untimed(str(op), int(calls), int(flops))
         self.dirty.add("devices")
 
     def _on_data(self, ev: dict[str, Any]) -> None:

@@ -19,14 +19,23 @@ class OpStat:
     """Time spent in one op type on one device."""
 
     count: int = 0
+    """Calls that ran, timed or not."""
     total_ns: int = 0
+    """Time of the timed calls."""
     last_ns: int = 0
     flops: int = 0
+    timed: int = 0
+    """Calls whose time is in ``total_ns`` (at full speed a skimmed run may time none)."""
 
     @property
     def mean_ns(self) -> float:
-        """Mean duration per call."""
-        return self.total_ns / self.count if self.count else 0.0
+        """Mean duration per timed call."""
+        return self.total_ns / self.timed if self.timed else 0.0
+
+    @property
+    def sampled(self) -> bool:
+        """Some calls ran untimed: the mean is that of a sample of them."""
+        return self.timed < self.count
 
 
 @dataclass(slots=True)
@@ -86,6 +95,7 @@ class DeviceStats:
         if stat is None:
             stat = self.ops[op] = OpStat()
         stat.count += 1
+        stat.timed += 1
         stat.total_ns += dur_ns
         stat.last_ns = dur_ns
         stat.flops += flops
@@ -100,11 +110,31 @@ class DeviceStats:
         if stat is None:
             stat = self.ops[op] = OpStat()
         stat.count += calls
+        stat.timed += calls
         stat.total_ns += total_ns
         stat.last_ns = total_ns // calls
         stat.flops += flops
         self._rate.append((flops, total_ns))
         self.version += 1
+
+    def op_untimed(self, op: str, calls: int, flops: int) -> None:
+        """Record ``calls`` executions of ``op`` that were not timed (a skimmed run between the
+        samples that time their ops): they count, their time is nobody's guess."""
+        if not calls:
+            return
+        stat = self.ops.get(op)
+        if stat is None:
+            stat = self.ops[op] = OpStat()
+        stat.count += calls
+        stat.flops += flops
+        self.version += 1
+
+    @property
+    def sampled(self) -> tuple[int, int] | None:
+        """(timed calls, calls) over every op when some calls ran untimed, else None."""
+        timed = sum(o.timed for o in self.ops.values())
+        calls = sum(o.count for o in self.ops.values())
+        return (timed, calls) if timed < calls else None
 
     def iteration(self, mode: str, dur_ns: int) -> None:
         """Record one iteration (eager) or Session.run (static)."""

@@ -12,7 +12,7 @@ from textual.widget import Widget
 
 from tui.engine_link import safe_text
 from tui.i18n import phrase, tr, word
-from tui.view.stats import fmt_bytes, fmt_ns, speedup
+from tui.view.stats import fmt_bytes, fmt_count, fmt_ns, speedup
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -83,7 +83,7 @@ class DevicePanel(Widget):
         self.busy: dict[int, float] = {}
         """Per worker of a parallel Session.run, the share of the last run it was busy."""
         self._seen = (-1, -1)
-        self._shape: tuple[int, int, int, bool] = (-1, -1, -1, False)
+        self._shape: tuple[int, int, int, bool, bool] = (-1, -1, -1, False, False)
 
     def set_stats(self, stats: DeviceStats, other: DeviceStats, active: bool) -> None:
         """New figures; redraws only if something moved."""
@@ -96,6 +96,7 @@ class DevicePanel(Widget):
                 len(stats.iterations),
                 len(stats.transfers),
                 bool(other.iterations),
+                stats.sampled is not None,
             )
             self.refresh(layout=shape != self._shape)  # a layout pass only when it grows
             self._shape = shape
@@ -161,6 +162,11 @@ class DevicePanel(Widget):
                                 tr("dev.speedup", lang),
                             )
                         )
+            sampled = st.sampled
+            if sampled is not None:  # at full speed most runs time no op: the mean is a sample's
+                timed, calls = sampled
+                one_in = tr("dev.one_in", lang, n=fmt_count(calls / timed)) if timed else "–"
+                lines.append((tr("dev.sampled", lang), one_in, tr("dev.calls_timed", lang)))
             # sparklines take what the labels and figures leave, so neither is cut off
             used = max(cell_len(t) for t, _, _ in lines) + max(len(f) for _, f, _ in lines) + 2
             width = max(4, self.size.width - used)

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import engine.static as tf
 from engine.events import KINDS, Detail, recording
+from engine.static import execute
+
+
+@pytest.fixture(autouse=True)
+def one_sample(monkeypatch):
+    """A plan's first skimmed run times its ops, the later ones of a test run untimed."""
+    monkeypatch.setattr(execute, "TIMED_HZ", 1e-6)  # a sample every 11 days
 
 
 def build():
@@ -16,16 +24,26 @@ def build():
     return x, loss, w.assign(w - 0.1 * g)
 
 
-def runs(how: Detail) -> list[dict]:
-    """Two training steps recorded wanting ``how`` much detail (the same graph every time)."""
+def runs(how: Detail, n: int = 2) -> list[dict]:
+    """``n`` training steps recorded wanting ``how`` much detail (the same graph every time)."""
     x, loss, step = build()
     feed = {x: np.ones((4, 3), np.float32)}
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         with recording(detail=how) as events:
-            for _ in range(2):
+            for _ in range(n):
                 sess.run([loss, step], feed_dict=feed)
     return events
+
+
+def counted(total: dict) -> dict[str, list[int]]:
+    """{op: [calls, flops]} of an ``op_totals``, its timed and its untimed calls together."""
+    out = {op: [c, f] for op, (c, _, f) in total["ops"].items()}
+    for op, (c, f) in total.get("untimed", {}).items():
+        t = out.setdefault(op, [0, 0])
+        t[0] += c
+        t[1] += f
+    return out
 
 
 def unit(events: list[dict], run: int) -> list[dict]:
@@ -55,12 +73,13 @@ def test_a_run_with_totals_sends_one_op_totals_matching_its_node_events():
     assert len(totals) == 2 and all(set(KINDS["op_totals"]) <= set(e) for e in totals)
     for run, total in enumerate(totals):
         assert total["mode"] == "static" and total["device"] == "cpu"
-        assert {op: [c, f] for op, (c, _, f) in total["ops"].items()} == folded(full, run)
+        assert counted(total) == folded(full, run)
         nodes = sum(1 for e in unit(full, run) if e["kind"] == "node_started")
         assert total["skimmed"] == 2 * nodes + 1  # and the run_started
-        assert total["ops"]["MatMul"][1] > 0
         after = totals_run[totals_run.index(total) + 1]
         assert after["kind"] == "run_finished" and after["graph"] == total["graph"]
+    assert totals[0]["ops"]["MatMul"][1] > 0 and "untimed" not in totals[0]  # the sample
+    assert totals[1]["ops"] == {} and totals[1]["untimed"]["MatMul"][0] == 1  # between samples
     summary = [
         (e["kind"], e.get("name"))
         for e in full
@@ -73,3 +92,74 @@ def test_a_run_with_totals_sends_one_op_totals_matching_its_node_events():
         if e["kind"] in ("iteration_started", "run_finished", "metric", "iteration_finished")
     ]
     assert {"node_started", "node_finished"} <= {e["kind"] for e in runs("nodes")}
+
+
+def timed_runs(events: list[dict]) -> list[bool]:
+    """Per ``op_totals``, whether its run timed its ops."""
+    return [bool(e["ops"]) for e in events if e["kind"] == "op_totals"]
+
+
+def test_a_skimmed_run_between_samples_times_no_op_and_counts_what_a_timed_run_counts():
+    full, skimmed = runs("nodes", 4), runs("totals", 4)
+    totals = [e for e in skimmed if e["kind"] == "op_totals"]
+    assert timed_runs(skimmed) == [True, False, False, False]
+    for run, total in enumerate(totals):
+        assert counted(total) == folded(full, run), f"run {run}"
+        assert (total["ops"] == {}) == ("untimed" in total)  # timed whole, or not at all
+    assert [e["kind"] for e in unit(skimmed, 2)] == [
+        "iteration_started",
+        "op_totals",
+        "run_finished",
+        "metric",
+        "iteration_finished",
+    ]
+    assert unit(skimmed, 2)[2]["dur_ns"] > 0  # the run itself is timed, as every run is
+
+
+def test_every_skimmed_run_is_timed_without_sampling(monkeypatch):
+    monkeypatch.setattr(execute, "TIMED_HZ", 0)
+    assert timed_runs(runs("totals", 3)) == [True, True, True]
+
+
+def test_a_node_run_does_not_stand_for_a_sample():
+    """The run a UI draws node by node times its ops; the skimmed run after it still samples."""
+    x, loss, step = build()
+    feed = {x: np.ones((4, 3), np.float32)}
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        with recording(detail="nodes") as drawn:
+            sess.run([loss, step], feed_dict=feed)
+        with recording(detail="totals") as events:
+            for _ in range(2):
+                sess.run([loss, step], feed_dict=feed)
+    assert any(e["kind"] == "node_finished" for e in drawn)
+    assert timed_runs(events) == [True, False]
+
+
+def test_a_plan_whose_shapes_are_known_only_when_run_times_every_skimmed_run():
+    x = tf.placeholder(tf.float32, shape=(None, 3))  # the batch is known when fed
+    w = tf.constant(np.ones((3, 2), np.float32))
+    loss = tf.reduce_sum(tf.matmul(x, w))
+    with tf.Session() as sess, recording(detail="totals") as events:
+        for n in (4, 4, 5):
+            sess.run(loss, feed_dict={x: np.ones((n, 3), np.float32)})
+    assert timed_runs(events) == [True, True, True]
+    flops = [e["ops"]["MatMul"][2] for e in events if e["kind"] == "op_totals"]
+    assert flops == [2 * 4 * 3 * 2, 2 * 4 * 3 * 2, 2 * 5 * 3 * 2]
+
+
+def test_a_plan_with_a_branch_times_every_skimmed_run():
+    x = tf.placeholder(tf.float32, shape=(2, 2))
+    p = tf.placeholder(tf.bool, shape=())
+    out = tf.cond(p, lambda: tf.matmul(x, x), lambda: x + 1.0)
+    with tf.Session() as sess, recording(detail="totals") as events:
+        for pred in (True, False, True):
+            sess.run(out, feed_dict={x: np.ones((2, 2), np.float32), p: pred})
+    assert timed_runs(events) == [True, True, True]
+
+
+def test_a_plan_whose_count_disagrees_with_its_timed_run_is_always_timed(monkeypatch):
+    """A timed run checks what the plan alone would count; a plan that counted wrong (here a
+    FLOP rule made to lie) never goes untimed."""
+    monkeypatch.setattr(execute, "_static_flops", lambda op: 7 if op.type == "MatMul" else 0)
+    assert timed_runs(runs("totals", 3)) == [True, True, True]
