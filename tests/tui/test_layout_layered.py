@@ -497,6 +497,24 @@ def test_two_values_that_each_feed_two_ops_cross_once_and_share_nothing(orientat
     assert q.straight == q.chains == 2
 
 
+def test_a_derived_graph_keeps_a_box_that_moved_aside_where_it_moved() -> None:
+    """d moved a row down in the graph as built (two values feeding two ops, one-row boxes
+    left to right); the graph as run, c renamed, draws d and everything else it shares in
+    the same cells."""
+    nodes = [("x", []), ("y", []), ("a", ["x"]), ("b", ["y"])]
+    nodes += [("c", ["a", "b"]), ("d", ["a", "b"]), ("e", ["c"]), ("f", ["d"])]
+    renamed = {"c": "c2"}
+    run = [(renamed.get(n, n), [renamed.get(i, i) for i in ins]) for n, ins in nodes]
+    base = place_full(nodes)
+    for way in [("LR", 1, 15), ("LR", 3, 18)]:
+        before = base.draw(*way)
+        assert before.boxes["d"].y != before.boxes["b"].y, "d moved aside, off b's row"
+        after = DerivedPlan(run, base).draw(*way)
+        for n in ("x", "y", "a", "b", "d", "f"):
+            assert after.boxes[n] == before.boxes[n], (way, n)
+        assert measure(after, run).shared == 0
+
+
 def _random_dag(n: int, seed: int) -> list[tuple[int, list[int]]]:
     """A seeded DAG shaped like a program (benchmarks/layout_quality.py's): a few inputs,
     the rest ops reading one to three of the 25 values made just before them."""

@@ -88,9 +88,14 @@ class DerivedPlan:
         base = self.base
         base_ext = Extents.of(base.ordered, sz, widths)
         base_pos = base.positions(sz, base_ext)
-        _, rooms = emit(base.ranking, base.ordered, base_pos, sz, ext=base_ext)
+        drawn, rooms = emit(base.ranking, base.ordered, base_pos, sz, ext=base_ext)
         g = self.ordered
         old = base.ordered
+        at = list(base_pos)  # where the original draws each box: one may have moved a cell
+        for n, b in drawn.boxes.items():  # aside, keeping two edges apart (tui.drawing.swaps)
+            if n not in base.ranking.side:
+                i = old.index[n]
+                at[i] = b.x + b.w // 2 if sz.orientation == "TB" else b.y + base_ext.port[i]
         old_dummy = {
             (old.vertex[c[0]], old.vertex[c[-1]], old.vertex[d].layer): base_pos[d]  # type: ignore[attr-defined]
             for c in old.chains
@@ -103,7 +108,7 @@ class DerivedPlan:
         pos: list[int | None] = [None] * len(g.vertex)
         for v, n in enumerate(g.vertex):
             if not g.dummy[v] and n in old.index:
-                pos[v] = base_pos[old.index[n]]
+                pos[v] = at[old.index[n]]
         for v, own in enumerate(g.box):  # a collector's box: one column, where it was
             if own >= 0:
                 pos[v] = pos[own]
