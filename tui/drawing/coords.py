@@ -244,22 +244,21 @@ def _balance(
     """Move each block towards the median of its neighbours, within the room its neighbours
     in every layer leave; small blocks first, so chains stay where they are and their side
     inputs come to them."""
-    nbrs: dict[int, list[int]] = {}
-    for r, vs in blocks.items():
-        out = [n for v in vs for n in (*g.up[v], *g.down[v]) if root[n] != r]
-        nbrs[r] = out
+    up, down = g.up, g.down
     seq = sorted(blocks, key=lambda r: len(blocks[r]))
+    work = []  # (block, its neighbours' blocks, the blocks before and after it): looked up once
+    for r in seq:
+        near = [root[n] for v in blocks[r] for n in (*up[v], *down[v]) if root[n] != r]
+        if near:
+            work.append((r, near, pred[r], succ[r]))
     for _ in range(BALANCE_PASSES):
         moved = False
-        for r in seq:
-            ns = nbrs[r]
-            if not ns:
-                continue
-            ps = sorted(x[root[n]] for n in ns)
+        for r, near, before, after in work:
+            ps = sorted([x[q] for q in near])
             m = len(ps) // 2
             want = ps[m] if len(ps) % 2 else (ps[m - 1] + ps[m]) // 2
-            lo = max((x[p] + d for p, d in pred[r]), default=want)
-            hi = min((x[s] - d for s, d in succ[r]), default=want)
+            lo = max([x[p] + d for p, d in before]) if before else want
+            hi = min([x[s] - d for s, d in after]) if after else want
             new = min(max(want, lo), hi) if lo <= hi else x[r]
             if new != x[r]:
                 x[r], moved = new, True
