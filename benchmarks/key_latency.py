@@ -103,7 +103,7 @@ async def measure(scene: str, speed: str, presses: int) -> dict[str, list[tuple[
 
     clock = Clock()
     clock.install()
-    app = make_app(scene=scene, speed=speed, engine="process", iterations=100_000)
+    app = make_app(scene=scene, speed=speed, engine="process", iterations=100_000, freeze_gc=True)
     times: dict[str, list[tuple[float, float]]] = {k: [] for k in KEYS}
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause(2.0)  # the engine processes start and the first nodes arrive

@@ -278,3 +278,25 @@ async def test_command_palette_lists_scenes_devices_and_speeds() -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert app.screen.__class__.__name__ == "CommandPalette"
+
+
+async def test_an_app_run_by_the_cli_freezes_what_it_made_once_drawn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With ``freeze_gc`` (the CLI's) the objects made up to the first frame leave the
+    collector's generations (``gc.freeze``, after a collection), so a full collection later
+    walks a few thousand objects, not the app's ~80,000; an app in a test leaves the
+    collector alone."""
+    import gc
+
+    calls: list[str] = []
+    monkeypatch.setattr(gc, "collect", lambda *a: calls.append("collect") or 0)
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    plain = build_app()
+    async with plain.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        assert calls == []
+    frozen = build_app(freeze_gc=True)
+    async with frozen.run_test(size=(160, 48)) as pilot:
+        await wait_until(pilot, lambda: "freeze" in calls)
+        assert calls == ["collect", "freeze"]

@@ -138,6 +138,7 @@ def test_cgviz_run_exits_with_the_scripts_code(
     made = cgviz_app.make_app
 
     def quitting_app(**options: Any) -> Any:
+        assert options.pop("freeze_gc") is True  # as the CLI runs it, but not in a test process
         app = made(**options, deterministic=True)
 
         async def run_then_quit(pilot: Any) -> None:

@@ -12,6 +12,7 @@ tests' :class:`Hooks` into the app's :class:`Parts`.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterable
 from dataclasses import fields
@@ -292,6 +293,8 @@ class CgvizApp(App[None]):
         if parts.autostart:
             self.start_run()
         self.frame.update_status()
+        if parts.freeze_gc:
+            self.call_after_refresh(_freeze_gc)
 
     def on_unmount(self) -> None:
         self.source.stop()
@@ -663,6 +666,13 @@ def screenshot_dir() -> Path:
 HOOKS = frozenset(f.name for f in fields(Hooks))
 
 
+def _freeze_gc() -> None:
+    """Collect once, then keep every object made so far out of later collections (the
+    widgets, styles and modules live as long as the app): see :attr:`Hooks.freeze_gc`."""
+    gc.collect()
+    gc.freeze()
+
+
 def _split(options: dict[str, Any]) -> Hooks:
     """Take the test hooks out of ``options`` (what is left are settings)."""
     given = options.pop("hooks", None) or Hooks()
@@ -682,6 +692,7 @@ def _parts(hooks: Hooks, source: RunSource, **given: Any) -> Parts:
         exact=hooks.deterministic,
         timer=(not hooks.deterministic) if hooks.autodrain is None else hooks.autodrain,
         autostart=hooks.autostart,
+        freeze_gc=hooks.freeze_gc,
         **given,
     )
 

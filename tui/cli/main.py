@@ -340,6 +340,7 @@ def _live(args: argparse.Namespace) -> int:
         present=args.present,
         bench=args.bench,
         race=args.race,
+        freeze_gc=True,
     )
     recorder = None
     if args.record or args.chrome_trace:
@@ -382,6 +383,7 @@ def _replay(args: argparse.Namespace) -> int:
         bench=args.bench,
         present=args.present,
         pause_on_markers=args.pause_on_markers,
+        freeze_gc=True,
     )
     player = app.player
     assert player is not None
