@@ -25,8 +25,10 @@ our time is printed as a share of dot's (dot's CPU time, its process start inclu
 
 Eager graphs are laid out here with the static layout too (the eager pane itself places nodes
 append-only as they arrive). ``--random N`` adds a random N-node DAG (seeded) to time the
-layout on a large graph. Timings are CPU-time medians (this process's, dot's as a child
-process's); on a loaded machine they still vary a little: compare ratios.
+layout on a large graph; its crossings and shared runs are also given for the other box
+sizes and orientations (one-row boxes left to right pack tightest). Timings are CPU-time
+medians (this process's, dot's as a child process's); on a loaded machine they still vary a
+little: compare ratios.
 """
 
 from __future__ import annotations
@@ -291,7 +293,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"crossings {q.crossings}, shared {q.shared}, straight {q.straight}/{q.chains}, "
             f"{q.width}x{q.height}"
         )
+        print(f"  the other ways (crossings/shared): {other_ways(nodes, way)}")
     return 0
+
+
+def other_ways(nodes: Nodes, way: tuple[str, str, int | None]) -> str:
+    """``LR full 2142/0, ...``: crossings and shared runs of the graph drawn in each box size
+    and orientation but ``way`` (one placement, drawn six ways)."""
+    plan = place_full(nodes)
+    out = []
+    for size in ("full", "compact", "mini"):
+        for orientation in ("TB", "LR"):
+            if (orientation, size, None) != way:
+                q = measure(draw(plan, nodes, (orientation, size, None)), nodes)
+                out.append(f"{orientation} {size} {q.crossings}/{q.shared}")
+    return ", ".join(out)
 
 
 def _ratio(ms: float, dot: float | None) -> str:
