@@ -85,7 +85,7 @@ def unswap(
         extent: a vertex's cells across its layer at a position.
     """
     entry = entries(pos, None, None)
-    layer_of = {v: k for k, lay in enumerate(g.layers) for v in lay}
+    place = {v: (k, i) for k, lay in enumerate(g.layers) for i, v in enumerate(lay)}
     room = -1  # blank cells between two boxes, worked out when first needed
     for upper in range(len(g.layers) - 1):
         found = swapped(g, pos, entry, upper)
@@ -102,10 +102,10 @@ def unswap(
                         tried.add((t, far))
                         if far:
                             better = _shift_aside(
-                                g, pos, entry, entries, extent, t, layer_of, room, far == 2
+                                g, pos, entry, entries, extent, t, place, room, far == 2
                             )
                         else:
-                            better = _step_aside(g, pos, entry, entries, extent, t, layer_of[t])
+                            better = _step_aside(g, pos, entry, entries, extent, t, place[t][0])
                         if better is not None:
                             break
                     if better is not None:
@@ -184,7 +184,7 @@ def _shift_aside(
     entries: Entries,
     extent: Extent,
     t: int,
-    layer_of: dict[int, int],
+    place: dict[int, tuple[int, int]],
     room: int,
     chains_only: bool = False,
 ) -> tuple[list[int], dict[tuple[int, int], int]] | None:
@@ -192,10 +192,10 @@ def _shift_aside(
     where that leaves fewer swapped pairs in the channels next to what moved and none more
     in any of them (None: no such place)."""
     for step in (1, -1):
-        moving = _shifted(g, pos, extent, t, step, layer_of, room, chains_only)
+        moving = _shifted(g, pos, extent, t, step, place, room, chains_only)
         if moving is None:
             continue
-        layers = sorted({layer_of[v] for v in moving})
+        layers = sorted({place[v][0] for v in moving})
         near = sorted({c for k in layers for c in (k - 1, k) if 0 <= c < len(g.layers) - 1})
         trial = list(pos)
         for v in moving:
@@ -215,7 +215,7 @@ def _shifted(
     extent: Extent,
     t: int,
     step: int,
-    layer_of: dict[int, int],
+    place: dict[int, tuple[int, int]],
     room: int,
     chains_only: bool = False,
 ) -> set[int] | None:
@@ -226,7 +226,6 @@ def _shifted(
     upper one has no other consumer, as on a chain). None where a collector's box, the
     layer's low end, or more than :data:`SHIFT_MOST` vertices would have to move."""
     dummy, box = g.dummy, g.box
-    where = {v: k for lay in g.layers for k, v in enumerate(lay)}
     low = min(pos)
     moving = {t}
     todo = [t]
@@ -244,8 +243,9 @@ def _shifted(
         lo_v, hi_v = extent(v, pos[v] + step)
         if step < 0 and lo_v < low:
             return None
-        lay = g.layers[layer_of[v]]
-        j = where[v] + step
+        k, i = place[v]
+        lay = g.layers[k]
+        j = i + step
         if 0 <= j < len(lay):
             b = lay[j]
             lo_b, hi_b = extent(b, pos[b])
