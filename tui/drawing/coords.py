@@ -97,15 +97,19 @@ def _align(g: Ordered, chains: Collection[tuple[int, int]]) -> list[int]:
     chain_set = set(chains)
     dummy = g.dummy
     main = {v for v in range(len(g.vertex)) if not dummy[v] and g.up[v]}
+    mid_down: dict[int, tuple[int, ...]] = {}  # u -> its median lower neighbours
     for lower in g.layers[1:]:
         cands = []
         for v in lower:
             ups = sorted(g.up[v], key=pos.__getitem__)
             mid_v = _medians(ups)
             for u in ups:
-                downs = sorted(g.down[u], key=pos.__getitem__)
+                downs = g.down[u]
+                mid_u = mid_down.get(u)
+                if mid_u is None:
+                    mid_u = mid_down[u] = _medians(sorted(downs, key=pos.__getitem__))
                 dd = dummy[u] and dummy[v]
-                med = (u in mid_v) + (v in _medians(downs))
+                med = (u in mid_v) + (v in mid_u)
                 if (u, v) in chain_set:
                     score = 1000
                 elif not dummy[u] and not dummy[v] and g.up[u] and u in mid_v and v in main:
@@ -120,7 +124,7 @@ def _align(g: Ordered, chains: Collection[tuple[int, int]]) -> list[int]:
                 else:
                     continue
                 cands.append((-score, pos[v], pos[u], u, v))
-        cands.sort(key=lambda c: c[:3])
+        cands.sort()  # (score, places): one candidate per pair of places
         taken_u: set[int] = set()
         ends: list[tuple[int, int]] = []  # accepted (pos u, pos v), sorted: never crossing
         for _, pv, pu, u, v in cands:
