@@ -23,11 +23,23 @@ def test_different_series_keep_their_own_cells() -> None:
     assert rows[0][0][1] == {"down"} and rows[1][0][1] == {"up"}  # start: down high, up low
 
 
-def test_one_dot_column_per_iteration_until_the_plot_is_full() -> None:
+def test_the_iterations_so_far_span_the_whole_width_joined_by_a_line() -> None:
+    """Three iterations already draw across the plot, a falling line with a dot in every
+    column (not a streak in the first two columns); 500 spread the same way."""
     short = plot({"a": [3.0, 2.0, 1.0]}, width=10, height=1)
-    assert dots(short)[0].rstrip() == dots(short)[0][:2].rstrip() and len(dots(short)[0]) == 10
+    assert all(char != " " for char in dots(short)[0])
+    drawn = plot({"a": [3.0, 2.0, 1.0]}, width=10, height=2)
+    first_dot = [min(y for y in range(8) if _dot(drawn, x, y)) for x in range(20)]
+    assert first_dot == sorted(first_dot) and first_dot[0] == 0 and first_dot[-1] == 7
     long = plot({"a": [1.0 / (i + 1) for i in range(500)]}, width=10, height=1)
-    assert all(char != " " for char in dots(long)[0])  # spread over the whole width
+    assert all(char != " " for char in dots(long)[0])
+
+
+def _dot(rows: list, x: int, y: int) -> bool:
+    """Whether dot column ``x``, dot row ``y`` is set."""
+    bit = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))[y % 4][x % 2]
+    char = rows[y // 4][x // 2][0]
+    return char != " " and bool((ord(char) - 0x2800) & bit)
 
 
 def test_a_flat_loss_is_a_level_line_half_way_up() -> None:

@@ -11,7 +11,8 @@ from tui.drawing.plot import _BITS, _column, finite, plot
 
 
 def every_value(series, width, height, log=False):  # type: ignore[no-untyped-def]
-    """Each value at its own x, joined to the one before by a vertical run of dots."""
+    """Each value at its own x, joined to the one before column by column: in each column a
+    vertical run from the line's row in the column before to its row in this one."""
     cols, rows = width * 2, height * 4
     clean = {
         k: [math.log10(x) for x in finite(v) if x > 0] if log else finite(v)
@@ -33,11 +34,21 @@ def every_value(series, width, height, log=False):  # type: ignore[no-untyped-de
                 if high == low
                 else (rows - 1) - round((v - low) / (high - low) * (rows - 1))
             )
-            top, bottom = (y, y) if previous is None else (min(y, previous), max(y, previous))
-            for yy in range(top, bottom + 1):
-                bits[yy // 4][x // 2] |= _BITS[yy % 4][x % 2]
-                owners[yy // 4][x // 2].add(name)
-            previous = y
+            if previous is None:
+                runs = [(x, y, y)]
+            elif x <= previous[0] + 1:
+                runs = [(x, min(y, previous[1]), max(y, previous[1]))]
+            else:
+                (px, py), runs, before = previous, [], previous[1]
+                for col in range(px + 1, x + 1):
+                    here = round(py + (y - py) * (col - px) / (x - px))
+                    runs.append((col, min(here, before), max(here, before)))
+                    before = here
+            for col, top, bottom in runs:
+                for yy in range(top, bottom + 1):
+                    bits[yy // 4][col // 2] |= _BITS[yy % 4][col % 2]
+                    owners[yy // 4][col // 2].add(name)
+            previous = (x, y)
     return [
         [(chr(0x2800 + b) if b else " ", frozenset(o)) for b, o in zip(br, orow, strict=True)]
         for br, orow in zip(bits, owners, strict=True)

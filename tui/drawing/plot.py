@@ -1,15 +1,16 @@
 """Line plots in braille dots: several series on one grid, so curves can lie on top of each
 other (the static and the eager loss of the same network). Pure: no Textual, no engine.
 
-Each cell holds 2×4 dots. Value ``i`` of every series sits at the same x (iteration ``i``): one dot
-column per iteration until the longest series is wider than the plot, then spread evenly;
-consecutive values are joined by a vertical run, so a curve reads as a line. Every cell says which
-series touch it, so the widget can colour a cell of one series in that series' colour and a cell
-both share in a third::
+Each cell holds 2×4 dots. Value ``i`` of every series sits at the same x (iteration ``i``),
+the iterations so far spread over the whole width (a live plot's x axis grows with its history,
+so the first few iterations already show the curve's shape, not a streak at the left edge);
+consecutive values are joined by a line, column by column, so a curve reads as a line. Every
+cell says which series touch it, so the widget can colour a cell of one series in that series'
+colour and a cell both share in a third::
 
     >>> rows = plot({"a": [4.0, 2.0, 1.0]}, width=2, height=1)
     >>> "".join(text for text, _ in rows[0])
-    '⠹⡄'
+    '⠙⢦'
 """
 
 from __future__ import annotations
@@ -77,15 +78,15 @@ def plot(
         return (rows - 1) - round((v - low) / span * (rows - 1))
 
     for name, points in drawn.items():
-        previous: int | None = None
+        last: tuple[int, int] | None = None
         for x, v in points:
             y = dot_row(v)
-            top, bottom = (y, y) if previous is None else (min(y, previous), max(y, previous))
-            for yy in range(top, bottom + 1):
-                cell_y, cell_x = yy // 4, x // 2
-                bits[cell_y][cell_x] |= _BITS[yy % 4][x % 2]
-                owners[cell_y][cell_x].add(name)
-            previous = y
+            for col, top, bottom in _line(last, x, y):
+                for yy in range(top, bottom + 1):
+                    cell_y, cell_x = yy // 4, col // 2
+                    bits[cell_y][cell_x] |= _BITS[yy % 4][col % 2]
+                    owners[cell_y][cell_x].add(name)
+            last = (x, y)
     return [
         [
             (chr(0x2800 + b) if b else " ", frozenset(o))
@@ -95,13 +96,30 @@ def plot(
     ]
 
 
+def _line(last: tuple[int, int] | None, x: int, y: int) -> list[tuple[int, int, int]]:
+    """The dots joining the point before (``last``, dot column and row) to (``x``, ``y``), as
+    (column, top row, bottom row) runs: in each column from the last one's to this one's, a
+    vertical run from where the line was in the column before to where it is in this one."""
+    if last is None:
+        return [(x, y, y)]
+    lx, ly = last
+    if x <= lx + 1:
+        return [(x, min(y, ly), max(y, ly))]
+    out, before = [], ly
+    for col in range(lx + 1, x + 1):
+        here = round(ly + (y - ly) * (col - lx) / (x - lx))
+        out.append((col, min(here, before), max(here, before)))
+        before = here
+    return out
+
+
 def _points(values: list[float], n: int, cols: int) -> list[tuple[int, float]]:
     """(dot column, value) to draw for ``values`` on the x scale of ``n`` values: each value
     while they fit; else, per column, its lowest, highest and last value in that order, which
     draw exactly the dots every value would (the vertical runs between consecutive values cover
     the same rows), in time proportional to the plot's width, not to the history's length."""
     if n <= cols or n < 2:
-        return list(enumerate(values))
+        return [(_column(i, n, cols), v) for i, v in enumerate(values)]
     out: list[tuple[int, float]] = []
     start = 0
     for x in range(cols):
@@ -124,8 +142,8 @@ def _first_at(x: int, n: int, cols: int) -> int:
 
 
 def _column(i: int, n: int, cols: int) -> int:
-    """The dot column of value ``i`` of ``n``: one column each while they fit, else spread
-    evenly over the plot (every series on the same x scale: iteration ``i``)."""
-    if n <= cols or n < 2:
-        return i
+    """The dot column of value ``i`` of ``n``: spread evenly over the plot's ``cols`` dot
+    columns (every series on the same x scale: iteration ``i``)."""
+    if n < 2:
+        return 0
     return round(i * (cols - 1) / (n - 1))
