@@ -111,7 +111,7 @@ def pane_subtitle(
         # and the title says how many there were: "Session.run #1 (of 50)"
         total = state.iteration["static"]
         run = tr("sub.run_of", lang, run=graph.run, total=total) if total > graph.run else graph.run
-        counts = {"run": run, "k": len(graph.plan), "n": len(graph.nodes)}
+        counts = {"run": run, "k": graph.run_size, "n": len(graph.nodes)}
         text = tr("sub.run", lang, **counts)
         if width and cell_len(text) > width:
             text = tr("sub.run.short", lang, **counts)

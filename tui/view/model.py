@@ -133,6 +133,9 @@ class GraphModel:
         """Nodes in creation order."""
         self.plan: set[int] | None = None
         """Nodes the current run executes (None: no run yet)."""
+        self.inner: frozenset[int] = frozenset()
+        """Nodes the current run may execute inside a plan node: a While's body, each branch of
+        a cond (drawn pending, never pruned; a branch not taken ends the run "defined")."""
         self.run = 0
         """The engine's number of the latest run (static)."""
         self.runs = 0
@@ -182,23 +185,50 @@ class GraphModel:
         self.struct_version += 1
         return node
 
-    def set_plan(self, plan: list[int], run: int, needed: frozenset[int] = frozenset()) -> None:
+    def set_plan(
+        self,
+        plan: list[int],
+        run: int,
+        needed: frozenset[int] = frozenset(),
+        inner: frozenset[int] = frozenset(),
+    ) -> None:
         """A run starts: plan nodes go pending, the rest are pruned (dimmed).
 
         ``needed`` are nodes the fetches need that the run does not execute because the graph
         passes folded them into their consumer (``pow/y``, ``Sum/reduction_indices``): their
-        value is there before the run, so they are drawn done, never as pruned.
+        value is there before the run, so they are drawn done, never as pruned. ``inner``
+        (:attr:`inner`) go pending too: the run executes them inside a plan node.
         """
         new_plan = set(plan)
         if new_plan != self.plan or needed != self.needed:  # a reused plan keeps its edges
             self.plan_version += 1
-        self.plan, self.needed, self.run = new_plan, needed, run
+        self.plan, self.needed, self.inner, self.run = new_plan, needed, inner, run
         self.runs += 1
         for node in self.nodes.values():
             nid = node.id
-            node.state = "pending" if nid in new_plan else "done" if nid in needed else "pruned"
+            node.state = (
+                "pending"
+                if nid in new_plan or nid in inner
+                else "done"
+                if nid in needed
+                else "pruned"
+            )
             node.grad, node.grad_ns = "", 0
         self.changed.update(self.nodes)
+
+    def end_run(self) -> None:
+        """The run ended: a node of a branch it did not take was defined, not run."""
+        for nid in self.inner:
+            node = self.nodes.get(nid)
+            if node is not None and node.state == "pending":
+                self.set_state(nid, "defined")
+
+    @property
+    def run_size(self) -> int:
+        """Nodes the current run executes: its plan, and the nodes inside its plan nodes that
+        ran or may still run (a branch not taken does not count once the run has ended)."""
+        inner = sum(1 for n in self.inner if n in self.nodes and self.nodes[n].state != "defined")
+        return len(self.plan or ()) + inner
 
     def ancestors(self, ids: list[int]) -> frozenset[int]:
         """``ids`` and every node they depend on (inputs and control inputs)."""

@@ -347,7 +347,14 @@ class ViewState:
             run_ids = set(plan).union(parts)
             fetches = [int(n) for n in ev.get("fetches") or () if isinstance(n, int)]
             needed = self._needed(graph, fetches) - run_ids
-            graph.set_plan(plan + parts, int(ev.get("run") or 0), frozenset(needed))
+            inner = frozenset(
+                int(n)
+                for branches in (ev.get("branches") or {}).values()
+                if isinstance(branches, dict)
+                for nodes in branches.values()
+                for n in nodes
+            )
+            graph.set_plan(plan + parts, int(ev.get("run") or 0), frozenset(needed), inner)
             self._run_graph(graph, plan)
         else:
             graph.set_plan(plan, int(ev.get("run") or 0))
@@ -359,7 +366,7 @@ class ViewState:
         self.cue = (
             ("cue.built", {"n": len(graph.nodes)})
             if first
-            else ("cue.run", {"run": graph.run, "k": len(graph.plan or ()), "n": len(graph.nodes)})
+            else ("cue.run", {"run": graph.run, "k": graph.run_size, "n": len(graph.nodes)})
         )
         self.dirty.update((graph.mode, "cue"))
 
@@ -380,7 +387,7 @@ class ViewState:
                 rewrites,
                 key,
             )
-        self.as_run.set_plan(plan, graph.run)
+        self.as_run.set_plan(plan, graph.run, inner=graph.inner)
         self.as_run.runs = graph.runs
 
     def _on_graph_rewritten(self, ev: dict[str, Any]) -> None:
@@ -537,6 +544,9 @@ class ViewState:
 
     def _on_run_finished(self, ev: dict[str, Any]) -> None:
         graph = self._graph(ev)
+        if graph is not None:
+            for g in self._drawn(graph):
+                g.end_run()
         self._close_data("static")
         dur = self._op_sum["static"] if self.paced else self._dur(ev)
         self._op_sum["static"] = 0  # (a skimmed run sends no run_started)
