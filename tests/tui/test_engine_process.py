@@ -422,8 +422,48 @@ def test_op_totals_of_a_mode_that_waits_for_data_are_not_merged() -> None:
         totals("static", 5),
     ]:
         merging.take(event, batch)
-    kept = [e for e in batch if e is not None]
+    kept = merging.ready(batch)
     assert [e["seq"] for e in kept] == [2, 3, 4, 5]
     assert kept[-1]["ops"] == {"MatMul": [3, 30, 300]} and kept[-1]["units"] == 3
     assert kept[-1]["skimmed"] == 2
     assert first["ops"] == {"MatMul": [1, 10, 100]}  # the engine's events are not changed
+
+
+def test_untimed_op_totals_merge_by_count_and_the_engines_dicts_stay_as_they_were() -> None:
+    """A static plan's untimed runs share one ``untimed`` dict: merged, it is counted once per
+    unit and added up as the batch goes, beside the timed ops; nothing the engine sent changes."""
+    from tui.engine_link.child import Totals
+
+    counts = {"MatMul": [2, 200], "Sum": [1, 5]}
+
+    def untimed(seq: int) -> dict:
+        return {
+            "seq": seq,
+            "kind": "op_totals",
+            "mode": "static",
+            "device": "cpu",
+            "ops": {},
+            "untimed": counts,
+            "skimmed": 9,
+        }
+
+    timed = {
+        "seq": 1,
+        "kind": "op_totals",
+        "mode": "static",
+        "device": "cpu",
+        "ops": {"MatMul": [2, 50, 200]},
+        "skimmed": 9,
+    }
+    merging, batch = Totals(), []
+    for event in [untimed(0), timed, untimed(2), {"seq": 3, "kind": "metric"}, untimed(4)]:
+        merging.take(event, batch)
+    sent = merging.ready(batch)
+    assert [e["seq"] for e in sent] == [3, 4]
+    merged = sent[-1]
+    assert merged["untimed"] == {"MatMul": [6, 600], "Sum": [3, 15]}
+    assert merged["ops"] == {"MatMul": [2, 50, 200]} and merged["units"] == 4
+    assert merged["skimmed"] == 4 * 9 + 3
+    assert counts == {"MatMul": [2, 200], "Sum": [1, 5]} and timed["ops"]["MatMul"] == [2, 50, 200]
+    merging.take(untimed(5), batch := [])
+    assert merging.ready(batch) == [untimed(5)]  # a batch of one: as the engine sent it

@@ -235,17 +235,22 @@ class Totals:
     of units that timed no op (see ``engine.static.execute``) add up the same way, apart from
     the timed ones. Only units of a mode that has sent no ``data`` event in this job are
     merged: the UI sets a unit's compute against its wait for data with that unit's own op
-    totals."""
+    totals.
+
+    A merge costs a few lookups as each event comes (a static plan's untimed runs share one
+    ``untimed`` dict: they are counted, not added up op by op); :meth:`ready` adds them up
+    once, as the batch goes.
+    """
 
     def __init__(self) -> None:
-        self.at: dict[tuple[Any, Any], int] = {}
-        """(mode, device) -> index in the batch of its merged event."""
+        self.at: dict[tuple[Any, Any], _Merged] = {}
+        """(mode, device) -> its merged event in the batch being filled."""
         self.waited: set[Any] = set()
         """Modes that sent a ``data`` event in this job (their op totals go as they come)."""
 
-    def take(self, event: dict[str, Any], batch: list[dict[str, Any] | None]) -> None:
+    def take(self, event: dict[str, Any], batch: list[Any]) -> None:
         """Append ``event`` to ``batch``, merging an ``op_totals`` into the batch's earlier one
-        of its mode and device (which it replaces, at the end)."""
+        of its mode and device (which moves to the end, where this one stands)."""
         kind = event["kind"]
         if kind == "data":
             self.waited.add(event.get("mode"))
@@ -253,64 +258,102 @@ class Totals:
             batch.append(event)
             return
         key = (event.get("mode"), event.get("device"))
-        i = self.at.get(key)
-        if i is not None:
-            old = batch[i]
-            assert old is not None
-            batch[i] = None
-            mine = old.get("units")  # a merged event: its dicts are this batch's own
-            ops = _add(old["ops"], event["ops"], mine)
-            untimed = _add(old.get("untimed") or {}, event.get("untimed") or {}, mine)
-            skimmed = int(old.get("skimmed") or 0) + int(event.get("skimmed") or 0) + 1
-            event = {**event, "ops": ops, "skimmed": skimmed, "units": int(mine or 1) + 1}
-            if untimed:
-                event["untimed"] = untimed
-            else:
-                event.pop("untimed", None)
-        self.at[key] = len(batch)
-        batch.append(event)
-
-    def sent(self) -> None:
-        """The batch went: the next one merges afresh."""
-        self.at.clear()
-
-
-def _add(into: dict[str, list[int]], more: dict[str, list[int]], own: bool) -> dict[str, list[int]]:
-    """``into`` with ``more``'s figures added op by op (``[calls, ns, flops]`` or, untimed,
-    ``[calls, flops]``): in place when ``own`` (a dict this batch made), else added into a copy
-    (an engine's event may share its dicts between events)."""
-    if not own:
-        into = {op: list(v) for op, v in into.items()}
-    for op, figures in more.items():
-        had = into.get(op)
-        if had is None:
-            into[op] = list(figures)
+        merged = self.at.get(key)
+        if merged is None:
+            merged = self.at[key] = _Merged()
         else:
-            for j, x in enumerate(figures):
-                had[j] += x
-    return into
+            batch[merged.index] = None
+        merged.add(event)
+        merged.index = len(batch)
+        batch.append(merged)
+
+    def ready(self, batch: list[Any]) -> list[dict[str, Any]]:
+        """The batch's events to send, merged ones built (holes left by merges dropped); the
+        next batch merges afresh."""
+        self.at.clear()
+        return [e.event() if type(e) is _Merged else e for e in batch if e is not None]
+
+
+class _Merged:
+    """The ``op_totals`` of one mode and device merged so far in a batch (see :class:`Totals`)."""
+
+    __slots__ = ("index", "latest", "units", "skimmed", "ops", "untimed")
+
+    def __init__(self) -> None:
+        self.index = -1
+        """Where it stands in the batch."""
+        self.latest: dict[str, Any] = {}
+        self.units = 0
+        self.skimmed = 0
+        self.ops: dict[str, list[int]] = {}
+        """The timed ops added up (this batch's own lists)."""
+        self.untimed: dict[int, list[Any]] = {}
+        """id of an ``untimed`` dict -> [that dict, how many units sent it]."""
+
+    def add(self, event: dict[str, Any]) -> None:
+        self.latest = event
+        self.units += int(event.get("units") or 1)
+        self.skimmed += int(event.get("skimmed") or 0)
+        for op, figures in event["ops"].items():
+            had = self.ops.get(op)
+            if had is None:
+                self.ops[op] = list(figures)
+            else:
+                for j, x in enumerate(figures):
+                    had[j] += x
+        untimed = event.get("untimed")
+        if untimed:
+            seen = self.untimed.get(id(untimed))
+            if seen is None:
+                self.untimed[id(untimed)] = [untimed, 1]
+            else:
+                seen[1] += 1
+
+    def event(self) -> dict[str, Any]:
+        """The merged event (the one event itself when nothing was merged into it)."""
+        if self.units == 1 and "units" not in self.latest:
+            return self.latest
+        untimed: dict[str, list[int]] = {}
+        for counts, n in self.untimed.values():
+            for op, figures in counts.items():
+                had = untimed.setdefault(op, [0] * len(figures))
+                for j, x in enumerate(figures):
+                    had[j] += x * n
+        event = {
+            **self.latest,
+            "ops": self.ops,
+            "skimmed": self.skimmed + self.units - 1,  # the merged events' own
+            "units": self.units,
+        }
+        if untimed:
+            event["untimed"] = untimed
+        else:
+            event.pop("untimed", None)
+        return event
 
 
 def run_in_child(job: Job, conn: Any, controls: Controls) -> str:
-    """Run one job with a batching subscriber and the shared pacer; returns how it ended."""
+    """Run one job with a batching subscriber and, while the run is paced, the shared pacer;
+    returns how it ended."""
     from engine.events import STREAM, Stopped
 
     me = threading.get_ident()
-    batch: list[dict[str, Any] | None] = []
+    batch: list[Any] = []  # events, merged op totals (Totals), holes merges left
     totals = Totals()
     sent_at = time.perf_counter()
+    lock = threading.Lock()
+    live = True
 
     def flush() -> None:
         nonlocal batch, sent_at
         if batch:
-            _send(conn, [e for e in batch if e is not None])  # (merged totals leave holes)
+            _send(conn, totals.ready(batch))
             batch = []
-            totals.sent()
         sent_at = time.perf_counter()
 
     def subscriber(event: dict[str, Any]) -> None:
-        if threading.get_ident() != me or controls.job <= controls.stop_upto:  # (stopped)
-            return
+        if threading.get_ident() != me or controls.job <= controls.stop_upto:
+            raise Stopped("run stopped")  # (another thread's event: never this job's)
         totals.take(event, batch)
         if (
             controls.run.paced
@@ -321,21 +364,24 @@ def run_in_child(job: Job, conn: Any, controls: Controls) -> str:
             flush()
 
     def pacer(event: dict[str, Any]) -> None:
-        if threading.get_ident() != me or controls.stopped:
-            raise Stopped("run stopped")
         if event.get("kind") in PACED and controls.run.paced:
             flush()
             controls.wait(Stopped)
 
     def ask() -> None:
-        """Tell the engine how much of the next units to send (see tui.engine_link.skimmer)."""
-        detail, per_s = wanted(controls.run.full_speed, controls.behind, controls.complete)
-        STREAM.want(subscriber, detail, nodes_per_s=per_s)
+        """Tell the engine how much of the next units to send (see tui.engine_link.skimmer),
+        and pace the run only while it is paced: at full speed no pacer runs after each event
+        (the subscriber ends a stopped run)."""
+        with lock:
+            if not live:
+                return
+            detail, per_s = wanted(controls.run.full_speed, controls.behind, controls.complete)
+            STREAM.want(subscriber, detail, nodes_per_s=per_s)
+            STREAM.set_pacer(pacer if controls.run.paced else None)
 
     unsubscribe = STREAM.subscribe(subscriber)
     ask()
     controls.changed = ask
-    STREAM.set_pacer(pacer)
     try:
         job()
     except Stopped:
@@ -344,10 +390,12 @@ def run_in_child(job: Job, conn: Any, controls: Controls) -> str:
         if not controls.stopped:
             batch.append({"kind": "error", "type": type(e).__name__, "message": str(e)})
     finally:
-        controls.changed = None
-        unsubscribe()
-        if STREAM.pacer is pacer:
-            STREAM.set_pacer(None)
+        with lock:
+            live = False
+            controls.changed = None
+            unsubscribe()
+            if STREAM.pacer is pacer:
+                STREAM.set_pacer(None)
     if not controls.stopped:
         flush()
     return "stopped" if controls.stopped else "finished"
