@@ -48,23 +48,7 @@ def run_observed(session: Session, entry: _Entry, values: list[Any]) -> list[Any
     t0, paused0 = time.perf_counter_ns(), STREAM.paused_ns
     failed = True
     try:
-        moved = []
-        for dev, v in zip(entry.input_devices, values, strict=True):
-            if dev.name != "cpu":
-                t1 = time.perf_counter_ns()
-                v = dev.asarray(v)
-                sync(dev)
-                STREAM.emit(
-                    "transfer",
-                    direction="H2D",
-                    bytes=int(v.nbytes),
-                    dur_ns=time.perf_counter_ns() - t1,
-                    device=dev.name,
-                    reason="feed",
-                    graph=gid,
-                    run=run,
-                )
-            moved.append(v)
+        moved = _moved(entry, values, gid, run) if entry.on_gpu else values
         if nodes or plan.timed_due(t0):
             outs = session._results(entry, plan.run_instrumented(moved, nodes), run)
         else:
@@ -72,24 +56,48 @@ def run_observed(session: Session, entry: _Entry, values: list[Any]) -> list[Any
         failed = False
     finally:
         dur = time.perf_counter_ns() - t0 - (STREAM.paused_ns - paused0)  # minus pauses
-        STREAM.emit(
-            "run_finished",
-            graph=gid,
-            run=run,
-            dur_ns=dur,
-            **({"failed": True} if failed else {}),
-        )
-        if not failed:
-            for name, i in zip(entry.names, range(len(entry.names)), strict=True):
-                _metric(name, outs, entry, i, run)
+        if failed:
+            STREAM.emit("run_finished", graph=gid, run=run, dur_ns=dur, failed=True)
+        else:
+            STREAM.emit("run_finished", graph=gid, run=run, dur_ns=dur)
+            metrics = entry.metrics
+            if metrics is None:
+                metrics = entry.metrics = _metrics(entry)
+            for name, index in metrics:
+                v = outs[index]
+                if isinstance(v, np.floating):
+                    STREAM.emit("metric", name=name, value=float(v), mode="static", iteration=run)
         STREAM.emit("iteration_finished", mode="static", iteration=run, dur_ns=dur)
     return outs
 
 
-def _metric(name: str, outs: list[Any], entry: _Entry, i: int, run: int) -> None:
-    index = entry.leaf_index.index(i) if i in entry.leaf_index else None
-    if index is None:
-        return
-    v = outs[index]
-    if isinstance(v, np.floating):
-        STREAM.emit("metric", name=name, value=float(v), mode="static", iteration=run)
+def _moved(entry: _Entry, values: list[Any], gid: str, run: int) -> list[Any]:
+    """The feeds on the devices the plan reads them on, each copy to a GPU timed and sent as
+    a ``transfer``."""
+    moved = []
+    for dev, v in zip(entry.input_devices, values, strict=True):
+        if dev.name != "cpu":
+            t1 = time.perf_counter_ns()
+            v = dev.asarray(v)
+            sync(dev)
+            STREAM.emit(
+                "transfer",
+                direction="H2D",
+                bytes=int(v.nbytes),
+                dur_ns=time.perf_counter_ns() - t1,
+                device=dev.name,
+                reason="feed",
+                graph=gid,
+                run=run,
+            )
+        moved.append(v)
+    return moved
+
+
+def _metrics(entry: _Entry) -> list[tuple[str, int]]:
+    """``entry.metrics``: each output's name and where the fetched values hold it."""
+    return [
+        (name, entry.leaf_index.index(i))
+        for i, name in enumerate(entry.names)
+        if i in entry.leaf_index
+    ]

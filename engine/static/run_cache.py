@@ -30,6 +30,9 @@ class _Entry:
     on_gpu: bool
     in_order: bool = False
     """The fetches are the plan's outputs, in order (``leaf_index`` is 0, 1, ...)."""
+    metrics: list[tuple[str, int]] | None = None
+    """(name, index among the fetched values) of each output a run reports as a ``metric``
+    when it is a scalar (worked out on the first observed run)."""
 
 
 _SIGNATURE = attrgetter("dtype", "shape")
