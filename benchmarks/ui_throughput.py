@@ -3,16 +3,18 @@
     python benchmarks/ui_throughput.py [--scene two-layer] [--iterations 2000] [--repeat 3]
 
 For each repeat, interleaved: (1) **headless**: the scene runs as the app runs it, without the
-app: one fresh engine process per side the scene can run at once (the default scene: the
-static and the eager side in two processes at the same time, as the app's PairRunner does;
-a one-sided scene: one process), BLAS on one thread, each with one subscriber that asks for
-the least (per-op totals, no node events: what the engine costs when nobody watches it);
-(2) **ui**: the app runs headless (``App.run_test``) at full speed with its engine
-processes, left alone while it runs (a pilot's pause would message every widget and force a
-redraw twenty times a second). Each side's rate is iterations per second of engine time: from
-its first ``iteration_started`` to its last ``iteration_finished`` (the engine's own clock,
-``t_ns``), so start-up is not counted. The UI's figure reads the events the engine processes
-sent (a tap on the runner), which include the summaries of iterations the UI skimmed.
+app: one fresh engine process per side the scene can run at once (the default scene: the static
+and the eager side in two processes at the same time, as the app's PairRunner does; a one-sided
+scene: one process), BLAS on one thread, each with one subscriber that asks for the least
+(per-op totals, no node events); each process first runs the scene **bare**, with nobody listening
+(a short job and a full one: the difference of the two is the time and CPU of the extra
+iterations, start-up cancelled out), so the line also says what a headless run costs that emits
+no event at all; (2) **ui**: the app runs headless (``App.run_test``) at full speed with its
+engine processes, left alone while it runs (a pilot's pause would message every widget and
+force a redraw twenty times a second). Each side's rate is iterations per second of engine
+time: from its first ``iteration_started`` to its last ``iteration_finished`` (the engine's own
+clock, ``t_ns``), so start-up is not counted. The UI's figure reads the events the engine
+processes sent (a tap on the runner), which include the summaries of iterations the UI skimmed.
 
 Wall rates on a shared 2-core machine swing with its load, so each run also reports CPU time,
 which does not: each engine process's CPU milliseconds per iteration over its job (imports
@@ -44,15 +46,20 @@ import json, sys, time
 import engine.cli.program, engine.eager, engine.scenes, engine.static
 from engine.events import STREAM
 from tui.engine_link.child import Job
+scene, n, side = sys.argv[1], int(sys.argv[2]), sys.argv[3] or None
+bare = []  # nobody listens: (iterations, cpu s, wall s) of a short job and of a full one
+for k in (max(1, n // 10), n):
+    cpu, wall = time.process_time(), time.perf_counter()
+    Job(scene=scene, iterations=k, side=side).__call__()
+    bare.append((k, time.process_time() - cpu, time.perf_counter() - wall))
 events = []
 STREAM.subscribe(events.append)
 STREAM.want(events.append, "totals")  # per-op totals, no node events: the engine's least
-side = sys.argv[3] or None
 cpu = time.process_time()
-Job(scene=sys.argv[1], iterations=int(sys.argv[2]), side=side).__call__()
+Job(scene=scene, iterations=n, side=side).__call__()
 cpu = time.process_time() - cpu
 print(json.dumps([cpu, [[e["kind"], e.get("mode"), e["t_ns"]] for e in events
-                  if e["kind"] in ("iteration_started", "iteration_finished")]]))
+                  if e["kind"] in ("iteration_started", "iteration_finished")], bare]))
 """
 
 MODES = ("static", "eager")
@@ -97,6 +104,10 @@ class Result:
         self.rates: dict[str, float] = {}
         self.cpu_ms: dict[str, float] = {}
         """Side -> engine process CPU milliseconds per iteration."""
+        self.bare_rates: dict[str, float] = {}
+        """Headless, nobody listening: side -> iterations per second (wall)."""
+        self.bare_cpu_ms: dict[str, float] = {}
+        """Headless, nobody listening: side -> CPU milliseconds per iteration."""
         self.iterations: dict[str, int] = {}
         self.ui_cpu = 0.0
         self.wall = 0.0
@@ -123,8 +134,9 @@ def headless(scene: str, iterations: int) -> Result:
         out, _ = proc.communicate()
         if proc.returncode:
             raise SystemExit(f"headless run of {scene!r} failed (exit {proc.returncode})")
-        cpu, side_marks = json.loads(out.strip().splitlines()[-1])
+        cpu, side_marks, bare = json.loads(out.strip().splitlines()[-1])
         side_marks = [tuple(m) for m in side_marks]
+        (k0, cpu0, wall0), (k1, cpu1, wall1) = bare
         marks += side_marks
         counted = {m for k, m, _ in side_marks if k == "iteration_finished"}
         for mode in counted:  # a process runs one side (or, one-sided, the scene's modes)
@@ -133,6 +145,10 @@ def headless(scene: str, iterations: int) -> Result:
             result.cpu_ms[mode] = (
                 cpu * 1e3 / sum(k == "iteration_finished" for k, _, _ in side_marks)
             )
+            every = sum(k == "iteration_finished" for k, _, _ in side_marks) / iterations
+            mine = n / iterations  # (of this mode, per iteration of the job)
+            result.bare_rates[mode] = (k1 - k0) * mine / max(wall1 - wall0, 1e-9)
+            result.bare_cpu_ms[mode] = (cpu1 - cpu0) * 1e3 / ((k1 - k0) * every)
     result.rates = rates(marks)
     return result
 
@@ -217,7 +233,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeat", type=int, default=3)
     args = p.parse_args(argv)
     ratios: dict[str, list[float]] = {}
-    cpu: dict[str, list[tuple[float, float]]] = {}
+    bare_ratios: dict[str, list[float]] = {}
+    cpu: dict[str, list[tuple[float, float, float]]] = {}
     ui_ms: list[float] = []
     ui_share: list[float] = []
     for i in range(args.repeat):
@@ -228,13 +245,17 @@ def main(argv: list[str] | None = None) -> int:
         ui_share.append(u.ui_cpu / max(u.wall, 1e-9))
         for mode in h.rates:
             r = u.rates.get(mode, 0.0) / h.rates[mode]
+            rb = u.rates.get(mode, 0.0) / h.bare_rates[mode]
             ratios.setdefault(mode, []).append(r)
+            bare_ratios.setdefault(mode, []).append(rb)
             hc, uc = h.cpu_ms.get(mode, 0.0), u.cpu_ms.get(mode, 0.0)
-            cpu.setdefault(mode, []).append((hc, uc))
+            bc = h.bare_cpu_ms[mode]
+            cpu.setdefault(mode, []).append((hc, uc, bc))
             print(
-                f"{args.scene} #{i} {mode:<6}: headless {h.rates[mode]:7.1f} it/s "
-                f"{hc:6.3f} cpu-ms/it  ui {u.rates.get(mode, 0.0):7.1f} it/s {uc:6.3f} cpu-ms/it  "
-                f"ratio {r:.2f}"
+                f"{args.scene} #{i} {mode:<6}: bare {h.bare_rates[mode]:7.1f} it/s {bc:6.3f} "
+                f"cpu-ms/it  headless {h.rates[mode]:7.1f} it/s {hc:6.3f} cpu-ms/it  "
+                f"ui {u.rates.get(mode, 0.0):7.1f} it/s {uc:6.3f} cpu-ms/it  "
+                f"ratio {r:.2f} (to bare {rb:.2f})"
             )
         print(
             f"{args.scene} #{i} ui process: {u.ui_cpu:.2f} cpu-s over {u.wall:.2f} s "
@@ -243,11 +264,15 @@ def main(argv: list[str] | None = None) -> int:
     for mode, rs in ratios.items():
         hc = statistics.median(c[0] for c in cpu[mode])
         uc = statistics.median(c[1] for c in cpu[mode])
+        bc = statistics.median(c[2] for c in cpu[mode])
+        rb = bare_ratios[mode]
         print(
             f"{args.scene} {mode}: median ui/headless {statistics.median(rs):.2f} "
-            f"(min {min(rs):.2f}, max {max(rs):.2f}); engine cpu-ms/it headless {hc:.3f} "
-            f"ui {uc:.3f} ({uc / hc if hc else 0:.2f}x)  [{args.repeat} runs, "
-            f"{args.iterations} iterations]"
+            f"(min {min(rs):.2f}, max {max(rs):.2f}), ui/bare {statistics.median(rb):.2f} "
+            f"(min {min(rb):.2f}, max {max(rb):.2f}); engine cpu-ms/it bare {bc:.3f} "
+            f"headless {hc:.3f} ({hc / bc if bc else 0:.2f}x) ui {uc:.3f} "
+            f"({uc / hc if hc else 0:.2f}x headless, {uc / bc if bc else 0:.2f}x bare)  "
+            f"[{args.repeat} runs, {args.iterations} iterations]"
         )
     print(
         f"{args.scene} ui process: median {statistics.median(ui_ms):.3f} cpu-ms per iteration, "
