@@ -10,13 +10,15 @@ consumers see the same plain dict either way. An event belongs to its consumers 
 values inside it (``shape``, ``inputs``) may be shared between events and are read-only.
 
 Batches. While every subscriber can take them (it has an ``on_ops`` method) and no pacer is
-set, the eager front end does not build a dict per op on the CPU: it appends a compact row to
-:attr:`EventStream.pending`, and the stream hands the rows over as one :class:`OpBatch` (to
-each subscriber's ``on_ops``) before any other event and at least every ``FLUSH_NS``: an
+set, the eager front end does not build a dict per op on the CPU (nor per Leaf): it appends a
+compact row to :attr:`EventStream.pending`, and the stream hands the rows over as one
+:class:`OpBatch` (to each subscriber's ``on_ops``) before any other event, when subscribers
+come or go, and once ``FLUSH_NS`` has passed since the last batch as the next op comes: an
 iteration's ops arrive together, just before its ``iteration_finished``, in their order, with
-the ``seq`` and ``t_ns`` they would have had. ``OpBatch.events()`` gives the very dicts
-per-op delivery would have sent. A subscriber without ``on_ops`` (the UI's, which needs each
-op as it runs), or a pacer, keeps per-op delivery for everyone.
+the ``seq`` and ``t_ns`` they would have had (rows still pending when the engine falls quiet
+wait for its next event). ``OpBatch.events()`` gives the very dicts per-op delivery would
+have sent. A subscriber without ``on_ops`` (the UI's, which needs each op as it runs), or a
+pacer, keeps per-op delivery for everyone.
 
 Detail. The engine works in units: a static ``Session.run`` and an eager iteration. A consumer
 that cannot use every node event of every unit (a UI at full speed) says so with one call,
@@ -57,9 +59,10 @@ builds as dicts before sending are typed (:class:`NodeCreatedPayload`,
 :class:`GraphRewrittenPayload`); ``KINDS`` lists every kind's required keys."""
 _clock = time.perf_counter_ns
 Subscriber = Callable[[Event], None]
-OpRow = tuple[Event, Any, int, list[int], int, int]
-"""One eager op of an :class:`OpBatch`: (its site's ``node_created`` template, graph, node,
-inputs, dur_ns, the clock at the kernel's end)."""
+OpRow = tuple[Event, Any, int, list[int], int | None, int]
+"""One eager node of an :class:`OpBatch`: (its site's ``node_created`` template, graph, node,
+inputs, dur_ns, the clock at the kernel's end); a Leaf's has no ``dur_ns`` (None) and the
+clock when it was first used."""
 
 TRACE_FORMAT = "cgviz-trace"
 TRACE_VERSION = 2
@@ -251,7 +254,8 @@ class OpBatch:
     Row ``i`` is the event whose ``seq`` is ``seq + i``: its site's template (a
     ``node_created`` with every field but ``seq``, ``t_ns``, ``graph``, ``node`` and
     ``inputs`` filled in; one dict per site, shared, read-only) completed by the row's graph,
-    node, inputs and ``dur_ns``, its ``t_ns`` the row's clock less ``t0``.
+    node, inputs and ``dur_ns`` (a Leaf's row has none), its ``t_ns`` the row's clock less
+    ``t0``.
     """
 
     __slots__ = ("seq", "t0", "rows")
@@ -531,16 +535,14 @@ class TraceWriter:
         self._file = self.path.open("w", encoding="utf-8")
         self._lock = threading.Lock()  # held while writing (the queue itself needs none)
         self._fit = fit
-        # one encoder for every line: json.dumps(default=...) builds a new one per call
-        self._encode = json.JSONEncoder(
-            default=_jsonable, separators=(",", ":"), check_circular=False
-        ).encode
+        self._encode = _ENCODE
         self._created: dict[Any, str] = {}  # site -> the fixed part of its node_created
         self._finished: dict[Any, str] = {}  # site -> the fixed part of its node_finished
         self._tails: dict[Any, tuple[int, list[int], str]] = {}  # site -> (node, inputs, text)
         self._graph: Any = None  # the graph named last, and its JSON
         self._graph_json = "null"
-        self._queue: deque[str] = deque()
+        self._queue: deque[str | list[str]] = deque()  # lines, or a batch's lines
+        self._held = 0  # lines of batches queued since on_ops last wrote
         self._written = 0
         self._file.write(json.dumps(trace_header(**header)) + "\n")
         self._file.flush()
@@ -553,7 +555,9 @@ class TraceWriter:
     @property
     def count(self) -> int:
         """Event lines written or queued so far."""
-        return self._written + len(self._queue)
+        return self._written + sum(
+            len(entry) if isinstance(entry, list) else 1 for entry in list(self._queue)
+        )
 
     def __call__(self, event: Event) -> None:
         site = event.get("site")
@@ -604,23 +608,30 @@ class TraceWriter:
         rows = batch.rows
         seq, t0 = batch.seq, batch.t0
         tails = self._tails
+        graph_now, graph_json = self._graph, self._graph_json
         lines = []
         for template, graph, node, inputs, dur, end in rows:
             site = template["site"]
             tail = tails.get(site)
-            if tail is None or graph is not self._graph or tail[0] != node or tail[1] != inputs:
+            if tail is not None and graph is graph_now and tail[0] == node and tail[1] == inputs:
+                if dur is not None:
+                    lines.append(_TAIL_LINE % (seq, end - t0, graph_json, dur, tail[2]))
+                else:  # a Leaf
+                    lines.append(_LEAF_LINE % (seq, end - t0, graph_json, tail[2]))
+            else:
                 event = _row_event(template, seq, end - t0, graph, node, inputs, dur)
                 lines.append(self._line(event, site))
+                graph_now, graph_json = self._graph, self._graph_json
                 fixed = self._created.get(site)
                 if fixed is not None:
                     tails[site] = (node, inputs, _TAIL % (node, inputs, fixed))
-            else:
-                lines.append(_TAIL_LINE % (seq, end - t0, self._graph_json, dur, tail[2]))
             seq += 1
-        queue = self._queue
-        queue.extend(lines)
-        if len(queue) >= _BATCH:
-            self.flush(to_disk=False)
+        if lines:  # one entry for the batch: its lines are written together
+            self._queue.append(lines)
+            self._held += len(lines)
+            if self._held >= _BATCH:
+                self._held = 0
+                self.flush(to_disk=False)
 
     def _line(self, event: Event, site: Any) -> str:
         """The line of any event (the first of its site, another graph's, another kind's)."""
@@ -671,7 +682,11 @@ class TraceWriter:
         """Write the lines queued so far (the caller holds the lock)."""
         queue, lines = self._queue, []
         while queue:  # (popleft is atomic: a line queued meanwhile goes now or in a later batch)
-            lines.append(queue.popleft())
+            entry = queue.popleft()
+            if isinstance(entry, list):  # a batch's lines
+                lines.extend(entry)
+            else:
+                lines.append(entry)
         if lines:
             lines.append("")
             self._file.write("\n".join(lines))
@@ -700,12 +715,14 @@ class TraceWriter:
 
 
 def _row_event(
-    template: Event, seq: int, t_ns: int, graph: Any, node: int, inputs: list[int], dur: int
+    template: Event, seq: int, t_ns: int, graph: Any, node: int, inputs: list[int], dur: Any
 ) -> Event:
     """The event of one :class:`OpBatch` row."""
     event = template.copy()
     event["seq"], event["t_ns"] = seq, t_ns
-    event["graph"], event["node"], event["inputs"], event["dur_ns"] = graph, node, inputs, dur
+    event["graph"], event["node"], event["inputs"] = graph, node, inputs
+    if dur is not None:  # (a Leaf has none)
+        event["dur_ns"] = dur
     return event
 
 
@@ -725,6 +742,7 @@ _RAN_LINE = '{"seq":%d,"t_ns":%d,"graph":%s,"node":%d,"inputs":%s,"dur_ns":%d,%s
 _FINISHED_LINE = '{"seq":%d,"t_ns":%d,"graph":%s,"node":%d,"dur_ns":%d,%s}'
 _TAIL = '"node":%d,"inputs":%s,%s'
 _TAIL_LINE = '{"seq":%d,"t_ns":%d,"graph":%s,"dur_ns":%d,%s}'
+_LEAF_LINE = '{"seq":%d,"t_ns":%d,"graph":%s,%s}'
 """A batched op's line: what changes from iteration to iteration, then its site's tail."""
 _CREATED_VARYING = frozenset(("seq", "t_ns", "graph", "node", "inputs", "dur_ns"))
 _FINISHED_VARYING = frozenset(("seq", "t_ns", "graph", "node", "dur_ns"))
@@ -745,12 +763,43 @@ def trace_to(
         writer.close()
 
 
+def _line_encoder() -> Callable[[Any], str]:
+    """One compact JSON encoder for every line of every trace.
+
+    ``JSONEncoder.encode`` builds its C encoder anew on every call, which is most of what a
+    small event costs to encode; where this Python has that C encoder, it is built once here
+    and kept when it writes what ``encode`` writes (else ``encode`` it is)."""
+    encoder = json.JSONEncoder(default=_jsonable, separators=(",", ":"), check_circular=False)
+    plain = encoder.encode
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return plain
+    try:
+        once = make(
+            None, _jsonable, json.encoder.encode_basestring_ascii, None, ":", ",",
+            False, False, True,
+        )  # fmt: skip
+
+        def encode(value: Any) -> str:
+            return "".join(once(value, 0))
+
+        probe = {"a": [1, 2.5, None, True, "é\n"], "b": {"c": float("nan")}, "d": {1, 0}}
+        if encode(probe) != plain(probe):
+            return plain
+    except Exception:  # another Python's private encoder: the public way
+        return plain
+    return encode
+
+
 def _jsonable(value: Any) -> Any:
     if hasattr(value, "tolist"):  # numpy scalars and small arrays
         return value.tolist()
     if isinstance(value, (set, frozenset)):
         return sorted(value)
     return str(value)
+
+
+_ENCODE = _line_encoder()
 
 
 def read_trace(path: str | Path) -> tuple[dict[str, Any], list[Event]]:

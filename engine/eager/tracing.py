@@ -401,9 +401,16 @@ def _node_id(t: Tensor, frame: FrameType | None, line: int, source: str) -> int:
                 line, inputs=[], nbytes=int(a.nbytes),
             )  # fmt: skip
         t._leaf = (a, t._name, source, template)
+    stream = STREAM
+    if stream.batching:  # its one event, as a row of the stream's next batch
+        now = _clock()
+        stream.pending.append((template, st.graph, nid, template["inputs"], None, now))
+        if now > stream.due:
+            stream.flush()
+        return nid
     event = template.copy()
     event["graph"], event["node"] = st.graph, nid
-    STREAM.send(event)
+    stream.send(event)
     return nid
 
 

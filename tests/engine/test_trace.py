@@ -95,7 +95,7 @@ def test_an_eager_trace_written_from_batches_reads_back_as_the_events_they_stand
     tracing.reset()
     undo = STREAM.subscribe(Collector())
     try:
-        with trace_to(path):
+        with trace_to(path) as writer:
             assert STREAM.batching
             # the same lines again; an op more (the ops after it have other node ids); the
             # same lines on other shapes
@@ -109,9 +109,12 @@ def test_an_eager_trace_written_from_batches_reads_back_as_the_events_they_stand
                 (y - 1.0).pow(2).sum().item()
                 w.sum()  # its inputs as before, its node id not
             tracing.new_iteration()
+            counted = writer.count
     finally:
         undo()
     _, events = read_trace(path)
+    with TraceReader(path) as reader:
+        assert len(list(reader)) == len(events) == counted and reader.complete
     assert sum(1 for e in events if "dur_ns" in e and e["kind"] == "node_created") == 31
     assert events == json.loads(json.dumps(seen))
 
@@ -648,3 +651,19 @@ def test_site_events_the_cached_encoding_cannot_take_are_written_whole(tmp_path)
     writer.close()
     lines = path.read_text().splitlines()[1:-1]
     assert [json.loads(line) for line in lines] == json.loads(json.dumps(events))
+
+
+def test_the_line_encoder_writes_what_the_json_module_writes():
+    import numpy as np
+
+    from engine.events import _ENCODE, _jsonable
+
+    plain = json.JSONEncoder(default=_jsonable, separators=(",", ":"), check_circular=False)
+    values = [
+        {"seq": 1, "t_ns": 2, "kind": "iteration_started", "mode": "eager", "iteration": 3},
+        {"s": '정적 \u202e\n"q"', "f": [0.1, -0.0, 1e300, float("inf"), float("nan")]},
+        {"n": np.float32(0.5), "i": np.int64(7), "a": np.arange(3), "set": {2, 1}, "o": object},
+        {"nested": {"deeper": [[], {}, None, True, False]}, 3: "int key"},
+    ]
+    for value in values:
+        assert _ENCODE(value) == plain.encode(value)

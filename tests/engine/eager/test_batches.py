@@ -1,6 +1,6 @@
-"""Eager ops sent in batches: while every subscriber takes them and no pacer runs, an
-iteration's ops arrive as one ``OpBatch`` of rows, which stand for exactly the events per-op
-delivery sends, in the same order among the other events."""
+"""Eager nodes sent in batches: while every subscriber takes them and no pacer runs, an
+iteration's ops (and the leaves they use) arrive as ``OpBatch`` rows, which stand for exactly
+the events per-op delivery sends, in the same order among the other events."""
 
 from __future__ import annotations
 
@@ -84,15 +84,17 @@ def test_batched_ops_stand_for_the_events_sent_one_by_one_in_the_same_order():
     collector = Collector()
     batched = _run(collector)
     assert collector.batching_seen and collector.batches
-    assert sum(collector.batches) == sum(
-        1 for e in one_by_one if e["kind"] == "node_created" and e["op"] != "Leaf"
-    )
+    nodes = [e for e in one_by_one if e["kind"] == "node_created"]
+    assert sum(collector.batches) == len(nodes)  # the ops and the leaves they use
+    assert {e["op"] for e in nodes} > {"Leaf", "MatMul"}
     assert len(collector.batches) < sum(collector.batches)  # ops went several to a batch
     assert _comparable(batched) == _comparable(one_by_one)
     seqs = [e["seq"] for e in batched]
     assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))  # arrival order is seq order
     ops = [e for e in batched if e["kind"] == "node_created" and e["op"] != "Leaf"]
     assert all(e["dur_ns"] >= 0 and list(e)[:3] == ["seq", "t_ns", "kind"] for e in ops)
+    leaves = [e for e in batched if e["kind"] == "node_created" and e["op"] == "Leaf"]
+    assert leaves and all("dur_ns" not in e for e in leaves)
     assert all(a["t_ns"] <= b["t_ns"] for a, b in zip(batched, batched[1:], strict=False))
 
 
@@ -152,6 +154,4 @@ def test_a_batch_goes_at_least_every_flush_ns(monkeypatch, flush_ns, one_batch):
     finally:
         undo()  # (sends what is left)
         tracing.new_iteration()
-    ops = sum(collector.batches)
-    assert ops == 5
-    assert collector.batches == ([5] if one_batch else [1] * 5)
+    assert collector.batches == ([6] if one_batch else [1] * 6)  # x's Leaf, the 5 adds
