@@ -155,3 +155,22 @@ def test_a_batch_goes_at_least_every_flush_ns(monkeypatch, flush_ns, one_batch):
         undo()  # (sends what is left)
         tracing.new_iteration()
     assert collector.batches == ([6] if one_batch else [1] * 6)  # x's Leaf, the 5 adds
+
+
+def test_rows_left_over_when_the_subscribers_changed_go_to_each_as_it_takes_events():
+    # (a row appended by a thread that read STREAM.batching just before a plain subscriber
+    # came): the plain one gets each event, the batch-taking one the batch
+    from engine.events import EventStream
+
+    stream = EventStream()
+    collector, plain = Collector(), _List()
+    stream.subscribe(collector)
+    template = {"seq": 0, "t_ns": 0, "kind": "node_created", "graph": None, "node": 0}
+    template.update(name="mm", op="MatMul", inputs=None, site=1)
+    stream.pending.append((template, "eager:0", 2, [0, 1], 5, 100))
+    stream._subscribers = (collector, plain)  # as if subscribed between the check and the row
+    stream._on_ops = ()
+    stream.flush()
+    assert collector.batches == [1]
+    assert plain == collector.events
+    assert plain[0]["node"] == 2 and plain[0]["dur_ns"] == 5 and plain[0]["inputs"] == [0, 1]
