@@ -98,3 +98,38 @@ async def test_the_frame_after_a_screen_closes_leaves_the_panes_to_the_next() ->
         assert app.static_graph.graph is None  # this frame: the closed help's screen
         app.drain()
         assert app.static_graph.graph is not None
+
+
+async def test_a_key_pressed_twice_draws_the_static_graph_it_left_without_laying_it_out(
+    monkeypatch,
+) -> None:
+    """f unfolds (a new layout), f again folds back: the folded drawing is the one kept from
+    before, not laid out again. o turns the pane left to right, o again top to bottom (the
+    user's pick now, not the pane's: one layout each); from then on o only switches between
+    the two drawings kept."""
+    import tui.widgets.graph_view as graph_view
+
+    laid_out: list[object] = []
+    real = graph_view.static_drawing
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        laid_out.append(args[2])  # the folding
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(graph_view, "static_drawing", counted)
+    app = build_app(iterations=1)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await finish(pilot)
+        before = app.static_graph.drawing_text()
+        laid_out.clear()
+        await pilot.press("f")
+        await pilot.pause()
+        assert len(laid_out) == 1 and laid_out[0].unfold_all
+        await pilot.press("f")
+        await pilot.pause()
+        assert len(laid_out) == 1, "the folded drawing was laid out again"
+        assert app.static_graph.drawing_text() == before
+        for _ in range(4):
+            await pilot.press("o")
+        await pilot.pause()
+        assert len(laid_out) == 3

@@ -20,7 +20,7 @@ from tui.drawing.eager import EagerMap, first_way
 from tui.drawing.fold import PREFIX, FoldBox, Folding, fold_state, fold_view
 from tui.drawing.labels import CAPS, Label, label_of
 from tui.drawing.layout import MARGIN, Layout
-from tui.drawing.pane import map_draw, map_finish, static_drawing
+from tui.drawing.pane import Drawing, map_draw, map_finish, static_drawing
 from tui.i18n import tr
 from tui.view.stats import fmt_ns
 
@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 __all__ = ["GraphView"]
 
 HEAT_LEVELS = 5
+DRAWINGS_KEPT = 4
+"""Static drawings a pane keeps (:attr:`GraphView._drawings`)."""
 FULL_REFRESH = 12
 """More changed nodes than this in one frame: one full refresh beats many small ones."""
 
@@ -168,6 +170,9 @@ class GraphView(ScrollView, can_focus=True):
         self._view: View | None = None
         self._labels: dict[NodeId, Label] = {}
         self._order: list[NodeId] = []
+        self._drawings: dict[tuple[object, ...], Drawing] = {}
+        """Static: the last few drawings by what they were drawn from (a key pressed twice,
+        o or f, draws the picture it left again without laying it out again)."""
         self._map = EagerMap()
         """Eager: where each site's box goes, from the last finished iteration."""
         self._done: GraphModel | None = None
@@ -426,14 +431,14 @@ class GraphView(ScrollView, can_focus=True):
         """The static graph drawn by the pane pipeline (:func:`tui.drawing.pane.static_drawing`:
         fold, label, the layered plan, the largest boxes that fit); returns the folded view."""
         room = self.size
-        drawing = static_drawing(
-            graph,
-            (room.width, room.height),
-            self.folding,
-            str(self.orientation),
-            self.auto_orientation,
-            str(self.box_size),
-        )
+        way = (str(self.orientation), self.auto_orientation, str(self.box_size))
+        key = (graph, graph.struct_version, room.width, room.height, self.folding, *way)
+        drawing = self._drawings.get(key)
+        if drawing is None:
+            drawing = static_drawing(graph, (room.width, room.height), self.folding, *way)
+            if len(self._drawings) >= DRAWINGS_KEPT:
+                del self._drawings[next(iter(self._drawings))]  # the oldest
+            self._drawings[key] = drawing
         self.layout_, self._labels = drawing.layout, drawing.labels
         choice: Try = (drawing.layout.orientation, drawing.box, None)
         if room.area:
@@ -529,6 +534,7 @@ class GraphView(ScrollView, can_focus=True):
             self.selected = None
             if graph is None:
                 self._lit = frozenset()  # a restart or another scene: the lights go out
+                self._drawings.clear()
             if self.mode == "eager":
                 w, h = self.size
                 self._map.start(first_way(str(self.orientation), w, h, str(self.box_size)))
@@ -541,6 +547,7 @@ class GraphView(ScrollView, can_focus=True):
         """Drop the drawn graph and its placements (a replay stepped back: draw afresh)."""
         self.graph = None
         self._map, self._done = EagerMap(), None
+        self._drawings.clear()
         self._keep_size, self._refit = False, True
         self.relayout()
 
