@@ -96,3 +96,46 @@ def test_rows_only_edges_pass_through_go() -> None:
     for n, b in layout.boxes.items():
         assert (bare.boxes[n].x, bare.boxes[n].w, bare.boxes[n].h) == (b.x, b.w, b.h)
     assert squeeze(bare).height == bare.height
+
+
+SKIP = [*CHAIN12[:11], ("n11", ["n10", "n0"])]
+"""The chain with an edge from its first op to its last."""
+
+
+@pytest.mark.parametrize("orientation", ["TB", "LR"])
+def test_an_edge_past_the_next_columns_first_box_goes_round_too(orientation) -> None:
+    layout = layout_full(SKIP, orientation, 1, 8, -1)
+    room = (78, 12) if orientation == "TB" else (60, 20)
+    wrapped = wrap_into(layout, room)
+    assert wrapped is not None and fits(wrapped, *room)
+    _check_whole(wrapped, SKIP)
+    (skip,) = [e for e in wrapped.edges if (e.src, e.dst) == ("n0", "n11")]
+    last = wrapped.boxes["n11"]
+    along = 0 if orientation == "TB" else 1  # the axis the chain runs along
+    assert wrapped.boxes["n0"].x != last.x if along == 0 else wrapped.boxes["n0"].y != last.y
+    assert _touches(last, *skip.points[-1])
+
+
+def test_an_eager_loop_too_deep_for_its_pane_is_drawn_wrapped_from_its_second_iteration() -> None:
+    """A loop of twelve ops: the map its first iteration leaves is wrapped into rows, and the
+    second iteration is drawn on it, whole."""
+    import engine.eager as torch
+    from engine.eager import tracing
+    from engine.events import recording
+    from tui.cli.layout import pane_drawings
+    from tui.drawing.fold import Folding
+
+    tracing.reset(restart=True)
+    with recording() as events:
+        for _ in range(2):
+            x = torch.randn(4, 3)
+            for _ in range(11):
+                x = x * 2
+            torch.new_iteration()
+    room = (60, 10)
+    graph, drawing = pane_drawings(events, {"eager": room}, Folding())["eager"]
+    layout = drawing.layout
+    assert fits(layout, *room) and len(layout.boxes) == 12
+    assert layout.orientation == "LR" and len({b.y for b in layout.boxes.values()}) == 2
+    nodes = [(vid, list(ins)) for vid, ins in drawing.view.nodes]
+    _check_whole(layout, nodes)

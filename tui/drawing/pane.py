@@ -27,6 +27,7 @@ from tui.drawing.fold import Folding, View, belongs, fold_view
 from tui.drawing.labels import CAPS, Label, label_of, width_for
 from tui.drawing.layout import MARGIN, Edge, Layout
 from tui.drawing.plan import Plan, place_full
+from tui.drawing.quality import measure
 from tui.drawing.wrap import wrap
 
 if TYPE_CHECKING:
@@ -234,12 +235,13 @@ def static_drawing(
 
 def wrap_into(layout: Layout, room: tuple[int, int]) -> Layout | None:
     """A drawing too large for ``room`` wrapped so that it fits, its margin left out where it
-    fits only so (:func:`tui.drawing.wrap.wrap`); None where no wrap fits."""
+    fits only so (:func:`tui.drawing.wrap.wrap`); None where no wrap fits, or where the
+    wrapped drawing has edges of different sources share cells the drawing did not."""
     width, height = room
     if not width * height:
         return None
     wrapped = wrap(layout, width + 2 * MARGIN, height + 2 * MARGIN)
-    if wrapped is None:
+    if wrapped is None or measure(wrapped, ()).shared > measure(layout, ()).shared:
         return None
     if fits(wrapped, width, height):
         return wrapped
@@ -318,7 +320,8 @@ def map_finish(
     widths = lambda k, size: width_for(labels[k], size)  # noqa: E731
     emap.finish(on_keys, tries, room, widths, pref)
     held, plan = emap.held, emap.plan
-    if held is not None and plan is not None and not fits(held, *room):
+    whole = plan is not None and set(plan.ranking.layer) == {k for k, _ in on_keys}
+    if held is not None and plan is not None and whole and not fits(held, *room):
         for way in tries:  # nothing fits whole: the first way that does wrapped
             if way[1:] == FIT_ORDER[-1]:
                 continue

@@ -37,9 +37,9 @@ __all__ = ["squeeze", "wrap", "wrap_at"]
 
 Point = tuple[int, int]
 
-GAP = 2
-"""Blank cells between a column's content and the gutter, and between the gutter and the
-next column."""
+GAP = 1
+"""Blank cells between a column's content and the gutter beside it, between the gutter and
+the next column, and at most between two things of a column that moves."""
 
 
 @dataclass
@@ -122,7 +122,7 @@ def _split(
     return cells[: first + 1], cells[last:]
 
 
-def wrap_at(layout: Layout, left: int, cut: int, low: int) -> Layout | None:
+def wrap_at(layout: Layout, left: int, cut: int, low: int, tall: bool = False) -> Layout | None:
     """One wrap of a top-to-bottom drawing: the boxes right of column ``left`` and below the
     row ``low`` (and the edges between them) move to a new column right of everything else,
     its top at the drawing's top; the edges into or out of them from the rest go round.
@@ -132,6 +132,7 @@ def wrap_at(layout: Layout, left: int, cut: int, low: int) -> Layout | None:
         left: the first column of the part that is cut (0: all of it).
         cut: the first row under the boxes that stay (in that part).
         low: the row right above the boxes that move.
+        tall: a tall box's rows count as its sides (see :func:`squeeze`), across the layers.
 
     Returns:
         The wrapped drawing, or None where the drawing cannot be cut there (a box or an edge
@@ -193,7 +194,7 @@ def wrap_at(layout: Layout, left: int, cut: int, low: int) -> Layout | None:
         right = max(right, max(x for x, _ in layout.edges[k].points))
     for rise, _, _ in parts.values():
         right = max(right, max(x for x, _ in rise))
-    gutter = [right + GAP + (n - 1 - i) for i in range(n)]  # the first way: outermost
+    gutter = [right + GAP + 1 + (n - 1 - i) for i in range(n)]  # the first way: outermost
     under = [cut + (n - 1 - i) for i in range(n)]  # the first way: lowest
     first = ways[0] if ways else None
     on_arrow_row = (
@@ -202,13 +203,18 @@ def wrap_at(layout: Layout, left: int, cut: int, low: int) -> Layout | None:
         and all(len(parts[k][1]) == 1 for k in first.edges)
     )
     top = MARGIN + n - (1 if on_arrow_row else 0)  # the row ``low`` lands on
+    # what moves, on its own: without the columns only its edges pass straight through
+    part = Layout(layout.orientation)
+    part.boxes = {m: layout.boxes[m] for m in moved}
+    part.edges = [layout.edges[k] for k in moved_edges]
+    drops = list(parts)
+    part.edges += [Edge(k, k, _corners(parts[k][1])) for k in drops]
+    part = _transposed(squeeze(_transposed(part), tall))
     used = set()
-    for m in moved:
-        used.update(range(layout.boxes[m].x, layout.boxes[m].x2))
-    for k in moved_edges:
-        used.update(x for x, _ in _cells(layout.edges[k].points))
-    for _, drop, _ in parts.values():
-        used.update(x for x, _ in drop)
+    for b in part.boxes.values():
+        used.update(range(b.x, b.x2))
+    for e in part.edges:
+        used.update(x for x, _ in _cells(e.points))
     col = _squeeze(used, (max(gutter) if gutter else right) + GAP + 1)
     dy = top - low
 
@@ -217,19 +223,25 @@ def wrap_at(layout: Layout, left: int, cut: int, low: int) -> Layout | None:
 
     out = Layout(layout.orientation)
     for m, b in layout.boxes.items():
-        out.boxes[m] = Box(col[b.x], b.y + dy, b.w, b.h) if m in moved else b
+        if m in moved:
+            b = part.boxes[m]
+            out.boxes[m] = Box(col[b.x], b.y + dy, b.w, b.h)
+        else:
+            out.boxes[m] = b
     edges: list[Edge | None] = [None] * len(layout.edges)
     for k in stay_edges:
         edges[k] = layout.edges[k]
-    for k in moved_edges:
-        e = layout.edges[k]
+    for k, e in zip(moved_edges, part.edges, strict=False):  # the rest: drops
         edges[k] = Edge(e.src, e.dst, tuple(moved_pt(p) for p in e.points))
+    suffix = {
+        k: _cells(e.points) for k, e in zip(drops, part.edges[len(moved_edges) :], strict=True)
+    }
     for i, way in enumerate(ways):
         over = top - (0 if on_arrow_row else 1) - i
         for k in way.edges:
-            rise, drop, forward = parts[k]
+            rise, _, forward = parts[k]
             x0, _ = rise[-1]
-            dropped = [moved_pt(p) for p in drop]
+            dropped = [moved_pt(p) for p in suffix[k]]
             path = [
                 *rise,
                 (x0, under[i]),
@@ -339,14 +351,15 @@ def wrap(layout: Layout, width: int, height: int) -> Layout | None:
     """The drawing wrapped into columns (top to bottom) or rows (left to right) so that it fits
     ``width`` x ``height``, each column filled as far as it goes; None where no wrap fits."""
     lr = layout.orientation == "LR"
-    now, left = squeeze(_transposed(layout) if lr else layout, not lr), 0
+    now = squeeze(_transposed(layout) if lr else layout, not lr)  # rows along the layers
+    now, left = _transposed(squeeze(_transposed(now), lr)), 0  # and across them
     if lr:
         height, width = width, height
     for _ in range(len(layout.boxes)):
         if now.height <= height:
             return (_transposed(now) if lr else now) if now.width <= width else None
         for cut, low in reversed(_cuts(now, left)):  # the deepest cut whose column fits
-            step = wrap_at(now, left, cut, low)
+            step = wrap_at(now, left, cut, low, lr)
             if step is None:
                 continue
             start = min(b.x for n, b in step.boxes.items() if b != now.boxes[n])
