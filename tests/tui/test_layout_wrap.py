@@ -139,3 +139,18 @@ def test_an_eager_loop_too_deep_for_its_pane_is_drawn_wrapped_from_its_second_it
     assert layout.orientation == "LR" and len({b.y for b in layout.boxes.values()}) == 2
     nodes = [(vid, list(ins)) for vid, ins in drawing.view.nodes]
     _check_whole(layout, nodes)
+
+
+def test_a_layer_wider_than_the_pane_is_not_cut_at_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A layer of boxes goes whole into one column: where one is wider than the pane, no wrap
+    can fit, and none is tried (each try of a cut costs; a pane tries every box size)."""
+    import tui.drawing.wrap as wrapping
+
+    fan = [("x", [])] + [(f"op{i}", ["x"]) for i in range(6)]  # six boxes in one layer
+    layout = layout_full(fan, "TB")
+
+    def no_cut(*args: object) -> None:
+        raise AssertionError("a cut was tried")
+
+    monkeypatch.setattr(wrapping, "wrap_at", no_cut)
+    assert wrap(layout, layout.width - 10, 5) is None

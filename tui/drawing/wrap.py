@@ -347,10 +347,24 @@ def squeeze(layout: Layout, tall: bool = True) -> Layout:
     return out
 
 
+def _widest_layer(layout: Layout, lr: bool) -> int:
+    """How far the boxes of one layer reach across the layers, at the most (with a margin on
+    each side): a lower bound of a wrapped drawing's width (``lr``: height), found in time
+    proportional to the boxes, before any cut is tried."""
+    spans: dict[int, tuple[int, int]] = {}
+    for b in layout.boxes.values():
+        at, lo, hi = (b.x, b.y, b.y2) if lr else (b.y, b.x, b.x2)
+        was = spans.get(at)
+        spans[at] = (lo, hi) if was is None else (min(was[0], lo), max(was[1], hi))
+    return max((hi - lo + 2 * MARGIN for lo, hi in spans.values()), default=0)
+
+
 def wrap(layout: Layout, width: int, height: int) -> Layout | None:
     """The drawing wrapped into columns (top to bottom) or rows (left to right) so that it fits
     ``width`` x ``height``, each column filled as far as it goes; None where no wrap fits."""
     lr = layout.orientation == "LR"
+    if _widest_layer(layout, lr) > (height if lr else width):
+        return None  # a layer of boxes goes whole into one column: no column holds this one
     now = squeeze(_transposed(layout) if lr else layout, not lr)  # rows along the layers
     now, left = _transposed(squeeze(_transposed(now), lr)), 0  # and across them
     if lr:
