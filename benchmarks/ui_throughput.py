@@ -6,10 +6,10 @@ For each repeat, interleaved: (1) **headless**: the scene runs as the app runs i
 app: one fresh engine process per side the scene can run at once (the default scene: the static
 and the eager side in two processes at the same time, as the app's PairRunner does; a one-sided
 scene: one process), BLAS on one thread, each with one subscriber that asks for the least
-(per-op totals, no node events); each process first runs the scene **bare**, with nobody listening
-(a short job and a full one: the difference of the two is the time and CPU of the extra
-iterations, start-up cancelled out), so the line also says what a headless run costs that emits
-no event at all; (2) **ui**: the app runs headless (``App.run_test``) at full speed with its
+(per-op totals, no node events), and also runs the scene **bare**, with nobody listening (a
+short job before and a full one after: the difference of the two is the time and CPU of the
+extra iterations, start-up cancelled out), so the line also says what a headless run costs that
+emits no event at all; (2) **ui**: the app runs headless (``App.run_test``) at full speed with its
 engine processes, left alone while it runs (a pilot's pause would message every widget and
 force a redraw twenty times a second). Each side's rate is iterations per second of engine
 time: from its first ``iteration_started`` to its last ``iteration_finished`` (the engine's own
@@ -47,19 +47,23 @@ import engine.cli.program, engine.eager, engine.scenes, engine.static
 from engine.events import STREAM
 from tui.engine_link.child import Job
 scene, n, side = sys.argv[1], int(sys.argv[2]), sys.argv[3] or None
-bare = []  # nobody listens: (iterations, cpu s, wall s) of a short job and of a full one
-for k in (max(1, n // 10), n):
+def bare(k):  # nobody listens: (iterations, cpu s, wall s)
     cpu, wall = time.process_time(), time.perf_counter()
     Job(scene=scene, iterations=k, side=side).__call__()
-    bare.append((k, time.process_time() - cpu, time.perf_counter() - wall))
-events = []
-STREAM.subscribe(events.append)
-STREAM.want(events.append, "totals")  # per-op totals, no node events: the engine's least
+    return k, time.process_time() - cpu, time.perf_counter() - wall
+short = bare(max(1, n // 10))
+marks = []
+def keep(e, marks=marks, kinds=("iteration_started", "iteration_finished")):
+    if e["kind"] in kinds:  # (only the marks are kept: a list of every event taxes the GC)
+        marks.append((e["kind"], e.get("mode"), e["t_ns"]))
+undo = STREAM.subscribe(keep)
+STREAM.want(keep, "totals")  # per-op totals, no node events: the engine's least
 cpu = time.process_time()
 Job(scene=scene, iterations=n, side=side).__call__()
 cpu = time.process_time() - cpu
-print(json.dumps([cpu, [[e["kind"], e.get("mode"), e["t_ns"]] for e in events
-                  if e["kind"] in ("iteration_started", "iteration_finished")], bare]))
+undo()
+full = bare(n)  # (the two bare jobs bracket the watched one)
+print(json.dumps([cpu, marks, [short, full]]))
 """
 
 MODES = ("static", "eager")
