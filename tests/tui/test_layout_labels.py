@@ -32,3 +32,17 @@ def test_a_korean_name_longer_than_the_cap_is_cut_to_the_cap_in_cells() -> None:
     assert short.startswith("…") and name.endswith(short[1:])
     assert cap - 1 <= cell_len(short) <= cap, (short, cell_len(short))
     assert shorten("가중치", 6) == "가중치" and shorten("가중치", 5) == "…중치"
+
+
+@pytest.mark.parametrize("ops", ["3 ops", "연산 3개"])
+def test_a_compact_group_box_shows_its_count_and_time_whole(ops: str) -> None:
+    """A folded scope's compact box says "3 ops 470.0µs" on its one body row (was cut to
+    "3 ops 5…": a number cut short lies)."""
+    w = width_for(Label("cond/", "", "3", group=True), "compact")
+    row = "".join(t for t, _ in box_row(BoxText("▸ cond/", ops, "470.0µs"), 1, w, 3))
+    assert f"{ops} 470.0µs" in row and "…" not in row, (row, w)
+
+
+def test_a_time_that_does_not_fit_a_compact_row_is_left_out_not_cut() -> None:
+    row = "".join(t for t, _ in box_row(BoxText("MatMul", "64×100", "470.0µs"), 1, 14, 3))
+    assert "64×100" in row and "µs" not in row and "…" not in row, row

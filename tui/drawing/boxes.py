@@ -90,8 +90,9 @@ def box_row(box: BoxText, dy: int, w: int, h: int) -> list[tuple[str, str]]:
         ]
     if h >= 4:
         body = box.value if dy == 1 else box.time if dy == 2 else ""
-    else:
-        body = f"{box.value} {box.time}" if box.time else box.value
+    else:  # shape and time on one row; a time that does not fit whole is left out
+        both = f"{box.value} {box.time}"
+        body = both if box.time and cell_len(both) <= inner - 2 else box.value
     return [(vt, edge), (" " + _pad(_fit(body, inner - 2), inner - 2) + " ", key), (vt, edge)]
 
 
