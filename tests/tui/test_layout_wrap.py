@@ -154,3 +154,45 @@ def test_a_layer_wider_than_the_pane_is_not_cut_at_all(monkeypatch: pytest.Monke
 
     monkeypatch.setattr(wrapping, "wrap_at", no_cut)
     assert wrap(layout, layout.width - 10, 5) is None
+
+
+def _random_dag(seed: int) -> list[tuple[str, list[str]]]:
+    import random
+
+    rng = random.Random(seed)
+    nodes: list[tuple[str, list[str]]] = []
+    for i in range(rng.randint(8, 22)):
+        k = rng.choice([0, 1, 1, 1, 2, 2, 3]) if i else 0
+        nodes.append((f"v{i}", sorted({f"v{rng.randrange(i)}" for _ in range(k)}) if i else []))
+    return nodes
+
+
+def _wrapped_random(seed: int) -> int:
+    """How many drawings of a random graph wrap into a room of two thirds of their length
+    (and twice their breadth); each one checked whole and sharing no more cells."""
+    nodes = _random_dag(seed)
+    count = 0
+    for orientation in ("TB", "LR"):
+        layout = layout_full(nodes, orientation, 1, 8, -1)
+        w, h = layout.width, layout.height
+        room = (2 * w + 10, 2 * h // 3) if orientation == "TB" else (2 * w // 3, 2 * h + 10)
+        wrapped = wrap_into(layout, room)
+        if wrapped is None:
+            continue
+        count += 1
+        assert fits(wrapped, *room)
+        assert set(wrapped.boxes) == set(layout.boxes)
+        assert sorted((e.src, e.dst) for e in wrapped.edges) == sorted(
+            (e.src, e.dst) for e in layout.edges
+        )
+        for e in wrapped.edges:
+            assert _touches(wrapped.boxes[e.src], *e.points[0]), (e.src, e.dst)
+            assert _touches(wrapped.boxes[e.dst], *e.points[-1]), (e.src, e.dst)
+        assert_clean(wrapped)
+        assert measure(wrapped, nodes).shared <= measure(layout, nodes).shared
+    return count
+
+
+def test_wrapped_random_graphs_are_whole_and_share_no_more_cells() -> None:
+    wrapped = [_wrapped_random(seed) for seed in range(12)]
+    assert sum(wrapped) >= 12, wrapped

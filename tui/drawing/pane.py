@@ -6,10 +6,12 @@ the drawing as JSON) go through the same steps, so the exported drawing is the o
 * the static pane: fold the graph (:func:`tui.drawing.fold.fold_view`), label every box
   (:func:`tui.drawing.labels.label_of`), lay it out with the layered plan
   (:func:`static_placements`; a graph as run keeps the places of the graph as built), and draw
-  it in the first box size and orientation whose drawing fits the pane (:func:`fit_first`);
+  it in the first box size and orientation whose drawing fits the pane (:func:`fit_first`),
+  or, where none fits with any folding, wrapped into columns or rows (:func:`wrap_into`);
 * the eager pane: every iteration is drawn on the map the last finished one left
   (:class:`tui.drawing.eager.EagerMap`): :func:`map_draw` after every node, :func:`map_finish`
-  when an iteration ends. :class:`EagerPane` replays a run's iterations that way.
+  when an iteration ends (a map that fits no way whole is wrapped). :class:`EagerPane`
+  replays a run's iterations that way.
 
 The pane's orientation until the user picks one follows its shape (:func:`pane_orientation`).
 """

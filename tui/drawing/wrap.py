@@ -376,7 +376,8 @@ def wrap(layout: Layout, width: int, height: int) -> Layout | None:
             step = wrap_at(now, left, cut, low, lr)
             if step is None:
                 continue
-            start = min(b.x for n, b in step.boxes.items() if b != now.boxes[n])
+            moved = [n for n, b in now.boxes.items() if b.x >= left and b.y > low]
+            start = min(step.boxes[n].x for n in moved)
             if _column(step, start) <= height:
                 break
         else:
