@@ -35,12 +35,15 @@ def test_a_korean_name_longer_than_the_cap_is_cut_to_the_cap_in_cells() -> None:
 
 
 @pytest.mark.parametrize("ops", ["3 ops", "연산 3개"])
-def test_a_compact_group_box_shows_its_count_and_time_whole(ops: str) -> None:
-    """A folded scope's compact box says "3 ops 470.0µs" on its one body row (was cut to
+def test_a_compact_group_box_shows_its_count_and_never_a_time_cut_short(ops: str) -> None:
+    """A folded scope's compact box is as wide as its name needs (a wider one can push the
+    whole drawing down to one-row boxes): it says "3 ops", and its time only whole (it said
     "3 ops 5…": a number cut short lies)."""
     w = width_for(Label("cond/", "", "3", group=True), "compact")
     row = "".join(t for t, _ in box_row(BoxText("▸ cond/", ops, "470.0µs"), 1, w, 3))
-    assert f"{ops} 470.0µs" in row and "…" not in row, (row, w)
+    assert ops in row and "…" not in row, (row, w)
+    wide = "".join(t for t, _ in box_row(BoxText("▸ cond/", ops, "470.0µs"), 1, w + 9, 3))
+    assert f"{ops} 470.0µs" in wide, wide
 
 
 def test_a_time_that_does_not_fit_a_compact_row_is_left_out_not_cut() -> None:

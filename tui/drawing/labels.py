@@ -106,7 +106,7 @@ def width_for(label: Label, size: str) -> int:
         title = label.title(size, cap)
         if size == "full":  # shape and dtype; a time, then the op where the title has none
             body = max(cell_len(label.shape) + 4, 9 + cell_len(label.op) if "·" not in title else 0)
-        else:  # shape and a time ("3 ops 470.0µs" for a group, "연산 3개" in Korean)
-            body = cell_len(label.shape) + (15 if label.group else 7)
+        else:  # shape and a time
+            body = cell_len(label.shape) + 7
         need = max(cell_len(title) + 5, body + 4)
     return max(least, min(cap, need))
