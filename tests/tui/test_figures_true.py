@@ -192,9 +192,9 @@ async def test_the_device_panel_says_its_op_times_are_sampled(
     state = ViewState()
     for ev in sampled_runs(monkeypatch, 4):
         state.apply(ev)
-    async with One().run_test(size=(60, 30)) as pilot:
+    async with One().run_test(size=(46, 30)) as pilot:  # the side panel's width at 160x48
         panel = pilot.app.query_one(DevicePanel)
-        console = Console(width=60, record=True)
+        console = Console(width=46, record=True)
 
         def shown(stats: DeviceStats) -> str:
             panel.set_stats(stats, DeviceStats("gpu"), True)
@@ -202,7 +202,14 @@ async def test_the_device_panel_says_its_op_times_are_sampled(
             return console.export_text()
 
         row = next(line for line in shown(state.devices["cpu"]).splitlines() if "sampled" in line)
+        pilot.app.lang = "ko"  # type: ignore[attr-defined]  # (what DevicePanel.lang reads)
+        cpu = state.devices["cpu"]
+        cpu.iterations["static"].extend(range(100_000, 200_000, 1_000))  # a long sparkline
+        cpu.version += 1
+        korean = shown(cpu)
         timed = DeviceStats("cpu")
         timed.op_totals("MatMul", 1, 1000, 10)
         assert "sampled" not in shown(timed), "every call timed: nothing to say"
     assert row.split() == ["op", "times", "1", "in", "4", "calls", "timed", "(sampled)"]
+    # a figure of wide characters keeps its cells: nothing in the panel is cut short
+    assert "4회 중 1회" in korean and "Session.run" in korean and "…" not in korean, korean

@@ -168,7 +168,7 @@ class DevicePanel(Widget):
                 one_in = tr("dev.one_in", lang, n=fmt_count(calls / timed)) if timed else "–"
                 lines.append((tr("dev.sampled", lang), one_in, tr("dev.calls_timed", lang)))
             # sparklines take what the labels and figures leave, so neither is cut off
-            used = max(cell_len(t) for t, _, _ in lines) + max(len(f) for _, f, _ in lines) + 2
+            used = max(cell_len(t) for t, _, _ in lines) + max(cell_len(f) for _, f, _ in lines) + 2
             width = max(4, self.size.width - used)
             rows = Table.grid(padding=(0, 1))
             rows.add_column(style=label, no_wrap=True)
