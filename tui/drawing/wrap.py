@@ -49,8 +49,6 @@ class _Way:
     edges: list[int]
     drops: dict[int, Point]
     """Edge -> where it enters the part below the cut (on the row above that part's boxes)."""
-    rises: dict[int, Point]
-    """Edge -> where it leaves the part above the cut (on the cut's first row)."""
 
     def key(self) -> int:
         return min(x for x, _ in self.drops.values())
@@ -166,7 +164,7 @@ def wrap_at(layout: Layout, left: int, cut: int, low: int, tall: bool = False) -
         if split is None:
             return None
         parts[k] = (split[0], split[1], b)
-    for k, (rise, drop, _) in parts.items():  # one way per source, or per target
+    for k, (_, drop, _) in parts.items():  # one way per source, or per target
         e = layout.edges[k]
         far = e.dst if parts[k][2] else e.src
         near = e.src if parts[k][2] else e.dst
@@ -179,10 +177,10 @@ def wrap_at(layout: Layout, left: int, cut: int, low: int, tall: bool = False) -
             }
             if ends == {far} or starts == {near}:
                 way.edges.append(k)
-                way.drops[k], way.rises[k] = drop[0], rise[-1]
+                way.drops[k] = drop[0]
                 break
         else:
-            ways.append(_Way([k], {k: drop[0]}, {k: rise[-1]}))
+            ways.append(_Way([k], {k: drop[0]}))
     ways.sort(key=_Way.key)
     n = len(ways)
     # what stays: its right edge (the gutter goes beyond it)
