@@ -667,3 +667,29 @@ def test_the_line_encoder_writes_what_the_json_module_writes():
     ]
     for value in values:
         assert _ENCODE(value) == plain.encode(value)
+
+
+def test_an_iterations_own_events_are_written_as_json_writes_them(tmp_path):
+    from engine.events import _ENCODE
+
+    started = {"seq": 1, "t_ns": 2, "kind": "iteration_started", "mode": "eager", "iteration": 3}
+    graph = {"seq": 4, "t_ns": 5, "kind": "graph_created", "graph": 'e"é\n', "mode": "eager"}
+    graph["iteration"] = 3
+    finished = {"seq": 6, "t_ns": 7, "kind": "iteration_finished", "mode": "eager"}
+    finished.update(iteration=3, dur_ns=10**15)
+    events = [
+        started,
+        graph,
+        finished,
+        {**started, "iteration": True},  # a bool: json's true, not 1
+        {**started, "iteration": 2.5},
+        {**started, "extra": 1},  # other keys
+        {k: v for k, v in started.items() if k != "mode"},
+        {**finished, "dur_ns": None},
+    ]
+    writer = TraceWriter(tmp_path / "small.jsonl")
+    try:
+        for event in events:
+            assert writer._line(event, None) == _ENCODE(event), event
+    finally:
+        writer.close()
