@@ -196,3 +196,33 @@ def _wrapped_random(seed: int) -> int:
 def test_wrapped_random_graphs_are_whole_and_share_no_more_cells() -> None:
     wrapped = [_wrapped_random(seed) for seed in range(12)]
     assert sum(wrapped) >= 12, wrapped
+
+
+def test_a_pane_wraps_from_its_densest_drawing_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where even the densest way's wrap does not fit, one wrap per orientation is tried, not
+    one per box size; where several fit, the largest boxes win, as the ways are ordered."""
+    import tui.drawing.pane as pane
+    from tui.drawing.fit import candidates
+
+    tries = candidates("static", "TB", True, "auto")
+    ks = list(range(len(tries)))
+    tried: list[int] = []
+    drawings = {k: layout_full(CHAIN12, tries[k][0]) for k in ks}
+
+    def refuse(layout, room):  # type: ignore[no-untyped-def]
+        tried.append(next(k for k in ks if drawings[k] is layout))
+        return None
+
+    monkeypatch.setattr(pane, "wrap_into", refuse)
+    assert pane.largest_wrap(ks, drawings.__getitem__, tries, (40, 10)) is None
+    assert len(tried) == 2 and {tries[k][0] for k in tried} == {"TB", "LR"}
+
+    def fits_from_mini(layout, room):  # type: ignore[no-untyped-def]
+        k = next(k for k in ks if drawings[k] is layout)
+        tried.append(k)
+        return layout if tries[k][1] in ("mini", "tiny") else None
+
+    tried.clear()
+    monkeypatch.setattr(pane, "wrap_into", fits_from_mini)
+    found = pane.largest_wrap(ks, drawings.__getitem__, tries, (40, 10))
+    assert found is not None and tries[found[0]] == ("TB", "mini", None)

@@ -49,6 +49,7 @@ __all__ = [
     "pane_orientation",
     "static_drawing",
     "static_placements",
+    "largest_wrap",
     "wrap_into",
 ]
 
@@ -225,14 +226,38 @@ def static_drawing(
         first = first or drawing
         over.append((view, labels, drawn))
     for view, labels, drawn in over:  # nothing fits whole: wrapped into columns (or rows)
-        for k, layout in drawn:
-            if tries[k][1:] == FIT_ORDER[-1]:
-                continue  # the dense grid's edges share runs: not wrapped
-            wrapped = wrap_into(layout, room)
-            if wrapped is not None:
-                return Drawing(wrapped, view, labels, tries[k][1])
+        found = largest_wrap([k for k, _ in drawn], dict(drawn).__getitem__, tries, room)
+        if found is not None:
+            k, wrapped = found
+            return Drawing(wrapped, view, labels, tries[k][1])
     assert first is not None
     return first
+
+
+def largest_wrap(
+    ks: Sequence[int],
+    drawing: Callable[[int], Layout],
+    tries: Sequence[Try],
+    room: tuple[int, int],
+) -> tuple[int, Layout] | None:
+    """The first of the ways ``ks`` (indices into ``tries``, largest boxes first) whose
+    drawing (``drawing(k)``) wraps to fit ``room``, and that wrap; None where none does.
+
+    Each orientation's ways are wrapped from the densest up, stopping at the first that does
+    not fit: larger boxes make a wider, deeper drawing, whose wrap fits no better. Where even
+    the densest does not fit, one wrap is tried, not one per box size (a wrap tries its cuts
+    one by one, a few ms each, and a pane whose graph fits nowhere had a dozen ways)."""
+    best: tuple[int, Layout] | None = None
+    for turn in dict.fromkeys(tries[k][0] for k in ks):
+        for k in reversed([k for k in ks if tries[k][0] == turn]):
+            if tries[k][1:] == FIT_ORDER[-1]:
+                continue  # the dense grid's edges share runs: not wrapped
+            wrapped = wrap_into(drawing(k), room)
+            if wrapped is None:
+                break
+            if best is None or k < best[0]:
+                best = (k, wrapped)
+    return best
 
 
 def wrap_into(layout: Layout, room: tuple[int, int]) -> Layout | None:
@@ -324,13 +349,11 @@ def map_finish(
     held, plan = emap.held, emap.plan
     whole = plan is not None and set(plan.ranking.layer) == {k for k, _ in on_keys}
     if held is not None and plan is not None and whole and not fits(held, *room):
-        for way in tries:  # nothing fits whole: the first way that does wrapped
-            if way[1:] == FIT_ORDER[-1]:
-                continue
-            wrapped = wrap_into(draw(plan, on_keys, way, widths), room)
-            if wrapped is not None:
-                emap.held, emap.way, emap.shift = wrapped, way, (0, 0)
-                break
+        found = largest_wrap(  # nothing fits whole: the first way that does wrapped
+            range(len(tries)), lambda k: draw(plan, on_keys, tries[k], widths), tries, room
+        )
+        if found is not None:
+            emap.held, emap.way, emap.shift = found[1], tries[found[0]], (0, 0)
     emap.hidden = {  # leaves drawn inside a group: keyed as they are before it takes them
         site_keys(graph, [(n.id, [])])[n.id]
         for n in graph.nodes.values()
