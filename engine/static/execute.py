@@ -162,6 +162,12 @@ class Plan:
     agreed: bool = False
     """The latest timed skimmed run counted the calls and FLOPs :meth:`counts` says (only then
     may a skimmed run go untimed)."""
+    skimming: bool = False
+    """The instrumented run under way reports totals: a cond's branch or a loop's body (a
+    nested plan, see :meth:`run_nested`) reports the same way."""
+    nested: bool = False
+    """A cond's branch or a loop's body: run by a node of another plan, never opened by a
+    ``run_started`` of its own."""
     _counts: dict[str, OpCounts] | None = None
     _counted: int = -1
     """Nodes a run counts (for ``skimmed``); -1: ``counts`` not worked out yet."""
@@ -210,6 +216,7 @@ class Plan:
         """Execute like ``run``, timing each node on its device and reporting it: its node
         events, or (``nodes`` False) its op's totals (see :meth:`_walk`)."""
         totals: dict[str, OpTotals] | None = None if nodes else {}
+        self.skimming = not nodes
         owned = self._busy.acquire(False)
         try:
             if owned and self.schedule is not None:
@@ -222,6 +229,14 @@ class Plan:
                 self._busy.release()
             if totals is not None:
                 self.agreed = self._agrees(totals)
+
+    def run_nested(self, inputs: Sequence[Any], outer: Plan) -> list[Any]:
+        """Run as a node of ``outer`` runs it (a cond's branch, a loop's body): reported as
+        ``outer``'s run under way is, node by node or in totals (a skimmed run never sends
+        half a graph's node events)."""
+        if STREAM.active:
+            return self.run_instrumented(inputs, not outer.skimming)
+        return self._run(inputs)
 
     # ------------------------------------------------------- sampled totals
 
@@ -348,7 +363,7 @@ class Plan:
         """One ``op_totals`` per device for a skimmed run: its ops' calls, time and FLOPs (or,
         ``untimed``, calls and FLOPs alone), and how many events it did not send (two per node
         counted, and the run_started)."""
-        unsent = 1  # the run_started not sent, counted with the first device's totals
+        unsent = 0 if self.nested else 1  # the run_started not sent (with the first device's)
         if untimed is not None:
             for device, counts in untimed.items():
                 STREAM.emit(

@@ -345,6 +345,7 @@ class Planner:
         caps = list(op.inputs[1:])
         then_plan = self.build(op.meta["then_out"], [], caps, body=op.meta["then"])
         else_plan = self.build(op.meta["else_out"], [], caps, body=op.meta["else"])
+        then_plan.nested = else_plan.nested = True
         plan.branches[op._id] = {
             "then": [o._id for o in then_plan.ops if o._ctx is not None],
             "else": [o._id for o in else_plan.ops if o._ctx is not None],
@@ -352,7 +353,7 @@ class Planner:
 
         def run_if(pred: Any, *captured: Any) -> tuple[Any, ...]:
             chosen = then_plan if bool(pred) else else_plan
-            return tuple(chosen.run(captured))
+            return tuple(chosen.run_nested(captured, plan))
 
         return run_if
 
@@ -363,6 +364,7 @@ class Planner:
         body = self.build(
             op.meta["out"], [], [acc_op.outputs[0], elem_op.outputs[0], *caps], body=op.meta["body"]
         )
+        body.nested = True
         plan.branches[op._id] = {"body": [o._id for o in body.ops if o._ctx is not None]}
 
         def run_while(elems: Any, *rest: Any) -> tuple[Any, ...]:
@@ -377,7 +379,7 @@ class Planner:
                     )
                 acc, captured, start = elems[0], rest, 1
             for i in range(start, len(elems)):
-                acc = body.run((acc, elems[i], *captured))[0]
+                acc = body.run_nested((acc, elems[i], *captured), plan)[0]
             return (acc,)
 
         return run_while

@@ -148,14 +148,42 @@ def test_a_plan_whose_shapes_are_known_only_when_run_times_every_skimmed_run():
     assert flops == [2 * 4 * 3 * 2, 2 * 4 * 3 * 2, 2 * 5 * 3 * 2]
 
 
-def test_a_plan_with_a_branch_times_every_skimmed_run():
+def cond_runs(how: Detail) -> list[dict]:
+    """Three runs of a cond (then, else, then) recorded wanting ``how`` much detail."""
     x = tf.placeholder(tf.float32, shape=(2, 2))
     p = tf.placeholder(tf.bool, shape=())
     out = tf.cond(p, lambda: tf.matmul(x, x), lambda: x + 1.0)
-    with tf.Session() as sess, recording(detail="totals") as events:
+    with tf.Session() as sess, recording(detail=how) as events:
         for pred in (True, False, True):
             sess.run(out, feed_dict={x: np.ones((2, 2), np.float32), p: pred})
-    assert timed_runs(events) == [True, True, True]
+    return events
+
+
+def test_a_plan_with_a_branch_times_every_skimmed_run():
+    events = cond_runs("totals")
+    # the outer run's and its branch's totals (the branch is a plan of its own), every run
+    assert [bool(e["ops"]) for e in events if e["kind"] == "op_totals"] == [True] * 6
+
+
+def test_a_skimmed_runs_branch_sends_totals_not_node_events():
+    """A cond's branch runs as its run reports: in a skimmed run it sends no node event (the
+    panes never get half a graph) and its ops count in op totals, as node events count them."""
+    full, skimmed = cond_runs("nodes"), cond_runs("totals")
+    assert not [e for e in skimmed if e["kind"] in ("run_started", "node_started", "node_finished")]
+    for run in range(3):
+        totals = [e for e in unit(skimmed, run) if e["kind"] == "op_totals"]
+        added: dict[str, list[int]] = {}
+        for total in totals:
+            for op, figures in counted(total).items():
+                have = added.setdefault(op, [0, 0])
+                have[0] += figures[0]
+                have[1] += figures[1]
+        assert added == folded(full, run), f"run {run}"
+        assert ("MatMul" in added) == (run != 1)  # the branch taken
+        unsent = sum(
+            e["kind"] in ("run_started", "node_started", "node_finished") for e in unit(full, run)
+        )
+        assert sum(e["skimmed"] for e in totals) == unsent
 
 
 def test_a_plan_whose_count_disagrees_with_its_timed_run_is_always_timed(monkeypatch):
