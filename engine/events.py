@@ -207,6 +207,8 @@ KINDS: dict[str, tuple[str, ...]] = {
     # events were never built; ops = {op: [calls, total_ns, flops]} on device, one event per
     # device just before the run_finished / iteration_finished closing it; + skimmed (events
     # not sent: two per op, and the run_started / eager graph_created that would have opened it)
+    # + untimed ({op: [calls, flops]}: calls a sampled static plan ran between its timed runs,
+    # counted from the plan, with no time)
     "op_totals": ("graph", "mode", "device", "ops"),
     # a line the user's script printed (newline dropped), when run under the UI: + stream
     # ("stdout" / "stderr")

@@ -95,3 +95,13 @@ async def test_the_loss_plot_is_drawn_again_only_when_the_losses_moved() -> None
         app.loss_plot.update_losses({"static": [3.0, 2.0, 1.0], "eager": [3.0, 2.5]})
         assert app.loss_plot._lines is None
         assert app.loss_plot.plain_lines() != drawn
+
+
+def test_a_flop_rate_is_shown_in_the_unit_that_shows_it() -> None:
+    """A loop of tiny ops said "0.00 GFLOP/s", as if nothing had been computed."""
+    from tui.view.stats import flop_rate
+
+    assert flop_rate(18.7412) == ("18.74", "GFLOP/s")
+    assert flop_rate(0.0003805) == ("380.5", "kFLOP/s")
+    assert flop_rate(0.3805) == ("380.5", "MFLOP/s")
+    assert flop_rate(None) == flop_rate(0.0) == ("–", "GFLOP/s")

@@ -212,3 +212,15 @@ def fmt_count(n: float) -> str:
         if n >= scale:
             return f"{n / scale:.1f}{unit}"
     return f"{n:.0f}"
+
+
+def flop_rate(gflops: float | None) -> tuple[str, str]:
+    """(figure, unit) of a FLOP rate in the unit that shows it: 18.74 GFLOP/s, 380.5 MFLOP/s
+    (a loop of tiny ops said 0.00 GFLOP/s, as if nothing had been computed), "–" for none."""
+    if not gflops:
+        return "–", "GFLOP/s"
+    if gflops >= 1:
+        return f"{gflops:.2f}", "GFLOP/s"
+    if gflops >= 1e-3:
+        return f"{gflops * 1e3:.1f}", "MFLOP/s"
+    return f"{gflops * 1e6:.1f}", "kFLOP/s"

@@ -12,7 +12,7 @@ from textual.widget import Widget
 
 from tui.engine_link import safe_text
 from tui.i18n import phrase, tr, word
-from tui.view.stats import fmt_bytes, fmt_count, fmt_ns, speedup
+from tui.view.stats import flop_rate, fmt_bytes, fmt_count, fmt_ns, speedup
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -145,8 +145,7 @@ class DevicePanel(Widget):
                     shares = " · ".join(f"{share:.0%}" for share in self.busy.values())
                     busy = tr("dev.busy", lang, shares=shares)
                     lines.append((tr("dev.workers", lang), str(len(self.busy)), busy))
-            gf = st.gflops
-            lines.append((tr("dev.achieved", lang), f"{gf:.2f}" if gf else "–", "GFLOP/s"))
+            lines.append((tr("dev.achieved", lang), *flop_rate(st.gflops)))
             for direction, moved in sorted(st.transfers.items()):
                 figures = tr("dev.transfer", lang, bytes=fmt_bytes(moved.bytes), count=moved.count)
                 lines.append((direction, fmt_ns(moved.total_ns), figures))
