@@ -91,24 +91,13 @@ class DeviceStats:
 
     def node(self, op: str, dur_ns: int, flops: int) -> None:
         """Record one node execution."""
-        stat = self.ops.get(op)
-        if stat is None:
-            stat = self.ops[op] = OpStat()
-        stat.count += 1
-        stat.timed += 1
-        stat.total_ns += dur_ns
-        stat.last_ns = dur_ns
-        stat.flops += flops
-        self._rate.append((flops, dur_ns))
-        self.version += 1
+        self.op_totals(op, 1, dur_ns, flops)
 
     def op_totals(self, op: str, calls: int, total_ns: int, flops: int) -> None:
         """Record ``calls`` executions of ``op`` at once (a skimmed run / iteration's totals)."""
         if not calls:
             return
-        stat = self.ops.get(op)
-        if stat is None:
-            stat = self.ops[op] = OpStat()
+        stat = self._stat(op)
         stat.count += calls
         stat.timed += calls
         stat.total_ns += total_ns
@@ -122,12 +111,16 @@ class DeviceStats:
         samples that time their ops): they count, their time is nobody's guess."""
         if not calls:
             return
-        stat = self.ops.get(op)
-        if stat is None:
-            stat = self.ops[op] = OpStat()
+        stat = self._stat(op)
         stat.count += calls
         stat.flops += flops
         self.version += 1
+
+    def _stat(self, op: str) -> OpStat:
+        stat = self.ops.get(op)
+        if stat is None:
+            stat = self.ops[op] = OpStat()
+        return stat
 
     @property
     def sampled(self) -> tuple[int, int] | None:
