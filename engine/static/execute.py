@@ -364,27 +364,17 @@ class Plan:
         ``untimed``, calls and FLOPs alone), and how many events it did not send (two per node
         counted, and the run_started)."""
         unsent = 0 if self.nested else 1  # the run_started not sent (with the first device's)
-        if untimed is not None:
-            for device, counts in untimed.items():
-                STREAM.emit(
-                    "op_totals",
-                    graph=self.graph_id,
-                    mode="static",
-                    device=device,
-                    ops={},
-                    untimed=counts,  # (shared by every untimed run: read-only)
-                    skimmed=2 * counted + unsent,
-                )
-                unsent = 0
-            return
-        for device, ops in totals.items():
+        per_device: dict[str, Any] = totals if untimed is None else untimed
+        for device, figures in per_device.items():
+            # (untimed counts are shared by every untimed run: read-only)
+            fields = {"ops": figures} if untimed is None else {"ops": {}, "untimed": figures}
             STREAM.emit(
                 "op_totals",
                 graph=self.graph_id,
                 mode="static",
                 device=device,
-                ops=ops,
                 skimmed=2 * counted + unsent,
+                **fields,
             )
             unsent = 0
 
