@@ -207,3 +207,19 @@ def test_a_box_row_with_wide_characters_is_as_wide_as_its_box() -> None:
     assert sum(cell_len(text) for text, _ in cut) == 12 and "…" in cut[1][0]
     mini = box_row(BoxText("손실", "()", "", grad="∇"), 0, 10, 1)
     assert sum(cell_len(text) for text, _ in mini) == 10
+
+
+def test_an_edge_crossed_where_it_leaves_its_box_is_a_clean_crossing() -> None:
+    """The cell just under a box, where an edge leaves it, is drawn joined to the box (a ┼
+    where another edge runs across it): quality.measure counts a crossing there, as the
+    screen shows, not a shared run."""
+    from tui.drawing.layout import Box, Edge, Layout
+    from tui.drawing.quality import measure
+
+    layout = Layout("TB", width=12, height=8)
+    layout.boxes = {"a": Box(4, 1, 3, 1), "b": Box(4, 6, 3, 1), "c": Box(0, 3, 2, 1)}
+    layout.boxes["d"] = Box(9, 3, 2, 1)
+    layout.edges = [Edge("a", "b", ((5, 2), (5, 5))), Edge("c", "d", ((2, 2), (8, 2)))]
+    assert EdgeGrid(layout).row(2)[0][5] == "┼"
+    quality = measure(layout, [("a", []), ("b", ["a"]), ("c", []), ("d", ["c"])])
+    assert (quality.crossings, quality.shared) == (1, 0)

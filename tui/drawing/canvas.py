@@ -64,7 +64,7 @@ class EdgeGrid:
             pts = edge.points
             if pts:  # the edge leaves its box: no gap between them
                 box = layout.boxes.get(edge.src)
-                self._mark(*pts[0], _towards(box, *pts[0]) if box else lead, key)
+                self._mark(*pts[0], towards(box, *pts[0]) if box else lead, key)
             for (x1, y1), (x2, y2) in zip(pts, pts[1:], strict=False):
                 self._segment(x1, y1, x2, y2, key)
             if len(pts) >= 2:
@@ -72,12 +72,12 @@ class EdgeGrid:
                 d = E if xb > xa else W if xb < xa else S if yb > ya else N
                 target = layout.boxes.get(edge.dst)
                 if target is not None and _beside(target, xb, yb):  # it points at its box
-                    d = _towards(target, xb, yb)
+                    d = towards(target, xb, yb)
                 self._arrow[pts[-1]] = ARROWS[d]
                 self._key[pts[-1]] = key
             elif pts:  # one cell between two boxes: the arrow alone, away from its source
                 box = layout.boxes.get(edge.src)
-                d = _towards(box, *pts[0]) if box else lead
+                d = towards(box, *pts[0]) if box else lead
                 self._arrow[pts[0]] = ARROWS[{N: S, S: N, E: W, W: E}[d]]
         self._by_row: dict[int, list[tuple[int, str, str]]] = {}
         for (x, y), bits in self._mask.items():
@@ -116,8 +116,9 @@ class EdgeGrid:
         return cached
 
 
-def _towards(box: Box, x: int, y: int) -> int:
-    """The direction from a cell just outside a box to the box."""
+def towards(box: Box, x: int, y: int) -> int:
+    """The direction from a cell just outside a box to the box (an edge's first cell is drawn
+    joined to its source box this way)."""
     if x >= box.x2:
         return W
     if x < box.x:

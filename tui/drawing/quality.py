@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import TYPE_CHECKING
 
+from tui.drawing.canvas import E, N, S, W, towards
 from tui.drawing.layers import chain_edges
 
 if TYPE_CHECKING:
     from tui.drawing.layout import Edge, Layout, NodeId
 
-N, E, S, W = 1, 2, 4, 8
 HORIZONTAL, VERTICAL = E | W, N | S
 
 __all__ = ["Quality", "chain_edges", "edge_cells", "measure", "turns"]
@@ -74,7 +74,12 @@ def measure(layout: Layout, nodes: Sequence[tuple[NodeId, Sequence[NodeId]]]) ->
     at: dict[tuple[int, int], list[tuple[int, int]]] = {}
     edges = layout.edges
     for k, edge in enumerate(edges):
-        for cell, bits in edge_cells(edge).items():
+        cells = edge_cells(edge)
+        source = layout.boxes.get(edge.src)
+        if source is not None and len(edge.points) > 1:  # drawn joined to its box (EdgeGrid)
+            first = edge.points[0]
+            cells[first] |= towards(source, *first)
+        for cell, bits in cells.items():
             at.setdefault(cell, []).append((k, bits))
     crossings = 0
     shared: set[tuple[int, int]] = set()
