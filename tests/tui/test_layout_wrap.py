@@ -226,3 +226,22 @@ def test_a_pane_wraps_from_its_densest_drawing_up(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(pane, "wrap_into", fits_from_mini)
     found = pane.largest_wrap(ks, drawings.__getitem__, tries, (40, 10))
     assert found is not None and tries[found[0]] == ("TB", "mini", None)
+
+
+def test_an_edge_may_start_on_a_row_another_edge_crosses() -> None:
+    """Squeezing moves an edge's start, right under its box, down onto the row where another
+    edge runs across: drawn joined to its box, that cell is a clean ┼ (an arrowhead is still
+    never moved onto such a row: it would hide the crossing)."""
+    from tui.drawing.layout import Box, Edge, Layout
+
+    layout = Layout("TB", width=10, height=7)
+    layout.boxes = {"a": Box(2, 1, 3, 1), "b": Box(2, 5, 3, 1)}
+    layout.boxes |= {"c": Box(0, 3, 1, 1), "d": Box(8, 3, 1, 1)}
+    layout.edges = [Edge("a", "b", ((3, 2), (3, 4))), Edge("c", "d", ((1, 3), (7, 3)))]
+    nodes = [("a", []), ("b", ["a"]), ("c", []), ("d", ["c"])]
+    squeezed = squeeze(layout)
+    assert squeezed.boxes["b"].y == 4  # row 2 went: a's edge starts on the crossed row
+    assert squeezed.edges[0].points[0] == (3, 2) and squeezed.boxes["a"].y2 == 2
+    assert EdgeGrid(squeezed).row(2)[0][3] == "┼"
+    quality = measure(squeezed, nodes)
+    assert (quality.crossings, quality.shared) == (1, 0)

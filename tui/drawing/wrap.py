@@ -309,9 +309,11 @@ def squeeze(layout: Layout, tall: bool = True) -> Layout:
                     across.setdefault((x, y1), set()).add(k)
     for k, e in enumerate(layout.edges):
         pts = e.points
-        for end, near in ((pts[0], pts[1:2]), (pts[-1], pts[-2:-1])):
+        for end, near, head in ((pts[0], pts[1:2], False), (pts[-1], pts[-2:-1], True)):
             x, y = end  # an end right under its box, going down, may go on the next row
-            below = across.get((x, y + 1), set()) - {k}
+            # (where an edge runs across that row, a start is drawn there as a clean ┼, joined
+            # to its box; an arrowhead would hide the crossing)
+            below = across.get((x, y + 1), set()) - {k} if head else set()
             if not (near and near[0][0] == x and near[0][1] > y and end in under) or below:
                 blocked.add(y)
         for (_, y1), (_, y2) in zip(pts, pts[1:], strict=False):
