@@ -64,6 +64,21 @@ class Edge:
     points: tuple[tuple[int, int], ...]
 
 
+def corners(points: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """The points where an orthogonal path through ``points`` starts, turns and ends."""
+    out: list[tuple[int, int]] = []
+    for p in points:
+        if out and out[-1] == p:
+            continue
+        if len(out) >= 2:
+            (x0, y0), (x1, y1) = out[-2], out[-1]
+            if (x0 == x1 == p[0]) or (y0 == y1 == p[1]):
+                out[-1] = p
+                continue
+        out.append(p)
+    return tuple(out)
+
+
 @dataclass
 class Layout:
     """Where everything goes: boxes by node id, routed edges, and the drawing's size."""

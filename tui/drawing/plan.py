@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 
 from tui.drawing.coords import assign
 from tui.drawing.layers import chain_edges, rank
-from tui.drawing.layout import MARGIN, Box, Edge, Layout
+from tui.drawing.layout import MARGIN, Box, Edge, Layout, corners
 from tui.drawing.order import order
 from tui.drawing.route import channels, entry_ports
 from tui.drawing.swaps import unswap
@@ -364,7 +364,7 @@ def emit(
                     ut = starts[layer[s]] + ext.along[layer[s]] + sz.stub + net.track
                     pts += [(ut, pos[s]), (ut, col)]
                 pts.append((starts[layer[t]] - 1, col))
-        cells = [xy(u, v) for u, v in _corners(pts)]
+        cells = [xy(u, v) for u, v in corners(pts)]
         if (a, b) in turned:  # drawn downwards, its arrow at its real target above
             out.edges.append(Edge(b, a, tuple(reversed(cells))))
         else:
@@ -392,21 +392,6 @@ def _bare(g: Ordered, layer: int, ch: Channel, along: int) -> bool:
         return False
     box = g.box
     return all(g.dummy[v] or (box and box[v] == v) for v in g.layers[layer])
-
-
-def _corners(pts: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The points where a path starts, turns and ends."""
-    out: list[tuple[int, int]] = []
-    for p in pts:
-        if out and out[-1] == p:
-            continue
-        if len(out) >= 2:
-            (u0, v0), (u1, v1) = out[-2], out[-1]
-            if (u0 == u1 == p[0]) or (v0 == v1 == p[1]):
-                out[-1] = p
-                continue
-        out.append(p)
-    return out
 
 
 def place_full(nodes: Sequence[tuple[NodeId, Sequence[NodeId]]]) -> Plan:

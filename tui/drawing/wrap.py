@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tui.drawing.layout import MARGIN, Box, Edge, Layout
+from tui.drawing.layout import MARGIN, Box, Edge, Layout, corners
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -72,21 +72,6 @@ def _cells(points: Sequence[Point]) -> list[Point]:
             x, y = x + dx, y + dy
             out.append((x, y))
     return out
-
-
-def _corners(points: Sequence[Point]) -> tuple[Point, ...]:
-    """The points where a path starts, turns and ends."""
-    out: list[Point] = []
-    for p in points:
-        if out and out[-1] == p:
-            continue
-        if len(out) >= 2:
-            (x0, y0), (x1, y1) = out[-2], out[-1]
-            if (x0 == x1 == p[0]) or (y0 == y1 == p[1]):
-                out[-1] = p
-                continue
-        out.append(p)
-    return tuple(out)
 
 
 def _size(layout: Layout) -> None:
@@ -206,7 +191,7 @@ def wrap_at(layout: Layout, left: int, cut: int, low: int, tall: bool = False) -
     part.boxes = {m: layout.boxes[m] for m in moved}
     part.edges = [layout.edges[k] for k in moved_edges]
     drops = list(parts)
-    part.edges += [Edge(k, k, _corners(parts[k][1])) for k in drops]
+    part.edges += [Edge(k, k, corners(parts[k][1])) for k in drops]
     part = _transposed(squeeze(_transposed(part), tall))
     used = set()
     for b in part.boxes.values():
@@ -248,7 +233,7 @@ def wrap_at(layout: Layout, left: int, cut: int, low: int, tall: bool = False) -
                 (dropped[0][0], over),
                 *dropped,
             ]
-            pts = _corners(path if forward else list(reversed(path)))
+            pts = corners(path if forward else list(reversed(path)))
             e = layout.edges[k]
             edges[k] = Edge(e.src, e.dst, pts)
     out.edges = [e for e in edges if e is not None]
@@ -340,7 +325,7 @@ def squeeze(layout: Layout, tall: bool = True) -> Layout:
             while y in gone:
                 y += 1
             pts[k] = (x, y)
-        return _corners([(x, at(y)) for x, y in pts if y not in gone])
+        return corners([(x, at(y)) for x, y in pts if y not in gone])
 
     out.edges = [Edge(e.src, e.dst, kept(e.points)) for e in layout.edges]
     _size(out)
