@@ -133,3 +133,25 @@ async def test_a_key_pressed_twice_draws_the_static_graph_it_left_without_laying
             await pilot.press("o")
         await pilot.pause()
         assert len(laid_out) == 3
+
+
+async def test_a_kept_drawing_is_not_used_once_a_run_has_taught_a_shape() -> None:
+    """A placeholder's shape first known when a run feeds it changes its label: the drawing
+    kept from before is not drawn again (its box would say the old shape)."""
+    app = build_app(iterations=1)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await finish(pilot)
+        view = app.static_graph
+        graph = view.graph
+        assert graph is not None
+        drawn = view._view
+        assert drawn is not None
+        node = next(n for n in graph.nodes.values() if n.shape and drawn.vid_of[n.id] == n.id)
+        await pilot.press("f")
+        await pilot.press("f")
+        await pilot.pause()
+        node.shape = (7, 7)
+        await pilot.press("f")
+        await pilot.press("f")
+        await pilot.pause()
+        assert view._labels[node.id].shape == "7×7"

@@ -432,7 +432,8 @@ class GraphView(ScrollView, can_focus=True):
         fold, label, the layered plan, the largest boxes that fit); returns the folded view."""
         room = self.size
         way = (str(self.orientation), self.auto_orientation, str(self.box_size))
-        key = (graph, graph.struct_version, room.width, room.height, self.folding, *way)
+        shapes = tuple(n.shape for n in graph.nodes.values())  # a run learns a fed shape
+        key = (graph, graph.struct_version, shapes, room.width, room.height, self.folding, *way)
         drawing = self._drawings.get(key)
         if drawing is None:
             drawing = static_drawing(graph, (room.width, room.height), self.folding, *way)
