@@ -155,3 +155,53 @@ async def test_a_kept_drawing_is_not_used_once_a_run_has_taught_a_shape() -> Non
         await pilot.press("f")
         await pilot.pause()
         assert view._labels[node.id].shape == "7×7"
+
+
+async def test_a_kept_drawing_of_the_graph_as_built_is_not_used_once_it_has_a_graph_as_run(
+    monkeypatch,
+) -> None:
+    """The graph as built is drawn on the layers its graph as run needs (so switching with
+    g moves no shared box): once the first run has made the graph as run, the drawing kept
+    from before it (the graph just built) is not drawn again."""
+    import contextlib
+    import io
+
+    from textual.app import App
+
+    import tui.widgets.graph_view as graph_view
+    from engine.events import recording
+    from engine.scenes import SCENES
+    from tui.view.state import ViewState
+    from tui.widgets import GraphView
+
+    with recording() as events, contextlib.redirect_stdout(io.StringIO()):
+        SCENES["two-layer"].run(iterations=1, side="static", small=True)
+    start = next(k for k, e in enumerate(events) if e.get("kind") == "run_started")
+    laid_out: list[object] = []
+    real = graph_view.static_drawing
+
+    def counted(graph, *args, **kwargs):  # type: ignore[no-untyped-def]
+        laid_out.append(graph.derived)
+        return real(graph, *args, **kwargs)
+
+    monkeypatch.setattr(graph_view, "static_drawing", counted)
+
+    class One(App[None]):
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield GraphView("static", id="g")
+
+    state = ViewState(fake_timings=True)
+    app = One()
+    async with app.run_test(size=(60, 30)) as pilot:
+        view = app.query_one(GraphView)
+        await pilot.pause()
+        for ev in events[:start]:
+            state.apply(ev)
+        view.show(state.graphs["static"])
+        await pilot.pause()
+        assert laid_out and laid_out[-1] is None  # just built: no graph as run yet
+        for ev in events[start:]:
+            state.apply(ev)
+        view.sync()
+        await pilot.pause()
+        assert laid_out[-1] is not None, "the drawing from before the run was drawn again"

@@ -433,7 +433,8 @@ class GraphView(ScrollView, can_focus=True):
         room = self.size
         way = (str(self.orientation), self.auto_orientation, str(self.box_size))
         shapes = tuple(n.shape for n in graph.nodes.values())  # a run learns a fed shape
-        key = (graph, graph.struct_version, shapes, room.width, room.height, self.folding, *way)
+        drawn_from = (graph, graph.struct_version, shapes, graph.derived)  # (as built: as run)
+        key = (*drawn_from, room.width, room.height, self.folding, *way)
         drawing = self._drawings.get(key)
         if drawing is None:
             drawing = static_drawing(graph, (room.width, room.height), self.folding, *way)
