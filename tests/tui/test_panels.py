@@ -105,3 +105,29 @@ def test_a_flop_rate_is_shown_in_the_unit_that_shows_it() -> None:
     assert flop_rate(0.0003805) == ("380.5", "kFLOP/s")
     assert flop_rate(0.3805) == ("380.5", "MFLOP/s")
     assert flop_rate(None) == flop_rate(0.0) == ("–", "GFLOP/s")
+
+
+async def test_a_loss_plot_still_empty_when_the_run_ends_says_there_is_no_loss() -> None:
+    """A scene with no loss (loops, conditional) left an empty plot under "static – eager –",
+    as if it were still waiting for one."""
+    from tui.widgets.loss_plot import LossPlot
+
+    app = build_app(iterations=1, autostart=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        plot = app.query_one(LossPlot)
+        assert not plot.ended and not any("no loss" in line for line in plot.plain_lines())
+        plot.set_ended(True)
+        assert any("no loss" in line for line in plot.plain_lines())
+        plot.update_losses({"static": [3.0, 2.0], "eager": [3.0, 2.0]})
+        assert not any("no loss" in line for line in plot.plain_lines())
+
+
+async def test_the_loss_plot_knows_when_the_run_has_ended() -> None:
+    from tests.tui.conftest import finish
+    from tui.widgets.loss_plot import LossPlot
+
+    app = build_app(iterations=1)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await finish(pilot)
+        assert app.query_one(LossPlot).ended

@@ -183,6 +183,8 @@ class Frame:
             self._show_output()
         if "traceback" in dirty and st.traceback is not None:
             self.lecture.show_traceback(st.traceback)
+        if "status" in dirty:
+            p.loss.set_ended(st.finished)
         if st.finished and "status" in dirty:
             self.lecture.note_missing_sides()
         for err in st.new_errors[:3]:

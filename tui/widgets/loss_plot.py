@@ -65,6 +65,8 @@ class LossPlot(Widget):
         """The sides the scene runs (a PyTorch-only scene has no static loss)."""
         self._lines: list[Strip] | None = None
         """The drawn rows (legend first), until the losses, the size or the styles change."""
+        self.ended = False
+        """The run has ended: a plot still empty says the scene computed no loss."""
 
     def show_modes(self, modes: Iterable[str]) -> None:
         """Plot only the sides a scene runs."""
@@ -77,6 +79,12 @@ class LossPlot(Widget):
         drawn = {m: finite(losses.get(m, ())) for m in MODES}  # what can be drawn
         if drawn != self.losses:
             self.losses = drawn
+            self._redraw()
+
+    def set_ended(self, ended: bool) -> None:
+        """The run has ended (or started again)."""
+        if ended != self.ended:
+            self.ended = ended
             self._redraw()
 
     def _redraw(self) -> None:
@@ -137,6 +145,9 @@ class LossPlot(Widget):
         legend = [Segment(part, style(cls)) for part, cls in self.legend(width, lang)]
         lines = [Strip(legend).adjust_cell_length(width, base)]
         series = {m: self.losses[m] for m in self.modes}
+        if self.ended and not any(series.values()):  # not waiting for one: there is none
+            none = Segment(" " + tr("loss.none", lang), style("loss-plot--label"))
+            return [*lines, Strip([none]).adjust_cell_length(width, base)]
         for row in plot(series, width, height - 1, log=wants_log(series)):
             segments: list[Segment] = []
             text, current = "", ""
