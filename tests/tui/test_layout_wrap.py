@@ -6,8 +6,7 @@ import pytest
 
 from tests.tui.test_layout import assert_clean
 from tui.drawing.canvas import EdgeGrid
-from tui.drawing.fit import fits
-from tui.drawing.pane import wrap_into
+from tui.drawing.fit import fits, wrap_into
 from tui.drawing.plan import layout_full
 from tui.drawing.quality import measure
 from tui.drawing.wrap import squeeze, wrap
@@ -201,7 +200,7 @@ def test_wrapped_random_graphs_are_whole_and_share_no_more_cells() -> None:
 def test_a_pane_wraps_from_its_densest_drawing_up(monkeypatch: pytest.MonkeyPatch) -> None:
     """Where even the densest way's wrap does not fit, one wrap per orientation is tried, not
     one per box size; where several fit, the largest boxes win, as the ways are ordered."""
-    import tui.drawing.pane as pane
+    import tui.drawing.fit as fit
     from tui.drawing.fit import candidates
 
     tries = candidates("static", "TB", True, "auto")
@@ -213,8 +212,8 @@ def test_a_pane_wraps_from_its_densest_drawing_up(monkeypatch: pytest.MonkeyPatc
         tried.append(next(k for k in ks if drawings[k] is layout))
         return None
 
-    monkeypatch.setattr(pane, "wrap_into", refuse)
-    assert pane.largest_wrap(ks, drawings.__getitem__, tries, (40, 10)) is None
+    monkeypatch.setattr(fit, "wrap_into", refuse)
+    assert fit.largest_wrap(ks, drawings.__getitem__, tries, (40, 10)) is None
     assert len(tried) == 2 and {tries[k][0] for k in tried} == {"TB", "LR"}
 
     def fits_from_mini(layout, room):  # type: ignore[no-untyped-def]
@@ -223,8 +222,8 @@ def test_a_pane_wraps_from_its_densest_drawing_up(monkeypatch: pytest.MonkeyPatc
         return layout if tries[k][1] in ("mini", "tiny") else None
 
     tried.clear()
-    monkeypatch.setattr(pane, "wrap_into", fits_from_mini)
-    found = pane.largest_wrap(ks, drawings.__getitem__, tries, (40, 10))
+    monkeypatch.setattr(fit, "wrap_into", fits_from_mini)
+    found = fit.largest_wrap(ks, drawings.__getitem__, tries, (40, 10))
     assert found is not None and tries[found[0]] == ("TB", "mini", None)
 
 

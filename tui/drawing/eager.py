@@ -35,7 +35,7 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING
 
 from tui.drawing.derived import DerivedPlan
-from tui.drawing.fit import BOX_SIZES, FIT_ORDER, draw, fits, most_shown, shifted, tight
+from tui.drawing.fit import BOX_SIZES, FIT_ORDER, draw, fit_first, largest_wrap, shifted
 from tui.drawing.layout import AppendPlacer, Layout, Spacing
 from tui.drawing.plan import Plan
 
@@ -167,24 +167,20 @@ class EagerMap:
                 self.held = self.draw(nodes)
                 return
         plan = Plan(nodes)
-        width, height = room
+        drawn: list[tuple[int, Layout]] = []
+        k, layout, fit = fit_first(plan, nodes, tries, room, self._width, pref, drawn=drawn)
         self.shift = (0, 0)
-        drawn = []
-        for k, way in enumerate(tries):
-            layout = draw(plan, nodes, way, self._width)
-            if not width or fits(layout, width, height):
-                self.plan, self.held, self.way = plan, layout, way
-                return
-            drawn.append((k, layout))
-        for k, layout in drawn:  # none fits: the first that does without its margin
-            bare = tight(layout)
-            if fits(bare, width, height) and layout.boxes:
-                self.plan, self.held, self.way = plan, bare, tries[k]
-                key = next(iter(layout.boxes))
-                was, now = layout.boxes[key], bare.boxes[key]
-                self.shift = (was.x - now.x, was.y - now.y)
-                return
-        k, layout = most_shown(drawn, tries, width, height, pref)
+        if not fit:  # nothing fits whole: the first way that does wrapped
+            found = largest_wrap([i for i, _ in drawn], dict(drawn).__getitem__, tries, room)
+            k, layout = found or (k, layout)
+        else:
+            was = dict(drawn).get(k)
+            if was is not None and was.boxes:  # it fits without its margin (tight)
+                key = next(iter(was.boxes))
+                self.shift = (
+                    was.boxes[key].x - layout.boxes[key].x,
+                    was.boxes[key].y - layout.boxes[key].y,
+                )
         self.plan, self.held, self.way = plan, layout, tries[k]
 
     def draw(self, nodes: Nodes) -> Layout:

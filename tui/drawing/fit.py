@@ -4,13 +4,26 @@ A pane tries sizes from the largest down (:data:`FIT_ORDER`) and keeps the first
 fits; where none fits, the one that shows the most of the graph (:func:`most_shown`). The
 static graph is drawn by its layered plan, each box as wide as its label needs (``widths``);
 only where no layered drawing fits, the last try is a dense grid whose edges share runs.
+Where no way fits whole, a pane (and the eager map) wraps a drawing into columns or rows
+(:func:`largest_wrap`, :mod:`tui.drawing.wrap`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tui.drawing.layout import BOX_W, Box, Edge, Layout, geometry, place_dense, place_like
+from tui.drawing.layout import (
+    BOX_W,
+    MARGIN,
+    Box,
+    Edge,
+    Layout,
+    geometry,
+    place_dense,
+    place_like,
+)
+from tui.drawing.quality import measure
+from tui.drawing.wrap import wrap
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -25,10 +38,13 @@ __all__ = [
     "Try",
     "candidates",
     "draw",
+    "fit_first",
     "fits",
+    "largest_wrap",
     "most_shown",
     "shifted",
     "tight",
+    "wrap_into",
 ]
 
 COMPACT_W = 18
@@ -147,3 +163,80 @@ def most_shown(
     last = FIT_ORDER.index(("mini", 0))
     plain = [kl for kl in drawn if FIT_ORDER.index(tries[kl[0]][1:]) <= last]
     return max(plain or drawn, key=lambda kl: score(*kl))
+
+
+def fit_first(
+    placements: dict[NodeId, tuple[int, int]] | Plan | DerivedPlan,
+    nodes: Sequence[tuple[NodeId, Sequence[NodeId]]],
+    tries: Sequence[Try],
+    room: tuple[int, int],
+    widths: Callable[[NodeId, str], int | tuple[int, int]] | None = None,
+    pref: str = "TB",
+    start: int = 0,
+    drawn: list[tuple[int, Layout]] | None = None,
+) -> tuple[int, Layout, bool]:
+    """The first way of ``tries`` (from ``start``) whose drawing fits ``room`` (an empty room:
+    the first), or fits it without its margin (:func:`tight`); where none does, the one that
+    shows the most of the graph.
+
+    Args:
+        drawn: where given, gets every (way's index, drawing) tried that did not fit.
+
+    Returns:
+        (index of the way in ``tries``, its drawing, whether it fits).
+    """
+    width, height = room
+    drawn = [] if drawn is None else drawn
+    for i in range(start, len(tries)):
+        layout = draw(placements, nodes, tries[i], widths)
+        if not width * height or fits(layout, width, height):
+            return i, layout, True
+        drawn.append((i, layout))
+    for k, each in drawn:  # none fits: the first that does without its margin
+        bare = tight(each)
+        if fits(bare, width, height):
+            return k, bare, True
+    i, layout = most_shown(drawn, tries, width, height, pref)
+    return i, layout, False
+
+
+def largest_wrap(
+    ks: Sequence[int],
+    drawing: Callable[[int], Layout],
+    tries: Sequence[Try],
+    room: tuple[int, int],
+) -> tuple[int, Layout] | None:
+    """The first of the ways ``ks`` (indices into ``tries``, largest boxes first) whose
+    drawing (``drawing(k)``) wraps to fit ``room``, and that wrap; None where none does.
+
+    Each orientation's ways are wrapped from the densest up, stopping at the first that does
+    not fit: larger boxes make a wider, deeper drawing, whose wrap fits no better. Where even
+    the densest does not fit, one wrap is tried, not one per box size (a wrap tries its cuts
+    one by one, a few ms each, and a pane whose graph fits nowhere had a dozen ways)."""
+    best: tuple[int, Layout] | None = None
+    for turn in dict.fromkeys(tries[k][0] for k in ks):
+        for k in reversed([k for k in ks if tries[k][0] == turn]):
+            if tries[k][1:] == FIT_ORDER[-1]:
+                continue  # the dense grid's edges share runs: not wrapped
+            wrapped = wrap_into(drawing(k), room)
+            if wrapped is None:
+                break
+            if best is None or k < best[0]:
+                best = (k, wrapped)
+    return best
+
+
+def wrap_into(layout: Layout, room: tuple[int, int]) -> Layout | None:
+    """A drawing too large for ``room`` wrapped so that it fits, its margin left out where it
+    fits only so (:func:`tui.drawing.wrap.wrap`); None where no wrap fits, or where the
+    wrapped drawing has edges of different sources share cells the drawing did not."""
+    width, height = room
+    if not width * height:
+        return None
+    wrapped = wrap(layout, width + 2 * MARGIN, height + 2 * MARGIN)
+    if wrapped is None or measure(wrapped, ()).shared > measure(layout, ()).shared:
+        return None
+    if fits(wrapped, width, height):
+        return wrapped
+    bare = tight(wrapped)
+    return bare if fits(bare, width, height) else None

@@ -7,7 +7,8 @@ the drawing as JSON) go through the same steps, so the exported drawing is the o
   (:func:`tui.drawing.labels.label_of`), lay it out with the layered plan
   (:func:`static_placements`; a graph as run keeps the places of the graph as built), and draw
   it in the first box size and orientation whose drawing fits the pane (:func:`fit_first`),
-  or, where none fits with any folding, wrapped into columns or rows (:func:`wrap_into`);
+  or, where none fits with any folding, wrapped into columns or rows
+  (:func:`tui.drawing.fit.largest_wrap`);
 * the eager pane: every iteration is drawn on the map the last finished one left
   (:class:`tui.drawing.eager.EagerMap`): :func:`map_draw` after every node, :func:`map_finish`
   when an iteration ends (a map that fits no way whole is wrapped). :class:`EagerPane`
@@ -24,13 +25,11 @@ from typing import TYPE_CHECKING
 
 from tui.drawing.derived import DerivedPlan
 from tui.drawing.eager import EagerMap, first_way, site_keys
-from tui.drawing.fit import FIT_ORDER, candidates, draw, fits, most_shown, tight
+from tui.drawing.fit import candidates, fit_first, largest_wrap
 from tui.drawing.fold import Folding, View, belongs, fold_view
 from tui.drawing.labels import CAPS, Label, label_of, width_for
-from tui.drawing.layout import MARGIN, Edge, Layout
+from tui.drawing.layout import Edge, Layout
 from tui.drawing.plan import Plan, place_full
-from tui.drawing.quality import measure
-from tui.drawing.wrap import wrap
 
 if TYPE_CHECKING:
     from tui.drawing.fit import Try
@@ -43,14 +42,11 @@ __all__ = [
     "EagerPane",
     "box_title",
     "box_widths",
-    "fit_first",
     "map_draw",
     "map_finish",
     "pane_orientation",
     "static_drawing",
     "static_placements",
-    "largest_wrap",
-    "wrap_into",
 ]
 
 Nodes = Sequence[tuple[Hashable, Sequence[Hashable]]]
@@ -149,40 +145,6 @@ def box_widths(
     return each
 
 
-def fit_first(
-    placements: Placements,
-    nodes: Nodes,
-    tries: Sequence[Try],
-    room: tuple[int, int],
-    widths: Callable[[NodeId, str], int | tuple[int, int]] | None = None,
-    pref: str = "TB",
-    start: int = 0,
-    drawn: list[tuple[int, Layout]] | None = None,
-) -> tuple[int, Layout, bool]:
-    """The first way of ``tries`` (from ``start``) whose drawing fits ``room`` (an empty room:
-    the first); where none fits, the one that shows the most of the graph.
-
-    Args:
-        drawn: where given, gets every (way's index, drawing) tried that did not fit.
-
-    Returns:
-        (index of the way in ``tries``, its drawing, whether it fits).
-    """
-    width, height = room
-    drawn = [] if drawn is None else drawn
-    for i in range(start, len(tries)):
-        layout = draw(placements, nodes, tries[i], widths)
-        if not width * height or fits(layout, width, height):
-            return i, layout, True
-        drawn.append((i, layout))
-    for k, each in drawn:  # none fits: the first that does without its margin
-        bare = tight(each)
-        if fits(bare, width, height):
-            return k, bare, True
-    i, layout = most_shown(drawn, tries, width, height, pref)
-    return i, layout, False
-
-
 def static_drawing(
     graph: GraphModel,
     room: tuple[int, int],
@@ -232,48 +194,6 @@ def static_drawing(
             return Drawing(wrapped, view, labels, tries[k][1])
     assert first is not None
     return first
-
-
-def largest_wrap(
-    ks: Sequence[int],
-    drawing: Callable[[int], Layout],
-    tries: Sequence[Try],
-    room: tuple[int, int],
-) -> tuple[int, Layout] | None:
-    """The first of the ways ``ks`` (indices into ``tries``, largest boxes first) whose
-    drawing (``drawing(k)``) wraps to fit ``room``, and that wrap; None where none does.
-
-    Each orientation's ways are wrapped from the densest up, stopping at the first that does
-    not fit: larger boxes make a wider, deeper drawing, whose wrap fits no better. Where even
-    the densest does not fit, one wrap is tried, not one per box size (a wrap tries its cuts
-    one by one, a few ms each, and a pane whose graph fits nowhere had a dozen ways)."""
-    best: tuple[int, Layout] | None = None
-    for turn in dict.fromkeys(tries[k][0] for k in ks):
-        for k in reversed([k for k in ks if tries[k][0] == turn]):
-            if tries[k][1:] == FIT_ORDER[-1]:
-                continue  # the dense grid's edges share runs: not wrapped
-            wrapped = wrap_into(drawing(k), room)
-            if wrapped is None:
-                break
-            if best is None or k < best[0]:
-                best = (k, wrapped)
-    return best
-
-
-def wrap_into(layout: Layout, room: tuple[int, int]) -> Layout | None:
-    """A drawing too large for ``room`` wrapped so that it fits, its margin left out where it
-    fits only so (:func:`tui.drawing.wrap.wrap`); None where no wrap fits, or where the
-    wrapped drawing has edges of different sources share cells the drawing did not."""
-    width, height = room
-    if not width * height:
-        return None
-    wrapped = wrap(layout, width + 2 * MARGIN, height + 2 * MARGIN)
-    if wrapped is None or measure(wrapped, ()).shared > measure(layout, ()).shared:
-        return None
-    if fits(wrapped, width, height):
-        return wrapped
-    bare = tight(wrapped)
-    return bare if fits(bare, width, height) else None
 
 
 def _fallbacks(folding: Folding) -> list[tuple[Folding, bool]]:
@@ -344,16 +264,7 @@ def map_finish(
     keys, on_keys = _keyed(graph, view.nodes)
     labels = {keys[vid]: label_of(graph, view, vid) for vid, _ in view.nodes}
     tries = candidates("static", pref, auto_orientation, box_size)
-    widths = lambda k, size: width_for(labels[k], size)  # noqa: E731
-    emap.finish(on_keys, tries, room, widths, pref)
-    held, plan = emap.held, emap.plan
-    whole = plan is not None and set(plan.ranking.layer) == {k for k, _ in on_keys}
-    if held is not None and plan is not None and whole and not fits(held, *room):
-        found = largest_wrap(  # nothing fits whole: the first way that does wrapped
-            range(len(tries)), lambda k: draw(plan, on_keys, tries[k], widths), tries, room
-        )
-        if found is not None:
-            emap.held, emap.way, emap.shift = found[1], tries[found[0]], (0, 0)
+    emap.finish(on_keys, tries, room, lambda k, size: width_for(labels[k], size), pref)
     emap.hidden = {  # leaves drawn inside a group: keyed as they are before it takes them
         site_keys(graph, [(n.id, [])])[n.id]
         for n in graph.nodes.values()
@@ -389,21 +300,25 @@ class EagerPane:
     def _way(self) -> Try:
         return first_way(self.pref, *self.room, self.box_size)
 
+    def _finish(self, graph: GraphModel) -> None:
+        """``graph``'s iteration has ended: the map for the next (:func:`map_finish`)."""
+        map_finish(
+            self._map,
+            graph,
+            self.folding,
+            self.room,
+            self.pref,
+            self.auto_orientation,
+            self.box_size,
+        )
+
     def show(self, graph: GraphModel | None) -> None:
         """A new iteration starts (the one shown before has ended: the map for the next)."""
         if graph is self.graph:
             return
         old = self.graph
         if old is not None and old.nodes and old is not self._ended:
-            map_finish(
-                self._map,
-                old,
-                self.folding,
-                self.room,
-                self.pref,
-                self.auto_orientation,
-                self.box_size,
-            )
+            self._finish(old)
         self.graph = graph
         self._map.start(self._way())
         self.grow()
@@ -417,15 +332,7 @@ class EagerPane:
             return
         if graph.ended and self._ended is not graph:
             self._ended = graph
-            map_finish(
-                self._map,
-                graph,
-                self.folding,
-                self.room,
-                self.pref,
-                self.auto_orientation,
-                self.box_size,
-            )
+            self._finish(graph)
         elif self._map.plan is None:
             map_draw(self._map, graph, fold_view(graph, self.folding).nodes)
 
