@@ -304,7 +304,7 @@ def other_ways(nodes: Nodes, way: tuple[str, str, int | None]) -> str:
     out = []
     for size in ("full", "compact", "mini"):
         for orientation in ("TB", "LR"):
-            if (orientation, size, None) != way:
+            if (orientation, size) != way[:2]:
                 q = measure(draw(plan, nodes, (orientation, size, None)), nodes)
                 out.append(f"{orientation} {size} {q.crossings}/{q.shared}")
     return ", ".join(out)

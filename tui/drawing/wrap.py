@@ -358,6 +358,9 @@ def wrap(layout: Layout, width: int, height: int) -> Layout | None:
         if now.height <= height:
             return (_transposed(now) if lr else now) if now.width <= width else None
         for cut, low in reversed(_cuts(now, left)):  # the deepest cut whose column fits
+            staying = [b.y2 for b in now.boxes.values() if b.x >= left and b.y <= low]
+            if max(staying, default=0) + MARGIN > height:
+                continue  # the boxes it leaves above the cut are too deep already: not tried
             step = wrap_at(now, left, cut, low, lr)
             if step is None:
                 continue
