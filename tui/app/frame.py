@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from rich.cells import cell_len
 from textual.content import Content
 
+from tui.engine_link.skimmer import DETAIL_HZ
 from tui.i18n import scene_text, tr
 from tui.view.captions import pane_subtitle, pane_title, status_text
 from tui.view.race import pane_figures
@@ -39,15 +40,15 @@ PANEL_HZ = 2.0
 """Device panels and the loss plot redraw at most this often (tables are costly)."""
 PANEL_TURNS = ("cpu", "gpu", "loss")
 """The side panels, redrawn one a frame in this order (each ``PANEL_HZ`` times a second)."""
-FULL_SPEED_HZ = 1.0
+FULL_SPEED_HZ = DETAIL_HZ
 """At full speed the screen (graph panes, their titles, every panel) is redrawn at most this
 often, all in one frame; the status line alone, ``STATUS_HZ`` times a second. A redraw of the
 panes and panels costs the UI ~20-30 ms of CPU, a redraw of the status line ~1 ms, and the
 engine processes the UI measures lose what it spends (at 2 Hz the UI took ~11% of one of the
 two cores it shares with them, at 10 Hz ~30%). The engine sends as many units node by node
-(``tui.engine_link.skimmer.DETAIL_HZ``). In a race the panes' titles are its figures: the
-whole screen is redrawn ``STATUS_HZ`` times a second. At every other speed, paused or
-finished, each frame redraws what changed."""
+(``tui.engine_link.skimmer.DETAIL_HZ``, the one figure both follow). In a race the panes'
+titles are its figures: the whole screen is redrawn ``STATUS_HZ`` times a second. At every
+other speed, paused or finished, each frame redraws what changed."""
 STATUS_HZ = 5.0
 """At full speed the status line (counts, per-iteration times) is redrawn this often."""
 
