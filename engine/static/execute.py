@@ -37,7 +37,7 @@ from engine.ops.tf_extra import InvalidLabels
 from . import errors, parallel
 from .errors import OpError
 from .graph import Operation
-from .kernels import STATIC, kernel_inputs, run_shape_message, spec
+from .kernels import STATIC, flops_of, kernel_inputs, run_shape_message, spec
 
 if TYPE_CHECKING:
     from .schedule import Schedule
@@ -535,21 +535,12 @@ def _counts(nodes: Sequence[Node], branches: bool) -> tuple[dict[str, OpCounts] 
 def _static_flops(op: Operation) -> int | None:
     """The FLOPs a run of ``op`` does, from the shapes the graph knows (what ``_value_facts``
     counts from the values), or None when a shape it needs is not fully known."""
-    s = spec(op.type)
-    if s.flops is None:
+    if spec(op.type).flops is None:
         return 0
-    shapes: list[tuple[int, ...]] = []
-    for t in (op.outputs[0], *kernel_inputs(op)) if op.outputs else (None,):
-        dims = t._dims if t is not None else None
-        if dims is None or None in dims:
-            return None
-        shapes.append(tuple(d for d in dims if d is not None))
-    if len(shapes) == 1:  # no input: nothing to count from (as _value_facts)
-        return 0
-    try:
-        return int(s.flops(*shapes, **op.attrs))
-    except Exception:  # a rule that cannot count these shapes counts nothing
-        return 0
+    tensors = (*op.outputs[:1], *kernel_inputs(op)) if op.outputs else ()
+    if not tensors or any(t._dims is None or None in t._dims for t in tensors):
+        return None
+    return flops_of(op) if len(tensors) > 1 else 0  # no input: nothing to count from
 
 
 def _tally(totals: dict[str, OpTotals], device: str, op: str) -> list[int]:
