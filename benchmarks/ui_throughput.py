@@ -51,6 +51,7 @@ def bare(k):  # nobody listens: (iterations, cpu s, wall s)
     cpu, wall = time.process_time(), time.perf_counter()
     Job(scene=scene, iterations=k, side=side).__call__()
     return k, time.process_time() - cpu, time.perf_counter() - wall
+bare(max(1, n // 10))  # warm: first BLAS calls, the engine's caches (not measured)
 short = bare(max(1, n // 10))
 marks = []
 def keep(e, marks=marks, kinds=("iteration_started", "iteration_finished")):
