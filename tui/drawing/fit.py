@@ -141,9 +141,7 @@ def shifted(layout: Layout, dx: int, dy: int) -> Layout:
     out.edges = [
         Edge(e.src, e.dst, tuple((x - dx, y - dy) for x, y in e.points)) for e in layout.edges
     ]
-    right = [b.x2 for b in out.boxes.values()] + [x + 1 for e in out.edges for x, _ in e.points]
-    bottom = [b.y2 for b in out.boxes.values()] + [y + 1 for e in out.edges for _, y in e.points]
-    out.width, out.height = max(right, default=0), max(bottom, default=0)
+    out.width, out.height = out.reach()
     return out
 
 

@@ -89,6 +89,16 @@ class Layout:
     width: int = 0
     height: int = 0
 
+    def reach(self) -> tuple[int, int]:
+        """The column and row just past the last cell a box or an edge takes (no margin)."""
+        right = [b.x2 for b in self.boxes.values()] + [
+            x + 1 for e in self.edges for x, _ in e.points
+        ]
+        bottom = [b.y2 for b in self.boxes.values()] + [
+            y + 1 for e in self.edges for _, y in e.points
+        ]
+        return max(right, default=0), max(bottom, default=0)
+
 
 @dataclass(frozen=True)
 class Spacing:

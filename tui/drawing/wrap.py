@@ -75,13 +75,8 @@ def _cells(points: Sequence[Point]) -> list[Point]:
 
 
 def _size(layout: Layout) -> None:
-    right = [b.x2 for b in layout.boxes.values()]
-    bottom = [b.y2 for b in layout.boxes.values()]
-    for e in layout.edges:
-        right += [x + 1 for x, _ in e.points]
-        bottom += [y + 1 for _, y in e.points]
-    layout.width = max(right, default=0) + MARGIN
-    layout.height = max(bottom, default=0) + MARGIN
+    right, bottom = layout.reach()
+    layout.width, layout.height = right + MARGIN, bottom + MARGIN
 
 
 def _split(
