@@ -102,7 +102,9 @@ class Module:
         if label is None:  # the model the user calls: its own ops stay open, as top-level ops
             return self.forward(*args, **kwargs)
         outer = tracing.SCOPE[0]
-        scopes = self.__dict__.setdefault("_scopes", {})
+        scopes = self.__dict__.get("_scopes")
+        if scopes is None:
+            scopes = self.__dict__["_scopes"] = {}
         scope = scopes.get(outer)
         if scope is None:  # one string per place it is called from: sites compare by identity
             scope = scopes[outer] = f"{outer}/{label}" if outer else label
