@@ -32,7 +32,7 @@ def test_rate_and_elapsed_come_from_each_sides_own_clock() -> None:
 
 def test_the_side_with_more_done_leads_by_its_rate() -> None:
     state = raced(static_ms=0.5, eager_ms=1.0, static_n=40, eager_n=20)
-    static, eager = race_lines(state, total=100, device="cpu", width=100).splitlines()
+    static, eager = race_lines(state, total=100, width=100).splitlines()
     assert static.startswith("static (TensorFlow)") and "40/100" in static
     assert static.endswith("ahead ×2.00") and "ahead" not in eager
     assert "2,000 it/s" in static and "1,000 it/s" in eager
@@ -40,13 +40,24 @@ def test_the_side_with_more_done_leads_by_its_rate() -> None:
 
 def test_when_both_are_done_the_faster_finished_first() -> None:
     state = raced(static_ms=0.5, eager_ms=1.0, static_n=10, eager_n=10)
-    static, eager = race_lines(state, total=10, device="cpu", width=120).splitlines()
+    static, eager = race_lines(state, total=10, width=120).splitlines()
     assert "finished first: 5.00ms against 10.00ms" in static and "finished" not in eager
     assert static.count("█") == eager.count("█") > 0 and "░" not in static
 
 
+def test_a_panes_time_per_iteration_is_its_whole_loops_and_agrees_with_its_rate() -> None:
+    # each Session.run takes 0.5 ms, and the loop spends another 0.5 ms between runs (the
+    # lecture's numpy weight update): the loop does 1,000 it/s, one per 1 ms, not per 0.5 ms
+    state = ViewState()
+    for i in range(10):
+        t = int((i * 1.0 + 0.5) * MS)
+        state.apply({"kind": "run_finished", "mode": "static", "t_ns": t, "dur_ns": MS // 2})
+    static = race_lines(state, total=10, width=120).splitlines()[0]
+    assert "1,053 it/s · 950.0µs/it" in static  # 10 runs in 9.5 ms, first start to last end
+
+
 def test_nothing_run_yet_has_no_leader() -> None:
-    lines = race_lines(ViewState(), total=50, device="cpu", width=80).splitlines()
+    lines = race_lines(ViewState(), total=50, width=80).splitlines()
     assert len(lines) == 2 and all("0/50" in line and "ahead" not in line for line in lines)
 
 

@@ -241,7 +241,7 @@ class Frame:
             view.border_title = title
         state = self.source.state
         if self.choices.race and state.graphs[mode] is not None:
-            text = pane_figures(state, self.choices.device, mode, self.lang)
+            text = pane_figures(state, mode, self.lang)
         else:
             text = pane_subtitle(state, mode, as_run, self.lang, room)
         if text != view.border_subtitle:

@@ -143,7 +143,7 @@ class Lecture:
         if choices.race:
             width = max(20, cue.size.width - 4)
             state = self.source.state
-            text = race_lines(state, self.race_total(), choices.device, width, self.lang)
+            text = race_lines(state, self.race_total(), width, self.lang)
         elif not choices.present:
             return
         else:

@@ -36,19 +36,24 @@ def elapsed(state: ViewState, mode: str) -> int | None:
     return end - start if start is not None and end is not None else None
 
 
-def pane_figures(state: ViewState, device: str, mode: str, lang: str = "en") -> str:
-    """A pane's race subtitle: ``412 it/s · 2.43ms/it``."""
-    r, t = rate(state, mode), state.devices[device].recent_median(mode)
+def pane_figures(state: ViewState, mode: str, lang: str = "en") -> str:
+    """A pane's race subtitle: ``412 it/s · 2.43ms/it``, both of the whole loop: its time per
+    iteration is the side's time so far over the iterations done (``1 / rate``), everything
+    its loop does included (a TensorFlow loop's numpy between two Session.runs too), so the
+    two figures agree; the engine's own time of one run or iteration is on the status line."""
+    r, span = rate(state, mode), elapsed(state, mode)
+    done = state.done[mode]
     rate_text = f"{r:,.0f}" if r is not None else "–"
-    return tr("race.pane", lang, rate=rate_text, t=fmt_ns(t) if t is not None else "–")
+    t = fmt_ns(span / done) if span and done else "–"
+    return tr("race.pane", lang, rate=rate_text, t=t)
 
 
-def race_lines(state: ViewState, total: int, device: str, width: int, lang: str = "en") -> str:
+def race_lines(state: ViewState, total: int, width: int, lang: str = "en") -> str:
     """Two lines, one per side: a progress bar of iterations done out of ``total``, its rate,
     and on the leader's line by how much it leads (by rate) or that it finished first."""
     labels = {m: tr(f"race.{m}", lang) for m in SIDES}
     name_w = max(cell_len(v) for v in labels.values())
-    figures = {m: pane_figures(state, device, m, lang) for m in SIDES}
+    figures = {m: pane_figures(state, m, lang) for m in SIDES}
     done = {m: min(state.done[m], total) for m in SIDES}
     rates = {m: rate(state, m) for m in SIDES}
     spans = {m: elapsed(state, m) for m in SIDES}
