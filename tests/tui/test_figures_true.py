@@ -96,13 +96,14 @@ async def test_the_status_line_puts_both_sides_times_and_their_ratio() -> None:
     from tests.tui.conftest import finish
     from tests.tui.test_real_engine import real_app
     from tui.view.captions import side_times
+    from tui.view.stats import fmt_ns
 
     app = real_app(iterations=3)
     async with app.run_test(size=(200, 48)) as pilot:
         await finish(pilot)
         s, e = side_times(app.state, "cpu")
         status = app._status_text
-        assert f"eager/static {e / s:.2f}×" in status and "per iteration: static" in status
+        assert f"eager/static {e / s:.2f}×" in status and f"Session.run {fmt_ns(s)}" in status
 
 
 def test_the_static_pane_numbers_the_run_it_draws_as_the_engine_does() -> None:
