@@ -496,8 +496,9 @@ class _Site:
     """What one op at one call site shows, worked out once: the static part of its events.
 
     Keyed by the calling instruction; valid while the op, name, device, grad mode, scope,
-    attributes and input shapes and dtypes stay those it was made for: ``check`` holds them,
-    compared on every use (:func:`traced`).
+    attributes and input shapes and dtypes stay those it was made for: ``check`` holds them
+    (the op by its id: an op's own hash and equality compare every field), compared on every
+    use (:func:`traced`). The ops one instruction made share ``facts``: check -> _Site.
     """
 
     __slots__ = (
@@ -521,7 +522,7 @@ class _Site:
         "sb",
         "db",
         "akey",
-        "other",
+        "facts",
         "line",
         "source",
     )
@@ -540,7 +541,7 @@ class _Site:
         # what check holds, one by one (compared on every use), the grad mode and scope too:
         # ops made under torch.no_grad() are scoped "no_grad"
         _, _, _, self.grad, self.scope, self.sa, self.da, self.sb, self.db, self.akey = check
-        self.other: _Site | None = None  # the next op made by the same instruction
+        self.facts: dict[tuple[Any, ...], _Site] = {}  # every op made by this instruction
         self.site, line, source = _site(frame)
         self.line, self.source = line, source
         self.loop = _loop_of(frame)
@@ -724,9 +725,9 @@ def traced(
         or info.name != name
         or info.akey != akey
     ):  # not the op this instruction made last: another of its ops, or new facts
-        check = (op, name, dev, grad, scope, sa, da, sb, db, akey)
-        while info is not None and info.check != check:
-            info = info.other  # another op made by the same instruction (a module's layers)
+        check = (id(op), name, dev, grad, scope, sa, da, sb, db, akey)
+        if info is not None:  # another op made by the same instruction (a module's layers)
+            info = info.facts.get(check)
         if info is None:
             info = _remember(key, _Site(op, name, dev, check, args, attrs, frame))
     st = STATE
@@ -783,21 +784,24 @@ def _event(info: _Site, graph: str | None, nid: int, inputs: list[int]) -> Event
 
 
 def _remember(key: tuple[int, int] | None, info: _Site) -> _Site:
-    """Keep ``info`` for its instruction ``key``, before the other ops made there; past
-    ``_PER_SITE`` of them the others are dropped (a line whose shapes never repeat does not
-    grow the cache)."""
+    """Keep ``info`` for its instruction ``key``, first in line, among the other ops made
+    there; past ``_PER_SITE`` of them the oldest is dropped (a line whose shapes never repeat
+    does not grow the cache)."""
     if key is not None and info.akey is not None:
         first = _OPS_AT.get(key)
-        kept, other = 0, first
-        while other is not None:
-            kept, other = kept + 1, other.other
-        info.other = first if kept < _PER_SITE else None
+        if first is not None:
+            facts = info.facts = first.facts
+            if len(facts) >= _PER_SITE:
+                del facts[next(iter(facts))]
+        info.facts[info.check] = info
         _OPS_AT[key] = info
     return info
 
 
-_PER_SITE = 8
-"""How many ops one instruction keeps facts for (``model(x)`` makes each of its layers')."""
+_PER_SITE = 1024
+"""How many ops one instruction keeps facts for: ``model(x)`` makes each of its layers',
+``optimizer.step()`` a dozen per parameter (Adam), in turn, iteration after iteration; the
+ops of one turn must all stay, or each would be made again in the next."""
 
 
 def _fold(info: _Site, op: Op, args: tuple[Any, ...], attrs: dict[str, Any], dev: Device) -> Any:

@@ -167,6 +167,38 @@ def test_each_layer_a_module_call_runs_keeps_its_site_from_iteration_to_iteratio
     assert len({site for site, _, _ in first}) == len(first)  # one site per op, not shared
 
 
+def test_every_op_of_an_optimizer_step_keeps_its_site_however_many_one_line_makes():
+    # opt.step() makes every update op of every parameter at one instruction of the loop
+    # (Adam: a dozen per parameter, here over a hundred): each keeps its cached facts there,
+    # the same in every iteration, not rebuilt as a cache of a few per line goes round
+    dims = (3, 4, 5, 6, 7)
+    model = torch.nn.Sequential(
+        *(torch.nn.Linear(a, b) for a, b in zip(dims[:-1], dims[1:], strict=True))
+    )
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    x = torch.randn(2, 3)
+    with recording() as events:
+        torch.new_iteration()
+        for _t in range(4):
+            opt.zero_grad()
+            model(x).pow(2).sum().backward()
+            opt.step()
+        torch.new_iteration()
+    step = _line_of("opt.step()")
+    per_graph: dict[str, list[tuple[int, str, list[int]]]] = {}
+    for e in events:
+        if e["kind"] == "node_created" and e["line"] == step:
+            per_graph.setdefault(e["graph"], []).append((e["site"], e["op"], e["shape"]))
+    first, *others = list(per_graph.values())[1:]  # (the first step also makes the state)
+    assert len(first) > 8 * 8 and len(others) == 2 and all(other == first for other in others)
+
+
+def _line_of(text: str) -> int:
+    """The line of this file holding ``text`` (the first)."""
+    with open(__file__, encoding="utf-8") as f:
+        return next(n for n, line in enumerate(f, 1) if line.strip() == text)
+
+
 class Block(torch.nn.Module):
     """A module of the user's holding a submodule, as the lecture's ParallelBlock."""
 
