@@ -51,6 +51,10 @@ so at full speed, where thousands of runs a second are skimmed, per-op times are
 OpCounts = dict[str, list[int]]
 """An untimed run's ops on one device: op name -> [calls, flops] (``op_totals``' ``untimed``)."""
 
+UNDER_WAY = threading.local()
+"""The instrumented run this thread runs a node of: ``skimming``, it reports op totals, not
+node events (a parallel walk's helper is told for each node it runs)."""
+
 NodeKind = Literal["run", "const", "folded", "feed", "noop", "unpack", "transfer"]
 """How a plan node gets its value this run (see :class:`Node`)."""
 
@@ -162,9 +166,6 @@ class Plan:
     agreed: bool = False
     """The latest timed skimmed run counted the calls and FLOPs :meth:`counts` says (only then
     may a skimmed run go untimed)."""
-    skimming: bool = False
-    """The instrumented run under way reports totals: a cond's branch or a loop's body (a
-    nested plan, see :meth:`run_nested`) reports the same way."""
     nested: bool = False
     """A cond's branch or a loop's body: run by a node of another plan, never opened by a
     ``run_started`` of its own."""
@@ -216,7 +217,8 @@ class Plan:
         """Execute like ``run``, timing each node on its device and reporting it: its node
         events, or (``nodes`` False) its op's totals (see :meth:`_walk`)."""
         totals: dict[str, OpTotals] | None = None if nodes else {}
-        self.skimming = not nodes
+        outer = getattr(UNDER_WAY, "skimming", False)
+        UNDER_WAY.skimming = not nodes  # (this thread's: another may run this plan meanwhile)
         owned = self._busy.acquire(False)
         try:
             if owned and self.schedule is not None:
@@ -225,6 +227,7 @@ class Plan:
                     return out
             return self._walk(inputs, owned, totals)
         finally:
+            UNDER_WAY.skimming = outer
             if owned:
                 self._busy.release()
             if totals is not None:
@@ -233,9 +236,10 @@ class Plan:
     def run_nested(self, inputs: Sequence[Any], outer: Plan) -> list[Any]:
         """Run as a node of ``outer`` runs it (a cond's branch, a loop's body): reported as
         ``outer``'s run under way is, node by node or in totals (a skimmed run never sends
-        half a graph's node events)."""
+        half a graph's node events). Which run that is, this thread knows (:data:`UNDER_WAY`):
+        two threads may run ``outer`` at once, one skimmed, the other drawn."""
         if STREAM.active:
-            return self.run_instrumented(inputs, not outer.skimming)
+            return self.run_instrumented(inputs, not getattr(UNDER_WAY, "skimming", False))
         return self._run(inputs)
 
     # ------------------------------------------------------- sampled totals

@@ -322,8 +322,13 @@ def _walk_parallel(
     outcome: dict[int, tuple[Any, list[Any], int, BaseException | None]] = {}
     stop = [False]
 
+    from .execute import UNDER_WAY
+
+    skimming = w.totals is not None
+
     def helper(lane: list[int]) -> Callable[[], None]:
         def job() -> None:
+            UNDER_WAY.skimming = skimming  # a branch it runs reports as the run does
             for j in lane:
                 released[j].acquire()
                 if stop[0]:

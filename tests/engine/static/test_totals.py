@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 
 import engine.static as tf
-from engine.events import KINDS, Detail, recording
+from engine.events import KINDS, STREAM, Detail, recording
 from engine.static import execute
 
 
@@ -191,3 +193,48 @@ def test_a_plan_whose_count_disagrees_with_its_timed_run_is_always_timed(monkeyp
     FLOP rule made to lie) never goes untimed."""
     monkeypatch.setattr(execute, "_static_flops", lambda op: 7 if op.type == "MatMul" else 0)
     assert timed_runs(runs("totals", 3)) == [True, True, True]
+
+
+def test_each_of_two_runs_of_one_plan_at_once_reports_its_branch_as_it_reports_itself(
+    monkeypatch,
+):
+    """One thread's run is skimmed while another thread's run of the same plan is drawn node
+    by node: how much each run's branch reports is that run's, not the last one started."""
+    x = tf.placeholder(tf.float32, shape=(2, 2))
+    p = tf.placeholder(tf.bool, shape=())
+    out = tf.cond(p, lambda: tf.matmul(x, x), lambda: x + 1.0)
+    feed = {x: np.ones((2, 2), np.float32), p: True}
+    in_branch, drawn = threading.Event(), threading.Event()
+    nested = execute.Plan.run_nested
+
+    def run_nested(plan, inputs, outer):
+        if threading.current_thread() is skimmer:  # the drawn run starts and ends meanwhile
+            in_branch.set()
+            assert drawn.wait(10), "the drawn run did not end"
+        return nested(plan, inputs, outer)
+
+    sent: list[tuple[threading.Thread, dict]] = []
+    with tf.Session() as sess:
+        sess.run(out, feed_dict=feed)  # (the plan is made)
+
+        def draw():
+            assert in_branch.wait(10), "the skimmed run did not reach its branch"
+            sess.run(out, feed_dict=feed)
+            drawn.set()
+
+        skimmer = threading.Thread(target=sess.run, args=(out,), kwargs={"feed_dict": feed})
+        drawer = threading.Thread(target=draw)
+        monkeypatch.setattr(execute.Plan, "run_nested", run_nested)
+        monkeypatch.setattr(STREAM, "open_unit", lambda mode: threading.current_thread() is drawer)
+        unsubscribe = STREAM.subscribe(lambda e: sent.append((threading.current_thread(), e)))
+        try:
+            for t in (skimmer, drawer):
+                t.start()
+            for t in (skimmer, drawer):
+                t.join(20)
+        finally:
+            unsubscribe()
+    assert drawn.is_set() and not skimmer.is_alive()
+    kinds = {t: [e["kind"] for by, e in sent if by is t] for t in (skimmer, drawer)}
+    assert "node_finished" not in kinds[skimmer] and "op_totals" in kinds[skimmer]
+    assert "op_totals" not in kinds[drawer] and kinds[drawer].count("node_finished") > 3
