@@ -74,8 +74,12 @@ def load_scene(name: str, device: str, iterations: int | None, small: bool, seed
 # ------------------------------------------------------------------ scripts
 
 
-def load_script(path_text: str, device: str, iterations: int | None) -> Program:
-    """A user's script: read, parsed, loop bound and device lines edited as asked.
+def load_script(
+    path_text: str, device: str, iterations: int | None, say_aliases: bool = True
+) -> Program:
+    """A user's script: read, parsed, loop bound and device lines edited as asked; where
+    ``say_aliases``, running it says on stderr which engine front end each framework import
+    resolves to (the app says so in its caption, in the user's language).
 
     Raises:
         UsageError: the file is missing, a directory, unreadable, not a ``.py`` file or not
@@ -128,10 +132,10 @@ def load_script(path_text: str, device: str, iterations: int | None) -> Program:
             with framework_aliases() as installed:
                 for framework in imported:
                     target = ALIASES[framework]
-                    if framework in installed:
-                        note(f"'import {framework}' resolves to {target} for this script")
-                    else:
+                    if framework not in installed:
                         note(f"'import {framework}' cannot resolve: {target} does not import")
+                    elif say_aliases:
+                        note(f"'import {framework}' resolves to {target} for this script")
                 try:
                     exec(code, namespace)  # noqa: S102 - running the user's script is the point
                 except (AttributeError, ImportError) as e:  # a framework name the engine lacks:

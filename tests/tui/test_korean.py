@@ -51,9 +51,7 @@ COMMANDS = (
 )
 """Command lines the user types, shown as typed."""
 
-PENDING = (
-    "resolves to engi",  # engine/cli/program.py: a script's note (cut by the output pane)
-)
+PENDING: tuple[str, ...] = ()
 """English that other parts still show: to be translated there, then removed from here."""
 PENDING_IN_BOXES = frozenset({"fed", "error"})
 """English that tui/widgets/graph_view.py still draws in a box (a placeholder's "fed", a failed

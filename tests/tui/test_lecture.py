@@ -163,8 +163,10 @@ async def test_a_script_shows_what_it_prints_and_takes_the_width_of_its_side(
     from tui.engine_link.script import load_script_scene
 
     script = tmp_path / "chatty.py"
+    long = "a line longer than the pane is wrapped onto the next row, not cut off at its edge"
     script.write_text(
         "import sys\nimport torch\n\nx = torch.randn(3, 4)\nprint('hello from the script')\n"
+        f"print({long!r})\n"
         "print('loss', x.sum().item(), end='')\nprint('careful', file=sys.stderr)\n"
     )
     scene = load_script_scene(str(script), "cpu", None)
@@ -174,11 +176,15 @@ async def test_a_script_shows_what_it_prints_and_takes_the_width_of_its_side(
         await finish(pilot)
         await pilot.pause()
         assert app.output.display
-        lines = [str(line) for line in app.output.lines]
-        assert lines[0] == "! cgviz: 'import torch' resolves to engine.eager for this script"
-        lines = lines[1:]  # then the script's own lines, in order, stderr marked
-        assert lines[0] == "hello from the script" and lines[1] == "! careful"
-        assert lines[2].startswith("loss ")  # a line without its newline comes at the end
+        width = app.output.scrollable_content_region.width
+        rows = [strip.text.rstrip() for strip in app.output.lines]
+        assert all(cell_len(row) <= width for row in rows)  # wrapped to the pane, none cut
+        # the script's own lines in order, stderr marked; a line without its newline comes at
+        # the end (the caption, not the log, says where `import torch` resolves)
+        assert rows[0] == "hello from the script" and len(long) > width
+        wrapped = rows[1 : rows.index("! careful")]
+        assert len(wrapped) >= 2 and " ".join(wrapped) == long
+        assert rows[-1].startswith("loss ") and rows[-2] == "! careful"
         assert not app.static_graph.display and app.eager_graph.display  # the whole width
 
 

@@ -56,7 +56,7 @@ async def test_sys_exit_3_is_shown_with_its_exit_code(tmp_path: Path) -> None:
         notes = [(n.title, n.message) for n in app._notifications]
         assert ("The script ended: exit code 3", f"{path} called sys.exit(3)") in notes
         assert app.state.finished and "exit code 3" in app._status_text
-        assert [str(line) for line in app.output.lines][-1] == "bye"
+        assert app.output.lines[-1].text.rstrip() == "bye"
 
 
 async def test_sys_exit_with_a_message_is_1_and_says_it(tmp_path: Path) -> None:

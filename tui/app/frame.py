@@ -17,6 +17,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
+from rich.text import Text
 from textual.content import Content
 
 from tui.engine_link.skimmer import DETAIL_HZ
@@ -229,7 +230,8 @@ class Frame:
         if new <= 0:
             return
         output.display = True
-        output.write_lines(list(st.output)[-new:])
+        for line in list(st.output)[-new:]:
+            output.write(Text(line))  # as printed: no markup, no highlighting
         self._output_shown = st.output_count
 
     def pane_title(self, mode: str, view: GraphView) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.widgets import Input, Log, Static
+from textual.widgets import Input, RichLog, Static
 
 from tui.i18n import tr
 from tui.view.state import OUTPUT_LINES
@@ -21,8 +21,8 @@ class Panes:
     static: GraphView
     eager: GraphView
     source: SourcePane
-    output: Log
-    """What a script prints."""
+    output: RichLog
+    """What a script prints, a long line wrapped to the pane (a cut line would hide its end)."""
     card: NodeCard
     cpu_panel: DevicePanel
     gpu_panel: DevicePanel
@@ -42,7 +42,7 @@ class Panes:
             static=GraphView("static", id="static-graph"),
             eager=GraphView("eager", id="eager-graph"),
             source=SourcePane(id="source"),
-            output=Log(id="output", max_lines=OUTPUT_LINES),
+            output=RichLog(id="output", max_lines=OUTPUT_LINES, wrap=True, min_width=1),
             card=NodeCard(id="card"),
             cpu_panel=DevicePanel("cpu", id="cpu-panel"),
             gpu_panel=DevicePanel("gpu", id="gpu-panel"),

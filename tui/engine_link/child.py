@@ -72,7 +72,8 @@ class Job:
         if self.script is not None:
             from engine.cli.program import load_script
 
-            program = load_script(self.script, self.device, self.iterations)
+            # the caption says where its imports resolve, in the user's language
+            program = load_script(self.script, self.device, self.iterations, say_aliases=False)
             with open(self.script, encoding="utf-8") as f:
                 text = f.read()
             run_script(program, self.name, self.title, self.caption, text, self.script, self.device)

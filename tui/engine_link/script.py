@@ -111,6 +111,6 @@ def load_script_scene(
     """
     from engine.cli.program import load_script
 
-    program = load_script(path, device, iterations)
+    program = load_script(path, device, iterations, say_aliases=False)  # the caption says it
     text = Path(path).read_text(encoding="utf-8")
     return ScriptScene(path, program, text, lang)
