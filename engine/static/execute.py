@@ -52,8 +52,18 @@ OpCounts = dict[str, list[int]]
 """An untimed run's ops on one device: op name -> [calls, flops] (``op_totals``' ``untimed``)."""
 
 UNDER_WAY = threading.local()
-"""The instrumented run this thread runs a node of: ``skimming``, it reports op totals, not
-node events (a parallel walk's helper is told for each node it runs)."""
+"""The instrumented run this thread runs a node of: ``skim``, the :class:`Skimmed` figures it
+adds its ops into (None: it sends node events). A parallel walk's helpers are told too."""
+
+
+@dataclass
+class Skimmed:
+    """What a skimmed run adds up as it goes, its branches' and loop bodies' runs included:
+    per device each op's [calls, total_ns, flops], and how many nodes it counted."""
+
+    totals: dict[str, OpTotals] = field(default_factory=dict)
+    counted: int = 0
+
 
 NodeKind = Literal["run", "const", "folded", "feed", "noop", "unpack", "transfer"]
 """How a plan node gets its value this run (see :class:`Node`)."""
@@ -166,9 +176,6 @@ class Plan:
     agreed: bool = False
     """The latest timed skimmed run counted the calls and FLOPs :meth:`counts` says (only then
     may a skimmed run go untimed)."""
-    nested: bool = False
-    """A cond's branch or a loop's body: run by a node of another plan, never opened by a
-    ``run_started`` of its own."""
     _counts: dict[str, OpCounts] | None = None
     _counted: int = -1
     """Nodes a run counts (for ``skimmed``); -1: ``counts`` not worked out yet."""
@@ -213,33 +220,41 @@ class Plan:
                 busy.release()
         return [vals[s] for s in self.output_slots]
 
-    def run_instrumented(self, inputs: Sequence[Any], nodes: bool = True) -> list[Any]:
+    def run_instrumented(
+        self, inputs: Sequence[Any], nodes: bool = True, into: Skimmed | None = None
+    ) -> list[Any]:
         """Execute like ``run``, timing each node on its device and reporting it: its node
-        events, or (``nodes`` False) its op's totals (see :meth:`_walk`)."""
-        totals: dict[str, OpTotals] | None = None if nodes else {}
-        outer = getattr(UNDER_WAY, "skimming", False)
-        UNDER_WAY.skimming = not nodes  # (this thread's: another may run this plan meanwhile)
+        events, or (``nodes`` False) its op's totals (see :meth:`_walk`), one ``op_totals``
+        per device at the end; ``into``: a skimmed run under way (of the plan whose branch or
+        loop body this is) that this run's ops add into, sending nothing themselves."""
+        skim = into if into is not None else None if nodes else Skimmed()
+        outer = getattr(UNDER_WAY, "skim", None)
+        UNDER_WAY.skim = skim  # (this thread's: another may run this plan meanwhile)
         owned = self._busy.acquire(False)
         try:
+            out = None
             if owned and self.schedule is not None:
-                out = self._walk_parallel(inputs, self.schedule, totals)
-                if out is not None:
-                    return out
-            return self._walk(inputs, owned, totals)
+                out = self._walk_parallel(inputs, self.schedule, skim)
+            if out is None:
+                out = self._walk(inputs, owned, skim)
         finally:
-            UNDER_WAY.skimming = outer
+            UNDER_WAY.skim = outer
             if owned:
                 self._busy.release()
-            if totals is not None:
-                self.agreed = self._agrees(totals)
+            if skim is not None and into is None:
+                self.agreed = self._agrees(skim.totals)
+        if skim is not None and into is None:
+            self._send_totals(skim.totals, skim.counted)
+        return out
 
     def run_nested(self, inputs: Sequence[Any], outer: Plan) -> list[Any]:
         """Run as a node of ``outer`` runs it (a cond's branch, a loop's body): reported as
-        ``outer``'s run under way is, node by node or in totals (a skimmed run never sends
-        half a graph's node events). Which run that is, this thread knows (:data:`UNDER_WAY`):
-        two threads may run ``outer`` at once, one skimmed, the other drawn."""
+        ``outer``'s run under way is, node by node or, skimmed, added into its totals (a
+        skimmed run never sends half a graph's node events, and sends one set of totals
+        however many times its loop's body ran). Which run that is, this thread knows
+        (:data:`UNDER_WAY`): two threads may run ``outer`` at once, one skimmed, one drawn."""
         if STREAM.active:
-            return self.run_instrumented(inputs, not getattr(UNDER_WAY, "skimming", False))
+            return self.run_instrumented(inputs, into=getattr(UNDER_WAY, "skim", None))
         return self._run(inputs)
 
     # ------------------------------------------------------- sampled totals
@@ -287,15 +302,14 @@ class Plan:
             for dev, ops in counts.items()
         )
 
-    def _walk(
-        self, inputs: Sequence[Any], owned: bool, totals: dict[str, OpTotals] | None
-    ) -> list[Any]:
+    def _walk(self, inputs: Sequence[Any], owned: bool, skim: Skimmed | None) -> list[Any]:
         """Run every node, timed on its device, and report it.
 
-        With ``totals`` None each node sends ``node_started`` and ``node_finished``; else each
-        adds (calls, ns, flops) to its op's entry in ``totals[device]`` (a node with no kernel
-        this run adds a call of 0 ns), sent at the end as one ``op_totals`` event per device.
+        With ``skim`` None each node sends ``node_started`` and ``node_finished``; else each
+        adds (calls, ns, flops) to its op's entry in ``skim.totals[device]`` (a node with no
+        kernel this run adds a call of 0 ns) and counts in ``skim.counted``.
         """
+        totals = skim.totals if skim is not None else None
         vals = self.template.copy()
         for s, v in zip(self.input_slots, inputs, strict=True):
             vals[s] = v
@@ -357,8 +371,8 @@ class Plan:
                     t[1] += dur
                 else:
                     send(self._finished(node, v, shapes, dur))
-        if totals is not None:
-            self._send_totals(totals, counted)
+        if skim is not None:
+            skim.counted += counted
         return [vals[s] for s in self.output_slots]
 
     def _send_totals(
@@ -367,7 +381,7 @@ class Plan:
         """One ``op_totals`` per device for a skimmed run: its ops' calls, time and FLOPs (or,
         ``untimed``, calls and FLOPs alone), and how many events it did not send (two per node
         counted, and the run_started)."""
-        unsent = 0 if self.nested else 1  # the run_started not sent (with the first device's)
+        unsent = 1  # the run_started not sent (with the first device's)
         per_device: dict[str, Any] = totals if untimed is None else untimed
         for device, figures in per_device.items():
             # (untimed counts are shared by every untimed run: read-only)
@@ -383,7 +397,7 @@ class Plan:
             unsent = 0
 
     def _walk_parallel(
-        self, inputs: Sequence[Any], schedule: Schedule, totals: dict[str, OpTotals] | None
+        self, inputs: Sequence[Any], schedule: Schedule, skim: Skimmed | None
     ) -> list[Any] | None:
         """``_walk`` over the schedule's workers (``parallel.walk``); None when the pool is
         taken (nothing ran)."""
@@ -391,14 +405,12 @@ class Plan:
         for s, v in zip(self.input_slots, inputs, strict=True):
             vals[s] = v
         try:
-            ran, counted = parallel.walk(self, schedule, vals, totals)
+            ran = parallel.walk(self, schedule, vals, skim)
         except parallel.Failed as f:
             e = _exception(f.error)
             raise self.failure(f.out, f.ins, vals, e) from (None if isinstance(e, OpError) else e)
         if not ran:
             return None
-        if totals is not None:
-            self._send_totals(totals, counted)
         return [vals[s] for s in self.output_slots]
 
     def _started(self, node: Node) -> dict[str, Any]:
@@ -545,6 +557,16 @@ def _static_flops(op: Operation) -> int | None:
     if not tensors or any(t._dims is None or None in t._dims for t in tensors):
         return None
     return flops_of(op) if len(tensors) > 1 else 0  # no input: nothing to count from
+
+
+def add_totals(totals: dict[str, OpTotals], other: dict[str, OpTotals]) -> None:
+    """Add ``other``'s per-device [calls, total_ns, flops] of each op into ``totals``."""
+    for device, ops in other.items():
+        for op, (calls, ns, flops) in ops.items():
+            t = _tally(totals, device, op)
+            t[0] += calls - 1
+            t[1] += ns
+            t[2] += flops
 
 
 def _tally(totals: dict[str, OpTotals], device: str, op: str) -> list[int]:

@@ -31,7 +31,7 @@ from .blas_threads import control
 from .workers import POOL, Worker
 
 if TYPE_CHECKING:
-    from .execute import Node, Plan, Step
+    from .execute import Node, Plan, Skimmed, Step
     from .schedule import Phase, Schedule
 
 _clock = time.perf_counter_ns
@@ -259,20 +259,18 @@ class _Walk:
             self.vals[s] = None
 
 
-def walk(
-    plan: Plan, schedule: Schedule, vals: list[Any], totals: dict[str, OpTotals] | None
-) -> tuple[bool, int]:
-    """The instrumented run of ``schedule`` over ``vals``: node events (``totals`` None) or
-    the ops' totals added into ``totals``. Returns (ran, nodes counted for totals); ran is
-    False when the pool is taken (nothing ran: walk in order).
+def walk(plan: Plan, schedule: Schedule, vals: list[Any], skim: Skimmed | None) -> bool:
+    """The instrumented run of ``schedule`` over ``vals``: node events (``skim`` None) or
+    the ops' totals and the nodes counted added into ``skim``. Returns whether it ran: False
+    when the pool is taken (nothing ran: walk in order).
 
     Raises:
         Failed: a kernel raised (the first in plan order).
     """
     helpers = POOL.take(schedule.workers)
     if helpers is None:
-        return False, 0
-    w = _Walk(plan, schedule, vals, totals)
+        return False
+    w = _Walk(plan, schedule, vals, skim.totals if skim is not None else None)
     frees = _frees_by_node(schedule)
     blas = control()
     base = blas.get() if blas is not None else 1
@@ -299,7 +297,9 @@ def walk(
             w.info(j)
     finally:
         POOL.give_back()
-    return True, w.counted
+    if skim is not None:
+        skim.counted += w.counted
+    return True
 
 
 def _walk_parallel(
@@ -311,6 +311,8 @@ def _walk_parallel(
     base: int,
 ) -> None:
     """One parallel phase of the instrumented walk (see the module docstring)."""
+    from .execute import UNDER_WAY, Skimmed, add_totals
+
     schedule = w.schedule
     n = len(phase.lanes)
     threads = max(1, base // n)
@@ -321,14 +323,13 @@ def _walk_parallel(
         lock.acquire()
     outcome: dict[int, tuple[Any, list[Any], int, BaseException | None]] = {}
     stop = [False]
+    # a branch or loop body a helper runs adds into figures of its own, added to the run's
+    # by the calling thread at the join (two threads never add into one dict)
+    own = [Skimmed() if w.totals is not None else None for _ in range(n)]
 
-    from .execute import UNDER_WAY
-
-    skimming = w.totals is not None
-
-    def helper(lane: list[int]) -> Callable[[], None]:
+    def helper(lane: list[int], skim: Skimmed | None) -> Callable[[], None]:
         def job() -> None:
-            UNDER_WAY.skimming = skimming  # a branch it runs reports as the run does
+            UNDER_WAY.skim = skim
             for j in lane:
                 released[j].acquire()
                 if stop[0]:
@@ -342,13 +343,14 @@ def _walk_parallel(
                     stop[0] = True
                 finally:
                     finished[j].release()
+            UNDER_WAY.skim = None
 
         return job
 
     if blas is not None and threads != base:
         blas.set(threads)
     for k in range(1, n):
-        helpers[k - 1].start(helper(lanes[k]))
+        helpers[k - 1].start(helper(lanes[k], own[k]))
     pending: dict[int, int] = {}  # lane -> its node released and not yet reported
     done: set[int] = set()  # plan indices of lane 0's nodes that ran
     error: tuple[int, BaseException] | None = None
@@ -390,6 +392,10 @@ def _walk_parallel(
             helpers[k - 1].wait()
         if blas is not None and threads != base:
             blas.set(base)
+    for skim in own[1:]:
+        if skim is not None and w.totals is not None:
+            w.counted += skim.counted
+            add_totals(w.totals, skim.totals)
     if complete:
         for s in phase.drop:
             w.vals[s] = None

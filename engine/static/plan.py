@@ -345,7 +345,6 @@ class Planner:
         caps = list(op.inputs[1:])
         then_plan = self.build(op.meta["then_out"], [], caps, body=op.meta["then"])
         else_plan = self.build(op.meta["else_out"], [], caps, body=op.meta["else"])
-        then_plan.nested = else_plan.nested = True
         plan.branches[op._id] = {
             "then": [o._id for o in then_plan.ops if o._ctx is not None],
             "else": [o._id for o in else_plan.ops if o._ctx is not None],
@@ -364,7 +363,6 @@ class Planner:
         body = self.build(
             op.meta["out"], [], [acc_op.outputs[0], elem_op.outputs[0], *caps], body=op.meta["body"]
         )
-        body.nested = True
         plan.branches[op._id] = {"body": [o._id for o in body.ops if o._ctx is not None]}
 
         def run_while(elems: Any, *rest: Any) -> tuple[Any, ...]:

@@ -163,8 +163,8 @@ def cond_runs(how: Detail) -> list[dict]:
 
 def test_a_plan_with_a_branch_times_every_skimmed_run():
     events = cond_runs("totals")
-    # the outer run's and its branch's totals (the branch is a plan of its own), every run
-    assert [bool(e["ops"]) for e in events if e["kind"] == "op_totals"] == [True] * 6
+    # one op_totals a run, its branch's ops in it (the branch is a plan of its own)
+    assert [bool(e["ops"]) for e in events if e["kind"] == "op_totals"] == [True] * 3
 
 
 def test_a_skimmed_runs_branch_sends_totals_not_node_events():
@@ -173,19 +173,43 @@ def test_a_skimmed_runs_branch_sends_totals_not_node_events():
     full, skimmed = cond_runs("nodes"), cond_runs("totals")
     assert not [e for e in skimmed if e["kind"] in ("run_started", "node_started", "node_finished")]
     for run in range(3):
-        totals = [e for e in unit(skimmed, run) if e["kind"] == "op_totals"]
-        added: dict[str, list[int]] = {}
-        for total in totals:
-            for op, figures in counted(total).items():
-                have = added.setdefault(op, [0, 0])
-                have[0] += figures[0]
-                have[1] += figures[1]
+        (total,) = [e for e in unit(skimmed, run) if e["kind"] == "op_totals"]
+        added = counted(total)
         assert added == folded(full, run), f"run {run}"
         assert ("MatMul" in added) == (run != 1)  # the branch taken
         unsent = sum(
             e["kind"] in ("run_started", "node_started", "node_finished") for e in unit(full, run)
         )
-        assert sum(e["skimmed"] for e in totals) == unsent
+        assert total["skimmed"] == unsent
+
+
+def test_a_skimmed_run_sends_one_op_totals_however_many_times_its_loop_body_ran():
+    """A foldl's body is a plan run once per element: a skimmed run adds each body run's ops
+    into its own totals and sends them once, as many calls as the elements."""
+    steps = 40
+    x = tf.placeholder(tf.float32, shape=(steps, 3))
+    y0 = tf.placeholder(tf.float32, shape=(3,))
+    w = tf.placeholder(tf.float32, shape=(3,))
+    y = tf.foldl(lambda prev, cur: (prev + cur) * w, x, y0)
+    feed = {x: np.ones((steps, 3), np.float32), y0: np.zeros(3, np.float32), w: np.ones(3)}
+    recorded = {}
+    with tf.Session() as sess:
+        for how in ("nodes", "totals"):
+            with recording(detail=how) as recorded[how]:
+                sess.run(y, feed_dict=feed)
+                sess.run(y, feed_dict=feed)
+    full, skimmed = recorded["nodes"], recorded["totals"]
+    totals = [e for e in skimmed if e["kind"] == "op_totals"]
+    assert len(totals) == 2  # one a run (one device), not one a body run
+    for run, total in enumerate(totals):
+        added = counted(total)
+        assert added["Add"] == [steps, 3 * steps] and added["Mul"] == [steps, 3 * steps]
+        assert added == folded(full, run), f"run {run}"
+        assert total["ops"]["Add"][1] > 0  # the body's ops timed
+        unsent = sum(
+            e["kind"] in ("run_started", "node_started", "node_finished") for e in unit(full, run)
+        )
+        assert total["skimmed"] == unsent
 
 
 def test_a_plan_whose_count_disagrees_with_its_timed_run_is_always_timed(monkeypatch):
