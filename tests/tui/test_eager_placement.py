@@ -3,6 +3,7 @@ iteration, only a new part placed, every iteration scrolled to its first node.""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -177,21 +178,91 @@ async def test_the_eager_pane_holds_still_over_iterations(
             last = here
 
 
-def test_the_first_iteration_grows_inside_the_pane_and_ends_on_its_map() -> None:
-    """The default scene's eager pane at 160x48 (54x28 cells): the first iteration, placed
-    node by node before any map, never grows past the pane (a weight goes beside the node
-    it is read with; w1.grad is not drawn before no_grad takes it in); once it has ended it
-    is drawn on its own map, the picture every later iteration grows into."""
+def eager_room(scene: str, size: tuple[int, int]) -> tuple[int, int]:
+    """The eager pane's inner size in a ``size`` terminal, as ``cgviz layout`` works it out."""
+    from engine.scenes import SCENES
+    from tui.cli.layout import pane_room
+    from tui.i18n import scene_text
+    from tui.view.lecture import scene_sides
+
+    title, caption = scene_text(scene, SCENES[scene])
+    sides = scene_sides(scene, SCENES[scene])
+    return pane_room(*size, sides, f"{title}  ·  {caption}" if caption else title)["eager"]
+
+
+def assert_clean(layout: Any) -> None:
+    """No two boxes overlap, no edge runs through a box, every edge is orthogonal."""
+    boxes = list(layout.boxes.values())
+    for a, b in itertools.combinations(boxes, 2):
+        assert not a.overlaps(b), f"boxes overlap: {a} {b}"
+    for edge in layout.edges:
+        for (x1, y1), (x2, y2) in zip(edge.points, edge.points[1:], strict=False):
+            assert x1 == x2 or y1 == y2, f"{edge.src}->{edge.dst} is not orthogonal"
+            for box in boxes:
+                assert not (
+                    box.x <= max(x1, x2)
+                    and min(x1, x2) < box.x2
+                    and box.y <= max(y1, y2)
+                    and min(y1, y2) < box.y2
+                ), f"{edge.src}->{edge.dst} runs through a box"
+
+
+@pytest.mark.parametrize(("pref", "room"), [("LR", (80, 30)), ("TB", (90, 24))])
+def test_a_first_iteration_deeper_than_its_pane_wraps_into_bands(
+    pref: str, room: tuple[int, int]
+) -> None:
+    """A chain twice as deep as the pane is long: its layers wrap into bands (below, left to
+    right; to the right, top to bottom), nothing placed moves, and every edge is drawn, the
+    input read two bands on included (round the gutter)."""
+    chain: list[tuple[Any, list[Any]]] = [("x", []), ("w", [])]
+    chain += [(f"op{k}", [f"op{k - 1}" if k else "x", "w"][: 1 + (k == 0)]) for k in range(10)]
+    chain += [("late", ["op9", "x"])]
+    way = first_way(pref, *room)
+    emap = EagerMap()
+    emap.start(way)
+    boxes: dict[Any, Any] = {}
+    for k in range(1, len(chain) + 1):
+        layout = emap.draw(chain[:k])
+        assert layout.width <= room[0] and layout.height <= room[1], (layout.width, layout.height)
+        for n, box in layout.boxes.items():
+            assert boxes.setdefault(n, box) == box, f"{n} moved"
+    assert_clean(layout)
+    assert {(e.src, e.dst) for e in layout.edges} == {(i, n) for n, ins in chain for i in ins}
+    across = (lambda b: b.y) if pref == "LR" else (lambda b: b.x)
+    bands = {across(layout.boxes[n]) for n in ("op0", "op9", "late")}
+    assert len(bands) >= 2, "the chain did not wrap"
+
+
+@pytest.mark.parametrize(
+    ("scene", "size"),
+    [
+        ("two-layer", (160, 48)),
+        ("torch-tensors", (160, 48)),
+        ("torch-autograd", (160, 48)),
+        ("torch-function", (160, 48)),
+        ("torch-tensors", (120, 36)),
+        ("torch-autograd", (120, 36)),
+        ("torch-function", (120, 36)),
+    ],
+)
+def test_the_first_iteration_grows_inside_the_pane_and_ends_on_its_map(
+    scene: str, size: tuple[int, int]
+) -> None:
+    """The first iteration, placed node by node before any map, never grows past its pane
+    (54x28 cells in the default scene; a lone left-to-right pane of 110x28 or 118x22 cells,
+    where a loop deeper than the pane is long wraps into bands of layers), nothing placed
+    moves, no box or edge overlaps a box; a weight goes beside the node it is read with;
+    w1.grad is not drawn before no_grad takes it in. Once it has ended it is drawn on its
+    own map, the picture every later iteration grows into."""
     from tui.drawing.pane import EagerPane
     from tui.view.model import GraphModel
 
-    room = (54, 28)
+    room = eager_room(scene, size)
     pane = EagerPane(room)
-    first, second = loop_events(2)
-    graphs = []
+    first, second = loop_events(2, scene)
+    boxes: dict[Any, Any] = {}
     for it, evs in enumerate((first, second)):
         graph = GraphModel(f"eager:{it}", "eager", iteration=it)
-        graphs.append(graph)
         pane.show(graph)
         for ev in evs:
             graph.add(ev)
@@ -200,15 +271,21 @@ def test_the_first_iteration_grows_inside_the_pane_and_ends_on_its_map() -> None
             assert drawing is not None
             assert drawing.layout.width <= room[0] and drawing.layout.height <= room[1], (
                 f"iteration {it} grew to {drawing.layout.width}x{drawing.layout.height}"
+                f" in a {room[0]}x{room[1]} pane"
             )
+            if it == 0:
+                for vid, box in drawing.layout.boxes.items():
+                    assert boxes.setdefault(vid, box) == box, f"{vid} moved"
         if it == 0:
             grown = pane.drawing()
+            assert grown is not None
+            assert_clean(grown.layout)
             graph.ended = True
             pane.grow()
             ended = pane.drawing()
-            assert grown is not None and ended is not None
+            assert ended is not None
             assert ended.layout.boxes != grown.layout.boxes, "the map is the layered picture"
     again = pane.drawing()
     assert again is not None
-    boxes = [ended.layout.boxes[v] for v, _ in ended.view.nodes]
-    assert [again.layout.boxes[v] for v, _ in again.view.nodes] == boxes
+    boxes_ended = [ended.layout.boxes[v] for v, _ in ended.view.nodes]
+    assert [again.layout.boxes[v] for v, _ in again.view.nodes] == boxes_ended

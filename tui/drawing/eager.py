@@ -6,7 +6,8 @@ iteration is the map for the next (North, "Incremental Layout in DynaDAG", GD 19
 
 * the first iteration grows node by node on the append-only grid
   (:class:`tui.drawing.layout.AppendPlacer`), in one box size and orientation picked from the
-  pane before its first node (:func:`first_way`);
+  pane before its first node (:func:`first_way`), its layers wrapping into a new band at the
+  pane's edge (:mod:`tui.drawing.append`), so it grows across the pane, not past it;
 * when an iteration ends, its whole graph is laid out with the static pane's layered layout
   (:class:`tui.drawing.plan.Plan`), in the largest boxes that fit the pane: that is the map;
 * from then on, a node made at a site goes to the box its site had (:meth:`EagerMap.draw`),
@@ -34,8 +35,9 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING
 
+from tui.drawing.append import band_layers, banded
 from tui.drawing.derived import DerivedPlan
-from tui.drawing.fit import BOX_SIZES, FIT_ORDER, draw, fit_first, largest_wrap, shifted
+from tui.drawing.fit import BOX_SIZES, FIT_ORDER, fit_first, largest_wrap, shifted
 from tui.drawing.layout import AppendPlacer, Layout, Spacing
 from tui.drawing.plan import Plan
 
@@ -44,7 +46,7 @@ if TYPE_CHECKING:
     from tui.drawing.layout import NodeId
     from tui.view.model import GraphModel
 
-__all__ = ["EagerMap", "first_way", "site_keys"]
+__all__ = ["EagerMap", "FirstWay", "first_way", "site_keys"]
 
 Key = Hashable
 Nodes = Sequence[tuple[Key, Sequence[Key]]]
@@ -52,7 +54,7 @@ Widths = Callable[[Key, str], int] | None
 
 FIRST_LAYERS = 6
 """Layers the first iteration's boxes leave room for along the pane (its graph's depth is
-not known yet; a deeper one scrolls)."""
+not known yet; a deeper one wraps into bands)."""
 REPLAN = 0.25
 """Share of an iteration's nodes new to the map past which the next map is laid out afresh
 (the loop really changed, or the map was made from an iteration seen only in part)."""
@@ -83,20 +85,38 @@ def site_keys(
     return out
 
 
-def first_way(pref: str, width: int, height: int, box_size: str = "auto") -> Try:
+class FirstWay(tuple[str, str, "int | None"]):
+    """The way (orientation, box size, lanes) of an iteration drawn before any map, and the
+    pane it was picked for: its grid wraps into bands at that pane's edge."""
+
+    room: tuple[int, int]
+    """The pane's (width, height) in cells."""
+
+    def __new__(cls, way: Try, room: tuple[int, int]) -> FirstWay:
+        out = super().__new__(cls, way)
+        out.room = room
+        return out
+
+
+def first_way(pref: str, width: int, height: int, box_size: str = "auto") -> FirstWay:
     """The orientation and box size of an iteration drawn before any map: the largest boxes
-    that leave room for :data:`FIRST_LAYERS` layers along the pane and three boxes across."""
+    that leave room for :data:`FIRST_LAYERS` layers along the pane and three boxes across;
+    failing that, mini boxes with the most lanes between layers that still leave that room
+    (where the grid wraps into bands, the edges into a later band run down these lanes too:
+    each lane fewer is more edges sharing a track)."""
+    room = (width, height)
     if box_size != "auto":
-        return (pref, box_size, None)
-    for size, lanes in FIT_ORDER[:-1]:
-        if lanes is not None and lanes < 0:
-            break  # the grid's densest is mini boxes with no lane to spare
+        return FirstWay((pref, box_size, None), room)
+    box_h, box_w = BOX_SIZES["mini"]
+    most = Spacing.for_(pref, box_h, box_w).lanes_u  # type: ignore[arg-type]
+    fewer = [("mini", lanes) for lanes in range(most - 1, 0, -1)]  # fewer lanes, mini boxes
+    for size, lanes in [*FIT_ORDER[:3], *fewer, FIT_ORDER[3]]:
         box_h, box_w = BOX_SIZES[size]
         sp = Spacing.for_(pref, box_h, box_w, lanes)  # type: ignore[arg-type]
         along, across = (width, height) if pref == "LR" else (height, width)
         if FIRST_LAYERS * (sp.box_u + sp.gap_u) <= along and 3 * (sp.box_v + sp.gap_v) <= across:
-            return (pref, size, lanes)
-    return (pref, "mini", None)
+            return FirstWay((pref, size, lanes), room)
+    return FirstWay((pref, "mini", None), room)
 
 
 class EagerMap:
@@ -123,13 +143,15 @@ class EagerMap:
         no box shows up and then vanishes into the group."""
         self._widths: dict[Key, dict[str, int]] = {}
         self._placer = AppendPlacer()
+        self._room = (0, 0)
         self._edges_of: Layout | None = None
         self._edges: set[tuple[Key, Key]] = set()
 
     def start(self, way: Try) -> None:
         """A new iteration (before its first node): the grid of a graph drawn before any map
         starts empty, in ``way``; a map keeps its own way."""
-        self._placer = AppendPlacer()
+        self._room = way.room if isinstance(way, FirstWay) else (0, 0)
+        self._placer = AppendPlacer(band_layers(way, self._room))
         if self.plan is None:
             self.way = way
 
@@ -190,7 +212,7 @@ class EagerMap:
             self._placer.keep(key for key, _ in nodes)
             for key, ins in nodes:
                 self._placer.add(key, ins)
-            return draw(self._placer.placed, nodes, self.way)
+            return banded(self._placer, nodes, self.way, self._room)
         if self._covered(nodes):
             return self._restricted(nodes)
         drawn = DerivedPlan(nodes, self.plan).draw(
