@@ -203,7 +203,7 @@ async def test_small_and_large_terminals_and_resize() -> None:
         await finish(pilot)
         assert app.screen.has_class("-narrow") and app.screen.has_class("-short")
         assert not app.query_one("#side").display or app.query_one("#side").size.width == 0
-        assert app.static_graph.size.width > 20 and app.static_graph.box_in_use == "mini"
+        assert app.static_graph.size.width > 20 and app.static_graph.box_in_use in ("mini", "tiny")
         await pilot.resize_terminal(200, 60)
         await wait_until(pilot, lambda: not app.screen.has_class("-narrow"))
         assert not app.screen.has_class("-narrow")

@@ -69,7 +69,6 @@ OVER_AT_80X24 = {
     "tf-variables": "static: 11 layers; densest 61x24 (TB tiny, tracks on arrow rows, no margin);"
     " wrapped 86x21: the gradients/ box spans the forward layers, the only cut is under it",
     "tf-group": "static: 11 layers; densest 64x26 in 78x18; wrapped under gradients/ 96x21",
-    "serialization": "static: 10 layers; densest 60x22 in 78x17; wrapped under gradients/ 87x19",
 }
 """Scenes with a graph still larger than its pane at 80x24 (one pane at a time)."""
 

@@ -10,7 +10,7 @@ from tui.drawing.canvas import EdgeGrid
 from tui.drawing.derived import DerivedPlan
 from tui.drawing.layers import rank
 from tui.drawing.order import crossings, order
-from tui.drawing.plan import layout_full, place_full
+from tui.drawing.plan import Plan, layout_full, place_full
 from tui.drawing.quality import measure, turns
 
 WAYS = [("TB", 4, 20), ("TB", 3, 18), ("TB", 1, 15), ("LR", 4, 20), ("LR", 1, 15)]
@@ -191,6 +191,32 @@ def test_a_derived_graph_keeps_the_collectors_box() -> None:
         assert_clean(after)
         assert after.boxes["grads"] == before.boxes["grads"]
         assert measure(after, fused).shared == 0
+
+
+@pytest.mark.parametrize("way", WAYS)
+def test_a_gathered_collector_is_an_ordinary_box_under_its_inputs_their_edges_in_one_trunk(
+    way,
+) -> None:
+    """Gathered (a pane too small for the tall box): the collector is a box of its own layer,
+    under every input, so nothing spans the layers; its long inputs share one dummy a layer
+    (one trunk, as a fan-out's edges do), each joining it under its source's layer."""
+    plan = Plan(GRADS, gather=True)
+    assert plan.ranking.side == {} and plan.ranking.gathered == {"grads"}
+    layout = plan.draw(*way)
+    q = measure(layout, GRADS)
+    assert_clean(layout)
+    assert q.shared == 0 and q.straight == q.chains
+    box, tb = layout.boxes["grads"], way[0] == "TB"
+    assert (box.h == way[1]) if tb else (box.w == way[2])
+    for n, b in layout.boxes.items():
+        if n != "grads":
+            assert (b.y2 < box.y) if tb else (b.x2 < box.x), n
+    g = plan.ordered
+    into = [c for (a, b), c in zip(plan.ranking.edges, g.chains, strict=True) if b == "grads"]
+    for lay in range(len(g.layers)):
+        here = {v for c in into for v in c if g.dummy[v] and v in g.layers[lay]}
+        assert len(here) <= 1, (lay, here)
+    assert any(len(c) > 2 for c in into)
 
 
 # ------------------------------------------------------------------ ranking and order
@@ -638,7 +664,8 @@ def _scene_graphs() -> list[tuple[str, list[tuple[object, list[object]]]]]:
 @pytest.mark.slow
 def test_no_two_edges_of_any_scene_share_cells_drawn_any_way() -> None:
     """Every graph of every scene, folded and unfolded, in both orientations and every box
-    size: edges of different sources meet only at clean crossings."""
+    size, its collectors as tall boxes or gathered: edges of different sources meet only at
+    clean crossings."""
     from tui.drawing.fit import candidates, draw
 
     graphs = _scene_graphs()
@@ -646,11 +673,14 @@ def test_no_two_edges_of_any_scene_share_cells_drawn_any_way() -> None:
     ways -= {("TB", "mini", 1), ("LR", "mini", 1)}  # the dense grid, which shares by design
     bad = []
     for label, nodes in graphs:
-        plan = place_full(nodes)
-        for way in sorted(ways, key=str):
-            q = measure(draw(plan, nodes, way), nodes)  # type: ignore[arg-type]
-            if q.shared:
-                bad.append((label, way, q.shared))
+        for gather in (False, True):  # collectors as tall boxes, or gathered
+            plan = Plan(nodes, gather)
+            if gather and not plan.ranking.gathered:
+                continue
+            for way in sorted(ways, key=str):
+                q = measure(draw(plan, nodes, way), nodes)  # type: ignore[arg-type]
+                if q.shared:
+                    bad.append((label, gather, way, q.shared))
     assert not bad, bad
 
 

@@ -5,7 +5,8 @@ fits; where none fits, the one that shows the most of the graph (:func:`most_sho
 static graph is drawn by its layered plan, each box as wide as its label needs (``widths``);
 only where no layered drawing fits, the last try is a dense grid whose edges share runs.
 Where no way fits whole, a pane (and the eager map) wraps a drawing into columns or rows
-(:func:`largest_wrap`, :mod:`tui.drawing.wrap`).
+(:func:`largest_wrap`, :mod:`tui.drawing.wrap`); where no wrap fits either, the static pane
+wraps its graph drawn with each collector an ordinary box (:func:`wrap_gathered`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from tui.drawing.layout import (
     place_dense,
     place_like,
 )
+from tui.drawing.plan import Plan
 from tui.drawing.quality import measure
 from tui.drawing.wrap import wrap
 
@@ -30,7 +32,6 @@ if TYPE_CHECKING:
 
     from tui.drawing.derived import DerivedPlan
     from tui.drawing.layout import NodeId
-    from tui.drawing.plan import Plan
 
 __all__ = [
     "BOX_SIZES",
@@ -44,6 +45,7 @@ __all__ = [
     "most_shown",
     "shifted",
     "tight",
+    "wrap_gathered",
     "wrap_into",
 ]
 
@@ -222,6 +224,44 @@ def largest_wrap(
             if best is None or k < best[0]:
                 best = (k, wrapped)
     return best
+
+
+def wrap_gathered(
+    nodes: Sequence[tuple[NodeId, Sequence[NodeId]]],
+    tries: Sequence[Try],
+    room: tuple[int, int],
+    widths: Callable[[NodeId, str], int | tuple[int, int]] | None = None,
+    shared: int = 0,
+) -> tuple[int, Layout] | None:
+    """A graph that fits ``room`` no way, whole or wrapped, drawn with each collector an
+    ordinary box in the layer under its inputs, the long edges into it gathered in one trunk
+    (``Plan(nodes, gather=True)``), and wrapped (:func:`largest_wrap`). A collector's tall
+    box spans every layer its inputs come from, so a drawing with one can be cut under it
+    alone, and the chain beside it stays as deep as it was; gathered, it can be cut between
+    any two layers, the trunk into the collector going round as one::
+
+        [x  ]  [w1 ]  ┌──────┐
+       ┌──▼  ▼──┘     │┌─┐   │
+       │[mm ]         ││ │   ▼
+       ├──▼           ││ │[pow]
+       │[relu] [w2 ]  ││ ├──▼
+       ├──▼  ▼──┘     ││ │[sum]
+       │[mm2]         ││ └─▼ ▼
+       │  ├───────────┘│ [grads]
+       └──┴────────────┘
+
+    Returns:
+        (index of the way in ``tries``, the wrapped drawing); None where the graph has no
+        collector, or no such wrap fits with at most ``shared`` pairs of edges sharing runs.
+    """
+    plan = Plan(nodes, gather=True)
+    if not plan.ranking.gathered:
+        return None
+    ks = [k for k, way in enumerate(tries) if way[1:] != FIT_ORDER[-1]]
+    found = largest_wrap(ks, lambda k: draw(plan, nodes, tries[k], widths), tries, room)
+    if found is None or measure(found[1], ()).shared > shared:
+        return None
+    return found
 
 
 def wrap_into(layout: Layout, room: tuple[int, int]) -> Layout | None:

@@ -52,13 +52,20 @@ class Ranking:
     side: dict[NodeId, int] = field(default_factory=dict)
     """Collectors drawn beside the layers their inputs come from (see :func:`collectors`):
     node -> the first of those layers."""
+    gathered: frozenset[NodeId] = frozenset()
+    """Collectors drawn as an ordinary box in their own layer instead (``rank(gather=True)``),
+    the long edges into each gathered in one trunk."""
 
 
-def rank(nodes: Sequence[tuple[NodeId, Sequence[NodeId]]]) -> Ranking:
+def rank(nodes: Sequence[tuple[NodeId, Sequence[NodeId]]], gather: bool = False) -> Ranking:
     """Put every node in a layer.
 
     Args:
         nodes: (id, input ids) in creation order; unknown inputs and self loops are ignored.
+        gather: a collector is an ordinary box in the layer under its inputs, their long
+            edges gathered in one trunk (:attr:`Ranking.gathered`), not a tall box beside
+            them: a pane too small for the whole drawing can then wrap it between any two
+            layers (nothing spans them).
 
     Returns:
         The ranking: every edge goes from a lower layer to a higher one.
@@ -104,9 +111,11 @@ def rank(nodes: Sequence[tuple[NodeId, Sequence[NodeId]]]) -> Ranking:
             layer[n] = bottom
     top = min(layer.values(), default=0)
     final = {n: layer[n] - top for n in order}
-    return Ranking(
-        order, final, edges, frozenset((b, a) for a, b in turned), collectors(final, ups)
-    )
+    side = collectors(final, ups)
+    turned_back = frozenset((b, a) for a, b in turned)
+    if gather:
+        return Ranking(order, final, edges, turned_back, {}, frozenset(side))
+    return Ranking(order, final, edges, turned_back, side)
 
 
 def collectors(layer: dict[NodeId, int], ups: dict[NodeId, list[NodeId]]) -> dict[NodeId, int]:

@@ -3,7 +3,8 @@
 Pure and App-free. An edge that spans several layers gets a :class:`Dummy` in every layer it
 passes, so it takes part in the ordering like a node and later gets its own slot; the long
 edges of one source share their dummies (one trunk, each edge leaving it at its target's
-layer, as ``dot`` draws with ``concentrate``). Crossings
+layer, as ``dot`` draws with ``concentrate``), as do the long edges into a gathered collector
+(each joining its trunk under its source's layer). Crossings
 are reduced as in ``dot`` (Gansner et al. 1993, section 3): weighted-median sweeps, down then
 up, each followed by transposing neighbours while that removes crossings; the best order seen
 is kept. Crossings between two layers are counted with an accumulator tree (Barth, Jünger,
@@ -129,8 +130,10 @@ def proper(ranking: Ranking) -> Ordered:
             chain.append(parts[b][ranking.layer[a] + 1])
         else:
             shared = (a, b) not in ranking.turned  # a turned edge ends at a: its own column
+            # into a gathered collector: the trunk of every long edge into it (-1 - target)
+            owner = -1 - index[b] if b in ranking.gathered else index[a]
             for lay in range(ranking.layer[a] + 1, ranking.layer[b]):
-                d = trunk.get((index[a], lay), -1) if shared else -1
+                d = trunk.get((owner, lay), -1) if shared else -1
                 if d < 0:
                     d = len(vertex)
                     vertex.append(Dummy(k, lay))
@@ -139,7 +142,7 @@ def proper(ranking: Ranking) -> Ordered:
                     box.append(-1)
                     layers[lay].append(d)
                     if shared:
-                        trunk[(index[a], lay)] = d
+                        trunk[(owner, lay)] = d
                 chain.append(d)
             chain.append(index[b])
         for x, y in zip(chain, chain[1:], strict=False):

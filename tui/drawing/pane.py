@@ -8,7 +8,8 @@ the drawing as JSON) go through the same steps, so the exported drawing is the o
   (:func:`static_placements`; a graph as run keeps the places of the graph as built), and draw
   it in the first box size and orientation whose drawing fits the pane (:func:`fit_first`),
   or, where none fits with any folding, wrapped into columns or rows
-  (:func:`tui.drawing.fit.largest_wrap`);
+  (:func:`tui.drawing.fit.largest_wrap`; failing that, with its collectors as ordinary
+  boxes, :func:`tui.drawing.fit.wrap_gathered`);
 * the eager pane: every iteration is drawn on the map the last finished one left
   (:class:`tui.drawing.eager.EagerMap`): :func:`map_draw` after every node, :func:`map_finish`
   when an iteration ends (a map that fits no way whole is wrapped). :class:`EagerPane`
@@ -25,11 +26,12 @@ from typing import TYPE_CHECKING
 
 from tui.drawing.derived import DerivedPlan
 from tui.drawing.eager import EagerMap, first_way, site_keys
-from tui.drawing.fit import candidates, fit_first, largest_wrap
+from tui.drawing.fit import candidates, fit_first, largest_wrap, wrap_gathered
 from tui.drawing.fold import Folding, View, belongs, fold_view
 from tui.drawing.labels import CAPS, Label, label_of, width_for
 from tui.drawing.layout import Edge, Layout
 from tui.drawing.plan import Plan, place_full
+from tui.drawing.quality import measure
 
 if TYPE_CHECKING:
     from tui.drawing.fit import Try
@@ -166,7 +168,7 @@ def static_drawing(
     tries = candidates("static", pref, auto_orientation, box_size)
     first: Drawing | None = None
     seen: list[list[tuple[NodeId, list[NodeId]]]] = []
-    over: list[tuple[View, dict[NodeId, Label], list[tuple[int, Layout]]]] = []
+    over: list[tuple[View, dict[NodeId, Label], list[tuple[int, Layout]], dict]] = []
     for each, loose in _fallbacks(folding):
         view = fold_view(graph, each)
         if not loose and view.nodes in seen:
@@ -186,13 +188,20 @@ def static_drawing(
         if fit:
             return drawing
         first = first or drawing
-        over.append((view, labels, drawn))
-    for view, labels, drawn in over:  # nothing fits whole: wrapped into columns (or rows)
+        over.append((view, labels, drawn, widths))
+    for view, labels, drawn, _ in over:  # nothing fits whole: wrapped into columns (or rows)
         found = largest_wrap([k for k, _ in drawn], dict(drawn).__getitem__, tries, room)
         if found is not None:
             k, wrapped = found
             return Drawing(wrapped, view, labels, tries[k][1])
     assert first is not None
+    shared = measure(first.layout, ()).shared
+    for k, (view, labels, _, widths) in enumerate(over):  # each collector an ordinary box
+        if any(view.nodes == other[0].nodes for other in over[:k]):
+            continue  # loosened only: the same graph
+        found = wrap_gathered(view.nodes, tries, room, box_widths(widths), shared)
+        if found is not None:
+            return Drawing(found[1], view, labels, tries[found[0]][1])
     return first
 
 

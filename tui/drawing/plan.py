@@ -115,10 +115,15 @@ class Plan:
         ordered: the layers with dummies, in order (:func:`tui.drawing.order.order`).
     """
 
-    def __init__(self, nodes: Sequence[tuple[NodeId, Sequence[NodeId]]]) -> None:
+    def __init__(
+        self, nodes: Sequence[tuple[NodeId, Sequence[NodeId]]], gather: bool = False
+    ) -> None:
+        """Layer and order ``nodes`` ((id, input ids) in creation order); ``gather``: each
+        collector an ordinary box under its inputs, their long edges in one trunk (see
+        :func:`tui.drawing.layers.rank`)."""
         self.nodes = list(nodes)
         """The graph: (id, input ids) in creation order."""
-        self.ranking: Ranking = rank(nodes)
+        self.ranking: Ranking = rank(nodes, gather)
         self.ordered: Ordered = order(self.ranking)
         straight = chain_edges(nodes)
         self._straight: set[tuple[int, int]] = {
