@@ -522,7 +522,7 @@ class TraceWriter:
     Encoding is most of a trace's cost, so events that carry a ``site`` (the eager front end's
     node events: the same op at the same call site on the same shapes, iteration after
     iteration) are written from a cached encoding of their unchanging part, with only their
-    varying fields formatted per event (:meth:`__call__` does that inline: it runs once per
+    varying fields formatted per event (:meth:`_line` does that inline: it runs once per
     op). The lines are the JSON objects a plain encoder writes (keys in another order). Lines
     are queued without a lock (``deque.append`` is atomic) and written in batches, a batch at
     least every ``flush_s`` seconds (a thread sees to it while no event comes), so a process
@@ -564,38 +564,7 @@ class TraceWriter:
         )
 
     def __call__(self, event: Event) -> None:
-        site = event.get("site")
-        line = None
-        if site is not None and event["kind"] == "node_created":  # an eager op, inline
-            fixed = self._created.get(site)
-            inputs = event["inputs"]
-            if fixed is not None and event["graph"] is self._graph and type(inputs) is list:
-                for v in inputs:  # str() and %d would take a float or a bool
-                    if type(v) is not int:
-                        break
-                else:
-                    dur = event.get("dur_ns")  # an op that ran: its one event has its time
-                    if dur is None:
-                        line = _CREATED_LINE % (
-                            event["seq"],
-                            event["t_ns"],
-                            self._graph_json,
-                            event["node"],
-                            inputs,
-                            fixed,
-                        )
-                    elif type(dur) is int:
-                        line = _RAN_LINE % (
-                            event["seq"],
-                            event["t_ns"],
-                            self._graph_json,
-                            event["node"],
-                            inputs,
-                            dur,
-                            fixed,
-                        )
-        if line is None:
-            line = self._line(event, site)
+        line = self._line(event, event.get("site"))
         queue = self._queue
         queue.append(line)
         if len(queue) >= _BATCH:
@@ -645,18 +614,37 @@ class TraceWriter:
                 if g is not self._graph:
                     self._graph, self._graph_json = g, self._encode(g)
                 kind = event["kind"]
-                if kind == "node_created":
+                if kind == "node_created":  # an eager op: once per op, so written out inline
                     inputs = event["inputs"]
-                    if type(inputs) is not list or any(type(v) is not int for v in inputs):
+                    if type(inputs) is not list:
                         raise TypeError("not a list of node ids")
+                    for v in inputs:  # str() and %d would take a float or a bool
+                        if type(v) is not int:
+                            raise TypeError("not a list of node ids")
                     fixed = self._created.get(site)
                     if fixed is None:
                         fixed = self._created[site] = self._fixed_part(event, _CREATED_VARYING)
-                    head = (event["seq"], event["t_ns"], self._graph_json, event["node"], inputs)
-                    dur = event.get("dur_ns")
+                    dur = event.get("dur_ns")  # an op that ran: its one event has its time
                     if dur is None:
-                        return _CREATED_LINE % (*head, fixed)
-                    return _RAN_LINE % (*head, _int(dur), fixed)
+                        return _CREATED_LINE % (
+                            event["seq"],
+                            event["t_ns"],
+                            self._graph_json,
+                            event["node"],
+                            inputs,
+                            fixed,
+                        )
+                    if type(dur) is not int:  # (%d would take a float or a bool)
+                        raise TypeError("not an int")
+                    return _RAN_LINE % (
+                        event["seq"],
+                        event["t_ns"],
+                        self._graph_json,
+                        event["node"],
+                        inputs,
+                        dur,
+                        fixed,
+                    )
                 if kind == "node_finished":
                     fixed = self._finished.get(site)
                     if fixed is None:
