@@ -588,6 +588,9 @@ def _transpose(
 def _ends_crossings(nv: list[int], nw: list[int], pos: list[int]) -> tuple[int, int]:
     """Crossings between the edges from a vertex to ``nv`` and from the vertex after it to
     ``nw`` (both in one neighbouring layer), with the two in this order and swapped."""
+    if len(nv) == 1 and len(nw) == 1:  # the most common case: one edge each
+        a, b = pos[nv[0]], pos[nw[0]]
+        return (1, 0) if a > b else (0, 1) if a < b else (0, 0)
     before = after = 0
     pw = [pos[n] for n in nw]
     for n in nv:
