@@ -185,7 +185,9 @@ def status_text(
         if delay
         else tr("status.full", lang)
     )
-    parts = [run, speed if narrow else tr("status.speed", lang, speed=speed), device.upper()]
+    if delay and not narrow:  # "speed lecture (0.2s/node)"; full speed says it alone
+        speed = tr("status.speed", lang, speed=speed)
+    parts = [run, speed, device.upper()]
     ran = {mode for mode, graph in state.graphs.items() if graph is not None}
     timed = "static" if (sides or ran) == {"static"} else "eager"  # TensorFlow only: its runs
     last = state.devices[device].iterations.get(timed)
