@@ -179,8 +179,17 @@ def build(
         return None, "fewer than two kernels"
     preds = dependencies(plan, running, buffers=False)  # buffers are assigned after
     shapes = concrete_shapes(plan, feed_shapes)
-    cost1 = [_cost(n, shapes, 1) for n in running]
-    costb = [_cost(n, shapes, blas) for n in running]
+    facts = [_facts(n, shapes) for n in running]
+    costs: dict[tuple[int, bool], list[float]] = {}
+
+    def cost(threads: int, beside: bool = False) -> list[float]:
+        """Every kernel's estimate at ``threads`` BLAS threads (worked out once a pair)."""
+        c = costs.get((threads, beside))
+        if c is None:
+            c = costs[(threads, beside)] = [_cost(f, threads, beside) for f in facts]
+        return c
+
+    cost1, costb = cost(1), cost(blas)
     lane, start = _simulate(preds, cost1, workers)
     phases = _cut(preds, lane, start)
     per_lane = [max(1, blas // max(1, len(p))) for p in phases]
@@ -196,8 +205,9 @@ def build(
 
     for p, threads in zip(phases, per_lane, strict=True):
         if len(p) > 1:
-            p, tail = _trim(p, [_cost(n, shapes, threads) for n in running])
-            lanes_ns = [sum(_cost(running[i], shapes, threads, True) for i in ln) for ln in p]
+            p, tail = _trim(p, cost(threads))
+            beside = cost(threads, True)
+            lanes_ns = [sum(beside[i] for i in ln) for ln in p]
             solo_ns = sum(costb[i] for ln in p for i in ln)
             if mode == "always" or max(lanes_ns) + SYNC_NS <= solo_ns * (1 - MIN_GAIN):
                 p.sort(key=lambda ln: -sum(cost1[i] for i in ln))  # the longest lane: lane 0
@@ -212,10 +222,7 @@ def build(
         return None, "no kernels worth running at once (estimated: the fork and join cost more)"
     seq_ns = sum(costb)
     par_ns = sum(
-        max(
-            sum(_cost(running[i], shapes, max(1, blas // len(p)), len(p) > 1) for i in ln)
-            for ln in p
-        )
+        max(sum(cost(max(1, blas // len(p)), len(p) > 1)[i] for i in ln) for ln in p)
         + (SYNC_NS if len(p) > 1 else 0)
         for p in kept
     )
@@ -293,13 +300,15 @@ def dependencies(plan: Plan, running: list[Node], buffers: bool = True) -> list[
 # ------------------------------------------------------------------ estimates
 
 
-def _cost(
-    node: Node, shapes: dict[int, tuple[int, ...]], threads: int, beside: bool = False
-) -> float:
-    """Estimated ns of ``node`` with ``threads`` BLAS threads (``beside``: in a lane of a
-    parallel phase, where another lane's products share the memory with it)."""
+Facts = tuple[float, int, int]
+"""What a kernel's estimate is made of, whatever its BLAS threads: (its dispatch and memory
+traffic in ns, the FLOPs of its product (0: no product), its item size)."""
+
+
+def _facts(node: Node, shapes: dict[int, tuple[int, ...]]) -> Facts:
+    """The :data:`Facts` of ``node``'s estimate (see :func:`_cost`)."""
     if node.kind != "run" or node.out not in shapes:
-        return DISPATCH_NS
+        return DISPATCH_NS, 0, 4
     op = node.op
     try:
         dtype = op.outputs[0].dtype.np
@@ -311,16 +320,24 @@ def _cost(
     size = _numel(out) + sum(_numel(s) for s in ins if s is not None)
     ns = DISPATCH_NS + size * item / BYTES_PER_NS
     rule = spec(op.type).flops
-    if rule is not None and all(s is not None for s in ins):
+    flops = 0
+    if rule is not None and "MatMul" in op.type and all(s is not None for s in ins):
         try:
             flops = int(rule(out, *ins, **op.attrs))
         except Exception:  # a rule that cannot count these shapes: bytes only
             flops = 0
-        if flops and "MatMul" in op.type:
-            rate = BLAS_FLOPS_PER_NS * 4 / item * (0.85 * threads + 0.15)
-            rate *= BESIDE if beside else 1.0
-            ns += flops / rate + (BLAS_SYNC_NS if threads > 1 else 0)
-    return ns
+    return ns, flops, item
+
+
+def _cost(facts: Facts, threads: int, beside: bool = False) -> float:
+    """Estimated ns of a kernel of ``facts`` with ``threads`` BLAS threads (``beside``: in a
+    lane of a parallel phase, where another lane's products share the memory with it)."""
+    ns, flops, item = facts
+    if not flops:
+        return ns
+    rate = BLAS_FLOPS_PER_NS * 4 / item * (0.85 * threads + 0.15)
+    rate *= BESIDE if beside else 1.0
+    return ns + (flops / rate + (BLAS_SYNC_NS if threads > 1 else 0))
 
 
 def _trim(lanes: list[list[int]], cost: list[float]) -> tuple[list[list[int]], list[int]]:
