@@ -80,13 +80,12 @@ def _size(layout: Layout) -> None:
 
 
 def _split(
-    path: Sequence[Point], left: int, cut: int, low: int
+    cells: list[Point], left: int, cut: int, low: int
 ) -> tuple[list[Point], list[Point]] | None:
-    """A path from what stays to what moves (right of column ``left``, below row ``low``):
-    its part up to where it first reaches the row ``cut`` right of ``left``, from above (ending
-    there), and its part from the row ``low`` on (starting there), or None where it does not
-    run so."""
-    cells = _cells(path)
+    """A path (its cells, :func:`_cells`) from what stays to what moves (right of column
+    ``left``, below row ``low``): its part up to where it first reaches the row ``cut`` right
+    of ``left``, from above (ending there), and its part from the row ``low`` on (starting
+    there), or None where it does not run so."""
     first = next((k for k, (x, y) in enumerate(cells) if x >= left and y >= cut), None)
     if first is None or (first and cells[first - 1] != (cells[first][0], cut - 1)):
         return None
@@ -139,8 +138,7 @@ def wrap_at(layout: Layout, left: int, cut: int, low: int, tall: bool = False) -
                 return None
             stay_edges.append(k)
             continue
-        down = list(e.points) if b else list(reversed(e.points))
-        split = _split(down, left, cut, low)
+        split = _split(cells if b else cells[::-1], left, cut, low)
         if split is None:
             return None
         parts[k] = (split[0], split[1], b)
