@@ -101,11 +101,10 @@ def unswap(
                             continue
                         tried.add((t, far))
                         if far:
-                            better = _shift_aside(
-                                g, pos, entry, entries, extent, t, place, room, far == 2
-                            )
+                            moves = _shift(g, pos, extent, t, place, room, far == 2)
                         else:
-                            better = _step_aside(g, pos, entry, entries, extent, t, place[t][0])
+                            moves = _push(g, pos, extent, t, place[t][0])
+                        better = _aside(g, pos, entry, entries, moves, strict=far > 0)
                         if better is not None:
                             break
                     if better is not None:
@@ -119,34 +118,48 @@ def unswap(
     return pos, entry
 
 
-def _step_aside(
+Moves = Callable[[int], tuple[list[int], set[int]] | None]
+"""One cell further (``step`` +1 or -1) -> the positions after the move and the layers of
+what moved; None where there is no room."""
+
+
+def _aside(
     g: Ordered,
     pos: list[int],
     entry: dict[tuple[int, int], int],
     entries: Entries,
-    extent: Extent,
-    t: int,
-    layer: int,
+    moves: Moves,
+    strict: bool,
 ) -> tuple[list[int], dict[tuple[int, int], int]] | None:
-    """Dummy ``t`` one cell up or down (pushing the dummies beyond it along where they stand
-    too close, never a box), where that leaves fewer swapped pairs in the channels above and
-    below it (None: no such place)."""
-    lay = g.layers[layer]
-    k = lay.index(t)
-    near = [c for c in (layer - 1, layer) if 0 <= c < len(g.layers) - 1]
-
-    def count(p: list[int], e: dict[tuple[int, int], int]) -> int:
-        return sum(len(swapped(g, p, e, c)) for c in near)
-
-    now = count(pos, entry)
+    """The positions one cell up or down (``moves``), and every edge's entry column at them,
+    where that leaves fewer swapped pairs in the channels next to what moved (``strict``: and
+    none more in any of them); None: no such place."""
     for step in (1, -1):
-        trial = _pushed(g, pos, extent, lay, k, step)
-        if trial is None:
+        moved = moves(step)
+        if moved is None:
             continue
-        e = entries(trial, (layer, layer + 1), dict(entry))  # the edges into and out of it
-        if count(trial, e) < now:
+        trial, layers = moved
+        near = sorted({c for k in layers for c in (k - 1, k) if 0 <= c < len(g.layers) - 1})
+        e = entries(trial, sorted({k + d for k in layers for d in (0, 1)}), dict(entry))
+        was = [len(swapped(g, pos, entry, c)) for c in near]
+        now = [len(swapped(g, trial, e, c)) for c in near]
+        worse = any(a > b for a, b in zip(now, was, strict=True))
+        if sum(now) < sum(was) and not (strict and worse):
             return trial, e
     return None
+
+
+def _push(g: Ordered, pos: list[int], extent: Extent, t: int, layer: int) -> Moves:
+    """Dummy ``t`` of ``layer`` one cell further, pushing the dummies beyond it along where
+    they stand too close, never a box (:func:`_pushed`)."""
+    lay = g.layers[layer]
+    k = lay.index(t)
+
+    def moves(step: int) -> tuple[list[int], set[int]] | None:
+        trial = _pushed(g, pos, extent, lay, k, step)
+        return None if trial is None else (trial, {layer})
+
+    return moves
 
 
 def _pushed(
@@ -177,36 +190,27 @@ SHIFT_MOST = 64
 """Vertices that may move together to keep a pair of edges from trading places."""
 
 
-def _shift_aside(
+def _shift(
     g: Ordered,
     pos: list[int],
-    entry: dict[tuple[int, int], int],
-    entries: Entries,
     extent: Extent,
     t: int,
     place: dict[int, tuple[int, int]],
     room: int,
     chains_only: bool = False,
-) -> tuple[list[int], dict[tuple[int, int], int]] | None:
-    """Vertex ``t`` one cell up or down with whatever must go with it (:func:`_shifted`),
-    where that leaves fewer swapped pairs in the channels next to what moved and none more
-    in any of them (None: no such place)."""
-    for step in (1, -1):
+) -> Moves:
+    """Vertex ``t`` one cell further with whatever must go with it (:func:`_shifted`)."""
+
+    def moves(step: int) -> tuple[list[int], set[int]] | None:
         moving = _shifted(g, pos, extent, t, step, place, room, chains_only)
         if moving is None:
-            continue
-        layers = sorted({place[v][0] for v in moving})
-        near = sorted({c for k in layers for c in (k - 1, k) if 0 <= c < len(g.layers) - 1})
+            return None
         trial = list(pos)
         for v in moving:
             trial[v] += step
-        lowers = sorted({k + d for k in layers for d in (0, 1)})
-        e = entries(trial, lowers, dict(entry))
-        was = [len(swapped(g, pos, entry, c)) for c in near]
-        now = [len(swapped(g, trial, e, c)) for c in near]
-        if sum(now) < sum(was) and all(a <= b for a, b in zip(now, was, strict=True)):
-            return trial, e
-    return None
+        return trial, {place[v][0] for v in moving}
+
+    return moves
 
 
 def _shifted(
