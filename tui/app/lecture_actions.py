@@ -52,6 +52,8 @@ class Lecture:
         self._cue_text = ""
         self._caption: tuple[str, str] = ("", "")
         """The scene's (title, caption) as the caption line shows them."""
+        self._caption_height = 0
+        """The caption's height in lines as last shown (0: not known yet)."""
         self._run_note = ""
         """What the last Session.run did with its workers, ending the caption line where it fits."""
         self._traceback_shown: object = None
@@ -130,7 +132,13 @@ class Lecture:
         room = self.panes.caption.size.width
         if self._run_note and text.cell_length + 5 + cell_len(self._run_note) <= room:
             text += Content("  ·  ") + Content(self._run_note)
-        self.panes.caption.update(text)
+        # a layout pass (the whole screen: ~10-40 ms) only when the line's height changes; a
+        # run's note comes and goes with every step and Session.run while the scene lasts
+        caption = self.panes.caption
+        width = caption.content_size.width
+        height = text.get_height(caption.styles, width) if width else 0
+        caption.update(text, layout=not height or height != self._caption_height)
+        self._caption_height = height
 
     def update_cue(self) -> None:
         """The caption's run note; the big line of presentation mode (what just happened), or
