@@ -135,6 +135,37 @@ async def test_a_key_pressed_twice_draws_the_static_graph_it_left_without_laying
         assert len(laid_out) == 3
 
 
+async def test_a_key_draws_what_the_pane_worked_out_ahead(monkeypatch) -> None:
+    """Once the pane has worked out ahead (in its helper process) what f, o and z would draw,
+    each of them draws it without laying the graph out while the key waits; what it draws is
+    what laying it out then would have drawn."""
+    import tui.widgets.graph_view as graph_view
+    from tui.drawing.pane import static_drawing
+
+    by_key: list[object] = []
+    real = graph_view.static_drawing
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        by_key.append(args[2:])  # laid out here, in the app's process
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(graph_view, "static_drawing", counted)
+    app = build_app(iterations=1, draw_ahead=True)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await finish(pilot)
+        view = app.static_graph
+        for key in ("f", "o", "z"):
+            await wait_until(pilot, lambda: view._ahead.idle, timeout=120)
+            by_key.clear()
+            await pilot.press(key)
+            await pilot.pause()
+            assert not by_key, f"{key} laid the graph out while the key waited"
+            assert view.graph is not None
+            way = (str(view.orientation), view.auto_orientation, str(view.box_size))
+            fresh = static_drawing(view.graph, tuple(view.size), view.folding, *way)
+            assert view.layout_.boxes == fresh.layout.boxes, key
+
+
 async def test_a_kept_drawing_is_not_used_once_a_run_has_taught_a_shape() -> None:
     """A placeholder's shape first known when a run feeds it changes its label: the drawing
     kept from before is not drawn again (its box would say the old shape)."""

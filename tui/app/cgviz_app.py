@@ -263,6 +263,7 @@ class CgvizApp(App[None]):
             )
             self.theme = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else self.theme
         self.card.display = False
+        self.static_graph.draws_ahead = parts.draw_ahead
         self.lecture.set_titles(self.view.static_as_run)
         self.apply_size()
         self.view.update_legend(max(0, self.size.width - 2))
@@ -693,6 +694,7 @@ def _parts(hooks: Hooks, source: RunSource, **given: Any) -> Parts:
         timer=(not hooks.deterministic) if hooks.autodrain is None else hooks.autodrain,
         autostart=hooks.autostart,
         freeze_gc=hooks.freeze_gc,
+        draw_ahead=(not hooks.deterministic) if hooks.draw_ahead is None else hooks.draw_ahead,
         **given,
     )
 

@@ -72,6 +72,10 @@ class Hooks:
     ~80,000, ~5-15 ms instead of ~50-70 ms of the app's thread, a pause a key would wait
     behind. The CLI sets it; an app in a test leaves it off (frozen objects are never freed,
     and a test process makes many apps)."""
+    draw_ahead: bool | None = None
+    """The static pane works out ahead, in a helper process, what f, o, g and z would draw
+    (None: unless deterministic; a test process makes many apps, and each would keep its
+    helper busy for a second or more)."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,8 @@ class Parts:
     """The stream a thread engine listens on (None: the engine's own)."""
     freeze_gc: bool = False
     """Freeze the collector's objects after the first frame (:attr:`Hooks.freeze_gc`)."""
+    draw_ahead: bool = False
+    """The static pane draws ahead (:attr:`Hooks.draw_ahead`)."""
 
 
 @dataclass

@@ -7,16 +7,15 @@ from typing import TYPE_CHECKING
 
 from textual.widgets import Static
 
-from tui.drawing.fold import Folding
 from tui.view.captions import COLOUR_MODES, legend
+from tui.widgets.graph_view import BOX_SIZES, all_toggled
 
 if TYPE_CHECKING:
     from tui.app.source import RunSource
     from tui.view.model import GraphModel
     from tui.widgets import GraphView
 
-BOX_SIZES = ("auto", "full", "compact", "mini")
-"""Node box sizes, in the order z goes through them (auto: fit the pane)."""
+__all__ = ["BOX_SIZES", "ViewControls"]
 
 
 class ViewControls:
@@ -50,7 +49,7 @@ class ViewControls:
     def toggle_fold(self) -> None:
         """Unfold everything (scopes, variables, constants) in both panes, or fold it back."""
         for view in (self.static, self.eager):
-            view.folding = Folding() if view.folding.unfold_all else Folding(unfold_all=True)
+            view.folding = all_toggled(view.folding)
 
     def toggle_orientation(self) -> None:
         """Switch both panes between left-to-right and top-to-bottom."""

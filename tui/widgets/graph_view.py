@@ -14,6 +14,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.drawing import pane
 from tui.drawing.boxes import BoxText, box_row
 from tui.drawing.canvas import EdgeGrid, runs
 from tui.drawing.eager import EagerMap, first_way
@@ -22,10 +23,11 @@ from tui.drawing.labels import CAPS, Label, label_of
 from tui.drawing.layout import MARGIN, Layout
 from tui.drawing.pane import Drawing, map_draw, map_finish, static_drawing
 from tui.i18n import tr
+from tui.view.ahead import Ahead, elsewhere, start_helper
 from tui.view.stats import fmt_ns
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from textual import events
 
@@ -34,11 +36,14 @@ if TYPE_CHECKING:
     from tui.drawing.layout import Box, NodeId
     from tui.view.model import GraphModel, NodeInfo
 
-__all__ = ["GraphView"]
+__all__ = ["BOX_SIZES", "GraphView", "all_toggled"]
 
 HEAT_LEVELS = 5
-DRAWINGS_KEPT = 4
-"""Static drawings a pane keeps (:attr:`GraphView._drawings`)."""
+DRAWINGS_KEPT = 8
+"""Static drawings a pane keeps (:attr:`GraphView._drawings`): g, o and f each switch between
+two, z goes through four."""
+BOX_SIZES = ("auto", "full", "compact", "mini")
+"""Node box sizes, in the order z goes through them (auto: fit the pane)."""
 FULL_REFRESH = 12
 """More changed nodes than this in one frame: one full refresh beats many small ones."""
 
@@ -173,6 +178,13 @@ class GraphView(ScrollView, can_focus=True):
         self._drawings: dict[tuple[object, ...], Drawing] = {}
         """Static: the last few drawings by what they were drawn from (a key pressed twice,
         o or f, draws the picture it left again without laying it out again)."""
+        self._ahead: Ahead[Drawing] = Ahead(f"{mode}-drawings-ahead")
+        """Static: the drawings the keys that lay the pane out again (f, o, g, z) would need
+        next, worked out while the app waits (see :meth:`_draw_ahead`)."""
+        self.draws_ahead = False
+        """Static: work out ahead, in a helper process, what f, o, g and z would draw."""
+        self._ahead_from: tuple[object, ...] = ()
+        """The drawing the pane last asked for drawings ahead from."""
         self._map = EagerMap()
         """Eager: where each site's box goes, from the last finished iteration."""
         self._done: GraphModel | None = None
@@ -432,12 +444,12 @@ class GraphView(ScrollView, can_focus=True):
         fold, label, the layered plan, the largest boxes that fit); returns the folded view."""
         room = self.size
         way = (str(self.orientation), self.auto_orientation, str(self.box_size))
-        shapes = tuple(n.shape for n in graph.nodes.values())  # a run learns a fed shape
-        drawn_from = (graph, graph.struct_version, shapes, graph.derived)  # (as built: as run)
-        key = (*drawn_from, room.width, room.height, self.folding, *way)
+        key = drawing_key(graph, (room.width, room.height), self.folding, way)
         drawing = self._drawings.get(key)
         if drawing is None:
-            drawing = static_drawing(graph, (room.width, room.height), self.folding, *way)
+            drawing = self._ahead.take(key)  # worked out ahead (or waited for: it is under way)
+            if drawing is None:
+                drawing = static_drawing(graph, (room.width, room.height), self.folding, *way)
             if len(self._drawings) >= DRAWINGS_KEPT:
                 del self._drawings[next(iter(self._drawings))]  # the oldest
             self._drawings[key] = drawing
@@ -447,10 +459,45 @@ class GraphView(ScrollView, can_focus=True):
             if choice != self._choice:
                 self._keep_size = False  # another box size: the canvas starts afresh
             self._choice, self._refit = choice, False
+            self._draw_ahead(graph, drawing.layout.orientation)
         else:
             self._refit = True  # not laid out yet: fit for real once the pane has a size
         self.box_in_use = drawing.box
         return drawing.view
+
+    def _draw_ahead(self, graph: GraphModel, shown: str) -> None:
+        """Work out, while the app waits, the drawings that the keys that lay this pane out
+        again would need and that the pane does not keep: what f (fold or unfold all), o
+        (turn), g (the graph as run or as built) and z (the next box size) would draw, then what
+        those keys would draw after them, and so on (every drawing those four keys reach, ~50,
+        nearest first). A key then draws at once what took 5-135 ms of CPU to lay out."""
+        if not self.draws_ahead or not start_helper():
+            return  # (no process to work them out in: each key lays its drawing out)
+        room = (self.size.width, self.size.height)
+        start: Shown = (
+            graph,
+            self.folding,
+            (str(self.orientation), self.auto_orientation, str(self.box_size)),
+        )
+        first = drawing_key(graph, room, *start[1:])
+        if first == self._ahead_from:
+            return  # asked already, from this drawing
+        self._ahead_from, seen = first, {first}
+        jobs = []
+        level = [(start, shown)]
+        while level:
+            following = []
+            for state, turned_from in level:
+                for step in key_steps(state, turned_from):
+                    key = drawing_key(step[0], room, step[1], step[2])
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    following.append((step, step[2][0]))  # (a pane that may turn: a guess)
+                    if key not in self._drawings:
+                        jobs.append((key, _drawing_job(key, step[0], room, step[1], step[2])))
+            level = following
+        self._ahead.want(jobs)
 
     def _eager_layout(self, graph: GraphModel, nodes: list[tuple[NodeId, list[NodeId]]]) -> Layout:
         """The iteration so far, each node where its site was last iteration (the map), in
@@ -537,6 +584,8 @@ class GraphView(ScrollView, can_focus=True):
             if graph is None:
                 self._lit = frozenset()  # a restart or another scene: the lights go out
                 self._drawings.clear()
+                self._ahead.forget()
+                self._ahead_from = ()
             if self.mode == "eager":
                 w, h = self.size
                 self._map.start(first_way(str(self.orientation), w, h, str(self.box_size)))
@@ -550,6 +599,8 @@ class GraphView(ScrollView, can_focus=True):
         self.graph = None
         self._map, self._done = EagerMap(), None
         self._drawings.clear()
+        self._ahead.forget()
+        self._ahead_from = ()
         self._keep_size, self._refit = False, True
         self.relayout()
 
@@ -689,6 +740,9 @@ class GraphView(ScrollView, can_focus=True):
             )
         self.relayout()  # fit the drawing to the new size
 
+    def on_unmount(self) -> None:
+        self._ahead.close()
+
     def on_click(self, event: events.Click) -> None:
         at = event.get_content_offset(self)  # the event's x, y count the border too
         if at is None:
@@ -746,6 +800,63 @@ class GraphView(ScrollView, can_focus=True):
             self.post_message(self.Selected(self, None, self._folds.get(vid)))
         else:
             self.post_message(self.Selected(self, self.graph.nodes.get(vid), None))
+
+
+def drawing_key(
+    graph: GraphModel, room: tuple[int, int], folding: Folding, way: tuple[str, bool, str]
+) -> tuple[object, ...]:
+    """What a static drawing is drawn from: the graph (its structure, its nodes' shapes, as a
+    run learns a fed one, and the graph as run it lines up with), the room, the folding and
+    the way (orientation, whether the pane may turn, box size)."""
+    shapes = tuple(n.shape for n in graph.nodes.values())
+    return (graph, graph.struct_version, shapes, graph.derived, *room, folding, *way)
+
+
+def _drawing_job(
+    key: tuple[object, ...],
+    graph: GraphModel,
+    room: tuple[int, int],
+    folding: Folding,
+    way: tuple[str, bool, str],
+) -> Callable[[], Drawing | None]:
+    """A drawing to work out ahead; None if the graph changed meanwhile (the run folds events
+    into it as the job runs: a drawing of what it was then is not kept)."""
+
+    def job() -> Drawing | None:
+        drawing = elsewhere(pane.static_drawing, graph, room, folding, *way)
+        return drawing if drawing_key(graph, room, folding, way) == key else None
+
+    return job
+
+
+Shown = tuple["GraphModel", Folding, tuple[str, bool, str]]
+"""What a static pane shows: the graph, its folding and its way (orientation, whether the
+pane may turn, box size)."""
+
+
+def key_steps(state: Shown, shown: str) -> list[Shown]:
+    """What the static pane would show after f, o, g and z (in the help's order), from
+    ``state`` drawn in orientation ``shown``: everything unfolded or folded back; turned to
+    the other orientation (the user's pick from then on); the graph as run or as built (none
+    while there is no graph as run); the next box size."""
+    graph, folding, (orientation, auto, box) = state
+    turned = "TB" if shown == "LR" else "LR"
+    steps: list[Shown] = [
+        (graph, all_toggled(folding), (orientation, auto, box)),
+        (graph, folding, (turned, False, box)),
+    ]
+    other = graph.derived if graph.base is None else graph.base
+    if other is not None:
+        steps.append((other, folding, (orientation, auto, box)))
+    following = BOX_SIZES[(BOX_SIZES.index(box) + 1) % len(BOX_SIZES)]
+    steps.append((graph, folding, (orientation, auto, following)))
+    return steps
+
+
+def all_toggled(folding: Folding) -> Folding:
+    """What f makes of a pane's folding: everything unfolded, or (when it is) every scope
+    folded again."""
+    return Folding() if folding.unfold_all else Folding(unfold_all=True)
 
 
 def room_known(view: GraphView) -> bool:
