@@ -67,8 +67,11 @@ def test_a_tensorflow_scene_fits_at_160x48(scene: str) -> None:
 
 OVER_AT_80X24 = {
     "tf-variables": "static: 11 layers; densest 61x24 (TB tiny, tracks on arrow rows, no margin);"
-    " wrapped 86x21: the gradients/ box spans the forward layers, the only cut is under it",
-    "tf-group": "static: 11 layers; densest 64x26 in 78x18; wrapped under gradients/ 96x21",
+    " wrapped 86x21: the gradients/ box spans the forward layers, the only cut is under it;"
+    " gathered (gradients/ an ordinary box) 48x30, wrapped at best 92x20: the two update"
+    " chains side by side make the second column 40 wide",
+    "tf-group": "static: 11 layers; densest 64x26 in 78x18; wrapped under gradients/ 96x21;"
+    " gathered 56x30, wrapped at best 106x20",
 }
 """Scenes with a graph still larger than its pane at 80x24 (one pane at a time)."""
 
