@@ -80,3 +80,38 @@ async def test_a_small_terminal_shows_the_side_a_one_sided_scene_runs() -> None:
         app.show_scene("torch-x", SimpleNamespace(title="t", caption="", section="pytorch"))
         await pilot.pause()
         assert app.eager_graph.display and not app.static_graph.display
+
+
+async def test_g_and_z_say_what_they_did_on_the_legend_line_without_a_toast() -> None:
+    """g and z name what the pane shows now on the line under the panes (a toast would be
+    mounted and removed, two layout passes of the whole screen); the legend comes back."""
+    from textual.widgets._toast import Toast
+
+    from tui.app.view_actions import NOTE_SECONDS
+    from tui.i18n import tr
+
+    app = build_app(iterations=1, scene_options={"optimized": True})
+    async with app.run_test(size=(160, 48)) as pilot:
+        await finish(pilot)
+        legend = str(app.legend.render())
+        await pilot.press("g")
+        await pilot.pause()
+        assert str(app.legend.render()) == tr("view.as_run", "en")
+        await pilot.press("z")
+        await pilot.pause()
+        assert str(app.legend.render()) == tr(f"note.boxes.{app.static_graph.box_size}", "en")
+        assert not app._notifications and not app.screen.query(Toast)
+        await pilot.pause(NOTE_SECONDS + 0.2)
+        assert str(app.legend.render()) == legend
+
+
+async def test_where_the_legend_is_hidden_g_says_it_in_a_notification() -> None:
+    from tui.i18n import tr
+
+    app = build_app(iterations=1, scene_options={"optimized": True})
+    async with app.run_test(size=(120, 36)) as pilot:  # narrow: no legend line
+        await finish(pilot)
+        assert not app.legend.display
+        await pilot.press("g")
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == [tr("view.as_run", "en")]

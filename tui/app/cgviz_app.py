@@ -554,7 +554,7 @@ class CgvizApp(App[None]):
         self.card.display = False
         self.view.set_as_run(on)
         self.frame.present_now()
-        self.notify(tr("view.as_run" if on else "view.as_built", self.lang), timeout=3)
+        self._say(tr("view.as_run" if on else "view.as_built", self.lang))
 
     def action_toggle_fold(self) -> None:
         """Unfold everything (scopes, variables, constants) in both panes, or fold it back."""
@@ -567,7 +567,13 @@ class CgvizApp(App[None]):
     def action_toggle_compact(self) -> None:
         """Box size: fit the pane (auto), then full, compact, one-row, and auto again."""
         size = self.view.next_box_size()
-        self.notify(tr(f"note.boxes.{size}", self.lang), timeout=2)
+        self._say(tr(f"note.boxes.{size}", self.lang))
+
+    def _say(self, text: str) -> None:
+        """What a view key did: on the legend's line (see :meth:`ViewControls.note`), else (a
+        narrow terminal hides it) as a notification."""
+        if not self.view.note(text):
+            self.notify(text, timeout=3, markup=False)
 
     def action_next_colour_mode(self) -> None:
         """Colour by state, then device, then time (heat)."""

@@ -5,17 +5,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual.content import Content
 from textual.widgets import Static
 
 from tui.view.captions import COLOUR_MODES, legend
 from tui.widgets.graph_view import BOX_SIZES, all_toggled
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from tui.app.source import RunSource
     from tui.view.model import GraphModel
     from tui.widgets import GraphView
 
-__all__ = ["BOX_SIZES", "ViewControls"]
+__all__ = ["BOX_SIZES", "NOTE_SECONDS", "ViewControls"]
+
+NOTE_SECONDS = 3.0
+"""How long a key's note stays on the legend's line (see :meth:`ViewControls.note`)."""
 
 
 class ViewControls:
@@ -31,6 +37,7 @@ class ViewControls:
         """The static pane shows the graph as its runs execute it (after the graph passes)."""
         self.colour_mode = "state"
         """How boxes are coloured: "state", "device" or "heat"."""
+        self._note_timer: Timer | None = None
 
     def shown_graph(self, mode: str) -> GraphModel | None:
         """The graph a pane draws now: the eager iteration, or the static graph as built or
@@ -83,5 +90,26 @@ class ViewControls:
 
     def update_legend(self, width: int = 0) -> None:
         """The legend of the colour mode, for the legend's width (``width`` before it has one)."""
+        if self._note_timer is not None:  # (the note gives way)
+            self._note_timer.stop()
+            self._note_timer = None
         text = legend(self.colour_mode, self.lang, self.legend.size.width or width)
         self.legend.update(text, layout=False)  # one row, always: no layout pass for it
+
+    def note(self, text: str) -> bool:
+        """Say what a key did (``text``, in bold) on the legend's line, under the panes, for
+        ``NOTE_SECONDS``; the legend then comes back. A notification would mount a toast and
+        later remove it, each a layout pass of the whole screen (~10-40 ms that a key pressed
+        then waits behind); this line has one row whatever it says. False where the legend is
+        hidden (a narrow terminal): the caller notifies instead."""
+        line = self.legend
+        if not line.display or not line.size.width:
+            return False
+        self.update_legend()  # (stops the note before)
+        line.update(Content.from_markup("[b]$text[/b]", text=text), layout=False)
+        self._note_timer = line.set_timer(NOTE_SECONDS, self._end_note)
+        return True
+
+    def _end_note(self) -> None:
+        self._note_timer = None
+        self.update_legend()
