@@ -12,7 +12,10 @@ D_out = 64, 1000, 100, 10``; ``engine.bench.workloads.EAGER_LOOP`` and ``numpy_l
   events and handing them over;
 * ``each``: a do-nothing subscriber that takes each event by itself (``STREAM.subscribe(lambda
   e: None)``: per-op delivery, what the UI's subscriber gets; ``nothing`` before batches);
-* ``trace``: the engine with a ``TraceWriter`` recording every event to a file.
+* ``trace``: the engine with a ``TraceWriter`` recording every event to a file;
+* ``adam np`` and ``adam``: ``torch.optim.Adam``'s ``step()`` over the loop's two weights
+  (fixed gradients), typed out in numpy, and on the engine with the ``nothing`` subscriber:
+  one user line making ~26 ops a turn, each of which must keep its call site's facts.
 
 Each round runs every case once, in a shuffled order, timed with ``time.process_time`` (CPU
 seconds of this process, its threads included: the trace writer's flusher counts), which
@@ -46,6 +49,8 @@ if importlib.util.find_spec("threadpoolctl") is None:
 
 sys.path.append(str(Path(__file__).resolve().parent.parent))  # after PYTHONPATH: it wins
 
+import numpy as np  # noqa: E402
+
 import engine.eager as eager  # noqa: E402 - after the thread variables are set
 from engine.bench import harness  # noqa: E402
 from engine.bench import workloads as w  # noqa: E402
@@ -57,6 +62,7 @@ RATIOS = (
     ("each", "numpy"),
     ("trace", "nothing"),
     ("trace", "numpy"),
+    ("adam", "adam np"),
 )
 """(case, reference) pairs reported."""
 
@@ -102,13 +108,51 @@ def _cases(iterations: int, folder: Path) -> dict[str, Callable[[], Callable[[],
     def writer() -> Callable[[Any], None]:
         return TraceWriter(folder / "overhead.jsonl", bench=True)
 
+    grads = [np.full_like(w1a, 1e-3), np.full_like(w2a, -1e-3)]
+
+    def adam_numpy() -> Callable[[], Any]:
+        params = [w1a.copy(), w2a.copy()]
+        return lambda: numpy_adam(params, grads, iterations)
+
+    def adam() -> Callable[[], Any]:
+        params = [w.to_tensor(eager, w1a), w.to_tensor(eager, w2a)]
+        for p, g in zip(params, grads, strict=True):
+            p.grad = w.to_tensor(eager, g)
+        opt = eager.optim.Adam(params, lr=1e-3)
+
+        def run() -> None:
+            unsubscribe = STREAM.subscribe(Nothing())
+            try:
+                for _ in range(iterations):
+                    opt.step()
+            finally:
+                unsubscribe()
+
+        return run
+
     return {
         "numpy": numpy,
         "off": lambda: engine(None),
         "nothing": lambda: engine(Nothing),
         "each": lambda: engine(lambda: lambda e: None),
         "trace": lambda: engine(writer),
+        "adam np": adam_numpy,
+        "adam": adam,
     }
+
+
+def numpy_adam(params: list[Any], grads: list[Any], iterations: int, lr: float = 1e-3) -> None:
+    """``iterations`` Adam steps on ``params`` in numpy, op for op as ``optim.Adam`` makes them."""
+    b1, b2, eps = 0.9, 0.999, 1e-8
+    moments = [(np.zeros_like(p), np.zeros_like(p)) for p in params]
+    for t in range(1, iterations + 1):
+        for p, g, (m, v) in zip(params, grads, moments, strict=True):
+            m *= b1
+            m += (1 - b1) * g
+            v *= b2
+            v += (1 - b2) * (g * g)
+            denom = np.sqrt(v) / (1 - b2**t) ** 0.5 + eps
+            p -= (lr / (1 - b1**t)) * m / denom
 
 
 def measure(rounds: int, iterations: int, seed: int = 0) -> dict[str, list[float]]:
