@@ -189,3 +189,21 @@ def test_parts_of_a_fused_kernel_light_up_with_it_in_the_graph_as_built() -> Non
         )
     assert built.nodes[1].state == built.nodes[2].state == "done"
     assert built.nodes[3].state == "pruned"  # not fetched: stays dimmed
+
+
+def test_runs_of_one_plan_share_one_graph_as_run_with_or_without_passes() -> None:
+    """The graph as run is made again only when the plan or the passes change: a new one each
+    run made both static drawings (as run, and as built, drawn on its layers) again."""
+    for optimized in (False, True):
+        stream = EventStream()
+        with recording(stream) as events:
+            SyntheticScene(stream=stream, optimized=optimized).run(iterations=2)
+        state = ViewState(fake_timings=True)
+        seen: list[object] = []
+        for ev in events:
+            state.apply(dict(ev))
+            if state.as_run is not None and (not seen or seen[-1] is not state.as_run):
+                seen.append(state.as_run)
+        plans = {tuple(e["plan"]) for e in events if e.get("kind") == "run_started"}
+        runs = sum(e.get("kind") == "run_started" for e in events)
+        assert runs == 2 and len(plans) == 1 and len(seen) == 1, (optimized, len(seen))

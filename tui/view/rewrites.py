@@ -43,10 +43,13 @@ class RewriteLog:
 
     def close(self, plan: tuple[int, ...]) -> list[Rewrite]:
         """A run starts with ``plan``: the reports that made it (new ones, or those of an
-        earlier run with the same plan; [] when no pass changed anything)."""
+        earlier run with the same plan; [] when no pass changed anything). The same plan gets
+        the same list, [] too: the graph as run is kept while its list is the same one
+        (:meth:`tui.view.state.ViewState._run_graph`), and a new one each run was laid out
+        again each run (the graph as built with it: it is drawn on its layers)."""
         if self.pending:
             self.by_plan[plan], self.pending = self.pending, []
-        return self.by_plan.get(plan, [])
+        return self.by_plan.setdefault(plan, [])
 
 
 def fused_members(rewrites: list[Rewrite], plan: Iterable[int]) -> dict[int, list[int]]:
