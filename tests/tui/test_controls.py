@@ -12,7 +12,7 @@ from tui.app.commands import CgvizCommands
 from tui.screens.help import HelpScreen
 
 
-@pytest.mark.parametrize("screen", ["main", "help", "bench"])
+@pytest.mark.parametrize("screen", ["main", "help", "bench", "traceback"])
 async def test_ctrl_s_saves_every_screen_where_the_notice_says(
     screen: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -26,6 +26,11 @@ async def test_ctrl_s_saves_every_screen_where_the_notice_says(
             assert isinstance(app.screen, HelpScreen)
         elif screen == "bench":
             await pilot.press("b")
+        elif screen == "traceback":
+            from tui.screens.traceback import TracebackScreen
+
+            await app.push_screen(TracebackScreen("ValueError: bad", "  File x.py", "escape"))
+            assert isinstance(app.screen, TracebackScreen)
         await pilot.pause()
         await pilot.press("ctrl+s")
         await pilot.pause()
