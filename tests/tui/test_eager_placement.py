@@ -125,7 +125,10 @@ def test_a_branch_places_only_the_new_part() -> None:
         assert emap.draw(branched[:k]).boxes == {n: again.boxes[n] for n, _ in branched[:k]}
 
 
-@pytest.mark.parametrize(("scene", "size"), [("two-layer", (60, 27)), ("torch-nn", (60, 30))])
+@pytest.mark.parametrize(
+    ("scene", "size"),
+    [("two-layer", (60, 27)), ("torch-nn", (60, 30)), ("torch-tensors", (110, 28))],
+)
 async def test_the_eager_pane_holds_still_over_iterations(
     scene: str, size: tuple[int, int]
 ) -> None:
@@ -231,6 +234,22 @@ def test_a_first_iteration_deeper_than_its_pane_wraps_into_bands(
     across = (lambda b: b.y) if pref == "LR" else (lambda b: b.x)
     bands = {across(layout.boxes[n]) for n in ("op0", "op9", "late")}
     assert len(bands) >= 2, "the chain did not wrap"
+
+
+def test_the_first_band_wraps_only_where_the_next_band_starts_inside_the_pane() -> None:
+    """A top-to-bottom pane 27 rows high holds seven layers of mini boxes (the default
+    scene's depth); a node past them starts a band beside the first only where that band's
+    first box is inside the pane (else the first band goes on down: a second band out of
+    view would scroll as far); a graph that has wrapped once goes on wrapping."""
+    from tui.drawing.append import band_layers
+
+    bands = band_layers(("TB", "mini", None), (60, 27))
+    assert bands is not None and bands.first == 7
+    assert not bands.wraps(0, 6, 1)  # inside the pane
+    assert bands.wraps(0, 7, 1)  # past it, one slot wide: the next band fits beside
+    assert not bands.wraps(0, 7, 3)  # three slots wide: the next band's box would not
+    assert bands.wraps(1, bands.each, 9)
+    assert band_layers(("TB", "mini", None), (0, 0)) is None
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,8 @@ Before any map exists, an eager iteration is placed node by node
 (:class:`tui.drawing.layout.AppendPlacer`), and its depth is not known until it ends. So the
 grid's layers wrap as text wraps into lines: as many layers as fit along the pane
 (:func:`band_layers`) make a band, and a node that would go past the pane's edge starts a
-new band of layers beside the last (below it left to right, right of it top to bottom).
+new band of layers beside the last (below it left to right, right of it top to bottom;
+the first time, only where that band starts inside the pane: :meth:`Bands.wraps`).
 Nothing placed before moves; the pane grows across, not along.
 
 An edge into a later band runs down the channel after its source's layer to the corridor
@@ -24,6 +25,7 @@ end of the bands between, in the gutter past their last layer::
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tui.drawing.fit import BOX_SIZES
@@ -45,7 +47,7 @@ if TYPE_CHECKING:
     from tui.drawing.fit import Try
     from tui.drawing.layout import AppendPlacer, NodeId, Orientation
 
-__all__ = ["CORRIDOR", "ENTRY", "GUTTER", "band_layers", "banded"]
+__all__ = ["CORRIDOR", "ENTRY", "GUTTER", "Bands", "band_layers", "banded"]
 
 CORRIDOR = 3
 """Lanes between two bands (besides the gap every slot has before it)."""
@@ -58,27 +60,56 @@ RIGHT = "right"
 """The lanes key of the channel after a later band's last layer: the gutter."""
 
 
-def band_layers(way: Try, room: tuple[int, int]) -> tuple[int, int] | None:
-    """The layers that fit along a ``room`` (width, height) pane drawn ``way``: in the first
-    band, and in each later one (which leaves a channel before its first layer and the
-    gutter after its last). None where the pane's size is not known yet."""
+@dataclass(frozen=True)
+class Bands:
+    """Where a pane's grid wraps: the layers that fit along the pane in the first band and
+    in each later one (which leaves a channel before its first layer and the gutter after
+    its last), and the cells across it that the bands' slots may take."""
+
+    first: int
+    each: int
+    along: int
+    """The pane's cells along the layers."""
+    across: int
+    """The pane's cells across the layers (its height left to right, its width top to
+    bottom)."""
+    spacing: Spacing
+
+    def wraps(self, band: int, layer: int, free: int) -> bool:
+        """A node going into ``layer`` of ``band`` (counted from the band's first) starts a
+        new band, whose first slot is ``free``: it is past the pane's edge, and where this is
+        the first band, the new band's first box is still inside the pane (else the first
+        band goes on past the edge: the second would scroll as far across; a graph that
+        has wrapped once goes on wrapping, so it scrolls one way only)."""
+        if layer < (self.each if band else self.first):
+            return False
+        if band:
+            return True
+        sp = self.spacing
+        end = MARGIN + sp.gap_v + free * (sp.box_v + sp.gap_v) + CORRIDOR * (band + 1)
+        return end + sp.box_v + MARGIN <= self.across
+
+
+def band_layers(way: Try, room: tuple[int, int]) -> Bands | None:
+    """Where the grid of a ``room`` (width, height) pane drawn ``way`` wraps; None where
+    the pane's size is not known yet."""
     orientation, size, lanes = way
     if not room[0] * room[1]:
         return None
     box_h, box_w = BOX_SIZES[size]
     sp = Spacing.for_(orientation, box_h, box_w, lanes)  # type: ignore[arg-type]
-    along = room[0] if orientation == "LR" else room[1]
+    along, across = room if orientation == "LR" else room[::-1]
     pitch = sp.box_u + sp.gap_u
-    first = (along - 2 * MARGIN - sp.box_u - sp.stub - 1) // pitch + 1  # and a lane after
+    first = (along - 2 * MARGIN + sp.gap_u) // pitch
     each = (along - 2 * MARGIN - sp.gap_u - ENTRY - sp.box_u - sp.stub - GUTTER) // pitch + 1
-    return max(2, first), max(2, each)
+    return Bands(max(2, first), max(2, each), along, across, sp)
 
 
 def banded(
     placer: AppendPlacer,
     inputs: Sequence[tuple[NodeId, Sequence[NodeId]]],
     way: Try,
-    room: tuple[int, int],
+    bands: Bands | None,
 ) -> Layout:
     """The grid's placements turned into boxes and routed edges, band by band (one band:
     :func:`tui.drawing.layout.geometry`'s drawing).
@@ -87,22 +118,21 @@ def banded(
         placer: the placed nodes and where each band starts.
         inputs: (node id, input ids) in creation order; edges are routed in this order.
         way: the orientation, box size and lanes.
-        room: the pane's (width, height): the first band's last channel has the lanes
-            that fit in it.
+        bands: where the grid wraps (the placer's ``wraps``).
     """
     orientation: Orientation = way[0]  # type: ignore[assignment]
     box_h, box_w = BOX_SIZES[way[1]]
     placed = placer.placed
-    if len(placer.bands) == 1:
+    if len(placer.bands) == 1 or bands is None:
         return geometry(placed, inputs, orientation, box_h, box_w, way[2])
     sp = Spacing.for_(orientation, box_h, box_w, way[2])
     pitch_u, pitch_v = sp.box_u + sp.gap_u, sp.box_v + sp.gap_v
     bases = placer.bands
-    last = placer.layers[1] if placer.layers else 0
+    last = bands.each
 
     def local(layer: int) -> tuple[int, int]:
         band = placer.band_of(layer)
-        return band, layer - placer.start_of(band)
+        return band, layer - placer.starts[band]
 
     def u0(layer: int) -> int:
         band, k = local(layer)
@@ -125,15 +155,15 @@ def banded(
         return (band, k), u0(layer) - sp.gap_u + sp.stub - (ENTRY if band and not k else 0)
 
     def after(layer: int) -> tuple[object, int]:
-        """The channel after a layer (a later band's last: the gutter)."""
+        """The channel after a layer (an ended later band's last: the gutter)."""
         band, k = local(layer)
         first = u0(layer) + sp.box_u + sp.stub
-        return ((RIGHT if band and k + 1 == last else (band, k + 1)), first)
+        ended = 0 < band < len(bases) - 1
+        return ((RIGHT if ended and k + 1 == last else (band, k + 1)), first)
 
-    first = placer.layers[0] if placer.layers else 0
-    along = room[0] if orientation == "LR" else room[1]
-    edge = along - MARGIN - (u0(first - 1) + sp.box_u + sp.stub)  # the first band's last channel
-    counts: dict[object, int] = {RIGHT: GUTTER, (0, first): max(1, min(sp.lanes_u, edge))}
+    # the first band's last channel: the lanes left in the pane (at least one)
+    edge = bands.along - MARGIN - (u0(placer.starts[1] - 1) + sp.box_u + sp.stub)
+    counts: dict[object, int] = {RIGHT: GUTTER, (0, bands.first): max(1, min(sp.lanes_u, edge))}
     counts.update({(band, 0): sp.lanes_u + ENTRY for band in range(1, len(bases))})
     lanes = _Lanes(counts, sp.lanes_u)
     out = Layout(orientation)

@@ -42,6 +42,7 @@ from tui.drawing.layout import AppendPlacer, Layout, Spacing
 from tui.drawing.plan import Plan
 
 if TYPE_CHECKING:
+    from tui.drawing.append import Bands
     from tui.drawing.fit import Try
     from tui.drawing.layout import NodeId
     from tui.view.model import GraphModel
@@ -143,15 +144,16 @@ class EagerMap:
         no box shows up and then vanishes into the group."""
         self._widths: dict[Key, dict[str, int]] = {}
         self._placer = AppendPlacer()
-        self._room = (0, 0)
+        self._bands: Bands | None = None
         self._edges_of: Layout | None = None
         self._edges: set[tuple[Key, Key]] = set()
 
     def start(self, way: Try) -> None:
         """A new iteration (before its first node): the grid of a graph drawn before any map
         starts empty, in ``way``; a map keeps its own way."""
-        self._room = way.room if isinstance(way, FirstWay) else (0, 0)
-        self._placer = AppendPlacer(band_layers(way, self._room))
+        room = way.room if isinstance(way, FirstWay) else (0, 0)
+        self._bands = band_layers(way, room)
+        self._placer = AppendPlacer(self._bands.wraps if self._bands else None)
         if self.plan is None:
             self.way = way
 
@@ -212,7 +214,7 @@ class EagerMap:
             self._placer.keep(key for key, _ in nodes)
             for key, ins in nodes:
                 self._placer.add(key, ins)
-            return banded(self._placer, nodes, self.way, self._room)
+            return banded(self._placer, nodes, self.way, self._bands)
         if self._covered(nodes):
             return self._restricted(nodes)
         drawn = DerivedPlan(nodes, self.plan).draw(

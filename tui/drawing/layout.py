@@ -18,7 +18,8 @@ Pure, no App needed. The static graph is drawn by the layered layout in
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -252,36 +253,28 @@ def place_like(
 class AppendPlacer:
     """Append-only placement: each new node is placed once and never moved.
 
-    Where ``layers`` is given (the layers that fit along the pane: in the first band, and in
-    each later one), the layers wrap into bands as text wraps into lines: a node that would go
-    into the layer past the pane's edge starts a new band of layers, its slots past every
-    slot taken so far (below the last band, or right of it); from then on every node goes
-    into that band, after the layers of its inputs there. Nothing placed before moves.
+    Where ``wraps`` is given, the layers wrap into bands as text wraps into lines: a node
+    that ``wraps`` says goes past the pane's edge starts a new band of layers, its slots past
+    every slot taken so far (below the last band, or right of it); from then on every node
+    goes into that band, after the layers of its inputs there. Nothing placed before moves.
     """
 
-    def __init__(self, layers: tuple[int, int] | None = None) -> None:
+    def __init__(self, wraps: Callable[[int, int, int], bool] | None = None) -> None:
         self.placed: dict[NodeId, tuple[int, int]] = {}
         """Node id -> (layer, slot) of every node placed so far."""
-        self.layers = layers
-        """Layers in the first band and in each later one (None: one band, unbounded)."""
+        self.wraps = wraps
+        """``wraps(band, layer in that band, first free slot)``: a node going there starts a
+        new band (None: one band, unbounded)."""
         self.bands: list[int] = [0]
         """The first slot of each band (a band's slots run to the next band's first)."""
+        self.starts: list[int] = [0]
+        """The first layer of each band."""
         self._taken: dict[int, set[int]] = {}
         self._last = (0, 0)
 
     def band_of(self, layer: int) -> int:
         """The band a layer is in."""
-        if self.layers is None:
-            return 0
-        first, each = self.layers
-        return 0 if layer < first else 1 + (layer - first) // each
-
-    def start_of(self, band: int) -> int:
-        """The first layer of a band."""
-        if not band or self.layers is None:
-            return 0
-        first, each = self.layers
-        return first + (band - 1) * each
+        return bisect_right(self.starts, layer) - 1
 
     def keep(self, nids: Iterable[NodeId]) -> None:
         """Free the slots of placed nodes not among ``nids`` (a group took them in)."""
@@ -297,12 +290,14 @@ class AppendPlacer:
         ins = [self.placed[i] for i in inputs if i in self.placed and i != nid]
         band = len(self.bands) - 1
         lay = 1 + max((li for li, _ in ins), default=-1)
-        if not ins or lay <= self.start_of(band):
+        if not ins or (band and lay <= self.starts[band]):
             # a leaf (or a node reading only bands that have ended): beside the node made
             # last, which the op made next reads with it
             lay = self._last[0]
-        if self.band_of(lay) > band:  # past the pane's edge: a new band after every slot
-            self.bands.append(1 + max((s for t in self._taken.values() for s in t), default=-1))
+        free = 1 + max((s for t in self._taken.values() for s in t), default=-1)
+        if self.wraps is not None and self.wraps(band, lay - self.starts[band], free):
+            self.bands.append(free)  # past the pane's edge: a new band after every slot
+            self.starts.append(lay)
         base = self.bands[-1]
         slots = sorted(s for _, s in ins if s >= base)  # its inputs in this band
         want = slots[(len(slots) - 1) // 2] if slots else max(self._last[1], base)
