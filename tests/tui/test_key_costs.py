@@ -236,3 +236,26 @@ async def test_a_kept_drawing_of_the_graph_as_built_is_not_used_once_it_has_a_gr
         view.sync()
         await pilot.pause()
         assert laid_out[-1] is not None, "the drawing from before the run was drawn again"
+
+
+async def test_a_keys_redraw_leaves_the_side_panels_to_the_next_frame(monkeypatch) -> None:
+    """A key redraws at once what it changed; a side panel (a table or a plot, ~5-12 ms) due
+    then is drawn by the next frame, not before the key's effect shows."""
+    app = build_app(iterations=1, deterministic=False, autodrain=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await app.workers.wait_for_complete()
+        drawn: list[bool] = []
+        real = app.frame._update_panels
+
+        def counted(whole: bool) -> None:
+            drawn.append(whole)
+            real(whole)
+
+        monkeypatch.setattr(app.frame, "_update_panels", counted)
+        app.frame._panels_at = 0.0  # (no throttle in the way)
+        app.state.dirty.update(("devices", "loss"))
+        app.action_toggle_pause()  # a key: the status line says paused at once
+        await pilot.pause()
+        assert not drawn and "devices" in app.state.dirty
+        app.drain()  # the next frame
+        assert drawn

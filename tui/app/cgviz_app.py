@@ -383,7 +383,7 @@ class CgvizApp(App[None]):
     def _moved(self) -> None:
         """A key moved or changed the run: redraw now (a replay moves at once)."""
         self.source.state.dirty.add("status")
-        self.frame.present_now()
+        self.frame.present_now(panels=False)
 
     # ------------------------------------------------------------ run keys
 
@@ -553,7 +553,7 @@ class CgvizApp(App[None]):
         """Static pane: the graph as run (True) or as built (False)."""
         self.card.display = False
         self.view.set_as_run(on)
-        self.frame.present_now()
+        self.frame.present_now(panels=False)
         self._say(tr("view.as_run" if on else "view.as_built", self.lang))
 
     def action_toggle_fold(self) -> None:

@@ -112,7 +112,7 @@ class Frame:
                     self._status_at = now
                     self.update_status()
                 return  # folded; drawn with the next redraw
-            self._all_panels = True  # (a key's redraw draws one panel: it shows at once)
+            self._all_panels = True  # (a key's redraw draws no panel: it shows at once)
         try:
             self.present_now()
         finally:
@@ -123,12 +123,18 @@ class Frame:
         source = self.source
         return not (self.exact or source.speed != "full" or source.paused or source.state.finished)
 
-    def present_now(self) -> None:
-        """Redraw what the state says changed, now (after a key moved a replay, too)."""
+    def present_now(self, panels: bool = True) -> None:
+        """Redraw what the state says changed, now (after a key moved a replay, too).
+
+        Args:
+            panels: draw a side panel in turn too; a key's redraw leaves them to the next
+                frame (a table or plot costs ~5-12 ms, which the key's effect would wait
+                behind; what a key shows is in the panes, the source and the status line).
+        """
         self._adopt()
         if self.source.state.dirty:
             with self.app.batch_update():
-                self._present()
+                self._present(panels or self.exact)
 
     def reset(self) -> None:
         """Forget what was drawn (a new run starts)."""
@@ -148,7 +154,7 @@ class Frame:
             for _, view in self.panes.graphs():
                 view.forget()
 
-    def _present(self) -> None:
+    def _present(self, panels: bool = True) -> None:
         st, p = self.source.state, self.panes
         dirty = st.dirty
         if "scene" in dirty and st.scene:
@@ -212,7 +218,7 @@ class Frame:
         st.new_errors.clear()
         whole = self.exact or self._all_panels
         throttled = not whole and now - self._panels_at < 1 / (PANEL_HZ * len(PANEL_TURNS))
-        if not throttled and dirty & {"devices", "loss"}:
+        if panels and not throttled and dirty & {"devices", "loss"}:
             self._panels_at = now
             self._update_panels(whole)
             if whole or self._panel_turn == 0:  # every panel has been drawn
