@@ -20,6 +20,7 @@ import multiprocessing
 import os
 import sys
 import threading
+import time
 from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -166,8 +167,10 @@ def elsewhere(fn: Callable[..., Any], *args: Any) -> Any:
 
 
 def _quiet_and_low() -> None:
-    """The helper writes nothing on the app's terminal, and gives way to the app and to the
-    engine processes it measures."""
+    """The helper writes nothing on the app's terminal, gives way to the app and to the
+    engine processes it measures, and ends when the app's process ends, however it ends (a
+    process that is killed, or leaves with ``os._exit``, runs no ``atexit``, and the helper
+    holds both ends of its work queue: it would wait for work for ever)."""
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, 1)
     os.dup2(null, 2)
@@ -175,6 +178,18 @@ def _quiet_and_low() -> None:
         os.nice(NICE)
     except OSError:  # not allowed here: it runs as it is
         pass
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+PARENT_CHECK_S = 0.5
+"""How often the helper looks whether the app's process is still there."""
 
 
 NICE = 5
