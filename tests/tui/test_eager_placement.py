@@ -308,3 +308,25 @@ def test_the_first_iteration_grows_inside_the_pane_and_ends_on_its_map(
     assert again is not None
     boxes_ended = [ended.layout.boxes[v] for v, _ in ended.view.nodes]
     assert [again.layout.boxes[v] for v, _ in again.view.nodes] == boxes_ended
+
+
+async def test_a_restart_grows_its_first_iteration_afresh_not_on_the_old_runs_map() -> None:
+    from tests.tui.conftest import finish
+    from tests.tui.test_real_engine import real_app
+
+    app = real_app(iterations=2)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await finish(pilot)
+        eager = app.eager_graph
+        assert eager._map.plan is not None  # the runs' iterations grew on a map
+        app.runner.pause(True)  # hold the new run at its first node
+        await pilot.press("r")
+        await pilot.pause()
+        # the old run's last iteration (whole or half made) is no map for the new run: its
+        # first iteration grows on the grid, in the way picked from the pane, as the first did
+        assert eager._map.plan is None and eager._map.held is None
+        w, h = eager.size
+        assert eager._map.way == first_way(str(eager.orientation), w, h, str(eager.box_size))
+        app.runner.pause(False)
+        await finish(pilot)
+        assert eager._map.plan is not None

@@ -531,7 +531,7 @@ class GraphView(ScrollView, can_focus=True):
         """The pane's size, orientation, box size or folding changed: make the map again
         from the last finished iteration (or pick the first iteration's boxes afresh)."""
         self._map.forget()
-        if self._done is not None and self._done is not self.graph:
+        if self._done is not None:  # (the iteration shown, where it has ended)
             self._finish(self._done)
         w, h = self.size
         self._map.start(first_way(str(self.orientation), w, h, str(self.box_size)))
@@ -571,14 +571,16 @@ class GraphView(ScrollView, can_focus=True):
     # ------------------------------------------------------------ public API
 
     def show(self, graph: GraphModel | None) -> None:
-        """Draw this graph from now on (or nothing); a new graph starts an empty canvas."""
-        if graph is not None and graph is self.graph and self._ends(graph):
-            self._finish(graph)  # whole: drawn on its own map, as the next will be
-            self.relayout()
-        if graph is not self.graph:
+        """Draw this graph from now on (or nothing); a new graph starts an empty canvas. An
+        eager iteration that has ended, whether it ended while shown or before its first
+        frame (at full speed a whole iteration comes between two frames), is drawn on its own
+        map, as the next will be."""
+        new = graph is not self.graph
+        if new:
             old = self.graph
-            if self.mode == "eager" and old is not None and old.nodes and room_known(self):
-                self._finish(old)  # the iteration it showed has ended: the map for the next
+            if self.mode == "eager" and graph is not None and old is not None and old.nodes:
+                if room_known(self):  # (no new graph: a restart, drawn afresh below)
+                    self._finish(old)  # the iteration it showed has ended: the map for the next
             self.graph = graph
             self.selected = None
             if graph is None:
@@ -586,13 +588,18 @@ class GraphView(ScrollView, can_focus=True):
                 self._drawings.clear()
                 self._ahead.forget()
                 self._ahead_from = ()
+                self._map, self._done = EagerMap(), None  # and its first iteration starts afresh
             if self.mode == "eager":
                 w, h = self.size
                 self._map.start(first_way(str(self.orientation), w, h, str(self.box_size)))
                 self._to_first = True
+        ended = graph is not None and self._ends(graph)
+        if ended and graph is not None:
+            self._finish(graph)
+        if new or ended:
             self.relayout()
-            if graph is not None:
-                graph.take_changed()
+        if new and graph is not None:
+            graph.take_changed()
 
     def forget(self) -> None:
         """Drop the drawn graph and its placements (a replay stepped back: draw afresh)."""
