@@ -37,8 +37,14 @@ def side_events(side: str) -> list[dict[str, Any]]:
     return [{**e, "src": side} for e in events[:end]]
 
 
+def first_iteration(events: list[dict[str, Any]]) -> int:
+    """How many of a side's events its first iteration takes (to its ``iteration_finished``)."""
+    return next(i for i, e in enumerate(events) if e["kind"] == "iteration_finished") + 1
+
+
 def test_both_sides_mid_iteration(snap_compare) -> None:
-    events = side_events("static") + side_events("eager")
+    static, eager = side_events("static"), side_events("eager")
+    a, b = first_iteration(static), first_iteration(eager)
     app = make_app(
         scene="two-layer",
         deterministic=True,
@@ -48,8 +54,11 @@ def test_both_sides_mid_iteration(snap_compare) -> None:
     )
 
     async def run_before(pilot: Any) -> None:
-        app.runner.inbox.extend(events)
-        app.drain()
-        await pilot.pause()
+        # the first iterations, drawn (the eager pane makes its map of the first as a class
+        # sees it end), then the second up to the cut
+        for part in (static[:a] + eager[:b], static[a:] + eager[b:]):
+            app.runner.inbox.extend(part)
+            app.drain()
+            await pilot.pause()
 
     assert snap_compare(app, terminal_size=(160, 48), run_before=run_before)
