@@ -44,7 +44,7 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -241,13 +241,19 @@ class _Wish:
     """With "nodes": a unit of a mode sends nodes at most this often (0: every unit)."""
     nodes_at: dict[str, int] = field(default_factory=dict)
     """Mode -> clock when its latest unit that sent nodes began."""
+    shown: set[Hashable] = field(default_factory=set)
+    """Keys of the units that sent nodes (a static run's plan: its graph and fetches)."""
 
-    def takes_nodes(self, mode: str, now: int) -> bool:
-        """Whether a unit of ``mode`` starting at ``now`` should send nodes for this wish."""
+    def takes_nodes(self, mode: str, now: int, key: Hashable | None = None) -> bool:
+        """Whether a unit of ``mode`` starting at ``now`` should send nodes for this wish: a
+        unit whose ``key`` never sent nodes does, whenever the last one that did began (the
+        first run of an initializer and the first of the training step are both seen)."""
         if self.detail != "nodes":
             return False
         last = self.nodes_at.get(mode)
-        return not self.every_ns or last is None or now - last >= self.every_ns
+        if not self.every_ns or last is None or now - last >= self.every_ns:
+            return True
+        return key is not None and key not in self.shown
 
 
 class OpBatch:
@@ -407,19 +413,24 @@ class EventStream:
             else:  # keep when its last node unit began: a rate holds across changed wishes
                 wish.detail, wish.every_ns = detail, every_ns
 
-    def open_unit(self, mode: str) -> bool:
+    def open_unit(self, mode: str, key: Hashable | None = None) -> bool:
         """For the engine, once as a unit of ``mode`` ("static" / "eager") starts: True when it
-        sends node events, False when it sends op totals (see :meth:`want`)."""
+        sends node events, False when it sends op totals (see :meth:`want`). ``key`` names
+        what the unit runs (a static run: its graph and fetches): the first unit of a key
+        sends nodes to a subscriber that wants nodes at all, so a pane never keeps showing
+        another plan (an initializer's run) for the one that runs from then on."""
         wishes = self._wishes
         if not wishes:
             return True
         now = _clock()
         with self._lock:
             everyone = len(wishes) < len(self._subscribers)  # some want every node event
-            nodes = everyone or any(w.takes_nodes(mode, now) for w in wishes.values())
+            nodes = everyone or any(w.takes_nodes(mode, now, key) for w in wishes.values())
             if nodes:
                 for wish in wishes.values():
                     wish.nodes_at[mode] = now
+                    if key is not None:
+                        wish.shown.add(key)
         return nodes
 
     def emit(self, kind: str, **payload: Any) -> None:

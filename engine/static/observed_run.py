@@ -31,7 +31,8 @@ def run_observed(session: Session, entry: _Entry, values: list[Any]) -> list[Any
         g.announce()
     gid = g.graph_id
     STREAM.emit("iteration_started", mode="static", iteration=run)
-    nodes = STREAM.open_unit("static")  # else totals: no run_started, no node events
+    # else totals: no run_started, no node events (a plan's first run always sends them)
+    nodes = STREAM.open_unit("static", (gid, *entry.fetch_ids))
     if nodes:
         STREAM.emit(
             "run_started",

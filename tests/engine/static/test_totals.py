@@ -249,7 +249,9 @@ def test_each_of_two_runs_of_one_plan_at_once_reports_its_branch_as_it_reports_i
         skimmer = threading.Thread(target=sess.run, args=(out,), kwargs={"feed_dict": feed})
         drawer = threading.Thread(target=draw)
         monkeypatch.setattr(execute.Plan, "run_nested", run_nested)
-        monkeypatch.setattr(STREAM, "open_unit", lambda mode: threading.current_thread() is drawer)
+        monkeypatch.setattr(
+            STREAM, "open_unit", lambda mode, key=None: threading.current_thread() is drawer
+        )
         unsubscribe = STREAM.subscribe(lambda e: sent.append((threading.current_thread(), e)))
         try:
             for t in (skimmer, drawer):
@@ -262,3 +264,25 @@ def test_each_of_two_runs_of_one_plan_at_once_reports_its_branch_as_it_reports_i
     kinds = {t: [e["kind"] for by, e in sent if by is t] for t in (skimmer, drawer)}
     assert "node_finished" not in kinds[skimmer] and "op_totals" in kinds[skimmer]
     assert "op_totals" not in kinds[drawer] and kinds[drawer].count("node_finished") > 3
+
+
+def test_a_plans_first_run_sends_its_nodes_whatever_the_rate():
+    """At full speed the UI wants nodes from one run a second; a plan it has not seen (the
+    training step after the initializer) sends them anyway, so its pane shows that plan."""
+    x, loss, step = build()
+    feed = {x: np.ones((4, 3), np.float32)}
+    events: list[dict] = []
+    unsubscribe = STREAM.subscribe(events.append)
+    STREAM.want(events.append, "nodes", nodes_per_s=1 / 3600)  # one run an hour
+    try:
+        init = tf.global_variables_initializer()
+        with tf.Session() as sess:
+            sess.run(init)
+            for _ in range(3):
+                sess.run([loss, step], feed_dict=feed)
+            sess.run(init)  # a plan seen before
+    finally:
+        unsubscribe()
+    drawn = [len(e["fetches"]) for e in events if e["kind"] == "run_started"]
+    assert drawn == [1, 2]  # the initializer's first run and the step's first, no more
+    assert sum(e["kind"] == "op_totals" for e in events) == 3  # two steps, one initializer
