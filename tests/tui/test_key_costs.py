@@ -238,9 +238,13 @@ async def test_a_kept_drawing_of_the_graph_as_built_is_not_used_once_it_has_a_gr
         assert laid_out[-1] is not None, "the drawing from before the run was drawn again"
 
 
-async def test_a_keys_redraw_leaves_the_side_panels_to_the_next_frame(monkeypatch) -> None:
+async def test_a_keys_redraw_leaves_the_side_panels_to_a_later_frame(monkeypatch) -> None:
     """A key redraws at once what it changed; a side panel (a table or a plot, ~5-12 ms) due
-    then is drawn by the next frame, not before the key's effect shows."""
+    then is drawn by a frame ``KEY_QUIET_S`` later, not before the key's effect shows."""
+    import tui.app.frame as frame
+
+    monkeypatch.setattr(frame, "KEY_QUIET_S", 60.0)  # (a slow machine's pause is not that long)
+
     app = build_app(iterations=1, deterministic=False, autodrain=False)
     async with app.run_test(size=(160, 48)) as pilot:
         await app.workers.wait_for_complete()
@@ -257,5 +261,8 @@ async def test_a_keys_redraw_leaves_the_side_panels_to_the_next_frame(monkeypatc
         app.action_toggle_pause()  # a key: the status line says paused at once
         await pilot.pause()
         assert not drawn and "devices" in app.state.dirty
-        app.drain()  # the next frame
+        app.drain()  # a frame right after it (a step's node may show in it) leaves them too
+        assert not drawn
+        app.frame._key_at -= frame.KEY_QUIET_S  # (as if that much time had passed)
+        app.drain()
         assert drawn

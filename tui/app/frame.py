@@ -50,6 +50,10 @@ two cores it shares with them, at 10 Hz ~30%). The engine sends as many units no
 (``tui.engine_link.skimmer.DETAIL_HZ``, the one figure both follow). In a race the panes'
 titles are its figures: the whole screen is redrawn ``STATUS_HZ`` times a second. At every
 other speed, paused or finished, each frame redraws what changed."""
+KEY_QUIET_S = 0.1
+"""For this long after a key the frames leave the side panels (each ~5-12 ms) for later: a
+key's effect may come a frame or two after it (a step's node, from the engine process), and
+it shows first."""
 STATUS_HZ = 5.0
 """At full speed the status line (counts, per-iteration times) is redrawn this often."""
 
@@ -92,6 +96,8 @@ class Frame:
         """This redraw draws every panel (a full-speed redraw), not the next in turn."""
         self._covered = False
         """A screen (help, bench, a traceback) was over the panes at the last frame."""
+        self._key_at = -KEY_QUIET_S
+        """When a key last redrew (see ``KEY_QUIET_S``)."""
 
     def drain(self) -> None:
         """Fold what is due into the view state and redraw what changed (once a frame; at full
@@ -132,6 +138,10 @@ class Frame:
                 behind; what a key shows is in the panes, the source and the status line).
         """
         self._adopt()
+        if not panels:
+            self._key_at = time.monotonic()
+        elif time.monotonic() - self._key_at < KEY_QUIET_S:
+            panels = False  # the frames that show what a key did (a step's node) come first
         if self.source.state.dirty:
             with self.app.batch_update():
                 self._present(panels or self.exact)
