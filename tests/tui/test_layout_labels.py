@@ -49,3 +49,22 @@ def test_a_compact_group_box_shows_its_count_and_never_a_time_cut_short(ops: str
 def test_a_time_that_does_not_fit_a_compact_row_is_left_out_not_cut() -> None:
     row = "".join(t for t, _ in box_row(BoxText("MatMul", "64×100", "470.0µs"), 1, 14, 3))
     assert "64×100" in row and "µs" not in row and "…" not in row, row
+
+
+def test_a_collectors_box_keeps_room_for_a_border_only_where_it_is_tall() -> None:
+    """Among one-row boxes a collector's tall box has a border (drawn as a compact box, its
+    name in the top one), so it is as wide as a compact box; gathered into an ordinary
+    one-row box it is as wide as its name: ``[▸ gradients/]``, not ``[▸ gradients/   ]``."""
+    from tests.tui.test_layout_layered import GRADS
+    from tui.drawing.fit import draw
+    from tui.drawing.pane import box_widths
+    from tui.drawing.plan import Plan
+
+    group = Label("gradients/", "", "14", group=True)
+    labels = {n: [group if n == "grads" else Label(str(n), "", "2×3")] for n, _ in GRADS}
+    for gather, want in ((False, width_for(group, "compact")), (True, len("[▸ gradients/]"))):
+        plan = Plan(GRADS, gather=gather)
+        assert ("grads" in plan.ranking.side) != gather
+        box = draw(plan, GRADS, ("TB", "tiny", -1), box_widths(labels)).boxes["grads"]
+        assert box.w == want and (box.h > 1) != gather, (gather, box)
+    assert len("[▸ gradients/]") < width_for(group, "compact")

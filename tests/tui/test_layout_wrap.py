@@ -9,7 +9,7 @@ from tui.drawing.canvas import EdgeGrid
 from tui.drawing.fit import fits, wrap_into
 from tui.drawing.plan import layout_full
 from tui.drawing.quality import measure
-from tui.drawing.wrap import squeeze, wrap
+from tui.drawing.wrap import _transposed, squeeze, wrap
 
 CHAIN12 = [(f"n{i}", [f"n{i - 1}"] if i else []) for i in range(12)]
 """A chain of twelve one-input ops."""
@@ -95,6 +95,19 @@ def test_rows_only_edges_pass_through_go() -> None:
     for n, b in layout.boxes.items():
         assert (bare.boxes[n].x, bare.boxes[n].w, bare.boxes[n].h) == (b.x, b.w, b.h)
     assert squeeze(bare).height == bare.height
+
+
+def test_boxes_side_by_side_keep_a_column_between_them() -> None:
+    """Squeezed across the layers, the columns between two boxes of a layer that edges only
+    pass straight through go, but one: ``[a][b]`` would read as one box."""
+    fan = [("s", []), ("a", ["s"]), ("b", ["s"]), ("c", ["s"])]
+    layout = layout_full(fan, "TB", 1, 8, -1)
+    for apart in (False, True):
+        bare = _transposed(squeeze(_transposed(layout), False, apart))
+        assert bare.width < layout.width
+        _check_whole(bare, fan)
+        gaps = {bare.boxes[r].x - bare.boxes[q].x2 for q, r in (("a", "b"), ("b", "c"))}
+        assert gaps == ({1} if apart else {0}), (apart, gaps)
 
 
 SKIP = [*CHAIN12[:11], ("n11", ["n10", "n0"])]

@@ -107,17 +107,37 @@ def draw(
 ) -> Layout:
     """The layout of placed nodes drawn one way: a layered :class:`Plan` (the static graph,
     or a :class:`DerivedPlan` of it), its boxes ``widths(node, size)`` wide where given, or
-    (layer, slot) places on a grid (the eager graph, placed append-only)."""
+    (layer, slot) places on a grid (the eager graph, placed append-only). A collector's tall
+    box among one-row boxes has a border, its name in the top one and its shape in it: it is
+    as wide as a compact box (the pane draws it as one)."""
     orientation, size, lanes = way
     box_h, box_w = BOX_SIZES[size]
+    tall = "compact" if box_h == 1 else size
     if not isinstance(placements, dict):
         if (size, lanes) == FIT_ORDER[-1]:  # the last resort: the densest picture
             base = getattr(placements, "base", None)  # as run: keep the built graph's places
             placed = place_like(nodes, place_dense(base.nodes)) if base else place_dense(nodes)
             return geometry(placed, nodes, orientation, box_h, box_w, lanes)  # type: ignore[arg-type]
-        each = None if widths is None else (lambda n: widths(n, size))
+        each = None if widths is None else _Each(widths, size, tall)
         return placements.draw(orientation, box_h, box_w, lanes, each)  # type: ignore[arg-type]
     return geometry(placements, nodes, orientation, box_h, box_w, lanes)  # type: ignore[arg-type]
+
+
+class _Each:
+    """Each box's width in one box size (a :data:`tui.drawing.plan.Widths`), and in ``tall``
+    where it is a collector's tall box."""
+
+    def __init__(
+        self, widths: Callable[[NodeId, str], int | tuple[int, int]], size: str, tall: str
+    ) -> None:
+        self.widths, self.size, self.big = widths, size, tall
+
+    def __call__(self, node: NodeId) -> int | tuple[int, int]:
+        return self.widths(node, self.size)
+
+    def tall(self, node: NodeId) -> int | tuple[int, int]:
+        """A collector's tall box's width."""
+        return self.widths(node, self.big)
 
 
 def fits(layout: Layout, width: int, height: int) -> bool:

@@ -97,11 +97,9 @@ def width_for(label: Label, size: str) -> int:
     """The box width ``label`` needs in a ``size`` box, within that size's caps, in terminal
     cells (a Korean syllable takes two)."""
     least, cap = CAPS[size]
-    if size in ONE_ROW:  # a group's box may be a collector's tall box, its name in a border
+    if size in ONE_ROW:  # a collector's tall box is measured as a compact one
         text = label.mini(cap) if size == "mini" else label.title(size, cap)
         need = cell_len(text) + 2 + (2 if label.grad else 0)  # room for " ∇"
-        if label.group:
-            need = max(need, cell_len(label.title("compact", CAPS["compact"][1])) + 5)
     else:
         title = label.title(size, cap)
         if size == "full":  # shape and dtype; a time, then the op where the title has none

@@ -56,7 +56,9 @@ Widths = Callable[[object], int | tuple[int, int]] | None
 """A node's box width in cells (a label as long as it needs, up to a cap), or (the room its
 box keeps, the width it is drawn): a box whose label is longer in another drawing of the
 graph (as built / as run) keeps that room, so nothing moves between the two, and is drawn as
-wide as its own label needs, on the same port. None: every box the same width."""
+wide as its own label needs, on the same port. None: every box the same width. Where the
+callable has a ``tall`` attribute (a callable too), a collector's tall box is as wide as
+``widths.tall(node)`` says: among one-row boxes a tall one has a border."""
 
 
 @dataclass(frozen=True)
@@ -215,11 +217,12 @@ class Extents:
         if widths is None:
             return Extents([sz.box_v] * n, [sz.port()] * n, [sz.box_u] * len(g.layers))
         box = g.box
+        tall = getattr(widths, "tall", widths)
         wide, own = [0] * n, [0] * n
         for v in range(n):
             if g.dummy[v]:
                 continue
-            w = widths(g.vertex[v if box[v] < 0 else box[v]])
+            w = widths(g.vertex[v]) if box[v] < 0 else tall(g.vertex[box[v]])
             room, drawn = w if isinstance(w, tuple) else (w, w)
             wide[v] = max(3, room)
             own[v] = wide[v] if box[v] >= 0 else max(3, min(drawn, wide[v]))

@@ -185,7 +185,7 @@ def wrap_at(layout: Layout, left: int, cut: int, low: int, tall: bool = False) -
     part.edges = [layout.edges[k] for k in moved_edges]
     drops = list(parts)
     part.edges += [Edge(k, k, corners(parts[k][1])) for k in drops]
-    part = _transposed(squeeze(_transposed(part), tall))
+    part = _transposed(squeeze(_transposed(part), tall, apart=not tall))
     used = set()
     for b in part.boxes.values():
         used.update(range(b.x, b.x2))
@@ -272,10 +272,12 @@ def _column(layout: Layout, left: int) -> int:
     return max(ys, default=0) + MARGIN
 
 
-def squeeze(layout: Layout, tall: bool = True) -> Layout:
+def squeeze(layout: Layout, tall: bool = True, apart: bool = False) -> Layout:
     """The drawing (top to bottom) without its rows that edges only pass straight through, or
     leave the box right above them straight down (and, where ``tall``, a tall box's sides
-    where nothing enters it): the same picture, every edge as it ran, a row less each."""
+    where nothing enters it): the same picture, every edge as it ran, a row less each.
+    Where ``apart`` (the rows are the picture's columns), two boxes with a row between them
+    keep one: one-row boxes may stack, but ``[Sub][Sub]`` would read as one box."""
     blocked: set[int] = set()
     rows: set[int] = set()
     under = {(x, b.y2) for b in layout.boxes.values() for x in range(b.x, b.x2)}
@@ -301,7 +303,13 @@ def squeeze(layout: Layout, tall: bool = True) -> Layout:
                 rows.update(range(min(y1, y2), max(y1, y2) + 1))
     for b in layout.boxes.values():
         blocked.update(range(b.y, b.y2) if b.h <= 4 or not tall else (b.y, b.y2 - 1))
-    gone = sorted(rows - blocked)
+    going = rows - blocked
+    boxes = sorted(layout.boxes.values(), key=lambda b: b.y)
+    for i, a in enumerate(boxes if apart else ()):  # two boxes apart stay apart
+        for b in boxes[i + 1 :]:
+            if b.y > a.y2 and b.x < a.x2 and a.x < b.x2 and going.issuperset(range(a.y2, b.y)):
+                going.discard(a.y2)
+    gone = sorted(going)
     if not gone:
         return layout
 
@@ -343,8 +351,8 @@ def wrap(layout: Layout, width: int, height: int) -> Layout | None:
     lr = layout.orientation == "LR"
     if _widest_layer(layout, lr) > (height if lr else width):
         return None  # a layer of boxes goes whole into one column: no column holds this one
-    now = squeeze(_transposed(layout) if lr else layout, not lr)  # rows along the layers
-    now, left = _transposed(squeeze(_transposed(now), lr)), 0  # and across them
+    now = squeeze(_transposed(layout) if lr else layout, not lr, lr)  # rows along the layers
+    now, left = _transposed(squeeze(_transposed(now), lr, not lr)), 0  # and across them
     if lr:
         height, width = width, height
     for _ in range(len(layout.boxes)):
