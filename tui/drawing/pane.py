@@ -9,7 +9,8 @@ the drawing as JSON) go through the same steps, so the exported drawing is the o
   it in the first box size and orientation whose drawing fits the pane (:func:`fit_first`),
   or, where none fits with any folding, wrapped into columns or rows
   (:func:`tui.drawing.fit.largest_wrap`; failing that, with its collectors as ordinary
-  boxes, :func:`tui.drawing.fit.wrap_gathered`);
+  boxes, :func:`tui.drawing.fit.wrap_gathered`, in its own folding, then with every
+  variable's initial value folded into it, then its updates too);
 * the eager pane: every iteration is drawn on the map the last finished one left
   (:class:`tui.drawing.eager.EagerMap`): :func:`map_draw` after every node, :func:`map_finish`
   when an iteration ends (a map that fits no way whole is wrapped). :class:`EagerPane`
@@ -21,7 +22,7 @@ The pane's orientation until the user picks one follows its shape (:func:`pane_o
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from tui.drawing.derived import DerivedPlan
@@ -168,7 +169,7 @@ def static_drawing(
     tries = candidates("static", pref, auto_orientation, box_size)
     first: Drawing | None = None
     seen: list[list[tuple[NodeId, list[NodeId]]]] = []
-    over: list[tuple[View, dict[NodeId, Label], list[tuple[int, Layout]], dict]] = []
+    over: list[tuple[View, dict[NodeId, Label], list[tuple[int, Layout]]]] = []
     for each, loose in _fallbacks(folding):
         view = fold_view(graph, each)
         if not loose and view.nodes in seen:
@@ -188,21 +189,41 @@ def static_drawing(
         if fit:
             return drawing
         first = first or drawing
-        over.append((view, labels, drawn, widths))
-    for view, labels, drawn, _ in over:  # nothing fits whole: wrapped into columns (or rows)
+        over.append((view, labels, drawn))
+    for view, labels, drawn in over:  # nothing fits whole: wrapped into columns (or rows)
         found = largest_wrap([k for k, _ in drawn], dict(drawn).__getitem__, tries, room)
         if found is not None:
             k, wrapped = found
             return Drawing(wrapped, view, labels, tries[k][1])
     assert first is not None
     shared = measure(first.layout, ()).shared
-    for k, (view, labels, _, widths) in enumerate(over):  # each collector an ordinary box
-        if any(view.nodes == other[0].nodes for other in over[:k]):
-            continue  # loosened only: the same graph
+    done: list[list[tuple[NodeId, list[NodeId]]]] = []
+    for each in _gathered_foldings(folding):  # each collector an ordinary box
+        view = fold_view(graph, each)
+        if view.nodes in done:
+            continue  # folding more changed nothing here: wrapped already
+        done.append(view.nodes)
+        labels = {vid: label_of(graph, view, vid) for vid, _ in view.nodes}
+        widths = {vid: [label] for vid, label in labels.items()}
+        for other in (graph.base, graph.derived):  # as static_placements measures them
+            if other is not None:
+                also = fold_view(other, each)
+                for vid, _ in also.nodes:
+                    widths.setdefault(vid, []).append(label_of(other, also, vid))
         found = wrap_gathered(view.nodes, tries, room, box_widths(widths), shared)
         if found is not None:
             return Drawing(found[1], view, labels, tries[found[0]][1])
     return first
+
+
+def _gathered_foldings(folding: Folding) -> list[Folding]:
+    """The foldings a static pane wraps with its collectors as ordinary boxes, in turn: its
+    own; every variable's initial value folded into it (``random_normal/`` beside ``w1`` is
+    a box and an edge across a column the wrap needs); every update folded in as well."""
+    out = [folding, replace(folding, initial_in=True), folding.denser()]
+    if folding.unfold_all:
+        return out[:1]
+    return list(dict.fromkeys(out))
 
 
 def _fallbacks(folding: Folding) -> list[tuple[Folding, bool]]:
