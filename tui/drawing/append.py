@@ -35,9 +35,9 @@ from tui.drawing.layout import (
     Edge,
     Layout,
     Spacing,
-    _entry_v,
-    _exit_v,
     corners,
+    entry_v,
+    exit_v,
     geometry,
 )
 
@@ -187,8 +187,8 @@ def banded(
                 continue
             k = entries.get(dst, 0)
             entries[dst] = k + 1
-            ue, ve = u0(ls) + sp.box_u, v0(ss) + _exit_v(sp, orientation)
-            ua, va = u0(ld) - 1, v0(sd) + _entry_v(sp, orientation, k)
+            ue, ve = u0(ls) + sp.box_u, v0(ss) + exit_v(sp, orientation)
+            ua, va = u0(ld) - 1, v0(sd) + entry_v(sp, orientation, k)
             (bs, _), (bd, _) = local(ls), local(ld)
             out_key, out_first = after(ls)
             in_key, in_first = channel(ld)

@@ -395,8 +395,8 @@ def geometry(
                 continue
             k = entry_count.get(dst, 0)
             entry_count[dst] = k + 1
-            ue, ve = u0(ls) + sp.box_u, v0(ss) + _exit_v(sp, orientation)
-            ua, va = u0(ld) - 1, v0(sd) + _entry_v(sp, orientation, k)
+            ue, ve = u0(ls) + sp.box_u, v0(ss) + exit_v(sp, orientation)
+            ua, va = u0(ld) - 1, v0(sd) + entry_v(sp, orientation, k)
             pts: list[tuple[int, int]] = [(ue, ve)]
             if ld == ls + 1:
                 c = ue + sp.stub + lanes_u.take(ld, min(ve, va), max(ve, va), src)
@@ -419,13 +419,16 @@ def geometry(
     return lay_out
 
 
-def _exit_v(sp: Spacing, orientation: Orientation) -> int:
+def exit_v(sp: Spacing, orientation: Orientation) -> int:
+    """The cell across a box (from its top or left side) that its out-edges leave from."""
     if orientation == "LR":
         return 1 if sp.box_v >= 3 else 0  # the first row inside the border (a mini box: its row)
     return sp.box_v // 2
 
 
-def _entry_v(sp: Spacing, orientation: Orientation, k: int) -> int:
+def entry_v(sp: Spacing, orientation: Orientation, k: int) -> int:
+    """The cell across a box (from its top or left side) that its ``k``-th in-edge enters at:
+    in-edges spread over the box's side so that their arrows do not meet."""
     if orientation == "LR":
         if sp.box_v < 3:
             return 0
