@@ -39,6 +39,7 @@ from tui.drawing.layout import (
     entry_v,
     exit_v,
     geometry,
+    grid_edges,
 )
 
 if TYPE_CHECKING:
@@ -173,51 +174,39 @@ def banded(
         w, h = to_xy(sp.box_u, sp.box_v)
         out.boxes[nid] = Box(x, y, w, h)
     gutter = MARGIN + ENTRY + last * pitch_u + sp.stub  # past a later band's last layer
-    entries: dict[NodeId, int] = {}
-    for dst, ins in inputs:
-        if dst not in placed:
-            continue
-        seen: set[NodeId] = set()
-        for src in ins:
-            if src not in placed or src == dst or src in seen:
-                continue
-            seen.add(src)
-            (ls, ss), (ld, sd) = placed[src], placed[dst]
-            if ld <= ls:
-                continue
-            k = entries.get(dst, 0)
-            entries[dst] = k + 1
-            ue, ve = u0(ls) + sp.box_u, v0(ss) + exit_v(sp, orientation)
-            ua, va = u0(ld) - 1, v0(sd) + entry_v(sp, orientation, k)
-            (bs, _), (bd, _) = local(ls), local(ld)
-            out_key, out_first = after(ls)
-            in_key, in_first = channel(ld)
-            pts: list[tuple[int, int]] = [(ue, ve)]
-            if bs == bd and ld == ls + 1:
-                c = out_first + lanes.take(out_key, min(ve, va), max(ve, va), src)
-                pts += [(c, ve), (c, va)]
-            elif bs == bd:  # round the boxes between: along the gap before the target
-                down = va >= ve
-                start, wide = gap(sd if down else sd + 1)
-                c1 = out_first + lanes.take(out_key, min(ve, start), max(ve, start), src)
-                vr = start + lanes.take(("gap", start), c1, u0(ld), src, wide)
-                c2 = in_first + lanes.take(in_key, min(vr, va), max(vr, va), src)
-                pts += [(c1, ve), (c1, vr), (c2, vr), (c2, va)]
-            else:  # into a later band: along the corridor after the source's band
-                start, wide = gap(bases[bs + 1])
-                c1 = out_first + lanes.take(out_key, ve, start, src)
-                far = u0(ld) if bd == bs + 1 else gutter
-                vc = start + lanes.take(("gap", start), min(c1, far), max(c1, far), src, wide)
-                pts += [(c1, ve), (c1, vc)]
-                if bd > bs + 1:  # round the bands between, in the gutter past their ends
-                    start2, wide2 = gap(bases[bd])
-                    ug = gutter + lanes.take(RIGHT, vc, start2, src)
-                    vc = start2 + lanes.take(("gap", start2), u0(ld), ug, src, wide2)
-                    pts += [(ug, pts[-1][1]), (ug, vc)]
-                c2 = in_first + lanes.take(in_key, vc, va, src)
-                pts += [(c2, vc), (c2, va)]
-            pts.append((ua, va))
-            out.edges.append(Edge(src, dst, corners(to_xy(u, v) for u, v in pts)))
+    for src, dst, k in grid_edges(placed, inputs):
+        (ls, ss), (ld, sd) = placed[src], placed[dst]
+        ue, ve = u0(ls) + sp.box_u, v0(ss) + exit_v(sp, orientation)
+        ua, va = u0(ld) - 1, v0(sd) + entry_v(sp, orientation, k)
+        (bs, _), (bd, _) = local(ls), local(ld)
+        out_key, out_first = after(ls)
+        in_key, in_first = channel(ld)
+        pts: list[tuple[int, int]] = [(ue, ve)]
+        if bs == bd and ld == ls + 1:
+            c = out_first + lanes.take(out_key, min(ve, va), max(ve, va), src)
+            pts += [(c, ve), (c, va)]
+        elif bs == bd:  # round the boxes between: along the gap before the target
+            down = va >= ve
+            start, wide = gap(sd if down else sd + 1)
+            c1 = out_first + lanes.take(out_key, min(ve, start), max(ve, start), src)
+            vr = start + lanes.take(("gap", start), c1, u0(ld), src, wide)
+            c2 = in_first + lanes.take(in_key, min(vr, va), max(vr, va), src)
+            pts += [(c1, ve), (c1, vr), (c2, vr), (c2, va)]
+        else:  # into a later band: along the corridor after the source's band
+            start, wide = gap(bases[bs + 1])
+            c1 = out_first + lanes.take(out_key, ve, start, src)
+            far = u0(ld) if bd == bs + 1 else gutter
+            vc = start + lanes.take(("gap", start), min(c1, far), max(c1, far), src, wide)
+            pts += [(c1, ve), (c1, vc)]
+            if bd > bs + 1:  # round the bands between, in the gutter past their ends
+                start2, wide2 = gap(bases[bd])
+                ug = gutter + lanes.take(RIGHT, vc, start2, src)
+                vc = start2 + lanes.take(("gap", start2), u0(ld), ug, src, wide2)
+                pts += [(ug, pts[-1][1]), (ug, vc)]
+            c2 = in_first + lanes.take(in_key, vc, va, src)
+            pts += [(c2, vc), (c2, va)]
+        pts.append((ua, va))
+        out.edges.append(Edge(src, dst, corners(to_xy(u, v) for u, v in pts)))
     right, bottom = out.reach()
     out.width, out.height = right + MARGIN, bottom + MARGIN
     return out

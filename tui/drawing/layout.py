@@ -19,7 +19,7 @@ Pure, no App needed. The static graph is drawn by the layered layout in
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -381,42 +381,50 @@ def geometry(
 
     lanes_u = _Lanes(sp.lanes_u)  # channel between layers: stub, lanes, arrow cell
     lanes_v = _Lanes(sp.gap_v)  # gap between slots: all cells are lanes
-    entry_count: dict[NodeId, int] = {}
-    for dst, ins in inputs:
-        if dst not in placements:
-            continue
-        seen: set[NodeId] = set()
-        for src in ins:
-            if src not in placements or src == dst or src in seen:
-                continue
-            seen.add(src)
-            (ls, ss), (ld, sd) = placements[src], placements[dst]
-            if ld <= ls:
-                continue
-            k = entry_count.get(dst, 0)
-            entry_count[dst] = k + 1
-            ue, ve = u0(ls) + sp.box_u, v0(ss) + exit_v(sp, orientation)
-            ua, va = u0(ld) - 1, v0(sd) + entry_v(sp, orientation, k)
-            pts: list[tuple[int, int]] = [(ue, ve)]
-            if ld == ls + 1:
-                c = ue + sp.stub + lanes_u.take(ld, min(ve, va), max(ve, va), src)
-                pts += [(c, ve), (c, va)]
-            else:
-                down = va >= ve
-                gap_slot = sd if down else sd + 1  # gap just before the target's slot, facing src
-                gap_start = v0(gap_slot) - sp.gap_v
-                c1 = (
-                    ue + sp.stub + lanes_u.take(ls + 1, min(ve, gap_start), max(ve, gap_start), src)
-                )
-                vr = gap_start + lanes_v.take(gap_slot, c1, u0(ld), src)
-                c2 = u0(ld) - sp.gap_u + sp.stub + lanes_u.take(ld, min(vr, va), max(vr, va), src)
-                pts += [(c1, ve), (c1, vr), (c2, vr), (c2, va)]
-                max_v = max(max_v, vr + 1)
-            pts.append((ua, va))
-            lay_out.edges.append(Edge(src, dst, tuple(to_xy(u, v) for u, v in _dedupe(pts))))
+    for src, dst, k in grid_edges(placements, inputs):
+        (ls, ss), (ld, sd) = placements[src], placements[dst]
+        ue, ve = u0(ls) + sp.box_u, v0(ss) + exit_v(sp, orientation)
+        ua, va = u0(ld) - 1, v0(sd) + entry_v(sp, orientation, k)
+        pts: list[tuple[int, int]] = [(ue, ve)]
+        if ld == ls + 1:
+            c = ue + sp.stub + lanes_u.take(ld, min(ve, va), max(ve, va), src)
+            pts += [(c, ve), (c, va)]
+        else:
+            down = va >= ve
+            gap_slot = sd if down else sd + 1  # gap just before the target's slot, facing src
+            gap_start = v0(gap_slot) - sp.gap_v
+            c1 = ue + sp.stub + lanes_u.take(ls + 1, min(ve, gap_start), max(ve, gap_start), src)
+            vr = gap_start + lanes_v.take(gap_slot, c1, u0(ld), src)
+            c2 = u0(ld) - sp.gap_u + sp.stub + lanes_u.take(ld, min(vr, va), max(vr, va), src)
+            pts += [(c1, ve), (c1, vr), (c2, vr), (c2, va)]
+            max_v = max(max_v, vr + 1)
+        pts.append((ua, va))
+        lay_out.edges.append(Edge(src, dst, tuple(to_xy(u, v) for u, v in _dedupe(pts))))
     w, h = to_xy(max_u + MARGIN, max_v + MARGIN)
     lay_out.width, lay_out.height = w, h
     return lay_out
+
+
+def grid_edges(
+    placed: dict[NodeId, tuple[int, int]], inputs: Iterable[tuple[NodeId, Iterable[NodeId]]]
+) -> Iterator[tuple[NodeId, NodeId, int]]:
+    """The edges of a grid placement (``placed``: node -> (layer, slot)) that go forward, to
+    a later layer, as (source, target, k): each once, ``k`` counting the target's in-edges
+    so far (where it enters the target's side, :func:`entry_v`)."""
+    entries: dict[NodeId, int] = {}
+    for dst, ins in inputs:
+        if dst not in placed:
+            continue
+        seen: set[NodeId] = set()
+        for src in ins:
+            if src not in placed or src == dst or src in seen:
+                continue
+            seen.add(src)
+            if placed[dst][0] <= placed[src][0]:
+                continue
+            k = entries.get(dst, 0)
+            entries[dst] = k + 1
+            yield src, dst, k
 
 
 def exit_v(sp: Spacing, orientation: Orientation) -> int:
