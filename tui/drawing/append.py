@@ -33,6 +33,7 @@ from tui.drawing.layout import (
     MARGIN,
     Box,
     Edge,
+    Lanes,
     Layout,
     Spacing,
     corners,
@@ -166,7 +167,7 @@ def banded(
     edge = bands.along - MARGIN - (u0(placer.starts[1] - 1) + sp.box_u + sp.stub)
     counts: dict[object, int] = {RIGHT: GUTTER, (0, bands.first): max(1, min(sp.lanes_u, edge))}
     counts.update({(band, 0): sp.lanes_u + ENTRY for band in range(1, len(bases))})
-    lanes = _Lanes(counts, sp.lanes_u)
+    lanes = Lanes(sp.lanes_u, counts)
     out = Layout(orientation)
     to_xy = (lambda u, v: (u, v)) if orientation == "LR" else (lambda u, v: (v, u))
     for nid, (lay, slot) in placed.items():
@@ -210,26 +211,3 @@ def banded(
     right, bottom = out.reach()
     out.width, out.height = right + MARGIN, bottom + MARGIN
     return out
-
-
-class _Lanes:
-    """Tracks in channels, handed out first-fit in creation order (old edges never move);
-    each channel has its own count of lanes."""
-
-    def __init__(self, counts: dict[object, int], default: int) -> None:
-        self.counts = counts
-        self.default = max(1, default)
-        self.used: dict[tuple[object, int], list[tuple[int, int, NodeId]]] = {}
-
-    def take(self, channel: object, lo: int, hi: int, owner: NodeId, count: int = 0) -> int:
-        best, best_clash = 0, None
-        for lane in range(max(1, count or self.counts.get(channel, self.default))):
-            spans = self.used.setdefault((channel, lane), [])
-            clash = sum(1 for a, b, o in spans if o != owner and a <= hi + 1 and lo <= b + 1)
-            if clash == 0:
-                best = lane
-                break
-            if best_clash is None or clash < best_clash:
-                best, best_clash = lane, clash
-        self.used[(channel, best)].append((lo, hi, owner))
-        return best

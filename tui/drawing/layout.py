@@ -316,16 +316,21 @@ class AppendPlacer:
 # ---------------------------------------------------------------- geometry and routing
 
 
-class _Lanes:
-    """Tracks in a channel, handed out first-fit in creation order (old edges never move)."""
+class Lanes:
+    """Tracks in channels, handed out first-fit in creation order (old edges never move):
+    an edge takes the first lane where no other source's span overlaps its own, else the
+    one where fewest do. A channel has ``counts[channel]`` lanes, else ``default``, unless
+    :meth:`take` is told how many."""
 
-    def __init__(self, count: int) -> None:
-        self.count = max(1, count)
-        self.used: dict[tuple[int, int], list[tuple[int, int, NodeId]]] = {}
+    def __init__(self, default: int, counts: dict[object, int] | None = None) -> None:
+        self.default = max(1, default)
+        self.counts = counts or {}
+        self.used: dict[tuple[object, int], list[tuple[int, int, NodeId]]] = {}
 
-    def take(self, channel: int, lo: int, hi: int, owner: NodeId) -> int:
+    def take(self, channel: object, lo: int, hi: int, owner: NodeId, count: int = 0) -> int:
+        """The lane of ``channel`` for ``owner``'s span ``lo``..``hi``."""
         best, best_clash = 0, None
-        for lane in range(self.count):
+        for lane in range(max(1, count or self.counts.get(channel, self.default))):
             spans = self.used.setdefault((channel, lane), [])
             clash = sum(1 for a, b, o in spans if o != owner and a <= hi + 1 and lo <= b + 1)
             if clash == 0:
@@ -379,8 +384,8 @@ def geometry(
         lay_out.boxes[nid] = Box(x, y, w, h)
         max_u, max_v = max(max_u, u0(lay) + sp.box_u), max(max_v, v0(slot) + sp.box_v)
 
-    lanes_u = _Lanes(sp.lanes_u)  # channel between layers: stub, lanes, arrow cell
-    lanes_v = _Lanes(sp.gap_v)  # gap between slots: all cells are lanes
+    lanes_u = Lanes(sp.lanes_u)  # channel between layers: stub, lanes, arrow cell
+    lanes_v = Lanes(sp.gap_v)  # gap between slots: all cells are lanes
     for src, dst, k in grid_edges(placements, inputs):
         (ls, ss), (ld, sd) = placements[src], placements[dst]
         ue, ve = u0(ls) + sp.box_u, v0(ss) + exit_v(sp, orientation)
