@@ -266,3 +266,25 @@ async def test_a_keys_redraw_leaves_the_side_panels_to_a_later_frame(monkeypatch
         app.frame._key_at -= frame.KEY_QUIET_S  # (as if that much time had passed)
         app.drain()
         assert drawn
+
+
+async def test_a_pane_told_the_cores_are_taken_works_nothing_out_ahead(monkeypatch) -> None:
+    """Drawing ahead takes a core: during a run at full speed it would slow the engine the
+    panes measure (the frames say the cores are spare only while the run is paced, paused or
+    over), so a pane told they are taken starts no helper, and asks at once when they free."""
+    import tui.widgets.graph_view as graph_view
+
+    asked: list[int] = []
+    monkeypatch.setattr(graph_view, "start_helper", lambda: asked.append(1) or False)
+    app = build_app(iterations=1, draw_ahead=True)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await finish(pilot)
+        await pilot.pause()
+        assert asked  # the run is over: the cores are spare
+        view = app.static_graph
+        view.spare_cores(False)
+        asked.clear()
+        view._draw_ahead(view.graph, view.layout_.orientation)
+        assert not asked
+        view.spare_cores(True)
+        assert asked

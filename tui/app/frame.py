@@ -183,7 +183,9 @@ class Frame:
         now = time.monotonic()
         speed = self.source.speed
         self._drawn_at = now  # (at full speed drain() spaces the redraws; a key draws at once)
+        spare = speed != "full" or st.finished or self.source.paused  # (the engine's cores)
         for mode, view in p.graphs():
+            view.spare_cores(spare)
             if mode in dirty:
                 view.follow = speed != "full"  # at full speed the eye follows nothing
                 view.show(self.view.shown_graph(mode))
