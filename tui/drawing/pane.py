@@ -103,12 +103,29 @@ def static_placements(
 
     placements: Plan | DerivedPlan | BuiltPlan
     if graph.base is not None:  # derived (as run): shared boxes stay where they were
-        placements = DerivedPlan(nodes, place_full(also(graph.base).nodes))
+        placements = DerivedPlan(nodes, placed(also(graph.base).nodes))
     else:
-        placements = place_full(nodes)
+        placements = placed(nodes)
         if graph.derived is not None:  # as built, its layers where the graph as run has them
             placements = BuiltPlan(placements, DerivedPlan(also(graph.derived).nodes, placements))
     return placements, widths
+
+
+PLANS_KEPT = 16
+"""Layered plans kept by the nodes they were made from (:func:`placed`)."""
+_plans: dict[tuple[tuple[NodeId, tuple[NodeId, ...]], ...], Plan] = {}
+
+
+def placed(nodes: Sequence[tuple[NodeId, Sequence[NodeId]]]) -> Plan:
+    """The layered plan of ``nodes`` (:func:`tui.drawing.plan.place_full`), made once for
+    the last :data:`PLANS_KEPT` graphs: a plan is drawn in any box size and orientation, and
+    layering and ordering it were about half of each drawing the keys o, z, f and g ask for."""
+    key = tuple((vid, tuple(ins)) for vid, ins in nodes)
+    plan = _plans.pop(key, None) or place_full(nodes)
+    _plans[key] = plan  # the most recently used goes last
+    if len(_plans) > PLANS_KEPT:
+        del _plans[next(iter(_plans))]
+    return plan
 
 
 class BuiltPlan:
