@@ -295,3 +295,37 @@ async def test_the_pane_size_is_the_apps() -> None:
             assert app.eager_graph.display == (size[0] >= 100), size
             if app.eager_graph.display:
                 assert tuple(app.eager_graph.size) == rooms["eager"], size
+
+
+@pytest.mark.parametrize("scene", ["two-layer", "tf-group"])
+def test_a_kept_plan_draws_what_a_new_one_would(scene: str, monkeypatch) -> None:
+    """The static pane keeps the layered plan of a graph it drew (``pane.placed``): drawn
+    again in every way (box size, orientation, folded or not, as built and as run), it draws
+    what a plan made afresh draws."""
+    from tui.cli.layout import _scene_events
+    from tui.drawing import pane
+    from tui.drawing.fold import Folding
+    from tui.view.state import ViewState
+
+    events, _, _ = _scene_events(scene, 2)
+    state = ViewState(fake_timings=True)
+    for ev in events:
+        state.apply(ev)
+    ways = [(o, False, size) for o in ("TB", "LR") for size in ("auto", "full", "mini")]
+    runs = [
+        (g, Folding(unfold_all=unfold), way)
+        for g in (state.graphs["static"], state.as_run)
+        if g is not None
+        for unfold in (False, True)
+        for way in ways
+    ]
+
+    def drawn(g, folding, way):  # type: ignore[no-untyped-def]
+        d = pane.static_drawing(g, (54, 28), folding, *way)
+        return d.layout.boxes, d.layout.edges, d.box
+
+    kept = [drawn(*run) for run in runs]  # each graph's plan made once, then kept
+    assert len(pane._plans) >= 2
+    monkeypatch.setattr(pane, "PLANS_KEPT", 0)  # none kept: a plan made for every drawing
+    pane._plans.clear()
+    assert [drawn(*run) for run in reversed(runs)] == kept[::-1]
