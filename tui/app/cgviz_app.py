@@ -61,6 +61,10 @@ SIDE_PANELS_FROM = 140
 keeps the key figures)."""
 ONE_PANE_BELOW = 100
 """Terminals narrower than this show one graph pane at a time (w switches)."""
+STEP_POLL_S = 0.008
+"""After s, how often the inbox is drained while the stepped node comes from the engine."""
+STEP_POLLS = 5
+"""How many such drains (the frame timer's own, every 33 ms, goes on)."""
 
 
 class MainScreen(Screen[None]):
@@ -402,9 +406,13 @@ class CgvizApp(App[None]):
         self._moved()
 
     def action_step(self) -> None:
-        """Run to the next node, then pause."""
+        """Run to the next node, then pause. The node comes from the engine a few ms later:
+        the inbox is drained every :data:`STEP_POLL_S` for a while, not at the frame timer's
+        next tick (up to 33 ms on)."""
         self.source.step(1)
         self._moved()
+        for k in range(1, STEP_POLLS + 1):
+            self.set_timer(k * STEP_POLL_S, self.drain)
 
     def action_step_back(self) -> None:
         """Replay: one node back."""
