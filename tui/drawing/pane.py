@@ -90,25 +90,33 @@ def static_placements(
     labels: dict[NodeId, Label],
     folding: Folding,
 ) -> tuple[Plan | DerivedPlan | BuiltPlan, dict[NodeId, list[Label]]]:
-    """The static graph's layered placement, and the labels each box's width is measured on:
-    its own, and (as built / as run) its label in the other graph too, so a shared box keeps
-    its width and place when the pane switches between them."""
-    widths: dict[NodeId, list[Label]] = {vid: [label] for vid, label in labels.items()}
-
-    def also(other: GraphModel) -> View:
-        view = fold_view(other, folding)
-        for vid, _ in view.nodes:
-            widths.setdefault(vid, []).append(label_of(other, view, vid))
-        return view
-
+    """The static graph's layered placement, and the labels each box's width is measured on
+    (:func:`measured`)."""
+    widths, others = measured(graph, labels, folding)
     placements: Plan | DerivedPlan | BuiltPlan
     if graph.base is not None:  # derived (as run): shared boxes stay where they were
-        placements = DerivedPlan(nodes, placed(also(graph.base).nodes))
+        placements = DerivedPlan(nodes, placed(others["base"].nodes))
     else:
         placements = placed(nodes)
         if graph.derived is not None:  # as built, its layers where the graph as run has them
-            placements = BuiltPlan(placements, DerivedPlan(also(graph.derived).nodes, placements))
+            placements = BuiltPlan(placements, DerivedPlan(others["derived"].nodes, placements))
     return placements, widths
+
+
+def measured(
+    graph: GraphModel, labels: dict[NodeId, Label], folding: Folding
+) -> tuple[dict[NodeId, list[Label]], dict[str, View]]:
+    """The labels each box's width is measured on: its own, and (as built / as run) its label
+    in the other graph too, so a shared box keeps its width and place when the pane switches
+    between them; and that other graph's folded view, by its role ("base", "derived")."""
+    widths: dict[NodeId, list[Label]] = {vid: [label] for vid, label in labels.items()}
+    others: dict[str, View] = {}
+    for role, other in (("base", graph.base), ("derived", graph.derived)):
+        if other is not None:
+            view = others[role] = fold_view(other, folding)
+            for vid, _ in view.nodes:
+                widths.setdefault(vid, []).append(label_of(other, view, vid))
+    return widths, others
 
 
 PLANS_KEPT = 16
@@ -221,12 +229,7 @@ def static_drawing(
             continue  # folding more changed nothing here: wrapped already
         done.append(view.nodes)
         labels = {vid: label_of(graph, view, vid) for vid, _ in view.nodes}
-        widths = {vid: [label] for vid, label in labels.items()}
-        for other in (graph.base, graph.derived):  # as static_placements measures them
-            if other is not None:
-                also = fold_view(other, each)
-                for vid, _ in also.nodes:
-                    widths.setdefault(vid, []).append(label_of(other, also, vid))
+        widths, _ = measured(graph, labels, each)
         found = wrap_gathered(view.nodes, tries, room, box_widths(widths), shared)
         if found is not None:
             return Drawing(found[1], view, labels, tries[found[0]][1])
