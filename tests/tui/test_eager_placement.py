@@ -222,7 +222,7 @@ def test_a_first_iteration_deeper_than_its_pane_wraps_into_bands(
     chain += [("late", ["op9", "x"])]
     way = first_way(pref, *room)
     emap = EagerMap()
-    emap.start(way)
+    emap.start(way, room)
     boxes: dict[Any, Any] = {}
     for k in range(1, len(chain) + 1):
         layout = emap.draw(chain[:k])

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from tui.drawing.layout import NodeId
     from tui.view.model import GraphModel
 
-__all__ = ["EagerMap", "FirstWay", "first_way", "site_keys"]
+__all__ = ["EagerMap", "first_way", "site_keys"]
 
 Key = Hashable
 Nodes = Sequence[tuple[Key, Sequence[Key]]]
@@ -86,28 +86,14 @@ def site_keys(
     return out
 
 
-class FirstWay(tuple[str, str, "int | None"]):
-    """The way (orientation, box size, lanes) of an iteration drawn before any map, and the
-    pane it was picked for: its grid wraps into bands at that pane's edge."""
-
-    room: tuple[int, int]
-    """The pane's (width, height) in cells."""
-
-    def __new__(cls, way: Try, room: tuple[int, int]) -> FirstWay:
-        out = super().__new__(cls, way)
-        out.room = room
-        return out
-
-
-def first_way(pref: str, width: int, height: int, box_size: str = "auto") -> FirstWay:
+def first_way(pref: str, width: int, height: int, box_size: str = "auto") -> Try:
     """The orientation and box size of an iteration drawn before any map: the largest boxes
     that leave room for :data:`FIRST_LAYERS` layers along the pane and three boxes across;
     failing that, mini boxes with the most lanes between layers that still leave that room
     (where the grid wraps into bands, the edges into a later band run down these lanes too:
     each lane fewer is more edges sharing a track)."""
-    room = (width, height)
     if box_size != "auto":
-        return FirstWay((pref, box_size, None), room)
+        return (pref, box_size, None)
     box_h, box_w = BOX_SIZES["mini"]
     most = Spacing.for_(pref, box_h, box_w).lanes_u  # type: ignore[arg-type]
     fewer = [("mini", lanes) for lanes in range(most - 1, 0, -1)]  # fewer lanes, mini boxes
@@ -116,8 +102,8 @@ def first_way(pref: str, width: int, height: int, box_size: str = "auto") -> Fir
         sp = Spacing.for_(pref, box_h, box_w, lanes)  # type: ignore[arg-type]
         along, across = (width, height) if pref == "LR" else (height, width)
         if FIRST_LAYERS * (sp.box_u + sp.gap_u) <= along and 3 * (sp.box_v + sp.gap_v) <= across:
-            return FirstWay((pref, size, lanes), room)
-    return FirstWay((pref, "mini", None), room)
+            return (pref, size, lanes)
+    return (pref, "mini", None)
 
 
 class EagerMap:
@@ -148,10 +134,10 @@ class EagerMap:
         self._edges_of: Layout | None = None
         self._edges: set[tuple[Key, Key]] = set()
 
-    def start(self, way: Try) -> None:
+    def start(self, way: Try, room: tuple[int, int] = (0, 0)) -> None:
         """A new iteration (before its first node): the grid of a graph drawn before any map
-        starts empty, in ``way``; a map keeps its own way."""
-        room = way.room if isinstance(way, FirstWay) else (0, 0)
+        starts empty, in ``way``, wrapping into bands at the edge of a pane of ``room``
+        (width, height; unknown: it does not wrap); a map keeps its own way."""
         self._bands = band_layers(way, room)
         self._placer = AppendPlacer(self._bands.wraps if self._bands else None)
         if self.plan is None:

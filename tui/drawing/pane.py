@@ -370,7 +370,7 @@ class EagerPane:
         if old is not None and old.nodes and old is not self._ended:
             self._finish(old)
         self.graph = graph
-        self._map.start(self._way())
+        self._map.start(self._way(), self.room)
         self.grow()
 
     def grow(self) -> None:

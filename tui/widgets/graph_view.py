@@ -536,8 +536,13 @@ class GraphView(ScrollView, can_focus=True):
         self._map.forget()
         if self._done is not None:  # (the iteration shown, where it has ended)
             self._finish(self._done)
+        self._start_map()
+
+    def _start_map(self) -> None:
+        """A new iteration starts: its grid in the way picked from this pane (a map keeps its
+        own), wrapping at the pane's edge."""
         w, h = self.size
-        self._map.start(first_way(str(self.orientation), w, h, str(self.box_size)))
+        self._map.start(first_way(str(self.orientation), w, h, str(self.box_size)), (w, h))
 
     def _scroll_to_first(self) -> None:
         """Scroll to an iteration's first node: from the top left, as little as shows it."""
@@ -593,8 +598,7 @@ class GraphView(ScrollView, can_focus=True):
                 self._ahead_from = ()
                 self._map, self._done = EagerMap(), None  # and its first iteration starts afresh
             if self.mode == "eager":
-                w, h = self.size
-                self._map.start(first_way(str(self.orientation), w, h, str(self.box_size)))
+                self._start_map()
                 self._to_first = True
         ended = graph is not None and self._ends(graph)
         if ended and graph is not None:
