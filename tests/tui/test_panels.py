@@ -63,7 +63,7 @@ async def test_loss_plot_shows_only_the_sides_a_scene_runs() -> None:
         await pilot.pause()
         assert app.loss_plot.modes == ("eager",)
         app.loss_plot.update_losses({"static": [3.0], "eager": [2.0, 1.0]})
-        assert [t for t, _ in app.loss_plot.legend(80)] == ["━ ", "eager 1 "]
+        assert [[t for t, _ in line] for line in app.loss_plot.legend(80)] == [["━ ", "eager 1 "]]
         app.show_scene("two-layer", app.scenes["two-layer"])
         await pilot.pause()
         assert app.loss_plot.modes == ("static", "eager")
@@ -75,8 +75,11 @@ async def test_both_losses_share_one_plot_and_equal_curves_draw_as_one() -> None
         same = [2.5e7 * 0.8**i for i in range(30)]
         app.loss_plot.update_losses({"static": same, "eager": same[:20]})
         await pilot.pause()
-        legend = "".join(t for t, _ in app.loss_plot.legend(80))
-        assert legend == "━ static 3.87e+04 ━ eager 3.6e+05 log ━ both"  # 2.5e7 to 3.9e4: log
+        legend = ["".join(t for t, _ in line) for line in app.loss_plot.legend(80)]
+        # compared at iteration 20, which both reached; 2.5e7 to 3.9e4 is drawn on a log scale
+        assert legend == ["it 20 ━ static 3.6e+05 ━ eager 3.6e+05 log ━ both"]
+        legend = ["".join(t for t, _ in line) for line in app.loss_plot.legend(44)]
+        assert legend == ["it 20 ━ static 3.6e+05 ━ eager 3.6e+05 log ", "━ both"]
         lines = app.loss_plot.plain_lines()[1:]
         assert lines and any(c not in " " for line in lines for c in line)
 

@@ -25,7 +25,7 @@ MODES = ("static", "eager")
 
 
 class LossPlot(Widget):
-    """The static and the eager loss on one braille line plot, with their latest values.
+    """The static and the eager loss on one braille line plot, with their values side by side.
 
     | Class | Description |
     | :- | :- |
@@ -98,12 +98,22 @@ class LossPlot(Widget):
     def on_resize(self) -> None:
         self._lines = None
 
-    def legend(self, width: int, lang: str = "en") -> list[tuple[str, str]]:
-        """The legend line as (text, component class) runs, worded to fit ``width`` cells."""
+    def legend(self, width: int, lang: str = "en") -> list[list[tuple[str, str]]]:
+        """The legend as lines of (text, component class) runs, ``width`` cells wide: the
+        values on the first, and the scale and the colour of both curves after them or, where
+        they do not fit, on a second line.
+
+        With both sides running, each value is the loss at the last iteration both have reached,
+        and the legend names it: one side a step ahead showed another number for the same math.
+        """
         runs: list[tuple[str, str]] = []
         shown = {m: self.losses[m] for m in self.modes}
+        upto = None  # two sides are compared at the last iteration both reached, not one ahead
+        if len(self.modes) == 2 and all(shown.values()):
+            upto = min(len(values) for values in shown.values())
+            runs.append((tr("loss.at", lang).format(n=upto) + " ", "loss-plot--label"))
         for mode in self.modes:
-            values = shown[mode]
+            values = shown[mode][:upto]
             latest = f"{values[-1]:.3g}" if values else "–"
             runs += [
                 ("━ ", f"loss-plot--{mode}"),
@@ -114,12 +124,16 @@ class LossPlot(Widget):
             extras.append((tr("loss.log", lang) + " ", "loss-plot--label"))
         if len(self.modes) == 2 and all(shown.values()):
             extras.append(("━ " + tr("loss.both", lang), "loss-plot--both"))
-        used = sum(cell_len(t) for t, _ in runs)
+        lines, used = [runs], sum(cell_len(t) for t, _ in runs)
         for extra in extras:
-            if used + cell_len(extra[0]) <= width:
-                runs.append(extra)
-                used += cell_len(extra[0])
-        return runs
+            cells = cell_len(extra[0])
+            if used + cells > width and len(lines) == 1:
+                lines.append([])
+                used = 0
+            if used + cells <= width:
+                lines[-1].append(extra)
+                used += cells
+        return lines
 
     def render_line(self, y: int) -> Strip:
         lines = self._lines
@@ -142,13 +156,15 @@ class LossPlot(Widget):
             return styles[cls]
 
         lang = str(getattr(self.app, "lang", "en"))
-        legend = [Segment(part, style(cls)) for part, cls in self.legend(width, lang)]
-        lines = [Strip(legend).adjust_cell_length(width, base)]
+        lines = [
+            Strip([Segment(part, style(cls)) for part, cls in line]).adjust_cell_length(width, base)
+            for line in self.legend(width, lang)
+        ]
         series = {m: self.losses[m] for m in self.modes}
         if self.ended and not any(series.values()):  # not waiting for one: there is none
             none = Segment(" " + tr("loss.none", lang), style("loss-plot--label"))
             return [*lines, Strip([none]).adjust_cell_length(width, base)]
-        for row in plot(series, width, height - 1, log=wants_log(series)):
+        for row in plot(series, width, height - len(lines), log=wants_log(series)):
             segments: list[Segment] = []
             text, current = "", ""
             for char, owners in row:
