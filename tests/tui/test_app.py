@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from tests.tui.conftest import build_app, finish, wait_until
+from tui.app import collector
 from tui.engine_link.controls import PACED, RunControls
 from tui.widgets import GraphView, NodeCard
 
@@ -285,13 +286,16 @@ async def test_an_app_run_by_the_cli_freezes_what_it_made_once_drawn(
 ) -> None:
     """With ``freeze_gc`` (the CLI's) the objects made up to the first frame leave the
     collector's generations (``gc.freeze``, after a collection), so a full collection later
-    walks a few thousand objects, not the app's ~80,000; an app in a test leaves the
-    collector alone."""
+    walks a few thousand objects, not the app's ~80,000, and the frame collects the old
+    generation itself (Python's threshold for it goes out of reach until the app ends); an
+    app in a test leaves the collector alone."""
     import gc
 
-    calls: list[str] = []
+    calls: list[object] = []
     monkeypatch.setattr(gc, "collect", lambda *a: calls.append("collect") or 0)
     monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(gc, "set_threshold", lambda *t: calls.append(t))
+    monkeypatch.setattr(gc, "get_threshold", lambda: (700, 10, 10))
     plain = build_app()
     async with plain.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
@@ -299,4 +303,6 @@ async def test_an_app_run_by_the_cli_freezes_what_it_made_once_drawn(
     frozen = build_app(freeze_gc=True)
     async with frozen.run_test(size=(160, 48)) as pilot:
         await wait_until(pilot, lambda: "freeze" in calls)
-        assert calls == ["collect", "freeze"]
+        assert calls[:3] == ["collect", "freeze", (700, 10, collector.BY_HAND)]
+        assert frozen.frame.collector.active
+    assert calls[-1] == (700, 10, 10)  # Python's own threshold again once the app ends

@@ -288,3 +288,33 @@ async def test_a_pane_told_the_cores_are_taken_works_nothing_out_ahead(monkeypat
         assert not asked
         view.spare_cores(True)
         assert asked
+
+
+def test_the_collector_collects_the_old_generation_once_due_and_not_while_a_key_waits(
+    monkeypatch,
+) -> None:
+    """Once it has taken over, the old generation is collected from the frame every
+    ``FULL_EVERY_S``, never between a key and the refresh that shows it, unless the
+    collection is overdue (a refresh that never came)."""
+    import gc
+
+    from tui.app import collector
+
+    collected: list[int] = []
+    monkeypatch.setattr(gc, "collect", lambda *a: collected.append(1) or 0)
+    monkeypatch.setattr(gc, "freeze", lambda: None)
+    monkeypatch.setattr(gc, "set_threshold", lambda *t: None)
+    c = collector.Collector()
+    assert not c.between_keys()  # Python collects until it takes over
+    c.take_over()
+    collected.clear()
+    assert not c.between_keys()  # (not due yet)
+    c._at -= collector.FULL_EVERY_S
+    c.key()
+    assert not c.between_keys()  # a key's effect is not on screen yet
+    c.shown()
+    assert c.between_keys() and collected == [1]
+    assert not c.between_keys()  # (done: due again FULL_EVERY_S later)
+    c.key()
+    c._at -= collector.OVERDUE_S
+    assert c.between_keys() and collected == [1, 1]  # overdue: no refresh is waited for

@@ -12,7 +12,6 @@ tests' :class:`Hooks` into the app's :class:`Parts`.
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Iterable
 from dataclasses import fields
@@ -47,7 +46,11 @@ from tui.view.state import ViewState
 from tui.widgets import GraphView, SourcePane
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from textual.actions import ActionParseResult
     from textual.app import ComposeResult
+    from textual.dom import DOMNode
 
     from tui.app.source import RunSource
     from tui.replay.load import Recording
@@ -299,9 +302,10 @@ class CgvizApp(App[None]):
             self.start_run()
         self.frame.update_status()
         if parts.freeze_gc:
-            self.call_after_refresh(_freeze_gc)
+            self.call_after_refresh(self.frame.collector.take_over)
 
     def on_unmount(self) -> None:
+        self.frame.collector.give_back()
         self.source.stop()
         runner = self.runner
         if runner is not None:
@@ -390,6 +394,16 @@ class CgvizApp(App[None]):
         self.frame.present_now(panels=False)
 
     # ------------------------------------------------------------ run keys
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """Run an action (a key's, the palette's): the frame learns a key is under way."""
+        self.frame.key_pressed()
+        return await super().run_action(action, default_namespace, namespaces)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "quit" and self.focused is self.search:
@@ -679,13 +693,6 @@ def screenshot_dir() -> Path:
 # ------------------------------------------------------------------ the factory
 
 HOOKS = frozenset(f.name for f in fields(Hooks))
-
-
-def _freeze_gc() -> None:
-    """Collect once, then keep every object made so far out of later collections (the
-    widgets, styles and modules live as long as the app): see :attr:`Hooks.freeze_gc`."""
-    gc.collect()
-    gc.freeze()
 
 
 def _split(options: dict[str, Any]) -> Hooks:

@@ -20,6 +20,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.content import Content
 
+from tui.app.collector import Collector
 from tui.engine_link.skimmer import DETAIL_HZ
 from tui.i18n import scene_text, tr
 from tui.view.captions import pane_subtitle, pane_title, status_text
@@ -98,10 +99,18 @@ class Frame:
         """A screen (help, bench, a traceback) was over the panes at the last frame."""
         self._key_at = -KEY_QUIET_S
         """When a key last redrew (see ``KEY_QUIET_S``)."""
+        self.collector = Collector()
+        """Full garbage collections between keys (once the app takes them over)."""
+
+    def key_pressed(self) -> None:
+        """A key runs its action now: no full collection until the screen shows it."""
+        self.collector.key()
+        self.app.call_after_refresh(self.collector.shown)
 
     def drain(self) -> None:
         """Fold what is due into the view state and redraw what changed (once a frame; at full
         speed at most ``FULL_SPEED_HZ`` times a second)."""
+        self.collector.between_keys()
         marker = self.source.advance()
         if marker is not None:
             label, title = marker.label(self.lang), tr("note.marker", self.lang)

@@ -70,8 +70,9 @@ class Hooks:
     """Once the first screen is drawn, put every object made so far out of the garbage
     collector's way (``gc.freeze``): a full collection then walks ~5,000 objects instead of
     ~80,000, ~5-15 ms instead of ~50-70 ms of the app's thread, a pause a key would wait
-    behind. The CLI sets it; an app in a test leaves it off (frozen objects are never freed,
-    and a test process makes many apps)."""
+    behind; and the frame collects the old generation itself, between keys
+    (:class:`tui.app.collector.Collector`). The CLI sets it; an app in a test leaves it off
+    (frozen objects are never freed, and a test process makes many apps)."""
     draw_ahead: bool | None = None
     """The static pane works out ahead, in a helper process, what f, o, g and z would draw
     (None: unless deterministic; a test process makes many apps, and each would keep its
