@@ -66,6 +66,41 @@ async def test_the_help_is_built_once_and_opens_at_its_top() -> None:
         await wait_until(pilot, lambda: body.scroll_y == 0)
 
 
+async def test_the_help_draws_its_page_and_the_screen_under_it_once_per_opening(
+    monkeypatch,
+) -> None:
+    """The help's page is drawn once for its width (a second opening draws none of it
+    again), and the tinted main screen under it once per opening, from the main screen's own
+    lines (every line of the screen, none of Textual's per-segment tint)."""
+    from tui.screens import tint
+    from tui.widgets import page_text
+
+    pages: list[int] = []
+    real_lines = page_text.page_lines
+    monkeypatch.setattr(page_text, "page_lines", lambda *a: pages.append(a[1]) or real_lines(*a))
+    unders: list[int] = []
+    real_under = tint.TintedModal._tinted_under
+
+    def counted(self):  # type: ignore[no-untyped-def]
+        lines = real_under(self)
+        unders.append(len(lines))
+        return lines
+
+    monkeypatch.setattr(tint.TintedModal, "_tinted_under", counted)
+    app = build_app(iterations=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await finish(pilot)
+        for _ in range(2):
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press("escape")
+            await pilot.pause()
+        assert len(set(pages)) == len(pages)  # one drawing per width
+        assert unders and set(unders) == {40}  # the whole screen under it
+        assert len(unders) <= 2 + 2  # (once per opening, and once more for a first size)
+
+
 async def test_a_screen_over_the_panes_holds_their_redraws_until_it_closes() -> None:
     app = build_app(iterations=3, deterministic=False, autodrain=True, autostart=False)
     async with app.run_test(size=(160, 48)) as pilot:

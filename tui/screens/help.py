@@ -8,11 +8,10 @@ from rich.align import Align
 from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Static
 
 from tui.screens import SCREENSHOT
+from tui.screens.tint import TintedModal
+from tui.widgets.page_text import PageText
 
 if TYPE_CHECKING:
     from textual.app import App, ComposeResult
@@ -122,10 +121,9 @@ HELP_KO = """\
 """
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(TintedModal):
     """A modal page of help; any of escape, q, ? or F1 closes it."""
 
-    DEFAULT_CSS = "HelpScreen #help-body > Static { padding: 0 2 1 2; }"
     NAME = "help"
     """The name it is installed under (see :meth:`open`)."""
 
@@ -149,19 +147,18 @@ class HelpScreen(ModalScreen[None]):
         app.push_screen(cls.NAME)
 
     def on_screen_resume(self) -> None:
-        self.query_one("#help-body", VerticalScroll).scroll_home(animate=False)
+        self.query_one("#help-body", PageText).scroll_home(animate=False)
 
     def compose(self) -> ComposeResult:
         text = HELP_KO if getattr(self.app, "lang", "en") == "ko" else HELP
-        with VerticalScroll(id="help-body"):
-            for block in blocks(text):
-                yield Static(block)
+        yield PageText(blocks(text), id="help-body")
 
 
 def blocks(text: str) -> list[Align | Text | Table]:
-    """The help's paragraphs as Rich texts and its table of keys as a Rich table: one widget
-    each. Textual's Markdown made a widget per table cell (~200 ms of the ~300 ms ``?`` cost to
-    open) and several per paragraph (the first ``?`` still cost ~120 ms of CPU)."""
+    """The help's paragraphs as Rich texts and its table of keys as a Rich table (the page
+    draws them once per width). Textual's Markdown made a widget per table cell (~200 ms of
+    the ~300 ms ``?`` cost to open) and several per paragraph (the first ``?`` still cost
+    ~120 ms of CPU)."""
     out: list[Align | Text | Table] = []
     for part in text.split("\n\n"):
         if part.startswith("|"):
