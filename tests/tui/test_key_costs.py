@@ -303,26 +303,37 @@ async def test_a_keys_redraw_leaves_the_side_panels_to_a_later_frame(monkeypatch
         assert drawn
 
 
-async def test_a_pane_told_the_cores_are_taken_works_nothing_out_ahead(monkeypatch) -> None:
-    """Drawing ahead takes a core: during a run at full speed it would slow the engine the
-    panes measure (the frames say the cores are spare only while the run is paced, paused or
-    over), so a pane told they are taken starts no helper, and asks at once when they free."""
+async def test_a_pane_told_the_cores_are_taken_works_out_only_what_one_key_draws() -> None:
+    """Drawing everything ahead takes a core: during a run at full speed it would slow the
+    engine the panes measure (the frames say the cores are spare only while the run is paced,
+    paused or over), so a pane told they are taken asks only for what f, o, g and z would draw
+    from the drawing shown, once per drawing, and for the rest once they free."""
     import tui.widgets.graph_view as graph_view
 
-    asked: list[int] = []
-    monkeypatch.setattr(graph_view, "start_helper", lambda: asked.append(1) or False)
     app = build_app(iterations=1, draw_ahead=True)
     async with app.run_test(size=(160, 48)) as pilot:
         await finish(pilot)
         await pilot.pause()
-        assert asked  # the run is over: the cores are spare
         view = app.static_graph
+        asked: list[list[object]] = []
+        view._ahead.want = lambda jobs: asked.append([key for key, _ in jobs])  # type: ignore[method-assign]
+        assert view.graph is not None
+        room = (view.size.width, view.size.height)
+        way = (str(view.orientation), view.auto_orientation, str(view.box_size))
+        one_key = {
+            graph_view.drawing_key(graph, room, folding, step_way)
+            for graph, folding, step_way in graph_view.key_steps(
+                (view.graph, view.folding, way), view.layout_.orientation
+            )
+        }
         view.spare_cores(False)
+        assert asked[-1] and set(asked[-1]) <= one_key and len(asked[-1]) <= 4
         asked.clear()
         view._draw_ahead(view.graph, view.layout_.orientation)
-        assert not asked
+        assert not asked  # (asked already, from this drawing)
         view.spare_cores(True)
-        assert asked
+        assert len(asked[-1]) > 4  # every drawing the keys reach, nearest first
+        assert set(asked[-1][:4]) <= one_key
 
 
 def test_the_collector_collects_the_old_generation_once_due_and_not_while_a_key_waits(

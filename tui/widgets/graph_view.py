@@ -214,6 +214,8 @@ class GraphView(ScrollView, can_focus=True):
         """Creation indices of the lit nodes (an eager iteration's node keeps its index, so
         the same sites stay lit as the loop rebuilds its graph)."""
         self._lit_vids: set[NodeId] = set()
+        self._scrollbars_due = False
+        """A scrollbar comes or goes after the next refresh (see :meth:`relayout`)."""
 
     # ------------------------------------------------------------ watchers
 
@@ -431,14 +433,45 @@ class GraphView(ScrollView, can_focus=True):
         if size != self.virtual_size:
             # no layout pass for a new canvas size (the pane keeps its own size): ~15-20 ms of
             # the whole screen, each eager iteration and each key that redraws the panes;
-            # the scrollbars follow, with a layout only when one comes or goes
+            # the scrollbars follow, with a layout only when one comes or goes, and then a
+            # frame later: the new drawing (what a key changed) shows first
             self.set_reactive(GraphView.virtual_size, size)
-            self._scroll_update(size)
+            if self._scrollbars_for(size) == (
+                self.show_horizontal_scrollbar,
+                self.show_vertical_scrollbar,
+            ):
+                self._scroll_update(size)
+            else:
+                self.scroll_to(
+                    self.validate_scroll_x(self.scroll_x),
+                    self.validate_scroll_y(self.scroll_y),
+                    animate=False,
+                    immediate=True,
+                )
+                if not self._scrollbars_due:
+                    self._scrollbars_due = True
+                    self.call_after_refresh(self._scrollbars_later)
             self.refresh()
         if self._to_first and self._order and room_known(self):
             self._to_first = False
             self._scroll_to_first()
         self._invalidate()
+
+    def _scrollbars_for(self, size: Size) -> tuple[bool, bool]:
+        """Whether a canvas of ``size`` needs a (horizontal, vertical) scrollbar in this pane
+        (as Textual's ``_refresh_scrollbars`` decides, both overflows "auto")."""
+        width, height = self.container_size
+        wide, tall = size.width > width, size.height > height
+        if tall and not wide:
+            wide = size.width > width - self.styles.scrollbar_size_vertical
+        if wide and not tall:
+            tall = size.height > height - self.styles.scrollbar_size_horizontal
+        return wide, tall
+
+    def _scrollbars_later(self) -> None:
+        """Show or hide the scrollbars for the canvas drawn (a layout pass of the screen)."""
+        self._scrollbars_due = False
+        self._scroll_update(self.virtual_size)
 
     # ------------------------------------------------------------ eager placement
 
@@ -473,9 +506,12 @@ class GraphView(ScrollView, can_focus=True):
         again would need and that the pane does not keep: what f (fold or unfold all), o
         (turn), g (the graph as run or as built) and z (the next box size) would draw, then what
         those keys would draw after them, and so on (every drawing those four keys reach, ~50,
-        nearest first). A key then draws at once what took 5-135 ms of CPU to lay out."""
-        if not self.draws_ahead or not self._spare or not start_helper():
-            return  # (no process to work them out in, or no core: each key lays its out)
+        nearest first). A key then draws at once what took 5-135 ms of CPU to lay out. While
+        the engine takes the cores (full speed), only what one key would draw from here (at
+        most four drawings, asked once per drawing shown: the graph changes a few times at
+        the start of a run, then not at all)."""
+        if not self.draws_ahead or not start_helper():
+            return  # (no process to work them out in: each key lays its drawing out)
         room = (self.size.width, self.size.height)
         start: Shown = (
             graph,
@@ -499,7 +535,7 @@ class GraphView(ScrollView, can_focus=True):
                     following.append((step, step[2][0]))  # (a pane that may turn: a guess)
                     if key not in self._drawings:
                         jobs.append((key, _drawing_job(key, step[0], room, step[1], step[2])))
-            level = following
+            level = following if self._spare else []
         self._ahead.want(jobs)
 
     def _eager_layout(self, graph: GraphModel, nodes: list[tuple[NodeId, list[NodeId]]]) -> Layout:
@@ -610,17 +646,18 @@ class GraphView(ScrollView, can_focus=True):
 
     def spare_cores(self, spare: bool) -> None:
         """Whether the engine leaves the cores to spare now. A run at full speed takes them
-        all: drawing ahead then would slow the engine the panes measure (on two cores it cut
-        UI-attached throughput from 0.92-0.95 of headless to 0.70-0.79), so it waits until the
-        run is paused or has finished, or runs paced."""
+        all: drawing every reachable drawing ahead then would slow the engine the panes
+        measure (on two cores it cut UI-attached throughput from 0.92-0.95 of headless to
+        0.70-0.79), so until the run is paused or has finished, or runs paced, only what one
+        key would draw is worked out ahead."""
         if spare == self._spare:
             return
         self._spare = spare
-        self._ahead_from = ()  # asked afresh when the cores are free again
-        if not spare:
-            self._ahead.want([])  # what was wanted and not begun waits
-        elif self.graph is not None and self.mode == "static" and self.layout_.boxes:
+        self._ahead_from = ()  # asked afresh, as far as the cores allow now
+        if self.graph is not None and self.mode == "static" and self.layout_.boxes:
             self._draw_ahead(self.graph, self.layout_.orientation)
+        else:
+            self._ahead.want([])  # what was wanted and not begun waits
 
     def forget(self) -> None:
         """Drop the drawn graph and its placements (a replay stepped back: draw afresh)."""
