@@ -6,8 +6,10 @@ The app runs headless (``App.run_test``, 160x48) on the real engine in its own p
 a user runs it. Each press is timed as a terminal delivers it: from the moment the key event
 is handed to the app (the driver's queue, where a real key arrives) until the first screen
 refresh that ends after the app handled it (its action ran): the key's effect is on screen
-then. A key bound to nothing (``UNBOUND``) shows nothing: its time ends when the app processed
-it. Nothing waits for the app to go
+then. ``s`` shows the node its step runs, which the engine process sends a few ms after the
+key: its time ends at the first refresh that ends after that node reached the view state (and
+so the panes). A key bound to nothing (``UNBOUND``) shows nothing: its time ends when the app
+processed it. Nothing waits for the app to go
 idle, which it never does while a run goes on. Toggle keys are pressed in pairs so the app
 keeps its state; ``?`` opens the help and escape closes it (both timed). Prints the median and
 the worst per key and speed, in wall time and in the CPU time the app's thread spent meanwhile
@@ -24,7 +26,10 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run from a checkout
@@ -41,11 +46,13 @@ CHARS = {"space": " ", "question_mark": "?", "plus": "+", "minus": "-"}
 
 
 class Clock:
-    """When the app last handled a key and when its screens last finished a refresh."""
+    """When the app last handled a key and when its screens last finished a refresh that
+    shows what the key waits for (``shows``: None, any refresh)."""
 
     def __init__(self) -> None:
         self.handled = 0.0
         self.refreshed = 0.0
+        self.shows: Callable[[], bool] | None = None
 
     def install(self) -> None:
         from textual.app import App
@@ -70,7 +77,8 @@ class Clock:
             try:
                 return refresh(screen)
             finally:
-                clock.refreshed = time.perf_counter()
+                if clock.shows is None or clock.shows():
+                    clock.refreshed = time.perf_counter()
 
         App.run_action = timed_action  # type: ignore[method-assign]
         App._on_key = timed_key  # type: ignore[method-assign]
@@ -82,6 +90,10 @@ async def press(app: Any, clock: Clock, key: str) -> tuple[float, float]:
     the CPU ms this thread (the app's) spent meanwhile."""
     from textual import events
 
+    clock.shows = None
+    if key == "s":  # the stepped node, once it reached the view state
+        before = app.state.current
+        clock.shows = lambda: app.state.current is not before
     cpu0 = time.thread_time()
     t0 = time.perf_counter()
     clock.handled = 0.0
