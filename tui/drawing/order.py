@@ -96,6 +96,15 @@ class Ordered:
     itself included), or -1."""
     crossings: int = 0
     """Crossings of this order."""
+    one_up: list[int] = field(init=False, repr=False)
+    """Vertex -> its one neighbour in the layer above: -1 where it has none, -2 where it has
+    several (the sweeps, transposes and counts look a one-edge vertex's neighbour up at
+    once)."""
+    one_down: list[int] = field(init=False, repr=False)
+    """Vertex -> its one neighbour in the layer below, as :attr:`one_up`."""
+
+    def __post_init__(self) -> None:
+        self.one_up, self.one_down = _ones(self.up), _ones(self.down)
 
 
 def proper(ranking: Ranking) -> Ordered:
@@ -162,6 +171,11 @@ def proper(ranking: Ranking) -> Ordered:
         for lay, v in parts[n].items():
             layers[lay].append(v)
     return Ordered(layers, up, down, chains, vertex, dummy, index, box)
+
+
+def _ones(nbrs: list[list[int]]) -> list[int]:
+    """Vertex -> its one neighbour in ``nbrs``, -1 where it has none, -2 where several."""
+    return [ns[0] if len(ns) == 1 else -2 if ns else -1 for ns in nbrs]
 
 
 def order(ranking: Ranking) -> Ordered:
@@ -369,11 +383,12 @@ class _Tally:
 
     def count(self, pos: list[int]) -> int:
         """Crossings of the order ``g`` has now (``pos``: its positions)."""
-        layers, seen, pairs, down = self.g.layers, self.seen, self.pairs, self.g.down
+        g, seen, pairs = self.g, self.seen, self.pairs
+        layers = g.layers
         changed = [lay != old for lay, old in zip(layers, seen, strict=True)]
         for i in range(len(pairs)):
             if changed[i] or changed[i + 1]:
-                pairs[i] = _layer_pair(layers[i], len(layers[i + 1]), down, pos)
+                pairs[i] = _layer_pair(g, layers[i], len(layers[i + 1]), pos)
         for i, c in enumerate(changed):
             if c:
                 seen[i] = list(layers[i])
@@ -448,43 +463,46 @@ def _sweep(
     (ties keep their order), so where ``seen`` holds both as they are now, it is skipped."""
     depth = len(g.layers)
     seq = range(1, depth) if downward else range(depth - 2, -1, -1)
-    nbrs = g.up if downward else g.down
+    nbrs, one = (g.up, g.one_up) if downward else (g.down, g.one_down)
     box = g.box
     step = 1 if downward else -1
+    key = [0.0] * len(pos)  # vertex -> its median (barycentre) now
     for lay in seq:
         members = g.layers[lay]
         if seen is not None:
-            key = (0, lay, step, barycentre)
-            was = seen.get(key)
+            was = seen.get((0, lay, step, barycentre))
             if was is not None and was[0] == members and was[1] == g.layers[lay - step]:
                 continue
-            seen[key] = (list(members), list(g.layers[lay - step]))
-        keyed: list[tuple[float, int, int]] = []  # (key, place now, vertex): places differ
+        moving = []  # those with neighbours there, in their order now
         for v in members:
-            ns = nbrs[v]
-            if not ns or box[v] >= 0:  # no neighbours: keeps its place; a box stays last
+            n = one[v]
+            if n == -1 or box[v] >= 0:  # no neighbours: keeps its place; a box stays last
                 continue
-            if len(ns) == 1:
-                keyed.append((pos[ns[0]], pos[v], v))
-                continue
-            ps = sorted([pos[n] for n in ns])
-            keyed.append((sum(ps) / len(ps) if barycentre else _median(ps), pos[v], v))
-        if not keyed:
-            continue
-        keyed.sort()
-        if len(keyed) == len(members):
-            new = [v for _, _, v in keyed]
-        else:
-            moving = {v for _, _, v in keyed}
-            it = iter(keyed)
-            new = [next(it)[2] if v in moving else v for v in members]
-        if new == members:
-            continue
-        g.layers[lay] = new
-        for i, v in enumerate(new):
-            pos[v] = i
+            if n >= 0:
+                key[v] = pos[n]
+            else:
+                ns = nbrs[v]
+                if barycentre:
+                    key[v] = sum([pos[n] for n in ns]) / len(ns)
+                elif len(ns) == 2:
+                    key[v] = (pos[ns[0]] + pos[ns[1]]) / 2
+                else:
+                    key[v] = _median(sorted([pos[n] for n in ns]))
+            moving.append(v)
+        new = members
+        if moving:
+            moving.sort(key=key.__getitem__)  # stable: on a tie, the order they have now
+            if len(moving) == len(members):
+                new = moving
+            else:
+                it = iter(moving)
+                new = [v if one[v] == -1 or box[v] >= 0 else next(it) for v in members]
+            if new != members:
+                g.layers[lay] = new
+                for i, v in enumerate(new):
+                    pos[v] = i
         if seen is not None:
-            seen[key] = (list(new), seen[key][1])
+            seen[(0, lay, step, barycentre)] = (list(new), list(g.layers[lay - step]))
 
 
 def _median(ps: list[int]) -> float:
@@ -505,12 +523,16 @@ def _pair_crossings(v: int, w: int, g: Ordered, pos: list[int]) -> tuple[int, in
     """Crossings between the edges of ``v`` and of ``w`` (neighbours, ``v`` first), with
     ``v`` before ``w`` and after it."""
     before = after = 0
-    for nbrs in (g.up, g.down):
-        nv, nw = nbrs[v], nbrs[w]
-        if nv and nw:
-            b, a = _ends_crossings(nv, nw, pos)
-            before += b
-            after += a
+    for one, nbrs in ((g.one_up, g.up), (g.one_down, g.down)):
+        a, b = one[v], one[w]
+        if a >= 0 and b >= 0:  # one edge each
+            a, b = pos[a], pos[b]
+            before += a > b
+            after += a < b
+        elif a != -1 and b != -1:
+            b2, a2 = _ends_crossings(nbrs[v], nbrs[w], pos)
+            before += b2
+            after += a2
     return before, after
 
 
@@ -521,7 +543,7 @@ def _transpose(
     a layer is looked at again only when it or a layer beside it changed. Where ``seen``
     holds a layer and the two beside it as they are now, from a look that swapped nothing,
     it is not looked at (it would swap nothing again)."""
-    layers, up, down = g.layers, g.up, g.down
+    layers, up, down, one_up, one_down = g.layers, g.up, g.down, g.one_up, g.one_down
     box = g.box or [-1] * len(g.vertex)
     todo = [True] * len(layers)
     last = len(layers) - 1
@@ -542,29 +564,43 @@ def _transpose(
                 v, w = members[i], members[i + 1]
                 if box[w] >= 0:
                     break  # a collector's box stays last
-                before = after = 0  # (as _pair_crossings, written out: this is the hot loop)
-                nv, nw = up[v], up[w]
-                if nv and nw:
-                    if len(nv) == 1 and len(nw) == 1:
-                        a, b = pos[nv[0]], pos[nw[0]]
-                        if a > b:
-                            before = 1
-                        elif a < b:
-                            after = 1
-                    else:
-                        before, after = _ends_crossings(nv, nw, pos)
-                nv, nw = down[v], down[w]
-                if nv and nw:
-                    if len(nv) == 1 and len(nw) == 1:
-                        a, b = pos[nv[0]], pos[nw[0]]
-                        if a > b:
-                            before += 1
-                        elif a < b:
-                            after += 1
-                    else:
-                        b2, a2 = _ends_crossings(nv, nw, pos)
-                        before += b2
-                        after += a2
+                # as _pair_crossings, written out (this is the hot loop): a vertex with one
+                # edge to a layer has its neighbour in one_up / one_down, -1 none, -2 several
+                before = after = 0
+                a, b = one_up[v], one_up[w]
+                if a >= 0 and b >= 0:
+                    a, b = pos[a], pos[b]
+                    if a > b:
+                        before = 1
+                    elif a < b:
+                        after = 1
+                elif a != -1 and b != -1:
+                    nw = up[w]
+                    for x in up[v]:
+                        a = pos[x]
+                        for y in nw:
+                            b = pos[y]
+                            if a > b:
+                                before += 1
+                            elif a < b:
+                                after += 1
+                a, b = one_down[v], one_down[w]
+                if a >= 0 and b >= 0:
+                    a, b = pos[a], pos[b]
+                    if a > b:
+                        before += 1
+                    elif a < b:
+                        after += 1
+                elif a != -1 and b != -1:
+                    nw = down[w]
+                    for x in down[v]:
+                        a = pos[x]
+                        for y in nw:
+                            b = pos[y]
+                            if a > b:
+                                before += 1
+                            elif a < b:
+                                after += 1
                 if after < before or (equal and before and after == before):
                     members[i], members[i + 1] = w, v
                     pos[v], pos[w] = i + 1, i
@@ -588,14 +624,11 @@ def _transpose(
 def _ends_crossings(nv: list[int], nw: list[int], pos: list[int]) -> tuple[int, int]:
     """Crossings between the edges from a vertex to ``nv`` and from the vertex after it to
     ``nw`` (both in one neighbouring layer), with the two in this order and swapped."""
-    if len(nv) == 1 and len(nw) == 1:  # the most common case: one edge each
-        a, b = pos[nv[0]], pos[nw[0]]
-        return (1, 0) if a > b else (0, 1) if a < b else (0, 0)
     before = after = 0
-    pw = [pos[n] for n in nw]
     for n in nv:
         a = pos[n]
-        for b in pw:
+        for m in nw:
+            b = pos[m]
             if a > b:
                 before += 1
             elif a < b:
@@ -613,22 +646,25 @@ def pair_crossings(g: Ordered, pos: list[int] | None = None) -> list[int]:
     """Crossings between each layer and the next."""
     pos = pos if pos is not None else _positions(g.layers)
     return [
-        _layer_pair(upper, len(lower), g.down, pos)
+        _layer_pair(g, upper, len(lower), pos)
         for upper, lower in zip(g.layers, g.layers[1:], strict=False)
     ]
 
 
-def _layer_pair(upper: list[int], lower: int, down: list[list[int]], pos: list[int]) -> int:
+def _layer_pair(g: Ordered, upper: list[int], lower: int, pos: list[int]) -> int:
     """Crossings between the edges out of ``upper`` (a layer in order) into the next layer
     (``lower`` vertices long)."""
+    one, down = g.one_down, g.down
     ends: list[int] = []
     for a in upper:
-        ds = down[a]
-        if len(ds) == 1:
-            ends.append(pos[ds[0]])
-        elif ds:
-            ends.extend(sorted([pos[b] for b in ds]))
-    return _inversions(ends, lower) if len(ends) > 1 else 0
+        d = one[a]
+        if d >= 0:
+            ends.append(pos[d])
+        elif d == -2:
+            ends += sorted([pos[b] for b in down[a]])
+    if len(ends) < 2 or ends == sorted(ends):  # (often: no crossings there)
+        return 0
+    return _inversions(ends, lower)
 
 
 def _hot(g: Ordered, pos: list[int]) -> list[bool]:
