@@ -358,9 +358,12 @@ def test_the_collector_collects_the_old_generation_once_due_and_not_while_a_key_
     c._at -= collector.FULL_EVERY_S
     c.key()
     assert not c.between_keys()  # a key's effect is not on screen yet
-    c.shown()
-    assert c.between_keys() and collected == [1]
+    c.shown()  # the key's effect is on screen: the collection that came due runs now
+    assert collected == [1]
     assert not c.between_keys()  # (done: due again FULL_EVERY_S later)
-    c.key()
+    c._at -= collector.FULL_EVERY_S
+    c.key(hold=60.0)  # a step: its node comes later than the next refresh
+    c.shown()
+    assert not c.between_keys() and collected == [1]
     c._at -= collector.OVERDUE_S
-    assert c.between_keys() and collected == [1, 1]  # overdue: no refresh is waited for
+    assert c.between_keys() and collected == [1, 1]  # overdue: nothing is waited for

@@ -424,6 +424,7 @@ class CgvizApp(App[None]):
         the inbox is drained every :data:`STEP_POLL_S` for a while, not at the frame timer's
         next tick (up to 33 ms on)."""
         self.source.step(1)
+        self.frame.collector.key(hold=STEP_POLLS * STEP_POLL_S)  # (no collection before it)
         self._moved()
         for k in range(1, STEP_POLLS + 1):
             self.set_timer(k * STEP_POLL_S, self.drain)

@@ -6,8 +6,9 @@ app's thread with the screen's cached strips, each strip with seven small caches
 came most often inside a key's handling or the frame that shows it: the worst key of fifty
 paid it. Once the app has drawn its first screen, :class:`Collector` freezes what was made so
 far (it lives as long as the app), leaves the young generations to Python and collects the
-old one itself, from the frame, every ``FULL_EVERY_S`` once the last key's effect is on screen
-(a key pressed during it waits ~5-15 ms; one that made the objects no longer pays for them).
+old one itself every ``FULL_EVERY_S``, from the frame or right after the refresh that shows a
+key's effect (a key pressed during it waits ~5-15 ms; one that made the objects no longer pays
+for them).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class Collector:
         """The frame collects the old generation (Python does until :meth:`take_over`)."""
         self._at = time.monotonic()
         self._waiting = False
+        self._held = 0.0
+        """No collection before this time (a key whose effect comes later, a step's node)."""
         self._threshold: tuple[int, int, int] | None = None
 
     def take_over(self) -> None:
@@ -53,21 +56,28 @@ class Collector:
             self._threshold = None
         self.active = False
 
-    def key(self) -> None:
-        """A key was pressed: no collection until :meth:`shown`."""
+    def key(self, hold: float = 0.0) -> None:
+        """A key was pressed: no collection until :meth:`shown`, nor for ``hold`` seconds
+        (its effect comes later than the next refresh: a step's node from the engine)."""
         self._waiting = True
+        self._held = max(self._held, time.monotonic() + hold)
 
     def shown(self) -> None:
-        """The screen was refreshed after the last key."""
+        """The screen was refreshed after the last key: a collection that came due meanwhile
+        runs now, before the next key is likely (a frame later, it was often under way when
+        the next of a quick run of keys came)."""
         self._waiting = False
+        self.between_keys()
 
     def between_keys(self) -> bool:
         """Collect the old generation if it is due and no key's effect is waiting to be
         shown (called once a frame); True if it did."""
         if not self.active:
             return False
-        late = time.monotonic() - self._at
-        if late < FULL_EVERY_S or (self._waiting and late < OVERDUE_S):
+        now = time.monotonic()
+        late = now - self._at
+        waits = self._waiting or now < self._held
+        if late < FULL_EVERY_S or (waits and late < OVERDUE_S):
             return False
         gc.collect()
         self._at = time.monotonic()
