@@ -100,3 +100,29 @@ def test_the_helper_process_ends_when_its_app_process_ends_abruptly(tmp_path: Pa
             return True
 
     wait_for(gone)
+
+
+WARM = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from tui.view.ahead import elsewhere, warm_helper
+if __name__ == "__main__":
+    assert warm_helper("tui.drawing.pane")
+    print(elsewhere(eval, "'tui.drawing.pane' in __import__('sys').modules"), flush=True)
+"""
+
+
+@pytest.mark.slow  # starts a Python process
+def test_a_warmed_helper_has_imported_the_drawing_code_before_its_first_job(
+    tmp_path: Path,
+) -> None:
+    script = tmp_path / "warm.py"
+    script.write_text(WARM)
+    out = subprocess.run(
+        [sys.executable, str(script), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert out.stdout.split() == ["True"]

@@ -41,6 +41,7 @@ from tui.engine_link.pair import PairRunner
 from tui.engine_link.runner import Runner
 from tui.i18n import phrase, scene_text, tr
 from tui.screens.help import HelpScreen
+from tui.view.ahead import warm_helper
 from tui.view.lecture import neighbour
 from tui.view.state import ViewState
 from tui.widgets import GraphView, SourcePane
@@ -271,6 +272,8 @@ class CgvizApp(App[None]):
             self.theme = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else self.theme
         self.card.display = False
         self.static_graph.draws_ahead = parts.draw_ahead
+        if parts.draw_ahead:
+            warm_helper("tui.drawing.pane")  # ready when the first graph comes
         self.lecture.set_titles(self.view.static_as_run)
         self.apply_size()
         self.view.update_legend(max(0, self.size.width - 2))

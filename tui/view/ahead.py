@@ -16,6 +16,7 @@ every frame and key would take up to twice as long while it runs.
 from __future__ import annotations
 
 import atexit
+import importlib
 import multiprocessing
 import os
 import sys
@@ -29,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 if TYPE_CHECKING:
     from collections.abc import Callable, Hashable, Iterable
 
-__all__ = ["Ahead", "elsewhere", "start_helper"]
+__all__ = ["Ahead", "elsewhere", "start_helper", "warm_helper"]
 
 T = TypeVar("T")
 
@@ -141,6 +142,25 @@ def start_helper() -> bool:
             finally:
                 sys.stderr = captured
         return True
+
+
+def warm_helper(*modules: str) -> bool:
+    """Start the helper process now (see :func:`start_helper`) and have it import
+    ``modules``, without waiting for it: a process starts only with its first job, and
+    starting it and importing the drawing code took ~0.5-1 s that the first drawings worked
+    out ahead (and the keys in a run's first seconds) waited for. False if it cannot start."""
+    if not start_helper():
+        return False
+    with _pool_lock:
+        pool = _pool
+    if pool is not None:
+        pool.submit(_import, *modules)
+    return True
+
+
+def _import(*modules: str) -> None:
+    for name in modules:
+        importlib.import_module(name)
 
 
 def elsewhere(fn: Callable[..., Any], *args: Any) -> Any:
