@@ -239,16 +239,18 @@ def test_a_first_iteration_deeper_than_its_pane_wraps_into_bands(
 def test_the_first_band_wraps_only_where_the_next_band_starts_inside_the_pane() -> None:
     """A top-to-bottom pane 27 rows high holds seven layers of mini boxes (the default
     scene's depth); a node past them starts a band beside the first only where that band's
-    first box is inside the pane (else the first band goes on down: a second band out of
-    view would scroll as far); a graph that has wrapped once goes on wrapping."""
+    first box (as wide as its label needs) is inside the pane (else the first band goes on
+    down: a second band out of view would scroll as far); a graph that has wrapped once goes
+    on wrapping."""
     from tui.drawing.append import band_layers
 
     bands = band_layers(("TB", "mini", None), (60, 27))
     assert bands is not None and bands.first == 7
-    assert not bands.wraps(0, 6, 1)  # inside the pane
-    assert bands.wraps(0, 7, 1)  # past it, one slot wide: the next band fits beside
-    assert not bands.wraps(0, 7, 3)  # three slots wide: the next band's box would not
-    assert bands.wraps(1, bands.each, 9)
+    assert not bands.wraps(0, 6, 20)  # inside the pane
+    assert bands.wraps(0, 7, 20)  # past it: the next band, 20 cells across, fits beside
+    assert not bands.wraps(0, 7, 50)  # at 50 cells a box of a mini box's width would not...
+    assert bands.wraps(0, 7, 50, 7)  # ...one 7 cells wide would
+    assert bands.wraps(1, bands.each, 90)
     assert band_layers(("TB", "mini", None), (0, 0)) is None
 
 
@@ -270,10 +272,12 @@ def test_the_first_iteration_grows_inside_the_pane_and_ends_on_its_map(
     """The first iteration, placed node by node before any map, never grows past its pane
     (54x28 cells in the default scene; a lone left-to-right pane of 110x28 or 118x22 cells,
     where a loop deeper than the pane is long wraps into bands of layers), nothing placed
-    moves, no box or edge overlaps a box; a weight goes beside the node it is read with;
-    w1.grad is not drawn before no_grad takes it in. Once it has ended it is drawn on its
-    own map, the picture every later iteration grows into."""
+    moves, no box or edge overlaps a box, no two edges of different sources and targets
+    share a cell; a weight goes beside the node it is read with; w1.grad is not drawn before
+    no_grad takes it in. Once it has ended it is drawn on its own map, the picture every
+    later iteration grows into."""
     from tui.drawing.pane import EagerPane
+    from tui.drawing.quality import measure
     from tui.view.model import GraphModel
 
     room = eager_room(scene, size)
@@ -295,6 +299,8 @@ def test_the_first_iteration_grows_inside_the_pane_and_ends_on_its_map(
             if it == 0:
                 for vid, box in drawing.layout.boxes.items():
                     assert boxes.setdefault(vid, box) == box, f"{vid} moved"
+                shared = measure(drawing.layout, ()).shared
+                assert shared == 0, f"{shared} pairs of edges share cells"
         if it == 0:
             grown = pane.drawing()
             assert grown is not None
@@ -330,3 +336,74 @@ async def test_a_restart_grows_its_first_iteration_afresh_not_on_the_old_runs_ma
         app.runner.pause(False)
         await finish(pilot)
         assert eager._map.plan is not None
+
+
+def test_a_first_iteration_box_is_as_wide_as_its_label() -> None:
+    """Before any map, a box is as wide as its label needs (a leaf: with room for its ∇),
+    not one width for all: top to bottom, the columns are as wide as their boxes; left to
+    right, a box never takes more than its layer's width."""
+    from tui.drawing.fit import BOX_SIZES
+
+    chain = chain_with_branch(False)
+    names = {"x": 9, "w": 6, "mm": 7, "relu": 12, "loss": 30}  # label widths
+    for pref in ("TB", "LR"):
+        emap = EagerMap()
+        emap.start((pref, "mini", None), (120, 40))
+        layout = emap.draw(chain, lambda key, size: names[key])
+        for n, box in layout.boxes.items():
+            across = box.w if pref == "TB" else min(names[n], BOX_SIZES["mini"][1])
+            assert (box.w, box.h) == ((names[n], 1) if pref == "TB" else (across, 1)), (n, box)
+        x, w = layout.boxes["x"], layout.boxes["w"]
+        if pref == "TB":  # the weight beside x, one gap of three cells after x's 9
+            assert (w.x, w.y) == (x.x2 + 3, x.y)
+
+
+def test_edges_of_different_sources_never_share_a_cell_while_it_grows() -> None:
+    """Many inputs read by ops made far from them (the backward pass of a loop): every edge
+    is found through free cells, so the only cells two edges share are a fan-out's trunk,
+    a merge into one target, and clean crossings."""
+    from tui.drawing.quality import measure
+
+    nodes: list[tuple[Any, list[Any]]] = [("x", []), ("w1", []), ("w2", [])]
+    nodes += [("h", ["x", "w1"]), ("r", ["h"]), ("y", ["r", "w2"]), ("d", ["y"])]
+    nodes += [("g2", ["r", "d"]), ("gr", ["d", "w2"]), ("gh", ["gr", "h"])]
+    nodes += [("g1", ["x", "gh"]), ("u1", ["w1", "g1"]), ("u2", ["w2", "g2"])]
+    for pref, room in (("LR", (80, 24)), ("TB", (60, 30))):
+        emap = EagerMap()
+        emap.start(first_way(pref, *room), room)
+        for k in range(1, len(nodes) + 1):
+            layout = emap.draw(nodes[:k])
+            assert measure(layout, nodes[:k]).shared == 0, (pref, nodes[k - 1][0])
+        assert {(e.src, e.dst) for e in layout.edges} == {(i, n) for n, ins in nodes for i in ins}
+        assert_clean(layout)
+
+
+@pytest.mark.parametrize("size", [(160, 48), (120, 36)])
+def test_loops_grows_inside_its_pane_in_boxes_as_wide_as_their_labels(
+    size: tuple[int, int],
+) -> None:
+    """The loops scene's graph (four inputs read one by one down a chain of eight layers)
+    grows inside its 54x28 (58x22) pane: in boxes of one width for all, its inputs side by
+    side took 74 cells; nothing moves and no two edges share a cell while it grows."""
+    from tui.drawing.pane import EagerPane
+    from tui.drawing.quality import measure
+    from tui.view.model import GraphModel
+
+    room = eager_room("loops", size)
+    pane = EagerPane(room)
+    (events,) = loop_events(1, "loops")
+    graph = GraphModel("eager:0", "eager", iteration=0)
+    pane.show(graph)
+    boxes: dict[Any, Any] = {}
+    for ev in events:
+        graph.add(ev)
+        pane.grow()
+        drawing = pane.drawing()
+        assert drawing is not None
+        layout = drawing.layout
+        assert layout.width <= room[0] and layout.height <= room[1], (layout.width, layout.height)
+        assert measure(layout, ()).shared == 0
+        for vid, box in layout.boxes.items():
+            assert boxes.setdefault(vid, box) == box, f"{vid} moved"
+    assert_clean(layout)
+    assert len({b.w for b in layout.boxes.values()}) > 2, "boxes of one width"

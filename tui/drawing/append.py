@@ -1,72 +1,70 @@
-"""The eager graph's first iteration on the append-only grid, wrapped into bands. Pure.
+"""The eager graph's first iteration, placed node by node on a growing grid. Pure.
 
-Before any map exists, an eager iteration is placed node by node
-(:class:`tui.drawing.layout.AppendPlacer`), and its depth is not known until it ends. So the
-grid's layers wrap as text wraps into lines: as many layers as fit along the pane
-(:func:`band_layers`) make a band, and a node that would go past the pane's edge starts a
-new band of layers beside the last (below it left to right, right of it top to bottom;
-the first time, only where that band starts inside the pane: :meth:`Bands.wraps`).
-Nothing placed before moves; the pane grows across, not along.
+Before any map exists, an eager iteration is drawn as it is made, and its depth is not
+known until it ends. Nothing placed ever moves (:class:`Growing`):
 
-An edge into a later band runs down the channel after its source's layer to the corridor
-between the two bands, along it, and down the channel before its target's layer (each
-later band has one before its first layer); an edge that skips a band goes round the far
-end of the bands between, in the gutter past their last layer::
+* a node goes into the layer after its deepest input, as near across as it can get to its
+  inputs (a leaf: beside the node made just before it, which the op made next reads with
+  it), its box as wide as its label needs (top to bottom, the columns are as wide as their
+  boxes, not one width for all); where the pane's width across is used up, past it;
+* the layers wrap as text wraps into lines: as many as fit along the pane
+  (:func:`band_layers`) make a band, and a node that would go past the pane's edge starts a
+  new band of layers beside the last (below it left to right, right of it top to bottom;
+  the first time, only where that band starts inside the pane: :meth:`Bands.wraps`);
+* every edge is found cell by cell through the cells left free
+  (:meth:`tui.drawing.paths.Cells.find`): it never shares a cell with an edge of another
+  source and target (it crosses one straight, ``┼``), nor takes a box's cells or the cells
+  where another box's edges leave and arrive, so the boxes placed later find theirs free::
 
-    [x] ─▶ [mm] ─▶ [clamp]         (a band of three layers, left to right)
-     │
-     └──────────────────┐          (the corridor between the bands)
-      ┌─────────────────┼──┐
-      └▶ [sub] ─▶ [pow] │  │       (the next band: its layers start after a channel)
-      ┌─────────────────┘  │
-      └▶ [t]               │       (x read by t, two bands on: round the gutter)
+    [x 64×1000] ─▶ [mm 64×100] ─▶ [clamp 64×100]      (a band of three layers)
+        │
+        └─────────────────────────────────┐            (the gap between the bands)
+      ┌───────────────────────────────────┼──┐
+      └▶ [sub 64×10] ─▶ [pow 64×10]       │  │         (the next band)
+      ┌───────────────────────────────────┘  │
+      └▶ [t 1000×64]                         │         (x read by t, two bands on)
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from statistics import median_low
 from typing import TYPE_CHECKING
 
 from tui.drawing.fit import BOX_SIZES
-from tui.drawing.layout import (
-    MARGIN,
-    Box,
-    Edge,
-    Lanes,
-    Layout,
-    Spacing,
-    corners,
-    entry_v,
-    exit_v,
-    geometry,
-    grid_edges,
-)
+from tui.drawing.layout import MARGIN, Box, Edge, Layout, Spacing, corners, entry_v, exit_v
+from tui.drawing.paths import Cells
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
     from tui.drawing.fit import Try
-    from tui.drawing.layout import AppendPlacer, NodeId, Orientation
+    from tui.drawing.layout import NodeId, Orientation
+    from tui.drawing.paths import Cell
 
-__all__ = ["CORRIDOR", "ENTRY", "GUTTER", "Bands", "band_layers", "banded"]
+__all__ = ["CORRIDOR", "ENTRY", "GUTTER", "Bands", "Growing", "band_layers"]
 
-CORRIDOR = 3
-"""Lanes between two bands (besides the gap every slot has before it)."""
+CORRIDOR = 0
+"""Cells between two bands besides the gap every box keeps before it (more: a deep loop's
+last band past the pane; the edges into a band find their way without)."""
 GUTTER = 2
-"""Lanes past the last layer of the later bands, for the edges that skip a band."""
+"""Cells past the last layer of the later bands, for the edges that skip a band."""
 ENTRY = 2
-"""Lanes a later band's first channel has besides a channel's own: every edge into that band
-comes down it."""
-RIGHT = "right"
-"""The lanes key of the channel after a later band's last layer: the gutter."""
+"""Cells a later band's first layer leaves before it, besides a channel's own: every edge
+into that band comes down them."""
+OUTSIDE = 20
+"""Cost of an edge's cell outside the pane: it goes there only where the pane is full."""
+IN_LAYER = 4
+"""Cost of an edge's cell running across the layers inside a layer's boxes' band (or its
+arrows' row): those cells are where later boxes of that layer go."""
 
 
 @dataclass(frozen=True)
 class Bands:
     """Where a pane's grid wraps: the layers that fit along the pane in the first band and
     in each later one (which leaves a channel before its first layer and the gutter after
-    its last), and the cells across it that the bands' slots may take."""
+    its last), and the pane's cells along and across the layers."""
 
     first: int
     each: int
@@ -77,19 +75,16 @@ class Bands:
     bottom)."""
     spacing: Spacing
 
-    def wraps(self, band: int, layer: int, free: int) -> bool:
+    def wraps(self, band: int, layer: int, start: int, size: int = 0) -> bool:
         """A node going into ``layer`` of ``band`` (counted from the band's first) starts a
-        new band, whose first slot is ``free``: it is past the pane's edge, and where this is
-        the first band, the new band's first box is still inside the pane (else the first
-        band goes on past the edge: the second would scroll as far across; a graph that
-        has wrapped once goes on wrapping, so it scrolls one way only)."""
+        new band, whose boxes would start ``start`` cells across: it is past the pane's edge,
+        and where this is the first band, the new band's first box (``size`` cells across;
+        0: a box size's own) is still inside the pane (else the first band goes on past the
+        edge: the second would scroll as far across; a graph that has wrapped once goes on
+        wrapping, so it scrolls one way only)."""
         if layer < (self.each if band else self.first):
             return False
-        if band:
-            return True
-        sp = self.spacing
-        end = MARGIN + sp.gap_v + free * (sp.box_v + sp.gap_v) + CORRIDOR * (band + 1)
-        return end + sp.box_v + MARGIN <= self.across
+        return bool(band) or start + (size or self.spacing.box_v) + MARGIN <= self.across
 
 
 def band_layers(way: Try, room: tuple[int, int]) -> Bands | None:
@@ -107,107 +102,242 @@ def band_layers(way: Try, room: tuple[int, int]) -> Bands | None:
     return Bands(max(2, first), max(2, each), along, across, sp)
 
 
-def banded(
-    placer: AppendPlacer,
-    inputs: Sequence[tuple[NodeId, Sequence[NodeId]]],
-    way: Try,
-    bands: Bands | None,
-) -> Layout:
-    """The grid's placements turned into boxes and routed edges, band by band (one band:
-    :func:`tui.drawing.layout.geometry`'s drawing).
+@dataclass(frozen=True)
+class Placed:
+    """A box on the abstract grid: its first corner (u, v) and its size (du, dv)."""
+
+    u: int
+    v: int
+    du: int
+    dv: int
+    layer: int
+    band: int
+
+
+class Growing:
+    """The first iteration's grid: :meth:`add` each node as it is made (placed once, never
+    moved, its edges found then), :meth:`layout` the drawing so far.
 
     Args:
-        placer: the placed nodes and where each band starts.
-        inputs: (node id, input ids) in creation order; edges are routed in this order.
-        way: the orientation, box size and lanes.
-        bands: where the grid wraps (the placer's ``wraps``).
+        way: the orientation, box size and lanes, fixed for the whole iteration.
+        bands: where the grid wraps (None: the pane's size is not known; it does not wrap).
     """
-    orientation: Orientation = way[0]  # type: ignore[assignment]
-    box_h, box_w = BOX_SIZES[way[1]]
-    placed = placer.placed
-    if len(placer.bands) == 1 or bands is None:
-        return geometry(placed, inputs, orientation, box_h, box_w, way[2])
-    sp = Spacing.for_(orientation, box_h, box_w, way[2])
-    pitch_u, pitch_v = sp.box_u + sp.gap_u, sp.box_v + sp.gap_v
-    bases = placer.bands
-    last = bands.each
 
-    def local(layer: int) -> tuple[int, int]:
-        band = placer.band_of(layer)
-        return band, layer - placer.starts[band]
+    def __init__(self, way: Try, bands: Bands | None) -> None:
+        self.orientation: Orientation = way[0]  # type: ignore[assignment]
+        box_h, self.box_w = BOX_SIZES[way[1]]
+        self.sp = Spacing.for_(self.orientation, box_h, self.box_w, way[2])
+        self.bands = bands
+        self.placed: dict[NodeId, Placed] = {}
+        """Every node placed so far."""
+        self.starts: list[int] = [0]
+        """The first layer of each band."""
+        self.bases: list[int] = [MARGIN + self.sp.gap_v]
+        """The first cell across of each band's boxes."""
+        self.cells = Cells()
+        self.edges: dict[tuple[NodeId, NodeId], list[Cell]] = {}
+        """Each edge's cells, in the order they were found."""
+        self._entries: dict[NodeId, int] = {}
+        self._last: NodeId | None = None
+        self._reach = (0, 0)
+        self._deep = self.sp.gap_u - self.sp.stub >= 3
+        """The cell before an arrow is kept for it too: a channel has a cell between it and
+        the cells where the layer before's edges leave."""
+        self._costs: dict[tuple[Cell, int, int], float] = {}
+        self._drawn: dict[tuple[NodeId, NodeId], Edge] = {}
 
-    def u0(layer: int) -> int:
-        band, k = local(layer)
-        return MARGIN + (sp.gap_u + ENTRY if band else 0) + k * pitch_u
+    # ------------------------------------------------------------ placing
 
-    def band_of_slot(slot: int) -> int:
-        return bisect_right(bases, slot) - 1
+    def keep(self, nids: Iterable[NodeId]) -> None:
+        """Drop the placed nodes not among ``nids`` (a group took them in), and their edges."""
+        kept = set(nids)
+        for nid in [n for n in self.placed if n not in kept]:
+            del self.placed[nid]
+            self.cells.drop_box(nid)
+            for pair in [p for p in self.edges if nid in p]:
+                del self.edges[pair]
+                self._drawn.pop(pair, None)
+            if self._last == nid:
+                self._last = None
 
-    def v0(slot: int) -> int:
-        return MARGIN + sp.gap_v + slot * pitch_v + CORRIDOR * band_of_slot(slot)
+    def add(self, nid: NodeId, inputs: Sequence[NodeId], width: int) -> Placed:
+        """Place one node (its box ``width`` cells wide) next to its inputs, then find its
+        edges from the inputs placed so far."""
+        if nid not in self.placed:
+            self.placed[nid] = self._place(nid, inputs, width)
+            self._last = nid
+        self.join(nid, inputs)
+        return self.placed[nid]
 
-    def gap(slot: int) -> tuple[int, int]:
-        """The cells before a slot that edges run along: its first and how many."""
-        wide = sp.gap_v + (CORRIDOR if slot in bases[1:] else 0)
-        return v0(slot) - wide, wide
+    def _place(self, nid: NodeId, inputs: Sequence[NodeId], width: int) -> Placed:
+        sp = self.sp
+        ins = [self.placed[i] for i in inputs if i in self.placed and i != nid]
+        last = self.placed.get(self._last) if self._last is not None else None
+        band = len(self.starts) - 1
+        lay = 1 + max((p.layer for p in ins), default=-1)
+        if last is not None and (not ins or lay < last.layer):
+            # a leaf, or a node reading only nodes made long before (or in bands that have
+            # ended): beside the node made last, which the op made next reads with it
+            lay = last.layer
+        if self.orientation == "LR":
+            du, dv = min(width, self.box_w), sp.box_v
+        else:
+            du, dv = sp.box_u, width
+        start = self._reach[1] + CORRIDOR + sp.gap_v
+        if self.bands is not None and self.bands.wraps(band, lay - self.starts[band], start, dv):
+            self.starts.append(lay)  # past the pane's edge: a new band past everything
+            self.bases.append(start)
+            band += 1
+        u = self._u0(lay)
+        here = [p for p in ins if p.band == band]
+        if here:  # its first in-edge's arrow in line with the median input's exit
+            outs = sorted(p.v + self._exit(p.dv) for p in here)
+            want = median_low(outs) - self._entry(dv, 0)
+        elif last is not None and last.band == band:
+            want = last.v + last.dv + sp.gap_v
+        else:
+            want = self.bases[band]
+        before = 1 + bool(inputs) + self._deep
+        v = self._free(u, du, dv, want, self.bases[band], before)
+        if not ins and self.bands is not None and v + dv > self.bands.across - MARGIN:
+            # a leaf past the pane's edge across: a layer or two on, where one is inside it
+            end = self.starts[band] + (self.bands.each if band else self.bands.first)
+            for later in range(lay + 1, min(lay + 3, end)):
+                u2 = self._u0(later)
+                v2 = self._free(u2, du, dv, want - sp.gap_v, self.bases[band], before)
+                if v2 + dv <= self.bands.across - MARGIN:
+                    lay, u, v = later, u2, v2
+                    break
+        self.cells.add_box(nid, u, v, du, dv)
+        for b in range(v, v + dv) if inputs else ():  # its arrows arrive before it, straight...
+            self.cells.ports[(u - 1, b)] = (False, nid)
+        if inputs and self._deep:  # (where the cell before is not where edges leave)
+            for k in range(dv):
+                self.cells.ports[(u - 2, v + self._entry(dv, k))] = (False, nid)
+        self.cells.ports[(u + du, v + self._exit(dv))] = (True, nid)  # ...its edges leave after
+        self._grow(u + du + 1, v + dv)
+        return Placed(u, v, du, dv, lay, band)
 
-    def channel(layer: int) -> tuple[object, int]:
-        """The channel before a layer: its lanes key and first lane's cell."""
-        band, k = local(layer)
-        return (band, k), u0(layer) - sp.gap_u + sp.stub - (ENTRY if band and not k else 0)
+    def _free(self, u: int, du: int, dv: int, want: int, low: int, before: int) -> int:
+        """The cell across nearest ``want`` (not before ``low``) where a box of du x dv at u
+        fits, with ``before`` cells free of edges before it (its arrows' and the cells they
+        come from: none for a leaf) and one after it, inside the pane where it can."""
+        across = self.bands.across if self.bands is not None else 1 << 30
+        gap = self.sp.gap_v
+        boxes, taken, ports = self.cells.boxes, self.cells.taken, self.cells.ports
 
-    def after(layer: int) -> tuple[object, int]:
-        """The channel after a layer (an ended later band's last: the gutter)."""
-        band, k = local(layer)
-        first = u0(layer) + sp.box_u + sp.stub
-        ended = 0 < band < len(bases) - 1
-        return ((RIGHT if ended and k + 1 == last else (band, k + 1)), first)
+        def fits(v: int) -> bool:
+            for a in range(u - before, u + du + 1):
+                for b in range(v, v + dv):
+                    if taken((a, b)) or (u <= a < u + du and (a, b) in ports):
+                        return False
+            for a in range(u, u + du):
+                for b in (*range(v - gap, v), *range(v + dv, v + dv + gap)):
+                    if (a, b) in boxes:
+                        return False
+            return True
 
-    # the first band's last channel: the lanes left in the pane (at least one)
-    edge = bands.along - MARGIN - (u0(placer.starts[1] - 1) + sp.box_u + sp.stub)
-    counts: dict[object, int] = {RIGHT: GUTTER, (0, bands.first): max(1, min(sp.lanes_u, edge))}
-    counts.update({(band, 0): sp.lanes_u + ENTRY for band in range(1, len(bases))})
-    lanes = Lanes(sp.lanes_u, counts)
-    out = Layout(orientation)
-    to_xy = (lambda u, v: (u, v)) if orientation == "LR" else (lambda u, v: (v, u))
-    for nid, (lay, slot) in placed.items():
-        x, y = to_xy(u0(lay), v0(slot))
-        w, h = to_xy(sp.box_u, sp.box_v)
-        out.boxes[nid] = Box(x, y, w, h)
-    gutter = MARGIN + ENTRY + last * pitch_u + sp.stub  # past a later band's last layer
-    for src, dst, k in grid_edges(placed, inputs):
-        (ls, ss), (ld, sd) = placed[src], placed[dst]
-        ue, ve = u0(ls) + sp.box_u, v0(ss) + exit_v(sp, orientation)
-        ua, va = u0(ld) - 1, v0(sd) + entry_v(sp, orientation, k)
-        (bs, _), (bd, _) = local(ls), local(ld)
-        out_key, out_first = after(ls)
-        in_key, in_first = channel(ld)
-        pts: list[tuple[int, int]] = [(ue, ve)]
-        if bs == bd and ld == ls + 1:
-            c = out_first + lanes.take(out_key, min(ve, va), max(ve, va), src)
-            pts += [(c, ve), (c, va)]
-        elif bs == bd:  # round the boxes between: along the gap before the target
-            down = va >= ve
-            start, wide = gap(sd if down else sd + 1)
-            c1 = out_first + lanes.take(out_key, min(ve, start), max(ve, start), src)
-            vr = start + lanes.take(("gap", start), c1, u0(ld), src, wide)
-            c2 = in_first + lanes.take(in_key, min(vr, va), max(vr, va), src)
-            pts += [(c1, ve), (c1, vr), (c2, vr), (c2, va)]
-        else:  # into a later band: along the corridor after the source's band
-            start, wide = gap(bases[bs + 1])
-            c1 = out_first + lanes.take(out_key, ve, start, src)
-            far = u0(ld) if bd == bs + 1 else gutter
-            vc = start + lanes.take(("gap", start), min(c1, far), max(c1, far), src, wide)
-            pts += [(c1, ve), (c1, vc)]
-            if bd > bs + 1:  # round the bands between, in the gutter past their ends
-                start2, wide2 = gap(bases[bd])
-                ug = gutter + lanes.take(RIGHT, vc, start2, src)
-                vc = start2 + lanes.take(("gap", start2), u0(ld), ug, src, wide2)
-                pts += [(ug, pts[-1][1]), (ug, vc)]
-            c2 = in_first + lanes.take(in_key, vc, va, src)
-            pts += [(c2, vc), (c2, va)]
-        pts.append((ua, va))
-        out.edges.append(Edge(src, dst, corners(to_xy(u, v) for u, v in pts)))
-    right, bottom = out.reach()
-    out.width, out.height = right + MARGIN, bottom + MARGIN
-    return out
+        top = across - MARGIN - dv  # the last start inside the pane
+        for d in range(max(top, want) - low + 1):
+            for v in (want + d, want - d) if d else (want,):
+                if low <= v <= top and fits(v):
+                    return v
+        v = max(low, min(want, top + 1))
+        while not fits(v):
+            v += 1
+        return v
+
+    # ------------------------------------------------------------ edges
+
+    def join(self, nid: NodeId, inputs: Sequence[NodeId]) -> None:
+        """Find the edges into ``nid`` from its inputs placed so far (each once), those that
+        run forward: a group placed before an input it took in later has its edge drawn on
+        the map, once the iteration has ended."""
+        dst = self.placed.get(nid)
+        if dst is None:
+            return
+        for src in inputs:
+            if src == nid or (src, nid) in self.edges or src not in self.placed:
+                continue
+            p = self.placed[src]
+            if p.layer >= dst.layer:
+                continue
+            k = self._entries.get(nid, 0)
+            self._entries[nid] = k + 1
+            start = (p.u + p.du, p.v + self._exit(p.dv))
+            end = (dst.u - 1, dst.v + self._entry(dst.dv, k))
+            path = self.cells.find(src, nid, start, end, self._bounds(), self._extra)
+            self.cells.lay(src, nid, path)
+            self.edges[(src, nid)] = path
+            self._grow(max(c[0] for c in path) + 1, max(c[1] for c in path) + 1)
+
+    def _bounds(self) -> tuple[int, int]:
+        along, across = (self.bands.along, self.bands.across) if self.bands is not None else (0, 0)
+        return max(along, self._reach[0]) + 6, max(across, self._reach[1]) + 6
+
+    def _extra(self, cell: Cell, d: int) -> float:
+        """What an edge's cell costs besides its step: outside the pane, or running across
+        the layers where a layer's boxes (or their arrows) go."""
+        key = (cell, d % 2, len(self.bases))
+        cost = self._costs.get(key)
+        if cost is None:
+            cost = self._costs[key] = self._cost(cell, d)
+        return cost
+
+    def _cost(self, cell: Cell, d: int) -> float:
+        u, v = cell
+        cost = 0.0
+        if self.bands is not None and not (
+            MARGIN <= u < self.bands.along - MARGIN and MARGIN <= v < self.bands.across - MARGIN
+        ):
+            cost += OUTSIDE
+        if d % 2:  # across the layers
+            sp = self.sp
+            band = bisect_right(self.bases, v) - 1
+            first = self._band_u(max(band, 0))
+            pitch = sp.box_u + sp.gap_u
+            r = (u - first) % pitch
+            if u >= first - 1 and (r < sp.box_u or r == pitch - 1):
+                cost += IN_LAYER
+            elif u >= first and r == sp.box_u:  # just past the boxes: where their edges leave
+                cost += 1
+        return cost
+
+    # ------------------------------------------------------------ the drawing
+
+    def layout(self) -> Layout:
+        """The drawing so far: boxes and edges in cells, as wide and high as they reach."""
+        swap = self.orientation == "TB"
+        out = Layout(self.orientation)
+
+        def xy(u: int, v: int) -> tuple[int, int]:
+            return (v, u) if swap else (u, v)
+
+        for nid, p in self.placed.items():
+            out.boxes[nid] = Box(*xy(p.u, p.v), *xy(p.du, p.dv))
+        for pair, path in self.edges.items():
+            edge = self._drawn.get(pair)
+            if edge is None:
+                edge = self._drawn[pair] = Edge(*pair, corners(xy(u, v) for u, v in path))
+            out.edges.append(edge)
+        right, bottom = out.reach()
+        out.width, out.height = right + MARGIN, bottom + MARGIN
+        return out
+
+    # ------------------------------------------------------------ geometry
+
+    def _band_u(self, band: int) -> int:
+        return MARGIN + (self.sp.gap_u + ENTRY if band else 0)
+
+    def _u0(self, layer: int) -> int:
+        band = bisect_right(self.starts, layer) - 1
+        return self._band_u(band) + (layer - self.starts[band]) * (self.sp.box_u + self.sp.gap_u)
+
+    def _exit(self, dv: int) -> int:
+        return exit_v(replace(self.sp, box_v=dv), self.orientation)
+
+    def _entry(self, dv: int, k: int) -> int:
+        return entry_v(replace(self.sp, box_v=dv), self.orientation, k)
+
+    def _grow(self, u: int, v: int) -> None:
+        self._reach = (max(self._reach[0], u), max(self._reach[1], v))

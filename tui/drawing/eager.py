@@ -4,10 +4,11 @@ An eager loop rebuilds its graph every iteration, and every iteration repeats th
 sites (the same line running the same op on the same shapes). So the finished drawing of one
 iteration is the map for the next (North, "Incremental Layout in DynaDAG", GD 1995):
 
-* the first iteration grows node by node on the append-only grid
-  (:class:`tui.drawing.layout.AppendPlacer`), in one box size and orientation picked from the
-  pane before its first node (:func:`first_way`), its layers wrapping into a new band at the
-  pane's edge (:mod:`tui.drawing.append`), so it grows across the pane, not past it;
+* the first iteration grows node by node on a growing grid (:class:`tui.drawing.append.Growing`)
+  where nothing placed moves, in one box size and orientation picked from the pane before its
+  first node (:func:`first_way`), each box as wide as its label, its layers wrapping into a
+  new band at the pane's edge, so it grows across the pane, not past it, and each edge found
+  through the cells left free, never sharing one with another source's edge;
 * when an iteration ends, its whole graph is laid out with the static pane's layered layout
   (:class:`tui.drawing.plan.Plan`), in the largest boxes that fit the pane: that is the map;
 * from then on, a node made at a site goes to the box its site had (:meth:`EagerMap.draw`),
@@ -35,14 +36,13 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING
 
-from tui.drawing.append import band_layers, banded
+from tui.drawing.append import Growing, band_layers
 from tui.drawing.derived import DerivedPlan
 from tui.drawing.fit import BOX_SIZES, FIT_ORDER, fit_first, largest_wrap, shifted
-from tui.drawing.layout import AppendPlacer, Layout, Spacing
+from tui.drawing.layout import Layout, Spacing
 from tui.drawing.plan import Plan
 
 if TYPE_CHECKING:
-    from tui.drawing.append import Bands
     from tui.drawing.fit import Try
     from tui.drawing.layout import NodeId
     from tui.view.model import GraphModel
@@ -129,8 +129,7 @@ class EagerMap:
         only the optimizer's update reads): until their group appears they are not drawn, so
         no box shows up and then vanishes into the group."""
         self._widths: dict[Key, dict[str, int]] = {}
-        self._placer = AppendPlacer()
-        self._bands: Bands | None = None
+        self._grid = Growing(self.way, None)
         self._edges_of: Layout | None = None
         self._edges: set[tuple[Key, Key]] = set()
 
@@ -138,10 +137,9 @@ class EagerMap:
         """A new iteration (before its first node): the grid of a graph drawn before any map
         starts empty, in ``way``, wrapping into bands at the edge of a pane of ``room``
         (width, height; unknown: it does not wrap); a map keeps its own way."""
-        self._bands = band_layers(way, room)
-        self._placer = AppendPlacer(self._bands.wraps if self._bands else None)
         if self.plan is None:
             self.way = way
+        self._grid = Growing(self.way, band_layers(self.way, room))
 
     def forget(self) -> None:
         """Drop the map (the folding changed, or a replay stepped back)."""
@@ -193,14 +191,18 @@ class EagerMap:
                 )
         self.plan, self.held, self.way = plan, layout, tries[k]
 
-    def draw(self, nodes: Nodes) -> Layout:
+    def draw(self, nodes: Nodes, widths: Widths = None) -> Layout:
         """The iteration so far (on keys), each node at its site's place in the map; nodes the
-        map lacks are placed beside it, those before any map on the append-only grid."""
+        map lacks are placed beside it, those before any map on the growing grid, each box
+        ``widths(key, size)`` wide there (None: the box size's width)."""
         if self.plan is None or self.held is None:
-            self._placer.keep(key for key, _ in nodes)
+            grid, size = self._grid, self.way[1]
+            grid.keep(key for key, _ in nodes)
             for key, ins in nodes:
-                self._placer.add(key, ins)
-            return banded(self._placer, nodes, self.way, self._bands)
+                grid.add(key, ins, widths(key, size) if widths else BOX_SIZES[size][1])
+            for key, ins in nodes:  # an input placed after the node that reads it
+                grid.join(key, ins)
+            return grid.layout()
         if self._covered(nodes):
             return self._restricted(nodes)
         drawn = DerivedPlan(nodes, self.plan).draw(

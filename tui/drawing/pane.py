@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from tui.drawing.derived import DerivedPlan
 from tui.drawing.eager import EagerMap, first_way, site_keys
-from tui.drawing.fit import candidates, fit_first, largest_wrap, wrap_gathered
+from tui.drawing.fit import BOX_SIZES, candidates, fit_first, largest_wrap, wrap_gathered
 from tui.drawing.fold import Folding, View, belongs, fold_view
 from tui.drawing.labels import CAPS, Label, label_of, width_for
 from tui.drawing.layout import Edge, Layout
@@ -273,10 +273,14 @@ def _belongs(graph: GraphModel, vid: NodeId) -> bool:
 
 
 def map_draw(
-    emap: EagerMap, graph: GraphModel, nodes: Sequence[tuple[NodeId, Sequence[NodeId]]]
+    emap: EagerMap,
+    graph: GraphModel,
+    nodes: Sequence[tuple[NodeId, Sequence[NodeId]]],
+    labels: dict[NodeId, Label] | None = None,
 ) -> Layout:
     """The eager iteration so far (its folded ``nodes``), each box where its site was in the
-    map (:meth:`EagerMap.draw`), on view ids."""
+    map (:meth:`EagerMap.draw`), on view ids; before any map, each box as wide as its label
+    in ``labels`` needs (a leaf: with room for the ``∇`` its gradient brings)."""
     keys, on_keys = _keyed(graph, nodes)
     hidden = emap.hidden  # a leaf its group will take in, the group not made yet: not drawn
     if emap.plan is None:  # no map yet: a leaf that belongs to something is drawn once read
@@ -287,8 +291,19 @@ def map_draw(
         if drop:
             nodes = [(v, [i for i in ins if i not in drop]) for v, ins in nodes if v not in drop]
             keys, on_keys = _keyed(graph, nodes)
-    drawn = emap.draw(on_keys)
     vid_of = {k: v for v, k in keys.items()}
+    widths = None
+    if emap.plan is None and labels:
+        leaves = {v for v, ins in nodes if not ins}
+
+        def widths(key: Hashable, size: str) -> int:
+            vid = vid_of[key]
+            label = labels.get(vid)
+            if label is None:
+                return BOX_SIZES[size][1]
+            return width_for(replace(label, grad=True) if vid in leaves else label, size)
+
+    drawn = emap.draw(on_keys, widths)
     out = Layout(drawn.orientation, width=drawn.width, height=drawn.height)
     out.boxes = {vid_of[k]: box for k, box in drawn.boxes.items() if k in vid_of}
     out.edges = [
@@ -384,7 +399,7 @@ class EagerPane:
             self._ended = graph
             self._finish(graph)
         elif self._map.plan is None:
-            map_draw(self._map, graph, fold_view(graph, self.folding).nodes)
+            self.drawing()
 
     def drawing(self) -> Drawing | None:
         """The drawing of the iteration shown now (None: none)."""
@@ -392,6 +407,6 @@ class EagerPane:
         if graph is None:
             return None
         view = fold_view(graph, self.folding)
-        layout = map_draw(self._map, graph, view.nodes)
         labels = {vid: label_of(graph, view, vid) for vid, _ in view.nodes}
+        layout = map_draw(self._map, graph, view.nodes, labels)
         return Drawing(layout, view, labels, self._map.way[1])

@@ -544,7 +544,7 @@ class GraphView(ScrollView, can_focus=True):
         if self._refit and room_known(self):
             self._refit = False
             self._remap()
-        out = map_draw(self._map, graph, nodes)
+        out = map_draw(self._map, graph, nodes, self._labels)
         way = self._map.way
         if way != self._choice:
             self._keep_size = False  # another box size: the canvas starts afresh

@@ -1,0 +1,108 @@
+"""The eager pane's first iteration as it grows, per eager scene: does it stay in its pane?
+
+    python benchmarks/eager_growth.py [--size 160x48] [--unfold] [--scene NAME]
+
+Replays each eager scene's first iteration node by node as a paced run shows it
+(:class:`tui.drawing.pane.EagerPane`, the pane's room worked out as ``cgviz layout`` does)
+and prints, per scene: the pane's room; the widest and tallest drawing it grew to (``OVER``
+where that is past the pane); the most shared runs and crossings in any of its drawings
+(:func:`tui.drawing.quality.measure`: edges of different sources and targets meeting other
+than at a clean crossing); whether a box moved while it grew; the CPU seconds its drawings
+took. Nothing here is timed against a limit: the figures are for reading.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from engine.scenes import SCENES  # noqa: E402
+from tui.cli.layout import _scene_events, pane_room  # noqa: E402
+from tui.drawing.fold import Folding  # noqa: E402
+from tui.drawing.pane import EagerPane  # noqa: E402
+from tui.drawing.quality import measure  # noqa: E402
+from tui.i18n import scene_text  # noqa: E402
+from tui.view.lecture import scene_sides  # noqa: E402
+from tui.view.state import ViewState  # noqa: E402
+
+
+def grow(name: str, size: tuple[int, int], unfold: bool) -> dict[str, object]:
+    """One scene's first iteration, drawn after each of its nodes."""
+    scene = SCENES[name]
+    events, _, _ = _scene_events(name, 1)
+    title, caption = scene_text(name, scene)
+    heading = f"{title}  ·  {caption}" if caption else title
+    room = pane_room(*size, scene_sides(name, scene), heading)["eager"]
+    state = ViewState(fake_timings=True)
+    pane = EagerPane(room, Folding(unfold_all=unfold))
+    wide = high = shared = crossings = steps = 0
+    moved = False
+    boxes: dict[object, object] = {}
+    way = ""
+    cpu = 0.0
+    for ev in events:
+        state.apply(ev)
+        graph = state.graphs["eager"]
+        if graph is not pane.graph:
+            if pane.graph is not None:
+                break
+            pane.show(graph)
+            continue
+        if ev.get("mode") != "eager" or ev.get("kind") != "node_created":
+            continue
+        t0 = time.process_time()
+        pane.grow()
+        drawing = pane.drawing()
+        cpu += time.process_time() - t0
+        if drawing is None or pane._map.plan is not None:
+            break
+        steps += 1
+        layout = drawing.layout
+        quality = measure(layout, ())
+        wide, high = max(wide, layout.width), max(high, layout.height)
+        shared, crossings = max(shared, quality.shared), max(crossings, quality.crossings)
+        for vid, box in layout.boxes.items():
+            moved = moved or boxes.setdefault(vid, box) != box
+        way = f"{layout.orientation} {drawing.box}"
+    over = wide > room[0] or high > room[1]
+    return {
+        "scene": name,
+        "room": room,
+        "grew": (wide, high),
+        "over": over,
+        "way": way,
+        "shared": shared,
+        "crossings": crossings,
+        "moved": moved,
+        "nodes": steps,
+        "cpu": cpu,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", default="160x48", help="the terminal, COLSxROWS")
+    parser.add_argument("--unfold", action="store_true", help="every scope unfolded")
+    parser.add_argument("--scene", action="append", help="only this scene (repeatable)")
+    args = parser.parse_args(argv)
+    size = tuple(int(n) for n in args.size.split("x"))
+    names = args.scene or [n for n, s in SCENES.items() if "eager" in scene_sides(n, s)]
+    print(f"size {args.size}{' unfolded' if args.unfold else ''}")
+    print(f"{'scene':17} {'pane':>7} {'grew to':>7}      {'way':8} shared cross moved nodes cpu s")
+    for name in names:
+        r = grow(name, size, args.unfold)  # type: ignore[arg-type]
+        room, grew = r["room"], r["grew"]
+        print(
+            f"{name:17} {room[0]:3}x{room[1]:<3} {grew[0]:3}x{grew[1]:<3} "  # type: ignore[index]
+            f"{'OVER' if r['over'] else '    '} {r['way']:8} {r['shared']:6} "
+            f"{r['crossings']:5} {'yes' if r['moved'] else 'no':5} {r['nodes']:5} {r['cpu']:.2f}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
