@@ -60,10 +60,11 @@ def assign(g: Ordered, size: Size, gap: Gap, chains: Collection[tuple[int, int]]
     for lay in g.layers:
         for v in lay:
             blocks.setdefault(root[v], []).append(v)
+    sizes = [size(v) for v in range(len(root))]  # looked up once each
     sep: dict[tuple[int, int], int] = {}
     for lay in g.layers:
         for a, b in zip(lay, lay[1:], strict=False):
-            (wa, pa), (_, pb) = size(a), size(b)
+            (wa, pa), (_, pb) = sizes[a], sizes[b]
             key = (root[a], root[b])
             sep[key] = max(sep.get(key, 0), wa - pa + gap(a, b) + pb)
     succ: dict[int, list[tuple[int, int]]] = {r: [] for r in blocks}
@@ -74,16 +75,18 @@ def assign(g: Ordered, size: Size, gap: Gap, chains: Collection[tuple[int, int]]
     topo = _topological(list(blocks), pred, succ)
     left: dict[int, int] = {}
     for r in topo:
-        left[r] = max((left[p] + d for p, d in pred[r]), default=0)
+        before = pred[r]
+        left[r] = max([left[p] + d for p, d in before]) if before else 0
     right: dict[int, int] = {}
     for r in reversed(topo):
-        right[r] = min((right[s] - d for s, d in succ[r]), default=0)
+        after = succ[r]
+        right[r] = min([right[s] - d for s, d in after]) if after else 0
     shift = min(left.values(), default=0) - min(right.values(), default=0)
     x = {r: (left[r] + right[r] + shift) // 2 for r in blocks}
     _balance(g, blocks, root, x, sep, pred, succ)
     pos = [x[root[v]] for v in range(len(root))]
-    _clear_columns(g, pos, size, gap)
-    low = min((pos[v] - size(v)[1] for v in range(len(pos))), default=0)
+    _clear_columns(g, pos, sizes.__getitem__, gap)
+    low = min([p - sizes[v][1] for v, p in enumerate(pos)], default=0)
     return [p - low for p in pos]
 
 
@@ -247,7 +250,8 @@ def _balance(
 ) -> None:
     """Move each block towards the median of its neighbours, within the room its neighbours
     in every layer leave; small blocks first, so chains stay where they are and their side
-    inputs come to them."""
+    inputs come to them. A block is looked at again only once a block it looks at (a
+    neighbour, or one beside it) has moved: otherwise it would stay where it is."""
     up, down = g.up, g.down
     seq = sorted(blocks, key=lambda r: len(blocks[r]))
     work = []  # (block, its neighbours' blocks, the blocks before and after it): looked up once
@@ -255,9 +259,17 @@ def _balance(
         near = [root[n] for v in blocks[r] for n in (*up[v], *down[v]) if root[n] != r]
         if near:
             work.append((r, near, pred[r], succ[r]))
+    users: dict[int, list[int]] = {}  # block -> the work that looks at where it is
+    for k, (_, near, before, after) in enumerate(work):
+        for q in {*near, *(p for p, _ in before), *(s for s, _ in after)}:
+            users.setdefault(q, []).append(k)
+    todo = [True] * len(work)  # nothing it looks at moved since: it would stay where it is
     for _ in range(BALANCE_PASSES):
         moved = False
-        for r, near, before, after in work:
+        for k, (r, near, before, after) in enumerate(work):
+            if not todo[k]:
+                continue
+            todo[k] = False
             ps = sorted([x[q] for q in near])
             m = len(ps) // 2
             want = ps[m] if len(ps) % 2 else (ps[m - 1] + ps[m]) // 2
@@ -266,5 +278,7 @@ def _balance(
             new = min(max(want, lo), hi) if lo <= hi else x[r]
             if new != x[r]:
                 x[r], moved = new, True
+                for j in users.get(r, ()):
+                    todo[j] = True
         if not moved:
             break

@@ -72,7 +72,7 @@ def rank(nodes: Sequence[tuple[NodeId, Sequence[NodeId]]], gather: bool = False)
     """
     order = [n for n, _ in nodes]
     known = set(order)
-    inputs = {n: list(dict.fromkeys(i for i in ins if i in known and i != n)) for n, ins in nodes}
+    inputs = {n: list(dict.fromkeys([i for i in ins if i in known and i != n])) for n, ins in nodes}
     succ: dict[NodeId, list[NodeId]] = {n: [] for n in order}
     for n in order:
         for i in inputs[n]:
@@ -88,12 +88,13 @@ def rank(nodes: Sequence[tuple[NodeId, Sequence[NodeId]]], gather: bool = False)
     topo = _topological(order, ups, downs)
     layer: dict[NodeId, int] = {}
     for n in topo:
-        layer[n] = 1 + max((layer[u] for u in ups[n]), default=-1)
+        us = ups[n]
+        layer[n] = 1 + max([layer[u] for u in us]) if us else 0
     for _ in range(4):  # move nodes with more consumers than inputs down, consumers first
         moved = False
         for n in reversed(topo):
             if len(downs[n]) > len(ups[n]):
-                lowest = min(layer[d] for d in downs[n]) - 1
+                lowest = min([layer[d] for d in downs[n]]) - 1
                 if lowest > layer[n]:
                     layer[n], moved = lowest, True
         if not moved:
@@ -182,16 +183,17 @@ def chain_edges(nodes: Sequence[tuple[NodeId, Sequence[NodeId]]]) -> set[tuple[N
     """The edges of chains of one-input ops: ``a -> b`` where ``a`` is an op (it has inputs)
     with no other consumer and ``a`` is ``b``'s only input that is not a source (a weight, a
     label, a constant: those are side inputs)."""
-    ins = {n: list(dict.fromkeys(i for i in s if i != n)) for n, s in nodes}
+    ins = {n: list(dict.fromkeys([i for i in s if i != n])) for n, s in nodes}
     known = set(ins)
     outs: dict[NodeId, int] = {n: 0 for n in known}
     for s in ins.values():
         for i in s:
             if i in known:
                 outs[i] += 1
+    op = {n: any(i in known for i in s) for n, s in ins.items()}  # it has inputs
     chains = set()
     for b, s in ins.items():
-        ops = [a for a in s if a in known and any(i in known for i in ins[a])]
+        ops = [a for a in s if a in known and op[a]]
         if len(ops) == 1 and outs[ops[0]] == 1:
             chains.add((ops[0], b))
     return chains
