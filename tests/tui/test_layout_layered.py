@@ -104,6 +104,57 @@ def test_a_cycle_is_drawn_with_its_closing_edge_turned() -> None:
     assert back.points[-1][1] == layout.boxes["a"].y2, "its arrow points up into a"
 
 
+UPDATE = [  # w1's update (sub) written back into it: an edge turned back up into w1
+    ("w1", ["sub"]),
+    ("x", []),
+    ("mm", ["x", "w1"]),
+    ("relu", ["mm"]),
+    ("loss", ["relu"]),
+    ("g", ["loss", "w1"]),
+    ("mul", ["g"]),
+    ("sub", ["w1", "mul"]),
+]
+
+
+@pytest.mark.parametrize(
+    "way",
+    [
+        *WAYS,
+        ("LR", 3, 18),
+        ("TB", 1, 15, -1),
+        ("LR", 1, 15, -1),
+        ("LR", 1, 15, 0),
+        ("TB", 1, 5, -1),
+    ],
+)
+def test_an_update_turned_back_into_its_variable_has_its_own_port(way) -> None:
+    """The edge sub -> w1, drawn from w1 down to sub, ends at a place of its own on w1 (top to
+    bottom: another column of its bottom side; left to right, where a one-row box has one
+    row: the row above or below it) and leaves sub where no input of sub enters: it shares no
+    cell with w1's own edges or with mul's edge into sub, and crosses nothing."""
+    layout, q = drawn(UPDATE, way)
+    assert (q.crossings, q.shared) == (0, 0), q
+    back = next(e for e in layout.edges if (e.src, e.dst) == ("sub", "w1"))
+    cells = set(_cells(back))
+    for e in layout.edges:
+        if e is not back:
+            assert not cells & set(_cells(e)), (e.src, e.dst)
+    head, w1 = back.points[-1], layout.boxes["w1"]
+    assert _touches(w1, head), "its arrow is beside w1"
+    grid = EdgeGrid(layout)
+    arrow = grid.row(head[1])[0][head[0]]
+    inside = "▲" if way[0] == "TB" else ("▼" if head[1] < w1.y else "▲")
+    assert arrow == inside, arrow
+
+
+def _cells(edge):  # type: ignore[no-untyped-def]
+    for (x1, y1), (x2, y2) in zip(edge.points, edge.points[1:], strict=False):
+        for x in range(min(x1, x2), max(x1, x2) + 1):
+            for y in range(min(y1, y2), max(y1, y2) + 1):
+                yield x, y
+    yield edge.points[-1]
+
+
 def test_a_derived_graph_keeps_the_boxes_it_shares() -> None:
     base = place_full(CHAIN)
     fused = [(n, ins) for n, ins in CHAIN if n not in ("mm", "relu")]
@@ -656,7 +707,7 @@ def _scene_graphs() -> list[tuple[str, list[tuple[object, list[object]]]]]:
             graph = state.graphs.get(mode)
             if graph is None or not graph.nodes:
                 continue
-            for fold in (Folding(), Folding(unfold_all=True)):
+            for fold in (Folding(), Folding().denser(), Folding(unfold_all=True)):
                 out.append((f"{name}:{mode}", view_graph(graph, fold)[0]))
     return out
 

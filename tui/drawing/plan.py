@@ -19,7 +19,9 @@ top to bottom (mini boxes)::
 
 A chain of one-input ops is one straight column; a side input sits beside the op it feeds;
 a long edge runs in its own column through every layer it passes (the long edges of one
-source share one trunk); two edges of different sources meet only where they cross. A
+source share one trunk); two edges of different sources meet only where they cross (an
+update turned back up into its variable ends at a port of its own, see
+:func:`_turned_ports`). A
 collector (``gradients/``, which reads nearly every forward value) is a tall box beside the
 layers its inputs come from, each input entering its side in its own row, out of the
 input's side where nothing stands between, else along a track of the channel below it::
@@ -41,7 +43,7 @@ from tui.drawing.coords import assign
 from tui.drawing.layers import chain_edges, rank
 from tui.drawing.layout import MARGIN, Box, Edge, Layout, corners
 from tui.drawing.order import order
-from tui.drawing.route import channels, entry_ports
+from tui.drawing.route import Net, apart, channels, entry_ports
 from tui.drawing.swaps import unswap
 
 if TYPE_CHECKING:
@@ -280,6 +282,9 @@ def emit(
         for v in lay:
             layer[v] = i
 
+    firsts, lasts = _turned_hops(ranking, g)
+    beside = set() if tb else set(lasts)  # left to right: into the box's top or bottom side
+
     def entries(
         at: list[int], lowers: Iterable[int] | None = None, into: dict | None = None
     ) -> dict[tuple[int, int], int]:
@@ -291,7 +296,7 @@ def emit(
             lo, hi = sz.entries(w)
             return left + lo, left + hi
 
-        return entry_ports(g, at, span, 2 if tb else 1, lowers, into)
+        return entry_ports(g, at, span, 2 if tb else 1, lowers, into, beside)
 
     def extent(v: int, at: int) -> tuple[int, int]:
         if dummy[v]:
@@ -299,6 +304,9 @@ def emit(
         return at - ext.port[v], at - ext.port[v] + ext.across[v] - 1
 
     pos, entry = unswap(g, pos, entries, extent)
+    for s, t in beside:  # the row just above or below the box, on the side it comes from
+        entry[(s, t)] = _outside(t, pos, ext, pos[s] < pos[t])
+    ports = _turned_ports(g, firsts, pos, entry, ext, sz, layer)
     box = g.box
     last_real = {}  # layer -> the last node before a collector's box
     for i, lay in enumerate(g.layers):
@@ -313,7 +321,7 @@ def emit(
             u, t = g.chains[k]
             wall = pos[box[t]] - ext.port[box[t]]
             side[(u, t)] = None if last_real.get(layer[u]) == u else wall - 1
-    chans = channels(g, pos, entry, sz.stub, side)
+    chans = channels(g, pos, entry, sz.stub, side, ports)
     starts = [MARGIN]
     took = []
     for k, ch in enumerate(chans):
@@ -364,14 +372,20 @@ def emit(
                 ut = out_u + sz.stub + chans[layer[ia]].nets[ia].track
                 pts = [(box_u, pos[ia]), (ut, pos[ia]), (ut, wall - 1)]
         else:
-            pts = [(box_u, pos[ia])]
+            first = (ia, chain[1])
+            if first not in ports:
+                pts = [(box_u, pos[ia])]
+            elif tb:  # an update turned back into its variable: its own port
+                pts = [(box_u, ports[first])]
+            else:  # beside the box's far end, above or below it
+                pts = [(box_u - 1, ports[first])]
             for s, t in zip(chain, chain[1:], strict=False):
-                net = chans[layer[s]].nets[s]
+                net = chans[layer[s]].nets[(s, t) if (s, t) in ports else s]
                 col = entry[(s, t)]
-                if net.track >= 0 and col != pos[s]:
+                if net.track >= 0 and col != net.top:
                     ut = starts[layer[s]] + ext.along[layer[s]] + sz.stub + net.track
-                    pts += [(ut, pos[s]), (ut, col)]
-                pts.append((starts[layer[t]] - 1, col))
+                    pts += [(ut, net.top), (ut, col)]
+                pts.append((starts[layer[t]] - ((s, t) not in beside), col))
         cells = [xy(u, v) for u, v in corners(pts)]
         if (a, b) in turned:  # drawn downwards, its arrow at its real target above
             out.edges.append(Edge(b, a, tuple(reversed(cells))))
@@ -384,6 +398,82 @@ def emit(
             right, bottom = max(right, x + 1), max(bottom, y + 1)
     out.width, out.height = right + MARGIN, bottom + MARGIN
     return out, took
+
+
+def _turned_hops(
+    ranking: Ranking, g: Ordered
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The first and the last hop (vertex pairs) of every turned edge: it is drawn from its
+    target (a variable an update writes back into) down to its source."""
+    firsts, lasts = [], []
+    for k, e in enumerate(ranking.edges):
+        if e in ranking.turned:
+            chain = g.chains[k]
+            firsts.append((chain[0], chain[1]))
+            lasts.append((chain[-2], chain[-1]))
+    return firsts, lasts
+
+
+def _outside(v: int, pos: list[int], ext: Extents, before: bool) -> int:
+    """The place just before (or after) vertex ``v``'s box across its layer."""
+    low = pos[v] - ext.port[v]
+    return low - 1 if before else low + ext.across[v]
+
+
+def _turned_ports(
+    g: Ordered,
+    firsts: list[tuple[int, int]],
+    pos: list[int],
+    entry: dict[tuple[int, int], int],
+    ext: Extents,
+    sz: Sizes,
+    layer: list[int],
+) -> dict[tuple[int, int], int]:
+    """Where each turned edge ends at its target (its first hop -> a place across the
+    layer): not at the port its target's own edges leave from, so the two never share a
+    run. Top to bottom, a column of the box's bottom side crossing the fewest of the box's
+    own edges, a blank away from the port where it can, nearest where the edge goes; left to right
+    (a one-row box has one row), the row just above or below the box, its arrow at the
+    box's far end::
+
+        [  w1  ]                  ▼───┐
+         │   ▲                   [w1 ]──▶
+      ┌──┘   │
+    """
+    out: dict[tuple[int, int], int] = {}
+    taken: dict[int, set[int]] = {}
+    turned = set(firsts)
+    for s, t in firsts:
+        want = entry[(s, t)]
+        mine = taken.setdefault(s, {pos[s]})
+        # the side it goes on to (straight down: the side away from the box's own edges)
+        own = [
+            entry[(s, v)] - pos[s] for v in g.down[s] if (s, v) in entry and (s, v) not in turned
+        ]
+        away = sum(own) > 0 if want == pos[s] else want < pos[s]
+        if sz.orientation == "LR":
+            out[(s, t)] = _outside(s, pos, ext, away)
+            continue
+        off, w = ext.drawn(s, layer[s], "TB")
+        left = pos[s] - ext.port[s] + off
+        lo, hi = (0, w - 1) if sz.box_u == 1 else sz.entries(w)  # ([ and ] are no corners)
+        free = [c for c in range(left + lo, left + hi + 1) if c not in mine]
+        side = -1 if away else 1
+        mid = Net(pos[s], sorted(pos[s] + d for d in own)) if own else None
+        ranked = [  # fewest crossings with the variable's own edges, a blank beside, nearest
+            (
+                apart(Net(c, [want]), mid) if mid else 0,
+                any(abs(c - m) < 2 for m in mine),
+                abs(c - want),
+                (c - pos[s]) * side < 0,
+                c,
+            )
+            for c in free
+        ]
+        c = min(ranked)[-1] if ranked else pos[s]
+        out[(s, t)] = c
+        mine.add(c)
+    return out
 
 
 def _bare(g: Ordered, layer: int, ch: Channel, along: int) -> bool:

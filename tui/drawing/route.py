@@ -28,7 +28,7 @@ merge when its ports run out::
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 HARD = 1000
 """Cost of two nets sharing cells (worse than any number of crossings)."""
 
-__all__ = ["Channel", "Net", "entry_ports", "channels"]
+__all__ = ["Channel", "Net", "apart", "entry_ports", "channels"]
 
 
 @dataclass
@@ -73,7 +73,8 @@ class Net:
 class Channel:
     """The channel below one layer: a net per source vertex, and the tracks they use."""
 
-    nets: dict[int, Net] = field(default_factory=dict)
+    nets: dict[int | tuple[int, int], Net] = field(default_factory=dict)
+    """Per source vertex; an edge with a net of its own: by its vertex pair."""
     tracks: int = 0
 
     def one_row(self) -> bool:
@@ -87,7 +88,10 @@ class Channel:
         """
         if self.tracks != 1 or any(n.side is not None for n in self.nets.values()):
             return False
-        cols = sorted((c, k) for k, n in self.nets.items() for c in {n.top, *n.bottoms})
+        cols = sorted(
+            ((c, k) for k, n in self.nets.items() for c in {n.top, *n.bottoms}),
+            key=lambda ck: ck[0],
+        )
         keys = [c for c, _ in cols]
         for k, n in self.nets.items():
             if n.track < 0:
@@ -106,6 +110,7 @@ def entry_ports(
     step: int,
     lowers: Iterable[int] | None = None,
     out: dict[tuple[int, int], int] | None = None,
+    skip: Collection[tuple[int, int]] = (),
 ) -> dict[tuple[int, int], int]:
     """(upper, lower) vertex pair -> the column its edge enters the lower vertex at.
 
@@ -116,6 +121,7 @@ def entry_ports(
         step: columns between two entry ports of one box (2 leaves a blank between arrows).
         lowers: only the edges into these layers (None: every layer's).
         out: the dict to fill in (None: a new one).
+        skip: edges that enter their box some other way (given no port here).
     """
     out = {} if out is None else out
     box = g.box or [-1] * len(g.vertex)
@@ -128,7 +134,7 @@ def entry_ports(
         for v in lower:
             if box[v] >= 0:
                 continue  # a collector's box is entered from the side
-            ups = sorted(g.up[v], key=pos.__getitem__)
+            ups = sorted((u for u in g.up[v] if (u, v) not in skip), key=pos.__getitem__)
             rng = span(v)
             if rng is None or not ups:
                 for u in ups:
@@ -180,6 +186,7 @@ def channels(
     entry: dict[tuple[int, int], int],
     stub: int = 1,
     side: dict[tuple[int, int], int | None] | None = None,
+    own: dict[tuple[int, int], int] | None = None,
 ) -> list[Channel]:
     """The channel below each layer but the last, with every net on its track.
 
@@ -191,17 +198,22 @@ def channels(
             another leaves its box keeps off the first track (it would touch that box).
         side: an edge into a collector's box (vertex pair) -> where its track ends, before
             the box's side (None: the edge leaves its box sideways, in no channel).
+        own: an edge that is a net of its own (vertex pair) -> where it comes down (an
+            update turned back into its variable: not where the variable's edges leave).
     """
     out = []
     box = g.box or [-1] * len(g.vertex)
     side = side or {}
+    own = own or {}
     for upper in g.layers[:-1]:
         ch = Channel()
         for u in upper:
             bottoms_set: set[int] = set()
             end = None
             for v in g.down[u]:
-                if box[v] < 0:
+                if (u, v) in own:
+                    ch.nets[(u, v)] = Net(own[(u, v)], [entry[(u, v)]])
+                elif box[v] < 0:
                     bottoms_set.add(entry[(u, v)])
                 elif box[v] != box[u]:
                     end = side.get((u, v))
@@ -234,6 +246,12 @@ def _cost(a: Net, b: Net) -> int:
     if a.lo <= b.top <= a.hi and b.top not in a.bottoms:  # b comes down past a's track
         cost += 1
     return cost
+
+
+def apart(a: Net, b: Net) -> int:
+    """Crossings of two nets on two tracks, the better one above (``HARD``: they share cells
+    either way)."""
+    return min(_cost(a, b), _cost(b, a))
 
 
 def _either(a: Net, b: Net) -> bool:
