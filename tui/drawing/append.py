@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 from tui.drawing.fit import BOX_SIZES
 from tui.drawing.layout import MARGIN, Box, Edge, Layout, Spacing, corners, entry_v, exit_v
-from tui.drawing.paths import Cells
+from tui.drawing.paths import HALF, Cells
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -143,7 +143,8 @@ class Growing:
         self._deep = self.sp.gap_u - self.sp.stub >= 3
         """The cell before an arrow is kept for it too: a channel has a cell between it and
         the cells where the layer before's edges leave."""
-        self._costs: dict[tuple[Cell, int, int], float] = {}
+        self._rows: dict[tuple[bool, int, int, int, int], tuple[list[int], list[int]]] = {}
+        self._rows_for = 0
         self._drawn: dict[tuple[NodeId, NodeId], Edge] = {}
 
     # ------------------------------------------------------------ placing
@@ -210,11 +211,11 @@ class Growing:
                     break
         self.cells.add_box(nid, u, v, du, dv)
         for b in range(v, v + dv) if inputs else ():  # its arrows arrive before it, straight...
-            self.cells.ports[(u - 1, b)] = (False, nid)
+            self.cells.add_port((u - 1, b), False, nid)
         if inputs and self._deep:  # (where the cell before is not where edges leave)
             for k in range(dv):
-                self.cells.ports[(u - 2, v + self._entry(dv, k))] = (False, nid)
-        self.cells.ports[(u + du, v + self._exit(dv))] = (True, nid)  # ...its edges leave after
+                self.cells.add_port((u - 2, v + self._entry(dv, k)), False, nid)
+        self.cells.add_port((u + du, v + self._exit(dv)), True, nid)  # ...its edges leave after
         self._grow(u + du + 1, v + dv)
         return Placed(u, v, du, dv, lay, band)
 
@@ -275,33 +276,57 @@ class Growing:
         along, across = (self.bands.along, self.bands.across) if self.bands is not None else (0, 0)
         return max(along, self._reach[0]) + 6, max(across, self._reach[1]) + 6
 
-    def _extra(self, cell: Cell, d: int) -> float:
-        """What an edge's cell costs besides its step: outside the pane, or running across
+    def _extra(
+        self, lo_u: int, hi_u: int, lo_v: int, hi_v: int
+    ) -> list[tuple[list[int], list[int]]]:
+        """What an edge's cells cost besides their step, in half cells, along u and along v,
+        row by row (:data:`tui.drawing.paths.Extra`): outside the pane, or running across
         the layers where a layer's boxes (or their arrows) go."""
-        key = (cell, d % 2, len(self.bases))
-        cost = self._costs.get(key)
-        if cost is None:
-            cost = self._costs[key] = self._cost(cell, d)
-        return cost
+        if self._rows_for != len(self.bases):
+            self._rows_for = len(self.bases)
+            self._rows.clear()
+        bands = self.bands
+        firsts = (self._band_u(0), self._band_u(1))
+        out = []
+        for u in range(lo_u, hi_u):
+            key = (
+                bands is not None and not MARGIN <= u < bands.along - MARGIN,
+                self._in_layer(u, firsts[0]),
+                self._in_layer(u, firsts[1]),
+                lo_v,
+                hi_v,
+            )
+            rows = self._rows.get(key)
+            if rows is None:
+                rows = self._rows[key] = self._row(*key)
+            out.append(rows)
+        return out
 
-    def _cost(self, cell: Cell, d: int) -> float:
-        u, v = cell
-        cost = 0.0
-        if self.bands is not None and not (
-            MARGIN <= u < self.bands.along - MARGIN and MARGIN <= v < self.bands.across - MARGIN
-        ):
-            cost += OUTSIDE
-        if d % 2:  # across the layers
-            sp = self.sp
-            band = bisect_right(self.bases, v) - 1
-            first = self._band_u(max(band, 0))
-            pitch = sp.box_u + sp.gap_u
-            r = (u - first) % pitch
-            if u >= first - 1 and (r < sp.box_u or r == pitch - 1):
-                cost += IN_LAYER
-            elif u >= first and r == sp.box_u:  # just past the boxes: where their edges leave
-                cost += 1
-        return cost
+    def _in_layer(self, u: int, first: int) -> int:
+        """What a cell at ``u`` costs running across the layers of a band whose first layer
+        is at ``first``: inside a layer's boxes' band (or its arrows' row), or just past the
+        boxes, where their edges leave."""
+        sp = self.sp
+        pitch = sp.box_u + sp.gap_u
+        r = (u - first) % pitch
+        if u >= first - 1 and (r < sp.box_u or r == pitch - 1):
+            return IN_LAYER
+        return 1 if u >= first and r == sp.box_u else 0
+
+    def _row(
+        self, out_u: bool, first: int, later: int, lo_v: int, hi_v: int
+    ) -> tuple[list[int], list[int]]:
+        """One row's costs (:meth:`_extra`): ``out_u``, it is outside the pane along u;
+        ``first``, ``later``: its cost across the layers in the first band, in later ones."""
+        bands = self.bands
+        along_u, along_v = [], []
+        second = self.bases[1] if len(self.bases) > 1 else 1 << 30
+        for v in range(lo_v, hi_v):
+            outside = bands is not None and (out_u or not MARGIN <= v < bands.across - MARGIN)
+            cost = OUTSIDE if outside else 0
+            along_u.append(HALF * cost)
+            along_v.append(HALF * (cost + (first if v < second else later)))
+        return along_u, along_v
 
     # ------------------------------------------------------------ the drawing
 

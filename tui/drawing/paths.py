@@ -18,18 +18,24 @@ every edge but its own: a box placed later finds its ports free.
 from __future__ import annotations
 
 import heapq
-from itertools import count
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable, Sequence
+    from typing import TypeAlias
 
     from tui.drawing.layout import NodeId
+
+    Extra: TypeAlias = Callable[[int, int, int, int], Iterable[tuple[Sequence[int], Sequence[int]]]]
+    """``extra(lo_u, hi_u, lo_v, hi_v)``: for each u from lo_u up to hi_u, what entering
+    each cell v from lo_v up to hi_v costs besides its step, in half cells (:data:`HALF`),
+    along u and along v."""
 
 __all__ = ["ALONG_U", "ALONG_V", "Cells", "Cell"]
 
 Cell = tuple[int, int]
 """(u, v): u along the layers, v across them."""
+
 ALONG_U, ALONG_V, OTHER = 1, 2, 3
 """How an edge passes a cell: straight along u, straight along v, or otherwise (it turns,
 starts or ends there)."""
@@ -53,6 +59,9 @@ NEAR = 8
 """Cells around the two ends' box where a path is looked for first."""
 SEARCHED = 60_000
 """Cells a search looks at before it gives up (and, the first time, tries again sharing)."""
+HALF = 2
+"""Costs are searched in half cells, as integers (every cost above is a multiple of a half)."""
+CLOSED, BIG = -(1 << 60), 1 << 60
 
 
 class Cells:
@@ -65,12 +74,23 @@ class Cells:
         """A box's port cells: (out, box): only edges out of (out) or into the box enter."""
         self.edges: dict[Cell, list[tuple[NodeId, NodeId, int]]] = {}
         """The edges through each cell: (source, target, how it passes: ALONG_U...)."""
+        self.rows: dict[int, set[int]] = {}
+        """The cells a box, a port or an edge takes, v by u: a search looks only these up."""
+
+    def _take(self, u: int, v: int) -> None:
+        self.rows.setdefault(u, set()).add(v)
 
     def add_box(self, nid: NodeId, u: int, v: int, du: int, dv: int) -> None:
         """Close a box's cells (u, v is its first corner; du, dv its size)."""
         for a in range(u, u + du):
             for b in range(v, v + dv):
                 self.boxes[(a, b)] = nid
+                self._take(a, b)
+
+    def add_port(self, cell: Cell, out: bool, nid: NodeId) -> None:
+        """Keep ``cell`` for the edges out of (``out``) or into box ``nid``."""
+        self.ports[cell] = (out, nid)
+        self._take(*cell)
 
     def drop_box(self, nid: NodeId) -> None:
         """Open a box's cells and ports, and drop the edges into and out of it."""
@@ -84,6 +104,9 @@ class Cells:
                 self.edges[cell] = kept
             else:
                 del self.edges[cell]
+        self.rows = {}
+        for u, v in [*self.boxes, *self.ports, *self.edges]:
+            self._take(u, v)
 
     def taken(self, cell: Cell) -> bool:
         """Whether a box or an edge takes the cell."""
@@ -96,12 +119,12 @@ class Cells:
         start: Cell,
         end: Cell,
         bounds: tuple[int, int],
-        extra: Callable[[Cell, int], float],
+        extra: Extra,
     ) -> list[Cell]:
         """The cells of the cheapest path from ``start`` (the cell just past the source box)
         to ``end`` (the arrow's cell just before the target box), entering ``end`` along +u
-        where it can, within ``bounds`` (u, v: cells from 0 up to them); ``extra(cell, d)``
-        adds a cost for entering ``cell`` in direction ``d`` (an index of :data:`STEPS`).
+        where it can, within ``bounds`` (u, v: cells from 0 up to them); ``extra`` adds a cost
+        for entering each cell (:data:`Extra`).
         Only where no path is left does it share a cell with another source's edge."""
         whole = (0, 0, *bounds)
         near = (  # first, near the two ends: a long way round is looked for only where needed
@@ -126,63 +149,131 @@ class Cells:
         start: Cell,
         end: Cell,
         area: tuple[int, int, int, int],
-        extra: Callable[[Cell, int], float],
+        extra: Extra,
         share: bool,
     ) -> list[Cell] | None:
         lo_u, lo_v, hi_u, hi_v = area
-        last = (end[0] - 1, end[1])  # the arrow is entered along +u, from here
-        eu, ev = end
-        tie = count()
-        heap: list[tuple[float, int, float, Cell, int, bool]] = []
-        seen: dict[tuple[Cell, int], float] = {(start, -1): 0.0}
-        parent: dict[tuple[Cell, int], tuple[Cell, int] | None] = {(start, -1): None}
-        heapq.heappush(heap, (0.0, next(tie), 0.0, start, -1, False))
-        goal: tuple[Cell, int] | None = None
+        if not (lo_u <= start[0] < hi_u and lo_v <= start[1] < hi_v):
+            return None
+        # Cells by number, row by row along u, with a closed border round the area (no
+        # bounds to check); a state is a cell and the direction it was entered in (4: none,
+        # the start). Costs are in half cells, as integers.
+        wide = hi_v - lo_v + 2
+        size = (hi_u - lo_u + 2) * wide
+
+        def number(cell: Cell) -> int:
+            return (cell[0] - lo_u + 1) * wide + cell[1] - lo_v + 1
+
+        first, last, goal = number(start), number((end[0] - 1, end[1])), number(end)
+        if not (lo_u <= end[0] < hi_u and lo_v <= end[1] < hi_v):
+            goal = -1
+        eu, ev = divmod(goal, wide)
+        # what entering each cell costs besides its step, along u and along v (the border:
+        # closed); a taken cell is looked at the first time the search reaches it
+        costs = ([CLOSED] * size, [CLOSED] * size)
+        crosses = (bytearray(size), bytearray(size))  # ...crossing another edge there
+        taken = bytearray(size)
+        for r, (along_u, along_v) in enumerate(extra(lo_u, hi_u, lo_v, hi_v)):
+            k = (r + 1) * wide + 1
+            costs[0][k : k + wide - 2] = along_u
+            costs[1][k : k + wide - 2] = along_v
+        for u in range(lo_u, hi_u):
+            k = (u - lo_u + 1) * wide + 1 - lo_v
+            for v in self.rows.get(u, ()):
+                if lo_v <= v < hi_v:
+                    taken[k + v] = 1
+
+        def fill(k: int) -> None:
+            r, c = divmod(k, wide)
+            cell = (r + lo_u - 1, c + lo_v - 1)
+            taken[k] = 0
+            for way in (0, 1):
+                entered = self._enter(src, dst, cell, way, k == last or k == goal, share)
+                if entered is None:
+                    costs[way][k] = CLOSED
+                else:
+                    costs[way][k] += round(HALF * (entered[0] - 1))
+                    crosses[way][k] = entered[1]
+
+        moves = [(d, du * wide + dv, du, dv) for d, (du, dv) in enumerate(STEPS)]
+        turns = [  # from each direction (4: none), the directions on: step and turn's cost
+            [
+                (d, k, du, dv, HALF + (0 if d in (e, 4) else TURN * HALF), costs[d & 1])
+                for d, k, du, dv in moves
+                if e == 4 or d != (e + 2) % 4
+            ]
+            for e in range(5)
+        ]
+        ahead = [
+            [(d, k, du, dv, HALF, costs[d & 1]) for d, k, du, dv in moves if d == e]
+            for e in range(4)
+        ]
+        greed, aside = round(GREED * HALF), ASIDE * HALF
+        states = 5 * size
+        s_bits = states.bit_length()
+        shift = s_bits + (4 * SEARCHED + 8).bit_length()
+        s_mask = (1 << s_bits) - 1
+        best = [BIG] * states
+        parent = [-1] * states
+        s0 = first * 5 + 4
+        best[s0] = 0
+        fr, fc = divmod(first, wide)
+        heap = [(greed * (abs(fr - eu) + abs(fc - ev))) << shift | s0]
+        tie = 1
+        found = -1
         left = SEARCHED
+        pop, push = heapq.heappop, heapq.heappush
         while heap and left:
             left -= 1
-            _, _, g, cell, d, straight = heapq.heappop(heap)
-            if g > seen.get((cell, d), g):
-                continue
-            if cell == end:
-                goal = (cell, d)
+            key = pop(heap)
+            s = key & s_mask
+            k, d = divmod(s, 5)
+            r, c = divmod(k, wide)
+            g = best[s]
+            if key >> shift != g + greed * (abs(r - eu) + abs(c - ev)):
+                continue  # a state reached since at a lower cost
+            if k == goal:
+                found = s
                 break
-            for nd, (du, dv) in enumerate(STEPS):
-                if (d >= 0 and nd == (d + 2) % 4) or (straight and nd != d):
+            for nd, step, du, dv, turn, cost_of in (
+                ahead[d] if d < 4 and crosses[d & 1][k] else turns[d]
+            ):
+                j = k + step
+                if taken[j]:
+                    fill(j)
+                cost = cost_of[j]
+                if cost == CLOSED:
                     continue
-                nxt = (cell[0] + du, cell[1] + dv)
-                if not (lo_u <= nxt[0] < hi_u and lo_v <= nxt[1] < hi_v):
-                    continue
-                if nxt == end and nd == 2:
-                    continue  # (an arrow points at its box, along u or from the side)
-                cost = self._enter(src, dst, nxt, nd, nxt == last or nxt == end, share)
-                if cost is None:
-                    continue
-                step, cross = cost
-                ng = g + step + (TURN if d >= 0 and nd != d else 0) + extra(nxt, nd)
-                if nxt == end and nd != 0:
-                    ng += ASIDE
-                if ng < seen.get((nxt, nd), float("inf")):
-                    seen[(nxt, nd)] = ng
-                    parent[(nxt, nd)] = (cell, d)
-                    h = abs(nxt[0] - eu) + abs(nxt[1] - ev)
-                    heapq.heappush(heap, (ng + GREED * h, next(tie), ng, nxt, nd, cross))
-        if goal is None:
+                ng = g + cost + turn
+                if j == goal:
+                    if nd == 2:
+                        continue  # (an arrow points at its box, along u or from the side)
+                    if nd:
+                        ng += aside
+                t = j * 5 + nd
+                if ng < best[t]:
+                    best[t] = ng
+                    parent[t] = s
+                    h = abs(r + du - eu) + abs(c + dv - ev)
+                    push(heap, (ng + greed * h) << shift | tie << s_bits | t)
+                    tie += 1
+        if found < 0:
             return None
         path: list[Cell] = []
-        state: tuple[Cell, int] | None = goal
-        while state is not None:
-            path.append(state[0])
-            state = parent[state]
+        s = found
+        while s >= 0:
+            r, c = divmod(s // 5, wide)
+            path.append((r + lo_u - 1, c + lo_v - 1))
+            s = parent[s]
         path.reverse()
         return path
 
     def _enter(
-        self, src: NodeId, dst: NodeId, cell: Cell, d: int, at_end: bool, share: bool
+        self, src: NodeId, dst: NodeId, cell: Cell, way: int, at_end: bool, share: bool
     ) -> tuple[float, bool] | None:
-        """The cost of entering ``cell`` in direction ``d`` and whether the path must go on
-        straight through it (it crosses another edge there); None: closed (a cell another
-        source's edge takes, unless ``share``)."""
+        """The cost of entering ``cell`` along u (``way`` 0) or along v (1) and whether the
+        path must go on straight through it (it crosses another edge there); None: closed (a
+        cell another source's edge takes, unless ``share``)."""
         if cell in self.boxes:
             return None
         port = self.ports.get(cell)
@@ -192,7 +283,7 @@ class Cells:
         if not runs:
             return 1.0, False
         cost, cross = 1.0, False
-        across = ALONG_V if d % 2 == 0 else ALONG_U
+        across = ALONG_U if way else ALONG_V
         for s, t, how in runs:
             if s == src:
                 cost = min(cost, TRUNK)
@@ -213,3 +304,4 @@ class Cells:
                 (u0, v0), (u1, v1) = path[k - 1], path[k + 1]
                 how = ALONG_U if v0 == v1 == cell[1] else ALONG_V if u0 == u1 == cell[0] else OTHER
             self.edges.setdefault(cell, []).append((src, dst, how))
+            self._take(*cell)
