@@ -200,6 +200,7 @@ class Frame:
                 view.show(self.view.shown_graph(mode))
                 view.sync()
                 self.pane_title(mode, view)
+        self.view.legend_follows()  # a dashed control edge on screen: the legend says so
         followed = speed != "full" or st.finished or self.source.paused
         if "source" in dirty and st.current is not None and followed:
             node = st.current[1]  # (running at full speed no eye follows the lines: no redraw)

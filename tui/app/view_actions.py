@@ -38,6 +38,7 @@ class ViewControls:
         self.colour_mode = "state"
         """How boxes are coloured: "state", "device" or "heat"."""
         self._note_timer: Timer | None = None
+        self._control = False  # the legend explains a dashed control edge
 
     def shown_graph(self, mode: str) -> GraphModel | None:
         """The graph a pane draws now: the eager iteration, or the static graph as built or
@@ -93,8 +94,16 @@ class ViewControls:
         if self._note_timer is not None:  # (the note gives way)
             self._note_timer.stop()
             self._note_timer = None
-        text = legend(self.colour_mode, self.lang, self.legend.size.width or width)
+        self._control = any(e.kind == "control" for e in self.static.layout_.edges)
+        text = legend(self.colour_mode, self.lang, self.legend.size.width or width, self._control)
         self.legend.update(text, layout=False)  # one row, always: no layout pass for it
+
+    def legend_follows(self) -> None:
+        """The legend again where a dashed control edge came onto the static pane or left it
+        (not while a note is on its line: the legend comes back after it)."""
+        control = any(e.kind == "control" for e in self.static.layout_.edges)
+        if control != self._control and self._note_timer is None:
+            self.update_legend()
 
     def note(self, text: str) -> bool:
         """Say what a key did (``text``, in bold) on the legend's line, under the panes, for

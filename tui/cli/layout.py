@@ -33,7 +33,9 @@ taken by an earlier node gets ``#2``, ``#3``...), or for a folded group or varia
 id, ``scope:`` and the scope (``scope:gradients``). Nodes come in creation order. An edge's
 ``points`` are the cells where it starts, turns and ends: the first is the cell just outside
 its source box where it leaves, the last the cell just outside its target box where its
-arrowhead is drawn, and consecutive points share a row or a column.
+arrowhead is drawn, and consecutive points share a row or a column. An edge of a control
+dependency (``tf.group``'s NoOp on the updates, an initializer on the variables' assigns;
+drawn dashed) has one more key, ``"kind": "control"``; a data edge has none.
 
 The pane's inner size is derived from ``--size`` the way ``tui/app/app.tcss`` and
 ``CgvizApp.apply_size`` split the terminal (:func:`pane_room`), without starting the App:
@@ -195,8 +197,9 @@ def _graph_json(
         nodes.append(
             {"id": ids[vid], "label": label, "x": box.x, "y": box.y, "w": box.w, "h": box.h}
         )
-    edges = [
+    edges: list[dict[str, Any]] = [
         {"src": ids[e.src], "dst": ids[e.dst], "points": [[x, y] for x, y in e.points]}
+        | ({} if e.kind == "data" else {"kind": e.kind})
         for e in layout.edges
         if e.src in ids and e.dst in ids
     ]

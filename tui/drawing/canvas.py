@@ -34,8 +34,14 @@ GLYPHS = {
 }
 """Direction bits -> box-drawing glyph (the same merge `combine_quads` performs)."""
 
+DASHED = {"│": "┆", "─": "┄"}
+"""A straight run's glyph where only control edges pass (TensorBoard draws control
+dependencies dashed): ``┄┄▶``; where they turn, cross or meet another edge, the plain glyph."""
+
 ARROWS = {E: "▶", S: "▼", W: "◀", N: "▲"}
 """Travel direction of an edge's last step -> its arrow head."""
+HOLLOW = {E: "▷", S: "▽", W: "◁", N: "△"}
+"""A control edge's arrow heads: one too short for a dash is told apart by its head."""
 
 EDGE, EDGE_DIM = "edge", "edge-dim"
 """Style keys of an edge cell: live, or leading to a node the run does not need."""
@@ -56,11 +62,14 @@ class EdgeGrid:
         self.width, self.height = layout.width, layout.height
         self._mask: dict[tuple[int, int], int] = {}
         self._key: dict[tuple[int, int], str] = {}
+        self._dashed = False
         self._arrow: dict[tuple[int, int], str] = {}
+        self._plain: set[tuple[int, int]] = set()  # cells a data edge passes
         lead = W if layout.orientation == "LR" else N
         for edge in layout.edges:
             dim = edge.dst in dim_targets or edge.src in dim_targets
             key = EDGE_DIM if dim else EDGE
+            self._dashed = edge.kind == "control"
             pts = edge.points
             if pts:  # the edge leaves its box: no gap between them
                 box = layout.boxes.get(edge.src)
@@ -73,15 +82,21 @@ class EdgeGrid:
                 target = layout.boxes.get(edge.dst)
                 if target is not None and _beside(target, xb, yb):  # it points at its box
                     d = towards(target, xb, yb)
-                self._arrow[pts[-1]] = ARROWS[d]
+                heads = HOLLOW if self._dashed else ARROWS
+                if not (self._dashed and self._arrow.get(pts[-1], "") in ARROWS.values()):
+                    self._arrow[pts[-1]] = heads[d]  # (a data edge's head wins where both end)
                 self._key[pts[-1]] = key
             elif pts:  # one cell between two boxes: the arrow alone, away from its source
                 box = layout.boxes.get(edge.src)
                 d = towards(box, *pts[0]) if box else lead
-                self._arrow[pts[0]] = ARROWS[{N: S, S: N, E: W, W: E}[d]]
+                heads = HOLLOW if self._dashed else ARROWS
+                self._arrow[pts[0]] = heads[{N: S, S: N, E: W, W: E}[d]]
         self._by_row: dict[int, list[tuple[int, str, str]]] = {}
         for (x, y), bits in self._mask.items():
-            self._by_row.setdefault(y, []).append((x, GLYPHS.get(bits, "┼"), self._key[(x, y)]))
+            glyph = GLYPHS.get(bits, "┼")
+            if (x, y) not in self._plain:
+                glyph = DASHED.get(glyph, glyph)
+            self._by_row.setdefault(y, []).append((x, glyph, self._key[(x, y)]))
         for (x, y), glyph in self._arrow.items():
             self._by_row.setdefault(y, []).append((x, glyph, self._key[(x, y)]))
         self._rows: dict[int, tuple[list[str], list[str]]] = {}
@@ -89,6 +104,8 @@ class EdgeGrid:
     def _mark(self, x: int, y: int, bits: int, key: str) -> None:
         cell = (x, y)
         self._mask[cell] = self._mask.get(cell, 0) | bits
+        if not self._dashed:
+            self._plain.add(cell)
         if self._key.get(cell) != EDGE:  # a live edge wins over a dim one
             self._key[cell] = key
 

@@ -142,6 +142,17 @@ class View:
     """Node -> the box it is drawn in (inlined constants: their first consumer's)."""
     consts: dict[int, list[int]] = field(default_factory=dict)
     """Node -> the constants drawn inside its label, in input order."""
+    control: dict[int | str, list[int | str]] = field(default_factory=dict)
+    """Box -> the boxes its control inputs are drawn in (``tf.group``'s updates, an
+    initializer's assigns): none of its data inputs, not itself."""
+
+    @property
+    def drawn(self) -> list[tuple[int | str, list[int | str]]]:
+        """:attr:`nodes` with each box's control inputs after its data inputs: every edge the
+        static pane lays out and draws."""
+        if not self.control:
+            return self.nodes
+        return [(v, ins + self.control.get(v, [])) for v, ins in self.nodes]
 
 
 def is_inline_const(node: NodeInfo) -> bool:
@@ -247,6 +258,15 @@ def fold_view(graph: GraphModel, folding: Folding) -> View:
             src = vid_of.get(i)
             if src is not None and src != vid and src not in ins[vid]:
                 ins[vid].append(src)
+    control: dict[int | str, list[int | str]] = {}
+    for n in live:  # a control input, from the box it is drawn in
+        vid = vid_of[n.id]
+        for c in n.control:
+            src = vid_of.get(c)
+            if src is not None and src != vid and src not in ins[vid]:
+                mine = control.setdefault(vid, [])
+                if src not in mine:
+                    mine.append(src)
     folds: dict[str, FoldBox] = {}
     for scope, ids in members.items():
         vid = PREFIX + scope
@@ -257,7 +277,7 @@ def fold_view(graph: GraphModel, folding: Folding) -> View:
             head = next((i for i in ids if nodes[i].name == scope), None)
             box = FoldBox(scope, tuple(ids), head, "scope", inner)
         folds[box.vid] = box
-    return View([(v, ins[v]) for v in order], folds, vid_of, consts)
+    return View([(v, ins[v]) for v in order], folds, vid_of, consts, control)
 
 
 def _fold_initial_values(
@@ -303,10 +323,10 @@ def _prefixes(scope: str) -> list[str]:
 def view_graph(
     graph: GraphModel, folding: Folding | None = None
 ) -> tuple[list[tuple[int | str, list[int | str]]], dict[str, FoldBox]]:
-    """The graph as drawn: (view id, input view ids) in creation order, and the group boxes
-    (:func:`fold_view`; ``folding`` None: the pane's default)."""
+    """The graph as drawn: (view id, input view ids, control inputs last) in creation
+    order, and the group boxes (:func:`fold_view`; ``folding`` None: the pane's default)."""
     view = fold_view(graph, folding or Folding())
-    return view.nodes, view.folds
+    return view.drawn, view.folds
 
 
 def fold_state(graph: GraphModel, box: FoldBox) -> tuple[str, int | None]:

@@ -63,6 +63,9 @@ class Edge:
     src: NodeId
     dst: NodeId
     points: tuple[tuple[int, int], ...]
+    kind: str = "data"
+    """"data", or "control": a control dependency (``tf.group``'s, an initializer's), drawn
+    dashed."""
 
 
 def corners(points: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:

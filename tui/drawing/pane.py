@@ -66,6 +66,15 @@ class Drawing:
     labels: dict[NodeId, Label]
     box: str
 
+    def __post_init__(self) -> None:
+        """The edges of the view's control inputs are marked so (drawn dashed)."""
+        control = {(c, v) for v, cs in self.view.control.items() for c in cs}
+        if control:
+            self.layout.edges = [
+                replace(e, kind="control") if (e.src, e.dst) in control else e
+                for e in self.layout.edges
+            ]
+
 
 def pane_orientation(width: int, height: int) -> Orientation:
     """A pane's own orientation (until the user picks one): left-to-right where it is at
@@ -95,11 +104,11 @@ def static_placements(
     widths, others = measured(graph, labels, folding)
     placements: Plan | DerivedPlan | BuiltPlan
     if graph.base is not None:  # derived (as run): shared boxes stay where they were
-        placements = DerivedPlan(nodes, placed(others["base"].nodes))
+        placements = DerivedPlan(nodes, placed(others["base"].drawn))
     else:
         placements = placed(nodes)
         if graph.derived is not None:  # as built, its layers where the graph as run has them
-            placements = BuiltPlan(placements, DerivedPlan(others["derived"].nodes, placements))
+            placements = BuiltPlan(placements, DerivedPlan(others["derived"].drawn, placements))
     return placements, widths
 
 
@@ -197,18 +206,18 @@ def static_drawing(
     over: list[tuple[View, dict[NodeId, Label], list[tuple[int, Layout]]]] = []
     for each, loose in _fallbacks(folding):
         view = fold_view(graph, each)
-        if not loose and view.nodes in seen:
+        if not loose and view.drawn in seen:
             continue  # folding more changed nothing here (no variable): drawn already
-        seen.append(view.nodes)
+        seen.append(view.drawn)
         labels = {vid: label_of(graph, view, vid) for vid, _ in view.nodes}
-        placements, widths = static_placements(graph, view.nodes, labels, each)
+        placements, widths = static_placements(graph, view.drawn, labels, each)
         if loose and isinstance(placements, BuiltPlan):
             placements = placements.plan
         elif loose:
             continue  # nothing to loosen: drawn already
         drawn: list[tuple[int, Layout]] = []
         i, layout, fit = fit_first(
-            placements, view.nodes, tries, room, box_widths(widths), pref, drawn=drawn
+            placements, view.drawn, tries, room, box_widths(widths), pref, drawn=drawn
         )
         drawing = Drawing(layout, view, labels, tries[i][1])
         if fit:
@@ -223,14 +232,16 @@ def static_drawing(
     assert first is not None
     shared = measure(first.layout, ()).shared
     done: list[list[tuple[NodeId, list[NodeId]]]] = []
-    for each in _gathered_foldings(folding):  # each collector an ordinary box
-        view = fold_view(graph, each)
-        if view.nodes in done:
+    foldings = _gathered_foldings(folding)  # each collector an ordinary box; at the last,
+    for each, plain in [*((f, False) for f in foldings), *((f, True) for f in foldings)]:
+        view = fold_view(graph, each)  # no control edge (tf-group's two NoOps in 80x24)
+        nodes = view.nodes if plain else view.drawn
+        if nodes in done:
             continue  # folding more changed nothing here: wrapped already
-        done.append(view.nodes)
+        done.append(nodes)
         labels = {vid: label_of(graph, view, vid) for vid, _ in view.nodes}
         widths, _ = measured(graph, labels, each)
-        found = wrap_gathered(view.nodes, tries, room, box_widths(widths), shared)
+        found = wrap_gathered(nodes, tries, room, box_widths(widths), shared)
         if found is not None:
             return Drawing(found[1], view, labels, tries[found[0]][1])
     return first

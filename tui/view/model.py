@@ -74,7 +74,7 @@ class NodeInfo:
     var: str = ""
     """The Python name the user's line gave the node (static; "" when none): ``x``, ``h``."""
     control: tuple[int, ...] = ()
-    """Control inputs (static: ``tf.group``, an optimizer's update ops); not drawn as edges."""
+    """Control inputs (static: ``tf.group``, an optimizer's update ops); drawn dashed."""
     value: Any = None
     """A small constant's value where the event carries one (a number or a nested list)."""
     worker: int | None = None
