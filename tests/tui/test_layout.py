@@ -6,20 +6,14 @@ import itertools
 
 import pytest
 
-from tests.tui.synthetic import EAGER, STATIC
+from tests.tui.synthetic import STATIC
 from tui.drawing.canvas import EdgeGrid
-from tui.drawing.layout import AppendPlacer, geometry
 from tui.drawing.plan import layout_full, place_full
 
 
 def static_nodes() -> list[tuple[int, list[int]]]:
     ids = {name: i for i, (name, *_) in enumerate(STATIC)}
     return [(i, [ids[n] for n in ins]) for i, (_, _, ins, *_) in enumerate(STATIC)]
-
-
-def eager_nodes() -> list[tuple[int, list[int]]]:
-    ids = {name: i for i, (name, *_) in enumerate(EAGER)}
-    return [(i, [ids[n] for n in ins]) for i, (_, _, ins, *_) in enumerate(EAGER)]
 
 
 def assert_clean(layout) -> None:
@@ -98,45 +92,6 @@ def test_layers_follow_dependencies() -> None:
     for nid, ins in static_nodes():
         for i in ins:
             assert plan.layer_of(i) < plan.layer_of(nid)
-
-
-@pytest.mark.parametrize("orientation", ["LR", "TB"])
-def test_append_placement_never_moves_a_node(orientation) -> None:
-    placer = AppendPlacer()
-    nodes = eager_nodes()
-    seen: dict[int, tuple[int, int]] = {}
-    edges: set = set()
-    for k, (nid, ins) in enumerate(nodes):
-        placer.add(nid, ins)
-        layout = geometry(placer.placed, nodes[: k + 1], orientation)
-        for old, box in seen.items():
-            assert layout.boxes[old] == box, f"node {old} moved when {nid} was added"
-        assert edges <= set(layout.edges), f"an edge was rerouted when {nid} was added"
-        seen = {n: layout.boxes[n] for n in placer.placed}
-        edges = set(layout.edges)
-        assert_clean(layout)
-
-
-def test_append_placement_puts_a_node_next_to_its_inputs() -> None:
-    placer = AppendPlacer()
-    assert placer.add("x", []) == (0, 0)
-    assert placer.add("w", []) == (0, 1)
-    assert placer.add("mm", ["x", "w"]) == (1, 0)
-    assert placer.add("relu", ["mm"]) == (2, 0)
-    assert placer.add("other", ["w"]) == (1, 1)
-
-
-def test_append_placement_puts_a_leaf_beside_the_node_made_before_it() -> None:
-    """A weight made after a chain is read with the chain's end: it goes beside that end, so
-    their consumer's two edges are short, and a node a group took in frees its slot."""
-    placer = AppendPlacer()
-    for nid, ins in [("x", []), ("w1", []), ("mm", ["x", "w1"]), ("relu", ["mm"])]:
-        placer.add(nid, ins)
-    assert placer.add("w2", []) == (2, 1)
-    assert placer.add("mm2", ["relu", "w2"]) == (3, 0)
-    assert placer.add("grad", []) == (3, 1)
-    placer.keep(["x", "w1", "mm", "relu", "w2", "mm2"])
-    assert placer.add("update", []) == (3, 1)
 
 
 def test_unknown_inputs_and_cycles_do_not_break_layout() -> None:

@@ -1,15 +1,12 @@
-"""DAG layout on a character grid: the shapes every drawing shares, and the eager placer.
+"""DAG layout on a character grid: the shapes every drawing shares, and the densest drawing.
 
 Pure, no App needed. The static graph is drawn by the layered layout in
-:mod:`tui.drawing.plan`; this module keeps what it shares with the eager graph (:class:`Box`,
-:class:`Edge`, :class:`Layout`) and the eager graph's own placement:
+:mod:`tui.drawing.plan`, the eager first iteration by :mod:`tui.drawing.append`; this module
+keeps what they share (:class:`Box`, :class:`Edge`, :class:`Layout`) and the grid drawing:
 
-* :class:`AppendPlacer` - one node at a time: a new node goes into the layer after its
-  deepest input, at the free slot nearest the median of its inputs; a leaf (a weight, a
-  label) beside the node made just before it, since the op made next reads the two. Nothing
-  placed before ever moves.
-* :func:`place_dense` - a whole graph on the same grid, the densest picture (longest-path
-  layers, barycentre order): the static pane's last resort where no layered drawing fits.
+* :func:`place_dense` - a whole graph on a grid of layers and slots, the densest picture
+  (longest-path layers, barycentre order): the static pane's last resort where no layered
+  drawing fits.
 * :func:`geometry` turns (layer, slot) placements into cell boxes and routes every edge
   orthogonally through the gaps between boxes, so no edge ever crosses a box. Coordinates
   are worked out on an abstract (u along layers, v across them) grid and swapped for
@@ -18,8 +15,7 @@ Pure, no App needed. The static graph is drawn by the layered layout in
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -251,69 +247,6 @@ def place_like(
         if not moved:
             break
     return placed
-
-
-class AppendPlacer:
-    """Append-only placement: each new node is placed once and never moved.
-
-    Where ``wraps`` is given, the layers wrap into bands as text wraps into lines: a node
-    that ``wraps`` says goes past the pane's edge starts a new band of layers, its slots past
-    every slot taken so far (below the last band, or right of it); from then on every node
-    goes into that band, after the layers of its inputs there. Nothing placed before moves.
-    """
-
-    def __init__(self, wraps: Callable[[int, int, int], bool] | None = None) -> None:
-        self.placed: dict[NodeId, tuple[int, int]] = {}
-        """Node id -> (layer, slot) of every node placed so far."""
-        self.wraps = wraps
-        """``wraps(band, layer in that band, first free slot)``: a node going there starts a
-        new band (None: one band, unbounded)."""
-        self.bands: list[int] = [0]
-        """The first slot of each band (a band's slots run to the next band's first)."""
-        self.starts: list[int] = [0]
-        """The first layer of each band."""
-        self._taken: dict[int, set[int]] = {}
-        self._last = (0, 0)
-
-    def band_of(self, layer: int) -> int:
-        """The band a layer is in."""
-        return bisect_right(self.starts, layer) - 1
-
-    def keep(self, nids: Iterable[NodeId]) -> None:
-        """Free the slots of placed nodes not among ``nids`` (a group took them in)."""
-        kept = set(nids)
-        for nid in [n for n in self.placed if n not in kept]:
-            lay, slot = self.placed.pop(nid)
-            self._taken[lay].discard(slot)
-
-    def add(self, nid: NodeId, inputs: Sequence[NodeId]) -> tuple[int, int]:
-        """Place one node next to its inputs; returns its (layer, slot)."""
-        if nid in self.placed:
-            return self.placed[nid]
-        ins = [self.placed[i] for i in inputs if i in self.placed and i != nid]
-        band = len(self.bands) - 1
-        lay = 1 + max((li for li, _ in ins), default=-1)
-        if not ins or (band and lay <= self.starts[band]):
-            # a leaf (or a node reading only bands that have ended): beside the node made
-            # last, which the op made next reads with it
-            lay = self._last[0]
-        free = 1 + max((s for t in self._taken.values() for s in t), default=-1)
-        if self.wraps is not None and self.wraps(band, lay - self.starts[band], free):
-            self.bands.append(free)  # past the pane's edge: a new band after every slot
-            self.starts.append(lay)
-        base = self.bands[-1]
-        slots = sorted(s for _, s in ins if s >= base)  # its inputs in this band
-        want = slots[(len(slots) - 1) // 2] if slots else max(self._last[1], base)
-        taken = self._taken.setdefault(lay, set())
-        slot = next(
-            s
-            for d in range(len(taken) + 1)
-            for s in (want + d, want - d)
-            if s >= base and s not in taken
-        )
-        taken.add(slot)
-        self.placed[nid] = self._last = (lay, slot)
-        return lay, slot
 
 
 # ---------------------------------------------------------------- geometry and routing
