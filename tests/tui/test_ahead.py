@@ -67,6 +67,20 @@ def test_a_job_that_fails_leaves_nothing_to_take() -> None:
         ahead.close()
 
 
+def run_script(tmp_path: Path, text: str) -> str:
+    """Run ``text`` as a script in a Python process of its own; what it printed."""
+    script = tmp_path / "script.py"
+    script.write_text(text)
+    out = subprocess.run(
+        [sys.executable, str(script), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return out.stdout
+
+
 SCRIPT = """
 import os, sys
 sys.path.insert(0, sys.argv[1])
@@ -80,16 +94,7 @@ if __name__ == "__main__":
 
 @pytest.mark.slow  # starts a Python process
 def test_the_helper_process_ends_when_its_app_process_ends_abruptly(tmp_path: Path) -> None:
-    script = tmp_path / "leave.py"
-    script.write_text(SCRIPT)
-    out = subprocess.run(
-        [sys.executable, str(script), str(ROOT)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    helper = int(out.stdout.split()[0])
+    helper = int(run_script(tmp_path, SCRIPT).split()[0])
     assert helper != os.getpid()
 
     def gone() -> bool:
@@ -116,13 +121,4 @@ if __name__ == "__main__":
 def test_a_warmed_helper_has_imported_the_drawing_code_before_its_first_job(
     tmp_path: Path,
 ) -> None:
-    script = tmp_path / "warm.py"
-    script.write_text(WARM)
-    out = subprocess.run(
-        [sys.executable, str(script), str(ROOT)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    assert out.stdout.split() == ["True"]
+    assert run_script(tmp_path, WARM).split() == ["True"]
