@@ -146,6 +146,9 @@ class Growing:
         self._rows: dict[tuple[bool, int, int, int, int], tuple[list[int], list[int]]] = {}
         self._rows_for = 0
         self._drawn: dict[tuple[NodeId, NodeId], Edge] = {}
+        self._boxes: dict[NodeId, Box] = {}
+        self._joined: dict[NodeId, tuple[NodeId, ...]] = {}
+        """The inputs each node's edges were all looked at for (:meth:`join`)."""
 
     # ------------------------------------------------------------ placing
 
@@ -154,6 +157,8 @@ class Growing:
         kept = set(nids)
         for nid in [n for n in self.placed if n not in kept]:
             del self.placed[nid]
+            self._boxes.pop(nid, None)
+            self._joined.clear()
             self.cells.drop_box(nid)
             for pair in [p for p in self.edges if nid in p]:
                 del self.edges[pair]
@@ -255,10 +260,14 @@ class Growing:
         run forward: a group placed before an input it took in later has its edge drawn on
         the map, once the iteration has ended."""
         dst = self.placed.get(nid)
-        if dst is None:
+        if dst is None or self._joined.get(nid) == tuple(inputs):
             return
+        joined = True
         for src in inputs:
-            if src == nid or (src, nid) in self.edges or src not in self.placed:
+            if src not in self.placed:
+                joined = False
+                continue
+            if src == nid or (src, nid) in self.edges:
                 continue
             p = self.placed[src]
             if p.layer >= dst.layer:
@@ -271,6 +280,8 @@ class Growing:
             self.cells.lay(src, nid, path)
             self.edges[(src, nid)] = path
             self._grow(max(c[0] for c in path) + 1, max(c[1] for c in path) + 1)
+        if joined:  # every input placed and looked at: nothing more to join until one goes
+            self._joined[nid] = tuple(inputs)
 
     def _bounds(self) -> tuple[int, int]:
         along, across = (self.bands.along, self.bands.across) if self.bands is not None else (0, 0)
@@ -339,7 +350,10 @@ class Growing:
             return (v, u) if swap else (u, v)
 
         for nid, p in self.placed.items():
-            out.boxes[nid] = Box(*xy(p.u, p.v), *xy(p.du, p.dv))
+            box = self._boxes.get(nid)
+            if box is None:
+                box = self._boxes[nid] = Box(*xy(p.u, p.v), *xy(p.du, p.dv))
+            out.boxes[nid] = box
         for pair, path in self.edges.items():
             edge = self._drawn.get(pair)
             if edge is None:

@@ -157,7 +157,9 @@ class Cells:
             return None
         # Cells by number, row by row along u, with a closed border round the area (no
         # bounds to check); a state is a cell and the direction it was entered in (4: none,
-        # the start). Costs are in half cells, as integers.
+        # the start). Costs are in half cells, as integers; a heap entry is one integer: the
+        # cost so far and the guess, then the order pushed (first pushed, first out among
+        # equals), then the state.
         wide = hi_v - lo_v + 2
         size = (hi_u - lo_u + 2) * wide
 
@@ -195,30 +197,32 @@ class Cells:
                     costs[way][k] += round(HALF * (entered[0] - 1))
                     crosses[way][k] = entered[1]
 
-        moves = [(d, du * wide + dv, du, dv) for d, (du, dv) in enumerate(STEPS)]
+        moves = [(d, du * wide + dv) for d, (du, dv) in enumerate(STEPS)]
         turns = [  # from each direction (4: none), the directions on: step and turn's cost
             [
-                (d, k, du, dv, HALF + (0 if d in (e, 4) else TURN * HALF), costs[d & 1])
-                for d, k, du, dv in moves
+                (d, k, HALF + (0 if d in (e, 4) else TURN * HALF), costs[d & 1])
+                for d, k in moves
                 if e == 4 or d != (e + 2) % 4
             ]
             for e in range(5)
         ]
-        ahead = [
-            [(d, k, du, dv, HALF, costs[d & 1]) for d, k, du, dv in moves if d == e]
-            for e in range(4)
-        ]
+        ahead = [[(d, k, HALF, costs[d & 1]) for d, k in moves if d == e] for e in range(4)]
         greed, aside = round(GREED * HALF), ASIDE * HALF
-        states = 5 * size
-        s_bits = states.bit_length()
+        # the guess at the cost left, by cell: GREED times the cells left, in half cells
+        along_v = [greed * abs(c - ev) for c in range(wide)]
+        guess: list[int] = []
+        for r in range(size // wide):
+            left_u = greed * abs(r - eu)
+            guess.extend([left_u + x for x in along_v])
+        # a state: its cell's number times 8 plus the direction it was entered in
+        s_bits = (8 * size).bit_length()
         shift = s_bits + (4 * SEARCHED + 8).bit_length()
         s_mask = (1 << s_bits) - 1
-        best = [BIG] * states
-        parent = [-1] * states
-        s0 = first * 5 + 4
+        best = [BIG] * (8 * size)
+        parent = [-1] * (8 * size)
+        s0 = first << 3 | 4
         best[s0] = 0
-        fr, fc = divmod(first, wide)
-        heap = [(greed * (abs(fr - eu) + abs(fc - ev))) << shift | s0]
+        heap = [guess[first] << shift | s0]
         tie = 1
         found = -1
         left = SEARCHED
@@ -227,17 +231,15 @@ class Cells:
             left -= 1
             key = pop(heap)
             s = key & s_mask
-            k, d = divmod(s, 5)
-            r, c = divmod(k, wide)
+            k = s >> 3
             g = best[s]
-            if key >> shift != g + greed * (abs(r - eu) + abs(c - ev)):
+            if key >> shift != g + guess[k]:
                 continue  # a state reached since at a lower cost
             if k == goal:
                 found = s
                 break
-            for nd, step, du, dv, turn, cost_of in (
-                ahead[d] if d < 4 and crosses[d & 1][k] else turns[d]
-            ):
+            d = s & 7
+            for nd, step, turn, cost_of in ahead[d] if d < 4 and crosses[d & 1][k] else turns[d]:
                 j = k + step
                 if taken[j]:
                     fill(j)
@@ -250,19 +252,18 @@ class Cells:
                         continue  # (an arrow points at its box, along u or from the side)
                     if nd:
                         ng += aside
-                t = j * 5 + nd
+                t = j << 3 | nd
                 if ng < best[t]:
                     best[t] = ng
                     parent[t] = s
-                    h = abs(r + du - eu) + abs(c + dv - ev)
-                    push(heap, (ng + greed * h) << shift | tie << s_bits | t)
+                    push(heap, (ng + guess[j]) << shift | tie << s_bits | t)
                     tie += 1
         if found < 0:
             return None
         path: list[Cell] = []
         s = found
         while s >= 0:
-            r, c = divmod(s // 5, wide)
+            r, c = divmod(s >> 3, wide)
             path.append((r + lo_u - 1, c + lo_v - 1))
             s = parent[s]
         path.reverse()
