@@ -407,3 +407,31 @@ def test_loops_grows_inside_its_pane_in_boxes_as_wide_as_their_labels(
             assert boxes.setdefault(vid, box) == box, f"{vid} moved"
     assert_clean(layout)
     assert len({b.w for b in layout.boxes.values()}) > 2, "boxes of one width"
+
+
+def test_an_edge_goes_round_a_box_and_crosses_another_sources_edge_straight() -> None:
+    """Cells.find on a small grid: a box stands between the two ends and another source's
+    edge runs across the way along v; the path steps cell by cell round the box, crosses
+    that edge only going straight along u, and enters its arrow along +u."""
+    from tui.drawing.paths import ALONG_V, Cells
+
+    cells = Cells()
+    cells.add_box("wall", 6, 2, 2, 9)  # u 6-7, v 2-10: between the ends
+    cells.add_port((11, 5), False, "dst")
+    other = [(3, v) for v in range(0, 14)]  # another source's edge, along v at u=3
+    cells.lay("a", "b", other)
+
+    def no_extra(lo_u: int, hi_u: int, lo_v: int, hi_v: int) -> Any:
+        return [([0] * (hi_v - lo_v), [0] * (hi_v - lo_v)) for _ in range(lo_u, hi_u)]
+
+    path = cells.find("src", "dst", (1, 5), (11, 5), (16, 16), no_extra)
+    assert path[0] == (1, 5) and path[-1] == (11, 5) and path[-2] == (10, 5), path
+    for (u0, v0), (u1, v1) in itertools.pairwise(path):
+        assert abs(u1 - u0) + abs(v1 - v0) == 1, path
+    assert not set(path) & set(cells.boxes), path
+    crossed = [k for k, c in enumerate(path) if c in set(other)]
+    assert crossed, path
+    for k in crossed:
+        assert cells.edges[path[k]][0][2] == ALONG_V
+        assert path[k - 1][1] == path[k][1] == path[k + 1][1], ("not straight", path)
+    assert len(path) < 30, path  # round the box's end, not far out
