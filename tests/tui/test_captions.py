@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+
 from tests.tui.conftest import build_app, finish
 from tui.view.captions import legend, pane_title
 
@@ -31,6 +33,22 @@ async def test_status_line_and_titles_fit_a_120_column_terminal() -> None:
         view = app.static_graph
         assert len(str(view.border_title)) <= view.size.width - 4
         assert len(str(view.border_subtitle)) <= view.size.width - 4
+
+
+async def test_a_long_status_line_drops_its_event_count_not_its_figures() -> None:
+    """At 120 columns a running default scene's short line ("... · Session.run 1.47ms · eager
+    911.9µs (0.62×) · 365 events") was cut in its event count."""
+    app = build_app(iterations=2)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await finish(pilot)
+        state = app.state
+        for mode, ns in (("static", 1_472_000), ("eager", 911_900)):
+            state.devices["cpu"].iterations[mode].extend([ns] * 3)
+        state.events = 1_234_567
+        app.frame.update_status()
+        status = app._status_text
+        assert cell_len(status) <= 118 and "events" not in status, status
+        assert "Session.run 1.47ms" in status and "911.9µs" in status, status
 
 
 def test_a_tensorflow_only_run_reports_its_last_session_run() -> None:

@@ -314,6 +314,8 @@ class Frame:
         text = status_text(state, source, device, narrow, lang, sides)
         if not narrow and cell_len(text) > width - 2:  # the short form, not a cut
             text = status_text(state, source, device, True, lang, sides)
+        if cell_len(text) > width - 2:  # the figures before the event count
+            text = status_text(state, source, device, True, lang, sides, events=False)
         own = source.describe(lang)
         if own:
             text += "  ·  " + own

@@ -173,11 +173,13 @@ def status_text(
     narrow: bool = False,
     lang: str = "en",
     sides: frozenset[str] | None = None,
+    events: bool = True,
 ) -> str:
     """The status line: run state, speed, device, progress, last iteration, event counts.
 
     ``runner`` is the live :class:`Runner` or a replay's :class:`tui.replay.player.Player`;
-    ``sides`` the panes the scene runs (a TensorFlow-only scene times its Session.runs).
+    ``sides`` the panes the scene runs (a TensorFlow-only scene times its Session.runs);
+    ``events`` False leaves out the event count (where the line has no room for it).
     """
     if runner.running:
         run = tr("status.paused" if runner.paused else "status.running", lang)
@@ -223,7 +225,8 @@ def status_text(
                 t=fmt_ns(last[-1]) if last else "–",
             )
         )
-    parts.append(tr("status.events", lang, n=f"{state.events:,}"))
+    if events:
+        parts.append(tr("status.events", lang, n=f"{state.events:,}"))
     skimmed = state.skimmed + runner.skimmed
     if skimmed and not narrow:
         parts.append(tr("status.skimmed", lang, n=f"{skimmed:,}"))
