@@ -125,6 +125,9 @@ def load_script(
             "__file__": filename,
             "__builtins__": builtins,
         }
+        from engine.scenes import end_eager_iteration, fresh_state
+
+        fresh_state()  # a run before this one (in this process) may have ended mid-iteration
         old_argv, folder = sys.argv, str(path.resolve().parent)
         sys.argv = [filename]
         sys.path.insert(0, folder)  # as `python SCRIPT.py` does: its folder's modules import
@@ -145,8 +148,6 @@ def load_script(
                         raise
                     note(missing)
                     raise SystemExit(1) from None
-            from engine.scenes import end_eager_iteration
-
             end_eager_iteration()
         finally:
             sys.argv = old_argv

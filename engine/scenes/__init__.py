@@ -151,18 +151,26 @@ def end_eager_iteration() -> None:
         finish()
 
 
-def _reset(seed: int) -> None:
-    """A fresh default graph, a clean eager trace and seeded generators: every run the same.
+def fresh_state() -> None:
+    """A clean eager trace and a fresh default graph, as a new Python process has them.
 
-    An earlier run stopped mid-iteration (``Stopped`` from the pacer) leaves that iteration
-    open; the eager tracer forgets it here, so this run's first iteration is announced.
+    An earlier run that was stopped or raised mid-iteration (``Stopped`` from the pacer, a
+    script's exception) leaves that iteration open; the eager tracer forgets it here, so this
+    run's first iteration is announced (``iteration_started``, ``graph_created``).
     """
-    np.random.seed(seed)
     tracing = sys.modules.get("engine.eager.tracing")
     if tracing is not None:
         tracing.reset(restart=True)
+    static = sys.modules.get("engine.static")
+    if static is not None:
+        static.reset_default_graph()
+
+
+def _reset(seed: int) -> None:
+    """:func:`fresh_state` and seeded generators: every run of a scene the same."""
+    np.random.seed(seed)
+    fresh_state()
     for module, fn in (
-        ("engine.static", "reset_default_graph"),
         ("engine.static", "set_random_seed"),
         ("engine.eager", "manual_seed"),
     ):
@@ -173,11 +181,7 @@ def _reset(seed: int) -> None:
             except ImportError:
                 continue
         f = getattr(mod, fn, None)
-        if f is None:
-            continue
-        if fn == "reset_default_graph":
-            f()
-        else:
+        if f is not None:
             f(seed)
 
 
