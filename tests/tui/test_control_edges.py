@@ -91,8 +91,8 @@ def test_a_control_edge_is_drawn_dashed_and_shares_no_cells(folding, room) -> No
         assert not glyphs & {"│", "─"}, (e.src, e.dst, glyphs)
         dashed |= glyphs & {"┆", "┄"}
         x, y = e.points[-1]
-        if (x, y) not in data_cells:  # its head hollow (a data edge into its box: solid)
-            assert grid.row(y)[0][x] in "▷▽◁△", (e.src, e.dst)
+        if (x, y) not in data_cells:  # its head dashed (a data edge into its box: solid)
+            assert grid.row(y)[0][x] in "⇢⇣⇠⇡", (e.src, e.dst)
     assert dashed
     for x, y in data_cells:
         assert grid.row(y)[0][x] not in "┆┄", (x, y)
@@ -110,10 +110,10 @@ def test_the_exported_layout_marks_control_edges() -> None:
 
 def test_the_legend_explains_the_dashed_edge_where_one_is_drawn() -> None:
     assert "control dependency" not in legend("state").plain
-    assert "┄▷ control dependency" in legend("state", control=True).plain
-    assert "┄▷ 제어 의존성" in legend("state", "ko", control=True).plain
+    assert "┄⇢ control dependency" in legend("state", control=True).plain
+    assert "┄⇢ 제어 의존성" in legend("state", "ko", control=True).plain
     narrow = legend("state", width=100, control=True).plain
-    assert narrow.endswith("┄▷ control") and len(narrow) <= 100
+    assert narrow.endswith("┄⇢ control") and len(narrow) <= 100
 
 
 def _cells(edge):  # type: ignore[no-untyped-def]

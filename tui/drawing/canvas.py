@@ -40,8 +40,9 @@ dependencies dashed): ``┄┄▶``; where they turn, cross or meet another edge
 
 ARROWS = {E: "▶", S: "▼", W: "◀", N: "▲"}
 """Travel direction of an edge's last step -> its arrow head."""
-HOLLOW = {E: "▷", S: "▽", W: "◁", N: "△"}
-"""A control edge's arrow heads: one too short for a dash is told apart by its head."""
+DASHED_ARROWS = {E: "⇢", S: "⇣", W: "⇠", N: "⇡"}
+"""A control edge's arrow heads, dashed like its runs: one too short for a dash is told
+apart by its head (a hollow triangle would read as the gradient mark ``∇``)."""
 
 EDGE, EDGE_DIM = "edge", "edge-dim"
 """Style keys of an edge cell: live, or leading to a node the run does not need."""
@@ -82,14 +83,14 @@ class EdgeGrid:
                 target = layout.boxes.get(edge.dst)
                 if target is not None and _beside(target, xb, yb):  # it points at its box
                     d = towards(target, xb, yb)
-                heads = HOLLOW if self._dashed else ARROWS
+                heads = DASHED_ARROWS if self._dashed else ARROWS
                 if not (self._dashed and self._arrow.get(pts[-1], "") in ARROWS.values()):
                     self._arrow[pts[-1]] = heads[d]  # (a data edge's head wins where both end)
                 self._key[pts[-1]] = key
             elif pts:  # one cell between two boxes: the arrow alone, away from its source
                 box = layout.boxes.get(edge.src)
                 d = towards(box, *pts[0]) if box else lead
-                heads = HOLLOW if self._dashed else ARROWS
+                heads = DASHED_ARROWS if self._dashed else ARROWS
                 self._arrow[pts[0]] = heads[{N: S, S: N, E: W, W: E}[d]]
         self._by_row: dict[int, list[tuple[int, str, str]]] = {}
         for (x, y), bits in self._mask.items():

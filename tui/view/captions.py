@@ -49,7 +49,7 @@ def legend(mode: str, lang: str = "en", width: int = 0, control: bool = False) -
     """The legend line of a colour mode, swatches in theme colours; on a narrow screen
     (``width`` cells) with short labels ("pruned", not "pruned (not fetched)"), then without
     its heading, so no swatch is cut off. ``control``: a dashed control edge is drawn, and
-    the line says what it is (``┄▷ control dependency``)."""
+    the line says what it is (``┄⇢ control dependency``)."""
     heading = Content(tr("legend.by", lang, mode=tr(f"mode.{mode}", lang)) + "  ")
     line = Content("")
     for short, head, gap in ((False, True, "   "), (True, True, "  "), (True, False, "  ")):
@@ -60,7 +60,7 @@ def legend(mode: str, lang: str = "en", width: int = 0, control: bool = False) -
         ]
         if control:
             key = _short("legend.control") if short else "legend.control"
-            items.append(Content.from_markup("[$edge]┄▷[/]") + Content(f" {tr(key, lang)}"))
+            items.append(Content.from_markup("[$edge]┄⇢[/]") + Content(f" {tr(key, lang)}"))
         line = Content(gap).join([heading, *items] if head else items)
         if not width or line.cell_length <= width:
             break
