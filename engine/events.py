@@ -143,6 +143,12 @@ class NodeCreatedPayload(NodeBrief):
     value: NotRequired[Any]
     """A small constant's value (``Const`` of at most ``SMALL_CONST`` elements), as a list or
     a number: the UI writes it into its consumer's label (``Maximum(·, 0)``)."""
+    args: NotRequired[list[float | int | bool | None]]
+    """An eager op's numbers in operand order, None where a tensor goes (``x.pow(2)``, run
+    as ``Square``: ``[None, 2]``): the UI writes them into its label (``pow(·, 2)``)."""
+    attrs: NotRequired[dict[str, float | int | bool | list[int]]]
+    """An eager op's attributes that are numbers (``{"min": 0.0}``; ``axis``, ``keepdims``):
+    the UI writes the ones a reader knows into its label (``clamp(min=0)``)."""
 
 
 class RewriteStats(TypedDict):

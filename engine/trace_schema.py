@@ -111,6 +111,8 @@ NODE: dict[str, Spec] = {
     "line": ID,
     "var": STR,
     "value": _ANY,  # a small constant's value: a number or nested lists of numbers
+    "args": ListOf(Maybe(OneOf(Bool(), Num()))),  # an eager op's numbers, null for a tensor
+    "attrs": DictOf(OneOf(Bool(), Num(), ListOf(Int()))),  # ...and its number attributes
     "site": ID,
     "fused": NAMES,
     "folded": Bool(),

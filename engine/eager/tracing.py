@@ -560,6 +560,7 @@ class _Site:
             name, op.name, self.shape, self.dtype, dev.name, scope, source, line,
             flops=self.flops, nbytes=self.nbytes,
         )  # fmt: skip
+        self.created.update(_written_in(op, kwargs))
         serial = self.created["site"]  # this site's events in a trace share their fixed part
         # node_created carries shape, dtype and bytes: node_finished repeats only the flops
         # (per-op rates are folded from node_finished alone)
@@ -575,6 +576,26 @@ class _Site:
             "site": serial,
         }
         self.cpu = dev.name == "cpu"
+
+
+def _written_in(op: Op, attrs: dict[str, Any]) -> dict[str, Any]:
+    """What an op's label writes in besides its tensors: ``attrs``, its attributes that are
+    numbers or tuples of them (``clamp(min=0)``, ``sum(dim=1)``), which the site cache keys
+    on (:func:`traced`), and ``args``, numbers in operand order with None where a tensor goes:
+    ``x.pow(2)`` runs as ``Square``, its 2 written back (``pow(·, 2)``). A number passed as an
+    operand (``h + 1e-7``) is not written in: the cache keys on its type alone, so a value
+    that changes from call to call (Adam's bias correction) keeps its op's site."""
+    out: dict[str, Any] = {}
+    if op.name == "Square":
+        out["args"] = [None, 2]
+    kept = {
+        k: list(v) if isinstance(v, tuple) else v
+        for k, v in attrs.items()
+        if type(v) in _NUMBERS or (isinstance(v, tuple) and v and all(type(i) is int for i in v))
+    }
+    if kept:
+        out["attrs"] = kept
+    return out
 
 
 _SERIAL = itertools.count(1)
@@ -622,6 +643,7 @@ def _created(
 
 _OPS_AT: dict[tuple[int, int] | None, _Site] = {}  # (id(code), f_lasti); the entry holds the code
 _SIMPLE = (int, float, str, bool, type(None))
+_NUMBERS = (int, float, bool)
 _ndarray = np.ndarray
 
 

@@ -6,7 +6,7 @@ import pytest
 from rich.cells import cell_len
 
 from tui.drawing.boxes import BoxText, box_row
-from tui.drawing.fold import shorten
+from tui.drawing.fold import eager_call_text, shorten
 from tui.drawing.labels import CAPS, Label, width_for
 from tui.drawing.pane import box_title
 
@@ -68,3 +68,26 @@ def test_a_collectors_box_keeps_room_for_a_border_only_where_it_is_tall() -> Non
         box = draw(plan, GRADS, ("TB", "tiny", -1), box_widths(labels)).boxes["grads"]
         assert box.w == want and (box.h > 1) != gather, (gather, box)
     assert len("[▸ gradients/]") < width_for(group, "compact")
+
+
+@pytest.mark.parametrize(
+    ("args", "attrs", "text"),
+    [
+        ((), None, "mm"),
+        ((None, 2), None, "mm(·, 2)"),
+        ((), {"min": 0.0}, "mm(min=0)"),
+        ((), {"min": -1.5, "max": 1.0}, "mm(min=-1.5, max=1)"),
+        ((), {"axis": 1, "keepdims": False}, "mm(dim=1)"),
+        ((), {"axis": [0, 1]}, "mm(dim=0,1)"),
+        ((), {"transpose_b": True}, "mm"),
+    ],
+)
+def test_an_eager_op_writes_in_the_numbers_the_loop_gave_it(args, attrs, text) -> None:  # type: ignore[no-untyped-def]
+    assert eager_call_text("mm", args, attrs) == text
+
+
+def test_a_tiny_box_says_an_eager_op_without_its_numbers() -> None:
+    label = Label("clamp(min=0)", "", "64×100", brief="clamp")
+    assert label.title("tiny", CAPS["tiny"][1]) == "clamp"
+    assert label.title("compact", CAPS["compact"][1]) == "clamp(min=0)"
+    assert width_for(label, "tiny") < width_for(Label("clamp(min=0)", "", "64×100"), "tiny")

@@ -33,7 +33,7 @@ pane keeps one and :func:`fold_view` applies it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 
@@ -380,6 +380,28 @@ def call_text(op: str, inputs: tuple[int, ...], consts: dict[int, str]) -> str:
         axes = [consts[i] for i in inputs if i in consts]
         return f"{op}(axis={','.join(axes)})"
     return f"{op}({', '.join(consts.get(i, '·') for i in inputs)})"
+
+
+EAGER_ATTRS = (("min", "min"), ("max", "max"), ("axis", "dim"))
+"""An eager op's attributes its label writes in, by the engine's name and PyTorch's."""
+
+
+def eager_call_text(name: str, args: tuple[Any, ...], attrs: dict[str, Any] | None) -> str:
+    """An eager op as the loop wrote it: ``pow(·, 2)``, ``add(·, 1e-07)``, ``clamp(min=0)``,
+    ``sum(dim=1)``; its name alone where it took tensors only.
+
+    Args:
+        name: the op's name in the loop (``clamp``).
+        args: its numbers in operand order, None where a tensor goes (the event's ``args``).
+        attrs: its number attributes (the event's ``attrs``).
+    """
+    parts = ["·" if a is None else _num(a) for a in args]
+    for key, shown in EAGER_ATTRS:
+        value = (attrs or {}).get(key)
+        if value is not None:
+            dims = value if isinstance(value, list) else [value]
+            parts.append(f"{shown}={','.join(_num(v) for v in dims)}")
+    return f"{name}({', '.join(parts)})" if parts else name
 
 
 def shorten(text: str, cap: int) -> str:

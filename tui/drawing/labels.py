@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 
-from tui.drawing.fold import PREFIX, call_text, shorten, value_text
+from tui.drawing.fold import PREFIX, call_text, eager_call_text, shorten, value_text
 from tui.view.model import shape_text
 
 if TYPE_CHECKING:
@@ -51,10 +51,16 @@ class Label:
     """A folded scope (drawn ``▸ name``)."""
     grad: bool = False
     """The node gets a gradient: a one-row box keeps room for its ``∇``."""
+    brief: str = ""
+    """The name a tiny box says where it is shorter (an eager op without its numbers:
+    ``clamp`` for ``clamp(min=0)``); "" when it is the name."""
 
     def title(self, size: str, cap: int) -> str:
-        """The top line: ``h · Maximum(·, 0)`` where it fits a full box, else the name."""
-        name = ("▸ " if self.group else "") + self.name
+        """The top line: ``h · Maximum(·, 0)`` where it fits a full box, else the name (a tiny
+        box: the brief name)."""
+        name = ("▸ " if self.group else "") + (
+            self.brief if size == "tiny" and self.brief else self.name
+        )
         both = f"{name} · {self.op}"
         if self.op and size == "full" and cell_len(both) <= cap - 5:
             return both
@@ -81,7 +87,9 @@ def label_of(graph: GraphModel, view: View, vid: NodeId) -> Label:
     shape, grad = shape_text(node.shape), node.id in graph.graded
     if graph.mode == "eager":  # named as the loop names it: x, w1, mm, clamp
         # a gradient arrived: the map the next iteration grows on keeps room for its ∇
-        return Label(node.label, "", shape, grad=grad or bool(node.grad))
+        call = eager_call_text(node.label, node.args, node.attrs)
+        brief = node.label if call != node.label else ""
+        return Label(call, "", shape, grad=grad or bool(node.grad), brief=brief)
     consts = {c: value_text(graph.nodes[c]) for c in view.consts.get(node.id, ())}
     call = call_text(node.op, node.inputs, consts)
     if node.fused:  # a fused kernel: its op, and what it fused

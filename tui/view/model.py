@@ -77,6 +77,10 @@ class NodeInfo:
     """Control inputs (static: ``tf.group``, an optimizer's update ops); drawn dashed."""
     value: Any = None
     """A small constant's value where the event carries one (a number or a nested list)."""
+    args: tuple[Any, ...] = ()
+    """An eager op's numbers in operand order, None where a tensor goes (``add(·, 1e-07)``)."""
+    attrs: dict[str, Any] | None = None
+    """An eager op's number attributes (``{"min": 0.0}``)."""
     worker: int | None = None
     """The worker of a parallel static plan that ran it last (None: the plan ran in order)."""
     stats: NodeStats = field(default_factory=NodeStats)
@@ -114,6 +118,8 @@ def node_from(ev: dict[str, Any], index: int) -> NodeInfo:
         var=str(ev.get("var") or ""),
         control=tuple(int(i) for i in ev.get("control_inputs") or ()),
         value=ev.get("value"),
+        args=tuple(ev.get("args") or ()),
+        attrs=ev.get("attrs"),
     )
 
 
