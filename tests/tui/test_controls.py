@@ -69,12 +69,16 @@ async def test_a_small_terminal_shows_one_graph_pane_and_w_switches() -> None:
         assert app.screen.has_class("-one-pane")
         assert app.static_graph.display and not app.eager_graph.display
         assert app.static_graph.size.width >= 70  # the whole width
+        assert str(app.static_graph.border_title).endswith(" · w ▸ eager loop")  # says so
         await pilot.press("w")
         await pilot.pause()
         assert app.eager_graph.display and not app.static_graph.display
+        assert str(app.eager_graph.border_title).endswith(" · w ▸ static graph")
         await pilot.resize_terminal(160, 48)
         await pilot.pause()
+        await pilot.pause()
         assert app.static_graph.display and app.eager_graph.display  # both again
+        assert "w ▸" not in str(app.static_graph.border_title) + str(app.eager_graph.border_title)
 
 
 async def test_a_small_terminal_shows_the_side_a_one_sided_scene_runs() -> None:
@@ -85,6 +89,7 @@ async def test_a_small_terminal_shows_the_side_a_one_sided_scene_runs() -> None:
         app.show_scene("torch-x", SimpleNamespace(title="t", caption="", section="pytorch"))
         await pilot.pause()
         assert app.eager_graph.display and not app.static_graph.display
+        assert "w ▸" not in str(app.eager_graph.border_title)  # nothing hidden to switch to
 
 
 async def test_g_and_z_say_what_they_did_on_the_legend_line_without_a_toast() -> None:

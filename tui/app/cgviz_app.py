@@ -623,6 +623,7 @@ class CgvizApp(App[None]):
     def action_switch_pane(self) -> None:
         """Show the other graph pane (a small terminal shows one at a time)."""
         self.lecture.switch_pane()
+        self.frame.fit_labels()  # the shown pane's title names the one now hidden
         if not self.screen.has_class("-one-pane"):
             self.notify(tr("note.both_panes", self.lang), timeout=2)
 

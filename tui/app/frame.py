@@ -266,7 +266,7 @@ class Frame:
         """A pane's title and subtitle (or its race figures), for its width."""
         as_run = mode == "static" and self.view.static_as_run
         room = max(0, view.size.width - 4)  # the border's corners and a blank each side
-        title = pane_title(mode, as_run, self.lang, room)
+        title = pane_title(mode, as_run, self.lang, room, self.lecture.hidden_beside(mode))
         if title != view.border_title:
             view.border_title = title
         state = self.source.state

@@ -64,8 +64,10 @@ class Lecture:
     def set_titles(self, static_as_run: bool) -> None:
         """Pane titles and placeholders in the app's language."""
         p, lang = self.panes, self.lang
-        p.static.border_title = pane_title("static", static_as_run, lang)
-        p.eager.border_title = pane_title("eager", False, lang)
+        p.static.border_title = pane_title(
+            "static", static_as_run, lang, other=self.hidden_beside("static")
+        )
+        p.eager.border_title = pane_title("eager", False, lang, other=self.hidden_beside("eager"))
         p.source.border_title = tr("pane.source", lang)
         p.loss.border_title = tr("pane.loss", lang)
         p.output.border_title = tr("pane.output", lang)
@@ -113,6 +115,14 @@ class Lecture:
             self.solo = "static" if "static" in self.sides else "eager"
         for mode, view in self.panes.graphs():
             view.set_class(mode != self.solo, "-not-solo")
+
+    def hidden_beside(self, mode: str) -> str:
+        """The graph pane a small terminal hides beside ``mode``'s (``w`` shows it), or ""
+        where both show or the scene runs one side."""
+        if not self.app.screen.has_class("-one-pane") or mode != self.solo:
+            return ""
+        others = [m for m in ("static", "eager") if m in self.sides and m != mode]
+        return others[0] if others else ""
 
     def switch_pane(self) -> None:
         """Show the other graph pane of those the scene runs."""

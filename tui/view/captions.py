@@ -71,15 +71,24 @@ def _short(key: str) -> str:
     return key + ".short" if key + ".short" in STRINGS["en"] else key
 
 
-def pane_title(mode: str, as_run: bool = False, lang: str = "en", width: int = 0) -> str:
+def pane_title(
+    mode: str, as_run: bool = False, lang: str = "en", width: int = 0, other: str = ""
+) -> str:
     """A graph pane's top border: which framework, and for the static graph which view (a
-    shorter name where ``width`` cells are too few for the long one)."""
+    shorter name where ``width`` cells are too few for the long one). ``other``: the pane
+    hidden beside this one on a small terminal (``w`` shows it), named at the end:
+    ``static graph · TensorFlow 1 · as built · w ▸ eager loop``."""
     if mode != "static":
-        return tr("pane.eager", lang)
-    view = tr("pane.as_run" if as_run else "pane.as_built", lang)
-    title = f"{tr('pane.static', lang)} · {view}"
-    if width and cell_len(title) > width:
-        title = f"{tr('pane.static.short', lang)} · {view}"
+        title = tr("pane.eager", lang)
+    else:
+        view = tr("pane.as_run" if as_run else "pane.as_built", lang)
+        title = f"{tr('pane.static', lang)} · {view}"
+        if width and cell_len(title) > width:
+            title = f"{tr('pane.static.short', lang)} · {view}"
+    if other:
+        hint = f" · w ▸ {tr(f'pane.{other}.brief', lang)}"
+        if not width or cell_len(title + hint) <= width:
+            title += hint
     return title
 
 
