@@ -45,6 +45,9 @@ def test_first_way_leaves_room_for_six_layers() -> None:
     assert first_way("TB", 52, 27) == ("TB", "mini", None)
     assert first_way("TB", 80, 60)[1] == "full"
     assert first_way("LR", 40, 10, "compact") == ("LR", "compact", None)
+    assert first_way("LR", 118, 22) == ("LR", "mini", 3)
+    # an 80x24 terminal's pane: no six layers of mini boxes, even with one lane
+    assert first_way("LR", 78, 18) == ("LR", "tiny", 1)
 
 
 def test_the_map_puts_every_site_where_it_was_and_grows_into_one_picture() -> None:
@@ -435,3 +438,60 @@ def test_an_edge_goes_round_a_box_and_crosses_another_sources_edge_straight() ->
         assert cells.edges[path[k]][0][2] == ALONG_V
         assert path[k - 1][1] == path[k][1] == path[k + 1][1], ("not straight", path)
     assert len(path) < 30, path  # round the box's end, not far out
+
+
+EAGER_SCENES = [
+    "torch-graph",
+    "torch-tensors",
+    "torch-autograd",
+    "torch-function",
+    "torch-nn",
+    "torch-optim",
+    "torch-module",
+    "torch-mix",
+    "torch-dataloader",
+    "data-loading",
+    "two-layer",
+    "conditional",
+    "loops",
+]
+
+
+def test_the_list_of_eager_scenes_is_every_eager_scene() -> None:
+    from engine.scenes import SCENES
+    from tui.view.lecture import scene_sides
+
+    eager = [n for n, s in SCENES.items() if "eager" in scene_sides(n, s)]
+    assert sorted(eager) == sorted(EAGER_SCENES)
+
+
+@pytest.mark.parametrize("scene", EAGER_SCENES)
+def test_every_first_iteration_grows_inside_an_80x24_pane(scene: str) -> None:
+    """In an 80x24 terminal (a 78x18 pane for most scenes) every eager scene's first
+    iteration, drawn after each node, stays inside its pane, no two edges of different
+    sources and targets share a cell, and nothing placed moves (torch-tensors' grew to
+    74x25, with two shared runs, in mini boxes)."""
+    from tui.drawing.pane import EagerPane
+    from tui.drawing.quality import measure
+    from tui.view.model import GraphModel
+
+    room = eager_room(scene, (80, 24))
+    pane = EagerPane(room)
+    events = loop_events(1, scene)[0]  # (a data loader's: its first batch)
+    graph = GraphModel("eager:0", "eager", iteration=0)
+    pane.show(graph)
+    boxes: dict[Any, Any] = {}
+    for ev in events:
+        graph.add(ev)
+        pane.grow()
+        drawing = pane.drawing()
+        assert drawing is not None
+        layout = drawing.layout
+        assert layout.width <= room[0] and layout.height <= room[1], (
+            f"grew to {layout.width}x{layout.height} in a {room[0]}x{room[1]} pane"
+        )
+        shared = measure(layout, ()).shared
+        assert shared == 0, f"{shared} pairs of edges share cells"
+        for vid, box in layout.boxes.items():
+            assert boxes.setdefault(vid, box) == box, f"{vid} moved"
+    assert_clean(layout)

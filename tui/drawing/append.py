@@ -6,7 +6,8 @@ known until it ends. Nothing placed ever moves (:class:`Growing`):
 * a node goes into the layer after its deepest input, as near across as it can get to its
   inputs (a leaf: beside the node made just before it, which the op made next reads with
   it), its box as wide as its label needs (top to bottom, the columns are as wide as their
-  boxes, not one width for all); where the pane's width across is used up, past it;
+  boxes, not one width for all); where the pane is used up across, a layer or two on where
+  one is inside it, else past it;
 * the layers wrap as text wraps into lines: as many as fit along the pane
   (:func:`band_layers`) make a band, and a node that would go past the pane's edge starts a
   new band of layers beside the last (below it left to right, right of it top to bottom;
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
     from tui.drawing.layout import NodeId, Orientation
     from tui.drawing.paths import Cell
 
-__all__ = ["CORRIDOR", "ENTRY", "GUTTER", "Bands", "Growing", "band_layers"]
+__all__ = ["CORRIDOR", "ENTRY", "GUTTER", "TINY_U", "Bands", "Growing", "band_layers", "grid_box"]
 
 CORRIDOR = 0
 """Cells between two bands besides the gap every box keeps before it (more: a deep loop's
@@ -58,6 +59,17 @@ OUTSIDE = 20
 IN_LAYER = 4
 """Cost of an edge's cell running across the layers inside a layer's boxes' band (or its
 arrows' row): those cells are where later boxes of that layer go."""
+TINY_U = 9
+"""Cells along the layers a tiny box takes left to right (a name cut to fit: ``[masked…]``):
+a pane too small for six layers of mini boxes holds nearly twice as many layers a band, so
+a deep loop wraps into fewer bands, each costing rows the pane has few of."""
+
+
+def grid_box(orientation: str, size: str) -> tuple[int, int]:
+    """The rows and cells of a box of ``size`` on the grid (:data:`TINY_U` for a tiny box
+    left to right; each box is as wide as its label needs, up to that)."""
+    box_h, box_w = BOX_SIZES[size]
+    return (box_h, TINY_U) if size == "tiny" and orientation == "LR" else (box_h, box_w)
 
 
 @dataclass(frozen=True)
@@ -93,7 +105,7 @@ def band_layers(way: Try, room: tuple[int, int]) -> Bands | None:
     orientation, size, lanes = way
     if not room[0] * room[1]:
         return None
-    box_h, box_w = BOX_SIZES[size]
+    box_h, box_w = grid_box(orientation, size)
     sp = Spacing.for_(orientation, box_h, box_w, lanes)  # type: ignore[arg-type]
     along, across = room if orientation == "LR" else room[::-1]
     pitch = sp.box_u + sp.gap_u
@@ -125,7 +137,7 @@ class Growing:
 
     def __init__(self, way: Try, bands: Bands | None) -> None:
         self.orientation: Orientation = way[0]  # type: ignore[assignment]
-        box_h, self.box_w = BOX_SIZES[way[1]]
+        box_h, self.box_w = grid_box(self.orientation, way[1])
         self.sp = Spacing.for_(self.orientation, box_h, self.box_w, way[2])
         self.bands = bands
         self.placed: dict[NodeId, Placed] = {}
@@ -205,8 +217,8 @@ class Growing:
             want = self.bases[band]
         before = 1 + bool(inputs) + self._deep
         v = self._free(u, du, dv, want, self.bases[band], before)
-        if not ins and self.bands is not None and v + dv > self.bands.across - MARGIN:
-            # a leaf past the pane's edge across: a layer or two on, where one is inside it
+        if self.bands is not None and v + dv > self.bands.across - MARGIN:
+            # past the pane's edge across: a layer or two on, where one is inside it
             end = self.starts[band] + (self.bands.each if band else self.bands.first)
             for later in range(lay + 1, min(lay + 3, end)):
                 u2 = self._u0(later)

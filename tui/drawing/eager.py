@@ -91,7 +91,10 @@ def first_way(pref: str, width: int, height: int, box_size: str = "auto") -> Try
     that leave room for :data:`FIRST_LAYERS` layers along the pane and three boxes across;
     failing that, mini boxes with the most lanes between layers that still leave that room
     (where the grid wraps into bands, the edges into a later band run down these lanes too:
-    each lane fewer is more edges sharing a track)."""
+    each lane fewer is more edges sharing a track); failing that, left to right (an 80x24
+    terminal's pane), tiny boxes (:data:`tui.drawing.append.TINY_U`) with one lane, seven
+    layers a band where mini boxes left four: a pane that short has rows for two or three
+    bands (torch-tensors' first iteration grew 25 rows high in mini boxes, in 18 rows)."""
     if box_size != "auto":
         return (pref, box_size, None)
     box_h, box_w = BOX_SIZES["mini"]
@@ -103,7 +106,7 @@ def first_way(pref: str, width: int, height: int, box_size: str = "auto") -> Try
         along, across = (width, height) if pref == "LR" else (height, width)
         if FIRST_LAYERS * (sp.box_u + sp.gap_u) <= along and 3 * (sp.box_v + sp.gap_v) <= across:
             return (pref, size, lanes)
-    return (pref, "mini", None)
+    return (pref, "tiny", 1) if pref == "LR" else (pref, "mini", None)
 
 
 class EagerMap:
