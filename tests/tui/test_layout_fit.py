@@ -139,3 +139,28 @@ def test_a_graph_wrapped_to_fit_80x24_is_whole_and_shares_no_runs(scene: str) ->
     if scene != "serialization":  # w1 says its initial value on its card: no random_normal/
         labels = [n["label"] for n in g["nodes"]]
         assert "w1" in labels and not any("random_normal" in x for x in labels), labels
+
+
+def test_tf_group_at_80x24_draws_its_control_edges_whole_and_apart() -> None:
+    """The scene's point is the dummy node ``updates`` (a NoOp) that depends on the updates:
+    at 80x24 its drawing keeps every control edge (``updates`` on the two assigns, ``init``
+    on the two variables), fits the pane, and no two edges of different sources share a cell."""
+    from tui.drawing.layout import Box, Edge, Layout
+    from tui.drawing.quality import measure
+
+    (g,) = _cli_layout("tf-group", "80x24")["graphs"]
+    w, h = g["room"]
+    assert g["width"] <= w and g["height"] <= h, (g["width"], g["height"], w, h)
+    control = {(e["src"], e["dst"]) for e in g["edges"] if e.get("kind") == "control"}
+    assert control == {
+        ("Assign", "group_deps"),
+        ("Assign_1", "group_deps"),
+        ("scope:Variable", "init"),
+        ("scope:Variable_1", "init"),
+    }, control
+    layout = Layout(g["orientation"])
+    layout.boxes = {n["id"]: Box(n["x"], n["y"], n["w"], n["h"]) for n in g["nodes"]}
+    layout.edges = [Edge(e["src"], e["dst"], tuple(map(tuple, e["points"]))) for e in g["edges"]]
+    layout.width, layout.height = g["width"], g["height"]
+    assert_clean(layout)
+    assert measure(layout, ()).shared == 0

@@ -128,6 +128,31 @@ def test_an_edge_past_the_next_columns_first_box_goes_round_too(orientation) -> 
     assert _touches(last, *skip.points[-1])
 
 
+LONG = [("n0", []), ("w", []), ("n1", ["n0", "w"])]
+LONG += [(f"n{i}", [f"n{i - 1}"]) for i in range(2, 8)]
+LONG += [("n8", ["n7", "w"]), ("n9", ["n8"])]
+"""A chain whose weight beside its first op is read again near its end: a long edge down the
+right of the chain."""
+
+
+def test_a_long_edge_goes_over_to_the_next_column_at_once() -> None:
+    """An edge from a box high in a column, down the right of everything to the cut, turns
+    to the gutter on the first row it can: it takes no row under the column, so the column
+    holds one box more."""
+    layout = layout_full(LONG, "TB", 1, 6, -1)
+    (long,) = [e for e in layout.edges if (e.src, e.dst) == ("w", "n8")]
+    assert max(y for _, y in long.points) > layout.boxes["n6"].y, "it runs down the chain"
+    wrapped = wrap(layout, 60, 14)
+    assert wrapped is not None
+    _check_whole(wrapped, LONG)
+    (long,) = [e for e in wrapped.edges if (e.src, e.dst) == ("w", "n8")]
+    nxt = min(b.x for b in wrapped.boxes.values() if b.x > wrapped.boxes["n0"].x2 + 2)
+    first = [y for x, y in long.points if x < nxt]
+    assert max(first) == wrapped.boxes["w"].y2, "it leaves right under its box"
+    column = [n for n, b in wrapped.boxes.items() if b.x < nxt]
+    assert "n5" in column and "n6" not in column, column
+
+
 def test_an_eager_loop_too_deep_for_its_pane_is_drawn_wrapped_from_its_second_iteration() -> None:
     """A loop of twelve ops: the map its first iteration leaves is wrapped into rows, and the
     second iteration is drawn on it, whole."""

@@ -18,7 +18,9 @@ next one::
 The edges of one cut are nested (the leftmost above the cut takes the outermost way round),
 so they never cross one another; an edge of another source crosses them cleanly at most.
 Edges into one box share their way round (a fan-in), as do edges out of one box (a fan-out);
-two edges of different sources and different targets never share a cell. Before it is cut,
+two edges of different sources and different targets never share a cell. A long edge that
+comes down the right of everything in its column turns to the gutter on the first row it can
+(:func:`_early`), not at the bottom of the column. Before it is cut,
 the drawing loses the rows that edges only pass straight through (:func:`squeeze`).
 """
 
@@ -31,6 +33,8 @@ from tui.drawing.layout import MARGIN, Box, Edge, Layout, corners
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from tui.drawing.layout import NodeId
 
 
 __all__ = ["squeeze", "wrap", "wrap_at"]
@@ -171,7 +175,6 @@ def wrap_at(layout: Layout, left: int, cut: int, low: int, tall: bool = False) -
     for rise, _, _ in parts.values():
         right = max(right, max(x for x, _ in rise))
     gutter = [right + GAP + 1 + (n - 1 - i) for i in range(n)]  # the first way: outermost
-    under = [cut + (n - 1 - i) for i in range(n)]  # the first way: lowest
     first = ways[0] if ways else None
     on_arrow_row = (
         first is not None
@@ -179,6 +182,10 @@ def wrap_at(layout: Layout, left: int, cut: int, low: int, tall: bool = False) -
         and all(len(parts[k][1]) == 1 for k in first.edges)
     )
     top = MARGIN + n - (1 if on_arrow_row else 0)  # the row ``low`` lands on
+    overs = [top - (0 if on_arrow_row else 1) - i for i in range(n)]
+    early = _early(layout, moved, stay_edges, parts, ways, gutter, overs, cut)
+    m = n - len(early)  # the ways that go round under the cut
+    under = [cut + (m - 1 - i) for i in range(n)]  # the first way: lowest
     # what moves, on its own: without the columns only its edges pass straight through
     part = Layout(layout.orientation)
     part.boxes = {m: layout.boxes[m] for m in moved}
@@ -213,15 +220,19 @@ def wrap_at(layout: Layout, left: int, cut: int, low: int, tall: bool = False) -
         k: _cells(e.points) for k, e in zip(drops, part.edges[len(moved_edges) :], strict=True)
     }
     for i, way in enumerate(ways):
-        over = top - (0 if on_arrow_row else 1) - i
+        over = overs[i]
         for k in way.edges:
             rise, _, forward = parts[k]
             x0, _ = rise[-1]
+            turn = under[i]
+            if i in early:  # it leaves its column for the gutter above the cut
+                turn = early[i]
+                rise = rise[: rise.index((x0, turn)) + 1]
             dropped = [moved_pt(p) for p in suffix[k]]
             path = [
                 *rise,
-                (x0, under[i]),
-                (gutter[i], under[i]),
+                (x0, turn),
+                (gutter[i], turn),
                 (gutter[i], over),
                 (dropped[0][0], over),
                 *dropped,
@@ -231,6 +242,73 @@ def wrap_at(layout: Layout, left: int, cut: int, low: int, tall: bool = False) -
             edges[k] = Edge(e.src, e.dst, pts)
     out.edges = [e for e in edges if e is not None]
     _size(out)
+    return out
+
+
+def _early(
+    layout: Layout,
+    moved: set[NodeId],
+    stay_edges: list[int],
+    parts: dict[int, tuple[list[Point], list[Point], bool]],
+    ways: list[_Way],
+    gutter: list[int],
+    overs: list[int],
+    cut: int,
+) -> dict[int, int]:
+    """The ways that leave their column for the gutter before they reach the cut: way ->
+    the row they turn at. A way whose edges come down one column to the cut with nothing
+    right of it on some row above the cut turns there, the highest such row, and needs no
+    row under the column (a long edge from a box high in the column goes over to the next
+    column at once, not down the whole column and back up the gutter)::
+
+        [a  ]  [w ]──┐ ┌──▼          [a  ]  [w ]    ┌──▼
+          ▼      │   │ │ [d  ]         ▼      │     │ [d  ]
+        [b  ]    │   │ │   ▼    ->   [b  ]    └─────┼┐  ▼
+          ▼      │   │ │ [e  ]         ▼            ││[e  ]
+        [c  ]    │   │ │   ▼ ▼       [c  ]          ││  ▼ ▼
+          └──────┼───┘ │ [f    ]       └────────────┘│[f    ]
+                 └─────┘                             ┘
+
+    The ways that may do so are the last ones (their gutters the innermost, their rows over
+    the next column the highest), each turning on a row under the one before it, so none
+    crosses another; the first that cannot ends the search (the ways before it go round).
+    """
+    taken: set[Point] = set()  # what stays: its boxes, edges, and the ways' rises
+    for name, b in layout.boxes.items():
+        if name not in moved:
+            taken.update((x, y) for x in range(b.x, b.x2) for y in range(b.y, b.y2))
+    for k in stay_edges:
+        taken.update(_cells(layout.edges[k].points))
+    for rise, _, _ in parts.values():
+        taken.update(rise)
+    out: dict[int, int] = {}
+    for i in range(len(ways) - 1, -1, -1):
+        rises = [parts[k][0] for k in ways[i].edges]
+        x0 = rises[0][-1][0]
+        if any(r[-1] != rises[0][-1] for r in rises):
+            break  # its edges reach the cut at different columns
+        runs = []  # each edge's straight run down to the cut, from its top
+        for rise in rises:
+            j = len(rise) - 1
+            while j and rise[j - 1][0] == x0:
+                j -= 1
+            runs.append(rise[j:])
+        own = {p for run in runs for p in run}
+        others = taken - own
+        tops = max(run[0][1] for run in runs)
+        turn = None
+        for r in range(tops, cut):
+            along = [(x, r) for x in range(x0, gutter[i] + 1)]
+            lo, hi = sorted((r, overs[i]))
+            up = [(gutter[i], y) for y in range(lo, hi + 1)]
+            if not any(p in others for p in along + up):
+                turn = r
+                break
+        if turn is None:
+            break
+        out[i] = turn
+        taken.update(along + up)
+        taken.update((x, overs[i]) for x in range(gutter[i], max(gutter) + 1))
     return out
 
 
