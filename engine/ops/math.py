@@ -284,3 +284,44 @@ define(
     elementwise=True,
 )
 define("SmoothL1Grad", kernel=_smooth_l1_grad, shape=lambda g, x, y, **k: broadcast(x, y))
+
+
+_TINY_LOG = -100.0
+"""PyTorch's floor of a binary cross entropy's logs: ``p = 0`` costs 100, not infinity."""
+
+
+def _held_log(xp: Any, p: Any) -> Any:
+    """``max(log p, -100)``, without taking the log of 0."""
+    return xp.maximum(xp.log(xp.maximum(p, 1e-45)), _TINY_LOG)  # 1e-45 < e**-100
+
+
+def _bce(xp: Any, p: Any, y: Any) -> Any:
+    """``-(y log p + (1 - y) log(1 - p))`` of probabilities ``p``, each log held at -100."""
+    return -(y * _held_log(xp, p) + (1 - y) * _held_log(xp, 1 - p))
+
+
+define(
+    "BinaryCrossEntropy",
+    kernel=_bce,
+    shape=binary_shape,
+    flops=lambda out, *i, **k: 8 * numel(out),
+    grad=lambda F, g, out, p, y: (
+        lambda: F("BinaryCrossEntropyGrad", g, p, y),
+        lambda: F("Mul", g, F("BinaryCrossEntropyTargetGrad", p)),
+    ),
+    eager_name="bce_loss",  # nn.BCELoss; the whole name does not fit a box
+    backward_name="BinaryCrossEntropyBackward0",
+    elementwise=True,
+)
+_BCE_EPSILON = 9.999999960041972e-13
+"""PyTorch's floor of ``p (1 - p)`` in the gradient: ``1e-12`` as a float32 (in float64 too)."""
+define(
+    "BinaryCrossEntropyGrad",  # PyTorch's: g (p - y) / max(p (1 - p), 1e-12)
+    kernel=lambda xp, g, p, y: g * (p - y) / xp.maximum(p * (1 - p), _BCE_EPSILON),
+    shape=lambda g, p, y, **k: p,
+)
+define(
+    "BinaryCrossEntropyTargetGrad",  # d/dy: log(1 - p) - log p, each held at -100
+    kernel=lambda xp, p: _held_log(xp, 1 - p) - _held_log(xp, p),
+    shape=same_shape,
+)

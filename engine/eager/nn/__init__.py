@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from engine.eager.nn import functional
 from engine.eager.nn.layers import (
+    BCELoss,
+    BCEWithLogitsLoss,
     CrossEntropyLoss,
     Dropout,
     Flatten,
@@ -23,6 +25,8 @@ from engine.eager.nn.rnn import RNN, RNNCell
 
 __all__ = [
     "RNN",
+    "BCELoss",
+    "BCEWithLogitsLoss",
     "CrossEntropyLoss",
     "Dropout",
     "Flatten",

@@ -1,5 +1,6 @@
 """``torch.nn.functional``: activations, ``linear``, ``dropout`` and the losses (``mse_loss``,
-``cross_entropy``, ``nll_loss``, ``smooth_l1_loss``)."""
+``cross_entropy``, ``nll_loss``, ``smooth_l1_loss``, ``binary_cross_entropy`` and
+``binary_cross_entropy_with_logits``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from engine.eager import errors
 from engine.eager.tensor import Tensor, _binary, _fail_op, apply
 
 __all__ = [
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
     "cross_entropy",
     "dropout",
     "linear",
@@ -83,6 +86,72 @@ def mse_loss(
     if reduction == "none":
         return sq
     return sq.sum() if reduction == "sum" else sq.mean()
+
+
+def binary_cross_entropy(
+    input: Tensor,  # noqa: A002
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """``-(y log p + (1 - y) log(1 - p))`` of probabilities ``p`` (a sigmoid's output), each
+    log held at -100 or above as PyTorch holds it (``p = 0`` costs 100, not infinity), with
+    PyTorch's gradient ``(p - y) / max(p (1 - p), 1e-12)``."""
+    reduction = _checked_reduction(size_average, reduce, reduction)
+    if target.array.shape != input.array.shape:
+        raise ValueError(
+            f"Using a target size ({target.shape!r}) that is different to the input size "
+            f"({input.shape!r}) is deprecated. Please ensure they have the same size."
+        )
+    p, y = input.array, target.array
+    if bool(((p < 0) | (p > 1)).any()):
+        errors.fail("all elements of input should be between 0 and 1")
+    if y.dtype != p.dtype:
+        y = y.astype(p.dtype)
+    loss = apply(ops.OPS["BinaryCrossEntropy"], (input, target), (p, y), {}, input._dev)
+    return _reduced(loss, weight, reduction)
+
+
+def binary_cross_entropy_with_logits(
+    input: Tensor,  # noqa: A002
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+    pos_weight: Tensor | None = None,
+) -> Tensor:
+    """``binary_cross_entropy(sigmoid(x), y)`` without the sigmoid's rounding: ``softplus(x)
+    - x y``, where softplus never overflows; ``pos_weight`` weighs the positive term:
+    ``(1 - y) x + (1 + (w - 1) y) softplus(-x)``."""
+    reduction = _checked_reduction(size_average, reduce, reduction)
+    if target.array.shape != input.array.shape:
+        raise ValueError(
+            f"Target size ({target.shape!r}) must be the same as input size ({input.shape!r})"
+        )
+    if pos_weight is None:
+        loss = softplus(input) - input * target
+    else:
+        loss = (1 - target) * input + (1 + (pos_weight - 1) * target) * softplus(-input)
+    return _reduced(loss, weight, reduction)
+
+
+def _checked_reduction(size_average: Any, reduce: Any, reduction: str) -> str:
+    reduction = _reduction(size_average, reduce, reduction)
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+def _reduced(loss: Tensor, weight: Tensor | None, reduction: str) -> Tensor:
+    """Each element's loss times its ``weight``, then averaged, summed or kept."""
+    if weight is not None:
+        loss = loss * weight
+    if reduction == "none":
+        return loss
+    return loss.sum() if reduction == "sum" else loss.mean()
 
 
 def sigmoid(x: Tensor) -> Tensor:

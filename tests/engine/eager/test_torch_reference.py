@@ -17,6 +17,8 @@ from engine.eager import factory, types
 from tests.engine.eager.fixtures.calls import unary_calls
 from tests.engine.eager.fixtures.reference import REFERENCE, close, t
 
+F = torch.nn.functional
+
 REF = REFERENCE
 
 
@@ -42,6 +44,51 @@ def test_elementwise_and_softmax_values_and_gradients(case):
     (y * t(case["w"], False)).sum().backward()
     close(y, case["y"], f"{case['name']} value")
     close(x.grad, case["dx"], f"d {case['name']} / dx")
+
+
+@pytest.mark.parametrize(
+    "case",
+    REF["binary_losses"]["cases"],
+    ids=[f"{c['name']}-{c['reduction']}" for c in REF["binary_losses"]["cases"]],
+)
+def test_binary_cross_entropy_values_and_gradients(case):
+    x = t(case["x"])
+    kwargs = {"reduction": case["reduction"]}
+    if case["weight"] is not None:
+        kwargs["weight"] = t(case["weight"], False)
+    if case["pos_weight"] is not None:
+        kwargs["pos_weight"] = t(case["pos_weight"], False)
+    loss = getattr(torch.nn.functional, case["name"])(x, t(case["target"], False), **kwargs)
+    loss.sum().backward()
+    close(loss, case["y"], f"{case['name']} value")
+    close(x.grad, case["dx"], f"d {case['name']} / dx")
+
+
+BCE_ERRORS = {
+    "bce_range": lambda: F.binary_cross_entropy(torch.tensor([1.5]), torch.ones(1)),
+    "bce_size": lambda: F.binary_cross_entropy(torch.zeros(2, 3), torch.zeros(2, 2)),
+    "bce_logits_size": lambda: F.binary_cross_entropy_with_logits(
+        torch.zeros(2, 3), torch.zeros(2, 2)
+    ),
+    "bce_reduction": lambda: F.binary_cross_entropy_with_logits(
+        torch.zeros(2), torch.zeros(2), reduction="avg"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BCE_ERRORS))
+def test_bce_error_texts_are_pytorchs(name):
+    assert error_text(BCE_ERRORS[name]) == REF["binary_losses"]["errors"][name]
+
+
+def test_the_bce_modules_are_their_functions():
+    x, y = torch.randn(4, 3), torch.randint(0, 2, (4, 3)).float()
+    close(torch.nn.BCEWithLogitsLoss()(x, y), F.binary_cross_entropy_with_logits(x, y).item(), "")
+    close(
+        torch.nn.BCELoss(reduction="sum")(x.sigmoid(), y),
+        F.binary_cross_entropy(x.sigmoid(), y, reduction="sum").item(),
+        "",
+    )
 
 
 @pytest.mark.parametrize(
@@ -355,3 +402,10 @@ def test_activation_modules_match_their_functions():
     close(nn.Softplus(beta=2.0)(x), np.log1p(np.exp(2 * x.numpy())) / 2, "Softplus(2)", rtol=1e-6)
     close(nn.Softmax(dim=1)(x).sum(1), np.ones(3), "Softmax rows", rtol=1e-6)
     assert factory is not None and types.DEFAULT is torch.float32
+
+
+def test_bce_passes_a_gradient_to_a_target_that_needs_one():
+    p = np.array([[0.2, 0.7], [0.9, 0.05]])
+    y = t([[0.0, 1.0], [0.5, 0.3]])
+    F.binary_cross_entropy(t(p, False), y, reduction="sum").backward()
+    close(y.grad, np.log1p(-p) - np.log(p), "d bce / d target")  # numpy by hand
