@@ -159,6 +159,9 @@ class Growing:
         self._rows_for = 0
         self._drawn: dict[tuple[NodeId, NodeId], Edge] = {}
         self._boxes: dict[NodeId, Box] = {}
+        self._far: tuple[int, int] | None = (0, 0)
+        """The column and row past the boxes and edges drawn so far (:meth:`Layout.reach`;
+        None: a node went, work it out afresh)."""
         self._joined: dict[NodeId, tuple[NodeId, ...]] = {}
         """The inputs each node's edges were all looked at for (:meth:`join`)."""
 
@@ -170,6 +173,7 @@ class Growing:
         for nid in [n for n in self.placed if n not in kept]:
             del self.placed[nid]
             self._boxes.pop(nid, None)
+            self._far = None
             self._joined.clear()
             self.cells.drop_box(nid)
             for pair in [p for p in self.edges if nid in p]:
@@ -361,17 +365,24 @@ class Growing:
         def xy(u: int, v: int) -> tuple[int, int]:
             return (v, u) if swap else (u, v)
 
+        far = self._far
+        right, bottom = far or (0, 0)
         for nid, p in self.placed.items():
             box = self._boxes.get(nid)
             if box is None:
                 box = self._boxes[nid] = Box(*xy(p.u, p.v), *xy(p.du, p.dv))
+                right, bottom = max(right, box.x2), max(bottom, box.y2)
             out.boxes[nid] = box
         for pair, path in self.edges.items():
             edge = self._drawn.get(pair)
             if edge is None:
                 edge = self._drawn[pair] = Edge(*pair, corners(xy(u, v) for u, v in path))
+                right = max(right, 1 + max((x for x, _ in edge.points), default=-1))
+                bottom = max(bottom, 1 + max((y for _, y in edge.points), default=-1))
             out.edges.append(edge)
-        right, bottom = out.reach()
+        if far is None:  # (only the boxes and edges made since were looked at)
+            right, bottom = out.reach()
+        self._far = (right, bottom)
         out.width, out.height = right + MARGIN, bottom + MARGIN
         return out
 

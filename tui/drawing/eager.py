@@ -44,7 +44,7 @@ from tui.drawing.plan import Plan
 
 if TYPE_CHECKING:
     from tui.drawing.fit import Try
-    from tui.drawing.layout import NodeId
+    from tui.drawing.layout import Edge, NodeId
     from tui.view.model import GraphModel
 
 __all__ = ["EagerMap", "first_way", "site_keys"]
@@ -135,6 +135,9 @@ class EagerMap:
         self._grid = Growing(self.way, None)
         self._edges_of: Layout | None = None
         self._edges: set[tuple[Key, Key]] = set()
+        self.on_vids: dict[int, tuple[Edge, Edge]] = {}
+        """Each edge drawn on keys (by its id), and the same edge on view ids
+        (:func:`tui.drawing.pane.map_draw`), made once an iteration."""
 
     def start(self, way: Try, room: tuple[int, int] = (0, 0)) -> None:
         """A new iteration (before its first node): the grid of a graph drawn before any map
@@ -143,6 +146,7 @@ class EagerMap:
         if self.plan is None:
             self.way = way
         self._grid = Growing(self.way, band_layers(self.way, room))
+        self.on_vids.clear()
 
     def forget(self) -> None:
         """Drop the map (the folding changed, or a replay stepped back)."""
@@ -201,8 +205,12 @@ class EagerMap:
         if self.plan is None or self.held is None:
             grid, size = self._grid, self.way[1]
             grid.keep(key for key, _ in nodes)
+            placed = grid.placed
             for key, ins in nodes:
-                grid.add(key, ins, widths(key, size) if widths else BOX_SIZES[size][1])
+                if key in placed:  # placed before: only its edges from inputs made since
+                    grid.join(key, ins)
+                else:
+                    grid.add(key, ins, widths(key, size) if widths else BOX_SIZES[size][1])
             for key, ins in nodes:  # an input placed after the node that reads it
                 grid.join(key, ins)
             return grid.layout()

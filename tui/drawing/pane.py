@@ -283,6 +283,9 @@ def _belongs(graph: GraphModel, vid: NodeId) -> bool:
     return node is not None and belongs(node)
 
 
+_NONE = object()
+
+
 def map_draw(
     emap: EagerMap,
     graph: GraphModel,
@@ -317,11 +320,17 @@ def map_draw(
     drawn = emap.draw(on_keys, widths)
     out = Layout(drawn.orientation, width=drawn.width, height=drawn.height)
     out.boxes = {vid_of[k]: box for k, box in drawn.boxes.items() if k in vid_of}
-    out.edges = [
-        Edge(vid_of[e.src], vid_of[e.dst], e.points)
-        for e in drawn.edges
-        if e.src in vid_of and e.dst in vid_of
-    ]
+    made = emap.on_vids  # each edge on view ids, made once (a frozen dataclass is slow to make)
+    if len(made) > 2 * len(drawn.edges) + 64:
+        made.clear()  # (edges drawn afresh every time, beside a map: kept no longer)
+    for e in drawn.edges:
+        src, dst = vid_of.get(e.src, _NONE), vid_of.get(e.dst, _NONE)
+        if src is _NONE or dst is _NONE:
+            continue
+        known = made.get(id(e))
+        if known is None or known[0] is not e or known[1].src != src or known[1].dst != dst:
+            known = made[id(e)] = (e, Edge(src, dst, e.points))
+        out.edges.append(known[1])
     return out
 
 
@@ -372,6 +381,10 @@ class EagerPane:
         self.graph: GraphModel | None = None
         self._map = EagerMap()
         self._ended: GraphModel | None = None
+        self._labels: dict[NodeId, tuple[tuple[bool, bool], Label]] = {}
+        """Each node's label, by whether it had a gradient (all else in it stays)."""
+        self._drawn: tuple[list[tuple[NodeId, list[NodeId]]], Layout] | None = None
+        """The view's nodes last drawn, and their layout (None: the map changed since)."""
 
     def _way(self) -> Try:
         return first_way(self.pref, *self.room, self.box_size)
@@ -396,6 +409,8 @@ class EagerPane:
         if old is not None and old.nodes and old is not self._ended:
             self._finish(old)
         self.graph = graph
+        self._labels.clear()
+        self._drawn = None
         self._map.start(self._way(), self.room)
         self.grow()
 
@@ -408,6 +423,7 @@ class EagerPane:
             return
         if graph.ended and self._ended is not graph:
             self._ended = graph
+            self._drawn = None
             self._finish(graph)
         elif self._map.plan is None:
             self.drawing()
@@ -418,6 +434,23 @@ class EagerPane:
         if graph is None:
             return None
         view = fold_view(graph, self.folding)
-        labels = {vid: label_of(graph, view, vid) for vid, _ in view.nodes}
-        layout = map_draw(self._map, graph, view.nodes, labels)
+        labels = {vid: self._label(graph, view, vid) for vid, _ in view.nodes}
+        if self._drawn is None or self._drawn[0] != view.nodes:
+            self._drawn = (view.nodes, map_draw(self._map, graph, view.nodes, labels))
+        done = self._drawn[1]  # (nothing new since: drawn already; a copy, its edges marked)
+        layout = Layout(
+            done.orientation, dict(done.boxes), list(done.edges), done.width, done.height
+        )
         return Drawing(layout, view, labels, self._map.way[1])
+
+    def _label(self, graph: GraphModel, view: View, vid: NodeId) -> Label:
+        """:func:`label_of`, once per eager node and gradient state: a node's label changes
+        only where its gradient arrives."""
+        node = graph.nodes.get(vid) if isinstance(vid, int) else None
+        if node is None or graph.mode != "eager":
+            return label_of(graph, view, vid)
+        state = (node.id in graph.graded, bool(node.grad))
+        known = self._labels.get(vid)
+        if known is None or known[0] != state:
+            known = self._labels[vid] = (state, label_of(graph, view, vid))
+        return known[1]
