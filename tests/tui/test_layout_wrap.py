@@ -282,3 +282,31 @@ def test_an_edge_may_start_on_a_row_another_edge_crosses() -> None:
     assert EdgeGrid(squeezed).row(2)[0][3] == "┼"
     quality = measure(squeezed, nodes)
     assert (quality.crossings, quality.shared) == (1, 0)
+
+
+@pytest.mark.parametrize("scene", ["tf-variables", "tf-group"])
+def test_a_collector_beside_the_cut_feeds_the_next_column_out_of_its_side(scene: str) -> None:
+    """At 120x36 the static graph is wrapped after ``gradients/``'s tall box, at the right of
+    the first column: its edges to the updates in the next column leave the box's side and
+    run straight over, not down out of its bottom, under the column and up a gutter of their
+    own; every edge still apart."""
+    from tests.tui.test_layout_fit import _cli_layout
+    from tui.drawing.layout import Box, Edge, Layout
+
+    (g,) = _cli_layout(scene, "120x36")["graphs"]
+    w, h = g["room"]
+    assert g["width"] <= w and g["height"] <= h
+    layout = Layout(g["orientation"])
+    layout.boxes = {n["id"]: Box(n["x"], n["y"], n["w"], n["h"]) for n in g["nodes"]}
+    layout.edges = [Edge(e["src"], e["dst"], tuple(map(tuple, e["points"]))) for e in g["edges"]]
+    layout.width, layout.height = g["width"], g["height"]
+    grads = layout.boxes["scope:gradients"]
+    out = [e for e in layout.edges if e.src == "scope:gradients"]
+    assert {e.dst for e in out} == {"mul", "mul_1"}
+    for e in out:
+        x, y = e.points[0]
+        assert x == grads.x2 and grads.y <= y < grads.y2, e.points
+        assert all(py < grads.y2 for _, py in e.points), "never under the box"
+        assert layout.boxes[e.dst].x > grads.x2, "into the next column"
+    assert_clean(layout)
+    assert measure(layout, ()).shared == 0

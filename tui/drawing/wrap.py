@@ -20,7 +20,9 @@ so they never cross one another; an edge of another source crosses them cleanly 
 Edges into one box share their way round (a fan-in), as do edges out of one box (a fan-out);
 two edges of different sources and different targets never share a cell. A long edge that
 comes down the right of everything in its column turns to the gutter on the first row it can
-(:func:`_early`), not at the bottom of the column. Before it is cut,
+(:func:`_early`), not at the bottom of the column; edges out of a box whose side faces the
+next column (a collector's tall box) leave that side straight over (:func:`_sideways`).
+Before it is cut,
 the drawing loses the rows that edges only pass straight through (:func:`squeeze`).
 """
 
@@ -183,9 +185,13 @@ def wrap_at(layout: Layout, left: int, cut: int, low: int, tall: bool = False) -
     )
     top = MARGIN + n - (1 if on_arrow_row else 0)  # the row ``low`` lands on
     overs = [top - (0 if on_arrow_row else 1) - i for i in range(n)]
-    early = _early(layout, moved, stay_edges, parts, ways, gutter, overs, cut)
-    m = n - len(early)  # the ways that go round under the cut
-    under = [cut + (m - 1 - i) for i in range(n)]  # the first way: lowest
+    taken = _taken(layout, moved, stay_edges, parts) if n else set()
+    early = _early(parts, ways, gutter, overs, cut, taken)
+    side = _sideways(layout, parts, ways, gutter, overs, early, taken)
+    rest = [i for i in range(n) if i not in early and i not in side]  # round under the cut
+    under = [0] * n
+    for k, i in enumerate(rest):  # the first way: lowest
+        under[i] = cut + len(rest) - 1 - k
     # what moves, on its own: without the columns only its edges pass straight through
     part = Layout(layout.orientation)
     part.boxes = {m: layout.boxes[m] for m in moved}
@@ -237,6 +243,8 @@ def wrap_at(layout: Layout, left: int, cut: int, low: int, tall: bool = False) -
                 (dropped[0][0], over),
                 *dropped,
             ]
+            if i in side:  # out of its box's side, straight over to the next column
+                path = [(side[i], over), (dropped[0][0], over), *dropped]
             pts = corners(path if forward else list(reversed(path)))
             e = layout.edges[k]
             edges[k] = Edge(e.src, e.dst, pts)
@@ -245,15 +253,32 @@ def wrap_at(layout: Layout, left: int, cut: int, low: int, tall: bool = False) -
     return out
 
 
-def _early(
+def _taken(
     layout: Layout,
     moved: set[NodeId],
     stay_edges: list[int],
+    parts: dict[int, tuple[list[Point], list[Point], bool]],
+) -> set[Point]:
+    """The cells of what stays: its boxes, its edges, and the parts of the edges that go
+    round down to the cut."""
+    taken: set[Point] = set()
+    for name, b in layout.boxes.items():
+        if name not in moved:
+            taken.update((x, y) for x in range(b.x, b.x2) for y in range(b.y, b.y2))
+    for k in stay_edges:
+        taken.update(_cells(layout.edges[k].points))
+    for rise, _, _ in parts.values():
+        taken.update(rise)
+    return taken
+
+
+def _early(
     parts: dict[int, tuple[list[Point], list[Point], bool]],
     ways: list[_Way],
     gutter: list[int],
     overs: list[int],
     cut: int,
+    taken: set[Point],
 ) -> dict[int, int]:
     """The ways that leave their column for the gutter before they reach the cut: way ->
     the row they turn at. A way whose edges come down one column to the cut with nothing
@@ -272,15 +297,8 @@ def _early(
     The ways that may do so are the last ones (their gutters the innermost, their rows over
     the next column the highest), each turning on a row under the one before it, so none
     crosses another; the first that cannot ends the search (the ways before it go round).
+    ``taken`` (the cells of what stays, :func:`_taken`) gets the cells of each such way.
     """
-    taken: set[Point] = set()  # what stays: its boxes, edges, and the ways' rises
-    for name, b in layout.boxes.items():
-        if name not in moved:
-            taken.update((x, y) for x in range(b.x, b.x2) for y in range(b.y, b.y2))
-    for k in stay_edges:
-        taken.update(_cells(layout.edges[k].points))
-    for rise, _, _ in parts.values():
-        taken.update(rise)
     out: dict[int, int] = {}
     for i in range(len(ways) - 1, -1, -1):
         rises = [parts[k][0] for k in ways[i].edges]
@@ -309,6 +327,42 @@ def _early(
         out[i] = turn
         taken.update(along + up)
         taken.update((x, overs[i]) for x in range(gutter[i], max(gutter) + 1))
+    return out
+
+
+def _sideways(
+    layout: Layout,
+    parts: dict[int, tuple[list[Point], list[Point], bool]],
+    ways: list[_Way],
+    gutter: list[int],
+    overs: list[int],
+    early: dict[int, int],
+    taken: set[Point],
+) -> dict[int, int]:
+    """The ways out of one box that stays whose side faces the next column on the way's row
+    over it, nothing between (a collector's tall box at the column's right): way -> the
+    column its edges start at, right of the box. They leave the box's side on that row and
+    run straight over, not down out of its bottom, under the column and up the gutter; they
+    cross the gutters of the ways inside theirs, once each::
+
+        │ ▸ gradients/ │ ┌─▼            │ ▸ gradients/ │─┼─┬──▼
+        │              │ │[Mul ]   ->   │              │ │ │[Mul ]
+        ╰──────────────╯ │              ╰──────────────╯ │ │
+              └──────────┘
+    """
+    out: dict[int, int] = {}
+    for i, way in enumerate(ways):
+        if i in early or not all(parts[k][2] for k in way.edges):
+            continue
+        srcs = {layout.edges[k].src for k in way.edges}
+        box = layout.boxes.get(next(iter(srcs))) if len(srcs) == 1 else None
+        if box is None or not box.y <= overs[i] < box.y2:
+            continue
+        row = [(x, overs[i]) for x in range(box.x2, gutter[i] + 1)]
+        if any(p in taken for p in row):
+            continue
+        out[i] = box.x2
+        taken.update(row)
     return out
 
 
