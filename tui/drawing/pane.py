@@ -385,6 +385,8 @@ class EagerPane:
         """Each node's label, by whether it had a gradient (all else in it stays)."""
         self._drawn: tuple[list[tuple[NodeId, list[NodeId]]], Layout] | None = None
         """The view's nodes last drawn, and their layout (None: the map changed since)."""
+        self._view: tuple[tuple[int, int, Folding], View] | None = None
+        """The graph's folded view, and the nodes and folding it was made from."""
 
     def _way(self) -> Try:
         return first_way(self.pref, *self.room, self.box_size)
@@ -410,7 +412,7 @@ class EagerPane:
             self._finish(old)
         self.graph = graph
         self._labels.clear()
-        self._drawn = None
+        self._drawn = self._view = None
         self._map.start(self._way(), self.room)
         self.grow()
 
@@ -433,7 +435,10 @@ class EagerPane:
         graph = self.graph
         if graph is None:
             return None
-        view = fold_view(graph, self.folding)
+        made = (graph.struct_version, len(graph.nodes), self.folding)
+        if self._view is None or self._view[0] != made:  # (nodes come only with a version)
+            self._view = (made, fold_view(graph, self.folding))
+        view = self._view[1]
         labels = {vid: self._label(graph, view, vid) for vid, _ in view.nodes}
         if self._drawn is None or self._drawn[0] != view.nodes:
             self._drawn = (view.nodes, map_draw(self._map, graph, view.nodes, labels))
