@@ -495,3 +495,41 @@ def test_every_first_iteration_grows_inside_an_80x24_pane(scene: str) -> None:
         for vid, box in layout.boxes.items():
             assert boxes.setdefault(vid, box) == box, f"{vid} moved"
     assert_clean(layout)
+
+
+def test_the_eager_pane_draws_each_node_as_it_would_draw_it_afresh() -> None:
+    """EagerPane keeps the folded view, the labels and the layout from one drawing to the
+    next: after every node (drawn twice, as grow and a drawing after it ask), and after a
+    gradient arrives, its drawing is the one made from a fresh fold_view and fresh labels on
+    a map fed the same nodes."""
+    from dataclasses import replace
+
+    from tui.drawing.fold import Folding, fold_view
+    from tui.drawing.labels import label_of
+    from tui.drawing.pane import Drawing, EagerPane, map_draw
+    from tui.view.model import GraphModel
+
+    room = eager_room("torch-tensors", (80, 24))
+    pane = EagerPane(room)
+    ref = EagerMap()
+    (events,) = loop_events(1, "torch-tensors")
+    graph = GraphModel("eager:0", "eager", iteration=0)
+    pane.show(graph)
+    ref.start(first_way(pane.pref, *room), room)
+    for k, ev in enumerate(events):
+        graph.add(ev)
+        if k == len(events) // 2:  # a gradient arrives: the first leaf's label says so
+            first = next(iter(graph.nodes.values()))
+            first.grad = "∇ 0.5"
+        pane.grow()
+        got = pane.drawing()
+        view = fold_view(graph, Folding())
+        labels = {vid: label_of(graph, view, vid) for vid, _ in view.nodes}
+        want = Drawing(map_draw(ref, graph, view.nodes, labels), view, labels, ref.way[1])
+        assert got is not None
+        assert got.view.nodes == want.view.nodes, k
+        assert got.labels == want.labels, k
+        assert got.layout == want.layout, k
+        assert pane.drawing() == got, k
+    assert any(label.grad for label in got.labels.values())
+    assert replace(got.labels[first.id], grad=False) != got.labels[first.id]
