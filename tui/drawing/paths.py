@@ -43,8 +43,10 @@ STEPS = ((1, 0), (0, 1), (-1, 0), (0, -1))
 """The four directions, by index; (d + 2) % 4 is d's reverse."""
 TURN = 2
 """Cost of a turn, in cells."""
-CROSS = 3
-"""Cost of crossing another edge."""
+CROSS = 15
+"""Cost of crossing another edge: an edge goes up to that many cells round rather than
+across another's run (at 3, the backward pass's long edges crossed their way down the bands:
+torch-tensors' first iteration had 37 crossings at 160x48, 26 at 15)."""
 SHARE = 400
 """Cost of sharing a cell with another source's edge: only where nothing else is left."""
 TRUNK = 0.5
