@@ -754,3 +754,63 @@ def test_the_densest_drawing_puts_a_channels_one_track_on_its_arrow_row(orientat
     lines = EdgeGrid(dense)
     x, y = edge.points[-1]
     assert lines.row(y)[0][x] == ("▼" if orientation == "TB" else "▶")
+
+
+INIT_AND_TRAIN = [  # two variables, their assigns run by init's control edges
+    ("x", []),
+    ("w1", []),
+    ("w1/Assign", ["w1"]),
+    ("w2/random", []),
+    ("w2/initial", ["w2/random"]),
+    ("w2", []),
+    ("w2/Assign", ["w2", "w2/initial"]),
+    ("w2/read", ["w2"]),
+    ("MatMul", ["x"]),
+    ("Maximum/y", []),
+    ("Maximum", ["MatMul"]),
+    ("MatMul_1", ["Maximum", "w2/read"]),
+    ("sub", ["MatMul_1"]),
+    ("grad_ys", []),
+    ("grad", ["grad_ys"]),
+    ("MatMul_1_grad", ["Maximum", "grad"]),
+    ("GradMask", ["MatMul", "Maximum/y"]),
+    ("MatMul_grad", ["x"]),
+    ("update_w2", ["w2", "MatMul_1_grad"]),
+    ("init", ["w1/Assign", "w2/Assign"]),  # control inputs, laid out as inputs
+]
+
+
+@pytest.mark.parametrize("way", WAYS)
+def test_chains_stay_straight_where_init_has_control_edges(way) -> None:
+    """init's control edges from the two assigns (drawn dashed, laid out as edges) change
+    the layers and the order: without them every chain runs straight, with them the
+    chain MatMul_1 -> sub crossed MatMul_1_grad -> update_w2 (also a chain), so one of
+    the two bent. The two ops trade places, at no crossing more."""
+    bare = [(n, ins) for n, ins in INIT_AND_TRAIN if n != "init"]
+    assert measure(layout_full(bare, *way), bare).straight == 3
+    layout, q = drawn(INIT_AND_TRAIN, way)
+    assert q.shared == 0 and q.crossings <= 2
+    assert q.chains == 3 and q.straight == q.chains, q
+    edges = {(e.src, e.dst): e for e in layout.edges}
+    assert turns(edges[("MatMul_1", "sub")]) == 0
+    assert turns(edges[("MatMul_1_grad", "update_w2")]) == 0
+
+
+def test_two_chain_edges_that_cross_are_moved_apart() -> None:
+    """Given an order in which two chains cross (one would bend), the chains' ends move
+    apart; an order whose chains cross nowhere is left as it is."""
+    from tui.drawing.order import _unchain, chain_hops, proper
+
+    nodes = [("s", []), ("a0", ["s"]), ("b0", ["s"]), ("a1", ["a0"]), ("b1", ["b0"])]
+    ranking = rank(nodes)
+    g = proper(ranking)
+    a0, b0, a1, b1 = (g.index[n] for n in ("a0", "b0", "a1", "b1"))
+    g.layers[1], g.layers[2] = [a0, b0], [b1, a1]
+    above = chain_hops(ranking, g)
+    assert (above[a1], above[b1]) == (a0, b0)
+    assert crossings(g) == 1
+    assert _unchain(g, above) == 0
+    at = {v: i for lay in g.layers for i, v in enumerate(lay)}
+    assert (at[a0] < at[b0]) == (at[a1] < at[b1])
+    kept = [list(lay) for lay in g.layers]
+    assert _unchain(g, above) == 0 and g.layers == kept
