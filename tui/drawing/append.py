@@ -34,6 +34,7 @@ from statistics import median_low
 from typing import TYPE_CHECKING
 
 from tui.drawing.fit import BOX_SIZES
+from tui.drawing.fold import NO_GRAD, PREFIX
 from tui.drawing.layout import MARGIN, Box, Edge, Layout, Spacing, corners, entry_v, exit_v
 from tui.drawing.paths import HALF, Cells
 
@@ -197,7 +198,12 @@ class Growing:
         last = self.placed.get(self._last) if self._last is not None else None
         band = len(self.starts) - 1
         lay = 1 + max((p.layer for p in ins), default=-1)
-        if last is not None and (not ins or lay < last.layer):
+        if last is not None and not ins and _module(nid):
+            # a module's box, opened by its first leaf (a Linear's weight): the op made next,
+            # inside it, reads the node made last, so the box goes after that node, in line
+            # with it (beside it, the edge in would run backwards, and wait for the map)
+            ins, lay = [last], last.layer + 1
+        elif last is not None and (not ins or lay < last.layer):
             # a leaf, or a node reading only nodes made long before (or in bands that have
             # ended): beside the node made last, which the op made next reads with it
             lay = last.layer
@@ -403,3 +409,8 @@ class Growing:
 
     def _grow(self, u: int, v: int) -> None:
         self._reach = (max(self._reach[0], u), max(self._reach[1], v))
+
+
+def _module(nid: NodeId) -> bool:
+    """Whether ``nid`` is a module's box (a group, not the updates under ``no_grad``)."""
+    return isinstance(nid, str) and nid.startswith(PREFIX) and nid != PREFIX + NO_GRAD

@@ -67,6 +67,9 @@ AXIS_OPS = frozenset(
 """Ops whose constant input is an axis: ``Sum(axis=1)``."""
 PREFIX = "scope:"
 """View ids of group boxes start with this."""
+NO_GRAD = "no_grad"
+"""The scope of an eager loop's ops made under ``torch.no_grad()`` (the engine's name): a
+group of updates, not a module."""
 
 
 @dataclass(frozen=True)
