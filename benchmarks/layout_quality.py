@@ -12,7 +12,8 @@ by the same code the static pane uses (``place_full`` + ``fit.draw``). Per graph
 * ``cross``: edge crossings (edges with different sources and targets; see tui.drawing.quality);
 * ``shared``: pairs of such edges that share cells other than at a clean crossing;
 * ``bends``: mean turns per edge;
-* ``straight``: chain edges (one-input ops in a row) drawn straight, of all chain edges;
+* ``straight``: chain edges (one-input ops in a row) drawn straight, of all chain edges (a
+  line under the row names those that bend: source -> target, as node ids);
 * ``size``: the drawing's width x height in cells;
 * ``ms``: median layout time (placement and one drawing) of ``--repeat`` runs, in CPU time
   (the machine is shared: wall-clock time counts the other processes' turns);
@@ -56,7 +57,7 @@ from engine.scenes import SCENES  # noqa: E402
 from tui.drawing.fit import draw  # noqa: E402
 from tui.drawing.fold import Folding, view_graph  # noqa: E402
 from tui.drawing.plan import place_full  # noqa: E402
-from tui.drawing.quality import measure  # noqa: E402
+from tui.drawing.quality import chain_edges, measure, turns  # noqa: E402
 from tui.view.state import ViewState  # noqa: E402
 
 Nodes = list[tuple[Any, list[Any]]]
@@ -289,6 +290,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{'-' if d is None else d:>4} {q.shared:>6} {q.bends:>5.2f} "
             f"{f'{q.straight}/{q.chains}':>8} {f'{q.width}x{q.height}':>9} {ms:>6.2f}"
         )
+        if q.straight < q.chains:
+            print(f"{'':<4}bent: {', '.join(f'{a} -> {b}' for a, b in bent(layout, nodes))}")
         tot["nodes"] += len(nodes)
         tot["edges"] += edges
         tot["cross"] += q.crossings
@@ -321,6 +324,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print(f"  the other ways (crossings/shared): {other_ways(nodes, way)}")
     return 0
+
+
+def bent(layout: Any, nodes: Nodes) -> list[tuple[Any, Any]]:
+    """The chain edges (see ``straight``) of a drawing that turn, or are not drawn."""
+    drawn = {(e.src, e.dst): e for e in layout.edges}
+    chains = sorted(chain_edges(nodes), key=str)
+    return [c for c in chains if c not in drawn or turns(drawn[c])]
 
 
 def other_ways(nodes: Nodes, way: Way) -> str:
