@@ -234,7 +234,7 @@ def static_drawing(
     done: list[list[tuple[NodeId, list[NodeId]]]] = []
     foldings = _gathered_foldings(folding)  # each collector an ordinary box; at the last,
     for each, plain in [*((f, False) for f in foldings), *((f, True) for f in foldings)]:
-        view = fold_view(graph, each)  # no control edge (tf-group's two NoOps in 80x24)
+        view = fold_view(graph, each)  # plain: without control edges, the very last way
         nodes = view.nodes if plain else view.drawn
         if nodes in done:
             continue  # folding more changed nothing here: wrapped already
