@@ -31,7 +31,17 @@ ALIASES = {"torch": "engine.eager", "tensorflow": "engine.static", "keras": "eng
 """Framework name -> the engine front end it resolves to."""
 
 KNOWN = {
-    "torch": ("nn", "nn.functional", "nn.init", "optim", "autograd", "utils", "utils.data", "cuda"),
+    "torch": (
+        "nn",
+        "nn.functional",
+        "nn.init",
+        "optim",
+        "optim.lr_scheduler",
+        "autograd",
+        "utils",
+        "utils.data",
+        "cuda",
+    ),
     "tensorflow": (
         "nn",
         "train",

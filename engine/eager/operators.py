@@ -98,6 +98,24 @@ class Operators(InPlace):
     def __ne__(self, o: Any) -> Tensor:  # type: ignore[override]
         return core._binary(OPS["NotEqual"], self, o, name="ne")
 
+    def lt(self, o: Any) -> Tensor:
+        return self.__lt__(o)
+
+    def le(self, o: Any) -> Tensor:
+        return self.__le__(o)
+
+    def gt(self, o: Any) -> Tensor:
+        return self.__gt__(o)
+
+    def ge(self, o: Any) -> Tensor:
+        return self.__ge__(o)
+
+    def eq(self, o: Any) -> Tensor:
+        return self.__eq__(o)
+
+    def ne(self, o: Any) -> Tensor:
+        return self.__ne__(o)
+
     # -------------------------------------------------------------- indexing
 
     def __getitem__(self, key: Any) -> Tensor:

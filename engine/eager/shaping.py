@@ -49,6 +49,12 @@ class Shaping(Host):
 
     reshape = view
 
+    def view_as(self, other: Tensor) -> Tensor:
+        """The same values in ``other``'s shape."""
+        return self.view(tuple(other.array.shape))
+
+    reshape_as = view_as
+
     def unsqueeze(self, dim: int) -> Tensor:
         """A size-1 dimension inserted at ``dim`` (in ``[-ndim - 1, ndim]``)."""
         op = OPS["ExpandDims"]

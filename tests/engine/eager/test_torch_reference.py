@@ -409,3 +409,58 @@ def test_bce_passes_a_gradient_to_a_target_that_needs_one():
     y = t([[0.0, 1.0], [0.5, 0.3]])
     F.binary_cross_entropy(t(p, False), y, reduction="sum").backward()
     close(y.grad, np.log1p(-p) - np.log(p), "d bce / d target")  # numpy by hand
+
+
+SCHEDULERS = {
+    "StepLR": lambda opt: torch.optim.lr_scheduler.StepLR(opt, step_size=3, gamma=0.5),
+    "MultiStepLR": lambda opt: torch.optim.lr_scheduler.MultiStepLR(opt, [2, 5, 9], gamma=0.3),
+    "ExponentialLR": lambda opt: torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.9),
+    "CosineAnnealingLR": lambda opt: torch.optim.lr_scheduler.CosineAnnealingLR(
+        opt, T_max=8, eta_min=0.001
+    ),
+    "LambdaLR": lambda opt: torch.optim.lr_scheduler.LambdaLR(opt, lambda epoch: 1 / (1 + epoch)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCHEDULERS))
+def test_a_scheduler_sets_the_rates_pytorch_sets(name):
+    want = REF["schedulers"][name]
+    a, b = torch.zeros(1, requires_grad=True), torch.zeros(1, requires_grad=True)
+    groups = [{"params": [a]}, {"params": [b], "lr": 0.02}][: len(want[0])]
+    opt = torch.optim.SGD(groups, lr=0.1)
+    sched = SCHEDULERS[name](opt)
+    rates = [sched.get_last_lr()]
+    for _ in range(len(want) - 1):
+        opt.step()
+        sched.step()
+        rates.append(sched.get_last_lr())
+    close(np.array(rates), want, f"{name} rates")
+    assert [g["lr"] for g in opt.param_groups] == rates[-1]  # what the next step() reads
+
+
+def test_the_update_reads_the_scheduled_rate():
+    w = torch.ones(2, requires_grad=True)
+    opt = torch.optim.SGD([w], lr=1.0)
+    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+    for lr in (1.0, 0.5, 0.25):  # w -= lr * grad, grad = 1 each step
+        before = w.detach().clone()
+        (w.sum()).backward()
+        opt.step()
+        opt.zero_grad()
+        sched.step()
+        close(before - w.detach(), np.full(2, lr), "step size")
+
+
+def test_comparison_methods_and_view_as_are_the_operators():
+    x, y = torch.tensor([1.0, 2.0, 3.0]), torch.tensor([2.0, 2.0, 2.0])
+    for method, op in (
+        ("eq", np.equal),
+        ("ne", np.not_equal),
+        ("lt", np.less),
+        ("le", np.less_equal),
+        ("gt", np.greater),
+        ("ge", np.greater_equal),
+    ):
+        assert getattr(x, method)(y).tolist() == op(x.numpy(), y.numpy()).tolist(), method
+    assert x.view(3, 1).view_as(torch.zeros(1, 3)).shape == (1, 3)
+    assert x.reshape_as(torch.zeros(3, 1)).shape == (3, 1)
