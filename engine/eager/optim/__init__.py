@@ -1,7 +1,8 @@
 """``torch.optim``: SGD (momentum, dampening, Nesterov), Adam, RMSprop and Adagrad, with weight
-decay, as PyTorch formulates them. Updates run as ordinary in-place tensor ops under no_grad,
-so each ``optimizer.step()`` shows as nodes (``mul``, ``sub_``...) like the hand-written update,
-scoped by the optimizer's name (the pane folds them into one ``RMSprop`` box)."""
+decay, as PyTorch formulates them, and their learning-rate schedulers (:mod:`.lr_scheduler`).
+Updates run as ordinary in-place tensor ops under no_grad, so each ``optimizer.step()`` shows
+as nodes (``mul``, ``sub_``...) like the hand-written update, scoped by the optimizer's name
+(the pane folds them into one ``RMSprop`` box)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ __all__ = [
     "Optimizer",
     "RMSprop",
     "SGD",
+    "lr_scheduler",
 ]
 
 
@@ -224,3 +226,6 @@ class Adagrad(Optimizer):
         total = state["sum"]
         total += g * g
         p -= clr * g / (total.sqrt() + group["eps"])
+
+
+from engine.eager.optim import lr_scheduler  # noqa: E402  (it reads the groups made above)
