@@ -32,6 +32,7 @@ import builtins
 
 from engine.eager import autograd, cuda, legacy, nn, optim, types, utils
 from engine.eager.api import (
+    abs,
     add,
     argmax,
     argmin,
@@ -94,6 +95,7 @@ from engine.eager.factory import (
     zeros_like,
 )
 from engine.eager.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from engine.eager.serialization import load, save
 from engine.eager.shaping import cat, stack
 from engine.eager.tensor import Size, Tensor
 from engine.eager.tracing import new_iteration
@@ -147,6 +149,7 @@ __all__ = [
     "Size",
     "Tensor",
     "Variable",
+    "abs",
     "add",
     "arange",
     "argmax",
@@ -184,6 +187,7 @@ __all__ = [
     "is_grad_enabled",
     "is_tensor",
     "linspace",
+    "load",
     "log",
     "log_softmax",
     "long",
@@ -213,6 +217,7 @@ __all__ = [
     "randn_like",
     "relu",
     "reshape",
+    "save",
     "set_default_device",
     "set_default_dtype",
     "set_grad_enabled",

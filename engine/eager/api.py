@@ -39,6 +39,10 @@ def relu(x: Tensor) -> Tensor:
     return x.relu()
 
 
+def abs(x: Tensor) -> Tensor:  # noqa: A001 - torch.abs
+    return x.abs()
+
+
 def exp(x: Tensor) -> Tensor:
     return x.exp()
 

@@ -168,6 +168,9 @@ class Methods(Reductions):
     def relu(self) -> Tensor:
         return self._unary("Relu")
 
+    def abs(self) -> Tensor:
+        return self._unary("Abs")
+
     def exp(self) -> Tensor:
         return self._float()._unary("Exp")
 

@@ -154,6 +154,23 @@ define(
     **ufunc_out("log", 1),
 )
 define(
+    "Abs",
+    kernel=lambda xp, x: xp.abs(x),
+    shape=same_shape,
+    grad=lambda F, g, out, x: (lambda: F("Mul", g, F("Sign", x)),),  # 0 at 0, as PyTorch
+    elementwise=True,
+    fusible=True,
+    **ufunc_out("abs", 1),
+)
+define(
+    "Sign",
+    kernel=lambda xp, x: xp.sign(x),
+    shape=same_shape,
+    elementwise=True,
+    fusible=True,
+    **ufunc_out("sign", 1),
+)
+define(
     "Sqrt",
     kernel=lambda xp, x: xp.sqrt(x),
     shape=same_shape,

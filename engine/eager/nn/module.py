@@ -1,12 +1,15 @@
-"""``nn.Module``, ``nn.Parameter`` and ``nn.Sequential``: parameters found by attribute."""
+"""``nn.Module``, ``nn.Parameter`` and ``nn.Sequential``: parameters found by attribute, and
+kept or restored by name (``state_dict``, ``load_state_dict``)."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from engine.eager import tracing
 from engine.eager.fields import TensorFields
+from engine.eager.grad_mode import no_grad
 from engine.eager.tensor import Tensor, _new
 
 
@@ -130,6 +133,43 @@ class Module:
         for _, p in self.named_parameters():
             yield p
 
+    def state_dict(self) -> OrderedDict[str, Tensor]:
+        """Every parameter by its dotted name (``fc1.weight``), detached: what a checkpoint
+        keeps (``torch.save(model.state_dict(), path)``)."""
+        return OrderedDict((name, p.detach()) for name, p in self.named_parameters())
+
+    def load_state_dict(self, state_dict: dict[str, Any], strict: bool = True) -> Any:
+        """Copy the values of ``state_dict`` into the parameters of the same names; with
+        ``strict``, a name missing or unexpected is an error, as PyTorch words it."""
+        own = dict(self.named_parameters())
+        missing = [k for k in own if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in own]
+        errors = []
+        if strict:
+            if missing:
+                errors.append(f"Missing key(s) in state_dict: {_keys(missing)}. ")
+            if unexpected:
+                errors.append(f"Unexpected key(s) in state_dict: {_keys(unexpected)}. ")
+        for name, p in own.items():
+            value = state_dict.get(name)
+            if value is None:
+                continue
+            if tuple(value.shape) != tuple(p.shape):
+                errors.append(
+                    f"size mismatch for {name}: copying a param with shape {value.shape!r} "
+                    f"from checkpoint, the shape in current model is {p.shape!r}."
+                )
+        if errors:
+            raise RuntimeError(
+                f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
+                + "\n\t".join(errors)
+            )
+        with no_grad():
+            for name, p in own.items():
+                if name in state_dict:
+                    p.copy_(state_dict[name])
+        return IncompatibleKeys(missing, unexpected)
+
     def children(self) -> Iterator[Module]:
         yield from self.__dict__["_modules"].values()
 
@@ -197,3 +237,22 @@ class Sequential(Module):
 
     def __len__(self) -> int:
         return len(self.__dict__["_modules"])
+
+
+class IncompatibleKeys(NamedTuple):
+    """What ``load_state_dict`` found missing or unexpected (without ``strict``)."""
+
+    missing_keys: list[str]
+    unexpected_keys: list[str]
+
+    def __repr__(self) -> str:
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return (
+            f"_IncompatibleKeys(missing_keys={self.missing_keys}, "
+            f"unexpected_keys={self.unexpected_keys})"
+        )
+
+
+def _keys(names: list[str]) -> str:
+    return ", ".join(f'"{k}"' for k in names)

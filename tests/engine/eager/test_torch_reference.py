@@ -464,3 +464,69 @@ def test_comparison_methods_and_view_as_are_the_operators():
         assert getattr(x, method)(y).tolist() == op(x.numpy(), y.numpy()).tolist(), method
     assert x.view(3, 1).view_as(torch.zeros(1, 3)).shape == (1, 3)
     assert x.reshape_as(torch.zeros(3, 1)).shape == (3, 1)
+
+
+class Net(torch.nn.Module):  # named as the recorded one (its name is in the error texts)
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc1 = torch.nn.Linear(2, 4)
+        self.fc2 = torch.nn.Linear(4, 1)
+
+
+def _full_error(fn: Any) -> str:
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001 - compared with what torch raised
+        return f"{type(e).__name__}: {e}"
+    return "no error"
+
+
+def test_state_dict_and_load_state_dict_answer_as_pytorch_does():
+    want = REF["state_dicts"]
+    net = Net()
+    sd = net.state_dict()
+    assert list(sd) == want["keys"] and not sd["fc1.weight"].requires_grad
+    assert repr(net.load_state_dict(sd)) == want["matched"]
+    partial = net.load_state_dict({"fc1.weight": sd["fc1.weight"]}, strict=False)
+    assert repr(partial) == want["partial"]
+    wrong = dict(sd)
+    wrong.pop("fc2.bias")
+    wrong["foo"] = torch.zeros(1)
+    assert _full_error(lambda: net.load_state_dict(wrong)) == want["keys_error"]
+    resized = {**sd, "fc1.weight": torch.zeros(3, 2)}
+    assert _full_error(lambda: net.load_state_dict(resized)) == want["size_error"]
+
+
+def test_a_checkpoint_saved_and_loaded_gives_the_same_model(tmp_path):
+    import io
+
+    net, other = Net(), Net()
+    x = torch.randn(5, 2)
+    torch.save(net.state_dict(), tmp_path / "net.pt")
+    other.load_state_dict(torch.load(tmp_path / "net.pt"))
+    close(other.fc2(other.fc1(x)).detach(), net.fc2(net.fc1(x)).detach().numpy(), "loaded")
+    buf = io.BytesIO()
+    torch.save({"epoch": 3, "w": net.fc1.weight, "t": torch.arange(4)}, buf)
+    buf.seek(0)
+    back = torch.load(buf, map_location="cpu")
+    assert back["epoch"] == 3 and isinstance(back["w"], torch.nn.Parameter)
+    assert back["w"].requires_grad and back["t"].tolist() == [0, 1, 2, 3]
+
+
+def test_a_checkpoint_that_would_run_code_is_refused(tmp_path):
+    import pickle
+
+    (tmp_path / "evil.pt").write_bytes(pickle.dumps(print))
+    with pytest.raises(pickle.UnpicklingError, match="unsupported global builtins.print"):
+        torch.load(tmp_path / "evil.pt")
+
+
+def test_abs_and_its_gradient_against_numpy():
+    x = np.array([[-2.0, 0.0, 1.5], [0.25, -0.5, 3.0]])
+    w = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    xt = t(x)
+    y = torch.abs(xt)
+    (y * t(w, False)).sum().backward()
+    close(y.detach(), np.abs(x), "abs")
+    close(xt.grad, np.sign(x) * w, "d abs / dx (0 at 0)")
+    assert xt.abs().tolist() == np.abs(x).tolist()
