@@ -1,17 +1,19 @@
 """How long a key takes to show its effect, at lecture pace and at full speed.
 
-    python benchmarks/key_latency.py [--presses 50] [--scene two-layer]
+    python benchmarks/key_latency.py [--presses 50] [--scene two-layer] [--size 160x48]
+                                     [--keys o,z,f,g] [--speed lecture,full]
 
-The app runs headless (``App.run_test``, 160x48) on the real engine in its own processes, as
-a user runs it. Each press is timed as a terminal delivers it: from the moment the key event
-is handed to the app (the driver's queue, where a real key arrives) until the first screen
-refresh that ends after the app handled it (its action ran): the key's effect is on screen
-then. ``s`` shows the node its step runs, which the engine process sends a few ms after the
-key: its time ends at the first refresh that ends after that node reached the view state (and
-so the panes). A key bound to nothing (``UNBOUND``) shows nothing: its time ends when the app
-processed it. Nothing waits for the app to go
-idle, which it never does while a run goes on. Toggle keys are pressed in pairs so the app
-keeps its state; ``?`` opens the help and escape closes it (both timed). Prints the median and
+The app runs headless (``App.run_test``, 160x48 or ``--size``) on the real engine in its own
+processes, as a user runs it. Each press is timed as a terminal delivers it: from the moment
+the key event is handed to the app (the driver's queue, where a real key arrives) until the
+first screen refresh that ends after the app handled it (its action ran): the key's effect is
+on screen then. ``s`` shows the node its step runs, which the engine process sends a few ms
+after the key: its time ends at the first refresh that ends after that node reached the view
+state (and so the panes). A key bound to nothing (``UNBOUND``) shows nothing: its time ends
+when the app processed it. Nothing waits for the app to go idle, which it never does while a
+run goes on. Toggle keys are pressed in pairs so the app keeps its state; ``?`` opens the help
+and escape closes it (both timed). ``--keys`` presses only some keys (their names, or the
+characters ``?``, ``+``, ``-``), ``--speed`` measures only some speeds. Prints the median and
 the worst per key and speed, in wall time and in the CPU time the app's thread spent meanwhile
 (its handling of the key, and the frames and folds it did before the key's effect was on
 screen). Wall times on a shared machine swing with its load: compare medians, read the worst as
@@ -110,17 +112,23 @@ async def press(app: Any, clock: Clock, key: str) -> tuple[float, float]:
     return (time.perf_counter() - t0) * 1e3, (time.thread_time() - cpu0) * 1e3
 
 
-async def measure(scene: str, speed: str, presses: int) -> dict[str, list[tuple[float, float]]]:
+async def measure(
+    scene: str,
+    speed: str,
+    presses: int,
+    size: tuple[int, int] = (160, 48),
+    keys: tuple[str, ...] = KEYS,
+) -> dict[str, list[tuple[float, float]]]:
     from tui.app.cgviz_app import make_app
 
     clock = Clock()
     clock.install()
     app = make_app(scene=scene, speed=speed, engine="process", iterations=100_000, freeze_gc=True)
-    times: dict[str, list[tuple[float, float]]] = {k: [] for k in KEYS}
-    async with app.run_test(size=(160, 48)) as pilot:
+    times: dict[str, list[tuple[float, float]]] = {k: [] for k in keys}
+    async with app.run_test(size=size) as pilot:
         await pilot.pause(2.0)  # the engine processes start and the first nodes arrive
         for _ in range(presses):
-            for key in KEYS:
+            for key in keys:
                 if key == "s" and not app.runner.paused:
                     continue  # step only means something while paused (space pauses it)
                 if key == "plus" and app.runner.speed == "full":
@@ -138,11 +146,17 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--presses", type=int, default=50)
     p.add_argument("--scene", default="two-layer")
+    p.add_argument("--size", default="160x48", help="the terminal, COLSxROWS")
+    p.add_argument("--keys", default=",".join(KEYS), help="the keys pressed, in turn (comma list)")
+    p.add_argument("--speed", default="lecture,full", help="the speeds measured (comma list)")
     args = p.parse_args()
-    print(f"key latency, {args.presses} presses per key, scene {args.scene}, 160x48, ms")
+    cols, rows = (int(n) for n in args.size.split("x"))
+    names = {CHARS.get(k, k): k for k in KEYS}
+    keys = tuple(names.get(k, k) for k in args.keys.split(","))
+    print(f"key latency, {args.presses} presses per key, scene {args.scene}, {args.size}, ms")
     print(f"{'key':<14}{'speed':<9}{'median':>8}{'worst':>8}{'cpu med':>9}{'cpu max':>9}")
-    for speed in ("lecture", "full"):
-        times = asyncio.run(measure(args.scene, speed, args.presses))
+    for speed in args.speed.split(","):
+        times = asyncio.run(measure(args.scene, speed, args.presses, (cols, rows), keys))
         for key, pairs in times.items():
             if pairs:
                 ms, cpu = [w for w, _ in pairs], [c for _, c in pairs]

@@ -164,3 +164,42 @@ def test_tf_group_at_80x24_draws_its_control_edges_whole_and_apart() -> None:
     layout.width, layout.height = g["width"], g["height"]
     assert_clean(layout)
     assert measure(layout, ()).shared == 0
+
+
+@pytest.mark.parametrize("scene", ["tf-group", "tf-optimizer"])
+def test_a_drawing_kept_for_the_next_key_is_the_one_drawn_afresh(scene: str) -> None:
+    """The static pane keeps the drawings, wraps and routes it made (the keys o and z ask for
+    ways tried before; the graph as built is drawn in each way for its graph as run's room,
+    then in it): what f, o, g and z draw next, and then from each of those, is the same
+    drawing as one made with nothing kept."""
+    from tui.cli.layout import _scene_events
+    from tui.drawing import fit
+    from tui.drawing.fold import Folding
+    from tui.drawing.pane import pane_orientation, static_drawing
+    from tui.view.state import ViewState
+    from tui.widgets.graph_view import key_steps
+
+    events, _, _ = _scene_events(scene, 3)
+    state = ViewState(fake_timings=True)
+    for ev in events:
+        state.apply(ev)
+    graph = state.graphs["static"]
+    assert graph is not None and graph.derived is not None  # g has a graph as run to show
+    for room in ((78, 18), (118, 22)):
+        fit.forget()
+        start = (graph, Folding(), (pane_orientation(*room), True, "auto"))
+        first = static_drawing(graph, room, start[1], *start[2])
+        for shown in key_steps(start, first.layout.orientation):
+            kept = static_drawing(shown[0], room, shown[1], *shown[2])
+            turned = key_steps(shown, kept.layout.orientation)[1]  # o, then z from there
+            again = static_drawing(turned[0], room, turned[1], *turned[2])
+            fit.forget()
+            for was, (g, folding, way) in ((kept, shown), (again, turned)):
+                fresh = static_drawing(g, room, folding, *way)
+                fit.forget()
+                assert (was.layout, was.box, was.labels) == (
+                    fresh.layout,
+                    fresh.box,
+                    fresh.labels,
+                ), (scene, room, folding, way)
+            static_drawing(graph, room, start[1], *start[2])

@@ -11,8 +11,12 @@ wraps its graph drawn with each collector an ordinary box (:func:`wrap_gathered`
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
+from tui.drawing import plan as plans_kept
+from tui.drawing.derived import DerivedPlan
 from tui.drawing.layout import (
     BOX_W,
     MARGIN,
@@ -28,9 +32,9 @@ from tui.drawing.quality import measure
 from tui.drawing.wrap import wrap
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Hashable, Sequence
 
-    from tui.drawing.derived import DerivedPlan
+    from tui.drawing.layers import Ranking
     from tui.drawing.layout import NodeId
 
 __all__ = [
@@ -39,6 +43,7 @@ __all__ = [
     "Try",
     "candidates",
     "draw",
+    "forget",
     "fit_first",
     "fits",
     "largest_wrap",
@@ -109,7 +114,139 @@ def draw(
     or a :class:`DerivedPlan` of it), its boxes ``widths(node, size)`` wide where given, or
     (layer, slot) places on a grid (the eager graph, placed append-only). A collector's tall
     box among one-row boxes has a border, its name in the top one and its shape in it: it is
-    as wide as a compact box (the pane draws it as one)."""
+    as wide as a compact box (the pane draws it as one).
+
+    A drawing is made once for the last :data:`DRAWN_KEPT` (placements, way, widths) asked
+    for: a pane tries a dozen ways in each of its foldings, and the keys o and z (and a
+    resize back) ask again for ways tried before; a drawing that depends on what was drawn
+    before it (a :class:`DerivedPlan` keeps its layers in the order its last drawing put them)
+    is kept by that order too, and leaves its plan as drawing it would have."""
+    key = _drawing_key(placements, nodes, way, widths)
+    if key is None:
+        return _draw(placements, nodes, way, widths)
+    kept = _drawn.get(key)
+    if kept is None:
+        layout = _draw(placements, nodes, way, widths)
+        kept = _drawn[key] = (_copy(layout), _layers_of(placements))
+        if len(_drawn) > DRAWN_KEPT:
+            _drawn.popitem(last=False)  # the least recently used
+        return layout
+    _drawn.move_to_end(key)
+    _restore(placements, kept[1])
+    return _copy(kept[0])
+
+
+DRAWN_KEPT = 256
+"""Drawings kept by what they were drawn from (:func:`draw`)."""
+_drawn: OrderedDict[Hashable, tuple[Layout, tuple[tuple[int, ...], ...]]] = OrderedDict()
+_widths_seen: WeakKeyDictionary[Callable[..., object], dict[tuple[str, str], tuple[object, ...]]]
+_widths_seen = WeakKeyDictionary()
+_width_of: WeakKeyDictionary[Callable[..., object], dict[tuple[NodeId, str], object]]
+_width_of = WeakKeyDictionary()
+
+
+def forget() -> None:
+    """Drop every drawing and wrap kept (a benchmark measures drawings made afresh)."""
+    _drawn.clear()
+    _wraps.clear()
+    _gathered.clear()
+    plans_kept.forget()
+
+
+def _drawing_key(
+    placements: object,
+    nodes: Sequence[tuple[NodeId, Sequence[NodeId]]],
+    way: Try,
+    widths: Callable[[NodeId, str], int | tuple[int, int]] | None,
+) -> Hashable | None:
+    """What a drawing is made from, as a key (None: not kept): the plans (a :class:`Plan` is
+    made once per graph, :func:`tui.drawing.pane.placed`, and never changes; a derived one is
+    made again for each pane drawing: its ranking and its layers' order), the nodes, the way,
+    and every node's box widths."""
+    if isinstance(placements, Plan):
+        plans: tuple[Hashable, ...] = (placements,)
+        order = placements.ranking.order
+    elif isinstance(placements, DerivedPlan):
+        plans = ("derived", placements.base, _ranking_key(placements.ranking))
+        order = [*placements.base.ranking.order, *placements.ranking.order]
+    else:
+        plan, derived = getattr(placements, "plan", None), getattr(placements, "derived", None)
+        if not isinstance(plan, Plan) or not isinstance(derived, DerivedPlan):
+            return None
+        plans = ("built", plan, derived.base, _ranking_key(derived.ranking))
+        order = [*plan.ranking.order, *derived.base.ranking.order, *derived.ranking.order]
+    size = way[1]
+    tall = "compact" if BOX_SIZES[size][0] == 1 else size
+    shape = tuple((n, tuple(ins)) for n, ins in nodes)
+    wide = None if widths is None else _widths_key(widths, order, size, tall)
+    return (*plans, _layers_of(placements), shape, way, wide)
+
+
+def _ranking_key(ranking: Ranking) -> Hashable:
+    return (
+        tuple(ranking.order),
+        tuple(ranking.layer.items()),
+        tuple(ranking.edges),
+        ranking.turned,
+        tuple(ranking.side.items()),
+        ranking.gathered,
+    )
+
+
+def _widths_key(
+    widths: Callable[[NodeId, str], int | tuple[int, int]],
+    order: Sequence[NodeId],
+    size: str,
+    tall: str,
+) -> tuple[object, ...]:
+    """Every node's box width in ``size`` and in ``tall``, worked out once per ``widths``."""
+    seen = _widths_seen.setdefault(widths, {})
+    key = seen.get((size, tall))
+    if key is None:
+        ids = list(dict.fromkeys(order))
+        each = _Each(widths, size, tall)
+        key = seen[(size, tall)] = (
+            tuple(ids),
+            tuple(each(n) for n in ids),
+            tuple(each.tall(n) for n in ids),
+        )
+    return key
+
+
+def _layers_of(placements: object) -> tuple[tuple[int, ...], ...]:
+    """The order of a derived plan's layers (a drawing of it leaves them sorted by its
+    positions); () for a plan that draws the same whatever was drawn before."""
+    derived = placements if isinstance(placements, DerivedPlan) else None
+    derived = derived or getattr(placements, "derived", None)
+    if not isinstance(derived, DerivedPlan):
+        return ()
+    return tuple(tuple(lay) for lay in derived.ordered.layers)
+
+
+def _restore(placements: object, layers: tuple[tuple[int, ...], ...]) -> None:
+    """Leave a derived plan's layers as drawing it would have (see :func:`_layers_of`)."""
+    if not layers:
+        return
+    derived = placements if isinstance(placements, DerivedPlan) else None
+    derived = derived or getattr(placements, "derived", None)
+    assert isinstance(derived, DerivedPlan)
+    for lay, kept in zip(derived.ordered.layers, layers, strict=True):
+        lay[:] = kept
+
+
+def _copy(layout: Layout) -> Layout:
+    """A layout of its own (a pane marks its control edges on the one it is given)."""
+    return Layout(
+        layout.orientation, dict(layout.boxes), list(layout.edges), layout.width, layout.height
+    )
+
+
+def _draw(
+    placements: dict[NodeId, tuple[int, int]] | Plan | DerivedPlan,
+    nodes: Sequence[tuple[NodeId, Sequence[NodeId]]],
+    way: Try,
+    widths: Callable[[NodeId, str], int | tuple[int, int]] | None = None,
+) -> Layout:
     orientation, size, lanes = way
     box_h, box_w = BOX_SIZES[size]
     tall = "compact" if box_h == 1 else size
@@ -131,13 +268,22 @@ class _Each:
         self, widths: Callable[[NodeId, str], int | tuple[int, int]], size: str, tall: str
     ) -> None:
         self.widths, self.size, self.big = widths, size, tall
+        self.seen = _width_of.setdefault(widths, {})
+        """Widths asked before (of ``widths``, the same in every way a pane tries)."""
 
     def __call__(self, node: NodeId) -> int | tuple[int, int]:
-        return self.widths(node, self.size)
+        return self.width(node, self.size)
 
     def tall(self, node: NodeId) -> int | tuple[int, int]:
         """A collector's tall box's width."""
-        return self.widths(node, self.big)
+        return self.width(node, self.big)
+
+    def width(self, node: NodeId, size: str) -> int | tuple[int, int]:
+        """A box's width in a box size, measured once."""
+        found = self.seen.get((node, size))
+        if found is None:
+            found = self.seen[(node, size)] = self.widths(node, size)
+        return found
 
 
 def fits(layout: Layout, width: int, height: int) -> bool:
@@ -153,6 +299,16 @@ def tight(layout: Layout) -> Layout:
     if not xs:
         return layout
     return shifted(layout, min(xs), min(ys))
+
+
+def _tight_fits(layout: Layout, width: int, height: int) -> bool:
+    """``fits(tight(layout), width, height)``, without drawing it again."""
+    xs = [b.x for b in layout.boxes.values()] + [x for e in layout.edges for x, _ in e.points]
+    ys = [b.y for b in layout.boxes.values()] + [y for e in layout.edges for _, y in e.points]
+    if not xs:
+        return fits(layout, width, height)
+    right, bottom = layout.reach()
+    return right - min(xs) <= width and bottom - min(ys) <= height
 
 
 def shifted(layout: Layout, dx: int, dy: int) -> Layout:
@@ -213,9 +369,8 @@ def fit_first(
             return i, layout, True
         drawn.append((i, layout))
     for k, each in drawn:  # none fits: the first that does without its margin
-        bare = tight(each)
-        if fits(bare, width, height):
-            return k, bare, True
+        if _tight_fits(each, width, height):
+            return k, tight(each), True
     i, layout = most_shown(drawn, tries, width, height, pref)
     return i, layout, False
 
@@ -274,7 +429,7 @@ def wrap_gathered(
         (index of the way in ``tries``, the wrapped drawing); None where the graph has no
         collector, or no such wrap fits with at most ``shared`` pairs of edges sharing runs.
     """
-    plan = Plan(nodes, gather=True)
+    plan = gathered_plan(nodes)
     if not plan.ranking.gathered:
         return None
     ks = [k for k, way in enumerate(tries) if way[1:] != FIT_ORDER[-1]]
@@ -284,10 +439,52 @@ def wrap_gathered(
     return found
 
 
+_gathered: dict[tuple[tuple[NodeId, tuple[NodeId, ...]], ...], Plan] = {}
+
+
+def gathered_plan(nodes: Sequence[tuple[NodeId, Sequence[NodeId]]]) -> Plan:
+    """``Plan(nodes, gather=True)``, made once for the last :data:`PLANS_KEPT` graphs."""
+    key = tuple((n, tuple(ins)) for n, ins in nodes)
+    plan = _gathered.pop(key, None) or Plan(nodes, gather=True)
+    _gathered[key] = plan  # the most recently used goes last
+    if len(_gathered) > PLANS_KEPT:
+        del _gathered[next(iter(_gathered))]
+    return plan
+
+
+PLANS_KEPT = 16
+"""Gathered plans kept by the nodes they were made from (:func:`gathered_plan`)."""
+WRAPS_KEPT = 128
+"""Wraps kept by the drawing and room they were made for (:func:`wrap_into`)."""
+_wraps: OrderedDict[Hashable, Layout | None] = OrderedDict()
+
+
 def wrap_into(layout: Layout, room: tuple[int, int]) -> Layout | None:
     """A drawing too large for ``room`` wrapped so that it fits, its margin left out where it
     fits only so (:func:`tui.drawing.wrap.wrap`); None where no wrap fits, or where the
-    wrapped drawing has edges of different sources share cells the drawing did not."""
+    wrapped drawing has edges of different sources share cells the drawing did not. Worked
+    out once for the last :data:`WRAPS_KEPT` drawings and rooms (a drawing is wrapped again
+    for o, z and each folding a pane falls back to)."""
+    key = (
+        layout.orientation,
+        tuple(layout.boxes.items()),
+        tuple(layout.edges),
+        layout.width,
+        layout.height,
+        room,
+    )
+    if key in _wraps:
+        _wraps.move_to_end(key)
+        kept = _wraps[key]
+        return None if kept is None else _copy(kept)
+    wrapped = _wrap_into(layout, room)
+    _wraps[key] = None if wrapped is None else _copy(wrapped)
+    if len(_wraps) > WRAPS_KEPT:
+        _wraps.popitem(last=False)
+    return wrapped
+
+
+def _wrap_into(layout: Layout, room: tuple[int, int]) -> Layout | None:
     width, height = room
     if not width * height:
         return None

@@ -35,9 +35,11 @@ input's side where nothing stands between, else along a track of the channel bel
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
+from weakref import WeakValueDictionary
 
 from tui.drawing.coords import assign
 from tui.drawing.layers import chain_edges, rank
@@ -52,7 +54,7 @@ if TYPE_CHECKING:
     from tui.drawing.order import Ordered
     from tui.drawing.route import Channel
 
-__all__ = ["Plan", "Sizes", "Widths", "layout_full", "place_full"]
+__all__ = ["Plan", "Sizes", "Widths", "forget", "layout_full", "place_full"]
 
 Widths = Callable[[object], int | tuple[int, int]] | None
 """A node's box width in cells (a label as long as it needs, up to a cap), or (the room its
@@ -144,6 +146,9 @@ class Plan:
             for v in self.ordered.down[u]
             if box[v] == box[u]
         }
+        self._positions: OrderedDict[Hashable, list[int]] = OrderedDict()
+        self._emitted: OrderedDict[Hashable, tuple[Layout, list[int]]] = OrderedDict()
+        _plan_of[id(self.ordered)] = self
 
     @property
     def crossings(self) -> int:
@@ -182,8 +187,16 @@ class Plan:
     def positions(self, sz: Sizes, ext: Extents | None = None) -> list[int]:
         """Every vertex's port position across its layer, for one box size."""
         g = self.ordered
-        dummy = g.dummy
         ext = ext or Extents.of(g, sz)
+        key = (sz, tuple(ext.across), tuple(ext.port))
+        pos = _kept(self._positions, key)
+        if pos is None:
+            pos = _keep(self._positions, key, self._positions_of(sz, ext))
+        return list(pos)
+
+    def _positions_of(self, sz: Sizes, ext: Extents) -> list[int]:
+        g = self.ordered
+        dummy = g.dummy
         across, ports = ext.across, ext.port
 
         def size(v: int) -> tuple[int, int]:
@@ -197,6 +210,39 @@ class Plan:
             return 1 if dummy[a] or dummy[b] else sz.gap
 
         return [p + MARGIN + 1 for p in assign(g, size, gap, self._straight)]
+
+
+KEPT = 64
+"""Positions and routed drawings a :class:`Plan` keeps, each by what it was made from (a pane
+draws the same plan in a dozen ways, and as built it is drawn twice in each: for the room its
+graph as run takes, then in that room; positions and the plain drawing repeat)."""
+_plan_of: WeakValueDictionary[int, Plan] = WeakValueDictionary()
+"""A plan by its ordered layers' id (:func:`emit` keeps what it routes for a plan's)."""
+
+
+def forget() -> None:
+    """Drop what every plan keeps (a benchmark measures drawings made afresh)."""
+    for plan in list(_plan_of.values()):
+        plan._positions.clear()
+        plan._emitted.clear()
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _kept(memo: OrderedDict[K, V], key: K) -> V | None:
+    found = memo.get(key)
+    if found is not None:
+        memo.move_to_end(key)
+    return found
+
+
+def _keep(memo: OrderedDict[K, V], key: K, value: V) -> V:
+    memo[key] = value
+    if len(memo) > KEPT:
+        memo.popitem(last=False)  # the least recently used
+    return value
 
 
 @dataclass(frozen=True)
@@ -269,6 +315,34 @@ def emit(
         The layout, and the room each channel took.
     """
     ext = ext or Extents.of(g, sz)
+    plan = _plan_of.get(id(g))
+    if plan is None or plan.ordered is not g or plan.ranking is not ranking:
+        return _emit(ranking, g, pos, sz, rooms, ext)  # a derived plan's: its layers move
+    own = None if ext.own is None else tuple(ext.own)
+    key = (tuple(pos), sz, tuple(rooms), tuple(ext.across), tuple(ext.port), tuple(ext.along), own)
+    found = _kept(plan._emitted, key)
+    if found is None:
+        layout, took = _emit(ranking, g, list(pos), sz, rooms, ext)
+        found = _keep(plan._emitted, key, (_copy(layout), list(took)))
+        return layout, list(took)
+    return _copy(found[0]), list(found[1])
+
+
+def _copy(layout: Layout) -> Layout:
+    """A layout of its own (whoever is given one may change it)."""
+    return Layout(
+        layout.orientation, dict(layout.boxes), list(layout.edges), layout.width, layout.height
+    )
+
+
+def _emit(
+    ranking: Ranking,
+    g: Ordered,
+    pos: list[int],
+    sz: Sizes,
+    rooms: Sequence[int],
+    ext: Extents,
+) -> tuple[Layout, list[int]]:
     dummy = g.dummy
     along = list(ext.along)
     for n in ranking.side:  # a collector alone in its layer, read by nothing: no layer of its own
