@@ -814,3 +814,30 @@ def test_two_chain_edges_that_cross_are_moved_apart() -> None:
     assert (at[a0] < at[b0]) == (at[a1] < at[b1])
     kept = [list(lay) for lay in g.layers]
     assert _unchain(g, above) == 0 and g.layers == kept
+
+
+MUL_GRAD = [  # the backward pass of x * y: each input's gradient takes the other input
+    ("x", []),
+    ("y", []),
+    ("grad_ys", []),
+    ("fill", ["grad_ys"]),
+    ("grad", ["fill"]),
+    ("Mul", ["grad", "y"]),  # -> x's gradient
+    ("Mul_1", ["grad", "x"]),  # -> y's gradient
+    ("Unbroadcast", ["Mul", "x"]),
+    ("Unbroadcast_1", ["Mul_1", "y"]),
+]
+
+
+@pytest.mark.parametrize("way", WAYS)
+def test_two_chains_fed_from_opposite_sides_both_run_straight(way) -> None:
+    """Mul takes y (on the right) and feeds Unbroadcast, which takes x (on the left);
+    Mul_1 the other way round. The fewest crossings (one) put Mul_1 on x's side and Mul on
+    y's, so the two chains crossed and one bent; both run straight at two crossings more,
+    where x's and y's long edges cross the shared gradient's."""
+    layout, q = drawn(MUL_GRAD, way)
+    assert q.shared == 0 and q.crossings <= 3
+    assert q.chains == 3 and q.straight == q.chains, q
+    edges = {(e.src, e.dst): e for e in layout.edges}
+    assert turns(edges[("Mul", "Unbroadcast")]) == 0
+    assert turns(edges[("Mul_1", "Unbroadcast_1")]) == 0

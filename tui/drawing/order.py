@@ -188,7 +188,7 @@ def order(ranking: Ranking) -> Ordered:
     weighted-median sweeps and transposes, then, on a small graph, by sifting each vertex to
     its best place in its layer; the order with the fewest crossings wins. Where two chain
     edges (chains of one-input ops) then cross, their ends move apart where that costs at
-    most a crossing more (:func:`_unchain`), so that both can run straight.
+    most two crossings more (:func:`_unchain`), so that both can run straight.
     """
     g = proper(ranking)
     whole = g.layers
@@ -208,9 +208,14 @@ def order(ranking: Ranking) -> Ordered:
     return g
 
 
-CHAIN_CROSS = 2
+CHAIN_CROSS = 3
 """What a crossing of two chain edges costs beyond a crossing (:func:`_unchain`): one of
-the two must bend, so a crossing more elsewhere is worth it."""
+the two must bend, its data path turning twice where a chain of one-input ops should read
+as one line, so up to two crossings more in all are worth it (taking it away may add three
+elsewhere). ``tf.gradients`` of ``x * y``: each input's gradient chain takes the other
+input, so the fewest crossings (one) put each chain on the far side of its side input and
+the two chains crossed; both run straight where x's and y's long edges cross the shared
+gradient's (three)."""
 UNCHAIN_PASSES = 4
 
 
@@ -240,8 +245,8 @@ def _unchain(g: Ordered, above: list[int]) -> int:
     crossings are fewest, a crossing of two chain edges counting :data:`CHAIN_CROSS` more;
     returns the crossings of the order then. Two chain edges that cross cannot both run
     straight (coordinates put a chain in one column), so a chain of one-input ops stays
-    straight where that costs fewer than two crossings more elsewhere for each crossing of
-    chains it takes away: ``init``'s control edges from
+    straight where that costs at most two crossings more in all for each crossing of chains
+    it takes away: ``init``'s control edges from
     two variables' assigns drew one variable's initializer chain across the other's
     ``read`` (tf.train.GradientDescentOptimizer's graph, unfolded)."""
     below = [-1] * len(g.vertex)
