@@ -262,23 +262,7 @@ def _unchain(g: Ordered, above: list[int]) -> int:
     for _ in range(UNCHAIN_PASSES):
         moved = False
         for v in _crossing_chains(g, pos, above):
-            if box[v] >= 0:
-                continue
-            members = g.layers[layer_of[v]]
-            others = [w for w in members if w != v and box[w] < 0]
-            here = members.index(v)
-            delta = 0  # cost change of v moving right past each of the others, in order
-            costs = [0]
-            for w in others:
-                before, after = _pair_crossings(v, w, g, pos)
-                chain_before, chain_after = _chain_pair(v, w, pos, above, below)
-                delta += after - before + CHAIN_CROSS * (chain_after - chain_before)
-                costs.append(delta)
-            k = min(range(len(costs)), key=lambda i: (costs[i], abs(i - here)))
-            if k != here and costs[k] < costs[here]:
-                members[:] = [*others[:k], v, *others[k:], *(w for w in members if box[w] >= 0)]
-                for i, w in enumerate(members):
-                    pos[w] = i
+            if box[v] < 0 and _sift_vertex(v, g.layers[layer_of[v]], g, pos, (above, below)):
                 moved = True
         if not moved:
             break
@@ -527,25 +511,41 @@ def _sift(g: Ordered, pos: list[int]) -> bool:
         if not hot:
             continue
         for v in sorted(members, key=lambda v: -len(g.up[v]) - len(g.down[v])):
-            if box[v] >= 0:
-                continue
-            others = [w for w in members if w != v and box[w] < 0]
-            here = members.index(v)
-            delta = 0  # cost change of v moving right past each of the others, in order
-            costs = [0]
-            for w in others:
-                before, after = _pair_crossings(v, w, g, pos)
-                delta += after - before  # w now before v: v-w crossings become w-v ones
-                costs.append(delta)
-            k = min(range(len(costs)), key=lambda i: (costs[i], abs(i - here)))
-            if k != here and costs[k] < costs[here]:
-                tail = [w for w in members if box[w] >= 0]
-                new = [*others[:k], v, *others[k:], *tail]
-                members[:] = new
-                for i, w in enumerate(members):
-                    pos[w] = i
+            if box[v] < 0 and _sift_vertex(v, members, g, pos):
                 moved = True
     return moved
+
+
+def _sift_vertex(
+    v: int,
+    members: list[int],
+    g: Ordered,
+    pos: list[int],
+    chains: tuple[list[int], list[int]] | None = None,
+) -> bool:
+    """Move ``v`` to the place in its layer (``members``, boxed vertices last) where its edges
+    cross the fewest others, the nearest such place; with ``chains`` (each vertex's chain
+    predecessor and successor, -1: none) a crossing of two chain edges counts
+    :data:`CHAIN_CROSS` more. True if it moved."""
+    box = g.box
+    others = [w for w in members if w != v and box[w] < 0]
+    here = members.index(v)
+    delta = 0  # cost change of v moving right past each of the others, in order
+    costs = [0]
+    for w in others:
+        before, after = _pair_crossings(v, w, g, pos)
+        delta += after - before  # w now before v: v-w crossings become w-v ones
+        if chains is not None:
+            chain_before, chain_after = _chain_pair(v, w, pos, *chains)
+            delta += CHAIN_CROSS * (chain_after - chain_before)
+        costs.append(delta)
+    k = min(range(len(costs)), key=lambda i: (costs[i], abs(i - here)))
+    if k == here or costs[k] >= costs[here]:
+        return False
+    members[:] = [*others[:k], v, *others[k:], *(w for w in members if box[w] >= 0)]
+    for i, w in enumerate(members):
+        pos[w] = i
+    return True
 
 
 def _positions(layers: list[list[int]]) -> list[int]:
