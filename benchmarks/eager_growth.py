@@ -16,52 +16,27 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine.scenes import SCENES  # noqa: E402
-from tui.cli.layout import _scene_events, pane_room  # noqa: E402
+from tui.cli.layout import first_iteration  # noqa: E402
 from tui.drawing.fold import Folding  # noqa: E402
-from tui.drawing.pane import EagerPane  # noqa: E402
 from tui.drawing.quality import measure  # noqa: E402
-from tui.i18n import scene_text  # noqa: E402
 from tui.view.lecture import scene_sides  # noqa: E402
-from tui.view.state import ViewState  # noqa: E402
 
 
 def grow(name: str, size: tuple[int, int], unfold: bool) -> dict[str, object]:
     """One scene's first iteration, drawn after each of its nodes."""
-    scene = SCENES[name]
-    events, _, _ = _scene_events(name, 1)
-    title, caption = scene_text(name, scene)
-    heading = f"{title}  ·  {caption}" if caption else title
-    room = pane_room(*size, scene_sides(name, scene), heading)["eager"]
-    state = ViewState(fake_timings=True)
-    pane = EagerPane(room, Folding(unfold_all=unfold))
+    room, drawings = first_iteration(name, size, Folding(unfold_all=unfold))
     wide = high = shared = crossings = steps = 0
     moved = False
     boxes: dict[object, object] = {}
     way = ""
     cpu = worst = 0.0
-    for ev in events:
-        state.apply(ev)
-        graph = state.graphs["eager"]
-        if graph is not pane.graph:
-            if pane.graph is not None:
-                break
-            pane.show(graph)
-            continue
-        if ev.get("mode") != "eager" or ev.get("kind") != "node_created":
-            continue
-        t0 = time.process_time()
-        pane.grow()
-        drawing = pane.drawing()
-        took = time.process_time() - t0
+    for drawing, took in drawings:
         cpu, worst = cpu + took, max(worst, took)
-        if drawing is None or pane._map.plan is not None:
-            break
         steps += 1
         layout = drawing.layout
         quality = measure(layout, ())

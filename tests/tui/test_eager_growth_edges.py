@@ -6,42 +6,19 @@ from __future__ import annotations
 
 import pytest
 
-from engine.scenes import SCENES
-from tui.cli.layout import _scene_events, pane_room
+from tui.cli.layout import first_iteration
 from tui.drawing.fold import Folding
-from tui.drawing.pane import EagerPane
-from tui.i18n import scene_text
-from tui.view.lecture import scene_sides
-from tui.view.state import ViewState
 
 
 def grow(name: str, size: tuple[int, int]) -> tuple[list[tuple[int, object]], bool]:
     """(step, edge) for every edge between two shown boxes that a drawing of the growing
     first iteration leaves out, and whether every drawing fitted the pane."""
-    scene = SCENES[name]
-    events, _, _ = _scene_events(name, 1)
-    title, caption = scene_text(name, scene)
-    room = pane_room(*size, scene_sides(name, scene), f"{title}  ·  {caption}")["eager"]
-    state, pane = ViewState(fake_timings=True), EagerPane(room, Folding())
+    room, drawings = first_iteration(name, size, Folding())
     missing, steps, fits = [], 0, True
-    for ev in events:
-        state.apply(ev)
-        graph = state.graphs["eager"]
-        if graph is not pane.graph:
-            if pane.graph is not None:
-                break
-            pane.show(graph)
-            continue
-        if ev.get("mode") != "eager" or ev.get("kind") != "node_created":
-            continue
-        pane.grow()
-        drawing = pane.drawing()
-        assert drawing is not None
-        if pane._map.plan is not None:
-            break
-        steps += 1
-        fits = fits and drawing.layout.width <= room[0] and drawing.layout.height <= room[1]
-        boxes, drawn = drawing.layout.boxes, {(e.src, e.dst) for e in drawing.layout.edges}
+    for steps, (drawing, _) in enumerate(drawings, 1):
+        layout = drawing.layout
+        fits = fits and layout.width <= room[0] and layout.height <= room[1]
+        boxes, drawn = layout.boxes, {(e.src, e.dst) for e in layout.edges}
         for vid, ins in drawing.view.nodes:
             missing += [
                 (steps, (i, vid))

@@ -70,7 +70,15 @@ if TYPE_CHECKING:
     from tui.drawing.pane import Drawing
     from tui.view.model import GraphModel
 
-__all__ = ["ITERATIONS", "layout_command", "layout_data", "pane_drawings", "pane_room", "summary"]
+__all__ = [
+    "ITERATIONS",
+    "first_iteration",
+    "layout_command",
+    "layout_data",
+    "pane_drawings",
+    "pane_room",
+    "summary",
+]
 
 ITERATIONS = 3
 """Iterations a scene runs by default: from the second on, an eager iteration is drawn on
@@ -240,6 +248,49 @@ def pane_drawings(
     if eager.graph is not None and eager.graph.nodes and shown is not None and "eager" in rooms:
         out["eager"] = (eager.graph, shown)
     return out
+
+
+def first_iteration(
+    name: str, size: tuple[int, int], folding: Folding
+) -> tuple[tuple[int, int], Iterator[tuple[Drawing, float]]]:
+    """Scene ``name``'s eager pane in a ``size`` terminal: its room, and its drawings of the
+    first iteration, one after each node as a paced run shows them (before the map), each
+    with the CPU seconds it took."""
+    import time
+
+    from tui.drawing.pane import EagerPane
+    from tui.engine_link import load_scenes
+    from tui.i18n import scene_text
+    from tui.view.lecture import scene_sides
+    from tui.view.state import ViewState
+
+    scene = load_scenes()[0][name]
+    title, caption = scene_text(name, scene)
+    heading = f"{title}  ·  {caption}" if caption else title
+    room = pane_room(*size, scene_sides(name, scene), heading)["eager"]
+
+    def drawings() -> Iterator[tuple[Drawing, float]]:
+        events, _, _ = _scene_events(name, 1)
+        state, pane = ViewState(fake_timings=True), EagerPane(room, folding)
+        for ev in events:
+            state.apply(ev)
+            graph = state.graphs["eager"]
+            if graph is not pane.graph:
+                if pane.graph is not None:
+                    return  # the second iteration: the first is on its map now
+                pane.show(graph)
+                continue
+            if ev.get("mode") != "eager" or ev.get("kind") != "node_created":
+                continue
+            t0 = time.process_time()
+            pane.grow()
+            drawing = pane.drawing()
+            took = time.process_time() - t0
+            if drawing is None or pane._map.plan is not None:
+                return
+            yield drawing, took
+
+    return room, drawings()
 
 
 def layout_data(
