@@ -31,7 +31,14 @@ def test_a_korean_name_longer_than_the_cap_is_cut_to_the_cap_in_cells() -> None:
     short = shorten(name, cap)
     assert short.startswith("…") and name.endswith(short[1:])
     assert cap - 1 <= cell_len(short) <= cap, (short, cell_len(short))
-    assert shorten("가중치", 6) == "가중치" and shorten("가중치", 5) == "…중치"
+    assert shorten("가중치", 6) == "가중치" and shorten("가중치", 5) == "가…치"  # in no scope
+
+
+def test_a_name_in_no_scope_keeps_its_start_and_its_end() -> None:
+    assert shorten("mean_squared_error/", 18) == "mean_squ…ed_error/"
+    assert shorten("▸ mean_squared_error/", 18) == "▸ mean_s…ed_error/"  # a group says so
+    assert shorten("random_normal_1/", 12) == "rando…mal_1/"  # _1: not random_normal/
+    assert shorten("gradients/pow_grad/Sum", 10) == "…_grad/Sum"  # a scope: cut from its side
 
 
 @pytest.mark.parametrize("ops", ["3 ops", "연산 3개"])

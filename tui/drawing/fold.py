@@ -409,10 +409,28 @@ def eager_call_text(name: str, args: tuple[Any, ...], attrs: dict[str, Any] | No
 
 def shorten(text: str, cap: int) -> str:
     """``text`` in at most ``cap`` terminal cells (a wide character takes two), cut from the
-    scope side: ``…/Sum_grad``."""
+    scope side: ``…/Sum_grad``; a name in no scope keeps its start and its end, cut in the
+    middle (``mean_squ…ed_error/``: its front cut off, ``…an_squared_error/`` read as a
+    word cut short, and its end tells ``dense`` from ``dense_1``)."""
     if cell_len(text) <= cap:
         return text
+    core = text.rstrip("/")
+    trail = text[len(core) :]
+    budget = cap - cell_len(trail) - 1  # the cells left beside "…"
+    if "/" not in core and budget >= 2:
+        tail = _fitting(core[::-1], budget // 2)[::-1]
+        return _fitting(core, budget - budget // 2) + "…" + tail + trail
     cut = 0
     while cut < len(text) and 1 + cell_len(text[cut:]) > cap:
         cut += 1
     return "…" + text[cut:]
+
+
+def _fitting(text: str, cells: int) -> str:
+    """The longest start of ``text`` in at most ``cells`` terminal cells."""
+    out = ""
+    for ch in text:
+        if cell_len(out + ch) > cells:
+            break
+        out += ch
+    return out
