@@ -30,6 +30,7 @@ import math
 import os
 import sys
 import time
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import CodeType, FrameType
@@ -218,13 +219,37 @@ def _site(frame: FrameType | None) -> tuple[Where | None, int, str]:
     """
     if frame is None:
         return None, 0, ""
-    key = (id(frame.f_code), frame.f_lasti)
+    raw = (id(frame.f_code), frame.f_lasti)
+    key = _INSTRUCTION.get(raw) or _instruction(frame.f_code, raw)
     info = _SITES.get(key)
     if info is None:
         line = frame.f_lineno
-        where = (frame.f_code, frame.f_lasti, line)
+        where = (frame.f_code, key[1], line)
         info = _SITES[key] = (where, line, f"{frame.f_code.co_filename}:{line}")
     return info
+
+
+def _instruction(code: CodeType, raw: tuple[int, int]) -> tuple[int, int]:
+    """(id(code), the offset of the instruction the offset in ``raw`` is in), kept in
+    :data:`_INSTRUCTION`. Python 3.11 reports an offset past an instruction's inline caches
+    while a specialised form of it runs (``x[i:j]`` calling a Python ``__getitem__``, once
+    warm): read as it is, one instruction would become a second site after a few turns, and
+    the loop's first op would not come back round (a training loop's batches ran together
+    into one iteration from its sixth on)."""
+    starts = _STARTS.get(raw[0])
+    if starts is None or starts[0] is not code:
+        starts = _STARTS[raw[0]] = (code, [ins.offset for ins in dis.get_instructions(code)])
+    offsets = starts[1]
+    key = (raw[0], offsets[max(0, bisect_right(offsets, raw[1]) - 1)])
+    _INSTRUCTION[raw] = _INSTRUCTION.setdefault(key, key)
+    return _INSTRUCTION[raw]
+
+
+_INSTRUCTION: dict[tuple[int, int], tuple[int, int]] = {}
+"""(id(code), an offset frames report) -> (id(code), its instruction's offset): one key for
+every offset of an instruction (:func:`_instruction`)."""
+_STARTS: dict[int, tuple[CodeType, list[int]]] = {}
+"""id(code) -> (code, its instructions' offsets, in order); the entry holds the code."""
 
 
 def _elsewhere(site: Where | None) -> bool:
@@ -708,7 +733,8 @@ def traced(
         if r is None:
             r = _inside(code.co_filename)
         if not r:
-            key = (id(code), frame.f_lasti)
+            raw = (id(code), frame.f_lasti)
+            key = _INSTRUCTION.get(raw) or _instruction(code, raw)
             break
         frame = frame.f_back
     # the call site's cached facts, valid while what they depend on is the same: the op,
