@@ -666,7 +666,7 @@ def _created(
     }
 
 
-_OPS_AT: dict[tuple[int, int] | None, _Site] = {}  # (id(code), f_lasti); the entry holds the code
+_OPS_AT: dict[tuple[int, int] | None, _Site] = {}  # (id(code), instruction); holds the code
 _SIMPLE = (int, float, str, bool, type(None))
 _NUMBERS = (int, float, bool)
 _ndarray = np.ndarray
