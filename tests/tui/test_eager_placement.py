@@ -4,6 +4,7 @@ iteration, only a new part placed, every iteration scrolled to its first node.""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -194,6 +195,29 @@ def eager_room(scene: str, size: tuple[int, int]) -> tuple[int, int]:
     title, caption = scene_text(scene, SCENES[scene])
     sides = scene_sides(scene, SCENES[scene])
     return pane_room(*size, sides, f"{title}  ·  {caption}" if caption else title)["eager"]
+
+
+def grown(scene: str, size: tuple[int, int]) -> tuple[tuple[int, int], Iterator[Any]]:
+    """The eager pane's room in a ``size`` terminal and its drawings of ``scene``'s first
+    iteration (small), one after each node, as a paced run shows them."""
+    from tui.drawing.pane import EagerPane
+    from tui.view.model import GraphModel
+
+    room = eager_room(scene, size)
+    events = loop_events(1, scene)[0]  # (a data loader's: its first batch)
+
+    def drawings() -> Iterator[Any]:
+        pane = EagerPane(room)
+        graph = GraphModel("eager:0", "eager", iteration=0)
+        pane.show(graph)
+        for ev in events:
+            graph.add(ev)
+            pane.grow()
+            drawing = pane.drawing()
+            assert drawing is not None
+            yield drawing
+
+    return room, drawings()
 
 
 def assert_clean(layout: Any) -> None:
@@ -388,21 +412,11 @@ def test_loops_grows_inside_its_pane_in_boxes_as_wide_as_their_labels(
     """The loops scene's graph (four inputs read one by one down a chain of eight layers)
     grows inside its 54x28 (58x22) pane: in boxes of one width for all, its inputs side by
     side took 74 cells; nothing moves and no two edges share a cell while it grows."""
-    from tui.drawing.pane import EagerPane
     from tui.drawing.quality import measure
-    from tui.view.model import GraphModel
 
-    room = eager_room("loops", size)
-    pane = EagerPane(room)
-    (events,) = loop_events(1, "loops")
-    graph = GraphModel("eager:0", "eager", iteration=0)
-    pane.show(graph)
+    room, drawings = grown("loops", size)
     boxes: dict[Any, Any] = {}
-    for ev in events:
-        graph.add(ev)
-        pane.grow()
-        drawing = pane.drawing()
-        assert drawing is not None
+    for drawing in drawings:
         layout = drawing.layout
         assert layout.width <= room[0] and layout.height <= room[1], (layout.width, layout.height)
         assert measure(layout, ()).shared == 0
@@ -471,21 +485,11 @@ def test_every_first_iteration_grows_inside_an_80x24_pane(scene: str) -> None:
     iteration, drawn after each node, stays inside its pane, no two edges of different
     sources and targets share a cell, and nothing placed moves (torch-tensors' grew to
     74x25, with two shared runs, in mini boxes)."""
-    from tui.drawing.pane import EagerPane
     from tui.drawing.quality import measure
-    from tui.view.model import GraphModel
 
-    room = eager_room(scene, (80, 24))
-    pane = EagerPane(room)
-    events = loop_events(1, scene)[0]  # (a data loader's: its first batch)
-    graph = GraphModel("eager:0", "eager", iteration=0)
-    pane.show(graph)
+    room, drawings = grown(scene, (80, 24))
     boxes: dict[Any, Any] = {}
-    for ev in events:
-        graph.add(ev)
-        pane.grow()
-        drawing = pane.drawing()
-        assert drawing is not None
+    for drawing in drawings:
         layout = drawing.layout
         assert layout.width <= room[0] and layout.height <= room[1], (
             f"grew to {layout.width}x{layout.height} in a {room[0]}x{room[1]} pane"
@@ -540,20 +544,9 @@ def test_the_backward_pass_grows_with_few_crossings() -> None:
     reads the forward pass two bands up; its long edges go round other edges' runs where a
     short way round is free, so the drawing crosses at most 30 times (41 where a crossing
     cost three cells), no two edges of different sources and targets sharing a cell."""
-    from tui.drawing.pane import EagerPane
     from tui.drawing.quality import measure
-    from tui.view.model import GraphModel
 
-    room = eager_room("torch-tensors", (160, 48))
-    pane = EagerPane(room)
-    (events,) = loop_events(1, "torch-tensors")
-    graph = GraphModel("eager:0", "eager", iteration=0)
-    pane.show(graph)
-    for ev in events:
-        graph.add(ev)
-        pane.grow()
-    drawing = pane.drawing()
-    assert drawing is not None
+    *_, drawing = grown("torch-tensors", (160, 48))[1]
     quality = measure(drawing.layout, ())
     assert quality.shared == 0
     assert quality.crossings <= 30, quality.crossings
