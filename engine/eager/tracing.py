@@ -606,13 +606,13 @@ class _Site:
 def _written_in(op: Op, attrs: dict[str, Any]) -> dict[str, Any]:
     """What an op's label writes in besides its tensors: ``attrs``, its attributes that are
     numbers or tuples of them (``clamp(min=0)``, ``sum(dim=1)``), which the site cache keys
-    on (:func:`traced`), and ``args``, numbers in operand order with None where a tensor goes:
-    ``x.pow(2)`` runs as ``Square``, its 2 written back (``pow(·, 2)``). A number passed as an
-    operand (``h + 1e-7``) is not written in: the cache keys on its type alone, so a value
-    that changes from call to call (Adam's bias correction) keeps its op's site."""
+    on (:func:`traced`), and ``args``, the numbers the op itself implies (``Op.shown_args``:
+    ``x.pow(2)`` runs as ``Square``, drawn ``pow(·, 2)``). A number passed as an operand
+    (``h + 1e-7``) is not written in: the cache keys on its type alone, so a value that
+    changes from call to call (Adam's bias correction) keeps its op's site."""
     out: dict[str, Any] = {}
-    if op.name == "Square":
-        out["args"] = [None, 2]
+    if op.shown_args:
+        out["args"] = list(op.shown_args)
     kept = {
         k: list(v) if isinstance(v, tuple) else v
         for k, v in attrs.items()

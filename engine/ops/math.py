@@ -110,6 +110,7 @@ define(
     shape=same_shape,
     grad=lambda F, g, out, x: (lambda: F("Mul", g, F("Mul", x, 2.0)),),
     backward_name="PowBackward0",
+    shown_args=(None, 2),
     elementwise=True,
     fusible=True,
     **ufunc_out("square", 1),

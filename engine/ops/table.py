@@ -66,6 +66,9 @@ class Op:
             stands for the output): autograd saves only what the inputs needing a gradient
             read, as PyTorch does (``h * 2`` saves no ``h``); None: ``saved`` and
             ``saves_output`` whatever needs a gradient.
+        shown_args: the numbers an eager node's label writes in that no operand carries, in
+            operand order, None where a tensor goes: ``Square`` is how ``x.pow(2)`` runs,
+            drawn ``pow(·, 2)``.
     """
 
     name: str
@@ -84,6 +87,7 @@ class Op:
     saved: tuple[int, ...] | None = None
     saves_output: bool = False
     reads: tuple[tuple[int, ...], ...] | None = None
+    shown_args: tuple[float | None, ...] = ()
 
     def bind_out(self, xp: ArrayModule, out: Array, **attrs: Any) -> Callable[..., Array]:
         """``kernel_out`` bound to ``xp``, ``out`` and ``attrs``: ``f(*arrays) -> out``.
@@ -126,6 +130,7 @@ class OpFields(_Required, total=False):
     saved: tuple[int, ...] | None
     saves_output: bool
     reads: tuple[tuple[int, ...], ...] | None
+    shown_args: tuple[float | None, ...]
 
 
 def define(name: str, **fields: Unpack[OpFields]) -> Op:
