@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from engine.eager.factory import tensor
 from engine.eager.nn.module import Parameter
 from engine.eager.tensor import Tensor
 
@@ -24,8 +25,6 @@ __all__ = ["load", "save"]
 
 def _tensor(values: np.ndarray, requires_grad: bool, parameter: bool) -> Tensor:
     """A saved tensor made again on the CPU (a ``Parameter`` stays one)."""
-    from engine.eager.factory import tensor
-
     made = tensor(values, requires_grad=requires_grad and not parameter)
     return Parameter(made, requires_grad) if parameter else made
 
