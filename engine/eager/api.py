@@ -97,6 +97,14 @@ def minimum(x: Tensor, other: Tensor) -> Tensor:
     return out
 
 
+def norm(x: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
+    return x.norm(p, dim, keepdim)
+
+
+def gather(x: Tensor, dim: int, index: Tensor) -> Tensor:
+    return x.gather(dim, index)
+
+
 def argmax(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     return x.argmax(dim, keepdim)
 

@@ -6,6 +6,7 @@ indices), ``argmax``/``argmin``.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import engine.eager.tensor as core
@@ -37,6 +38,21 @@ class Reductions(Shaping):
 
     def mean(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         return self._reduce(OPS["Mean"], dim, keepdim)
+
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
+        """The vector p-norm over all elements or over ``dim``: 2 (and ``"fro"``) as one op,
+        others written out (``|x|.sum()`` for 1, ``|x|.max()`` for inf)."""
+        if p in ("fro", 2, 2.0, None):
+            return self._reduce(OPS["EuclideanNorm"], dim, keepdim)
+        size = core.apply(OPS["Abs"], (self,), (self.array,), {}, self._dev)
+        out: Tensor
+        if p == math.inf:
+            out = size.max() if dim is None else size.max(dim, keepdim).values
+        elif p == 1:
+            out = size.sum(dim, keepdim)
+        else:
+            out = size.pow(p).sum(dim, keepdim).pow(1.0 / p)
+        return out
 
     def _reduce(self, op: ops.Op, dim: Any, keepdim: bool) -> Tensor:
         if dim is not None:

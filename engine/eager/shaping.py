@@ -93,6 +93,16 @@ class Shaping(Host):
         merged = math.prod(shape[start : end + 1])
         return self.view(*shape[:start], merged, *shape[end + 1 :])
 
+    def gather(self, dim: int, index: Tensor) -> Tensor:
+        """``out[i][j] = self[index[i][j]][j]`` along ``dim`` (``self[i][index[i][j]]`` for
+        dim 1): picks, e.g., each row's score of its true class."""
+        op = OPS["GatherElements"]
+        d = _dim(op, "gather", self, dim)
+        problem = _gather_problem(self.array, index.array, d)
+        if problem:
+            _fail_op(op, "gather", (self,), self._dev, problem)
+        return core.apply(op, (self, None), (self.array, index.array), {"axis": d}, self._dev)
+
 
 def _joined(tensors: Sequence[Tensor], what: str) -> tuple[Any, ...]:
     if not isinstance(tensors, (list, tuple)) or not tensors:
@@ -149,6 +159,25 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
                     f"but got size {y} for tensor number {i} in the list.",
                 )
     return core.apply(op, ts, _common(ts), {"axis": axis}, first._dev)
+
+
+def _gather_problem(x: Any, index: Any, dim: int) -> str | None:
+    """What PyTorch says about ``x.gather(dim, index)``, or None when it is fine."""
+    if index.dtype.kind not in "iu" or index.dtype.itemsize < 4:
+        return "gather(): Expected dtype int32/int64 for index"
+    if index.ndim != x.ndim:
+        return "Index tensor must have the same number of dimensions as input tensor"
+    for k, n in enumerate(index.shape):
+        if k != dim and n > x.shape[k]:
+            return (
+                f"Size does not match at dimension {k} expected index {list(index.shape)} to be "
+                f"no larger than self {list(x.shape)} apart from dimension {dim}"
+            )
+    bad = index[(index < 0) | (index >= x.shape[dim])] if index.size else index
+    if bad.size:
+        first, size = int(bad.ravel()[0]), x.shape[dim]
+        return f"index {first} is out of bounds for dimension {dim} with size {size}"
+    return None
 
 
 def _common(ts: tuple[Tensor, ...]) -> tuple[Any, ...]:

@@ -189,6 +189,39 @@ for _name, _fname in (("Max", "max"), ("Min", "min")):
 define("ExtremeGrad", kernel=_extreme_grad, shape=lambda g, x, out, **k: x, flops=reduce_flops)
 
 
+def _norm(xp: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    return xp.sqrt(xp.sum(x * x, axis=_ax(axis), keepdims=keepdims))
+
+
+def _norm_grad(xp: Any, g: Any, x: Any, out: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    """``g * x / norm``, and 0 where the norm is 0 (PyTorch's subgradient there)."""
+    if not keepdims and axis is not None:
+        axes = reduce_axes(axis, x.ndim)
+        g, out = xp.expand_dims(g, axes), xp.expand_dims(out, axes)
+    zero = xp.zeros((), dtype=x.dtype)
+    return xp.where(out == 0, zero, g * x / xp.where(out == 0, xp.ones((), x.dtype), out))
+
+
+define(
+    "EuclideanNorm",
+    kernel=_norm,
+    shape=reduce_shape,
+    flops=lambda out, x, **k: 2 * numel(x),
+    grad=lambda F, g, out, x, axis=None, keepdims=False: (
+        lambda: F("EuclideanNormGrad", g, x, out, axis=axis, keepdims=keepdims),
+    ),
+    eager_name="norm",
+    backward_name="LinalgVectorNormBackward0",
+    saves_output=True,
+)
+define(
+    "EuclideanNormGrad",
+    kernel=_norm_grad,
+    shape=lambda g, x, out, **k: x,
+    flops=lambda out, g, x, *r, **k: 3 * numel(x),
+)
+
+
 def _arg_shape(x: Any, axis: Any = None, **attrs: Any) -> Any:
     return reduce_shape(x, axis, False)
 

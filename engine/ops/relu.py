@@ -59,6 +59,22 @@ define(
 )
 
 
+def _leaky_relu_grad(xp: Any, g: Any, x: Any, alpha: float = 0.2) -> Any:
+    return xp.where(x > 0, g, g * xp.asarray(alpha, dtype=g.dtype))
+
+
+define(
+    "LeakyRelu",
+    kernel=lambda xp, x, alpha=0.2: xp.where(x > 0, x, x * xp.asarray(alpha, dtype=x.dtype)),
+    shape=same_shape,
+    grad=lambda F, g, out, x, alpha=0.2: (lambda: F("LeakyReluGrad", g, x, alpha=alpha),),
+    eager_name="leaky_relu",
+    backward_name="LeakyReluBackward0",
+    elementwise=True,
+)
+define("LeakyReluGrad", kernel=_leaky_relu_grad, shape=like_shape)
+
+
 def _clamp(xp: Any, x: Any, min: float | None = None, max: float | None = None) -> Any:
     if max is None:  # one-sided bounds as maximum/minimum: same values, less call overhead
         return xp.maximum(x, min)

@@ -200,3 +200,46 @@ define(
     shape=lambda g, *xs, axis=0, index=0, **k: xs[index],
     flops=no_flops,
 )
+
+# ------------------------------------------------------------- gather along an axis
+
+
+def _gather_where(xp: Any, index: Any, axis: int) -> tuple[Any, ...]:
+    """Where each element of ``index`` reads from: ``index`` along ``axis``, its own position
+    along every other axis (an index may be smaller than the input there, as PyTorch allows)."""
+    grid = xp.indices(index.shape, sparse=True)
+    return tuple(index if d == axis else grid[d] for d in range(index.ndim))
+
+
+def _gather(xp: Any, x: Any, index: Any, axis: int = 0) -> Any:
+    return x[_gather_where(xp, index, axis)]
+
+
+def _gather_grad(xp: Any, g: Any, x: Any, index: Any, axis: int = 0) -> Any:
+    """``g`` added back where each element was read from: indices read twice add up."""
+    out = xp.zeros(x.shape, dtype=g.dtype)
+    xp.add.at(out, _gather_where(xp, index, axis), g)
+    return out
+
+
+define(
+    "GatherElements",
+    kernel=_gather,
+    shape=lambda x, index, axis=0, **k: index,
+    flops=no_flops,
+    grad=lambda F, g, out, x, index, axis=0: (
+        lambda: F("GatherElementsGrad", g, x, index, axis=axis),
+        None,
+    ),
+    eager_name="gather",
+    backward_name="GatherBackward0",
+    same_dtypes=False,
+    saved=(1,),
+    reads=((1,), ()),
+)
+define(
+    "GatherElementsGrad",
+    kernel=_gather_grad,
+    shape=lambda g, x, index, **k: x,
+    same_dtypes=False,
+)

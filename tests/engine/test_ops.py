@@ -86,6 +86,12 @@ CASES = [
     ("BatchMatMulV2", [randn(2, 3, 4), randn(4, 5)], {}),
     ("BatchMatMulV2", [randn(2, 4, 3), randn(1, 4, 5)], {"adj_x": True}),
     ("BatchMatMulV2", [randn(3, 4), randn(2, 5, 4)], {"adj_y": True}),
+    ("LeakyRelu", [away_from_zero(3, 4)], {"alpha": 0.01}),
+    ("EuclideanNorm", [randn(3, 4)], {}),
+    ("EuclideanNorm", [randn(3, 4)], {"axis": 1}),
+    ("EuclideanNorm", [randn(3, 4)], {"axis": 0, "keepdims": True}),
+    ("GatherElements", [randn(3, 4), np.array([[1], [0], [3]])], {"axis": 1}),
+    ("GatherElements", [randn(3, 4), np.array([[2, 0, 2], [2, 1, 0]])], {"axis": 0}),
 ]
 
 REFERENCE = {  # numpy written out by hand
@@ -142,6 +148,14 @@ def _batch_matmul(a: np.ndarray, b: np.ndarray, attrs: dict) -> np.ndarray:
     return out
 
 
+def _gather(x: np.ndarray, index: np.ndarray, axis: int) -> np.ndarray:
+    """``out[i][j] = x[index[i][j]][j]`` (axis 0) or ``x[i][index[i][j]]`` (axis 1)."""
+    out = np.zeros(index.shape)
+    for i, j in np.ndindex(index.shape):
+        out[i, j] = x[index[i, j], j] if axis == 0 else x[i, index[i, j]]
+    return out
+
+
 def reference(name: str, inputs: list[np.ndarray], attrs: dict) -> np.ndarray:
     if name in REFERENCE:
         return REFERENCE[name](*inputs)
@@ -195,6 +209,15 @@ def reference(name: str, inputs: list[np.ndarray], attrs: dict) -> np.ndarray:
         return np.moveaxis(np.array(rows), 0, axis)
     if name == "BatchMatMulV2":
         return _batch_matmul(*inputs, attrs)
+    if name == "LeakyRelu":
+        x = inputs[0]
+        return np.where(x > 0, x, attrs["alpha"] * x)
+    if name == "EuclideanNorm":
+        x, axis = inputs[0], attrs.get("axis")
+        squares = (x * x).sum(axis=axis, keepdims=attrs.get("keepdims", False))
+        return squares**0.5
+    if name == "GatherElements":
+        return _gather(*inputs, attrs["axis"])
     raise AssertionError(name)
 
 
@@ -226,8 +249,8 @@ def test_gradient_matches_finite_differences(case):
     grads = input_grads(op.grad(F, g, out, *inputs, **attrs), [True] * len(inputs))
     eps = 1e-6
     for i, x in enumerate(inputs):
-        if x.dtype == bool:  # masks get no gradient
-            assert grads[i] is None, f"d{name}/d mask {i} should be None"
+        if x.dtype.kind in "bi":  # masks and indices get no gradient
+            assert grads[i] is None, f"d{name}/d mask or index {i} should be None"
             continue
         numeric = np.zeros_like(x)
         for idx in np.ndindex(x.shape):

@@ -1,14 +1,16 @@
-"""``torch.nn``: Module, Parameter, Sequential, the layers, the losses, RNN and ``functional``."""
+"""``torch.nn``: Module, Parameter, Sequential, the layers, the losses, RNN, ``functional``
+and ``utils`` (gradient clipping)."""
 
 from __future__ import annotations
 
-from engine.eager.nn import functional
+from engine.eager.nn import functional, utils
 from engine.eager.nn.layers import (
     BCELoss,
     BCEWithLogitsLoss,
     CrossEntropyLoss,
     Dropout,
     Flatten,
+    LeakyReLU,
     Linear,
     LogSoftmax,
     MSELoss,
@@ -30,6 +32,7 @@ __all__ = [
     "CrossEntropyLoss",
     "Dropout",
     "Flatten",
+    "LeakyReLU",
     "Linear",
     "LogSoftmax",
     "MSELoss",
@@ -45,4 +48,5 @@ __all__ = [
     "Softplus",
     "Tanh",
     "functional",
+    "utils",
 ]

@@ -16,10 +16,12 @@ __all__ = [
     "binary_cross_entropy_with_logits",
     "cross_entropy",
     "dropout",
+    "leaky_relu",
     "linear",
     "log_softmax",
     "mse_loss",
     "nll_loss",
+    "one_hot",
     "relu",
     "sigmoid",
     "smooth_l1_loss",
@@ -32,6 +34,32 @@ __all__ = [
 def relu(x: Tensor, inplace: bool = False) -> Tensor:
     """``max(x, 0)``; with ``inplace``, written into ``x`` (``relu_``)."""
     return x.relu_() if inplace else x.relu()
+
+
+def leaky_relu(x: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """``x`` where positive, ``negative_slope * x`` elsewhere."""
+    if inplace:
+        raise NotImplementedError("leaky_relu(inplace=True) is not supported by the engine")
+    attrs = {"alpha": float(negative_slope)}
+    return apply(ops.OPS["LeakyRelu"], (x,), (x.array,), attrs, x._dev)
+
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """An int64 tensor with a new last axis of ``num_classes`` (-1: the largest class + 1),
+    1 at each element's class and 0 elsewhere; no gradient flows through it."""
+    a = tensor.array
+    if a.dtype != "int64":
+        errors.fail("one_hot is only applicable to index tensor of type LongTensor.")
+    if a.size and int(a.min()) < 0:
+        errors.fail("Class values must be non-negative.")
+    if num_classes == -1:
+        num_classes = int(a.max()) + 1 if a.size else 0
+    elif a.size and int(a.max()) >= num_classes:
+        errors.fail("Class values must be smaller than num_classes.")
+    from engine.eager.factory import arange
+
+    classes = arange(num_classes, device=tensor.device)
+    return (tensor.unsqueeze(-1) == classes).long()
 
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
