@@ -23,11 +23,13 @@ from engine.eager.nn.layers import (
     Tanh,
 )
 from engine.eager.nn.module import Module, Parameter, Sequential
+from engine.eager.nn.normalization import BatchNorm1d
 from engine.eager.nn.rnn import RNN, RNNCell
 
 __all__ = [
     "RNN",
     "BCELoss",
+    "BatchNorm1d",
     "BCEWithLogitsLoss",
     "CrossEntropyLoss",
     "Dropout",

@@ -1,5 +1,6 @@
-"""``nn.Module``, ``nn.Parameter`` and ``nn.Sequential``: parameters found by attribute, and
-kept or restored by name (``state_dict``, ``load_state_dict``)."""
+"""``nn.Module``, ``nn.Parameter`` and ``nn.Sequential``: parameters found by attribute, buffers
+(state that is no parameter, as BatchNorm's running statistics) registered by name, both kept
+or restored by name (``state_dict``, ``load_state_dict``)."""
 
 from __future__ import annotations
 
@@ -50,6 +51,7 @@ class Module:
 
     def __init__(self) -> None:
         object.__setattr__(self, "_parameters", {})
+        object.__setattr__(self, "_buffers", {})
         object.__setattr__(self, "_modules", {})
         object.__setattr__(self, "training", True)
 
@@ -77,6 +79,15 @@ class Module:
             modules[name] = value
             self.__dict__.pop(name, None)
             return
+        buffers = self.__dict__.get("_buffers")
+        if buffers is not None and name in buffers:
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(
+                    f"cannot assign '{type(value).__name__}' as buffer '{name}' "
+                    "(torch.Tensor or None expected)"
+                )
+            buffers[name] = value
+            return
         if params is not None and name in params:
             if value is not None:
                 raise TypeError(
@@ -91,6 +102,8 @@ class Module:
         d = self.__dict__
         if "_parameters" in d and name in d["_parameters"]:
             return d["_parameters"][name]
+        if "_buffers" in d and name in d["_buffers"]:
+            return d["_buffers"][name]
         if "_modules" in d and name in d["_modules"]:
             return d["_modules"][name]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
@@ -133,15 +146,61 @@ class Module:
         for _, p in self.named_parameters():
             yield p
 
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
+        """Keep ``tensor`` as state that no optimizer updates (a running mean): it moves with
+        ``to()`` and, when ``persistent``, is saved in ``state_dict()``."""
+        buffers = self.__dict__.get("_buffers")
+        if buffers is None:
+            raise AttributeError("cannot assign buffer before Module.__init__() call")
+        if "." in name or not name:
+            raise KeyError(f'buffer name can\'t contain "." or be empty, got "{name}"')
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(
+                f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' "
+                "(torch Tensor or None required)"
+            )
+        if tensor is not None:
+            tensor._name = name  # what its leaf node is called in the graph pane
+        buffers[name] = tensor
+        if not persistent:
+            self.__dict__.setdefault("_transient", set()).add(name)
+
+    def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, Tensor]]:
+        """(dotted name, buffer) for this module and every submodule."""
+        for name, b in self.__dict__["_buffers"].items():
+            if b is not None:
+                yield prefix + name, b
+        for name, m in self.__dict__["_modules"].items():
+            yield from m.named_buffers(f"{prefix}{name}.")
+
+    def buffers(self) -> Iterator[Tensor]:
+        for _, b in self.named_buffers():
+            yield b
+
+    def _state(self, prefix: str) -> Iterator[tuple[str, Tensor]]:
+        """What ``state_dict`` keeps, in PyTorch's order: each module's parameters, then its
+        persistent buffers, then its submodules'."""
+        d = self.__dict__
+        for name, p in d["_parameters"].items():
+            if p is not None:
+                yield prefix + name, p
+        transient = d.get("_transient", ())
+        for name, b in d["_buffers"].items():
+            if b is not None and name not in transient:
+                yield prefix + name, b
+        for name, m in d["_modules"].items():
+            yield from m._state(f"{prefix}{name}.")
+
     def state_dict(self) -> OrderedDict[str, Tensor]:
-        """Every parameter by its dotted name (``fc1.weight``), detached: what a checkpoint
-        keeps (``torch.save(model.state_dict(), path)``)."""
-        return OrderedDict((name, p.detach()) for name, p in self.named_parameters())
+        """Every parameter and persistent buffer by its dotted name (``fc1.weight``,
+        ``bn.running_mean``), detached: what a checkpoint keeps
+        (``torch.save(model.state_dict(), path)``)."""
+        return OrderedDict((name, t.detach()) for name, t in self._state(""))
 
     def load_state_dict(self, state_dict: dict[str, Any], strict: bool = True) -> Any:
         """Copy the values of ``state_dict`` into the parameters of the same names; with
         ``strict``, a name missing or unexpected is an error, as PyTorch words it."""
-        own = dict(self.named_parameters())
+        own = dict(self._state(""))
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
         errors = []
@@ -196,9 +255,15 @@ class Module:
         return self.train(False)
 
     def to(self, *args: Any, **kwargs: Any) -> Module:
-        """Move/convert every parameter in place (its ``.data``), as PyTorch does."""
+        """Move/convert every parameter in place (its ``.data``), as PyTorch does, and every
+        buffer (floating ones only change dtype, as PyTorch's do)."""
         for p in self.parameters():
             p.data = p.data.to(*args, **kwargs)
+        for m in self.modules():
+            buffers = m.__dict__["_buffers"]
+            for name, b in buffers.items():
+                if b is not None:
+                    buffers[name] = _moved(b, args, kwargs)
         return self
 
     def cuda(self) -> Module:
@@ -252,6 +317,23 @@ class IncompatibleKeys(NamedTuple):
             f"_IncompatibleKeys(missing_keys={self.missing_keys}, "
             f"unexpected_keys={self.unexpected_keys})"
         )
+
+
+def _moved(b: Tensor, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Tensor:
+    """A buffer after ``Module.to(*args, **kwargs)``: a dtype applies only to floating ones
+    (``num_batches_tracked`` stays int64)."""
+    if b.dtype.is_floating_point:
+        return b.to(*args, **kwargs)
+    device = kwargs.get("device")
+    if device is None:
+        device = next((a for a in args if not _is_dtype(a)), None)
+    return b.to(device) if device is not None else b
+
+
+def _is_dtype(a: Any) -> bool:
+    from engine.eager import types
+
+    return isinstance(a, types.dtype)
 
 
 def _keys(names: list[str]) -> str:
