@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from engine.eager.tensor import Operand, Tensor
 
 
@@ -95,6 +97,81 @@ def maximum(x: Tensor, other: Tensor) -> Tensor:
 def minimum(x: Tensor, other: Tensor) -> Tensor:
     out: Tensor = x.min(other)
     return out
+
+
+def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
+    return x.transpose(dim0, dim1)
+
+
+def permute(x: Tensor, dims: Any) -> Tensor:
+    return x.permute(dims)
+
+
+def var(x: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False) -> Tensor:
+    return x.var(dim, unbiased, keepdim)
+
+
+def std(x: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False) -> Tensor:
+    return x.std(dim, unbiased, keepdim)
+
+
+_SCALAR_TYPE = {
+    "int64": "Long",
+    "int32": "Int",
+    "int16": "Short",
+    "int8": "Char",
+    "uint8": "Byte",
+    "float16": "Half",
+    "float32": "Float",
+    "float64": "Double",
+}
+"""numpy dtype name -> PyTorch's ScalarType name, as its dtype errors print it."""
+
+
+def where(condition: Tensor, input: Any, other: Any) -> Tensor:  # noqa: A002
+    """``input`` where ``condition`` holds, ``other`` elsewhere (numbers allowed for either:
+    they take the other operand's dtype, or the default float when both are numbers)."""
+    from engine import ops
+    from engine.eager import promotion
+    from engine.eager.tensor import apply
+
+    if not isinstance(condition, Tensor):
+        raise TypeError(
+            "where(): argument 'condition' (position 1) must be Tensor, not "
+            f"{type(condition).__name__}"
+        )
+    cond = condition.array
+    if cond.dtype != bool:
+        raise RuntimeError(
+            "where expected condition to be a boolean tensor, but got a tensor with dtype "
+            f"{_SCALAR_TYPE.get(cond.dtype.name, cond.dtype.name)}"
+        )
+    dev, xp = condition._dev, condition._dev.xp
+    tensors = [v for v in (input, other) if isinstance(v, Tensor)]
+    if len(tensors) == 2:
+        dt = promotion.result_type(input.array, other.array)
+    elif tensors:
+        number = other if tensors[0] is input else input
+        dt = promotion.scalar_type(tensors[0].array, number)
+    else:
+        from engine.eager import factory
+
+        dt = (
+            np.dtype(factory._dtype(None))
+            if any(isinstance(v, float) for v in (input, other))
+            else np.dtype("int64")
+        )
+
+    def operand(v: Any) -> Any:
+        return v.array.astype(dt, copy=False) if isinstance(v, Tensor) else xp.asarray(v, dtype=dt)
+
+    parents = (
+        input if isinstance(input, Tensor) else None,
+        other if isinstance(other, Tensor) else None,
+        None,
+    )
+    args = (operand(input), operand(other), cond)
+    return apply(ops.OPS["Where"], parents, args, {}, dev)
 
 
 def norm(x: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:

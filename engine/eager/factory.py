@@ -156,6 +156,20 @@ def eye(
     return _make(np.eye(n, m, dtype=_dtype(dtype)), device, requires_grad)
 
 
+def randperm(
+    n: int,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    generator: Any = None,
+) -> Tensor:
+    """A random permutation of ``0 .. n-1`` (int64): the order of one epoch's samples."""
+    if n < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
+    host = _RNG[0].permutation(int(n)).astype(_dtype(dtype, np.int64))
+    return _make(host, device, requires_grad)
+
+
 def randint(
     low: int,
     high: Any = None,

@@ -39,6 +39,37 @@ class Reductions(Shaping):
     def mean(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         return self._reduce(OPS["Mean"], dim, keepdim)
 
+    def var(
+        self,
+        dim: Any = None,
+        unbiased: Any = None,
+        keepdim: bool = False,
+        *,
+        correction: Any = None,
+    ) -> Tensor:
+        """The variance over all elements or over ``dim``, divided by ``n - correction``
+        (1 by default: unbiased; ``unbiased=False`` means 0), written with the mean, a
+        difference, its square and a sum."""
+        if correction is None:
+            correction = 0 if unbiased is False else 1
+        mean = self.mean(dim, True)
+        diff = self - mean
+        count = self.array.size // max(1, mean.array.size)
+        out: Tensor = (diff * diff).sum(dim, keepdim) / max(0, count - correction)
+        return out
+
+    def std(
+        self,
+        dim: Any = None,
+        unbiased: Any = None,
+        keepdim: bool = False,
+        *,
+        correction: Any = None,
+    ) -> Tensor:
+        """The square root of :meth:`var` (same arguments)."""
+        out: Tensor = self.var(dim, unbiased, keepdim, correction=correction).sqrt()
+        return out
+
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
         """The vector p-norm over all elements or over ``dim``: 2 (and ``"fro"``) as one op,
         others written out (``|x|.sum()`` for 1, ``|x|.max()`` for inf)."""

@@ -93,6 +93,36 @@ class Shaping(Host):
         merged = math.prod(shape[start : end + 1])
         return self.view(*shape[:start], merged, *shape[end + 1 :])
 
+    def permute(self, *dims: Any) -> Tensor:
+        """The same values with the axes in the order ``dims`` (a view)."""
+        if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+            dims = tuple(dims[0])
+        op, n = OPS["Transpose"], self.array.ndim
+        if len(dims) != n:
+            _fail_op(
+                op,
+                "permute",
+                (self,),
+                self._dev,
+                "permute(sparse_coo): number of dimensions in the tensor input does not match "
+                f"the length of the desired ordering of dimensions i.e. input.dim() = {n} is not "
+                f"equal to len(dims) = {len(dims)}",
+            )
+        perm = tuple(_dim(op, "permute", self, d) for d in dims)
+        if len(set(perm)) != n:
+            _fail_op(
+                op, "permute", (self,), self._dev, "permute(): duplicate dims are not allowed."
+            )
+        return core.apply(op, (self,), (self.array,), {"perm": perm}, self._dev, "permute")
+
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
+        """The same values with axes ``dim0`` and ``dim1`` swapped (a view)."""
+        op = OPS["Transpose"]
+        a, b = _dim(op, "transpose", self, dim0), _dim(op, "transpose", self, dim1)
+        perm = list(range(self.array.ndim))
+        perm[a], perm[b] = perm[b], perm[a]
+        return core.apply(op, (self,), (self.array,), {"perm": tuple(perm)}, self._dev, "transpose")
+
     def gather(self, dim: int, index: Tensor) -> Tensor:
         """``out[i][j] = self[index[i][j]][j]`` along ``dim`` (``self[i][index[i][j]]`` for
         dim 1): picks, e.g., each row's score of its true class."""

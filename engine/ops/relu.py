@@ -75,6 +75,31 @@ define(
 define("LeakyReluGrad", kernel=_leaky_relu_grad, shape=like_shape)
 
 
+def _where_grad(
+    F: Any, g: Any, out: Any, x: Any, y: Any, cond: Any
+) -> tuple[Callable[[], Any], Callable[[], Any], None]:
+    """``g`` goes to ``x`` where ``cond`` holds and to ``y`` elsewhere; the mask gets none."""
+    return (
+        lambda: F.unbroadcast(F("Where", g, F("ZerosLike", g), cond), x),
+        lambda: F.unbroadcast(F("Where", F("ZerosLike", g), g, cond), y),
+        None,
+    )
+
+
+define(
+    "Where",
+    kernel=lambda xp, x, y, cond: xp.where(cond, x, y),
+    shape=lambda x, y, cond, **k: broadcast(broadcast(x, y), cond),
+    grad=_where_grad,
+    eager_name="where",
+    backward_name="WhereBackward0",
+    same_dtypes=False,
+    saved=(2,),
+    reads=((2,), (2,), ()),
+    elementwise=True,
+)
+
+
 def _clamp(xp: Any, x: Any, min: float | None = None, max: float | None = None) -> Any:
     if max is None:  # one-sided bounds as maximum/minimum: same values, less call overhead
         return xp.maximum(x, min)

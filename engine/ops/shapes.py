@@ -116,9 +116,14 @@ def reduce_shape(x: Shape, axis: Any = None, keepdims: bool = False, **attrs: An
     return tuple(d for i, d in enumerate(x) if i not in axes)
 
 
-def transpose_shape(x: Shape, **attrs: Any) -> Shape:
+def transpose_shape(x: Shape, perm: Any = None, **attrs: Any) -> Shape:
+    """The axes reversed (at most 2 of them), or put in the order ``perm`` gives."""
     if x is None:
         return None
+    if perm is not None:
+        if sorted(perm) != list(range(len(x))):
+            raise ShapeError("rank", (x,), (len(perm), len(x)))
+        return tuple(x[i] for i in perm)
     if len(x) > 2:
         raise ShapeError("rank", (x,), (len(x), 2))
     return tuple(reversed(x))

@@ -29,12 +29,19 @@ define(
     backward_name="CloneBackward0",
     saved=(),
 )
+
+
+def _inverse(perm: Any) -> Any:
+    """The permutation that undoes ``perm`` (None: reversing the axes undoes itself)."""
+    return None if perm is None else tuple(sorted(range(len(perm)), key=lambda i: perm[i]))
+
+
 define(
     "Transpose",
-    kernel=lambda xp, x: x.T,
+    kernel=lambda xp, x, perm=None: x.T if perm is None else xp.transpose(x, perm),
     shape=transpose_shape,
     flops=no_flops,
-    grad=lambda F, g, out, x: (lambda: F("Transpose", g),),
+    grad=lambda F, g, out, x, perm=None: (lambda: F("Transpose", g, perm=_inverse(perm)),),
     eager_name="t",
     backward_name="TBackward0",
     saved=(),

@@ -87,6 +87,9 @@ CASES = [
     ("BatchMatMulV2", [randn(2, 4, 3), randn(1, 4, 5)], {"adj_x": True}),
     ("BatchMatMulV2", [randn(3, 4), randn(2, 5, 4)], {"adj_y": True}),
     ("LeakyRelu", [away_from_zero(3, 4)], {"alpha": 0.01}),
+    ("Where", [randn(3, 4), randn(4), RNG.standard_normal((3, 1)) > 0], {}),
+    ("Transpose", [randn(2, 3, 4)], {"perm": (2, 0, 1)}),
+    ("Transpose", [randn(3, 4)], {"perm": (0, 1)}),
     ("EuclideanNorm", [randn(3, 4)], {}),
     ("EuclideanNorm", [randn(3, 4)], {"axis": 1}),
     ("EuclideanNorm", [randn(3, 4)], {"axis": 0, "keepdims": True}),
@@ -111,7 +114,6 @@ REFERENCE = {  # numpy written out by hand
     "Maximum": lambda a, b: np.where(a >= b, a, b),
     "Minimum": lambda a, b: np.where(a <= b, a, b),
     "Relu": lambda x: np.where(x > 0, x, 0),
-    "Transpose": lambda x: x.T,
     "BiasAdd": lambda x, b: x + b,
     "Clone": lambda x: x.copy(),
     "Sqrt": lambda x: x**0.5,
@@ -176,6 +178,8 @@ def reference(name: str, inputs: list[np.ndarray], attrs: dict) -> np.ndarray:
         x, axis = inputs[0], attrs.get("axis")
         total = x.sum(axis=axis, keepdims=attrs.get("keepdims", False))
         return total / (x.size if axis is None else x.shape[axis]) if name == "Mean" else total
+    if name == "Transpose" and not attrs.get("perm"):
+        return inputs[0].T
     if name == "Reshape":
         return inputs[0].reshape(attrs["shape"])
     if name == "Cast":
@@ -209,6 +213,15 @@ def reference(name: str, inputs: list[np.ndarray], attrs: dict) -> np.ndarray:
         return np.moveaxis(np.array(rows), 0, axis)
     if name == "BatchMatMulV2":
         return _batch_matmul(*inputs, attrs)
+    if name == "Where":
+        x, y, cond = (np.broadcast_to(a, (3, 4)) for a in inputs)
+        return np.array([[x[i, j] if cond[i, j] else y[i, j] for j in range(4)] for i in range(3)])
+    if name == "Transpose" and attrs.get("perm"):
+        x, perm = inputs[0], attrs["perm"]
+        out = np.zeros(tuple(x.shape[i] for i in perm))
+        for idx in np.ndindex(x.shape):
+            out[tuple(idx[i] for i in perm)] = x[idx]
+        return out
     if name == "LeakyRelu":
         x = inputs[0]
         return np.where(x > 0, x, attrs["alpha"] * x)

@@ -3,7 +3,7 @@ and ``utils`` (gradient clipping)."""
 
 from __future__ import annotations
 
-from engine.eager.nn import functional, utils
+from engine.eager.nn import functional, init, utils
 from engine.eager.nn.layers import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -22,7 +22,7 @@ from engine.eager.nn.layers import (
     Softplus,
     Tanh,
 )
-from engine.eager.nn.module import Module, Parameter, Sequential
+from engine.eager.nn.module import Module, ModuleList, Parameter, Sequential
 from engine.eager.nn.normalization import BatchNorm1d
 from engine.eager.nn.rnn import RNN, RNNCell
 
@@ -39,6 +39,7 @@ __all__ = [
     "LogSoftmax",
     "MSELoss",
     "Module",
+    "ModuleList",
     "NLLLoss",
     "Parameter",
     "RNNCell",
@@ -50,5 +51,6 @@ __all__ = [
     "Softplus",
     "Tanh",
     "functional",
+    "init",
     "utils",
 ]

@@ -237,6 +237,13 @@ class Module:
         for m in self.children():
             yield from m.modules()
 
+    def apply(self, fn: Any) -> Module:
+        """Call ``fn`` on every submodule, then on this one (``model.apply(init_weights)``)."""
+        for m in self.children():
+            m.apply(fn)
+        fn(self)
+        return self
+
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the accumulated gradients (None, or zeros in place)."""
         for p in self.parameters():
@@ -302,6 +309,41 @@ class Sequential(Module):
 
     def __len__(self) -> int:
         return len(self.__dict__["_modules"])
+
+
+class ModuleList(Module):
+    """A list of modules whose parameters the model finds (a plain list would hide them)."""
+
+    def __init__(self, modules: Any = None) -> None:
+        super().__init__()
+        for m in modules or ():
+            self.append(m)
+
+    def append(self, module: Module) -> ModuleList:
+        setattr(self, str(len(self)), module)
+        return self
+
+    def extend(self, modules: Any) -> ModuleList:
+        for m in modules:
+            self.append(m)
+        return self
+
+    def __getitem__(self, i: Any) -> Any:
+        modules = self.__dict__["_modules"]
+        if isinstance(i, slice):  # a view: its modules keep the names this list gave them
+            part = ModuleList()
+            part.__dict__["_modules"].update(list(modules.items())[i])
+            return part
+        return list(modules.values())[i]
+
+    def __len__(self) -> int:
+        return len(self.__dict__["_modules"])
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(list(self.__dict__["_modules"].values()))
+
+    def forward(self, *args: Any) -> Any:
+        raise NotImplementedError('Module [ModuleList] is missing the required "forward" function')
 
 
 class IncompatibleKeys(NamedTuple):

@@ -1,5 +1,5 @@
-"""``torch.optim``: SGD (momentum, dampening, Nesterov), Adam, RMSprop and Adagrad, with weight
-decay, as PyTorch formulates them, and their learning-rate schedulers (:mod:`.lr_scheduler`).
+"""``torch.optim``: SGD (momentum, dampening, Nesterov), Adam, AdamW, RMSprop and Adagrad, with
+weight decay, as PyTorch formulates them, and their learning-rate schedulers (:mod:`.lr_scheduler`).
 Updates run as ordinary in-place tensor ops under no_grad, so each ``optimizer.step()`` shows
 as nodes (``mul``, ``sub_``...) like the hand-written update, scoped by the optimizer's name
 (the pane folds them into one ``RMSprop`` box)."""
@@ -17,6 +17,7 @@ from engine.eager.tensor import Tensor
 __all__ = [
     "Adagrad",
     "Adam",
+    "AdamW",
     "Optimizer",
     "RMSprop",
     "SGD",
@@ -133,6 +134,26 @@ class Adam(Optimizer):
         v += (1 - b2) * (g * g)
         denom = v.sqrt() / (1 - b2**t) ** 0.5 + group["eps"]
         p -= (group["lr"] / (1 - b1**t)) * m / denom
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay: ``p *= 1 - lr * weight_decay`` before the Adam step
+    (the gradient itself is left alone)."""
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+    ) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay)
+
+    def _update(self, p: Tensor, g: Tensor, group: dict[str, Any], state: dict[str, Any]) -> None:
+        if group["weight_decay"]:
+            p *= 1 - group["lr"] * group["weight_decay"]
+        super()._update(p, g, {**group, "weight_decay": 0.0}, state)
 
 
 class RMSprop(Optimizer):
