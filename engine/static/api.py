@@ -422,10 +422,15 @@ def bias_add(value: Any, bias: Any, name: str | None = None, data_format: Any = 
 
 
 def transpose(a: Any, perm: Any = None, name: str = "transpose") -> Tensor:
-    """``tf.transpose`` of a rank-2 (or lower) tensor."""
-    if perm is not None and list(perm) not in ([1, 0], [0]):
-        raise NotImplementedError("tf.transpose here reverses the axes of a matrix only")
-    return apply_op("Transpose", [a], name, "transpose")
+    """``tf.transpose``: the axes reversed (a matrix), or in the order ``perm`` gives."""
+    if perm is None or list(perm) in ([1, 0], [0]):
+        return apply_op("Transpose", [a], name, "transpose")
+    return apply_op("Transpose", [a], name, "transpose", {"perm": tuple(int(p) for p in perm)})
+
+
+def leaky_relu(features: Any, alpha: float = 0.2, name: str | None = None) -> Tensor:
+    """``tf.nn.leaky_relu``: ``features`` where positive, ``alpha * features`` elsewhere."""
+    return apply_op("LeakyRelu", [features], name, "LeakyRelu", {"alpha": float(alpha)})
 
 
 def reshape(tensor: Any, shape: Any, name: str | None = None) -> Tensor:

@@ -13,6 +13,7 @@ from .namespace import Namespace
 nn = Namespace(
     "tf.nn",
     relu=api.relu,
+    leaky_relu=api.leaky_relu,
     sigmoid=api.sigmoid,
     tanh=api.tanh,
     softplus=nn_ops.softplus,

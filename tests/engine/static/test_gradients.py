@@ -90,6 +90,19 @@ def test_transposed_matmuls_match_finite_differences():
     )
 
 
+def test_permuted_transpose_and_leaky_relu_match_numpy_and_finite_differences():
+    rng = np.random.default_rng(3)
+    x = tf.placeholder(tf.float64, shape=(2, 3, 4))
+    y = tf.nn.leaky_relu(tf.transpose(x, perm=[2, 0, 1]), alpha=0.1)
+    assert y.shape.as_list() == [4, 2, 3] and y.op.type == "LeakyRelu"
+    value = rng.uniform(0.2, 1.5, (2, 3, 4)) * rng.choice([-1.0, 1.0], (2, 3, 4))
+    with tf.Session() as sess:
+        got = sess.run(y, {x: value})
+    moved = np.moveaxis(value, 2, 0)  # out[k, i, j] = x[i, j, k]
+    np.testing.assert_allclose(got, np.where(moved > 0, moved, 0.1 * moved), rtol=1e-12)
+    check(tf.reduce_sum(y * y), [x], {x: value}, "leaky_relu(transpose(x, perm))")
+
+
 def test_gradient_with_respect_to_variables_flows_through_read():
     w = tf.Variable(np.array([[1.0, 2.0], [3.0, 4.0]]))
     x = tf.placeholder(tf.float64, shape=(1, 2))
