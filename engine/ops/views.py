@@ -214,8 +214,11 @@ define(
 def _gather_where(xp: Any, index: Any, axis: int) -> tuple[Any, ...]:
     """Where each element of ``index`` reads from: ``index`` along ``axis``, its own position
     along every other axis (an index may be smaller than the input there, as PyTorch allows)."""
-    grid = xp.indices(index.shape, sparse=True)
-    return tuple(index if d == axis else grid[d] for d in range(index.ndim))
+    ones = [1] * index.ndim
+    return tuple(
+        index if d == axis else xp.arange(n).reshape(ones[:d] + [n] + ones[d + 1 :])
+        for d, n in enumerate(index.shape)
+    )  # (an open grid, built with arange: cupy's indices() has no sparse form)
 
 
 def _gather(xp: Any, x: Any, index: Any, axis: int = 0) -> Any:

@@ -27,7 +27,14 @@ from engine.events import recording
 pytestmark = pytest.mark.slow  # every tutorial script, seconds each
 
 HERE = Path(__file__).parent
-EAGER = ["poly_fit.py", "classifier.py", "rnn.py", "autograd_2017.py", "function_2017.py"]
+EAGER = [
+    "poly_fit.py",
+    "classifier.py",
+    "rnn.py",
+    "autograd_2017.py",
+    "function_2017.py",
+    "course_loop.py",
+]
 STATIC = [
     "tf1_classifier.py",
     "tf1_data_loop.py",

@@ -36,7 +36,7 @@ def losses(stdout: str) -> list[float]:
 
 @pytest.mark.parametrize(
     "script, factor",
-    [("poly_fit.py", 0.1), ("classifier.py", 0.05), ("rnn.py", 0.05)],
+    [("poly_fit.py", 0.1), ("classifier.py", 0.05), ("rnn.py", 0.05), ("course_loop.py", 0.2)],
 )
 def test_tutorial_runs_and_its_loss_falls(script, factor):
     stdout, stderr = run(script)
@@ -74,3 +74,11 @@ def test_each_turn_of_the_loop_is_an_iteration_reporting_its_loss():
     assert len(started) == 50
     assert {name for name, _ in metrics} == {"loss"}, "the final print of four values names none"
     assert len(metrics) == 50 and len({i for _, i in metrics}) == 50
+
+
+def test_course_loop_learns_its_three_classes():
+    """gather, clip_grad_norm_, BatchNorm1d, AdamW, where, init and the rest in one loop."""
+    stdout, _ = run("course_loop.py")
+    accuracy = float(re.search(r"^accuracy (\S+)", stdout, re.MULTILINE).group(1))
+    brier = float(re.search(r"^brier (\S+)", stdout, re.MULTILINE).group(1))
+    assert accuracy > 0.9 and brier < 0.2, stdout
