@@ -11,7 +11,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+from engine.eager.factory import tensor
 from engine.eager.grad_mode import no_grad
+from engine.eager.shaping import stack
 from engine.eager.tensor import Tensor
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_"]
@@ -36,17 +38,11 @@ def clip_grad_norm_(
     Raises:
         RuntimeError: with ``error_if_nonfinite``, when the norm is nan or inf.
     """
-    from engine.eager.factory import tensor
-
     grads = _grads(parameters)
     if not grads:
         return tensor(0.0)
     with no_grad():
-        norms = [g.norm(norm_type) for g in grads]
-        if norm_type == math.inf:
-            total = norms[0] if len(norms) == 1 else _stacked(norms).max()
-        else:
-            total = _stacked(norms).norm(norm_type)
+        total = stack([g.norm(norm_type) for g in grads]).norm(norm_type)
         if error_if_nonfinite and not math.isfinite(total.item()):
             raise RuntimeError(
                 f"The total norm of order {float(norm_type)} for gradients from `parameters` is "
@@ -57,12 +53,6 @@ def clip_grad_norm_(
         for g in grads:
             g.mul_(coef)
     return total
-
-
-def _stacked(norms: list[Tensor]) -> Tensor:
-    from engine.eager.shaping import stack
-
-    return stack(norms)
 
 
 def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -> None:
