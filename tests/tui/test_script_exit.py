@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.notifications import Notify
 
 from tests.tui.conftest import CPU_FACTS, finish
 from tests.tui.test_engine_process import script
@@ -40,6 +41,20 @@ def script_app(path: Path, lang: str = "en") -> Any:
     )
 
 
+class Notified:
+    """Every notification the app raised, as (title, message), however long ago: a message
+    hook sees each ``Notify`` as the app takes it. (``app._notifications`` drops one whose
+    timeout has run out as it is read, so a test slowed past the 10 s an ending shows for, on
+    a loaded machine, would find it gone.)"""
+
+    def __init__(self) -> None:
+        self.notes: list[tuple[str, str]] = []
+
+    def __call__(self, message: Any) -> None:
+        if isinstance(message, Notify):
+            self.notes.append((message.notification.title, message.notification.message))
+
+
 def write(tmp_path: Path, text: str, name: str = "x.py") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -48,24 +63,24 @@ def write(tmp_path: Path, text: str, name: str = "x.py") -> Path:
 
 async def test_sys_exit_3_is_shown_with_its_exit_code(tmp_path: Path) -> None:
     path = write(tmp_path, "import sys\nprint('bye')\nsys.exit(3)\n")
-    app = script_app(path)
-    async with app.run_test(size=(160, 48)) as pilot:
+    app, notified = script_app(path), Notified()
+    async with app.run_test(size=(160, 48), message_hook=notified) as pilot:
         await finish(pilot)
         await pilot.pause()
         assert app.state.exit_code == 3
-        notes = [(n.title, n.message) for n in app._notifications]
+        notes = notified.notes
         assert ("The script ended: exit code 3", f"{path} called sys.exit(3)") in notes
         assert app.state.finished and "exit code 3" in app._status_text
         assert app.output.lines[-1].text.rstrip() == "bye"
 
 
 async def test_sys_exit_with_a_message_is_1_and_says_it(tmp_path: Path) -> None:
-    app = script_app(write(tmp_path, "import sys\nsys.exit('fatal')\n"))
-    async with app.run_test(size=(160, 48)) as pilot:
+    app, notified = script_app(write(tmp_path, "import sys\nsys.exit('fatal')\n")), Notified()
+    async with app.run_test(size=(160, 48), message_hook=notified) as pilot:
         await finish(pilot)
         await pilot.pause()
         assert app.state.exit_code == 1
-        notes = [(n.title, n.message) for n in app._notifications]
+        notes = notified.notes
         assert ("The script ended: exit code 1", "fatal") in notes
 
 
@@ -82,22 +97,23 @@ async def test_a_keyboard_interrupt_the_script_raised_is_its_error(tmp_path: Pat
     from tui.screens.traceback import TracebackScreen
 
     app = script_app(write(tmp_path, "print('working')\nraise KeyboardInterrupt\n"))
-    async with app.run_test(size=(160, 48)) as pilot:
+    notified = Notified()
+    async with app.run_test(size=(160, 48), message_hook=notified) as pilot:
         await finish(pilot)
         await pilot.pause()
         assert app.state.exit_code == 130
         assert isinstance(app.screen, TracebackScreen) and "x.py" in app.screen.text
-        notes = [(n.title, n.message) for n in app._notifications]
+        notes = notified.notes
         assert ("The script ended: exit code 130", "KeyboardInterrupt: interrupted") in notes
 
 
 async def test_the_ending_speaks_korean(tmp_path: Path) -> None:
     path = write(tmp_path, "import sys\nsys.exit(3)\n")
-    app = script_app(path, "ko")
-    async with app.run_test(size=(160, 48)) as pilot:
+    app, notified = script_app(path, "ko"), Notified()
+    async with app.run_test(size=(160, 48), message_hook=notified) as pilot:
         await finish(pilot)
         await pilot.pause()
-        notes = [(n.title, n.message) for n in app._notifications]
+        notes = notified.notes
         assert ("스크립트 끝: 종료 코드 3", f"{path}에서 sys.exit(3) 호출") in notes
         assert "종료 코드 3" in app._status_text
         named = {"sys", "exit", "sys.exit"} | set(re.findall(r"[\w.]+", str(path)))  # names
