@@ -66,6 +66,21 @@ def test_runs_a_scene_to_completion_with_the_thread_runners_kinds(runner: Proces
 
 
 @pytest.mark.slow
+def test_the_child_imports_cgviz_not_the_started_folders_packages(
+    runner: ProcessRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Started in a folder with a package named ``engine`` (a user's project, another
+    checkout), the engine process still runs cgviz's own engine."""
+    for name in ("engine", "tui"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "__init__.py").write_text(f"raise ImportError('the folder's {name}')")
+    monkeypatch.chdir(tmp_path)
+    runner.run(SMALL)
+    assert runner.inbox[-1]["state"] == "finished"
+    assert not [e for e in runner.inbox if e.get("kind") == "error"]
+
+
+@pytest.mark.slow
 def test_the_child_is_kept_between_runs(runner: ProcessRunner) -> None:
     runner.run(SMALL)
     child = runner._child

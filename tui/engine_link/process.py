@@ -306,7 +306,10 @@ class ProcessRunner(Controlled):
 
 def _start_child() -> tuple[subprocess.Popen[bytes], Connection]:
     """A fresh engine process and our end of its socket (its output goes nowhere: a script's
-    print() must not draw over the UI; ``CGVIZ_DEBUG=1`` keeps its stderr)."""
+    print() must not draw over the UI; ``CGVIZ_DEBUG=1`` keeps its stderr). It imports cgviz
+    from where this app's code is, never from the folder the app was started in: ``python -c``
+    puts that folder first on the import path, and a user's own ``engine/`` or ``tui/`` there
+    (or another checkout of cgviz) would run instead."""
     ours, theirs = socket.socketpair()
     root = str(Path(__file__).resolve().parent.parent)  # where the tui and engine packages are
     env = dict(os.environ)
@@ -315,7 +318,7 @@ def _start_child() -> tuple[subprocess.Popen[bytes], Connection]:
         env.setdefault(name, "1")
     code = "import sys; from tui.engine_link.child import main; main(sys.argv[1:])"
     child = subprocess.Popen(
-        [sys.executable, "-c", code, str(theirs.fileno())],
+        [sys.executable, "-P", "-c", code, str(theirs.fileno())],  # -P: not the cwd's packages
         pass_fds=(theirs.fileno(),),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
