@@ -98,3 +98,35 @@ def test_a_tiny_box_says_an_eager_op_without_its_numbers() -> None:
     assert label.title("tiny", CAPS["tiny"][1]) == "clamp"
     assert label.title("compact", CAPS["compact"][1]) == "clamp(min=0)"
     assert width_for(label, "tiny") < width_for(Label("clamp(min=0)", "", "64×100"), "tiny")
+
+
+@pytest.mark.parametrize(
+    ("name", "grad", "text"),
+    [
+        ("clamp(min=0)", True, "clamp(0) 64×100"),  # dropped its shape: the only box without
+        ("clamp(min=0, max=6)", False, "clamp(0, 6) 64×100"),  # max is the second place
+        ("clamp(max=6)", False, "clamp(…) 64×100"),  # max is not the first place
+        ("sum(dim=1)", True, "sum(1) 64×100"),
+        ("sum(dim=0,1)", True, "sum(…) 64×100"),  # several dims keep their keyword
+        ("add(·, 1e-07)", True, "add(…) 64×100"),
+        ("Pow(·, 2)", True, "Pow(·, 2) 64×100"),  # fits whole, with its ∇
+        ("gradients/pow_grad/Sum", False, "…ents/pow_grad/Sum"),  # a name: cut, no shape
+    ],
+)
+def test_a_one_row_box_writes_its_numbers_shorter_before_it_drops_its_shape(
+    name: str, grad: bool, text: str
+) -> None:
+    """Every one-row box of a pane says its shape where it can (``[clamp(min=0)]`` was the
+    one box of the default scene without), with room for the ``∇`` of a node that gets a
+    gradient: a call's numbers are written by position, then elided, before the shape goes."""
+    cap = CAPS["mini"][1]
+    label = Label(name, "", "64×100", grad=grad)
+    assert label.mini(cap) == text
+    w = width_for(label, "mini")
+    row = "".join(t for t, _ in box_row(BoxText(text, "", "", grad="∇" if grad else ""), 0, w, 1))
+    assert text in row and cell_len(row) == w and row.endswith("∇]" if grad else "]"), row
+
+
+def test_a_title_writes_its_numbers_shorter_before_it_cuts_them() -> None:
+    label = Label("clamp(min=-1.5, max=1.5)", "", "64×100")
+    assert label.title("compact", CAPS["compact"][1]) == "clamp(-1.5, 1.5)"

@@ -57,20 +57,58 @@ class Label:
 
     def title(self, size: str, cap: int) -> str:
         """The top line: ``h · Maximum(·, 0)`` where it fits a full box, else the name (a tiny
-        box: the brief name)."""
+        box: the brief name), its numbers written shorter before it is cut."""
         name = ("▸ " if self.group else "") + (
             self.brief if size == "tiny" and self.brief else self.name
         )
         both = f"{name} · {self.op}"
         if self.op and size == "full" and cell_len(both) <= cap - 5:
             return both
-        return shorten(name, cap - 2 if size in ONE_ROW else cap - 5)
+        room = cap - 2 if size in ONE_ROW else cap - 5
+        fits = [text for text in shorter_calls(name) if cell_len(text) <= room]
+        return fits[0] if fits else shorten(name, room)
 
     def mini(self, cap: int) -> str:
-        """A one-row box's text: the name and the shape where both fit."""
+        """A one-row box's text: the name and the shape, leaving room for the ``∇`` of a node
+        that gets a gradient.
+
+        Every box of a pane says its shape where it can: a call's numbers are written
+        shorter first (``clamp(0) 64×100``, then ``clamp(…) 64×100``); only where even
+        that does not fit does the box say its name alone."""
         name = ("▸ " if self.group else "") + self.name
-        both = f"{name} {self.shape}" if self.shape else name
-        return both if cell_len(both) <= cap - 2 else shorten(name, cap - 2)
+        room = cap - 2 - (2 if self.grad else 0)  # brackets; " ∇"
+        if not self.shape:
+            return name if cell_len(name) <= room else shorten(name, room)
+        for text in shorter_calls(name):
+            if cell_len(f"{text} {self.shape}") <= room:
+                return f"{text} {self.shape}"
+        return name if cell_len(name) <= room else shorten(name, room)
+
+
+_POSITIONAL = ("min=", "dim=", "axis=")
+"""Keywords of a call's first number, which both frameworks also take by position:
+``clamp(0)`` is ``clamp(min=0)``, ``sum(1)`` is ``sum(dim=1)``, ``reduce_sum(x, 1)``."""
+
+
+def shorter_calls(name: str) -> list[str]:
+    """``name``, then shorter ways to write it where it is a call with numbers written in:
+    its first keyword dropped where the call means the same by position (``clamp(0)``,
+    ``clamp(0, 6)`` for ``clamp(min=0, max=6)``; a keyword with several values is kept),
+    then its arguments elided (``clamp(…)``)."""
+    op, paren, rest = name.partition("(")
+    if not paren or not op or not rest.endswith(")"):
+        return [name]
+    parts = rest[:-1].split(", ")
+    first = parts[0]
+    out = [name]
+    key = next((k for k in _POSITIONAL if first.startswith(k)), "")
+    if key and "," not in first:
+        parts[0] = first.removeprefix(key)
+        if key == "min=" and len(parts) > 1 and parts[1].startswith("max="):
+            parts[1] = parts[1].removeprefix("max=")  # the second place is max
+        out.append(f"{op}({', '.join(parts)})")
+    out.append(f"{op}(…)")
+    return out
 
 
 def label_of(graph: GraphModel, view: View, vid: NodeId) -> Label:
