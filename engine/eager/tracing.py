@@ -550,6 +550,7 @@ class _Site:
         "facts",
         "line",
         "source",
+        "number",
     )
 
     def __init__(
@@ -585,7 +586,8 @@ class _Site:
             name, op.name, self.shape, self.dtype, dev.name, scope, source, line,
             flops=self.flops, nbytes=self.nbytes,
         )  # fmt: skip
-        self.created.update(_written_in(op, kwargs))
+        self.number = _number_in(op, args)
+        self.created.update(_written_in(op, kwargs, self.number, len(args)))
         serial = self.created["site"]  # this site's events in a trace share their fixed part
         # node_created carries shape, dtype and bytes: node_finished repeats only the flops
         # (per-op rates are folded from node_finished alone)
@@ -603,16 +605,20 @@ class _Site:
         self.cpu = dev.name == "cpu"
 
 
-def _written_in(op: Op, attrs: dict[str, Any]) -> dict[str, Any]:
+def _written_in(
+    op: Op, attrs: dict[str, Any], number: tuple[int, float] | None, arity: int
+) -> dict[str, Any]:
     """What an op's label writes in besides its tensors: ``attrs``, its attributes that are
     numbers or tuples of them (``clamp(min=0)``, ``sum(dim=1)``), which the site cache keys
-    on (:func:`traced`), and ``args``, the numbers the op itself implies (``Op.shown_args``:
-    ``x.pow(2)`` runs as ``Square``, drawn ``pow(·, 2)``). A number passed as an operand
-    (``h + 1e-7``) is not written in: the cache keys on its type alone, so a value that
-    changes from call to call (Adam's bias correction) keeps its op's site."""
+    on (:func:`traced`), and ``args``, its ``arity`` operands with None for each tensor: the
+    numbers the op itself implies (``Op.shown_args``: ``x.pow(2)`` runs as ``Square``, drawn
+    ``pow(·, 2)``), else its ``number`` operand (``h + 1e-7``: ``add(·, 1e-07)``), written in
+    as long as the site sees the same number (:func:`_number_in`)."""
     out: dict[str, Any] = {}
     if op.shown_args:
         out["args"] = list(op.shown_args)
+    elif number is not None:
+        out["args"] = [number[1] if i == number[0] else None for i in range(arity)]
     kept = {
         k: list(v) if isinstance(v, tuple) else v
         for k, v in attrs.items()
@@ -621,6 +627,41 @@ def _written_in(op: Op, attrs: dict[str, Any]) -> dict[str, Any]:
     if kept:
         out["attrs"] = kept
     return out
+
+
+def _number_in(op: Op, args: tuple[Any, ...]) -> tuple[int, float] | None:
+    """(position, value) of the one number among an op's operands (the others arrays), which
+    its label writes in; None where there is none, or where the op's own numbers are shown.
+
+    The site cache keys on a number operand's type, not its value (a number that changes at
+    every step, Adam's bias correction, must not make a new site each step), so a site that
+    writes one in checks it on each use, and writes it in no more once it changes
+    (:func:`_number_changed`): a label says a number only while it is the one the op used.
+    """
+    if op.shown_args or len(args) != 2:
+        return None
+    at = 1 if _is_number(args[1]) else 0
+    value = args[at]
+    if not _is_number(value) or _is_number(args[1 - at]):
+        return None  # no number, or no array
+    return at, value.item() if isinstance(value, np.generic) else value
+
+
+def _is_number(a: Any) -> bool:
+    """Whether an operand is a number (a Python one, or numpy's: an integer tensor's)."""
+    return type(a) in _NUMBERS or isinstance(a, np.generic)
+
+
+def _number_changed(info: _Site) -> None:
+    """The number operand of ``info``'s site differs from the one its label writes in: its
+    events from now on write none, under a new ``site`` (a trace writes each site's fixed
+    part once)."""
+    info.number = None
+    created = dict(info.created)
+    created.pop("args", None)
+    created["site"] = next(_SERIAL)
+    info.created = created
+    info.finished = {**info.finished, "site": created["site"]}
 
 
 _SERIAL = itertools.count(1)
@@ -778,6 +819,9 @@ def traced(
             info = info.facts.get(check)
         if info is None:
             info = _remember(key, _Site(op, name, dev, check, args, attrs, frame))
+    number = info.number
+    if number is not None and args[number[0]] != number[1]:
+        _number_changed(info)
     st = STATE
     site = info.site
     if st.graph is None or site is st.first_site or info.loop is not st.loop:

@@ -419,18 +419,22 @@ def test_ops_of_a_function_an_optimizer_and_dropout_are_named_for_what_they_are(
 def test_an_op_says_the_numbers_its_label_writes_in_and_keeps_its_site_when_one_changes():
     x = torch.randn(4, 3)
     with recording() as events:
-        for t in range(3):  # a number operand that changes (Adam's bias correction does)
+        for t in range(4):  # a number operand that changes (Adam's bias correction does)
             torch.new_iteration()
-            (x.clamp(min=0).pow(2).sum(dim=1) * (t + 1.5)).mean()
+            (x.clamp(min=0).pow(2).sum(dim=1) * (t + 1.5) + 1e-7).mean()
     made = [e for e in events if e["kind"] == "node_created" and e["op"] != "Leaf"]
     last = {e["name"]: e for e in made}
     assert last["clamp"]["attrs"] == {"min": 0.0}  # max=None is not written in
     assert last["pow"]["op"] == "Square" and last["pow"]["args"] == [None, 2]
     assert last["sum"]["attrs"] == {"axis": 1, "keepdims": False}
-    assert "args" not in last["mul"] and "attrs" not in last["mul"]
+    assert last["add"]["args"] == [None, 1e-7]  # the same number every step: written in
+    muls = [e for e in made if e["name"] == "mul"]
+    assert muls[0]["args"] == [None, 1.5]  # true of the first step
+    assert all("args" not in e and "attrs" not in e for e in muls[1:])  # then it changed
     sites = {}
     for e in made:
         sites.setdefault(e["name"], set()).add(e["site"])
+    assert len(sites.pop("mul")) == 2, "the number changed once: one new site, not one a step"
     assert all(len(s) == 1 for s in sites.values()), sites
     json.dumps(made)  # a trace writes them as they are
 
