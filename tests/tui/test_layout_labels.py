@@ -101,26 +101,27 @@ def test_a_tiny_box_says_an_eager_op_without_its_numbers() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "grad", "text"),
+    ("name", "shape", "grad", "text"),
     [
-        ("clamp(min=0)", True, "clamp(0) 64×100"),  # dropped its shape: the only box without
-        ("clamp(min=0, max=6)", False, "clamp(0, 6) 64×100"),  # max is the second place
-        ("clamp(max=6)", False, "clamp(…) 64×100"),  # max is not the first place
-        ("sum(dim=1)", True, "sum(1) 64×100"),
-        ("sum(dim=0,1)", True, "sum(…) 64×100"),  # several dims keep their keyword
-        ("add(·, 1e-07)", True, "add(…) 64×100"),
-        ("Pow(·, 2)", True, "Pow(·, 2) 64×100"),  # fits whole, with its ∇
-        ("gradients/pow_grad/Sum", False, "…ents/pow_grad/Sum"),  # a name: cut, no shape
+        ("clamp(min=0)", "64×100", True, "clamp(0) 64×100"),  # it dropped its shape
+        ("clamp(min=0, max=6)", "64×100", False, "clamp(0, 6) 64×100"),  # max is the second place
+        ("clamp(max=6)", "64×100", False, "clamp(…) 64×100"),  # max is not the first place
+        ("sum(dim=1)", "64×100", True, "sum(1) 64×100"),
+        ("sum(dim=0,1)", "64×100", True, "sum(…) 64×100"),  # several dims keep their keyword
+        ("add(·, 1e-07)", "64×100", True, "add(…) 64×100"),
+        ("Pow(·, 2)", "64×100", True, "Pow(·, 2) 64×100"),  # fits whole, with its ∇
+        ("Pow(·, 2)", "64×1000", True, "Pow(·,2) 64×1000"),  # without the space
+        ("gradients/pow_grad/Sum", "64×100", False, "…ents/pow_grad/Sum"),  # cut, no shape
     ],
 )
 def test_a_one_row_box_writes_its_numbers_shorter_before_it_drops_its_shape(
-    name: str, grad: bool, text: str
+    name: str, shape: str, grad: bool, text: str
 ) -> None:
     """Every one-row box of a pane says its shape where it can (``[clamp(min=0)]`` was the
     one box of the default scene without), with room for the ``∇`` of a node that gets a
     gradient: a call's numbers are written by position, then elided, before the shape goes."""
     cap = CAPS["mini"][1]
-    label = Label(name, "", "64×100", grad=grad)
+    label = Label(name, "", shape, grad=grad)
     assert label.mini(cap) == text
     w = width_for(label, "mini")
     row = "".join(t for t, _ in box_row(BoxText(text, "", "", grad="∇" if grad else ""), 0, w, 1))
@@ -130,3 +131,25 @@ def test_a_one_row_box_writes_its_numbers_shorter_before_it_drops_its_shape(
 def test_a_title_writes_its_numbers_shorter_before_it_cuts_them() -> None:
     label = Label("clamp(min=-1.5, max=1.5)", "", "64×100")
     assert label.title("compact", CAPS["compact"][1]) == "clamp(-1.5, 1.5)"
+
+
+def test_an_op_without_an_output_says_no_shape() -> None:
+    """``tf.group``'s NoOp has no output (its events carry no dtype): its box said ``()``, the
+    shape of a scalar, as the loss beside it does."""
+    import engine.static as tf
+    from engine.events import recording
+    from tui.cli.layout import pane_drawings
+    from tui.drawing.fold import Folding
+    from tui.drawing.labels import label_of
+
+    with recording() as events, tf.Graph().as_default():
+        w = tf.Variable(tf.constant(1.0), name="w")
+        loss = tf.reduce_sum(w * w)
+        tf.group(tf.assign(w, w - loss), name="step")
+    graph, drawing = pane_drawings(events, {"static": (160, 40)}, Folding())["static"]
+    labels = {
+        graph.nodes[v].op: label_of(graph, drawing.view, v)
+        for v, _ in drawing.view.nodes
+        if v in graph.nodes  # not a folded scope (the variable w)
+    }
+    assert labels["NoOp"].shape == "" and labels["Sum"].shape == "()", labels

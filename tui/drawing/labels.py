@@ -94,7 +94,8 @@ def shorter_calls(name: str) -> list[str]:
     """``name``, then shorter ways to write it where it is a call with numbers written in:
     its first keyword dropped where the call means the same by position (``clamp(0)``,
     ``clamp(0, 6)`` for ``clamp(min=0, max=6)``; a keyword with several values is kept),
-    then its arguments elided (``clamp(…)``)."""
+    without the spaces after its commas (``pow(·,2)``), then its arguments elided
+    (``clamp(…)``)."""
     op, paren, rest = name.partition("(")
     if not paren or not op or not rest.endswith(")"):
         return [name]
@@ -107,6 +108,8 @@ def shorter_calls(name: str) -> list[str]:
         if key == "min=" and len(parts) > 1 and parts[1].startswith("max="):
             parts[1] = parts[1].removeprefix("max=")  # the second place is max
         out.append(f"{op}({', '.join(parts)})")
+    if len(parts) > 1:
+        out.append(f"{op}({','.join(parts)})")
     out.append(f"{op}(…)")
     return out
 
@@ -122,7 +125,9 @@ def label_of(graph: GraphModel, view: View, vid: NodeId) -> Label:
         name = ("…/" if parent else "") + fold.name + "/"
         return Label(name, "", f"{fold.count}", group=True)
     node = graph.nodes[vid]  # type: ignore[index]
-    shape, grad = shape_text(node.shape), node.id in graph.graded
+    # no dtype and no dims: no output (a NoOp, tf.group's; an op that failed), not "()"
+    shape = shape_text(node.shape) if node.dtype or node.shape else ""
+    grad = node.id in graph.graded
     if graph.mode == "eager":  # named as the loop names it: x, w1, mm, clamp
         # a gradient arrived: the map the next iteration grows on keeps room for its ∇
         call = eager_call_text(node.label, node.args, node.attrs)
