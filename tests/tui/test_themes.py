@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.color import Color
+from textual.notifications import Notify
 
 from tests.tui.conftest import build_app
 from themes import VARIABLES, load_themes
@@ -40,11 +41,16 @@ async def test_app_notifies_theme_failures_and_keeps_running(tmp_path: Path) -> 
         (tmp_path / theme.name).write_text(theme.read_text())
     (tmp_path / "zz-bad.toml").write_text('name = "zz"\n[colors]\nprimary = "nope"\n')
     app = build_app(themes_dir=str(tmp_path), autostart=False, theme="projector")
-    async with app.run_test(size=(120, 40)) as pilot:
+    said: list[str] = []  # every notification posted, whether or not its toast has gone
+
+    def hook(message: object) -> None:
+        if isinstance(message, Notify):
+            said.append(message.notification.message)
+
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
         await pilot.pause()
         assert app.theme == "projector"
-        messages = [n.message for n in app._notifications]
-        assert any("zz-bad.toml" in m for m in messages)
+        assert any("zz-bad.toml" in m for m in said), said
 
 
 def _luminance(colour: str) -> float:
