@@ -134,3 +134,21 @@ async def test_the_loss_plot_knows_when_the_run_has_ended() -> None:
     async with app.run_test(size=(160, 48)) as pilot:
         await finish(pilot)
         assert app.query_one(LossPlot).ended
+
+
+async def test_a_loss_history_that_keeps_its_last_values_names_no_iteration() -> None:
+    """The view keeps the last 300 losses: a race of 500 iterations said "it 300"."""
+    from collections import deque
+
+    app = build_app(iterations=1, autostart=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        last = [1.0 / (i + 1) for i in range(500)]
+        app.loss_plot.update_losses(
+            {m: deque(last, maxlen=300) for m in ("static", "eager")}  # as the view keeps them
+        )
+        await pilot.pause()
+        legend = "".join(t for t, _ in app.loss_plot.legend(80)[0])
+        assert "it " not in legend and "static 0.002 " in legend, legend
+        app.loss_plot.update_losses({m: deque(last[:20], maxlen=300) for m in ("static", "eager")})
+        legend = "".join(t for t, _ in app.loss_plot.legend(80)[0])
+        assert legend.startswith("it 20 "), legend

@@ -67,6 +67,9 @@ class LossPlot(Widget):
         """The drawn rows (legend first), until the losses, the size or the styles change."""
         self.ended = False
         """The run has ended: a plot still empty says the scene computed no loss."""
+        self.capped = False
+        """A history is its last values only (a bounded deque, full): its length is not the
+        iteration it has reached."""
 
     def show_modes(self, modes: Iterable[str]) -> None:
         """Plot only the sides a scene runs."""
@@ -75,10 +78,15 @@ class LossPlot(Widget):
         self._redraw()
 
     def update_losses(self, losses: dict[str, Sequence[float]]) -> None:
-        """Show the loss histories (mode -> values, oldest first); redrawn only if they moved."""
+        """Show the loss histories (mode -> values, oldest first; a ``deque`` with a
+        ``maxlen`` holds the last values only); redrawn only if they moved."""
         drawn = {m: finite(losses.get(m, ())) for m in MODES}  # what can be drawn
-        if drawn != self.losses:
-            self.losses = drawn
+        capped = any(
+            len(values) >= (getattr(values, "maxlen", None) or len(values) + 1)
+            for values in losses.values()
+        )
+        if drawn != self.losses or capped != self.capped:
+            self.losses, self.capped = drawn, capped
             self._redraw()
 
     def set_ended(self, ended: bool) -> None:
@@ -105,11 +113,13 @@ class LossPlot(Widget):
 
         With both sides running, each value is the loss at the last iteration both have reached,
         and the legend names it: one side a step ahead showed another number for the same math.
+        Once a history holds only its last values its length is no iteration (a race's 500
+        iterations read "it 300"): each side then says its latest loss, and no iteration.
         """
         runs: list[tuple[str, str]] = []
         shown = {m: self.losses[m] for m in self.modes}
         upto = None  # two sides are compared at the last iteration both reached, not one ahead
-        if len(self.modes) == 2 and all(shown.values()):
+        if len(self.modes) == 2 and all(shown.values()) and not self.capped:
             upto = min(len(values) for values in shown.values())
             runs.append((tr("loss.at", lang).format(n=upto) + " ", "loss-plot--label"))
         for mode in self.modes:
