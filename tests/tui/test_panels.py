@@ -152,3 +152,28 @@ async def test_a_loss_history_that_keeps_its_last_values_names_no_iteration() ->
         app.loss_plot.update_losses({m: deque(last[:20], maxlen=300) for m in ("static", "eager")})
         legend = "".join(t for t, _ in app.loss_plot.legend(80)[0])
         assert legend.startswith("it 20 "), legend
+
+
+def test_the_node_card_says_an_eager_call_whole_and_no_shape_where_there_is_no_output() -> None:
+    """A one-row box may write ``add(…)``: the card says the call whole. A NoOp (no dtype: no
+    output) said ``()``, a scalar's shape."""
+    from tui.view.model import GraphModel
+    from tui.widgets.node_card import card_text
+
+    eager = GraphModel("g", "eager")
+    add = eager.add(
+        {"node": 0, "name": "add", "op": "Add", "inputs": [], "shape": [64, 100],
+         "dtype": "float32", "args": [None, 1e-07]}
+    )  # fmt: skip
+    mm = eager.add(
+        {"node": 1, "name": "mm", "op": "MatMul", "inputs": [], "shape": [64, 100],
+         "dtype": "float32"}
+    )  # fmt: skip
+    assert "call    add(·, 1e-07)" in card_text(eager, add, None).splitlines()
+    assert not any(line.startswith("call") for line in card_text(eager, mm, None).splitlines())
+    static = GraphModel("s", "static")
+    noop = static.add({"node": 0, "name": "step", "op": "NoOp", "inputs": [], "shape": []})
+    lines = card_text(static, noop, None).splitlines()
+    shape = next(line for line in lines if "shape" in line)
+    assert "()" not in shape and "—" in shape, shape
+    assert not any(line.startswith("call") for line in lines)  # a static node: no call row

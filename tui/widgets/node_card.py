@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from textual.content import Content
 from textual.widgets import Static
 
-from tui.drawing.fold import is_inline_const, value_text
+from tui.drawing.fold import eager_call_text, is_inline_const, value_text
 from tui.engine_link import safe_text
 from tui.i18n import cell_ljust, tr, word
 from tui.view.model import shape_text
@@ -71,14 +71,18 @@ def card_text(
     ins = ", ".join(graph.nodes[i].name if i in graph.nodes else str(i) for i in node.inputs)
     st = node.stats
     state, mode = word("state", node.state, lang), word("side", graph.mode, lang)
+    # the numbers an eager box writes in, whole: a one-row box may elide them (add(…))
+    call = eager_call_text(node.label, node.args, node.attrs) if graph.mode == "eager" else ""
+    # no dtype and no dims: no output (a NoOp)
+    shape = shape_text(node.shape) if node.dtype or node.shape else "—"
     lines = [
         tr("card.head", lang, name=node.name, op=node.op, mode=mode, state=state),
         *([row("card.var", f"{node.var}   (TF: {node.name})")] if node.var else []),
+        *([row("card.call", call)] if call and call != node.label else []),
         row("card.inputs", ins or "—"),
         row(
             "card.shape",
-            f"{shape_text(node.shape)}  {node.dtype}   "
-            f"{tr('card.device', lang)} {device(node.device)}",
+            f"{shape}  {node.dtype}   {tr('card.device', lang)} {device(node.device)}",
         ),
         # the worker of a parallel plan that ran it (a plan run in order names none)
         *([row("card.worker", str(node.worker))] if node.worker is not None else []),
