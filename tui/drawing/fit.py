@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 from tui.drawing import plan as plans_kept
+from tui.drawing import wrap as wraps_kept
 from tui.drawing.derived import DerivedPlan
 from tui.drawing.layout import (
     BOX_W,
@@ -151,6 +152,7 @@ def forget() -> None:
     _wraps.clear()
     _gathered.clear()
     plans_kept.forget()
+    wraps_kept.forget()
 
 
 def _drawing_key(
@@ -406,7 +408,7 @@ def wrap_gathered(
     tries: Sequence[Try],
     room: tuple[int, int],
     widths: Callable[[NodeId, str], int | tuple[int, int]] | None = None,
-    shared: int = 0,
+    shared: int | Callable[[], int] = 0,
 ) -> tuple[int, Layout] | None:
     """A graph that fits ``room`` no way, whole or wrapped, drawn with each collector an
     ordinary box in the layer under its inputs, the long edges into it gathered in one trunk
@@ -425,6 +427,10 @@ def wrap_gathered(
        │  ├───────────┘│ [grads]
        └──┴────────────┘
 
+    Args:
+        shared: the most pairs of edges sharing runs the wrap may have, or what works it out
+            (asked only of a wrap that has any: measuring a drawing takes a few ms).
+
     Returns:
         (index of the way in ``tries``, the wrapped drawing); None where the graph has no
         collector, or no such wrap fits with at most ``shared`` pairs of edges sharing runs.
@@ -434,7 +440,10 @@ def wrap_gathered(
         return None
     ks = [k for k, way in enumerate(tries) if way[1:] != FIT_ORDER[-1]]
     found = largest_wrap(ks, lambda k: draw(plan, nodes, tries[k], widths), tries, room)
-    if found is None or measure(found[1], ()).shared > shared:
+    if found is None:
+        return None
+    mine = measure(found[1], ()).shared
+    if mine and mine > (shared if isinstance(shared, int) else shared()):
         return None
     return found
 
@@ -489,7 +498,10 @@ def _wrap_into(layout: Layout, room: tuple[int, int]) -> Layout | None:
     if not width * height:
         return None
     wrapped = wrap(layout, width + 2 * MARGIN, height + 2 * MARGIN)
-    if wrapped is None or measure(wrapped, ()).shared > measure(layout, ()).shared:
+    if wrapped is None:
+        return None
+    shared = measure(wrapped, ()).shared  # (none: no more than the drawing's, unmeasured)
+    if shared and shared > measure(layout, ()).shared:
         return None
     if fits(wrapped, width, height):
         return wrapped

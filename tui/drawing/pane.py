@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import TYPE_CHECKING
 
 from tui.drawing.derived import DerivedPlan
@@ -230,7 +231,8 @@ def static_drawing(
             k, wrapped = found
             return Drawing(wrapped, view, labels, tries[k][1])
     assert first is not None
-    shared = measure(first.layout, ()).shared
+    shown = first.layout
+    shared = cache(lambda: measure(shown, ()).shared)  # measured where a wrap needs it
     done: list[list[tuple[NodeId, list[NodeId]]]] = []
     foldings = _gathered_foldings(folding)  # each collector an ordinary box; at the last,
     for each, plain in [*((f, False) for f in foldings), *((f, True) for f in foldings)]:

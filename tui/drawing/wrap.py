@@ -28,7 +28,9 @@ the drawing loses the rows that edges only pass straight through (:func:`squeeze
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from tui.drawing.layout import MARGIN, Box, Edge, Layout, corners
@@ -39,9 +41,12 @@ if TYPE_CHECKING:
     from tui.drawing.layout import NodeId
 
 
-__all__ = ["squeeze", "wrap", "wrap_at"]
+__all__ = ["forget", "squeeze", "wrap", "wrap_at"]
 
 Point = tuple[int, int]
+Cells = tuple[Point, ...]
+CELLS_KEPT = 4096
+"""Paths whose cells :func:`_cells` keeps."""
 
 GAP = 1
 """Blank cells between a column's content and the gutter beside it, between the gutter and
@@ -68,8 +73,10 @@ def _transposed(layout: Layout) -> Layout:
     return out
 
 
-def _cells(points: Sequence[Point]) -> list[Point]:
-    """Every cell of a path, in order."""
+@lru_cache(maxsize=CELLS_KEPT)
+def _cells(points: tuple[Point, ...]) -> tuple[Point, ...]:
+    """Every cell of a path, in order (worked out once for the last :data:`CELLS_KEPT`
+    paths: each cut tried goes through every edge, and most edges are the same in each)."""
     out: list[Point] = list(points[:1])
     for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
         dx, dy = (x2 > x1) - (x2 < x1), (y2 > y1) - (y2 < y1)
@@ -77,7 +84,12 @@ def _cells(points: Sequence[Point]) -> list[Point]:
         while (x, y) != (x2, y2):
             x, y = x + dx, y + dy
             out.append((x, y))
-    return out
+    return tuple(out)
+
+
+def forget() -> None:
+    """Drop the paths' cells kept (a benchmark measures wraps made afresh)."""
+    _cells.cache_clear()
 
 
 def _size(layout: Layout) -> None:
@@ -85,9 +97,7 @@ def _size(layout: Layout) -> None:
     layout.width, layout.height = right + MARGIN, bottom + MARGIN
 
 
-def _split(
-    cells: list[Point], left: int, cut: int, low: int
-) -> tuple[list[Point], list[Point]] | None:
+def _split(cells: Cells, left: int, cut: int, low: int) -> tuple[Cells, Cells] | None:
     """A path (its cells, :func:`_cells`) from what stays to what moves (right of column
     ``left``, below row ``low``): its part up to where it first reaches the row ``cut`` right
     of ``left``, from above (ending there), and its part from the row ``low`` on (starting
@@ -130,7 +140,7 @@ def wrap_at(layout: Layout, left: int, cut: int, low: int, tall: bool = False) -
     stay_edges: list[int] = []
     moved_edges: list[int] = []
     ways: list[_Way] = []
-    parts: dict[int, tuple[list[Point], list[Point], bool]] = {}
+    parts: dict[int, tuple[Cells, Cells, bool]] = {}
     for k, e in enumerate(layout.edges):
         a, b = e.src in moved, e.dst in moved
         cells = _cells(e.points)
@@ -203,7 +213,9 @@ def wrap_at(layout: Layout, left: int, cut: int, low: int, tall: bool = False) -
     for b in part.boxes.values():
         used.update(range(b.x, b.x2))
     for e in part.edges:
-        used.update(x for x, _ in _cells(e.points))
+        for (x1, _), (x2, _) in zip(e.points, e.points[1:], strict=False):
+            used.update(range(min(x1, x2), max(x1, x2) + 1))
+        used.update(x for x, _ in e.points[:1])  # (a path of one point)
     col = _squeeze(used, (max(gutter) if gutter else right) + GAP + 1)
     dy = top - low
 
@@ -257,7 +269,7 @@ def _taken(
     layout: Layout,
     moved: set[NodeId],
     stay_edges: list[int],
-    parts: dict[int, tuple[list[Point], list[Point], bool]],
+    parts: dict[int, tuple[Cells, Cells, bool]],
 ) -> set[Point]:
     """The cells of what stays: its boxes, its edges, and the parts of the edges that go
     round down to the cut."""
@@ -273,7 +285,7 @@ def _taken(
 
 
 def _early(
-    parts: dict[int, tuple[list[Point], list[Point], bool]],
+    parts: dict[int, tuple[Cells, Cells, bool]],
     ways: list[_Way],
     gutter: list[int],
     overs: list[int],
@@ -332,7 +344,7 @@ def _early(
 
 def _sideways(
     layout: Layout,
-    parts: dict[int, tuple[list[Point], list[Point], bool]],
+    parts: dict[int, tuple[Cells, Cells, bool]],
     ways: list[_Way],
     gutter: list[int],
     overs: list[int],
@@ -413,12 +425,7 @@ def squeeze(layout: Layout, tall: bool = True, apart: bool = False) -> Layout:
     blocked: set[int] = set()
     rows: set[int] = set()
     under = {(x, b.y2) for b in layout.boxes.values() for x in range(b.x, b.x2)}
-    across: dict[Point, set[int]] = {}  # cell -> edges running across it
-    for k, e in enumerate(layout.edges):
-        for (x1, y1), (x2, y2) in zip(e.points, e.points[1:], strict=False):
-            if y1 == y2:
-                for x in range(min(x1, x2), max(x1, x2) + 1):
-                    across.setdefault((x, y1), set()).add(k)
+    across = _across(layout.edges)
     for k, e in enumerate(layout.edges):
         pts = e.points
         for end, near, head in ((pts[0], pts[1:2], False), (pts[-1], pts[-2:-1], True)):
@@ -446,7 +453,7 @@ def squeeze(layout: Layout, tall: bool = True, apart: bool = False) -> Layout:
         return layout
 
     def at(y: int) -> int:
-        return y - sum(1 for g in gone if g < y)
+        return y - bisect_left(gone, y)  # less the rows that go above it
 
     out = Layout(layout.orientation)
     out.boxes = {n: Box(b.x, at(b.y), b.w, at(b.y2) - at(b.y)) for n, b in layout.boxes.items()}
@@ -455,13 +462,31 @@ def squeeze(layout: Layout, tall: bool = True, apart: bool = False) -> Layout:
         pts = list(points)
         for k in {0, len(pts) - 1}:  # an end on a row that goes: on the next row down
             x, y = pts[k]
-            while y in gone:
+            while y in going:
                 y += 1
             pts[k] = (x, y)
-        return corners([(x, at(y)) for x, y in pts if y not in gone])
+        return corners([(x, at(y)) for x, y in pts if y not in going])
 
     out.edges = [Edge(e.src, e.dst, kept(e.points)) for e in layout.edges]
     _size(out)
+    return out
+
+
+def _across(edges: Sequence[Edge]) -> dict[Point, set[int]]:
+    """The cell right under each edge's arrowhead -> the edges running across it (only
+    those cells: every cell of every edge would cost most of :func:`squeeze`)."""
+    under_heads: dict[int, set[int]] = {}  # row -> columns
+    for e in edges:
+        x, y = e.points[-1]
+        under_heads.setdefault(y + 1, set()).add(x)
+    out: dict[Point, set[int]] = {}
+    for k, e in enumerate(edges):
+        for (x1, y1), (x2, y2) in zip(e.points, e.points[1:], strict=False):
+            if y1 == y2 and y1 in under_heads:
+                lo, hi = min(x1, x2), max(x1, x2)
+                for x in under_heads[y1]:
+                    if lo <= x <= hi:
+                        out.setdefault((x, y1), set()).add(k)
     return out
 
 
