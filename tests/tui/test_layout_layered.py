@@ -841,3 +841,28 @@ def test_two_chains_fed_from_opposite_sides_both_run_straight(way) -> None:
     edges = {(e.src, e.dst): e for e in layout.edges}
     assert turns(edges[("Mul", "Unbroadcast")]) == 0
     assert turns(edges[("Mul_1", "Unbroadcast_1")]) == 0
+
+
+def test_a_plan_drawn_in_the_rooms_it_took_is_the_drawing_made_afresh() -> None:
+    """A plan keeps each routed drawing under the rooms it took as well as those it was
+    asked for (a graph as built is drawn again for the rooms its graph as run takes, mostly
+    its own): drawn in those rooms from what was kept, it is the drawing made with nothing
+    kept, whatever least rooms it was first drawn for."""
+    from tui.drawing import plan as plans
+    from tui.drawing.plan import Extents, Sizes, emit
+
+    for nodes in (CHAIN, LONG, UPDATE, TRAINED, INIT_AND_TRAIN):
+        plan = Plan(nodes)
+        channels = len(plan.ordered.layers) - 1
+        for orientation, box_h, box_w in WAYS:
+            for lanes in (None, 0, -1):
+                sz = Sizes.for_(orientation, box_h, box_w, lanes)  # type: ignore[arg-type]
+                ext = Extents.of(plan.ordered, sz)
+                pos = plan.positions(sz, ext)
+                for least in ((), [2] * channels, [-1] * channels, [0, 3]):
+                    plans.forget()
+                    _, took = emit(plan.ranking, plan.ordered, pos, sz, least, ext)
+                    kept = emit(plan.ranking, plan.ordered, pos, sz, took, ext)
+                    plans.forget()
+                    fresh = emit(plan.ranking, plan.ordered, pos, sz, took, ext)
+                    assert kept == fresh, (nodes, orientation, box_h, lanes, least)

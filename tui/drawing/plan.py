@@ -319,11 +319,16 @@ def emit(
     if plan is None or plan.ordered is not g or plan.ranking is not ranking:
         return _emit(ranking, g, pos, sz, rooms, ext)  # a derived plan's: its layers move
     own = None if ext.own is None else tuple(ext.own)
-    key = (tuple(pos), sz, tuple(rooms), tuple(ext.across), tuple(ext.port), tuple(ext.along), own)
-    found = _kept(plan._emitted, key)
+    made = (tuple(pos), sz, tuple(ext.across), tuple(ext.port), tuple(ext.along), own)
+    found = _kept(plan._emitted, (*made, tuple(rooms)))
     if found is None:
         layout, took = _emit(ranking, g, list(pos), sz, rooms, ext)
-        found = _keep(plan._emitted, key, (_copy(layout), list(took)))
+        found = (_copy(layout), list(took))
+        _keep(plan._emitted, (*made, tuple(rooms)), found)
+        # drawn with the rooms it took as the least, it is drawn the same (each channel takes
+        # its own room, or the least where that is more): a graph as built is drawn so for
+        # the rooms its graph as run takes, mostly its own (see tui.drawing.pane.BuiltPlan)
+        _keep(plan._emitted, (*made, tuple(took)), found)
         return layout, list(took)
     return _copy(found[0]), list(found[1])
 
