@@ -310,3 +310,43 @@ def test_a_collector_beside_the_cut_feeds_the_next_column_out_of_its_side(scene:
         assert layout.boxes[e.dst].x > grads.x2, "into the next column"
     assert_clean(layout)
     assert measure(layout, ()).shared == 0
+
+
+def test_a_wrap_given_up_before_its_cut_is_tried_is_none_tried_or_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """wrap gives up before trying a cut where whatever it cuts would go past the pane
+    (:func:`tui.drawing.wrap._least_width`): every drawing of random graphs and of graphs
+    with a collector, wrapped into rooms of every width round where it starts to fit, is the
+    same as with every cut tried."""
+    import tui.drawing.wrap as wrapping
+    from tests.tui.test_layout_layered import GRADS, TRAINED
+
+    graphs = [_random_dag(seed) for seed in range(8)] + [GRADS, TRAINED, SIDED]
+    found: dict[str, object] = {}
+
+    def counted(fn, way):  # type: ignore[no-untyped-def]
+        def each(*args):  # type: ignore[no-untyped-def]
+            cuts[way] += 1
+            return fn(*args)
+
+        return each
+
+    real, cut = wrapping._least_width, wrapping.wrap_at
+    cuts = {"quick": 0, "tried": 0}
+    for nodes in graphs:
+        for orientation in ("TB", "LR"):
+            for box_h, box_w, lanes in ((1, 8, -1), (3, 12, None), (4, 16, None)):
+                layout = layout_full(nodes, orientation, box_h, box_w, lanes)  # type: ignore[arg-type]
+                w, h = layout.width, layout.height
+                long = h if orientation == "TB" else w
+                for across in range(4, 3 * (w if orientation == "TB" else h), 3):
+                    room = (
+                        (across, long * 2 // 3) if orientation == "TB" else (long * 2 // 3, across)
+                    )
+                    for way, least in (("quick", real), ("tried", lambda *a: 0)):
+                        monkeypatch.setattr(wrapping, "_least_width", least)
+                        monkeypatch.setattr(wrapping, "wrap_at", counted(cut, way))
+                        found[way] = wrap(layout, *room)
+                    assert found["quick"] == found["tried"], (nodes, orientation, box_h, room)
+    assert cuts["quick"] < cuts["tried"]  # (cuts were given up)

@@ -490,6 +490,20 @@ def _across(edges: Sequence[Edge]) -> dict[Point, set[int]]:
     return out
 
 
+def _least_width(layout: Layout, left: int, lr: bool) -> int:
+    """How wide a drawing is at the least once its part right of column ``left`` is cut
+    anywhere (:func:`wrap_at`), before any cut is tried: the boxes of the part's first row
+    stay (as does everything left of it), those of its last row move right of them, past
+    a gutter, at least as wide as they were (``lr``: a tall box keeps two of its columns)."""
+    part = [b for b in layout.boxes.values() if b.x >= left]
+    if not part:
+        return 0
+    top, bottom = min(b.y for b in part), max(b.y for b in part)
+    stay = [b.x2 - 1 for b in layout.boxes.values() if b.x < left or b.y == top]
+    moved = [b.w if b.w <= 4 or not lr else 2 for b in part if b.y == bottom]
+    return max(stay) + GAP + 1 + max(moved) + MARGIN
+
+
 def _widest_layer(layout: Layout, lr: bool) -> int:
     """How far the boxes of one layer reach across the layers, at the most (with a margin on
     each side): a lower bound of a wrapped drawing's width (``lr``: height), found in time
@@ -515,6 +529,8 @@ def wrap(layout: Layout, width: int, height: int) -> Layout | None:
     for _ in range(len(layout.boxes)):
         if now.height <= height:
             return (_transposed(now) if lr else now) if now.width <= width else None
+        if _least_width(now, left, lr) > width:
+            return None  # whichever cut is taken next, what it moves goes past the pane
         for cut, low in reversed(_cuts(now, left)):  # the deepest cut whose column fits
             staying = [b.y2 for b in now.boxes.values() if b.x >= left and b.y <= low]
             if max(staying, default=0) + MARGIN > height:
