@@ -843,13 +843,16 @@ def test_two_chains_fed_from_opposite_sides_both_run_straight(way) -> None:
     assert turns(edges[("Mul_1", "Unbroadcast_1")]) == 0
 
 
-def test_a_plan_drawn_in_the_rooms_it_took_is_the_drawing_made_afresh() -> None:
-    """A plan keeps each routed drawing under the rooms it took as well as those it was
-    asked for (a graph as built is drawn again for the rooms its graph as run takes, mostly
-    its own): drawn in those rooms from what was kept, it is the drawing made with nothing
-    kept, whatever least rooms it was first drawn for."""
+def test_a_plan_drawn_again_in_other_rooms_is_the_drawing_made_afresh() -> None:
+    """A plan keeps each drawing's routes, and the drawing under the rooms it took as well as
+    those it was asked for (a graph as built is drawn again for the rooms its graph as run
+    takes, mostly its own): drawn in those rooms, or in deeper ones, from what was kept, it
+    is the drawing made with nothing kept, whatever least rooms it was first drawn for."""
     from tui.drawing import plan as plans
     from tui.drawing.plan import Extents, Sizes, emit
+
+    def wide(n: object) -> int:
+        return 7 + len(str(n))
 
     for nodes in (CHAIN, LONG, UPDATE, TRAINED, INIT_AND_TRAIN):
         plan = Plan(nodes)
@@ -857,12 +860,18 @@ def test_a_plan_drawn_in_the_rooms_it_took_is_the_drawing_made_afresh() -> None:
         for orientation, box_h, box_w in WAYS:
             for lanes in (None, 0, -1):
                 sz = Sizes.for_(orientation, box_h, box_w, lanes)  # type: ignore[arg-type]
-                ext = Extents.of(plan.ordered, sz)
-                pos = plan.positions(sz, ext)
-                for least in ((), [2] * channels, [-1] * channels, [0, 3]):
+                plans.forget()  # what one drawing kept is there for the next
+                exts = (Extents.of(plan.ordered, sz), Extents.of(plan.ordered, sz, wide))
+                kept = {}
+                for e, ext in enumerate(exts):
+                    pos = plan.positions(sz, ext)
+                    for least in ((), [2] * channels, [-1] * channels, [0, 3]):
+                        _, took = emit(plan.ranking, plan.ordered, pos, sz, least, ext)
+                        for rooms in (took, [t + 1 for t in took]):
+                            again = emit(plan.ranking, plan.ordered, pos, sz, rooms, ext)
+                            kept[(e, tuple(least), tuple(rooms))] = again
+                for (e, least, rooms), again in kept.items():
                     plans.forget()
-                    _, took = emit(plan.ranking, plan.ordered, pos, sz, least, ext)
-                    kept = emit(plan.ranking, plan.ordered, pos, sz, took, ext)
-                    plans.forget()
-                    fresh = emit(plan.ranking, plan.ordered, pos, sz, took, ext)
-                    assert kept == fresh, (nodes, orientation, box_h, lanes, least)
+                    pos = plan.positions(sz, exts[e])
+                    fresh = emit(plan.ranking, plan.ordered, pos, sz, rooms, exts[e])
+                    assert again == fresh, (nodes, orientation, box_h, lanes, least, rooms)

@@ -38,7 +38,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 from weakref import WeakValueDictionary
 
 from tui.drawing.coords import assign
@@ -148,6 +148,7 @@ class Plan:
         }
         self._positions: OrderedDict[Hashable, list[int]] = OrderedDict()
         self._emitted: OrderedDict[Hashable, tuple[Layout, list[int]]] = OrderedDict()
+        self._routed: OrderedDict[Hashable, _Routed] = OrderedDict()
         _plan_of[id(self.ordered)] = self
 
     @property
@@ -213,9 +214,10 @@ class Plan:
 
 
 KEPT = 64
-"""Positions and routed drawings a :class:`Plan` keeps, each by what it was made from (a pane
-draws the same plan in a dozen ways, and as built it is drawn twice in each: for the room its
-graph as run takes, then in that room; positions and the plain drawing repeat)."""
+"""Positions, routes and routed drawings a :class:`Plan` keeps, each by what it was made from
+(a pane draws the same plan in a dozen ways, and as built it is drawn twice in each: for the
+room its graph as run takes, then in that room, routed the same; positions and the plain
+drawing repeat)."""
 _plan_of: WeakValueDictionary[int, Plan] = WeakValueDictionary()
 """A plan by its ordered layers' id (:func:`emit` keeps what it routes for a plan's)."""
 
@@ -225,6 +227,7 @@ def forget() -> None:
     for plan in list(_plan_of.values()):
         plan._positions.clear()
         plan._emitted.clear()
+        plan._routed.clear()
 
 
 K = TypeVar("K")
@@ -322,7 +325,10 @@ def emit(
     made = (tuple(pos), sz, tuple(ext.across), tuple(ext.port), tuple(ext.along), own)
     found = _kept(plan._emitted, (*made, tuple(rooms)))
     if found is None:
-        layout, took = _emit(ranking, g, list(pos), sz, rooms, ext)
+        routed = _kept(plan._routed, made)  # (drawn before for other rooms: routed already)
+        if routed is None:
+            routed = _keep(plan._routed, made, _route(ranking, g, list(pos), sz, ext))
+        layout, took = _place(ranking, g, sz, rooms, routed)
         found = (_copy(layout), list(took))
         _keep(plan._emitted, (*made, tuple(rooms)), found)
         # drawn with the rooms it took as the least, it is drawn the same (each channel takes
@@ -348,6 +354,26 @@ def _emit(
     rooms: Sequence[int],
     ext: Extents,
 ) -> tuple[Layout, list[int]]:
+    return _place(ranking, g, sz, rooms, _route(ranking, g, pos, sz, ext))
+
+
+class _Routed(NamedTuple):
+    """A positioned graph's routes, whatever room each channel then takes (:func:`_route`)."""
+
+    ext: Extents
+    along: list[int]
+    layer: list[int]
+    beside: set[tuple[int, int]]
+    pos: list[int]
+    entry: dict[tuple[int, int], int]
+    ports: dict[tuple[int, int], int]
+    side: dict[tuple[int, int], int | None]
+    chans: list[Channel]
+
+
+def _route(ranking: Ranking, g: Ordered, pos: list[int], sz: Sizes, ext: Extents) -> _Routed:
+    """Where every edge enters its box and which track it takes in each channel (what does
+    not depend on the rooms the channels take: a graph as built is drawn in two)."""
     dummy = g.dummy
     along = list(ext.along)
     for n in ranking.side:  # a collector alone in its layer, read by nothing: no layer of its own
@@ -401,6 +427,16 @@ def _emit(
             wall = pos[box[t]] - ext.port[box[t]]
             side[(u, t)] = None if last_real.get(layer[u]) == u else wall - 1
     chans = channels(g, pos, entry, sz.stub, side, ports)
+    return _Routed(ext, along, layer, beside, pos, entry, ports, side, chans)
+
+
+def _place(
+    ranking: Ranking, g: Ordered, sz: Sizes, rooms: Sequence[int], routed: _Routed
+) -> tuple[Layout, list[int]]:
+    """The routed graph on the grid, each channel taking its own room or ``rooms``'."""
+    ext, along, layer, beside, pos, entry, ports, side, chans = routed
+    tb = sz.orientation == "TB"
+    box = g.box
     starts = [MARGIN]
     took = []
     for k, ch in enumerate(chans):
