@@ -203,3 +203,38 @@ def test_a_drawing_kept_for_the_next_key_is_the_one_drawn_afresh(scene: str) -> 
                     fresh.labels,
                 ), (scene, room, folding, way)
             static_drawing(graph, room, start[1], *start[2])
+
+
+def test_a_graph_that_gathers_no_collector_is_not_ordered_for_a_gathered_wrap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A static pane's last resort wraps its graph with each collector gathered under its
+    inputs (:func:`tui.drawing.fit.wrap_gathered`): a graph with none (every scope unfolded)
+    has no such plan, found from its layers alone, before ordering them; a graph with one
+    gets the very plan ``Plan(nodes, gather=True)`` makes."""
+    from tests.tui.test_layout_layered import _scene_graphs
+    from tui.drawing import fit, plan
+    from tui.drawing.plan import Plan
+
+    graphs = _scene_graphs()
+    real = plan.order
+    ordered = []
+
+    def order(ranking):  # type: ignore[no-untyped-def]
+        ordered.append(ranking)
+        return real(ranking)
+
+    monkeypatch.setattr(plan, "order", order)
+    seen = set()
+    for _, nodes in graphs:
+        fit.forget()
+        ordered.clear()
+        found = fit.gathered_plan(nodes)
+        whole = Plan(nodes, gather=True)
+        if not whole.ranking.gathered:
+            assert found is None and len(ordered) == 1  # (only ``whole``'s)
+        else:
+            assert found is not None
+            assert found.ranking == whole.ranking and found.ordered == whole.ordered
+        seen.add(found is None)
+    assert seen == {True, False}
