@@ -234,8 +234,9 @@ def wrap_at(layout: Layout, left: int, cut: int, low: int, tall: bool = False) -
         edges[k] = layout.edges[k]
     for k, e in zip(moved_edges, part.edges, strict=False):  # the rest: drops
         edges[k] = Edge(e.src, e.dst, tuple(moved_pt(p) for p in e.points))
-    suffix = {
-        k: _cells(e.points) for k, e in zip(drops, part.edges[len(moved_edges) :], strict=True)
+    suffix = {  # each drop's corners (its path through them has the same corners as through
+        k: e.points  # its every cell, the part's columns moving apart as they stay in order)
+        for k, e in zip(drops, part.edges[len(moved_edges) :], strict=True)
     }
     for i, way in enumerate(ways):
         over = overs[i]
