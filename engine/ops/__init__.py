@@ -11,13 +11,14 @@ The package, by job:
 
     table.py     the record type ``Op``, the table ``OPS``, ``define``, the eager builder
     shapes.py    shape rules and FLOP counts (pure functions of shapes)
-    math.py      elementwise math (Sin, Cos, Softplus, SmoothL1...) and comparisons
+    math.py      elementwise math (Sin, Cos, Softplus, SmoothL1...), comparisons, IsNan,
+                 IsFinite, IsInf
     relu.py      Maximum, Minimum, Relu, Clamp and their branch-free gradient mask
-    linalg.py    MatMul, BatchMatMulV2, BiasAdd, reductions (Sum, Mean, Max, Min, ArgMax,
-                 ArgMin), ``unbroadcast``
+    linalg.py    MatMul, BatchMatMulV2, BiasAdd, reductions (Sum, Mean, Max, Min, Any, All,
+                 ArgMax, ArgMin), Cumsum, ArgSort, ``unbroadcast``
     softmax.py   Softmax, LogSoftmax along an axis
     views.py     identity, transpose, reshape, indexing, casts, ExpandDims, Squeeze, Pack,
-                 ConcatV2
+                 ConcatV2, GatherElements, BroadcastTo, Tile, Gather
     inplace.py   the eager front end's in-place updates and masks
     fused.py     the static graph's fused ops
 

@@ -24,6 +24,7 @@ from .shapes import (
     reduce_axes,
     reduce_flops,
     reduce_shape,
+    same_shape,
 )
 from .table import define
 
@@ -186,6 +187,18 @@ for _name, _fname in (("Max", "max"), ("Min", "min")):
         backward_name=f"{_name}Backward1",
         saves_output=True,
     )
+for _name, _fname in (("Any", "any"), ("All", "all")):
+    define(  # tf.reduce_any / reduce_all, torch's any() / all(): no gradient, a bool answer
+        _name,
+        kernel=lambda xp, x, axis=None, keepdims=False, _f=_fname: getattr(xp, _f)(
+            x, axis=_ax(axis), keepdims=keepdims
+        ),
+        shape=reduce_shape,
+        flops=reduce_flops,
+        eager_name=_fname,
+        out_dtype="bool",
+        same_dtypes=False,
+    )
 define("ExtremeGrad", kernel=_extreme_grad, shape=lambda g, x, out, **k: x, flops=reduce_flops)
 
 
@@ -267,4 +280,45 @@ define(
     reads=((1,), (0,)),
     eager_name="matmul",
     backward_name="BmmBackward0",
+)
+
+# ------------------------------------------------------------- running sums, sorting
+
+
+def _cumsum(xp: Any, x: Any, axis: int = 0, reverse: bool = False) -> Any:
+    if reverse:
+        return xp.flip(xp.cumsum(xp.flip(x, axis), axis=axis), axis)
+    return xp.cumsum(x, axis=axis)
+
+
+define(
+    "Cumsum",
+    kernel=_cumsum,
+    shape=same_shape,
+    grad=lambda F, g, out, x, axis=0, reverse=False: (
+        lambda: F("Cumsum", g, axis=axis, reverse=not reverse),  # each x[i] reaches out[i:]
+    ),
+    backward_name="CumsumBackward0",
+    saved=(),
+)
+
+
+def _argsort(xp: Any, x: Any, axis: int = -1, descending: bool = False) -> Any:
+    """Positions that sort ``x`` along ``axis``, ties in their order (a stable sort, as
+    cupy's always is). Descending: the stable ascending order of the reversed axis, reversed
+    and renumbered, so that ties still keep their order."""
+    if not descending:
+        return xp.argsort(x, axis=axis, kind="stable").astype("int64")
+    n = x.shape[axis]
+    back = xp.argsort(xp.flip(x, axis), axis=axis, kind="stable")
+    return (n - 1 - xp.flip(back, axis)).astype("int64")
+
+
+define(
+    "ArgSort",  # the values come from the input at these positions (GatherElements)
+    kernel=_argsort,
+    shape=same_shape,
+    flops=no_flops,  # comparisons and moves, no arithmetic
+    eager_name="argsort",
+    out_dtype="int64",
 )

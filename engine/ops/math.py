@@ -343,3 +343,17 @@ define(
     kernel=lambda xp, p: _held_log(xp, 1 - p) - _held_log(xp, p),
     shape=same_shape,
 )
+
+# ------------------------------------------------------------ floating-point checks
+
+for _name, _fname in (("IsNan", "isnan"), ("IsFinite", "isfinite"), ("IsInf", "isinf")):
+    define(  # no gradient: a bool answer (a training loop's "is the loss still finite?")
+        _name,
+        kernel=lambda xp, x, _f=_fname: getattr(xp, _f)(x),
+        shape=same_shape,
+        eager_name=_fname,
+        out_dtype="bool",
+        same_dtypes=False,
+        elementwise=True,
+        **ufunc_out(_fname, 1),
+    )

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from .shapes import (
+    ShapeError,
+    broadcast,
     concat_shape,
     expand_dims_shape,
     index_shape,
@@ -251,5 +253,87 @@ define(
     "GatherElementsGrad",
     kernel=_gather_grad,
     shape=lambda g, x, index, **k: x,
+    same_dtypes=False,
+)
+
+# ------------------------------------------------------- broadcast, tile, embedding rows
+
+
+def _broadcast_to_shape(x: Any, shape: Any = (), **attrs: Any) -> Any:
+    if x is not None and len(shape) < len(x):
+        raise ShapeError("rank", (x,), (len(shape), len(x)))
+    return broadcast(x, tuple(shape)) if x is not None else tuple(shape)
+
+
+define(
+    "BroadcastTo",  # x.expand(...): the size-1 axes stretched, without copying
+    kernel=lambda xp, x, shape=(): xp.broadcast_to(x, shape),
+    shape=_broadcast_to_shape,
+    flops=no_flops,
+    grad=lambda F, g, out, x, shape=(): (lambda: F.unbroadcast(g, x),),
+    eager_name="expand",
+    backward_name="ExpandBackward0",
+    saved=(),
+)
+
+
+def _tile_shape(x: Any, multiples: Any = (), **attrs: Any) -> Any:
+    if x is None:
+        return None
+    padded = (1,) * (len(multiples) - len(x)) + tuple(x)
+    return tuple(None if d is None else d * m for d, m in zip(padded, multiples, strict=True))
+
+
+def _tile_grad(xp: Any, g: Any, x: Any, multiples: Any = ()) -> Any:
+    """``g`` folded back onto ``x``: each axis split into (copies, size) and the copies
+    summed (axes that ``multiples`` added in front are copies only)."""
+    padded = (1,) * (len(multiples) - x.ndim) + tuple(x.shape)
+    split = [n for pair in zip(multiples, padded, strict=True) for n in pair]
+    summed = g.reshape(split).sum(axis=tuple(range(0, len(split), 2)))
+    return summed.reshape(x.shape)
+
+
+define(
+    "Tile",  # x.repeat(...): whole copies laid side by side along each axis
+    kernel=lambda xp, x, multiples=(): xp.tile(x, multiples),
+    shape=_tile_shape,
+    flops=no_flops,
+    grad=lambda F, g, out, x, multiples=(): (lambda: F("TileGrad", g, x, multiples=multiples),),
+    eager_name="repeat",
+    backward_name="RepeatBackward0",
+    saved=(),
+)
+define("TileGrad", kernel=_tile_grad, shape=like_shape)
+
+
+def _gather_rows_grad(xp: Any, g: Any, params: Any, indices: Any, padding_idx: Any = None) -> Any:
+    """``g`` added into the rows that were read (a row read twice gets both); the padding
+    row gets none, as ``nn.Embedding(padding_idx=...)`` promises."""
+    out = xp.zeros(params.shape, dtype=g.dtype)
+    xp.add.at(out, indices, g)
+    if padding_idx is not None:
+        out[padding_idx] = 0
+    return out
+
+
+define(
+    "Gather",  # tf.gather / nn.Embedding: the rows of params that indices name
+    kernel=lambda xp, params, indices, padding_idx=None: params[indices],
+    shape=lambda p, i, **k: None if p is None or i is None else (*i, *p[1:]),
+    flops=no_flops,
+    grad=lambda F, g, out, params, indices, padding_idx=None: (
+        lambda: F("GatherRowsGrad", g, params, indices, padding_idx=padding_idx),
+        None,
+    ),
+    eager_name="embedding",
+    backward_name="EmbeddingBackward0",
+    same_dtypes=False,
+    saved=(1,),
+    reads=((1,), ()),
+)
+define(
+    "GatherRowsGrad",
+    kernel=_gather_rows_grad,
+    shape=lambda g, params, *r, **k: params,
     same_dtypes=False,
 )

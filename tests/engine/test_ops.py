@@ -95,6 +95,14 @@ CASES = [
     ("EuclideanNorm", [randn(3, 4)], {"axis": 0, "keepdims": True}),
     ("GatherElements", [randn(3, 4), np.array([[1], [0], [3]])], {"axis": 1}),
     ("GatherElements", [randn(3, 4), np.array([[2, 0, 2], [2, 1, 0]])], {"axis": 0}),
+    ("Cumsum", [randn(3, 4)], {"axis": 1}),
+    ("Cumsum", [randn(3, 4)], {"axis": 0, "reverse": True}),
+    ("BroadcastTo", [randn(3, 1)], {"shape": (2, 3, 4)}),
+    ("BroadcastTo", [randn(4)], {"shape": (3, 4)}),
+    ("Tile", [randn(2, 3)], {"multiples": (2, 3)}),
+    ("Tile", [randn(3)], {"multiples": (2, 1, 2)}),
+    ("Gather", [randn(5, 3), np.array([[1, 4], [1, 0]])], {}),
+    ("Gather", [randn(5, 3), np.array([2, 2, 0])], {}),
 ]
 
 REFERENCE = {  # numpy written out by hand
@@ -155,6 +163,20 @@ def _gather(x: np.ndarray, index: np.ndarray, axis: int) -> np.ndarray:
     out = np.zeros(index.shape)
     for i, j in np.ndindex(index.shape):
         out[i, j] = x[index[i, j], j] if axis == 0 else x[i, index[i, j]]
+    return out
+
+
+def _cumsum(x: np.ndarray, axis: int, reverse: bool) -> np.ndarray:
+    """Each element plus those before it along ``axis`` (after it, with ``reverse``)."""
+    out = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        line = list(idx)
+        total = 0.0
+        stop = x.shape[axis] if reverse else idx[axis] + 1
+        for k in range(idx[axis] if reverse else 0, stop):
+            line[axis] = k
+            total += x[tuple(line)]
+        out[idx] = total
     return out
 
 
@@ -231,6 +253,26 @@ def reference(name: str, inputs: list[np.ndarray], attrs: dict) -> np.ndarray:
         return squares**0.5
     if name == "GatherElements":
         return _gather(*inputs, attrs["axis"])
+    if name == "Cumsum":
+        return _cumsum(inputs[0], attrs["axis"], attrs.get("reverse", False))
+    if name == "BroadcastTo":
+        x, shape = inputs[0], attrs["shape"]
+        padded = x.reshape((1,) * (len(shape) - x.ndim) + x.shape)
+        out = np.zeros(shape)
+        for idx in np.ndindex(shape):
+            pairs = zip(idx, padded.shape, strict=True)
+            out[idx] = padded[tuple(0 if n == 1 else i for i, n in pairs)]
+        return out
+    if name == "Tile":
+        x, reps = inputs[0], attrs["multiples"]
+        padded = x.reshape((1,) * (len(reps) - x.ndim) + x.shape)
+        out = np.zeros(tuple(n * r for n, r in zip(padded.shape, reps, strict=True)))
+        for idx in np.ndindex(out.shape):
+            out[idx] = padded[tuple(i % n for i, n in zip(idx, padded.shape, strict=True))]
+        return out
+    if name == "Gather":
+        params, indices = inputs
+        return np.array([params[i] for i in indices.ravel()]).reshape(*indices.shape, -1)
     raise AssertionError(name)
 
 
@@ -398,3 +440,57 @@ def test_every_record_is_complete():
         assert op.grad is not None or not (op.saved or op.saves_output), name
     with pytest.raises(ValueError, match="defined twice"):
         ops.define("Relu", kernel=OPS["Relu"].kernel, shape=OPS["Relu"].shape)
+
+
+def test_gather_gives_the_padding_row_no_gradient():
+    params, indices = randn(4, 2), np.array([[2, 1], [2, 3]])
+    g = np.ones((2, 2, 2))
+    (dparams, dindices) = input_grads(
+        OPS["Gather"].grad(F, g, None, params, indices, padding_idx=2), [True, True]
+    )
+    assert dindices is None
+    np.testing.assert_array_equal(dparams, [[0, 0], [1, 1], [0, 0], [1, 1]])
+
+
+@pytest.mark.parametrize(
+    "x, descending, want",
+    [
+        (np.array([[3.0, 1.0, 3.0, 2.0]]), False, [[1, 3, 0, 2]]),
+        (np.array([[3.0, 1.0, 3.0, 2.0]]), True, [[0, 2, 3, 1]]),  # ties keep their order
+        (np.array([5, 5, 5, 1, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 2]), True, None),
+    ],
+)
+def test_argsort_is_stable_both_ways(x, descending, want):
+    out = OPS["ArgSort"].kernel(np, x, axis=-1, descending=descending)
+    assert out.dtype == np.int64 and OPS["ArgSort"].grad is None
+    if want is None:  # longer than numpy's insertion-sort threshold: still stable
+        want = [i for i in range(20) if x[i] == 5] + [19, 3]
+    assert out.tolist() == want
+
+
+def test_float_checks_give_bool_without_gradient():
+    x = np.array([1.0, np.nan, np.inf, -np.inf])
+    want = {"IsNan": [0, 1, 0, 0], "IsFinite": [1, 0, 0, 0], "IsInf": [0, 0, 1, 1]}
+    for name, expected in want.items():
+        out = OPS[name].kernel(np, x)
+        assert out.dtype == bool and out.tolist() == [bool(v) for v in expected], name
+        assert OPS[name].grad is None and OPS[name].out_dtype == "bool"
+        buffer = np.zeros(4, dtype=bool)
+        assert OPS[name].bind_out(np, buffer)(x) is buffer and buffer.tolist() == out.tolist()
+
+
+def test_broadcast_to_and_tile_shapes_follow_numpy_and_refuse_fewer_axes():
+    assert OPS["BroadcastTo"].shape((3, 1), shape=(2, 3, 4)) == (2, 3, 4)
+    assert OPS["BroadcastTo"].shape((None, 1), shape=(5, 4)) == (5, 4)
+    with pytest.raises(ShapeError):
+        OPS["BroadcastTo"].shape((3, 4), shape=(4,))
+    assert OPS["Tile"].shape((2, None), multiples=(3, 2, 1)) == (3, 4, None)
+
+
+def test_any_and_all_reduce_to_bool_without_gradient():
+    x = np.array([[0.0, 2.0], [0.0, 0.0]])
+    assert OPS["Any"].kernel(np, x).item() is True and OPS["All"].kernel(np, x).item() is False
+    assert OPS["Any"].kernel(np, x, axis=1).tolist() == [True, False]
+    assert OPS["All"].kernel(np, x != 5, axis=0, keepdims=True).tolist() == [[True, True]]
+    assert OPS["Any"].shape((2, 2), axis=1) == (2,) and OPS["Any"].out_dtype == "bool"
+    assert OPS["Any"].grad is None and OPS["All"].grad is None
