@@ -232,3 +232,55 @@ def is_tensor(x: Any) -> bool:
 
 def numel(x: Tensor) -> int:
     return x.numel()
+
+
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:  # noqa: A002
+    return input.bmm(mat2)
+
+
+def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:  # noqa: A002
+    return input.masked_fill(mask, value)
+
+
+def cumsum(input: Tensor, dim: int, dtype: Any = None) -> Tensor:  # noqa: A002
+    return input.cumsum(dim, dtype)
+
+
+def isnan(input: Tensor) -> Tensor:  # noqa: A002
+    return input.isnan()
+
+
+def isfinite(input: Tensor) -> Tensor:  # noqa: A002
+    return input.isfinite()
+
+
+def isinf(input: Tensor) -> Tensor:  # noqa: A002
+    return input.isinf()
+
+
+def sort(x: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
+    return x.sort(dim, descending, stable)
+
+
+def argsort(x: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
+    return x.argsort(dim, descending, stable)
+
+
+def topk(
+    input: Tensor,  # noqa: A002
+    k: int,
+    dim: int = -1,
+    largest: bool = True,
+    sorted: bool = True,  # noqa: A002
+) -> Any:
+    return input.topk(k, dim, largest, sorted)
+
+
+def any_(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """``torch.any`` (named apart here: this module calls the builtin ``any``)."""
+    return x.any(dim, keepdim)
+
+
+def all_(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """``torch.all`` (named apart here, as ``any_``)."""
+    return x.all(dim, keepdim)

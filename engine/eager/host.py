@@ -122,6 +122,13 @@ class Host(TensorFields):
     def long(self) -> Tensor:
         return self._cast(np.dtype("int64"))
 
+    def int(self) -> Tensor:
+        return self._cast(np.dtype("int32"))
+
+    def bool(self) -> Tensor:
+        """True where nonzero (``mask.bool()``, e.g. an attention mask made of 0s and 1s)."""
+        return self._cast(np.dtype("bool"))
+
     def type(self, t: Any = None) -> Any:
         """``x.type()`` names the type; ``x.type(torch.cuda.FloatTensor)`` converts and moves."""
         if t is None:

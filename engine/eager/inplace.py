@@ -34,6 +34,8 @@ _DIVIDES = frozenset({"AssignDiv"})
 _T_ = OPS["AssignTranspose"]
 _CPP_NAMES = {"int64": "long int", "int32": "int", "uint8": "unsigned char", "bool": "bool"}
 """The C++ names ``clamp_`` gives the tensor's dtype in its cast error."""
+_C_NAMES = {**_CPP_NAMES, "float32": "float", "float64": "double", "float16": "c10::Half"}
+"""The C++ names ``masked_fill`` gives a mask's dtype."""
 
 
 class InPlace(Methods):
@@ -324,12 +326,28 @@ class InPlace(Methods):
         return self._masked_fill(mask, value, None)
 
     def _masked_fill(self, mask: Tensor, value: Any, node_name: str | None) -> Self:
-        if isinstance(value, core.Tensor):
-            value = value.array
-        if mask._dev is not self._dev:
-            _check_device(OPS["MaskedFill"], "masked_fill_", self, mask)
+        value = _fill_value(self, mask, value, "masked_fill_")
+        if mask.array.shape != self.array.shape:
+            self._check_broadcast(OPS["MaskedFill"], "masked_fill_", mask)
         op, args = OPS["MaskedFill"], (self.array, mask.array)
         return self._inplace(op, "masked_fill_", (mask,), args, {"value": value}, False, node_name)
+
+    def masked_fill(self, mask: Tensor, value: Any) -> Tensor:
+        """A new tensor: ``value`` where ``mask`` is True, this tensor's values elsewhere
+        (the two broadcast together), e.g. the scores an attention mask hides set to -inf."""
+        op = OPS["Where"]
+        v = _fill_value(self, mask, value, "masked_fill")
+        try:
+            ops.broadcast(mask.array.shape, self.array.shape)  # PyTorch's order: mask first
+        except ops.ShapeError as e:
+            message = errors.broadcast_message(e.dims, e.axis)
+            _fail_op(op, "masked_fill", (self, mask), self._dev, message)
+        fill = self._dev.xp.asarray(v, dtype=self.array.dtype)
+        parents = (value if isinstance(value, core.Tensor) else None, self, None)
+        out = core.apply(op, parents, (fill, self.array, mask.array), {}, self._dev, "masked_fill")
+        if out.grad_fn is not None:
+            out.grad_fn.name = "MaskedFillBackward0"
+        return out
 
     def __setitem__(self, key: Any, value: Any) -> None:
         scalar = not isinstance(value, core.Tensor) or value.array.size == 1
@@ -346,3 +364,32 @@ class InPlace(Methods):
         v = value.array if isinstance(value, core.Tensor) else value
         others = (value,) if isinstance(value, core.Tensor) else (None,)
         self._inplace(OPS["IndexPut"], "index_put_", others, (self.array, v), {"index": key})
+
+
+def _fill_value(t: InPlace, mask: Tensor, value: Any, name: str) -> Any:
+    """``value`` for ``masked_fill(_)`` (a number, or the array of a 0-d tensor), after
+    PyTorch's checks of the mask and the value."""
+    op = OPS["MaskedFill"]
+    if mask._dev is not t._dev:
+        _check_device(op, name, t, mask)
+    if mask.array.dtype != bool:
+        _fail_op(
+            op,
+            name,
+            (t, mask),
+            t._dev,
+            "masked_fill_ only supports boolean masks, but got mask with dtype "
+            f"{_C_NAMES.get(mask.array.dtype.name, mask.array.dtype.name)}",
+        )
+    if isinstance(value, core.Tensor):
+        if value.array.ndim != 0:
+            _fail_op(
+                op,
+                name,
+                (t, mask),
+                t._dev,
+                "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                f"{value.array.ndim} dimension(s).",
+            )
+        return value.array
+    return value

@@ -137,6 +137,31 @@ class Methods(Reductions):
             _fail_op(_BMM, "matmul", (x, y), self._dev, errors.mm_dtype_message(a.dtype, b.dtype))
         return core.apply(_BMM, (x, y), (a, b), {}, self._dev)
 
+    def bmm(self, o: Tensor) -> Tensor:
+        """Matrix products of two stacks of as many matrices: (b, n, m) @ (b, m, p)."""
+        if not isinstance(o, core.Tensor):
+            raise TypeError(
+                f"bmm(): argument 'mat2' (position 1) must be Tensor, not {type(o).__name__}"
+            )
+        a, b = self.array, o.array
+        for which, arr in (("batch1", a), ("batch2", b)):
+            if arr.ndim != 3:
+                _fail_op(_BMM, "bmm", (self, o), self._dev, f"{which} must be a 3D tensor")
+        if o._dev is not self._dev:
+            _check_mm(self, o)
+        if b.shape[:2] != (a.shape[0], a.shape[2]):
+            _fail_op(
+                _BMM,
+                "bmm",
+                (self, o),
+                self._dev,
+                "Expected size for first two dimensions of batch2 tensor to be: "
+                f"[{a.shape[0]}, {a.shape[2]}] but got: [{b.shape[0]}, {b.shape[1]}].",
+            )
+        if a.dtype != b.dtype:
+            _fail_op(_BMM, "bmm", (self, o), self._dev, errors.mm_dtype_message(a.dtype, b.dtype))
+        return core.apply(_BMM, (self, o), (a, b), {}, self._dev, "bmm")
+
     def t(self) -> Tensor:
         """Transpose of a tensor of at most 2 dimensions."""
         if self.array.ndim > 2:
@@ -191,6 +216,15 @@ class Methods(Reductions):
 
     def cos(self) -> Tensor:
         return self._float()._unary("Cos")
+
+    def isnan(self) -> Tensor:
+        return self._unary("IsNan")
+
+    def isfinite(self) -> Tensor:
+        return self._unary("IsFinite")
+
+    def isinf(self) -> Tensor:
+        return self._unary("IsInf")
 
     def softmax(self, dim: int | None = None, dtype: Any = None) -> Tensor:
         """``exp(x) / sum(exp(x))`` along ``dim``."""

@@ -1,5 +1,6 @@
 """The Tensor's reductions: ``sum``, ``mean``, ``max``/``min`` (with ``dim``: values and
-indices), ``argmax``/``argmin``.
+indices), ``argmax``/``argmin``; and what runs along one axis: ``cumsum``, ``sort``,
+``argsort``, ``topk``.
 
 ``Tensor`` gets them by inheriting :class:`Reductions`.
 """
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import engine.eager.tensor as core
 from engine import ops
-from engine.eager.op_failure import _dim
+from engine.eager.op_failure import _dim, _fail_op
 from engine.eager.shaping import Shaping
 
 if TYPE_CHECKING:
@@ -22,6 +23,20 @@ OPS = ops.OPS
 
 class ValuesIndices(NamedTuple):
     """What ``max(dim)`` / ``min(dim)`` return (``torch.return_types.max``)."""
+
+    values: Tensor
+    indices: Tensor
+
+
+class SortedValues(NamedTuple):
+    """What ``sort`` returns (``torch.return_types.sort``)."""
+
+    values: Tensor
+    indices: Tensor
+
+
+class TopValues(NamedTuple):
+    """What ``topk`` returns (``torch.return_types.topk``)."""
 
     values: Tensor
     indices: Tensor
@@ -38,6 +53,14 @@ class Reductions(Shaping):
 
     def mean(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         return self._reduce(OPS["Mean"], dim, keepdim)
+
+    def any(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        """Whether any element (along ``dim``) is nonzero: a bool tensor."""
+        return self._reduce(OPS["Any"], dim, keepdim)
+
+    def all(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        """Whether every element (along ``dim``) is nonzero: a bool tensor."""
+        return self._reduce(OPS["All"], dim, keepdim)
 
     def var(
         self,
@@ -128,4 +151,60 @@ class Reductions(Shaping):
             if axis is not None:
                 shape[axis] = 1
             out = out.view(*shape)
+        return out
+
+    # ------------------------------------------------------------- along one axis
+
+    def cumsum(self, dim: int, dtype: Any = None) -> Tensor:
+        """Running sums along ``dim``: element i is the sum of elements 0..i (integers and
+        bools sum as int64, as PyTorch's do)."""
+        x = self if dtype is None else self.to(dtype)
+        if x.array.dtype.kind in "biu" and x.array.dtype != "int64":
+            x = x.long()
+        op = OPS["Cumsum"]
+        axis = _dim(op, "cumsum", x, dim)
+        return core.apply(op, (x,), (x.array,), {"axis": axis}, x._dev)
+
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
+        """The positions that sort the values along ``dim`` (ties in their order)."""
+        op = OPS["ArgSort"]
+        axis = _dim(op, "argsort", self, dim)
+        attrs = {"axis": axis, "descending": bool(descending)}
+        return core.apply(op, (self,), (self.array,), attrs, self._dev)
+
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> SortedValues:
+        """The values sorted along ``dim`` and where each came from; the values are read
+        at those positions (a gather), so their gradient goes back where each came from."""
+        indices = self.argsort(dim, descending)
+        return SortedValues(self._picked(indices, dim, "sort", "SortBackward0"), indices)
+
+    def topk(
+        self,
+        k: int,
+        dim: int = -1,
+        largest: bool = True,
+        sorted: bool = True,  # noqa: A002
+    ) -> TopValues:
+        """The ``k`` largest (``largest=False``: smallest) values along ``dim``, best first,
+        and their positions: the first ``k`` of a sort."""
+        op = OPS["ArgSort"]
+        axis = _dim(op, "topk", self, dim)
+        size = self.array.shape[axis] if self.array.ndim else 1
+        if not 0 <= k <= size:
+            _fail_op(op, "topk", (self,), self._dev, "selected index k out of range")
+        order = self.argsort(axis, largest)
+        key = (slice(None),) * axis + (slice(0, k),)
+        indices = core.apply(OPS["Index"], (None,), (order.array,), {"index": key}, self._dev)
+        return TopValues(self._picked(indices, axis, "topk", "TopkBackward0"), indices)
+
+    def _picked(self, indices: Tensor, dim: int, name: str, backward: str) -> Tensor:
+        """This tensor's values at ``indices`` along ``dim``, labelled as the op that chose
+        them (``sort``, ``topk``) with its backward node's name."""
+        if self.array.ndim == 0:
+            return core.apply(OPS["Identity"], (self,), (self.array,), {}, self._dev, name)
+        attrs = {"axis": dim % self.array.ndim}
+        args = (self.array, indices.array)
+        out = core.apply(OPS["GatherElements"], (self, None), args, attrs, self._dev, name)
+        if out.grad_fn is not None:
+            out.grad_fn.name = backward
         return out

@@ -1,5 +1,5 @@
-"""The Tensor's shape methods (``view``, ``reshape``, ``unsqueeze``, ``squeeze``, ``flatten``),
-``torch.stack`` and ``torch.cat``, and the check of an indexing key.
+"""The Tensor's shape methods (``view``, ``reshape``, ``unsqueeze``, ``squeeze``, ``flatten``,
+``expand``, ``repeat``), ``torch.stack`` and ``torch.cat``, and the check of an indexing key.
 
 All record their gradient (the values only move). ``Tensor`` gets the methods by inheriting
 :class:`Shaping`.
@@ -122,6 +122,76 @@ class Shaping(Host):
         perm = list(range(self.array.ndim))
         perm[a], perm[b] = perm[b], perm[a]
         return core.apply(op, (self,), (self.array,), {"perm": tuple(perm)}, self._dev, "transpose")
+
+    def expand(self, *sizes: Any) -> Tensor:
+        """The size-1 axes stretched to ``sizes`` (-1: kept; new axes go in front), without
+        copying: every row of ``b.expand(4, 3)`` is ``b``'s one row."""
+        if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+            sizes = tuple(sizes[0])
+        op, shape = OPS["BroadcastTo"], self.array.shape
+        lead = len(sizes) - len(shape)
+        if lead < 0:
+            _fail_op(
+                op,
+                "expand",
+                (self,),
+                self._dev,
+                f"expand({self.type()}{{{list(shape)}}}, size={list(sizes)}): the number of sizes "
+                f"provided ({len(sizes)}) must be greater or equal to the number of dimensions "
+                f"in the tensor ({len(shape)})",
+            )
+        target = []
+        for i, n in enumerate(int(s) for s in sizes):
+            if i < lead:
+                if n < 0:
+                    _fail_op(
+                        op,
+                        "expand",
+                        (self,),
+                        self._dev,
+                        f"The expanded size of the tensor ({n}) isn't allowed in a leading, "
+                        f"non-existing dimension {i}",
+                    )
+                target.append(n)
+                continue
+            have = shape[i - lead]
+            if n == -1:
+                n = have
+            if have != 1 and n != have:
+                _fail_op(
+                    op,
+                    "expand",
+                    (self,),
+                    self._dev,
+                    f"The expanded size of the tensor ({n}) must match the existing size "
+                    f"({have}) at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  "
+                    f"Tensor sizes: {list(shape)}",
+                )
+            target.append(n)
+        attrs = {"shape": tuple(target)}
+        return core.apply(op, (self,), (self.array,), attrs, self._dev)
+
+    def expand_as(self, other: Tensor) -> Tensor:
+        """:meth:`expand` to ``other``'s shape."""
+        return self.expand(tuple(other.array.shape))
+
+    def repeat(self, *sizes: Any) -> Tensor:
+        """Whole copies side by side: ``sizes[i]`` of them along axis i (axes added in
+        front where ``sizes`` is longer than the shape)."""
+        if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+            sizes = tuple(sizes[0])
+        op = OPS["Tile"]
+        if len(sizes) < self.array.ndim:
+            _fail_op(
+                op,
+                "repeat",
+                (self,),
+                self._dev,
+                "Number of dimensions of repeat dims can not be smaller than number of "
+                "dimensions of tensor",
+            )
+        attrs = {"multiples": tuple(int(s) for s in sizes)}
+        return core.apply(op, (self,), (self.array,), attrs, self._dev)
 
     def gather(self, dim: int, index: Tensor) -> Tensor:
         """``out[i][j] = self[index[i][j]][j]`` along ``dim`` (``self[i][index[i][j]]`` for

@@ -9,7 +9,9 @@ from engine.eager.nn.layers import (
     BCEWithLogitsLoss,
     CrossEntropyLoss,
     Dropout,
+    Embedding,
     Flatten,
+    L1Loss,
     LeakyReLU,
     Linear,
     LogSoftmax,
@@ -22,8 +24,8 @@ from engine.eager.nn.layers import (
     Softplus,
     Tanh,
 )
-from engine.eager.nn.module import Module, ModuleList, Parameter, Sequential
-from engine.eager.nn.normalization import BatchNorm1d
+from engine.eager.nn.module import Module, ModuleDict, ModuleList, Parameter, Sequential
+from engine.eager.nn.normalization import BatchNorm1d, LayerNorm
 from engine.eager.nn.rnn import RNN, RNNCell
 
 __all__ = [
@@ -33,12 +35,16 @@ __all__ = [
     "BCEWithLogitsLoss",
     "CrossEntropyLoss",
     "Dropout",
+    "Embedding",
     "Flatten",
+    "L1Loss",
+    "LayerNorm",
     "LeakyReLU",
     "Linear",
     "LogSoftmax",
     "MSELoss",
     "Module",
+    "ModuleDict",
     "ModuleList",
     "NLLLoss",
     "Parameter",

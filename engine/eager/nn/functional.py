@@ -16,6 +16,9 @@ __all__ = [
     "binary_cross_entropy_with_logits",
     "cross_entropy",
     "dropout",
+    "embedding",
+    "l1_loss",
+    "layer_norm",
     "leaky_relu",
     "linear",
     "log_softmax",
@@ -265,6 +268,73 @@ def cross_entropy(
             return per_row
         return per_row.sum() if reduction == "sum" else per_row.mean()
     return nll_loss(logp, target, weight, None, ignore_index, None, reduction)
+
+
+def l1_loss(
+    input: Tensor,  # noqa: A002
+    target: Tensor,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """Absolute error ``|input - target|``, averaged (``'mean'``), summed or kept."""
+    reduction = _checked_reduction(size_average, reduce, reduction)
+    if target.array.shape != input.array.shape:
+        warnings.warn(
+            f"Using a target size ({target.shape!r}) that is different to the input size "
+            f"({input.shape!r}). This will likely lead to incorrect results due to "
+            "broadcasting. Please ensure they have the same size.",
+            UserWarning,
+            stacklevel=2,
+        )
+    return _reduced((input - target).abs(), None, reduction)
+
+
+def embedding(
+    input: Tensor,  # noqa: A002
+    weight: Tensor,
+    padding_idx: int | None = None,
+    max_norm: float | None = None,
+    norm_type: float = 2.0,
+    scale_grad_by_freq: bool = False,
+    sparse: bool = False,
+) -> Tensor:
+    """The rows of ``weight`` that the integer ``input`` names (one vector per index); the
+    row ``padding_idx`` gets no gradient."""
+    if max_norm is not None or scale_grad_by_freq or sparse:
+        raise NotImplementedError(
+            "embedding(max_norm=, scale_grad_by_freq=, sparse=) is not supported by the engine"
+        )
+    op, index = ops.OPS["Gather"], input.array
+    if index.dtype.name not in ("int64", "int32"):
+        _fail_op(
+            op,
+            "embedding",
+            (weight,),
+            weight._dev,
+            "Expected tensor for argument #1 'indices' to have one of the following scalar "
+            f"types: Long, Int; but got {input.type()} instead (while checking arguments for "
+            "embedding)",
+        )
+    rows = weight.array.shape[0]
+    if index.size and (int(index.min()) < 0 or int(index.max()) >= rows):
+        _fail_op(op, "embedding", (weight,), weight._dev, "index out of range in self", IndexError)
+    if padding_idx is not None and padding_idx < 0:
+        padding_idx += rows
+    attrs = {"padding_idx": padding_idx} if padding_idx is not None else {}
+    return apply(op, (weight, None), (weight.array, index), attrs, weight._dev)
+
+
+def layer_norm(
+    input: Tensor,  # noqa: A002
+    normalized_shape: Any,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    from engine.eager.nn.normalization import layer_norm as norm
+
+    return norm(input, normalized_shape, weight, bias, eps)
 
 
 def smooth_l1_loss(

@@ -1,6 +1,6 @@
-"""Layers: ``Linear``, the activations (``ReLU``, ``Sigmoid``, ``Tanh``, ``Softplus``,
-``Softmax``, ``LogSoftmax``), ``Dropout``, ``Flatten`` and the losses (``MSELoss``,
-``CrossEntropyLoss``, ``NLLLoss``, ``SmoothL1Loss``)."""
+"""Layers: ``Linear``, ``Embedding``, the activations (``ReLU``, ``Sigmoid``, ``Tanh``,
+``Softplus``, ``Softmax``, ``LogSoftmax``), ``Dropout``, ``Flatten`` and the losses
+(``MSELoss``, ``L1Loss``, ``CrossEntropyLoss``, ``NLLLoss``, ``SmoothL1Loss``)."""
 
 from __future__ import annotations
 
@@ -47,6 +47,49 @@ class Linear(Module):
         )
 
 
+class Embedding(Module):
+    """A table of ``num_embeddings`` vectors of ``embedding_dim``, drawn from N(0, 1); called
+    with integer indices it returns their rows (a word's vector). The row ``padding_idx``
+    starts at zero and gets no gradient."""
+
+    def __init__(
+        self,
+        num_embeddings: int,
+        embedding_dim: int,
+        padding_idx: int | None = None,
+        max_norm: float | None = None,
+        norm_type: float = 2.0,
+        scale_grad_by_freq: bool = False,
+        sparse: bool = False,
+        _weight: Tensor | None = None,
+        _freeze: bool = False,
+        device: Any = None,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__()
+        if padding_idx is not None:
+            if padding_idx > 0:
+                assert padding_idx < num_embeddings, "Padding_idx must be within num_embeddings"
+            elif padding_idx < 0:
+                assert padding_idx >= -num_embeddings, "Padding_idx must be within num_embeddings"
+                padding_idx += num_embeddings
+        self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
+        self.padding_idx, self.max_norm = padding_idx, max_norm
+        if _weight is None:
+            host = factory.generator().standard_normal((num_embeddings, embedding_dim))
+            if padding_idx is not None:
+                host[padding_idx] = 0.0
+            _weight = factory._make(host.astype(factory._dtype(dtype)), device, False)
+        self.weight = Parameter(_weight, requires_grad=not _freeze)
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        return functional.embedding(input, self.weight, self.padding_idx, self.max_norm)
+
+    def extra_repr(self) -> str:
+        s = f"{self.num_embeddings}, {self.embedding_dim}"
+        return s + (f", padding_idx={self.padding_idx}" if self.padding_idx is not None else "")
+
+
 class ReLU(Module):
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
@@ -82,6 +125,22 @@ class MSELoss(Module):
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
         return functional.mse_loss(input, target, reduction=self.reduction)
+
+    def extra_repr(self) -> str:
+        return ""
+
+
+class L1Loss(Module):
+    """Mean absolute error (``reduction='sum'``: summed; ``'none'``: kept)."""
+
+    def __init__(
+        self, size_average: Any = None, reduce: Any = None, reduction: str = "mean"
+    ) -> None:
+        super().__init__()
+        self.reduction = functional._reduction(size_average, reduce, reduction)
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
+        return functional.l1_loss(input, target, reduction=self.reduction)
 
     def extra_repr(self) -> str:
         return ""

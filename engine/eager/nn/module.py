@@ -8,7 +8,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from engine.eager import tracing
+from engine.eager import tracing, types
 from engine.eager.fields import TensorFields
 from engine.eager.grad_mode import no_grad
 from engine.eager.tensor import Tensor, _new
@@ -276,6 +276,13 @@ class Module:
     def cuda(self) -> Module:
         return self.to("cuda")
 
+    def double(self) -> Module:
+        """Floating parameters and buffers in float64 (``model.double()``)."""
+        return self.to(types.float64)
+
+    def float(self) -> Module:
+        return self.to(types.float32)
+
     def cpu(self) -> Module:
         return self.to("cpu")
 
@@ -344,6 +351,62 @@ class ModuleList(Module):
 
     def forward(self, *args: Any) -> Any:
         raise NotImplementedError('Module [ModuleList] is missing the required "forward" function')
+
+
+class ModuleDict(Module):
+    """Modules by name (a plain dict would hide their parameters), in insertion order."""
+
+    def __init__(self, modules: Any = None) -> None:
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def __getitem__(self, key: str) -> Module:
+        module: Module = self.__dict__["_modules"][key]
+        return module
+
+    def __setitem__(self, key: str, module: Module) -> None:
+        if not isinstance(module, Module):
+            raise TypeError(f"{type(module).__name__} is not a Module subclass")
+        setattr(self, key, module)
+
+    def __delitem__(self, key: str) -> None:
+        del self.__dict__["_modules"][key]
+
+    def __len__(self) -> int:
+        return len(self.__dict__["_modules"])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self.__dict__["_modules"]))
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.__dict__["_modules"]
+
+    def keys(self) -> list[str]:
+        return list(self.__dict__["_modules"])
+
+    def values(self) -> list[Module]:
+        return list(self.__dict__["_modules"].values())
+
+    def items(self) -> list[tuple[str, Module]]:
+        return list(self.__dict__["_modules"].items())
+
+    def update(self, modules: Any) -> None:
+        """Add ``modules``: a mapping, or (name, module) pairs."""
+        pairs = modules.items() if hasattr(modules, "items") else modules
+        for key, module in pairs:
+            self[key] = module
+
+    def pop(self, key: str) -> Module:
+        module = self[key]
+        del self[key]
+        return module
+
+    def clear(self) -> None:
+        self.__dict__["_modules"].clear()
+
+    def forward(self, *args: Any) -> Any:
+        raise NotImplementedError('Module [ModuleDict] is missing the required "forward" function')
 
 
 class IncompatibleKeys(NamedTuple):

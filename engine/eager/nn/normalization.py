@@ -1,6 +1,7 @@
 """``nn.BatchNorm1d``: each feature normalised by the batch's mean and variance while training,
 by running estimates of them in ``eval()`` mode, then scaled and shifted (``weight``,
-``bias``).
+``bias``). ``nn.LayerNorm`` and ``F.layer_norm``: each sample normalised over its last axes,
+the same in training and in ``eval()``.
 
 Written with the Tensor's ops (mean, subtract, square, sqrt, divide), so autograd and the
 graph pane show each step; the running estimates are buffers updated outside autograd, as
@@ -17,7 +18,7 @@ from engine.eager.grad_mode import no_grad
 from engine.eager.nn.module import Module, Parameter
 from engine.eager.tensor import Tensor
 
-__all__ = ["BatchNorm1d"]
+__all__ = ["BatchNorm1d", "LayerNorm", "layer_norm"]
 
 
 class BatchNorm1d(Module):
@@ -96,4 +97,67 @@ class BatchNorm1d(Module):
             f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
             f"affine={self.affine}, bias={self.has_bias}, "
             f"track_running_stats={self.track_running_stats}"
+        )
+
+
+def layer_norm(
+    input: Tensor,  # noqa: A002
+    normalized_shape: Any,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    """``(x - mean) / sqrt(var + eps) * weight + bias``, the mean and the (biased) variance
+    taken over the last ``len(normalized_shape)`` axes of each sample."""
+    shape = _normalized(normalized_shape)
+    have = tuple(input.shape)
+    if not shape or have[len(have) - len(shape) :] != shape or len(have) < len(shape):
+        raise RuntimeError(
+            f"Given normalized_shape={list(shape)}, expected input with shape "
+            f"[*, {', '.join(str(n) for n in shape)}], but got input of size{list(have)}"
+        )
+    axes = tuple(range(len(have) - len(shape), len(have)))
+    mean = input.mean(axes, keepdim=True)
+    centred = input - mean
+    var = (centred * centred).mean(axes, keepdim=True)
+    y = centred / (var + eps).sqrt()
+    if weight is not None:
+        y = y * weight
+    if bias is not None:
+        y = y + bias
+    return y
+
+
+def _normalized(shape: Any) -> tuple[int, ...]:
+    return (int(shape),) if isinstance(shape, int) else tuple(int(n) for n in shape)
+
+
+class LayerNorm(Module):
+    """Layer normalisation over the last axes (``normalized_shape``) of each sample, then
+    an elementwise scale and shift of that shape (``elementwise_affine``)."""
+
+    def __init__(
+        self,
+        normalized_shape: Any,
+        eps: float = 1e-5,
+        elementwise_affine: bool = True,
+        bias: bool = True,
+        device: Any = None,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__()
+        self.normalized_shape = _normalized(normalized_shape)
+        self.eps, self.elementwise_affine = eps, elementwise_affine
+        kw = {"device": device, "dtype": dtype}
+        self.weight = Parameter(ones(*self.normalized_shape, **kw)) if elementwise_affine else None
+        has_bias = elementwise_affine and bias
+        self.bias = Parameter(zeros(*self.normalized_shape, **kw)) if has_bias else None
+
+    def forward(self, x: Tensor) -> Tensor:
+        return layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.normalized_shape}, eps={self.eps}, "
+            f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}"
         )
