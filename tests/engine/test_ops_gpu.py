@@ -34,6 +34,7 @@ EAGER = [
     "autograd_2017.py",
     "function_2017.py",
     "course_loop.py",
+    "attention.py",
 ]
 STATIC = [
     "tf1_classifier.py",

@@ -36,7 +36,13 @@ def losses(stdout: str) -> list[float]:
 
 @pytest.mark.parametrize(
     "script, factor",
-    [("poly_fit.py", 0.1), ("classifier.py", 0.05), ("rnn.py", 0.05), ("course_loop.py", 0.2)],
+    [
+        ("poly_fit.py", 0.1),
+        ("classifier.py", 0.05),
+        ("rnn.py", 0.05),
+        ("course_loop.py", 0.2),
+        ("attention.py", 0.1),
+    ],
 )
 def test_tutorial_runs_and_its_loss_falls(script, factor):
     stdout, stderr = run(script)
@@ -82,3 +88,15 @@ def test_course_loop_learns_its_three_classes():
     accuracy = float(re.search(r"^accuracy (\S+)", stdout, re.MULTILINE).group(1))
     brier = float(re.search(r"^brier (\S+)", stdout, re.MULTILINE).group(1))
     assert accuracy > 0.9 and brier < 0.2, stdout
+
+
+def test_attention_model_finds_the_token_and_keeps_its_padding_row():
+    """Embedding, bmm, masked_fill, LayerNorm, ModuleDict, L1Loss, isfinite, topk, sort and
+    cumsum in one loop."""
+    stdout, _ = run("attention.py")
+    accuracy = float(re.search(r"^accuracy (\S+)", stdout, re.MULTILINE).group(1))
+    assert accuracy > 0.95, stdout
+    assert re.search(r"^top10 positives 10$", stdout, re.MULTILINE), stdout
+    assert re.search(r"^padding row 0\.0$", stdout, re.MULTILINE), stdout
+    tokens, longest = re.search(r"^tokens (\d+) longest (\d+)", stdout, re.MULTILINE).groups()
+    assert 3 * 256 <= int(tokens) <= 8 * 256 and int(longest) == 8, stdout
