@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.notifications import Notification, Notify
 
 from engine.events import EventStream
 from tests.tui.synthetic import SyntheticScene
@@ -48,6 +49,26 @@ def build_app(
         device_info=lambda name: dict(CPU_FACTS),
         **options,
     )
+
+
+class Notified:
+    """Every notification the app raised, however long ago: pass one as
+    ``app.run_test(message_hook=...)`` and read ``notes`` (or ``pairs``). A message hook sees
+    each ``Notify`` as the app takes it, where ``app._notifications`` drops one whose timeout
+    (8 to 10 s of wall clock) has run out as it is read: a test whose notice was raised during
+    a run it then waits out (``finish``) would find it gone on a loaded machine."""
+
+    def __init__(self) -> None:
+        self.notes: list[Notification] = []
+
+    def __call__(self, message: Any) -> None:
+        if isinstance(message, Notify):
+            self.notes.append(message.notification)
+
+    @property
+    def pairs(self) -> list[tuple[str, str]]:
+        """(title, message) of each notification, in the order raised."""
+        return [(n.title, n.message) for n in self.notes]
 
 
 async def wait_until(pilot: Any, predicate: Callable[[], bool], timeout: float = 5.0) -> None:

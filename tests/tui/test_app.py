@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from tests.tui.conftest import build_app, finish, wait_until
+from tests.tui.conftest import Notified, build_app, finish, wait_until
 from tui.app import collector
 from tui.engine_link.controls import PACED, RunControls
 from tui.widgets import GraphView, NodeCard
@@ -97,13 +97,13 @@ async def test_restart_switch_scene_and_gpu_reason() -> None:
 
 
 async def test_engine_error_shows_in_red_and_app_stays_usable() -> None:
-    app = build_app(iterations=3, fail_at=1)
-    async with app.run_test(size=(160, 48)) as pilot:
+    app, notified = build_app(iterations=3, fail_at=1), Notified()
+    async with app.run_test(size=(160, 48), message_hook=notified) as pilot:
         await finish(pilot)
         eager = app.state.graphs["eager"]
         assert eager is not None
         assert app.state.errors and "not aligned" in app.state.errors[-1]["message"]
-        assert any(n.severity == "error" and "not aligned" in n.message for n in app._notifications)
+        assert any(n.severity == "error" and "not aligned" in n.message for n in notified.notes)
         await pilot.press("r")
         await finish(pilot)
         assert app.state.graphs["static"] is not None
@@ -119,11 +119,12 @@ async def test_engine_exception_becomes_an_error_event() -> None:
             raise MemoryError("out of memory allocating 4.0 GiB on the GPU")
 
     app.scenes["broken"] = Broken()
-    async with app.run_test(size=(160, 48)) as pilot:
+    notified = Notified()
+    async with app.run_test(size=(160, 48), message_hook=notified) as pilot:
         await finish(pilot)
         app.open_scene("broken")
         await finish(pilot)
-        assert any("out of memory" in n.message for n in app._notifications)
+        assert any("out of memory" in n.message for n in notified.notes)
         assert app.state.finished
 
 
@@ -143,10 +144,11 @@ async def test_an_error_message_with_brackets_is_shown_as_written() -> None:
             raise ValueError(message)
 
     app.scenes["broken"] = Broken()
-    async with app.run_test(size=(160, 48)) as pilot:
+    notified = Notified()
+    async with app.run_test(size=(160, 48), message_hook=notified) as pilot:
         app.open_scene("broken")
         await finish(pilot)
-        shown = [n for n in app._notifications if message in n.message]
+        shown = [n for n in notified.notes if message in n.message]
         assert shown and shown[0].severity == "error"
         assert not shown[0].markup
     with pytest.raises(MarkupError):  # what drawing it as markup would do

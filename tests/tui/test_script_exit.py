@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.notifications import Notify
 
-from tests.tui.conftest import CPU_FACTS, finish
+from tests.tui.conftest import CPU_FACTS, Notified, finish
 from tests.tui.test_engine_process import script
 from tests.tui.test_korean import screen_words
 from tui.cli import main as cli
@@ -41,20 +40,6 @@ def script_app(path: Path, lang: str = "en") -> Any:
     )
 
 
-class Notified:
-    """Every notification the app raised, as (title, message), however long ago: a message
-    hook sees each ``Notify`` as the app takes it. (``app._notifications`` drops one whose
-    timeout has run out as it is read, so a test slowed past the 10 s an ending shows for, on
-    a loaded machine, would find it gone.)"""
-
-    def __init__(self) -> None:
-        self.notes: list[tuple[str, str]] = []
-
-    def __call__(self, message: Any) -> None:
-        if isinstance(message, Notify):
-            self.notes.append((message.notification.title, message.notification.message))
-
-
 def write(tmp_path: Path, text: str, name: str = "x.py") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -68,7 +53,7 @@ async def test_sys_exit_3_is_shown_with_its_exit_code(tmp_path: Path) -> None:
         await finish(pilot)
         await pilot.pause()
         assert app.state.exit_code == 3
-        notes = notified.notes
+        notes = notified.pairs
         assert ("The script ended: exit code 3", f"{path} called sys.exit(3)") in notes
         assert app.state.finished and "exit code 3" in app._status_text
         assert app.output.lines[-1].text.rstrip() == "bye"
@@ -80,7 +65,7 @@ async def test_sys_exit_with_a_message_is_1_and_says_it(tmp_path: Path) -> None:
         await finish(pilot)
         await pilot.pause()
         assert app.state.exit_code == 1
-        notes = notified.notes
+        notes = notified.pairs
         assert ("The script ended: exit code 1", "fatal") in notes
 
 
@@ -103,7 +88,7 @@ async def test_a_keyboard_interrupt_the_script_raised_is_its_error(tmp_path: Pat
         await pilot.pause()
         assert app.state.exit_code == 130
         assert isinstance(app.screen, TracebackScreen) and "x.py" in app.screen.text
-        notes = notified.notes
+        notes = notified.pairs
         assert ("The script ended: exit code 130", "KeyboardInterrupt: interrupted") in notes
 
 
@@ -113,7 +98,7 @@ async def test_the_ending_speaks_korean(tmp_path: Path) -> None:
     async with app.run_test(size=(160, 48), message_hook=notified) as pilot:
         await finish(pilot)
         await pilot.pause()
-        notes = notified.notes
+        notes = notified.pairs
         assert ("스크립트 끝: 종료 코드 3", f"{path}에서 sys.exit(3) 호출") in notes
         assert "종료 코드 3" in app._status_text
         named = {"sys", "exit", "sys.exit"} | set(re.findall(r"[\w.]+", str(path)))  # names

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.color import Color
-from textual.notifications import Notify
 
-from tests.tui.conftest import build_app
+from tests.tui.conftest import Notified, build_app
 from themes import VARIABLES, load_themes
 
 BUNDLED = {"cgviz-dark", "cgviz-light", "projector", "colorblind"}
@@ -41,15 +40,11 @@ async def test_app_notifies_theme_failures_and_keeps_running(tmp_path: Path) -> 
         (tmp_path / theme.name).write_text(theme.read_text())
     (tmp_path / "zz-bad.toml").write_text('name = "zz"\n[colors]\nprimary = "nope"\n')
     app = build_app(themes_dir=str(tmp_path), autostart=False, theme="projector")
-    said: list[str] = []  # every notification posted, whether or not its toast has gone
-
-    def hook(message: object) -> None:
-        if isinstance(message, Notify):
-            said.append(message.notification.message)
-
-    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
+    notified = Notified()  # every notification posted, whether or not its toast has gone
+    async with app.run_test(size=(120, 40), message_hook=notified) as pilot:
         await pilot.pause()
         assert app.theme == "projector"
+        said = [n.message for n in notified.notes]
         assert any("zz-bad.toml" in m for m in said), said
 
 
