@@ -192,19 +192,22 @@ class Reductions(Shaping):
         size = self.array.shape[axis] if self.array.ndim else 1
         if not 0 <= k <= size:
             _fail_op(op, "topk", (self,), self._dev, "selected index k out of range")
-        order = self.argsort(axis, largest)
-        key = (slice(None),) * axis + (slice(0, k),)
-        indices = core.apply(OPS["Index"], (None,), (order.array,), {"index": key}, self._dev)
+        indices = self.argsort(axis, largest)
+        if self.array.ndim:
+            key = (slice(None),) * axis + (slice(0, k),)
+            args = (indices.array,)
+            indices = core.apply(OPS["Index"], (None,), args, {"index": key}, self._dev)
         return TopValues(self._picked(indices, axis, "topk", "TopkBackward0"), indices)
 
     def _picked(self, indices: Tensor, dim: int, name: str, backward: str) -> Tensor:
         """This tensor's values at ``indices`` along ``dim``, labelled as the op that chose
         them (``sort``, ``topk``) with its backward node's name."""
         if self.array.ndim == 0:
-            return core.apply(OPS["Identity"], (self,), (self.array,), {}, self._dev, name)
-        attrs = {"axis": dim % self.array.ndim}
-        args = (self.array, indices.array)
-        out = core.apply(OPS["GatherElements"], (self, None), args, attrs, self._dev, name)
+            out = core.apply(OPS["Identity"], (self,), (self.array,), {}, self._dev, name)
+        else:
+            attrs = {"axis": dim % self.array.ndim}
+            args = (self.array, indices.array)
+            out = core.apply(OPS["GatherElements"], (self, None), args, attrs, self._dev, name)
         if out.grad_fn is not None:
             out.grad_fn.name = backward
         return out

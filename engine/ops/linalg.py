@@ -307,6 +307,8 @@ def _argsort(xp: Any, x: Any, axis: int = -1, descending: bool = False) -> Any:
     """Positions that sort ``x`` along ``axis``, ties in their order (a stable sort, as
     cupy's always is). Descending: the stable ascending order of the reversed axis, reversed
     and renumbered, so that ties still keep their order."""
+    if x.ndim == 0:  # one value: it is first
+        return xp.zeros((), dtype="int64")
     if not descending:
         return xp.argsort(x, axis=axis, kind="stable").astype("int64")
     n = x.shape[axis]

@@ -79,6 +79,15 @@ def test_sort_topk_and_argsort_indices_match_pytorch_ties_included():
     assert values.shape == indices.shape == (2, 3, 1)
 
 
+def test_a_0d_tensor_sorts_to_itself_with_its_gradient():
+    x = torch.tensor(3.0, requires_grad=True)
+    values, indices = x.sort()
+    top, where = torch.topk(x, 1)
+    (values + top).backward()
+    assert values.item() == top.item() == 3.0 and indices.item() == where.item() == 0
+    assert x.grad.item() == 2.0 and values.grad_fn.name == "SortBackward0"
+
+
 def test_layer_norm_module_matches_pytorch():
     ref = REF["layer_norm"]
     ln = torch.nn.LayerNorm(4).double()
