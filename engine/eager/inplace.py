@@ -68,6 +68,9 @@ class InPlace(Methods):
             node_name: the grad_fn's name where it is not the op's (``ZeroBackward0``).
         """
         parents = (self, *others)
+        strides = self.array.strides
+        if 0 in strides and op is not _T_:  # (t_ only relabels the axes)
+            self._check_overlap(op, name, parents, strides)
         view = self._view
         if view is not None and MODE.enabled:
             refresh_view(self)  # the storage changed since it was taken: history anew
@@ -156,6 +159,22 @@ class InPlace(Methods):
                 out = _CPP_NAMES.get(self.array.dtype.name, out)
             message = errors.cast_message(types.of(dt).legacy, out)
             _fail_op(op, name, parents, self._dev, message)
+
+    def _check_overlap(
+        self, op: ops.Op, name: str, parents: tuple[Any, ...], strides: tuple[int, ...]
+    ) -> None:
+        """An expanded tensor (stride 0 along an axis of more than one element: every row
+        the same memory) takes no in-place write, as in PyTorch."""
+        if any(s == 0 and n > 1 for s, n in zip(strides, self.array.shape, strict=True)):
+            _fail_op(
+                op,
+                name,
+                parents,
+                self._dev,
+                "unsupported operation: more than one element of the written-to tensor refers "
+                "to a single memory location. Please clone() the tensor before performing the "
+                "operation.",
+            )
 
     def _inplace_binary(self, op: ops.Op, name: str, o: Any) -> Self:
         x = self.array

@@ -249,3 +249,15 @@ class Methods(Reductions):
 
     def clone(self) -> Tensor:
         return core.apply(OPS["Clone"], (self,), (self.array,), {}, self._dev)
+
+    def is_contiguous(self) -> bool:
+        """Whether the values lie in memory row after row (not after a transpose, an
+        expand or a step slice)."""
+        return bool(self.array.flags.c_contiguous)
+
+    def contiguous(self) -> Tensor:
+        """This tensor if it :meth:`is_contiguous`, else a copy that is (``CloneBackward0``),
+        as ``x.transpose(1, 2).contiguous().view(...)`` asks."""
+        if self.array.flags.c_contiguous:
+            return cast("Tensor", self)
+        return self.clone()

@@ -174,6 +174,18 @@ def test_masked_fill_in_place_takes_a_broadcast_mask_and_a_0d_value():
     assert y.tolist() == [2.0, 0.0, 2.0] and v.grad.item() == 2.0
 
 
+def test_an_expanded_tensor_takes_writes_once_made_contiguous():
+    b = torch.zeros(1, 3, requires_grad=True)
+    e = b.expand(2, 3)
+    assert not e.is_contiguous() and b.is_contiguous() and b.contiguous() is b
+    c = e.contiguous()
+    assert c.is_contiguous() and c.grad_fn.name == "CloneBackward0"
+    c.mul_(2)
+    c.sum().backward()
+    assert b.grad.tolist() == [[4.0, 4.0, 4.0]]
+    assert e.transpose(0, 1).contiguous().view(6).shape == (6,)
+
+
 def _l1_shape_error() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -185,6 +197,7 @@ ERRORS: dict[str, Any] = {
     "expand_fewer": lambda: torch.zeros(1, 3).expand(3),
     "expand_leading": lambda: torch.zeros(1, 3).expand(-1, 2, 3),
     "repeat_fewer": lambda: torch.zeros(1, 3).repeat(2),
+    "expand_in_place": lambda: torch.zeros(1, 3).expand(2, 3).add_(1),
     "bmm_rank1": lambda: torch.bmm(torch.zeros(2, 3), torch.zeros(2, 3, 4)),
     "bmm_rank2": lambda: torch.bmm(torch.zeros(2, 3, 4), torch.zeros(2, 3)),
     "bmm_batch": lambda: torch.bmm(torch.zeros(2, 3, 4), torch.zeros(3, 4, 5)),
