@@ -19,10 +19,11 @@ ratio is what the machine alone moves a run by (on a shared 2-core VM at load 3-
 by side do). Each side's rate is iterations per second of engine time: from its first
 ``iteration_started`` to its last ``iteration_finished`` (the engine's own clock, ``t_ns``), so
 start-up is not counted. The UI's figure reads the events the engine processes sent (a tap on
-the runner), which include the summaries of iterations the UI skimmed. The static side runs
-all its iterations while both engine processes and the UI share the two cores; the eager side,
-twice as slow per iteration, runs its second half beside the UI alone (in the headless run,
-beside the static side's last bare job): its ratio comes out above the static side's.
+the runner), which include the summaries of iterations the UI skimmed (packed into ``units``
+events: unpacked here). The static side runs all its iterations while both engine processes
+and the UI share the two cores; the eager side, twice as slow per iteration, runs its second
+half beside the UI alone (in the headless run, beside the static side's last bare job): its
+ratio comes out above the static side's.
 
 Wall rates on a shared 2-core machine swing with its load, so each run also reports CPU time,
 which does not: each engine process's CPU milliseconds per iteration over its job (imports
@@ -178,6 +179,7 @@ async def _settled(pids: list[int]) -> None:
 
 
 async def _ui(scene: str, iterations: int) -> Result:
+    from engine.events import ROW_WIDTH, UNIT_ROWS
     from tui.app.cgviz_app import make_app
 
     app = make_app(
@@ -190,12 +192,19 @@ async def _ui(scene: str, iterations: int) -> Result:
         device_info=lambda name: {"device": name, "name": "bench"},
     )
     marks: list[tuple[str, str, int]] = []
-    modes: dict[str, set[str]] = {}
+    kinds = ("iteration_started", "iteration_finished")
+    marked = {code: kind for code, (kind, _, _) in enumerate(UNIT_ROWS) if kind in kinds}
 
     def tap(event: dict[str, Any]) -> None:
-        if event.get("kind") in ("iteration_started", "iteration_finished"):
+        kind = event.get("kind")
+        if kind == "units":  # the skimmed units' summaries, packed (see engine.events.Units):
+            rows, mode = event["rows"], event["mode"]  # their rows read as they are (this tap
+            for i in range(0, len(rows), ROW_WIDTH):  # runs in the UI process it measures)
+                code = rows[i]
+                if code in marked:
+                    marks.append((marked[code], mode, rows[i + 2]))
+        elif kind in ("iteration_started", "iteration_finished"):
             marks.append((event["kind"], event.get("mode"), event["t_ns"]))
-            modes.setdefault(str(event.get("src")), set()).add(str(event.get("mode")))
 
     try:  # a watching tap: a complete one (a recording) would stop the engine's skimming
         app.runner.subscribe(tap, complete=False)

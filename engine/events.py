@@ -25,7 +25,9 @@ that cannot use every node event of every unit (a UI at full speed) says so with
 :meth:`EventStream.want`, before the units it means start: a unit then sends ``"totals"`` (its
 ops timed and added up into ``op_totals``) instead of ``"nodes"``. The engine asks
 :meth:`EventStream.open_unit` once as each unit starts, so a unit is never half and half;
-nothing else thins the stream.
+nothing else thins the stream. A consumer in another process may send the summary events of
+consecutive units on packed as one ``units`` event (:class:`Units`); :func:`unpacked` gives
+them back.
 
 A trace file is a header line followed by one event per line (JSON lines) and, once the
 recording is finished, a closing line (``{"kind": "end", "events": N}``); the schema of every
@@ -44,7 +46,7 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,6 +91,7 @@ Kind = Literal[
     "graph_rewritten",
     "op_totals",
     "output",
+    "units",
 ]
 """Every event kind (the keys of ``KINDS``)."""
 
@@ -219,6 +222,11 @@ KINDS: dict[str, tuple[str, ...]] = {
     # a line the user's script printed (newline dropped), when run under the UI: + stream
     # ("stdout" / "stderr")
     "output": ("text",),
+    # the summary events of consecutive units (see Units), packed by a consumer in the engine's
+    # process into one event: rows = ROW_WIDTH values per event, [code, seq, t_ns, a, b]
+    # (see UNIT_ROWS); the envelope's seq is the first row's, its t_ns the last row's; mode,
+    # and the graph of its run_finished rows and the name of its metric rows (None: none)
+    "units": ("mode", "graph", "metric", "rows"),
 }
 assert set(KINDS) == set(get_args(Kind)), "KINDS and Kind name the same kinds"
 
@@ -260,6 +268,147 @@ class _Wish:
         if not self.every_ns or last is None or now - last >= self.every_ns:
             return True
         return key is not None and key not in self.shown
+
+
+UNIT_ROWS: tuple[tuple[str, tuple[str, ...], tuple[str, str | None]], ...] = (
+    ("iteration_started", ("seq", "t_ns", "kind", "mode", "iteration"), ("iteration", None)),
+    ("run_finished", ("seq", "t_ns", "kind", "graph", "run", "dur_ns"), ("run", "dur_ns")),
+    (
+        "metric",
+        ("seq", "t_ns", "kind", "name", "value", "mode", "iteration"),
+        ("value", "iteration"),
+    ),
+    (
+        "iteration_finished",
+        ("seq", "t_ns", "kind", "mode", "iteration", "dur_ns"),
+        ("iteration", "dur_ns"),
+    ),
+)
+"""The events a ``units`` event packs, by row code (the index here): each kind, its keys in the
+order the engine writes them (only an event with exactly these keys is packed, so unpacking
+gives it back as it was), and what its row's ``a`` and ``b`` hold (``mode``, ``graph`` and a
+metric's ``name`` are the pack's own, shared by its rows)."""
+ROW_WIDTH = 5
+"""Values per row of a ``units`` event: code, seq, t_ns, a, b."""
+_ROW_CODE = {kind: code for code, (kind, _, _) in enumerate(UNIT_ROWS)}
+
+
+class Units:
+    """The summary events of consecutive units (static runs, eager iterations) of one mode,
+    packed into one ``units`` event.
+
+    At full speed most units are skimmed (see "Detail"): each still sends its summary, four or
+    five events of a few numbers each (``iteration_started``, ``run_finished``, ``metric``,
+    ``iteration_finished``), at a thousand units a second; a consumer in another process pays
+    per event to send, receive and fold them. Packed, a batch of them is one event of rows of
+    numbers (:data:`UNIT_ROWS`), which the consumer folds in one go and :meth:`events` gives
+    back as the very events it packed, in their order. A packer adds events with :meth:`add`
+    while they are consecutive (another event ends the pack: order is kept) and of its mode,
+    graph and metric name.
+    """
+
+    __slots__ = ("mode", "graph", "metric", "rows")
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+        self.graph: Any = None
+        """The graph of its ``run_finished`` rows (None until one)."""
+        self.metric: Any = None
+        """The name of its ``metric`` rows (None until one)."""
+        self.rows: list[Any] = []
+
+    @staticmethod
+    def mode_of(event: Event) -> str | None:
+        """The mode of a unit's summary event that can be packed (exactly the keys of its kind
+        in :data:`UNIT_ROWS`, numbers where numbers go), else None."""
+        code = _ROW_CODE.get(event["kind"])
+        if code is None or tuple(event) != UNIT_ROWS[code][1]:
+            return None
+        if type(event["seq"]) is not int or type(event["t_ns"]) is not int:
+            return None
+        if code == 1:  # run_finished: a static run
+            ok = type(event["run"]) is int and type(event["dur_ns"]) is int
+            return "static" if ok and type(event["graph"]) is str else None
+        if type(event["iteration"]) is not int or type(event["mode"]) is not str:
+            return None
+        if code == 2:
+            value = event["value"]
+            if type(event["name"]) is not str or type(value) is bool:
+                return None
+            return event["mode"] if isinstance(value, (int, float)) else None
+        return event["mode"] if code == 0 or type(event["dur_ns"]) is int else None
+
+    def add(self, event: Event, mode: str) -> bool:
+        """Pack ``event`` (of ``mode``, from :meth:`mode_of`); False when it is not this pack's
+        (another mode, graph or metric name: it starts another)."""
+        kind = event["kind"]
+        if mode != self.mode:
+            return False
+        if kind == "run_finished":
+            if self.graph is None:
+                self.graph = event["graph"]
+            elif event["graph"] != self.graph:
+                return False
+            self.rows += (1, event["seq"], event["t_ns"], event["run"], event["dur_ns"])
+        elif kind == "metric":
+            if self.metric is None:
+                self.metric = event["name"]
+            elif event["name"] != self.metric:
+                return False
+            self.rows += (2, event["seq"], event["t_ns"], event["value"], event["iteration"])
+        elif kind == "iteration_started":
+            self.rows += (0, event["seq"], event["t_ns"], event["iteration"], None)
+        else:
+            rows = (3, event["seq"], event["t_ns"], event["iteration"], event["dur_ns"])
+            self.rows += rows
+        return True
+
+    def event(self) -> Event:
+        """The ``units`` event."""
+        rows = self.rows
+        return {
+            "seq": rows[1],
+            "t_ns": rows[-3],
+            "kind": "units",
+            "mode": self.mode,
+            "graph": self.graph,
+            "metric": self.metric,
+            "rows": rows,
+        }
+
+    @staticmethod
+    def events(units: Event) -> list[Event]:
+        """The events a ``units`` event packed, as they were sent (plus its ``src``, if any)."""
+        mode, graph, metric, rows = units["mode"], units["graph"], units["metric"], units["rows"]
+        out: list[Event] = []
+        for i in range(0, len(rows), ROW_WIDTH):
+            code, seq, t, a, b = rows[i : i + ROW_WIDTH]
+            kind = UNIT_ROWS[code][0]
+            if code == 0:
+                event = {"seq": seq, "t_ns": t, "kind": kind, "mode": mode, "iteration": a}
+            elif code == 1:
+                event = {"seq": seq, "t_ns": t, "kind": kind, "graph": graph, "run": a}
+                event["dur_ns"] = b
+            elif code == 2:
+                event = {"seq": seq, "t_ns": t, "kind": kind, "name": metric, "value": a}
+                event["mode"], event["iteration"] = mode, b
+            else:
+                event = {"seq": seq, "t_ns": t, "kind": kind, "mode": mode, "iteration": a}
+                event["dur_ns"] = b
+            if "src" in units:
+                event["src"] = units["src"]
+            out.append(event)
+        return out
+
+
+def unpacked(events: Iterable[Event]) -> list[Event]:
+    """``events`` with each ``units`` event replaced by the events it packed (see
+    :class:`Units`): what the engine sent, for a consumer that reads kinds one by one."""
+    return [
+        e
+        for event in events
+        for e in (Units.events(event) if event["kind"] == "units" else (event,))
+    ]
 
 
 class OpBatch:

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.events import TRACE_FORMAT, TRACE_VERSIONS
+from engine.events import ROW_WIDTH, TRACE_FORMAT, TRACE_VERSIONS, UNIT_ROWS
 from engine.trace_types import (
     LISTING,
     MAX_DEPTH,
     MAX_DIMS,
+    MAX_ITEMS,
     MAX_LINE_BYTES,
     MESSAGE,
     NAME,
@@ -121,6 +122,39 @@ NODE: dict[str, Spec] = {
 """A node's fields (``node_created``'s payload; a graph pass's ``added`` items)."""
 
 _ADDED = Record(NODE, ("node", "name", "op"))
+
+
+class UnitRows(Spec):
+    """A ``units`` event's rows (see ``engine.events.Units``): ``ROW_WIDTH`` values a row, a
+    known code first, then seq, t_ns and the two values its kind's row holds, each of the type
+    the event it packs gives it (a count, a duration, a loss)."""
+
+    expected = f"rows of {ROW_WIDTH} values (see engine.events.UNIT_ROWS)"
+    _TYPES: tuple[tuple[Spec, Spec], ...] = (
+        (Int(), Const(None)),  # iteration_started: iteration
+        (Int(), Int(0)),  # run_finished: run, dur_ns
+        (Num(), Int()),  # metric: value, iteration
+        (Int(), Int(0)),  # iteration_finished: iteration, dur_ns
+    )
+    """Per code of ``UNIT_ROWS``, the types of ``a`` and ``b``: those of the fields they hold
+    (see ``EVENTS``)."""
+
+    def check(self, value: Any, field: str, depth: int, fix: bool) -> Any:
+        if type(value) is not list or len(value) % ROW_WIDTH or len(value) > MAX_ITEMS:
+            raise self.fail(value, field)
+        for i in range(0, len(value), ROW_WIDTH):
+            code, seq, t_ns, a, b = value[i : i + ROW_WIDTH]
+            if type(code) is not int or not 0 <= code < len(self._TYPES):
+                raise SchemaError(f"{field}[{i}]", f"expected a row code, got {got(code)}")
+            NAT.check(seq, f"{field}[{i + 1}]", depth, fix)
+            ID.check(t_ns, f"{field}[{i + 2}]", depth, fix)
+            spec_a, spec_b = self._TYPES[code]
+            spec_a.check(a, f"{field}[{i + 3}]", depth, fix)
+            spec_b.check(b, f"{field}[{i + 4}]", depth, fix)
+        return value
+
+
+assert len(UnitRows._TYPES) == len(UNIT_ROWS), "a type for each row code"
 
 
 def _kind(required: tuple[str, ...], own: dict[str, Spec]) -> Record:
@@ -258,6 +292,10 @@ EVENTS: dict[str, Record] = {
         },
     ),
     "output": _kind(("text",), {"text": TEXT, "stream": STR}),
+    "units": _kind(
+        ("mode", "graph", "metric", "rows"),
+        {"mode": STR, "graph": Maybe(STR), "metric": Maybe(STR), "rows": UnitRows()},
+    ),
 }
 """Every event kind's fields (the envelope's included) and which of them it must carry."""
 

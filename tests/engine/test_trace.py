@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -693,3 +694,72 @@ def test_an_iterations_own_events_are_written_as_json_writes_them(tmp_path):
             assert writer._line(event, None) == _ENCODE(event), event
     finally:
         writer.close()
+
+
+def _summaries() -> list[dict]:
+    """Two static units' summary events, as the engine sends them."""
+    events: list[dict] = []
+    for i in range(2):
+        seq, t = 10 * i, 1000 * i
+        events += [
+            {"seq": seq, "t_ns": t, "kind": "iteration_started", "mode": "static", "iteration": i},
+            {"seq": seq + 2, "t_ns": t + 5, "kind": "run_finished", "graph": "static:1"}
+            | {"run": i + 1, "dur_ns": 4},
+            {
+                "seq": seq + 3,
+                "t_ns": t + 6,
+                "kind": "metric",
+                "name": "loss",
+                "value": 0.5 / (i + 1),
+            }
+            | {"mode": "static", "iteration": i},
+            {"seq": seq + 4, "t_ns": t + 7, "kind": "iteration_finished", "mode": "static"}
+            | {"iteration": i, "dur_ns": 7},
+        ]
+    return events
+
+
+def test_a_units_event_is_written_read_back_and_unpacks_to_the_events_it_packed(tmp_path):
+    from engine.events import Units
+
+    events = _summaries()
+    pack = Units("static")
+    assert all(pack.add(e, Units.mode_of(e)) for e in events)
+    path = tmp_path / "units.jsonl"
+    writer = TraceWriter(path)
+    writer(pack.event())
+    writer.close()
+    _, read = read_trace(path)
+    assert [e["kind"] for e in read] == ["units"]
+    assert Units.events(read[0]) == events
+    assert (read[0]["seq"], read[0]["t_ns"]) == (0, 1007)  # the first's seq, the last's time
+
+
+def test_only_a_summary_event_with_its_kinds_own_keys_is_packed():
+    from engine.events import Units
+
+    started, *_ = _summaries()
+    assert Units.mode_of(started) == "static"
+    assert Units.mode_of({**started, "src": "one"}) is None  # (unpacked, it would lose src)
+    assert Units.mode_of({**started, "iteration": 1.0}) is None
+    assert Units.mode_of({"seq": 0, "t_ns": 0, "kind": "output", "text": "x"}) is None
+    pack = Units("static")
+    assert not pack.add({**started, "mode": "eager"}, "eager")  # another mode: another pack
+
+
+@pytest.mark.parametrize(
+    "rows, field",
+    [
+        ([0, 1, 2, 3], "rows"),  # not whole rows
+        ([9, 1, 2, 3, None], "rows[0]"),  # no such row
+        ([0, 1, 2, 3, 4], "rows[4]"),  # an iteration_started row holds one value
+        ([1, 1, 2, 3, -4], "rows[4]"),  # a run's time
+        ([2, 1, 2, "low", 0], "rows[3]"),  # a loss
+    ],
+)
+def test_a_units_event_with_bad_rows_is_named_by_its_field(tmp_path, rows, field):
+    line = {"seq": 0, "t_ns": 1, "kind": "units", "mode": "static", "graph": None}
+    line |= {"metric": None, "rows": rows}
+    path = _write(tmp_path, HEADER + "\n" + json.dumps(line) + "\n")
+    with pytest.raises(TraceError, match=rf":2: {re.escape(field)}: "):
+        read_trace(path)

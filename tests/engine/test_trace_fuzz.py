@@ -73,6 +73,8 @@ def _record_base() -> list[str]:
         stream.emit(
             "op_totals", graph="eager:9", mode="eager", device="cpu", ops={"MatMul": [2, 10, 4]}
         )
+        rows = [0, 1, 2, 0, None, 1, 3, 4, 1, 9, 2, 5, 6, 0.5, 0, 3, 7, 8, 0, 11]
+        stream.emit("units", mode="static", graph="static:1", metric="loss", rows=rows)
     header = {"format": "cgviz-trace", "version": 1, "host": "vm", "scene": "two-layer"}
     body = [*stream_events, *json.loads(json.dumps(extra))]
     lines = [json.dumps(header), *(json.dumps(e) for e in body)]

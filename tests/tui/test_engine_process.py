@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import engine.scenes  # noqa: F401 - job_for recognises the engine's own scenes
-from engine.events import TraceWriter, read_trace
+from engine.events import TraceWriter, read_trace, unpacked
 from tui.engine_link.child import Controls, run_in_child
 from tui.engine_link.process import STOP_GRACE_S, Job, ProcessRunner, job_for
 from tui.engine_link.runner import PACED, Runner
@@ -56,7 +56,7 @@ def script(tmp_path: Path, text: str) -> Job:
 @pytest.mark.slow
 def test_runs_a_scene_to_completion_with_the_thread_runners_kinds(runner: ProcessRunner) -> None:
     runner.run(SMALL)
-    kinds = [e["kind"] for e in runner.inbox]
+    kinds = [e["kind"] for e in unpacked(runner.inbox)]  # (the child packs units' summaries)
     thread = Runner(speed="full")
     thread.run(SMALL)  # a Job runs in this process too
     assert kinds[-1] == "runner" and runner.inbox[-1]["state"] == "finished"
@@ -307,7 +307,7 @@ async def test_the_app_draws_a_run_of_the_engine_process() -> None:
 @pytest.mark.slow
 def test_skimmed_iterations_still_deliver_their_summaries_and_loss(runner: ProcessRunner) -> None:
     runner.run(Job(scene="two-layer", small=True, iterations=30))
-    events = list(runner.inbox)
+    events = unpacked(runner.inbox)
     kinds = [e["kind"] for e in events]
     assert kinds.count("iteration_finished") == 2 * 30 and kinds.count("run_finished") == 30
     assert sum(e["kind"] == "metric" and e.get("mode") == "eager" for e in events) == 30
@@ -392,7 +392,7 @@ def test_a_batchs_skimmed_op_totals_go_as_one_that_adds_them_up(
     thread.join(60)
     undo()
     assert ended == ["finished"]
-    sent = conn.events
+    sent = unpacked(conn.events)
 
     def added(events: list[dict]) -> dict[tuple, list[int]]:
         out: dict[tuple, list[int]] = {}
@@ -417,7 +417,7 @@ def test_a_batchs_skimmed_op_totals_go_as_one_that_adds_them_up(
     )
     others = [e["seq"] for e in sent if e["kind"] != "op_totals"]
     assert others == [e["seq"] for e in raw if e["kind"] != "op_totals"]
-    seqs = [e["seq"] for e in sent]
+    seqs = [e["seq"] for e in conn.events]  # (a pack's seq is its first event's)
     assert seqs == sorted(seqs)  # a merged event stands where its latest part stood
 
 

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import engine.scenes  # noqa: F401 - job_for recognises the engine's own scenes
+from engine.events import unpacked
 from tui.engine_link.pair import PairRunner
 from tui.engine_link.process import Job, job_for
 from tui.engine_link.runner import PACED
@@ -41,7 +42,7 @@ def two_layer(iterations: int) -> Job:
 
 def test_both_sides_run_and_compute_the_same_losses(pair: PairRunner) -> None:
     pair.run(two_layer(4))
-    events = list(pair.inbox)
+    events = unpacked(pair.inbox)  # (each side's summaries come packed)
     assert [e["kind"] for e in events].count("runner") == 1 and events[-1]["state"] == "finished"
     assert {e.get("src") for e in events[:-1]} == set(SIDES)  # every event says its side
     for side in SIDES:

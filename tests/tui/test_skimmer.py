@@ -52,9 +52,12 @@ class Conn:
         self.events.extend(message[1])
 
 
-def child_run(scene: str, iterations: int, **controls_set: object) -> list[dict]:
-    """The events the engine process sends of ``scene`` with its controls set so."""
-    from engine.events import STREAM
+def child_run(
+    scene: str, iterations: int, packed: bool = False, **controls_set: object
+) -> list[dict]:
+    """The events the engine process sends of ``scene`` with its controls set so (``packed``:
+    as sent, else with the units' summaries it packed unpacked)."""
+    from engine.events import STREAM, unpacked
     from tui.engine_link.child import Controls, Job, run_in_child
 
     conn, controls = Conn(), Controls()
@@ -62,7 +65,7 @@ def child_run(scene: str, iterations: int, **controls_set: object) -> list[dict]
         setattr(controls, name, value)
     assert run_in_child(Job(scene=scene, iterations=iterations), conn, controls) == "finished"
     assert controls.changed is None and STREAM.open_unit("eager")  # the wish went with the job
-    return conn.events
+    return conn.events if packed else unpacked(conn.events)
 
 
 def test_the_child_asks_the_engine_for_totals_while_the_ui_is_behind() -> None:
@@ -124,3 +127,101 @@ def test_the_thread_runner_asks_for_totals_while_its_inbox_is_behind() -> None:
     totals = [e for e in new if e["kind"] == "op_totals"]
     assert len(totals) == kinds.count("iteration_finished") == 3
     assert runner.skimmed == sum(e["skimmed"] for e in totals) > 0
+
+
+def test_full_speed_packs_the_units_summaries_and_every_loss_point_and_count_arrives() -> None:
+    """At full speed the engine process packs the skimmed units' summary events into ``units``
+    events: the UI gets every iteration, run and loss value, in order, as a recording does."""
+    packed = child_run("two-layer", 40, packed=True)
+    kinds = [e["kind"] for e in packed]
+    assert "units" in kinds and kinds.count("metric") + kinds.count("iteration_finished") < 10
+    events = child_run("two-layer", 40)
+    whole = child_run("two-layer", 40, complete=True)  # a recording: nothing skimmed or packed
+    assert "units" not in [e["kind"] for e in whole]
+
+    def summary(events: list[dict]) -> list[tuple]:
+        keep = ("iteration_started", "run_finished", "metric", "iteration_finished")
+        return [
+            (e["kind"], e.get("mode"), e.get("iteration"), e.get("run"), e.get("value"))
+            for e in events
+            if e["kind"] in keep
+        ]
+
+    assert summary(events) == summary(whole)
+    assert [e["kind"] for e in events].count("iteration_finished") == 80  # both sides' 40
+    seqs = [e["seq"] for e in events if "seq" in e and e["kind"] != "op_totals"]
+    assert seqs == sorted(seqs)  # unpacked, each stands where the engine sent it (op totals
+    # merged move to where their latest stood)
+
+
+def test_a_packed_batch_folds_into_the_figures_its_events_give() -> None:
+    """Folding the ``units`` events gives the view what folding the events they pack gives:
+    every loss point, the counts, the race's clock, the iteration times, the event count."""
+    from engine.events import unpacked
+
+    packed = child_run("two-layer", 60, packed=True)
+    events = unpacked(packed)
+    for fake in (False, True):
+        one, other = ViewState(fake_timings=fake), ViewState(fake_timings=fake)
+        for e in packed:
+            one.apply(dict(e))
+        for e in events:
+            other.apply(dict(e))
+
+        def figures(st: ViewState) -> tuple:
+            devices = {
+                name: (
+                    {m: list(times) for m, times in d.iterations.items()},
+                    {op: (o.count, o.timed, o.total_ns, o.flops) for op, o in d.ops.items()},
+                )
+                for name, d in st.devices.items()
+            }
+            loss = {m: list(v) for m, v in st.loss.items()}
+            counts = (st.iteration, st.done, st.done_at, st.started_at, st.events, st.dropped)
+            return loss, counts, devices, st.cue
+
+        assert figures(one) == figures(other)
+        assert len(one.loss["static"]) == len(one.loss["eager"]) == 60
+        assert one.done == {"static": 60, "eager": 60}
+
+
+def test_the_view_reads_a_units_events_rows_as_the_engine_lays_them_out() -> None:
+    from engine.events import ROW_WIDTH, UNIT_ROWS
+    from tui.view import state
+
+    assert state.ROW_WIDTH == ROW_WIDTH
+    codes = {"iteration_started": state.STARTED, "run_finished": state.RUN_FINISHED}
+    codes |= {"metric": state.METRIC, "iteration_finished": state.FINISHED}
+    assert [kind for kind, _, _ in UNIT_ROWS] == sorted(codes, key=codes.__getitem__)
+
+
+def test_a_trace_holding_units_events_replays_to_the_figures_of_the_events_they_pack(
+    tmp_path,
+) -> None:
+    """A recording that caught packed summaries (one started while the run was at full speed)
+    reads back and replays to what the same events unpacked replay to."""
+    from engine.events import TraceWriter, read_trace, unpacked
+    from tui.replay.player import Player
+
+    packed = child_run("two-layer", 30, packed=True)
+    traces = []
+    for name, events in (
+        ("packed", packed),
+        ("events", unpacked(packed)),
+    ):
+        writer = TraceWriter(tmp_path / f"{name}.jsonl")
+        for event in events:
+            writer(event)
+        writer.close()
+        traces.append(read_trace(tmp_path / f"{name}.jsonl")[1])
+    assert "units" in [e["kind"] for e in traces[0]]
+    states = []
+    for events in traces:
+        player = Player(events, speed="full")
+        while not player.finished:
+            player.tick(0.1)
+        states.append(player.state)
+    one, other = states
+    assert {m: list(v) for m, v in one.loss.items()} == {m: list(v) for m, v in other.loss.items()}
+    assert (one.done, one.iteration, one.events) == (other.done, other.iteration, other.events)
+    assert len(one.loss["eager"]) == 30

@@ -15,7 +15,10 @@ skimmed (see :mod:`tui.engine_link.skimmer`): the job's subscriber asks the engi
 ``STREAM.want`` when the job starts and again whenever the controls change, so the engine
 builds no node events for a skimmed unit and sends its op totals instead. The ``op_totals`` of
 the skimmed units in one batch go as one (see :class:`Totals`): a batch holds ~20 of them at
-full speed, and each was a table of every op the UI added to its panels one by one.
+full speed, and each was a table of every op the UI added to its panels one by one. The units'
+summary events (started, run finished, loss, finished: four or five a unit) go packed, a run
+of them one ``units`` event (``engine.events.Units``) that the UI folds row by row without
+unpickling a dict per event; a recording (``complete``) and a paced run get them as they are.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from engine.events import Units
 from tui.engine_link.controls import PACED, SPEEDS, RunControls
 from tui.engine_link.skimmer import wanted
 
@@ -248,31 +252,49 @@ class Totals:
         """(mode, device) -> its merged event in the batch being filled."""
         self.waited: set[Any] = set()
         """Modes that sent a ``data`` event in this job (their op totals go as they come)."""
+        self.packs = False
+        """Pack consecutive units' summary events (at full speed, no recording: see
+        :class:`engine.events.Units`)."""
+        self.pack: Units | None = None
+        """The pack being filled, last in the batch (None: the next summary starts one)."""
 
     def take(self, event: dict[str, Any], batch: list[Any]) -> None:
         """Append ``event`` to ``batch``, merging an ``op_totals`` into the batch's earlier one
-        of its mode and device (which moves to the end, where this one stands)."""
+        of its mode and device (which moves to the end, where this one stands), and, while
+        :attr:`packs`, a unit's summary event into the pack that ends the batch (any other
+        event ends the pack: the order is kept; merged op totals do not, as they move)."""
         kind = event["kind"]
         if kind == "data":
             self.waited.add(event.get("mode"))
-        if kind != "op_totals" or event.get("mode") in self.waited:
-            batch.append(event)
+        if kind == "op_totals" and event.get("mode") not in self.waited:
+            key = (event.get("mode"), event.get("device"))
+            merged = self.at.get(key)
+            if merged is None:
+                merged = self.at[key] = _Merged()
+            else:
+                batch[merged.index] = None
+            merged.add(event)
+            merged.index = len(batch)
+            batch.append(merged)
             return
-        key = (event.get("mode"), event.get("device"))
-        merged = self.at.get(key)
-        if merged is None:
-            merged = self.at[key] = _Merged()
-        else:
-            batch[merged.index] = None
-        merged.add(event)
-        merged.index = len(batch)
-        batch.append(merged)
+        if self.packs:
+            mode = Units.mode_of(event)
+            if mode is not None:
+                pack = self.pack
+                if pack is None or not pack.add(event, mode):
+                    pack = self.pack = Units(mode)
+                    pack.add(event, mode)
+                    batch.append(pack)
+                return
+        self.pack = None
+        batch.append(event)
 
     def ready(self, batch: list[Any]) -> list[dict[str, Any]]:
-        """The batch's events to send, merged ones built (holes left by merges dropped); the
-        next batch merges afresh."""
+        """The batch's events to send, merged and packed ones built (holes left by merges
+        dropped); the next batch merges and packs afresh."""
         self.at.clear()
-        return [e.event() if type(e) is _Merged else e for e in batch if e is not None]
+        self.pack = None
+        return [e if type(e) is dict else e.event() for e in batch if e is not None]
 
 
 class _Merged:
@@ -377,6 +399,7 @@ def run_in_child(job: Job, conn: Any, controls: Controls) -> str:
             if not live:
                 return
             detail, per_s = wanted(controls.run.full_speed, controls.behind, controls.complete)
+            totals.packs = not (controls.run.paced or controls.complete)
             STREAM.want(subscriber, detail, nodes_per_s=per_s)
             STREAM.set_pacer(pacer if controls.run.paced else None)
 

@@ -33,8 +33,16 @@ _SUMMARY = frozenset(
         "runner",
         "graph_rewritten",
         "data",
+        "units",
     }
 )
+ROW_WIDTH = 5
+STARTED, RUN_FINISHED, METRIC, FINISHED = range(4)
+"""A ``units`` event's rows: ``ROW_WIDTH`` values each, ``[code, seq, t_ns, a, b]``, the codes
+of the events they pack (``iteration_started``: a = iteration; ``run_finished``: run, dur_ns;
+``metric``: value, iteration; ``iteration_finished``: iteration, dur_ns), as
+``engine.events.UNIT_ROWS`` lays them out (spelled here: the view imports no engine; a test
+holds the two together)."""
 
 
 def updates_weights(op: str) -> bool:
@@ -67,6 +75,11 @@ def fake_ns(ev: dict[str, Any]) -> int:
     else:
         ns = 1_500_000
     return ns // 20 if ev.get("device") == "gpu" else ns
+
+
+_FAKE_RUN_NS = fake_ns({"kind": "run_finished"})
+_FAKE_ITERATION_NS = fake_ns({"kind": "iteration_finished"})
+"""The stand-ins of a packed run's and iteration's times (their events name no device)."""
 
 
 class ViewState:
@@ -543,51 +556,94 @@ class ViewState:
             self.dirty.add("devices")
 
     def _on_run_finished(self, ev: dict[str, Any]) -> None:
-        graph = self._graph(ev)
+        dur = self._op_sum["static"] if self.paced else self._dur(ev)
+        self._run_done(self._graph(ev), dur, ev.get("t_ns"), self._done_ns(ev))
+
+    def _run_done(self, graph: GraphModel | None, dur: int, t: Any, done_ns: int) -> None:
+        """A static run ended: it took ``dur`` (as shown); ``t`` and ``done_ns`` are its
+        finish on the engine's clock and its time, for the race (see :meth:`_count_done`)."""
         if graph is not None:
             for g in self._drawn(graph):
                 g.end_run()
         self._close_data("static")
-        dur = self._op_sum["static"] if self.paced else self._dur(ev)
         self._op_sum["static"] = 0  # (a skimmed run sends no run_started)
         self.devices.setdefault(self.device, DeviceStats(self.device)).iteration("static", dur)
         self._close_workers(dur)
         self.iteration["static"] += 1 if graph is not None else 0
-        self._count_done("static", ev)
+        self._count_done("static", t, done_ns)
         if graph is not None:
             self.cue = ("cue.run_done", {"run": graph.run})
         self.dirty.update(("devices", "static", "cue"))
 
     def _on_iteration_started(self, ev: dict[str, Any]) -> None:
         if ev.get("mode") == "eager":  # static runs are counted as they finish
-            self.iteration["eager"] = int(ev.get("iteration") or 0)
-            self._op_sum["eager"] = 0
-            self.dirty.add("eager")
+            self._eager_begun(int(ev.get("iteration") or 0))
+
+    def _eager_begun(self, iteration: int) -> None:
+        self.iteration["eager"] = iteration
+        self._op_sum["eager"] = 0
+        self.dirty.add("eager")
 
     def _on_iteration_finished(self, ev: dict[str, Any]) -> None:
         if ev.get("mode") == "eager":
-            self._settle()
-            graph = self.graphs.get("eager")
-            if graph is not None:
-                graph.ended = True  # whole: the pane draws it on its map
-                self.dirty.add("eager")
-            self._close_data("eager")
             dur = self._op_sum["eager"] if self.paced else self._dur(ev)
-            self.devices.setdefault(self.device, DeviceStats(self.device)).iteration("eager", dur)
-            self._count_done("eager", ev)
-            self.dirty.add("devices")
+            self._eager_done(dur, ev.get("t_ns"), self._done_ns(ev))
 
-    def _count_done(self, mode: str, ev: dict[str, Any]) -> None:
+    def _eager_done(self, dur: int, t: Any, done_ns: int) -> None:
+        """An eager iteration ended (the arguments as :meth:`_run_done`'s)."""
+        self._settle()
+        graph = self.graphs.get("eager")
+        if graph is not None:
+            graph.ended = True  # whole: the pane draws it on its map
+            self.dirty.add("eager")
+        self._close_data("eager")
+        self.devices.setdefault(self.device, DeviceStats(self.device)).iteration("eager", dur)
+        self._count_done("eager", t, done_ns)
+        self.dirty.add("devices")
+
+    def _done_ns(self, ev: dict[str, Any]) -> int:
+        """A run's or iteration's time as the race counts it: the engine's (a fake one in
+        snapshots)."""
+        return self._dur(ev) if self.fake_timings else int(ev.get("dur_ns") or 0)
+
+    def _count_done(self, mode: str, t: Any, dur: int) -> None:
         self.done[mode] += 1
         self.dirty.add("cue")
-        t, dur = ev.get("t_ns"), int(ev.get("dur_ns") or 0)
         if self.fake_timings:  # snapshots: a clock made of the fake durations, back to back
-            dur = self._dur(ev)
             t = self.done_at.get(mode, 0) + dur
         if isinstance(t, int):
             self.done_at[mode] = t
             if self.done[mode] == 1:  # the side started when its first run / iteration did
                 self.started_at[mode] = t - dur
+
+    def _on_units(self, ev: dict[str, Any]) -> None:
+        """Consecutive units' summary events, packed by the engine process (see
+        ``engine.events.Units``): folded row by row as each event would have been, without
+        making the events (at full speed a thousand units a second come so)."""
+        rows, mode, src = ev.get("rows") or [], str(ev.get("mode")), ev.get("src")
+        graph = self._graph(ev) if ev.get("graph") is not None else None
+        metric = str(ev.get("metric"))
+        eager, fake, paced = mode == "eager", self.fake_timings, self.paced
+        last = None
+        for i in range(0, len(rows) - ROW_WIDTH + 1, ROW_WIDTH):
+            code, seq, t, a, b = rows[i : i + ROW_WIDTH]
+            if last is not None and seq > last + 1:  # (apply() checked the first)
+                self.dropped += seq - last - 1
+            last = seq
+            if code == STARTED:
+                if eager:
+                    self._eager_begun(a)
+            elif code == RUN_FINISHED:
+                dur = self._op_sum["static"] if paced else _FAKE_RUN_NS if fake else b
+                self._run_done(graph, dur, t, _FAKE_RUN_NS if fake else b)
+            elif code == METRIC:
+                self._metric("eager" if eager else "static", metric, a)
+            elif code == FINISHED and eager:
+                dur = self._op_sum["eager"] if paced else _FAKE_ITERATION_NS if fake else b
+                self._eager_done(dur, t, _FAKE_ITERATION_NS if fake else b)
+        if last is not None:
+            self.events += len(rows) // ROW_WIDTH - 1  # (apply() counted the pack as one)
+            self._last_seq[src] = last
 
     def _on_transfer(self, ev: dict[str, Any]) -> None:
         device = str(ev.get("device") or "gpu")
@@ -603,8 +659,12 @@ class ViewState:
         self.dirty.add("output")
 
     def _on_metric(self, ev: dict[str, Any]) -> None:
-        mode = "eager" if ev.get("mode") == "eager" else "static"
-        name = str(ev.get("name"))
+        self._metric(
+            "eager" if ev.get("mode") == "eager" else "static", ev.get("name"), ev.get("value")
+        )
+
+    def _metric(self, mode: str, name: Any, value: Any) -> None:
+        name = str(name)
         first = self._metric_name.setdefault(mode, name)  # "loss", or the fetched tensor's name
         if name != first and name != "loss":
             return
@@ -612,7 +672,7 @@ class ViewState:
             self._metric_name[mode] = "loss"
             self.loss[mode].clear()
         try:
-            self.loss[mode].append(float(ev["value"]))
+            self.loss[mode].append(float(value))
         except (TypeError, ValueError):
             return
         self.dirty.add("loss")
