@@ -280,6 +280,14 @@ class ViewState:
             return graph, self.as_run
         return (graph,)
 
+    def _device(self, name: str) -> DeviceStats:
+        """The figures of device ``name`` (made at its first event; ``setdefault`` would make
+        a DeviceStats per event, a few microseconds each, thousands a second at full speed)."""
+        stats = self.devices.get(name)
+        if stats is None:
+            stats = self.devices[name] = DeviceStats(name)
+        return stats
+
     def _dur(self, ev: dict[str, Any], key: str = "dur_ns") -> int:
         return fake_ns(ev) if self.fake_timings else int(ev.get(key) or 0)
 
@@ -464,7 +472,7 @@ class ViewState:
                 self.worker_ns[worker] = self.worker_ns.get(worker, 0) + dur
         op = str(ev.get("op") or (node.op if node is not None else "?"))
         flops = int(ev.get("flops") or (node.flops if node else 0) or 0)
-        self.devices.setdefault(device, DeviceStats(device)).node(op, dur, flops)
+        self._device(device).node(op, dur, flops)
         self.dirty.add("devices")
         if graph is None or node is None:
             return
@@ -518,7 +526,7 @@ class ViewState:
         into the device figures as its node_finished events would have been."""
         device = str(ev.get("device") or self.device)
         self.device = device
-        stats = self.devices.setdefault(device, DeviceStats(device))
+        stats = self._device(device)
         mode = "eager" if ev.get("mode") == "eager" else "static"
         for op, (calls, total_ns, flops) in (ev.get("ops") or {}).items():
             total = (
@@ -550,9 +558,7 @@ class ViewState:
         pending = self._data_wait.pop(mode, None)
         if pending is not None:
             wait, source, nbytes = pending
-            self.devices.setdefault(self.device, DeviceStats(self.device)).data_iteration(
-                source, wait, self._op_sum[mode], nbytes
-            )
+            self._device(self.device).data_iteration(source, wait, self._op_sum[mode], nbytes)
             self.dirty.add("devices")
 
     def _on_run_finished(self, ev: dict[str, Any]) -> None:
@@ -567,7 +573,7 @@ class ViewState:
                 g.end_run()
         self._close_data("static")
         self._op_sum["static"] = 0  # (a skimmed run sends no run_started)
-        self.devices.setdefault(self.device, DeviceStats(self.device)).iteration("static", dur)
+        self._device(self.device).iteration("static", dur)
         self._close_workers(dur)
         self.iteration["static"] += 1 if graph is not None else 0
         self._count_done("static", t, done_ns)
@@ -597,7 +603,7 @@ class ViewState:
             graph.ended = True  # whole: the pane draws it on its map
             self.dirty.add("eager")
         self._close_data("eager")
-        self.devices.setdefault(self.device, DeviceStats(self.device)).iteration("eager", dur)
+        self._device(self.device).iteration("eager", dur)
         self._count_done("eager", t, done_ns)
         self.dirty.add("devices")
 
@@ -647,7 +653,7 @@ class ViewState:
 
     def _on_transfer(self, ev: dict[str, Any]) -> None:
         device = str(ev.get("device") or "gpu")
-        self.devices.setdefault(device, DeviceStats(device)).transfer(
+        self._device(device).transfer(
             str(ev.get("direction") or "?"), int(ev.get("bytes") or 0), self._dur(ev)
         )
         self.dirty.add("devices")
