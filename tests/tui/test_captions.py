@@ -63,8 +63,44 @@ def test_a_tensorflow_only_run_reports_its_last_session_run() -> None:
     state.graphs["static"] = GraphModel("static:0", "static")
     state.devices["cpu"].iterations["static"] = deque([2_000_000])
     runner = SimpleNamespace(running=False, paused=False, speed="lecture", skimmed=0)
+    state.devices["cpu"].iterations["static"] = deque([2_000_000, 9_000_000, 3_000_000])
     text = status_text(state, runner, "cpu")  # type: ignore[arg-type]
-    assert "last Session.run 2.00ms" in text and "iteration" not in text, text
+    assert "median Session.run 3.00ms" in text and "iteration" not in text, text
+    short = status_text(state, runner, "cpu", narrow=True)  # type: ignore[arg-type]
+    assert "median 3.00ms" in short, "a narrow line keeps the time"
+
+
+def _both_sides(runs: int, lang: str = "en") -> tuple[object, object]:
+    from types import SimpleNamespace
+
+    from tui.view.model import GraphModel
+    from tui.view.state import ViewState
+
+    state = ViewState()
+    state.graphs["static"] = GraphModel("static:0", "static")
+    state.graphs["eager"] = GraphModel("eager:0", "eager")
+    state.iteration["static"], state.iteration["eager"] = runs, runs - 2  # "it" counts from 1
+    for mode, ns in (("static", 1_092_000), ("eager", 779_600)):
+        for _ in range(3):
+            state.devices["cpu"].iteration(mode, ns)
+    state.events = 2_358
+    runner = SimpleNamespace(running=True, paused=False, speed="fast", skimmed=0)
+    return state, runner
+
+
+def test_a_small_terminal_keeps_the_numbers_and_times_and_drops_the_words() -> None:
+    """At 80 columns the status line was cut right after "Session.run", before its time."""
+    from tui.view.captions import fit_status
+
+    for runs, lang in ((21, "en"), (12_345, "en"), (21, "ko")):
+        state, runner = _both_sides(runs, lang)
+        for width in (78, 72):
+            text = fit_status(state, runner, "cpu", width, lang=lang)  # type: ignore[arg-type]
+            assert cell_len(text) <= width, (width, text)
+            for figure in (f"{runs}", f"{runs - 1}", "1.09ms", "779.6µs", "0.71×"):
+                assert figure in text, (width, lang, text)
+    wide = fit_status(*_both_sides(21), "cpu", 158)  # type: ignore[arg-type]
+    assert wide.startswith("▶ running") and "events" in wide, "a wide one keeps its words"
 
 
 def test_the_status_counts_the_session_run_under_way_and_every_skimmed_one() -> None:

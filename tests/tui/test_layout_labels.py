@@ -87,6 +87,8 @@ def test_a_collectors_box_keeps_room_for_a_border_only_where_it_is_tall() -> Non
         ((), {"axis": 1, "keepdims": False}, "mm(dim=1)"),
         ((), {"axis": [0, 1]}, "mm(dim=0,1)"),
         ((), {"transpose_b": True}, "mm"),
+        ((), {"index": 0}, "mm[0]"),  # x[t] runs as select: select[0], select[1], ...
+        ((), {"index": [0, 1]}, "mm[0, 1]"),
     ],
 )
 def test_an_eager_op_writes_in_the_numbers_the_loop_gave_it(args, attrs, text) -> None:  # type: ignore[no-untyped-def]
@@ -152,4 +154,48 @@ def test_an_op_without_an_output_says_no_shape() -> None:
         for v, _ in drawing.view.nodes
         if v in graph.nodes  # not a folded scope (the variable w)
     }
-    assert labels["NoOp"].shape == "" and labels["Sum"].shape == "()", labels
+    assert labels["NoOp"].shape == "" and labels["Sum"].shape == "0-d", labels
+
+
+def test_the_steps_of_a_loop_that_index_a_tensor_are_told_apart() -> None:
+    """``x[t]`` in a loop drew three boxes that all said ``select``: each says its index,
+    in every box size (a subscript is never elided as a call's numbers are)."""
+    import engine.eager as torch
+    from engine.events import recording
+    from tui.cli.layout import pane_drawings
+    from tui.drawing.fold import Folding
+    from tui.drawing.labels import label_of
+
+    with recording() as events:
+        x, y = torch.randn(3, 4), torch.randn(4)
+        for t in range(3):
+            y = y + x[t]
+    graph, drawing = pane_drawings(events, {"eager": (160, 40)}, Folding())["eager"]
+    labels = [
+        label_of(graph, drawing.view, v)
+        for v, _ in drawing.view.nodes
+        if v in graph.nodes and graph.nodes[v].op == "Index"
+    ]
+    assert [lab.name for lab in labels] == ["select[0]", "select[1]", "select[2]"], labels
+    for size, (_, cap) in CAPS.items():
+        texts = [lab.mini(cap) if size == "mini" else lab.title(size, cap) for lab in labels]
+        assert all(f"[{t}]" in text for t, text in enumerate(texts)), (size, texts)
+
+
+@pytest.mark.parametrize(
+    ("shape", "text"),
+    [
+        ((64, 100), "64×100"),
+        ((64,), "64"),
+        ((), "0-d"),
+        (None, "?"),
+        ((2, 3, 4), "2×3×4"),
+        ((None,), "?"),
+        ((None, 10), "?×10"),
+    ],
+)
+def test_a_shape_reads_as_a_shape_beside_a_calls_numbers(shape, text) -> None:  # type: ignore[no-untyped-def]
+    """``clamp(0) ()`` read as an empty call; a dimension of None as a word."""
+    from tui.view.model import shape_text
+
+    assert shape_text(shape) == text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.tui.conftest import build_app
 
 
@@ -26,9 +28,44 @@ async def test_device_panel_labels_are_never_cut_by_the_sparklines() -> None:
         await pilot.pause()
         lines = [line.text for line in panel.render_lines(panel.region.reset_offset)]
         text = "\n".join(lines)
-        assert re.search(r"Session\.run Σops +2\.98ms ▁", text), text
-        assert re.search(r"eager iter Σops +910\.0µs █", text), text
+        # the median of the latest 20, as the status line says them (not the last: 2.98ms)
+        assert re.search(r"Session\.run Σops median +2\.80ms ▁", text), text
+        assert re.search(r"eager iter Σops median +1\.01ms █", text), text
         assert "GFLOP/s" in text and "…" not in text, text
+        stats.op_totals("MatMul", 1, 1_000_000, 10)  # at full speed: 1 in 7 calls timed
+        stats.op_untimed("MatMul", 6, 60)
+        panel.paced = False
+        panel.set_stats(stats, DeviceStats("gpu"), True)
+        panel.refresh()
+        await pilot.pause()
+        lines = [line.text for line in panel.render_lines(panel.region.reset_offset)]
+        text = "\n".join(lines)  # the word "median" gives way, never a figure or a word
+        assert re.search(r"Session\.run +2\.80ms ▁", text), text
+        assert re.search(r"op times +1 in 7 calls timed \(sampled\)", text), text
+
+
+async def test_the_device_panel_and_the_status_line_say_the_same_eager_time() -> None:
+    """The panel's "eager iter" said the last iteration's time, the status line the recent
+    median: two eager times on screen at once."""
+    from tests.tui.conftest import finish
+    from tui.view.stats import fmt_ns
+
+    app = build_app(iterations=6)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await finish(pilot)
+        stats = app.state.devices["cpu"]
+        for ns in (1_000_000, 9_000_000, 2_000_000, 8_000_000):  # last 8ms, median another
+            stats.iteration("eager", ns)
+        app.frame.update_status()
+        app.cpu_panel.set_stats(stats, app.state.devices["gpu"], True)
+        await pilot.pause()
+        median = fmt_ns(stats.recent_median("eager"))
+        assert median != fmt_ns(8_000_000)
+        panel = "\n".join(
+            s.text for s in app.cpu_panel.render_lines(app.cpu_panel.region.reset_offset)
+        )
+        assert f"eager {median}" in app._status_text or f"iteration {median}" in app._status_text
+        assert re.search(rf"eager iter( Σops)? median +{re.escape(median)} ", panel), panel
 
 
 def test_node_card_time_lines_fit_the_side_panel() -> None:

@@ -23,7 +23,7 @@ from textual.content import Content
 from tui.app.collector import Collector
 from tui.engine_link.skimmer import DETAIL_HZ
 from tui.i18n import scene_text, tr
-from tui.view.captions import pane_subtitle, pane_title, status_text
+from tui.view.captions import fit_status, pane_subtitle, pane_title
 from tui.view.race import pane_figures
 
 if TYPE_CHECKING:
@@ -311,12 +311,9 @@ class Frame:
         narrow = width < 120 or self.choices.present
         source, state, lang = self.source, self.source.state, self.lang
         sides, device = self.lecture.sides, self.choices.device
-        text = status_text(state, source, device, narrow, lang, sides)
-        if not narrow and cell_len(text) > width - 2:  # the short form, not a cut
-            text = status_text(state, source, device, True, lang, sides)
-        if cell_len(text) > width - 2:  # the figures before the event count
-            text = status_text(state, source, device, True, lang, sides, events=False)
-        own = source.describe(lang)
+        own = source.describe(lang)  # a replay's place: its room is kept
+        room = width - 2 - (cell_len(own) + 5 if own else 0)
+        text = fit_status(state, source, device, room, narrow, lang, sides)
         if own:
             text += "  ·  " + own
         if state.finished and state.exit_code is not None:  # beside "finished": never cut off

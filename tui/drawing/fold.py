@@ -387,11 +387,14 @@ def call_text(op: str, inputs: tuple[int, ...], consts: dict[int, str]) -> str:
 
 EAGER_ATTRS = (("min", "min"), ("max", "max"), ("axis", "dim"))
 """An eager op's attributes its label writes in, by the engine's name and PyTorch's."""
+EAGER_INDEX = "index"
+"""The attribute an indexing op writes in as a subscript: ``x[t]`` runs as ``select``, drawn
+``select[0]``, ``select[1]``, so a loop's steps are told apart."""
 
 
 def eager_call_text(name: str, args: tuple[Any, ...], attrs: dict[str, Any] | None) -> str:
     """An eager op as the loop wrote it: ``pow(·, 2)``, ``add(·, 1e-07)``, ``clamp(min=0)``,
-    ``sum(dim=1)``; its name alone where it took tensors only.
+    ``sum(dim=1)``, ``select[0]`` (``x[0]``); its name alone where it took tensors only.
 
     Args:
         name: the op's name in the loop (``clamp``).
@@ -404,7 +407,11 @@ def eager_call_text(name: str, args: tuple[Any, ...], attrs: dict[str, Any] | No
         if value is not None:
             dims = value if isinstance(value, list) else [value]
             parts.append(f"{shown}={','.join(_num(v) for v in dims)}")
-    return f"{name}({', '.join(parts)})" if parts else name
+    text = f"{name}({', '.join(parts)})" if parts else name
+    index = (attrs or {}).get(EAGER_INDEX)
+    if index is not None:  # x[0, 1]: select[0, 1]
+        text += f"[{', '.join(_num(v) for v in (index if isinstance(index, list) else [index]))}]"
+    return text
 
 
 def shorten(text: str, cap: int) -> str:

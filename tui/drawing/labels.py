@@ -5,7 +5,7 @@ in (``Maximum(·, 0)``), and its shape; a group box names its scope and counts i
 box is as wide as its label needs, up to a cap per box size; a long name is cut from the
 scope side (``…/Sum_grad``). The TensorFlow name stays on the node card::
 
-    [h 64×100]   [Sum(axis=1) ()]   [▸ gradients/ 12]   [w1 1000×100]
+    [h 64×100]   [Sum(axis=1) 64]   [loss 0-d]   [▸ gradients/ 12]   [w1 1000×100]
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 
-from tui.drawing.fold import PREFIX, call_text, eager_call_text, shorten, value_text
+from tui.drawing.fold import EAGER_INDEX, PREFIX, call_text, eager_call_text, shorten, value_text
 from tui.view.model import shape_text
 
 if TYPE_CHECKING:
@@ -131,7 +131,10 @@ def label_of(graph: GraphModel, view: View, vid: NodeId) -> Label:
     if graph.mode == "eager":  # named as the loop names it: x, w1, mm, clamp
         # a gradient arrived: the map the next iteration grows on keeps room for its ∇
         call = eager_call_text(node.label, node.args, node.attrs)
-        brief = node.label if call != node.label else ""
+        attrs = node.attrs or {}
+        index = {EAGER_INDEX: attrs[EAGER_INDEX]} if EAGER_INDEX in attrs else {}
+        brief = eager_call_text(node.label, (), index)  # select[0]: its index tells it apart
+        brief = brief if call != brief else ""
         return Label(call, "", shape, grad=grad or bool(node.grad), brief=brief)
     consts = {c: value_text(graph.nodes[c]) for c in view.consts.get(node.id, ())}
     call = call_text(node.op, node.inputs, consts)

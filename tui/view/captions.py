@@ -183,13 +183,19 @@ def status_text(
     lang: str = "en",
     sides: frozenset[str] | None = None,
     events: bool = True,
+    tight: int = 0,
 ) -> str:
-    """The status line: run state, speed, device, progress, last iteration, event counts.
+    """The status line: run state, speed, device, progress, recent times, event counts.
 
     ``runner`` is the live :class:`Runner` or a replay's :class:`tui.replay.player.Player`;
     ``sides`` the panes the scene runs (a TensorFlow-only scene times its Session.runs);
-    ``events`` False leaves out the event count (where the line has no room for it).
+    ``events`` False leaves out the event count (where the line has no room for it);
+    ``tight`` 1 says the run state by its sign alone (``▶``) and the speed by its name,
+    with narrower separators, 2 also leaves out the speed and the device: the run and
+    iteration numbers and their times are the last to go (:func:`fit_status`). The times are
+    the median of the recent runs and iterations, as the device panels say them.
     """
+    narrow = narrow or tight > 0
     if runner.running:
         run = tr("status.paused" if runner.paused else "status.running", lang)
     else:
@@ -202,10 +208,12 @@ def status_text(
     )
     if delay and not narrow:  # "speed lecture (0.2s/node)"; full speed says it alone
         speed = tr("status.speed", lang, speed=speed)
-    parts = [run, speed, device.upper()]
+    if tight:
+        run, speed = run.split(" ", 1)[0], word("speed", runner.speed, lang)
+    parts = [run, speed, device.upper()] if tight < 2 else [run]
     ran = {mode for mode, graph in state.graphs.items() if graph is not None}
     timed = "static" if (sides or ran) == {"static"} else "eager"  # TensorFlow only: its runs
-    last = state.devices[device].iterations.get(timed)
+    median = state.devices[device].recent_median(timed)
     if "static" in ran or not ran:  # a one-sided scene counts only the side that runs
         static = state.graphs["static"]  # the run under way counts, as "iteration n" does
         runs = max(static.runs if static is not None else 0, state.iteration["static"])
@@ -226,14 +234,9 @@ def status_text(
         s, e = both
         key = "status.sides_short" if narrow else "status.sides"
         parts.append(tr(key, lang, s=fmt_ns(s), e=fmt_ns(e), r=f"{e / s:.2f}"))
-    elif not narrow:
-        parts.append(
-            tr(
-                "status.last_it" if timed == "eager" else "status.last_run",
-                lang,
-                t=fmt_ns(last[-1]) if last else "–",
-            )
-        )
+    else:
+        key = "status.median_it" if timed == "eager" else "status.median_run"
+        parts.append(tr(key + ("_short" if narrow else ""), lang, t=fmt_ns(median)))
     if events:
         parts.append(tr("status.events", lang, n=f"{state.events:,}"))
     skimmed = state.skimmed + runner.skimmed
@@ -246,7 +249,33 @@ def status_text(
         parts.append(tr("status.dropped", lang, n=f"{dropped:,}"))
     if state.errors:
         parts.append(tr("status.errors", lang, n=len(state.errors)))
-    return "  ·  ".join(parts)
+    return ("  ·  " if not tight else " · ").join(parts)
+
+
+def fit_status(
+    state: ViewState,
+    runner: Runner,
+    device: str,
+    width: int,
+    narrow: bool = False,
+    lang: str = "en",
+    sides: frozenset[str] | None = None,
+) -> str:
+    """The status line in ``width`` cells where it can be: each try shorter than the last,
+    words going before figures (short words, no event count, the run state as a sign, no
+    speed or device), so a small terminal still shows the run and iteration numbers and
+    their times (at 80 columns the line was cut after "Session.run", before its time);
+    the shortest try where none fits."""
+    text = ""
+    for short, events, tight in (
+        (narrow, True, 0),
+        (True, True, 0),
+        *[(True, False, t) for t in range(3)],
+    ):
+        text = status_text(state, runner, device, short, lang, sides, events, tight)
+        if cell_len(text) <= width:
+            break
+    return text
 
 
 def cue_text(state: ViewState, lang: str = "en") -> str:

@@ -124,10 +124,17 @@ def node_from(ev: dict[str, Any], index: int) -> NodeInfo:
 
 
 def shape_text(shape: Any) -> str:
-    """``(64, 100)`` -> ``64×100``; scalars -> ``()``; unknown -> ``?``."""
+    """``(64, 100)`` -> ``64×100``; ``(64,)`` -> ``64``; ``()`` -> ``0-d``; unknown -> ``?``,
+    a dimension known only at run time ``?`` as TensorFlow prints it.
+
+    A scalar's ``()`` read as an empty call beside a call's numbers (``clamp(0) ()``): it is
+    written as the 0-d tensor it is (a notation, no word: the same in every language). A
+    vector keeps its bare length: ``(64,)``, even ``64,``, widens the loops scene's one-row
+    boxes past its pane at 160x48 as it grows."""
     if shape is None:
         return "?"
-    return "×".join(str(d) for d in shape) if len(shape) else "()"
+    dims = ["?" if d is None else str(d) for d in shape]  # a dimension known at run time only
+    return "×".join(dims) if dims else "0-d"
 
 
 class GraphModel:

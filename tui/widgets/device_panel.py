@@ -139,8 +139,9 @@ class DevicePanel(Widget):
                 if self.paced:
                     title += tr("dev.sum_ops", lang)
                 hist = list(st.iterations.get(mode, ()))
-                if hist:
-                    lines.append((title, fmt_ns(hist[-1]), hist))
+                if hist:  # the recent median, as the status line says it (the last one jumps)
+                    title += tr("dev.median", lang)
+                    lines.append((title, fmt_ns(st.recent_median(mode)), hist))
                 if mode == "static" and hist and self.busy:  # a parallel plan's workers
                     shares = " · ".join(f"{share:.0%}" for share in self.busy.values())
                     busy = tr("dev.busy", lang, shares=shares)
@@ -166,13 +167,19 @@ class DevicePanel(Widget):
                 timed, calls = sampled
                 one_in = tr("dev.one_in", lang, n=fmt_count(calls / timed)) if timed else "–"
                 lines.append((tr("dev.sampled", lang), one_in, tr("dev.calls_timed", lang)))
+            words = max((cell_len(t) for _, _, t in lines if isinstance(t, str)), default=0)
+            if self._width(lines) + words > self.size.width:  # "median" goes before a word is cut
+                median = tr("dev.median", lang)
+                lines = [(t.removesuffix(median), f, tail) for t, f, tail in lines]
             # sparklines take what the labels and figures leave, so neither is cut off
-            used = max(cell_len(t) for t, _, _ in lines) + max(cell_len(f) for _, f, _ in lines) + 2
-            width = max(4, self.size.width - used)
+            titles = max(cell_len(t) for t, _, _ in lines)
+            figures = max(cell_len(f) for _, f, _ in lines)
+            width = max(4, self.size.width - self._width(lines))
             rows = Table.grid(padding=(0, 1))
-            rows.add_column(style=label, no_wrap=True)
-            rows.add_column(style=value, justify="right", no_wrap=True)
-            rows.add_column(no_wrap=True)
+            # labels and figures whole; a long tail ("calls timed (sampled)") is what gets cut
+            rows.add_column(style=label, no_wrap=True, min_width=titles)
+            rows.add_column(style=value, justify="right", no_wrap=True, min_width=figures)
+            rows.add_column(no_wrap=True, overflow="ellipsis")
             for title, figure, tail in lines:  # Text, never markup: a direction is a trace's
                 rows.add_row(
                     Text(safe_text(title)),
@@ -187,6 +194,11 @@ class DevicePanel(Widget):
         elif info.get("available") is not False:
             parts.append(Text(tr("dev.no_runs", lang), label))
         return Group(*parts)
+
+    @staticmethod
+    def _width(lines: list[tuple[str, str, str | list[int]]]) -> int:
+        """Cells the labels and figures of ``lines`` take, with the blank after each."""
+        return max(cell_len(t) for t, _, _ in lines) + max(cell_len(f) for _, f, _ in lines) + 2
 
     def _op_table(
         self, st: DeviceStats, label: Any, value: Any, sparks: Any, lang: str = "en"
