@@ -147,3 +147,27 @@ def test_static_title_counts_the_runs_skimmed_after_the_one_drawn() -> None:
         state.apply(ev)
     assert pane_subtitle(state, "static").startswith("Session.run #1 (of 3) · ")
     assert pane_subtitle(state, "static", lang="ko").startswith("Session.run #1 (전체 3) · ")
+
+
+def test_a_leaf_has_its_own_cue_for_it_runs_nothing() -> None:
+    """A leaf joining the eager graph read "w1 = Leaf runs at once, a new node"."""
+    import engine.eager as torch
+    from engine.events import recording
+    from tui.view.captions import cue_text
+    from tui.view.state import ViewState
+
+    torch.new_iteration()  # a graph of its own, whatever ran before in this process
+    with recording() as events:
+        x = torch.randn(2, 3)
+        w = torch.randn(3, 4, requires_grad=True)
+        x.mm(w)
+    state = ViewState()
+    cues = []
+    for ev in events:
+        state.apply(ev)
+        if ev["kind"] == "node_created":
+            cues.append((ev["op"], cue_text(state), cue_text(state, "ko")))
+    leaves = [c for c in cues if c[0] == "Leaf"]
+    assert leaves and all("runs at once" not in en and "leaf" in en for _, en, _ in leaves), cues
+    assert all("리프" in ko for _, _, ko in leaves), cues
+    assert any(op != "Leaf" and "runs at once" in en for op, en, _ in cues), cues

@@ -340,8 +340,8 @@ class ViewState:
             if "dur_ns" in ev:  # the op's one event: it ran; lit until the loop goes on
                 self._finish(graph, ev, int(ev["node"]), "running")
                 self._lit = (graph, node.id)
-            self.cue = (
-                "cue.eager_node",
+            self.cue = (  # a leaf (a tensor made outside the graph) joins it, runs nothing
+                "cue.eager_leaf" if node.op == "Leaf" else "cue.eager_node",
                 {"it": self.iteration["eager"] + 1, "name": node.name, "op": node.op},
             )
         self.dirty.update((graph.mode, "source", "cue"))
