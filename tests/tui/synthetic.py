@@ -370,7 +370,7 @@ class SyntheticScene:
                 **extra,
             )
         emit("run_finished", graph="static:0", run=it + 1, dur_ns=400_000)
-        emit("metric", name="loss", value=1000.0 / (it + 1), mode="static", iteration=it)
+        emit("metric", name="loss", value=1000.0 / (it + 1), mode="static", iteration=it + 1)
         emit("iteration_finished", mode="static", iteration=it, dur_ns=500_000)
 
     def _eager_iteration(self, device: str, it: int) -> None:

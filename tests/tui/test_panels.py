@@ -214,3 +214,45 @@ def test_the_node_card_says_an_eager_call_whole_and_no_shape_where_there_is_no_o
     shape = next(line for line in lines if "shape" in line)
     assert "()" not in shape and "—" in shape, shape
     assert not any(line.startswith("call") for line in lines)  # a static node: no call row
+
+
+async def test_two_full_loss_histories_line_up_by_their_true_iterations() -> None:
+    """The view keeps each side's last 300 losses: with the static side 50 runs ahead, its
+    curve started at run 201 and the eager one at iteration 151, drawn at the same x."""
+    from tui.view.state import LOSS_HISTORY, ViewState
+
+    def loss(step: int) -> float:  # the same math on both sides: the same loss at each step
+        return 1000.0 / step
+
+    state = ViewState()
+    for run in range(1, 501):  # Session.run #1..#500; the engine numbers eager from 0
+        state.apply(
+            {
+                "kind": "metric",
+                "name": "loss",
+                "value": loss(run),
+                "mode": "static",
+                "iteration": run,
+            }
+        )  # noqa: E501
+    for it in range(450):
+        state.apply(
+            {
+                "kind": "metric",
+                "name": "loss",
+                "value": loss(it + 1),
+                "mode": "eager",
+                "iteration": it,
+            }
+        )  # noqa: E501
+    assert len(state.loss["static"]) == len(state.loss["eager"]) == LOSS_HISTORY
+    app = build_app(iterations=1, autostart=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        plot = app.loss_plot
+        plot.update_losses(state.loss, state.loss_at)
+        await pilot.pause()
+        static, eager = plot.losses["static"], plot.losses["eager"]
+        assert static[0] == eager[0] == loss(201), (static[0], eager[0])
+        assert static[: len(eager)] == eager and len(static) == len(eager) + 50
+        legend = "".join(t for t, _ in plot.legend(80)[0])
+        assert legend.startswith(f"it 450 ━ static {loss(450):.3g} ━ eager {loss(450):.3g}"), legend

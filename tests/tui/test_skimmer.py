@@ -156,7 +156,8 @@ def test_full_speed_packs_the_units_summaries_and_every_loss_point_and_count_arr
 
 def test_a_packed_batch_folds_into_the_figures_its_events_give() -> None:
     """Folding the ``units`` events gives the view what folding the events they pack gives:
-    every loss point, the counts, the race's clock, the iteration times, the event count."""
+    every loss point at its iteration, the counts, the race's clock, the iteration times, the
+    event count."""
     from engine.events import unpacked
 
     packed = child_run("two-layer", 60, packed=True)
@@ -176,12 +177,13 @@ def test_a_packed_batch_folds_into_the_figures_its_events_give() -> None:
                 )
                 for name, d in st.devices.items()
             }
-            loss = {m: list(v) for m, v in st.loss.items()}
+            loss = {m: (list(v), list(st.loss_at[m])) for m, v in st.loss.items()}
             counts = (st.iteration, st.done, st.done_at, st.started_at, st.events, st.dropped)
             return loss, counts, devices, st.cue
 
         assert figures(one) == figures(other)
         assert len(one.loss["static"]) == len(one.loss["eager"]) == 60
+        assert list(one.loss_at["static"]) == list(one.loss_at["eager"]) == list(range(1, 61))
         assert one.done == {"static": 60, "eager": 60}
 
 

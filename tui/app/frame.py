@@ -295,7 +295,7 @@ class Frame:
             p.gpu_panel.set_stats(gpu, cpu, device == "gpu")
             p.gpu_data.set_stats(gpu)
         if "loss" in turns:
-            p.loss.update_losses(st.loss)
+            p.loss.update_losses(st.loss, st.loss_at)
             self.selection.refresh_card()
 
     def fit_labels(self) -> None:

@@ -92,6 +92,9 @@ class ViewState:
         self.graphs: dict[str, GraphModel | None] = {m: None for m in MODES}
         self.devices: dict[str, DeviceStats] = {d: DeviceStats(d) for d in ("cpu", "gpu")}
         self.loss: dict[str, deque[float]] = {m: deque(maxlen=LOSS_HISTORY) for m in MODES}
+        self.loss_at: dict[str, deque[int]] = {m: deque(maxlen=LOSS_HISTORY) for m in MODES}
+        """Each loss's iteration, counted from 1 on both sides (Session.run #1, iteration 1):
+        the plot lines the two sides up by it."""
         self.iteration: dict[str, int] = {m: 0 for m in MODES}
         self.done: dict[str, int] = {m: 0 for m in MODES}
         """Static runs / eager iterations finished in this run (a race counts them)."""
@@ -240,6 +243,7 @@ class ViewState:
             d: self.devices[d] if d == keep_device else DeviceStats(d) for d in ("cpu", "gpu")
         }
         self.loss = {m: deque(maxlen=LOSS_HISTORY) for m in MODES}
+        self.loss_at = {m: deque(maxlen=LOSS_HISTORY) for m in MODES}
         self._stats = {m: {} for m in MODES}
         self._metric_name.clear()
         self.errors.clear()
@@ -643,7 +647,7 @@ class ViewState:
                 dur = self._op_sum["static"] if paced else _FAKE_RUN_NS if fake else b
                 self._run_done(graph, dur, t, _FAKE_RUN_NS if fake else b)
             elif code == METRIC:
-                self._metric("eager" if eager else "static", metric, a)
+                self._metric("eager" if eager else "static", metric, a, b)
             elif code == FINISHED and eager:
                 dur = self._op_sum["eager"] if paced else _FAKE_ITERATION_NS if fake else b
                 self._eager_done(dur, t, _FAKE_ITERATION_NS if fake else b)
@@ -665,11 +669,10 @@ class ViewState:
         self.dirty.add("output")
 
     def _on_metric(self, ev: dict[str, Any]) -> None:
-        self._metric(
-            "eager" if ev.get("mode") == "eager" else "static", ev.get("name"), ev.get("value")
-        )
+        mode = "eager" if ev.get("mode") == "eager" else "static"
+        self._metric(mode, ev.get("name"), ev.get("value"), ev.get("iteration"))
 
-    def _metric(self, mode: str, name: Any, value: Any) -> None:
+    def _metric(self, mode: str, name: Any, value: Any, iteration: Any) -> None:
         name = str(name)
         first = self._metric_name.setdefault(mode, name)  # "loss", or the fetched tensor's name
         if name != first and name != "loss":
@@ -677,10 +680,13 @@ class ViewState:
         if name == "loss" and first != "loss":
             self._metric_name[mode] = "loss"
             self.loss[mode].clear()
+            self.loss_at[mode].clear()
         try:
             self.loss[mode].append(float(value))
         except (TypeError, ValueError):
             return
+        # the engine numbers Session.runs from 1, eager iterations from 0
+        self.loss_at[mode].append(int(iteration or 0) + (mode == "eager"))
         self.dirty.add("loss")
 
     def _on_grad(self, ev: dict[str, Any]) -> None:

@@ -7,7 +7,8 @@ so. A loss that spans more than two decades is drawn on a log scale (the legend 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -70,6 +71,9 @@ class LossPlot(Widget):
         self.capped = False
         """A history is its last values only (a bounded deque, full): its length is not the
         iteration it has reached."""
+        self.start: int | None = None
+        """The iteration of each history's first value, where the losses came with their
+        iterations (both sides drawn from the same one): None where they did not."""
 
     def show_modes(self, modes: Iterable[str]) -> None:
         """Plot only the sides a scene runs."""
@@ -77,16 +81,29 @@ class LossPlot(Widget):
         self.modes = tuple(m for m in MODES if m in shown) or MODES
         self._redraw()
 
-    def update_losses(self, losses: dict[str, Sequence[float]]) -> None:
+    def update_losses(
+        self,
+        losses: Mapping[str, Sequence[float]],
+        iterations: Mapping[str, Sequence[int]] | None = None,
+    ) -> None:
         """Show the loss histories (mode -> values, oldest first; a ``deque`` with a
-        ``maxlen`` holds the last values only); redrawn only if they moved."""
-        drawn = {m: finite(losses.get(m, ())) for m in MODES}  # what can be drawn
+        ``maxlen`` holds the last values only); redrawn only if they moved.
+
+        ``iterations``: each value's iteration (mode -> numbers, as the status line counts
+        them). Both sides are then drawn from the first iteration both have, so a value sits
+        at the same x on both curves: with full histories and one side ahead, each held its
+        last 300 values and the two curves compared different iterations."""
+        start = None
+        if iterations is None:
+            drawn = {m: finite(losses.get(m, ())) for m in MODES}  # what can be drawn
+        else:
+            drawn, start = lined_up(losses, iterations, self.modes)
         capped = any(
             len(values) >= (getattr(values, "maxlen", None) or len(values) + 1)
             for values in losses.values()
         )
-        if drawn != self.losses or capped != self.capped:
-            self.losses, self.capped = drawn, capped
+        if drawn != self.losses or capped != self.capped or start != self.start:
+            self.losses, self.capped, self.start = drawn, capped, start
             self._redraw()
 
     def set_ended(self, ended: bool) -> None:
@@ -119,9 +136,10 @@ class LossPlot(Widget):
         runs: list[tuple[str, str]] = []
         shown = {m: self.losses[m] for m in self.modes}
         upto = None  # two sides are compared at the last iteration both reached, not one ahead
-        if len(self.modes) == 2 and all(shown.values()) and not self.capped:
+        if len(self.modes) == 2 and all(shown.values()) and (self.start or not self.capped):
             upto = min(len(values) for values in shown.values())
-            runs.append((tr("loss.at", lang).format(n=upto) + " ", "loss-plot--label"))
+            it = upto + (self.start - 1 if self.start else 0)  # its true number where known
+            runs.append((tr("loss.at", lang).format(n=it) + " ", "loss-plot--label"))
         for mode in self.modes:
             values = shown[mode][:upto]
             latest = f"{values[-1]:.3g}" if values else "–"
@@ -194,3 +212,26 @@ class LossPlot(Widget):
     def plain_lines(self) -> list[str]:
         """What the plot shows, as text (the legend first)."""
         return [strip.text for strip in self._draw()]
+
+
+def lined_up(
+    losses: Mapping[str, Sequence[float]],
+    iterations: Mapping[str, Sequence[int]],
+    modes: Sequence[str] = MODES,
+) -> tuple[dict[str, list[float]], int | None]:
+    """Each side's drawable losses from the first iteration every side of ``modes`` with
+    losses has (a side that kept older ones drops them), and that iteration (None before
+    any loss): value ``i`` of every side is then iteration ``start + i``."""
+    points = {
+        m: [
+            (i, v)
+            for i, v in zip(iterations.get(m, ()), losses.get(m, ()), strict=False)
+            if math.isfinite(v)
+        ]
+        for m in MODES
+    }
+    firsts = [points[m][0][0] for m in modes if points[m]]
+    if not firsts:
+        return {m: [] for m in MODES}, None
+    start = max(firsts)
+    return {m: [v for i, v in points[m] if i >= start] for m in MODES}, start
