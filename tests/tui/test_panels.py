@@ -44,6 +44,29 @@ async def test_device_panel_labels_are_never_cut_by_the_sparklines() -> None:
         assert re.search(r"op times +1 in 7 calls timed \(sampled\)", text), text
 
 
+async def test_a_panel_without_figures_is_not_redrawn_for_the_other_devices() -> None:
+    """Without a GPU the GPU panel says why and nothing else: the CPU's figures moving (at
+    full speed, every frame) give it nothing new to draw."""
+    from tui.view.stats import DeviceStats
+
+    app = build_app(iterations=1, autostart=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        panel, gpu, cpu = app.gpu_panel, DeviceStats("gpu"), DeviceStats("cpu")
+        panel.set_stats(gpu, cpu, False)
+        await pilot.pause()
+        redrawn = []
+        panel.refresh = lambda *a, **k: redrawn.append(1)  # type: ignore[method-assign]
+        for ns in (1_000_000, 2_000_000):
+            cpu.iteration("static", ns)
+            panel.set_stats(gpu, cpu, False)
+        assert not redrawn
+        gpu.iteration("static", 500_000)  # its own figure: now the CPU's show beside it
+        panel.set_stats(gpu, cpu, False)
+        cpu.iteration("static", 3_000_000)
+        panel.set_stats(gpu, cpu, False)
+        assert len(redrawn) == 2
+
+
 async def test_the_device_panel_and_the_status_line_say_the_same_eager_time() -> None:
     """The panel's "eager iter" said the last iteration's time, the status line the recent
     median: two eager times on screen at once."""
