@@ -367,3 +367,31 @@ def test_the_collector_collects_the_old_generation_once_due_and_not_while_a_key_
     assert not c.between_keys() and collected == [1]
     c._at -= collector.OVERDUE_S
     assert c.between_keys() and collected == [1, 1]  # overdue: nothing is waited for
+
+
+def test_the_collector_freezes_what_survives_and_unfreezes_it_all_once_a_minute(
+    monkeypatch,
+) -> None:
+    """A collection freezes what survived it, so the next walks only what was made since; a
+    deep one, every ``DEEP_EVERY_S``, unfreezes everything first (its cyclic garbage goes)."""
+    import gc
+
+    from tui.app import collector
+
+    calls: list[str] = []
+    monkeypatch.setattr(gc, "collect", lambda *a: calls.append("collect") or 0)
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(gc, "unfreeze", lambda: calls.append("unfreeze"))
+    monkeypatch.setattr(gc, "set_threshold", lambda *t: None)
+    c = collector.Collector()
+    c.take_over()
+    calls.clear()
+    c._at -= collector.FULL_EVERY_S
+    assert c.between_keys() and calls == ["collect", "freeze"]
+    calls.clear()
+    c._at -= collector.FULL_EVERY_S
+    c._deep_at -= collector.DEEP_EVERY_S
+    assert c.between_keys() and calls == ["unfreeze", "collect", "freeze"]
+    calls.clear()
+    c.give_back()  # the app ends: Python's own collections see everything again
+    assert calls == ["unfreeze"]

@@ -9,6 +9,13 @@ far (it lives as long as the app), leaves the young generations to Python and co
 old one itself every ``FULL_EVERY_S``, from the frame or right after the refresh that shows a
 key's effect (a key pressed during it waits ~5-15 ms; one that made the objects no longer pays
 for them).
+
+What survives such a collection is frozen too, so the next walks only what was made since:
+the panes' caches (kept drawings, routes, and the screen's cached strips, ~50,000 objects)
+made each full collection take 80-115 ms of the app's thread, and a key pressed during one
+waited that long. What the frozen objects leave as cyclic garbage (a closed screen, an old
+eager graph) is collected by a deep collection, which unfreezes everything first, every
+``DEEP_EVERY_S``: a long pause once a minute, not every two seconds.
 """
 
 from __future__ import annotations
@@ -16,10 +23,12 @@ from __future__ import annotations
 import gc
 import time
 
-__all__ = ["FULL_EVERY_S", "OVERDUE_S", "Collector"]
+__all__ = ["DEEP_EVERY_S", "FULL_EVERY_S", "OVERDUE_S", "Collector"]
 
 FULL_EVERY_S = 2.0
 """How often the frame collects the old generation (Python's own pace here was every 1-3 s)."""
+DEEP_EVERY_S = 60.0
+"""How often a collection unfreezes what earlier ones froze and walks it all."""
 OVERDUE_S = 3 * FULL_EVERY_S
 """A collection this late waits for no key's effect."""
 BY_HAND = 1_000_000
@@ -32,7 +41,7 @@ class Collector:
     def __init__(self) -> None:
         self.active = False
         """The frame collects the old generation (Python does until :meth:`take_over`)."""
-        self._at = time.monotonic()
+        self._at = self._deep_at = time.monotonic()
         self._waiting = False
         self._held = 0.0
         """No collection before this time (a key whose effect comes later, a step's node)."""
@@ -47,10 +56,11 @@ class Collector:
         self._threshold = young, middle, old = gc.get_threshold()
         gc.set_threshold(young, middle, BY_HAND)
         self.active = True
-        self._at = time.monotonic()
+        self._at = self._deep_at = time.monotonic()
 
     def give_back(self) -> None:
         """Python collects the old generation again (the app ends)."""
+        gc.unfreeze()
         if self._threshold is not None:
             gc.set_threshold(*self._threshold)
             self._threshold = None
@@ -79,6 +89,10 @@ class Collector:
         waits = self._waiting or now < self._held
         if late < FULL_EVERY_S or (waits and late < OVERDUE_S):
             return False
+        if now - self._deep_at >= DEEP_EVERY_S:
+            gc.unfreeze()
+            self._deep_at = now
         gc.collect()
+        gc.freeze()  # what survived lives on: the next collection walks what was made since
         self._at = time.monotonic()
         return True
