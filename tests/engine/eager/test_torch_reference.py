@@ -7,28 +7,17 @@ word for word.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pytest
 
 import engine.eager as torch
 from engine.eager import factory, types
 from tests.engine.eager.fixtures.calls import unary_calls
-from tests.engine.eager.fixtures.reference import REFERENCE, close, t
+from tests.engine.eager.fixtures.reference import REFERENCE, close, error_text, t
 
 F = torch.nn.functional
 
 REF = REFERENCE
-
-
-def error_text(fn: Any, whole: bool = False) -> str:
-    """What ``fn`` raised, as the fixtures record it: its first line, or ``whole``."""
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001 - compared with what torch raised
-        return f"{type(e).__name__}: {e if whole else str(e).splitlines()[0]}"
-    return "no error"
 
 
 def test_fixtures_come_from_real_pytorch():

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import engine.eager as torch
-from tests.engine.eager.fixtures.reference import REFERENCE, close, t
+from tests.engine.eager.fixtures.reference import REFERENCE, close, error_text, t
 
 REF = REFERENCE["training_ops"]
 F = torch.nn.functional
@@ -29,14 +29,6 @@ CALLS: dict[str, Any] = {
 }
 ONE_OP = {"GatherBackward0", "LinalgVectorNormBackward0", "LeakyReluBackward0"}
 """grad_fn names the engine shares with PyTorch (other norms are written out in ops)."""
-
-
-def error_text(fn: Any) -> str:
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001 - compared with what torch raised
-        return f"{type(e).__name__}: {str(e).splitlines()[0]}"
-    return "no error"
 
 
 @pytest.mark.parametrize("case", REF["cases"], ids=[c["name"] for c in REF["cases"]])
