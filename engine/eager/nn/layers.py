@@ -114,36 +114,29 @@ class LeakyReLU(Module):
         return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
 
 
-class MSELoss(Module):
-    """Mean squared error; ``size_average=False`` (2017) means ``reduction='sum'``."""
+class _Loss(Module):
+    """A loss module: its ``reduction``, from the 2017 arguments too (``size_average=False``
+    means ``reduction='sum'``)."""
 
     def __init__(
         self, size_average: Any = None, reduce: Any = None, reduction: str = "mean"
     ) -> None:
         super().__init__()
         self.reduction = functional._reduction(size_average, reduce, reduction)
+
+
+class MSELoss(_Loss):
+    """Mean squared error."""
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
         return functional.mse_loss(input, target, reduction=self.reduction)
 
-    def extra_repr(self) -> str:
-        return ""
 
-
-class L1Loss(Module):
+class L1Loss(_Loss):
     """Mean absolute error (``reduction='sum'``: summed; ``'none'``: kept)."""
-
-    def __init__(
-        self, size_average: Any = None, reduce: Any = None, reduction: str = "mean"
-    ) -> None:
-        super().__init__()
-        self.reduction = functional._reduction(size_average, reduce, reduction)
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
         return functional.l1_loss(input, target, reduction=self.reduction)
-
-    def extra_repr(self) -> str:
-        return ""
 
 
 class _Activation(Module):
@@ -221,14 +214,6 @@ class Flatten(Module):
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
-
-
-class _Loss(Module):
-    def __init__(
-        self, size_average: Any = None, reduce: Any = None, reduction: str = "mean"
-    ) -> None:
-        super().__init__()
-        self.reduction = functional._reduction(size_average, reduce, reduction)
 
 
 class BCELoss(_Loss):
