@@ -11,23 +11,13 @@ import numpy as np
 import pytest
 
 import engine.eager as torch
+from tests.engine.eager.fixtures.calls import course_calls
 from tests.engine.eager.fixtures.reference import REFERENCE, close, error_text, t
 
 REF = REFERENCE["course_extras"]
 MASK = np.asarray(REF["mask"])
 
-CALLS: dict[str, Any] = {
-    "transpose": lambda v: v.transpose(0, 2),
-    "transpose_neg": lambda v: torch.transpose(v, -1, 1),
-    "permute": lambda v: v.permute(2, 0, 1),
-    "permute_tuple": lambda v: torch.permute(v, (1, 2, 0)),
-    "where": lambda v: torch.where(torch.tensor(MASK), v, v * v),
-    "where_number": lambda v: torch.where(torch.tensor(MASK), v, 0.5),
-    "std": lambda v: v.std(),
-    "std_dim": lambda v: v.std(dim=1),
-    "var_biased_keepdim": lambda v: v.var(dim=(0, 2), unbiased=False, keepdim=True),
-    "var_correction": lambda v: torch.var(v, 2),
-}
+CALLS = course_calls(torch, MASK)
 
 
 @pytest.mark.parametrize("case", REF["cases"], ids=[c["name"] for c in REF["cases"]])

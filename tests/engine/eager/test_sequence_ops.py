@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import engine.eager as torch
+from tests.engine.eager.fixtures.calls import sequence_calls
 from tests.engine.eager.fixtures.reference import REFERENCE, close, error_text, t
 
 REF = REFERENCE["sequence_ops"]
@@ -19,31 +20,7 @@ X = np.asarray(REF["x"])
 MASK = np.asarray(REF["mask"])
 F = torch.nn.functional
 
-CALLS: dict[str, Any] = {
-    "expand": lambda v: v[:, :1, :].expand(2, 3, 4),
-    "expand_new_axes": lambda v: v[0, 0].expand(5, 3, -1),
-    "expand_as": lambda v: v[:1].expand_as(v),
-    "repeat": lambda v: v.repeat(1, 2, 1),
-    "repeat_more_axes": lambda v: v[0].repeat(2, 1, 3),
-    "bmm": lambda v: torch.bmm(v, t(REF["other"], False)),
-    "bmm_method": lambda v: v.transpose(1, 2).bmm(v),
-    "masked_fill": lambda v: v.masked_fill(torch.tensor(MASK), -2.5),
-    "masked_fill_inf_softmax": lambda v: v.masked_fill(
-        torch.tensor(MASK[0]), float("-inf")
-    ).softmax(-1),
-    "cumsum": lambda v: torch.cumsum(v, dim=2),
-    "cumsum_neg": lambda v: v.cumsum(-2),
-    "sort": lambda v: torch.sort(v).values,
-    "sort_desc_dim": lambda v: v.sort(dim=1, descending=True)[0],
-    "topk": lambda v: torch.topk(v, 2).values,
-    "topk_smallest_dim": lambda v: v.topk(1, dim=0, largest=False)[0],
-    "layer_norm": lambda v: F.layer_norm(v, (4,)),
-    "layer_norm_2d": lambda v: F.layer_norm(v, (3, 4), eps=1e-3),
-    "l1_loss": lambda v: F.l1_loss(v, t(X[::-1].copy(), False)),
-    "l1_loss_sum": lambda v: torch.nn.L1Loss(reduction="sum")(v, torch.zeros(2, 3, 4)),
-    "l1_loss_none": lambda v: F.l1_loss(v, torch.zeros(2, 3, 4), reduction="none"),
-    "smooth_l1": lambda v: torch.nn.SmoothL1Loss()(v, torch.zeros(2, 3, 4)),
-}
+CALLS = sequence_calls(torch, X, np.asarray(REF["other"]), MASK)
 GRAD_FN_DIFFERS = {
     "layer_norm": "DivBackward0",  # written with mean, sub, sqrt, div: one node per step
     "layer_norm_2d": "DivBackward0",

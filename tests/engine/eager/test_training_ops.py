@@ -10,23 +10,14 @@ import numpy as np
 import pytest
 
 import engine.eager as torch
+from tests.engine.eager.fixtures.calls import training_calls
 from tests.engine.eager.fixtures.reference import REFERENCE, close, error_text, t
 
 REF = REFERENCE["training_ops"]
 F = torch.nn.functional
 INDEX = np.asarray(REF["index"])
 
-CALLS: dict[str, Any] = {
-    "gather1": lambda v: v.gather(1, torch.tensor(INDEX)),
-    "gather0": lambda v: torch.gather(v, 0, torch.tensor(INDEX[:2].T % 4)),
-    "norm": lambda v: v.norm(),
-    "norm_dim1": lambda v: torch.norm(v, dim=1),
-    "norm_p1_keepdim": lambda v: v.norm(p=1, dim=0, keepdim=True),
-    "norm_p3": lambda v: v.norm(p=3),
-    "norm_inf": lambda v: v.norm(p=float("inf"), dim=1),
-    "leaky_relu": lambda v: F.leaky_relu(v),
-    "leaky_relu_0.2": lambda v: torch.nn.LeakyReLU(0.2)(v),
-}
+CALLS = training_calls(torch, INDEX)
 ONE_OP = {"GatherBackward0", "LinalgVectorNormBackward0", "LeakyReluBackward0"}
 """grad_fn names the engine shares with PyTorch (other norms are written out in ops)."""
 
