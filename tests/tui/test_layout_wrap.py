@@ -87,6 +87,25 @@ def test_no_wrap_where_even_columns_do_not_fit() -> None:
     assert wrap_into(layout, (12, 6)) is None
 
 
+def test_a_drawing_no_columns_can_hold_is_given_up_before_any_cut(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Its widest layer fits, but however its rows are cut into columns short enough, the
+    columns side by side are wider than the pane: wrap tries no cut, and trying them all
+    finds none either."""
+    import tui.drawing.wrap as wrapping
+
+    layout = layout_full(_random_dag(2), "TB", 3, 12, None)
+    assert (layout.width, layout.height) == (80, 51)
+    tried = []
+    cut = wrapping.wrap_at
+    monkeypatch.setattr(wrapping, "wrap_at", lambda *a: tried.append(a) or cut(*a))
+    assert wrapping._widest_layer(layout, False) <= 100
+    assert wrap(layout, 100, 26) is None and not tried
+    monkeypatch.setattr(wrapping, "_narrowest", lambda *a: 0)
+    assert wrap(layout, 100, 26) is None and tried
+
+
 def test_rows_only_edges_pass_through_go() -> None:
     layout = layout_full(CHAIN12, "TB", 1, 8, None)  # a stub row under every box
     bare = squeeze(layout)
@@ -316,9 +335,10 @@ def test_a_wrap_given_up_before_its_cut_is_tried_is_none_tried_or_not(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """wrap gives up before trying a cut where whatever it cuts would go past the pane
-    (:func:`tui.drawing.wrap._least_width`): every drawing of random graphs and of graphs
-    with a collector, wrapped into rooms of every width round where it starts to fit, is the
-    same as with every cut tried."""
+    (:func:`tui.drawing.wrap._least_width`, and before any cut where no cutting of its rows
+    into columns fits, :func:`tui.drawing.wrap._narrowest`): every drawing of random graphs
+    and of graphs with a collector, wrapped into rooms of every width round where it starts
+    to fit, is the same as with every cut tried."""
     import tui.drawing.wrap as wrapping
     from tests.tui.test_layout_layered import GRADS, TRAINED
 
@@ -332,7 +352,7 @@ def test_a_wrap_given_up_before_its_cut_is_tried_is_none_tried_or_not(
 
         return each
 
-    real, cut = wrapping._least_width, wrapping.wrap_at
+    real, cut, fewest = wrapping._least_width, wrapping.wrap_at, wrapping._narrowest
     cuts = {"quick": 0, "tried": 0}
     for nodes in graphs:
         for orientation in ("TB", "LR"):
@@ -344,8 +364,12 @@ def test_a_wrap_given_up_before_its_cut_is_tried_is_none_tried_or_not(
                     room = (
                         (across, long * 2 // 3) if orientation == "TB" else (long * 2 // 3, across)
                     )
-                    for way, least in (("quick", real), ("tried", lambda *a: 0)):
+                    for way, least, narrowest in (
+                        ("quick", real, fewest),
+                        ("tried", lambda *a: 0, lambda *a: 0),
+                    ):
                         monkeypatch.setattr(wrapping, "_least_width", least)
+                        monkeypatch.setattr(wrapping, "_narrowest", narrowest)
                         monkeypatch.setattr(wrapping, "wrap_at", counted(cut, way))
                         found[way] = wrap(layout, *room)
                     assert found["quick"] == found["tried"], (nodes, orientation, box_h, room)

@@ -517,6 +517,67 @@ def _widest_layer(layout: Layout, lr: bool) -> int:
     return max((hi - lo + 2 * MARGIN for lo, hi in spans.values()), default=0)
 
 
+def _narrowest(layout: Layout, height: int, lr: bool) -> int:
+    """How wide a top-to-bottom drawing is at the least once wrapped into columns of at most
+    ``height`` rows, before any cut is tried (as :func:`wrap_at` cuts it). Each column takes a
+    run of the drawing's rows of boxes, as deep as they were (a part moves whole), and as wide
+    as the columns its boxes and the edges between them run down (the columns an edge only
+    crosses go, as :func:`squeeze` takes them out; ``lr``: a tall box keeps two of its
+    columns). A column right of a cut that edges cross starts as many rows lower, and past as
+    many gutter columns, as the ways round it take at the least (edges of different sources
+    and different targets go round apart); columns stand :data:`GAP` apart. The least over
+    every way of cutting the rows into such runs, any cut allowed (a box across it too): a
+    graph too large for a pane is given up in time proportional to its rows squared, not
+    after every cut was tried."""
+    tops = sorted({b.y for b in layout.boxes.values()})
+    at = {y: i for i, y in enumerate(tops)}
+    cells = [0] * len(tops)  # the columns each row's boxes keep, as bits
+    ends = [0] * len(tops)  # each row's lowest end
+    for b in layout.boxes.values():
+        i = at[b.y]
+        cells[i] |= ((1 << b.w) - 1) << b.x if b.w <= 4 or not lr else (1 | 1 << b.w - 1) << b.x
+        ends[i] = max(ends[i], b.y2)
+    inside: list[list[tuple[int, int]]] = [[] for _ in tops]  # by lower row: (upper row, bits)
+    spans = []
+    for e in layout.edges:
+        upper, lower = sorted((at[layout.boxes[e.src].y], at[layout.boxes[e.dst].y]))
+        bits = 0
+        for (x1, y1), (x2, y2) in zip(e.points, e.points[1:], strict=False):
+            if x1 == x2 and y1 != y2:
+                bits |= 1 << x1
+        inside[lower].append((upper, bits))
+        spans.append((upper, lower, e.src, e.dst))
+    ways = [0] * len(tops)  # the ways round a cut right above each row, at the least
+    for j in range(1, len(tops)):
+        ends_taken: set[NodeId] = set()  # a matching of the edges across: one way each
+        for upper, lower, src, dst in spans:
+            if upper < j <= lower and src not in ends_taken and dst not in ends_taken:
+                ends_taken.update((src, dst))
+                ways[j] += 1
+    least = [0] + [_WIDE] * len(tops)  # least[k]: the rows before k in columns, at the least
+    for j in range(len(tops)):
+        if least[j] == _WIDE:
+            continue
+        top, apart = (0, 0) if j == 0 else (tops[j] - MARGIN - ways[j], GAP + GAP + ways[j])
+        if j and not ways[j]:
+            apart = GAP
+        used = end = 0
+        for k in range(j, len(tops)):  # rows j..k in one column
+            end = max(end, ends[k])
+            if end - top + MARGIN > height:
+                break
+            used |= cells[k]
+            for upper, bits in inside[k]:
+                if upper >= j:
+                    used |= bits
+            least[k + 1] = min(least[k + 1], least[j] + used.bit_count() + apart)
+    return least[-1]
+
+
+_WIDE = 1 << 30
+"""Wider than any pane (:func:`_narrowest` of rows that fit no column)."""
+
+
 def wrap(layout: Layout, width: int, height: int) -> Layout | None:
     """The drawing wrapped into columns (top to bottom) or rows (left to right) so that it fits
     ``width`` x ``height``, each column filled as far as it goes; None where no wrap fits."""
@@ -527,6 +588,8 @@ def wrap(layout: Layout, width: int, height: int) -> Layout | None:
     now, left = _transposed(squeeze(_transposed(now), lr, not lr)), 0  # and across them
     if lr:
         height, width = width, height
+    if _narrowest(now, height, lr) > width:
+        return None  # however its rows are cut into columns, they go past the pane
     for _ in range(len(layout.boxes)):
         if now.height <= height:
             return (_transposed(now) if lr else now) if now.width <= width else None
