@@ -107,6 +107,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "status.replay": "replay {k}/{n}",
         "status.marker_pause": "pause at markers",
         "cue.built": "The static graph is built: {n} nodes, nothing computed yet",
+        "cue.built.one": "The static graph is built: 1 node, nothing computed yet",
         "cue.run": "Session.run #{run}: executes {k} of {n} nodes (only what the fetches need)",
         "cue.static_node": "Session.run executes {name}",
         "cue.static_grad": "Session.run executes {name} (backward)",
@@ -156,11 +157,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "state.pruned": "pruned",
         "state.error": "error",
         "sub.defined": "defined, not run · {n} nodes",
+        "sub.defined.one": "defined, not run · 1 node",
         "sub.run": "Session.run #{run} · {k} of {n} nodes run",
         "sub.parallel": " · ‖ on {n} workers",
         "sub.run.short": "run #{run} · {k} of {n} ran",
         "sub.run_of": "{run} (of {total})",
         "sub.iteration": "iteration {it} · {n} nodes",
+        "sub.iteration.one": "iteration {it} · 1 node",
         "speed.slow": "slow",
         "speed.lecture": "lecture",
         "speed.brisk": "brisk",
@@ -221,6 +224,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "card.error": "error",
         "card.variable": "variable {name}   (TF: {scope})",
         "card.scope": "scope {scope}/  ({n} nodes, folded; enter opens it)",
+        "card.scope.one": "scope {scope}/  (1 node, folded; enter opens it)",
         "card.value": "value",
         "card.pair": "pairs",
         "card.worker": "worker",
@@ -575,9 +579,12 @@ benchmark workload) and their wording in other languages; names inside them stay
 
 
 def tr(key: str, lang: str = "en", **fields: Any) -> str:
-    """The text of ``key`` in ``lang`` (English when missing), formatted with ``fields``."""
+    """The text of ``key`` in ``lang`` (English when missing), formatted with ``fields``; where
+    ``n`` is 1 and the language has a ``key.one`` ("iteration 3 · 1 node"), that one."""
     table = STRINGS.get(lang) or STRINGS["en"]
-    text = table.get(key)
+    text = table.get(f"{key}.one") if fields.get("n") == 1 else None
+    if text is None:
+        text = table.get(key)
     if text is None:
         text = STRINGS["en"].get(key, key)
     return text.format(**fields) if fields else text

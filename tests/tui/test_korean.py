@@ -19,7 +19,7 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from tests.tui.conftest import CPU_FACTS, build_app, finish
-from tui.i18n import KEY_WORDS
+from tui.i18n import KEY_WORDS, tr
 
 BENCH = Path(__file__).parent / "bench_small.json"
 
@@ -289,3 +289,9 @@ async def test_a_graph_row_with_korean_is_as_wide_as_the_pane() -> None:
         assert korean, "the folded gradients/ box says its op count in Korean"
         cells = [cell_len(s.text) for s in rows]  # as a terminal draws them
         assert cells == [width] * len(rows), [cell_len(s.text) for s in korean]
+
+
+def test_one_node_is_a_node_in_english_and_korean_needs_no_other_word() -> None:
+    assert tr("sub.iteration", "en", it=3, n=1) == "iteration 3 · 1 node"
+    assert tr("sub.iteration", "en", it=3, n=2) == "iteration 3 · 2 nodes"
+    assert tr("sub.iteration", "ko", it=3, n=1) == "반복 3 · 노드 1개"  # its own word, not English
