@@ -57,27 +57,6 @@ def test_a_new_wish_drops_what_was_wanted_and_not_begun() -> None:
         ahead.close()
 
 
-def test_a_job_under_way_is_waited_for_only_when_asked() -> None:
-    """With cores to spare, a key finds the drawing that is under way for it when it ends
-    (it began before the key: it ends sooner than one drawn afresh); otherwise the caller
-    is not held."""
-    ahead: Ahead[str] = Ahead()
-    gate = threading.Event()
-
-    def slow() -> str:
-        gate.wait(10)
-        return "drawn"
-
-    try:
-        ahead.want([("k", slow)])
-        wait_for(lambda: ahead._busy == "k")
-        assert ahead.take("k") is None  # not waited for
-        threading.Timer(0.05, gate.set).start()
-        assert ahead.take("k", wait=True) == "drawn"
-    finally:
-        ahead.close()
-
-
 def test_a_job_that_fails_leaves_nothing_to_take() -> None:
     ahead: Ahead[int] = Ahead()
     try:

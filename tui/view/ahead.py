@@ -36,8 +36,6 @@ T = TypeVar("T")
 
 KEPT = 64
 """Results kept for a key to take (the least recently used goes first)."""
-WAIT_S = 0.5
-"""The longest :meth:`Ahead.take` waits for a job under way (a drawing takes 5-135 ms)."""
 
 
 class Ahead(Generic[T]):
@@ -76,19 +74,12 @@ class Ahead(Generic[T]):
                     self._thread.start()
                 self._lock.notify()
 
-    def take(self, key: Hashable, wait: bool = False) -> T | None:
-        """The result for ``key`` if it was worked out, else None (the caller works it out).
-
-        Args:
-            wait: a job under way for ``key`` is waited for (:data:`WAIT_S` at most). Only
-                where the machine has cores to spare: the job has begun and ends sooner than
-                the caller would work it out afresh. Where the engine takes the cores, the
-                helper gives way to the app and may be slow to end it: not waited for.
-        """
+    def take(self, key: Hashable) -> T | None:
+        """The result for ``key`` if it was worked out, else None (the caller works it out: a
+        job under way for it is not waited for, as the helper gives way to the app and may be
+        slow to end it)."""
         with self._lock:
             self._wanted.pop(key, None)
-            if wait and self._busy == key:
-                self._lock.wait_for(lambda: self._busy != key, WAIT_S)
             result = self._done.get(key)
             if result is not None:
                 self._done.move_to_end(key)  # the most recently used goes last

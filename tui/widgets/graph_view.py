@@ -485,7 +485,7 @@ class GraphView(ScrollView, can_focus=True):
         key = drawing_key(graph, (room.width, room.height), self.folding, way)
         drawing = self._drawings.get(key)
         if drawing is None:
-            drawing = self._ahead.take(key, wait=self._spare)  # worked out ahead, or under way
+            drawing = self._ahead.take(key)  # worked out ahead (or waited for: it is under way)
             if drawing is None:
                 drawing = static_drawing(graph, (room.width, room.height), self.folding, *way)
             if len(self._drawings) >= DRAWINGS_KEPT:
