@@ -337,3 +337,20 @@ define(
     shape=lambda g, params, *r, **k: params,
     same_dtypes=False,
 )
+
+
+def _band(kind: str) -> None:
+    """``Triu``/``Tril``: the last two axes' upper (on and above the ``diagonal``-th
+    diagonal) or lower triangle kept, the rest zero; the gradient is kept the same way."""
+    define(
+        kind,
+        kernel=lambda xp, x, diagonal=0: getattr(xp, kind.lower())(x, diagonal),
+        shape=same_shape,
+        flops=no_flops,
+        grad=lambda F, g, out, x, diagonal=0: (lambda: F(kind, g, diagonal=diagonal),),
+        saved=(),
+    )
+
+
+_band("Triu")  # torch.triu: e.g. the -inf above the diagonal of a causal attention mask
+_band("Tril")  # torch.tril(torch.ones(T, T)): which earlier steps each step may attend to

@@ -103,6 +103,10 @@ CASES = [
     ("Tile", [randn(3)], {"multiples": (2, 1, 2)}),
     ("Gather", [randn(5, 3), np.array([[1, 4], [1, 0]])], {}),
     ("Gather", [randn(5, 3), np.array([2, 2, 0])], {}),
+    ("Triu", [randn(3, 4)], {}),
+    ("Triu", [randn(2, 3, 4)], {"diagonal": 1}),
+    ("Tril", [randn(4, 3)], {}),
+    ("Tril", [randn(2, 3, 4)], {"diagonal": -1}),
 ]
 
 REFERENCE = {  # numpy written out by hand
@@ -269,6 +273,13 @@ def reference(name: str, inputs: list[np.ndarray], attrs: dict) -> np.ndarray:
         out = np.zeros(tuple(n * r for n, r in zip(padded.shape, reps, strict=True)))
         for idx in np.ndindex(out.shape):
             out[idx] = padded[tuple(i % n for i, n in zip(idx, padded.shape, strict=True))]
+        return out
+    if name in ("Triu", "Tril"):
+        x, k, out = inputs[0], attrs.get("diagonal", 0), np.zeros_like(inputs[0])
+        for idx in np.ndindex(x.shape):
+            row, col = idx[-2:]
+            if (col - row >= k) if name == "Triu" else (col - row <= k):
+                out[idx] = x[idx]
         return out
     if name == "Gather":
         params, indices = inputs
