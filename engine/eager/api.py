@@ -202,6 +202,22 @@ def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     return x.flatten(start_dim, end_dim)
 
 
+def triu(input: Tensor, diagonal: int = 0) -> Tensor:  # noqa: A002
+    return input.triu(diagonal)
+
+
+def tril(input: Tensor, diagonal: int = 0) -> Tensor:  # noqa: A002
+    return input.tril(diagonal)
+
+
+def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+    return tensor.split(split_size_or_sections, dim)
+
+
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
+    return input.chunk(chunks, dim)
+
+
 def reshape(x: Tensor, shape: Any) -> Tensor:
     return x.reshape(shape)
 

@@ -176,7 +176,8 @@ class Methods(Reductions):
 
     @property
     def T(self) -> Tensor:  # noqa: N802 - PyTorch's name
-        return self.t()
+        """The axes reversed, as PyTorch runs ``.T``: a permute (``PermuteBackward0``)."""
+        return self.permute(*reversed(range(self.array.ndim)))
 
     def clamp(self, min: float | None = None, max: float | None = None) -> Tensor:  # noqa: A002
         """Values limited to [min, max]."""

@@ -79,7 +79,7 @@ class Reductions(Shaping):
         diff = self - mean
         count = self.array.size // max(1, mean.array.size)
         out: Tensor = (diff * diff).sum(dim, keepdim) / max(0, count - correction)
-        return out
+        return core.composed(out, "VarBackward0")
 
     def std(
         self,
@@ -91,7 +91,7 @@ class Reductions(Shaping):
     ) -> Tensor:
         """The square root of :meth:`var` (same arguments)."""
         out: Tensor = self.var(dim, unbiased, keepdim, correction=correction).sqrt()
-        return out
+        return core.composed(out, "StdBackward0")
 
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
         """The vector p-norm over all elements or over ``dim``: 2 (and ``"fro"``) as one op,

@@ -2,7 +2,7 @@
 ``expand``, ``repeat``), ``torch.stack`` and ``torch.cat``, and the check of an indexing key.
 
 All record their gradient (the values only move). ``Tensor`` gets the methods by inheriting
-:class:`Shaping`.
+:class:`Shaping` (and those of :mod:`engine.eager.pieces` through it).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import engine.eager.tensor as core
 from engine import ops
 from engine.eager import errors
 from engine.eager.fields import TensorFields
-from engine.eager.host import Host
 from engine.eager.op_failure import _check_device, _dim, _fail_op
+from engine.eager.pieces import Pieces
 
 if TYPE_CHECKING:
     from engine.eager.tensor import Tensor
@@ -26,34 +26,59 @@ if TYPE_CHECKING:
 OPS = ops.OPS
 
 
-class Shaping(Host):
+class Shaping(Pieces):
     """Views of the same values in another shape."""
 
     __slots__ = ()
 
     def view(self, *shape: Any) -> Tensor:
-        """The same values in another shape (-1: inferred)."""
+        """The same values in another shape (-1: inferred), sharing the storage: only where
+        the strides allow it (not ``x.transpose(0, 1).view(-1)``: ``reshape`` copies there)."""
+        full = self._new_shape("view", shape)
+        if not _viewable(self, full):
+            _fail_op(OPS["Reshape"], "view", (self,), self._dev, VIEW_STRIDES)
+        return core.apply(OPS["Reshape"], (self,), (self.array,), {"shape": full}, self._dev)
+
+    def reshape(self, *shape: Any) -> Tensor:
+        """:meth:`view` where the strides allow it, else a copy in the new shape (PyTorch's
+        ``UnsafeViewBackward0``, not a view)."""
+        full = self._new_shape("reshape", shape)
+        if _viewable(self, full):
+            return self.view(full)
+        attrs = {"shape": full}
+        return core.apply(
+            OPS["Reshape"],
+            (self,),
+            (self.array,),
+            attrs,
+            self._dev,
+            "reshape",
+            "UnsafeViewBackward0",
+        )
+
+    def _new_shape(self, name: str, shape: tuple[Any, ...]) -> tuple[int, ...]:
+        """``shape`` (sizes, or one tuple of them; -1 inferred) made whole, or PyTorch's
+        error when the sizes do not hold this tensor's elements."""
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = tuple(shape[0])
-        try:
-            full = self.array.reshape(shape).shape
+        try:  # (numpy works the sizes out on a stand-in of no storage: nothing is copied)
+            return tuple(np.broadcast_to(np.int8(0), self.array.shape).reshape(shape).shape)
         except ValueError:
             _fail_op(
                 OPS["Reshape"],
-                "view",
+                name,
                 (self,),
                 self._dev,
                 f"shape '{list(shape)}' is invalid for input of size {self.array.size}",
             )
-        return core.apply(OPS["Reshape"], (self,), (self.array,), {"shape": tuple(full)}, self._dev)
-
-    reshape = view
 
     def view_as(self, other: Tensor) -> Tensor:
         """The same values in ``other``'s shape."""
         return self.view(tuple(other.array.shape))
 
-    reshape_as = view_as
+    def reshape_as(self, other: Tensor) -> Tensor:
+        """The same values in ``other``'s shape, copied where a view cannot be."""
+        return self.reshape(tuple(other.array.shape))
 
     def unsqueeze(self, dim: int) -> Tensor:
         """A size-1 dimension inserted at ``dim`` (in ``[-ndim - 1, ndim]``)."""
@@ -83,7 +108,7 @@ class Shaping(Host):
         """Dimensions ``start_dim`` to ``end_dim`` (inclusive) merged into one."""
         shape = self.array.shape
         if not shape:
-            return self.view(1)
+            return self.reshape(1)
         op = OPS["Reshape"]
         start, end = _dim(op, "flatten", self, start_dim), _dim(op, "flatten", self, end_dim)
         if start > end:
@@ -91,7 +116,7 @@ class Shaping(Host):
                 "flatten() has invalid args: start_dim cannot come after end_dim", IndexError
             )
         merged = math.prod(shape[start : end + 1])
-        return self.view(*shape[:start], merged, *shape[end + 1 :])
+        return self.reshape(*shape[:start], merged, *shape[end + 1 :])
 
     def permute(self, *dims: Any) -> Tensor:
         """The same values with the axes in the order ``dims`` (a view)."""
@@ -113,7 +138,10 @@ class Shaping(Host):
             _fail_op(
                 op, "permute", (self,), self._dev, "permute(): duplicate dims are not allowed."
             )
-        return core.apply(op, (self,), (self.array,), {"perm": perm}, self._dev, "permute")
+        attrs = {"perm": perm}
+        return core.apply(
+            op, (self,), (self.array,), attrs, self._dev, "permute", "PermuteBackward0"
+        )
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
         """The same values with axes ``dim0`` and ``dim1`` swapped (a view)."""
@@ -121,7 +149,10 @@ class Shaping(Host):
         a, b = _dim(op, "transpose", self, dim0), _dim(op, "transpose", self, dim1)
         perm = list(range(self.array.ndim))
         perm[a], perm[b] = perm[b], perm[a]
-        return core.apply(op, (self,), (self.array,), {"perm": tuple(perm)}, self._dev, "transpose")
+        attrs = {"perm": tuple(perm)}
+        return core.apply(
+            op, (self,), (self.array,), attrs, self._dev, "transpose", "TransposeBackward0"
+        )
 
     def expand(self, *sizes: Any) -> Tensor:
         """The size-1 axes stretched to ``sizes`` (-1: kept; new axes go in front), without
@@ -202,6 +233,49 @@ class Shaping(Host):
         if problem:
             _fail_op(op, "gather", (self,), self._dev, problem)
         return core.apply(op, (self, None), (self.array, index.array), {"axis": d}, self._dev)
+
+
+VIEW_STRIDES = (
+    "view size is not compatible with input tensor's size and stride (at least one dimension "
+    "spans across two contiguous subspaces). Use .reshape(...) instead."
+)
+"""PyTorch's error for a ``view`` its strides do not allow."""
+
+
+def _viewable(t: TensorFields, shape: tuple[int, ...]) -> bool:
+    """Whether ``t.view(shape)`` keeps ``t``'s storage, as PyTorch decides it.
+
+    Only a view of a contiguous base (a transpose, permute or slice of it) is checked: there
+    numpy's strides are PyTorch's. Elsewhere numpy's layout may differ from PyTorch's (numpy
+    keeps a transposed input's order in a sum, PyTorch writes its result contiguous), and a
+    student's ``view`` that works in PyTorch must work here.
+    """
+    a = t.array
+    if a.flags.c_contiguous or t._view is None or not t._view.base.array.flags.c_contiguous:
+        return True
+    kept = [(n, s // a.itemsize) for n, s in zip(a.shape, a.strides, strict=True) if n != 1]
+    return _strides_allow(kept, [n for n in shape if n != 1])
+
+
+def _strides_allow(old: list[tuple[int, int]], new: list[int]) -> bool:
+    """PyTorch's ``computeStride``, answering only whether it finds strides: the old axes
+    (size, stride in elements; no size-1 ones) fall into chunks that lie contiguously, and
+    each chunk must be covered exactly by consecutive new sizes."""
+    if not old:
+        return True
+    view_d = len(new) - 1
+    base, tensor_numel, view_numel = old[-1][1], 1, 1
+    for d in range(len(old) - 1, -1, -1):
+        tensor_numel *= old[d][0]
+        if d == 0 or old[d - 1][1] != tensor_numel * base:  # a chunk ends here
+            while view_d >= 0 and view_numel < tensor_numel:
+                view_numel *= new[view_d]
+                view_d -= 1
+            if view_numel != tensor_numel:
+                return False
+            if d > 0:
+                base, tensor_numel, view_numel = old[d - 1][1], 1, 1
+    return view_d == -1
 
 
 def _joined(tensors: Sequence[Tensor], what: str) -> tuple[Any, ...]:

@@ -93,10 +93,14 @@ def apply(
     attrs: dict[str, Any],
     dev: Device,
     name: str | None = None,
+    grad_name: str | None = None,
 ) -> Tensor:
     """Run ``op`` now and wrap the result.
 
-    ``parents`` is aligned with ``args`` (None: not a tensor).
+    ``parents`` is aligned with ``args`` (None: not a tensor). ``name`` is the label shown
+    for the node (default the op's eager name), ``grad_name`` its grad_fn's name where
+    PyTorch's differs from the op's (``x.transpose(0, 1)`` runs as ``t`` but shows
+    ``TransposeBackward0``).
     """
     listened = STREAM.active
     if listened:
@@ -137,11 +141,20 @@ def apply(
                         dev,
                         f"the derivative for '{name or op.eager_name}' is not implemented",
                     )
-                node = OpNode(op, parents, args, out, attrs, t._vc)
+                node = OpNode(op, parents, args, out, attrs, t._vc, grad_name)
                 if t._gtok == tracing.STATE.token:
                     node.graph, node.node = tracing.STATE.graph, t._nid
                 t.requires_grad, t.grad_fn = True, node
                 break
+    return t
+
+
+def composed(t: Tensor, grad_name: str) -> Tensor:
+    """``t``, the result of an op written with others (``std`` as a mean, a difference, a
+    square, a sum, a division and a root), its grad_fn named as PyTorch's one node for the
+    op (``StdBackward0``); the steps before stay nodes of their own."""
+    if t.grad_fn is not None:
+        t.grad_fn.name = grad_name
     return t
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from engine.eager.factory import ones, tensor, zeros
 from engine.eager.grad_mode import no_grad
 from engine.eager.nn.module import Module, Parameter
-from engine.eager.tensor import Tensor
+from engine.eager.tensor import Tensor, composed
 
 __all__ = ["BatchNorm1d", "LayerNorm", "layer_norm"]
 
@@ -125,7 +125,7 @@ def layer_norm(
         y = y * weight
     if bias is not None:
         y = y + bias
-    return y
+    return composed(y, "NativeLayerNormBackward0")
 
 
 def _normalized(shape: Any) -> tuple[int, ...]:

@@ -22,8 +22,6 @@ F = torch.nn.functional
 
 CALLS = sequence_calls(torch, X, np.asarray(REF["other"]), MASK)
 GRAD_FN_DIFFERS = {
-    "layer_norm": "DivBackward0",  # written with mean, sub, sqrt, div: one node per step
-    "layer_norm_2d": "DivBackward0",
     "smooth_l1": "MeanBackward0",  # PyTorch fuses the mean into SmoothL1LossBackward0
 }
 """The cases whose result node is named otherwise than PyTorch's, and the engine's name."""
