@@ -1,6 +1,7 @@
-"""``tf.squeeze``, ``tf.expand_dims``, ``tf.argmax`` / ``argmin``, ``tf.reduce_max`` / ``min``
-and ``tf.one_hot``: shape and index ops, named as TF 1.x names them (an axis given as a
-number becomes a Const input: ``ArgMax/dimension``, ``ExpandDims/dim``)."""
+"""``tf.squeeze``, ``tf.expand_dims``, ``tf.argmax`` / ``argmin``, ``tf.reduce_max`` / ``min``,
+``tf.one_hot``, ``tf.gather``, ``tf.tile`` and ``tf.cumsum``: shape and index ops, named as
+TF 1.x names them (an axis given as a number becomes a Const input: ``ArgMax/dimension``,
+``ExpandDims/dim``; ``tile``'s multiples and ``cumsum``'s axis stay attributes)."""
 
 from __future__ import annotations
 
@@ -115,6 +116,73 @@ def reduce_min(
     return api._reduce(
         "Min", "Min", input_tensor, axis, keepdims, name, reduction_indices, keep_dims
     )
+
+
+def gather(
+    params: Any,
+    indices: Any,
+    validate_indices: Any = None,
+    name: str | None = None,
+    axis: int = 0,
+) -> Tensor:
+    """``tf.gather``: the slices of ``params`` along ``axis`` that ``indices`` name (rows for
+    axis 0, as an embedding lookup reads them). Another axis is moved to the front, gathered
+    and moved back (two Transposes around the ``GatherV2`` node)."""
+    g = api.graph_of(params, indices)
+    x = api.convert_to_tensor(params, graph=g)
+    idx = api.convert_to_tensor(indices, graph=g)
+    if idx.dtype not in (dt.int32, dt.int64):
+        raise TypeError(
+            f"Value passed to parameter 'indices' has DataType {idx.dtype.name} not in list of "
+            "allowed values: int32, int64"
+        )
+    rank = None if x._dims is None else len(x._dims)
+    axis = int(axis)
+    if rank is not None and not -rank <= axis < rank:
+        raise ValueError(f"Shape must be at least rank {axis + 1} but is rank {rank}")
+    if axis in (0, -rank if rank else 0):
+        return api.apply_op("Gather", [x, idx], name, "GatherV2")
+    if rank is None or idx._dims is None:
+        raise ValueError("tf.gather along an axis other than 0 needs static ranks here")
+    axis %= rank
+    rest = [d for d in range(rank) if d != axis]
+    front = api.transpose(x, [axis, *rest])
+    rows = api.apply_op("Gather", [front, idx], name, "GatherV2")
+    k = len(idx._dims)
+    back = [k + j for j in range(axis)] + list(range(k)) + [k + j for j in range(axis, rank - 1)]
+    return api.transpose(rows, back)
+
+
+def tile(input: Any, multiples: Any, name: str | None = None) -> Tensor:  # noqa: A002
+    """``tf.tile``: ``input`` copied ``multiples[i]`` times along each axis i (one multiple
+    per axis, as TF asks)."""
+    x = api.convert_to_tensor(input)
+    reps = [int(m) for m in multiples]
+    if x._dims is not None and len(reps) != len(x._dims):
+        dims = ",".join("?" if d is None else str(d) for d in x._dims)
+        raise ValueError(
+            f"Shape must be rank {len(x._dims)} but is rank {len(reps)} for 'Tile' (op: 'Tile') "
+            f"with input shapes: [{dims}], [{len(reps)}]."
+        )
+    if any(m < 0 for m in reps):
+        raise ValueError(f"Expected multiples argument to be non-negative, but got {reps}")
+    return api.apply_op("Tile", [x], name, "Tile", {"multiples": tuple(reps)})
+
+
+def cumsum(
+    x: Any, axis: int = 0, exclusive: bool = False, reverse: bool = False, name: str | None = None
+) -> Tensor:
+    """``tf.cumsum``: running sums along ``axis`` (from the end with ``reverse``; each
+    element left out of its own sum with ``exclusive``, written as the sum minus it)."""
+    t = api.convert_to_tensor(x)
+    rank = None if t._dims is None else len(t._dims)
+    if rank is not None and not -max(rank, 1) <= int(axis) < max(rank, 1):
+        raise ValueError(
+            f"axis {int(axis)} is out of range for a tensor of rank {rank} in 'Cumsum'"
+        )
+    a = int(axis) % rank if rank else int(axis)
+    out = api.apply_op("Cumsum", [t], name, "Cumsum", {"axis": a, "reverse": bool(reverse)})
+    return api.subtract(out, t) if exclusive else out
 
 
 # ----------------------------------------------------------------------- one_hot

@@ -132,7 +132,27 @@ def _bind_fused_elementwise(op: Operation, ctx: BindContext) -> Callable[..., An
     return table.bind_fused_elementwise(ctx.device.xp, None, **op.attrs)
 
 
+def _bind_gather(op: Operation, ctx: BindContext) -> Callable[..., Any]:
+    """``engine.ops``' Gather with TF's check of the indices first: numpy would wrap a
+    negative one round and word an out-of-range one its own way."""
+    xp, kernel = ctx.device.xp, table.get("Gather").kernel
+
+    def gather(params: Any, indices: Any) -> Any:
+        n = params.shape[0] if params.ndim else 0
+        bad = (indices < 0) | (indices >= n)
+        if bad.any():
+            where = tuple(int(i) for i in xp.argwhere(bad)[0])
+            message = (
+                f"indices[{','.join(map(str, where))}] = {int(indices[where])} is not in [0, {n})"
+            )
+            raise errors.op_error(errors.InvalidArgumentError, op, message)
+        return kernel(xp, params, indices)
+
+    return gather
+
+
 PREBOUND: dict[str, Callable[[Operation, BindContext], Callable[..., Any]]] = {
+    "Gather": _bind_gather,
     "GradMask": _bind_grad_mask,
     "_FusedElementwise": _bind_fused_elementwise,
 }
