@@ -38,6 +38,7 @@ class TensorFields:
         "_name",
         "_view",
         "_leaf",
+        "_scope",
         "__weakref__",
     )
     array: Any
@@ -61,3 +62,7 @@ class TensorFields:
     _leaf: tuple[Any, str | None, str, dict[str, Any]] | None
     """The Leaf event this tensor was last shown by, while it holds the same array under
     the same name at the same line: (array, name, source, the event's template)."""
+    _scope: str
+    """The scope of the module that holds it, a parameter or a buffer (``BatchNorm1d_1``;
+    "" for the model's own): its leaf is drawn inside that module's box. Unset on any other
+    tensor: read it as ``getattr(t, "_scope", "")``."""

@@ -1,10 +1,12 @@
-"""The eager pane folds an optimizer's update (ops under torch.no_grad()) into one box."""
+"""The eager pane folds an optimizer's update (ops under torch.no_grad()) into one box, and
+a module's parts (its parameters, its buffers) into the module's box."""
 
 from __future__ import annotations
 
 import pytest
 
 from tui.drawing.fold import PREFIX, Folding, fold_view
+from tui.drawing.labels import label_of
 from tui.view.state import ViewState
 
 scenes = pytest.importorskip("engine.scenes")
@@ -70,3 +72,65 @@ def test_a_module_is_one_box_with_its_parameters_and_the_input_stays_drawn() -> 
     forward = [s for s in shown if s in ("x", "scope:linear1", "clamp", "scope:linear2")]
     assert forward == ["x", "scope:linear1", "clamp", "scope:linear2"], shown
     assert not any(s.startswith("linear") and "." in s for s in shown), "parameters folded"
+
+
+BUFFERS = ["1.num_batches_tracked", "1.running_mean", "1.running_var"]
+"""The buffers of the BatchNorm1d below, named as ``model.named_buffers()`` names them."""
+
+
+def batch_norm_graph(double: bool = False):
+    """The eager graph of a training loop's last iteration through Linear -> BatchNorm1d ->
+    ReLU -> Linear (in training mode: the BatchNorm updates its running statistics);
+    ``double``: the model moved to float64 first (``model.double()`` makes new buffers)."""
+    import engine.eager as torch
+    from engine.eager import tracing
+    from engine.events import recording
+
+    tracing.reset(restart=True)  # a fresh trace: this loop's first iteration is announced
+    torch.manual_seed(0)
+    x, y = torch.randn(8, 6), torch.randn(8, 3)
+    model = torch.nn.Sequential(
+        torch.nn.Linear(6, 5), torch.nn.BatchNorm1d(5), torch.nn.ReLU(), torch.nn.Linear(5, 3)
+    )
+    if double:
+        model, x, y = model.double(), x.double(), y.double()
+    loss_fn = torch.nn.MSELoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=1e-2)
+    with recording() as events:
+        for _ in range(2):
+            loss = loss_fn(model(x), y)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            torch.new_iteration()
+    state = ViewState(fake_timings=True)
+    for ev in events:
+        state.apply(ev)
+    graph = state.graphs["eager"]
+    assert graph is not None
+    return graph
+
+
+@pytest.mark.parametrize("double", [False, True], ids=["float32", "moved-to-float64"])
+def test_a_batch_norms_buffers_are_drawn_in_its_box(
+    double: bool,
+) -> None:
+    """Folded, running_mean, running_var and num_batches_tracked are inside the BatchNorm
+    box with its weight and bias (no leaf of theirs drawn beside it, no edge from one into
+    it)."""
+    graph = batch_norm_graph(double)
+    view = fold_view(graph, Folding())
+    box = view.folds[PREFIX + "BatchNorm1d_1"]
+    names = [graph.nodes[m].name for m in box.members]
+    assert set(BUFFERS) | {"1.weight", "1.bias"} <= set(names), names
+    assert len(box.members) == len(set(box.members)), "each member counted once"
+    shown = [graph.nodes[v].name if isinstance(v, int) else v for v, _ in view.nodes]
+    assert not any("running" in s or "batches" in s for s in shown), shown
+    assert dict(view.nodes)[box.vid] == [PREFIX + "Linear_0"]  # its input, no buffer's edge
+
+
+def test_unfolded_a_batch_norms_buffers_are_drawn_by_name() -> None:
+    graph = batch_norm_graph()
+    view = fold_view(graph, Folding(unfold_all=True))
+    shown = {label_of(graph, view, v).name for v, _ in view.nodes}
+    assert set(BUFFERS) <= shown, sorted(shown)

@@ -239,7 +239,12 @@ def fold_view(graph: GraphModel, folding: Folding) -> View:
                 readers.setdefault(i, set()).add(vid_of[n.id])
         for n in live:
             group = readers.get(n.id, set())
-            if belongs(n) and len(group) == 1 and isinstance(vid := next(iter(group)), str):
+            if (
+                belongs(n)
+                and len(group) == 1
+                and isinstance(vid := next(iter(group)), str)
+                and vid_of[n.id] != vid  # (a module's own leaf is in its box already)
+            ):
                 vid_of[n.id] = vid
                 members[vid[len(PREFIX) :]].append(n.id)
     if folding.initial_in and variables:  # an initial value only its variable reads

@@ -17,10 +17,7 @@ from engine.eager.tensor import Tensor, _new
 class Parameter(Tensor):
     """A tensor that a Module registers as one of its parameters (requires grad by default)."""
 
-    __slots__ = ("_scope",)
-    _scope: str
-    """The scope of the module that holds it (``Linear_0``; "" for the model's own): its leaf
-    is drawn inside that module's box."""
+    __slots__ = ()
 
     def __new__(cls, data: Tensor | None = None, requires_grad: bool = True) -> Parameter:
         if data is None:
@@ -30,7 +27,7 @@ class Parameter(Tensor):
         t = object.__new__(cls)
         src = _new(data.array, data._dev)
         for slot in TensorFields.__slots__:  # a fresh tensor's fields, on this Parameter
-            if slot not in ("requires_grad", "__weakref__"):
+            if slot not in ("requires_grad", "_scope", "__weakref__"):
                 setattr(t, slot, getattr(src, slot))
         t.requires_grad = requires_grad
         t._scope = ""
@@ -68,14 +65,15 @@ class Module:
             modules = self.__dict__.get("_modules")
             if modules is None:
                 raise AttributeError("cannot assign module before Module.__init__() call")
-            # its ops are scoped by the name it has here, and its parameters with them (the
-            # pane folds a submodule into one box, as torchview draws modules); a numbered
-            # child says its class: Linear_0
+            # its ops are scoped by the name it has here, and its parameters and buffers with
+            # them (the pane folds a submodule into one box, as torchview draws modules); a
+            # numbered child says its class: Linear_0
             label = f"{type(value).__name__}_{name}" if name.isdigit() else name
             value.__dict__.setdefault("_scope_name", label)
-            for sub, p in value.named_parameters():
-                p._name = f"{name}.{sub}"
-                p._scope = f"{label}/{p._scope}" if p._scope else label
+            for sub, t in [*value.named_parameters(), *value.named_buffers()]:
+                t._name = f"{name}.{sub}"
+                inner = getattr(t, "_scope", "")
+                t._scope = f"{label}/{inner}" if inner else label
             modules[name] = value
             self.__dict__.pop(name, None)
             return
@@ -159,8 +157,8 @@ class Module:
                 f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' "
                 "(torch Tensor or None required)"
             )
-        if tensor is not None:
-            tensor._name = name  # what its leaf node is called in the graph pane
+        if tensor is not None:  # what its leaf node is called, and in which box it is drawn
+            tensor._name, tensor._scope = name, ""
         buffers[name] = tensor
         if not persistent:
             self.__dict__.setdefault("_transient", set()).add(name)
@@ -270,7 +268,8 @@ class Module:
             buffers = m.__dict__["_buffers"]
             for name, b in buffers.items():
                 if b is not None:
-                    buffers[name] = _moved(b, args, kwargs)
+                    moved = buffers[name] = _moved(b, args, kwargs)
+                    moved._name, moved._scope = b._name, getattr(b, "_scope", "")
         return self
 
     def cuda(self) -> Module:
