@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tui.drawing.fold import PREFIX, Folding, fold_view
-from tui.drawing.labels import label_of
+from tui.drawing.labels import UPDATES, label_of
 from tui.view.state import ViewState
 
 scenes = pytest.importorskip("engine.scenes")
@@ -112,21 +112,27 @@ def batch_norm_graph(double: bool = False):
 
 
 @pytest.mark.parametrize("double", [False, True], ids=["float32", "moved-to-float64"])
-def test_a_batch_norms_buffers_are_drawn_in_its_box(
+def test_a_batch_norms_buffers_are_drawn_in_its_box_which_marks_their_update(
     double: bool,
 ) -> None:
     """Folded, running_mean, running_var and num_batches_tracked are inside the BatchNorm
     box with its weight and bias (no leaf of theirs drawn beside it, no edge from one into
-    it)."""
+    it), and the box's label says that it updates them."""
     graph = batch_norm_graph(double)
     view = fold_view(graph, Folding())
     box = view.folds[PREFIX + "BatchNorm1d_1"]
     names = [graph.nodes[m].name for m in box.members]
     assert set(BUFFERS) | {"1.weight", "1.bias"} <= set(names), names
     assert len(box.members) == len(set(box.members)), "each member counted once"
+    assert sorted(graph.nodes[m].name for m in box.writes) == BUFFERS
     shown = [graph.nodes[v].name if isinstance(v, int) else v for v, _ in view.nodes]
     assert not any("running" in s or "batches" in s for s in shown), shown
     assert dict(view.nodes)[box.vid] == [PREFIX + "Linear_0"]  # its input, no buffer's edge
+    label = label_of(graph, view, box.vid)
+    assert label.updates and label.mini(20).endswith(UPDATES), label.mini(20)
+    assert label.title("compact", 22).endswith(UPDATES)
+    linear = label_of(graph, view, PREFIX + "Linear_0")  # its parameters: the optimizer's
+    assert not linear.updates and UPDATES not in linear.mini(20)
 
 
 def test_unfolded_a_batch_norms_buffers_are_drawn_by_name() -> None:
@@ -134,3 +140,11 @@ def test_unfolded_a_batch_norms_buffers_are_drawn_by_name() -> None:
     view = fold_view(graph, Folding(unfold_all=True))
     shown = {label_of(graph, view, v).name for v, _ in view.nodes}
     assert set(BUFFERS) <= shown, sorted(shown)
+
+
+def test_an_update_box_that_zeroes_gradients_is_not_marked() -> None:
+    """two-layer's no_grad box zeroes w1.grad in place: a gradient, no state of its own."""
+    graph = eager_graph()
+    view = fold_view(graph, Folding())
+    assert all(not box.writes for box in view.folds.values())
+    assert not label_of(graph, view, PREFIX + "no_grad").updates

@@ -49,6 +49,7 @@ __all__ = [
     "fold_state",
     "fold_view",
     "is_inline_const",
+    "own_writes",
     "shorten",
     "value_text",
     "view_graph",
@@ -65,6 +66,9 @@ AXIS_OPS = frozenset(
     {"Sum", "Mean", "Max", "Min", "Prod", "ArgMax", "ArgMin", "All", "Any", "ConcatV2"}
 )
 """Ops whose constant input is an axis: ``Sum(axis=1)``."""
+IN_PLACE = "_"
+"""How the name of an eager in-place op ends, as PyTorch names them (``add_``, ``mul_``,
+``zero_``, ``masked_fill_``): it writes its first input."""
 PREFIX = "scope:"
 """View ids of group boxes start with this."""
 NO_GRAD = "no_grad"
@@ -116,6 +120,10 @@ class FoldBox:
     """"scope" (a group box) or "variable" (one node)."""
     consts: tuple[int, ...] = ()
     """Constants drawn inside it (counted, listed on the card; no state of their own)."""
+    writes: tuple[int, ...] = ()
+    """State of its own that it writes in place (eager): a module's leaves (its buffers,
+    BatchNorm's ``running_mean``) that an op of the module updates (``mul_``, ``add_``).
+    Drawn inside it, so its label marks the update (:func:`own_writes`)."""
 
     @property
     def count(self) -> int:
@@ -283,9 +291,24 @@ def fold_view(graph: GraphModel, folding: Folding) -> View:
             box = FoldBox(scope, tuple(ids), variables[scope], "variable", inner)
         else:
             head = next((i for i in ids if nodes[i].name == scope), None)
-            box = FoldBox(scope, tuple(ids), head, "scope", inner)
+            box = FoldBox(scope, tuple(ids), head, "scope", inner, own_writes(graph, ids))
         folds[box.vid] = box
     return View([(v, ins[v]) for v in order], folds, vid_of, consts, control)
+
+
+def own_writes(graph: GraphModel, members: list[int]) -> tuple[int, ...]:
+    """The leaves among ``members`` that are a module's own (a parameter or a buffer: its
+    scope is the module's) and that an in-place op among them writes (``running_mean.mul_``):
+    what the box updates. A gradient (``w1.grad``, no scope of its own) zeroed in an update
+    box is not its state; a parameter is written by the optimizer, in its own box."""
+    nodes = graph.nodes
+    mine = set(members)
+    written = {
+        nodes[m].inputs[0]
+        for m in members
+        if nodes[m].name.endswith(IN_PLACE) and nodes[m].inputs and nodes[m].inputs[0] in mine
+    }
+    return tuple(m for m in members if m in written and nodes[m].op == "Leaf" and nodes[m].scope)
 
 
 def _fold_initial_values(

@@ -6,6 +6,9 @@ box is as wide as its label needs, up to a cap per box size; a long name is cut 
 scope side (``…/Sum_grad``). The TensorFlow name stays on the node card::
 
     [h 64×100]   [Sum(axis=1) 64]   [loss 0-d]   [▸ gradients/ 12]   [w1 1000×100]
+
+A group that updates state of its own in place, drawn inside it, says so after its name:
+``[▸ BatchNorm1d_1/ ↻ 29]`` (its running statistics).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ if TYPE_CHECKING:
     from tui.drawing.layout import NodeId
     from tui.view.model import GraphModel
 
-__all__ = ["CAPS", "ONE_ROW", "Label", "label_of", "width_for"]
+__all__ = ["CAPS", "ONE_ROW", "UPDATES", "Label", "label_of", "width_for"]
 
 CAPS: dict[str, tuple[int, int]] = {
     "full": (18, 26),
@@ -34,6 +37,9 @@ CAPS: dict[str, tuple[int, int]] = {
 """Box size -> (least, greatest) box width in cells."""
 ONE_ROW = frozenset({"mini", "tiny"})
 """Box sizes one row high (a tiny box says the name alone)."""
+UPDATES = "↻"
+"""The mark after the name of a group that updates state of its own (``▸ BatchNorm1d_1/ ↻``:
+its running statistics, drawn inside it)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,9 @@ class Label:
     brief: str = ""
     """The name a tiny box says where it is shorter (an eager op without its numbers:
     ``clamp`` for ``clamp(min=0)``); "" when it is the name."""
+    updates: bool = False
+    """A group that updates state of its own in place, drawn inside it (a BatchNorm's
+    running statistics): its name is followed by :data:`UPDATES`, kept where it is cut."""
 
     def title(self, size: str, cap: int) -> str:
         """The top line: ``h · Maximum(·, 0)`` where it fits a full box, else the name (a tiny
@@ -64,9 +73,10 @@ class Label:
         both = f"{name} · {self.op}"
         if self.op and size == "full" and cell_len(both) <= cap - 5:
             return both
-        room = cap - 2 if size in ONE_ROW else cap - 5
+        mark = self._mark()
+        room = (cap - 2 if size in ONE_ROW else cap - 5) - cell_len(mark)
         fits = [text for text in shorter_calls(name) if cell_len(text) <= room]
-        return fits[0] if fits else shorten(name, room)
+        return (fits[0] if fits else shorten(name, room)) + mark
 
     def mini(self, cap: int) -> str:
         """A one-row box's text: the name and the shape, leaving room for the ``∇`` of a node
@@ -76,13 +86,17 @@ class Label:
         shorter first (``clamp(0) 64×100``, then ``clamp(…) 64×100``); only where even
         that does not fit does the box say its name alone."""
         name = ("▸ " if self.group else "") + self.name
+        mark = self._mark()
         room = cap - 2 - (2 if self.grad else 0)  # brackets; " ∇"
-        if not self.shape:
-            return name if cell_len(name) <= room else shorten(name, room)
-        for text in shorter_calls(name):
-            if cell_len(f"{text} {self.shape}") <= room:
-                return f"{text} {self.shape}"
-        return name if cell_len(name) <= room else shorten(name, room)
+        for text in shorter_calls(name) if self.shape else ():
+            if cell_len(f"{text}{mark} {self.shape}") <= room:
+                return f"{text}{mark} {self.shape}"
+        room -= cell_len(mark)
+        return (name if cell_len(name) <= room else shorten(name, room)) + mark
+
+    def _mark(self) -> str:
+        """What follows a group's name where it updates state of its own: `` ↻``."""
+        return f" {UPDATES}" if self.updates else ""
 
 
 _POSITIONAL = ("min=", "dim=", "axis=")
@@ -123,7 +137,7 @@ def label_of(graph: GraphModel, view: View, vid: NodeId) -> Label:
             return Label(head.var or fold.name, "Variable", shape_text(head.shape))
         parent = fold.scope.rpartition("/")[0]
         name = ("…/" if parent else "") + fold.name + "/"
-        return Label(name, "", f"{fold.count}", group=True)
+        return Label(name, "", f"{fold.count}", group=True, updates=bool(fold.writes))
     node = graph.nodes[vid]  # type: ignore[index]
     # no dtype and no dims: no output (a NoOp, tf.group's; an op that failed), not "()"
     shape = shape_text(node.shape) if node.dtype or node.shape else ""
