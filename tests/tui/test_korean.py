@@ -29,7 +29,7 @@ NAMES = frozenset(
         "TensorFlow", "PyTorch", "numpy", "cupy", "CUDA", "NVIDIA", "CPU", "GPU", "cgviz",
         "micrograd", "asciinema",
         # API names (TF1 and PyTorch, as the lecture shows them)
-        "Session.run", "fetch", "backward", "matmul", "float32",
+        "Session.run", "fetch", "backward", "matmul", "float32", "BatchNorm",
         "gradients",  # the name scope tf.gradients makes: gradients/
         # units
         "GFLOP", "FLOPs", "GHz", "SVG",

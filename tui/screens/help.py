@@ -30,7 +30,8 @@ next iteration starts from an empty canvas again.
 Boxes shrink to fit the pane: full boxes (name, shape, time) while the whole graph fits, then
 one-row boxes `[name shape]`; `z` picks a size. A full box draws its gradient under its value
 (`∇`), as micrograd does. The `gradients/` scope of the static graph folds into one box;
-unfold it with `f`.
+unfold it with `f`. A module box marked `↻` updates state of its own as it runs (BatchNorm's
+running statistics).
 
 | Key | Action |
 |:-|:-|
@@ -83,6 +84,7 @@ HELP_KO = """\
 상자는 창에 맞게 줄어듭니다: 그래프 전체가 들어가면 큰 상자(이름, 모양, 시간), 아니면 한 줄
 상자 `[이름 모양]`; `z`로 크기를 고릅니다. 큰 상자는 값 아래에 기울기(`∇`)를 그립니다
 (micrograd처럼). 정적 그래프의 `gradients/` 범위는 상자 하나로 접힙니다; `f`로 펼칩니다.
+`↻` 표시가 붙은 모듈 상자는 실행하며 자기 상태를 갱신합니다 (BatchNorm의 이동 통계).
 
 | 키 | 동작 |
 |:-|:-|
