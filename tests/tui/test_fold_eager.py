@@ -135,6 +135,17 @@ def test_a_batch_norms_buffers_are_drawn_in_its_box_which_marks_their_update(
     assert not linear.updates and UPDATES not in linear.mini(20)
 
 
+def test_a_batch_norms_card_names_the_state_its_mark_stands_for() -> None:
+    from tui.widgets.node_card import card_text
+
+    graph = batch_norm_graph()
+    view = fold_view(graph, Folding())
+    card = card_text(graph, None, view.folds[PREFIX + "BatchNorm1d_1"]).splitlines()
+    assert card[1] == f"{UPDATES} updates its own {', '.join(BUFFERS)} as it runs", card
+    linear = card_text(graph, None, view.folds[PREFIX + "Linear_0"])
+    assert UPDATES not in linear
+
+
 def test_unfolded_a_batch_norms_buffers_are_drawn_by_name() -> None:
     graph = batch_norm_graph()
     view = fold_view(graph, Folding(unfold_all=True))
@@ -148,3 +159,16 @@ def test_an_update_box_that_zeroes_gradients_is_not_marked() -> None:
     view = fold_view(graph, Folding())
     assert all(not box.writes for box in view.folds.values())
     assert not label_of(graph, view, PREFIX + "no_grad").updates
+
+
+def test_a_module_box_is_found_by_the_name_it_shows() -> None:
+    """Typing what a folded module's box says (``BatchNorm1d_1``, or part of it) finds its
+    nodes: "/ BatchNorm" found nothing, its ops being named as PyTorch names them."""
+    from tui.view.search import find
+
+    graph = batch_norm_graph()
+    for query in ("BatchNorm1d_1", "batchnorm"):
+        found = find(graph, query)
+        assert found and {graph.nodes[n].fold_key for n in found} == {"BatchNorm1d_1"}
+    view = fold_view(graph, Folding())
+    assert view.vid_of[find(graph, "BatchNorm")[0]] == PREFIX + "BatchNorm1d_1"

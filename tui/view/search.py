@@ -1,7 +1,8 @@
 """Finding nodes by name or variable (the ``/`` search). Pure.
 
 A node answers to its TensorFlow or PyTorch name (``MatMul_1``, ``clamp``), its variable
-(``h``) and the name its line gives it in an eager loop (see :mod:`tui.view.crosslink`). Exact
+(``h``), the name its line gives it in an eager loop (see :mod:`tui.view.crosslink`), and the
+scope it is in (an eager module's box, ``BatchNorm1d_1``, is found by what it says). Exact
 matches come first, then names that start with the query (or whose last part is it:
 ``gradients/MatMul_grad/MatMul``), then names that contain it; ties in creation order::
 
@@ -40,6 +41,7 @@ def find(graph: GraphModel | None, query: str, names: Mapping[int, str] | None =
         if names and node.id in names:
             words.add(names[node.id].lower())
         words.add(node.name.rsplit("/", 1)[-1].lower())  # inside a scope: its own name
+        words.update(part.lower() for part in node.scope.split("/"))  # the boxes it is in
         words.discard("")
         if q in (node.name.lower(), node.var.lower(), (names or {}).get(node.id, "").lower()):
             rank = 0

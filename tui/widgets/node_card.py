@@ -63,6 +63,9 @@ def card_text(
                 )
         else:
             head = tr("card.scope", lang, scope=fold.scope, n=len(names))
+            updates = [graph.nodes[m].name for m in fold.writes if m in graph.nodes]
+            if updates:  # the state its ↻ stands for
+                head += "\n" + tr("card.updates", lang, names=", ".join(updates))
         return "\n".join(
             [head, *(f"  {n}" for n in names[:12]), *(["  …"] if len(names) > 12 else [])]
         )
