@@ -7,6 +7,7 @@ from tui.view.race import elapsed, race_lines, rate
 from tui.view.state import ViewState
 
 MS = 1_000_000
+US = 1_000
 
 
 def raced(static_ms: float, eager_ms: float, static_n: int, eager_n: int) -> ViewState:
@@ -71,3 +72,34 @@ async def test_race_mode_runs_at_full_speed_and_shows_both_sides() -> None:
         assert "it/s" in str(app.static_graph.border_subtitle)
         await pilot.press("R")
         assert not app.race and not app.screen.has_class("-race")
+
+
+def run(state: ViewState, mode: str, first_ns: int, steps: list[int], t0: int = 0) -> None:
+    """Fold one side's race: its first run / iteration ends ``first_ns`` after the side's
+    start (the static side's: its graph's creation), then one more ends after each of
+    ``steps`` (ns), on a clock starting at ``t0``."""
+    run_kind = "run_finished" if mode == "static" else "iteration_finished"
+    if mode == "static":
+        state.apply({"kind": "graph_created", "mode": "static", "graph": "g", "t_ns": t0})
+    first_dur = MS if mode == "static" else first_ns  # the first run's own time
+    t = t0 + first_ns
+    state.apply({"kind": run_kind, "mode": mode, "t_ns": t, "dur_ns": first_dur})
+    for step in steps:
+        t += step
+        state.apply({"kind": run_kind, "mode": mode, "t_ns": t, "dur_ns": step})
+
+
+def lecture(static_pace: int = 300 * US, eager_pace: int = 500 * US, n: int = 30) -> ViewState:
+    """The lecture's race: the static side builds its graph for 19 ms and runs it once in
+    1 ms, then runs every ``static_pace``; the eager side's first iteration takes 1.5 ms, the
+    next ones ``eager_pace``, each on a clock of its own."""
+    state = ViewState()
+    run(state, "static", 20 * MS, [static_pace] * n)
+    run(state, "eager", 1500 * US, [eager_pace] * n, t0=10**12)
+    return state
+
+
+def test_the_static_race_time_includes_building_its_graph() -> None:
+    state = lecture()
+    assert elapsed(state, "static") == 20 * MS + 30 * 300 * US  # from the graph's creation
+    assert elapsed(state, "eager") == 1500 * US + 30 * 500 * US  # from its first iteration

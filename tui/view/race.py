@@ -2,8 +2,9 @@
 
 The lecture's trade-off, measured live: a static graph is built once and run many times; an
 eager loop rebuilds its graph every iteration. Each side's rate is measured on its own engine
-process's clock (its runs / iterations since its first one began, from ``t_ns``), so the UI's
-own frame rate never enters it; its time per iteration is the median of the recent ones.
+process's clock (the static side's from when its graph began to be built, the eager side's
+from its first iteration's start, to its latest finish, from ``t_ns``), so the UI's own frame
+rate never enters it.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ def rate(state: ViewState, mode: str) -> float | None:
 
 
 def elapsed(state: ViewState, mode: str) -> int | None:
-    """A side's time from its first run / iteration's start to its latest finish, in ns, on
-    its own process's clock (so the two sides can be compared although their clocks differ)."""
+    """A side's race time, in ns: from its start (the static side's graph building, the eager
+    side's first iteration) to its latest finish, on its own process's clock (so the two
+    sides can be compared although their clocks differ)."""
     start, end = state.started_at.get(mode), state.done_at.get(mode)
     return end - start if start is not None and end is not None else None
 
@@ -39,8 +41,9 @@ def elapsed(state: ViewState, mode: str) -> int | None:
 def pane_figures(state: ViewState, mode: str, lang: str = "en") -> str:
     """A pane's race subtitle: ``412 it/s · 2.43ms/it``, both of the whole loop: its time per
     iteration is the side's time so far over the iterations done (``1 / rate``), everything
-    its loop does included (a TensorFlow loop's numpy between two Session.runs too), so the
-    two figures agree; the engine's own time of one run or iteration is on the status line."""
+    its loop does included (a TensorFlow loop's numpy between two Session.runs too, and the
+    building of its graph), so the two figures agree; the engine's own time of one run or
+    iteration is on the status line."""
     r, span = rate(state, mode), elapsed(state, mode)
     done = state.done[mode]
     rate_text = f"{r:,.0f}" if r is not None else "–"

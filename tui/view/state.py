@@ -101,7 +101,9 @@ class ViewState:
         self.done_at: dict[str, int] = {}
         """Engine clock (``t_ns``) when each side's latest run / iteration finished."""
         self.started_at: dict[str, int] = {}
-        """Engine clock when each side's first run / iteration began (its race time's start)."""
+        """Engine clock when each side's race time starts: the static side's when its graph
+        began to be built (the one-time cost it pays), the eager side's when its first
+        iteration began (it builds its graph inside every iteration)."""
         self.current: tuple[str, NodeInfo] | None = None
         self._lit: tuple[GraphModel, int] | None = None
         """The eager op whose one event came last (lit as running until the loop goes on)."""
@@ -326,6 +328,9 @@ class ViewState:
         self._by_id[graph.id] = graph
         if mode == "static":
             self._forget_rewrites()
+            t = ev.get("t_ns")
+            if not self.done["static"] and isinstance(t, int) and not self.fake_timings:
+                self.started_at.setdefault("static", t)  # the race pays for the build
         if it is not None:
             self.iteration[mode] = int(it)
         if mode == "eager":
@@ -623,8 +628,8 @@ class ViewState:
             t = self.done_at.get(mode, 0) + dur
         if isinstance(t, int):
             self.done_at[mode] = t
-            if self.done[mode] == 1:  # the side started when its first run / iteration did
-                self.started_at[mode] = t - dur
+            if self.done[mode] == 1:  # else the side started when its first unit did
+                self.started_at.setdefault(mode, t - dur)
 
     def _on_units(self, ev: dict[str, Any]) -> None:
         """Consecutive units' summary events, packed by the engine process (see
