@@ -1,9 +1,13 @@
-"""Race mode: both sides at full speed, each side's rate on its own clock, who is ahead."""
+"""Race mode: both sides at full speed, each side's rate on its own clock, who is ahead and
+why (the static side's one-time cost, each side's steady time per iteration, where they cross)."""
 
 from __future__ import annotations
 
+import pytest
+from rich.cells import cell_len
+
 from tests.tui.conftest import build_app, finish
-from tui.view.race import elapsed, race_lines, rate
+from tui.view.race import MIN_STEPS, elapsed, race_lines, rate, trade_off, why_lines
 from tui.view.state import ViewState
 
 MS = 1_000_000
@@ -33,7 +37,7 @@ def test_rate_and_elapsed_come_from_each_sides_own_clock() -> None:
 
 def test_the_side_with_more_done_leads_by_its_rate() -> None:
     state = raced(static_ms=0.5, eager_ms=1.0, static_n=40, eager_n=20)
-    static, eager = race_lines(state, total=100, width=100).splitlines()
+    static, eager, _ = race_lines(state, total=100, width=100).splitlines()
     assert static.startswith("static (TensorFlow)") and "40/100" in static
     assert static.endswith("ahead ×2.00") and "ahead" not in eager
     assert "2,000 it/s" in static and "1,000 it/s" in eager
@@ -41,7 +45,7 @@ def test_the_side_with_more_done_leads_by_its_rate() -> None:
 
 def test_when_both_are_done_the_faster_finished_first() -> None:
     state = raced(static_ms=0.5, eager_ms=1.0, static_n=10, eager_n=10)
-    static, eager = race_lines(state, total=10, width=120).splitlines()
+    static, eager, *_ = race_lines(state, total=10, width=120).splitlines()
     assert "finished first: 5.00ms against 10.00ms" in static and "finished" not in eager
     assert static.count("█") == eager.count("█") > 0 and "░" not in static
 
@@ -103,3 +107,92 @@ def test_the_static_race_time_includes_building_its_graph() -> None:
     state = lecture()
     assert elapsed(state, "static") == 20 * MS + 30 * 300 * US  # from the graph's creation
     assert elapsed(state, "eager") == 1500 * US + 30 * 500 * US  # from its first iteration
+
+
+def test_one_time_cost_steady_times_and_where_the_lines_cross() -> None:
+    trade = trade_off(lecture())
+    assert trade is not None
+    assert trade.pace == {"static": 300 * US, "eager": 500 * US}  # medians of the loop steps
+    # beyond one steady iteration: static 20 - 0.3 ms, eager 1.5 - 0.5 ms
+    assert trade.once == {"static": 19_700 * US, "eager": 1 * MS}
+    # 19.7 + n * 0.3 <= 1 + n * 0.5 from n = 18.7 / 0.2 = 93.5 on
+    assert trade.faster == "static" and trade.after == 94
+    assert trade.slow == {"static": 0, "eager": 0}
+    static, eager, why, stalls = race_lines(lecture(), 500, 104, rows=4).split("\n")
+    assert why == (
+        "static: built once 19.7ms, then 300µs/it · eager: 500µs/it, 1st +1.00ms"
+        " · static ahead after ~94 it"
+    )
+    assert stalls == ""
+
+
+def test_the_lines_and_the_stalls_add_up_to_each_sides_race_time() -> None:
+    state = ViewState()
+    run(state, "static", 20 * MS, [300 * US] * 20 + [50 * MS] + [300 * US] * 20)
+    run(state, "eager", 1500 * US, [500 * US] * 41, t0=10**12)
+    trade = trade_off(state)
+    assert trade is not None and trade.slow == {"static": 50 * MS - 300 * US, "eager": 0}
+    for m in ("static", "eager"):
+        lines = trade.once[m] + state.done[m] * trade.pace[m] + trade.slow[m]
+        assert lines == elapsed(state, m), m
+    _, _, _, stalls = race_lines(state, 500, 104, rows=4).split("\n")
+    assert stalls.startswith("stalls") and "static +49.7ms, eager +0ns" in stalls
+
+
+def test_eager_faster_per_iteration_too_static_never_leads() -> None:
+    trade = trade_off(lecture(static_pace=600 * US))
+    assert trade is not None and trade.faster == "eager" and trade.after == 0
+    assert why_lines(lecture(static_pace=600 * US), 104)[0].endswith("static never ahead")
+
+
+def test_a_slow_first_eager_iteration_puts_static_ahead_from_the_start() -> None:
+    state = ViewState()
+    run(state, "static", 20 * MS, [300 * US] * 30)
+    run(state, "eager", 40 * MS, [500 * US] * 30, t0=10**12)
+    trade = trade_off(state)
+    assert trade is not None and trade.faster == "static" and trade.after == 0
+    assert why_lines(state, 104)[0].endswith("static ahead from the start")
+
+
+def test_a_faster_eager_side_with_the_slower_start_pulls_ahead_later() -> None:
+    state = ViewState()
+    run(state, "static", 20 * MS, [600 * US] * 30)
+    run(state, "eager", 40 * MS, [500 * US] * 30, t0=10**12)
+    trade = trade_off(state)
+    # 20 - 0.6 + n * 0.6 > 40 - 0.5 + n * 0.5 from n = 20.1 / 0.1 = 201 on
+    assert trade is not None and trade.faster == "eager" and trade.after == 201
+    assert "eager ahead after ~200" in why_lines(state, 104)[0]
+
+
+def test_equal_paces_cross_nowhere() -> None:
+    trade = trade_off(lecture(static_pace=500 * US))
+    assert trade is not None and trade.faster is None
+    assert why_lines(lecture(static_pace=500 * US), 104)[0].endswith("equally fast per iteration")
+
+
+@pytest.mark.parametrize("steps", [0, 1, MIN_STEPS - 1])
+def test_nothing_is_told_before_both_sides_ran_enough(steps: int) -> None:
+    state = ViewState()
+    run(state, "static", 20 * MS, [300 * US] * steps)
+    run(state, "eager", 1500 * US, [500 * US] * 30, t0=10**12)
+    assert trade_off(state) is None and why_lines(state, 104, rows=2) == ["", ""]
+    assert trade_off(ViewState()) is None  # nothing run at all
+
+
+def test_a_restart_forgets_the_race() -> None:
+    state = lecture()
+    state.reset_run()
+    assert trade_off(state) is None and not state.first_ns and not any(state.steps.values())
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("width", [72, 104])
+def test_every_line_fits_and_says_who_finished_first(width: int, lang: str) -> None:
+    state = ViewState()
+    run(state, "static", 74 * MS, [417 * US] * 250 + [569 * MS] + [417 * US] * 248)
+    run(state, "eager", 15 * MS, [578 * US] * 250 + [445 * MS] + [578 * US] * 248, t0=10**12)
+    lines = race_lines(state, 500, width, lang, rows=4).splitlines()
+    assert len(lines) == 4 and all(cell_len(line) <= width for line in lines), lines
+    won = "finished first" if lang == "en" else "먼저 끝남"
+    assert won in lines[1] and won not in lines[0]  # eager: it stalled less
+    assert ("~370" if lang == "en" else "약 370") in lines[2]  # the lines cross at 371

@@ -159,9 +159,10 @@ class Lecture:
             self._show_caption()
         cue, choices = self.panes.cue, self.choices
         if choices.race:
-            width = max(20, cue.size.width - 4)
+            width = max(20, cue.content_size.width)  # inside the border and padding
             state = self.source.state
-            text = race_lines(state, self.race_total(), width, self.lang)
+            rows = max(3, cue.content_size.height)
+            text = race_lines(state, self.race_total(), width, self.lang, rows)
         elif not choices.present:
             return
         else:

@@ -17,6 +17,9 @@ LOSS_HISTORY = 300
 OUTPUT_LINES = 500
 """Lines of a script's printed output kept for the output log."""
 """Loss values kept per mode."""
+RACE_STEPS = 1000
+"""Recent loop steps kept per side: the race's steady time per iteration is their median, of
+enough that a busy moment of the machine (a few dozen slow steps) hardly moves it."""
 STATS_CAP = 4096
 """Per-node timing histories kept per mode (oldest forgotten first)."""
 MODES = ("static", "eager")
@@ -104,6 +107,12 @@ class ViewState:
         """Engine clock when each side's race time starts: the static side's when its graph
         began to be built (the one-time cost it pays), the eager side's when its first
         iteration began (it builds its graph inside every iteration)."""
+        self.first_ns: dict[str, int] = {}
+        """Each side's time from its start to its first run's / iteration's end (static: the
+        graph built and run once)."""
+        self.steps: dict[str, deque[int]] = {m: deque(maxlen=RACE_STEPS) for m in MODES}
+        """Each side's latest loop steps: engine-clock time from one run's / iteration's end
+        to the next one's, everything its loop does between included."""
         self.current: tuple[str, NodeInfo] | None = None
         self._lit: tuple[GraphModel, int] | None = None
         """The eager op whose one event came last (lit as running until the loop goes on)."""
@@ -273,6 +282,8 @@ class ViewState:
         self.done = {m: 0 for m in MODES}
         self.done_at = {}
         self.started_at = {}
+        self.first_ns = {}
+        self.steps = {m: deque(maxlen=RACE_STEPS) for m in MODES}
         self.dirty.update(("static", "eager", "source", "loss"))
 
     def _forget_rewrites(self) -> None:
@@ -627,9 +638,13 @@ class ViewState:
         if self.fake_timings:  # snapshots: a clock made of the fake durations, back to back
             t = self.done_at.get(mode, 0) + dur
         if isinstance(t, int):
+            last = self.done_at.get(mode)
+            if last is not None:
+                self.steps[mode].append(t - last)
             self.done_at[mode] = t
             if self.done[mode] == 1:  # else the side started when its first unit did
-                self.started_at.setdefault(mode, t - dur)
+                start = self.started_at.setdefault(mode, t - dur)
+                self.first_ns[mode] = t - start
 
     def _on_units(self, ev: dict[str, Any]) -> None:
         """Consecutive units' summary events, packed by the engine process (see
