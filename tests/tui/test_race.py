@@ -7,7 +7,15 @@ import pytest
 from rich.cells import cell_len
 
 from tests.tui.conftest import build_app, finish
-from tui.view.race import MIN_STEPS, elapsed, race_lines, rate, trade_off, why_lines
+from tui.view.race import (
+    MIN_STEPS,
+    brief_ns,
+    elapsed,
+    race_lines,
+    rate,
+    trade_off,
+    why_lines,
+)
 from tui.view.state import ViewState
 
 MS = 1_000_000
@@ -196,3 +204,20 @@ def test_every_line_fits_and_says_who_finished_first(width: int, lang: str) -> N
     won = "finished first" if lang == "en" else "먼저 끝남"
     assert won in lines[1] and won not in lines[0]  # eager: it stalled less
     assert ("~370" if lang == "en" else "약 370") in lines[2]  # the lines cross at 371
+
+
+def test_brief_durations_have_three_figures() -> None:
+    got = [brief_ns(ns) for ns in (812, 45_600, 456_000, 999_960, 18_800_000, 1_204_000_000)]
+    assert got == ["812ns", "45.6µs", "456µs", "1.00ms", "18.8ms", "1.20s"]
+
+
+async def test_the_race_box_says_why_inside_its_border_at_80_columns() -> None:
+    app = build_app(iterations=12, race=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await finish(pilot)
+        app.update_cue()
+        await pilot.pause()
+        lines = str(app.cue.content).split("\n")
+        assert len(lines) == 4 and lines[2].endswith("static ahead from the start"), lines
+        assert "finished first" in lines[0]  # fake timings: a run 0.9 ms, an iteration 1.5 ms
+        assert all(cell_len(line) <= app.cue.content_size.width for line in lines), lines
