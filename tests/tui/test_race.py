@@ -134,6 +134,25 @@ def test_one_time_cost_steady_times_and_where_the_lines_cross() -> None:
     assert stalls == ""
 
 
+def test_in_a_race_the_status_line_gives_the_steady_times_the_race_box_gives() -> None:
+    """The status line said "Session.run 358.6µs · eager 489.3µs" (the last 20 runs and
+    iterations) under a race box saying "then 394µs/it · eager: 633µs/it" (the race's loop
+    steps): two figures each for one side's time per iteration."""
+    from types import SimpleNamespace
+
+    from tui.view.captions import fit_status
+
+    state = lecture()
+    for mode, ns in (("static", 250 * US), ("eager", 420 * US)):  # the panels' own medians
+        state.devices["cpu"].iterations[mode].extend([ns] * 3)
+    runner = SimpleNamespace(running=True, paused=False, speed="full", skimmed=0)
+    for lang, words in (("en", "static 300µs/it · eager 500µs/it (1.67×)"), ("ko", "정적 300µs/")):
+        raced = fit_status(state, runner, "cpu", 150, lang=lang, race=True)  # type: ignore[arg-type]
+        assert words in raced and "250" not in raced, raced
+    calm = fit_status(state, runner, "cpu", 150)  # type: ignore[arg-type]
+    assert "/it" not in calm, calm  # out of a race: the recent medians, as the panels say
+
+
 def test_the_lines_and_the_stalls_add_up_to_each_sides_race_time() -> None:
     state = ViewState()
     run(state, "static", 20 * MS, [300 * US] * 20 + [50 * MS] + [300 * US] * 20)

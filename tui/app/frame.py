@@ -313,7 +313,7 @@ class Frame:
         sides, device = self.lecture.sides, self.choices.device
         own = source.describe(lang)  # a replay's place: its room is kept
         room = width - 2 - (cell_len(own) + 5 if own else 0)
-        text = fit_status(state, source, device, room, narrow, lang, sides)
+        text = fit_status(state, source, device, room, narrow, lang, sides, self.choices.race)
         if own:
             text += "  ·  " + own
         if state.finished and state.exit_code is not None:  # beside "finished": never cut off

@@ -9,6 +9,7 @@ from textual.content import Content
 
 from tui.engine_link.runner import SPEEDS
 from tui.i18n import STRINGS, phrase, tr, word
+from tui.view.race import brief_ns, trade_off
 from tui.view.rewrites import pass_counts
 from tui.view.stats import fmt_ns
 
@@ -184,6 +185,7 @@ def status_text(
     sides: frozenset[str] | None = None,
     events: bool = True,
     tight: int = 0,
+    race: bool = False,
 ) -> str:
     """The status line: run state, speed, device, progress, recent times, event counts.
 
@@ -193,7 +195,8 @@ def status_text(
     ``tight`` 1 says the run state by its sign alone (``▶``) and the speed by its name,
     with narrower separators, 2 also leaves out the speed and the device: the run and
     iteration numbers and their times are the last to go (:func:`fit_status`). The times are
-    the median of the recent runs and iterations, as the device panels say them.
+    the median of the recent runs and iterations, as the device panels say them; in a race
+    (``race``), each side's steady time per loop step, as the race box says them.
     """
     narrow = narrow or tight > 0
     if runner.running:
@@ -230,7 +233,11 @@ def status_text(
             else tr("status.eager_it", lang, n=state.iteration["eager"] + 1)
         )
     both = side_times(state, device) if ran == {"static", "eager"} else None
-    if both is not None:  # the two sides of one network: their times side by side
+    trade = trade_off(state) if race else None
+    if trade is not None:  # a race: each side's steady time per loop step, as its box says
+        s, e = trade.pace["static"], trade.pace["eager"]
+        parts.append(tr("status.race_pace", lang, s=brief_ns(s), e=brief_ns(e), r=f"{e / s:.2f}"))
+    elif both is not None:  # the two sides of one network: their times side by side
         s, e = both
         key = "status.sides_short" if narrow else "status.sides"
         parts.append(tr(key, lang, s=fmt_ns(s), e=fmt_ns(e), r=f"{e / s:.2f}"))
@@ -260,6 +267,7 @@ def fit_status(
     narrow: bool = False,
     lang: str = "en",
     sides: frozenset[str] | None = None,
+    race: bool = False,
 ) -> str:
     """The status line in ``width`` cells where it can be: each try shorter than the last,
     words going before figures (short words, no event count, the run state as a sign, no
@@ -272,7 +280,7 @@ def fit_status(
         (True, True, 0),
         *[(True, False, t) for t in range(3)],
     ):
-        text = status_text(state, runner, device, short, lang, sides, events, tight)
+        text = status_text(state, runner, device, short, lang, sides, events, tight, race)
         if cell_len(text) <= width:
             break
     return text
