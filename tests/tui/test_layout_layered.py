@@ -875,3 +875,17 @@ def test_a_plan_drawn_again_in_other_rooms_is_the_drawing_made_afresh() -> None:
                     pos = plan.positions(sz, exts[e])
                     fresh = emit(plan.ranking, plan.ordered, pos, sz, rooms, exts[e])
                     assert again == fresh, (nodes, orientation, box_h, lanes, least, rooms)
+
+
+def test_a_plan_aligns_its_blocks_once_and_draws_every_size_as_afresh(monkeypatch) -> None:
+    """The blocks (:func:`tui.drawing.coords.align`) depend on the order alone: a plan drawn
+    in every size aligns once, and draws each size as a plan made for it alone does."""
+    from tui.drawing import coords, plan
+
+    calls = []
+    real = coords.align
+    monkeypatch.setattr(plan, "align", lambda *a: calls.append(1) or real(*a))
+    kept = Plan(TRAINED)
+    for way in WAYS:
+        assert kept.draw(*way) == Plan(TRAINED).draw(*way)
+    assert len(calls) == 1 + len(WAYS)  # the kept plan's once, each fresh plan's once

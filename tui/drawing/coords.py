@@ -40,12 +40,18 @@ Size = Callable[[int], tuple[int, int]]
 Gap = Callable[[int, int], int]
 """Two neighbours in a layer -> blank cells between them."""
 
-__all__ = ["assign"]
+__all__ = ["align", "assign"]
 
 BALANCE_PASSES = 4
 
 
-def assign(g: Ordered, size: Size, gap: Gap, chains: Collection[tuple[int, int]] = ()) -> list[int]:
+def assign(
+    g: Ordered,
+    size: Size,
+    gap: Gap,
+    chains: Collection[tuple[int, int]] = (),
+    root: list[int] | None = None,
+) -> list[int]:
     """Position every vertex of ``g``; the leftmost (topmost) cell of any vertex is at 0.
 
     Args:
@@ -54,8 +60,10 @@ def assign(g: Ordered, size: Size, gap: Gap, chains: Collection[tuple[int, int]]
         gap: blank cells between two neighbours of a layer.
         chains: vertex pairs (upper, lower) drawn straight first (chain edges and their
             dummies).
+        root: ``align(g, chains)`` where worked out before (it depends on neither sizes nor
+            gaps: a plan drawn in a dozen box sizes aligns its blocks once).
     """
-    root = _align(g, chains)
+    root = align(g, chains) if root is None else root
     blocks: dict[int, list[int]] = {}
     for lay in g.layers:
         for v in lay:
@@ -90,8 +98,8 @@ def assign(g: Ordered, size: Size, gap: Gap, chains: Collection[tuple[int, int]]
     return [p - low for p in pos]
 
 
-def _align(g: Ordered, chains: Collection[tuple[int, int]]) -> list[int]:
-    """Vertex -> the top vertex of its block."""
+def align(g: Ordered, chains: Collection[tuple[int, int]] = ()) -> list[int]:
+    """Vertex -> the top vertex of its block (step 1, :func:`assign`)."""
     align_up: dict[int, int] = {}
     pos = [0] * len(g.vertex)
     for lay in g.layers:

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 from weakref import WeakValueDictionary
 
-from tui.drawing.coords import assign
+from tui.drawing.coords import align, assign
 from tui.drawing.layers import chain_edges, rank
 from tui.drawing.layout import MARGIN, Box, Edge, Layout, corners
 from tui.drawing.order import order
@@ -146,6 +146,8 @@ class Plan:
             for v in self.ordered.down[u]
             if box[v] == box[u]
         }
+        self._blocks: list[int] | None = None
+        """Each vertex's block (:func:`tui.drawing.coords.align`): the same in every size."""
         self._positions: OrderedDict[Hashable, list[int]] = OrderedDict()
         self._emitted: OrderedDict[Hashable, tuple[Layout, list[int]]] = OrderedDict()
         self._routed: OrderedDict[Hashable, _Routed] = OrderedDict()
@@ -210,7 +212,9 @@ class Plan:
                 return max(2, sz.gap)
             return 1 if dummy[a] or dummy[b] else sz.gap
 
-        return [p + MARGIN + 1 for p in assign(g, size, gap, self._straight)]
+        if self._blocks is None:
+            self._blocks = align(g, self._straight)
+        return [p + MARGIN + 1 for p in assign(g, size, gap, self._straight, self._blocks)]
 
 
 KEPT = 64
