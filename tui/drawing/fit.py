@@ -460,7 +460,8 @@ def gathered_plan(nodes: Sequence[tuple[NodeId, Sequence[NodeId]]]) -> Plan | No
     if key in _gathered:
         plan = _gathered.pop(key)
     else:
-        plan = Plan(nodes, gather=True) if rank(nodes, gather=True).gathered else None
+        ranking = rank(nodes, gather=True)
+        plan = Plan(nodes, gather=True, ranking=ranking) if ranking.gathered else None
     _gathered[key] = plan  # the most recently used goes last
     if len(_gathered) > PLANS_KEPT:
         del _gathered[next(iter(_gathered))]

@@ -122,14 +122,18 @@ class Plan:
     """
 
     def __init__(
-        self, nodes: Sequence[tuple[NodeId, Sequence[NodeId]]], gather: bool = False
+        self,
+        nodes: Sequence[tuple[NodeId, Sequence[NodeId]]],
+        gather: bool = False,
+        ranking: Ranking | None = None,
     ) -> None:
         """Layer and order ``nodes`` ((id, input ids) in creation order); ``gather``: each
         collector an ordinary box under its inputs, their long edges in one trunk (see
-        :func:`tui.drawing.layers.rank`)."""
+        :func:`tui.drawing.layers.rank`); ``ranking``: ``rank(nodes, gather)`` where the
+        caller has it already."""
         self.nodes = list(nodes)
         """The graph: (id, input ids) in creation order."""
-        self.ranking: Ranking = rank(nodes, gather)
+        self.ranking: Ranking = rank(nodes, gather) if ranking is None else ranking
         self.ordered: Ordered = order(self.ranking)
         straight = chain_edges(nodes)
         self._straight: set[tuple[int, int]] = {
