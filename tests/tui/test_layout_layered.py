@@ -889,3 +889,21 @@ def test_a_plan_aligns_its_blocks_once_and_draws_every_size_as_afresh(monkeypatc
     for way in WAYS:
         assert kept.draw(*way) == Plan(TRAINED).draw(*way)
     assert len(calls) == 1 + len(WAYS)  # the kept plan's once, each fresh plan's once
+
+
+@pytest.mark.parametrize("orientation", ["TB", "LR"])
+def test_mini_boxes_are_placed_and_routed_once_whatever_lanes_they_keep(
+    orientation, monkeypatch
+) -> None:
+    """Positions and routes depend on the box size, not on the lanes a channel keeps at
+    least: the pane's mini ways (-1, 0, default lanes) position and route a plan once, and
+    draw as a plan made for each alone does."""
+    from tui.drawing import plan as plans
+
+    alone = [Plan(TRAINED).draw(orientation, 1, 15, lanes) for lanes in (None, 0, -1)]
+    calls = []
+    real = plans._route
+    monkeypatch.setattr(plans, "_route", lambda *a: calls.append(1) or real(*a))
+    kept = Plan(TRAINED)
+    assert [kept.draw(orientation, 1, 15, lanes) for lanes in (None, 0, -1)] == alone
+    assert len(calls) == 1

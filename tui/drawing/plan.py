@@ -98,6 +98,12 @@ class Sizes:
             return Sizes("LR", box_w, box_h, 2 if box_h >= 3 else 1, stub, least, merge)
         return Sizes("TB", box_h, box_w, 3 if box_h >= 4 else 2, stub, least, merge)
 
+    def routes(self) -> tuple[Orientation, int, int, int]:
+        """What of these sizes the edges' routes depend on (:func:`_route`, given the
+        positions): not the tracks a channel has at least, nor the densest drawing's merge
+        (mini boxes with and without a lane to spare are routed the same)."""
+        return self.orientation, self.box_u, self.box_v, self.stub
+
     def port(self) -> int:
         """Where edges leave a box, from its low side (the middle column; the first row)."""
         if self.orientation == "TB":
@@ -195,7 +201,7 @@ class Plan:
         """Every vertex's port position across its layer, for one box size."""
         g = self.ordered
         ext = ext or Extents.of(g, sz)
-        key = (sz, tuple(ext.across), tuple(ext.port))
+        key = (sz.gap, tuple(ext.across), tuple(ext.port))  # of the sizes, the gap alone
         pos = _kept(self._positions, key)
         if pos is None:
             pos = _keep(self._positions, key, self._positions_of(sz, ext))
@@ -330,19 +336,19 @@ def emit(
     if plan is None or plan.ordered is not g or plan.ranking is not ranking:
         return _emit(ranking, g, pos, sz, rooms, ext)  # a derived plan's: its layers move
     own = None if ext.own is None else tuple(ext.own)
-    made = (tuple(pos), sz, tuple(ext.across), tuple(ext.port), tuple(ext.along), own)
-    found = _kept(plan._emitted, (*made, tuple(rooms)))
+    made = (tuple(pos), sz.routes(), tuple(ext.across), tuple(ext.port), tuple(ext.along), own)
+    found = _kept(plan._emitted, (*made, sz, tuple(rooms)))
     if found is None:
-        routed = _kept(plan._routed, made)  # (drawn before for other rooms: routed already)
+        routed = _kept(plan._routed, made)  # (drawn before for other rooms or lanes: routed)
         if routed is None:
             routed = _keep(plan._routed, made, _route(ranking, g, list(pos), sz, ext))
         layout, took = _place(ranking, g, sz, rooms, routed)
         found = (_copy(layout), list(took))
-        _keep(plan._emitted, (*made, tuple(rooms)), found)
+        _keep(plan._emitted, (*made, sz, tuple(rooms)), found)
         # drawn with the rooms it took as the least, it is drawn the same (each channel takes
         # its own room, or the least where that is more): a graph as built is drawn so for
         # the rooms its graph as run takes, mostly its own (see tui.drawing.pane.BuiltPlan)
-        _keep(plan._emitted, (*made, tuple(took)), found)
+        _keep(plan._emitted, (*made, sz, tuple(took)), found)
         return layout, list(took)
     return _copy(found[0]), list(found[1])
 
