@@ -205,20 +205,37 @@ def static_drawing(
     first: Drawing | None = None
     seen: list[list[tuple[NodeId, list[NodeId]]]] = []
     over: list[tuple[View, dict[NodeId, Label], list[tuple[int, Layout]]]] = []
+    views: dict[Folding, View] = {}  # the fallbacks and the wraps fold the same ways
+    labelled: dict[Folding, dict[NodeId, Label]] = {}
+    wide: dict[Folding, Callable[[NodeId, str], tuple[int, int]]] = {}  # one per folding:
+    # the fit and the wraps then measure each box once in each size (fit keeps them by it)
+
+    def folded(each: Folding) -> View:
+        if each not in views:
+            views[each] = fold_view(graph, each)
+        return views[each]
+
+    def labels_of(each: Folding) -> dict[NodeId, Label]:
+        if each not in labelled:
+            view = folded(each)
+            labelled[each] = {vid: label_of(graph, view, vid) for vid, _ in view.nodes}
+        return labelled[each]
+
     for each, loose in _fallbacks(folding):
-        view = fold_view(graph, each)
+        view = folded(each)
         if not loose and view.drawn in seen:
             continue  # folding more changed nothing here (no variable): drawn already
         seen.append(view.drawn)
-        labels = {vid: label_of(graph, view, vid) for vid, _ in view.nodes}
+        labels = labels_of(each)
         placements, widths = static_placements(graph, view.drawn, labels, each)
         if loose and isinstance(placements, BuiltPlan):
             placements = placements.plan
         elif loose:
             continue  # nothing to loosen: drawn already
         drawn: list[tuple[int, Layout]] = []
+        each_width = wide.setdefault(each, box_widths(widths))
         i, layout, fit = fit_first(
-            placements, view.drawn, tries, room, box_widths(widths), pref, drawn=drawn
+            placements, view.drawn, tries, room, each_width, pref, drawn=drawn
         )
         drawing = Drawing(layout, view, labels, tries[i][1])
         if fit:
@@ -236,14 +253,15 @@ def static_drawing(
     done: list[list[tuple[NodeId, list[NodeId]]]] = []
     foldings = _gathered_foldings(folding)  # each collector an ordinary box; at the last,
     for each, plain in [*((f, False) for f in foldings), *((f, True) for f in foldings)]:
-        view = fold_view(graph, each)  # plain: without control edges, the very last way
+        view = folded(each)  # plain: without control edges, the very last way
         nodes = view.nodes if plain else view.drawn
         if nodes in done:
             continue  # folding more changed nothing here: wrapped already
         done.append(nodes)
-        labels = {vid: label_of(graph, view, vid) for vid, _ in view.nodes}
-        widths, _ = measured(graph, labels, each)
-        found = wrap_gathered(nodes, tries, room, box_widths(widths), shared)
+        labels = labels_of(each)
+        if each not in wide:
+            wide[each] = box_widths(measured(graph, labels, each)[0])
+        found = wrap_gathered(nodes, tries, room, wide[each], shared)
         if found is not None:
             return Drawing(found[1], view, labels, tries[found[0]][1])
     return first
