@@ -238,3 +238,36 @@ def test_a_graph_that_gathers_no_collector_is_not_ordered_for_a_gathered_wrap(
             assert found.ranking == whole.ranking and found.ordered == whole.ordered
         seen.add(found is None)
     assert seen == {True, False}
+
+
+def test_a_static_drawing_folds_and_labels_each_folding_once(monkeypatch) -> None:
+    """Where nothing fits (tf-group in an 80x24 terminal's static pane), the pane falls back
+    to folding more and then wraps with each folding again: each folding is folded, and each
+    box labelled, once a drawing."""
+    from collections import Counter
+
+    from tui.cli.layout import _scene_events
+    from tui.drawing import fit, pane
+    from tui.drawing.fold import Folding
+    from tui.view.state import ViewState
+
+    events, _, _ = _scene_events("tf-group", 1)
+    state = ViewState(fake_timings=True)
+    for ev in events:
+        state.apply(ev)
+    graph = state.graphs["static"]
+    assert graph is not None
+    folded: Counter[tuple[int, Folding]] = Counter()
+    labelled: Counter[object] = Counter()
+    real_fold, real_label = pane.fold_view, pane.label_of
+    monkeypatch.setattr(
+        pane, "fold_view", lambda g, f: folded.update([(id(g), f)]) or real_fold(g, f)
+    )
+    monkeypatch.setattr(
+        pane, "label_of", lambda g, v, n: labelled.update([(id(v), n)]) or real_label(g, v, n)
+    )
+    fit.forget()
+    pane.static_drawing(graph, (78, 18), Folding(), "TB", False, "mini")
+    mine = [n for (g, _), n in folded.items() if g == id(graph)]  # (not its graph as run's)
+    assert len(mine) > 1 and set(mine) == {1}
+    assert set(labelled.values()) == {1}
