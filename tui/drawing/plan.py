@@ -524,7 +524,10 @@ def _place(
     bottom = max((bx.y2 for bx in out.boxes.values()), default=0)
     for e in out.edges:
         for x, y in e.points:
-            right, bottom = max(right, x + 1), max(bottom, y + 1)
+            if x >= right:
+                right = x + 1
+            if y >= bottom:
+                bottom = y + 1
     out.width, out.height = right + MARGIN, bottom + MARGIN
     return out, took
 
