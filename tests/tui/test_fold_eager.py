@@ -22,6 +22,11 @@ def eager_graph(scene: str = "two-layer"):
         scenes.SCENES[scene].run(device="cpu", iterations=1, seed=0, **side)
     finally:
         undo()
+    return folded(events)
+
+
+def folded(events: list[dict]):
+    """The eager graph these events make."""
     state = ViewState(fake_timings=True)
     for ev in events:
         state.apply(ev)
@@ -103,12 +108,7 @@ def batch_norm_graph(double: bool = False):
             loss.backward()
             optimizer.step()
             torch.new_iteration()
-    state = ViewState(fake_timings=True)
-    for ev in events:
-        state.apply(ev)
-    graph = state.graphs["eager"]
-    assert graph is not None
-    return graph
+    return folded(events)
 
 
 @pytest.mark.parametrize("double", [False, True], ids=["float32", "moved-to-float64"])
