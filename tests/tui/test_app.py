@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -308,3 +309,26 @@ async def test_an_app_run_by_the_cli_freezes_what_it_made_once_drawn(
         assert calls[:3] == ["collect", "freeze", (700, 10, collector.BY_HAND)]
         assert frozen.frame.collector.active
     assert calls[-1] == (700, 10, 10)  # Python's own threshold again once the app ends
+
+
+async def test_the_screen_is_repainted_once_a_notifications_toast_has_gone(monkeypatch) -> None:
+    """Textual may leave an expired toast painted (in race mode at 80x24 one stayed over the
+    status line until a resize): the app repaints the screen once the toast has gone."""
+    from textual.screen import Screen
+
+    app = build_app(iterations=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await finish(pilot)
+        repaints: list[float] = []
+        real = Screen.refresh
+
+        def counted(screen, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if not args and not kwargs:
+                repaints.append(time.monotonic())
+            return real(screen, *args, **kwargs)
+
+        monkeypatch.setattr(Screen, "refresh", counted)
+        raised = time.monotonic()
+        app.notify("gone soon", timeout=0.2)
+        await pilot.pause(1.5)  # (a loaded machine runs the timer late)
+        assert any(t - raised >= 0.2 for t in repaints), repaints

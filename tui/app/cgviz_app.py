@@ -22,6 +22,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.notifications import Notify
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
@@ -69,6 +70,8 @@ STEP_POLL_S = 0.008
 """After s, how often the inbox is drained while the stepped node comes from the engine."""
 STEP_POLLS = 5
 """How many such drains (the frame timer's own, every 33 ms, goes on)."""
+TOAST_GONE_S = 0.1
+"""After a notification's timeout, when its toast has gone and the screen is repainted."""
 
 
 class MainScreen(Screen[None]):
@@ -306,6 +309,14 @@ class CgvizApp(App[None]):
         self.frame.update_status()
         if parts.freeze_gc:
             self.call_after_refresh(self.frame.collector.take_over)
+
+    def on_notify(self, event: Notify) -> None:
+        """Repaint the screen once the notification's toast has gone. Textual removes an
+        expired toast but may leave it painted: in race mode at 80x24 the toast that says so
+        stayed over the status line (a resize cleared it) where the pane had scrolled, the
+        screen's map of where things are having been made without the toast."""
+        gone = event.notification.timeout + TOAST_GONE_S
+        self.set_timer(gone, lambda: self.screen.refresh())
 
     def on_unmount(self) -> None:
         self.frame.collector.give_back()
