@@ -312,7 +312,8 @@ class Frame:
         source, state, lang = self.source, self.source.state, self.lang
         sides, device = self.lecture.sides, self.choices.device
         own = source.describe(lang)  # a replay's place: its room is kept
-        room = width - 2 - (cell_len(own) + 5 if own else 0)
+        gutter = self.panes.status.styles.gutter.width  # its padding (wider when presenting)
+        room = width - gutter - (cell_len(own) + 5 if own else 0)
         text = fit_status(state, source, device, room, narrow, lang, sides, self.choices.race)
         if own:
             text += "  ·  " + own

@@ -186,6 +186,7 @@ def status_text(
     events: bool = True,
     tight: int = 0,
     race: bool = False,
+    says: bool = True,
 ) -> str:
     """The status line: run state, speed, device, progress, recent times, event counts.
 
@@ -196,7 +197,8 @@ def status_text(
     with narrower separators, 2 also leaves out the speed and the device: the run and
     iteration numbers and their times are the last to go (:func:`fit_status`). The times are
     the median of the recent runs and iterations, as the device panels say them; in a race
-    (``race``), each side's steady time per loop step, as the race box says them.
+    (``race``), each side's steady time per loop step, as the race box says them. The two
+    sides' ratio says what it is (``0.78× static``) where ``says``.
     """
     narrow = narrow or tight > 0
     if runner.running:
@@ -239,7 +241,9 @@ def status_text(
         parts.append(tr("status.race_pace", lang, s=brief_ns(s), e=brief_ns(e), r=f"{e / s:.2f}"))
     elif both is not None:  # the two sides of one network: their times side by side
         s, e = both
-        key = "status.sides_short" if narrow else "status.sides"
+        key = (
+            "status.sides" if not narrow else "status.sides_short" if says else "status.sides_bare"
+        )
         parts.append(tr(key, lang, s=fmt_ns(s), e=fmt_ns(e), r=f"{e / s:.2f}"))
     else:
         key = "status.median_it" if timed == "eager" else "status.median_run"
@@ -270,17 +274,19 @@ def fit_status(
     race: bool = False,
 ) -> str:
     """The status line in ``width`` cells where it can be: each try shorter than the last,
-    words going before figures (short words, no event count, the run state as a sign, no
-    speed or device), so a small terminal still shows the run and iteration numbers and
-    their times (at 80 columns the line was cut after "Session.run", before its time);
-    the shortest try where none fits."""
+    words going before figures (short words, the ratio's word, no event count, the run state
+    as a sign, no speed or device), so a small terminal still shows the run and iteration
+    numbers and their times (at 80 columns the line was cut after "Session.run", before its
+    time); the shortest try where none fits."""
     text = ""
-    for short, events, tight in (
-        (narrow, True, 0),
-        (True, True, 0),
-        *[(True, False, t) for t in range(3)],
+    for short, events, tight, says in (
+        (narrow, True, 0, True),
+        (True, True, 0, True),
+        (True, True, 0, False),
+        (True, False, 0, True),
+        *[(True, False, t, False) for t in range(3)],
     ):
-        text = status_text(state, runner, device, short, lang, sides, events, tight, race)
+        text = status_text(state, runner, device, short, lang, sides, events, tight, race, says)
         if cell_len(text) <= width:
             break
     return text
