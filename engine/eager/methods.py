@@ -179,6 +179,23 @@ class Methods(Reductions):
         """The axes reversed, as PyTorch runs ``.T``: a permute (``PermuteBackward0``)."""
         return self.permute(*reversed(range(self.array.ndim)))
 
+    @property
+    def mT(self) -> Tensor:  # noqa: N802 - PyTorch's name
+        """The last two axes swapped (a batch of matrices, each transposed): a transpose
+        (``TransposeBackward0``); below two dimensions, PyTorch's error."""
+        if self.array.ndim < 2:
+            _fail_op(
+                OPS["Transpose"],
+                "mT",
+                (self,),
+                self._dev,
+                "tensor.mT is only supported on matrices or batches of matrices. "
+                f"Got {self.array.ndim}-D tensor.",
+            )
+        return self.transpose(-2, -1)
+
+    mH = mT  # (real tensors only: the conjugate is the tensor itself)
+
     def clamp(self, min: float | None = None, max: float | None = None) -> Tensor:  # noqa: A002
         """Values limited to [min, max]."""
         if min is None and max is None:

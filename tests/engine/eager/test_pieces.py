@@ -113,3 +113,22 @@ def test_each_piece_and_triangle_is_drawn_with_its_shape():
         ("split", "Index", [0], (2, 1, 4)),
         ("tril", "Tril", [0], (2, 3, 4)),
     ]
+
+
+def test_mT_transposes_each_matrix_of_a_batch() -> None:  # noqa: N802 - PyTorch's name
+    """``x.mT`` swaps the last two axes (``TransposeBackward0``, as PyTorch 2.13 names it);
+    its gradient is the upstream one swapped back; below two dimensions, PyTorch's text."""
+    values = X.ravel()[:24].reshape(2, 3, 4)
+    x = t(values)
+    y = x.mT
+    assert tuple(y.shape) == (2, 4, 3) and y.grad_fn.name == "TransposeBackward0"
+    np.testing.assert_array_equal(y.detach().numpy(), values.swapaxes(-1, -2))
+    up = np.arange(24.0).reshape(2, 4, 3)
+    (y * t(up, False)).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), up.swapaxes(-1, -2))
+    assert x.mH.grad_fn.name == "TransposeBackward0"
+    with pytest.raises(RuntimeError) as err:
+        _ = t(X.ravel()[:3]).mT
+    assert str(err.value) == (
+        "tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor."
+    )
