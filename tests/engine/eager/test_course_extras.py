@@ -12,7 +12,7 @@ import pytest
 
 import engine.eager as torch
 from tests.engine.eager.fixtures.calls import course_calls
-from tests.engine.eager.fixtures.reference import REFERENCE, close, error_text, t
+from tests.engine.eager.fixtures.reference import REFERENCE, close, error_text, matches, t
 
 REF = REFERENCE["course_extras"]
 MASK = np.asarray(REF["mask"])
@@ -22,13 +22,7 @@ CALLS = course_calls(torch, MASK)
 
 @pytest.mark.parametrize("case", REF["cases"], ids=[c["name"] for c in REF["cases"]])
 def test_values_and_gradients_match_pytorch(case):
-    x = t(REF["x"])
-    y = CALLS[case["name"]](x)
-    assert list(y.shape) == case["shape"], case["name"]
-    w = np.asarray(REF["w"])[: y.numel()].reshape(tuple(y.shape))
-    (y * t(w, False)).sum().backward()
-    close(y, case["y"], f"{case['name']} value")
-    close(x.grad, case["dx"], f"d {case['name']} / dx")
+    matches(CALLS[case["name"]], case, REF["x"], REF["w"])
 
 
 @pytest.mark.parametrize("case", REF["adamw"]["cases"], ids=lambda c: str(c["kwargs"]))

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 import engine.eager as torch
-from tests.engine.eager.fixtures.calls import sequence_calls
-from tests.engine.eager.fixtures.reference import REFERENCE, close, error_text, t
+from tests.engine.eager.fixtures.calls import heads, sequence_calls
+from tests.engine.eager.fixtures.reference import REFERENCE, close, error_text, matches, t
 
 REF = REFERENCE["sequence_ops"]
 X = np.asarray(REF["x"])
@@ -29,13 +29,7 @@ GRAD_FN_DIFFERS = {
 
 @pytest.mark.parametrize("case", REF["cases"], ids=[c["name"] for c in REF["cases"]])
 def test_values_and_gradients_match_pytorch(case):
-    x = t(X)
-    y = CALLS[case["name"]](x)
-    assert list(y.shape) == case["shape"], case["name"]
-    w = np.asarray(REF["w"])[: y.numel()].reshape(tuple(y.shape))
-    (y * t(w, False)).sum().backward()
-    close(y, case["y"], f"{case['name']} value")
-    close(x.grad, case["dx"], f"d {case['name']} / dx")
+    y = matches(CALLS[case["name"]], case, X, REF["w"])
     assert y.grad_fn.name == GRAD_FN_DIFFERS.get(case["name"], case["grad_fn"]), case["name"]
 
 
@@ -97,23 +91,15 @@ def test_embedding_rows_and_their_gradients_match_pytorch(pad):
 
 
 def test_moduledict_registers_its_modules_in_insertion_order():
-    class Heads(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.heads = torch.nn.ModuleDict(
-                {"b": torch.nn.Linear(3, 2), "a": torch.nn.Linear(3, 1)}
-            )
-            self.heads["c"] = torch.nn.ReLU()
-
-    heads = Heads()
+    module = heads(torch)
     ref = REF["moduledict"]
-    assert [n for n, _ in heads.named_parameters()] == ref["params"]
-    assert list(heads.heads.keys()) == ref["keys"] and list(heads.heads) == ref["keys"]
-    assert repr(heads.heads) == ref["repr"] and len(heads.heads) == ref["len"]
-    assert "a" in heads.heads and "z" not in heads.heads
-    out = {k: m(torch.randn(4, 3)) for k, m in heads.heads.items() if k != "c"}
+    assert [n for n, _ in module.named_parameters()] == ref["params"]
+    assert list(module.heads.keys()) == ref["keys"] and list(module.heads) == ref["keys"]
+    assert repr(module.heads) == ref["repr"] and len(module.heads) == ref["len"]
+    assert "a" in module.heads and "z" not in module.heads
+    out = {k: m(torch.randn(4, 3)) for k, m in module.heads.items() if k != "c"}
     sum(o.sum() for o in out.values()).backward()
-    assert all(p.grad is not None for p in heads.parameters())
+    assert all(p.grad is not None for p in module.parameters())
 
 
 def test_float_checks_any_and_all_match_pytorch():
