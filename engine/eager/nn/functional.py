@@ -9,6 +9,7 @@ from typing import Any
 
 from engine import ops
 from engine.eager import errors
+from engine.eager.nn.normalization import layer_norm  # F.layer_norm: LayerNorm's own
 from engine.eager.tensor import Tensor, _binary, _fail_op, apply
 
 __all__ = [
@@ -323,18 +324,6 @@ def embedding(
         padding_idx += rows
     attrs = {"padding_idx": padding_idx} if padding_idx is not None else {}
     return apply(op, (weight, None), (weight.array, index), attrs, weight._dev)
-
-
-def layer_norm(
-    input: Tensor,  # noqa: A002
-    normalized_shape: Any,
-    weight: Tensor | None = None,
-    bias: Tensor | None = None,
-    eps: float = 1e-5,
-) -> Tensor:
-    from engine.eager.nn.normalization import layer_norm as norm
-
-    return norm(input, normalized_shape, weight, bias, eps)
 
 
 def smooth_l1_loss(
